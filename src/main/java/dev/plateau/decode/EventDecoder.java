@@ -1,0 +1,312 @@
+package dev.plateau.decode;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedInputStream;
+import dev.plateau.proto.DataClass;
+import dev.plateau.proto.DataType;
+import dev.plateau.proto.Event;
+import dev.plateau.proto.SessionLog;
+import dev.plateau.proto.Summary;
+import dev.plateau.proto.SummaryMetadata;
+import dev.plateau.proto.TensorProto;
+import dev.plateau.proto.TensorShapeProto;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Decodes the records of one event file into scalar points.
+ *
+ * <p>A scalar is a {@code Summary.Value.simple_value}, or a {@code Summary.Value.tensor} with
+ * exactly one element of type float, double, half, bfloat16, int32 or int64, stored in {@code
+ * tensor_content} or in the typed value fields, whose tag is known to be a scalar summary: its
+ * metadata names the {@code scalars} plugin or the SCALAR data class. Writers usually attach
+ * metadata only to the first value of a tag in a file, so the decoder remembers, per tag, what the
+ * file's metadata said; one decoder is therefore used for one file, from its first record on.
+ * Histograms, images, audio, text, hparams and other plugins are skipped without error.
+ *
+ * <p>Not thread-safe.
+ */
+public final class EventDecoder {
+  static final String SCALARS_PLUGIN = "scalars";
+
+  private final DecodeLimits limits;
+  /** What this file's metadata said about each tag: true for scalar summaries. */
+  private final Map<String, Boolean> scalarTags = new HashMap<>();
+
+  private final Map<ByteString, String> tagNames = new HashMap<>();
+  private final Set<String> warned = new HashSet<>();
+
+  public EventDecoder(DecodeLimits limits) {
+    this.limits = limits;
+  }
+
+  /**
+   * A decoder for a file whose earlier records were decoded by another decoder (before a
+   * restart): {@code knownTags} is what that decoder's {@link #knownTags()} returned.
+   */
+  public EventDecoder(DecodeLimits limits, Map<String, Boolean> knownTags) {
+    this.limits = limits;
+    this.scalarTags.putAll(knownTags);
+  }
+
+  /**
+   * What this file's metadata said so far about each tag (true: a scalar summary). Stored with a
+   * file's offset so that resuming in the middle of the file still knows which tensors are
+   * scalars.
+   */
+  public Map<String, Boolean> knownTags() {
+    return Map.copyOf(scalarTags);
+  }
+
+  /**
+   * Decodes one record's data and reports what it holds to {@code visitor}.
+   *
+   * @throws DecodeException when the bytes are not a valid Event
+   */
+  public void decode(ByteBuffer data, EventVisitor visitor) throws DecodeException {
+    Event event;
+    try {
+      CodedInputStream input =
+          data.hasArray()
+              ? CodedInputStream.newInstance(
+                  data.array(), data.arrayOffset() + data.position(), data.remaining())
+              : CodedInputStream.newInstance(data.duplicate());
+      event = Event.parseFrom(input);
+    } catch (IOException e) {
+      throw new DecodeException("not a valid Event: " + e.getMessage(), e);
+    }
+    switch (event.getWhatCase()) {
+      case FILE_VERSION -> visitor.fileVersion(event.getFileVersion(), event.getWallTime());
+      case SESSION_LOG -> {
+        if (event.getSessionLog().getStatus() == SessionLog.SessionStatus.START) {
+          visitor.sessionStart(event.getStep(), event.getWallTime());
+        }
+      }
+      case SUMMARY -> decodeSummary(event, visitor);
+      default -> {
+        // Graphs, run metadata and log messages carry no scalars.
+      }
+    }
+  }
+
+  private void decodeSummary(Event event, EventVisitor visitor) {
+    Summary summary = event.getSummary();
+    for (int i = 0; i < summary.getValueCount(); i++) {
+      Summary.Value value = summary.getValue(i);
+      String tag = tagOf(value, visitor);
+      if (value.hasMetadata()) {
+        remember(tag, value.getMetadata());
+      }
+      switch (value.getValueCase()) {
+        case SIMPLE_VALUE ->
+            visitor.scalar(
+                tag,
+                event.getStep(),
+                event.getWallTime(),
+                value.getSimpleValue(),
+                ValueType.FLOAT32);
+        case TENSOR -> {
+          if (Boolean.TRUE.equals(scalarTags.get(tag))) {
+            decodeTensor(tag, event, value.getTensor(), visitor);
+          }
+        }
+        default -> {
+          // Images, histograms, audio, metadata-only values (hparams): not scalars.
+        }
+      }
+    }
+  }
+
+  private void remember(String tag, SummaryMetadata metadata) {
+    boolean scalar =
+        SCALARS_PLUGIN.equals(metadata.getPluginData().getPluginName())
+            || metadata.getDataClass() == DataClass.DATA_CLASS_SCALAR;
+    scalarTags.put(tag, scalar);
+  }
+
+  private void decodeTensor(String tag, Event event, TensorProto tensor, EventVisitor visitor) {
+    long elements = elementCount(tensor.getTensorShape());
+    if (elements != 1) {
+      warnOnce(
+          visitor,
+          tag,
+          "shape",
+          "tag '" + tag + "' is a scalar summary with " + elements + " elements; skipped");
+      return;
+    }
+    ByteString content = tensor.getTensorContent();
+    ByteBuffer bytes = content.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+    int size = content.size();
+    double value;
+    ValueType type;
+    DataType dtype = tensor.getDtype();
+    switch (tensor.getDtypeValue()) {
+      case DataType.DT_FLOAT_VALUE -> {
+        type = ValueType.FLOAT32;
+        if (size == 4) {
+          value = bytes.getFloat(0);
+        } else if (tensor.getFloatValCount() > 0) {
+          value = tensor.getFloatVal(0);
+        } else {
+          missing(visitor, tag, dtype);
+          return;
+        }
+      }
+      case DataType.DT_DOUBLE_VALUE -> {
+        type = ValueType.FLOAT64;
+        if (size == 8) {
+          value = bytes.getDouble(0);
+        } else if (tensor.getDoubleValCount() > 0) {
+          value = tensor.getDoubleVal(0);
+        } else {
+          missing(visitor, tag, dtype);
+          return;
+        }
+      }
+      case DataType.DT_HALF_VALUE, DataType.DT_BFLOAT16_VALUE -> {
+        boolean half = tensor.getDtypeValue() == DataType.DT_HALF_VALUE;
+        type = half ? ValueType.FLOAT16 : ValueType.BFLOAT16;
+        int bits;
+        if (size == 2) {
+          bits = bytes.getShort(0) & 0xffff;
+        } else if (tensor.getHalfValCount() > 0) {
+          bits = tensor.getHalfVal(0) & 0xffff;
+        } else {
+          missing(visitor, tag, dtype);
+          return;
+        }
+        value = half ? HalfFloats.float16ToDouble(bits) : HalfFloats.bfloat16ToDouble(bits);
+      }
+      case DataType.DT_INT32_VALUE -> {
+        type = ValueType.INT32;
+        if (size == 4) {
+          value = bytes.getInt(0);
+        } else if (tensor.getIntValCount() > 0) {
+          value = tensor.getIntVal(0);
+        } else {
+          missing(visitor, tag, dtype);
+          return;
+        }
+      }
+      case DataType.DT_INT64_VALUE -> {
+        type = ValueType.INT64;
+        if (size == 8) {
+          value = bytes.getLong(0);
+        } else if (tensor.getInt64ValCount() > 0) {
+          value = tensor.getInt64Val(0);
+        } else {
+          missing(visitor, tag, dtype);
+          return;
+        }
+      }
+      default -> {
+        warnOnce(
+            visitor,
+            tag,
+            "dtype",
+            "tag '"
+                + tag
+                + "' is a scalar summary of unsupported type "
+                + dtypeName(tensor)
+                + "; skipped");
+        return;
+      }
+    }
+    visitor.scalar(tag, event.getStep(), event.getWallTime(), value, type);
+  }
+
+  private static long elementCount(TensorShapeProto shape) {
+    long count = 1;
+    for (int i = 0; i < shape.getDimCount(); i++) {
+      long size = shape.getDim(i).getSize();
+      if (size < 0) {
+        return -1;
+      }
+      count *= size;
+      if (count > 1) {
+        return count;
+      }
+    }
+    return count;
+  }
+
+  private void missing(EventVisitor visitor, String tag, DataType dtype) {
+    warnOnce(
+        visitor,
+        tag,
+        "empty",
+        "tag '" + tag + "' has a " + dtype + " scalar tensor with no value; skipped");
+  }
+
+  private static String dtypeName(TensorProto tensor) {
+    DataType dtype = tensor.getDtype();
+    return dtype == DataType.UNRECOGNIZED ? "#" + tensor.getDtypeValue() : dtype.name();
+  }
+
+  private void warnOnce(EventVisitor visitor, String tag, String kind, String message) {
+    if (warned.add(kind + '\u0000' + tag)) {
+      visitor.warning(message);
+    }
+  }
+
+  private String tagOf(Summary.Value value, EventVisitor visitor) {
+    ByteString raw = value.getTag().isEmpty() ? value.getNodeName() : value.getTag();
+    String known = tagNames.get(raw);
+    if (known != null) {
+      return known;
+    }
+    String tag = toText(raw, visitor);
+    tagNames.put(raw, tag);
+    return tag;
+  }
+
+  private String toText(ByteString raw, EventVisitor visitor) {
+    ByteString kept = raw;
+    if (raw.size() > limits.maxTagLength()) {
+      kept = raw.substring(0, limits.maxTagLength());
+      visitor.warning(
+          "a tag of "
+              + raw.size()
+              + " bytes is longer than the limit of "
+              + limits.maxTagLength()
+              + "; cut to the limit");
+    }
+    try {
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(kept.asReadOnlyByteBuffer())
+          .toString();
+    } catch (CharacterCodingException e) {
+      String replaced = kept.toString(StandardCharsets.UTF_8);
+      visitor.warning(
+          "tag bytes "
+              + hex(kept)
+              + " are not valid UTF-8; kept as '"
+              + replaced
+              + "' with U+FFFD for the invalid bytes");
+      return replaced;
+    }
+  }
+
+  private static String hex(ByteString bytes) {
+    StringBuilder out = new StringBuilder(bytes.size() * 2);
+    int shown = Math.min(bytes.size(), 64);
+    for (int i = 0; i < shown; i++) {
+      out.append(String.format("%02x", bytes.byteAt(i) & 0xff));
+    }
+    if (shown < bytes.size()) {
+      out.append("...");
+    }
+    return out.toString();
+  }
+}

@@ -1,0 +1,264 @@
+package dev.plateau.decode;
+
+import dev.plateau.decode.ReadResult.Corrupt;
+import dev.plateau.decode.ReadResult.IncompleteTail;
+import dev.plateau.decode.ReadResult.Problem;
+import dev.plateau.decode.ReadResult.Record;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.SeekableByteChannel;
+
+/**
+ * Reads TFRecord frames from a channel, one at a time, from a given byte offset.
+ *
+ * <p>A frame is: u64 little-endian data length, u32 masked CRC32C of those 8 bytes, the data, u32
+ * masked CRC32C of the data. Both checksums are always verified.
+ *
+ * <p>The reader is incremental and resumable: {@link #next()} returns a complete {@link Record},
+ * an {@link IncompleteTail} when the file ends inside a frame (the writer has not finished it; the
+ * position stays put and a later call continues once the file has grown), or {@link Corrupt}. On
+ * corruption the reader scans forward, byte by byte, for the next position where both checksums of
+ * a whole frame check, and goes on from there; corruption is reported once even when that scan has
+ * to wait for more data.
+ *
+ * <p>Memory: a fixed read window ({@link DecodeLimits#readBufferSize()}) plus, for a frame larger
+ * than the window, one buffer of that frame's exact size, allocated only once the length checksum
+ * has checked, the length is within {@link DecodeLimits#maxRecordLength()} and the whole frame is
+ * in the file. Files are never mapped.
+ *
+ * <p>The reader does not own the channel: the caller opens and closes it. Not thread-safe.
+ */
+public final class RecordReader {
+  /** Length (8 bytes) and its checksum (4 bytes). */
+  public static final int HEADER_LENGTH = 12;
+
+  /** The data checksum. */
+  public static final int FOOTER_LENGTH = 4;
+
+  /** Header plus footer: the bytes a frame adds around its data. */
+  public static final int FRAME_OVERHEAD = HEADER_LENGTH + FOOTER_LENGTH;
+
+  private final SeekableByteChannel channel;
+  private final DecodeLimits limits;
+  private final MaskedCrc32c crc = new MaskedCrc32c();
+  private final ByteBuffer window;
+  private long windowStart;
+  private long position;
+  private boolean resyncing;
+
+  /**
+   * A reader positioned at {@code startOffset}, which must be the start of a frame (0 for a new
+   * file, or an offset that an earlier reader returned as {@link #position()}).
+   */
+  public RecordReader(SeekableByteChannel channel, long startOffset, DecodeLimits limits) {
+    if (startOffset < 0) {
+      throw new IllegalArgumentException("startOffset must not be negative: " + startOffset);
+    }
+    this.channel = channel;
+    this.limits = limits;
+    this.window = ByteBuffer.allocate(limits.readBufferSize()).order(ByteOrder.LITTLE_ENDIAN);
+    this.window.limit(0);
+    this.windowStart = startOffset;
+    this.position = startOffset;
+  }
+
+  /**
+   * Where the next frame starts: after the last complete record, or where an incomplete tail or
+   * the resynchronisation scan stands. Storing this offset and passing it to a new reader resumes
+   * without reading anything twice.
+   */
+  public long position() {
+    return position;
+  }
+
+  /**
+   * Whether the reader is still looking for a valid frame after corruption. A reader created at a
+   * stored {@link #position()} starts out not resyncing, so a restart during a scan reports the
+   * remaining bad bytes once more: acceptable for a case that needs corruption and a crash.
+   */
+  public boolean isResyncing() {
+    return resyncing;
+  }
+
+  /**
+   * Reads the frame at {@link #position()}.
+   *
+   * @throws IOException when the channel cannot be read; the position is unchanged
+   */
+  public ReadResult next() throws IOException {
+    if (resyncing) {
+      long found = scanFrom(position);
+      if (found < 0) {
+        return new IncompleteTail(position, available(position), false);
+      }
+      resyncing = false;
+      position = found;
+    }
+    long start = position;
+    Attempt attempt = readAt(start);
+    if (attempt.result != null) {
+      if (attempt.result instanceof Record record) {
+        position = record.nextOffset();
+      }
+      return attempt.result;
+    }
+    // Corruption: look for the next frame that checks, starting one byte further.
+    resyncing = true;
+    long found = scanFrom(start + 1);
+    if (found >= 0) {
+      resyncing = false;
+      position = found;
+      return new Corrupt(start, attempt.problem, found, true);
+    }
+    return new Corrupt(start, attempt.problem, position, false);
+  }
+
+  /** The outcome of reading at one offset: a result, or a problem that calls for a resync. */
+  private record Attempt(ReadResult result, Problem problem) {}
+
+  private Attempt readAt(long offset) throws IOException {
+    int have = ensure(offset, HEADER_LENGTH);
+    int at = (int) (offset - windowStart);
+    if (have < HEADER_LENGTH) {
+      return new Attempt(new IncompleteTail(offset, have, have > 0 && allZero(at, have)), null);
+    }
+    if (allZero(at, HEADER_LENGTH)) {
+      return new Attempt(new IncompleteTail(offset, available(offset), true), null);
+    }
+    long length = window.getLong(at);
+    int storedLengthCrc = window.getInt(at + 8);
+    int lengthCrc = crc.of(window.array(), at, 8);
+    if (lengthCrc != storedLengthCrc) {
+      return new Attempt(null, new Problem.BadLengthChecksum(storedLengthCrc, lengthCrc));
+    }
+    if (length < 0 || length > limits.maxRecordLength()) {
+      return new Attempt(null, new Problem.LengthOverLimit(length, limits.maxRecordLength()));
+    }
+    int dataLength = (int) length;
+    long frameLength = FRAME_OVERHEAD + length;
+    ByteBuffer data = frameData(offset, dataLength);
+    if (data == null) {
+      return new Attempt(new IncompleteTail(offset, available(offset), false), null);
+    }
+    int storedDataCrc = data.getInt(dataLength);
+    data.limit(dataLength);
+    int dataCrc = crc.of(data);
+    if (dataCrc != storedDataCrc) {
+      return new Attempt(null, new Problem.BadDataChecksum(length, storedDataCrc, dataCrc));
+    }
+    return new Attempt(new Record(offset, offset + frameLength, data), null);
+  }
+
+  /**
+   * The data and footer of the frame at {@code offset} with the given data length, as a buffer
+   * positioned at the data (limit after the footer), or null when the file does not hold it all.
+   */
+  private ByteBuffer frameData(long offset, int dataLength) throws IOException {
+    int needed = HEADER_LENGTH + dataLength + FOOTER_LENGTH;
+    if (needed <= window.capacity()) {
+      if (ensure(offset, needed) < needed) {
+        return null;
+      }
+      int at = (int) (offset - windowStart) + HEADER_LENGTH;
+      return window.slice(at, dataLength + FOOTER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
+    }
+    // A frame larger than the window: check the file holds it before allocating its buffer.
+    long dataStart = offset + HEADER_LENGTH;
+    if (channel.size() - dataStart < (long) dataLength + FOOTER_LENGTH) {
+      return null;
+    }
+    ByteBuffer big = ByteBuffer.allocate(dataLength + FOOTER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
+    channel.position(dataStart);
+    while (big.hasRemaining()) {
+      if (channel.read(big) < 0) {
+        return null;
+      }
+    }
+    big.flip();
+    return big;
+  }
+
+  /**
+   * Scans from {@code from} for the first offset where a whole frame checks. Returns it, or -1
+   * when none is found before the end of the file; then {@link #position} is where the scan must
+   * go on once more bytes have arrived.
+   */
+  private long scanFrom(long from) throws IOException {
+    long offset = from;
+    while (true) {
+      int have = ensure(offset, HEADER_LENGTH);
+      if (have < HEADER_LENGTH) {
+        position = offset;
+        return -1;
+      }
+      int at = (int) (offset - windowStart);
+      long length = window.getLong(at);
+      if (length >= 0
+          && length <= limits.maxRecordLength()
+          && crc.of(window.array(), at, 8) == window.getInt(at + 8)
+          && !allZero(at, HEADER_LENGTH)) {
+        ByteBuffer data = frameData(offset, (int) length);
+        if (data == null) {
+          // A header that checks, with its data still being written: wait for it here.
+          position = offset;
+          return offset;
+        }
+        int stored = data.getInt((int) length);
+        data.limit((int) length);
+        if (crc.of(data) == stored) {
+          return offset;
+        }
+      }
+      offset++;
+    }
+  }
+
+  /**
+   * Makes the window hold {@code count} bytes from {@code offset} when the file has them; returns
+   * how many it holds (fewer at the end of the file). {@code count} must fit the window.
+   */
+  private int ensure(long offset, int count) throws IOException {
+    long windowEnd = windowStart + window.limit();
+    if (offset >= windowStart && offset + count <= windowEnd) {
+      return count;
+    }
+    if (offset >= windowStart && offset < windowEnd) {
+      // Keep the bytes already read from offset on, then fill the rest.
+      int keep = (int) (windowEnd - offset);
+      window.position((int) (offset - windowStart));
+      window.compact();
+      window.position(keep);
+    } else {
+      window.clear();
+    }
+    windowStart = offset;
+    window.limit(window.capacity());
+    channel.position(windowStart + window.position());
+    while (window.position() < count) {
+      int read = channel.read(window);
+      if (read < 0) {
+        break;
+      }
+      if (read == 0 && window.hasRemaining()) {
+        break;
+      }
+    }
+    window.flip();
+    return Math.min(count, window.limit());
+  }
+
+  private long available(long offset) throws IOException {
+    return Math.max(0, channel.size() - offset);
+  }
+
+  private boolean allZero(int at, int count) {
+    byte[] array = window.array();
+    for (int i = at; i < at + count; i++) {
+      if (array[i] != 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

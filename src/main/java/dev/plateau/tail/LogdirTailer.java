@@ -1,0 +1,116 @@
+package dev.plateau.tail;
+
+import dev.plateau.decode.DecodeLimits;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Tails every event file of a logdir. Each {@link #poll} finds new runs and files, reads what was
+ * appended to known files from their stored offsets, and reports points to the listener: nothing
+ * is read twice, and a problem with one file or directory never stops the others.
+ *
+ * <p>Not thread-safe: one thread polls.
+ */
+public final class LogdirTailer {
+  private static final Logger log = LoggerFactory.getLogger(LogdirTailer.class);
+
+  private final Path logdir;
+  private final DecodeLimits limits;
+  private final LogdirScanner scanner;
+  private final Map<Path, TailedFile> files = new LinkedHashMap<>();
+  private final Set<String> scanProblems = new HashSet<>();
+  private final List<String> newScanProblems = new ArrayList<>();
+  private long records;
+  private long bytes;
+  private long points;
+  private long corruptRecords;
+
+  /** @param logdir a logdir, or a single event file */
+  public LogdirTailer(Path logdir, DecodeLimits limits) {
+    this.logdir = logdir;
+    this.limits = limits;
+    this.scanner = new LogdirScanner(logdir, this::scanProblem);
+  }
+
+  public Path logdir() {
+    return logdir;
+  }
+
+  /**
+   * One pass: discovers runs and files, then reads new bytes of every file, run by run (by name)
+   * and, within a run, file by file (by name).
+   *
+   * @throws IOException only when the logdir itself cannot be read
+   */
+  public PollStats poll(TailListener listener) throws IOException {
+    List<RunDirectory> runs = scanner.scan();
+    for (String problem : newScanProblems) {
+      log.warn(problem);
+      listener.problem(new TailProblem(TailProblem.Kind.SCAN, logdir, -1, problem));
+    }
+    newScanProblems.clear();
+    Set<Path> present = new HashSet<>();
+    long polledRecords = 0;
+    long polledBytes = 0;
+    long polledPoints = 0;
+    long polledCorrupt = 0;
+    for (RunDirectory run : runs) {
+      for (Path path : run.eventFiles()) {
+        present.add(path);
+        TailedFile file = files.computeIfAbsent(path, p -> newFile(run.name(), p));
+        TailedFile.ReadCounts counts = file.poll(listener);
+        polledRecords += counts.records();
+        polledBytes += counts.bytes();
+        polledPoints += counts.points();
+        polledCorrupt += counts.corrupt();
+      }
+    }
+    files.keySet().removeIf(path -> forget(path, present));
+    records += polledRecords;
+    bytes += polledBytes;
+    points += polledPoints;
+    corruptRecords += polledCorrupt;
+    return new PollStats(
+        runs.size(), files.size(), polledRecords, polledBytes, polledPoints, polledCorrupt);
+  }
+
+  /** The files being tailed. */
+  public Collection<TailedFile> files() {
+    return files.values();
+  }
+
+  /** Totals since this tailer was created. */
+  public PollStats totals() {
+    long runs = files.values().stream().map(TailedFile::run).distinct().count();
+    return new PollStats((int) runs, files.size(), records, bytes, points, corruptRecords);
+  }
+
+  private TailedFile newFile(String run, Path path) {
+    log.debug("{}: new event file of run '{}'", path, run);
+    return new TailedFile(run, path, limits);
+  }
+
+  private boolean forget(Path path, Set<Path> present) {
+    if (present.contains(path)) {
+      return false;
+    }
+    log.info("{}: no longer in the logdir; forgotten", path);
+    return true;
+  }
+
+  private void scanProblem(String problem) {
+    // A link loop or an unreadable directory is reported once, not on every poll.
+    if (scanProblems.add(problem)) {
+      newScanProblems.add(problem);
+    }
+  }
+}

@@ -1,0 +1,27 @@
+package dev.plateau.tail;
+
+import dev.plateau.series.ScalarPoint;
+
+/** Receives what a {@link LogdirTailer} reads, on the polling thread, in file order. */
+public interface TailListener {
+
+  /** A scalar point, in the order it stands in its file. */
+  void scalar(ScalarPoint point);
+
+  /** A SessionLog START: the job restarted at {@code step}. */
+  default void sessionStart(String run, String file, long step) {}
+
+  /**
+   * A file is read again from its start (it shrank or was replaced); its points will arrive again.
+   */
+  default void fileReset(String run, String file, String reason) {}
+
+  /**
+   * The file ends inside a record (the writer has not finished it, or the file was cut). Reported
+   * once per position; reading resumes there when the file grows.
+   */
+  default void incompleteTail(String run, String file, long offset, long available) {}
+
+  /** Something could not be read; reading goes on. Already logged by the tailer. */
+  default void problem(TailProblem problem) {}
+}

@@ -1,0 +1,227 @@
+package dev.plateau.tail;
+
+import dev.plateau.decode.DecodeException;
+import dev.plateau.decode.DecodeLimits;
+import dev.plateau.decode.EventDecoder;
+import dev.plateau.decode.EventVisitor;
+import dev.plateau.decode.ReadResult;
+import dev.plateau.decode.RecordReader;
+import dev.plateau.decode.ValueType;
+import dev.plateau.series.ScalarPoint;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One event file being tailed: where reading stands, what identifies the file, and the decoder
+ * that remembers the file's tag metadata. The file is opened only while new bytes are read, so
+ * the number of open descriptors never grows with the number of files.
+ */
+public final class TailedFile {
+  private static final Logger log = LoggerFactory.getLogger(TailedFile.class);
+
+  private final String run;
+  private final Path path;
+  private final String name;
+  private final DecodeLimits limits;
+  private EventDecoder decoder;
+  private long offset;
+  private FileFingerprint fingerprint;
+  private Object fileKey;
+  private long seenSize = -1;
+  private FileTime seenModified;
+  private boolean unreadable;
+  private boolean incompleteReported;
+
+  TailedFile(String run, Path path, DecodeLimits limits) {
+    this.run = run;
+    this.path = path;
+    this.name = path.getFileName().toString();
+    this.limits = limits;
+    this.decoder = new EventDecoder(limits);
+  }
+
+  public String run() {
+    return run;
+  }
+
+  public Path path() {
+    return path;
+  }
+
+  /** The offset after the last complete record read (or where a resync scan stands). */
+  public long offset() {
+    return offset;
+  }
+
+  /** What identifies the file, once its first record was read. */
+  public FileFingerprint fingerprint() {
+    return fingerprint;
+  }
+
+  /** Counters of one read. */
+  record ReadCounts(long records, long bytes, long points, long corrupt) {
+    static final ReadCounts NONE = new ReadCounts(0, 0, 0, 0);
+  }
+
+  /**
+   * Reads what was appended since the last call and reports it. Never throws: an unreadable file
+   * is reported once and retried on the next call.
+   */
+  ReadCounts poll(TailListener listener) {
+    BasicFileAttributes attributes;
+    try {
+      attributes = Files.readAttributes(path, BasicFileAttributes.class);
+    } catch (IOException e) {
+      reportUnreadable(listener, e);
+      return ReadCounts.NONE;
+    }
+    long size = attributes.size();
+    if (size == seenSize
+        && attributes.lastModifiedTime().equals(seenModified)
+        && Objects.equals(attributes.fileKey(), fileKey)) {
+      return ReadCounts.NONE;
+    }
+    try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+      String reset = resetReason(channel, attributes);
+      if (reset != null) {
+        log.info("{}: {}; reading it again from the start", path, reset);
+        listener.fileReset(run, name, reset);
+        offset = 0;
+        fingerprint = null;
+        decoder = new EventDecoder(limits);
+      }
+      fileKey = attributes.fileKey();
+      ReadCounts counts = readRecords(channel, listener);
+      seenSize = size;
+      seenModified = attributes.lastModifiedTime();
+      if (unreadable) {
+        unreadable = false;
+        log.info("{}: readable again", path);
+      }
+      return counts;
+    } catch (IOException e) {
+      reportUnreadable(listener, e);
+      return ReadCounts.NONE;
+    }
+  }
+
+  private String resetReason(FileChannel channel, BasicFileAttributes attributes)
+      throws IOException {
+    if (fileKey != null && !fileKey.equals(attributes.fileKey())) {
+      return "file was replaced (another file now has its name)";
+    }
+    if (attributes.size() < offset) {
+      return "file shrank from at least " + offset + " to " + attributes.size() + " bytes";
+    }
+    if (fingerprint != null && !fingerprint.matches(channel)) {
+      return "file's first record changed (rewritten in place)";
+    }
+    return null;
+  }
+
+  private ReadCounts readRecords(FileChannel channel, TailListener listener) throws IOException {
+    RecordReader reader = new RecordReader(channel, offset, limits);
+    Visitor visitor = new Visitor(listener);
+    long records = 0;
+    long bytes = 0;
+    long corrupt = 0;
+    while (true) {
+      ReadResult result = reader.next();
+      if (result instanceof ReadResult.Record record) {
+        records++;
+        bytes += record.nextOffset() - record.offset();
+        if (record.offset() == 0 && fingerprint == null) {
+          fingerprint = FileFingerprint.read(channel, (int) record.nextOffset());
+        }
+        visitor.offset = record.offset();
+        try {
+          decoder.decode(record.data(), visitor);
+        } catch (DecodeException e) {
+          problem(
+              listener,
+              TailProblem.Kind.UNDECODABLE_EVENT,
+              record.offset(),
+              "record at offset " + record.offset() + " is not an event: " + e.getMessage());
+        }
+        offset = reader.position();
+        incompleteReported = false;
+      } else if (result instanceof ReadResult.Corrupt corruption) {
+        corrupt++;
+        problem(listener, TailProblem.Kind.CORRUPT_RECORD, corruption.offset(), corruption.describe());
+        offset = reader.position();
+      } else if (result instanceof ReadResult.IncompleteTail tail) {
+        offset = reader.position();
+        if (tail.available() > 0 && !incompleteReported) {
+          incompleteReported = true;
+          log.debug(
+              "{}: {} bytes of an unfinished record at offset {}{}; waiting for the writer",
+              path,
+              tail.available(),
+              tail.offset(),
+              tail.zeroFilled() ? " (zero-filled)" : "");
+          listener.incompleteTail(run, name, tail.offset(), tail.available());
+        }
+        return new ReadCounts(records, bytes, visitor.points, corrupt);
+      }
+    }
+  }
+
+  private void problem(TailListener listener, TailProblem.Kind kind, long at, String message) {
+    String text = path + ": " + message;
+    log.warn(text);
+    listener.problem(new TailProblem(kind, path, at, text));
+  }
+
+  private void reportUnreadable(TailListener listener, IOException e) {
+    if (!unreadable) {
+      unreadable = true;
+      String text = path + ": cannot read (" + describe(e) + "); retrying on the next poll";
+      log.warn(text);
+      listener.problem(new TailProblem(TailProblem.Kind.UNREADABLE, path, offset, text));
+    }
+  }
+
+  static String describe(IOException e) {
+    String type = e.getClass().getSimpleName();
+    return switch (type) {
+      case "AccessDeniedException" -> "permission denied";
+      case "NoSuchFileException" -> "it no longer exists";
+      default -> type + (e.getMessage() == null ? "" : ": " + e.getMessage());
+    };
+  }
+
+  /** Turns decoded values into points of this file. */
+  private final class Visitor implements EventVisitor {
+    private final TailListener listener;
+    long offset;
+    long points;
+
+    Visitor(TailListener listener) {
+      this.listener = listener;
+    }
+
+    @Override
+    public void scalar(String tag, long step, double wallTime, double value, ValueType type) {
+      points++;
+      listener.scalar(new ScalarPoint(run, name, tag, step, wallTime, value));
+    }
+
+    @Override
+    public void sessionStart(long step, double wallTime) {
+      listener.sessionStart(run, name, step);
+    }
+
+    @Override
+    public void warning(String message) {
+      problem(listener, TailProblem.Kind.UNUSABLE_VALUE, offset, "record at offset " + offset + ": " + message);
+    }
+  }
+}
