@@ -11,8 +11,6 @@ import dev.plateau.tail.PollStats;
 import dev.plateau.tail.TailListener;
 import dev.plateau.tail.TailProblem;
 import java.io.BufferedWriter;
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
@@ -28,6 +26,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code plateau dump}: decodes event files or logdirs once and prints their scalar points. */
@@ -37,15 +36,19 @@ import picocli.CommandLine.Spec;
     description = {
       "Decodes event files or whole logdirs once and prints every scalar point.",
       "",
-      "By default every point as stored: file by file (by name within a run), record by record.",
-      "With --series: the series Plateau keeps for detection (restart rule applied), in step order.",
-      "'run' is the run's directory relative to the PATH given ('.' for PATH itself).",
+      "By default every point as stored: file by file (by name within a run), record by record. "
+          + "With --series: the series Plateau keeps for detection (restart rule applied), "
+          + "in step order. 'run' is the run's directory relative to the PATH given "
+          + "('.' for PATH itself).",
       "",
-      "Exit codes: 0 all read; 1 corrupt or undecodable records were skipped (reported on stderr,",
-      "everything else printed); 2 a PATH is missing or unreadable, or an argument is wrong."
+      "Exit codes: 0 all read; 1 corrupt or undecodable records were skipped (reported on "
+          + "stderr, everything else printed); 2 a PATH is missing or unreadable, or an argument "
+          + "is wrong."
     })
 final class DumpCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @ParentCommand Main main;
 
   @Parameters(arity = "1..*", paramLabel = "PATH", description = "Event files or logdirs.")
   List<Path> paths;
@@ -91,7 +94,7 @@ final class DumpCommand implements Callable<Integer> {
     }
     Writer out =
         new BufferedWriter(
-            new OutputStreamWriter(new FileOutputStream(FileDescriptor.out), StandardCharsets.UTF_8),
+            new OutputStreamWriter(main.stdout(), StandardCharsets.UTF_8),
             1 << 16);
     int exit = 0;
     pointFormat.begin(out);
@@ -188,6 +191,7 @@ final class DumpCommand implements Callable<Integer> {
 
     @Override
     public void problem(TailProblem problem) {
+      err.println("plateau dump: " + problem.message());
       switch (problem.kind()) {
         case UNREADABLE -> unreadable = true;
         case CORRUPT_RECORD, UNDECODABLE_EVENT -> skipped = true;

@@ -1,5 +1,11 @@
 package dev.plateau.cli;
 
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -13,19 +19,37 @@ import picocli.CommandLine.Command;
       "",
       "Exit codes: 0 success, 1 see the command, 2 error (bad arguments, unreadable input)."
     },
-    subcommands = {DumpCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {DumpCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  public static void main(String[] args) {
-    System.exit(run(args));
+  private final OutputStream stdout;
+
+  private Main(OutputStream stdout) {
+    this.stdout = stdout;
   }
 
-  /** Runs the command line and returns its exit code (for tests and main). */
-  public static int run(String... args) {
-    CommandLine commandLine = new CommandLine(new Main());
+  public static void main(String[] args) {
+    System.exit(run(new FileOutputStream(FileDescriptor.out), new PrintWriter(System.err, true), args));
+  }
+
+  /**
+   * Runs the command line and returns its exit code.
+   *
+   * @param stdout where commands write their data (not closed)
+   * @param stderr where messages and usage go
+   */
+  public static int run(OutputStream stdout, PrintWriter stderr, String... args) {
+    CommandLine commandLine = new CommandLine(new Main(stdout));
     commandLine.setCaseInsensitiveEnumValuesAllowed(true);
+    commandLine.setErr(stderr);
+    commandLine.setOut(new PrintWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), true));
     return commandLine.execute(args);
+  }
+
+  /** The stream commands write their data to. */
+  OutputStream stdout() {
+    return stdout;
   }
 
   @Override

@@ -54,7 +54,6 @@ public final class LogdirTailer {
   public PollStats poll(TailListener listener) throws IOException {
     List<RunDirectory> runs = scanner.scan();
     for (String problem : newScanProblems) {
-      log.warn(problem);
       listener.problem(new TailProblem(TailProblem.Kind.SCAN, logdir, -1, problem));
     }
     newScanProblems.clear();

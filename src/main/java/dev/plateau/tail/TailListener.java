@@ -1,6 +1,7 @@
 package dev.plateau.tail;
 
 import dev.plateau.series.ScalarPoint;
+import org.slf4j.LoggerFactory;
 
 /** Receives what a {@link LogdirTailer} reads, on the polling thread, in file order. */
 public interface TailListener {
@@ -22,6 +23,12 @@ public interface TailListener {
    */
   default void incompleteTail(String run, String file, long offset, long available) {}
 
-  /** Something could not be read; reading goes on. Already logged by the tailer. */
-  default void problem(TailProblem problem) {}
+  /**
+   * Something could not be read; reading goes on. The tailer does not log problems itself: by
+   * default they are logged as warnings here, and a listener that reports them its own way (such as
+   * {@code plateau dump} on standard error) overrides this.
+   */
+  default void problem(TailProblem problem) {
+    LoggerFactory.getLogger(TailListener.class).warn(problem.message());
+  }
 }

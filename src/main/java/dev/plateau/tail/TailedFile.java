@@ -176,7 +176,6 @@ public final class TailedFile {
 
   private void problem(TailListener listener, TailProblem.Kind kind, long at, String message) {
     String text = path + ": " + message;
-    log.warn(text);
     listener.problem(new TailProblem(kind, path, at, text));
   }
 
@@ -184,7 +183,6 @@ public final class TailedFile {
     if (!unreadable) {
       unreadable = true;
       String text = path + ": cannot read (" + describe(e) + "); retrying on the next poll";
-      log.warn(text);
       listener.problem(new TailProblem(TailProblem.Kind.UNREADABLE, path, offset, text));
     }
   }

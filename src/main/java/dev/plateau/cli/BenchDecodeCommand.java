@@ -1,0 +1,110 @@
+package dev.plateau.cli;
+
+import dev.plateau.decode.DecodeLimits;
+import dev.plateau.series.ScalarPoint;
+import dev.plateau.tail.LogdirTailer;
+import dev.plateau.tail.PollStats;
+import dev.plateau.tail.TailListener;
+import dev.plateau.tail.TailProblem;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code plateau bench decode}: decodes files as {@code dump} does, printing no points, and
+ * reports the best of several passes (files in page cache after the first) as one JSON line.
+ */
+@Command(
+    name = "decode",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Decodes event files or logdirs as dump does, without printing points, and prints one JSON "
+          + "line for the best of several passes: "
+          + "{\"points\", \"bytes\", \"seconds\", \"points_per_s\", \"mb_per_s\"} (MB = 10^6 bytes)."
+    })
+final class BenchDecodeCommand implements Callable<Integer> {
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Parameters(arity = "1..*", paramLabel = "PATH", description = "Event files or logdirs.")
+  List<Path> paths;
+
+  @Option(
+      names = "--passes",
+      defaultValue = "5",
+      description = "Passes over the files; the fastest counts (default: ${DEFAULT-VALUE}).")
+  int passes;
+
+  @Override
+  public Integer call() {
+    PrintWriter err = spec.commandLine().getErr();
+    for (Path path : paths) {
+      if (!Files.exists(path)) {
+        err.println("plateau bench decode: " + path + ": no such file or directory");
+        return 2;
+      }
+    }
+    if (passes < 1) {
+      err.println("plateau bench decode: --passes must be at least 1, got " + passes);
+      return 2;
+    }
+    long bestNanos = Long.MAX_VALUE;
+    long points = 0;
+    long bytes = 0;
+    for (int pass = 0; pass < passes; pass++) {
+      Counter counter = new Counter();
+      long start = System.nanoTime();
+      long passBytes = 0;
+      for (Path path : paths) {
+        try {
+          PollStats stats = new LogdirTailer(path, DecodeLimits.DEFAULTS).poll(counter);
+          passBytes += stats.bytes();
+        } catch (IOException e) {
+          err.println("plateau bench decode: " + path + ": cannot read: " + e.getMessage());
+          return 2;
+        }
+      }
+      long nanos = System.nanoTime() - start;
+      if (nanos < bestNanos) {
+        bestNanos = nanos;
+      }
+      points = counter.points;
+      bytes = passBytes;
+    }
+    double seconds = bestNanos / 1e9;
+    spec.commandLine()
+        .getOut()
+        .println(
+            String.format(
+                Locale.ROOT,
+                "{\"points\": %d, \"bytes\": %d, \"seconds\": %.6f, \"points_per_s\": %.0f, "
+                    + "\"mb_per_s\": %.1f, \"passes\": %d}",
+                points,
+                bytes,
+                seconds,
+                points / seconds,
+                bytes / 1e6 / seconds,
+                passes));
+    return 0;
+  }
+
+  /** Counts points; problems are not printed on every pass. */
+  private static final class Counter implements TailListener {
+    long points;
+
+    @Override
+    public void scalar(ScalarPoint point) {
+      points++;
+    }
+
+    @Override
+    public void problem(TailProblem problem) {}
+  }
+}
