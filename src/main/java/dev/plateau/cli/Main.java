@@ -19,7 +19,13 @@ import picocli.CommandLine.Command;
       "",
       "Exit codes: 0 success, 1 see the command, 2 error (bad arguments, unreadable input)."
     },
-    subcommands = {DumpCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      DumpCommand.class,
+      CheckCommand.class,
+      ReplayCommand.class,
+      BenchCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

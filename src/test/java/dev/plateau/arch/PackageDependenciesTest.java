@@ -28,10 +28,16 @@ class PackageDependenciesTest {
           "decode", Set.of("proto"),
           "series", Set.of(),
           "match", Set.of(),
-          "format", Set.of("series"),
+          "format", Set.of("series", "detect", "verdict"),
           "write", Set.of("proto", "decode"),
           "tail", Set.of("decode", "series"),
-          "cli", Set.of("proto", "decode", "series", "match", "format", "write", "tail"));
+          "detect", Set.of(),
+          "config", Set.of("detect", "match"),
+          "verdict", Set.of("detect", "config", "series", "match"),
+          "cli",
+              Set.of(
+                  "proto", "decode", "series", "match", "format", "write", "tail", "detect",
+                  "config", "verdict"));
 
   private static final Pattern IMPORT =
       Pattern.compile("^import (?:static )?dev\\.plateau\\.([a-z]+)\\.", Pattern.MULTILINE);

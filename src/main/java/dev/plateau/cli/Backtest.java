@@ -1,0 +1,128 @@
+package dev.plateau.cli;
+
+import dev.plateau.config.DetectionConfig;
+import dev.plateau.decode.DecodeLimits;
+import dev.plateau.detect.Verdict;
+import dev.plateau.series.RunSeries;
+import dev.plateau.series.ScalarPoint;
+import dev.plateau.series.Series;
+import dev.plateau.tail.LogdirTailer;
+import dev.plateau.tail.TailListener;
+import dev.plateau.tail.TailProblem;
+import dev.plateau.verdict.LogdirJudge;
+import dev.plateau.verdict.RunVerdict;
+import dev.plateau.verdict.TwinFinder.SeriesKey;
+import dev.plateau.verdict.VerdictListener;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.TreeMap;
+
+/**
+ * Reads a logdir once and replays its series into a {@link LogdirJudge} as if live: the kept
+ * series (restart rule applied) of every run are merged into one stream ordered by the writers'
+ * wall time, so that a validation series and its training twin arrive interleaved as they were
+ * written. Records each series' and each experiment's first verdict other than training.
+ */
+final class Backtest {
+  /** What a backtest found. */
+  record Result(
+      LogdirJudge judge,
+      Map<SeriesKey, Verdict> firstSeriesStop,
+      Map<String, RunVerdict> firstRunStop,
+      Map<String, RunSeries> runs,
+      boolean readProblems) {}
+
+  private Backtest() {}
+
+  static Result run(Path logdir, DetectionConfig config, PrintWriter err, String command)
+      throws IOException {
+    Map<String, RunSeries> runs = new TreeMap<>();
+    boolean[] problems = new boolean[1];
+    new LogdirTailer(logdir, DecodeLimits.DEFAULTS)
+        .poll(
+            new TailListener() {
+              @Override
+              public void scalar(ScalarPoint point) {
+                runs.computeIfAbsent(point.run(), RunSeries::new).add(point);
+              }
+
+              @Override
+              public void sessionStart(String run, String file, long step) {
+                runs.computeIfAbsent(run, RunSeries::new).sessionStart(step);
+              }
+
+              @Override
+              public void problem(TailProblem problem) {
+                err.println("plateau " + command + ": " + problem.message());
+                problems[0] = true;
+              }
+            });
+    Map<SeriesKey, Verdict> firstSeries = new LinkedHashMap<>();
+    Map<String, RunVerdict> firstRun = new LinkedHashMap<>();
+    LogdirJudge judge =
+        new LogdirJudge(
+            config,
+            new VerdictListener() {
+              @Override
+              public void seriesTransition(Verdict previous, Verdict current) {
+                if (current.status() != dev.plateau.detect.Status.TRAINING) {
+                  firstSeries.putIfAbsent(new SeriesKey(current.run(), current.tag()), current);
+                }
+              }
+
+              @Override
+              public void runTransition(RunVerdict previous, RunVerdict current) {
+                if (current.status().isStop()) {
+                  firstRun.putIfAbsent(current.run(), current);
+                }
+              }
+            });
+    feedInWallTimeOrder(runs, judge);
+    return new Result(judge, firstSeries, firstRun, runs, problems[0]);
+  }
+
+  /** A position in one series, ordered by the wall time of its next point. */
+  private record Cursor(String run, String tag, Series series, int order, int[] index) {
+    double wallTime() {
+      return series.wallTime(index[0]);
+    }
+  }
+
+  private static void feedInWallTimeOrder(Map<String, RunSeries> runs, LogdirJudge judge) {
+    PriorityQueue<Cursor> queue =
+        new PriorityQueue<>(
+            (a, b) -> {
+              int byTime = Double.compare(a.wallTime(), b.wallTime());
+              return byTime != 0 ? byTime : Integer.compare(a.order(), b.order());
+            });
+    int order = 0;
+    for (RunSeries run : runs.values()) {
+      for (Map.Entry<String, Series> e : run.byTag().entrySet()) {
+        if (!e.getValue().isEmpty()) {
+          queue.add(new Cursor(run.run(), e.getKey(), e.getValue(), order++, new int[] {0}));
+        }
+      }
+    }
+    while (!queue.isEmpty()) {
+      Cursor c = queue.poll();
+      int i = c.index()[0];
+      Series s = c.series();
+      judge.observe(
+          new ScalarPoint(
+              c.run(),
+              "",
+              c.tag(),
+              s.step(i),
+              s.wallTime(i),
+              s.value(i)));
+      c.index()[0] = i + 1;
+      if (i + 1 < s.size()) {
+        queue.add(c);
+      }
+    }
+  }
+}

@@ -1,0 +1,170 @@
+package dev.plateau.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.plateau.config.ConfigException;
+import dev.plateau.config.PlateauConfig;
+import dev.plateau.detect.Status;
+import dev.plateau.detect.Verdict;
+import dev.plateau.format.Sparkline;
+import dev.plateau.format.TextTable;
+import dev.plateau.format.VerdictJson;
+import dev.plateau.series.RunSeries;
+import dev.plateau.series.Series;
+import dev.plateau.verdict.RunVerdict;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code plateau check}: the current verdict of every watched series and run, once. */
+@Command(
+    name = "check",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Reads a logdir once and prints the current verdict of every watched series and run "
+          + "(runs named train, validation, val, eval or test are grouped under their parent).",
+      "",
+      "Exit codes: 0 every watched run has converged, reached its target or is overfitting "
+          + "(training can stop); 1 some still train or stalled, or nothing is watched; "
+          + "3 some diverged; 2 error (missing logdir, invalid config)."
+    })
+final class CheckCommand implements Callable<Integer> {
+  static final int EXIT_CONVERGED = 0;
+  static final int EXIT_TRAINING = 1;
+  static final int EXIT_ERROR = 2;
+  static final int EXIT_DIVERGED = 3;
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "LOGDIR", description = "A logdir or an event file.")
+  Path logdir;
+
+  @Mixin ConfigOption config;
+
+  @Option(
+      names = "--format",
+      paramLabel = "table|json",
+      defaultValue = "table",
+      description = "Output format (default: ${DEFAULT-VALUE}).")
+  String format;
+
+  @Option(
+      names = "--now",
+      paramLabel = "SECONDS",
+      description = "Judge as of this Unix time (default: now), for stalled series.")
+  Double now;
+
+  @Override
+  public Integer call() throws IOException {
+    PrintWriter err = spec.commandLine().getErr();
+    PrintWriter out = spec.commandLine().getOut();
+    if (!format.equals("table") && !format.equals("json")) {
+      err.println("plateau check: unknown format '" + format + "'; allowed: table, json");
+      return EXIT_ERROR;
+    }
+    if (!Files.exists(logdir)) {
+      err.println("plateau check: " + logdir + ": no such file or directory");
+      return EXIT_ERROR;
+    }
+    PlateauConfig loaded;
+    try {
+      loaded = config.load();
+    } catch (ConfigException e) {
+      err.println("plateau check: " + e.getMessage());
+      return EXIT_ERROR;
+    }
+    Backtest.Result result = Backtest.run(logdir, loaded.detection(), err, "check");
+    double time = now != null ? now : Clock.systemUTC().millis() / 1000.0;
+    result.judge().atTime(time);
+    List<RunVerdict> runs = result.judge().runVerdicts();
+    if (format.equals("json")) {
+      out.println(json(runs));
+    } else {
+      out.print(table(runs, result));
+    }
+    out.flush();
+    if (runs.isEmpty()) {
+      err.println(
+          "plateau check: no watched series in "
+              + logdir
+              + " (no tag looks like a quality metric; add rules to watch tags)");
+      return EXIT_TRAINING;
+    }
+    return exitCode(runs);
+  }
+
+  static int exitCode(List<RunVerdict> runs) {
+    if (runs.stream().anyMatch(r -> r.status() == Status.DIVERGED)) {
+      return EXIT_DIVERGED;
+    }
+    if (runs.stream().allMatch(r -> r.status().isStop())) {
+      return EXIT_CONVERGED;
+    }
+    return EXIT_TRAINING;
+  }
+
+  private static String json(List<RunVerdict> runs) throws IOException {
+    ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    ObjectNode root = mapper.createObjectNode();
+    ArrayNode array = root.putArray("runs");
+    for (RunVerdict run : runs) {
+      ObjectNode r = array.addObject();
+      r.put("run", run.run());
+      r.put("status", run.status().jsonName());
+      r.put("reason", run.reason());
+      ArrayNode series = r.putArray("series");
+      for (Verdict v : run.series()) {
+        series.add(VerdictJson.of(v));
+      }
+    }
+    root.put("exit_code", runs.isEmpty() ? EXIT_TRAINING : exitCode(runs));
+    return mapper.writeValueAsString(root);
+  }
+
+  private static String table(List<RunVerdict> runs, Backtest.Result result) {
+    TextTable runTable = new TextTable(new String[] {"RUN", "STATUS", "REASON"});
+    TextTable seriesTable =
+        new TextTable(
+            new String[] {"RUN", "TAG", "MODE", "STATUS", "BEST STEP", "BEST VALUE", "LAST", "CURVE"},
+            4, 5, 6);
+    for (RunVerdict run : runs) {
+      runTable.add(run.run(), run.status().jsonName(), run.reason());
+      for (Verdict v : run.series()) {
+        seriesTable.add(
+            v.run(),
+            v.tag(),
+            v.mode().jsonName(),
+            v.status().jsonName(),
+            v.bestStep() == null ? "" : String.valueOf(v.bestStep()),
+            v.bestStep() == null ? "" : String.format("%.6g", v.bestValue()),
+            String.valueOf(v.lastStep()),
+            sparkline(result, v));
+      }
+    }
+    return runTable.render() + "\n" + seriesTable.render();
+  }
+
+  private static String sparkline(Backtest.Result result, Verdict v) {
+    RunSeries run = result.runs().get(v.run());
+    Series s = run == null ? null : run.byTag().get(v.tag());
+    if (s == null) {
+      return "";
+    }
+    double[] values = new double[s.size()];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = s.value(i);
+    }
+    return Sparkline.of(values, values.length, 24);
+  }
+}

@@ -1,0 +1,172 @@
+package dev.plateau.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.plateau.config.ConfigException;
+import dev.plateau.config.PlateauConfig;
+import dev.plateau.detect.Status;
+import dev.plateau.detect.Verdict;
+import dev.plateau.format.TextTable;
+import dev.plateau.format.VerdictJson;
+import dev.plateau.verdict.RunVerdict;
+import dev.plateau.verdict.TwinFinder.SeriesKey;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code plateau replay}: backtests the detectors on finished (or running) logdirs. */
+@Command(
+    name = "replay",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Replays every watched series point by point, as if live, and prints for each the first "
+          + "verdict other than training: when it would have stopped, and which step to keep. "
+          + "The table also shows how many steps each series and run would have saved.",
+      "",
+      "JSON: an array with one object per watched series: run, tag, mode, status, detector, "
+          + "decided_at_step, best_step, best_value, last_step, points, reason, evidence, "
+          + "final_status.",
+      "Exit codes: 0 done; 2 error (missing logdir, invalid config)."
+    })
+final class ReplayCommand implements Callable<Integer> {
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "LOGDIR", description = "A logdir or an event file.")
+  Path logdir;
+
+  @Mixin ConfigOption config;
+
+  @Option(
+      names = "--format",
+      paramLabel = "table|json",
+      defaultValue = "table",
+      description = "Output format (default: ${DEFAULT-VALUE}).")
+  String format;
+
+  @Override
+  public Integer call() throws IOException {
+    PrintWriter err = spec.commandLine().getErr();
+    PrintWriter out = spec.commandLine().getOut();
+    if (!format.equals("table") && !format.equals("json")) {
+      err.println("plateau replay: unknown format '" + format + "'; allowed: table, json");
+      return 2;
+    }
+    if (!Files.exists(logdir)) {
+      err.println("plateau replay: " + logdir + ": no such file or directory");
+      return 2;
+    }
+    PlateauConfig loaded;
+    try {
+      loaded = config.load();
+    } catch (ConfigException e) {
+      err.println("plateau replay: " + e.getMessage());
+      return 2;
+    }
+    Backtest.Result result = Backtest.run(logdir, loaded.detection(), err, "replay");
+    if (format.equals("json")) {
+      ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+      ArrayNode array = mapper.createArrayNode();
+      for (Verdict last : result.judge().seriesVerdicts()) {
+        array.add(replayed(last, result.firstSeriesStop().get(new SeriesKey(last.run(), last.tag()))));
+      }
+      out.println(mapper.writeValueAsString(array));
+    } else {
+      out.print(table(result));
+    }
+    out.flush();
+    return 0;
+  }
+
+  /** The replay object of a series: its first non-training verdict, or its last one. */
+  static ObjectNode replayed(Verdict last, Verdict first) {
+    Verdict shown = first != null ? first : last;
+    ObjectNode o = VerdictJson.of(shown);
+    if (first == null) {
+      o.put("status", Status.TRAINING.jsonName());
+      o.putNull("decided_at_step");
+    }
+    o.put("last_step", last.lastStep());
+    o.put("points", last.points());
+    o.put("final_status", last.status().jsonName());
+    return o;
+  }
+
+  private static String table(Backtest.Result result) {
+    TextTable series =
+        new TextTable(
+            new String[] {"RUN", "TAG", "STATUS", "DETECTOR", "DECIDED", "BEST", "LAST", "SAVED"},
+            4, 5, 6, 7);
+    long savedTotal = 0;
+    long stepsTotal = 0;
+    for (Verdict last : result.judge().seriesVerdicts()) {
+      Verdict first = result.firstSeriesStop().get(new SeriesKey(last.run(), last.tag()));
+      boolean stopped = first != null && first.status().isStop();
+      long saved = stopped ? last.lastStep() - first.decidedAtStep() : 0;
+      savedTotal += saved;
+      stepsTotal += Math.max(0, last.lastStep());
+      series.add(
+          last.run(),
+          last.tag(),
+          first == null ? "training" : first.status().jsonName(),
+          first == null ? "" : first.detector(),
+          first == null ? "" : String.valueOf(first.decidedAtStep()),
+          first == null
+              ? (last.bestStep() == null ? "" : String.valueOf(last.bestStep()))
+              : String.valueOf(first.bestStep()),
+          String.valueOf(last.lastStep()),
+          stopped ? saved + share(saved, last.lastStep()) : "");
+    }
+    TextTable runs = new TextTable(new String[] {"RUN", "STOPPED AS", "AT STEP", "LAST", "SAVED"}, 2, 3, 4);
+    Map<String, Long> lastStepOfRun = new TreeMap<>();
+    for (Verdict v : result.judge().seriesVerdicts()) {
+      lastStepOfRun.merge(dev.plateau.verdict.Experiments.of(v.run()), v.lastStep(), Math::max);
+    }
+    for (Map.Entry<String, Long> e : lastStepOfRun.entrySet()) {
+      RunVerdict stop = result.firstRunStop().get(e.getKey());
+      Long at = stop == null ? null : firstDecided(stop);
+      long saved = at == null ? 0 : e.getValue() - at;
+      runs.add(
+          e.getKey(),
+          stop == null ? "(still training)" : stop.status().jsonName(),
+          at == null ? "" : String.valueOf(at),
+          String.valueOf(e.getValue()),
+          at == null ? "" : saved + share(saved, e.getValue()));
+    }
+    return series.render()
+        + "\n"
+        + runs.render()
+        + String.format(
+            Locale.ROOT,
+            "\n%d watched series; %d of %d steps would have been saved (%.1f%%)%n",
+            series.rows(),
+            savedTotal,
+            stepsTotal,
+            stepsTotal == 0 ? 0.0 : 100.0 * savedTotal / stepsTotal);
+  }
+
+  private static Long firstDecided(RunVerdict stop) {
+    Long latest = null;
+    for (Verdict v : stop.deciding()) {
+      if (v.status().isStop() && v.decidedAtStep() != null) {
+        latest = latest == null ? v.decidedAtStep() : Math.max(latest, v.decidedAtStep());
+      }
+    }
+    return latest;
+  }
+
+  private static String share(long saved, long of) {
+    return of <= 0 ? "" : String.format(Locale.ROOT, " (%.0f%%)", 100.0 * saved / of);
+  }
+}

@@ -1,0 +1,26 @@
+package dev.plateau.config;
+
+import java.util.Set;
+
+/**
+ * The whole configuration. Sections: {@code detection} and {@code rules} (see {@link
+ * DetectionConfig}); the daemon's sections are added as it grows.
+ *
+ * @param detection what is watched and how it is judged
+ */
+public record PlateauConfig(DetectionConfig detection) {
+  static final Set<String> KEYS = Set.of("detection", "rules");
+
+  /** The defaults, as with an empty file. */
+  public static PlateauConfig defaults() {
+    return new PlateauConfig(DetectionConfig.defaults());
+  }
+
+  static PlateauConfig parse(ConfigNode root) throws ConfigException {
+    if (!root.isMissing() && !root.isMap()) {
+      throw root.error("the configuration must be a mapping of sections");
+    }
+    root.allowOnly(KEYS);
+    return new PlateauConfig(DetectionConfig.parse(root.get("detection"), root.get("rules")));
+  }
+}

@@ -1,0 +1,42 @@
+package dev.plateau.detect;
+
+/**
+ * A convergence detector for one series: a pure state machine fed the series' points in step
+ * order. It does no I/O and reads no clock: time, where a rule needs it, comes in as an argument.
+ *
+ * <p>Contract shared by every detector (each documents its own specifics):
+ *
+ * <ul>
+ *   <li>Points arrive with strictly increasing steps. When the series is rewound (a restart
+ *       dropped points), the owner builds a new detector and replays the kept points.
+ *   <li>Values may be NaN or infinite; each detector says what it does with them.
+ *   <li>{@link #observe} returns the detector's judgement after the point; it may change its mind
+ *       later (hysteresis is each detector's own).
+ * </ul>
+ */
+public interface Detector {
+
+  /** The name used in config and verdicts ("patience", "plateau" ...). */
+  String name();
+
+  /**
+   * Feeds the next point.
+   *
+   * @param step the point's step, greater than every earlier one
+   * @param wallTime the writer's time for the point, in seconds since the epoch
+   * @param value the metric's value as written (not oriented: the detector knows its mode)
+   */
+  Judgement observe(long step, double wallTime, double value);
+
+  /**
+   * Re-judges at time {@code nowSeconds} without a new point, for rules about time (stalled,
+   * patience in wall-clock time). Detectors that do not depend on time return their last
+   * judgement.
+   */
+  default Judgement atTime(double nowSeconds) {
+    return current();
+  }
+
+  /** The judgement after the last point (a waiting TRAINING judgement before any). */
+  Judgement current();
+}

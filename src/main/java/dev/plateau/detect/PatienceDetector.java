@@ -1,0 +1,141 @@
+package dev.plateau.detect;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The classic early-stopping rule, with Keras' and Lightning's semantics.
+ *
+ * <p>An <em>improvement</em> is a value better than the reference best by more than {@code
+ * min_delta} (strictly; absolute, or relative to |best|). After each point that is not an
+ * improvement the wait grows; when it reaches {@code patience} the series is CONVERGED, and the
+ * checkpoint to keep is the best value seen. With {@code min_delta} 0 and patience k counted in
+ * points, this is the seed rule "M(n) better than each of M(n+1..n+k): stop, keep n" (except that
+ * a later value equal to M(n) does not count as an improvement here, as in Keras).
+ *
+ * <p>Parameters (defaults in brackets):
+ *
+ * <ul>
+ *   <li>{@code patience} [10 points]: counted in points, steps ({@code 5000 steps}) or the
+ *       writer's wall-clock time ({@code 30m}); time is also checked in {@link #atTime}.
+ *   <li>{@code min_delta} [0]: absolute, or relative ({@code 1%}).
+ *   <li>{@code start_step} [none]: a grace period; points before it neither count nor set the best.
+ *   <li>{@code baseline} [none]: patience starts counting only once a value is better than it.
+ * </ul>
+ *
+ * <p>NaN and infinite values are never improvements and count as waiting points (divergence is the
+ * divergence detector's call); they never become the best. Hysteresis: after CONVERGED, an
+ * improvement returns the series to TRAINING and the wait starts again.
+ */
+public final class PatienceDetector implements Detector {
+  /** Parameters; see the class comment. {@code baseline} NaN and {@code startStep} MIN mean none. */
+  public record Params(Span patience, MinDelta minDelta, long startStep, double baseline) {
+    public static final Params DEFAULTS =
+        new Params(Span.points(10), MinDelta.ZERO, Long.MIN_VALUE, Double.NaN);
+  }
+
+  private final Mode mode;
+  private final Params params;
+  private final BestTracker best;
+  private double reference = Double.NaN;
+  private boolean counting;
+  private long waited;
+  private long sinceStep;
+  private double sinceTime;
+  private int points;
+  private long lastStep;
+  private Judgement current = Judgement.waiting("no point yet");
+
+  public PatienceDetector(Mode mode, Params params) {
+    this.mode = mode;
+    this.params = params;
+    this.best = new BestTracker(mode);
+    this.counting = Double.isNaN(params.baseline());
+  }
+
+  @Override
+  public String name() {
+    return "patience";
+  }
+
+  @Override
+  public Judgement observe(long step, double wallTime, double value) {
+    lastStep = step;
+    if (step < params.startStep()) {
+      current = Judgement.waiting("grace period until step " + params.startStep());
+      return current;
+    }
+    points++;
+    best.offer(points - 1, step, wallTime, value);
+    boolean improved =
+        Double.isFinite(value)
+            && (Double.isNaN(reference) || params.minDelta().improves(mode, value, reference));
+    if (improved) {
+      reference = value;
+      if (!counting && mode.better(value, params.baseline())) {
+        counting = true;
+      }
+      waited = 0;
+      sinceStep = step;
+      sinceTime = wallTime;
+    } else if (counting) {
+      waited++;
+    }
+    current = judge(step, wallTime);
+    return current;
+  }
+
+  @Override
+  public Judgement atTime(double nowSeconds) {
+    if (params.patience().unit() == Span.Unit.SECONDS && counting && !best.isEmpty()) {
+      current = judge(lastStep, nowSeconds);
+    }
+    return current;
+  }
+
+  @Override
+  public Judgement current() {
+    return current;
+  }
+
+  private Judgement judge(long step, double time) {
+    Map<String, Object> evidence = new LinkedHashMap<>();
+    evidence.put("patience", params.patience().toString());
+    evidence.put("min_delta", params.minDelta().toString());
+    evidence.put("waited_points", waited);
+    evidence.put("since_step", sinceStep);
+    if (!Double.isNaN(params.baseline())) {
+      evidence.put("baseline", params.baseline());
+      evidence.put("baseline_beaten", counting);
+    }
+    if (best.isEmpty()) {
+      return new Judgement(Status.TRAINING, -1, Double.NaN, evidence, "no finite value yet");
+    }
+    if (!counting) {
+      return new Judgement(
+          Status.TRAINING,
+          best.step(),
+          best.value(),
+          evidence,
+          "waiting for a value better than the baseline " + params.baseline());
+    }
+    if (waited > 0 && params.patience().elapsed(waited, sinceStep, step, sinceTime, time)) {
+      return new Judgement(
+          Status.CONVERGED,
+          best.step(),
+          best.value(),
+          evidence,
+          String.format(
+              "no improvement by more than %s for %s since step %d",
+              params.minDelta(), params.patience(), sinceStep));
+    }
+    return new Judgement(
+        Status.TRAINING,
+        best.step(),
+        best.value(),
+        evidence,
+        waited == 0
+            ? "improved at step " + step
+            : "no improvement for " + waited + " points, patience " + params.patience());
+  }
+}

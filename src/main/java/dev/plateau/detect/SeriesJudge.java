@@ -1,0 +1,126 @@
+package dev.plateau.detect;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Runs the detectors of one watched series and turns their judgements into a verdict.
+ *
+ * <p>When detectors disagree, the status of highest {@link Status#priority()} wins (divergence
+ * over target over overfitting over convergence over stalled over training); among equals, the
+ * detector listed first. A new status is a transition, decided at the step of the point (or the
+ * last step, for a time-based change). Hysteresis is each detector's own: a converged series
+ * returns to TRAINING only when its detector says the metric clearly improved again.
+ *
+ * <p>Pure: no I/O and no clock.
+ */
+public final class SeriesJudge {
+  private final String run;
+  private final String tag;
+  private final Mode mode;
+  private final List<Detector> detectors;
+  private long points;
+  private long lastStep = Long.MIN_VALUE;
+  private Verdict verdict;
+
+  public SeriesJudge(String run, String tag, Mode mode, List<Detector> detectors) {
+    if (detectors.isEmpty()) {
+      throw new IllegalArgumentException("a watched series needs at least one detector: " + tag);
+    }
+    this.run = run;
+    this.tag = tag;
+    this.mode = mode;
+    this.detectors = List.copyOf(detectors);
+    this.verdict =
+        new Verdict(
+            run, tag, mode, Status.TRAINING, detectors.get(0).name(), null, null, Double.NaN,
+            -1, 0, java.util.Map.of(), "no point yet");
+  }
+
+  public String run() {
+    return run;
+  }
+
+  public String tag() {
+    return tag;
+  }
+
+  public Mode mode() {
+    return mode;
+  }
+
+  public List<Detector> detectors() {
+    return detectors;
+  }
+
+  /** The current verdict. */
+  public Verdict verdict() {
+    return verdict;
+  }
+
+  /**
+   * Feeds the next point to every detector. Returns the new verdict when the status changed, or
+   * null when it did not (the current verdict is still updated: best, last step, reason).
+   */
+  public Verdict observe(long step, double wallTime, double value) {
+    points++;
+    lastStep = step;
+    List<Judgement> judgements = new ArrayList<>(detectors.size());
+    for (Detector detector : detectors) {
+      judgements.add(detector.observe(step, wallTime, value));
+    }
+    return settle(judgements, step);
+  }
+
+  /**
+   * Re-judges at time {@code nowSeconds} (stalled, wall-clock patience). Returns the new verdict
+   * when the status changed, else null.
+   */
+  public Verdict atTime(double nowSeconds) {
+    if (points == 0) {
+      return null;
+    }
+    List<Judgement> judgements = new ArrayList<>(detectors.size());
+    for (Detector detector : detectors) {
+      judgements.add(detector.atTime(nowSeconds));
+    }
+    return settle(judgements, lastStep);
+  }
+
+  private Verdict settle(List<Judgement> judgements, long step) {
+    int winner = 0;
+    for (int i = 1; i < judgements.size(); i++) {
+      if (judgements.get(i).status().priority() > judgements.get(winner).status().priority()) {
+        winner = i;
+      }
+    }
+    Judgement j = judgements.get(winner);
+    Judgement best = j.hasBest() ? j : firstWithBest(judgements);
+    boolean changed = j.status() != verdict.status();
+    Long decidedAt = changed ? Long.valueOf(step) : verdict.decidedAtStep();
+    verdict =
+        new Verdict(
+            run,
+            tag,
+            mode,
+            j.status(),
+            detectors.get(winner).name(),
+            decidedAt,
+            best == null || best.bestStep() < 0 ? null : best.bestStep(),
+            best == null ? Double.NaN : best.bestValue(),
+            lastStep,
+            points,
+            j.evidence(),
+            j.reason());
+    return changed ? verdict : null;
+  }
+
+  private static Judgement firstWithBest(List<Judgement> judgements) {
+    for (Judgement j : judgements) {
+      if (j.hasBest() && j.bestStep() >= 0) {
+        return j;
+      }
+    }
+    return null;
+  }
+}

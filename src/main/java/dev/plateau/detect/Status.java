@@ -1,0 +1,55 @@
+package dev.plateau.detect;
+
+/** What a verdict says about a series or run. */
+public enum Status {
+  /** Still improving, or not enough evidence yet. */
+  TRAINING,
+  /** Improvement has become negligible: stop and keep the best step. */
+  CONVERGED,
+  /** The metric reached its configured target. */
+  TARGET_REACHED,
+  /** NaN or infinite values, or the metric blew up: stop, keep the best step before it. */
+  DIVERGED,
+  /** Validation worsens while training still improves: keep the best validation step. */
+  OVERFITTING,
+  /** No new point for longer than allowed: the job may have died or hung. */
+  STALLED;
+
+  /** The name used in config, JSON and flag files' content: lower case. */
+  public String jsonName() {
+    return name().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  /**
+   * Which status wins when several detectors of one series disagree: divergence first (it needs
+   * action), then target, overfitting, convergence, stalled, and training last.
+   */
+  public int priority() {
+    return switch (this) {
+      case DIVERGED -> 6;
+      case TARGET_REACHED -> 5;
+      case OVERFITTING -> 4;
+      case CONVERGED -> 3;
+      case STALLED -> 2;
+      case TRAINING -> 1;
+    };
+  }
+
+  /** Whether this status means training can stop (all but TRAINING and STALLED). */
+  public boolean isStop() {
+    return this != TRAINING && this != STALLED;
+  }
+
+  /** The status for a config or JSON name. */
+  public static Status fromJsonName(String name) {
+    for (Status status : values()) {
+      if (status.jsonName().equals(name)) {
+        return status;
+      }
+    }
+    throw new IllegalArgumentException(
+        "unknown status '"
+            + name
+            + "'; allowed: training, converged, target_reached, diverged, overfitting, stalled");
+  }
+}

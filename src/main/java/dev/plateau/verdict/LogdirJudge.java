@@ -1,0 +1,271 @@
+package dev.plateau.verdict;
+
+import dev.plateau.config.ConfigException;
+import dev.plateau.config.DetectionConfig;
+import dev.plateau.config.SeriesPlan;
+import dev.plateau.detect.Detector;
+import dev.plateau.detect.DivergenceDetector;
+import dev.plateau.detect.OverfittingDetector;
+import dev.plateau.detect.SeriesJudge;
+import dev.plateau.detect.TagClassifier;
+import dev.plateau.detect.Verdict;
+import dev.plateau.series.RunSeries;
+import dev.plateau.series.ScalarPoint;
+import dev.plateau.series.Series;
+import dev.plateau.verdict.TwinFinder.SeriesKey;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Judges every series of a logdir as points arrive: keeps the series (restart rule applied),
+ * decides which are watched and with which detectors (from the configuration), feeds them, pairs
+ * validation series with their training twins for the overfitting detector, and combines series
+ * verdicts into experiment verdicts. Transitions go to a {@link VerdictListener}.
+ *
+ * <p>Pure apart from the listener: no I/O, no clock ({@link #atTime} takes the time). Not
+ * thread-safe: one thread feeds it.
+ */
+public final class LogdirJudge {
+  private final DetectionConfig config;
+  private final VerdictListener listener;
+  private final Map<String, RunSeries> runs = new LinkedHashMap<>();
+  private final Map<SeriesKey, Watched> watched = new LinkedHashMap<>();
+  private final Map<SeriesKey, Boolean> known = new HashMap<>();
+  private final Map<SeriesKey, List<Watched>> twinOf = new HashMap<>();
+  private final List<Watched> awaitingTwin = new ArrayList<>();
+  private final Map<String, RunVerdict> experiments = new LinkedHashMap<>();
+
+  /** A watched series: its plan, its judge, and its overfitting detector if it has one. */
+  private static final class Watched {
+    final SeriesKey key;
+    final SeriesPlan plan;
+    SeriesJudge judge;
+    OverfittingDetector overfitting;
+    SeriesKey twin;
+    List<SeriesKey> twinCandidates;
+
+    Watched(SeriesKey key, SeriesPlan plan) {
+      this.key = key;
+      this.plan = plan;
+    }
+  }
+
+  public LogdirJudge(DetectionConfig config, VerdictListener listener) {
+    this.config = config;
+    this.listener = listener;
+  }
+
+  /** The series kept per run. */
+  public Map<String, RunSeries> runs() {
+    return runs;
+  }
+
+  /** The current verdict of every watched series, in order of first appearance. */
+  public List<Verdict> seriesVerdicts() {
+    List<Verdict> out = new ArrayList<>(watched.size());
+    for (Watched w : watched.values()) {
+      out.add(w.judge.verdict());
+    }
+    return out;
+  }
+
+  /** The current verdict of every experiment with watched series, by name. */
+  public List<RunVerdict> runVerdicts() {
+    Map<String, List<Verdict>> byExperiment = new java.util.TreeMap<>();
+    for (Watched w : watched.values()) {
+      byExperiment
+          .computeIfAbsent(Experiments.of(w.key.run()), k -> new ArrayList<>())
+          .add(w.judge.verdict());
+    }
+    List<RunVerdict> out = new ArrayList<>();
+    byExperiment.forEach(
+        (name, members) -> out.add(RunCombiner.combine(name, members, config.convergedWhen())));
+    return out;
+  }
+
+  /**
+   * Feeds one point.
+   *
+   * @throws IllegalStateException when a rule's detector cannot be built (the configuration was
+   *     checked at load time, so this signals a bug)
+   */
+  public void observe(ScalarPoint point) {
+    RunSeries run = runs.computeIfAbsent(point.run(), RunSeries::new);
+    int dropped = run.add(point);
+    SeriesKey key = new SeriesKey(point.run(), point.tag());
+    if (known.putIfAbsent(key, Boolean.TRUE) == null) {
+      newSeries(key);
+    }
+    Watched w = watched.get(key);
+    if (w != null) {
+      if (dropped > 0) {
+        rebuild(w, run.byTag().get(point.tag()));
+      } else {
+        Verdict before = w.judge.verdict();
+        Verdict changed = w.judge.observe(point.step(), point.wallTime(), point.value());
+        if (changed != null) {
+          transition(before, changed);
+        }
+      }
+    }
+    List<Watched> validations = twinOf.get(key);
+    if (validations != null) {
+      for (Watched v : validations) {
+        v.overfitting.observeTwin(point.step(), point.wallTime(), point.value());
+      }
+    }
+  }
+
+  /** A SessionLog START in a run: drops its points at or after {@code step} and re-judges. */
+  public void sessionStart(String runName, long step) {
+    RunSeries run = runs.get(runName);
+    if (run == null || run.sessionStart(step) == 0) {
+      return;
+    }
+    for (Map.Entry<String, Series> entry : run.byTag().entrySet()) {
+      Watched w = watched.get(new SeriesKey(runName, entry.getKey()));
+      if (w != null && w.judge.verdict().points() != entry.getValue().size()) {
+        rebuild(w, entry.getValue());
+      }
+    }
+  }
+
+  /** Re-judges every series at time {@code nowSeconds} (stalled, wall-clock patience). */
+  public void atTime(double nowSeconds) {
+    for (Watched w : watched.values()) {
+      Verdict before = w.judge.verdict();
+      Verdict changed = w.judge.atTime(nowSeconds);
+      if (changed != null) {
+        transition(before, changed);
+      }
+    }
+  }
+
+  private void newSeries(SeriesKey key) {
+    Optional<SeriesPlan> plan = config.plan(key.run(), key.tag());
+    if (plan.isPresent()) {
+      Watched w = new Watched(key, plan.get());
+      w.judge = newJudge(w);
+      watched.put(key, w);
+      if (w.overfitting != null) {
+        w.twinCandidates = twinCandidates(w);
+        awaitingTwin.add(w);
+      }
+    }
+    // A new series may be the twin someone waits for.
+    for (int i = awaitingTwin.size() - 1; i >= 0; i--) {
+      Watched v = awaitingTwin.get(i);
+      if (v.twinCandidates.contains(key) || tryResolve(v)) {
+        if (v.twin == null) {
+          v.twin = key;
+        }
+        twinOf.computeIfAbsent(v.twin, k -> new ArrayList<>()).add(v);
+        awaitingTwin.remove(i);
+        feedTwinSoFar(v);
+      }
+    }
+  }
+
+  private boolean tryResolve(Watched v) {
+    for (SeriesKey candidate : v.twinCandidates) {
+      if (known.containsKey(candidate)) {
+        v.twin = candidate;
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void feedTwinSoFar(Watched v) {
+    RunSeries twinRun = runs.get(v.twin.run());
+    Series twin = twinRun == null ? null : twinRun.byTag().get(v.twin.tag());
+    if (twin == null) {
+      return;
+    }
+    for (int i = 0; i < twin.size(); i++) {
+      v.overfitting.observeTwin(twin.step(i), twin.wallTime(i), twin.value(i));
+    }
+  }
+
+  private List<SeriesKey> twinCandidates(Watched w) {
+    try {
+      String tag = w.plan.twinTag();
+      String run = w.plan.twinRun();
+      if (tag != null || run != null) {
+        return List.of(
+            new SeriesKey(TwinFinder.resolveRun(w.key.run(), run), tag == null ? w.key.tag() : tag));
+      }
+    } catch (ConfigException e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    }
+    return TwinFinder.candidates(w.key.run(), w.key.tag());
+  }
+
+  private SeriesJudge newJudge(Watched w) {
+    List<Detector> detectors;
+    try {
+      detectors = new ArrayList<>(w.plan.build());
+    } catch (ConfigException e) {
+      throw new IllegalStateException("configuration checked at load time failed: " + e.getMessage(), e);
+    }
+    w.overfitting = null;
+    boolean configuredTwin;
+    try {
+      configuredTwin = w.plan.twinTag() != null || w.plan.twinRun() != null;
+    } catch (ConfigException e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    }
+    boolean validation = TagClassifier.isValidation(w.key.run(), w.key.tag());
+    for (int i = detectors.size() - 1; i >= 0; i--) {
+      if (detectors.get(i) instanceof OverfittingDetector o) {
+        if (validation || configuredTwin) {
+          w.overfitting = o;
+        } else {
+          detectors.remove(i); // overfitting is judged on validation series only
+        }
+      }
+    }
+    if (detectors.isEmpty()) {
+      // Only overfitting was asked for, on a series that cannot have it: still catch NaN.
+      detectors.add(new DivergenceDetector(w.plan.mode(), DivergenceDetector.Params.DEFAULTS));
+    }
+    return new SeriesJudge(w.key.run(), w.key.tag(), w.plan.mode(), detectors);
+  }
+
+  /** After a restart dropped points: new detectors, replayed over the kept points. */
+  private void rebuild(Watched w, Series series) {
+    Verdict before = w.judge.verdict();
+    OverfittingDetector oldOverfitting = w.overfitting;
+    w.judge = newJudge(w);
+    if (oldOverfitting != null && w.overfitting != null && w.twin != null) {
+      feedTwinSoFar(w);
+    }
+    for (int i = 0; i < series.size(); i++) {
+      w.judge.observe(series.step(i), series.wallTime(i), series.value(i));
+    }
+    Verdict after = w.judge.verdict();
+    if (after.status() != before.status()) {
+      transition(before, after);
+    }
+  }
+
+  private void transition(Verdict before, Verdict after) {
+    listener.seriesTransition(before, after);
+    String experiment = Experiments.of(after.run());
+    List<Verdict> members = new ArrayList<>();
+    for (Watched w : watched.values()) {
+      if (Experiments.of(w.key.run()).equals(experiment)) {
+        members.add(w.judge.verdict());
+      }
+    }
+    RunVerdict combined = RunCombiner.combine(experiment, members, config.convergedWhen());
+    RunVerdict previous = experiments.put(experiment, combined);
+    if (previous == null || previous.status() != combined.status()) {
+      listener.runTransition(previous, combined);
+    }
+  }
+}

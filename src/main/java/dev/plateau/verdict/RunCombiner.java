@@ -1,0 +1,76 @@
+package dev.plateau.verdict;
+
+import dev.plateau.config.DetectionConfig.ConvergedWhen;
+import dev.plateau.detect.Status;
+import dev.plateau.detect.TagClassifier;
+import dev.plateau.detect.Verdict;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Combines the verdicts of an experiment's watched series into its status.
+ *
+ * <ul>
+ *   <li>Any series DIVERGED: the experiment DIVERGED. Else any TARGET_REACHED: TARGET_REACHED.
+ *   <li>Else the deciding series are, with {@code converged_when: auto}, the validation series
+ *       when there are any (run {@code validation}/{@code val}/{@code eval}/{@code test}, or a
+ *       tag word such as {@code val}), else all; with {@code any} or {@code all}, all series.
+ *   <li>{@code all} and {@code auto}: when every deciding series has stopped (converged or
+ *       overfitting), the experiment takes the strongest of their statuses; {@code any}: when one
+ *       has.
+ *   <li>Else STALLED when every deciding series is stalled, else TRAINING.
+ * </ul>
+ */
+public final class RunCombiner {
+  private RunCombiner() {}
+
+  public static RunVerdict combine(String run, List<Verdict> series, ConvergedWhen when) {
+    if (series.isEmpty()) {
+      return new RunVerdict(run, Status.TRAINING, List.of(), List.of(), "no watched series yet");
+    }
+    for (Status urgent : List.of(Status.DIVERGED, Status.TARGET_REACHED)) {
+      List<Verdict> hit = series.stream().filter(v -> v.status() == urgent).toList();
+      if (!hit.isEmpty()) {
+        return new RunVerdict(run, urgent, hit, series, describe(hit.get(0)));
+      }
+    }
+    List<Verdict> deciding = new ArrayList<>();
+    if (when == ConvergedWhen.AUTO) {
+      for (Verdict v : series) {
+        if (TagClassifier.isValidation(v.run(), v.tag())) {
+          deciding.add(v);
+        }
+      }
+    }
+    if (deciding.isEmpty()) {
+      deciding.addAll(series);
+    }
+    List<Verdict> stopped = deciding.stream().filter(v -> v.status().isStop()).toList();
+    boolean done = when == ConvergedWhen.ANY ? !stopped.isEmpty() : stopped.size() == deciding.size();
+    if (done) {
+      Verdict strongest =
+          stopped.stream().max(Comparator.comparingInt(v -> v.status().priority())).orElseThrow();
+      String reason =
+          when == ConvergedWhen.ANY
+              ? describe(strongest)
+              : String.format(
+                  "all %d deciding series stopped; %s", deciding.size(), describe(strongest));
+      return new RunVerdict(run, strongest.status(), deciding, series, reason);
+    }
+    if (deciding.stream().allMatch(v -> v.status() == Status.STALLED)) {
+      return new RunVerdict(run, Status.STALLED, deciding, series, describe(deciding.get(0)));
+    }
+    long training = deciding.stream().filter(v -> !v.status().isStop()).count();
+    return new RunVerdict(
+        run,
+        Status.TRAINING,
+        deciding,
+        series,
+        String.format("%d of %d deciding series still training", training, deciding.size()));
+  }
+
+  private static String describe(Verdict v) {
+    return v.run() + " " + v.tag() + ": " + v.reason();
+  }
+}
