@@ -271,7 +271,12 @@ public final class EventDecoder {
   private String toText(ByteString raw, EventVisitor visitor) {
     ByteString kept = raw;
     if (raw.size() > limits.maxTagLength()) {
-      kept = raw.substring(0, limits.maxTagLength());
+      int cut = limits.maxTagLength();
+      // Cut before a character, not inside one: step back over UTF-8 continuation bytes.
+      while (cut > 0 && (raw.byteAt(cut) & 0xc0) == 0x80) {
+        cut--;
+      }
+      kept = raw.substring(0, cut);
       visitor.warning(
           "a tag of "
               + raw.size()

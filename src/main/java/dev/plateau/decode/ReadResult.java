@@ -10,7 +10,8 @@ public sealed interface ReadResult {
    *
    * @param offset where the record's header starts
    * @param nextOffset where the next record starts (offset + 16 + data length)
-   * @param data the payload, a read-only view valid until the next call to the reader
+   * @param data the payload: a view of the reader's own buffer (so decoding needs no copy), valid
+   *     until the next call to the reader; callers must not write to it
    */
   record Record(long offset, long nextOffset, ByteBuffer data) implements ReadResult {}
 

@@ -39,6 +39,11 @@ public final class RecordReader {
   /** Header plus footer: the bytes a frame adds around its data. */
   public static final int FRAME_OVERHEAD = HEADER_LENGTH + FOOTER_LENGTH;
 
+  /** The largest data a Java array can hold with its footer. */
+  private static final int MAX_ARRAY_DATA = Integer.MAX_VALUE - 64;
+
+  private static final ByteBuffer TOO_LARGE_FOR_AN_ARRAY = ByteBuffer.allocate(0);
+
   private final SeekableByteChannel channel;
   private final DecodeLimits limits;
   private final MaskedCrc32c crc = new MaskedCrc32c();
@@ -52,6 +57,16 @@ public final class RecordReader {
    * file, or an offset that an earlier reader returned as {@link #position()}).
    */
   public RecordReader(SeekableByteChannel channel, long startOffset, DecodeLimits limits) {
+    this(channel, startOffset, limits, false);
+  }
+
+  /**
+   * A reader at {@code startOffset}; with {@code resyncing} true it starts by scanning for a valid
+   * frame, silently, as a reader that reported corruption there and stopped before finding one
+   * ({@link #isResyncing()}) would have gone on.
+   */
+  public RecordReader(
+      SeekableByteChannel channel, long startOffset, DecodeLimits limits, boolean resyncing) {
     if (startOffset < 0) {
       throw new IllegalArgumentException("startOffset must not be negative: " + startOffset);
     }
@@ -61,6 +76,7 @@ public final class RecordReader {
     this.window.limit(0);
     this.windowStart = startOffset;
     this.position = startOffset;
+    this.resyncing = resyncing;
   }
 
   /**
@@ -73,9 +89,8 @@ public final class RecordReader {
   }
 
   /**
-   * Whether the reader is still looking for a valid frame after corruption. A reader created at a
-   * stored {@link #position()} starts out not resyncing, so a restart during a scan reports the
-   * remaining bad bytes once more: acceptable for a case that needs corruption and a crash.
+   * Whether the reader is still looking for a valid frame after corruption. Pass it, with {@link
+   * #position()}, to the next reader of the file so the same corruption is not reported again.
    */
   public boolean isResyncing() {
     return resyncing;
@@ -90,7 +105,7 @@ public final class RecordReader {
     if (resyncing) {
       long found = scanFrom(position);
       if (found < 0) {
-        return new IncompleteTail(position, available(position), false);
+        return incomplete(new IncompleteTail(position, available(position), false));
       }
       resyncing = false;
       position = found;
@@ -100,8 +115,9 @@ public final class RecordReader {
     if (attempt.result != null) {
       if (attempt.result instanceof Record record) {
         position = record.nextOffset();
+        return record;
       }
-      return attempt.result;
+      return incomplete((IncompleteTail) attempt.result);
     }
     // Corruption: look for the next frame that checks, starting one byte further.
     resyncing = true;
@@ -112,6 +128,16 @@ public final class RecordReader {
       return new Corrupt(start, attempt.problem, found, true);
     }
     return new Corrupt(start, attempt.problem, position, false);
+  }
+
+  /**
+   * Forgets the window before reporting the end of the data: the bytes past it may be rewritten
+   * in place (a zero-filled block of a network filesystem) rather than appended.
+   */
+  private IncompleteTail incomplete(IncompleteTail tail) {
+    window.limit(0);
+    windowStart = position;
+    return tail;
   }
 
   /** The outcome of reading at one offset: a result, or a problem that calls for a resync. */
@@ -141,6 +167,9 @@ public final class RecordReader {
     if (data == null) {
       return new Attempt(new IncompleteTail(offset, available(offset), false), null);
     }
+    if (data == TOO_LARGE_FOR_AN_ARRAY) {
+      return new Attempt(null, new Problem.LengthOverLimit(length, MAX_ARRAY_DATA));
+    }
     int storedDataCrc = data.getInt(dataLength);
     data.limit(dataLength);
     int dataCrc = crc.of(data);
@@ -155,9 +184,9 @@ public final class RecordReader {
    * positioned at the data (limit after the footer), or null when the file does not hold it all.
    */
   private ByteBuffer frameData(long offset, int dataLength) throws IOException {
-    int needed = HEADER_LENGTH + dataLength + FOOTER_LENGTH;
+    long needed = (long) HEADER_LENGTH + dataLength + FOOTER_LENGTH;
     if (needed <= window.capacity()) {
-      if (ensure(offset, needed) < needed) {
+      if (ensure(offset, (int) needed) < needed) {
         return null;
       }
       int at = (int) (offset - windowStart) + HEADER_LENGTH;
@@ -167,6 +196,9 @@ public final class RecordReader {
     long dataStart = offset + HEADER_LENGTH;
     if (channel.size() - dataStart < (long) dataLength + FOOTER_LENGTH) {
       return null;
+    }
+    if (dataLength > MAX_ARRAY_DATA) {
+      return TOO_LARGE_FOR_AN_ARRAY;
     }
     ByteBuffer big = ByteBuffer.allocate(dataLength + FOOTER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
     channel.position(dataStart);
@@ -203,6 +235,10 @@ public final class RecordReader {
           // A header that checks, with its data still being written: wait for it here.
           position = offset;
           return offset;
+        }
+        if (data == TOO_LARGE_FOR_AN_ARRAY) {
+          offset++;
+          continue;
         }
         int stored = data.getInt((int) length);
         data.limit((int) length);

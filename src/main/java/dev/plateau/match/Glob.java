@@ -37,7 +37,9 @@ public final class Glob {
           }
         }
         case '[' -> {
-          int end = pattern.indexOf(']', i + 2);
+          // A ']' right after '[' or '[!' is a member of the class, not its end.
+          int first = i + 1 + (pattern.startsWith("!", i + 1) ? 1 : 0);
+          int end = pattern.indexOf(']', first + 1);
           if (end < 0) {
             throw new IllegalArgumentException(
                 "pattern '" + pattern + "' has a '[' at position " + i + " without a closing ']'");

@@ -39,6 +39,8 @@ public final class TailedFile {
   private FileTime seenModified;
   private boolean unreadable;
   private boolean incompleteReported;
+  private boolean resyncing;
+  private boolean zeroFilledTail;
 
   TailedFile(String run, Path path, DecodeLimits limits) {
     this.run = run;
@@ -84,7 +86,9 @@ public final class TailedFile {
       return ReadCounts.NONE;
     }
     long size = attributes.size();
-    if (size == seenSize
+    // A zero-filled tail may be written in place within one timestamp tick: always look again.
+    if (!zeroFilledTail
+        && size == seenSize
         && attributes.lastModifiedTime().equals(seenModified)
         && Objects.equals(attributes.fileKey(), fileKey)) {
       return ReadCounts.NONE;
@@ -96,6 +100,7 @@ public final class TailedFile {
         listener.fileReset(run, name, reset);
         offset = 0;
         fingerprint = null;
+        resyncing = false;
         decoder = new EventDecoder(limits);
       }
       fileKey = attributes.fileKey();
@@ -128,7 +133,7 @@ public final class TailedFile {
   }
 
   private ReadCounts readRecords(FileChannel channel, TailListener listener) throws IOException {
-    RecordReader reader = new RecordReader(channel, offset, limits);
+    RecordReader reader = new RecordReader(channel, offset, limits, resyncing);
     Visitor visitor = new Visitor(listener);
     long records = 0;
     long bytes = 0;
@@ -153,12 +158,15 @@ public final class TailedFile {
         }
         offset = reader.position();
         incompleteReported = false;
+        zeroFilledTail = false;
       } else if (result instanceof ReadResult.Corrupt corruption) {
         corrupt++;
         problem(listener, TailProblem.Kind.CORRUPT_RECORD, corruption.offset(), corruption.describe());
         offset = reader.position();
       } else if (result instanceof ReadResult.IncompleteTail tail) {
         offset = reader.position();
+        resyncing = reader.isResyncing();
+        zeroFilledTail = tail.zeroFilled();
         if (tail.available() > 0 && !incompleteReported) {
           incompleteReported = true;
           log.debug(

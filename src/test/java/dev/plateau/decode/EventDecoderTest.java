@@ -23,7 +23,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -623,12 +622,6 @@ class EventDecoderTest {
     assertThat(r.warnings).singleElement().asString().contains("12 bytes");
   }
 
-  @Disabled(
-      "BUG (minor): EventDecoder.toText cuts an over-long tag at exactly maxTagLength bytes, "
-          + "which can split a multi-byte UTF-8 character; the valid tag is then also reported as "
-          + "'not valid UTF-8' and kept with a trailing U+FFFD that was never in the file. Fix: "
-          + "back the cut off to a character boundary (while the byte at the cut is a "
-          + "continuation byte 10xxxxxx, cut one byte earlier).")
   @Test
   void tagCutAtTheLimitDoesNotSplitAUtf8Character() throws Exception {
     DecodeLimits limits = new DecodeLimits(1 << 20, 1 << 16, 8);

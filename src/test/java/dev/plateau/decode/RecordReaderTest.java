@@ -26,7 +26,6 @@ import java.util.List;
 import java.util.Random;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -291,15 +290,6 @@ class RecordReaderTest {
     assertThat(bytesOf((Record) r)).isEqualTo(payload(1, 30));
   }
 
-  @Disabled(
-      "BUG: RecordReader keeps the zero bytes it read in its window. After IncompleteTail("
-          + "zeroFilled=true), the documented case of a network filesystem that shows an allocated "
-          + "but unwritten block as zeros, the same reader never sees the bytes once they are "
-          + "written: ensure() finds the offset inside the window and returns the stale zeros, "
-          + "so next() returns the zero-filled tail forever. (TailedFile is not affected today "
-          + "because it builds a new RecordReader on every poll.) Fix: when next() returns an "
-          + "IncompleteTail, drop the window (window.limit(0)) so the next call re-reads from the "
-          + "channel.")
   @Test
   void zeroFilledBlockWrittenLaterIsReadByTheSameReader() throws IOException {
     byte[] first = frame(payload(0, 20));
@@ -622,14 +612,6 @@ class RecordReaderTest {
 
   // ---------------------------------------------------------------- bugs
 
-  @Disabled(
-      "BUG: RecordReader.frameData computes HEADER_LENGTH + dataLength + FOOTER_LENGTH in int. "
-          + "DecodeLimits accepts any maxRecordLength up to Integer.MAX_VALUE (and `plateau dump "
-          + "--max-record-length` passes it through), so a header whose length checks and is near "
-          + "2^31 overflows to a negative 'needed', takes the in-window branch, and next() throws "
-          + "IndexOutOfBoundsException instead of returning IncompleteTail. Fix: compute the frame "
-          + "length in long (and cap maxRecordLength in DecodeLimits at Integer.MAX_VALUE - 16 "
-          + "or lower, since Java arrays cannot hold more).")
   @ParameterizedTest(name = "length {0}")
   @ValueSource(ints = {Integer.MAX_VALUE, Integer.MAX_VALUE - 4, Integer.MAX_VALUE - 15})
   void lengthNearIntMaxUnderAMaximalCapIsAnIncompleteTailNotAnException(int length) {
@@ -644,17 +626,15 @@ class RecordReaderTest {
         .doesNotThrowAnyException();
   }
 
-  @Disabled(
-      "BUG (contract): ReadResult.Record documents `data` as 'a read-only view', but "
-          + "RecordReader returns window.slice(...) (and for large frames its own buffer), both "
-          + "writable: a listener that writes into it corrupts the reader's window. Fix: return "
-          + "data.asReadOnlyBuffer() (EventDecoder already handles buffers without an array), or "
-          + "change the documentation.")
   @Test
-  void recordDataIsAReadOnlyView() throws IOException {
+  void recordDataIsAZeroCopyViewOfExactlyThePayload() throws IOException {
+    // The contract (ReadResult.Record): a view of the reader's buffer, valid until the next call,
+    // so that decoding needs no copy; it spans the payload only, not the framing.
     RecordReader reader =
         new RecordReader(new MemoryChannel(frame(payload(0, 10))), 0, DecodeLimits.DEFAULTS);
     Record record = (Record) reader.next();
-    assertThat(record.data().isReadOnly()).isTrue();
+    assertThat(record.data().hasArray()).isTrue();
+    assertThat(record.data().remaining()).isEqualTo(10);
+    assertThat(bytesOf(record)).isEqualTo(payload(0, 10));
   }
 }

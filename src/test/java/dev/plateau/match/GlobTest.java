@@ -3,7 +3,6 @@ package dev.plateau.match;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -113,14 +112,6 @@ class GlobTest {
     assertThat(Glob.compile("train/*").toString()).isEqualTo("train/*");
   }
 
-  @Disabled(
-      "BUG: Glob.compile looks for the closing ']' from i + 2, which makes a ']' right after "
-          + "'[' literal but not a ']' right after '[!'. '[!]]' (any character but ']', valid in "
-          + "POSIX and shells) becomes the regex '[^]' and throws PatternSyntaxException; '[!]' "
-          + "throws PatternSyntaxException naming the regex instead of the documented "
-          + "IllegalArgumentException naming the pattern. Fix: let the body start after an "
-          + "optional '!' and search for ']' from one past that: int first = i + 1 + "
-          + "(pattern.startsWith(\"!\", i + 1) ? 1 : 0); int end = pattern.indexOf(']', first + 1);")
   @Test
   void complementedClassMayStartWithAClosingBracket() {
     assertThat(matches("[!]]", "a")).isTrue();

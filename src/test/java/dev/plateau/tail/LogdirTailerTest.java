@@ -26,7 +26,6 @@ import java.util.Set;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -468,14 +467,6 @@ class LogdirTailerTest {
     assertThat(l.problems).isEmpty();
   }
 
-  @Disabled(
-      "BUG (edge): TailedFile.poll skips a file whose size, modification time and file key are "
-          + "unchanged. After a zero-filled IncompleteTail the size does not change when the "
-          + "block is written in place, so if the write lands in the same modification-time tick "
-          + "(filesystems or NFS servers with 1-2 s timestamps, or Linux's jiffy-granular clock) "
-          + "the record is not read until the file grows again, and never if it was the last one. "
-          + "Fix: do not take the unchanged-file shortcut while the last read ended at a "
-          + "zero-filled tail (keep a flag from the IncompleteTail).")
   @Test
   void zeroFilledBlockWrittenWithinTheSameModificationTimeTickIsRead() throws IOException {
     Path file = EventFiles.write(logdir.resolve("run"), 100, 0, "t", 0, 3);
@@ -557,17 +548,6 @@ class LogdirTailerTest {
     assertThat(l.steps("run", "t")).containsExactly(0L, 1L, 2L, 3L, 4L);
   }
 
-  @Disabled(
-      "BUG: TailedFile.readRecords builds a new RecordReader on every poll, so the reader's "
-          + "'resyncing' state is lost between polls. After Corrupt(resynced=false) the stored "
-          + "offset is in the middle of the garbage; when the file grows, the new reader reads a "
-          + "header there, fails again and reports a SECOND CORRUPT_RECORD (and counts a second "
-          + "corrupt record) for the same corrupt stretch, contrary to RecordReader's 'corruption "
-          + "is reported once even when that scan has to wait for more data'. Every append that "
-          + "still holds no valid frame adds another report. Fix: keep the RecordReader's "
-          + "resyncing flag in TailedFile (e.g. a `boolean resyncing` field, and a RecordReader "
-          + "constructor or method that starts in resync mode), or keep the reader itself "
-          + "between polls.")
   @Test
   void corruptStretchIsReportedOnceEvenWhenTheFileGrowsBeforeAValidRecord() throws IOException {
     Path file = EventFiles.write(logdir.resolve("run"), 100, 0, "t", 0, 3);
