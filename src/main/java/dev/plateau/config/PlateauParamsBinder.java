@@ -1,20 +1,30 @@
 package dev.plateau.config;
 
+import static dev.plateau.config.OverfittingParamsBinder.node;
+
 import dev.plateau.detect.PlateauDetector;
 import java.util.Map;
 
-/** Binds the plateau detector's keys. */
+/** Binds the plateau detector's keys (see {@link PlateauDetector} for their meaning). */
 final class PlateauParamsBinder {
   private PlateauParamsBinder() {}
 
   static PlateauDetector.Params bind(Map<String, ConfigNode> keys) throws ConfigException {
     PlateauDetector.Params d = PlateauDetector.Params.DEFAULTS;
+    long maxBins = node(keys, "max_bins").integer(d.maxBins(), 16, 1024);
+    if (maxBins % 2 != 0) {
+      throw node(keys, "max_bins").error(maxBins + " is not allowed; allowed: an even number from 16 to 1024");
+    }
     return new PlateauDetector.Params(
-        (int) OverfittingParamsBinder.node(keys, "min_points").integer(d.minPoints(), 3, 1_000_000),
-        (int) OverfittingParamsBinder.node(keys, "min_window").integer(d.minWindow(), 3, 10_000),
-        OverfittingParamsBinder.node(keys, "window_fraction").number(d.fraction(), 0.01, 1),
-        (int) OverfittingParamsBinder.node(keys, "max_window").integer(d.maxWindow(), 3, 10_000),
-        OverfittingParamsBinder.node(keys, "z").number(d.z(), 0, 10),
-        OverfittingParamsBinder.node(keys, "min_delta").number(d.minDelta(), 0, 1));
+        (int) node(keys, "warmup").integer(d.warmup(), 3, 1_000_000),
+        node(keys, "window_fraction").number(d.windowFraction(), 0.01, 1),
+        (int) node(keys, "min_window").integer(d.minWindow(), 3, 512),
+        node(keys, "z").number(d.z(), 0, 10),
+        node(keys, "min_delta").number(d.minDelta(), 0, 1),
+        node(keys, "horizon").number(d.horizon(), 0.01, 100),
+        node(keys, "patience_fraction").number(d.patienceFraction(), 0, 100),
+        (int) node(keys, "min_patience").integer(d.minPatience(), 1, 1_000_000),
+        (int) maxBins,
+        (int) node(keys, "level_divisor").integer(d.levelDivisor(), 1, 1_000_000));
   }
 }

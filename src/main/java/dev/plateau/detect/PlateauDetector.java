@@ -1,37 +1,130 @@
 package dev.plateau.detect;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * PROVISIONAL noise-aware plateau detector (to be replaced by the tuned design).
+ * The default convergence detector: noise-aware, for curves that flatten out at any speed.
  *
- * <p>Over a trailing window of the last max(min_window, fraction &times; n) points, the metric is
- * still improving when a Mann–Kendall test finds a significant improving trend and the Theil–Sen
- * slope projects more than {@code min_delta} of the curve's scale over the next window.
+ * <p><b>Question it answers.</b> If training went on for as long again as it has run so far, how
+ * much could the metric still improve, at most, given its noise? When that is below {@code
+ * min_delta} of the curve's scale, the series is CONVERGED.
+ *
+ * <p><b>How.</b> Values are oriented so that lower is better. Over a trailing window (the newer
+ * {@code window_fraction} of the points seen, at least {@code min_window}), the Theil–Sen slope
+ * and its Sen confidence bound (Mann–Kendall variance, corrected for lag-1 autocorrelation of the
+ * detrended residuals; one-sided at {@code z}) give the fastest improvement rate the noise still
+ * allows. Comparing it with the slowest plausible rate over the window before gives a decay
+ * ratio; the projected gain is that rate, decaying geometrically at that ratio, integrated over a
+ * horizon of {@code horizon} &times; the points seen. So a curve still trending down clearly
+ * (decay ≈ 1) does not fire; an exponential approach fires near its asymptote; a power-law tail
+ * fires only when one more doubling of the run would gain less than {@code min_delta}; and a
+ * noisy curve waits until enough points pin its slope down. A patience valve also fires when the
+ * smoothed level has made no new best for max({@code min_patience}, {@code patience_fraction}
+ * &times; points) points (curves that got worse, or stay flat and noisy).
+ *
+ * <p><b>Scale and checkpoint.</b> The level is the centred moving average of the points over
+ * &plusmn;max(1, n/{@code level_divisor}) points; the scale S is the level's range so far (for a
+ * training curve: what training has achieved); the checkpoint to keep is the point at the best
+ * level (within it, the best raw point once points are binned), so a lucky noise dip is not
+ * taken for the best.
+ *
+ * <p><b>Memory and cost.</b> Points are kept as at most {@code max_bins} bins; when full,
+ * neighbours merge pairwise and bins double in width, so memory is bounded and the test runs at
+ * every point while the series is short, then once per bin: amortised O(1) per point (the test
+ * itself is O(window²), window &le; max_bins/2).
+ *
+ * <p><b>Contract.</b> Points in step order; NaN and infinite values are ignored (the divergence
+ * detector judges them). No verdict before {@code warmup} points. Hysteresis: after CONVERGED, a
+ * new best level beyond max(min_delta &times; S, z &times; level noise) returns to TRAINING and
+ * starts a new phase: warm-up, windows, horizon and patience then count from there.
+ *
+ * <p>Defaults (scored on real learning curves, see the README): warmup 8, window_fraction 0.5,
+ * min_window 8, z 1.645, min_delta 0.005, horizon 1.0, patience_fraction 0.5, min_patience 8,
+ * max_bins 128, level_divisor 40.
  */
 public final class PlateauDetector implements Detector {
-  /** Parameters. */
-  public record Params(int minPoints, int minWindow, double fraction, int maxWindow, double z, double minDelta) {
+  /** Parameters; see the class comment. */
+  public record Params(
+      int warmup,
+      double windowFraction,
+      int minWindow,
+      double z,
+      double minDelta,
+      double horizon,
+      double patienceFraction,
+      int minPatience,
+      int maxBins,
+      int levelDivisor) {
     public static final Set<String> KEYS =
-        Set.of("min_points", "min_window", "window_fraction", "max_window", "z", "min_delta", "smoothing");
-    public static final Params DEFAULTS = new Params(10, 8, 0.3, 200, 1.645, 0.01);
+        Set.of(
+            "warmup", "window_fraction", "min_window", "z", "min_delta", "horizon",
+            "patience_fraction", "min_patience", "max_bins", "level_divisor", "smoothing");
+    public static final Params DEFAULTS = new Params(8, 0.5, 8, 1.645, 0.005, 1.0, 0.5, 8, 128, 40);
+
+    public Params {
+      if (warmup < 3 || minWindow < 3 || minPatience < 1 || levelDivisor < 1) {
+        throw new IllegalArgumentException(
+            "plateau: warmup and min_window must be at least 3, min_patience and level_divisor at least 1");
+      }
+      if (maxBins < 16 || maxBins % 2 != 0) {
+        throw new IllegalArgumentException("plateau: max_bins must be even and at least 16, got " + maxBins);
+      }
+      if (!(windowFraction > 0 && windowFraction <= 1) || !(patienceFraction >= 0) || !(horizon > 0)
+          || !(z >= 0) || !(minDelta >= 0)) {
+        throw new IllegalArgumentException(
+            "plateau: window_fraction must be in (0, 1], horizon above 0, z, min_delta and patience_fraction at least 0");
+      }
+    }
   }
 
   private final Mode mode;
   private final Params params;
-  private final BestTracker best;
-  private double[] x = new double[64];
-  private double[] y = new double[64];
-  private int n;
-  private double first = Double.NaN;
+
+  // Closed bins 0..closed-1, and an open bin at index `closed` when openCount > 0.
+  private final double[] sum;
+  private final int[] count;
+  private final long[] first;
+  private final long[] last;
+  private final long[] firstStep;
+  private final double[] minValue;
+  private final long[] minIndex;
+  private final long[] minStep;
+  private int closed;
+  private int width = 1;
+  private long n;
+
+  private final double[] means;
+  private final double[] level;
+  private final double[] slopes;
+  private final double[] scratch;
+
+  private boolean converged;
+  private long phaseStart;
+  private double stopBestLevel;
+  private double stopScale;
+  private double stopNoise;
   private Judgement current = Judgement.waiting("no point yet");
 
   public PlateauDetector(Mode mode, Params params) {
     this.mode = mode;
     this.params = params;
-    this.best = new BestTracker(mode);
+    int capacity = params.maxBins() + 1;
+    sum = new double[capacity];
+    count = new int[capacity];
+    first = new long[capacity];
+    last = new long[capacity];
+    firstStep = new long[capacity];
+    minValue = new double[capacity];
+    minIndex = new long[capacity];
+    minStep = new long[capacity];
+    means = new double[capacity];
+    level = new double[capacity];
+    int maxWindow = params.maxBins();
+    slopes = new double[maxWindow * (maxWindow - 1) / 2];
+    scratch = new double[maxWindow];
   }
 
   @Override
@@ -40,52 +133,310 @@ public final class PlateauDetector implements Detector {
   }
 
   @Override
-  public Judgement observe(long step, double wallTime, double value) {
-    if (!Double.isFinite(value)) {
-      return current;
-    }
-    if (n == x.length) {
-      x = java.util.Arrays.copyOf(x, n * 2);
-      y = java.util.Arrays.copyOf(y, n * 2);
-    }
-    x[n] = step;
-    y[n] = mode.lowerIsBetter(value);
-    n++;
-    if (Double.isNaN(first)) {
-      first = y[0];
-    }
-    best.offer(n - 1, step, wallTime, value);
-    if (n < params.minPoints()) {
-      current = new Judgement(Status.TRAINING, best.step(), best.value(), Map.of(), "warming up");
-      return current;
-    }
-    int w = (int) Math.min(params.maxWindow(), Math.max(params.minWindow(), Math.ceil(params.fraction() * n)));
-    w = Math.min(w, n);
-    int from = n - w;
-    double z = TrendStatistics.mannKendallZ(y, from, n);
-    double slope = TrendStatistics.theilSenSlope(x, y, from, n);
-    double span = x[n - 1] - x[from];
-    double scale = Math.max(Math.abs(first - mode.lowerIsBetter(best.value())), 1e-12);
-    double gain = slope < 0 ? -slope * span / scale : 0;
-    Map<String, Object> evidence = new LinkedHashMap<>();
-    evidence.put("window", w);
-    evidence.put("mk_z", z);
-    evidence.put("theil_sen_slope", slope);
-    evidence.put("projected_gain", gain);
-    boolean improving = z < -params.z() && gain > params.minDelta();
-    Status status = improving ? Status.TRAINING : Status.CONVERGED;
-    current =
-        new Judgement(
-            status,
-            best.step(),
-            best.value(),
-            evidence,
-            improving ? "still improving" : "improvement over the last " + w + " points is negligible");
+  public Judgement current() {
     return current;
   }
 
   @Override
-  public Judgement current() {
+  public Judgement observe(long step, double wallTime, double value) {
+    if (!Double.isFinite(value)) {
+      return current;
+    }
+    double v = mode.lowerIsBetter(value);
+    long i = n++;
+    int b = closed;
+    if (count[b] == 0) {
+      sum[b] = v;
+      count[b] = 1;
+      first[b] = i;
+      last[b] = i;
+      firstStep[b] = step;
+      minValue[b] = v;
+      minIndex[b] = i;
+      minStep[b] = step;
+    } else {
+      sum[b] += v;
+      count[b]++;
+      last[b] = i;
+      if (v < minValue[b]) {
+        minValue[b] = v;
+        minIndex[b] = i;
+        minStep[b] = step;
+      }
+    }
+    if (count[b] >= width) {
+      closed++;
+      if (closed >= params.maxBins()) {
+        decimate();
+      }
+      count[closed] = 0;
+      evaluate();
+    } else if (current.status() == Status.TRAINING && n < params.warmup()) {
+      current = Judgement.waiting("warming up");
+    }
     return current;
+  }
+
+  /** Merges neighbouring bins pairwise: half as many bins, twice as wide. */
+  private void decimate() {
+    int half = closed / 2;
+    for (int k = 0; k < half; k++) {
+      int a = 2 * k;
+      int c = 2 * k + 1;
+      sum[k] = sum[a] + sum[c];
+      count[k] = count[a] + count[c];
+      first[k] = first[a];
+      last[k] = last[c];
+      firstStep[k] = firstStep[a];
+      if (minValue[c] < minValue[a]) {
+        minValue[k] = minValue[c];
+        minIndex[k] = minIndex[c];
+        minStep[k] = minStep[c];
+      } else {
+        minValue[k] = minValue[a];
+        minIndex[k] = minIndex[a];
+        minStep[k] = minStep[a];
+      }
+    }
+    if (closed % 2 == 1) {
+      int k = half;
+      int a = closed - 1;
+      sum[k] = sum[a];
+      count[k] = count[a];
+      first[k] = first[a];
+      last[k] = last[a];
+      firstStep[k] = firstStep[a];
+      minValue[k] = minValue[a];
+      minIndex[k] = minIndex[a];
+      minStep[k] = minStep[a];
+      half++;
+    }
+    closed = half;
+    width *= 2;
+  }
+
+  private void evaluate() {
+    if (n < params.warmup()) {
+      current = Judgement.waiting("warming up");
+      return;
+    }
+    int nb = closed;
+    for (int k = 0; k < nb; k++) {
+      means[k] = sum[k] / count[k];
+    }
+    long h = Math.max(1, n / params.levelDivisor());
+    int hb = (int) Math.max(1, h / width);
+    double running = 0;
+    // Prefix sums in `level` first, then the centred means in place (read before written).
+    double[] prefix = scratchPrefix(nb);
+    for (int k = 0; k < nb; k++) {
+      prefix[k + 1] = prefix[k] + means[k];
+    }
+    int bestBin = 0;
+    double worst = Double.NEGATIVE_INFINITY;
+    for (int k = 0; k < nb; k++) {
+      int lo = Math.max(0, k - hb);
+      int hi = Math.min(nb, k + hb + 1);
+      level[k] = (prefix[hi] - prefix[lo]) / (hi - lo);
+      if (level[k] < level[bestBin]) {
+        bestBin = k;
+      }
+      worst = Math.max(worst, level[k]);
+    }
+    running = level[bestBin];
+    double best = running;
+    double scale = worst - best;
+    long keptIndex = width > 1 ? minIndex[bestBin] : first[bestBin];
+    long keptStep = width > 1 ? minStep[bestBin] : firstStep[bestBin];
+    double keptValue = mode.fromLowerIsBetter(width > 1 ? minValue[bestBin] : means[bestBin]);
+    long sinceBest = (n - 1) - (width > 1 ? last[bestBin] : first[bestBin]);
+
+    if (converged) {
+      if (best < stopBestLevel - Math.max(params.minDelta() * stopScale, params.z() * stopNoise)) {
+        converged = false;
+        phaseStart = n - 1;
+        current =
+            training(
+                keptStep,
+                keptValue,
+                current.evidence(),
+                String.format("improved again: new best level %.6g beyond the noise; a new phase starts", mode.fromLowerIsBetter(best)));
+      } else {
+        current = new Judgement(Status.CONVERGED, current.bestStep(), current.bestValue(), current.evidence(), current.reason());
+      }
+      return;
+    }
+    if (!(scale > 0) || n - phaseStart < params.warmup()) {
+      current = training(keptStep, keptValue, Map.of(), "not enough points in this phase");
+      return;
+    }
+    int k0 = 0;
+    while (k0 < nb && last[k0] < phaseStart) {
+      k0++;
+    }
+    int nph = nb - k0;
+    int window = (int) Math.max(params.minWindow(), Math.ceil(params.windowFraction() * nph));
+    if (window > nph) {
+      current = training(keptStep, keptValue, Map.of(), "filling the first window");
+      return;
+    }
+    Sen newer = senMannKendall(means, nb - window, window);
+    double rateNow = Math.max(0, -newer.lower);
+    double rho = 1;
+    if (nph >= 2 * window) {
+      Sen older = senMannKendall(means, nb - 2 * window, window);
+      double rateBefore = Math.max(0, -older.upper);
+      if (rateBefore > 0 && rateNow < rateBefore) {
+        rho = rateNow / rateBefore;
+      }
+    }
+    double horizonBins = params.horizon() * nph;
+    double gain;
+    if (rateNow <= 0 || rho <= 0) {
+      gain = 0;
+    } else if (rho >= 1) {
+      gain = rateNow * horizonBins;
+    } else {
+      gain = rateNow * window * (1 - Math.pow(rho, horizonBins / window)) / (-Math.log(rho));
+    }
+    double threshold = params.minDelta() * scale;
+    boolean trend = gain <= threshold;
+    double patience = Math.max(params.minPatience(), params.patienceFraction() * (n - phaseStart));
+    boolean patient = sinceBest >= patience;
+    double noise = levelNoise(nb - window, window, hb);
+
+    Map<String, Object> evidence = new LinkedHashMap<>();
+    evidence.put("points", n);
+    evidence.put("phase_start", phaseStart);
+    evidence.put("window_points", (long) window * width);
+    evidence.put("bin_width", width);
+    evidence.put("ts_slope", mode.fromLowerIsBetter(newer.slope / width));
+    evidence.put("slope_bound", mode.fromLowerIsBetter(newer.lower / width));
+    evidence.put("mk_z", newer.mkZ);
+    evidence.put("lag1_autocorr", newer.lag1);
+    evidence.put("decay_ratio", rho);
+    evidence.put("horizon_points", (long) (params.horizon() * (n - phaseStart)));
+    evidence.put("projected_gain", gain);
+    evidence.put("threshold", threshold);
+    evidence.put("gain_share", gain / scale);
+    evidence.put("scale", scale);
+    evidence.put("best_level", mode.fromLowerIsBetter(best));
+    evidence.put("points_since_best", sinceBest);
+    evidence.put("patience", patience);
+    evidence.put("noise_level", noise);
+    if (!trend && !patient) {
+      evidence.put("trigger", "none");
+      current =
+          training(
+              keptStep,
+              keptValue,
+              evidence,
+              String.format(
+                  "still improving: training %d more points could gain up to %.2f%% of the curve's range (limit %.2f%%)",
+                  (long) (params.horizon() * (n - phaseStart)), 100 * gain / scale, 100 * params.minDelta()));
+      return;
+    }
+    evidence.put("trigger", trend ? "trend" : "patience");
+    converged = true;
+    stopBestLevel = best;
+    stopScale = scale;
+    stopNoise = noise;
+    String reason =
+        trend
+            ? String.format(
+                "training %d more points would improve by at most %.2f%% of the curve's range (limit %.2f%%);"
+                    + " slope over the last %d points %+.3g/point (Mann-Kendall z %.2f); keep step %d",
+                (long) (params.horizon() * (n - phaseStart)),
+                100 * gain / scale,
+                100 * params.minDelta(),
+                (long) window * width,
+                mode.fromLowerIsBetter(newer.slope / width),
+                newer.mkZ,
+                keptStep)
+            : String.format(
+                "no new best level for %d points (patience %.0f); keep step %d", sinceBest, patience, keptStep);
+    current = new Judgement(Status.CONVERGED, keptStep, keptValue, evidence, reason);
+    assert keptIndex >= 0;
+  }
+
+  private double[] prefixBuffer;
+
+  private double[] scratchPrefix(int nb) {
+    if (prefixBuffer == null || prefixBuffer.length < nb + 1) {
+      prefixBuffer = new double[params.maxBins() + 2];
+    }
+    prefixBuffer[0] = 0;
+    return prefixBuffer;
+  }
+
+  private Judgement training(long step, double value, Map<String, Object> evidence, String reason) {
+    return new Judgement(Status.TRAINING, step, value, evidence, reason);
+  }
+
+  /** Theil–Sen slope, Sen bounds and Mann–Kendall z of {@code x[from..from+w)} against 0..w-1. */
+  private record Sen(double slope, double lower, double upper, double mkZ, double lag1) {}
+
+  private Sen senMannKendall(double[] x, int from, int w) {
+    int pairs = 0;
+    long s = 0;
+    for (int i = 0; i < w - 1; i++) {
+      double xi = x[from + i];
+      for (int k = i + 1; k < w; k++) {
+        double d = x[from + k] - xi;
+        slopes[pairs++] = d / (k - i);
+        if (d > 0) {
+          s++;
+        } else if (d < 0) {
+          s--;
+        }
+      }
+    }
+    Arrays.sort(slopes, 0, pairs);
+    double b =
+        pairs % 2 == 1 ? slopes[pairs / 2] : 0.5 * (slopes[pairs / 2 - 1] + slopes[pairs / 2]);
+    double mean = 0;
+    for (int t = 0; t < w; t++) {
+      scratch[t] = x[from + t] - b * t;
+      mean += scratch[t];
+    }
+    mean /= w;
+    double den = 0;
+    double num = 0;
+    for (int t = 0; t < w; t++) {
+      scratch[t] -= mean;
+      den += scratch[t] * scratch[t];
+      if (t > 0) {
+        num += scratch[t] * scratch[t - 1];
+      }
+    }
+    double r1 = den > 0 ? num / den : 0;
+    double variance = w * (w - 1.0) * (2.0 * w + 5.0) / 18.0;
+    variance *= 1.0 + 2.0 * (w - 3) * Math.max(0, r1) / w;
+    double c = params.z() * Math.sqrt(variance);
+    int m1 = clamp((int) Math.floor((pairs - c) / 2), pairs);
+    int m2 = clamp((int) Math.ceil((pairs + c) / 2), pairs);
+    double mkZ = s == 0 ? 0 : (s - Long.signum(s)) / Math.sqrt(variance);
+    return new Sen(b, slopes[m1], slopes[m2], mkZ, r1);
+  }
+
+  private static int clamp(int index, int size) {
+    return Math.min(size - 1, Math.max(0, index));
+  }
+
+  /** Robust noise of one level value, from the first differences of the window's bin means. */
+  private double levelNoise(int from, int w, int hb) {
+    int m = w - 1;
+    for (int t = 0; t < m; t++) {
+      scratch[t] = means[from + t + 1] - means[from + t];
+    }
+    double[] d = Arrays.copyOf(scratch, m);
+    Arrays.sort(d);
+    double median = d[m / 2];
+    for (int t = 0; t < m; t++) {
+      d[t] = Math.abs(d[t] - median);
+    }
+    Arrays.sort(d);
+    double mad = d[m / 2];
+    return 1.4826 * mad / Math.sqrt(2) / Math.sqrt(2 * hb + 1);
   }
 }
