@@ -25,6 +25,7 @@ final class PlateauParamsBinder {
         node(keys, "patience_fraction").number(d.patienceFraction(), 0, 100),
         (int) node(keys, "min_patience").integer(d.minPatience(), 1, 1_000_000),
         (int) maxBins,
-        (int) node(keys, "level_divisor").integer(d.levelDivisor(), 1, 1_000_000));
+        (int) node(keys, "level_divisor").integer(d.levelDivisor(), 1, 1_000_000),
+        (int) node(keys, "confirm").integer(d.confirm(), 1, 1000));
   }
 }

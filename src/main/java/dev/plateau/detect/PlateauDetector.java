@@ -57,12 +57,13 @@ public final class PlateauDetector implements Detector {
       double patienceFraction,
       int minPatience,
       int maxBins,
-      int levelDivisor) {
+      int levelDivisor,
+      int confirm) {
     public static final Set<String> KEYS =
         Set.of(
             "warmup", "window_fraction", "min_window", "z", "min_delta", "horizon",
-            "patience_fraction", "min_patience", "max_bins", "level_divisor", "smoothing");
-    public static final Params DEFAULTS = new Params(8, 0.5, 8, 1.645, 0.005, 1.0, 0.5, 8, 128, 40);
+            "patience_fraction", "min_patience", "max_bins", "level_divisor", "confirm", "smoothing");
+    public static final Params DEFAULTS = new Params(8, 0.5, 8, 1.645, 0.005, 1.0, 0.5, 8, 128, 40, 1);
 
     public Params {
       if (warmup < 3 || minWindow < 3 || minPatience < 1 || levelDivisor < 1) {
@@ -102,6 +103,7 @@ public final class PlateauDetector implements Detector {
   private final double[] scratch;
 
   private boolean converged;
+  private int agreeing;
   private long phaseStart;
   private double stopBestLevel;
   private double stopScale;
@@ -324,8 +326,9 @@ public final class PlateauDetector implements Detector {
     evidence.put("points_since_best", sinceBest);
     evidence.put("patience", patience);
     evidence.put("noise_level", noise);
-    if (!trend && !patient) {
-      evidence.put("trigger", "none");
+    agreeing = trend || patient ? agreeing + 1 : 0;
+    if (agreeing < params.confirm()) {
+      evidence.put("trigger", trend || patient ? "unconfirmed" : "none");
       current =
           training(
               keptStep,
@@ -338,6 +341,7 @@ public final class PlateauDetector implements Detector {
     }
     evidence.put("trigger", trend ? "trend" : "patience");
     converged = true;
+    agreeing = 0;
     stopBestLevel = best;
     stopScale = scale;
     stopNoise = noise;

@@ -8,7 +8,7 @@ import java.util.List;
  *
  * <p>When detectors disagree, the status of highest {@link Status#priority()} wins (divergence
  * over target over overfitting over convergence over stalled over training); among equals, the
- * detector listed first. A new status is a transition, decided at the step of the point (or the
+ * one with the most evidence, then the detector listed first. A new status is a transition, decided at the step of the point (or the
  * last step, for a time-based change). Hysteresis is each detector's own: a converged series
  * returns to TRAINING only when its detector says the metric clearly improved again.
  *
@@ -90,7 +90,13 @@ public final class SeriesJudge {
   private Verdict settle(List<Judgement> judgements, long step) {
     int winner = 0;
     for (int i = 1; i < judgements.size(); i++) {
-      if (judgements.get(i).status().priority() > judgements.get(winner).status().priority()) {
+      Judgement candidate = judgements.get(i);
+      Judgement leader = judgements.get(winner);
+      int byPriority = Integer.compare(candidate.status().priority(), leader.status().priority());
+      // Among equals, the judgement with the most evidence says the most (the plateau
+      // detector's statistics rather than divergence's "no sign of divergence").
+      if (byPriority > 0
+          || (byPriority == 0 && candidate.evidence().size() > leader.evidence().size())) {
         winner = i;
       }
     }

@@ -1,0 +1,160 @@
+package dev.plateau.detect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Random;
+import java.util.function.IntToDoubleFunction;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The plateau detector on synthetic curves whose right answer is known: what must fire, what must
+ * not, and where. Noise is seeded; expectations keep margins so they do not hinge on one draw.
+ */
+class PlateauDetectorTest {
+
+  /** Index of the first CONVERGED judgement, or -1; and the step it keeps. */
+  record Stop(int index, long keptStep) {}
+
+  static Stop firstStop(int points, Mode mode, IntToDoubleFunction curve) {
+    PlateauDetector detector = new PlateauDetector(mode, PlateauDetector.Params.DEFAULTS);
+    for (int t = 0; t < points; t++) {
+      Judgement j = detector.observe(t, 1.7e9 + t, curve.applyAsDouble(t));
+      if (j.status() == Status.CONVERGED) {
+        return new Stop(t, j.bestStep());
+      }
+    }
+    return new Stop(-1, -1);
+  }
+
+  static IntToDoubleFunction noisy(IntToDoubleFunction f, double sigma, long seed) {
+    Random random = new Random(seed);
+    double[] noise = new double[100_000];
+    for (int i = 0; i < noise.length; i++) {
+      noise[i] = random.nextGaussian() * sigma;
+    }
+    return t -> f.applyAsDouble(t) + noise[t];
+  }
+
+  @Test
+  void exponentialApproachFiresNearTheAsymptoteNotBefore() {
+    for (long seed = 1; seed <= 5; seed++) {
+      Stop stop = firstStop(200, Mode.MIN, noisy(t -> 1 + 9 * Math.exp(-t / 15.0), 0.01, seed));
+      assertThat(stop.index()).as("seed " + seed).isBetween(46, 199);
+      assertThat(stop.keptStep()).as("seed " + seed).isGreaterThanOrEqualTo(40);
+    }
+  }
+
+  @Test
+  void flatNoisyPlateauAfterADropIsConverged() {
+    for (long seed = 1; seed <= 5; seed++) {
+      Stop stop =
+          firstStop(200, Mode.MIN, noisy(t -> t < 60 ? 10 - 8.0 * t / 60 : 2, 0.05, seed));
+      assertThat(stop.index()).as("seed " + seed).isBetween(61, 199);
+    }
+  }
+
+  @Test
+  void noisyCurveThatStillTrendsDownDoesNotFire() {
+    for (long seed = 1; seed <= 5; seed++) {
+      Stop stop = firstStop(200, Mode.MIN, noisy(t -> 10 - 0.04 * t, 0.3, seed));
+      assertThat(stop.index()).as("seed " + seed).isEqualTo(-1);
+    }
+  }
+
+  @Test
+  void temporaryBumpThatComesBackToANewBestDoesNotFireDuringTheBump() {
+    IntToDoubleFunction curve =
+        t -> {
+          double base = 1 + 10 * Math.exp(-t / 20.0);
+          if (t >= 50 && t < 70) {
+            base += 1.5 * Math.sin(Math.PI * (t - 50) / 20);
+          }
+          if (t >= 70) {
+            base -= 0.8 * (1 - Math.exp(-(t - 70) / 30.0));
+          }
+          return base;
+        };
+    for (long seed = 1; seed <= 5; seed++) {
+      Stop stop = firstStop(200, Mode.MIN, noisy(curve, 0.01, seed));
+      assertThat(stop.index() == -1 || stop.index() >= 90).as("seed %d stop %s", seed, stop).isTrue();
+    }
+  }
+
+  @Test
+  void slowPowerLawKeepsTrainingWhileTheNextDoublingStillPays() {
+    assertThat(firstStop(200, Mode.MIN, t -> 10 * Math.pow(t + 1, -0.5)).index()).isEqualTo(-1);
+    assertThat(firstStop(20_000, Mode.MIN, t -> 10 * Math.pow(t + 1, -0.5)).index()).isEqualTo(-1);
+  }
+
+  @Test
+  void fastPowerLawFiresOnceTheRemainingGainIsNegligible() {
+    Stop stop = firstStop(5000, Mode.MIN, t -> 10.0 / (t + 1));
+    assertThat(stop.index()).isBetween(50, 4999);
+    assertThat(firstStop(500, Mode.MIN, t -> 10.0 / ((t + 1.0) * (t + 1.0))).index())
+        .isBetween(8, 499);
+  }
+
+  @Test
+  void longCurveFiresThroughBinDecimation() {
+    Stop stop = firstStop(5000, Mode.MIN, noisy(t -> 1 + 9 * Math.exp(-t / 500.0), 0.01, 7));
+    assertThat(stop.index()).isBetween(2000, 4999);
+    assertThat(stop.keptStep()).isGreaterThan(1500);
+  }
+
+  @Test
+  void accuracyInMaxModeConvergesLikeTheMirroredLoss() {
+    IntToDoubleFunction loss = noisy(t -> 1 + 9 * Math.exp(-t / 15.0), 0.01, 3);
+    Stop min = firstStop(200, Mode.MIN, loss);
+    Stop max = firstStop(200, Mode.MAX, t -> -loss.applyAsDouble(t));
+    assertThat(max).isEqualTo(min);
+  }
+
+  @Test
+  void nanAndInfinityAreIgnored() {
+    IntToDoubleFunction clean = noisy(t -> 1 + 9 * Math.exp(-t / 15.0), 0.01, 4);
+    Stop reference = firstStop(200, Mode.MIN, clean);
+    PlateauDetector detector = new PlateauDetector(Mode.MIN, PlateauDetector.Params.DEFAULTS);
+    int stopAt = -1;
+    for (int t = 0; t < 200 && stopAt < 0; t++) {
+      detector.observe(t, 0, Double.NaN);
+      detector.observe(t, 0, Double.POSITIVE_INFINITY);
+      if (detector.observe(t, 0, clean.applyAsDouble(t)).status() == Status.CONVERGED) {
+        stopAt = t;
+      }
+    }
+    assertThat(stopAt).isEqualTo(reference.index());
+  }
+
+  @Test
+  void convergedSeriesReturnsToTrainingWhenItClearlyImprovesAgain() {
+    PlateauDetector detector = new PlateauDetector(Mode.MIN, PlateauDetector.Params.DEFAULTS);
+    IntToDoubleFunction curve =
+        noisy(t -> t < 60 ? 10 - 8.0 * t / 60 : (t < 150 ? 2 : 1), 0.05, 11);
+    Status at140 = null;
+    Status at170 = null;
+    boolean backToTraining = false;
+    for (int t = 0; t < 300; t++) {
+      Status s = detector.observe(t, 0, curve.applyAsDouble(t)).status();
+      if (t == 140) {
+        at140 = s;
+      }
+      if (t > 150 && at140 == Status.CONVERGED && s == Status.TRAINING) {
+        backToTraining = true;
+      }
+      if (t == 299) {
+        at170 = s;
+      }
+    }
+    assertThat(at140).isEqualTo(Status.CONVERGED);
+    assertThat(backToTraining).as("a step down to a new level reopens training").isTrue();
+    assertThat(at170).as("and the new plateau converges again").isEqualTo(Status.CONVERGED);
+  }
+
+  @Test
+  void noVerdictBeforeWarmup() {
+    PlateauDetector detector = new PlateauDetector(Mode.MIN, PlateauDetector.Params.DEFAULTS);
+    for (int t = 0; t < PlateauDetector.Params.DEFAULTS.warmup() - 1; t++) {
+      assertThat(detector.observe(t, 0, 5).status()).isEqualTo(Status.TRAINING);
+    }
+  }
+}
