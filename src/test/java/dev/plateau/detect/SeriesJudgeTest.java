@@ -1,0 +1,211 @@
+package dev.plateau.detect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SeriesJudgeTest {
+
+  /** Returns scripted statuses, one per observe call (the last repeats), with best step = step. */
+  static final class Scripted implements Detector {
+    private final String name;
+    private final Deque<Status> script = new ArrayDeque<>();
+    private final boolean withBest;
+    private Judgement current = Judgement.waiting("none");
+    private Status timed;
+
+    Scripted(String name, boolean withBest, Status... statuses) {
+      this.name = name;
+      this.withBest = withBest;
+      script.addAll(List.of(statuses));
+    }
+
+    @Override
+    public String name() {
+      return name;
+    }
+
+    @Override
+    public Judgement observe(long step, double wallTime, double value) {
+      Status s = script.size() > 1 ? script.removeFirst() : script.peekFirst();
+      current =
+          new Judgement(
+              s, withBest ? step : -1, withBest ? value : Double.NaN, Map.of("by", name), name + " " + s);
+      return current;
+    }
+
+    @Override
+    public Judgement atTime(double nowSeconds) {
+      if (timed != null) {
+        current = new Judgement(timed, -1, Double.NaN, Map.of(), name + " timed " + timed);
+      }
+      return current;
+    }
+
+    @Override
+    public Judgement current() {
+      return current;
+    }
+  }
+
+  private static final Status T = Status.TRAINING;
+
+  @Test
+  void highestPriorityStatusWinsInTheDocumentedOrder() {
+    List<Status> byPriority =
+        List.of(Status.DIVERGED, Status.TARGET_REACHED, Status.OVERFITTING, Status.CONVERGED, Status.STALLED, Status.TRAINING);
+    for (int hi = 0; hi < byPriority.size(); hi++) {
+      for (int lo = hi + 1; lo < byPriority.size(); lo++) {
+        Status a = byPriority.get(hi);
+        Status b = byPriority.get(lo);
+        SeriesJudge low_first =
+            new SeriesJudge("r", "loss", Mode.MIN, List.of(new Scripted("lo", true, b), new Scripted("hi", true, a)));
+        low_first.observe(1, 0, 1.0);
+        assertThat(low_first.verdict().status()).as("%s vs %s", a, b).isEqualTo(a);
+        assertThat(low_first.verdict().detector()).isEqualTo("hi");
+        SeriesJudge high_first =
+            new SeriesJudge("r", "loss", Mode.MIN, List.of(new Scripted("hi", true, a), new Scripted("lo", true, b)));
+        high_first.observe(1, 0, 1.0);
+        assertThat(high_first.verdict().status()).isEqualTo(a);
+      }
+    }
+  }
+
+  @Test
+  void amongEqualStatusesTheFirstListedDetectorWins() {
+    SeriesJudge j =
+        new SeriesJudge("r", "loss", Mode.MIN,
+            List.of(new Scripted("a", true, Status.CONVERGED), new Scripted("b", true, Status.CONVERGED)));
+    j.observe(1, 0, 1.0);
+    assertThat(j.verdict().detector()).isEqualTo("a");
+    assertThat(j.verdict().evidence()).containsEntry("by", "a");
+  }
+
+  @Test
+  void transitionsAreReturnedOnlyWhenTheStatusChangesWithTheStepOfTheChange() {
+    SeriesJudge j =
+        new SeriesJudge("r", "loss", Mode.MIN,
+            List.of(new Scripted("p", true, T, T, Status.CONVERGED, Status.CONVERGED, T, T)));
+    assertThat(j.observe(10, 0, 1)).isNull();
+    assertThat(j.observe(20, 0, 1)).isNull();
+    assertThat(j.verdict().decidedAtStep()).as("training from the start").isNull();
+    Verdict converged = j.observe(30, 0, 1);
+    assertThat(converged).isNotNull();
+    assertThat(converged.status()).isEqualTo(Status.CONVERGED);
+    assertThat(converged.decidedAtStep()).isEqualTo(30L);
+    assertThat(j.observe(40, 0, 1)).isNull();
+    assertThat(j.verdict().decidedAtStep()).isEqualTo(30L);
+    assertThat(j.verdict().lastStep()).isEqualTo(40);
+    assertThat(j.verdict().points()).isEqualTo(4);
+    Verdict back = j.observe(50, 0, 1);
+    assertThat(back.status()).isEqualTo(Status.TRAINING);
+    assertThat(back.decidedAtStep()).isEqualTo(50L);
+    assertThat(j.observe(60, 0, 1)).isNull();
+  }
+
+  @Test
+  void verdictCarriesRunTagModeBestLastStepAndPoints() {
+    SeriesJudge j = new SeriesJudge("exp/validation", "epoch_loss", Mode.MIN, List.of(Feeding.patience(Mode.MIN, 2)));
+    j.observe(1, 0, 1.0);
+    j.observe(2, 0, 0.5);
+    j.observe(3, 0, 0.7);
+    Verdict v = j.observe(4, 0, 0.6);
+    assertThat(v).isNotNull();
+    assertThat(v.run()).isEqualTo("exp/validation");
+    assertThat(v.tag()).isEqualTo("epoch_loss");
+    assertThat(v.mode()).isEqualTo(Mode.MIN);
+    assertThat(v.status()).isEqualTo(Status.CONVERGED);
+    assertThat(v.detector()).isEqualTo("patience");
+    assertThat(v.bestStep()).isEqualTo(2L);
+    assertThat(v.bestValue()).isEqualTo(0.5);
+    assertThat(v.lastStep()).isEqualTo(4);
+    assertThat(v.points()).isEqualTo(4);
+  }
+
+  @Test
+  void winnerWithoutABestBorrowsTheFirstDetectorThatHasOne() {
+    Scripted stalled = new Scripted("stalled", false, T);
+    SeriesJudge j =
+        new SeriesJudge("r", "loss", Mode.MIN, List.of(new Scripted("plain", true, T), stalled));
+    j.observe(5, 0, 0.25);
+    stalled.timed = Status.STALLED;
+    Verdict v = j.atTime(1e9);
+    assertThat(v.status()).isEqualTo(Status.STALLED);
+    assertThat(v.detector()).isEqualTo("stalled");
+    assertThat(v.bestStep()).isEqualTo(5L);
+    assertThat(v.bestValue()).isEqualTo(0.25);
+  }
+
+  @Test
+  void noBestAnywhereGivesNullBestStepAndNaNValue() {
+    SeriesJudge j = new SeriesJudge("r", "loss", Mode.MIN, List.of(new Scripted("x", false, T)));
+    j.observe(1, 0, 1);
+    assertThat(j.verdict().bestStep()).isNull();
+    assertThat(j.verdict().bestValue()).isNaN();
+  }
+
+  @Test
+  void timeBasedChangeIsDecidedAtTheLastStep() {
+    SeriesJudge j =
+        new SeriesJudge("r", "loss", Mode.MIN,
+            List.of(new DivergenceDetector(Mode.MIN, DivergenceDetector.Params.DEFAULTS),
+                new StalledDetector(new StalledDetector.Params(60))));
+    j.observe(100, 1000, 1.0);
+    j.observe(200, 1010, 0.9);
+    assertThat(j.atTime(1060)).isNull();
+    Verdict v = j.atTime(1071);
+    assertThat(v.status()).isEqualTo(Status.STALLED);
+    assertThat(v.decidedAtStep()).isEqualTo(200L);
+    assertThat(v.bestStep()).isEqualTo(200L);
+    assertThat(j.atTime(2000)).isNull();
+    Verdict resumed = j.observe(300, 2001, 0.95);
+    assertThat(resumed.status()).isEqualTo(Status.TRAINING);
+  }
+
+  @Test
+  void atTimeBeforeAnyPointDoesNothing() {
+    SeriesJudge j = new SeriesJudge("r", "loss", Mode.MIN, List.of(new StalledDetector(new StalledDetector.Params(1))));
+    assertThat(j.atTime(1e12)).isNull();
+    assertThat(j.verdict().status()).isEqualTo(Status.TRAINING);
+    assertThat(j.verdict().points()).isZero();
+  }
+
+  @Test
+  void divergedOverridesConvergedOnARealSeries() {
+    SeriesJudge j =
+        new SeriesJudge("r", "loss", Mode.MIN,
+            List.of(Feeding.patience(Mode.MIN, 1), new DivergenceDetector(Mode.MIN, DivergenceDetector.Params.DEFAULTS)));
+    j.observe(1, 0, 1.0);
+    assertThat(j.observe(2, 0, 1.2).status()).isEqualTo(Status.CONVERGED);
+    Verdict v = j.observe(3, 0, Double.NaN);
+    assertThat(v.status()).isEqualTo(Status.DIVERGED);
+    assertThat(v.detector()).isEqualTo("divergence");
+    assertThat(v.decidedAtStep()).isEqualTo(3L);
+    assertThat(v.bestStep()).isEqualTo(1L);
+  }
+
+  @Test
+  void requiresAtLeastOneDetector() {
+    assertThatThrownBy(() -> new SeriesJudge("r", "t", Mode.MIN, List.of()))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void statusPriorityAndStopFlagsAreAsDocumented() {
+    assertThat(Status.DIVERGED.priority()).isGreaterThan(Status.TARGET_REACHED.priority());
+    assertThat(Status.TARGET_REACHED.priority()).isGreaterThan(Status.OVERFITTING.priority());
+    assertThat(Status.OVERFITTING.priority()).isGreaterThan(Status.CONVERGED.priority());
+    assertThat(Status.CONVERGED.priority()).isGreaterThan(Status.STALLED.priority());
+    assertThat(Status.STALLED.priority()).isGreaterThan(Status.TRAINING.priority());
+    assertThat(Status.TRAINING.isStop()).isFalse();
+    assertThat(Status.STALLED.isStop()).isFalse();
+    assertThat(Status.CONVERGED.isStop()).isTrue();
+    assertThat(Status.fromJsonName("target_reached")).isEqualTo(Status.TARGET_REACHED);
+    assertThatThrownBy(() -> Status.fromJsonName("done")).isInstanceOf(IllegalArgumentException.class);
+  }
+}

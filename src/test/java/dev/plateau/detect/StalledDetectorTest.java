@@ -1,0 +1,59 @@
+package dev.plateau.detect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class StalledDetectorTest {
+  private static final double T = 1_700_000_000;
+
+  @Test
+  void stalledOnlyWhenQuietLongerThanAfter() {
+    StalledDetector d = new StalledDetector(new StalledDetector.Params(600));
+    d.observe(7, T, 1.0);
+    assertThat(d.atTime(T + 600).status()).as("exactly 'after' is not longer").isEqualTo(Status.TRAINING);
+    Judgement j = d.atTime(T + 601);
+    assertThat(j.status()).isEqualTo(Status.STALLED);
+    assertThat(j.evidence()).containsEntry("seconds_without_points", 601L);
+    assertThat(j.reason()).contains("step 7");
+    assertThat(d.current()).isEqualTo(j);
+  }
+
+  @Test
+  void newPointReturnsToTraining() {
+    StalledDetector d = new StalledDetector(new StalledDetector.Params(60));
+    d.observe(1, T, 1.0);
+    assertThat(d.atTime(T + 3600).status()).isEqualTo(Status.STALLED);
+    assertThat(d.observe(2, T + 3601, Double.NaN).status()).isEqualTo(Status.TRAINING);
+    assertThat(d.atTime(T + 3602).status()).isEqualTo(Status.TRAINING);
+  }
+
+  @Test
+  void neverStallsBeforeTheFirstPoint() {
+    StalledDetector d = new StalledDetector(StalledDetector.Params.DEFAULTS);
+    assertThat(d.atTime(T).status()).isEqualTo(Status.TRAINING);
+    assertThat(d.atTime(Double.MAX_VALUE).status()).isEqualTo(Status.TRAINING);
+  }
+
+  @Test
+  void defaultIsOneHour() {
+    StalledDetector d = new StalledDetector(StalledDetector.Params.DEFAULTS);
+    d.observe(1, T, 0);
+    assertThat(d.atTime(T + 3600).status()).isEqualTo(Status.TRAINING);
+    assertThat(d.atTime(T + 3601).status()).isEqualTo(Status.STALLED);
+  }
+
+  @Test
+  void stalledJudgementHasNoBest() {
+    StalledDetector d = new StalledDetector(new StalledDetector.Params(1));
+    d.observe(1, T, 0.5);
+    assertThat(d.atTime(T + 10).hasBest()).isFalse();
+  }
+
+  @Test
+  void nonPositiveAfterIsRejected() {
+    assertThatThrownBy(() -> new StalledDetector.Params(0)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new StalledDetector.Params(Double.NaN)).isInstanceOf(IllegalArgumentException.class);
+  }
+}
