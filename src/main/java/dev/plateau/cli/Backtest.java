@@ -75,6 +75,11 @@ final class Backtest {
               }
 
               @Override
+              public void problem(String message) {
+                err.println("plateau " + command + ": " + message);
+              }
+
+              @Override
               public void runTransition(RunVerdict previous, RunVerdict current) {
                 if (current.status().isStop()) {
                   firstRun.putIfAbsent(current.run(), current);

@@ -102,7 +102,7 @@ public final class DetectionConfig {
       rules.add(parseRule(rule));
     }
     DetectionConfig config = new DetectionConfig(watch, when, detectors, smoothing, params, rules);
-    config.validate();
+    config.validate(detection, rulesNode);
     return config;
   }
 
@@ -162,10 +162,23 @@ public final class DetectionConfig {
    * Builds the detectors of the defaults and of each rule merged over them, so that every error
    * shows at load time, naming its key.
    */
-  private void validate() throws ConfigException {
-    check(defaultPlan(Mode.MIN));
-    for (Rule rule : rules) {
-      check(merge(defaultPlan(Mode.MIN), rule));
+  private void validate(ConfigNode detection, ConfigNode rulesNode) throws ConfigException {
+    SeriesPlan plan = defaultPlan(Mode.MIN);
+    try {
+      check(plan);
+    } catch (ConfigException e) {
+      throw detection.error(e.getMessage());
+    }
+    // Rules are checked cumulatively, in file order, as they apply to a series every rule
+    // matches; a combination only some series meet is checked when such a series appears.
+    List<ConfigNode> ruleNodes = rulesNode.items();
+    for (int i = 0; i < rules.size(); i++) {
+      plan = merge(plan, rules.get(i));
+      try {
+        check(plan);
+      } catch (ConfigException e) {
+        throw ruleNodes.get(i).error(e.getMessage());
+      }
     }
   }
 
@@ -181,8 +194,9 @@ public final class DetectionConfig {
   }
 
   /**
-   * The plan for a (run, tag), or empty when the series is not watched. A plan naming the target
-   * detector without a value fails here, naming the rule.
+   * The plan for a (run, tag), or empty when the series is not watched. Building its detectors
+   * ({@link SeriesPlan#build()}) can still fail for a combination of rules that only this series
+   * meets (a target without a value).
    */
   public Optional<SeriesPlan> plan(String run, String tag) {
     Optional<Mode> inferred = TagClassifier.classify(tag);

@@ -107,7 +107,7 @@ public final class DetectorSpecs {
   }
 
   static TargetDetector.Params target(Map<String, ConfigNode> keys) throws ConfigException {
-    ConfigNode value = key(keys, "value");
+    ConfigNode value = keys.getOrDefault("value", new ConfigNode(null, "target.value", null));
     if (value.isMissing()) {
       throw value.error("the target detector needs a value (the threshold to reach)");
     }

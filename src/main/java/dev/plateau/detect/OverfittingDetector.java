@@ -74,9 +74,17 @@ public final class OverfittingDetector implements Detector {
       return;
     }
     twin.addLast(new double[] {step, mode.lowerIsBetter(value)});
-    // Keep only what the validation window can still reach, with a hard cap.
+    trimTwin();
+  }
+
+  /**
+   * Drops twin points the validation window has moved past. Points ahead of validation are kept
+   * (a backfill reads a whole training run before its validation run), so the twin holds at most
+   * the training points from the validation window's start on.
+   */
+  private void trimTwin() {
     double oldest = size == 0 ? Double.NEGATIVE_INFINITY : steps[0];
-    while (twin.size() > 4 * params.window() || (twin.size() > 4 && twin.peekFirst()[0] < oldest)) {
+    while (!twin.isEmpty() && twin.peekFirst()[0] < oldest) {
       twin.removeFirst();
     }
   }
@@ -98,6 +106,7 @@ public final class OverfittingDetector implements Detector {
     steps[size] = step;
     values[size] = oriented;
     size++;
+    trimTwin();
     if (newBest || count < params.minPoints() || size < 6) {
       current = training(newBest ? "validation reached a new best" : "warming up", Map.of());
       return current;
@@ -106,7 +115,7 @@ public final class OverfittingDetector implements Detector {
     double bestOriented = mode.lowerIsBetter(best.value());
     double range = worst - bestOriented;
     double worsening = range > 0 ? (oriented - bestOriented) / range : 0;
-    double[] twinValues = twinValuesFrom(steps[0]);
+    double[] twinValues = twinValuesBetween(steps[0], step);
     double twinZ = twinValues.length >= 4 ? TrendStatistics.mannKendallZ(twinValues, 0, twinValues.length) : Double.NaN;
     Map<String, Object> evidence = new LinkedHashMap<>();
     evidence.put("window", size);
@@ -132,8 +141,12 @@ public final class OverfittingDetector implements Detector {
     return current;
   }
 
-  private double[] twinValuesFrom(double fromStep) {
-    return twin.stream().filter(p -> p[0] >= fromStep).mapToDouble(p -> p[1]).toArray();
+  /** The twin's values from the window's first step up to the current validation step. */
+  private double[] twinValuesBetween(double fromStep, double toStep) {
+    return twin.stream()
+        .filter(p -> p[0] >= fromStep && p[0] <= toStep)
+        .mapToDouble(p -> p[1])
+        .toArray();
   }
 
   private Judgement training(String reason, Map<String, Object> evidence) {

@@ -70,10 +70,15 @@ public final class PatienceDetector implements Detector {
     boolean improved =
         Double.isFinite(value)
             && (Double.isNaN(reference) || params.minDelta().improves(mode, value, reference));
-    if (improved) {
-      reference = value;
-      if (!counting && mode.better(value, params.baseline())) {
-        counting = true;
+    boolean startsNow = false;
+    if (!counting && Double.isFinite(value) && mode.better(value, params.baseline())) {
+      // The baseline is beaten: patience starts counting here, whatever min_delta says.
+      counting = true;
+      startsNow = true;
+    }
+    if (improved || startsNow) {
+      if (improved) {
+        reference = value;
       }
       waited = 0;
       sinceStep = step;

@@ -33,7 +33,7 @@ public final class TagClassifier {
               + "|reward|return|score");
   private static final Set<String> NOT_QUALITY =
       Set.of(
-          "lr", "learning", "rate", "scale", "scaler", "norm", "grad", "grads", "gradient",
+          "lr", "learning", "scale", "scaler", "norm", "grad", "grads", "gradient",
           "time", "seconds", "sec", "secs", "duration", "throughput", "speed", "memory", "mem",
           "gpu", "cpu", "util", "utilization", "hp", "hparam", "hparams", "momentum", "beta",
           "temperature", "weight", "weights", "param", "params", "count", "samples", "tokens");

@@ -5,13 +5,16 @@ import java.util.Set;
 
 /**
  * Groups runs into experiments: a run whose last directory is {@code train}, {@code validation},
- * {@code val}, {@code eval} or {@code test} belongs to the experiment of its parent directory (the
+ * {@code val}, {@code eval} or {@code test} (or {@code training}, {@code valid}, {@code
+ * evaluation}, {@code dev}) belongs to the experiment of its parent directory (the
  * Keras layout writes {@code X/train} and {@code X/validation}); any other run is its own
  * experiment.
  */
 public final class Experiments {
+  /** Directory names of a split of an experiment; shared with twin pairing. */
   public static final Set<String> SPLIT_DIRECTORIES =
-      Set.of("train", "validation", "val", "eval", "test");
+      Set.of(
+          "train", "training", "validation", "valid", "val", "eval", "evaluation", "test", "dev");
 
   private Experiments() {}
 

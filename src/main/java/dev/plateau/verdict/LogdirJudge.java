@@ -47,6 +47,8 @@ public final class LogdirJudge {
     OverfittingDetector overfitting;
     SeriesKey twin;
     List<SeriesKey> twinCandidates;
+    /** The last twin step already fed when the twin was found (so it is not fed twice). */
+    long twinFedUpTo = Long.MIN_VALUE;
 
     Watched(SeriesKey key, SeriesPlan plan) {
       this.key = key;
@@ -115,7 +117,10 @@ public final class LogdirJudge {
     List<Watched> validations = twinOf.get(key);
     if (validations != null) {
       for (Watched v : validations) {
-        v.overfitting.observeTwin(point.step(), point.wallTime(), point.value());
+        if (v.twinFedUpTo != point.step() || dropped > 0) {
+          v.overfitting.observeTwin(point.step(), point.wallTime(), point.value());
+        }
+        v.twinFedUpTo = Long.MIN_VALUE;
       }
     }
   }
@@ -149,7 +154,13 @@ public final class LogdirJudge {
     Optional<SeriesPlan> plan = config.plan(key.run(), key.tag());
     if (plan.isPresent()) {
       Watched w = new Watched(key, plan.get());
-      w.judge = newJudge(w);
+      try {
+        w.judge = newJudge(w);
+      } catch (ConfigException e) {
+        listener.problem(
+            "run '" + key.run() + "' tag '" + key.tag() + "' is not watched: " + e.getMessage());
+        return;
+      }
       watched.put(key, w);
       if (w.overfitting != null) {
         w.twinCandidates = twinCandidates(w);
@@ -189,6 +200,7 @@ public final class LogdirJudge {
     for (int i = 0; i < twin.size(); i++) {
       v.overfitting.observeTwin(twin.step(i), twin.wallTime(i), twin.value(i));
     }
+    v.twinFedUpTo = twin.isEmpty() ? Long.MIN_VALUE : twin.lastStep();
   }
 
   private List<SeriesKey> twinCandidates(Watched w) {
@@ -205,13 +217,8 @@ public final class LogdirJudge {
     return TwinFinder.candidates(w.key.run(), w.key.tag());
   }
 
-  private SeriesJudge newJudge(Watched w) {
-    List<Detector> detectors;
-    try {
-      detectors = new ArrayList<>(w.plan.build());
-    } catch (ConfigException e) {
-      throw new IllegalStateException("configuration checked at load time failed: " + e.getMessage(), e);
-    }
+  private SeriesJudge newJudge(Watched w) throws ConfigException {
+    List<Detector> detectors = new ArrayList<>(w.plan.build());
     w.overfitting = null;
     boolean configuredTwin;
     try {
@@ -240,7 +247,11 @@ public final class LogdirJudge {
   private void rebuild(Watched w, Series series) {
     Verdict before = w.judge.verdict();
     OverfittingDetector oldOverfitting = w.overfitting;
-    w.judge = newJudge(w);
+    try {
+      w.judge = newJudge(w);
+    } catch (ConfigException e) {
+      throw new IllegalStateException("detectors built once could not be built again", e);
+    }
     if (oldOverfitting != null && w.overfitting != null && w.twin != null) {
       feedTwinSoFar(w);
     }

@@ -9,4 +9,7 @@ public interface VerdictListener {
 
   /** An experiment's combined status changed. */
   default void runTransition(RunVerdict previous, RunVerdict current) {}
+
+  /** A series could not be watched (a configuration that only it meets is incomplete). */
+  default void problem(String message) {}
 }

@@ -14,7 +14,6 @@ import dev.plateau.detect.Span;
 import dev.plateau.detect.StalledDetector;
 import dev.plateau.detect.TargetDetector;
 import java.util.List;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 class DetectionRulesTest {
@@ -108,10 +107,6 @@ class DetectionRulesTest {
         .hasMessageContaining("value");
   }
 
-  @Disabled(
-      "BUG: DetectorSpecs.java:95/112 builds the missing 'value' node with no source and no rule"
-          + " path, so the message is only 'value: the target detector needs a value' and names"
-          + " neither the file nor rules[0] (ConfigException's and plan()'s documented contract)")
   @Test
   void targetWithoutValueMessageNamesTheFileAndTheRule() {
     assertThatThrownBy(() -> parse("rules:\n  - tag: val_acc\n    detectors: [target]\n"))
@@ -120,10 +115,6 @@ class DetectionRulesTest {
         .hasMessageContaining("rules[0]");
   }
 
-  @Disabled(
-      "BUG: DetectionConfig.java:168 validates each rule merged over the defaults alone, not over"
-          + " the earlier rules, so a target value given by an earlier catch-all rule is ignored"
-          + " and a valid configuration is rejected")
   @Test
   void targetValueFromAnEarlierMatchingRuleSatisfiesALaterRuleListingTarget() throws Exception {
     PlateauConfig c =

@@ -2,7 +2,6 @@ package dev.plateau.detect;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -55,9 +54,6 @@ class TagClassifierTest {
     assertThat(TagClassifier.classify("loss_accuracy")).contains(Mode.MIN);
   }
 
-  @Disabled(
-      "BUG: TagClassifier.java:36 lists 'rate' as a non-quality word, so fastai's standard metric"
-          + " 'error_rate' (and 'word_error_rate') is not watched")
   @Test
   void errorRateIsAMinMetric() {
     assertThat(TagClassifier.classify("error_rate")).contains(Mode.MIN);

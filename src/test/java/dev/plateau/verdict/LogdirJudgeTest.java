@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 class LogdirJudgeTest {
@@ -167,11 +166,6 @@ class LogdirJudgeTest {
     assertThat(verdictOf(judge, "exp/validation", "epoch_loss").points()).isEqualTo(61);
   }
 
-  @Disabled(
-      "BUG: OverfittingDetector.java:79 caps the twin at 4*window points kept from the END, and"
-          + " OverfittingDetector.java:136 takes twin points after the window start with no upper"
-          + " bound; when a finished run is backfilled (all train points first) the twin window is"
-          + " the flat tail of training, so overfitting after epoch ~31 of a 200-epoch run is never seen")
   @Test
   void overfittingFiresForALongKerasRunBackfilledTrainFirst() throws Exception {
     double[][] c = kerasCurves(11, 200);
@@ -222,10 +216,6 @@ class LogdirJudgeTest {
     assertThat(verdictOf(judge, "exp/train", "epoch_loss").status()).isEqualTo(Status.DIVERGED);
   }
 
-  @Disabled(
-      "BUG: LogdirJudge.java:101+168 and :115-119 feed the first point of a training twin twice"
-          + " when the twin series appears after its validation series (feedTwinSoFar already"
-          + " includes the point just added, then observe() feeds it again), skewing Mann-Kendall")
   @Test
   void eachTwinPointIsFedToTheOverfittingDetectorOnce() throws Exception {
     LogdirJudge judge =

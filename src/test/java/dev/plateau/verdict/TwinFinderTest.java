@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.plateau.verdict.TwinFinder.SeriesKey;
 import java.util.List;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 class TwinFinderTest {
@@ -66,10 +65,6 @@ class TwinFinderTest {
     assertThat(Experiments.of("exp/trainer")).isEqualTo("exp/trainer");
   }
 
-  @Disabled(
-      "BUG: Experiments.java:13 knows fewer split names than TwinFinder/TagClassifier ('valid',"
-          + " 'training', 'dev', 'evaluation'), so a pair TwinFinder makes (x/valid -> x/training)"
-          + " is split into two experiments and the run verdict never combines them")
   @Test
   void aValidationRunAndTheTwinRunTwinFinderPicksBelongToOneExperiment() {
     for (String validation : List.of("x/valid", "x/dev", "x/evaluation")) {
