@@ -26,6 +26,8 @@ final class PlateauParamsBinder {
         (int) node(keys, "min_patience").integer(d.minPatience(), 1, 1_000_000),
         (int) maxBins,
         (int) node(keys, "level_divisor").integer(d.levelDivisor(), 1, 1_000_000),
-        (int) node(keys, "confirm").integer(d.confirm(), 1, 1000));
+        (int) node(keys, "confirm").integer(d.confirm(), 1, 1000),
+        node(keys, "rate_shift").number(d.rateShift(), 0, 2),
+        node(keys, "within_window_decay").bool(d.withinWindowDecay()));
   }
 }

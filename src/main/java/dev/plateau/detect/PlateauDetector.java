@@ -17,7 +17,9 @@ import java.util.Set;
  * and its Sen confidence bound (Mann–Kendall variance, corrected for lag-1 autocorrelation of the
  * detrended residuals; one-sided at {@code z}) give the fastest improvement rate the noise still
  * allows. Comparing it with the slowest plausible rate over the window before gives a decay
- * ratio; the projected gain is that rate, decaying geometrically at that ratio, integrated over a
+ * ratio (the slower of that and the decay between the window's two halves); the slope, which
+ * estimates the rate at the window's centre, is moved to its end at that ratio ({@code
+ * rate_shift}); the projected gain is that rate, decaying geometrically, integrated over a
  * horizon of {@code horizon} &times; the points seen. So a curve still trending down clearly
  * (decay ≈ 1) does not fire; an exponential approach fires near its asymptote; a power-law tail
  * fires only when one more doubling of the run would gain less than {@code min_delta}; and a
@@ -41,9 +43,9 @@ import java.util.Set;
  * new best level beyond max(min_delta &times; S, z &times; level noise) returns to TRAINING and
  * starts a new phase: warm-up, windows, horizon and patience then count from there.
  *
- * <p>Defaults (scored on real learning curves, see the README): warmup 8, window_fraction 0.5,
- * min_window 8, z 1.645, min_delta 0.005, horizon 1.0, patience_fraction 0.5, min_patience 8,
- * max_bins 128, level_divisor 40.
+ * <p>Defaults (scored on real learning curves, see the README): warmup 8, window_fraction 0.6,
+ * min_window 10, z 1.645, min_delta 0.01, horizon 1.0, patience_fraction 0.5, min_patience 8,
+ * max_bins 128, level_divisor 40, confirm 1, rate_shift 0.5, within_window_decay true.
  */
 public final class PlateauDetector implements Detector {
   /** Parameters; see the class comment. */
@@ -58,12 +60,15 @@ public final class PlateauDetector implements Detector {
       int minPatience,
       int maxBins,
       int levelDivisor,
-      int confirm) {
+      int confirm,
+      double rateShift,
+      boolean withinWindowDecay) {
     public static final Set<String> KEYS =
         Set.of(
             "warmup", "window_fraction", "min_window", "z", "min_delta", "horizon",
-            "patience_fraction", "min_patience", "max_bins", "level_divisor", "confirm", "smoothing");
-    public static final Params DEFAULTS = new Params(8, 0.5, 8, 1.645, 0.005, 1.0, 0.5, 8, 128, 40, 1);
+            "patience_fraction", "min_patience", "max_bins", "level_divisor", "confirm",
+            "rate_shift", "within_window_decay", "smoothing");
+    public static final Params DEFAULTS = new Params(8, 0.6, 10, 1.645, 0.01, 1.0, 0.5, 8, 128, 40, 1, 0.5, true);
 
     public Params {
       if (warmup < 3 || minWindow < 3 || minPatience < 1 || levelDivisor < 1) {
@@ -285,12 +290,31 @@ public final class PlateauDetector implements Detector {
     Sen newer = senMannKendall(means, nb - window, window);
     double rateNow = Math.max(0, -newer.lower);
     double rho = 1;
-    if (nph >= 2 * window) {
-      Sen older = senMannKendall(means, nb - 2 * window, window);
+    // Decay of the improvement rate per window: against what lies before the window (up to a
+    // window of it; centres (W + WA)/2 bins apart) ...
+    int before = Math.min(window, nph - window);
+    if (before >= params.minWindow()) {
+      Sen older = senMannKendall(means, nb - window - before, before);
       double rateBefore = Math.max(0, -older.upper);
       if (rateBefore > 0 && rateNow < rateBefore) {
-        rho = rateNow / rateBefore;
+        rho = Math.pow(rateNow / rateBefore, window / (0.5 * (window + before)));
       }
+    }
+    // ... and between the window's two halves; the slower of the two decays is trusted, since a
+    // steep early drop before the window would make a power-law tail look geometric.
+    if (params.withinWindowDecay() && rho < 1) {
+      int half = window / 2;
+      double olderHalf = Math.max(0, -senMannKendall(means, nb - window, half).upper);
+      double newerHalf = Math.max(0, -senMannKendall(means, nb - half, half).lower);
+      double inside =
+          olderHalf > 0 && newerHalf < olderHalf
+              ? Math.pow(newerHalf / olderHalf, (double) window / (window - half))
+              : 1;
+      rho = Math.max(rho, inside);
+    }
+    // The Sen slope estimates the rate near the window's centre; move it to the window's end.
+    if (rho < 1 && params.rateShift() > 0) {
+      rateNow *= Math.pow(rho, params.rateShift());
     }
     double horizonBins = params.horizon() * nph;
     double gain;
