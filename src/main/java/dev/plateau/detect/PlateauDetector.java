@@ -96,7 +96,6 @@ public final class PlateauDetector implements Detector {
   private final long[] last;
   private final long[] firstStep;
   private final double[] minValue;
-  private final long[] minIndex;
   private final long[] minStep;
   private int closed;
   private int width = 1;
@@ -113,6 +112,7 @@ public final class PlateauDetector implements Detector {
   private double stopBestLevel;
   private double stopScale;
   private double stopNoise;
+  private String stopReason = "";
   private Judgement current = Judgement.waiting("no point yet");
 
   public PlateauDetector(Mode mode, Params params) {
@@ -125,7 +125,6 @@ public final class PlateauDetector implements Detector {
     last = new long[capacity];
     firstStep = new long[capacity];
     minValue = new double[capacity];
-    minIndex = new long[capacity];
     minStep = new long[capacity];
     means = new double[capacity];
     level = new double[capacity];
@@ -159,7 +158,6 @@ public final class PlateauDetector implements Detector {
       last[b] = i;
       firstStep[b] = step;
       minValue[b] = v;
-      minIndex[b] = i;
       minStep[b] = step;
     } else {
       sum[b] += v;
@@ -167,7 +165,6 @@ public final class PlateauDetector implements Detector {
       last[b] = i;
       if (v < minValue[b]) {
         minValue[b] = v;
-        minIndex[b] = i;
         minStep[b] = step;
       }
     }
@@ -197,11 +194,9 @@ public final class PlateauDetector implements Detector {
       firstStep[k] = firstStep[a];
       if (minValue[c] < minValue[a]) {
         minValue[k] = minValue[c];
-        minIndex[k] = minIndex[c];
         minStep[k] = minStep[c];
       } else {
         minValue[k] = minValue[a];
-        minIndex[k] = minIndex[a];
         minStep[k] = minStep[a];
       }
     }
@@ -214,7 +209,6 @@ public final class PlateauDetector implements Detector {
       last[k] = last[a];
       firstStep[k] = firstStep[a];
       minValue[k] = minValue[a];
-      minIndex[k] = minIndex[a];
       minStep[k] = minStep[a];
       half++;
     }
@@ -233,8 +227,6 @@ public final class PlateauDetector implements Detector {
     }
     long h = Math.max(1, n / params.levelDivisor());
     int hb = (int) Math.max(1, h / width);
-    double running = 0;
-    // Prefix sums in `level` first, then the centred means in place (read before written).
     double[] prefix = scratchPrefix(nb);
     for (int k = 0; k < nb; k++) {
       prefix[k + 1] = prefix[k] + means[k];
@@ -250,10 +242,8 @@ public final class PlateauDetector implements Detector {
       }
       worst = Math.max(worst, level[k]);
     }
-    running = level[bestBin];
-    double best = running;
+    double best = level[bestBin];
     double scale = worst - best;
-    long keptIndex = width > 1 ? minIndex[bestBin] : first[bestBin];
     long keptStep = width > 1 ? minStep[bestBin] : firstStep[bestBin];
     double keptValue = mode.fromLowerIsBetter(width > 1 ? minValue[bestBin] : means[bestBin]);
     long sinceBest = (n - 1) - (width > 1 ? last[bestBin] : first[bestBin]);
@@ -269,7 +259,11 @@ public final class PlateauDetector implements Detector {
                 current.evidence(),
                 String.format("improved again: new best level %.6g beyond the noise; a new phase starts", mode.fromLowerIsBetter(best)));
       } else {
-        current = new Judgement(Status.CONVERGED, current.bestStep(), current.bestValue(), current.evidence(), current.reason());
+        // Still converged; the checkpoint to keep follows the best level, which small late gains
+        // (below the threshold) may still move.
+        current =
+            new Judgement(
+                Status.CONVERGED, keptStep, keptValue, current.evidence(), stopReason + "; keep step " + keptStep);
       }
       return;
     }
@@ -369,22 +363,20 @@ public final class PlateauDetector implements Detector {
     stopBestLevel = best;
     stopScale = scale;
     stopNoise = noise;
-    String reason =
+    stopReason =
         trend
             ? String.format(
                 "training %d more points would improve by at most %.2f%% of the curve's range (limit %.2f%%);"
-                    + " slope over the last %d points %+.3g/point (Mann-Kendall z %.2f); keep step %d",
+                    + " slope over the last %d points %+.3g/point (Mann-Kendall z %.2f)",
                 (long) (params.horizon() * (n - phaseStart)),
                 100 * gain / scale,
                 100 * params.minDelta(),
                 (long) window * width,
                 mode.fromLowerIsBetter(newer.slope / width),
-                newer.mkZ,
-                keptStep)
-            : String.format(
-                "no new best level for %d points (patience %.0f); keep step %d", sinceBest, patience, keptStep);
-    current = new Judgement(Status.CONVERGED, keptStep, keptValue, evidence, reason);
-    assert keptIndex >= 0;
+                newer.mkZ)
+            : String.format("no new best level for %d points (patience %.0f)", sinceBest, patience);
+    current =
+        new Judgement(Status.CONVERGED, keptStep, keptValue, evidence, stopReason + "; keep step " + keptStep);
   }
 
   private double[] prefixBuffer;
