@@ -1,0 +1,152 @@
+package dev.plateau.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.plateau.write.EventFileWriter;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The acceptance figure of the default configuration, kept from regressing: the real learning
+ * curves of ../shared/curves written as event files, replayed, and scored as
+ * ../shared/tools/detect_eval.py scores them (regret against the curve's centred-moving-average
+ * level, tau 0.02, curves of 20+ finite points, mean over sources). Goal: false-stop rate at most
+ * 5% and mean savings at least 0.25.
+ */
+class CurvesBenchmarkTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final double TAU = 0.02;
+
+  record Curve(String id, String source, String tag, boolean max, long[] steps, double[] values) {}
+
+  @Test
+  void defaultConfigStopsEarlyWithoutFalseStopsOnRealCurves(@TempDir Path logdir) throws Exception {
+    Path file = Paths.get(System.getProperty("plateau.shared", "../shared"), "curves", "curves.jsonl");
+    assumeTrue(Files.exists(file), "no curves at " + file);
+    Map<String, Curve> byRun = new HashMap<>();
+    for (String line : Files.readAllLines(file)) {
+      Curve c = parse(JSON.readTree(line));
+      if (c == null) {
+        continue;
+      }
+      String run = c.id().replaceAll("[^A-Za-z0-9._-]+", "_");
+      byRun.put(run, c);
+      try (EventFileWriter w = EventFileWriter.create(logdir.resolve(run), 1.7e9, "bench", 0)) {
+        for (int i = 0; i < c.values().length; i++) {
+          w.simpleValue(c.tag(), c.steps()[i], 1.7e9 + i, (float) c.values()[i]);
+        }
+      }
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    int exit =
+        Main.run(out, new PrintWriter(new StringWriter()), "replay", logdir.toString(), "--format", "json");
+    assertThat(exit).isZero();
+    Map<String, List<double[]>> bySource = new TreeMap<>();
+    for (JsonNode verdict : JSON.readTree(out.toString(StandardCharsets.UTF_8))) {
+      Curve c = byRun.get(verdict.get("run").asText());
+      bySource
+          .computeIfAbsent(c.source().split("/")[0], s -> new ArrayList<>())
+          .add(score(c, verdict));
+    }
+    double savings = 0;
+    double falseStops = 0;
+    StringBuilder table = new StringBuilder();
+    for (Map.Entry<String, List<double[]>> e : bySource.entrySet()) {
+      double s = e.getValue().stream().mapToDouble(r -> r[0]).average().orElse(0);
+      double f = e.getValue().stream().filter(r -> r[1] > TAU).count() / (double) e.getValue().size();
+      table.append(String.format("%s: savings %.3f, false stops %.1f%%%n", e.getKey(), s, 100 * f));
+      savings += s / bySource.size();
+      falseStops += f / bySource.size();
+    }
+    table.append(String.format("MACRO: savings %.3f, false stops %.1f%%", savings, 100 * falseStops));
+    assertThat(bySource).as(table.toString()).hasSize(3);
+    assertThat(falseStops).as(table.toString()).isLessThanOrEqualTo(0.05);
+    assertThat(savings).as(table.toString()).isGreaterThanOrEqualTo(0.25);
+  }
+
+  private static Curve parse(JsonNode n) {
+    JsonNode values = n.get("values");
+    if (values.size() < 20) {
+      return null;
+    }
+    double[] v = new double[values.size()];
+    long[] steps = new long[values.size()];
+    for (int i = 0; i < v.length; i++) {
+      if (values.get(i).isNull() || !Double.isFinite(values.get(i).asDouble())) {
+        return null; // curves with NaN are scored apart (divergence)
+      }
+      v[i] = values.get(i).asDouble();
+      steps[i] = n.get("steps").get(i).asLong();
+    }
+    return new Curve(
+        n.get("id").asText(), n.get("source").asText(), n.get("metric").asText(),
+        n.get("mode").asText().equals("max"), steps, v);
+  }
+
+  /** {savings, regret} of one verdict, as detect_eval.py computes them. */
+  private static double[] score(Curve c, JsonNode verdict) {
+    String status = verdict.get("status").asText();
+    if (status.equals("training") || status.equals("stalled") || verdict.get("decided_at_step").isNull()) {
+      return new double[] {0, 0};
+    }
+    int t = c.values().length;
+    int i = indexOf(c.steps(), verdict.get("decided_at_step").asLong());
+    int j = verdict.get("best_step").isNull() ? i : indexOf(c.steps(), verdict.get("best_step").asLong());
+    if (i < 0) {
+      return new double[] {0, 0};
+    }
+    if (j < 0) {
+      j = i;
+    }
+    double[] level = level(c);
+    double best = Double.POSITIVE_INFINITY;
+    double worst = Double.NEGATIVE_INFINITY;
+    for (double x : level) {
+      best = Math.min(best, x);
+      worst = Math.max(worst, x);
+    }
+    double range = Math.max(worst - best, 1e-12);
+    return new double[] {(t - 1.0 - i) / (t - 1.0), (level[j] - best) / range};
+  }
+
+  /** The centred moving average over 2*floor(T/40)+1 points, oriented lower-is-better. */
+  private static double[] level(Curve c) {
+    int t = c.values().length;
+    int h = t / 40;
+    double[] out = new double[t];
+    for (int i = 0; i < t; i++) {
+      double sum = 0;
+      int n = 0;
+      for (int k = Math.max(0, i - h); k <= Math.min(t - 1, i + h); k++) {
+        sum += c.max() ? -c.values()[k] : c.values()[k];
+        n++;
+      }
+      out[i] = sum / n;
+    }
+    return out;
+  }
+
+  private static int indexOf(long[] steps, long step) {
+    for (int i = 0; i < steps.length; i++) {
+      if (steps[i] == step) {
+        return i;
+      }
+    }
+    return -1;
+  }
+}
