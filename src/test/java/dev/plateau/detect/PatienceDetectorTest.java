@@ -188,9 +188,6 @@ class PatienceDetectorTest {
     assertThat(js.get(9).evidence()).containsEntry("baseline_beaten", true);
   }
 
-  @org.junit.jupiter.api.Disabled(
-      "BUG: PatienceDetector.java:75 starts counting only on a min_delta improvement; a value better"
-          + " than the baseline but within min_delta of the reference never starts patience")
   @Test
   void aValueBetterThanTheBaselineStartsPatienceEvenWhenWithinMinDeltaOfTheReference() {
     // baseline 0.5 (min), min_delta 0.1: reference 0.55, then 0.49 is better than the baseline.
