@@ -1,0 +1,25 @@
+package dev.plateau.sink;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * One message about a verdict, to be delivered to every sink that wants its status.
+ *
+ * <p>The payload is the verdict object that {@code plateau replay} prints for the deciding series
+ * (run, tag, mode, status, detector, decided_at_step, best_step, best_value, last_step, points,
+ * reason, evidence) plus {@code logdir}, {@code experiment}, {@code host}, {@code time} (ISO-8601,
+ * UTC), {@code previous_status} and {@code values} (up to 64 recent values of the series, for
+ * sparklines). It is stored in the outbox as is, so a retry after a restart sends the same bytes.
+ *
+ * @param id stable per verdict (the same across retries, restarts and state rebuilds), used as
+ *     Standard Webhooks' {@code webhook-id}
+ * @param experiment the experiment (run group) the verdict is about
+ * @param payload the JSON object
+ */
+public record Alert(String id, String experiment, ObjectNode payload) {
+
+  /** The payload's status field ("converged", "diverged" ...). */
+  public String status() {
+    return payload.path("status").asText();
+  }
+}
