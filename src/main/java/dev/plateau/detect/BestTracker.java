@@ -49,4 +49,18 @@ final class BestTracker {
   int index() {
     return index;
   }
+
+  /** The tracker's state. */
+  record Saved(long step, double value, double wallTime, int index) {}
+
+  Saved save() {
+    return new Saved(step, value, wallTime, index);
+  }
+
+  void load(Saved saved) {
+    step = saved.step();
+    value = saved.value();
+    wallTime = saved.wallTime();
+    index = saved.index();
+  }
 }

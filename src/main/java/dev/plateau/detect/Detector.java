@@ -39,4 +39,15 @@ public interface Detector {
 
   /** The judgement after the last point (a waiting TRAINING judgement before any). */
   Judgement current();
+
+  /** What the detector has learnt so far, to save with the file offsets it corresponds to. */
+  DetectorState snapshot();
+
+  /**
+   * Resumes from a saved state, which must come from a detector of the same kind and parameters
+   * ({@link #snapshot()}); afterwards it behaves exactly as that detector would have.
+   *
+   * @throws IllegalArgumentException when the state is of another detector
+   */
+  void restore(DetectorState state);
 }

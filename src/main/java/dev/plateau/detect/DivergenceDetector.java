@@ -116,4 +116,32 @@ public final class DivergenceDetector implements Detector {
   public Judgement current() {
     return current;
   }
+
+  /** The saved state of a divergence detector. */
+  public record State(
+      BestTracker.Saved best,
+      double first,
+      int points,
+      int explodedRun,
+      boolean diverged,
+      Judgement current)
+      implements DetectorState {}
+
+  @Override
+  public DetectorState snapshot() {
+    return new State(best.save(), first, points, explodedRun, diverged, current);
+  }
+
+  @Override
+  public void restore(DetectorState state) {
+    if (!(state instanceof State s)) {
+      throw new IllegalArgumentException("not a divergence detector's state: " + state);
+    }
+    best.load(s.best());
+    first = s.first();
+    points = s.points();
+    explodedRun = s.explodedRun();
+    diverged = s.diverged();
+    current = s.current();
+  }
 }

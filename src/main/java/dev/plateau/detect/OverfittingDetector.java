@@ -161,4 +161,54 @@ public final class OverfittingDetector implements Detector {
   public Judgement current() {
     return current;
   }
+
+  /** The saved state of an overfitting detector: its windows and the twin's pending points. */
+  public record State(
+      BestTracker.Saved best,
+      double[] steps,
+      double[] values,
+      int count,
+      double worst,
+      double[] twinSteps,
+      double[] twinValues,
+      Judgement current)
+      implements DetectorState {}
+
+  @Override
+  public DetectorState snapshot() {
+    double[] twinSteps = new double[twin.size()];
+    double[] twinValues = new double[twin.size()];
+    int i = 0;
+    for (double[] p : twin) {
+      twinSteps[i] = p[0];
+      twinValues[i++] = p[1];
+    }
+    return new State(
+        best.save(),
+        java.util.Arrays.copyOf(steps, size),
+        java.util.Arrays.copyOf(values, size),
+        count,
+        worst,
+        twinSteps,
+        twinValues,
+        current);
+  }
+
+  @Override
+  public void restore(DetectorState state) {
+    if (!(state instanceof State s) || s.steps().length > steps.length) {
+      throw new IllegalArgumentException("not this overfitting detector's state: " + state);
+    }
+    best.load(s.best());
+    size = s.steps().length;
+    System.arraycopy(s.steps(), 0, steps, 0, size);
+    System.arraycopy(s.values(), 0, values, 0, size);
+    count = s.count();
+    worst = s.worst();
+    twin.clear();
+    for (int i = 0; i < s.twinSteps().length; i++) {
+      twin.addLast(new double[] {s.twinSteps()[i], s.twinValues()[i]});
+    }
+    current = s.current();
+  }
 }

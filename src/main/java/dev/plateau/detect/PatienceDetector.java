@@ -143,4 +143,39 @@ public final class PatienceDetector implements Detector {
             ? "improved at step " + step
             : "no improvement for " + waited + " points, patience " + params.patience());
   }
+
+  /** The saved state of a patience detector. */
+  public record State(
+      BestTracker.Saved best,
+      double reference,
+      boolean counting,
+      long waited,
+      long sinceStep,
+      double sinceTime,
+      int points,
+      long lastStep,
+      Judgement current)
+      implements DetectorState {}
+
+  @Override
+  public DetectorState snapshot() {
+    return new State(
+        best.save(), reference, counting, waited, sinceStep, sinceTime, points, lastStep, current);
+  }
+
+  @Override
+  public void restore(DetectorState state) {
+    if (!(state instanceof State s)) {
+      throw new IllegalArgumentException("not a patience detector's state: " + state);
+    }
+    best.load(s.best());
+    reference = s.reference();
+    counting = s.counting();
+    waited = s.waited();
+    sinceStep = s.sinceStep();
+    sinceTime = s.sinceTime();
+    points = s.points();
+    lastStep = s.lastStep();
+    current = s.current();
+  }
 }

@@ -459,4 +459,79 @@ public final class PlateauDetector implements Detector {
     double mad = d[m / 2];
     return 1.4826 * mad / Math.sqrt(2) / Math.sqrt(2 * hb + 1);
   }
+
+  /** The saved state of a plateau detector: its bins and its phase. */
+  public record State(
+      double[] sum,
+      int[] count,
+      long[] first,
+      long[] last,
+      long[] firstStep,
+      double[] minValue,
+      long[] minStep,
+      int closed,
+      int width,
+      long n,
+      boolean converged,
+      int agreeing,
+      long phaseStart,
+      double stopBestLevel,
+      double stopScale,
+      double stopNoise,
+      String stopReason,
+      Judgement current)
+      implements DetectorState {}
+
+  @Override
+  public DetectorState snapshot() {
+    int used = count[closed] > 0 ? closed + 1 : closed; // the open bin when it holds points
+    return new State(
+        Arrays.copyOf(sum, used),
+        Arrays.copyOf(count, used),
+        Arrays.copyOf(first, used),
+        Arrays.copyOf(last, used),
+        Arrays.copyOf(firstStep, used),
+        Arrays.copyOf(minValue, used),
+        Arrays.copyOf(minStep, used),
+        closed,
+        width,
+        n,
+        converged,
+        agreeing,
+        phaseStart,
+        stopBestLevel,
+        stopScale,
+        stopNoise,
+        stopReason,
+        current);
+  }
+
+  @Override
+  public void restore(DetectorState state) {
+    if (!(state instanceof State s) || s.sum().length > sum.length || s.closed() >= sum.length) {
+      throw new IllegalArgumentException("not this plateau detector's state: " + state);
+    }
+    int used = s.sum().length;
+    System.arraycopy(s.sum(), 0, sum, 0, used);
+    System.arraycopy(s.count(), 0, count, 0, used);
+    System.arraycopy(s.first(), 0, first, 0, used);
+    System.arraycopy(s.last(), 0, last, 0, used);
+    System.arraycopy(s.firstStep(), 0, firstStep, 0, used);
+    System.arraycopy(s.minValue(), 0, minValue, 0, used);
+    System.arraycopy(s.minStep(), 0, minStep, 0, used);
+    closed = s.closed();
+    if (used == closed) {
+      count[closed] = 0; // no open bin
+    }
+    width = s.width();
+    n = s.n();
+    converged = s.converged();
+    agreeing = s.agreeing();
+    phaseStart = s.phaseStart();
+    stopBestLevel = s.stopBestLevel();
+    stopScale = s.stopScale();
+    stopNoise = s.stopNoise();
+    stopReason = s.stopReason();
+    current = s.current();
+  }
 }

@@ -129,4 +129,40 @@ public final class SeriesJudge {
     }
     return null;
   }
+
+  /**
+   * The judge's saved state: its verdict, counters and each detector's state, in the order of
+   * {@link #detectors()}.
+   */
+  public record State(Verdict verdict, long points, long lastStep, List<DetectorState> detectors) {
+    public State {
+      detectors = List.copyOf(detectors);
+    }
+  }
+
+  public State snapshot() {
+    List<DetectorState> states = new ArrayList<>(detectors.size());
+    for (Detector detector : detectors) {
+      states.add(detector.snapshot());
+    }
+    return new State(verdict, points, lastStep, states);
+  }
+
+  /**
+   * Resumes from a saved state of a judge with the same detectors.
+   *
+   * @throws IllegalArgumentException when the detectors do not match
+   */
+  public void restore(State state) {
+    if (state.detectors().size() != detectors.size()) {
+      throw new IllegalArgumentException(
+          "saved state has " + state.detectors().size() + " detectors, this judge " + detectors.size());
+    }
+    for (int i = 0; i < detectors.size(); i++) {
+      detectors.get(i).restore(state.detectors().get(i));
+    }
+    verdict = state.verdict();
+    points = state.points();
+    lastStep = state.lastStep();
+  }
 }

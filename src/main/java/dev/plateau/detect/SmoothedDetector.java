@@ -55,4 +55,27 @@ public final class SmoothedDetector implements Detector {
   public Judgement current() {
     return inner.current();
   }
+
+  /** The saved state of a smoothed detector: the average and the inner detector's state. */
+  public record State(double last, int count, DetectorState inner) implements DetectorState {}
+
+  @Override
+  public DetectorState snapshot() {
+    return new State(last, count, inner.snapshot());
+  }
+
+  @Override
+  public void restore(DetectorState state) {
+    if (!(state instanceof State s)) {
+      throw new IllegalArgumentException("not a smoothed detector's state: " + state);
+    }
+    last = s.last();
+    count = s.count();
+    inner.restore(s.inner());
+  }
+
+  /** The detector fed the smoothed values. */
+  public Detector inner() {
+    return inner;
+  }
 }

@@ -72,4 +72,22 @@ public final class StalledDetector implements Detector {
   public Judgement current() {
     return current;
   }
+
+  /** The saved state of a stalled detector. */
+  public record State(long lastStep, double lastTime, Judgement current) implements DetectorState {}
+
+  @Override
+  public DetectorState snapshot() {
+    return new State(lastStep, lastTime, current);
+  }
+
+  @Override
+  public void restore(DetectorState state) {
+    if (!(state instanceof State s)) {
+      throw new IllegalArgumentException("not a stalled detector's state: " + state);
+    }
+    lastStep = s.lastStep();
+    lastTime = s.lastTime();
+    current = s.current();
+  }
 }

@@ -78,4 +78,24 @@ public final class TargetDetector implements Detector {
   public Judgement current() {
     return current;
   }
+
+  /** The saved state of a target detector. */
+  public record State(BestTracker.Saved best, int points, long reachedAt, Judgement current)
+      implements DetectorState {}
+
+  @Override
+  public DetectorState snapshot() {
+    return new State(best.save(), points, reachedAt, current);
+  }
+
+  @Override
+  public void restore(DetectorState state) {
+    if (!(state instanceof State s)) {
+      throw new IllegalArgumentException("not a target detector's state: " + state);
+    }
+    best.load(s.best());
+    points = s.points();
+    reachedAt = s.reachedAt();
+    current = s.current();
+  }
 }

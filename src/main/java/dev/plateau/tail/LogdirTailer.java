@@ -36,6 +36,8 @@ public final class LogdirTailer {
 
   /** @param logdir a logdir, or a single event file */
   public LogdirTailer(Path logdir, DecodeLimits limits) {
+    // Absolute paths, so that saved cursors match whatever the working directory is later.
+    logdir = logdir.toAbsolutePath().normalize();
     this.logdir = logdir;
     this.limits = limits;
     this.scanner = new LogdirScanner(logdir, this::scanProblem);
@@ -80,6 +82,28 @@ public final class LogdirTailer {
     corruptRecords += polledCorrupt;
     return new PollStats(
         runs.size(), files.size(), polledRecords, polledBytes, polledPoints, polledCorrupt);
+  }
+
+  /**
+   * Resumes from saved cursors (before the first poll): files listed here are read from their
+   * offsets once found again; a file whose identity changed meanwhile is read from its start.
+   */
+  public void restore(Collection<FileCursor> cursors) {
+    for (FileCursor cursor : cursors) {
+      Path path = Path.of(cursor.path());
+      TailedFile file = new TailedFile(cursor.run(), path, limits);
+      file.restore(cursor);
+      files.put(path, file);
+    }
+  }
+
+  /** Where reading stands in every file being tailed. */
+  public List<FileCursor> cursors() {
+    List<FileCursor> out = new ArrayList<>(files.size());
+    for (TailedFile file : files.values()) {
+      out.add(file.cursor());
+    }
+    return out;
   }
 
   /** The files being tailed. */

@@ -34,7 +34,8 @@ public final class TailedFile {
   private EventDecoder decoder;
   private long offset;
   private FileFingerprint fingerprint;
-  private Object fileKey;
+  /** The filesystem's identity of the file (device and inode on Unix), as text; null if none. */
+  private String fileKey;
   private long seenSize = -1;
   private FileTime seenModified;
   private boolean unreadable;
@@ -90,7 +91,7 @@ public final class TailedFile {
     if (!zeroFilledTail
         && size == seenSize
         && attributes.lastModifiedTime().equals(seenModified)
-        && Objects.equals(attributes.fileKey(), fileKey)) {
+        && Objects.equals(keyOf(attributes), fileKey)) {
       return ReadCounts.NONE;
     }
     try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
@@ -103,7 +104,7 @@ public final class TailedFile {
         resyncing = false;
         decoder = new EventDecoder(limits);
       }
-      fileKey = attributes.fileKey();
+      fileKey = keyOf(attributes);
       ReadCounts counts = readRecords(channel, listener);
       seenSize = size;
       seenModified = attributes.lastModifiedTime();
@@ -120,7 +121,7 @@ public final class TailedFile {
 
   private String resetReason(FileChannel channel, BasicFileAttributes attributes)
       throws IOException {
-    if (fileKey != null && !fileKey.equals(attributes.fileKey())) {
+    if (fileKey != null && !fileKey.equals(keyOf(attributes))) {
       return "file was replaced (another file now has its name)";
     }
     if (attributes.size() < offset) {
@@ -193,6 +194,28 @@ public final class TailedFile {
       String text = path + ": cannot read (" + describe(e) + "); retrying on the next poll";
       listener.problem(new TailProblem(TailProblem.Kind.UNREADABLE, path, offset, text));
     }
+  }
+
+  private static String keyOf(BasicFileAttributes attributes) {
+    Object key = attributes.fileKey();
+    return key == null ? null : key.toString();
+  }
+
+  /** Where reading stands, to save in the state database and resume from. */
+  public FileCursor cursor() {
+    return new FileCursor(
+        path.toString(), run, offset, fingerprint, fileKey, resyncing, decoder.knownTags());
+  }
+
+  /** Resumes from a saved cursor: the next poll reads from its offset (after checking identity). */
+  void restore(FileCursor cursor) {
+    offset = cursor.offset();
+    fingerprint = cursor.fingerprint();
+    fileKey = cursor.fileKey();
+    resyncing = cursor.resyncing();
+    decoder = new EventDecoder(limits, cursor.knownTags());
+    seenSize = -1;
+    seenModified = null;
   }
 
   static String describe(IOException e) {

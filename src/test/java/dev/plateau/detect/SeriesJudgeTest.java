@@ -51,6 +51,16 @@ class SeriesJudgeTest {
     public Judgement current() {
       return current;
     }
+
+    @Override
+    public DetectorState snapshot() {
+      throw new UnsupportedOperationException("a test double keeps no state");
+    }
+
+    @Override
+    public void restore(DetectorState state) {
+      throw new UnsupportedOperationException("a test double keeps no state");
+    }
   }
 
   private static final Status T = Status.TRAINING;

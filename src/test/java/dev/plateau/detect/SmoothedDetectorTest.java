@@ -31,6 +31,16 @@ class SmoothedDetectorTest {
     public Judgement current() {
       return Judgement.waiting("rec");
     }
+
+    @Override
+    public DetectorState snapshot() {
+      throw new UnsupportedOperationException("a test double keeps no state");
+    }
+
+    @Override
+    public void restore(DetectorState state) {
+      throw new UnsupportedOperationException("a test double keeps no state");
+    }
   }
 
   @Test
