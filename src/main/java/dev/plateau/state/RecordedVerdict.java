@@ -1,0 +1,19 @@
+package dev.plateau.state;
+
+/**
+ * A verdict transition of an experiment, to record once and deliver once.
+ *
+ * @param id stable id derived from what the verdict says (so recomputing it gives the same id)
+ * @param experiment the experiment
+ * @param status the new status (lower case)
+ * @param previousStatus the status before (lower case)
+ * @param decidedAtStep the step at which it was decided, or null
+ * @param payload the alert JSON
+ */
+public record RecordedVerdict(
+    String id,
+    String experiment,
+    String status,
+    String previousStatus,
+    Long decidedAtStep,
+    String payload) {}

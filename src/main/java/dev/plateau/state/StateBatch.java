@@ -1,0 +1,32 @@
+package dev.plateau.state;
+
+import dev.plateau.tail.FileCursor;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything one round of reading changed, committed in one transaction: the files' new
+ * positions, the series' new detector states, the experiments' current statuses, and the verdict
+ * transitions with their deliveries. A crash before the commit loses the whole round (it is read
+ * again from the old offsets and decided again the same way); a crash after it loses nothing.
+ *
+ * @param files cursors of files read in this round
+ * @param series saved judge states by "run\u0000tag"
+ * @param experiments current status and verdict JSON of experiments whose status changed
+ * @param verdicts transitions to record
+ * @param sinksFor names of the sinks each recorded verdict goes to, by verdict id
+ */
+public record StateBatch(
+    List<FileCursor> files,
+    Map<String, String> series,
+    Map<String, ExperimentStatus> experiments,
+    List<RecordedVerdict> verdicts,
+    Map<String, List<String>> sinksFor) {
+
+  /** An experiment's current status and the JSON its flag file holds. */
+  public record ExperimentStatus(String status, String verdictJson) {}
+
+  public boolean isEmpty() {
+    return files.isEmpty() && series.isEmpty() && experiments.isEmpty() && verdicts.isEmpty();
+  }
+}

@@ -1,0 +1,490 @@
+package dev.plateau.state;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.plateau.tail.FileCursor;
+import dev.plateau.tail.FileFingerprint;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Plateau's state, in an embedded SQLite database in WAL mode: per event file where reading
+ * stands, per series its detectors' state, per experiment its current status, the history of
+ * verdict transitions, and an outbox of deliveries.
+ *
+ * <p>Exactly once: a round of reading, the transitions it causes and their outbox entries are
+ * committed in one transaction ({@link #commit}); a verdict's id is derived from what it says, so
+ * a round that is read and decided again after a crash records nothing twice (the id is already
+ * there), and an outbox entry is marked delivered only after its receiver accepted it.
+ *
+ * <p>Thread-safe: one connection, used under the store's lock (SQLite serialises writers anyway,
+ * and every statement here is short).
+ */
+public final class StateStore implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(StateStore.class);
+
+  /** Bumped when the schema changes; an older file is refused with a clear message. */
+  static final int SCHEMA_VERSION = 1;
+
+  private static final String SCHEMA =
+      """
+      CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS files (
+        path TEXT PRIMARY KEY, run TEXT NOT NULL, offset INTEGER NOT NULL,
+        fp_length INTEGER, fp_crc INTEGER, file_key TEXT, resyncing INTEGER NOT NULL,
+        known_tags TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS series (
+        run TEXT NOT NULL, tag TEXT NOT NULL, state TEXT NOT NULL, PRIMARY KEY (run, tag));
+      CREATE TABLE IF NOT EXISTS experiments (
+        experiment TEXT PRIMARY KEY, status TEXT NOT NULL, verdict TEXT NOT NULL,
+        updated_at INTEGER NOT NULL);
+      CREATE TABLE IF NOT EXISTS verdicts (
+        id TEXT PRIMARY KEY, experiment TEXT NOT NULL, status TEXT NOT NULL,
+        previous_status TEXT, decided_at_step INTEGER, payload TEXT NOT NULL,
+        recorded_at INTEGER NOT NULL);
+      CREATE TABLE IF NOT EXISTS outbox (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT, verdict_id TEXT NOT NULL, sink TEXT NOT NULL,
+        state TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_at INTEGER NOT NULL,
+        last_error TEXT, created_at INTEGER NOT NULL, done_at INTEGER,
+        UNIQUE (verdict_id, sink));
+      CREATE INDEX IF NOT EXISTS outbox_due ON outbox (sink, state, next_at);
+      """;
+
+  private final Path file;
+  private final Connection connection;
+  private final Clock clock;
+
+  private StateStore(Path file, Connection connection, Clock clock) {
+    this.file = file;
+    this.connection = connection;
+    this.clock = clock;
+  }
+
+  /**
+   * Opens (or creates) the state database {@code file}.
+   *
+   * @param rebuild when true, an existing file that cannot be used is moved aside (to {@code
+   *     <file>.broken-<millis>}) and a new, empty state is started, to be rebuilt from the event
+   *     files
+   * @throws StateException when the file is corrupt, unreadable or of another version and {@code
+   *     rebuild} is false; the message says to start with --rebuild-state
+   */
+  public static StateStore open(Path file, boolean rebuild, Clock clock) throws StateException {
+    try {
+      Files.createDirectories(file.toAbsolutePath().getParent());
+    } catch (IOException e) {
+      throw new StateException("cannot create the state directory " + file.getParent() + ": " + e.getMessage(), e);
+    }
+    try {
+      return openChecked(file, clock);
+    } catch (StateException e) {
+      if (!rebuild || !Files.exists(file)) {
+        throw e;
+      }
+      Path aside = file.resolveSibling(file.getFileName() + ".broken-" + clock.millis());
+      log.warn("{}; moving it to {} and rebuilding the state from the event files", e.getMessage(), aside);
+      try {
+        Files.move(file, aside, StandardCopyOption.ATOMIC_MOVE);
+        for (String suffix : new String[] {"-wal", "-shm"}) {
+          Path side = file.resolveSibling(file.getFileName() + suffix);
+          if (Files.exists(side)) {
+            Files.move(side, aside.resolveSibling(aside.getFileName() + suffix));
+          }
+        }
+      } catch (IOException io) {
+        throw new StateException("cannot move the broken state " + file + " aside: " + io.getMessage(), io);
+      }
+      return openChecked(file, clock);
+    }
+  }
+
+  private static StateStore openChecked(Path file, Clock clock) throws StateException {
+    boolean existed = Files.exists(file);
+    if (existed && !Files.isReadable(file)) {
+      throw unusable(file, "it cannot be read (permissions)", null);
+    }
+    Connection connection = null;
+    try {
+      connection = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+      try (Statement s = connection.createStatement()) {
+        try (ResultSet r = s.executeQuery("PRAGMA quick_check")) {
+          String result = r.next() ? r.getString(1) : "no answer";
+          if (!"ok".equals(result)) {
+            throw unusable(file, "it is corrupt (" + result + ")", null);
+          }
+        }
+        s.execute("PRAGMA journal_mode=WAL");
+        s.execute("PRAGMA synchronous=FULL");
+        s.execute("PRAGMA busy_timeout=5000");
+        for (String statement : SCHEMA.split(";")) {
+          if (!statement.isBlank()) {
+            s.execute(statement);
+          }
+        }
+      }
+      String version = meta(connection, "schema_version");
+      if (version == null) {
+        if (existed && hasData(connection)) {
+          throw unusable(file, "it has no schema version", null);
+        }
+        putMeta(connection, "schema_version", Integer.toString(SCHEMA_VERSION));
+      } else if (!version.equals(Integer.toString(SCHEMA_VERSION))) {
+        throw unusable(file, "it has schema version " + version + ", this Plateau uses " + SCHEMA_VERSION, null);
+      }
+      connection.setAutoCommit(false);
+      return new StateStore(file, connection, clock);
+    } catch (SQLException e) {
+      closeQuietly(connection);
+      throw unusable(file, "it is not a readable database (" + e.getMessage() + ")", e);
+    } catch (StateException e) {
+      closeQuietly(connection);
+      throw e;
+    }
+  }
+
+  private static StateException unusable(Path file, String why, Throwable cause) {
+    return new StateException(
+        "state database "
+            + file
+            + " cannot be used: "
+            + why
+            + ". Plateau will not run on it, so as not to re-alert everything; start with"
+            + " --rebuild-state to move it aside and rebuild the state from the event files",
+        cause);
+  }
+
+  private static boolean hasData(Connection c) throws SQLException {
+    try (Statement s = c.createStatement();
+        ResultSet r = s.executeQuery("SELECT (SELECT count(*) FROM files) + (SELECT count(*) FROM verdicts)")) {
+      return r.next() && r.getLong(1) > 0;
+    }
+  }
+
+  private static String meta(Connection c, String key) throws SQLException {
+    try (PreparedStatement p = c.prepareStatement("SELECT value FROM meta WHERE key = ?")) {
+      p.setString(1, key);
+      try (ResultSet r = p.executeQuery()) {
+        return r.next() ? r.getString(1) : null;
+      }
+    }
+  }
+
+  private static void putMeta(Connection c, String key, String value) throws SQLException {
+    try (PreparedStatement p =
+        c.prepareStatement("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)")) {
+      p.setString(1, key);
+      p.setString(2, value);
+      p.executeUpdate();
+    }
+  }
+
+  public Path file() {
+    return file;
+  }
+
+  /** Where reading stood in every known file. */
+  public synchronized List<FileCursor> files() throws StateException {
+    List<FileCursor> out = new ArrayList<>();
+    try (Statement s = connection.createStatement();
+        ResultSet r =
+            s.executeQuery(
+                "SELECT path, run, offset, fp_length, fp_crc, file_key, resyncing, known_tags FROM files")) {
+      while (r.next()) {
+        int fpLength = r.getInt(4);
+        FileFingerprint fingerprint = r.wasNull() ? null : new FileFingerprint(fpLength, r.getInt(5));
+        out.add(
+            new FileCursor(
+                r.getString(1),
+                r.getString(2),
+                r.getLong(3),
+                fingerprint,
+                r.getString(6),
+                r.getInt(7) != 0,
+                JudgeStateCodec.JSON.readValue(r.getString(8), new TypeReference<Map<String, Boolean>>() {})));
+      }
+      connection.commit();
+      return out;
+    } catch (SQLException | JsonProcessingException e) {
+      throw failure("read file positions", e);
+    }
+  }
+
+  /** Saved judge states by "run\u0000tag". */
+  public synchronized Map<String, String> series() throws StateException {
+    Map<String, String> out = new LinkedHashMap<>();
+    try (Statement s = connection.createStatement();
+        ResultSet r = s.executeQuery("SELECT run, tag, state FROM series")) {
+      while (r.next()) {
+        out.put(r.getString(1) + '\u0000' + r.getString(2), r.getString(3));
+      }
+      connection.commit();
+      return out;
+    } catch (SQLException e) {
+      throw failure("read series states", e);
+    }
+  }
+
+  /** Every experiment's current status and verdict JSON. */
+  public synchronized Map<String, StateBatch.ExperimentStatus> experiments() throws StateException {
+    Map<String, StateBatch.ExperimentStatus> out = new LinkedHashMap<>();
+    try (Statement s = connection.createStatement();
+        ResultSet r = s.executeQuery("SELECT experiment, status, verdict FROM experiments")) {
+      while (r.next()) {
+        out.put(r.getString(1), new StateBatch.ExperimentStatus(r.getString(2), r.getString(3)));
+      }
+      connection.commit();
+      return out;
+    } catch (SQLException e) {
+      throw failure("read experiments", e);
+    }
+  }
+
+  /**
+   * Commits one round in one transaction. Returns the ids of the verdicts recorded now (those
+   * already recorded, by an earlier run of the same round, are left alone and not returned).
+   */
+  public synchronized List<String> commit(StateBatch batch) throws StateException {
+    long now = clock.millis();
+    List<String> recorded = new ArrayList<>();
+    try {
+      try (PreparedStatement p =
+          connection.prepareStatement(
+              "INSERT OR REPLACE INTO files (path, run, offset, fp_length, fp_crc, file_key, resyncing,"
+                  + " known_tags) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+        for (FileCursor f : batch.files()) {
+          p.setString(1, f.path());
+          p.setString(2, f.run());
+          p.setLong(3, f.offset());
+          if (f.fingerprint() == null) {
+            p.setNull(4, java.sql.Types.INTEGER);
+            p.setNull(5, java.sql.Types.INTEGER);
+          } else {
+            p.setInt(4, f.fingerprint().length());
+            p.setInt(5, f.fingerprint().crc());
+          }
+          p.setString(6, f.fileKey());
+          p.setInt(7, f.resyncing() ? 1 : 0);
+          p.setString(8, JudgeStateCodec.JSON.writeValueAsString(f.knownTags()));
+          p.addBatch();
+        }
+        p.executeBatch();
+      }
+      try (PreparedStatement p =
+          connection.prepareStatement("INSERT OR REPLACE INTO series (run, tag, state) VALUES (?, ?, ?)")) {
+        for (Map.Entry<String, String> e : batch.series().entrySet()) {
+          int split = e.getKey().indexOf('\u0000');
+          p.setString(1, e.getKey().substring(0, split));
+          p.setString(2, e.getKey().substring(split + 1));
+          p.setString(3, e.getValue());
+          p.addBatch();
+        }
+        p.executeBatch();
+      }
+      try (PreparedStatement p =
+          connection.prepareStatement(
+              "INSERT OR REPLACE INTO experiments (experiment, status, verdict, updated_at) VALUES (?, ?, ?, ?)")) {
+        for (Map.Entry<String, StateBatch.ExperimentStatus> e : batch.experiments().entrySet()) {
+          p.setString(1, e.getKey());
+          p.setString(2, e.getValue().status());
+          p.setString(3, e.getValue().verdictJson());
+          p.setLong(4, now);
+          p.addBatch();
+        }
+        p.executeBatch();
+      }
+      try (PreparedStatement verdict =
+              connection.prepareStatement(
+                  "INSERT OR IGNORE INTO verdicts (id, experiment, status, previous_status,"
+                      + " decided_at_step, payload, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
+          PreparedStatement outbox =
+              connection.prepareStatement(
+                  "INSERT OR IGNORE INTO outbox (verdict_id, sink, state, next_at, created_at)"
+                      + " VALUES (?, ?, 'pending', ?, ?)")) {
+        for (RecordedVerdict v : batch.verdicts()) {
+          verdict.setString(1, v.id());
+          verdict.setString(2, v.experiment());
+          verdict.setString(3, v.status());
+          verdict.setString(4, v.previousStatus());
+          if (v.decidedAtStep() == null) {
+            verdict.setNull(5, java.sql.Types.INTEGER);
+          } else {
+            verdict.setLong(5, v.decidedAtStep());
+          }
+          verdict.setString(6, v.payload());
+          verdict.setLong(7, now);
+          if (verdict.executeUpdate() == 1) {
+            recorded.add(v.id());
+            for (String sink : batch.sinksFor().getOrDefault(v.id(), List.of())) {
+              outbox.setString(1, v.id());
+              outbox.setString(2, sink);
+              outbox.setLong(3, now);
+              outbox.setLong(4, now);
+              outbox.executeUpdate();
+            }
+          }
+        }
+      }
+      connection.commit();
+      return recorded;
+    } catch (SQLException | JsonProcessingException e) {
+      rollbackQuietly();
+      throw failure("commit a round of reading", e);
+    }
+  }
+
+  /** Up to {@code limit} pending deliveries for a sink that are due at {@code nowMillis}. */
+  public synchronized List<OutboxEntry> due(String sink, long nowMillis, int limit) throws StateException {
+    List<OutboxEntry> out = new ArrayList<>();
+    try (PreparedStatement p =
+        connection.prepareStatement(
+            "SELECT o.seq, o.verdict_id, o.sink, v.experiment, v.payload, o.attempts, o.created_at"
+                + " FROM outbox o JOIN verdicts v ON v.id = o.verdict_id"
+                + " WHERE o.sink = ? AND o.state = 'pending' AND o.next_at <= ?"
+                + " ORDER BY o.seq LIMIT ?")) {
+      p.setString(1, sink);
+      p.setLong(2, nowMillis);
+      p.setInt(3, limit);
+      try (ResultSet r = p.executeQuery()) {
+        while (r.next()) {
+          out.add(
+              new OutboxEntry(
+                  r.getLong(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5),
+                  r.getInt(6), r.getLong(7)));
+        }
+      }
+      connection.commit();
+      return out;
+    } catch (SQLException e) {
+      throw failure("read the outbox", e);
+    }
+  }
+
+  /** When the next pending delivery of a sink is due (Long.MAX_VALUE when none). */
+  public synchronized long nextDue(String sink) throws StateException {
+    try (PreparedStatement p =
+        connection.prepareStatement(
+            "SELECT min(next_at) FROM outbox WHERE sink = ? AND state = 'pending'")) {
+      p.setString(1, sink);
+      try (ResultSet r = p.executeQuery()) {
+        long next = r.next() ? r.getLong(1) : 0;
+        boolean none = r.wasNull();
+        connection.commit();
+        return none ? Long.MAX_VALUE : next;
+      }
+    } catch (SQLException e) {
+      throw failure("read the outbox", e);
+    }
+  }
+
+  /** The receiver accepted the delivery. */
+  public void delivered(long seq) throws StateException {
+    finish(seq, "delivered", null);
+  }
+
+  /** The receiver refused it for good (or it expired): logged and kept as history. */
+  public void rejected(long seq, String reason) throws StateException {
+    finish(seq, "rejected", reason);
+  }
+
+  /** A passing failure: try again at {@code nextAtMillis}. */
+  public synchronized void retryLater(long seq, long nextAtMillis, String reason) throws StateException {
+    try (PreparedStatement p =
+        connection.prepareStatement(
+            "UPDATE outbox SET attempts = attempts + 1, next_at = ?, last_error = ? WHERE seq = ?")) {
+      p.setLong(1, nextAtMillis);
+      p.setString(2, reason);
+      p.setLong(3, seq);
+      p.executeUpdate();
+      connection.commit();
+    } catch (SQLException e) {
+      rollbackQuietly();
+      throw failure("update the outbox", e);
+    }
+  }
+
+  private synchronized void finish(long seq, String state, String reason) throws StateException {
+    try (PreparedStatement p =
+        connection.prepareStatement(
+            "UPDATE outbox SET state = ?, attempts = attempts + 1, done_at = ?, last_error = ? WHERE seq = ?")) {
+      p.setString(1, state);
+      p.setLong(2, clock.millis());
+      p.setString(3, reason);
+      p.setLong(4, seq);
+      p.executeUpdate();
+      connection.commit();
+    } catch (SQLException e) {
+      rollbackQuietly();
+      throw failure("update the outbox", e);
+    }
+  }
+
+  /** Pending deliveries, all sinks. */
+  public synchronized long pendingCount() throws StateException {
+    try (Statement s = connection.createStatement();
+        ResultSet r = s.executeQuery("SELECT count(*) FROM outbox WHERE state = 'pending'")) {
+      long n = r.next() ? r.getLong(1) : 0;
+      connection.commit();
+      return n;
+    } catch (SQLException e) {
+      throw failure("count the outbox", e);
+    }
+  }
+
+  /** Outbox entries per state ("pending", "delivered", "rejected"), for metrics and tests. */
+  public synchronized Map<String, Long> outboxCounts() throws StateException {
+    Map<String, Long> out = new LinkedHashMap<>();
+    try (Statement s = connection.createStatement();
+        ResultSet r = s.executeQuery("SELECT state, count(*) FROM outbox GROUP BY state ORDER BY state")) {
+      while (r.next()) {
+        out.put(r.getString(1), r.getLong(2));
+      }
+      connection.commit();
+      return out;
+    } catch (SQLException e) {
+      throw failure("count the outbox", e);
+    }
+  }
+
+  private StateException failure(String what, Exception e) {
+    return new StateException("state database " + file + ": cannot " + what + ": " + e.getMessage(), e);
+  }
+
+  private void rollbackQuietly() {
+    try {
+      connection.rollback();
+    } catch (SQLException ignored) {
+      // The transaction is gone with the connection's state; nothing more to undo.
+    }
+  }
+
+  private static void closeQuietly(Connection c) {
+    if (c != null) {
+      try {
+        c.close();
+      } catch (SQLException ignored) {
+        // Closing after a failure: the original error is what matters.
+      }
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    rollbackQuietly();
+    closeQuietly(connection);
+  }
+}

@@ -1,0 +1,157 @@
+package dev.plateau.state;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.plateau.tail.FileCursor;
+import dev.plateau.tail.FileFingerprint;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The state database, on a real SQLite file. */
+class StateStoreTest {
+  static final Clock CLOCK = Clock.fixed(Instant.ofEpochSecond(1_800_000_000), ZoneOffset.UTC);
+
+  static StateBatch batch(List<FileCursor> files, List<RecordedVerdict> verdicts, List<String> sinks) {
+    Map<String, List<String>> sinksFor = new java.util.HashMap<>();
+    for (RecordedVerdict v : verdicts) {
+      sinksFor.put(v.id(), sinks);
+    }
+    return new StateBatch(
+        files,
+        Map.of("exp/validation\u0000val_loss", "{\"points\":3}"),
+        Map.of("exp", new StateBatch.ExperimentStatus("converged", "{\"status\":\"converged\"}")),
+        verdicts,
+        sinksFor);
+  }
+
+  static RecordedVerdict verdict(String id) {
+    return new RecordedVerdict(id, "exp", "converged", "training", 42L, "{\"id\":\"" + id + "\"}");
+  }
+
+  @Test
+  void committedRoundIsReadBackAfterReopening(@TempDir Path dir) throws Exception {
+    Path db = dir.resolve("state.db");
+    FileCursor cursor =
+        new FileCursor("/logs/exp/validation/events", "exp/validation", 1234,
+            new FileFingerprint(48, 0x1234abcd), "(dev=1,ino=2)", true, Map.of("loss", true));
+    try (StateStore store = StateStore.open(db, false, CLOCK)) {
+      store.commit(batch(List.of(cursor), List.of(verdict("v1")), List.of("webhook-1")));
+    }
+    try (StateStore store = StateStore.open(db, false, CLOCK)) {
+      assertThat(store.files()).containsExactly(cursor);
+      assertThat(store.series()).containsEntry("exp/validation\u0000val_loss", "{\"points\":3}");
+      assertThat(store.experiments().get("exp").status()).isEqualTo("converged");
+      assertThat(store.pendingCount()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aVerdictIsRecordedAndQueuedOnlyOnceWhenTheSameRoundIsCommittedAgain(@TempDir Path dir)
+      throws Exception {
+    try (StateStore store = StateStore.open(dir.resolve("s.db"), false, CLOCK)) {
+      List<String> sinks = List.of("webhook-1", "slack");
+      assertThat(store.commit(batch(List.of(), List.of(verdict("v1")), sinks))).containsExactly("v1");
+      // The round is read and decided again after a crash: same verdict id.
+      assertThat(store.commit(batch(List.of(), List.of(verdict("v1"), verdict("v2")), sinks)))
+          .containsExactly("v2");
+      assertThat(store.pendingCount()).isEqualTo(4);
+      assertThat(store.due("slack", CLOCK.millis(), 10)).extracting(OutboxEntry::verdictId)
+          .containsExactly("v1", "v2");
+    }
+  }
+
+  @Test
+  void outboxEntriesMoveFromPendingToDeliveredRetriedOrRejected(@TempDir Path dir) throws Exception {
+    try (StateStore store = StateStore.open(dir.resolve("s.db"), false, CLOCK)) {
+      store.commit(batch(List.of(), List.of(verdict("a"), verdict("b"), verdict("c")), List.of("hook")));
+      List<OutboxEntry> due = store.due("hook", CLOCK.millis(), 10);
+      assertThat(due).hasSize(3);
+      assertThat(due.get(0).payload()).isEqualTo("{\"id\":\"a\"}");
+      store.delivered(due.get(0).seq());
+      store.retryLater(due.get(1).seq(), CLOCK.millis() + 60_000, "HTTP 503");
+      store.rejected(due.get(2).seq(), "HTTP 404: no such hook");
+      assertThat(store.due("hook", CLOCK.millis(), 10)).isEmpty();
+      assertThat(store.nextDue("hook")).isEqualTo(CLOCK.millis() + 60_000);
+      OutboxEntry retried = store.due("hook", CLOCK.millis() + 60_000, 10).get(0);
+      assertThat(retried.verdictId()).isEqualTo("b");
+      assertThat(retried.attempts()).isEqualTo(1);
+      assertThat(store.outboxCounts())
+          .containsEntry("delivered", 1L)
+          .containsEntry("pending", 1L)
+          .containsEntry("rejected", 1L);
+    }
+  }
+
+  @Test
+  void corruptDatabaseIsRefusedWithAMessageThatNamesTheFileAndTheWayOut(@TempDir Path dir)
+      throws Exception {
+    Path db = dir.resolve("state.db");
+    Files.write(db, "this is not a database, it is a shopping list\n".repeat(200).getBytes());
+    assertThatThrownBy(() -> StateStore.open(db, false, CLOCK))
+        .isInstanceOf(StateException.class)
+        .hasMessageContaining(db.toString())
+        .hasMessageContaining("--rebuild-state");
+    assertThat(Files.readString(db)).startsWith("this is not a database");
+  }
+
+  @Test
+  void databaseWithDamagedPagesIsRefused(@TempDir Path dir) throws Exception {
+    Path db = dir.resolve("state.db");
+    try (StateStore store = StateStore.open(db, false, CLOCK)) {
+      for (int i = 0; i < 50; i++) {
+        store.commit(batch(List.of(), List.of(verdict("v" + i)), List.of("hook")));
+      }
+    }
+    // Checkpoint the WAL into the main file, then scribble over a page in the middle.
+    try (var c = DriverManager.getConnection("jdbc:sqlite:" + db)) {
+      c.createStatement().execute("PRAGMA wal_checkpoint(TRUNCATE)");
+    }
+    byte[] bytes = Files.readAllBytes(db);
+    assertThat(bytes.length).isGreaterThan(8192);
+    java.util.Random random = new java.util.Random(7);
+    for (int i = 4096; i < bytes.length; i++) {
+      bytes[i] = (byte) random.nextInt(256);
+    }
+    Files.write(db, bytes);
+    assertThatThrownBy(() -> StateStore.open(db, false, CLOCK))
+        .isInstanceOf(StateException.class)
+        .hasMessageContaining("--rebuild-state");
+  }
+
+  @Test
+  void rebuildMovesABrokenDatabaseAsideAndStartsAfresh(@TempDir Path dir) throws Exception {
+    Path db = dir.resolve("state.db");
+    Files.writeString(db, "garbage ".repeat(1000));
+    try (StateStore store = StateStore.open(db, true, CLOCK)) {
+      assertThat(store.files()).isEmpty();
+      assertThat(store.pendingCount()).isZero();
+    }
+    try (var listing = Files.list(dir)) {
+      assertThat(listing.map(p -> p.getFileName().toString()))
+          .anyMatch(name -> name.startsWith("state.db.broken-"));
+    }
+  }
+
+  @Test
+  void databaseOfAnotherSchemaVersionIsRefused(@TempDir Path dir) throws Exception {
+    Path db = dir.resolve("state.db");
+    try (StateStore store = StateStore.open(db, false, CLOCK)) {
+      store.commit(batch(List.of(), List.of(verdict("v")), List.of("hook")));
+    }
+    try (var c = DriverManager.getConnection("jdbc:sqlite:" + db)) {
+      c.createStatement().execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'");
+    }
+    assertThatThrownBy(() -> StateStore.open(db, false, CLOCK))
+        .isInstanceOf(StateException.class)
+        .hasMessageContaining("schema version 99");
+  }
+}
