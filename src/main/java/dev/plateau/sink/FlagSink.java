@@ -1,0 +1,275 @@
+package dev.plateau.sink;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.plateau.detect.Status;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.InvalidPathException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The "is converged" flag files: for each experiment, a file whose presence says the experiment's
+ * current status (all but {@code training}), for a training job or its orchestrator that polls for
+ * it and stops. Its content is the verdict, as pretty-printed JSON with a trailing newline.
+ *
+ * <p>By default the flag of experiment {@code exp/sub} is {@code LOGDIR/exp/sub/CONVERGED} (or
+ * {@code TARGET_REACHED}, {@code DIVERGED}, {@code OVERFITTING}, {@code STALLED}); with a flag dir
+ * it is {@code FLAGDIR/exp/sub/CONVERGED}, the flag dir mirroring the logdir's layout; the {@link
+ * FlagTemplate} changes names and placement.
+ *
+ * <p>Contract:
+ *
+ * <ul>
+ *   <li>Flags are written atomically (see {@link FlagFileWriter}): a poller never sees a partial
+ *       file, and no temporary file is left behind, whether the write succeeds or fails.
+ *   <li>{@link #apply} with the status an experiment already has rewrites its flag only if the
+ *       bytes differ (the best step moved, say); identical bytes are left alone and reported {@link
+ *       FlagOutcome.Unchanged}, so an unchanged verdict costs no disk write, fsync or change of
+ *       modification time on every poll.
+ *   <li>A change from one stopping status to another writes the new flag first and then removes the
+ *       old one, so there is never a moment with no flag when one is due. The old flags are found
+ *       on disk, not remembered, so this holds across restarts.
+ *   <li>Back to {@code training} removes the experiment's flags, unless {@code remove_on_training}
+ *       is false.
+ *   <li>A name that could lead outside the base directory (absolute, a {@code ..} segment, a NUL, a
+ *       directory that is a symbolic link to outside the base) is refused: nothing is written, the
+ *       refusal is logged and returned as {@link FlagOutcome.Failed}. I/O errors (read-only or full
+ *       filesystem, permission denied, a file where a directory is expected) are outcomes too.
+ *       Nothing here throws for a bad name or the filesystem, so the daemon loop goes on with the
+ *       next experiment. A failure is logged at WARN when it first happens for an experiment (and
+ *       when its reason changes), at DEBUG while it repeats.
+ *   <li>Missing directories inside the base (the mirrored experiment directory under a flag dir,
+ *       {@code .plateau} of a template) are created; the flag dir itself too.
+ * </ul>
+ *
+ * <p>Calls are serialized (the methods are synchronized); the files are the only state besides what
+ * was last logged.
+ */
+public final class FlagSink {
+  private static final Logger LOG = LoggerFactory.getLogger(FlagSink.class);
+
+  private static final ObjectWriter JSON =
+      new ObjectMapper()
+          .writer(new DefaultPrettyPrinter().withObjectIndenter(new DefaultIndenter("  ", "\n")));
+
+  private final FlagConfig config;
+  private final FlagPaths paths;
+  private final FlagFileWriter writer;
+  private final Map<String, String> lastProblem = new HashMap<>();
+
+  /**
+   * A sink for the flags of one logdir.
+   *
+   * @param logdir the watched logdir; flags go there unless the config names a flag dir
+   * @param config template, flag dir, {@code remove_on_training}, content limit
+   */
+  public FlagSink(Path logdir, FlagConfig config) {
+    this(logdir, config, new FlagFileWriter());
+  }
+
+  FlagSink(Path logdir, FlagConfig config, FlagFileWriter writer) {
+    this.config = Objects.requireNonNull(config, "config");
+    this.paths =
+        new FlagPaths(
+            config.base(Objects.requireNonNull(logdir, "logdir")), config.flagDir() != null);
+    this.writer = writer;
+  }
+
+  /**
+   * Makes the experiment's flags say {@code status}: writes its flag with {@code content} (and then
+   * removes the flags of other statuses), or, for {@code training}, removes its flags if {@code
+   * remove_on_training}.
+   *
+   * @param experiment the experiment's path relative to the logdir, '/' separated, "." for the
+   *     logdir itself
+   * @param status the experiment's current status
+   * @param content the verdict, written as the flag's content
+   * @return Written, Removed (a stale flag went, the current one was already right, or back to
+   *     training), Unchanged, or Failed with a reason naming the path; never throws for a bad name
+   *     or an I/O error
+   */
+  public synchronized FlagOutcome apply(String experiment, Status status, ObjectNode content) {
+    Objects.requireNonNull(status, "status");
+    Objects.requireNonNull(content, "content");
+    if (status == Status.TRAINING) {
+      return config.removeOnTraining() ? removeAll(experiment) : settled(experiment, unchanged());
+    }
+    String relative;
+    try {
+      relative = config.template().render(experiment, status);
+    } catch (IllegalArgumentException e) {
+      return failed(
+          experiment, e.getMessage() + " (flags go under " + base() + "); no flag written for it");
+    }
+    Path shown = paths.shown(relative);
+    byte[] bytes;
+    try {
+      bytes = (JSON.writeValueAsString(content) + "\n").getBytes(StandardCharsets.UTF_8);
+    } catch (JsonProcessingException e) {
+      return failed(experiment, "cannot write flag " + shown + ": content is not JSON: " + e);
+    }
+    if (bytes.length > config.maxContentBytes()) {
+      return failed(
+          experiment,
+          "cannot write flag "
+              + shown
+              + ": content is "
+              + bytes.length
+              + " bytes, more than the limit of "
+              + config.maxContentBytes());
+    }
+    boolean written;
+    try {
+      written = writer.write(paths.forWriting(relative).real(), bytes);
+    } catch (FlagPaths.Refused e) {
+      return failed(experiment, e.getMessage() + "; no flag written for this experiment");
+    } catch (IOException | InvalidPathException e) {
+      return failed(experiment, "cannot write flag " + shown + ": " + describe(e));
+    }
+    if (written) {
+      LOG.info("{}: flag {} written", printable(experiment), shown);
+    }
+    Removal stale = removeFlags(experiment, status);
+    if (stale.problem != null) {
+      return failed(
+          experiment, (written ? "flag " + shown + " written, but " : "") + stale.problem);
+    }
+    FlagOutcome outcome;
+    if (written) {
+      outcome = new FlagOutcome.Written(shown);
+    } else if (!stale.removed.isEmpty()) {
+      outcome = new FlagOutcome.Removed(stale.removed.get(0));
+    } else {
+      outcome = unchanged();
+    }
+    return settled(experiment, outcome);
+  }
+
+  /**
+   * Removes all flags of an experiment (of every status), e.g. when its runs are gone from the
+   * logdir.
+   *
+   * @return Removed (the first file removed, if several), Unchanged if there were none, or Failed
+   */
+  public synchronized FlagOutcome removeAll(String experiment) {
+    Removal removal = removeFlags(experiment, Status.TRAINING);
+    if (removal.problem != null) {
+      return failed(experiment, removal.problem);
+    }
+    return settled(
+        experiment,
+        removal.removed.isEmpty() ? unchanged() : new FlagOutcome.Removed(removal.removed.get(0)));
+  }
+
+  /**
+   * Where the flag of an experiment with a status goes, for display; the filesystem is not touched,
+   * so a symbolic link that would make {@link #apply} refuse is not detected here.
+   *
+   * @throws IllegalArgumentException for {@code training} (it has no flag), or a name that would
+   *     leave the base directory
+   */
+  public String flagPathFor(String experiment, Status status) {
+    if (status == Status.TRAINING) {
+      throw new IllegalArgumentException("training has no flag file");
+    }
+    return paths.shown(config.template().render(experiment, status)).toString();
+  }
+
+  /** The directory flag paths are relative to: the flag dir if configured, else the logdir. */
+  public Path base() {
+    return paths.shown("");
+  }
+
+  /** The files removed, and what went wrong (null if nothing). */
+  private record Removal(List<Path> removed, String problem) {}
+
+  /** Removes the experiment's flags of every stopping status but {@code keep}. */
+  private Removal removeFlags(String experiment, Status keep) {
+    List<Path> removed = new ArrayList<>();
+    // The template names the status, so no other status's path is the one just written.
+    for (Status other : Status.values()) {
+      if (other == Status.TRAINING || other == keep) {
+        continue;
+      }
+      String relative;
+      try {
+        relative = config.template().render(experiment, other);
+      } catch (IllegalArgumentException e) {
+        return new Removal(
+            removed, e.getMessage() + " (flags go under " + base() + "); no flag removed for it");
+      }
+      Path shown = paths.shown(relative);
+      try {
+        FlagPaths.Target target = paths.ifPresent(relative);
+        if (target != null && writer.remove(target.real())) {
+          LOG.info("{}: flag {} removed", printable(experiment), shown);
+          removed.add(shown);
+        }
+      } catch (FlagPaths.Refused e) {
+        return new Removal(removed, e.getMessage() + "; flag not removed");
+      } catch (IOException | InvalidPathException e) {
+        return new Removal(removed, "cannot remove flag " + shown + ": " + describe(e));
+      }
+    }
+    return new Removal(removed, null);
+  }
+
+  private static FlagOutcome unchanged() {
+    return new FlagOutcome.Unchanged();
+  }
+
+  /** Forgets an experiment's last problem once it succeeds, so a new failure is logged again. */
+  private FlagOutcome settled(String experiment, FlagOutcome outcome) {
+    if (lastProblem.remove(String.valueOf(experiment)) != null) {
+      LOG.info("{}: flags are up to date again", printable(experiment));
+    }
+    return outcome;
+  }
+
+  private FlagOutcome failed(String experiment, String reason) {
+    String previous = lastProblem.put(String.valueOf(experiment), reason);
+    if (reason.equals(previous)) {
+      LOG.debug("{}: {}", printable(experiment), reason);
+    } else {
+      LOG.warn("{}: {}", printable(experiment), reason);
+    }
+    return new FlagOutcome.Failed(reason);
+  }
+
+  /** The cause in words, with the file it concerns (which may be the temporary file). */
+  private static String describe(Exception e) {
+    if (e instanceof AccessDeniedException denied) {
+      return "permission denied on " + denied.getFile();
+    }
+    if (e instanceof NoSuchFileException missing) {
+      return "no such file or directory: " + missing.getFile();
+    }
+    if (e instanceof FileSystemException fs && fs.getReason() != null) {
+      return fs.getMessage(); // "file: reason", e.g. "Read-only file system", "No space left ..."
+    }
+    if (e instanceof FileSystemException) {
+      return e.getClass().getSimpleName() + ": " + e.getMessage(); // the file only
+    }
+    return e.getMessage() != null ? e.getMessage() : e.toString();
+  }
+
+  /** The name with control characters (a NUL, a newline) shown as '?', so a log line stays one. */
+  private static String printable(String experiment) {
+    return experiment == null ? "(no experiment)" : experiment.replaceAll("\\p{Cntrl}", "?");
+  }
+}
