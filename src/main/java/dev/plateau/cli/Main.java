@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
       DumpCommand.class,
       CheckCommand.class,
       ReplayCommand.class,
+      WatchCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class
     })

@@ -7,13 +7,14 @@ import java.util.Set;
  * DetectionConfig}); the daemon's sections are added as it grows.
  *
  * @param detection what is watched and how it is judged
+ * @param alerts where verdicts go (webhooks, Slack, flag files)
  */
-public record PlateauConfig(DetectionConfig detection) {
-  static final Set<String> KEYS = Set.of("detection", "rules");
+public record PlateauConfig(DetectionConfig detection, AlertsConfig alerts) {
+  static final Set<String> KEYS = Set.of("detection", "rules", "webhook", "slack", "flags");
 
   /** The defaults, as with an empty file. */
   public static PlateauConfig defaults() {
-    return new PlateauConfig(DetectionConfig.defaults());
+    return new PlateauConfig(DetectionConfig.defaults(), AlertsConfig.defaults());
   }
 
   static PlateauConfig parse(ConfigNode root) throws ConfigException {
@@ -21,6 +22,8 @@ public record PlateauConfig(DetectionConfig detection) {
       throw root.error("the configuration must be a mapping of sections");
     }
     root.allowOnly(KEYS);
-    return new PlateauConfig(DetectionConfig.parse(root.get("detection"), root.get("rules")));
+    return new PlateauConfig(
+        DetectionConfig.parse(root.get("detection"), root.get("rules")),
+        AlertsConfig.parse(root.get("webhook"), root.get("slack"), root.get("flags")));
   }
 }

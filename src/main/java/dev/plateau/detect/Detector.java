@@ -40,6 +40,12 @@ public interface Detector {
   /** The judgement after the last point (a waiting TRAINING judgement before any). */
   Judgement current();
 
+  /**
+   * The last point arrived at {@code nowSeconds} on the watcher's clock (a live daemon says so;
+   * a one-shot check does not). Only detectors about time care.
+   */
+  default void arrivedAt(double nowSeconds) {}
+
   /** What the detector has learnt so far, to save with the file offsets it corresponds to. */
   DetectorState snapshot();
 

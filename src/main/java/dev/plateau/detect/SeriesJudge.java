@@ -72,6 +72,13 @@ public final class SeriesJudge {
     return settle(judgements, step);
   }
 
+  /** Tells the detectors that the last point arrived at {@code nowSeconds} (live daemons). */
+  public void arrivedAt(double nowSeconds) {
+    for (Detector detector : detectors) {
+      detector.arrivedAt(nowSeconds);
+    }
+  }
+
   /**
    * Re-judges at time {@code nowSeconds} (stalled, wall-clock patience). Returns the new verdict
    * when the status changed, else null.

@@ -47,6 +47,11 @@ public final class SmoothedDetector implements Detector {
   }
 
   @Override
+  public void arrivedAt(double nowSeconds) {
+    inner.arrivedAt(nowSeconds);
+  }
+
+  @Override
   public Judgement atTime(double nowSeconds) {
     return inner.atTime(nowSeconds);
   }

@@ -5,7 +5,10 @@ import java.util.Map;
 
 /**
  * No new point for longer than {@code after}: STALLED, judged at a time passed in ({@link
- * #atTime}), against the writer's wall time of the last point. The job may have died or hung.
+ * #atTime}), against the later of the writer's wall time of the last point and the time it
+ * arrived ({@link #arrivedAt}, told by a live daemon). So a daemon started on an old logdir does
+ * not call every finished run stalled at once (its points just arrived), while a one-shot check
+ * judges by the writer's time. The job may have died or hung.
  *
  * <p>Parameters: {@code after} [1h]: seconds without a new point. A new point returns the series
  * to TRAINING. Values do not matter, NaN included. In a replay nothing stalls: only the daemon and
@@ -26,6 +29,7 @@ public final class StalledDetector implements Detector {
   private final Params params;
   private long lastStep = -1;
   private double lastTime = Double.NaN;
+  private double lastArrival = Double.NEGATIVE_INFINITY;
   private Judgement current = Judgement.waiting("no point yet");
 
   public StalledDetector(Params params) {
@@ -46,11 +50,16 @@ public final class StalledDetector implements Detector {
   }
 
   @Override
+  public void arrivedAt(double nowSeconds) {
+    lastArrival = nowSeconds;
+  }
+
+  @Override
   public Judgement atTime(double nowSeconds) {
     if (Double.isNaN(lastTime) || !Double.isFinite(lastTime)) {
       return current;
     }
-    double quiet = nowSeconds - lastTime;
+    double quiet = nowSeconds - Math.max(lastTime, lastArrival);
     if (quiet > params.afterSeconds()) {
       Map<String, Object> evidence = new LinkedHashMap<>();
       evidence.put("seconds_without_points", Math.round(quiet));
@@ -74,11 +83,12 @@ public final class StalledDetector implements Detector {
   }
 
   /** The saved state of a stalled detector. */
-  public record State(long lastStep, double lastTime, Judgement current) implements DetectorState {}
+  public record State(long lastStep, double lastTime, double lastArrival, Judgement current)
+      implements DetectorState {}
 
   @Override
   public DetectorState snapshot() {
-    return new State(lastStep, lastTime, current);
+    return new State(lastStep, lastTime, lastArrival, current);
   }
 
   @Override
@@ -88,6 +98,7 @@ public final class StalledDetector implements Detector {
     }
     lastStep = s.lastStep();
     lastTime = s.lastTime();
+    lastArrival = s.lastArrival();
     current = s.current();
   }
 }

@@ -97,6 +97,14 @@ public final class LogdirTailer {
     }
   }
 
+  /**
+   * Reads a run's files again from their start on the next poll (after its history was needed
+   * again, e.g. for a rewind into points read before a restart).
+   */
+  public void rereadRun(String run) {
+    files.values().removeIf(f -> f.run().equals(run));
+  }
+
   /** Where reading stands in every file being tailed. */
   public List<FileCursor> cursors() {
     List<FileCursor> out = new ArrayList<>(files.size());

@@ -38,6 +38,8 @@ public final class LogdirJudge {
   private final Map<SeriesKey, List<Watched>> twinOf = new HashMap<>();
   private final List<Watched> awaitingTwin = new ArrayList<>();
   private final Map<String, RunVerdict> experiments = new LinkedHashMap<>();
+  private final java.util.Set<SeriesKey> dirty = new java.util.LinkedHashSet<>();
+  private java.util.function.DoubleSupplier arrivalClock;
 
   /** A watched series: its plan, its judge, and its overfitting detector if it has one. */
   private static final class Watched {
@@ -49,6 +51,8 @@ public final class LogdirJudge {
     List<SeriesKey> twinCandidates;
     /** The last twin step already fed when the twin was found (so it is not fed twice). */
     long twinFedUpTo = Long.MIN_VALUE;
+    /** False when restored from saved state: the kept points do not go back to the start. */
+    boolean complete = true;
 
     Watched(SeriesKey key, SeriesPlan plan) {
       this.key = key;
@@ -59,6 +63,14 @@ public final class LogdirJudge {
   public LogdirJudge(DetectionConfig config, VerdictListener listener) {
     this.config = config;
     this.listener = listener;
+  }
+
+  /**
+   * Makes this a live judge: each point's arrival time, read from {@code clock} (seconds), is
+   * told to the detectors (stalled is then judged from when points stopped arriving).
+   */
+  public void live(java.util.function.DoubleSupplier clock) {
+    this.arrivalClock = clock;
   }
 
   /** The series kept per run. */
@@ -104,10 +116,19 @@ public final class LogdirJudge {
     }
     Watched w = watched.get(key);
     if (w != null) {
+      dirty.add(key);
+      if (dropped > 0 && !w.complete) {
+        // A rewind into history read before a restart: only the files have those points.
+        listener.rereadNeeded(point.run());
+        return;
+      }
       if (dropped > 0) {
         rebuild(w, run.byTag().get(point.tag()));
       } else {
         Verdict before = w.judge.verdict();
+        if (arrivalClock != null) {
+          w.judge.arrivedAt(arrivalClock.getAsDouble());
+        }
         Verdict changed = w.judge.observe(point.step(), point.wallTime(), point.value());
         if (changed != null) {
           transition(before, changed);
@@ -127,6 +148,12 @@ public final class LogdirJudge {
 
   /** A SessionLog START in a run: drops its points at or after {@code step} and re-judges. */
   public void sessionStart(String runName, long step) {
+    for (Watched w : watched.values()) {
+      if (w.key.run().equals(runName) && !w.complete && w.judge.verdict().lastStep() >= step) {
+        listener.rereadNeeded(runName);
+        return;
+      }
+    }
     RunSeries run = runs.get(runName);
     if (run == null || run.sessionStart(step) == 0) {
       return;
@@ -148,6 +175,58 @@ public final class LogdirJudge {
         transition(before, changed);
       }
     }
+  }
+
+  /**
+   * Makes a series known before any of its points arrive, to restore its judge from saved state.
+   * Returns the judge, or null when the configuration does not watch the series (any more). The
+   * series counts as incomplete: a rewind into its history asks for the run to be read again
+   * ({@link VerdictListener#rereadNeeded}).
+   */
+  public SeriesJudge register(String run, String tag) {
+    SeriesKey key = new SeriesKey(run, tag);
+    runs.computeIfAbsent(run, RunSeries::new);
+    if (known.putIfAbsent(key, Boolean.TRUE) == null) {
+      newSeries(key);
+    }
+    Watched w = watched.get(key);
+    if (w == null) {
+      return null;
+    }
+    w.complete = false;
+    return w.judge;
+  }
+
+  /** The judge of a watched series, or null. */
+  public SeriesJudge judgeOf(String run, String tag) {
+    Watched w = watched.get(new SeriesKey(run, tag));
+    return w == null ? null : w.judge;
+  }
+
+  /** Series fed since the last call, whose state should be saved. */
+  public List<SeriesKey> takeDirty() {
+    List<SeriesKey> out = new ArrayList<>(dirty);
+    dirty.clear();
+    return out;
+  }
+
+  /**
+   * Forgets a run's series and judges, so that it can be read again from its files' start.
+   * Experiment statuses are kept, so reading again causes no transition that was not there.
+   */
+  public void forgetRun(String run) {
+    runs.remove(run);
+    watched.keySet().removeIf(k -> k.run().equals(run));
+    known.keySet().removeIf(k -> k.run().equals(run));
+    dirty.removeIf(k -> k.run().equals(run));
+    awaitingTwin.removeIf(w -> w.key.run().equals(run));
+    twinOf.values().forEach(list -> list.removeIf(w -> w.key.run().equals(run)));
+    twinOf.keySet().removeIf(k -> k.run().equals(run));
+  }
+
+  /** Sets an experiment's last known status (from saved state), so transitions continue from it. */
+  public void restoreExperiment(RunVerdict verdict) {
+    experiments.put(verdict.run(), verdict);
   }
 
   private void newSeries(SeriesKey key) {

@@ -12,4 +12,10 @@ public interface VerdictListener {
 
   /** A series could not be watched (a configuration that only it meets is incomplete). */
   default void problem(String message) {}
+
+  /**
+   * A run rewound (a training restart) into points read before Plateau itself restarted, which
+   * only its files still hold: the run must be read again from its files' start.
+   */
+  default void rereadNeeded(String run) {}
 }

@@ -37,10 +37,15 @@ class PackageDependenciesTest {
           Map.entry("sink", Set.of("detect", "format", "match")),
           Map.entry("state", Set.of("detect", "tail", "sink", "verdict")),
           Map.entry(
+              "daemon",
+              Set.of(
+                  "config", "decode", "detect", "format", "series", "sink", "state", "tail",
+                  "verdict")),
+          Map.entry(
               "cli",
               Set.of(
                   "proto", "decode", "series", "match", "format", "write", "tail", "detect",
-                  "config", "verdict", "sink", "state")));
+                  "config", "verdict", "sink", "state", "daemon")));
 
   private static final Pattern IMPORT =
       Pattern.compile("^import (?:static )?dev\\.plateau\\.([a-z]+)\\.", Pattern.MULTILINE);

@@ -1,0 +1,293 @@
+package dev.plateau.cli;
+
+import dev.plateau.config.AlertsConfig;
+import dev.plateau.config.ConfigException;
+import dev.plateau.config.PlateauConfig;
+import dev.plateau.daemon.Daemon;
+import dev.plateau.daemon.DeliveryWorker;
+import dev.plateau.daemon.FlagApplier;
+import dev.plateau.daemon.Watcher;
+import dev.plateau.sink.AlertSink;
+import dev.plateau.sink.FlagConfig;
+import dev.plateau.sink.FlagOutcome;
+import dev.plateau.sink.FlagSink;
+import dev.plateau.sink.RetryPolicy;
+import dev.plateau.sink.Secret;
+import dev.plateau.sink.SinkConfigException;
+import dev.plateau.sink.SinkSettings;
+import dev.plateau.sink.SlackSink;
+import dev.plateau.sink.StatusFilter;
+import dev.plateau.sink.WebhookSink;
+import dev.plateau.state.StateException;
+import dev.plateau.state.StateStore;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code plateau watch}: the daemon. */
+@Command(
+    name = "watch",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Watches logdirs until stopped: reads every event file as it is written, judges every "
+          + "watched series, writes flag files (CONVERGED, DIVERGED ...) and delivers each verdict "
+          + "once to webhooks and Slack, across restarts.",
+      "",
+      "Secrets: PLATEAU_WEBHOOK_SECRET (Standard Webhooks signing secret, whsec_...), "
+          + "PLATEAU_SLACK_WEBHOOK (Slack URL), PLATEAU_WEBHOOK_URLS (comma-separated), or the "
+          + "config file's webhook and slack sections.",
+      "Exit codes: 0 stopped by SIGTERM/SIGINT; 2 error at start-up (bad config, unusable state)."
+    })
+final class WatchCommand implements Callable<Integer> {
+  private static final Logger log = LoggerFactory.getLogger(WatchCommand.class);
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Parameters(arity = "1..*", paramLabel = "LOGDIR", description = "Logdirs to watch.")
+  List<Path> logdirs;
+
+  @Mixin ConfigOption config;
+
+  @Option(names = "--state-dir", paramLabel = "DIR", description = "Where the state database lives (default: .plateau beside the first logdir, else ~/.plateau).")
+  Path stateDir;
+
+  @Option(names = "--flag-dir", paramLabel = "DIR", description = "Write flag files here, mirroring the logdir's layout (for read-only logdirs).")
+  Path flagDir;
+
+  @Option(names = "--webhook", paramLabel = "URL", description = "POST each verdict here (Standard Webhooks); repeatable.")
+  List<String> webhooks = new ArrayList<>();
+
+  @Option(names = "--webhook-secret-file", paramLabel = "FILE", description = "File holding the signing secret (whsec_...).")
+  Path webhookSecretFile;
+
+  @Option(names = "--slack-webhook", paramLabel = "URL", description = "Slack incoming-webhook URL.")
+  String slackWebhook;
+
+  @Option(names = "--poll-interval", paramLabel = "DURATION", defaultValue = "2s", description = "How often files are checked for new data (default: ${DEFAULT-VALUE}).")
+  String pollInterval;
+
+  @Option(names = "--rebuild-state", description = "Move an unusable state database aside and rebuild the state from the event files.")
+  boolean rebuildState;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter err = spec.commandLine().getErr();
+    PlateauConfig loaded;
+    Duration interval;
+    try {
+      loaded = config.load();
+      interval = Duration.ofMillis(Math.round(1000 * parseDuration(pollInterval)));
+    } catch (ConfigException | IllegalArgumentException e) {
+      err.println("plateau watch: " + e.getMessage());
+      return 2;
+    }
+    for (Path logdir : logdirs) {
+      if (!Files.isDirectory(logdir)) {
+        err.println("plateau watch: " + logdir + ": not a directory (it must exist; runs may appear later)");
+        return 2;
+      }
+    }
+    List<AlertSink> sinks;
+    try {
+      sinks = sinks(loaded.alerts());
+    } catch (SinkConfigException e) {
+      err.println("plateau watch: " + e.getMessage());
+      return 2;
+    }
+    Clock clock = Clock.systemUTC();
+    String host = hostName();
+    List<StateStore> stores = new ArrayList<>();
+    List<Watcher> watchers = new ArrayList<>();
+    List<DeliveryWorker> workers = new ArrayList<>();
+    try {
+      for (Path logdir : logdirs) {
+        Path absolute = logdir.toAbsolutePath().normalize();
+        StateStore store = StateStore.open(stateFile(absolute), rebuildState, clock);
+        stores.add(store);
+        Watcher watcher = new Watcher(absolute, loaded, store, sinks, flags(absolute, loaded.alerts()), clock, host);
+        watcher.restore();
+        watchers.add(watcher);
+        for (AlertSink sink : sinks) {
+          workers.add(new DeliveryWorker(sink, store, RetryPolicy.DEFAULT, clock));
+        }
+      }
+    } catch (StateException e) {
+      err.println("plateau watch: " + e.getMessage());
+      stores.forEach(StateStore::close);
+      return 2;
+    }
+    Daemon daemon = new Daemon(watchers, workers, interval, Duration.ofSeconds(10));
+    Thread main = Thread.currentThread();
+    Thread hook =
+        new Thread(
+            () -> {
+              log.info("stopping: finishing the round in flight and committing state");
+              daemon.requestStop();
+              try {
+                if (!daemon.awaitStopped(Duration.ofSeconds(15))) {
+                  log.warn("did not stop within 15 s; state up to the last committed round is kept");
+                }
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "plateau-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    log.info(
+        "watching {} with {} sink(s), polling every {} ms",
+        logdirs, sinks.size(), interval.toMillis());
+    try {
+      daemon.run();
+    } finally {
+      stores.forEach(StateStore::close);
+    }
+    return 0;
+  }
+
+  private Path stateFile(Path logdir) {
+    Path dir = stateDir;
+    if (dir == null) {
+      String env = System.getenv("PLATEAU_STATE_DIR");
+      if (env != null && !env.isBlank()) {
+        dir = Path.of(env);
+      }
+    }
+    if (dir == null) {
+      Path beside = logdir.getParent() == null ? null : logdir.getParent().resolve(".plateau");
+      dir =
+          beside != null && Files.isWritable(logdir.getParent())
+              ? beside
+              : Path.of(System.getProperty("user.home"), ".plateau");
+    }
+    return dir.resolve("state-" + shortHash(logdir.toString()) + ".db");
+  }
+
+  private FlagApplier flags(Path logdir, AlertsConfig alerts) {
+    if (!alerts.flagsEnabled()) {
+      return FlagApplier.NONE;
+    }
+    FlagConfig flagConfig =
+        FlagConfig.defaults()
+            .withTemplate(alerts.flagTemplate())
+            .withRemoveOnTraining(alerts.removeOnTraining());
+    Path dir = flagDir != null ? flagDir : alerts.flagDir() == null ? null : Path.of(alerts.flagDir());
+    if (dir != null) {
+      flagConfig = flagConfig.withFlagDir(dir);
+    }
+    FlagSink sink = new FlagSink(logdir, flagConfig);
+    return (experiment, status, content) -> {
+      FlagOutcome outcome = sink.apply(experiment, status, content);
+      if (outcome instanceof FlagOutcome.Failed failed) {
+        log.warn("flag for '{}': {}", experiment, failed.reason());
+      }
+    };
+  }
+
+  private List<AlertSink> sinks(AlertsConfig alerts) {
+    List<AlertSink> out = new ArrayList<>();
+    List<Secret> urls = new ArrayList<>();
+    for (String url : webhooks) {
+      urls.add(Secret.fromValue(url));
+    }
+    for (String url : alerts.webhookUrls()) {
+      urls.add(Secret.fromValue(url));
+    }
+    String envUrls = System.getenv("PLATEAU_WEBHOOK_URLS");
+    if (envUrls != null) {
+      for (String url : envUrls.split(",")) {
+        if (!url.isBlank()) {
+          urls.add(Secret.fromValue(url.trim()));
+        }
+      }
+    }
+    Secret signing = null;
+    if (webhookSecretFile != null) {
+      signing = Secret.fromFile(webhookSecretFile);
+    } else if (System.getenv("PLATEAU_WEBHOOK_SECRET") != null) {
+      signing = Secret.fromEnv("PLATEAU_WEBHOOK_SECRET");
+    } else if (alerts.webhookSecret() != null) {
+      signing = Secret.fromValue(alerts.webhookSecret());
+    }
+    Clock clock = Clock.systemUTC();
+    for (int i = 0; i < urls.size(); i++) {
+      SinkSettings settings =
+          SinkSettings.of("webhook-" + (i + 1), urls.get(i))
+              .withFilter(StatusFilter.parse(alerts.webhookStatuses()));
+      out.add(new WebhookSink(settings, signing, clock));
+    }
+    Secret slack = null;
+    if (slackWebhook != null) {
+      slack = Secret.fromValue(slackWebhook);
+    } else if (System.getenv("PLATEAU_SLACK_WEBHOOK") != null) {
+      slack = Secret.fromEnv("PLATEAU_SLACK_WEBHOOK");
+    } else if (alerts.slackUrl() != null) {
+      slack = Secret.fromValue(alerts.slackUrl());
+    }
+    if (slack != null) {
+      out.add(
+          new SlackSink(
+              SinkSettings.of("slack", slack).withFilter(StatusFilter.parse(alerts.slackStatuses())),
+              clock));
+    }
+    return out;
+  }
+
+  static double parseDuration(String text) {
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)?").matcher(text.trim());
+    if (!m.matches()) {
+      throw new IllegalArgumentException(
+          "--poll-interval '" + text + "' is not a duration; write e.g. 500ms, 2s or 1m");
+    }
+    double amount = Double.parseDouble(m.group(1));
+    String unit = m.group(2) == null ? "s" : m.group(2);
+    double seconds =
+        switch (unit) {
+          case "ms" -> amount / 1000;
+          case "m" -> amount * 60;
+          case "h" -> amount * 3600;
+          default -> amount;
+        };
+    if (seconds < 0.01) {
+      throw new IllegalArgumentException("--poll-interval must be at least 10ms, got " + text);
+    }
+    return seconds;
+  }
+
+  private static String shortHash(String text) {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest, 0, 6);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String hostName() {
+    String env = System.getenv("HOSTNAME");
+    if (env != null && !env.isBlank()) {
+      return env;
+    }
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (java.io.IOException e) {
+      return "unknown-host";
+    }
+  }
+}

@@ -1,0 +1,79 @@
+package dev.plateau.config;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The {@code webhook}, {@code slack} and {@code flags} sections: where verdicts go. URLs and the
+ * signing secret are secrets: prefer environment variables or files for them (the command line
+ * and {@code plateau config --print} mask them).
+ *
+ * @param webhookUrls generic webhook URLs ({@code webhook.urls})
+ * @param webhookSecret Standard Webhooks signing secret, {@code whsec_...} ({@code
+ *     webhook.secret}), or null
+ * @param webhookStatuses statuses sent to webhooks ({@code webhook.statuses}; default all but
+ *     training)
+ * @param slackUrl Slack incoming-webhook URL ({@code slack.url}), or null
+ * @param slackStatuses statuses sent to Slack ({@code slack.statuses})
+ * @param flagDir where flag files go when the logdir is read-only ({@code flags.dir}), or null
+ * @param flagTemplate the flag file's path template ({@code flags.template})
+ * @param flagsEnabled whether flag files are written ({@code flags.enabled})
+ * @param removeOnTraining whether a flag is removed when the status returns to training
+ */
+public record AlertsConfig(
+    List<String> webhookUrls,
+    String webhookSecret,
+    List<String> webhookStatuses,
+    String slackUrl,
+    List<String> slackStatuses,
+    String flagDir,
+    String flagTemplate,
+    boolean flagsEnabled,
+    boolean removeOnTraining) {
+  static final Set<String> WEBHOOK_KEYS = Set.of("urls", "secret", "statuses");
+  static final Set<String> SLACK_KEYS = Set.of("url", "statuses");
+  static final Set<String> FLAG_KEYS = Set.of("dir", "template", "enabled", "remove_on_training");
+  static final List<String> DEFAULT_STATUSES =
+      List.of("converged", "target_reached", "diverged", "overfitting", "stalled");
+
+  public AlertsConfig {
+    webhookUrls = List.copyOf(webhookUrls);
+    webhookStatuses = List.copyOf(webhookStatuses);
+    slackStatuses = List.copyOf(slackStatuses);
+  }
+
+  public static AlertsConfig defaults() {
+    return new AlertsConfig(
+        List.of(), null, DEFAULT_STATUSES, null, DEFAULT_STATUSES, null, "{experiment}/{STATUS}", true, true);
+  }
+
+  static AlertsConfig parse(ConfigNode webhook, ConfigNode slack, ConfigNode flags)
+      throws ConfigException {
+    webhook.allowOnly(WEBHOOK_KEYS);
+    slack.allowOnly(SLACK_KEYS);
+    flags.allowOnly(FLAG_KEYS);
+    AlertsConfig d = defaults();
+    return new AlertsConfig(
+        webhook.get("urls").stringList(List.of()),
+        webhook.get("secret").string(null),
+        statuses(webhook.get("statuses")),
+        slack.get("url").string(null),
+        statuses(slack.get("statuses")),
+        flags.get("dir").string(null),
+        flags.get("template").string(d.flagTemplate()),
+        flags.get("enabled").bool(true),
+        flags.get("remove_on_training").bool(true));
+  }
+
+  private static List<String> statuses(ConfigNode node) throws ConfigException {
+    List<String> names = node.stringList(DEFAULT_STATUSES);
+    List<String> allowed =
+        List.of("all", "training", "converged", "target_reached", "diverged", "overfitting", "stalled");
+    for (String name : names) {
+      if (!allowed.contains(name)) {
+        throw node.error("unknown status '" + name + "'; allowed: " + String.join(", ", allowed));
+      }
+    }
+    return names;
+  }
+}

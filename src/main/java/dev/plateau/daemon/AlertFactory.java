@@ -1,0 +1,83 @@
+package dev.plateau.daemon;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.plateau.detect.Status;
+import dev.plateau.detect.Verdict;
+import dev.plateau.format.VerdictJson;
+import dev.plateau.series.RunSeries;
+import dev.plateau.series.Series;
+import dev.plateau.sink.Alert;
+import dev.plateau.verdict.RunVerdict;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.Map;
+
+/**
+ * Turns an experiment's verdict transition into an alert: the deciding series' verdict object
+ * (as {@code plateau replay} prints it) plus logdir, experiment, host, time, previous_status and
+ * recent values. The id is derived from what the verdict says (logdir, experiment, status,
+ * deciding series, decided step), so deciding the same transition again after a crash, or after
+ * rebuilding the state, gives the same id: receivers that deduplicate on {@code webhook-id} see
+ * it once.
+ */
+final class AlertFactory {
+  /** Values sent for sparklines. */
+  static final int RECENT_VALUES = 64;
+
+  private final String logdir;
+  private final String host;
+
+  AlertFactory(String logdir, String host) {
+    this.logdir = logdir;
+    this.host = host;
+  }
+
+  /** The series verdict that speaks for an experiment's status. */
+  static Verdict deciding(RunVerdict run) {
+    for (Verdict v : run.deciding()) {
+      if (v.status() == run.status()) {
+        return v;
+      }
+    }
+    return run.deciding().isEmpty() ? run.series().get(0) : run.deciding().get(0);
+  }
+
+  Alert alert(RunVerdict current, Status previous, Instant time, Map<String, RunSeries> runs) {
+    Verdict v = deciding(current);
+    ObjectNode payload = VerdictJson.of(v);
+    payload.put("status", current.status().jsonName());
+    payload.put("reason", current.reason());
+    payload.put("logdir", logdir);
+    payload.put("experiment", current.run());
+    payload.put("host", host);
+    payload.put("time", time.toString());
+    payload.put("previous_status", previous == null ? Status.TRAINING.jsonName() : previous.jsonName());
+    ArrayNode values = payload.putArray("values");
+    RunSeries run = runs.get(v.run());
+    Series series = run == null ? null : run.byTag().get(v.tag());
+    if (series != null) {
+      for (int i = Math.max(0, series.size() - RECENT_VALUES); i < series.size(); i++) {
+        values.add(VerdictJson.number(series.value(i)));
+      }
+    }
+    long step = v.decidedAtStep() != null ? v.decidedAtStep() : v.lastStep();
+    String id = id(current.run(), current.status().jsonName(), v.run(), v.tag(), step);
+    payload.put("id", id);
+    return new Alert(id, current.run(), payload);
+  }
+
+  String id(String experiment, String status, String run, String tag, long step) {
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      String key = String.join("\u0000", logdir, experiment, status, run, tag, Long.toString(step));
+      byte[] digest = sha.digest(key.getBytes(StandardCharsets.UTF_8));
+      return "msg_" + HexFormat.of().formatHex(digest, 0, 16);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JDK", e);
+    }
+  }
+}

@@ -1,0 +1,83 @@
+package dev.plateau.daemon;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs watchers and delivery workers until stopped: every poll interval, each watcher reads and
+ * commits a round, then the workers are woken for new outbox entries. A failing round of one
+ * logdir is logged and tried again; it never stops the others.
+ */
+public final class Daemon {
+  private static final Logger log = LoggerFactory.getLogger(Daemon.class);
+
+  private final List<Watcher> watchers;
+  private final List<DeliveryWorker> workers;
+  private final Duration pollInterval;
+  private final Duration shutdownGrace;
+  private final CountDownLatch stop = new CountDownLatch(1);
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private volatile long rounds;
+
+  public Daemon(
+      List<Watcher> watchers, List<DeliveryWorker> workers, Duration pollInterval, Duration shutdownGrace) {
+    this.watchers = List.copyOf(watchers);
+    this.workers = List.copyOf(workers);
+    this.pollInterval = pollInterval;
+    this.shutdownGrace = shutdownGrace;
+  }
+
+  /** Rounds completed so far (all logdirs polled once per round). */
+  public long rounds() {
+    return rounds;
+  }
+
+  /** Asks the loop to stop after the round in flight. */
+  public void requestStop() {
+    stop.countDown();
+  }
+
+  /** Waits until the loop has stopped and state is committed, at most {@code timeout}. */
+  public boolean awaitStopped(Duration timeout) throws InterruptedException {
+    return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** Runs on the calling thread until {@link #requestStop()}. */
+  public void run() throws InterruptedException {
+    List<Thread> threads = new ArrayList<>();
+    for (DeliveryWorker worker : workers) {
+      Thread t = new Thread(worker, "deliver-" + worker.sink().name());
+      t.setDaemon(true);
+      t.start();
+      threads.add(t);
+    }
+    try {
+      do {
+        for (Watcher watcher : watchers) {
+          try {
+            Watcher.Round round = watcher.poll();
+            if (round.transitions() > 0) {
+              workers.forEach(DeliveryWorker::wake);
+            }
+          } catch (Exception e) {
+            log.error("{}: this round failed ({}); trying again next round", watcher.logdir(), e.toString());
+          }
+        }
+        rounds++;
+      } while (!stop.await(pollInterval.toMillis(), TimeUnit.MILLISECONDS));
+    } finally {
+      // Stop reading; the last round is committed. Deliveries in flight finish or stay pending.
+      workers.forEach(DeliveryWorker::stop);
+      long deadline = System.nanoTime() + shutdownGrace.toNanos();
+      for (Thread t : threads) {
+        t.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+      }
+      stopped.countDown();
+    }
+  }
+}

@@ -1,0 +1,167 @@
+package dev.plateau.daemon;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.plateau.sink.Alert;
+import dev.plateau.sink.AlertSink;
+import dev.plateau.sink.DeliveryOutcome;
+import dev.plateau.sink.RetryPolicy;
+import dev.plateau.state.OutboxEntry;
+import dev.plateau.state.StateException;
+import dev.plateau.state.StateStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers one sink's outbox, in order, on its own thread: a slow or dead receiver delays only
+ * its own queue. An entry is marked delivered only after the receiver accepted it, so a crash in
+ * between sends it again after the restart, with the same {@code webhook-id}. Passing failures
+ * are retried with the policy's backoff (never sooner than a Retry-After asks); permanent ones
+ * and entries the policy gives up on are logged and kept as history.
+ */
+public final class DeliveryWorker implements Runnable {
+  private static final Logger log = LoggerFactory.getLogger(DeliveryWorker.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  /** Longest sleep between looks at the outbox, in case a wake-up is missed. */
+  private static final long MAX_IDLE_MILLIS = 5_000;
+
+  private final AlertSink sink;
+  private final StateStore store;
+  private final RetryPolicy policy;
+  private final Clock clock;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition work = lock.newCondition();
+  private volatile boolean stopping;
+  private boolean signalled;
+  private long lastSendMillis = Long.MIN_VALUE / 2;
+
+  public DeliveryWorker(AlertSink sink, StateStore store, RetryPolicy policy, Clock clock) {
+    this.sink = sink;
+    this.store = store;
+    this.policy = policy;
+    this.clock = clock;
+  }
+
+  public AlertSink sink() {
+    return sink;
+  }
+
+  /** New entries may be due: look at the outbox now. */
+  public void wake() {
+    lock.lock();
+    try {
+      signalled = true;
+      work.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Finish the delivery in flight, then stop. */
+  public void stop() {
+    stopping = true;
+    wake();
+  }
+
+  @Override
+  public void run() {
+    while (!stopping) {
+      try {
+        deliverDue();
+        waitForWork();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (StateException | RuntimeException e) {
+        log.error("{}: delivery loop: {}; trying again shortly", sink.name(), e.getMessage());
+        try {
+          Thread.sleep(1_000);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
+  }
+
+  /** Delivers every entry due now. Returns how many were attempted. */
+  public int deliverDue() throws StateException, InterruptedException {
+    int attempted = 0;
+    List<OutboxEntry> due;
+    while (!stopping && !(due = store.due(sink.name(), clock.millis(), 16)).isEmpty()) {
+      for (OutboxEntry entry : due) {
+        if (stopping) {
+          return attempted;
+        }
+        pace();
+        attempted++;
+        deliver(entry);
+      }
+    }
+    return attempted;
+  }
+
+  private void deliver(OutboxEntry entry) throws StateException, InterruptedException {
+    Alert alert;
+    try {
+      alert = new Alert(entry.verdictId(), entry.experiment(), (ObjectNode) JSON.readTree(entry.payload()));
+    } catch (Exception e) {
+      store.rejected(entry.seq(), "stored payload is not a JSON object: " + e.getMessage());
+      return;
+    }
+    DeliveryOutcome outcome = sink.deliver(alert);
+    lastSendMillis = clock.millis();
+    if (outcome instanceof DeliveryOutcome.Delivered) {
+      store.delivered(entry.seq());
+      log.info("{}: delivered {} ({} {})", sink.name(), entry.verdictId(), entry.experiment(), alert.status());
+    } else if (outcome instanceof DeliveryOutcome.Rejected r) {
+      store.rejected(entry.seq(), r.reason());
+      log.warn("{}: receiver refused {} for good: {}", sink.name(), entry.verdictId(), r.reason());
+    } else if (outcome instanceof DeliveryOutcome.RetryLater r) {
+      int failed = entry.attempts() + 1;
+      Duration age = Duration.ofMillis(clock.millis() - entry.createdAtMillis());
+      if (policy.givesUp(failed, age)) {
+        store.rejected(entry.seq(), "gave up after " + failed + " attempts: " + r.reason());
+        log.error("{}: gave up on {} after {} attempts: {}", sink.name(), entry.verdictId(), failed, r.reason());
+      } else {
+        Duration delay =
+            policy.delayBefore(failed, r.notBefore(), () -> ThreadLocalRandom.current().nextDouble());
+        store.retryLater(entry.seq(), clock.millis() + delay.toMillis(), r.reason());
+        log.warn(
+            "{}: {} not delivered ({}); retrying in {} ms",
+            sink.name(), entry.verdictId(), r.reason(), delay.toMillis());
+      }
+    }
+  }
+
+  private void pace() throws InterruptedException {
+    long wait = lastSendMillis + sink.minInterval().toMillis() - clock.millis();
+    if (wait > 0) {
+      Thread.sleep(wait);
+    }
+  }
+
+  private void waitForWork() throws StateException, InterruptedException {
+    long next = store.nextDue(sink.name());
+    long wait = Math.min(MAX_IDLE_MILLIS, next == Long.MAX_VALUE ? MAX_IDLE_MILLIS : next - clock.millis());
+    if (wait <= 0) {
+      return;
+    }
+    lock.lock();
+    try {
+      if (!signalled && !stopping) {
+        work.await(wait, TimeUnit.MILLISECONDS);
+      }
+      signalled = false;
+    } finally {
+      lock.unlock();
+    }
+  }
+}

@@ -1,0 +1,280 @@
+package dev.plateau.daemon;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.plateau.config.PlateauConfig;
+import dev.plateau.decode.DecodeLimits;
+import dev.plateau.detect.SeriesJudge;
+import dev.plateau.detect.Status;
+import dev.plateau.detect.Verdict;
+import dev.plateau.series.ScalarPoint;
+import dev.plateau.sink.Alert;
+import dev.plateau.sink.AlertSink;
+import dev.plateau.state.JudgeStateCodec;
+import dev.plateau.state.RecordedVerdict;
+import dev.plateau.state.StateBatch;
+import dev.plateau.state.StateException;
+import dev.plateau.state.StateStore;
+import dev.plateau.tail.FileCursor;
+import dev.plateau.tail.LogdirTailer;
+import dev.plateau.tail.PollStats;
+import dev.plateau.tail.TailListener;
+import dev.plateau.verdict.LogdirJudge;
+import dev.plateau.verdict.RunVerdict;
+import dev.plateau.verdict.TwinFinder.SeriesKey;
+import dev.plateau.verdict.VerdictListener;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Watches one logdir: each {@link #poll} reads what was appended, judges it, and commits the
+ * round (file positions, detector states, verdict transitions and their deliveries) in one
+ * transaction; then flag files follow the committed statuses. After a crash, {@link #restore}
+ * resumes from the committed round: nothing is read twice, no verdict is recorded twice.
+ *
+ * <p>One thread polls; delivery happens elsewhere, from the outbox.
+ */
+public final class Watcher {
+  private static final Logger log = LoggerFactory.getLogger(Watcher.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Path logdir;
+  private final StateStore store;
+  private final List<AlertSink> sinks;
+  private final FlagApplier flags;
+  private final Clock clock;
+  private final LogdirTailer tailer;
+  private final LogdirJudge judge;
+  private final AlertFactory alerts;
+  private final Map<String, FileCursor> committedCursors = new HashMap<>();
+  private final List<RecordedVerdict> pendingVerdicts = new ArrayList<>();
+  private final Map<String, List<String>> pendingSinks = new HashMap<>();
+  private final Map<String, StateBatch.ExperimentStatus> pendingExperiments = new LinkedHashMap<>();
+  private final Map<String, ObjectNode> pendingFlags = new LinkedHashMap<>();
+  private final Set<String> rereads = new LinkedHashSet<>();
+  private final Map<String, Status> experimentStatus = new HashMap<>();
+  private final Set<SeriesKey> unsavedSeries = new LinkedHashSet<>();
+
+  public Watcher(
+      Path logdir,
+      PlateauConfig config,
+      StateStore store,
+      List<AlertSink> sinks,
+      FlagApplier flags,
+      Clock clock,
+      String host) {
+    this.logdir = logdir.toAbsolutePath().normalize();
+    this.store = store;
+    this.sinks = List.copyOf(sinks);
+    this.flags = flags;
+    this.clock = clock;
+    this.tailer = new LogdirTailer(this.logdir, DecodeLimits.DEFAULTS);
+    this.alerts = new AlertFactory(this.logdir.toString(), host);
+    this.judge = new LogdirJudge(config.detection(), new Transitions());
+    this.judge.live(() -> clock.millis() / 1000.0);
+  }
+
+  public Path logdir() {
+    return logdir;
+  }
+
+  /** The judge, for status pages and tests (read on the polling thread only). */
+  public LogdirJudge judge() {
+    return judge;
+  }
+
+  /**
+   * Resumes from the state store: file positions, detector states and experiment statuses; and
+   * brings flag files in line with the committed statuses (a crash may have come between a
+   * commit and its flag).
+   */
+  public void restore() throws StateException {
+    List<FileCursor> cursors = store.files();
+    tailer.restore(cursors);
+    for (FileCursor c : cursors) {
+      committedCursors.put(c.path(), c);
+    }
+    for (Map.Entry<String, String> e : store.series().entrySet()) {
+      int split = e.getKey().indexOf('\u0000');
+      String run = e.getKey().substring(0, split);
+      String tag = e.getKey().substring(split + 1);
+      SeriesJudge j = judge.register(run, tag);
+      if (j == null) {
+        continue;
+      }
+      try {
+        JudgeStateCodec.read(e.getValue(), j);
+      } catch (IllegalArgumentException mismatch) {
+        log.info(
+            "run '{}' tag '{}': saved detector state does not fit the configuration ({}); reading"
+                + " the run again",
+            run, tag, mismatch.getMessage());
+        rereads.add(run);
+      }
+    }
+    for (Map.Entry<String, StateBatch.ExperimentStatus> e : store.experiments().entrySet()) {
+      Status status = Status.fromJsonName(e.getValue().status());
+      experimentStatus.put(e.getKey(), status);
+      judge.restoreExperiment(new RunVerdict(e.getKey(), status, List.of(), List.of(), "restored"));
+      try {
+        flags.apply(e.getKey(), status, (ObjectNode) JSON.readTree(e.getValue().verdictJson()));
+      } catch (JsonProcessingException | ClassCastException bad) {
+        log.warn("experiment '{}': stored verdict is unreadable; its flag waits for the next verdict", e.getKey());
+      }
+    }
+    applyRereads();
+    log.info(
+        "{}: resumed {} files, {} experiments from {}",
+        logdir, cursors.size(), experimentStatus.size(), store.file());
+  }
+
+  /** The outcome of one round. */
+  public record Round(PollStats read, int transitions, boolean committed) {}
+
+  /**
+   * One round: read, judge (including time-based rules at the clock's time), commit, flags.
+   * A failed commit keeps the round's changes pending and tries again next round.
+   */
+  public Round poll() throws IOException {
+    PollStats read = tailer.poll(new Feed());
+    judge.atTime(clock.millis() / 1000.0);
+    int transitions = pendingVerdicts.size();
+    boolean committed = commit();
+    applyRereads();
+    return new Round(read, transitions, committed);
+  }
+
+  private boolean commit() {
+    List<FileCursor> changed = new ArrayList<>();
+    for (FileCursor c : tailer.cursors()) {
+      if (!c.equals(committedCursors.get(c.path()))) {
+        changed.add(c);
+      }
+    }
+    Map<String, String> series = new LinkedHashMap<>();
+    unsavedSeries.addAll(judge.takeDirty());
+    for (SeriesKey key : unsavedSeries) {
+      SeriesJudge j = judge.judgeOf(key.run(), key.tag());
+      if (j != null) {
+        series.put(key.run() + '\u0000' + key.tag(), JudgeStateCodec.write(j));
+      }
+    }
+    StateBatch batch =
+        new StateBatch(
+            changed,
+            series,
+            new LinkedHashMap<>(pendingExperiments),
+            new ArrayList<>(pendingVerdicts),
+            new HashMap<>(pendingSinks));
+    if (batch.isEmpty()) {
+      return true;
+    }
+    try {
+      List<String> recorded = store.commit(batch);
+      unsavedSeries.clear();
+      for (FileCursor c : changed) {
+        committedCursors.put(c.path(), c);
+      }
+      for (RecordedVerdict v : batch.verdicts()) {
+        if (recorded.contains(v.id())) {
+          log.info("{} {}: {} -> {} ({})", logdir, v.experiment(), v.previousStatus(), v.status(), v.id());
+        }
+      }
+      pendingVerdicts.clear();
+      pendingSinks.clear();
+      pendingExperiments.clear();
+      pendingFlags.forEach(
+          (experiment, content) ->
+              flags.apply(experiment, Status.fromJsonName(content.path("status").asText()), content));
+      pendingFlags.clear();
+      return true;
+    } catch (StateException e) {
+      // Everything stays pending, series states included: written again with the next round.
+      log.error("{}; the round stays pending and is committed with the next one", e.getMessage());
+      return false;
+    }
+  }
+
+  private void applyRereads() {
+    for (String run : rereads) {
+      log.info("{}: reading run '{}' again from its files' start", logdir, run);
+      tailer.rereadRun(run);
+      judge.forgetRun(run);
+    }
+    rereads.clear();
+  }
+
+  /** Feeds what the tailer reads into the judge. */
+  private final class Feed implements TailListener {
+    @Override
+    public void scalar(ScalarPoint point) {
+      if (!rereads.contains(point.run())) {
+        judge.observe(point);
+      }
+    }
+
+    @Override
+    public void sessionStart(String run, String file, long step) {
+      judge.sessionStart(run, step);
+    }
+  }
+
+  /** Turns experiment transitions into recorded verdicts, deliveries and flag updates. */
+  private final class Transitions implements VerdictListener {
+    @Override
+    public void seriesTransition(Verdict previous, Verdict current) {
+      log.debug("{} {} {}: {} ({})", logdir, current.run(), current.tag(), current.status().jsonName(), current.reason());
+    }
+
+    @Override
+    public void runTransition(RunVerdict previous, RunVerdict current) {
+      Status before = experimentStatus.getOrDefault(current.run(), Status.TRAINING);
+      if (before == current.status() || current.series().isEmpty()) {
+        return;
+      }
+      experimentStatus.put(current.run(), current.status());
+      Alert alert = alerts.alert(current, before, clock.instant(), judge.runs());
+      String payload = alert.payload().toString();
+      Verdict deciding = AlertFactory.deciding(current);
+      pendingVerdicts.add(
+          new RecordedVerdict(
+              alert.id(),
+              current.run(),
+              current.status().jsonName(),
+              before.jsonName(),
+              deciding.decidedAtStep(),
+              payload));
+      List<String> to = new ArrayList<>();
+      for (AlertSink sink : sinks) {
+        if (sink.accepts(current.status().jsonName())) {
+          to.add(sink.name());
+        }
+      }
+      pendingSinks.put(alert.id(), to);
+      pendingExperiments.put(
+          current.run(), new StateBatch.ExperimentStatus(current.status().jsonName(), payload));
+      pendingFlags.put(current.run(), alert.payload());
+    }
+
+    @Override
+    public void problem(String message) {
+      log.warn("{}: {}", logdir, message);
+    }
+
+    @Override
+    public void rereadNeeded(String run) {
+      rereads.add(run);
+    }
+  }
+}
