@@ -133,7 +133,9 @@ final class WatchCommand implements Callable<Integer> {
       return 2;
     }
     Daemon daemon = new Daemon(watchers, workers, interval, Duration.ofSeconds(10));
-    Thread main = Thread.currentThread();
+    // SIGTERM and SIGINT ask the loop to stop; it commits its last round and the command returns
+    // 0. The shutdown hook covers other ways the JVM is asked to exit.
+    StopSignals.install(daemon::requestStop);
     Thread hook =
         new Thread(
             () -> {
