@@ -91,11 +91,15 @@ public final class DeliveryWorker implements Runnable {
     }
   }
 
-  /** Delivers every entry due now. Returns how many were attempted. */
+  /**
+   * Attempts every entry that is due now, each at most once per call (an entry whose retry falls
+   * due again at once waits for the next call). Returns how many were attempted.
+   */
   public int deliverDue() throws StateException, InterruptedException {
     int attempted = 0;
+    long after = Long.MIN_VALUE;
     List<OutboxEntry> due;
-    while (!stopping && !(due = store.due(sink.name(), clock.millis(), 16)).isEmpty()) {
+    while (!stopping && !(due = dueAfter(after)).isEmpty()) {
       for (OutboxEntry entry : due) {
         if (stopping) {
           return attempted;
@@ -103,9 +107,14 @@ public final class DeliveryWorker implements Runnable {
         pace();
         attempted++;
         deliver(entry);
+        after = entry.seq();
       }
     }
     return attempted;
+  }
+
+  private List<OutboxEntry> dueAfter(long seq) throws StateException {
+    return store.due(sink.name(), clock.millis(), 16, seq);
   }
 
   private void deliver(OutboxEntry entry) throws StateException, InterruptedException {

@@ -348,17 +348,24 @@ public final class StateStore implements AutoCloseable {
   }
 
   /** Up to {@code limit} pending deliveries for a sink that are due at {@code nowMillis}. */
-  public synchronized List<OutboxEntry> due(String sink, long nowMillis, int limit) throws StateException {
+  public List<OutboxEntry> due(String sink, long nowMillis, int limit) throws StateException {
+    return due(sink, nowMillis, limit, Long.MIN_VALUE);
+  }
+
+  /** As {@link #due(String, long, int)}, only entries recorded after entry {@code afterSeq}. */
+  public synchronized List<OutboxEntry> due(String sink, long nowMillis, int limit, long afterSeq)
+      throws StateException {
     List<OutboxEntry> out = new ArrayList<>();
     try (PreparedStatement p =
         connection.prepareStatement(
             "SELECT o.seq, o.verdict_id, o.sink, v.experiment, v.payload, o.attempts, o.created_at"
                 + " FROM outbox o JOIN verdicts v ON v.id = o.verdict_id"
-                + " WHERE o.sink = ? AND o.state = 'pending' AND o.next_at <= ?"
+                + " WHERE o.sink = ? AND o.state = 'pending' AND o.next_at <= ? AND o.seq > ?"
                 + " ORDER BY o.seq LIMIT ?")) {
       p.setString(1, sink);
       p.setLong(2, nowMillis);
-      p.setInt(3, limit);
+      p.setLong(3, afterSeq);
+      p.setInt(4, limit);
       try (ResultSet r = p.executeQuery()) {
         while (r.next()) {
           out.add(

@@ -1,0 +1,129 @@
+package dev.plateau.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.plateau.config.PlateauConfig;
+import dev.plateau.detect.Status;
+import dev.plateau.sink.FlagConfig;
+import dev.plateau.sink.FlagSink;
+import dev.plateau.sink.RetryPolicy;
+import dev.plateau.sink.Secret;
+import dev.plateau.sink.SinkSettings;
+import dev.plateau.sink.WebhookSink;
+import dev.plateau.state.StateStore;
+import dev.plateau.write.EventFileWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The watcher over real files, a real state database, real flag files and a real receiver. */
+class WatcherTest {
+  static final Clock CLOCK = Clock.systemUTC();
+
+  static void write(EventFileWriter w, int from, int to, double start) throws Exception {
+    for (int t = from; t < to; t++) {
+      w.simpleValue("val_loss", t, start + t, (float) (1 + 8 * Math.exp(-t / 8.0)));
+    }
+    w.flush();
+  }
+
+  record Setup(StateStore store, Watcher watcher, DeliveryWorker worker) implements AutoCloseable {
+    @Override
+    public void close() {
+      store.close();
+    }
+  }
+
+  static Setup setup(Path logdir, Path db, String url) throws Exception {
+    StateStore store = StateStore.open(db, false, CLOCK);
+    WebhookSink sink = new WebhookSink(SinkSettings.of("webhook-1", Secret.fromValue(url)), null, CLOCK);
+    FlagSink flags = new FlagSink(logdir, FlagConfig.defaults());
+    Watcher watcher =
+        new Watcher(logdir, PlateauConfig.defaults(), store, List.of(sink), flags::apply, CLOCK, "test-host");
+    watcher.restore();
+    RetryPolicy fast = new RetryPolicy(Duration.ofMillis(1), 1, Duration.ofMillis(1), Integer.MAX_VALUE, Duration.ofHours(1));
+    return new Setup(store, watcher, new DeliveryWorker(sink, store, fast, CLOCK));
+  }
+
+  @Test
+  void convergedRunGetsItsFlagAndOneDeliveryAndARestartRepeatsNothing(@TempDir Path temp) throws Exception {
+    Path logdir = Files.createDirectories(temp.resolve("logs"));
+    Path db = temp.resolve("state.db");
+    double start = CLOCK.millis() / 1000.0 - 200;
+    try (WebhookReceiver receiver = new WebhookReceiver();
+        EventFileWriter w = EventFileWriter.create(logdir.resolve("exp/validation"), start, "t", 0)) {
+      write(w, 0, 20, start);
+      try (Setup s = setup(logdir, db, receiver.url())) {
+        Watcher.Round first = s.watcher().poll();
+        assertThat(first.read().points()).isEqualTo(20);
+        assertThat(Files.exists(logdir.resolve("exp/CONVERGED"))).isFalse();
+        write(w, 20, 120, start);
+        s.watcher().poll();
+        s.worker().deliverDue();
+      }
+      assertThat(logdir.resolve("exp/CONVERGED")).exists();
+      assertThat(Files.readString(logdir.resolve("exp/CONVERGED")))
+          .contains("\"status\" : \"converged\"", "\"experiment\" : \"exp\"", "\"host\" : \"test-host\"");
+      assertThat(receiver.received()).hasSize(1);
+      assertThat(receiver.received().get(0).json().get("status").asText()).isEqualTo("converged");
+      String id = receiver.received().get(0).id();
+
+      // Restart: resumes at the stored offsets; the verdict is not recorded or sent again.
+      write(w, 120, 130, start);
+      try (Setup s = setup(logdir, db, receiver.url())) {
+        Watcher.Round round = s.watcher().poll();
+        assertThat(round.read().points()).as("only the new points are read").isEqualTo(10);
+        assertThat(s.worker().deliverDue()).isZero();
+        assertThat(s.store().outboxCounts()).containsEntry("delivered", 1L).doesNotContainKey("pending");
+      }
+      assertThat(receiver.received()).extracting(WebhookReceiver.Received::id).containsExactly(id);
+    }
+  }
+
+  @Test
+  void receiverDownForAWhileGetsTheVerdictOnceItIsBack(@TempDir Path temp) throws Exception {
+    Path logdir = Files.createDirectories(temp.resolve("logs"));
+    double start = CLOCK.millis() / 1000.0 - 200;
+    try (WebhookReceiver receiver = new WebhookReceiver();
+        EventFileWriter w = EventFileWriter.create(logdir.resolve("run1"), start, "t", 0);
+        Setup s = setup(logdir, temp.resolve("state.db"), receiver.url())) {
+      write(w, 0, 120, start);
+      receiver.status.set(503);
+      s.watcher().poll();
+      s.worker().deliverDue();
+      assertThat(receiver.received()).isEmpty();
+      assertThat(s.store().pendingCount()).isEqualTo(1);
+      receiver.status.set(200);
+      Thread.sleep(5); // the fast retry policy's 1 ms backoff
+      s.worker().deliverDue();
+      assertThat(receiver.received()).hasSize(1);
+      assertThat(s.store().pendingCount()).isZero();
+    }
+  }
+
+  @Test
+  void restartedWatcherRebuildsFlagsFromCommittedStatuses(@TempDir Path temp) throws Exception {
+    Path logdir = Files.createDirectories(temp.resolve("logs"));
+    Path db = temp.resolve("state.db");
+    double start = CLOCK.millis() / 1000.0 - 200;
+    try (WebhookReceiver receiver = new WebhookReceiver();
+        EventFileWriter w = EventFileWriter.create(logdir.resolve("run1"), start, "t", 0)) {
+      write(w, 0, 120, start);
+      try (Setup s = setup(logdir, db, receiver.url())) {
+        s.watcher().poll();
+      }
+      // A crash after the commit but before the flag (or someone deleted it): restore writes it.
+      Files.delete(logdir.resolve("run1/CONVERGED"));
+      try (Setup s = setup(logdir, db, receiver.url())) {
+        assertThat(logdir.resolve("run1/CONVERGED")).exists();
+        assertThat(s.watcher().judge().runVerdicts().isEmpty()
+                || s.watcher().judge().runVerdicts().get(0).status() == Status.CONVERGED)
+            .isTrue();
+      }
+    }
+  }
+}
