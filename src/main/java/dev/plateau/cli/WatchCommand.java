@@ -88,6 +88,18 @@ final class WatchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
+    // SIGTERM and SIGINT ask the loop to stop; it commits its last round and the command returns
+    // 0, also when the signal comes while starting up.
+    java.util.concurrent.atomic.AtomicBoolean stopRequested = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.atomic.AtomicReference<Daemon> running = new java.util.concurrent.atomic.AtomicReference<>();
+    StopSignals.install(
+        () -> {
+          stopRequested.set(true);
+          Daemon d = running.get();
+          if (d != null) {
+            d.requestStop();
+          }
+        });
     PlateauConfig loaded;
     Duration interval;
     try {
@@ -133,9 +145,11 @@ final class WatchCommand implements Callable<Integer> {
       return 2;
     }
     Daemon daemon = new Daemon(watchers, workers, interval, Duration.ofSeconds(10));
-    // SIGTERM and SIGINT ask the loop to stop; it commits its last round and the command returns
-    // 0. The shutdown hook covers other ways the JVM is asked to exit.
-    StopSignals.install(daemon::requestStop);
+    running.set(daemon);
+    if (stopRequested.get()) {
+      daemon.requestStop();
+    }
+    // The shutdown hook covers other ways the JVM is asked to exit.
     Thread hook =
         new Thread(
             () -> {

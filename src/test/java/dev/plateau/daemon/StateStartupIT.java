@@ -1,0 +1,63 @@
+package dev.plateau.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What `plateau watch` does at start-up with a state database it cannot use. */
+class StateStartupIT {
+  static ProcessBuilder watch(Path logdir, Path state, String... more) {
+    String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+    String jar = System.getProperty("plateau.jar", "target/plateau.jar");
+    List<String> command =
+        new ArrayList<>(List.of(java, "-jar", jar, "watch", logdir.toString(),
+            "--state-dir", state.toString(), "--poll-interval", "100ms"));
+    command.addAll(List.of(more));
+    return new ProcessBuilder(command).redirectErrorStream(true);
+  }
+
+  @Test
+  void corruptStateIsRefusedUntilToldToRebuild(@TempDir Path temp) throws Exception {
+    Path logdir = Files.createDirectories(temp.resolve("logs"));
+    Path state = Files.createDirectories(temp.resolve("state"));
+    // The first start creates the database; find its name, then break it.
+    Process first = watch(logdir, state).start();
+    Path db = null;
+    for (int i = 0; i < 200 && db == null; i++) {
+      try (var files = Files.list(state)) {
+        db = files.filter(p -> p.getFileName().toString().endsWith(".db")).findFirst().orElse(null);
+      }
+      Thread.sleep(50);
+    }
+    first.destroy();
+    assertThat(first.waitFor(20, TimeUnit.SECONDS)).isTrue();
+    assertThat(first.exitValue()).isZero();
+    assertThat(db).isNotNull();
+    Files.writeString(db, "not a database ".repeat(500));
+    Files.deleteIfExists(db.resolveSibling(db.getFileName() + "-wal"));
+    Files.deleteIfExists(db.resolveSibling(db.getFileName() + "-shm"));
+
+    Process refused = watch(logdir, state).start();
+    assertThat(refused.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    String message = new String(refused.getInputStream().readAllBytes());
+    assertThat(refused.exitValue()).as(message).isEqualTo(2);
+    assertThat(message).contains(db.toString()).contains("--rebuild-state");
+
+    Process rebuilt = watch(logdir, state, "--rebuild-state").start();
+    Thread.sleep(1500);
+    assertThat(rebuilt.isAlive()).isTrue();
+    rebuilt.destroy();
+    assertThat(rebuilt.waitFor(20, TimeUnit.SECONDS)).isTrue();
+    assertThat(rebuilt.exitValue()).isZero();
+    try (var files = Files.list(state)) {
+      assertThat(files.map(p -> p.getFileName().toString())).anyMatch(n -> n.contains(".broken-"));
+    }
+  }
+}
