@@ -56,6 +56,7 @@ public final class Daemon {
       t.start();
       threads.add(t);
     }
+    long started = System.nanoTime();
     try {
       do {
         for (Watcher watcher : watchers) {
@@ -69,6 +70,9 @@ public final class Daemon {
           }
         }
         rounds++;
+        if (rounds == 1) {
+          log.info("first round done in {} ms", (System.nanoTime() - started) / 1_000_000);
+        }
       } while (!stop.await(pollInterval.toMillis(), TimeUnit.MILLISECONDS));
     } finally {
       // Stop reading; the last round is committed. Deliveries in flight finish or stay pending.

@@ -50,6 +50,7 @@ class DocumentedConfigTest {
       }
     }
     assertThat(file.detection().convergedWhen()).isEqualTo(builtIn.detection().convergedWhen());
+    assertThat(file.alerts()).isEqualTo(AlertsConfig.defaults());
     assertThat(file.detection().plan("run", "val_loss").orElseThrow().mode()).isEqualTo(Mode.MIN);
   }
 }
