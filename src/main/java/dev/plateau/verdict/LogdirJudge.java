@@ -117,7 +117,8 @@ public final class LogdirJudge {
     Watched w = watched.get(key);
     if (w != null) {
       dirty.add(key);
-      if (dropped > 0 && !w.complete) {
+      // Restored judges have no points kept from before the restart: compare with their last step.
+      if (!w.complete && (dropped > 0 || point.step() <= w.judge.verdict().lastStep())) {
         // A rewind into history read before a restart: only the files have those points.
         listener.rereadNeeded(point.run());
         return;

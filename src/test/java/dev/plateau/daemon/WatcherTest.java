@@ -126,4 +126,42 @@ class WatcherTest {
       }
     }
   }
+
+  @Test
+  void trainingRestartIntoHistoryReadBeforeAPlateauRestartRereadsTheRun(@TempDir Path temp)
+      throws Exception {
+    Path logdir = Files.createDirectories(temp.resolve("logs"));
+    Path db = temp.resolve("state.db");
+    double start = CLOCK.millis() / 1000.0 - 500;
+    try (WebhookReceiver receiver = new WebhookReceiver()) {
+      try (EventFileWriter w = EventFileWriter.create(logdir.resolve("run1"), start, "t", 0)) {
+        write(w, 0, 60, start);
+      }
+      try (Setup s = setup(logdir, db, receiver.url())) {
+        s.watcher().poll();
+      }
+      // Plateau restarted; then the job restarts from step 30 in a new file with other values.
+      try (EventFileWriter w = EventFileWriter.create(logdir.resolve("run1"), start + 100, "t", 1)) {
+        for (int t = 30; t < 200; t++) {
+          w.simpleValue("val_loss", t, start + 100 + t, (float) (3 + 6 * Math.exp(-t / 8.0)));
+        }
+      }
+      try (Setup s = setup(logdir, db, receiver.url())) {
+        Watcher.Round first = s.watcher().poll();
+        Watcher.Round second = s.watcher().poll();
+        // The run is read again from its files' start: both files' points.
+        assertThat(first.read().points() + second.read().points()).isGreaterThanOrEqualTo(60 + 170);
+        var verdict = s.watcher().judge().judgeOf("run1", "val_loss").verdict();
+        assertThat(verdict.lastStep()).isEqualTo(199);
+        assertThat(verdict.points()).as("the kept series: steps 0..29, then 30..199").isEqualTo(200);
+        var series = s.watcher().judge().runs().get("run1").byTag().get("val_loss");
+        assertThat(series.size()).isEqualTo(200);
+        int at30 = series.firstIndexAtOrAfter(30);
+        assertThat(series.value(at30)).as("step 30 holds the restarted attempt's value")
+            .isCloseTo(3 + 6 * Math.exp(-30 / 8.0), org.assertj.core.data.Offset.offset(1e-5));
+        assertThat(series.value(at30 - 1)).as("step 29 the first attempt's")
+            .isCloseTo(1 + 8 * Math.exp(-29 / 8.0), org.assertj.core.data.Offset.offset(1e-5));
+      }
+    }
+  }
 }
