@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.plateau.config.ConfigException;
 import dev.plateau.config.PlateauConfig;
 import dev.plateau.detect.Status;
 import dev.plateau.detect.Verdict;
@@ -16,15 +15,12 @@ import dev.plateau.series.Series;
 import dev.plateau.verdict.RunVerdict;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code plateau check}: the current verdict of every watched series and run, once. */
@@ -47,17 +43,7 @@ final class CheckCommand implements Callable<Integer> {
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "LOGDIR", description = "A logdir or an event file.")
-  Path logdir;
-
-  @Mixin ConfigOption config;
-
-  @Option(
-      names = "--format",
-      paramLabel = "table|json",
-      defaultValue = "table",
-      description = "Output format (default: ${DEFAULT-VALUE}).")
-  String format;
+  @Mixin JudgingOptions options;
 
   @Option(
       names = "--now",
@@ -69,26 +55,15 @@ final class CheckCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     PrintWriter err = spec.commandLine().getErr();
     PrintWriter out = spec.commandLine().getOut();
-    if (!format.equals("table") && !format.equals("json")) {
-      err.println("plateau check: unknown format '" + format + "'; allowed: table, json");
+    PlateauConfig loaded = options.prepare(err, "check");
+    if (loaded == null) {
       return EXIT_ERROR;
     }
-    if (!Files.exists(logdir)) {
-      err.println("plateau check: " + logdir + ": no such file or directory");
-      return EXIT_ERROR;
-    }
-    PlateauConfig loaded;
-    try {
-      loaded = config.load();
-    } catch (ConfigException e) {
-      err.println("plateau check: " + e.getMessage());
-      return EXIT_ERROR;
-    }
-    Backtest.Result result = Backtest.run(logdir, loaded.detection(), err, "check");
+    Backtest.Result result = Backtest.run(options.logdir, loaded.detection(), err, "check");
     double time = now != null ? now : Clock.systemUTC().millis() / 1000.0;
     result.judge().atTime(time);
     List<RunVerdict> runs = result.judge().runVerdicts();
-    if (format.equals("json")) {
+    if (options.json()) {
       out.println(json(runs));
     } else {
       out.print(table(runs, result));
@@ -97,7 +72,7 @@ final class CheckCommand implements Callable<Integer> {
     if (runs.isEmpty()) {
       err.println(
           "plateau check: no watched series in "
-              + logdir
+              + options.logdir
               + " (no tag looks like a quality metric; add rules to watch tags)");
       return EXIT_TRAINING;
     }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.plateau.config.ConfigException;
 import dev.plateau.config.PlateauConfig;
 import dev.plateau.detect.Status;
 import dev.plateau.detect.Verdict;
@@ -14,16 +13,12 @@ import dev.plateau.verdict.RunVerdict;
 import dev.plateau.verdict.TwinFinder.SeriesKey;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code plateau replay}: backtests the detectors on finished (or running) logdirs. */
@@ -43,39 +38,18 @@ import picocli.CommandLine.Spec;
 final class ReplayCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "LOGDIR", description = "A logdir or an event file.")
-  Path logdir;
-
-  @Mixin ConfigOption config;
-
-  @Option(
-      names = "--format",
-      paramLabel = "table|json",
-      defaultValue = "table",
-      description = "Output format (default: ${DEFAULT-VALUE}).")
-  String format;
+  @Mixin JudgingOptions options;
 
   @Override
   public Integer call() throws IOException {
     PrintWriter err = spec.commandLine().getErr();
     PrintWriter out = spec.commandLine().getOut();
-    if (!format.equals("table") && !format.equals("json")) {
-      err.println("plateau replay: unknown format '" + format + "'; allowed: table, json");
+    PlateauConfig loaded = options.prepare(err, "replay");
+    if (loaded == null) {
       return 2;
     }
-    if (!Files.exists(logdir)) {
-      err.println("plateau replay: " + logdir + ": no such file or directory");
-      return 2;
-    }
-    PlateauConfig loaded;
-    try {
-      loaded = config.load();
-    } catch (ConfigException e) {
-      err.println("plateau replay: " + e.getMessage());
-      return 2;
-    }
-    Backtest.Result result = Backtest.run(logdir, loaded.detection(), err, "replay");
-    if (format.equals("json")) {
+    Backtest.Result result = Backtest.run(options.logdir, loaded.detection(), err, "replay");
+    if (options.json()) {
       ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
       ArrayNode array = mapper.createArrayNode();
       for (Verdict last : result.judge().seriesVerdicts()) {
