@@ -127,6 +127,10 @@ final class WatchCommand implements Callable<Integer> {
     List<StateStore> stores = new ArrayList<>();
     List<Watcher> watchers = new ArrayList<>();
     List<DeliveryWorker> workers = new ArrayList<>();
+    java.util.Map<AlertSink, dev.plateau.daemon.Pacer> pacers = new java.util.HashMap<>();
+    for (AlertSink sink : sinks) {
+      pacers.put(sink, new dev.plateau.daemon.Pacer(sink.minInterval()));
+    }
     try {
       for (Path logdir : logdirs) {
         Path absolute = logdir.toAbsolutePath().normalize();
@@ -136,7 +140,7 @@ final class WatchCommand implements Callable<Integer> {
         watcher.restore();
         watchers.add(watcher);
         for (AlertSink sink : sinks) {
-          workers.add(new DeliveryWorker(sink, store, RetryPolicy.DEFAULT, clock));
+          workers.add(new DeliveryWorker(sink, store, RetryPolicy.DEFAULT, clock, pacers.get(sink)));
         }
       }
     } catch (StateException e) {
@@ -242,8 +246,10 @@ final class WatchCommand implements Callable<Integer> {
     }
     Clock clock = Clock.systemUTC();
     for (int i = 0; i < urls.size(); i++) {
+      // Named by the URL's hash, not its position: pending deliveries stay with their receiver
+      // when URLs are added, removed or reordered.
       SinkSettings settings =
-          SinkSettings.of("webhook-" + (i + 1), urls.get(i))
+          SinkSettings.of("webhook-" + shortHash(urls.get(i).reveal()), urls.get(i))
               .withFilter(StatusFilter.parse(alerts.webhookStatuses()));
       out.add(new WebhookSink(settings, signing, clock));
     }
@@ -258,7 +264,7 @@ final class WatchCommand implements Callable<Integer> {
     if (slack != null) {
       out.add(
           new SlackSink(
-              SinkSettings.of("slack", slack).withFilter(StatusFilter.parse(alerts.slackStatuses())),
+              SinkSettings.of("slack-" + shortHash(slack.reveal()), slack).withFilter(StatusFilter.parse(alerts.slackStatuses())),
               clock));
     }
     return out;

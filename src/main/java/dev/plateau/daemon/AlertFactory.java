@@ -19,10 +19,12 @@ import java.util.Map;
 /**
  * Turns an experiment's verdict transition into an alert: the deciding series' verdict object
  * (as {@code plateau replay} prints it) plus logdir, experiment, host, time, previous_status and
- * recent values. The id is derived from what the verdict says (logdir, experiment, status,
- * deciding series, decided step), so deciding the same transition again after a crash, or after
- * rebuilding the state, gives the same id: receivers that deduplicate on {@code webhook-id} see
- * it once.
+ * recent values. The id is derived from the transition: logdir, experiment, the transition's
+ * number within the experiment (committed with the round, so a round decided again after a crash
+ * numbers it the same), status, deciding series and decided step. Deciding the same transition
+ * again, after a crash or after rebuilding the state, gives the same id, so receivers that
+ * deduplicate on {@code webhook-id} see it once; a later transition to the same status is a new
+ * id.
  */
 final class AlertFactory {
   /** Values sent for sparklines. */
@@ -46,7 +48,8 @@ final class AlertFactory {
     return run.deciding().isEmpty() ? run.series().get(0) : run.deciding().get(0);
   }
 
-  Alert alert(RunVerdict current, Status previous, Instant time, Map<String, RunSeries> runs) {
+  Alert alert(
+      RunVerdict current, Status previous, long sequence, Instant time, Map<String, RunSeries> runs) {
     Verdict v = deciding(current);
     ObjectNode payload = VerdictJson.of(v);
     payload.put("status", current.status().jsonName());
@@ -65,15 +68,18 @@ final class AlertFactory {
       }
     }
     long step = v.decidedAtStep() != null ? v.decidedAtStep() : v.lastStep();
-    String id = id(current.run(), current.status().jsonName(), v.run(), v.tag(), step);
+    String id = id(current.run(), sequence, current.status().jsonName(), v.run(), v.tag(), step);
     payload.put("id", id);
     return new Alert(id, current.run(), payload);
   }
 
-  String id(String experiment, String status, String run, String tag, long step) {
+  String id(String experiment, long sequence, String status, String run, String tag, long step) {
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      String key = String.join("\u0000", logdir, experiment, status, run, tag, Long.toString(step));
+      String key =
+          String.join(
+              "\u0000",
+              logdir, experiment, Long.toString(sequence), status, run, tag, Long.toString(step));
       byte[] digest = sha.digest(key.getBytes(StandardCharsets.UTF_8));
       return "msg_" + HexFormat.of().formatHex(digest, 0, 16);
     } catch (NoSuchAlgorithmException e) {

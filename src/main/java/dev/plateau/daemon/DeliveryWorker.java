@@ -20,10 +20,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Delivers one sink's outbox, in order, on its own thread: a slow or dead receiver delays only
+ * Delivers one sink's outbox, oldest first, on its own thread: a slow or dead receiver delays only
  * its own queue. An entry is marked delivered only after the receiver accepted it, so a crash in
  * between sends it again after the restart, with the same {@code webhook-id}. Passing failures
- * are retried with the policy's backoff (never sooner than a Retry-After asks); permanent ones
+ * are retried with the policy's backoff (never sooner than a Retry-After asks), without holding
+ * back later entries; permanent ones
  * and entries the policy gives up on are logged and kept as history.
  */
 public final class DeliveryWorker implements Runnable {
@@ -40,13 +41,19 @@ public final class DeliveryWorker implements Runnable {
   private final Condition work = lock.newCondition();
   private volatile boolean stopping;
   private boolean signalled;
-  private long lastSendMillis = Long.MIN_VALUE / 2;
+  private final Pacer pacer;
 
   public DeliveryWorker(AlertSink sink, StateStore store, RetryPolicy policy, Clock clock) {
+    this(sink, store, policy, clock, new Pacer(sink.minInterval()));
+  }
+
+  /** A worker sharing {@code pacer} with the other workers that send to the same receiver. */
+  public DeliveryWorker(AlertSink sink, StateStore store, RetryPolicy policy, Clock clock, Pacer pacer) {
     this.sink = sink;
     this.store = store;
     this.policy = policy;
     this.clock = clock;
+    this.pacer = pacer;
   }
 
   public AlertSink sink() {
@@ -104,7 +111,7 @@ public final class DeliveryWorker implements Runnable {
         if (stopping) {
           return attempted;
         }
-        pace();
+        pacer.awaitTurn();
         attempted++;
         deliver(entry);
         after = entry.seq();
@@ -126,7 +133,6 @@ public final class DeliveryWorker implements Runnable {
       return;
     }
     DeliveryOutcome outcome = sink.deliver(alert);
-    lastSendMillis = clock.millis();
     if (outcome instanceof DeliveryOutcome.Delivered) {
       store.delivered(entry.seq());
       log.info("{}: delivered {} ({} {})", sink.name(), entry.verdictId(), entry.experiment(), alert.status());
@@ -147,13 +153,6 @@ public final class DeliveryWorker implements Runnable {
             "{}: {} not delivered ({}); retrying in {} ms",
             sink.name(), entry.verdictId(), r.reason(), delay.toMillis());
       }
-    }
-  }
-
-  private void pace() throws InterruptedException {
-    long wait = lastSendMillis + sink.minInterval().toMillis() - clock.millis();
-    if (wait > 0) {
-      Thread.sleep(wait);
     }
   }
 

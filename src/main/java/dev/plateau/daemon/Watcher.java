@@ -65,6 +65,8 @@ public final class Watcher {
   private final Set<String> rereads = new LinkedHashSet<>();
   private final Map<String, Status> experimentStatus = new HashMap<>();
   private final Set<SeriesKey> unsavedSeries = new LinkedHashSet<>();
+  private final Set<String> resetRuns = new LinkedHashSet<>();
+  private final Map<String, Long> transitionCount = new HashMap<>();
 
   public Watcher(
       Path logdir,
@@ -126,6 +128,7 @@ public final class Watcher {
     for (Map.Entry<String, StateBatch.ExperimentStatus> e : store.experiments().entrySet()) {
       Status status = Status.fromJsonName(e.getValue().status());
       experimentStatus.put(e.getKey(), status);
+      transitionCount.put(e.getKey(), e.getValue().transitions());
       judge.restoreExperiment(new RunVerdict(e.getKey(), status, List.of(), List.of(), "restored"));
       try {
         flags.apply(e.getKey(), status, (ObjectNode) JSON.readTree(e.getValue().verdictJson()));
@@ -149,9 +152,11 @@ public final class Watcher {
   public Round poll() throws IOException {
     PollStats read = tailer.poll(new Feed());
     judge.atTime(clock.millis() / 1000.0);
+    // Rereads are decided before the commit and committed with it (their files' rows and series
+    // states deleted), so a crash right after cannot resume past the points they need.
+    applyRereads();
     int transitions = pendingVerdicts.size();
     boolean committed = commit();
-    applyRereads();
     return new Round(read, transitions, committed);
   }
 
@@ -176,19 +181,23 @@ public final class Watcher {
             series,
             new LinkedHashMap<>(pendingExperiments),
             new ArrayList<>(pendingVerdicts),
-            new HashMap<>(pendingSinks));
+            new HashMap<>(pendingSinks),
+            new ArrayList<>(resetRuns));
     if (batch.isEmpty()) {
       return true;
     }
     try {
       List<String> recorded = store.commit(batch);
       unsavedSeries.clear();
+      resetRuns.clear();
       for (FileCursor c : changed) {
         committedCursors.put(c.path(), c);
       }
       for (RecordedVerdict v : batch.verdicts()) {
         if (recorded.contains(v.id())) {
           log.info("{} {}: {} -> {} ({})", logdir, v.experiment(), v.previousStatus(), v.status(), v.id());
+        } else {
+          log.debug("{} {}: {} was recorded before (a round decided again)", logdir, v.experiment(), v.id());
         }
       }
       pendingVerdicts.clear();
@@ -207,10 +216,18 @@ public final class Watcher {
   }
 
   private void applyRereads() {
+    Set<String> all = new LinkedHashSet<>();
     for (String run : rereads) {
+      all.add(run);
+      all.addAll(judge.runsPairedWith(run));
+    }
+    for (String run : all) {
       log.info("{}: reading run '{}' again from its files' start", logdir, run);
       tailer.rereadRun(run);
       judge.forgetRun(run);
+      unsavedSeries.removeIf(k -> k.run().equals(run));
+      committedCursors.values().removeIf(c -> c.run().equals(run));
+      resetRuns.add(run);
     }
     rereads.clear();
   }
@@ -244,7 +261,8 @@ public final class Watcher {
         return;
       }
       experimentStatus.put(current.run(), current.status());
-      Alert alert = alerts.alert(current, before, clock.instant(), judge.runs());
+      long sequence = transitionCount.merge(current.run(), 1L, Long::sum);
+      Alert alert = alerts.alert(current, before, sequence, clock.instant(), judge.runs());
       String payload = alert.payload().toString();
       Verdict deciding = AlertFactory.deciding(current);
       pendingVerdicts.add(
@@ -263,7 +281,8 @@ public final class Watcher {
       }
       pendingSinks.put(alert.id(), to);
       pendingExperiments.put(
-          current.run(), new StateBatch.ExperimentStatus(current.status().jsonName(), payload));
+          current.run(),
+          new StateBatch.ExperimentStatus(current.status().jsonName(), payload, sequence));
       pendingFlags.put(current.run(), alert.payload());
     }
 

@@ -15,18 +15,42 @@ import java.util.Map;
  * @param experiments current status and verdict JSON of experiments whose status changed
  * @param verdicts transitions to record
  * @param sinksFor names of the sinks each recorded verdict goes to, by verdict id
+ * @param resetRuns runs to read again from their files' start: their files' positions and their
+ *     series' states are deleted in the same transaction
  */
 public record StateBatch(
     List<FileCursor> files,
     Map<String, String> series,
     Map<String, ExperimentStatus> experiments,
     List<RecordedVerdict> verdicts,
-    Map<String, List<String>> sinksFor) {
+    Map<String, List<String>> sinksFor,
+    List<String> resetRuns) {
 
-  /** An experiment's current status and the JSON its flag file holds. */
-  public record ExperimentStatus(String status, String verdictJson) {}
+  /** A batch without runs to reset. */
+  public StateBatch(
+      List<FileCursor> files,
+      Map<String, String> series,
+      Map<String, ExperimentStatus> experiments,
+      List<RecordedVerdict> verdicts,
+      Map<String, List<String>> sinksFor) {
+    this(files, series, experiments, verdicts, sinksFor, List.of());
+  }
+
+  /**
+   * An experiment's current status, the JSON its flag file holds, and how many transitions it has
+   * had (numbering its verdicts).
+   */
+  public record ExperimentStatus(String status, String verdictJson, long transitions) {
+    public ExperimentStatus(String status, String verdictJson) {
+      this(status, verdictJson, 0);
+    }
+  }
 
   public boolean isEmpty() {
-    return files.isEmpty() && series.isEmpty() && experiments.isEmpty() && verdicts.isEmpty();
+    return files.isEmpty()
+        && series.isEmpty()
+        && experiments.isEmpty()
+        && verdicts.isEmpty()
+        && resetRuns.isEmpty();
   }
 }

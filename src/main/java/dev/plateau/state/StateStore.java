@@ -52,7 +52,7 @@ public final class StateStore implements AutoCloseable {
         run TEXT NOT NULL, tag TEXT NOT NULL, state TEXT NOT NULL, PRIMARY KEY (run, tag));
       CREATE TABLE IF NOT EXISTS experiments (
         experiment TEXT PRIMARY KEY, status TEXT NOT NULL, verdict TEXT NOT NULL,
-        updated_at INTEGER NOT NULL);
+        transitions INTEGER NOT NULL DEFAULT 0, updated_at INTEGER NOT NULL);
       CREATE TABLE IF NOT EXISTS verdicts (
         id TEXT PRIMARY KEY, experiment TEXT NOT NULL, status TEXT NOT NULL,
         previous_status TEXT, decided_at_step INTEGER, payload TEXT NOT NULL,
@@ -243,9 +243,12 @@ public final class StateStore implements AutoCloseable {
   public synchronized Map<String, StateBatch.ExperimentStatus> experiments() throws StateException {
     Map<String, StateBatch.ExperimentStatus> out = new LinkedHashMap<>();
     try (Statement s = connection.createStatement();
-        ResultSet r = s.executeQuery("SELECT experiment, status, verdict FROM experiments")) {
+        ResultSet r =
+            s.executeQuery("SELECT experiment, status, verdict, transitions FROM experiments")) {
       while (r.next()) {
-        out.put(r.getString(1), new StateBatch.ExperimentStatus(r.getString(2), r.getString(3)));
+        out.put(
+            r.getString(1),
+            new StateBatch.ExperimentStatus(r.getString(2), r.getString(3), r.getLong(4)));
       }
       connection.commit();
       return out;
@@ -262,6 +265,15 @@ public final class StateStore implements AutoCloseable {
     long now = clock.millis();
     List<String> recorded = new ArrayList<>();
     try {
+      try (PreparedStatement files = connection.prepareStatement("DELETE FROM files WHERE run = ?");
+          PreparedStatement series = connection.prepareStatement("DELETE FROM series WHERE run = ?")) {
+        for (String run : batch.resetRuns()) {
+          files.setString(1, run);
+          files.executeUpdate();
+          series.setString(1, run);
+          series.executeUpdate();
+        }
+      }
       try (PreparedStatement p =
           connection.prepareStatement(
               "INSERT OR REPLACE INTO files (path, run, offset, fp_length, fp_crc, file_key, resyncing,"
@@ -297,12 +309,14 @@ public final class StateStore implements AutoCloseable {
       }
       try (PreparedStatement p =
           connection.prepareStatement(
-              "INSERT OR REPLACE INTO experiments (experiment, status, verdict, updated_at) VALUES (?, ?, ?, ?)")) {
+              "INSERT OR REPLACE INTO experiments (experiment, status, verdict, transitions,"
+                  + " updated_at) VALUES (?, ?, ?, ?, ?)")) {
         for (Map.Entry<String, StateBatch.ExperimentStatus> e : batch.experiments().entrySet()) {
           p.setString(1, e.getKey());
           p.setString(2, e.getValue().status());
           p.setString(3, e.getValue().verdictJson());
-          p.setLong(4, now);
+          p.setLong(4, e.getValue().transitions());
+          p.setLong(5, now);
           p.addBatch();
         }
         p.executeBatch();
@@ -341,7 +355,7 @@ public final class StateStore implements AutoCloseable {
       }
       connection.commit();
       return recorded;
-    } catch (SQLException | JsonProcessingException e) {
+    } catch (SQLException | JsonProcessingException | RuntimeException e) {
       rollbackQuietly();
       throw failure("commit a round of reading", e);
     }

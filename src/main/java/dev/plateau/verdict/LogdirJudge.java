@@ -141,6 +141,7 @@ public final class LogdirJudge {
       for (Watched v : validations) {
         if (v.twinFedUpTo != point.step() || dropped > 0) {
           v.overfitting.observeTwin(point.step(), point.wallTime(), point.value());
+          dirty.add(v.key); // the validation series' detector changed too
         }
         v.twinFedUpTo = Long.MIN_VALUE;
       }
@@ -173,6 +174,7 @@ public final class LogdirJudge {
       Verdict before = w.judge.verdict();
       Verdict changed = w.judge.atTime(nowSeconds);
       if (changed != null) {
+        dirty.add(w.key); // a time-based change is state to save like any other
         transition(before, changed);
       }
     }
@@ -223,6 +225,20 @@ public final class LogdirJudge {
     awaitingTwin.removeIf(w -> w.key.run().equals(run));
     twinOf.values().forEach(list -> list.removeIf(w -> w.key.run().equals(run)));
     twinOf.keySet().removeIf(k -> k.run().equals(run));
+  }
+
+  /**
+   * The runs of validation series whose training twin is in {@code run}: reading {@code run}
+   * again means reading them again too, so their overfitting detectors see the twin afresh.
+   */
+  public java.util.Set<String> runsPairedWith(String run) {
+    java.util.Set<String> out = new java.util.TreeSet<>();
+    for (Watched w : watched.values()) {
+      if (w.twin != null && w.twin.run().equals(run) && !w.key.run().equals(run)) {
+        out.add(w.key.run());
+      }
+    }
+    return out;
   }
 
   /** Sets an experiment's last known status (from saved state), so transitions continue from it. */
@@ -279,6 +295,9 @@ public final class LogdirJudge {
     }
     for (int i = 0; i < twin.size(); i++) {
       v.overfitting.observeTwin(twin.step(i), twin.wallTime(i), twin.value(i));
+    }
+    if (!twin.isEmpty()) {
+      dirty.add(v.key);
     }
     v.twinFedUpTo = twin.isEmpty() ? Long.MIN_VALUE : twin.lastStep();
   }
