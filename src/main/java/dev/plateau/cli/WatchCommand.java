@@ -85,6 +85,9 @@ final class WatchCommand implements Callable<Integer> {
   @Option(names = "--rebuild-state", description = "Move an unusable state database aside and rebuild the state from the event files.")
   boolean rebuildState;
 
+  @Option(names = "--poll-only", description = "Do not use file-change events (inotify); check files every poll interval only.")
+  boolean pollOnly;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
@@ -153,6 +156,16 @@ final class WatchCommand implements Callable<Integer> {
     if (stopRequested.get()) {
       daemon.requestStop();
     }
+    List<dev.plateau.tail.ChangeWatcher> changeWatchers = new ArrayList<>();
+    if (!pollOnly) {
+      for (Watcher watcher : watchers) {
+        try {
+          changeWatchers.add(new dev.plateau.tail.ChangeWatcher(watcher.logdir(), daemon::wake));
+        } catch (java.io.IOException e) {
+          log.warn("{}: no file-change events ({}); polling every {} ms", watcher.logdir(), e.getMessage(), interval.toMillis());
+        }
+      }
+    }
     // The shutdown hook covers other ways the JVM is asked to exit.
     Thread hook =
         new Thread(
@@ -175,6 +188,9 @@ final class WatchCommand implements Callable<Integer> {
     try {
       daemon.run();
     } finally {
+      for (dev.plateau.tail.ChangeWatcher c : changeWatchers) {
+        c.close();
+      }
       stores.forEach(StateStore::close);
     }
     return 0;

@@ -23,6 +23,8 @@ public final class Daemon {
   private final CountDownLatch stop = new CountDownLatch(1);
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile long rounds;
+  private final Object signal = new Object();
+  private boolean woken;
 
   public Daemon(
       List<Watcher> watchers, List<DeliveryWorker> workers, Duration pollInterval, Duration shutdownGrace) {
@@ -40,6 +42,31 @@ public final class Daemon {
   /** Asks the loop to stop after the round in flight. */
   public void requestStop() {
     stop.countDown();
+    wake();
+  }
+
+  /** Something changed on disk: start the next round now rather than at the next interval. */
+  public void wake() {
+    synchronized (signal) {
+      woken = true;
+      signal.notifyAll();
+    }
+  }
+
+  /** Waits for a wake-up or the poll interval; returns true when asked to stop. */
+  private boolean awaitNextRound() throws InterruptedException {
+    long deadline = System.nanoTime() + pollInterval.toNanos();
+    synchronized (signal) {
+      while (!woken && stop.getCount() > 0) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          break;
+        }
+        TimeUnit.NANOSECONDS.timedWait(signal, left);
+      }
+      woken = false;
+    }
+    return stop.getCount() == 0;
   }
 
   /** Waits until the loop has stopped and state is committed, at most {@code timeout}. */
@@ -73,7 +100,7 @@ public final class Daemon {
         if (rounds == 1) {
           log.info("first round done in {} ms", (System.nanoTime() - started) / 1_000_000);
         }
-      } while (!stop.await(pollInterval.toMillis(), TimeUnit.MILLISECONDS));
+      } while (!awaitNextRound());
     } finally {
       // Stop reading; the last round is committed. Deliveries in flight finish or stay pending.
       workers.forEach(DeliveryWorker::stop);
