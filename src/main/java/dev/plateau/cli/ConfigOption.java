@@ -16,15 +16,20 @@ final class ConfigOption {
               + "$PLATEAU_CONFIG when set.")
   Path file;
 
-  /** The configuration: the file given, else $PLATEAU_CONFIG, else the defaults. */
+  /**
+   * The configuration: the file given, else $PLATEAU_CONFIG, else the defaults; with {@code
+   * PLATEAU_...} variables for single keys over it.
+   */
   PlateauConfig load() throws ConfigException {
-    Path path = file;
-    if (path == null) {
-      String env = System.getenv("PLATEAU_CONFIG");
-      if (env != null && !env.isBlank()) {
-        path = Path.of(env);
-      }
+    return ConfigLoader.load(path(), System.getenv());
+  }
+
+  /** The configuration file in effect, or null for none. */
+  Path path() {
+    if (file != null) {
+      return file;
     }
-    return path == null ? PlateauConfig.defaults() : ConfigLoader.load(path);
+    String env = System.getenv("PLATEAU_CONFIG");
+    return env == null || env.isBlank() ? null : Path.of(env);
   }
 }

@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
       CheckCommand.class,
       ReplayCommand.class,
       WatchCommand.class,
+      ConfigCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class
     })

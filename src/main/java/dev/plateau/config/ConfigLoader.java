@@ -5,6 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
@@ -23,6 +25,10 @@ public final class ConfigLoader {
 
   /** Loads a file. */
   public static PlateauConfig load(Path file) throws ConfigException {
+    return parse(read(file), file.toString());
+  }
+
+  private static String read(Path file) throws ConfigException {
     String text;
     try {
       if (Files.size(file) > MAX_BYTES) {
@@ -34,11 +40,41 @@ public final class ConfigLoader {
     } catch (IOException e) {
       throw new ConfigException(file + ": cannot read: " + e.getMessage(), e);
     }
-    return parse(text, file.toString());
+    return text;
   }
 
   /** Parses configuration text; {@code source} names it in messages. */
   public static PlateauConfig parse(String text, String source) throws ConfigException {
+    return parse(text, source, Map.of());
+  }
+
+  /**
+   * The configuration from a file (or none: the defaults) with {@code PLATEAU_...} environment
+   * variables over it ({@link EnvironmentOverrides}).
+   */
+  public static PlateauConfig load(Path file, Map<String, String> environment) throws ConfigException {
+    String text = file == null ? "" : read(file);
+    return parse(text, file == null ? "defaults" : file.toString(), environment);
+  }
+
+  /** The effective configuration tree (file, then environment), for {@code config --print}. */
+  public static Map<String, Object> effectiveTree(Path file, Map<String, String> environment)
+      throws ConfigException {
+    String source = file == null ? "defaults" : file.toString();
+    Map<String, Object> tree = tree(file == null ? "" : read(file), source);
+    EnvironmentOverrides.apply(tree, environment);
+    return tree;
+  }
+
+  static PlateauConfig parse(String text, String source, Map<String, String> environment)
+      throws ConfigException {
+    Map<String, Object> tree = tree(text, source);
+    Map<String, String> origins = EnvironmentOverrides.apply(tree, environment);
+    return PlateauConfig.parse(new ConfigNode(source, "", tree, origins));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> tree(String text, String source) throws ConfigException {
     Object document;
     try {
       LoadSettings settings =
@@ -51,6 +87,12 @@ public final class ConfigLoader {
     } catch (YamlEngineException e) {
       throw new ConfigException(source + ": not valid YAML: " + e.getMessage().strip(), e);
     }
-    return PlateauConfig.parse(new ConfigNode(source, "", document));
+    if (document == null) {
+      return new LinkedHashMap<>();
+    }
+    if (!(document instanceof Map)) {
+      throw new ConfigException(source + ": the configuration must be a mapping of sections");
+    }
+    return new LinkedHashMap<>((Map<String, Object>) document);
   }
 }

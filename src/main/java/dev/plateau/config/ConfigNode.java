@@ -22,11 +22,18 @@ public final class ConfigNode {
   private final String source;
   private final String path;
   private final Object value;
+  /** Key paths whose value came from an environment variable, and that variable's name. */
+  private final Map<String, String> fromEnvironment;
 
   ConfigNode(String source, String path, Object value) {
+    this(source, path, value, Map.of());
+  }
+
+  ConfigNode(String source, String path, Object value, Map<String, String> fromEnvironment) {
     this.source = source;
     this.path = path;
     this.value = value;
+    this.fromEnvironment = fromEnvironment;
   }
 
   /** The key path of this node, e.g. {@code rules[0].tag}. */
@@ -53,7 +60,7 @@ public final class ConfigNode {
   /** A child of a map node (missing when absent). */
   public ConfigNode get(String key) {
     Object child = value instanceof Map<?, ?> map ? map.get(key) : null;
-    return new ConfigNode(source, path.isEmpty() ? key : path + "." + key, child);
+    return new ConfigNode(source, path.isEmpty() ? key : path + "." + key, child, fromEnvironment);
   }
 
   /** The keys of a map node, in file order; an error when this is not a map. */
@@ -95,7 +102,7 @@ public final class ConfigNode {
     }
     List<ConfigNode> items = new ArrayList<>();
     for (int i = 0; i < list.size(); i++) {
-      items.add(new ConfigNode(source, path + "[" + i + "]", list.get(i)));
+      items.add(new ConfigNode(source, path + "[" + i + "]", list.get(i), fromEnvironment));
     }
     return items;
   }
@@ -242,6 +249,10 @@ public final class ConfigNode {
 
   /** An error about this node. */
   public ConfigException error(String what) {
+    String variable = fromEnvironment.get(path);
+    if (variable != null) {
+      return new ConfigException("environment variable " + variable + " (" + path + "): " + what);
+    }
     return new ConfigException(where() + (path.isEmpty() ? "(top level)" : path) + ": " + what);
   }
 
