@@ -60,4 +60,23 @@ class StateStartupIT {
       assertThat(files.map(p -> p.getFileName().toString())).anyMatch(n -> n.contains(".broken-"));
     }
   }
+
+  @Test
+  void jsonLogFormatWritesOneJsonObjectPerLine(@TempDir Path temp) throws Exception {
+    Path logdir = Files.createDirectories(temp.resolve("logs"));
+    ProcessBuilder builder = watch(logdir, temp.resolve("state"));
+    builder.environment().put("PLATEAU_LOG_FORMAT", "JSON");
+    Process p = builder.start();
+    Thread.sleep(1500);
+    p.destroy();
+    assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
+    String output = new String(p.getInputStream().readAllBytes());
+    var json = new com.fasterxml.jackson.databind.ObjectMapper();
+    List<String> lines = output.lines().filter(l -> !l.isBlank()).toList();
+    assertThat(lines).isNotEmpty();
+    for (String line : lines) {
+      assertThat(json.readTree(line).path("level").asText()).as(line).isNotEmpty();
+    }
+    assertThat(output).contains("first round done");
+  }
 }
