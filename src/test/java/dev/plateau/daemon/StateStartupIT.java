@@ -66,11 +66,13 @@ class StateStartupIT {
     Path logdir = Files.createDirectories(temp.resolve("logs"));
     ProcessBuilder builder = watch(logdir, temp.resolve("state"));
     builder.environment().put("PLATEAU_LOG_FORMAT", "JSON");
+    Path log = temp.resolve("watch.log");
+    builder.redirectOutput(log.toFile()); // destroy() closes the process's pipes
     Process p = builder.start();
     Thread.sleep(1500);
     p.destroy();
     assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
-    String output = new String(p.getInputStream().readAllBytes());
+    String output = Files.readString(log);
     var json = new com.fasterxml.jackson.databind.ObjectMapper();
     List<String> lines = output.lines().filter(l -> !l.isBlank()).toList();
     assertThat(lines).isNotEmpty();
