@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
       ReplayCommand.class,
       WatchCommand.class,
       BenchCommand.class,
+      DemoCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
