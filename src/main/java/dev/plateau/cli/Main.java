@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
       WatchCommand.class,
       ConfigCommand.class,
       BenchCommand.class,
+      DemoCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
