@@ -88,6 +88,13 @@ final class WatchCommand implements Callable<Integer> {
   @Option(names = "--poll-only", description = "Do not use file-change events (inotify); check files every poll interval only.")
   boolean pollOnly;
 
+  @Option(
+      names = "--http",
+      paramLabel = "ADDR:PORT",
+      defaultValue = "127.0.0.1:9321",
+      description = "Serve /healthz, /readyz, /metrics and /api/runs here; PORT and :PORT bind to 127.0.0.1; 0.0.0.0:PORT in containers; 'off' for none (default: ${DEFAULT-VALUE}).")
+  String http;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
@@ -156,6 +163,21 @@ final class WatchCommand implements Callable<Integer> {
     if (stopRequested.get()) {
       daemon.requestStop();
     }
+    dev.plateau.server.StatusServer server = null;
+    if (!http.equalsIgnoreCase("off")) {
+      try {
+        Duration stale = Duration.ofMillis(Math.max(30_000, 10 * interval.toMillis()));
+        server =
+            new dev.plateau.server.StatusServer(
+                dev.plateau.server.HttpAddress.parse(http), daemon, stores, stale, clock);
+      } catch (IllegalArgumentException e) {
+        err.println("plateau watch: " + e.getMessage());
+        stores.forEach(StateStore::close);
+        return 2;
+      } catch (java.io.IOException e) {
+        log.warn("cannot serve HTTP on {} ({}); going on without /healthz and /metrics", http, e.getMessage());
+      }
+    }
     List<dev.plateau.tail.ChangeWatcher> changeWatchers = new ArrayList<>();
     if (!pollOnly) {
       for (Watcher watcher : watchers) {
@@ -190,6 +212,9 @@ final class WatchCommand implements Callable<Integer> {
     } finally {
       for (dev.plateau.tail.ChangeWatcher c : changeWatchers) {
         c.close();
+      }
+      if (server != null) {
+        server.close();
       }
       stores.forEach(StateStore::close);
     }

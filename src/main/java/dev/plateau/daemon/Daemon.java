@@ -24,14 +24,29 @@ public final class Daemon {
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile long rounds;
   private final Object signal = new Object();
+  private final DaemonMetrics metrics = new DaemonMetrics();
   private boolean woken;
 
   public Daemon(
       List<Watcher> watchers, List<DeliveryWorker> workers, Duration pollInterval, Duration shutdownGrace) {
     this.watchers = List.copyOf(watchers);
     this.workers = List.copyOf(workers);
+    for (Watcher watcher : this.watchers) {
+      watcher.metrics(metrics);
+    }
+    for (DeliveryWorker worker : this.workers) {
+      worker.metrics(metrics);
+    }
     this.pollInterval = pollInterval;
     this.shutdownGrace = shutdownGrace;
+  }
+
+  public DaemonMetrics metrics() {
+    return metrics;
+  }
+
+  public List<Watcher> watchers() {
+    return watchers;
   }
 
   /** Rounds completed so far (all logdirs polled once per round). */
@@ -86,17 +101,25 @@ public final class Daemon {
     long started = System.nanoTime();
     try {
       do {
+        long roundStart = System.nanoTime();
         for (Watcher watcher : watchers) {
           try {
             Watcher.Round round = watcher.poll();
             if (round.transitions() > 0) {
               workers.forEach(DeliveryWorker::wake);
             }
+            if (!round.committed()) {
+              metrics.failedRounds.incrementAndGet();
+            }
           } catch (Exception e) {
+            metrics.failedRounds.incrementAndGet();
             log.error("{}: this round failed ({}); trying again next round", watcher.logdir(), e.toString());
           }
         }
         rounds++;
+        metrics.rounds.incrementAndGet();
+        metrics.lastRoundMillis.set((System.nanoTime() - roundStart) / 1_000_000);
+        metrics.heartbeatMillis.set(System.currentTimeMillis());
         if (rounds == 1) {
           log.info("first round done in {} ms", (System.nanoTime() - started) / 1_000_000);
         }

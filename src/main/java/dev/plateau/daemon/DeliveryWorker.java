@@ -42,6 +42,11 @@ public final class DeliveryWorker implements Runnable {
   private volatile boolean stopping;
   private boolean signalled;
   private final Pacer pacer;
+  private DaemonMetrics metrics = new DaemonMetrics();
+
+  void metrics(DaemonMetrics shared) {
+    this.metrics = shared;
+  }
 
   public DeliveryWorker(AlertSink sink, StateStore store, RetryPolicy policy, Clock clock) {
     this(sink, store, policy, clock, new Pacer(sink.minInterval()));
@@ -134,12 +139,15 @@ public final class DeliveryWorker implements Runnable {
     }
     DeliveryOutcome outcome = sink.deliver(alert);
     if (outcome instanceof DeliveryOutcome.Delivered) {
+      metrics.delivery(sink.name(), "delivered");
       store.delivered(entry.seq());
       log.info("{}: delivered {} ({} {})", sink.name(), entry.verdictId(), entry.experiment(), alert.status());
     } else if (outcome instanceof DeliveryOutcome.Rejected r) {
+      metrics.delivery(sink.name(), "rejected");
       store.rejected(entry.seq(), r.reason());
       log.warn("{}: receiver refused {} for good: {}", sink.name(), entry.verdictId(), r.reason());
     } else if (outcome instanceof DeliveryOutcome.RetryLater r) {
+      metrics.delivery(sink.name(), "retry");
       int failed = entry.attempts() + 1;
       Duration age = Duration.ofMillis(clock.millis() - entry.createdAtMillis());
       if (policy.givesUp(failed, age)) {

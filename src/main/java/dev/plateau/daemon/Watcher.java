@@ -66,6 +66,9 @@ public final class Watcher {
   private final Map<String, Status> experimentStatus = new HashMap<>();
   private final Set<SeriesKey> unsavedSeries = new LinkedHashSet<>();
   private final Set<String> resetRuns = new LinkedHashSet<>();
+  private DaemonMetrics metrics = new DaemonMetrics();
+  private volatile List<RunVerdict> published = List.of();
+  private double newestWallTime = Double.NaN;
   private final Map<String, Long> transitionCount = new HashMap<>();
 
   public Watcher(
@@ -89,6 +92,20 @@ public final class Watcher {
 
   public Path logdir() {
     return logdir;
+  }
+
+  /** Reports into shared metrics (the daemon's), instead of this watcher's own. */
+  public void metrics(DaemonMetrics shared) {
+    this.metrics = shared;
+    shared.expect(logdir.toString());
+  }
+
+  /**
+   * The experiments' verdicts after the last round, safe to read from any thread (the HTTP
+   * server's); the judge itself belongs to the polling thread.
+   */
+  public List<RunVerdict> published() {
+    return published;
   }
 
   /** The judge, for status pages and tests (read on the polling thread only). */
@@ -150,13 +167,23 @@ public final class Watcher {
    * A failed commit keeps the round's changes pending and tries again next round.
    */
   public Round poll() throws IOException {
+    newestWallTime = Double.NaN;
     PollStats read = tailer.poll(new Feed());
     judge.atTime(clock.millis() / 1000.0);
+    metrics.records.addAndGet(read.records());
+    metrics.bytes.addAndGet(read.bytes());
+    metrics.points.addAndGet(read.points());
+    metrics.corruptRecords.addAndGet(read.corruptRecords());
+    if (Double.isFinite(newestWallTime)) {
+      metrics.lagMillis.set(Math.max(0, clock.millis() - (long) (newestWallTime * 1000)));
+    }
     // Rereads are decided before the commit and committed with it (their files' rows and series
     // states deleted), so a crash right after cannot resume past the points they need.
     applyRereads();
     int transitions = pendingVerdicts.size();
     boolean committed = commit();
+    published = List.copyOf(judge.runVerdicts());
+    metrics.scanned(logdir.toString());
     return new Round(read, transitions, committed);
   }
 
@@ -195,6 +222,7 @@ public final class Watcher {
       }
       for (RecordedVerdict v : batch.verdicts()) {
         if (recorded.contains(v.id())) {
+          metrics.verdict(v.status());
           log.info("{} {}: {} -> {} ({})", logdir, v.experiment(), v.previousStatus(), v.status(), v.id());
         } else {
           log.debug("{} {}: {} was recorded before (a round decided again)", logdir, v.experiment(), v.id());
@@ -236,6 +264,9 @@ public final class Watcher {
   private final class Feed implements TailListener {
     @Override
     public void scalar(ScalarPoint point) {
+      if (Double.isNaN(newestWallTime) || point.wallTime() > newestWallTime) {
+        newestWallTime = point.wallTime();
+      }
       if (!rereads.contains(point.run())) {
         judge.observe(point);
       }

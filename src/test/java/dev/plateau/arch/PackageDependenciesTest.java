@@ -41,11 +41,12 @@ class PackageDependenciesTest {
               Set.of(
                   "config", "decode", "detect", "format", "series", "sink", "state", "tail",
                   "verdict")),
+          Map.entry("server", Set.of("daemon", "detect", "format", "state", "verdict")),
           Map.entry(
               "cli",
               Set.of(
                   "proto", "decode", "series", "match", "format", "write", "tail", "detect",
-                  "config", "verdict", "sink", "state", "daemon")));
+                  "config", "verdict", "sink", "state", "daemon", "server")));
 
   private static final Pattern IMPORT =
       Pattern.compile("^import (?:static )?dev\\.plateau\\.([a-z]+)\\.", Pattern.MULTILINE);

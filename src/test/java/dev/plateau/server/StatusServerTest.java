@@ -1,0 +1,124 @@
+package dev.plateau.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.plateau.config.PlateauConfig;
+import dev.plateau.daemon.Daemon;
+import dev.plateau.daemon.FlagApplier;
+import dev.plateau.daemon.Watcher;
+import dev.plateau.state.StateStore;
+import dev.plateau.write.EventFileWriter;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The HTTP endpoints of a running daemon, on loopback. */
+class StatusServerTest {
+  static final HttpClient CLIENT = HttpClient.newHttpClient();
+
+  static HttpResponse<String> get(InetSocketAddress address, String path, String method) throws Exception {
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + address.getPort() + path))
+            .method(method, HttpRequest.BodyPublishers.noBody())
+            .timeout(Duration.ofSeconds(5))
+            .build();
+    return CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void healthReadinessMetricsAndRunsReflectTheDaemon(@TempDir Path temp) throws Exception {
+    Path logdir = Files.createDirectories(temp.resolve("logs"));
+    Clock clock = Clock.systemUTC();
+    try (StateStore store = StateStore.open(temp.resolve("s.db"), false, clock)) {
+      Watcher watcher = new Watcher(logdir, PlateauConfig.defaults(), store, List.of(), FlagApplier.NONE, clock, "h");
+      watcher.restore();
+      Daemon daemon = new Daemon(List.of(watcher), List.of(), Duration.ofMillis(50), Duration.ofSeconds(1));
+      try (StatusServer server =
+          new StatusServer(new InetSocketAddress("127.0.0.1", 0), daemon, List.of(store), Duration.ofSeconds(5), clock)) {
+        InetSocketAddress address = server.address();
+        assertThat(get(address, "/readyz", "GET").statusCode()).as("before the first scan").isEqualTo(503);
+        assertThat(get(address, "/healthz", "GET").statusCode()).as("starting up is healthy").isEqualTo(200);
+
+        Thread loop = new Thread(() -> {
+          try {
+            daemon.run();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        });
+        loop.start();
+        double start = clock.millis() / 1000.0 - 100;
+        try (EventFileWriter w = EventFileWriter.create(logdir.resolve("exp1/validation"), start, "h", 0)) {
+          for (int t = 0; t < 120; t++) {
+            w.simpleValue("val_loss", t, start + t, (float) (1 + 8 * Math.exp(-t / 8.0)));
+          }
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        String metrics = "";
+        while (System.nanoTime() < deadline && !metrics.contains("status=\"converged\"")) {
+          metrics = get(address, "/metrics", "GET").body();
+          Thread.sleep(50);
+        }
+        assertThat(get(address, "/readyz", "GET").statusCode()).isEqualTo(200);
+        assertThat(metrics)
+            .contains("# TYPE plateau_records_read_total counter")
+            .contains("plateau_points_read_total 120")
+            .contains("plateau_verdicts_total{status=\"converged\"} 1")
+            .contains("plateau_runs 1")
+            .contains("plateau_series 1")
+            .contains("plateau_outbox_pending 0");
+        JsonNode runs = new ObjectMapper().readTree(get(address, "/api/runs", "GET").body());
+        JsonNode run = runs.path("logdirs").get(0).path("runs").get(0);
+        assertThat(run.path("run").asText()).isEqualTo("exp1");
+        assertThat(run.path("status").asText()).isEqualTo("converged");
+        assertThat(run.path("series").get(0).path("best_step").isNumber()).isTrue();
+
+        assertThat(get(address, "/api/runs", "POST").statusCode()).isEqualTo(405);
+        assertThat(get(address, "/../../etc/passwd", "GET").statusCode()).isEqualTo(404);
+        HttpResponse<String> health = get(address, "/healthz", "GET");
+        assertThat(health.statusCode()).isEqualTo(200);
+        assertThat(health.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
+
+        daemon.requestStop();
+        assertThat(daemon.awaitStopped(Duration.ofSeconds(5))).isTrue();
+      }
+    }
+  }
+
+  @Test
+  void healthFailsWhenTheMainLoopStopsCompletingRounds(@TempDir Path temp) throws Exception {
+    Clock clock = Clock.systemUTC();
+    Path logdir = Files.createDirectories(temp.resolve("logs"));
+    try (StateStore store = StateStore.open(temp.resolve("s.db"), false, clock)) {
+      Watcher watcher = new Watcher(logdir, PlateauConfig.defaults(), store, List.of(), FlagApplier.NONE, clock, "h");
+      Daemon daemon = new Daemon(List.of(watcher), List.of(), Duration.ofMillis(50), Duration.ofSeconds(1));
+      try (StatusServer server =
+          new StatusServer(new InetSocketAddress("127.0.0.1", 0), daemon, List.of(store), Duration.ofMillis(200), clock)) {
+        Thread.sleep(400); // never started: no round within the allowed time
+        assertThat(get(server.address(), "/healthz", "GET").statusCode()).isEqualTo(503);
+      }
+    }
+  }
+
+  @Test
+  void httpAddressDefaultsToLoopback() {
+    assertThat(HttpAddress.parse("9321").getHostString()).isEqualTo("127.0.0.1");
+    assertThat(HttpAddress.parse(":9321").getHostString()).isEqualTo("127.0.0.1");
+    assertThat(HttpAddress.parse("0.0.0.0:80").getHostString()).isEqualTo("0.0.0.0");
+    assertThat(HttpAddress.parse("[::1]:80").getPort()).isEqualTo(80);
+    assertThatThrownBy(() -> HttpAddress.parse("nine")).hasMessageContaining("--http 'nine'");
+  }
+}
