@@ -68,6 +68,7 @@ public final class Watcher {
   private final Set<String> resetRuns = new LinkedHashSet<>();
   private DaemonMetrics metrics = new DaemonMetrics();
   private volatile List<RunVerdict> published = List.of();
+  private final Map<String, SeriesView> views = new java.util.concurrent.ConcurrentHashMap<>();
   private double newestWallTime = Double.NaN;
   private final Map<String, Long> transitionCount = new HashMap<>();
 
@@ -106,6 +107,11 @@ public final class Watcher {
    */
   public List<RunVerdict> published() {
     return published;
+  }
+
+  /** The curve of a watched series as of the last round (for charts), or null. */
+  public SeriesView view(String run, String tag) {
+    return views.get(run + '\u0000' + tag);
   }
 
   /** The judge, for status pages and tests (read on the polling thread only). */
@@ -200,6 +206,11 @@ public final class Watcher {
       SeriesJudge j = judge.judgeOf(key.run(), key.tag());
       if (j != null) {
         series.put(key.run() + '\u0000' + key.tag(), JudgeStateCodec.write(j));
+        var run = judge.runs().get(key.run());
+        var points = run == null ? null : run.byTag().get(key.tag());
+        if (points != null) {
+          views.put(key.run() + '\u0000' + key.tag(), SeriesView.of(points));
+        }
       }
     }
     StateBatch batch =

@@ -30,8 +30,8 @@ import org.slf4j.LoggerFactory;
  * The daemon's HTTP endpoints: {@code /healthz} (the main loop completes rounds; never depends on
  * new data), {@code /readyz} (the first scan of every logdir is done), {@code /metrics}
  * (Prometheus text format) and {@code /api/runs} (every experiment and series with its verdict, as
- * JSON). It serves only these routes, only GET and HEAD, from data the polling thread publishes
- * after each round.
+ * JSON) and {@code /}, the status page ({@link StatusPage}). It serves only these routes, only GET
+ * and HEAD, from data the polling thread publishes after each round.
  */
 public final class StatusServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(StatusServer.class);
@@ -90,6 +90,13 @@ public final class StatusServer implements AutoCloseable {
         }
         case "/metrics" -> send(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", metrics());
         case "/api/runs" -> send(exchange, 200, "application/json", runs());
+        case "/" -> {
+          // The page runs no script and loads nothing from elsewhere; say so to the browser.
+          exchange.getResponseHeaders()
+              .set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data:");
+          exchange.getResponseHeaders().set("X-Frame-Options", "DENY");
+          send(exchange, 200, "text/html; charset=utf-8", StatusPage.render(daemon.watchers(), 5));
+        }
         default -> send(exchange, 404, "text/plain", "not found\n");
       }
     } catch (RuntimeException e) {

@@ -86,6 +86,13 @@ class StatusServerTest {
         assertThat(run.path("status").asText()).isEqualTo("converged");
         assertThat(run.path("series").get(0).path("best_step").isNumber()).isTrue();
 
+        HttpResponse<String> page = get(address, "/", "GET");
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.headers().firstValue("Content-Security-Policy").orElse("")).contains("default-src 'none'");
+        assertThat(page.body())
+            .contains("data-run=\"exp1\"", "converged", "<svg", "<polyline", "class=\"best\"", "class=\"decided\"")
+            .doesNotContain("<script");
+
         assertThat(get(address, "/api/runs", "POST").statusCode()).isEqualTo(405);
         assertThat(get(address, "/../../etc/passwd", "GET").statusCode()).isEqualTo(404);
         HttpResponse<String> health = get(address, "/healthz", "GET");
@@ -120,5 +127,31 @@ class StatusServerTest {
     assertThat(HttpAddress.parse("0.0.0.0:80").getHostString()).isEqualTo("0.0.0.0");
     assertThat(HttpAddress.parse("[::1]:80").getPort()).isEqualTo(80);
     assertThatThrownBy(() -> HttpAddress.parse("nine")).hasMessageContaining("--http 'nine'");
+  }
+
+  @Test
+  void pageEscapesRunAndTagNamesWithMarkup(@TempDir Path temp) throws Exception {
+    Path logdir = Files.createDirectories(temp.resolve("logs"));
+    Clock clock = Clock.systemUTC();
+    String run = "<script>alert('run')</script>";
+    String tag = "val_loss\"><img src=x onerror=alert(1)>";
+    double start = clock.millis() / 1000.0 - 100;
+    try (EventFileWriter w = EventFileWriter.create(logdir.resolve(run), start, "h", 0)) {
+      for (int t = 0; t < 30; t++) {
+        w.simpleValue(tag, t, start + t, (float) (5 - 0.1 * t));
+      }
+    }
+    try (StateStore store = StateStore.open(temp.resolve("s.db"), false, clock)) {
+      Watcher watcher = new Watcher(logdir, PlateauConfig.defaults(), store, List.of(), FlagApplier.NONE, clock, "h");
+      watcher.poll();
+      Daemon daemon = new Daemon(List.of(watcher), List.of(), Duration.ofMillis(50), Duration.ofSeconds(1));
+      try (StatusServer server =
+          new StatusServer(new InetSocketAddress("127.0.0.1", 0), daemon, List.of(store), Duration.ofSeconds(5), clock)) {
+        String body = get(server.address(), "/", "GET").body();
+        assertThat(body).contains("&lt;script&gt;alert(&#39;run&#39;)&lt;/script&gt;");
+        assertThat(body).contains("val_loss&quot;&gt;&lt;img src=x onerror=alert(1)&gt;");
+        assertThat(body).doesNotContain("<script", "<img");
+      }
+    }
   }
 }
