@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
       ReplayCommand.class,
       WatchCommand.class,
       ConfigCommand.class,
+      HealthCommand.class,
       BenchCommand.class,
       DemoCommand.class,
       CommandLine.HelpCommand.class
