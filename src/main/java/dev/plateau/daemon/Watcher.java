@@ -271,8 +271,21 @@ public final class Watcher {
     rereads.clear();
   }
 
+  private final WarningLimiter warnings = new WarningLimiter(5, 60_000);
+
   /** Feeds what the tailer reads into the judge. */
   private final class Feed implements TailListener {
+    @Override
+    public void problem(dev.plateau.tail.TailProblem problem) {
+      WarningLimiter.Decision d = warnings.offer(problem.file().toString(), clock.millis());
+      if (d.suppressedBefore() > 0) {
+        log.warn("{}: {} more warnings in the last minute were not logged", problem.file(), d.suppressedBefore());
+      }
+      if (d.log()) {
+        log.warn(problem.message());
+      }
+    }
+
     @Override
     public void scalar(ScalarPoint point) {
       if (Double.isNaN(newestWallTime) || point.wallTime() > newestWallTime) {
