@@ -311,22 +311,17 @@ final class WatchCommand implements Callable<Integer> {
     return out;
   }
 
+  /** A duration option in seconds: 500ms, 2s, 1m, 1h (a bare number is seconds), at least 10ms. */
   static double parseDuration(String text) {
-    java.util.regex.Matcher m =
-        java.util.regex.Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)?").matcher(text.trim());
-    if (!m.matches()) {
+    String trimmed = text.trim();
+    Double seconds =
+        trimmed.matches("\\d+(\\.\\d+)?")
+            ? Double.valueOf(trimmed)
+            : dev.plateau.config.ConfigNode.parseDuration(trimmed);
+    if (seconds == null) {
       throw new IllegalArgumentException(
           "--poll-interval '" + text + "' is not a duration; write e.g. 500ms, 2s or 1m");
     }
-    double amount = Double.parseDouble(m.group(1));
-    String unit = m.group(2) == null ? "s" : m.group(2);
-    double seconds =
-        switch (unit) {
-          case "ms" -> amount / 1000;
-          case "m" -> amount * 60;
-          case "h" -> amount * 3600;
-          default -> amount;
-        };
     if (seconds < 0.01) {
       throw new IllegalArgumentException("--poll-interval must be at least 10ms, got " + text);
     }

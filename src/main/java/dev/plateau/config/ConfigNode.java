@@ -223,7 +223,8 @@ public final class ConfigNode {
     return seconds;
   }
 
-  static Double parseDuration(String text) {
+  /** Seconds in text such as 500ms, 45s, 30m, 2h or 1d; null when it is not such a duration. */
+  public static Double parseDuration(String text) {
     Matcher m = DURATION.matcher(text);
     if (!m.matches()) {
       return null;
