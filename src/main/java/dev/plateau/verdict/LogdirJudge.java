@@ -126,13 +126,12 @@ public final class LogdirJudge {
       if (dropped > 0) {
         rebuild(w, run.byTag().get(point.tag()));
       } else {
-        Verdict before = w.judge.verdict();
         if (arrivalClock != null) {
           w.judge.arrivedAt(arrivalClock.getAsDouble());
         }
         Verdict changed = w.judge.observe(point.step(), point.wallTime(), point.value());
         if (changed != null) {
-          transition(before, changed);
+          transition(w.judge.beforeLastChange(), changed);
         }
       }
     }
@@ -171,11 +170,10 @@ public final class LogdirJudge {
   /** Re-judges every series at time {@code nowSeconds} (stalled, wall-clock patience). */
   public void atTime(double nowSeconds) {
     for (Watched w : watched.values()) {
-      Verdict before = w.judge.verdict();
       Verdict changed = w.judge.atTime(nowSeconds);
       if (changed != null) {
         dirty.add(w.key); // a time-based change is state to save like any other
-        transition(before, changed);
+        transition(w.judge.beforeLastChange(), changed);
       }
     }
   }
