@@ -55,6 +55,7 @@ public final class Watcher {
   static final int HISTORY_POINTS = 256;
   /** How long an experiment goes without new points before it leaves memory, by default. */
   public static final java.time.Duration DEFAULT_PARK_AFTER = java.time.Duration.ofMinutes(1);
+  private static final int MANY_PARKED = 100;
 
   private final Path logdir;
   private final StateStore store;
@@ -245,6 +246,7 @@ public final class Watcher {
     if (!unsavedSeries.isEmpty() || !rereads.isEmpty() || !resetRuns.isEmpty()) {
       return;
     }
+    int parkedNow = 0;
     for (var it = lastActivity.entrySet().iterator(); it.hasNext(); ) {
       Map.Entry<String, Long> e = it.next();
       String experiment = e.getKey();
@@ -262,7 +264,15 @@ public final class Watcher {
       }
       parkedRuns.put(experiment, runs);
       it.remove();
+      parkedNow++;
       log.debug("{}: experiment '{}' parked after {} ms without points", logdir, experiment, now - e.getValue());
+    }
+    if (parkedNow >= MANY_PARKED) {
+      // After a backfill most experiments go idle at once: a full collection now lets the heap
+      // shrink (the image runs SerialGC with MaxHeapFreeRatio) and returns the memory to the OS,
+      // which an idle daemon would otherwise hold until its next full collection, maybe never.
+      log.info("{}: {} idle experiments left memory", logdir, parkedNow);
+      System.gc();
     }
   }
 
