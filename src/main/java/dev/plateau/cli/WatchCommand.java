@@ -85,6 +85,9 @@ final class WatchCommand implements Callable<Integer> {
   @Option(names = "--park-after", paramLabel = "DURATION", defaultValue = "1m", description = "Experiments without new points for this long leave memory until their next point (their verdicts stay published); 0 keeps all in memory (default: ${DEFAULT-VALUE}).")
   String parkAfter;
 
+  @Option(names = "--checkpoint-interval", paramLabel = "DURATION", defaultValue = "30s", description = "Rounds without a verdict commit file positions and detector states at most this often; after a crash, the files are read again from the last commit (default: ${DEFAULT-VALUE}).")
+  String checkpointInterval;
+
   @Option(names = "--rebuild-state", description = "Move an unusable state database aside and rebuild the state from the event files.")
   boolean rebuildState;
 
@@ -116,12 +119,16 @@ final class WatchCommand implements Callable<Integer> {
     PlateauConfig loaded;
     Duration interval;
     Duration park;
+    Duration checkpoint;
     try {
       loaded = config.load();
       interval = Duration.ofMillis(Math.round(1000 * parseDuration(pollInterval)));
       park = parkAfter.trim().equals("0") || parkAfter.trim().equalsIgnoreCase("off")
           ? Duration.ZERO
           : Duration.ofMillis(Math.round(1000 * parseDuration(parkAfter, "--park-after")));
+      checkpoint = checkpointInterval.trim().equals("0")
+          ? Duration.ZERO
+          : Duration.ofMillis(Math.round(1000 * parseDuration(checkpointInterval, "--checkpoint-interval")));
     } catch (ConfigException | IllegalArgumentException e) {
       err.println("plateau watch: " + e.getMessage());
       return 2;
@@ -155,6 +162,7 @@ final class WatchCommand implements Callable<Integer> {
         stores.add(store);
         Watcher watcher = new Watcher(absolute, loaded, store, sinks, flags(absolute, loaded.alerts()), clock, host);
         watcher.parkAfter(park);
+        watcher.checkpointEvery(checkpoint);
         watcher.restore();
         watchers.add(watcher);
         for (AlertSink sink : sinks) {

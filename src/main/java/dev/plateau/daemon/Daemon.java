@@ -125,6 +125,14 @@ public final class Daemon {
         }
       } while (!awaitNextRound());
     } finally {
+      // Rounds between checkpoints are committed now, on the thread that owns the judges.
+      for (Watcher watcher : watchers) {
+        try {
+          watcher.checkpoint();
+        } catch (RuntimeException e) {
+          log.error("{}: last commit failed ({}); state up to the previous one is kept", watcher.logdir(), e.toString());
+        }
+      }
       // Stop reading; the last round is committed. Deliveries in flight finish or stay pending.
       workers.forEach(DeliveryWorker::stop);
       long deadline = System.nanoTime() + shutdownGrace.toNanos();
