@@ -3,6 +3,8 @@ package dev.plateau.tail;
 import dev.plateau.decode.DecodeLimits;
 import dev.plateau.series.ScalarPoint;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,7 +43,7 @@ final class SequenceRunner {
   }
 
   /** A generated sequence and how it went. */
-  record Run(List<ModelOp> ops, Outcome outcome) {}
+  record Generated(List<ModelOp> ops, Outcome outcome) {}
 
   private final Path base;
   private final boolean denySupported;
@@ -58,7 +60,7 @@ final class SequenceRunner {
   }
 
   /** Generates a sequence from {@code seed} while running it. */
-  Run generate(long seed) throws IOException {
+  Generated generate(long seed) throws IOException {
     OpGenerator generator = new OpGenerator(seed);
     int length = generator.length();
     List<ModelOp> ops = new ArrayList<>();
@@ -71,11 +73,11 @@ final class SequenceRunner {
         ops.add(op);
         Outcome outcome = state.step(op, i);
         if (outcome != null) {
-          return new Run(ops, outcome);
+          return new Generated(ops, outcome);
         }
       }
     }
-    return new Run(ops, new Outcome.Passed());
+    return new Generated(ops, new Outcome.Passed());
   }
 
   /** Runs a given sequence. */
@@ -107,16 +109,27 @@ final class SequenceRunner {
       tailer = new LogdirTailer(logdir.logdir, DecodeLimits.DEFAULTS);
     }
 
-    /** Applies one op; returns an outcome when the sequence ends here. */
-    Outcome step(ModelOp op, int index) throws IOException {
+    /**
+     * Applies one op; returns an outcome when the sequence ends here. An exception is a failure
+     * too, so that it is shrunk and printed with its sequence like any other.
+     */
+    Outcome step(ModelOp op, int index) {
+      try {
+        return apply(op, index);
+      } catch (TailerModel.UndetectableChange e) {
+        return new Outcome.Undetectable(e.getMessage());
+      } catch (IOException | RuntimeException e) {
+        StringWriter trace = new StringWriter();
+        e.printStackTrace(new PrintWriter(trace));
+        return new Outcome.Failed(index, polls, op + " threw " + trace);
+      }
+    }
+
+    private Outcome apply(ModelOp op, int index) throws IOException {
       if (op instanceof ModelOp.Poll) {
         polls++;
-        try {
-          String difference = poll();
-          return difference == null ? null : new Outcome.Failed(index, polls, difference);
-        } catch (TailerModel.UndetectableChange e) {
-          return new Outcome.Undetectable(e.getMessage());
-        }
+        String difference = poll();
+        return difference == null ? null : new Outcome.Failed(index, polls, difference);
       } else if (op instanceof ModelOp.Restart restart) {
         tailer =
             new LogdirTailer(
