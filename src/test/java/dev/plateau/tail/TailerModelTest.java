@@ -32,7 +32,12 @@ import org.slf4j.LoggerFactory;
  * <p>System properties: {@code plateau.model.sequences} (default {@value #DEFAULT_SEQUENCES}),
  * {@code plateau.model.seed} (a number, or {@code random}; sequence {@code i} runs from seed
  * {@code seed + i * 0x9E3779B97F4A7C15}, so sequence 0 runs from the seed itself), and {@code
- * plateau.model.replay} (a sequence as a failure prints it, run alone).
+ * plateau.model.replay} (a sequence as a failure prints it, run alone). More sequences:
+ *
+ * <pre>
+ * ./mvnw -B test -Dtest=TailerModelTest#tailerAgreesWithItsModelOverRandomSequences \
+ *     -Dplateau.model.sequences=100000 -Dplateau.model.seed=random
+ * </pre>
  *
  * <p>Unreadable files: as root, permissions deny nothing, so the {@code deny} op is generated only
  * for other users; the {@code hide} op (the name taken by a directory or a dangling link while
