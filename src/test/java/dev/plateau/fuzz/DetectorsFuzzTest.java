@@ -85,10 +85,15 @@ class DetectorsFuzzTest {
       check(judge, steps, i + 1, step);
       if (changed != null) {
         assertThat(changed).isEqualTo(judge.verdict());
+        assertThat(judge.beforeLastChange().status()).isNotEqualTo(changed.status());
       }
       if (restored != null) {
-        restored.observe(step, wallTime, value);
+        Verdict restoredChanged = restored.observe(step, wallTime, value);
         assertThat(restored.verdict()).isEqualTo(judge.verdict());
+        assertThat(restoredChanged).isEqualTo(changed);
+        if (changed != null) {
+          assertThat(restored.beforeLastChange()).isEqualTo(judge.beforeLastChange());
+        }
       }
       if (data.consumeInt(0, 7) == 0) {
         double now = data.consumeBoolean() ? wallTime + data.consumeInt(0, 100_000) : data.consumeDouble();

@@ -50,13 +50,15 @@ record WrittenEvents(byte[] bytes, List<Expected> expected, boolean predictable)
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     EventFileWriter writer = new EventFileWriter(out, data.consumeDouble());
     List<Expected> expected = new ArrayList<>();
-    boolean predictable = true;
+    // Half the inputs hold only what the writer makes, so that the points can be predicted.
+    boolean predictable = data.consumeBoolean();
+    int kinds = predictable ? 3 : 5;
     int events = data.consumeInt(0, MAX_EVENTS);
     for (int i = 0; i < events && data.remainingBytes() > 0; i++) {
       String tag = tag(data);
       long step = data.consumeBoolean() ? i : data.consumeLong();
       double wallTime = data.consumeBoolean() ? 1.7e9 + i : data.consumeDouble();
-      switch (data.consumeInt(0, 5)) {
+      switch (data.consumeInt(0, kinds)) {
         case 0 -> {
           float value = data.consumeFloat();
           writer.simpleValue(tag, step, wallTime, value);
@@ -72,12 +74,10 @@ record WrittenEvents(byte[] bytes, List<Expected> expected, boolean predictable)
         case 3 -> writer.sessionStart(step, wallTime);
         case 4 -> {
           writer.write(oddEvent(data, step, wallTime));
-          predictable = false;
         }
         default -> {
           writer.flush();
           out.writeBytes(data.consumeBytes(data.consumeInt(1, 64)));
-          predictable = false;
         }
       }
     }
