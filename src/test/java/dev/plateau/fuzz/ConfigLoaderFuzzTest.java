@@ -104,8 +104,10 @@ class ConfigLoaderFuzzTest {
     assertThat(printable(environment)).isTrue();
 
     if (loaded.isEmpty()) {
+      RUN.reached("refused");
       return;
     }
+    RUN.reached("loaded");
     int series = data.consumeInt(1, 3);
     for (int i = 0; i < series; i++) {
       String tag = data.consumeBoolean() ? data.pickValue(TAGS) : data.consumeAsciiString(16);
@@ -152,8 +154,10 @@ class ConfigLoaderFuzzTest {
       detectors = plan.build();
     } catch (ConfigException e) {
       assertThat(e.getMessage()).isNotBlank();
+      RUN.reached("plan refused");
       return;
     }
+    RUN.reached("plan built");
     for (int i = 0; i < 12; i++) {
       double value = data.consumeBoolean() ? data.consumeDouble() : 1.0 / (i + 1);
       for (Detector detector : detectors) {

@@ -97,9 +97,14 @@ final class ConfigYaml {
     value(depth);
   }
 
-  /** Mostly the given key; now and then an unknown one. */
+  /** Mostly the given key; now and then an unknown one, an alias, or a list as a key. */
   private String key(String key) {
-    return data.consumeInt(0, 15) == 0 ? data.consumeAsciiString(8) : key;
+    return switch (data.consumeInt(0, 31)) {
+      case 0, 1 -> data.consumeAsciiString(8);
+      case 2 -> anchors > 0 ? "*a" + data.consumeInt(0, anchors - 1) + " " : key;
+      case 3 -> "[" + key + ", " + data.pickValue(SCALARS) + "]";
+      default -> key;
+    };
   }
 
   private void value(int depth) {

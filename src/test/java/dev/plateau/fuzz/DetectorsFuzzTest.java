@@ -67,6 +67,7 @@ class DetectorsFuzzTest {
     int points = data.consumeInt(0, MAX_POINTS);
     for (int i = 0; i < points && data.remainingBytes() > 0; i++) {
       if (i == snapshotAt) {
+        RUN.reached("restored from a snapshot at " + judge.verdict().status().jsonName());
         restored = newJudge(mode, factories);
         restored.restore(judge.snapshot());
       }
@@ -84,6 +85,7 @@ class DetectorsFuzzTest {
       Verdict changed = judge.observe(step, wallTime, value);
       check(judge, steps, i + 1, step);
       if (changed != null) {
+        RUN.reached(changed.status().jsonName());
         assertThat(changed).isEqualTo(judge.verdict());
         assertThat(judge.beforeLastChange().status()).isNotEqualTo(changed.status());
       }

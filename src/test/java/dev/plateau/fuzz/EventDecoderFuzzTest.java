@@ -68,6 +68,10 @@ class EventDecoderFuzzTest {
       byPath.add(outcomes);
     }
     List<Outcome> reference = byPath.get(0);
+    for (Outcome outcome : reference) {
+      boolean scalars = outcome.seen().stream().anyMatch(seen -> seen instanceof SeenEvents.Scalar);
+      RUN.reached(outcome.failed() ? "not an event" : scalars ? "scalars" : "event without scalars");
+    }
     for (int p = 1; p < byPath.size(); p++) {
       List<Outcome> other = byPath.get(p);
       for (int r = 0; r < records.size(); r++) {

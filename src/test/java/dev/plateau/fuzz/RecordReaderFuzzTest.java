@@ -86,6 +86,10 @@ class RecordReaderFuzzTest {
         (1 << 16) + 2L * limits.readBufferSize() + 2L * bytes.length + 512L * whole.size(),
         "reading a " + bytes.length + "-byte file");
     List<String> records = verify(whole, bytes, limits);
+    RUN.reached(records.isEmpty() ? "no record" : "records");
+    if (whole.stream().anyMatch(step -> step.result() instanceof Corrupt)) {
+      RUN.reached("corruption");
+    }
 
     if (framed.onlyIntactFrames()
         && framed.intactPayloads().stream().allMatch(p -> p.length <= limits.maxRecordLength())) {

@@ -88,7 +88,9 @@ class TailerCutFuzzTest {
     assertThat(whole.events).isEqualTo(warmUp.events);
     assertThat(whole.resets).isEmpty();
 
+    RUN.reached(whole.problems.isEmpty() ? "clean file" : "file with problems");
     if (written.predictable()) {
+      RUN.reached("points predicted");
       List<String> expected = new ArrayList<>();
       for (WrittenEvents.Expected point : written.expected()) {
         expected.add(point.in(".", FILE).toString());
@@ -113,6 +115,7 @@ class TailerCutFuzzTest {
       if (i < cuts.length && restarts[i]) {
         LogdirTailer restarted = new LogdirTailer(growingDir, limits);
         restarted.restore(tailer.cursors());
+        RUN.reached("restarted from cursors");
         tailer = restarted;
       }
     }
