@@ -21,6 +21,9 @@ public final class ConfigLoader {
   /** Longest configuration file read, a guard against pointing it at a huge file. */
   public static final int MAX_BYTES = 1 << 20;
 
+  /** Most aliases of lists and mappings in one file (YAML's "billion laughs" guard). */
+  static final int MAX_ALIASES = 50;
+
   private ConfigLoader() {}
 
   /** Loads a file. */
@@ -75,13 +78,14 @@ public final class ConfigLoader {
 
   @SuppressWarnings("unchecked")
   private static Map<String, Object> tree(String text, String source) throws ConfigException {
+    TextKeys.require(text, source, MAX_ALIASES);
     Object document;
     try {
       LoadSettings settings =
           LoadSettings.builder()
               .setLabel(source)
               .setAllowDuplicateKeys(false)
-              .setMaxAliasesForCollections(50)
+              .setMaxAliasesForCollections(MAX_ALIASES)
               .build();
       document = new Load(settings).loadFromString(text);
     } catch (YamlEngineException e) {
