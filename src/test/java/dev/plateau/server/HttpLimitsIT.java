@@ -122,8 +122,8 @@ class HttpLimitsIT {
         long start = System.nanoTime();
         assertThat(RawHttp.get(port, "/healthz").status()).isEqualTo(200);
         assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start))
-            .as("a probe is not held up by the slow clients")
-            .isLessThan(2_000);
+            .as("a probe is not held up by the slow clients (that would take the full 10 s)")
+            .isLessThan(5_000);
         Thread.sleep(1_000);
       }
       List<Future<long[]>> all = new ArrayList<>(slow);
@@ -133,7 +133,7 @@ class HttpLimitsIT {
         assertThat(result[1]).as("answered bytes").isZero();
         assertThat(result[0])
             .as("cut off after " + result[0] + " ms")
-            .isBetween(limitMillis - 1_000, limitMillis + 3_000);
+            .isBetween(limitMillis - 1_000, limitMillis + 5_000);
       }
     } finally {
       pool.shutdownNow();
