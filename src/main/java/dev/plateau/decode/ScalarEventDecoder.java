@@ -15,13 +15,14 @@ import java.util.Map;
  *
  * <p>It decides only events whose every field it understands: an Event of {@code wall_time},
  * {@code step} and one {@code summary}, whose values have a tag or node name already met in this
- * file, no metadata, and a {@code simple_value}, a tensor, or an image, histogram or audio payload
- * (skipped). A tensor counts when the file's metadata declared its tag a scalar and it holds one
- * element of a type the decoder reads. The whole event is read and checked before anything is
- * reported, so an event it gives up on, at any point, is reported by the generated classes alone:
- * first-seen tags (whose text may need a warning), metadata, file versions, session logs, fields
- * out of this schema, repeated message fields (which protobuf merges), malformed bytes, and
- * values that would need a warning. Those classes stay the reference; tests compare both paths.
+ * file, metadata in ASCII if any, and a {@code simple_value}, a tensor, or an image, histogram or
+ * audio payload (skipped). A tensor counts when its tag is a scalar summary by the file's
+ * metadata (this event's included) and it holds one element of a type the decoder reads. The
+ * whole event is read and checked before anything is reported or remembered, so an event it gives
+ * up on, at any point, is decoded by the generated classes alone: first-seen tags (whose text may
+ * need a warning), file versions, session logs, fields out of this schema, repeated message
+ * fields (which protobuf merges), malformed bytes, and values that would need a warning. Those
+ * classes stay the reference; tests compare both paths.
  *
  * <p>Nothing is allocated per event: tags come from the file's {@link TagTable}, and the values of
  * an event are kept in arrays reused from event to event. Not thread-safe.
@@ -37,11 +38,20 @@ final class ScalarEventDecoder {
   private static final int VALUE_OLD_HISTOGRAM = key(3, LENGTH_DELIMITED);
   private static final int VALUE_AUDIO = key(6, LENGTH_DELIMITED);
   private static final int VALUE_TENSOR = key(8, LENGTH_DELIMITED);
+  private static final int VALUE_METADATA = key(9, LENGTH_DELIMITED);
+
+  /** Which member of Summary.Value's oneof a value holds, as far as the fast path cares. */
+  private static final int NOTHING = 0;
+
+  private static final int SIMPLE = 1;
+  private static final int TENSOR = 2;
+  private static final int PAYLOAD = 3;
 
   private final TagTable tags;
   private final Map<String, Boolean> scalarTags;
   private final WireReader wire = new WireReader();
   private final ScalarTensorReader tensor = new ScalarTensorReader(wire);
+  private final ScalarMetadataReader metadata = new ScalarMetadataReader(wire);
 
   /** The values of the event being read; a null type marks a value that is not a scalar. */
   private int count;
@@ -50,6 +60,15 @@ final class ScalarEventDecoder {
   private double[] values = new double[4];
   private ValueType[] types = new ValueType[4];
 
+  private long step;
+  private double wallTime;
+
+  /** What this event's metadata says, in order; applied to the file's only if it is decided. */
+  private int declared;
+
+  private String[] declaredTags = new String[4];
+  private boolean[] declaredScalar = new boolean[4];
+
   ScalarEventDecoder(TagTable tags, Map<String, Boolean> scalarTags) {
     this.tags = tags;
     this.scalarTags = scalarTags;
@@ -57,27 +76,44 @@ final class ScalarEventDecoder {
 
   /**
    * Reports the event in {@code array[start, start + length)} to {@code visitor} and returns
-   * true, or returns false, having reported nothing, when the generated classes must decode it.
+   * true, or returns false, having reported and remembered nothing, when the generated classes
+   * must decode it.
    */
   boolean decode(byte[] array, int start, int length, EventVisitor visitor) {
-    return decodeCommonLayout(array, start, length, visitor)
-        || decodeAnyLayout(array, start, length, visitor);
+    count = 0;
+    declared = 0;
+    if (!readCommonLayout(array, start, length)) {
+      count = 0;
+      declared = 0;
+      if (!readAnyLayout(array, start, length)) {
+        return false;
+      }
+    }
+    for (int i = 0; i < declared; i++) {
+      scalarTags.put(declaredTags[i], declaredScalar[i]);
+    }
+    for (int i = 0; i < count; i++) {
+      if (types[i] != null) {
+        visitor.scalar(valueTags[i], step, wallTime, values[i], types[i]);
+      }
+    }
+    return true;
   }
 
   /**
-   * The layout nearly every writer uses, checked byte by byte: wall_time, step, then a summary
-   * whose values each hold a tag and then a simple_value or a tensor, every length in one byte.
-   * Cheaper than {@link #decodeAnyLayout}, which reads the same events to the same results and
-   * is tried when this returns false.
+   * The layout writers use, checked byte by byte: wall_time, step if not 0, and a summary with a
+   * one-byte length; a value of a tag and a simple_value is read here too, any other value by
+   * {@link #readValue}. Cheaper than {@link #readAnyLayout}, which reads the same events to the
+   * same results and is tried when this returns false.
    */
-  private boolean decodeCommonLayout(byte[] array, int start, int length, EventVisitor visitor) {
+  private boolean readCommonLayout(byte[] array, int start, int length) {
     int end = start + length;
     if (length < 11 || array[start] != EVENT_WALL_TIME) {
       return false;
     }
-    long wallTimeBits = WireReader.fixed64(array, start + 1);
+    wallTime = Double.longBitsToDouble(WireReader.fixed64(array, start + 1));
     int at = start + 9;
-    long step = 0;
+    step = 0;
     if (array[at] == EVENT_STEP) {
       at = wire.varint(array, at + 1, end);
       if (at < 0 || end - at < 2) {
@@ -85,51 +121,51 @@ final class ScalarEventDecoder {
       }
       step = wire.value;
     }
+    // A length byte of 0x80 or more is negative here: not a one-byte length, so not this layout.
     if (array[at] != EVENT_SUMMARY || array[at + 1] != end - at - 2) {
       return false;
     }
     at += 2;
-    count = 0;
     while (at < end) {
-      if (end - at < 4 || array[at] != SUMMARY_VALUE || array[at + 2] != VALUE_TAG) {
+      if (end - at < 4 || array[at] != SUMMARY_VALUE) {
         return false;
       }
-      int valueEnd = at + 2 + array[at + 1];
-      int tagStart = at + 4;
-      int tagLength = array[at + 3];
-      // A byte of 0x80 or more is negative: not a one-byte length.
-      if (valueEnd <= tagStart || valueEnd > end || tagLength <= 0) {
+      int valueStart = at + 2;
+      int valueEnd = valueStart + array[at + 1];
+      if (valueEnd < valueStart || valueEnd > end) {
         return false;
       }
-      at = tagStart + tagLength;
-      if (valueEnd - at < 2) {
-        return false;
-      }
-      byte key = array[at];
-      if (key == VALUE_SIMPLE && valueEnd - at == 5) {
-        String tag = tags.find(array, tagStart, tagLength);
-        if (tag == null) {
-          return false;
-        }
-        add(tag, Float.intBitsToFloat(WireReader.fixed32(array, at + 1)), ValueType.FLOAT32);
-      } else if (key == VALUE_TENSOR && array[at + 1] == valueEnd - at - 2) {
-        if (!tensor.read(array, at + 2, valueEnd) || !addTensor(array, tagStart, tagLength)) {
-          return false;
-        }
-      } else {
+      if (!readSimpleValue(array, valueStart, valueEnd)
+          && !readValue(array, valueStart, valueEnd)) {
         return false;
       }
       at = valueEnd;
     }
-    report(Double.longBitsToDouble(wallTimeBits), step, visitor);
+    return true;
+  }
+
+  /** A value of exactly a non-empty tag and a simple_value, in that order. */
+  private boolean readSimpleValue(byte[] array, int at, int end) {
+    int tagLength = array[at + 1];
+    int simple = at + 2 + tagLength;
+    if (array[at] != VALUE_TAG
+        || tagLength <= 0
+        || end - simple != 5
+        || array[simple] != VALUE_SIMPLE) {
+      return false;
+    }
+    String tag = tags.find(array, at + 2, tagLength);
+    if (tag == null) {
+      return false;
+    }
+    add(tag, Float.intBitsToFloat(WireReader.fixed32(array, simple + 1)), ValueType.FLOAT32);
     return true;
   }
 
   /** Any layout of the fields the fast path knows, as protobuf reads them. */
-  private boolean decodeAnyLayout(byte[] array, int start, int length, EventVisitor visitor) {
-    count = 0;
+  private boolean readAnyLayout(byte[] array, int start, int length) {
     long wallTimeBits = 0;
-    long step = 0;
+    step = 0;
     boolean summarySeen = false;
     int end = start + length;
     int at = start;
@@ -166,34 +202,7 @@ final class ScalarEventDecoder {
         return false;
       }
     }
-    report(Double.longBitsToDouble(wallTimeBits), step, visitor);
-    return true;
-  }
-
-  private void report(double wallTime, long step, EventVisitor visitor) {
-    for (int i = 0; i < count; i++) {
-      if (types[i] != null) {
-        visitor.scalar(valueTags[i], step, wallTime, values[i], types[i]);
-      }
-    }
-  }
-
-  /**
-   * Adds the tensor just read as a value with the tag in {@code array}; false when the tag is not
-   * in the table yet, or is a scalar summary whose tensor the reference would warn about.
-   */
-  private boolean addTensor(byte[] array, int tagStart, int tagLength) {
-    String tag = tags.find(array, tagStart, tagLength);
-    if (tag == null) {
-      return false;
-    }
-    if (!Boolean.TRUE.equals(scalarTags.get(tag))) {
-      add(tag, 0, null);
-    } else if (tensor.scalar(array)) {
-      add(tag, tensor.value, tensor.type);
-    } else {
-      return false;
-    }
+    wallTime = Double.longBitsToDouble(wallTimeBits);
     return true;
   }
 
@@ -216,13 +225,6 @@ final class ScalarEventDecoder {
     return true;
   }
 
-  /** The kinds of Summary.Value's oneof that the fast path tells apart. */
-  private static final int NOTHING = 0;
-
-  private static final int SIMPLE = 1;
-  private static final int TENSOR = 2;
-  private static final int PAYLOAD = 3;
-
   private boolean readValue(byte[] array, int at, int end) {
     int tagStart = at;
     int tagLength = 0;
@@ -230,6 +232,8 @@ final class ScalarEventDecoder {
     int nameLength = 0;
     int kind = NOTHING;
     int simpleBits = 0;
+    int declaration = ScalarMetadataReader.UNDECIDED;
+    boolean metadataSeen = false;
     while (at < end) {
       at = wire.varint(array, at, end);
       if (at < 0) {
@@ -246,50 +250,87 @@ final class ScalarEventDecoder {
         continue;
       }
       boolean payload = key >= VALUE_OLD_HISTOGRAM && key <= VALUE_AUDIO && (key & 7) == 2;
-      if (key != VALUE_TAG && key != VALUE_NODE_NAME && key != VALUE_TENSOR && !payload) {
-        return false; // metadata, or a field this schema does not have
+      if (key != VALUE_TAG
+          && key != VALUE_NODE_NAME
+          && key != VALUE_TENSOR
+          && key != VALUE_METADATA
+          && !payload) {
+        return false; // a field this schema does not have
       }
       at = wire.length(array, at, end);
       if (at < 0) {
         return false;
       }
-      int fieldLength = (int) wire.value;
+      int fieldEnd = at + (int) wire.value;
       if (key == VALUE_TAG) {
         tagStart = at;
-        tagLength = fieldLength;
+        tagLength = fieldEnd - at;
       } else if (key == VALUE_NODE_NAME) {
         nameStart = at;
-        nameLength = fieldLength;
+        nameLength = fieldEnd - at;
+      } else if (key == VALUE_METADATA) {
+        if (metadataSeen) {
+          return false; // protobuf would merge the two
+        }
+        metadataSeen = true;
+        declaration = metadata.read(array, at, fieldEnd);
+        if (declaration == ScalarMetadataReader.UNDECIDED) {
+          return false;
+        }
       } else if (kind != NOTHING) {
         return false; // a second member of the oneof: left to protobuf's rules
       } else if (key == VALUE_TENSOR) {
-        if (!tensor.read(array, at, at + fieldLength)) {
+        if (!tensor.read(array, at, fieldEnd)) {
           return false;
         }
         kind = TENSOR;
       } else {
         kind = PAYLOAD;
       }
-      at += fieldLength;
+      at = fieldEnd;
     }
     if (tagLength == 0) {
       tagStart = nameStart;
       tagLength = nameLength;
-    }
-    if (kind == TENSOR) {
-      return addTensor(array, tagStart, tagLength);
     }
     // A tag met for the first time is left to the reference: its text may need a warning.
     String tag = tags.find(array, tagStart, tagLength);
     if (tag == null) {
       return false;
     }
+    if (metadataSeen) {
+      declare(tag, declaration == ScalarMetadataReader.SCALAR);
+    }
     if (kind == SIMPLE) {
       add(tag, Float.intBitsToFloat(simpleBits), ValueType.FLOAT32);
-    } else {
+    } else if (kind != TENSOR || !isScalar(tag)) {
       add(tag, 0, null);
+    } else if (tensor.scalar(array)) {
+      add(tag, tensor.value, tensor.type);
+    } else {
+      return false; // the reference warns about this tensor
     }
     return true;
+  }
+
+  /** Whether the tag is a scalar summary by the file's metadata and this event's so far. */
+  private boolean isScalar(String tag) {
+    for (int i = declared - 1; i >= 0; i--) {
+      if (declaredTags[i].equals(tag)) {
+        return declaredScalar[i];
+      }
+    }
+    return Boolean.TRUE.equals(scalarTags.get(tag));
+  }
+
+  private void declare(String tag, boolean scalar) {
+    if (declared == declaredTags.length) {
+      declaredTags = Arrays.copyOf(declaredTags, declared * 2);
+      declaredScalar = Arrays.copyOf(declaredScalar, declared * 2);
+    }
+    declaredTags[declared] = tag;
+    declaredScalar[declared] = scalar;
+    declared++;
   }
 
   private void add(String tag, double value, ValueType type) {
