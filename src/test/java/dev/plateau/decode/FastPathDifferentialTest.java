@@ -11,8 +11,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -28,7 +30,19 @@ class FastPathDifferentialTest {
   /** What both decoders made of a file, and how the fast one split the work. */
   record Comparison(List<String> fast, List<String> reference, DecodePathCounts counts) {}
 
+  /** Each fixture file is decoded once for all the tests here. */
+  private static final Map<Path, Comparison> COMPARISONS = new ConcurrentHashMap<>();
+
   private static Comparison decodeBothWays(Path file) throws IOException {
+    Comparison known = COMPARISONS.get(file);
+    if (known == null) {
+      known = decodeBothWaysOnce(file);
+      COMPARISONS.put(file, known);
+    }
+    return known;
+  }
+
+  private static Comparison decodeBothWaysOnce(Path file) throws IOException {
     EventDecoder fast = new EventDecoder(DecodeLimits.DEFAULTS);
     EventDecoder reference = EventDecoder.referenceOnly(DecodeLimits.DEFAULTS);
     CallLog fastLog = new CallLog();
