@@ -60,7 +60,9 @@ final class ScalarEventDecoder {
   private double[] values = new double[4];
   private ValueType[] types = new ValueType[4];
 
+  /** The step and wall time {@link #readAnyLayout} found. */
   private long step;
+
   private double wallTime;
 
   /** What this event's metadata says, in order; applied to the file's only if it is decided. */
@@ -80,15 +82,52 @@ final class ScalarEventDecoder {
    * must decode it.
    */
   boolean decode(byte[] array, int start, int length, EventVisitor visitor) {
-    count = 0;
-    declared = 0;
-    if (!readCommonLayout(array, start, length)) {
-      count = 0;
-      declared = 0;
-      if (!readAnyLayout(array, start, length)) {
-        return false;
+    int end = start + length;
+    if (length >= 11 && array[start] == EVENT_WALL_TIME) {
+      // The layout writers use: wall_time, step if not 0, a summary with a one-byte length.
+      // A length byte of 0x80 or more is negative here, so not a one-byte length: not this layout.
+      int at = start + 9;
+      long step = 0;
+      if (array[at] == EVENT_STEP) {
+        at = wire.varint(array, at + 1, end);
+        step = wire.value;
+      }
+      if (at >= 0 && end - at >= 2 && array[at] == EVENT_SUMMARY && array[at + 1] == end - at - 2) {
+        double wallTime = Double.longBitsToDouble(WireReader.fixed64(array, start + 1));
+        int summary = at + 2;
+        if (end - summary >= 4
+            && array[summary] == SUMMARY_VALUE
+            && array[summary + 1] == end - summary - 2
+            && array[summary + 2] == VALUE_TAG
+            && array[summary + 3] > 0) {
+          int tagLength = array[summary + 3];
+          int simple = summary + 4 + tagLength;
+          if (end - simple == 5 && array[simple] == VALUE_SIMPLE) {
+            // One value, of a tag and a simple_value: what training loops write most.
+            String tag = tags.find(array, summary + 4, tagLength);
+            if (tag == null) {
+              return false; // first seen: its text, and any warning about it, are the reference's
+            }
+            float value = Float.intBitsToFloat(WireReader.fixed32(array, simple + 1));
+            visitor.scalar(tag, step, wallTime, value, ValueType.FLOAT32);
+            return true;
+          }
+        }
+        if (readValues(array, summary, end)) {
+          report(step, wallTime, visitor);
+          return true;
+        }
       }
     }
+    if (readAnyLayout(array, start, length)) {
+      report(this.step, this.wallTime, visitor);
+      return true;
+    }
+    return false;
+  }
+
+  /** Applies what the event's metadata said and reports its scalars. */
+  private void report(long step, double wallTime, EventVisitor visitor) {
     for (int i = 0; i < declared; i++) {
       scalarTags.put(declaredTags[i], declaredScalar[i]);
     }
@@ -97,46 +136,19 @@ final class ScalarEventDecoder {
         visitor.scalar(valueTags[i], step, wallTime, values[i], types[i]);
       }
     }
-    return true;
   }
 
-  /**
-   * The layout writers use, checked byte by byte: wall_time, step if not 0, and a summary with a
-   * one-byte length; a value of a tag and a simple_value is read here too, any other value by
-   * {@link #readValue}. Cheaper than {@link #readAnyLayout}, which reads the same events to the
-   * same results and is tried when this returns false.
-   */
-  private boolean readCommonLayout(byte[] array, int start, int length) {
-    int end = start + length;
-    if (length < 11 || array[start] != EVENT_WALL_TIME) {
-      return false;
-    }
-    wallTime = Double.longBitsToDouble(WireReader.fixed64(array, start + 1));
-    int at = start + 9;
-    step = 0;
-    if (array[at] == EVENT_STEP) {
-      at = wire.varint(array, at + 1, end);
-      if (at < 0 || end - at < 2) {
-        return false;
-      }
-      step = wire.value;
-    }
-    // A length byte of 0x80 or more is negative here: not a one-byte length, so not this layout.
-    if (array[at] != EVENT_SUMMARY || array[at + 1] != end - at - 2) {
-      return false;
-    }
-    at += 2;
+  /** The values of a summary from {@code at} to {@code end}, each with a one-byte length. */
+  private boolean readValues(byte[] array, int at, int end) {
+    count = 0;
+    declared = 0;
     while (at < end) {
-      if (end - at < 4 || array[at] != SUMMARY_VALUE) {
-        return false;
-      }
       int valueStart = at + 2;
-      int valueEnd = valueStart + array[at + 1];
-      if (valueEnd < valueStart || valueEnd > end) {
+      if (end - at < 2 || array[at] != SUMMARY_VALUE || array[at + 1] < 0) {
         return false;
       }
-      if (!readSimpleValue(array, valueStart, valueEnd)
-          && !readValue(array, valueStart, valueEnd)) {
+      int valueEnd = valueStart + array[at + 1];
+      if (valueEnd > end || !readValue(array, valueStart, valueEnd)) {
         return false;
       }
       at = valueEnd;
@@ -144,26 +156,10 @@ final class ScalarEventDecoder {
     return true;
   }
 
-  /** A value of exactly a non-empty tag and a simple_value, in that order. */
-  private boolean readSimpleValue(byte[] array, int at, int end) {
-    int tagLength = array[at + 1];
-    int simple = at + 2 + tagLength;
-    if (array[at] != VALUE_TAG
-        || tagLength <= 0
-        || end - simple != 5
-        || array[simple] != VALUE_SIMPLE) {
-      return false;
-    }
-    String tag = tags.find(array, at + 2, tagLength);
-    if (tag == null) {
-      return false;
-    }
-    add(tag, Float.intBitsToFloat(WireReader.fixed32(array, simple + 1)), ValueType.FLOAT32);
-    return true;
-  }
-
   /** Any layout of the fields the fast path knows, as protobuf reads them. */
   private boolean readAnyLayout(byte[] array, int start, int length) {
+    count = 0;
+    declared = 0;
     long wallTimeBits = 0;
     step = 0;
     boolean summarySeen = false;

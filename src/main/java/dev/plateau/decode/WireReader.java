@@ -35,9 +35,23 @@ final class WireReader {
 
   /** Reads a varint at {@code at} into {@link #value}; the position after it, or -1. */
   int varint(byte[] array, int at, int end) {
-    if (at < end && array[at] >= 0) {
-      value = array[at];
-      return at + 1;
+    if (end - at >= 3) {
+      // Up to three bytes (values below 2^21: tags, lengths, most steps) without a loop.
+      int b0 = array[at];
+      if (b0 >= 0) {
+        value = b0;
+        return at + 1;
+      }
+      int b1 = array[at + 1];
+      if (b1 >= 0) {
+        value = (b0 & 0x7f) | b1 << 7;
+        return at + 2;
+      }
+      int b2 = array[at + 2];
+      if (b2 >= 0) {
+        value = (b0 & 0x7f) | (b1 & 0x7f) << 7 | b2 << 14;
+        return at + 3;
+      }
     }
     long result = 0;
     for (int i = 0; i < MAX_VARINT_BYTES; i++) {
