@@ -44,10 +44,10 @@ public final class EventDecoder {
   static final String SCALARS_PLUGIN = "scalars";
 
   private final DecodeLimits limits;
-  /** What this file's metadata said about each tag: true for scalar summaries. */
-  private final Map<String, Boolean> scalarTags = new HashMap<>();
+  /** Every tag of this file by its text, with what the file's metadata said about it. */
+  private final Map<String, TagState> tagStates = new HashMap<>();
 
-  private final Map<ByteString, String> tagNames = new HashMap<>();
+  private final Map<ByteString, TagState> tagNames = new HashMap<>();
   /** The same tags by their bytes, for the fast path; filled together with {@link #tagNames}. */
   private final TagTable tagTable = new TagTable();
 
@@ -72,8 +72,8 @@ public final class EventDecoder {
 
   private EventDecoder(DecodeLimits limits, Map<String, Boolean> knownTags, boolean fast) {
     this.limits = limits;
-    this.scalarTags.putAll(knownTags);
-    this.fastPath = fast ? new ScalarEventDecoder(tagTable, scalarTags) : null;
+    knownTags.forEach((tag, scalar) -> stateOf(tag).scalar = scalar);
+    this.fastPath = fast ? new ScalarEventDecoder(tagTable) : null;
   }
 
   /**
@@ -95,7 +95,13 @@ public final class EventDecoder {
    * scalars.
    */
   public Map<String, Boolean> knownTags() {
-    return Map.copyOf(scalarTags);
+    Map<String, Boolean> known = new HashMap<>();
+    for (TagState state : tagStates.values()) {
+      if (state.scalar != null) {
+        known.put(state.text, state.scalar);
+      }
+    }
+    return Map.copyOf(known);
   }
 
   /**
@@ -154,9 +160,10 @@ public final class EventDecoder {
     Summary summary = event.getSummary();
     for (int i = 0; i < summary.getValueCount(); i++) {
       Summary.Value value = summary.getValue(i);
-      String tag = tagOf(value, visitor);
+      TagState state = tagOf(value, visitor);
+      String tag = state.text;
       if (value.hasMetadata()) {
-        remember(tag, value.getMetadata());
+        remember(state, value.getMetadata());
       }
       switch (value.getValueCase()) {
         case SIMPLE_VALUE ->
@@ -167,7 +174,7 @@ public final class EventDecoder {
                 value.getSimpleValue(),
                 ValueType.FLOAT32);
         case TENSOR -> {
-          if (Boolean.TRUE.equals(scalarTags.get(tag))) {
+          if (Boolean.TRUE.equals(state.scalar)) {
             decodeTensor(tag, event, value.getTensor(), visitor);
           }
         }
@@ -178,11 +185,11 @@ public final class EventDecoder {
     }
   }
 
-  private void remember(String tag, SummaryMetadata metadata) {
+  private void remember(TagState state, SummaryMetadata metadata) {
     boolean scalar =
         SCALARS_PLUGIN.equals(metadata.getPluginData().getPluginName())
             || metadata.getDataClass() == DataClass.DATA_CLASS_SCALAR;
-    scalarTags.put(tag, scalar);
+    state.scalar = scalar;
   }
 
   private void decodeTensor(String tag, Event event, TensorProto tensor, EventVisitor visitor) {
@@ -310,16 +317,20 @@ public final class EventDecoder {
     }
   }
 
-  private String tagOf(Summary.Value value, EventVisitor visitor) {
+  private TagState tagOf(Summary.Value value, EventVisitor visitor) {
     ByteString raw = value.getTag().isEmpty() ? value.getNodeName() : value.getTag();
-    String known = tagNames.get(raw);
+    TagState known = tagNames.get(raw);
     if (known != null) {
       return known;
     }
-    String tag = toText(raw, visitor);
-    tagNames.put(raw, tag);
-    tagTable.add(raw.toByteArray(), tag);
-    return tag;
+    TagState state = stateOf(toText(raw, visitor));
+    tagNames.put(raw, state);
+    tagTable.add(raw.toByteArray(), state);
+    return state;
+  }
+
+  private TagState stateOf(String tag) {
+    return tagStates.computeIfAbsent(tag, TagState::new);
   }
 
   private String toText(ByteString raw, EventVisitor visitor) {

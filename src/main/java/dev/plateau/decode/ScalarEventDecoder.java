@@ -7,7 +7,6 @@ import static dev.plateau.decode.WireReader.VARINT;
 import static dev.plateau.decode.WireReader.key;
 
 import java.util.Arrays;
-import java.util.Map;
 
 /**
  * The fast path of {@link EventDecoder}: reads summary events straight from the wire, without
@@ -48,7 +47,6 @@ final class ScalarEventDecoder {
   private static final int PAYLOAD = 3;
 
   private final TagTable tags;
-  private final Map<String, Boolean> scalarTags;
   private final WireReader wire = new WireReader();
   private final ScalarTensorReader tensor = new ScalarTensorReader(wire);
   private final ScalarMetadataReader metadata = new ScalarMetadataReader(wire);
@@ -56,7 +54,7 @@ final class ScalarEventDecoder {
   /** The values of the event being read; a null type marks a value that is not a scalar. */
   private int count;
 
-  private String[] valueTags = new String[4];
+  private TagState[] valueTags = new TagState[4];
   private double[] values = new double[4];
   private ValueType[] types = new ValueType[4];
 
@@ -68,12 +66,11 @@ final class ScalarEventDecoder {
   /** What this event's metadata says, in order; applied to the file's only if it is decided. */
   private int declared;
 
-  private String[] declaredTags = new String[4];
+  private TagState[] declaredTags = new TagState[4];
   private boolean[] declaredScalar = new boolean[4];
 
-  ScalarEventDecoder(TagTable tags, Map<String, Boolean> scalarTags) {
+  ScalarEventDecoder(TagTable tags) {
     this.tags = tags;
-    this.scalarTags = scalarTags;
   }
 
   /**
@@ -104,12 +101,12 @@ final class ScalarEventDecoder {
           int simple = summary + 4 + tagLength;
           if (end - simple == 5 && array[simple] == VALUE_SIMPLE) {
             // One value, of a tag and a simple_value: what training loops write most.
-            String tag = tags.find(array, summary + 4, tagLength);
+            TagState tag = tags.find(array, summary + 4, tagLength);
             if (tag == null) {
               return false; // first seen: its text, and any warning about it, are the reference's
             }
             float value = Float.intBitsToFloat(WireReader.fixed32(array, simple + 1));
-            visitor.scalar(tag, step, wallTime, value, ValueType.FLOAT32);
+            visitor.scalar(tag.text, step, wallTime, value, ValueType.FLOAT32);
             return true;
           }
         }
@@ -129,11 +126,11 @@ final class ScalarEventDecoder {
   /** Applies what the event's metadata said and reports its scalars. */
   private void report(long step, double wallTime, EventVisitor visitor) {
     for (int i = 0; i < declared; i++) {
-      scalarTags.put(declaredTags[i], declaredScalar[i]);
+      declaredTags[i].scalar = declaredScalar[i];
     }
     for (int i = 0; i < count; i++) {
       if (types[i] != null) {
-        visitor.scalar(valueTags[i], step, wallTime, values[i], types[i]);
+        visitor.scalar(valueTags[i].text, step, wallTime, values[i], types[i]);
       }
     }
   }
@@ -290,7 +287,7 @@ final class ScalarEventDecoder {
       tagLength = nameLength;
     }
     // A tag met for the first time is left to the reference: its text may need a warning.
-    String tag = tags.find(array, tagStart, tagLength);
+    TagState tag = tags.find(array, tagStart, tagLength);
     if (tag == null) {
       return false;
     }
@@ -310,16 +307,16 @@ final class ScalarEventDecoder {
   }
 
   /** Whether the tag is a scalar summary by the file's metadata and this event's so far. */
-  private boolean isScalar(String tag) {
+  private boolean isScalar(TagState tag) {
     for (int i = declared - 1; i >= 0; i--) {
-      if (declaredTags[i].equals(tag)) {
+      if (declaredTags[i] == tag) {
         return declaredScalar[i];
       }
     }
-    return Boolean.TRUE.equals(scalarTags.get(tag));
+    return Boolean.TRUE.equals(tag.scalar);
   }
 
-  private void declare(String tag, boolean scalar) {
+  private void declare(TagState tag, boolean scalar) {
     if (declared == declaredTags.length) {
       declaredTags = Arrays.copyOf(declaredTags, declared * 2);
       declaredScalar = Arrays.copyOf(declaredScalar, declared * 2);
@@ -329,7 +326,7 @@ final class ScalarEventDecoder {
     declared++;
   }
 
-  private void add(String tag, double value, ValueType type) {
+  private void add(TagState tag, double value, ValueType type) {
     if (count == valueTags.length) {
       int capacity = count * 2;
       valueTags = Arrays.copyOf(valueTags, capacity);

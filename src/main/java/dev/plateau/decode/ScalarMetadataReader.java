@@ -41,8 +41,20 @@ final class ScalarMetadataReader {
     this.wire = wire;
   }
 
+  /**
+   * What TensorFlow 2 writes on every scalar value: plugin_data {plugin_name: "scalars"} and
+   * data_class: DATA_CLASS_SCALAR.
+   */
+  private static final byte[] TENSORFLOW_SCALAR = {
+    0x0a, 0x09, 0x0a, 0x07, 's', 'c', 'a', 'l', 'a', 'r', 's', 0x20, 0x01
+  };
+
   /** Reads the metadata in {@code array[at, end)}: SCALAR, NOT_SCALAR, or UNDECIDED. */
   int read(byte[] array, int at, int end) {
+    if (end - at == TENSORFLOW_SCALAR.length
+        && Arrays.equals(array, at, end, TENSORFLOW_SCALAR, 0, TENSORFLOW_SCALAR.length)) {
+      return SCALAR;
+    }
     scalarsPlugin = false;
     int dataClass = 0;
     boolean pluginSeen = false;

@@ -7,7 +7,6 @@ import static dev.plateau.decode.WireReader.VARINT;
 import static dev.plateau.decode.WireReader.key;
 
 import dev.plateau.proto.DataType;
-import java.util.Arrays;
 
 /**
  * Reads a {@code TensorProto} from the wire for the fast path: its dtype, its element count, the
@@ -55,8 +54,8 @@ final class ScalarTensorReader {
   private boolean elementsDecided;
   private int contentStart;
   private int contentLength;
-  /** Per typed field: whether it holds an element, and the first one's bits. */
-  private final boolean[] present = new boolean[6];
+  /** Bit i set when typed field i holds an element; {@link #first} has the first one's bits. */
+  private int present;
 
   private final long[] first = new long[6];
 
@@ -69,14 +68,41 @@ final class ScalarTensorReader {
     this.wire = wire;
   }
 
-  /** Reads the tensor in {@code array[at, end)}; false when the fast path must not decide. */
+  private boolean has(int field) {
+    return (present & 1 << field) != 0;
+  }
+
+  /**
+   * Reads the tensor in {@code array[at, end)}; false when the fast path must not decide. The
+   * layout TensorFlow and the project's writer use for a scalar (a one-byte dtype, an empty shape,
+   * the value in tensor_content) is recognised byte by byte; any other goes through the fields.
+   */
   boolean read(byte[] array, int at, int end) {
+    int contentLength = end - at - 6;
+    if (contentLength >= 0
+        && array[at] == DTYPE
+        && array[at + 1] > 0
+        && array[at + 2] == SHAPE
+        && array[at + 3] == 0
+        && array[at + 4] == CONTENT
+        && array[at + 5] == contentLength) {
+      dtype = array[at + 1];
+      elements = 1;
+      contentStart = at + 6;
+      this.contentLength = contentLength;
+      present = 0;
+      return true;
+    }
+    return readFields(array, at, end);
+  }
+
+  private boolean readFields(byte[] array, int at, int end) {
     dtype = 0;
     elements = 1;
     elementsDecided = false;
     contentStart = at;
     contentLength = 0;
-    Arrays.fill(present, false);
+    present = 0;
     boolean shapeSeen = false;
     while (at < end) {
       at = wire.varint(array, at, end);
@@ -175,8 +201,8 @@ final class ScalarTensorReader {
     if (end - at < width) {
       return -1;
     }
-    if (!present[field]) {
-      present[field] = true;
+    if (!has(field)) {
+      present |= 1 << field;
       first[field] =
           width == 4 ? WireReader.fixed32(array, at) : WireReader.fixed64(array, at);
     }
@@ -185,8 +211,8 @@ final class ScalarTensorReader {
 
   private int varints(int field, byte[] array, int at, int end) {
     at = wire.varint(array, at, end);
-    if (at >= 0 && !present[field]) {
-      present[field] = true;
+    if (at >= 0 && !has(field)) {
+      present |= 1 << field;
       first[field] = wire.value;
     }
     return at;
@@ -261,7 +287,7 @@ final class ScalarTensorReader {
         type = ValueType.FLOAT32;
         if (contentLength == 4) {
           value = Float.intBitsToFloat(WireReader.fixed32(array, contentStart));
-        } else if (present[FLOAT]) {
+        } else if (has(FLOAT)) {
           value = Float.intBitsToFloat((int) first[FLOAT]);
         } else {
           return false;
@@ -271,7 +297,7 @@ final class ScalarTensorReader {
         type = ValueType.FLOAT64;
         if (contentLength == 8) {
           value = Double.longBitsToDouble(WireReader.fixed64(array, contentStart));
-        } else if (present[DOUBLE]) {
+        } else if (has(DOUBLE)) {
           value = Double.longBitsToDouble(first[DOUBLE]);
         } else {
           return false;
@@ -283,7 +309,7 @@ final class ScalarTensorReader {
         int bits;
         if (contentLength == 2) {
           bits = WireReader.fixed16(array, contentStart);
-        } else if (present[HALF]) {
+        } else if (has(HALF)) {
           bits = (int) first[HALF] & 0xffff;
         } else {
           return false;
@@ -294,7 +320,7 @@ final class ScalarTensorReader {
         type = ValueType.INT32;
         if (contentLength == 4) {
           value = WireReader.fixed32(array, contentStart);
-        } else if (present[INT]) {
+        } else if (has(INT)) {
           value = (int) first[INT];
         } else {
           return false;
@@ -304,7 +330,7 @@ final class ScalarTensorReader {
         type = ValueType.INT64;
         if (contentLength == 8) {
           value = WireReader.fixed64(array, contentStart);
-        } else if (present[INT64]) {
+        } else if (has(INT64)) {
           value = first[INT64];
         } else {
           return false;

@@ -3,8 +3,8 @@ package dev.plateau.decode;
 import java.util.Arrays;
 
 /**
- * The tags of one file as text, found by their raw bytes without copying them: a tag is turned
- * into a String once per file, and later values look their bytes up here.
+ * The tags of one file, found by their raw bytes without copying them: a tag is turned into text
+ * once per file, and later values look their bytes up here.
  *
  * <p>A tag's bytes are summed up as their length and two 64-bit words, the first and the last
  * eight bytes (fewer bytes are packed into the words); for tags of up to 16 bytes those three
@@ -22,7 +22,7 @@ final class TagTable {
   private byte[][] keys = new byte[8][];
   private long[] heads = new long[8];
   private long[] tails = new long[8];
-  private String[] texts = new String[8];
+  private TagState[] states = new TagState[8];
   /** Per entry, the entry found right after it last time, or NONE. */
   private int[] successors = new int[8];
 
@@ -39,8 +39,8 @@ final class TagTable {
   private long guessHead;
   private long guessTail;
 
-  /** The text of the tag with these bytes, or null when it is not in the table yet. */
-  String find(byte[] array, int start, int length) {
+  /** The tag with these bytes, or null when it is not in the table yet. */
+  TagState find(byte[] array, int start, int length) {
     long head = head(array, start, length);
     long tail = tail(array, start, length);
     int found;
@@ -60,7 +60,7 @@ final class TagTable {
     }
     previous = found;
     expect(successors[found]);
-    return texts[found];
+    return states[found];
   }
 
   private int lookUp(byte[] array, int start, int length, long head, long tail) {
@@ -90,20 +90,20 @@ final class TagTable {
   }
 
   /** Adds a tag not in the table yet; {@code bytes} is kept, so the caller must not change it. */
-  void add(byte[] bytes, String text) {
+  void add(byte[] bytes, TagState state) {
     if (size == keys.length) {
       int capacity = size * 2;
       keys = Arrays.copyOf(keys, capacity);
       heads = Arrays.copyOf(heads, capacity);
       tails = Arrays.copyOf(tails, capacity);
-      texts = Arrays.copyOf(texts, capacity);
+      states = Arrays.copyOf(states, capacity);
       successors = Arrays.copyOf(successors, capacity);
     }
     int entry = size++;
     keys[entry] = bytes;
     heads[entry] = head(bytes, 0, bytes.length);
     tails[entry] = tail(bytes, 0, bytes.length);
-    texts[entry] = text;
+    states[entry] = state;
     successors[entry] = NONE;
     if (size * 2 > slots.length) {
       slots = new int[slots.length * 2];
