@@ -6,6 +6,12 @@ import java.nio.ByteBuffer;
 public sealed interface ReadResult {
 
   /**
+   * What ends a run of records in {@link RecordReader#readAll}: the file ends inside a frame, or a
+   * frame is corrupt.
+   */
+  sealed interface Stop extends ReadResult {}
+
+  /**
    * A complete record whose length and data checksums both check.
    *
    * @param offset where the record's header starts
@@ -24,7 +30,7 @@ public sealed interface ReadResult {
    * @param zeroFilled true when the header read as all zero bytes, as network filesystems show
    *     blocks that are allocated but not written yet
    */
-  record IncompleteTail(long offset, long available, boolean zeroFilled) implements ReadResult {}
+  record IncompleteTail(long offset, long available, boolean zeroFilled) implements Stop {}
 
   /**
    * Bytes at {@code offset} are not a valid record. The reader has already scanned forward for
@@ -38,7 +44,7 @@ public sealed interface ReadResult {
    * @param resynced whether {@code resumeOffset} is the start of a verified record
    */
   record Corrupt(long offset, Problem problem, long resumeOffset, boolean resynced)
-      implements ReadResult {
+      implements Stop {
 
     /** How many bytes were (or so far are) skipped. */
     public long skippedBytes() {
