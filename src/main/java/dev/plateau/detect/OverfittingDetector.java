@@ -32,13 +32,15 @@ import java.util.Set;
  * <p><b>The twin's points are bounded</b> by {@code maxTwinPoints} [4096]. The detector keeps the
  * twin's points from the validation window's first step on, including those ahead of the latest
  * validation point (a backfill reads a whole training run before its validation run). When a new
- * twin point would make more than {@code maxTwinPoints}, every other kept point is dropped, the
- * newest kept, so memory stays bounded and the kept points still span the same steps, evenly
- * thinned, older points the more often thinned. The training trend is then judged on that thinner
- * sample: the same test on fewer points, which needs a clearer trend to be significant, and which
- * does not count as a trend with fewer than 4 points in the window (a training run of far more
- * than {@code maxTwinPoints} points read ahead of validation). Below the limit nothing is dropped
- * and the verdicts are those of a detector without one.
+ * twin point makes {@code maxTwinPoints}, every other kept point is dropped and
+ * from then on only every second new point is kept (every fourth after a second thinning, and so
+ * on), so memory stays bounded and the kept points are an evenly thinned sample spanning the same
+ * steps; once validation has caught up and fewer than a quarter of the bound remain, new points
+ * are kept twice as densely again. The training trend is then judged on that sample: the same
+ * test on fewer points, which needs a clearer trend to be significant, and which finds no trend
+ * with fewer than 4 points in the window (a training run of far more than {@code maxTwinPoints}
+ * points read ahead of a short validation window). Below the bound nothing is dropped and the
+ * verdicts are those of a detector without one.
  *
  * <p>Cost per validation point: O(w log w) for the window's w validation points and the twin's
  * points in its range (at most {@code maxTwinPoints}), plus a scan of the kept twin points; no
@@ -160,6 +162,9 @@ public final class OverfittingDetector extends DraftedDetector<OverfittingDetect
   private int twinHead;
   private int twinTail;
   private double[] twinWindow = new double[16];
+  // One twin point in twinStride is kept; twinSkipped were dropped since the last one kept.
+  private int twinStride = 1;
+  private int twinSkipped;
 
   public OverfittingDetector(Mode mode, Params params) {
     super(new Draft(params), new Draft(params));
@@ -180,24 +185,29 @@ public final class OverfittingDetector extends DraftedDetector<OverfittingDetect
     if (!Double.isFinite(value)) {
       return;
     }
-    appendTwin(step, mode.lowerIsBetter(value));
+    if (twinSkipped + 1 < twinStride) {
+      twinSkipped++;
+    } else {
+      twinSkipped = 0;
+      appendTwin(step, mode.lowerIsBetter(value));
+    }
     trimTwin();
   }
 
+  /** Keeps a twin point; when that makes the bound, thins the kept points. */
   private void appendTwin(double step, double oriented) {
     if (twinTail == twinSteps.length) {
       int kept = twinTail - twinHead;
-      if (kept >= params.maxTwinPoints()) {
-        thinTwin();
-      } else if (kept <= twinSteps.length / 2) {
-        resizeTwin(twinSteps.length);
-      } else {
-        resizeTwin(Math.min(2 * twinSteps.length, params.maxTwinPoints()));
-      }
+      // Fewer than maxTwinPoints are kept here, so arrays of that length always have room.
+      boolean grow = kept > twinSteps.length / 2 && twinSteps.length < params.maxTwinPoints();
+      resizeTwin(grow ? Math.min(2 * twinSteps.length, params.maxTwinPoints()) : twinSteps.length);
     }
     twinSteps[twinTail] = step;
     twinValues[twinTail] = oriented;
     twinTail++;
+    if (twinTail - twinHead >= params.maxTwinPoints()) {
+      thinTwin();
+    }
   }
 
   /** Moves the kept twin points to the start of arrays of {@code length}. */
@@ -213,7 +223,10 @@ public final class OverfittingDetector extends DraftedDetector<OverfittingDetect
     twinTail = kept;
   }
 
-  /** Drops every other kept twin point, keeping the newest: see the class comment. */
+  /**
+   * Drops every other kept twin point, keeping the newest (the one just kept), and keeps new
+   * points half as often: the kept points stay evenly spaced (see the class comment).
+   */
   private void thinTwin() {
     int kept = twinTail - twinHead;
     int out = 0;
@@ -224,6 +237,7 @@ public final class OverfittingDetector extends DraftedDetector<OverfittingDetect
     }
     twinHead = 0;
     twinTail = out;
+    twinStride *= 2;
   }
 
   /**
@@ -236,8 +250,13 @@ public final class OverfittingDetector extends DraftedDetector<OverfittingDetect
       twinHead++;
     }
     int kept = twinTail - twinHead;
+    if (twinStride > 1 && kept < params.maxTwinPoints() / 4) {
+      // Validation has caught up with a thinned backfill: keep new points more densely again.
+      twinStride /= 2;
+      twinSkipped = Math.min(twinSkipped, twinStride - 1);
+    }
     if (twinSteps.length > 64 && kept < twinSteps.length / 4) {
-      // Give back the memory of a backfill once validation has caught up.
+      // Give back the memory of a backfill.
       resizeTwin(Math.max(64, Integer.highestOneBit(Math.max(1, kept)) * 2));
     }
   }
@@ -306,7 +325,10 @@ public final class OverfittingDetector extends DraftedDetector<OverfittingDetect
     return Math.round(x * 1000) / 1000.0;
   }
 
-  /** The saved state of an overfitting detector: its windows and the twin's pending points. */
+  /**
+   * The saved state of an overfitting detector: its windows, the twin's kept points and how
+   * densely new ones are kept ({@code twinStride} 0, in states saved before the bound, means 1).
+   */
   public record State(
       BestTracker.Saved best,
       double[] steps,
@@ -315,6 +337,8 @@ public final class OverfittingDetector extends DraftedDetector<OverfittingDetect
       double worst,
       double[] twinSteps,
       double[] twinValues,
+      int twinStride,
+      int twinSkipped,
       Judgement current)
       implements DetectorState {}
 
@@ -328,6 +352,8 @@ public final class OverfittingDetector extends DraftedDetector<OverfittingDetect
         worst,
         Arrays.copyOfRange(twinSteps, twinHead, twinTail),
         Arrays.copyOfRange(twinValues, twinHead, twinTail),
+        twinStride,
+        twinSkipped,
         current());
   }
 
@@ -346,6 +372,8 @@ public final class OverfittingDetector extends DraftedDetector<OverfittingDetect
     worst = s.worst();
     twinHead = 0;
     twinTail = 0;
+    twinStride = Math.max(1, s.twinStride()); // 0 in states saved before the bound
+    twinSkipped = Math.max(0, s.twinSkipped());
     for (int i = 0; i < s.twinSteps().length; i++) {
       appendTwin(s.twinSteps()[i], s.twinValues()[i]);
     }
