@@ -108,11 +108,51 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
   private int width = 1;
   private long n;
 
-  private final double[] means;
-  private final double[] level;
-  private final double[] prefix;
-  private final double[] differences;
-  private final SenSlope sen;
+  // Scratch for one evaluation, shared by the detectors of a thread (see Scratch): a detector
+  // keeps only its bins, so thousands of watched series cost kilobytes each, not the ~70 KiB the
+  // slope scratch alone would take.
+  private double[] means;
+  private double[] level;
+  private double[] prefix;
+  private double[] differences;
+  private SenSlope sen;
+
+  /** Evaluation scratch: never read outside {@code evaluate}, so one per thread serves all. */
+  private static final class Scratch {
+    final int capacity;
+    final double z;
+    final double[] means;
+    final double[] level;
+    final double[] prefix;
+    final double[] differences;
+    final SenSlope sen;
+
+    Scratch(int capacity, double z) {
+      this.capacity = capacity;
+      this.z = z;
+      means = new double[capacity];
+      level = new double[capacity];
+      prefix = new double[capacity + 1];
+      differences = new double[capacity];
+      sen = new SenSlope(capacity - 1, z);
+    }
+  }
+
+  private static final ThreadLocal<Scratch> SCRATCH = new ThreadLocal<>();
+
+  private void takeScratch() {
+    int capacity = params.maxBins() + 1;
+    Scratch s = SCRATCH.get();
+    if (s == null || s.capacity != capacity || Double.compare(s.z, params.z()) != 0) {
+      s = new Scratch(capacity, params.z());
+      SCRATCH.set(s);
+    }
+    means = s.means;
+    level = s.level;
+    prefix = s.prefix;
+    differences = s.differences;
+    sen = s.sen;
+  }
 
   private boolean converged;
   private int agreeing;
@@ -270,11 +310,6 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
     firstStep = new long[capacity];
     minValue = new double[capacity];
     minStep = new long[capacity];
-    means = new double[capacity];
-    level = new double[capacity];
-    prefix = new double[capacity + 1];
-    differences = new double[capacity];
-    sen = new SenSlope(params.maxBins(), params.z());
   }
 
   @Override
@@ -359,6 +394,7 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
       fix(WARMING_UP);
       return;
     }
+    takeScratch();
     int nb = closed;
     for (int k = 0; k < nb; k++) {
       means[k] = sum[k] / count[k];
