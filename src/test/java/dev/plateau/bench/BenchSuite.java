@@ -78,6 +78,7 @@ public final class BenchSuite {
         backfillAndRestart();
       }
       if (!only || chosen.contains("detect")) {
+        detectorCost();
         replayGrowth();
       }
       if (!only || chosen.contains("latency")) {
@@ -202,6 +203,49 @@ public final class BenchSuite {
       }
     }
     add(id, name + ": process start to ready", "s", seconds, "< 2", Stats.median(seconds) < 2, "includes JVM start");
+  }
+
+  // ---- figure 3: detection cost (JMH) and replay growth ---------------------------------------
+
+  private void detectorCost() throws Exception {
+    org.openjdk.jmh.runner.options.ChainedOptionsBuilder options =
+        new org.openjdk.jmh.runner.options.OptionsBuilder()
+            .include(DetectorBenchmark.class.getName() + ".point")
+            .forks(smoke ? 0 : 1)
+            .shouldFailOnError(true);
+    if (smoke) {
+      options
+          .param("points", "1000")
+          .param("detector", "plateau", "default")
+          .warmupIterations(1)
+          .warmupTime(org.openjdk.jmh.runner.options.TimeValue.milliseconds(100))
+          .measurementIterations(1)
+          .measurementTime(org.openjdk.jmh.runner.options.TimeValue.milliseconds(100));
+    } else {
+      options
+          .param("points", "10000", "1000000")
+          .warmupIterations(2)
+          .warmupTime(org.openjdk.jmh.runner.options.TimeValue.seconds(1))
+          .measurementIterations(5)
+          .measurementTime(org.openjdk.jmh.runner.options.TimeValue.seconds(1));
+    }
+    for (org.openjdk.jmh.results.RunResult r : new org.openjdk.jmh.runner.Runner(options.build()).run()) {
+      String detector = r.getParams().getParam("detector");
+      String points = r.getParams().getParam("points");
+      List<Double> scores = new ArrayList<>();
+      for (org.openjdk.jmh.results.BenchmarkResult b : r.getBenchmarkResults()) {
+        for (org.openjdk.jmh.results.IterationResult i : b.getIterationResults()) {
+          scores.add(i.getPrimaryResult().getScore());
+        }
+      }
+      double[] ns = scores.stream().mapToDouble(Double::doubleValue).toArray();
+      boolean judge = detector.equals("default");
+      add("3-" + detector + "-" + points,
+          String.format(Locale.ROOT, "%s, series of %,d points: amortised time per point (JMH, %d iterations)",
+              judge ? "Default judge (divergence, overfitting, plateau, stalled)" : "Detector " + detector,
+              Long.parseLong(points), ns.length),
+          "ns/point", ns, judge ? "" : "< 1000", judge ? null : Stats.median(ns) < 1000, "");
+    }
   }
 
   // ---- figure 3: replay growth -------------------------------------------------------------------
