@@ -272,6 +272,8 @@ public final class Watcher {
   }
 
   private final WarningLimiter warnings = new WarningLimiter(5, 60_000);
+  /** Steps going back, per series: a writer that always logs step 0 must not flood the log. */
+  private final WarningLimiter rewinds = new WarningLimiter(5, 60_000);
 
   /** Feeds what the tailer reads into the judge. */
   private final class Feed implements TailListener {
@@ -292,7 +294,29 @@ public final class Watcher {
         newestWallTime = point.wallTime();
       }
       if (!rereads.contains(point.run())) {
+        var run = judge.runs().get(point.run());
+        dev.plateau.series.Series kept = run == null ? null : run.byTag().get(point.tag());
+        int before = kept == null ? 0 : kept.size();
+        long last = before == 0 ? Long.MIN_VALUE : kept.lastStep();
         judge.observe(point);
+        if (point.step() <= last) {
+          wentBack(point, last, before + 1 - kept.size());
+        }
+      }
+    }
+
+    /** A series' step went back: the restart rule replaced points, which the user should know. */
+    private void wentBack(ScalarPoint point, long last, int replaced) {
+      String key = "run '" + point.run() + "' tag '" + point.tag() + "'";
+      WarningLimiter.Decision d = rewinds.offer(key, clock.millis());
+      if (d.suppressedBefore() > 0) {
+        log.info("{}: {}: {} more steps going back in the last minute were not logged", logdir, key, d.suppressedBefore());
+      }
+      if (d.log()) {
+        log.info(
+            "{}: {} goes back from step {} to step {} (file {}); its {} points from step {} on are"
+                + " replaced, as after a restart from a checkpoint",
+            logdir, key, last, point.step(), point.file(), replaced, point.step());
       }
     }
 
