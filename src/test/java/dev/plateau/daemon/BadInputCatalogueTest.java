@@ -570,10 +570,14 @@ class BadInputCatalogueTest {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
       daemon.requestStop();
-      assertThat(daemon.awaitStopped(Duration.ofSeconds(10))).isTrue();
-      loop.join(10_000);
+      try {
+        assertThat(daemon.awaitStopped(Duration.ofSeconds(10))).isTrue();
+        loop.join(10_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
@@ -606,9 +610,11 @@ class BadInputCatalogueTest {
         try (Running running = new Running(logs, List.of(dead, live))) {
           earlyRun(logs);
           await("the dead receiver failed twice", () -> log.at(Level.WARN, "webhook-dead").size() >= 2);
+          long rounds = running.daemon.rounds();
           logs.healthyRest();
           await("the healthy run's flag", () -> Files.exists(logs.logdir.resolve("healthy/CONVERGED")));
           await("both verdicts at the other receiver", () -> other.received().size() == 2);
+          assertThat(running.daemon.rounds()).as("reading goes on").isGreaterThan(rounds);
 
           assertThat(log.at(Level.WARN, "webhook-dead").get(0))
               .matches(
@@ -642,9 +648,11 @@ class BadInputCatalogueTest {
         try (Running running = new Running(logs, List.of(stuck, live))) {
           earlyRun(logs);
           await("two attempts timed out", () -> log.at(Level.WARN, "webhook-hangs").size() >= 2);
+          long rounds = running.daemon.rounds();
           logs.healthyRest();
           await("the healthy run's flag", () -> Files.exists(logs.logdir.resolve("healthy/CONVERGED")));
           await("both verdicts at the other receiver", () -> other.received().size() == 2);
+          assertThat(running.daemon.rounds()).as("reading goes on").isGreaterThan(rounds);
 
           assertThat(log.at(Level.WARN, "webhook-hangs").get(0))
               .matches(
