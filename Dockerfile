@@ -24,4 +24,4 @@ EXPOSE 9321
 ENV PLATEAU_STATE_DIR=/state
 HEALTHCHECK --interval=30s --timeout=10s --start-period=20s \
   CMD ["java", "-XX:TieredStopAtLevel=1", "-Xss512k", "-jar", "/opt/plateau/plateau.jar", "health", "http://127.0.0.1:9321/healthz"]
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", "-jar", "/opt/plateau/plateau.jar", "watch", "/logs", "--state-dir", "/state", "--http", "0.0.0.0:9321"]
+ENTRYPOINT ["java", "-XX:+UseSerialGC", "-Xms16m", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30", "-Xss512k", "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", "-jar", "/opt/plateau/plateau.jar", "watch", "/logs", "--state-dir", "/state", "--http", "0.0.0.0:9321"]

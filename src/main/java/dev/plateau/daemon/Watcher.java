@@ -48,6 +48,11 @@ import org.slf4j.LoggerFactory;
 public final class Watcher {
   private static final Logger log = LoggerFactory.getLogger(Watcher.class);
   private static final ObjectMapper JSON = new ObjectMapper();
+  /**
+   * Points kept per watched series, spread over the curve, for charts and alerts (the detectors
+   * keep their own bounded state); memory stays flat however long a run trains.
+   */
+  static final int HISTORY_POINTS = 256;
 
   private final Path logdir;
   private final StateStore store;
@@ -89,6 +94,7 @@ public final class Watcher {
     this.alerts = new AlertFactory(this.logdir.toString(), host);
     this.judge = new LogdirJudge(config.detection(), new Transitions());
     this.judge.live(() -> clock.millis() / 1000.0);
+    this.judge.boundHistory(HISTORY_POINTS);
   }
 
   public Path logdir() {
@@ -175,6 +181,7 @@ public final class Watcher {
   public Round poll() throws IOException {
     newestWallTime = Double.NaN;
     PollStats read = tailer.poll(new Feed());
+    judge.compact();
     judge.atTime(clock.millis() / 1000.0);
     metrics.records.addAndGet(read.records());
     metrics.bytes.addAndGet(read.bytes());

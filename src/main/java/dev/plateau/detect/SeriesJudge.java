@@ -22,6 +22,7 @@ public final class SeriesJudge {
   private long points;
   private long lastStep = Long.MIN_VALUE;
   private Verdict verdict;
+  private Verdict beforeChange;
 
   public SeriesJudge(String run, String tag, Mode mode, List<Detector> detectors) {
     if (detectors.isEmpty()) {
@@ -56,6 +57,14 @@ public final class SeriesJudge {
   /** The current verdict. */
   public Verdict verdict() {
     return verdict;
+  }
+
+  /**
+   * The verdict as it was just before the last status change (the "from" side of the transition
+   * {@link #observe} or {@link #atTime} returned), or null when the status never changed.
+   */
+  public Verdict beforeLastChange() {
+    return beforeChange;
   }
 
   /**
@@ -110,6 +119,9 @@ public final class SeriesJudge {
     Judgement j = judgements.get(winner);
     Judgement best = j.hasBest() ? j : firstWithBest(judgements);
     boolean changed = j.status() != verdict.status();
+    if (changed) {
+      beforeChange = verdict;
+    }
     Long decidedAt = changed ? Long.valueOf(step) : verdict.decidedAtStep();
     verdict =
         new Verdict(
