@@ -301,19 +301,18 @@ public final class Watcher {
         newestWallTime = point.wallTime();
       }
       if (!rereads.contains(point.run())) {
-        var run = judge.runs().get(point.run());
-        dev.plateau.series.Series kept = run == null ? null : run.byTag().get(point.tag());
-        int before = kept == null ? 0 : kept.size();
-        long last = before == 0 ? Long.MIN_VALUE : kept.lastStep();
+        SeriesJudge watched = judge.judgeOf(point.run(), point.tag());
+        Verdict before = watched == null ? null : watched.verdict();
+        long last = before == null || before.points() == 0 ? Long.MIN_VALUE : before.lastStep();
         judge.observe(point);
         if (point.step() <= last) {
-          wentBack(point, last, before + 1 - kept.size());
+          wentBack(point, last);
         }
       }
     }
 
-    /** A series' step went back: the restart rule replaced points, which the user should know. */
-    private void wentBack(ScalarPoint point, long last, int replaced) {
+    /** A watched series' step went back: the restart rule replaces points; the user should know. */
+    private void wentBack(ScalarPoint point, long last) {
       String key = "run '" + point.run() + "' tag '" + point.tag() + "'";
       WarningLimiter.Decision d = rewinds.offer(key, clock.millis());
       if (d.suppressedBefore() > 0) {
@@ -321,9 +320,9 @@ public final class Watcher {
       }
       if (d.log()) {
         log.info(
-            "{}: {} goes back from step {} to step {} (file {}); its {} points from step {} on are"
+            "{}: {} goes back from step {} to step {} (file {}); its points from step {} on are"
                 + " replaced, as after a restart from a checkpoint",
-            logdir, key, last, point.step(), point.file(), replaced, point.step());
+            logdir, key, last, point.step(), point.file(), point.step());
       }
     }
 

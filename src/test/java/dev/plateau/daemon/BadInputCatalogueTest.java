@@ -488,7 +488,7 @@ class BadInputCatalogueTest {
       assertThat(log.at(Level.INFO, "goes back"))
           .containsExactly(
               logs.logdir + ": run 'bad' tag '" + TAG + "' goes back from step 59 to step 30 (file "
-                  + FILE + "); its 30 points from step 30 on are replaced, as after a restart from a"
+                  + FILE + "); its points from step 30 on are replaced, as after a restart from a"
                   + " checkpoint");
       assertThat(logs.steps("bad")).containsExactly(range(0, 120));
       double[] values = logs.values("bad");
@@ -588,6 +588,15 @@ class BadInputCatalogueTest {
         WatchedLogdir.SYSTEM);
   }
 
+  /** Outbox entries marked delivered (a receiver has an answer before its sender records it). */
+  private static long delivered(WatchedLogdir logs) {
+    try {
+      return logs.store().outboxCounts().getOrDefault("delivered", 0L);
+    } catch (dev.plateau.state.StateException e) {
+      throw new AssertionError(e);
+    }
+  }
+
   /** Writes a run that converges at once: a verdict to deliver before the healthy run has one. */
   private static void earlyRun(WatchedLogdir logs) throws IOException {
     try (EventFileWriter w = EventFileWriter.create(logs.logdir.resolve("early"), logs.start, "early", 0)) {
@@ -629,6 +638,7 @@ class BadInputCatalogueTest {
                 .extracting(WebhookReceiver.Received::id)
                 .containsExactlyInAnyOrderElementsOf(
                     other.received().stream().map(WebhookReceiver.Received::id).toList());
+            await("every delivery marked done", () -> delivered(logs) == 4);
           }
         }
         assertThat(logs.store().outboxCounts()).containsEntry("delivered", 4L).doesNotContainKey("pending");
@@ -666,6 +676,7 @@ class BadInputCatalogueTest {
           assertThat(hanging.answered())
               .containsExactlyInAnyOrderElementsOf(
                   other.received().stream().map(WebhookReceiver.Received::id).toList());
+          await("every delivery marked done", () -> delivered(logs) == 4);
         }
         assertThat(logs.store().outboxCounts()).containsEntry("delivered", 4L).doesNotContainKey("pending");
       }
