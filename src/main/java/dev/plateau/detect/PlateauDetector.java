@@ -70,13 +70,18 @@ public final class PlateauDetector implements Detector {
             "rate_shift", "within_window_decay", "smoothing");
     public static final Params DEFAULTS = new Params(8, 0.6, 10, 1.645, 0.01, 1.0, 0.5, 8, 128, 40, 1, 0.5, true);
 
+    /** The largest {@code max_bins}, as the configuration allows. */
+    public static final int MAX_BINS = 1024;
+
     public Params {
       if (warmup < 3 || minWindow < 3 || minPatience < 1 || levelDivisor < 1) {
         throw new IllegalArgumentException(
             "plateau: warmup and min_window must be at least 3, min_patience and level_divisor at least 1");
       }
-      if (maxBins < 16 || maxBins % 2 != 0) {
-        throw new IllegalArgumentException("plateau: max_bins must be even and at least 16, got " + maxBins);
+      // The slope scratch holds max_bins² / 2 doubles (4 MiB at the maximum).
+      if (maxBins < 16 || maxBins > MAX_BINS || maxBins % 2 != 0) {
+        throw new IllegalArgumentException(
+            "plateau: max_bins must be even, from 16 to " + MAX_BINS + ", got " + maxBins);
       }
       if (!(windowFraction > 0 && windowFraction <= 1) || !(patienceFraction >= 0) || !(horizon > 0)
           || !(z >= 0) || !(minDelta >= 0)) {

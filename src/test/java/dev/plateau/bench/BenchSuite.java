@@ -85,6 +85,8 @@ public final class BenchSuite {
       }
       if (!only || chosen.contains("scale")) {
         scaleLive();
+      }
+      if (!only || chosen.contains("idle")) {
         idleRuns();
       }
     } finally {
@@ -259,7 +261,7 @@ public final class BenchSuite {
   private void scaleLive() throws Exception {
     int runs = smoke ? 20 : 1000;
     int tags = smoke ? 5 : 20;
-    long seconds = smoke ? 10 : 180;
+    long seconds = smoke ? 10 : Long.getLong("bench.scale.seconds", 180);
     Path logdir = Files.createDirectories(work.resolve("scale"));
     Path config = work.resolve("scale.yaml");
     Files.writeString(config, LatencyHarness.CONFIG);
