@@ -3,6 +3,9 @@ package dev.plateau.daemon;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.plateau.config.PlateauConfig;
+import dev.plateau.detect.Verdict;
+import dev.plateau.series.RunSeries;
+import dev.plateau.series.Series;
 import dev.plateau.sink.AlertSink;
 import dev.plateau.sink.FlagConfig;
 import dev.plateau.sink.FlagSink;
@@ -114,21 +117,47 @@ final class WatchedLogdir implements AutoCloseable {
     healthyWritten = HEALTHY_POINTS;
   }
 
-  /** The steps kept for a run's {@value #TAG}, as of the last committed round. */
+  /** The steps kept for a run's {@value #TAG}; on the polling thread only (see {@link #steps(String, String)}). */
   long[] steps(String run) {
     return steps(run, TAG);
   }
 
-  /** The steps kept for a series, as of the last committed round (read from any thread). */
+  /**
+   * The steps the judge keeps for a series (every point, up to the daemon's bound of 256 points
+   * per series). The judge belongs to the polling thread: call this only from a test that polls
+   * the watcher itself.
+   */
   long[] steps(String run, String tag) {
-    SeriesView view = watcher.view(run, tag);
-    return view == null ? new long[0] : view.steps();
+    Series series = series(run, tag);
+    long[] out = new long[series == null ? 0 : series.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = series.step(i);
+    }
+    return out;
   }
 
-  /** The values kept for a run's {@value #TAG}, as of the last committed round. */
+  /** The values the judge keeps for a run's {@value #TAG}; on the polling thread only. */
   double[] values(String run) {
-    SeriesView view = watcher.view(run, TAG);
-    return view == null ? new double[0] : view.values();
+    Series series = series(run, TAG);
+    double[] out = new double[series == null ? 0 : series.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = series.value(i);
+    }
+    return out;
+  }
+
+  private Series series(String run, String tag) {
+    RunSeries kept = watcher.judge().runs().get(run);
+    return kept == null ? null : kept.byTag().get(tag);
+  }
+
+  /** A series' verdict after the last round (safe from any thread), or null. */
+  Verdict verdict(String run, String tag) {
+    return watcher.published().stream()
+        .flatMap(v -> v.series().stream())
+        .filter(v -> v.run().equals(run) && v.tag().equals(tag))
+        .findFirst()
+        .orElse(null);
   }
 
   /** The status of an experiment after the last round, or null when it has no watched series. */
@@ -145,11 +174,16 @@ final class WatchedLogdir implements AutoCloseable {
   }
 
   /**
-   * The healthy run was read whole and judged: every one of its points is kept, its series
-   * converged and its experiment's flag file says so.
+   * The healthy run was read whole and judged: its series' verdict (published after every round,
+   * so this may be called from any thread) counts every one of its points, up to the last step,
+   * it converged, and its experiment's flag file says so.
    */
   void assertHealthyRunReadAndJudged() throws IOException {
-    assertThat(steps("healthy")).as("every point of the healthy run").containsExactly(range(0, HEALTHY_POINTS));
+    Verdict verdict = verdict("healthy", TAG);
+    assertThat(verdict).as("the healthy run's series is judged").isNotNull();
+    assertThat(verdict.points()).as("every point of the healthy run").isEqualTo(HEALTHY_POINTS);
+    assertThat(verdict.lastStep()).isEqualTo(HEALTHY_POINTS - 1);
+    assertThat(verdict.status().jsonName()).isEqualTo("converged");
     Path flag = logdir.resolve("healthy/CONVERGED");
     assertThat(flag).as("the healthy run's flag file").exists();
     assertThat(Files.readString(flag)).contains("\"experiment\" : \"healthy\"", "\"status\" : \"converged\"");
