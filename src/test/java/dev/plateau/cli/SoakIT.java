@@ -1,0 +1,490 @@
+package dev.plateau.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The soak test: writer threads append to many runs of every kind while a webhook receiver is
+ * now and then slow, answering 503 or 429, or down, and the real daemon ({@code
+ * target/plateau.jar}, with the container image's JVM options) is SIGKILLed at random moments and
+ * started again. When everything is written and the daemon has gone quiet, it checks that:
+ *
+ * <ul>
+ *   <li>every verdict the daemon recorded reached the receiver under its webhook-id, none is
+ *       missing and no id is unknown; an id accepted twice is allowed only where a SIGKILL fell
+ *       between the receiver's answer and the daemon's record of it (the at-least-once window
+ *       that the stable id is there for), and no more often than there were kills;
+ *   <li>each experiment's final status, in the state and in its last delivered verdict, is what
+ *       the one-shot {@code plateau check} says about the finished logdir;
+ *   <li>no daemon process ended on its own, and the last one stops cleanly on SIGTERM;
+ *   <li>memory stayed bounded: the peak resident set (VmHWM) of every process stayed under
+ *       {@value #RSS_BOUND_MB} MB, the benchmark suite's goal for a daemon watching 1,000 live
+ *       runs of 20 tags (BenchSuite, 5b), far more than the soak's runs;
+ *   <li>no descriptors leaked: between the first and the last sample of each process the count
+ *       grew by at most {@value #FD_SLACK} (connections to the receiver and HTTP clients come
+ *       and go; a leak per file, round or delivery grows without bound);
+ *   <li>the outbox ends empty of pending entries and holds one entry per verdict.
+ * </ul>
+ *
+ * <p>About a minute in CI; {@code -Dplateau.soak.minutes=60} writes for an hour (README "Soak
+ * test"). The figures are printed and written to {@code target/soak-report.txt}.
+ */
+class SoakIT {
+  static final long SEED = Long.getLong("plateau.soak.seed", 20261124L);
+  static final Duration WRITE_FOR =
+      System.getProperty("plateau.soak.minutes") != null
+          ? Duration.ofMinutes(Long.getLong("plateau.soak.minutes"))
+          : Duration.ofSeconds(Long.getLong("plateau.soak.seconds", 40));
+  static final int WRITERS = Integer.getInteger("plateau.soak.writers", 4);
+  static final int RUNS_PER_WRITER = 3;
+  static final int RSS_BOUND_MB = 256;
+  static final int FD_SLACK = 8;
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  static final String CONFIG =
+      """
+      rules:
+        - tag: "val_acc"
+          mode: max
+          detectors: [divergence, target, plateau]
+          target: {value: 0.9}
+      webhook:
+        statuses: [all]
+      """;
+
+  @Test
+  void killedDaemonUnderAFlakyReceiverDeliversEveryVerdictOnceWithBoundedMemoryDescriptorsAndOutbox(
+      @TempDir Path temp) throws Exception {
+    Path logdir = Files.createDirectories(temp.resolve("logs"));
+    Path state = temp.resolve("state");
+    Path config = Files.writeString(temp.resolve("plateau.yaml"), CONFIG);
+    Path jar = Path.of(System.getProperty("plateau.jar", "target/plateau.jar"));
+    List<String> jvm = SoakDaemon.imageJvmOptions(Path.of(System.getProperty("plateau.dockerfile", "Dockerfile")));
+    Random random = new Random(SEED);
+    List<SoakDaemon> daemons = new ArrayList<>();
+    AtomicReference<SoakDaemon> current = new AtomicReference<>();
+    AtomicLong maxStateBytes = new AtomicLong();
+    List<String> unexpectedExits = new ArrayList<>();
+    long began = System.nanoTime();
+
+    try (FlakyReceiver receiver = new FlakyReceiver()) {
+      SoakWriters writers = new SoakWriters(logdir, WRITERS, RUNS_PER_WRITER, SEED, WRITE_FOR);
+      Thread sampler = thread("soak-sampler", () -> sample(current, state, maxStateBytes));
+      Thread chaos = thread("soak-chaos", () -> misbehave(receiver, writers, new Random(SEED + 1)));
+      writers.start();
+      sampler.start();
+      chaos.start();
+
+      int kills = 0;
+      while (writers.alive()) {
+        SoakDaemon d = startDaemon(daemons, current, jar, jvm, logdir, state, config, receiver, temp);
+        // Killed at a random moment: now and then while it starts up, mostly within seconds of
+        // getting ready, sometimes after a long life (descriptors and memory watched over time).
+        int draw = random.nextInt(8);
+        if (draw == 0) {
+          Thread.sleep(random.nextInt(3000));
+        } else {
+          d.awaitReady(Duration.ofMinutes(2));
+          Thread.sleep(draw < 3 ? longLife(random) : 1000 + random.nextInt(7000));
+        }
+        if (!d.alive()) {
+          unexpectedExits.add("process " + d.index + " exited with " + d.exitedOnItsOwn() + "; log " + d.log);
+        }
+        d.kill();
+        kills++;
+        Thread.sleep(random.nextInt(1000));
+      }
+      writers.join();
+      chaos.join();
+      double writingSeconds = (System.nanoTime() - began) / 1e9;
+
+      SoakDaemon last = startDaemon(daemons, current, jar, jvm, logdir, state, config, receiver, temp);
+      assertThat(last.awaitReady(Duration.ofMinutes(2))).as("the last process got ready").isTrue();
+      Quiet quiet = awaitQuiet(logdir, state, Duration.ofMinutes(5));
+      last.sample();
+      long stateBytesAtQuiet = stateBytes(state);
+      sampler.interrupt();
+      sampler.join();
+      if (!last.alive()) {
+        unexpectedExits.add("the last process exited with " + last.exitedOnItsOwn());
+      }
+      int lastExit = last.stop();
+
+      // What the daemon recorded, what the receiver accepted, what a one-shot check says.
+      Recorded recorded = Recorded.read(stateFile(state));
+      JsonNode check = check(logdir, config);
+      List<FlakyReceiver.Answer> answers = receiver.answers();
+      Map<String, List<FlakyReceiver.Answer>> accepted =
+          answers.stream()
+              .filter(FlakyReceiver.Answer::accepted)
+              .collect(Collectors.groupingBy(FlakyReceiver.Answer::id, TreeMap::new, Collectors.toList()));
+
+      Set<String> expected = recorded.verdicts.keySet();
+      Set<String> missing = new TreeSet<>(expected);
+      missing.removeAll(accepted.keySet());
+      Set<String> unknown = new TreeSet<>(accepted.keySet());
+      unknown.removeAll(expected);
+      List<String> explained = new ArrayList<>();
+      List<String> unexplained = new ArrayList<>();
+      for (Map.Entry<String, List<FlakyReceiver.Answer>> e : accepted.entrySet()) {
+        if (e.getValue().size() > 1) {
+          FlakyReceiver.Answer first =
+              e.getValue().stream().min(Comparator.comparingLong(FlakyReceiver.Answer::arrivedNanos)).orElseThrow();
+          SoakDaemon sender = senderOf(daemons, first.arrivedNanos());
+          boolean inWindow = sender != null && sender.killed() && !sender.loggedDelivered(e.getKey());
+          String what = e.getKey() + " x" + e.getValue().size() + " (first from process " + (sender == null ? "?" : sender.index) + ")";
+          (inWindow ? explained : unexplained).add(what);
+        }
+      }
+
+      Map<String, String> checkStatus = new TreeMap<>();
+      for (JsonNode run : check.get("runs")) {
+        checkStatus.put(run.get("run").asText(), run.get("status").asText());
+      }
+      Map<String, String> stateStatus = new TreeMap<>();
+      Map<String, String> lastDelivered = new TreeMap<>();
+      for (String experiment : checkStatus.keySet()) {
+        Experiment x = recorded.experiments.get(experiment);
+        stateStatus.put(experiment, x == null ? "training" : x.status);
+        lastDelivered.put(experiment, recorded.lastVerdictStatus(experiment));
+      }
+      Map<String, String> lastDeliveredExpected = new TreeMap<>(checkStatus);
+      lastDeliveredExpected.replaceAll((experiment, status) -> status.equals("training") && recorded.lastVerdictStatus(experiment).equals("none") ? "none" : status);
+
+      List<SoakDaemon.Sample> samples = daemons.stream().flatMap(d -> d.samples().stream()).toList();
+      long peakRssKb = samples.stream().mapToLong(SoakDaemon.Sample::peakRssKb).max().orElse(-1);
+      int fdMin = samples.stream().mapToInt(SoakDaemon.Sample::fds).min().orElse(-1);
+      int fdMax = samples.stream().mapToInt(SoakDaemon.Sample::fds).max().orElse(-1);
+      long outboxMax = samples.stream().mapToLong(SoakDaemon.Sample::outboxPending).max().orElse(-1);
+      Map<Integer, Integer> fdGrowth = new TreeMap<>();
+      for (SoakDaemon d : daemons) {
+        List<SoakDaemon.Sample> own = d.samples();
+        if (own.size() >= 2) {
+          fdGrowth.put(d.index, own.get(own.size() - 1).fds() - own.get(0).fds());
+        }
+      }
+      SoakDaemon longest = daemons.stream().max(Comparator.comparingInt(d -> d.samples().size())).orElseThrow();
+      Map<String, Long> answerCounts =
+          answers.stream()
+              .collect(Collectors.groupingBy(a -> a.mode() + " " + a.status(), TreeMap::new, Collectors.counting()));
+      long retries = 0;
+      for (SoakDaemon d : daemons) {
+        retries += Files.readAllLines(d.log, StandardCharsets.ISO_8859_1).stream().filter(l -> l.contains(" not delivered (")).count();
+      }
+      Map<String, Long> statuses =
+          recorded.verdicts.values().stream().collect(Collectors.groupingBy(v -> v.status, TreeMap::new, Collectors.counting()));
+
+      String report =
+          String.join(
+              "\n",
+              String.format(Locale.ROOT, "soak: seed %d, %d writers x %d runs at a time, writing for %s (%.0f s with the last runs), %.0f s in all",
+                  SEED, WRITERS, RUNS_PER_WRITER, WRITE_FOR, writingSeconds, (System.nanoTime() - began) / 1e9),
+              String.format(Locale.ROOT, "written: %d runs, %d event files, %d points", writers.runs(), writers.files(), writers.points()),
+              String.format(Locale.ROOT, "daemon: %d processes, %d SIGKILLs (%d before it was ready), last stopped by SIGTERM with exit %d; ready after %s s; quiet %.1f s after the last was ready",
+                  daemons.size(), kills, daemons.stream().filter(d -> d.killed() && !d.ready()).count(), lastExit,
+                  daemons.stream().filter(SoakDaemon::ready).map(d -> String.format(Locale.ROOT, "%.1f", d.readySeconds())).toList(),
+                  quiet.seconds),
+              String.format(Locale.ROOT, "receiver: mode changes %s; answers by mode and status %s (0: the connection broke first); %d failed attempts retried by the daemons",
+                  receiver.modeChanges(), answerCounts, retries),
+              String.format(Locale.ROOT, "verdicts: %d expected (state: %s), %d distinct ids accepted, %d missing, %d unknown, %d accepted twice in the kill window %s, %d otherwise %s",
+                  expected.size(), statuses, accepted.size(), missing.size(), unknown.size(), explained.size(), explained, unexplained.size(), unexplained),
+              String.format(Locale.ROOT, "memory: peak resident %.1f MB (VmHWM, bound %d MB), %d samples", peakRssKb / 1024.0, RSS_BOUND_MB, samples.size()),
+              String.format(Locale.ROOT, "descriptors: min %d, max %d; growth first->last sample per process %s; longest-lived process %d: %d samples over %.0f s",
+                  fdMin, fdMax, fdGrowth, longest.index, longest.samples().size(),
+                  longest.samples().isEmpty() ? 0.0 : (longest.samples().get(longest.samples().size() - 1).atNanos() - longest.samples().get(0).atNanos()) / 1e9),
+              String.format(Locale.ROOT, "outbox: max %d pending (plateau_outbox_pending samples); at the end %s, %d entries for %d verdicts",
+                  outboxMax, recorded.outboxStates, recorded.outboxRows, recorded.verdicts.size()),
+              String.format(Locale.ROOT, "state database: %.1f KB at quiet (with WAL), at most %.1f KB during the soak; %d experiments",
+                  stateBytesAtQuiet / 1024.0, maxStateBytes.get() / 1024.0, recorded.experiments.size()));
+      System.out.println(report);
+      Files.createDirectories(Path.of("target"));
+      Files.writeString(Path.of("target", "soak-report.txt"), report + "\n");
+      String context = report + "\nlast log lines:\n" + tail(last.log, 40);
+
+      assertThat(unexpectedExits).as(context).isEmpty();
+      assertThat(lastExit).as(context).isZero();
+      assertThat(kills).as(context).isGreaterThanOrEqualTo(2);
+      assertThat(statuses.keySet()).as(context).contains("converged", "diverged", "target_reached");
+      assertThat(missing).as(context).isEmpty();
+      assertThat(unknown).as(context).isEmpty();
+      assertThat(unexplained).as(context).isEmpty();
+      assertThat(explained.size()).as(context).isLessThanOrEqualTo(kills);
+      assertThat(recorded.transitionsMatchVerdicts()).as(context).isTrue();
+      assertThat(stateStatus).as("final statuses in the state vs plateau check\n" + context).isEqualTo(checkStatus);
+      assertThat(lastDelivered).as("last delivered status vs plateau check\n" + context).isEqualTo(lastDeliveredExpected);
+      assertThat(recorded.experiments.keySet()).as(context).isSubsetOf(checkStatus.keySet());
+      assertThat(peakRssKb).as(context).isPositive().isLessThan(RSS_BOUND_MB * 1024L);
+      assertThat(fdGrowth).as(context).isNotEmpty();
+      assertThat(fdGrowth.values()).as(context).allMatch(growth -> growth <= FD_SLACK);
+      assertThat(recorded.outboxStates).as(context).containsOnlyKeys("delivered");
+      assertThat(recorded.outboxRows).as(context).isEqualTo(recorded.verdicts.size());
+    }
+  }
+
+  // ---- the moving parts ---------------------------------------------------------------------
+
+  static SoakDaemon startDaemon(
+      List<SoakDaemon> daemons, AtomicReference<SoakDaemon> current, Path jar, List<String> jvm, Path logdir,
+      Path state, Path config, FlakyReceiver receiver, Path temp) throws IOException, InterruptedException {
+    int index = daemons.size();
+    SoakDaemon d =
+        SoakDaemon.start(index, jar, jvm, logdir, state, config, receiver.url(), temp.resolve("watch-" + index + ".log"));
+    daemons.add(d);
+    current.set(d);
+    return d;
+  }
+
+  /** A long life: a tenth to three tenths of the writing time, at least 10 s. */
+  static long longLife(Random random) {
+    return Math.max(10_000, (long) (WRITE_FOR.toMillis() * (0.1 + 0.2 * random.nextDouble())));
+  }
+
+  /** Samples the current process every half second once it is ready. */
+  static void sample(AtomicReference<SoakDaemon> current, Path state, AtomicLong maxStateBytes) {
+    while (!Thread.currentThread().isInterrupted()) {
+      SoakDaemon d = current.get();
+      if (d != null && d.alive() && d.probeReady()) {
+        d.sample();
+      }
+      maxStateBytes.accumulateAndGet(stateBytes(state), Math::max);
+      try {
+        Thread.sleep(500);
+      } catch (InterruptedException e) {
+        return;
+      }
+    }
+  }
+
+  /** Changes the receiver's behaviour every few seconds while the writers write; then OK. */
+  static void misbehave(FlakyReceiver receiver, SoakWriters writers, Random random) {
+    try {
+      while (writers.alive()) {
+        int draw = random.nextInt(100);
+        FlakyReceiver.Mode mode =
+            draw < 55 ? FlakyReceiver.Mode.OK
+                : draw < 67 ? FlakyReceiver.Mode.SLOW
+                : draw < 79 ? FlakyReceiver.Mode.UNAVAILABLE
+                : draw < 87 ? FlakyReceiver.Mode.TOO_MANY
+                : FlakyReceiver.Mode.DOWN;
+        receiver.mode(mode);
+        Thread.sleep(mode == FlakyReceiver.Mode.OK ? 2000 + random.nextInt(4000) : 500 + random.nextInt(2000));
+      }
+      receiver.mode(FlakyReceiver.Mode.OK);
+    } catch (IOException | InterruptedException e) {
+      throw new IllegalStateException("the receiver could not change its behaviour", e);
+    }
+  }
+
+  static Thread thread(String name, Runnable body) {
+    Thread t = new Thread(body, name);
+    t.setDaemon(true);
+    return t;
+  }
+
+  /** The process that was running when a request arrived (they run one after another). */
+  static SoakDaemon senderOf(List<SoakDaemon> daemons, long arrivedNanos) {
+    for (SoakDaemon d : daemons) {
+      if (d.startedNanos <= arrivedNanos && arrivedNanos <= d.endedNanos()) {
+        return d;
+      }
+    }
+    return null;
+  }
+
+  // ---- quiet: everything read, recorded and delivered -----------------------------------------
+
+  record Quiet(double seconds) {}
+
+  /**
+   * Waits until every event file is read to its end (its stored offset is its size), nothing is
+   * pending in the outbox, and the number of verdicts has not changed for three seconds.
+   */
+  static Quiet awaitQuiet(Path logdir, Path state, Duration limit) throws Exception {
+    long start = System.nanoTime();
+    long deadline = start + limit.toNanos();
+    long stableSince = -1;
+    long lastVerdicts = -1;
+    String why = "no state yet";
+    while (System.nanoTime() < deadline) {
+      try {
+        Path db = stateFile(state);
+        Map<Path, Long> offsets = new TreeMap<>();
+        long verdicts;
+        long pending;
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+            Statement s = c.createStatement()) {
+          s.execute("PRAGMA busy_timeout=5000");
+          try (ResultSet r = s.executeQuery("SELECT path, offset FROM files")) {
+            while (r.next()) {
+              Path p = Path.of(r.getString(1));
+              offsets.put(p.isAbsolute() ? p : logdir.resolve(p), r.getLong(2));
+            }
+          }
+          verdicts = single(s, "SELECT count(*) FROM verdicts");
+          pending = single(s, "SELECT count(*) FROM outbox WHERE state = 'pending'");
+        }
+        List<Path> unread = new ArrayList<>();
+        for (Path file : eventFiles(logdir)) {
+          Long offset = offsets.get(file.toAbsolutePath().normalize());
+          if (offset == null || offset != Files.size(file)) {
+            unread.add(file);
+          }
+        }
+        boolean settled = unread.isEmpty() && pending == 0 && verdicts == lastVerdicts;
+        why = unread.size() + " files not read to the end, " + pending + " deliveries pending, " + verdicts + " verdicts";
+        lastVerdicts = verdicts;
+        if (!settled) {
+          stableSince = -1;
+        } else if (stableSince < 0) {
+          stableSince = System.nanoTime();
+        } else if (System.nanoTime() - stableSince > 3_000_000_000L) {
+          return new Quiet((System.nanoTime() - start) / 1e9);
+        }
+      } catch (IOException | SQLException notYet) {
+        why = notYet.toString();
+        stableSince = -1;
+      }
+      Thread.sleep(500);
+    }
+    throw new AssertionError("the daemon did not go quiet within " + limit + ": " + why);
+  }
+
+  static List<Path> eventFiles(Path logdir) throws IOException {
+    try (Stream<Path> walk = Files.walk(logdir)) {
+      return walk.filter(p -> p.getFileName().toString().contains("tfevents")).map(p -> p.toAbsolutePath().normalize()).toList();
+    }
+  }
+
+  static Path stateFile(Path state) throws IOException {
+    try (Stream<Path> files = Files.list(state)) {
+      return files
+          .filter(p -> p.getFileName().toString().startsWith("state-") && p.getFileName().toString().endsWith(".db"))
+          .findFirst()
+          .orElseThrow(() -> new IOException("no state database in " + state + " yet"));
+    }
+  }
+
+  /** The database with its WAL and shared-memory files, in bytes (0 before it exists). */
+  static long stateBytes(Path state) {
+    long total = 0;
+    try (Stream<Path> files = Files.list(state)) {
+      for (Path p : (Iterable<Path>) files::iterator) {
+        if (p.getFileName().toString().startsWith("state-")) {
+          total += Files.size(p);
+        }
+      }
+    } catch (IOException gone) {
+      // Not there yet, or a side file vanished while listing: counted next time.
+    }
+    return total;
+  }
+
+  static long single(Statement s, String query) throws SQLException {
+    try (ResultSet r = s.executeQuery(query)) {
+      return r.next() ? r.getLong(1) : 0;
+    }
+  }
+
+  // ---- what was recorded, and what check says ---------------------------------------------------
+
+  record Verdict(String experiment, String status, long order) {}
+
+  record Experiment(String status, long transitions) {}
+
+  /** The state database's verdicts, experiments and outbox after the daemon stopped. */
+  record Recorded(
+      Map<String, Verdict> verdicts,
+      Map<String, Experiment> experiments,
+      Map<String, Long> outboxStates,
+      long outboxRows) {
+
+    static Recorded read(Path db) throws SQLException {
+      Map<String, Verdict> verdicts = new LinkedHashMap<>();
+      Map<String, Experiment> experiments = new TreeMap<>();
+      Map<String, Long> outbox = new TreeMap<>();
+      long rows = 0;
+      try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+          Statement s = c.createStatement()) {
+        try (ResultSet r = s.executeQuery("SELECT id, experiment, status, rowid FROM verdicts ORDER BY rowid")) {
+          while (r.next()) {
+            verdicts.put(r.getString(1), new Verdict(r.getString(2), r.getString(3), r.getLong(4)));
+          }
+        }
+        try (ResultSet r = s.executeQuery("SELECT experiment, status, transitions FROM experiments")) {
+          while (r.next()) {
+            experiments.put(r.getString(1), new Experiment(r.getString(2), r.getLong(3)));
+          }
+        }
+        try (ResultSet r = s.executeQuery("SELECT state, count(*) FROM outbox GROUP BY state")) {
+          while (r.next()) {
+            outbox.put(r.getString(1), r.getLong(2));
+            rows += r.getLong(2);
+          }
+        }
+      }
+      return new Recorded(verdicts, experiments, outbox, rows);
+    }
+
+    /** The status of the experiment's newest verdict, or "none". */
+    String lastVerdictStatus(String experiment) {
+      return verdicts.values().stream()
+          .filter(v -> v.experiment.equals(experiment))
+          .max(Comparator.comparingLong(Verdict::order))
+          .map(Verdict::status)
+          .orElse("none");
+    }
+
+    /** Nothing pruned or lost: each experiment has as many verdicts as it counted transitions. */
+    boolean transitionsMatchVerdicts() {
+      Map<String, Long> counted =
+          verdicts.values().stream().collect(Collectors.groupingBy(Verdict::experiment, Collectors.counting()));
+      return experiments.entrySet().stream()
+          .allMatch(e -> e.getValue().transitions == counted.getOrDefault(e.getKey(), 0L));
+    }
+  }
+
+  /** {@code plateau check LOGDIR --config CONFIG --format json}, the one-shot command. */
+  static JsonNode check(Path logdir, Path config) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    StringWriter err = new StringWriter();
+    int exit = Main.run(out, new PrintWriter(err, true), "check", logdir.toString(), "--config", config.toString(), "--format", "json");
+    assertThat(exit).as(err.toString()).isIn(0, 1, 3);
+    return JSON.readTree(out.toString(StandardCharsets.UTF_8));
+  }
+
+  static String tail(Path log, int lines) throws IOException {
+    List<String> all = Files.readAllLines(log, StandardCharsets.ISO_8859_1);
+    return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+  }
+}
