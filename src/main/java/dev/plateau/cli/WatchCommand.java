@@ -82,6 +82,12 @@ final class WatchCommand implements Callable<Integer> {
   @Option(names = "--poll-interval", paramLabel = "DURATION", defaultValue = "2s", description = "How often files are checked for new data (default: ${DEFAULT-VALUE}).")
   String pollInterval;
 
+  @Option(names = "--park-after", paramLabel = "DURATION", defaultValue = "1m", description = "Experiments without new points for this long leave memory until their next point (their verdicts stay published); 0 keeps all in memory (default: ${DEFAULT-VALUE}).")
+  String parkAfter;
+
+  @Option(names = "--checkpoint-interval", paramLabel = "DURATION", defaultValue = "30s", description = "Rounds without a verdict commit file positions and detector states at most this often; after a crash, the files are read again from the last commit (default: ${DEFAULT-VALUE}).")
+  String checkpointInterval;
+
   @Option(names = "--rebuild-state", description = "Move an unusable state database aside and rebuild the state from the event files.")
   boolean rebuildState;
 
@@ -112,9 +118,17 @@ final class WatchCommand implements Callable<Integer> {
         });
     PlateauConfig loaded;
     Duration interval;
+    Duration park;
+    Duration checkpoint;
     try {
       loaded = config.load();
       interval = Duration.ofMillis(Math.round(1000 * parseDuration(pollInterval)));
+      park = parkAfter.trim().equals("0") || parkAfter.trim().equalsIgnoreCase("off")
+          ? Duration.ZERO
+          : Duration.ofMillis(Math.round(1000 * parseDuration(parkAfter, "--park-after")));
+      checkpoint = checkpointInterval.trim().equals("0")
+          ? Duration.ZERO
+          : Duration.ofMillis(Math.round(1000 * parseDuration(checkpointInterval, "--checkpoint-interval")));
     } catch (ConfigException | IllegalArgumentException e) {
       err.println("plateau watch: " + e.getMessage());
       return 2;
@@ -147,6 +161,8 @@ final class WatchCommand implements Callable<Integer> {
         StateStore store = StateStore.open(stateFile(absolute), rebuildState, clock);
         stores.add(store);
         Watcher watcher = new Watcher(absolute, loaded, store, sinks, flags(absolute, loaded.alerts()), clock, host);
+        watcher.parkAfter(park);
+        watcher.checkpointEvery(checkpoint);
         watcher.restore();
         watchers.add(watcher);
         for (AlertSink sink : sinks) {
@@ -313,6 +329,10 @@ final class WatchCommand implements Callable<Integer> {
 
   /** A duration option in seconds: 500ms, 2s, 1m, 1h (a bare number is seconds), at least 10ms. */
   static double parseDuration(String text) {
+    return parseDuration(text, "--poll-interval");
+  }
+
+  static double parseDuration(String text, String option) {
     String trimmed = text.trim();
     Double seconds =
         trimmed.matches("\\d+(\\.\\d+)?")
@@ -320,10 +340,10 @@ final class WatchCommand implements Callable<Integer> {
             : dev.plateau.config.ConfigNode.parseDuration(trimmed);
     if (seconds == null) {
       throw new IllegalArgumentException(
-          "--poll-interval '" + text + "' is not a duration; write e.g. 500ms, 2s or 1m");
+          option + " '" + text + "' is not a duration; write e.g. 500ms, 2s or 1m");
     }
     if (seconds < 0.01) {
-      throw new IllegalArgumentException("--poll-interval must be at least 10ms, got " + text);
+      throw new IllegalArgumentException(option + " must be at least 10ms, got " + text);
     }
     return seconds;
   }

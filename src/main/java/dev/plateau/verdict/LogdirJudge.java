@@ -269,8 +269,17 @@ public final class LogdirJudge {
    * Experiment statuses are kept, so reading again causes no transition that was not there.
    */
   public void forgetRun(String run) {
-    runs.remove(run);
+    evict(run);
     readingAgain.add(run);
+  }
+
+  /**
+   * Drops a run's series and judges from memory (their state lives on in the caller's store) and
+   * keeps experiment statuses; {@link #register} brings the judges back. Unlike {@link
+   * #forgetRun}, the run is not about to be read again.
+   */
+  public void evict(String run) {
+    runs.remove(run);
     watched.keySet().removeIf(k -> k.run().equals(run));
     known.keySet().removeIf(k -> k.run().equals(run));
     dirty.removeIf(k -> k.run().equals(run));
@@ -291,6 +300,46 @@ public final class LogdirJudge {
       }
     }
     return out;
+  }
+
+  /** The runs of an experiment that this judge holds in memory. */
+  public java.util.Set<String> runsOf(String experiment) {
+    java.util.Set<String> out = new java.util.TreeSet<>();
+    for (String run : runs.keySet()) {
+      if (Experiments.of(run).equals(experiment)) {
+        out.add(run);
+      }
+    }
+    return out;
+  }
+
+  /** The current verdict of one experiment, or null when none of its series is watched. */
+  public RunVerdict experimentVerdict(String experiment) {
+    List<Verdict> members = new ArrayList<>();
+    for (Watched w : watched.values()) {
+      if (Experiments.of(w.key.run()).equals(experiment)) {
+        members.add(w.judge.verdict());
+      }
+    }
+    return members.isEmpty() ? null : RunCombiner.combine(experiment, members, config.convergedWhen());
+  }
+
+  /**
+   * True when no series of the experiment is paired with a twin in another experiment, or the
+   * twin of one: the experiment can then leave memory and come back without the other noticing.
+   */
+  public boolean selfContained(String experiment) {
+    for (Watched w : watched.values()) {
+      boolean inside = Experiments.of(w.key.run()).equals(experiment);
+      boolean twinInside = w.twin != null && Experiments.of(w.twin.run()).equals(experiment);
+      if (w.twin != null && inside != twinInside) {
+        return false;
+      }
+      if (w.twin == null && inside && w.overfitting != null) {
+        return false; // still waiting for a twin that may appear anywhere
+      }
+    }
+    return true;
   }
 
   /** Sets an experiment's last known status (from saved state), so transitions continue from it. */

@@ -218,4 +218,35 @@ class WatcherTest {
           .isLessThanOrEqualTo(Watcher.HISTORY_POINTS);
     }
   }
+
+  @Test
+  void firstFileOfARunReplacedByACopyLosesNoPointOfTheLaterFiles(@TempDir Path temp) throws Exception {
+    Path logdir = Files.createDirectories(temp.resolve("logs"));
+    double start = CLOCK.millis() / 1000.0 - 500;
+    Path run = logdir.resolve("run1");
+    try (EventFileWriter w = EventFileWriter.create(run, start, "t", 0)) {
+      write(w, 0, 10, start);
+    }
+    try (EventFileWriter w = EventFileWriter.create(run, start + 100, "t", 1)) {
+      write(w, 10, 20, start);
+    }
+    try (WebhookReceiver receiver = new WebhookReceiver();
+        Setup s = setup(logdir, temp.resolve("state.db"), receiver.url())) {
+      s.watcher().poll();
+      assertThat(s.watcher().judge().judgeOf("run1", "val_loss").verdict().points()).isEqualTo(20);
+      // A sync tool replaces the first file by an identical copy (a new inode).
+      Path first;
+      try (var files = Files.list(run)) {
+        first = files.sorted().findFirst().orElseThrow();
+      }
+      Path copy = temp.resolve("copy");
+      Files.copy(first, copy);
+      Files.move(copy, first, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      s.watcher().poll();
+      s.watcher().poll();
+      var verdict = s.watcher().judge().judgeOf("run1", "val_loss").verdict();
+      assertThat(verdict.points()).as("both files' points, once each").isEqualTo(20);
+      assertThat(verdict.lastStep()).isEqualTo(19);
+    }
+  }
 }
