@@ -1,5 +1,7 @@
 package dev.plateau.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -8,8 +10,10 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -18,8 +22,11 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * A webhook receiver on a fixed loopback port that misbehaves on demand: it answers at once, or
  * after seconds, or 503 and 429 with a Retry-After, or is down (its port closed, then opened
- * again). It records every request it answered: the webhook-id, the status, when the request
- * arrived (to tell which daemon process sent it) and whether the answer went out whole.
+ * again). Like the receivers the README describes, it acts on each webhook-id once: a request
+ * whose id it already acknowledged is answered 200 and dropped as a duplicate. It records every
+ * request it answered: the webhook-id, the verdict's status, the answer, whether it was a
+ * duplicate, when it arrived (to tell which daemon process sent it) and whether the answer went
+ * out whole.
  */
 final class FlakyReceiver implements AutoCloseable {
   /** How requests are answered. */
@@ -35,15 +42,24 @@ final class FlakyReceiver implements AutoCloseable {
    * One request and its answer.
    *
    * @param id the webhook-id header
+   * @param verdictStatus the {@code status} field of the body (the verdict's status)
    * @param status the status answered (0: none, the connection broke first)
+   * @param duplicate answered 200 for an id acknowledged before, and dropped
    * @param arrivedNanos System.nanoTime() when the request arrived
    * @param mode the mode it was answered in
    */
-  record Answer(String id, int status, long arrivedNanos, Mode mode) {
+  record Answer(String id, String verdictStatus, int status, boolean duplicate, long arrivedNanos, Mode mode) {
     boolean accepted() {
       return status >= 200 && status < 300;
     }
+
+    /** The first 200 for its id: the verdict is acted on, once. */
+    boolean acknowledged() {
+      return accepted() && !duplicate;
+    }
   }
+
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final int port;
   private final ExecutorService handlers = Executors.newCachedThreadPool(r -> {
@@ -52,6 +68,8 @@ final class FlakyReceiver implements AutoCloseable {
     return t;
   });
   private final List<Answer> answers = new ArrayList<>();
+  /** Ids answered 200, whose answer went out whole. */
+  private final Set<String> acknowledged = new HashSet<>();
   private final Map<Mode, Integer> modeChanges = new TreeMap<>();
   private volatile Mode mode = Mode.OK;
   private HttpServer server;
@@ -109,9 +127,12 @@ final class FlakyReceiver implements AutoCloseable {
     long arrived = System.nanoTime();
     Mode now = mode;
     String id = exchange.getRequestHeaders().getFirst("webhook-id");
+    String verdictStatus = null;
     int status = 0;
+    boolean duplicate = false;
     try {
-      exchange.getRequestBody().readAllBytes();
+      JsonNode verdict = JSON.readTree(exchange.getRequestBody().readAllBytes());
+      verdictStatus = verdict.path("status").asText(null);
       int answer = 200;
       switch (now) {
         case SLOW -> Thread.sleep(1000 + ThreadLocalRandom.current().nextInt(3000));
@@ -130,6 +151,11 @@ final class FlakyReceiver implements AutoCloseable {
       exchange.getResponseBody().write(body);
       exchange.getResponseBody().flush();
       status = answer;
+      if (answer == 200) {
+        synchronized (acknowledged) {
+          duplicate = !acknowledged.add(id);
+        }
+      }
     } catch (IOException broken) {
       // The connection went away (the daemon was killed, or the port closed): not an answer.
     } catch (InterruptedException stopping) {
@@ -137,7 +163,7 @@ final class FlakyReceiver implements AutoCloseable {
     } finally {
       exchange.close();
       synchronized (answers) {
-        answers.add(new Answer(id, status, arrived, now));
+        answers.add(new Answer(id, verdictStatus, status, duplicate, arrived, now));
       }
     }
   }

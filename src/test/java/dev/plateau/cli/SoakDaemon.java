@@ -69,9 +69,13 @@ final class SoakDaemon {
     throw new IOException(dockerfile + " has no ENTRYPOINT");
   }
 
-  /** Starts {@code plateau watch LOGDIR --state-dir STATE --config CONFIG --webhook URL ...}. */
+  /**
+   * Starts {@code plateau watch LOGDIR --state-dir STATE --config CONFIG --webhook URL --http ...}
+   * followed by {@code options}.
+   */
   static SoakDaemon start(
-      int index, Path jar, List<String> jvmOptions, Path logdir, Path state, Path config, String url, Path log)
+      int index, Path jar, List<String> jvmOptions, Path logdir, Path state, Path config, String url,
+      List<String> options, Path log)
       throws IOException {
     int port;
     try (ServerSocket socket = new ServerSocket(0)) {
@@ -87,6 +91,7 @@ final class SoakDaemon {
             "--config", config.toString(),
             "--webhook", url,
             "--http", "127.0.0.1:" + port));
+    command.addAll(options);
     Process p =
         new ProcessBuilder(command)
             .redirectErrorStream(true)
@@ -187,7 +192,8 @@ final class SoakDaemon {
           pending = (long) Double.parseDouble(m.group(1));
         }
       }
-      if (!process.isAlive()) {
+      if (killed || !process.isAlive()) {
+        // Looked at while being killed: a dying process has already closed its descriptors.
         return null;
       }
       Sample s = new Sample(System.nanoTime(), rss, peak, fds, pending);

@@ -14,9 +14,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * Training jobs for the soak test: writer threads, each keeping a few runs going at once and
  * appending a point to each per tick (flushed, as a writer that calls flush() every epoch), then
  * starting a new run when one ends, until the deadline. The runs are of every kind Plateau decides
- * on: converging, diverging into NaN, reaching a target, restarted from a checkpoint (a new file
- * opening with a SessionLog START at an earlier step), still training, and a Keras-style pair of
- * train and validation runs that overfits. Every curve is drawn from a seeded random source.
+ * on: converging, diverging into NaN, reaching a target, restarted from a checkpoint (after a
+ * pause longer than the daemon's park-after time, a new file opening with a SessionLog START at an
+ * earlier step), still training, and a Keras-style pair of train and validation runs that
+ * overfits. Every curve is drawn from a seeded random source.
  */
 final class SoakWriters {
   /** What a run does. */
@@ -34,6 +35,7 @@ final class SoakWriters {
   private final int runsPerThread;
   private final long seed;
   private final long deadlineNanos;
+  private final long pauseNanos;
   private final List<Thread> running = new ArrayList<>();
   private final AtomicInteger runs = new AtomicInteger();
   private final AtomicInteger files = new AtomicInteger();
@@ -44,13 +46,16 @@ final class SoakWriters {
    * @param threads writer threads
    * @param runsPerThread runs each thread keeps going at once
    * @param writeFor how long new runs are started; runs under way then are finished
+   * @param pause the least time a restarted job is silent before it resumes (up to 3 s more)
    */
-  SoakWriters(Path logdir, int threads, int runsPerThread, long seed, java.time.Duration writeFor) {
+  SoakWriters(
+      Path logdir, int threads, int runsPerThread, long seed, java.time.Duration writeFor, java.time.Duration pause) {
     this.logdir = logdir;
     this.threads = threads;
     this.runsPerThread = runsPerThread;
     this.seed = seed;
     this.deadlineNanos = System.nanoTime() + writeFor.toNanos();
+    this.pauseNanos = pause.toNanos();
   }
 
   void start() {
@@ -130,6 +135,8 @@ final class SoakWriters {
     private final double tau;
     private final long restartAt;
     private final long restartFrom;
+    private final long pauseNanos;
+    private long resumeAtNanos = -1;
     private EventFileWriter main;
     private EventFileWriter train;
     private long step;
@@ -150,6 +157,7 @@ final class SoakWriters {
           };
       this.restartAt = 110 + random.nextInt(30);
       this.restartFrom = 50 + random.nextInt(40);
+      this.pauseNanos = SoakWriters.this.pauseNanos + random.nextInt(3000) * 1_000_000L;
       if (kind == Kind.OVERFITTING) {
         main = open(dir.resolve("validation"));
         train = open(dir.resolve("train"));
@@ -176,9 +184,17 @@ final class SoakWriters {
       if (written >= length) {
         return false;
       }
-      if (kind == Kind.RESTARTED && step == restartAt) {
-        // The job dies and resumes from an older checkpoint, in a new file, as TF1 does.
+      if (kind == Kind.RESTARTED && step == restartAt && resumeAtNanos < 0) {
+        // The job dies; the scheduler runs it again a little later (long enough for the daemon
+        // to park the experiment), from an older checkpoint, in a new file, as TF1 does.
         main.close();
+        main = null;
+        resumeAtNanos = System.nanoTime() + pauseNanos;
+      }
+      if (main == null) {
+        if (System.nanoTime() < resumeAtNanos) {
+          return true;
+        }
         main = open(dir);
         step = restartFrom;
         main.sessionStart(step, now());
@@ -217,7 +233,9 @@ final class SoakWriters {
 
     void close() {
       try {
-        main.close();
+        if (main != null) {
+          main.close();
+        }
         if (train != null) {
           train.close();
         }
