@@ -37,12 +37,14 @@ public final class Daemon {
   private boolean woken;
 
   /**
-   * A daemon that prunes the state databases its workers deliver from with {@link
-   * Retention#DEFAULT}, on the workers' clock.
+   * A daemon that prunes the state databases its watchers commit to with {@link
+   * Retention#DEFAULT}, on the watchers' clock. Every watcher's database, not only those with
+   * delivery workers: without sinks (flag files only) verdicts are still recorded, and their
+   * history must not grow for ever either.
    */
   public Daemon(
       List<Watcher> watchers, List<DeliveryWorker> workers, Duration pollInterval, Duration shutdownGrace) {
-    this(watchers, workers, defaultPruners(workers), pollInterval, shutdownGrace);
+    this(watchers, workers, defaultPruners(watchers), pollInterval, shutdownGrace);
   }
 
   /** A daemon that prunes with {@code pruners} (one per state database). */
@@ -65,11 +67,11 @@ public final class Daemon {
     this.shutdownGrace = shutdownGrace;
   }
 
-  private static List<StatePruner> defaultPruners(List<DeliveryWorker> workers) {
+  private static List<StatePruner> defaultPruners(List<Watcher> watchers) {
     Map<StateStore, StatePruner> byStore = new IdentityHashMap<>();
-    for (DeliveryWorker worker : workers) {
+    for (Watcher watcher : watchers) {
       byStore.computeIfAbsent(
-          worker.store(), store -> new StatePruner(store, Retention.DEFAULT, worker.clock()));
+          watcher.store(), store -> new StatePruner(store, Retention.DEFAULT, watcher.clock()));
     }
     return List.copyOf(byStore.values());
   }

@@ -65,15 +65,6 @@ public final class DeliveryWorker implements Runnable {
     return sink;
   }
 
-  /** The state database whose outbox this worker delivers. */
-  StateStore store() {
-    return store;
-  }
-
-  Clock clock() {
-    return clock;
-  }
-
   /** New entries may be due: look at the outbox now. */
   public void wake() {
     lock.lock();

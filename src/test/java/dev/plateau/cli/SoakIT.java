@@ -200,19 +200,29 @@ class SoakIT {
       }
       List<String> explained = new ArrayList<>();
       List<String> unexplained = new ArrayList<>();
-      for (FlakyReceiver.Answer duplicate : answers.stream().filter(FlakyReceiver.Answer::duplicate).toList()) {
-        String id = duplicate.id();
-        FlakyReceiver.Answer first = acknowledged.get(id).get(0);
-        SoakDaemon sender = senderOf(daemons, first.arrivedNanos());
-        // The worker sends one request at a time and records a 200 before it sends the next:
-        // a 200 it never recorded is one that the kill cut off, so it was the process's last.
-        boolean inWindow =
-            sender != null
-                && sender.killed()
-                && !sender.loggedDelivered(id)
-                && answers.stream().noneMatch(a -> a.arrivedNanos() > first.arrivedNanos() && sender == senderOf(daemons, a.arrivedNanos()));
-        String what = id + " (acknowledged from process " + (sender == null ? "?" : sender.index) + ", again from process " + indexOf(senderOf(daemons, duplicate.arrivedNanos())) + ")";
-        (inWindow ? explained : unexplained).add(what);
+      Map<String, List<FlakyReceiver.Answer>> accepted =
+          answers.stream()
+              .filter(FlakyReceiver.Answer::accepted)
+              .sorted(Comparator.comparingLong(FlakyReceiver.Answer::arrivedNanos))
+              .collect(Collectors.groupingBy(FlakyReceiver.Answer::id, TreeMap::new, Collectors.toList()));
+      for (Map.Entry<String, List<FlakyReceiver.Answer>> e : accepted.entrySet()) {
+        String id = e.getKey();
+        for (int i = 1; i < e.getValue().size(); i++) {
+          FlakyReceiver.Answer before = e.getValue().get(i - 1);
+          SoakDaemon sender = senderOf(daemons, before.arrivedNanos());
+          // The worker sends one request at a time and records a 200 before it sends the next:
+          // a 200 it never recorded is one that the kill cut off, so it was the process's last.
+          boolean inWindow =
+              sender != null
+                  && sender.killed()
+                  && !sender.loggedDelivered(id)
+                  && answers.stream()
+                      .noneMatch(a -> a.arrivedNanos() > before.arrivedNanos() && senderOf(daemons, a.arrivedNanos()) == sender);
+          String what =
+              id + " (200 to process " + indexOf(sender) + ", sent again by process "
+                  + indexOf(senderOf(daemons, e.getValue().get(i).arrivedNanos())) + ")";
+          (inWindow ? explained : unexplained).add(what);
+        }
       }
       List<String> brokenChains = recorded.brokenChains();
 
@@ -237,12 +247,14 @@ class SoakIT {
       long outboxMax = samples.stream().mapToLong(SoakDaemon.Sample::outboxPending).max().orElse(-1);
       Map<Integer, Integer> fdGrowth = new TreeMap<>();
       Map<Integer, String> fdRange = new TreeMap<>();
+      Map<Integer, Long> peakMbByProcess = new TreeMap<>();
       for (SoakDaemon d : daemons) {
         List<SoakDaemon.Sample> own = d.samples();
         if (own.size() >= 2) {
           fdGrowth.put(d.index, own.get(own.size() - 1).fds() - own.get(0).fds());
         }
         if (!own.isEmpty()) {
+          peakMbByProcess.put(d.index, own.stream().mapToLong(SoakDaemon.Sample::peakRssKb).max().orElse(0) / 1024);
           IntSummaryStatistics fds = own.stream().mapToInt(SoakDaemon.Sample::fds).summaryStatistics();
           fdRange.put(d.index, fds.getMin() + ".." + fds.getMax());
         }
@@ -274,7 +286,7 @@ class SoakIT {
                   expected.size(), statuses, acknowledged.size(), acknowledgedTwice.size(), missing.size(), unknown.size(), wrongStatus.size(), brokenChains.size(), brokenChains),
               String.format(Locale.ROOT, "duplicates dropped by webhook-id: %d after a SIGKILL between the 200 and its commit %s, %d otherwise %s",
                   explained.size(), explained, unexplained.size(), unexplained),
-              String.format(Locale.ROOT, "memory: peak resident %.1f MB (VmHWM, bound %d MB), %d samples", peakRssKb / 1024.0, RSS_BOUND_MB, samples.size()),
+              String.format(Locale.ROOT, "memory: peak resident %.1f MB (VmHWM, bound %d MB), %d samples; peak MB per process %s", peakRssKb / 1024.0, RSS_BOUND_MB, samples.size(), peakMbByProcess),
               String.format(Locale.ROOT, "descriptors: min %d, max %d; per process min..max %s; growth first->last sample per process %s (bound %d); longest-lived process %d: %d samples over %.0f s",
                   fdMin, fdMax, fdRange, fdGrowth, FD_SLACK, longest.index, longest.samples().size(),
                   longest.samples().isEmpty() ? 0.0 : (longest.samples().get(longest.samples().size() - 1).atNanos() - longest.samples().get(0).atNanos()) / 1e9),

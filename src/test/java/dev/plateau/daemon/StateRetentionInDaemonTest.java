@@ -122,6 +122,53 @@ class StateRetentionInDaemonTest {
   }
 
   @Test
+  void daemonWithoutSinksPrunesOldVerdictsToo(@TempDir Path temp) throws Exception {
+    Path logdir = Files.createDirectories(temp.resolve("logs"));
+    Path db = temp.resolve("state.db");
+    ReviewFindingsTest.MutableClock clock = new ReviewFindingsTest.MutableClock(System.currentTimeMillis());
+    double start = clock.millis() / 1000.0 - 500;
+    try (StateStore store = StateStore.open(db, false, clock)) {
+      FlagSink flags = new FlagSink(logdir, FlagConfig.defaults());
+      Watcher watcher =
+          new Watcher(logdir, PlateauConfig.defaults(), store, List.of(), flags::apply, clock, "test-host");
+      watcher.restore();
+      try (EventFileWriter w = EventFileWriter.create(logdir.resolve("exp"), start, "t", 0)) {
+        for (int t = 0; t < 120; t++) {
+          w.simpleValue("val_loss", t, start + t, converging(t));
+        }
+      }
+      watcher.poll();
+      assertThat(ids(db, "verdicts")).hasSize(1);
+      clock.millis += MONTH.toMillis();
+
+      // Flag files only: no delivery worker, and the verdict history is pruned all the same.
+      Daemon daemon = new Daemon(List.of(watcher), List.of(), Duration.ofMillis(50), Duration.ofSeconds(5));
+      Thread loop =
+          new Thread(
+              () -> {
+                try {
+                  daemon.run();
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              });
+      loop.start();
+      try {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!ids(db, "verdicts").isEmpty() && System.nanoTime() < deadline) {
+          Thread.sleep(20);
+        }
+      } finally {
+        daemon.requestStop();
+        loop.join(30_000);
+      }
+      assertThat(ids(db, "verdicts")).as("a month-old verdict is pruned without sinks").isEmpty();
+      assertThat(store.experiments().get("exp").transitions()).isEqualTo(1);
+      assertThat(logdir.resolve("exp/CONVERGED")).exists();
+    }
+  }
+
+  @Test
   void daemonPrunesFinishedDeliveriesBetweenRounds(@TempDir Path temp) throws Exception {
     Path logdir = Files.createDirectories(temp.resolve("logs"));
     Path db = temp.resolve("state.db");
