@@ -91,6 +91,9 @@ final class ScalarEventDecoder {
       }
       if (at >= 0 && end - at >= 2 && array[at] == EVENT_SUMMARY && array[at + 1] == end - at - 2) {
         double wallTime = Double.longBitsToDouble(WireReader.fixed64(array, start + 1));
+        if (!Double.isFinite(wallTime)) {
+          return false; // a broken clock: the reference warns about it
+        }
         int summary = at + 2;
         if (end - summary >= 4
             && array[summary] == SUMMARY_VALUE
@@ -116,7 +119,7 @@ final class ScalarEventDecoder {
         }
       }
     }
-    if (readAnyLayout(array, start, length)) {
+    if (readAnyLayout(array, start, length) && Double.isFinite(this.wallTime)) {
       report(this.step, this.wallTime, visitor);
       return true;
     }
