@@ -3,8 +3,9 @@ package dev.plateau.daemon;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
+import ch.qos.logback.core.AppenderBase;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -14,7 +15,15 @@ import org.slf4j.LoggerFactory;
 final class CapturedLog implements AutoCloseable {
   private final Logger logger = (Logger) LoggerFactory.getLogger("dev.plateau");
   private final Level previousLevel = logger.getLevel();
-  private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
+  private final List<ILoggingEvent> events = new CopyOnWriteArrayList<>();
+  // Delivery threads log while the test reads: a list safe to read during appends.
+  private final AppenderBase<ILoggingEvent> appender =
+      new AppenderBase<>() {
+        @Override
+        protected void append(ILoggingEvent event) {
+          events.add(event);
+        }
+      };
 
   /** Catches INFO and above, as {@code plateau watch} logs by default. */
   CapturedLog() {
@@ -31,19 +40,15 @@ final class CapturedLog implements AutoCloseable {
 
   /** Every line caught so far, as {@code LEVEL message}. */
   List<String> lines() {
-    synchronized (appender.list) {
-      return appender.list.stream().map(e -> e.getLevel() + " " + e.getFormattedMessage()).toList();
-    }
+    return events.stream().map(e -> e.getLevel() + " " + e.getFormattedMessage()).toList();
   }
 
   /** The lines at {@code level} exactly. */
   List<String> at(Level level) {
-    synchronized (appender.list) {
-      return appender.list.stream()
-          .filter(e -> e.getLevel() == level)
-          .map(ILoggingEvent::getFormattedMessage)
-          .toList();
-    }
+    return events.stream()
+        .filter(e -> e.getLevel() == level)
+        .map(ILoggingEvent::getFormattedMessage)
+        .toList();
   }
 
   /** The lines at {@code level} that mention {@code text}. */
