@@ -37,7 +37,10 @@ final class DaemonProcess implements AutoCloseable {
     }
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(imageJvmOptions());
+    for (String option : imageJvmOptions()) {
+      // The image's /state volume (its temporary directory and crash logs) is this state dir.
+      command.add(option.replaceAll("(^|=)/state(?=/|$)", "$1" + java.util.regex.Matcher.quoteReplacement(state.toString())));
+    }
     command.add("-jar");
     command.add(jar.toString());
     command.add("watch");
