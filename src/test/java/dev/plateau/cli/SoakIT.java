@@ -114,7 +114,8 @@ class SoakIT {
   void killedDaemonUnderAFlakyReceiverDeliversEveryVerdictOnceWithBoundedMemoryDescriptorsAndOutbox(
       @TempDir Path temp) throws Exception {
     Path logdir = Files.createDirectories(temp.resolve("logs"));
-    Path state = temp.resolve("state");
+    // The image's temporary directory is its state volume: it must exist before the JVM starts.
+    Path state = Files.createDirectories(temp.resolve("state"));
     Path config = Files.writeString(temp.resolve("plateau.yaml"), CONFIG);
     Path jar = Path.of(System.getProperty("plateau.jar", "target/plateau.jar"));
     List<String> jvm = SoakDaemon.imageJvmOptions(Path.of(System.getProperty("plateau.dockerfile", "Dockerfile")));
