@@ -83,7 +83,10 @@ final class SoakDaemon {
     }
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(jvmOptions);
+    for (String option : jvmOptions) {
+      // The image's /state volume (its temporary directory and crash logs) is this state dir.
+      command.add(option.replaceAll("(^|=)/state(?=/|$)", "$1" + Matcher.quoteReplacement(state.toString())));
+    }
     command.addAll(
         List.of(
             "-jar", jar.toString(), "watch", logdir.toString(),
