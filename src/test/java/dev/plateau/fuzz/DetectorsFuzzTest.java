@@ -76,8 +76,8 @@ class DetectorsFuzzTest {
       } else if (restored != null && period > 0 && (i - snapshotAt) % period == 0) {
         restored.restore(judge.snapshot());
       }
-      long step = series.step(i);
-      double wallTime = series.wallTime(i);
+      long step = series.step();
+      double wallTime = series.wallTime();
       double value = series.value(i);
       steps.add(step);
       int twins = data.consumeInt(0, 2);
@@ -186,7 +186,7 @@ class DetectorsFuzzTest {
       this.noise = data.consumeBoolean() ? 0 : data.consumeProbabilityDouble() * 0.1;
     }
 
-    long step(int i) {
+    long step() {
       lastStep =
           switch (data.consumeInt(0, 15)) {
             case 0 -> lastStep;
@@ -197,7 +197,7 @@ class DetectorsFuzzTest {
       return lastStep;
     }
 
-    double wallTime(int i) {
+    double wallTime() {
       lastTime =
           switch (data.consumeInt(0, 15)) {
             case 0 -> data.consumeDouble();
