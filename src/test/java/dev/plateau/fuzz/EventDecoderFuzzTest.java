@@ -25,8 +25,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * ({@link DecoderPaths}) decodes the records in order, with one decoder per path as for a file.
  * Properties: nothing but {@link DecodeException} escapes (its documented failure); decoding
  * allocates in proportion to the bytes really given, never to a length field's claim; and every
- * path reports the same scalars, session starts and file versions as the first, record by record,
- * as long as both decode the record.
+ * path reports the same scalars, session starts, file versions and warnings as the first, record
+ * by record, as long as both decode the record.
  */
 class EventDecoderFuzzTest {
   /** Separates records in an input: bytes that real events hardly ever contain. */
