@@ -6,7 +6,7 @@ import java.nio.ByteOrder;
 
 /**
  * Reads protobuf wire primitives from a byte array, as protobuf's own parser reads them (a varint
- * of up to 10 bytes whose bits past 64 are dropped; 32-bit values are its low 32 bits), but
+ * of up to 10 bytes, the tenth only as writers write it; 32-bit values are its low 32 bits), but
  * without exceptions: a method that finds malformed input returns -1 and the caller gives the
  * record to the generated classes, which report it.
  */
@@ -61,6 +61,11 @@ final class WireReader {
       byte b = array[at++];
       result |= (long) (b & 0x7f) << (7 * i);
       if (b >= 0) {
+        if (i == MAX_VARINT_BYTES - 1 && b != 1) {
+          // A tenth byte other than 1 is not how a 64-bit value is written, and protobuf's readers
+          // disagree on it (its fast path takes bit 63 from the ninth byte): left to the reference.
+          return -1;
+        }
         value = result;
         return at;
       }

@@ -30,7 +30,13 @@ final class DecoderPaths {
    */
   record Path(String name, Function<DecodeLimits, RecordDecoder> forFile) {}
 
-  /** Every path; the first is the reference the others are compared with. */
+  /**
+   * Every path; the first is the reference the others are compared with: the generated protobuf
+   * classes alone, then the decoder as Plateau uses it (the wire-format fast path, falling back to
+   * the generated classes).
+   */
   static final List<Path> ALL =
-      List.of(new Path("EventDecoder", limits -> new EventDecoder(limits)::decode));
+      List.of(
+          new Path("reference", limits -> EventDecoder.referenceOnly(limits)::decode),
+          new Path("EventDecoder", limits -> new EventDecoder(limits)::decode));
 }

@@ -15,8 +15,8 @@ import dev.plateau.detect.TargetDetector;
 import java.util.function.Supplier;
 
 /**
- * Detectors with parameters from fuzzer data: mostly near the defaults and the edges of what each
- * allows, sometimes any number at all. A parameter record may refuse its values with an {@link
+ * Detectors with parameters from fuzzer data: each parameter its default half of the time, else a
+ * value at the edges of what it allows, or any number at all. A parameter record may refuse its values with an {@link
  * IllegalArgumentException} (their documented failure): then there is no such detector. The
  * result is a factory, so that the fuzz test can build the same detector twice (to check that a
  * restored snapshot goes on as the original).
@@ -61,8 +61,13 @@ final class DetectorParams {
   }
 
   private static Supplier<Detector> divergence(FuzzedDataProvider data, Mode mode) {
+    DivergenceDetector.Params d = DivergenceDetector.Params.DEFAULTS;
     DivergenceDetector.Params p =
-        new DivergenceDetector.Params(data.consumeBoolean(), number(data), number(data), count(data));
+        new DivergenceDetector.Params(
+            data.consumeBoolean(),
+            data.consumeBoolean() ? d.threshold() : number(data),
+            data.consumeBoolean() ? d.explodeFactor() : number(data),
+            data.consumeBoolean() ? d.explodePoints() : count(data));
     return () -> new DivergenceDetector(mode, p);
   }
 
@@ -72,12 +77,15 @@ final class DetectorParams {
   }
 
   private static Supplier<Detector> patience(FuzzedDataProvider data, Mode mode) {
+    PatienceDetector.Params d = PatienceDetector.Params.DEFAULTS;
     PatienceDetector.Params p =
         new PatienceDetector.Params(
-            new Span(number(data), data.pickValue(Span.Unit.values())),
-            new MinDelta(number(data), data.consumeBoolean()),
-            data.consumeBoolean() ? Long.MIN_VALUE : data.consumeLong(),
-            data.consumeBoolean() ? Double.NaN : number(data));
+            data.consumeBoolean()
+                ? d.patience()
+                : new Span(number(data), data.pickValue(Span.Unit.values())),
+            data.consumeBoolean() ? d.minDelta() : new MinDelta(number(data), data.consumeBoolean()),
+            data.consumeBoolean() ? d.startStep() : data.consumeLong(),
+            data.consumeBoolean() ? d.baseline() : number(data));
     return () -> new PatienceDetector(mode, p);
   }
 
@@ -113,7 +121,10 @@ final class DetectorParams {
   }
 
   private static Supplier<Detector> stalled(FuzzedDataProvider data) {
-    StalledDetector.Params p = new StalledDetector.Params(number(data));
+    StalledDetector.Params p =
+        data.consumeBoolean()
+            ? StalledDetector.Params.DEFAULTS
+            : new StalledDetector.Params(number(data));
     return () -> new StalledDetector(p);
   }
 

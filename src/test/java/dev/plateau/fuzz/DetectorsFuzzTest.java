@@ -28,8 +28,8 @@ import org.junit.jupiter.api.AfterAll;
  * status, a reason and evidence without nulls, and names as the checkpoint to keep either no step
  * or a step of the series; the judge's status is the strongest of its detectors' (by {@link
  * dev.plateau.detect.Status#priority()}) and it counts points and the last step; and a judge
- * restored from a snapshot taken at a fuzzed point goes on exactly as the original, verdict for
- * verdict (the contract of {@code snapshot()} and {@code restore()}).
+ * restored from a snapshot taken at a fuzzed point (and again every few points) goes on exactly as
+ * the original, verdict for verdict (the contract of {@code snapshot()} and {@code restore()}).
  */
 class DetectorsFuzzTest {
   private static final FuzzRun RUN = new FuzzRun(DetectorsFuzzTest.class);
@@ -62,6 +62,9 @@ class DetectorsFuzzTest {
     SeriesJudge judge = newJudge(mode, factories);
     SeriesJudge restored = null;
     int snapshotAt = data.consumeInt(0, MAX_POINTS);
+    // After the first restore, the copy is restored again from the original every `period`
+    // points, so that state a snapshot forgets shows even when its effect comes later.
+    int period = data.consumeBoolean() ? 0 : data.consumeInt(1, 32);
     Series series = new Series(data);
     Set<Long> steps = new HashSet<>();
     int points = data.consumeInt(0, MAX_POINTS);
@@ -70,9 +73,11 @@ class DetectorsFuzzTest {
         RUN.reached("restored from a snapshot at " + judge.verdict().status().jsonName());
         restored = newJudge(mode, factories);
         restored.restore(judge.snapshot());
+      } else if (restored != null && period > 0 && (i - snapshotAt) % period == 0) {
+        restored.restore(judge.snapshot());
       }
-      long step = series.step(i);
-      double wallTime = series.wallTime(i);
+      long step = series.step();
+      double wallTime = series.wallTime();
       double value = series.value(i);
       steps.add(step);
       int twins = data.consumeInt(0, 2);
@@ -100,7 +105,10 @@ class DetectorsFuzzTest {
       if (data.consumeInt(0, 7) == 0) {
         double now = data.consumeBoolean() ? wallTime + data.consumeInt(0, 100_000) : data.consumeDouble();
         judge.arrivedAt(now);
-        judge.atTime(now);
+        Verdict changedByTime = judge.atTime(now);
+        if (changedByTime != null) {
+          RUN.reached(changedByTime.status().jsonName() + " at a time");
+        }
         if (restored != null) {
           restored.arrivedAt(now);
           restored.atTime(now);
@@ -157,7 +165,7 @@ class DetectorsFuzzTest {
   /**
    * The series' points from fuzzer data: steps that mostly rise (sometimes repeat, go back or
    * jump anywhere), wall times likewise, and values on a fuzzed curve that flattens out, with
-   * noise, or special values.
+   * noise, bursts far off the curve, or special values.
    */
   private static final class Series {
     private final FuzzedDataProvider data;
@@ -167,6 +175,8 @@ class DetectorsFuzzTest {
     private final double noise;
     private long lastStep;
     private double lastTime = 1.7e9;
+    private int burst;
+    private double burstLevel;
 
     Series(FuzzedDataProvider data) {
       this.data = data;
@@ -176,7 +186,7 @@ class DetectorsFuzzTest {
       this.noise = data.consumeBoolean() ? 0 : data.consumeProbabilityDouble() * 0.1;
     }
 
-    long step(int i) {
+    long step() {
       lastStep =
           switch (data.consumeInt(0, 15)) {
             case 0 -> lastStep;
@@ -187,7 +197,7 @@ class DetectorsFuzzTest {
       return lastStep;
     }
 
-    double wallTime(int i) {
+    double wallTime() {
       lastTime =
           switch (data.consumeInt(0, 15)) {
             case 0 -> data.consumeDouble();
@@ -198,9 +208,19 @@ class DetectorsFuzzTest {
     }
 
     double value(int i) {
+      if (burst > 0) {
+        burst--;
+        return burstLevel * (1 + data.consumeProbabilityDouble());
+      }
       return switch (data.consumeInt(0, 15)) {
         case 0 -> data.pickValue(SPECIAL);
         case 1 -> data.consumeDouble();
+        case 2 -> {
+          // A burst: several points in a row far from the curve, as a run blowing up does.
+          burst = data.consumeInt(1, 6);
+          burstLevel = (Math.abs(start) + 1) * (data.consumeBoolean() ? 10 : -10);
+          yield burstLevel;
+        }
         default ->
             start - drop * (1 - Math.exp(-i / tau)) + noise * (data.consumeProbabilityDouble() - 0.5);
       };

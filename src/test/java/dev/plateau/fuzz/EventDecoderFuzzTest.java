@@ -2,6 +2,7 @@ package dev.plateau.fuzz;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.code_intelligence.jazzer.junit.DictionaryFile;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.plateau.decode.DecodeException;
 import dev.plateau.decode.DecodeLimits;
@@ -18,15 +19,16 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Fuzzes event and scalar decoding with arbitrary record bytes, seeded with records of the real
  * event files in the shared fixtures (TensorFlow's tensor scalars with their metadata,
- * simple_value, NaN and Infinity, histograms, hparams).
+ * simple_value, NaN and Infinity, histograms, hparams), with a dictionary of Event fields holding
+ * edge values ({@code events.dict}: non-finite wall times, extreme steps, 16-bit dtypes ...).
  *
  * <p>An input is the records of one file, separated by {@link #SEPARATOR}; its first byte, when
  * below 32, sets a tiny tag length limit (so that cutting tags is fuzzed too). Every decoder path
  * ({@link DecoderPaths}) decodes the records in order, with one decoder per path as for a file.
  * Properties: nothing but {@link DecodeException} escapes (its documented failure); decoding
  * allocates in proportion to the bytes really given, never to a length field's claim; and every
- * path reports the same scalars, session starts and file versions as the first, record by record,
- * as long as both decode the record.
+ * path reports the same scalars, session starts, file versions and warnings as the first, record
+ * by record, as long as both decode the record.
  */
 class EventDecoderFuzzTest {
   /** Separates records in an input: bytes that real events hardly ever contain. */
@@ -44,6 +46,7 @@ class EventDecoderFuzzTest {
     return RealRecords.seeds().stream();
   }
 
+  @DictionaryFile(resourcePath = "events.dict")
   @MethodSource("realRecords")
   @FuzzTest
   void decodersThrowOnlyDecodeExceptionAndAgree(byte[] input) {

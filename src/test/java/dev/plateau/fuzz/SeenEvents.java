@@ -6,8 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What a decoder reported, in order, as plain values that compare exactly (numbers by their bits),
- * so that two decoders can be checked against each other.
+ * What a decoder reported, in order, warnings included, as plain values that compare exactly
+ * (numbers by their bits), so that two decoders can be checked against each other.
  */
 final class SeenEvents implements EventVisitor {
   /** One thing a decoder reported. */
@@ -23,15 +23,13 @@ final class SeenEvents implements EventVisitor {
   /** The file_version event. */
   record Version(String version, long wallTimeBits) implements Seen {}
 
+  /** A warning about something unusable in the event. */
+  record Warning(String message) implements Seen {}
+
   private final List<Seen> seen = new ArrayList<>();
-  private int warnings;
 
   List<Seen> seen() {
     return seen;
-  }
-
-  int warnings() {
-    return warnings;
   }
 
   @Override
@@ -60,6 +58,6 @@ final class SeenEvents implements EventVisitor {
     if (message == null || message.isBlank()) {
       throw new AssertionError("a decoder reported an empty warning");
     }
-    warnings++;
+    seen.add(new Warning(message));
   }
 }
