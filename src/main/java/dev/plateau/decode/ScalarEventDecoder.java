@@ -97,17 +97,9 @@ final class ScalarEventDecoder {
             && array[summary + 1] == end - summary - 2
             && array[summary + 2] == VALUE_TAG
             && array[summary + 3] > 0) {
-          int tagLength = array[summary + 3];
-          int simple = summary + 4 + tagLength;
-          if (end - simple == 5 && array[simple] == VALUE_SIMPLE) {
-            // One value, of a tag and a simple_value: what training loops write most.
-            TagState tag = tags.find(array, summary + 4, tagLength);
-            if (tag == null) {
-              return false; // first seen: its text, and any warning about it, are the reference's
-            }
-            float value = Float.intBitsToFloat(WireReader.fixed32(array, simple + 1));
-            visitor.scalar(tag.text, step, wallTime, value, ValueType.FLOAT32);
-            return true;
+          int outcome = decodeOneValue(array, summary + 2, end, step, wallTime, visitor);
+          if (outcome != OTHER_LAYOUT) {
+            return outcome == REPORTED;
           }
         }
         if (readValues(array, summary, end)) {
@@ -121,6 +113,73 @@ final class ScalarEventDecoder {
       return true;
     }
     return false;
+  }
+
+  /** What {@link #decodeOneValue} did. */
+  private static final int REPORTED = 1;
+
+  private static final int OTHER_LAYOUT = 0;
+  private static final int LEFT_TO_REFERENCE = -1;
+
+  /**
+   * The one value of a summary, from its tag field at {@code at} (a non-empty tag with a one-byte
+   * length) to {@code end}, when it is what training loops write most: a tag and a simple_value,
+   * or a tag, a tensor and optionally metadata. OTHER_LAYOUT when it is something else, which
+   * {@link #readValues} then reads.
+   */
+  private int decodeOneValue(
+      byte[] array, int at, int end, long step, double wallTime, EventVisitor visitor) {
+    int tagStart = at + 2;
+    int tagLength = array[at + 1];
+    int next = tagStart + tagLength;
+    if (end - next == 5 && array[next] == VALUE_SIMPLE) {
+      TagState tag = tags.find(array, tagStart, tagLength);
+      if (tag == null) {
+        return LEFT_TO_REFERENCE; // first seen: its text, and any warning about it
+      }
+      float value = Float.intBitsToFloat(WireReader.fixed32(array, next + 1));
+      visitor.scalar(tag.text, step, wallTime, value, ValueType.FLOAT32);
+      return REPORTED;
+    }
+    if (end - next < 2 || array[next] != VALUE_TENSOR) {
+      return OTHER_LAYOUT;
+    }
+    int tensorEnd = next + 2 + array[next + 1];
+    if (tensorEnd < next + 2 || tensorEnd > end) {
+      return OTHER_LAYOUT;
+    }
+    int declaration = ScalarMetadataReader.UNDECIDED;
+    if (tensorEnd < end) {
+      if (end - tensorEnd < 2
+          || array[tensorEnd] != VALUE_METADATA
+          || array[tensorEnd + 1] != end - tensorEnd - 2) {
+        return OTHER_LAYOUT;
+      }
+      declaration = metadata.read(array, tensorEnd + 2, end);
+      if (declaration == ScalarMetadataReader.UNDECIDED) {
+        return LEFT_TO_REFERENCE;
+      }
+    }
+    if (!tensor.read(array, next + 2, tensorEnd)) {
+      return LEFT_TO_REFERENCE;
+    }
+    TagState tag = tags.find(array, tagStart, tagLength);
+    if (tag == null) {
+      return LEFT_TO_REFERENCE;
+    }
+    boolean declared = declaration != ScalarMetadataReader.UNDECIDED;
+    boolean scalar =
+        declared ? declaration == ScalarMetadataReader.SCALAR : Boolean.TRUE.equals(tag.scalar);
+    if (scalar && !tensor.scalar(array)) {
+      return LEFT_TO_REFERENCE; // the reference warns about this tensor
+    }
+    if (declared) {
+      tag.scalar = scalar;
+    }
+    if (scalar) {
+      visitor.scalar(tag.text, step, wallTime, tensor.value, tensor.type);
+    }
+    return REPORTED;
   }
 
   /** Applies what the event's metadata said and reports its scalars. */

@@ -5,10 +5,10 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 
 /**
- * Reads protobuf wire primitives from a byte array, as protobuf's own parser reads them (a varint
- * of up to 10 bytes whose bits past 64 are dropped; 32-bit values are its low 32 bits), but
- * without exceptions: a method that finds malformed input returns -1 and the caller gives the
- * record to the generated classes, which report it.
+ * Reads protobuf wire primitives from a byte array, exactly as protobuf-java's array decoder reads
+ * them (a varint of up to 10 bytes; 32-bit values are its low 32 bits), but without exceptions: a
+ * method that finds malformed input returns -1 and the caller gives the record to the generated
+ * classes, which report it.
  */
 final class WireReader {
   static final int VARINT = 0;
@@ -54,7 +54,7 @@ final class WireReader {
       }
     }
     long result = 0;
-    for (int i = 0; i < MAX_VARINT_BYTES; i++) {
+    for (int i = 0; i < MAX_VARINT_BYTES - 1; i++) {
       if (at >= end) {
         return -1;
       }
@@ -65,7 +65,14 @@ final class WireReader {
         return at;
       }
     }
-    return -1;
+    // A tenth byte. protobuf-java's array decoder (the reference) takes the ninth byte's
+    // continuation bit as bit 63 and only checks that the tenth ends the varint, so a ten-byte
+    // varint always has bit 63 set, even when its tenth byte is 0 (a padded encoding).
+    if (at >= end || array[at] < 0) {
+      return -1;
+    }
+    value = result | Long.MIN_VALUE;
+    return at + 1;
   }
 
   /**
