@@ -6,8 +6,6 @@ import static dev.plateau.decode.WireReader.LENGTH_DELIMITED;
 import static dev.plateau.decode.WireReader.VARINT;
 import static dev.plateau.decode.WireReader.key;
 
-import java.util.Arrays;
-
 /**
  * The fast path of {@link EventDecoder}: reads summary events straight from the wire, without
  * message objects, and reports their scalars exactly as the generated-class path would.
@@ -24,7 +22,9 @@ import java.util.Arrays;
  * classes stay the reference; tests compare both paths.
  *
  * <p>Nothing is allocated per event: tags come from the file's {@link TagTable}, and the values of
- * an event are kept in arrays reused from event to event. Not thread-safe.
+ * an event wait in {@link PendingValues}, reused from event to event. The event's one-value
+ * layouts that writers use are checked byte by byte first ({@link #decodeOneValue}); any other
+ * order of the same fields is read field by field. Not thread-safe.
  */
 final class ScalarEventDecoder {
   private static final int EVENT_WALL_TIME = key(1, FIXED64);
@@ -51,23 +51,12 @@ final class ScalarEventDecoder {
   private final ScalarTensorReader tensor = new ScalarTensorReader(wire);
   private final ScalarMetadataReader metadata = new ScalarMetadataReader(wire);
 
-  /** The values of the event being read; a null type marks a value that is not a scalar. */
-  private int count;
-
-  private TagState[] valueTags = new TagState[4];
-  private double[] values = new double[4];
-  private ValueType[] types = new ValueType[4];
+  private final PendingValues pending = new PendingValues();
 
   /** The step and wall time {@link #readAnyLayout} found. */
   private long step;
 
   private double wallTime;
-
-  /** What this event's metadata says, in order; applied to the file's only if it is decided. */
-  private int declared;
-
-  private TagState[] declaredTags = new TagState[4];
-  private boolean[] declaredScalar = new boolean[4];
 
   ScalarEventDecoder(TagTable tags) {
     this.tags = tags;
@@ -103,13 +92,13 @@ final class ScalarEventDecoder {
           }
         }
         if (readValues(array, summary, end)) {
-          report(step, wallTime, visitor);
+          pending.report(step, wallTime, visitor);
           return true;
         }
       }
     }
     if (readAnyLayout(array, start, length)) {
-      report(this.step, this.wallTime, visitor);
+      pending.report(this.step, this.wallTime, visitor);
       return true;
     }
     return false;
@@ -182,22 +171,9 @@ final class ScalarEventDecoder {
     return REPORTED;
   }
 
-  /** Applies what the event's metadata said and reports its scalars. */
-  private void report(long step, double wallTime, EventVisitor visitor) {
-    for (int i = 0; i < declared; i++) {
-      declaredTags[i].scalar = declaredScalar[i];
-    }
-    for (int i = 0; i < count; i++) {
-      if (types[i] != null) {
-        visitor.scalar(valueTags[i].text, step, wallTime, values[i], types[i]);
-      }
-    }
-  }
-
   /** The values of a summary from {@code at} to {@code end}, each with a one-byte length. */
   private boolean readValues(byte[] array, int at, int end) {
-    count = 0;
-    declared = 0;
+    pending.clear();
     while (at < end) {
       int valueStart = at + 2;
       if (end - at < 2 || array[at] != SUMMARY_VALUE || array[at + 1] < 0) {
@@ -214,8 +190,7 @@ final class ScalarEventDecoder {
 
   /** Any layout of the fields the fast path knows, as protobuf reads them. */
   private boolean readAnyLayout(byte[] array, int start, int length) {
-    count = 0;
-    declared = 0;
+    pending.clear();
     long wallTimeBits = 0;
     step = 0;
     boolean summarySeen = false;
@@ -351,50 +326,18 @@ final class ScalarEventDecoder {
       return false;
     }
     if (metadataSeen) {
-      declare(tag, declaration == ScalarMetadataReader.SCALAR);
+      pending.declare(tag, declaration == ScalarMetadataReader.SCALAR);
     }
     if (kind == SIMPLE) {
-      add(tag, Float.intBitsToFloat(simpleBits), ValueType.FLOAT32);
-    } else if (kind != TENSOR || !isScalar(tag)) {
-      add(tag, 0, null);
+      pending.add(tag, Float.intBitsToFloat(simpleBits), ValueType.FLOAT32);
+    } else if (kind != TENSOR || !pending.isScalar(tag)) {
+      pending.add(tag, 0, null);
     } else if (tensor.scalar(array)) {
-      add(tag, tensor.value, tensor.type);
+      pending.add(tag, tensor.value, tensor.type);
     } else {
       return false; // the reference warns about this tensor
     }
     return true;
   }
 
-  /** Whether the tag is a scalar summary by the file's metadata and this event's so far. */
-  private boolean isScalar(TagState tag) {
-    for (int i = declared - 1; i >= 0; i--) {
-      if (declaredTags[i] == tag) {
-        return declaredScalar[i];
-      }
-    }
-    return Boolean.TRUE.equals(tag.scalar);
-  }
-
-  private void declare(TagState tag, boolean scalar) {
-    if (declared == declaredTags.length) {
-      declaredTags = Arrays.copyOf(declaredTags, declared * 2);
-      declaredScalar = Arrays.copyOf(declaredScalar, declared * 2);
-    }
-    declaredTags[declared] = tag;
-    declaredScalar[declared] = scalar;
-    declared++;
-  }
-
-  private void add(TagState tag, double value, ValueType type) {
-    if (count == valueTags.length) {
-      int capacity = count * 2;
-      valueTags = Arrays.copyOf(valueTags, capacity);
-      values = Arrays.copyOf(values, capacity);
-      types = Arrays.copyOf(types, capacity);
-    }
-    valueTags[count] = tag;
-    values[count] = value;
-    types[count] = type;
-    count++;
-  }
 }
