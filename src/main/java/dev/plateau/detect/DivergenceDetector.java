@@ -19,8 +19,11 @@ import java.util.Map;
  * <p>The checkpoint to keep is the best finite value before the divergence. Hysteresis: a later
  * finite value better than that best (the run recovered, e.g. after a learning-rate drop) returns
  * the series to TRAINING.
+ *
+ * <p>Points in step order; every point counts, NaN and infinite ones included (they are what it
+ * looks for). Cost: O(1) per point, and no allocation on a point that does not diverge.
  */
-public final class DivergenceDetector implements Detector {
+public final class DivergenceDetector extends DraftedDetector<DivergenceDetector.Draft> {
   /** Parameters; see the class comment. {@code threshold} NaN means none. */
   public record Params(boolean nan, double threshold, double explodeFactor, int explodePoints) {
     public static final Params DEFAULTS = new Params(true, Double.NaN, 3.0, 3);
@@ -36,6 +39,19 @@ public final class DivergenceDetector implements Detector {
     }
   }
 
+  /** The judgement while not diverged: the best so far, no evidence. */
+  static final class Draft extends JudgementDraft<Draft> {
+    @Override
+    Judgement build() {
+      return new Judgement(status, bestStep, bestValue, Map.of(), "no sign of divergence");
+    }
+
+    @Override
+    int evidenceSize() {
+      return 0;
+    }
+  }
+
   private final Mode mode;
   private final Params params;
   private final BestTracker best;
@@ -43,9 +59,9 @@ public final class DivergenceDetector implements Detector {
   private int points;
   private int explodedRun;
   private boolean diverged;
-  private Judgement current = Judgement.waiting("no point yet");
 
   public DivergenceDetector(Mode mode, Params params) {
+    super(new Draft(), new Draft());
     this.mode = mode;
     this.params = params;
     this.best = new BestTracker(mode);
@@ -57,24 +73,27 @@ public final class DivergenceDetector implements Detector {
   }
 
   @Override
-  public Judgement observe(long step, double wallTime, double value) {
+  void update(long step, double wallTime, double value) {
     points++;
     if (diverged && Double.isFinite(value) && !best.isEmpty() && mode.better(value, best.value())) {
       diverged = false;
       explodedRun = 0;
     }
     if (diverged) {
-      return current;
+      return;
     }
-    Map<String, Object> evidence = new LinkedHashMap<>();
+    // The evidence map and reason are built only on the rare point that diverges.
+    Map<String, Object> evidence = null;
     String reason = null;
     if (!Double.isFinite(value)) {
       if (params.nan()) {
         reason = "value is " + value + " at step " + step;
+        evidence = new LinkedHashMap<>();
         evidence.put("value", Double.isNaN(value) ? "NaN" : (value > 0 ? "Infinity" : "-Infinity"));
       }
     } else if (!Double.isNaN(params.threshold()) && mode.better(params.threshold(), value)) {
       reason = String.format("value %s at step %d is worse than the threshold %s", value, step, params.threshold());
+      evidence = new LinkedHashMap<>();
       evidence.put("threshold", params.threshold());
       evidence.put("value", value);
     } else if (params.explodeFactor() > 0 && !best.isEmpty()) {
@@ -89,6 +108,7 @@ public final class DivergenceDetector implements Detector {
               String.format(
                   "%d points in a row worse than the best %s by more than %.3g (explode_factor %s)",
                   explodedRun, best.value(), limit, params.explodeFactor());
+          evidence = new LinkedHashMap<>();
           evidence.put("explode_factor", params.explodeFactor());
           evidence.put("explode_points", explodedRun);
           evidence.put("scale", scale);
@@ -102,19 +122,11 @@ public final class DivergenceDetector implements Detector {
     }
     if (reason != null) {
       diverged = true;
-      current = new Judgement(Status.DIVERGED, best.step(), best.value(), evidence, "diverged: " + reason);
-      return current;
+      fix(new Judgement(Status.DIVERGED, best.step(), best.value(), evidence, "diverged: " + reason));
+      return;
     }
     best.offer(points - 1, step, wallTime, value);
-    current =
-        new Judgement(
-            Status.TRAINING, best.step(), best.value(), evidence, "no sign of divergence");
-    return current;
-  }
-
-  @Override
-  public Judgement current() {
-    return current;
+    edit().write(Status.TRAINING, best.step(), best.value());
   }
 
   /** The saved state of a divergence detector. */
@@ -129,7 +141,7 @@ public final class DivergenceDetector implements Detector {
 
   @Override
   public DetectorState snapshot() {
-    return new State(best.save(), first, points, explodedRun, diverged, current);
+    return new State(best.save(), first, points, explodedRun, diverged, current());
   }
 
   @Override
@@ -142,6 +154,6 @@ public final class DivergenceDetector implements Detector {
     points = s.points();
     explodedRun = s.explodedRun();
     diverged = s.diverged();
-    current = s.current();
+    fix(s.current());
   }
 }

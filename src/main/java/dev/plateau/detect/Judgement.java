@@ -1,7 +1,5 @@
 package dev.plateau.detect;
 
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -11,14 +9,15 @@ import java.util.Map;
  * @param status the detector's status
  * @param bestStep the step of the checkpoint to keep (-1 when no point counted yet)
  * @param bestValue its value (NaN when none)
- * @param evidence statistic names and values, in a stable order, for JSON and logs
+ * @param evidence statistic names and values, in a stable order, for JSON and logs (kept as an
+ *     immutable copy; the evidence of another judgement or verdict is shared, not copied)
  * @param reason one line a person can read
  */
 public record Judgement(
     Status status, long bestStep, double bestValue, Map<String, Object> evidence, String reason) {
 
   public Judgement {
-    evidence = Collections.unmodifiableMap(new LinkedHashMap<>(evidence));
+    evidence = Evidence.of(evidence);
   }
 
   /** A TRAINING judgement with no best yet. */

@@ -1,7 +1,6 @@
 package dev.plateau.detect;
 
 import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * The classic early-stopping rule, with Keras' and Lightning's semantics.
@@ -25,18 +24,85 @@ import java.util.Map;
  *
  * <p>NaN and infinite values are never improvements and count as waiting points (divergence is the
  * divergence detector's call); they never become the best. Hysteresis: after CONVERGED, an
- * improvement returns the series to TRAINING and the wait starts again.
+ * improvement returns the series to TRAINING and the wait starts again. Points in step order;
+ * O(1) per point, no allocation on a point (the evidence and reason are written out when read).
  */
-public final class PatienceDetector implements Detector {
+public final class PatienceDetector extends DraftedDetector<PatienceDetector.Draft> {
   /** Parameters; see the class comment. {@code baseline} NaN and {@code startStep} MIN mean none. */
   public record Params(Span patience, MinDelta minDelta, long startStep, double baseline) {
     public static final Params DEFAULTS =
         new Params(Span.points(10), MinDelta.ZERO, Long.MIN_VALUE, Double.NaN);
   }
 
+  /** Which sentence the judgement says. */
+  private enum Kind {
+    NO_FINITE_VALUE,
+    BELOW_BASELINE,
+    CONVERGED,
+    WAITING
+  }
+
+  /** The judgement: the wait so far and whether the baseline is beaten. */
+  static final class Draft extends JudgementDraft<Draft> {
+    private final Params params;
+    Kind kind;
+    long waited;
+    long sinceStep;
+    boolean counting;
+    long step;
+
+    Draft(Params params) {
+      this.params = params;
+    }
+
+    @Override
+    void copyFrom(Draft other) {
+      super.copyFrom(other);
+      kind = other.kind;
+      waited = other.waited;
+      sinceStep = other.sinceStep;
+      counting = other.counting;
+      step = other.step;
+    }
+
+    @Override
+    Judgement build() {
+      LinkedHashMap<String, Object> evidence = new LinkedHashMap<>();
+      evidence.put("patience", params.patience().toString());
+      evidence.put("min_delta", params.minDelta().toString());
+      evidence.put("waited_points", waited);
+      evidence.put("since_step", sinceStep);
+      if (!Double.isNaN(params.baseline())) {
+        evidence.put("baseline", params.baseline());
+        evidence.put("baseline_beaten", counting);
+      }
+      String reason =
+          switch (kind) {
+            case NO_FINITE_VALUE -> "no finite value yet";
+            case BELOW_BASELINE ->
+                "waiting for a value better than the baseline " + params.baseline();
+            case CONVERGED ->
+                String.format(
+                    "no improvement by more than %s for %s since step %d",
+                    params.minDelta(), params.patience(), sinceStep);
+            case WAITING ->
+                waited == 0
+                    ? "improved at step " + step
+                    : "no improvement for " + waited + " points, patience " + params.patience();
+          };
+      return new Judgement(status, bestStep, bestValue, Evidence.owning(evidence), reason);
+    }
+
+    @Override
+    int evidenceSize() {
+      return Double.isNaN(params.baseline()) ? 4 : 6;
+    }
+  }
+
   private final Mode mode;
   private final Params params;
   private final BestTracker best;
+  private final Judgement gracePeriod;
   private double reference = Double.NaN;
   private boolean counting;
   private long waited;
@@ -44,13 +110,14 @@ public final class PatienceDetector implements Detector {
   private double sinceTime;
   private int points;
   private long lastStep;
-  private Judgement current = Judgement.waiting("no point yet");
 
   public PatienceDetector(Mode mode, Params params) {
+    super(new Draft(params), new Draft(params));
     this.mode = mode;
     this.params = params;
     this.best = new BestTracker(mode);
     this.counting = Double.isNaN(params.baseline());
+    this.gracePeriod = Judgement.waiting("grace period until step " + params.startStep());
   }
 
   @Override
@@ -59,11 +126,11 @@ public final class PatienceDetector implements Detector {
   }
 
   @Override
-  public Judgement observe(long step, double wallTime, double value) {
+  void update(long step, double wallTime, double value) {
     lastStep = step;
     if (step < params.startStep()) {
-      current = Judgement.waiting("grace period until step " + params.startStep());
-      return current;
+      fix(gracePeriod);
+      return;
     }
     points++;
     best.offer(points - 1, step, wallTime, value);
@@ -86,62 +153,35 @@ public final class PatienceDetector implements Detector {
     } else if (counting) {
       waited++;
     }
-    current = judge(step, wallTime);
-    return current;
+    judge(step, wallTime);
   }
 
   @Override
-  public Judgement atTime(double nowSeconds) {
+  void updateAt(double nowSeconds) {
     if (params.patience().unit() == Span.Unit.SECONDS && counting && !best.isEmpty()) {
-      current = judge(lastStep, nowSeconds);
+      judge(lastStep, nowSeconds);
     }
-    return current;
   }
 
-  @Override
-  public Judgement current() {
-    return current;
-  }
-
-  private Judgement judge(long step, double time) {
-    Map<String, Object> evidence = new LinkedHashMap<>();
-    evidence.put("patience", params.patience().toString());
-    evidence.put("min_delta", params.minDelta().toString());
-    evidence.put("waited_points", waited);
-    evidence.put("since_step", sinceStep);
-    if (!Double.isNaN(params.baseline())) {
-      evidence.put("baseline", params.baseline());
-      evidence.put("baseline_beaten", counting);
-    }
+  private void judge(long step, double time) {
+    Draft d = edit();
     if (best.isEmpty()) {
-      return new Judgement(Status.TRAINING, -1, Double.NaN, evidence, "no finite value yet");
+      d.write(Status.TRAINING, -1, Double.NaN);
+      d.kind = Kind.NO_FINITE_VALUE;
+    } else if (!counting) {
+      d.write(Status.TRAINING, best.step(), best.value());
+      d.kind = Kind.BELOW_BASELINE;
+    } else if (waited > 0 && params.patience().elapsed(waited, sinceStep, step, sinceTime, time)) {
+      d.write(Status.CONVERGED, best.step(), best.value());
+      d.kind = Kind.CONVERGED;
+    } else {
+      d.write(Status.TRAINING, best.step(), best.value());
+      d.kind = Kind.WAITING;
     }
-    if (!counting) {
-      return new Judgement(
-          Status.TRAINING,
-          best.step(),
-          best.value(),
-          evidence,
-          "waiting for a value better than the baseline " + params.baseline());
-    }
-    if (waited > 0 && params.patience().elapsed(waited, sinceStep, step, sinceTime, time)) {
-      return new Judgement(
-          Status.CONVERGED,
-          best.step(),
-          best.value(),
-          evidence,
-          String.format(
-              "no improvement by more than %s for %s since step %d",
-              params.minDelta(), params.patience(), sinceStep));
-    }
-    return new Judgement(
-        Status.TRAINING,
-        best.step(),
-        best.value(),
-        evidence,
-        waited == 0
-            ? "improved at step " + step
-            : "no improvement for " + waited + " points, patience " + params.patience());
+    d.waited = waited;
+    d.sinceStep = sinceStep;
+    d.counting = counting;
+    d.step = step;
   }
 
   /** The saved state of a patience detector. */
@@ -160,7 +200,7 @@ public final class PatienceDetector implements Detector {
   @Override
   public DetectorState snapshot() {
     return new State(
-        best.save(), reference, counting, waited, sinceStep, sinceTime, points, lastStep, current);
+        best.save(), reference, counting, waited, sinceStep, sinceTime, points, lastStep, current());
   }
 
   @Override
@@ -176,6 +216,6 @@ public final class PatienceDetector implements Detector {
     sinceTime = s.sinceTime();
     points = s.points();
     lastStep = s.lastStep();
-    current = s.current();
+    fix(s.current());
   }
 }

@@ -36,7 +36,9 @@ import java.util.Set;
  * <p><b>Memory and cost.</b> Points are kept as at most {@code max_bins} bins; when full,
  * neighbours merge pairwise and bins double in width, so memory is bounded and the test runs at
  * every point while the series is short, then once per bin: amortised O(1) per point (the test
- * itself is O(window²), window &le; max_bins/2).
+ * itself is O(window²), window &le; max_bins/2: it selects the slopes' order statistics it needs
+ * rather than sorting them). A point that closes no bin costs a few additions and allocates
+ * nothing, and no test allocates: the evidence and reason are written out when read.
  *
  * <p><b>Contract.</b> Points in step order; NaN and infinite values are ignored (the divergence
  * detector judges them). No verdict before {@code warmup} points. Hysteresis: after CONVERGED, a
@@ -47,7 +49,7 @@ import java.util.Set;
  * min_window 10, z 1.645, min_delta 0.01, horizon 1.0, patience_fraction 0.5, min_patience 8,
  * max_bins 128, level_divisor 40, confirm 1, rate_shift 0.5, within_window_decay true.
  */
-public final class PlateauDetector implements Detector {
+public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft> {
   /** Parameters; see the class comment. */
   public record Params(
       int warmup,
@@ -70,13 +72,18 @@ public final class PlateauDetector implements Detector {
             "rate_shift", "within_window_decay", "smoothing");
     public static final Params DEFAULTS = new Params(8, 0.6, 10, 1.645, 0.01, 1.0, 0.5, 8, 128, 40, 1, 0.5, true);
 
+    /** The largest {@code max_bins}, as the configuration allows. */
+    public static final int MAX_BINS = 1024;
+
     public Params {
       if (warmup < 3 || minWindow < 3 || minPatience < 1 || levelDivisor < 1) {
         throw new IllegalArgumentException(
             "plateau: warmup and min_window must be at least 3, min_patience and level_divisor at least 1");
       }
-      if (maxBins < 16 || maxBins % 2 != 0) {
-        throw new IllegalArgumentException("plateau: max_bins must be even and at least 16, got " + maxBins);
+      // The slope scratch holds max_bins² / 2 doubles (4 MiB at the maximum).
+      if (maxBins < 16 || maxBins > MAX_BINS || maxBins % 2 != 0) {
+        throw new IllegalArgumentException(
+            "plateau: max_bins must be even, from 16 to " + MAX_BINS + ", got " + maxBins);
       }
       if (!(windowFraction > 0 && windowFraction <= 1) || !(patienceFraction >= 0) || !(horizon > 0)
           || !(z >= 0) || !(minDelta >= 0)) {
@@ -101,10 +108,51 @@ public final class PlateauDetector implements Detector {
   private int width = 1;
   private long n;
 
-  private final double[] means;
-  private final double[] level;
-  private final double[] slopes;
-  private final double[] scratch;
+  // Scratch for one evaluation, shared by the detectors of a thread (see Scratch): a detector
+  // keeps only its bins, so thousands of watched series cost kilobytes each, not the ~70 KiB the
+  // slope scratch alone would take.
+  private double[] means;
+  private double[] level;
+  private double[] prefix;
+  private double[] differences;
+  private SenSlope sen;
+
+  /** Evaluation scratch: never read outside {@code evaluate}, so one per thread serves all. */
+  private static final class Scratch {
+    final int capacity;
+    final double z;
+    final double[] means;
+    final double[] level;
+    final double[] prefix;
+    final double[] differences;
+    final SenSlope sen;
+
+    Scratch(int capacity, double z) {
+      this.capacity = capacity;
+      this.z = z;
+      means = new double[capacity];
+      level = new double[capacity];
+      prefix = new double[capacity + 1];
+      differences = new double[capacity];
+      sen = new SenSlope(capacity - 1, z);
+    }
+  }
+
+  private static final ThreadLocal<Scratch> SCRATCH = new ThreadLocal<>();
+
+  private void takeScratch() {
+    int capacity = params.maxBins() + 1;
+    Scratch s = SCRATCH.get();
+    if (s == null || s.capacity != capacity || Double.compare(s.z, params.z()) != 0) {
+      s = new Scratch(capacity, params.z());
+      SCRATCH.set(s);
+    }
+    means = s.means;
+    level = s.level;
+    prefix = s.prefix;
+    differences = s.differences;
+    sen = s.sen;
+  }
 
   private boolean converged;
   private int agreeing;
@@ -113,9 +161,145 @@ public final class PlateauDetector implements Detector {
   private double stopScale;
   private double stopNoise;
   private String stopReason = "";
-  private Judgement current = Judgement.waiting("no point yet");
+
+  /** The judgement while fewer than {@code warmup} points are in. */
+  private static final Judgement WARMING_UP = Judgement.waiting("warming up");
+
+  /** Which judgement the draft says. */
+  private enum Kind {
+    NOT_ENOUGH_POINTS,
+    FILLING_WINDOW,
+    STILL_IMPROVING,
+    STILL_CONVERGED,
+    IMPROVED_AGAIN
+  }
+
+  /**
+   * The judgement after a test: the checkpoint, and either the test's statistics (still
+   * improving) or the evidence held since the convergence and the sentence to say with it.
+   */
+  static final class Draft extends JudgementDraft<Draft> {
+    private final Params params;
+    Kind kind;
+    // STILL_IMPROVING: the test's statistics, as the evidence lists them.
+    long points;
+    long phaseStart;
+    long windowPoints;
+    int binWidth;
+    double tsSlope;
+    double slopeBound;
+    double mkZ;
+    double lag1;
+    double decayRatio;
+    long horizonPoints;
+    double gain;
+    double threshold;
+    double scale;
+    double bestLevel;
+    long sinceBest;
+    double patience;
+    double noise;
+    String trigger;
+    // STILL_CONVERGED and IMPROVED_AGAIN: the evidence since the convergence; the stop reason.
+    Map<String, Object> heldEvidence;
+    String stopReason;
+
+    Draft(Params params) {
+      this.params = params;
+    }
+
+    @Override
+    void copyFrom(Draft o) {
+      super.copyFrom(o);
+      kind = o.kind;
+      points = o.points;
+      phaseStart = o.phaseStart;
+      windowPoints = o.windowPoints;
+      binWidth = o.binWidth;
+      tsSlope = o.tsSlope;
+      slopeBound = o.slopeBound;
+      mkZ = o.mkZ;
+      lag1 = o.lag1;
+      decayRatio = o.decayRatio;
+      horizonPoints = o.horizonPoints;
+      gain = o.gain;
+      threshold = o.threshold;
+      scale = o.scale;
+      bestLevel = o.bestLevel;
+      sinceBest = o.sinceBest;
+      patience = o.patience;
+      noise = o.noise;
+      trigger = o.trigger;
+      heldEvidence = o.heldEvidence;
+      stopReason = o.stopReason;
+    }
+
+    /** The test's evidence, in the order it has always been listed. */
+    LinkedHashMap<String, Object> statistics() {
+      LinkedHashMap<String, Object> evidence = new LinkedHashMap<>();
+      evidence.put("points", points);
+      evidence.put("phase_start", phaseStart);
+      evidence.put("window_points", windowPoints);
+      evidence.put("bin_width", binWidth);
+      evidence.put("ts_slope", tsSlope);
+      evidence.put("slope_bound", slopeBound);
+      evidence.put("mk_z", mkZ);
+      evidence.put("lag1_autocorr", lag1);
+      evidence.put("decay_ratio", decayRatio);
+      evidence.put("horizon_points", horizonPoints);
+      evidence.put("projected_gain", gain);
+      evidence.put("threshold", threshold);
+      evidence.put("gain_share", gain / scale);
+      evidence.put("scale", scale);
+      evidence.put("best_level", bestLevel);
+      evidence.put("points_since_best", sinceBest);
+      evidence.put("patience", patience);
+      evidence.put("noise_level", noise);
+      evidence.put("trigger", trigger);
+      return evidence;
+    }
+
+    @Override
+    Judgement build() {
+      return switch (kind) {
+        case NOT_ENOUGH_POINTS ->
+            new Judgement(status, bestStep, bestValue, Map.of(), "not enough points in this phase");
+        case FILLING_WINDOW ->
+            new Judgement(status, bestStep, bestValue, Map.of(), "filling the first window");
+        case STILL_IMPROVING ->
+            new Judgement(
+                status,
+                bestStep,
+                bestValue,
+                Evidence.owning(statistics()),
+                String.format(
+                    "still improving: training %d more points could gain up to %.2f%% of the curve's range (limit %.2f%%)",
+                    horizonPoints, 100 * gain / scale, 100 * params.minDelta()));
+        case STILL_CONVERGED ->
+            new Judgement(status, bestStep, bestValue, heldEvidence, stopReason + "; keep step " + bestStep);
+        case IMPROVED_AGAIN ->
+            new Judgement(
+                status,
+                bestStep,
+                bestValue,
+                heldEvidence,
+                String.format(
+                    "improved again: new best level %.6g beyond the noise; a new phase starts", bestLevel));
+      };
+    }
+
+    @Override
+    int evidenceSize() {
+      return switch (kind) {
+        case NOT_ENOUGH_POINTS, FILLING_WINDOW -> 0;
+        case STILL_IMPROVING -> 19;
+        case STILL_CONVERGED, IMPROVED_AGAIN -> heldEvidence.size();
+      };
+    }
+  }
 
   public PlateauDetector(Mode mode, Params params) {
+    super(new Draft(params), new Draft(params));
     this.mode = mode;
     this.params = params;
     int capacity = params.maxBins() + 1;
@@ -126,11 +310,6 @@ public final class PlateauDetector implements Detector {
     firstStep = new long[capacity];
     minValue = new double[capacity];
     minStep = new long[capacity];
-    means = new double[capacity];
-    level = new double[capacity];
-    int maxWindow = params.maxBins();
-    slopes = new double[maxWindow * (maxWindow - 1) / 2];
-    scratch = new double[maxWindow];
   }
 
   @Override
@@ -139,14 +318,9 @@ public final class PlateauDetector implements Detector {
   }
 
   @Override
-  public Judgement current() {
-    return current;
-  }
-
-  @Override
-  public Judgement observe(long step, double wallTime, double value) {
+  void update(long step, double wallTime, double value) {
     if (!Double.isFinite(value)) {
-      return current;
+      return;
     }
     double v = mode.lowerIsBetter(value);
     long i = n++;
@@ -175,10 +349,9 @@ public final class PlateauDetector implements Detector {
       }
       count[closed] = 0;
       evaluate();
-    } else if (current.status() == Status.TRAINING && n < params.warmup()) {
-      current = Judgement.waiting("warming up");
+    } else if (draft().status == Status.TRAINING && n < params.warmup()) {
+      fix(WARMING_UP);
     }
-    return current;
   }
 
   /** Merges neighbouring bins pairwise: half as many bins, twice as wide. */
@@ -218,16 +391,17 @@ public final class PlateauDetector implements Detector {
 
   private void evaluate() {
     if (n < params.warmup()) {
-      current = Judgement.waiting("warming up");
+      fix(WARMING_UP);
       return;
     }
+    takeScratch();
     int nb = closed;
     for (int k = 0; k < nb; k++) {
       means[k] = sum[k] / count[k];
     }
     long h = Math.max(1, n / params.levelDivisor());
     int hb = (int) Math.max(1, h / width);
-    double[] prefix = scratchPrefix(nb);
+    prefix[0] = 0;
     for (int k = 0; k < nb; k++) {
       prefix[k + 1] = prefix[k] + means[k];
     }
@@ -249,26 +423,26 @@ public final class PlateauDetector implements Detector {
     long sinceBest = (n - 1) - (width > 1 ? last[bestBin] : first[bestBin]);
 
     if (converged) {
+      Map<String, Object> held = heldEvidence();
+      Draft d = edit();
       if (best < stopBestLevel - Math.max(params.minDelta() * stopScale, params.z() * stopNoise)) {
         converged = false;
         phaseStart = n - 1;
-        current =
-            training(
-                keptStep,
-                keptValue,
-                current.evidence(),
-                String.format("improved again: new best level %.6g beyond the noise; a new phase starts", mode.fromLowerIsBetter(best)));
+        d.write(Status.TRAINING, keptStep, keptValue);
+        d.kind = Kind.IMPROVED_AGAIN;
+        d.bestLevel = mode.fromLowerIsBetter(best);
       } else {
         // Still converged; the checkpoint to keep follows the best level, which small late gains
         // (below the threshold) may still move.
-        current =
-            new Judgement(
-                Status.CONVERGED, keptStep, keptValue, current.evidence(), stopReason + "; keep step " + keptStep);
+        d.write(Status.CONVERGED, keptStep, keptValue);
+        d.kind = Kind.STILL_CONVERGED;
+        d.stopReason = stopReason;
       }
+      d.heldEvidence = held;
       return;
     }
     if (!(scale > 0) || n - phaseStart < params.warmup()) {
-      current = training(keptStep, keptValue, Map.of(), "not enough points in this phase");
+      training(keptStep, keptValue, Kind.NOT_ENOUGH_POINTS);
       return;
     }
     int k0 = 0;
@@ -278,18 +452,22 @@ public final class PlateauDetector implements Detector {
     int nph = nb - k0;
     int window = (int) Math.max(params.minWindow(), Math.ceil(params.windowFraction() * nph));
     if (window > nph) {
-      current = training(keptStep, keptValue, Map.of(), "filling the first window");
+      training(keptStep, keptValue, Kind.FILLING_WINDOW);
       return;
     }
-    Sen newer = senMannKendall(means, nb - window, window);
-    double rateNow = Math.max(0, -newer.lower);
+    sen.estimate(means, nb - window, window);
+    double newerSlope = sen.slope;
+    double newerLower = sen.lower;
+    double newerMkZ = sen.mkZ;
+    double newerLag1 = sen.lag1;
+    double rateNow = Math.max(0, -newerLower);
     double rho = 1;
     // Decay of the improvement rate per window: against what lies before the window (up to a
     // window of it; centres (W + WA)/2 bins apart) ...
     int before = Math.min(window, nph - window);
     if (before >= params.minWindow()) {
-      Sen older = senMannKendall(means, nb - window - before, before);
-      double rateBefore = Math.max(0, -older.upper);
+      sen.estimate(means, nb - window - before, before);
+      double rateBefore = Math.max(0, -sen.upper);
       if (rateBefore > 0 && rateNow < rateBefore) {
         rho = Math.pow(rateNow / rateBefore, window / (0.5 * (window + before)));
       }
@@ -298,8 +476,10 @@ public final class PlateauDetector implements Detector {
     // steep early drop before the window would make a power-law tail look geometric.
     if (params.withinWindowDecay() && rho < 1) {
       int half = window / 2;
-      double olderHalf = Math.max(0, -senMannKendall(means, nb - window, half).upper);
-      double newerHalf = Math.max(0, -senMannKendall(means, nb - half, half).lower);
+      sen.estimate(means, nb - window, half);
+      double olderHalf = Math.max(0, -sen.upper);
+      sen.estimate(means, nb - half, half);
+      double newerHalf = Math.max(0, -sen.lower);
       double inside =
           olderHalf > 0 && newerHalf < olderHalf
               ? Math.pow(newerHalf / olderHalf, (double) window / (window - half))
@@ -325,39 +505,33 @@ public final class PlateauDetector implements Detector {
     boolean patient = sinceBest >= patience;
     double noise = levelNoise(nb - window, window, hb);
 
-    Map<String, Object> evidence = new LinkedHashMap<>();
-    evidence.put("points", n);
-    evidence.put("phase_start", phaseStart);
-    evidence.put("window_points", (long) window * width);
-    evidence.put("bin_width", width);
-    evidence.put("ts_slope", mode.fromLowerIsBetter(newer.slope / width));
-    evidence.put("slope_bound", mode.fromLowerIsBetter(newer.lower / width));
-    evidence.put("mk_z", newer.mkZ);
-    evidence.put("lag1_autocorr", newer.lag1);
-    evidence.put("decay_ratio", rho);
-    evidence.put("horizon_points", (long) (params.horizon() * (n - phaseStart)));
-    evidence.put("projected_gain", gain);
-    evidence.put("threshold", threshold);
-    evidence.put("gain_share", gain / scale);
-    evidence.put("scale", scale);
-    evidence.put("best_level", mode.fromLowerIsBetter(best));
-    evidence.put("points_since_best", sinceBest);
-    evidence.put("patience", patience);
-    evidence.put("noise_level", noise);
     agreeing = trend || patient ? agreeing + 1 : 0;
-    if (agreeing < params.confirm()) {
-      evidence.put("trigger", trend || patient ? "unconfirmed" : "none");
-      current =
-          training(
-              keptStep,
-              keptValue,
-              evidence,
-              String.format(
-                  "still improving: training %d more points could gain up to %.2f%% of the curve's range (limit %.2f%%)",
-                  (long) (params.horizon() * (n - phaseStart)), 100 * gain / scale, 100 * params.minDelta()));
+    boolean confirmed = agreeing >= params.confirm();
+    Draft d = edit();
+    d.write(confirmed ? Status.CONVERGED : Status.TRAINING, keptStep, keptValue);
+    d.kind = Kind.STILL_IMPROVING;
+    d.points = n;
+    d.phaseStart = phaseStart;
+    d.windowPoints = (long) window * width;
+    d.binWidth = width;
+    d.tsSlope = mode.fromLowerIsBetter(newerSlope / width);
+    d.slopeBound = mode.fromLowerIsBetter(newerLower / width);
+    d.mkZ = newerMkZ;
+    d.lag1 = newerLag1;
+    d.decayRatio = rho;
+    d.horizonPoints = (long) (params.horizon() * (n - phaseStart));
+    d.gain = gain;
+    d.threshold = threshold;
+    d.scale = scale;
+    d.bestLevel = mode.fromLowerIsBetter(best);
+    d.sinceBest = sinceBest;
+    d.patience = patience;
+    d.noise = noise;
+    if (!confirmed) {
+      d.trigger = trend || patient ? "unconfirmed" : "none";
       return;
     }
-    evidence.put("trigger", trend ? "trend" : "patience");
+    d.trigger = trend ? "trend" : "patience";
     converged = true;
     agreeing = 0;
     stopBestLevel = best;
@@ -372,92 +546,57 @@ public final class PlateauDetector implements Detector {
                 100 * gain / scale,
                 100 * params.minDelta(),
                 (long) window * width,
-                mode.fromLowerIsBetter(newer.slope / width),
-                newer.mkZ)
+                mode.fromLowerIsBetter(newerSlope / width),
+                newerMkZ)
             : String.format("no new best level for %d points (patience %.0f)", sinceBest, patience);
-    current =
-        new Judgement(Status.CONVERGED, keptStep, keptValue, evidence, stopReason + "; keep step " + keptStep);
+    // A convergence is rare and its evidence is held from now on: write it out at once.
+    fix(
+        new Judgement(
+            Status.CONVERGED,
+            keptStep,
+            keptValue,
+            Evidence.owning(d.statistics()),
+            stopReason + "; keep step " + keptStep));
   }
 
-  private double[] prefixBuffer;
-
-  private double[] scratchPrefix(int nb) {
-    if (prefixBuffer == null || prefixBuffer.length < nb + 1) {
-      prefixBuffer = new double[params.maxBins() + 2];
+  /** The evidence of the current (converged) judgement, which later judgements repeat. */
+  private Map<String, Object> heldEvidence() {
+    Draft d = draft();
+    if (d.fixed == null && (d.kind == Kind.STILL_CONVERGED || d.kind == Kind.IMPROVED_AGAIN)) {
+      return d.heldEvidence;
     }
-    prefixBuffer[0] = 0;
-    return prefixBuffer;
+    return current().evidence();
   }
 
-  private Judgement training(long step, double value, Map<String, Object> evidence, String reason) {
-    return new Judgement(Status.TRAINING, step, value, evidence, reason);
-  }
-
-  /** Theil–Sen slope, Sen bounds and Mann–Kendall z of {@code x[from..from+w)} against 0..w-1. */
-  private record Sen(double slope, double lower, double upper, double mkZ, double lag1) {}
-
-  private Sen senMannKendall(double[] x, int from, int w) {
-    int pairs = 0;
-    long s = 0;
-    for (int i = 0; i < w - 1; i++) {
-      double xi = x[from + i];
-      for (int k = i + 1; k < w; k++) {
-        double d = x[from + k] - xi;
-        slopes[pairs++] = d / (k - i);
-        if (d > 0) {
-          s++;
-        } else if (d < 0) {
-          s--;
-        }
-      }
-    }
-    Arrays.sort(slopes, 0, pairs);
-    double b =
-        pairs % 2 == 1 ? slopes[pairs / 2] : 0.5 * (slopes[pairs / 2 - 1] + slopes[pairs / 2]);
-    double mean = 0;
-    for (int t = 0; t < w; t++) {
-      scratch[t] = x[from + t] - b * t;
-      mean += scratch[t];
-    }
-    mean /= w;
-    double den = 0;
-    double num = 0;
-    for (int t = 0; t < w; t++) {
-      scratch[t] -= mean;
-      den += scratch[t] * scratch[t];
-      if (t > 0) {
-        num += scratch[t] * scratch[t - 1];
-      }
-    }
-    double r1 = den > 0 ? num / den : 0;
-    double variance = w * (w - 1.0) * (2.0 * w + 5.0) / 18.0;
-    variance *= 1.0 + 2.0 * (w - 3) * Math.max(0, r1) / w;
-    double c = params.z() * Math.sqrt(variance);
-    int m1 = clamp((int) Math.floor((pairs - c) / 2), pairs);
-    int m2 = clamp((int) Math.ceil((pairs + c) / 2), pairs);
-    double mkZ = s == 0 ? 0 : (s - Long.signum(s)) / Math.sqrt(variance);
-    return new Sen(b, slopes[m1], slopes[m2], mkZ, r1);
-  }
-
-  private static int clamp(int index, int size) {
-    return Math.min(size - 1, Math.max(0, index));
+  private void training(long keptStep, double keptValue, Kind kind) {
+    Draft d = edit();
+    d.write(Status.TRAINING, keptStep, keptValue);
+    d.kind = kind;
   }
 
   /** Robust noise of one level value, from the first differences of the window's bin means. */
   private double levelNoise(int from, int w, int hb) {
     int m = w - 1;
+    double[] d = differences;
     for (int t = 0; t < m; t++) {
-      scratch[t] = means[from + t + 1] - means[from + t];
+      d[t] = means[from + t + 1] - means[from + t];
     }
-    double[] d = Arrays.copyOf(scratch, m);
-    Arrays.sort(d);
-    double median = d[m / 2];
+    double median = orderStatistic(d, m, m / 2);
     for (int t = 0; t < m; t++) {
       d[t] = Math.abs(d[t] - median);
     }
-    Arrays.sort(d);
-    double mad = d[m / 2];
+    double mad = orderStatistic(d, m, m / 2);
     return 1.4826 * mad / Math.sqrt(2) / Math.sqrt(2 * hb + 1);
+  }
+
+  /** The value a sort of {@code a[0..n)} would put at {@code k} (reorders the values). */
+  private static double orderStatistic(double[] a, int n, int k) {
+    if (OrderStatistics.hasNaN(a, 0, n)) {
+      Arrays.sort(a, 0, n);
+      return a[k];
+    }
+    OrderStatistics.select(a, 0, n, k);
+    return OrderStatistics.signedZero(a, n, k, a[k]);
   }
 
   /** The saved state of a plateau detector: its bins and its phase. */
@@ -503,7 +642,7 @@ public final class PlateauDetector implements Detector {
         stopScale,
         stopNoise,
         stopReason,
-        current);
+        current());
   }
 
   @Override
@@ -532,6 +671,6 @@ public final class PlateauDetector implements Detector {
     stopScale = s.stopScale();
     stopNoise = s.stopNoise();
     stopReason = s.stopReason();
-    current = s.current();
+    fix(s.current());
   }
 }

@@ -2,15 +2,21 @@ package dev.plateau.detect;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Runs the detectors of one watched series and turns their judgements into a verdict.
  *
  * <p>When detectors disagree, the status of highest {@link Status#priority()} wins (divergence
  * over target over overfitting over convergence over stalled over training); among equals, the
- * one with the most evidence, then the detector listed first. A new status is a transition, decided at the step of the point (or the
- * last step, for a time-based change). Hysteresis is each detector's own: a converged series
- * returns to TRAINING only when its detector says the metric clearly improved again.
+ * one with the most evidence, then the detector listed first. A new status is a transition,
+ * decided at the step of the point (or the last step, for a time-based change). Hysteresis is
+ * each detector's own: a converged series returns to TRAINING only when its detector says the
+ * metric clearly improved again.
+ *
+ * <p>Cost: a point that changes no status allocates nothing. The verdict is kept as fields and
+ * written out when {@link #verdict()} is called or the status changes; the built-in detectors
+ * are read the same way (status and checkpoint, without their evidence and reason).
  *
  * <p>Pure: no I/O and no clock.
  */
@@ -19,9 +25,30 @@ public final class SeriesJudge {
   private final String tag;
   private final Mode mode;
   private final List<Detector> detectors;
+  private final Slot[] slots;
   private long points;
   private long lastStep = Long.MIN_VALUE;
+
+  // The verdict as fields, and as written out (null until read, after each point or time).
+  private Status status = Status.TRAINING;
+  private int winner;
+  private Long decidedAt;
+  private long bestStep = -1;
+  private double bestValue = Double.NaN;
+  private long verdictLastStep = -1;
+  private long verdictPoints;
   private Verdict verdict;
+
+  // The same fields as they were before the latest point or time.
+  private int previousWinner;
+  private Long previousDecidedAt;
+  private long previousBestStep = -1;
+  private double previousBestValue = Double.NaN;
+  private long previousLastStep = -1;
+  private long previousPoints;
+  private Verdict previousVerdict;
+
+  private Verdict beforeChange;
 
   public SeriesJudge(String run, String tag, Mode mode, List<Detector> detectors) {
     if (detectors.isEmpty()) {
@@ -31,10 +58,14 @@ public final class SeriesJudge {
     this.tag = tag;
     this.mode = mode;
     this.detectors = List.copyOf(detectors);
+    this.slots = new Slot[detectors.size()];
+    for (int i = 0; i < slots.length; i++) {
+      slots[i] = new Slot(this.detectors.get(i));
+    }
     this.verdict =
         new Verdict(
             run, tag, mode, Status.TRAINING, detectors.get(0).name(), null, null, Double.NaN,
-            -1, 0, java.util.Map.of(), "no point yet");
+            -1, 0, Map.of(), "no point yet");
   }
 
   public String run() {
@@ -53,9 +84,22 @@ public final class SeriesJudge {
     return detectors;
   }
 
-  /** The current verdict. */
+  /** The current verdict (the same object until the next point or time). */
   public Verdict verdict() {
+    if (verdict == null) {
+      verdict =
+          write(status, winner, slots[winner].judgement(), decidedAt, bestStep, bestValue,
+              verdictLastStep, verdictPoints);
+    }
     return verdict;
+  }
+
+  /**
+   * The verdict as it was just before the last status change (the "from" side of the transition
+   * {@link #observe} or {@link #atTime} returned), or null when the status never changed.
+   */
+  public Verdict beforeLastChange() {
+    return beforeChange;
   }
 
   /**
@@ -65,17 +109,16 @@ public final class SeriesJudge {
   public Verdict observe(long step, double wallTime, double value) {
     points++;
     lastStep = step;
-    List<Judgement> judgements = new ArrayList<>(detectors.size());
-    for (Detector detector : detectors) {
-      judgements.add(detector.observe(step, wallTime, value));
+    for (Slot slot : slots) {
+      slot.feed(step, wallTime, value);
     }
-    return settle(judgements, step);
+    return settle(step);
   }
 
   /** Tells the detectors that the last point arrived at {@code nowSeconds} (live daemons). */
   public void arrivedAt(double nowSeconds) {
-    for (Detector detector : detectors) {
-      detector.arrivedAt(nowSeconds);
+    for (Slot slot : slots) {
+      slot.detector.arrivedAt(nowSeconds);
     }
   }
 
@@ -87,54 +130,81 @@ public final class SeriesJudge {
     if (points == 0) {
       return null;
     }
-    List<Judgement> judgements = new ArrayList<>(detectors.size());
-    for (Detector detector : detectors) {
-      judgements.add(detector.atTime(nowSeconds));
+    for (Slot slot : slots) {
+      slot.feedAt(nowSeconds);
     }
-    return settle(judgements, lastStep);
+    return settle(lastStep);
   }
 
-  private Verdict settle(List<Judgement> judgements, long step) {
-    int winner = 0;
-    for (int i = 1; i < judgements.size(); i++) {
-      Judgement candidate = judgements.get(i);
-      Judgement leader = judgements.get(winner);
-      int byPriority = Integer.compare(candidate.status().priority(), leader.status().priority());
+  private Verdict settle(long step) {
+    Status previousStatus = status;
+    previousWinner = winner;
+    previousDecidedAt = decidedAt;
+    previousBestStep = bestStep;
+    previousBestValue = bestValue;
+    previousLastStep = verdictLastStep;
+    previousPoints = verdictPoints;
+    previousVerdict = verdict;
+
+    int w = 0;
+    for (int i = 1; i < slots.length; i++) {
+      int byPriority =
+          Integer.compare(slots[i].status().priority(), slots[w].status().priority());
       // Among equals, the judgement with the most evidence says the most (the plateau
       // detector's statistics rather than divergence's "no sign of divergence").
-      if (byPriority > 0
-          || (byPriority == 0 && candidate.evidence().size() > leader.evidence().size())) {
-        winner = i;
+      if (byPriority > 0 || (byPriority == 0 && slots[i].evidenceSize() > slots[w].evidenceSize())) {
+        w = i;
       }
     }
-    Judgement j = judgements.get(winner);
-    Judgement best = j.hasBest() ? j : firstWithBest(judgements);
-    boolean changed = j.status() != verdict.status();
-    Long decidedAt = changed ? Long.valueOf(step) : verdict.decidedAtStep();
-    verdict =
-        new Verdict(
-            run,
-            tag,
-            mode,
-            j.status(),
-            detectors.get(winner).name(),
-            decidedAt,
-            best == null || best.bestStep() < 0 ? null : best.bestStep(),
-            best == null ? Double.NaN : best.bestValue(),
-            lastStep,
-            points,
-            j.evidence(),
-            j.reason());
-    return changed ? verdict : null;
+    int best = slots[w].hasBest() ? w : firstWithBest();
+    boolean changed = slots[w].status() != previousStatus;
+    winner = w;
+    status = slots[w].status();
+    if (changed) {
+      decidedAt = step;
+    }
+    bestStep = best < 0 ? -1 : Math.max(-1, slots[best].bestStep());
+    bestValue = best < 0 ? Double.NaN : slots[best].bestValue();
+    verdictLastStep = lastStep;
+    verdictPoints = points;
+    verdict = null;
+    if (!changed) {
+      return null;
+    }
+    beforeChange =
+        previousVerdict != null
+            ? previousVerdict
+            : write(previousStatus, previousWinner, slots[previousWinner].previous(),
+                previousDecidedAt, previousBestStep, previousBestValue, previousLastStep,
+                previousPoints);
+    return verdict();
   }
 
-  private static Judgement firstWithBest(List<Judgement> judgements) {
-    for (Judgement j : judgements) {
-      if (j.hasBest() && j.bestStep() >= 0) {
-        return j;
+  private int firstWithBest() {
+    for (int i = 0; i < slots.length; i++) {
+      if (slots[i].hasBest() && slots[i].bestStep() >= 0) {
+        return i;
       }
     }
-    return null;
+    return -1;
+  }
+
+  private Verdict write(
+      Status status, int winner, Judgement judgement, Long decidedAt, long bestStep,
+      double bestValue, long lastStep, long points) {
+    return new Verdict(
+        run,
+        tag,
+        mode,
+        status,
+        detectors.get(winner).name(),
+        decidedAt,
+        bestStep < 0 ? null : bestStep,
+        bestValue,
+        lastStep,
+        points,
+        judgement.evidence(),
+        judgement.reason());
   }
 
   /**
@@ -152,7 +222,7 @@ public final class SeriesJudge {
     for (Detector detector : detectors) {
       states.add(detector.snapshot());
     }
-    return new State(verdict, points, lastStep, states);
+    return new State(verdict(), points, lastStep, states);
   }
 
   /**
@@ -167,9 +237,91 @@ public final class SeriesJudge {
     }
     for (int i = 0; i < detectors.size(); i++) {
       detectors.get(i).restore(state.detectors().get(i));
+      slots[i].restored();
     }
     verdict = state.verdict();
+    status = verdict.status();
+    decidedAt = verdict.decidedAtStep();
     points = state.points();
     lastStep = state.lastStep();
+  }
+
+  /**
+   * One detector as the judge reads it: a built-in detector through its draft (status and
+   * checkpoint without evidence or reason), any other through the judgements it returns.
+   */
+  private static final class Slot {
+    private final Detector detector;
+    private final DraftedDetector<?> drafted;
+    private final SmoothedDetector smoother;
+    private Judgement now;
+    private Judgement before;
+
+    Slot(Detector detector) {
+      this.detector = detector;
+      DraftedDetector<?> inner = null;
+      SmoothedDetector outer = null;
+      if (detector instanceof DraftedDetector<?> d) {
+        inner = d;
+      } else if (detector instanceof SmoothedDetector s && s.inner() instanceof DraftedDetector<?> d) {
+        inner = d;
+        outer = s;
+      }
+      this.drafted = inner;
+      this.smoother = outer;
+      this.now = inner == null ? detector.current() : null;
+    }
+
+    void feed(long step, double wallTime, double value) {
+      if (drafted == null) {
+        before = now;
+        now = detector.observe(step, wallTime, value);
+      } else {
+        drafted.feed(step, wallTime, smoother == null ? value : smoother.smooth(value));
+      }
+    }
+
+    void feedAt(double nowSeconds) {
+      if (drafted == null) {
+        before = now;
+        now = detector.atTime(nowSeconds);
+      } else {
+        drafted.feedAt(nowSeconds);
+      }
+    }
+
+    void restored() {
+      if (drafted == null) {
+        now = detector.current();
+      }
+    }
+
+    Status status() {
+      return drafted == null ? now.status() : drafted.draft().status;
+    }
+
+    boolean hasBest() {
+      return drafted == null ? now.hasBest() : drafted.draft().hasBest();
+    }
+
+    long bestStep() {
+      return drafted == null ? now.bestStep() : drafted.draft().bestStep;
+    }
+
+    double bestValue() {
+      return drafted == null ? now.bestValue() : drafted.draft().bestValue;
+    }
+
+    int evidenceSize() {
+      return drafted == null ? now.evidence().size() : drafted.draft().size();
+    }
+
+    Judgement judgement() {
+      return drafted == null ? now : drafted.current();
+    }
+
+    Judgement previous() {
+      return drafted == null ? before : drafted.previous();
+    }
   }
 }

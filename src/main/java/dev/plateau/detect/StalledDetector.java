@@ -12,9 +12,10 @@ import java.util.Map;
  *
  * <p>Parameters: {@code after} [1h]: seconds without a new point. A new point returns the series
  * to TRAINING. Values do not matter, NaN included. In a replay nothing stalls: only the daemon and
- * {@code check} pass the current time.
+ * {@code check} pass the current time. O(1) per point and per time, no allocation on either
+ * (the evidence and reason are written out when read).
  */
-public final class StalledDetector implements Detector {
+public final class StalledDetector extends DraftedDetector<StalledDetector.Draft> {
   /** Parameters; see the class comment. */
   public record Params(double afterSeconds) {
     public static final Params DEFAULTS = new Params(3600);
@@ -26,13 +27,55 @@ public final class StalledDetector implements Detector {
     }
   }
 
+  /** The judgement while points arrive, the same after every point. */
+  private static final Judgement ARRIVING =
+      new Judgement(Status.TRAINING, -1, Double.NaN, Map.of(), "points are arriving");
+
+  /** The STALLED judgement: how long it has been quiet, after which step. */
+  static final class Draft extends JudgementDraft<Draft> {
+    private final Params params;
+    double quiet;
+    long lastStep;
+
+    Draft(Params params) {
+      this.params = params;
+    }
+
+    @Override
+    void copyFrom(Draft other) {
+      super.copyFrom(other);
+      quiet = other.quiet;
+      lastStep = other.lastStep;
+    }
+
+    @Override
+    Judgement build() {
+      LinkedHashMap<String, Object> evidence = new LinkedHashMap<>();
+      evidence.put("seconds_without_points", Math.round(quiet));
+      evidence.put("after_seconds", params.afterSeconds());
+      return new Judgement(
+          status,
+          bestStep,
+          bestValue,
+          Evidence.owning(evidence),
+          String.format(
+              "no new point for %s since step %d (allowed %s)",
+              Durations.describe(quiet), lastStep, Durations.describe(params.afterSeconds())));
+    }
+
+    @Override
+    int evidenceSize() {
+      return 2;
+    }
+  }
+
   private final Params params;
   private long lastStep = -1;
   private double lastTime = Double.NaN;
   private double lastArrival = Double.NEGATIVE_INFINITY;
-  private Judgement current = Judgement.waiting("no point yet");
 
   public StalledDetector(Params params) {
+    super(new Draft(params), new Draft(params));
     this.params = params;
   }
 
@@ -42,11 +85,10 @@ public final class StalledDetector implements Detector {
   }
 
   @Override
-  public Judgement observe(long step, double wallTime, double value) {
+  void update(long step, double wallTime, double value) {
     lastStep = step;
     lastTime = wallTime;
-    current = new Judgement(Status.TRAINING, -1, Double.NaN, Map.of(), "points are arriving");
-    return current;
+    fix(ARRIVING);
   }
 
   @Override
@@ -55,31 +97,17 @@ public final class StalledDetector implements Detector {
   }
 
   @Override
-  public Judgement atTime(double nowSeconds) {
+  void updateAt(double nowSeconds) {
     if (Double.isNaN(lastTime) || !Double.isFinite(lastTime)) {
-      return current;
+      return;
     }
     double quiet = nowSeconds - Math.max(lastTime, lastArrival);
     if (quiet > params.afterSeconds()) {
-      Map<String, Object> evidence = new LinkedHashMap<>();
-      evidence.put("seconds_without_points", Math.round(quiet));
-      evidence.put("after_seconds", params.afterSeconds());
-      current =
-          new Judgement(
-              Status.STALLED,
-              -1,
-              Double.NaN,
-              evidence,
-              String.format(
-                  "no new point for %s since step %d (allowed %s)",
-                  Durations.describe(quiet), lastStep, Durations.describe(params.afterSeconds())));
+      Draft d = edit();
+      d.write(Status.STALLED, -1, Double.NaN);
+      d.quiet = quiet;
+      d.lastStep = lastStep;
     }
-    return current;
-  }
-
-  @Override
-  public Judgement current() {
-    return current;
   }
 
   /** The saved state of a stalled detector. */
@@ -88,7 +116,7 @@ public final class StalledDetector implements Detector {
 
   @Override
   public DetectorState snapshot() {
-    return new State(lastStep, lastTime, lastArrival, current);
+    return new State(lastStep, lastTime, lastArrival, current());
   }
 
   @Override
@@ -99,6 +127,6 @@ public final class StalledDetector implements Detector {
     lastStep = s.lastStep();
     lastTime = s.lastTime();
     lastArrival = s.lastArrival();
-    current = s.current();
+    fix(s.current());
   }
 }

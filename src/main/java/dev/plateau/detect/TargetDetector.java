@@ -9,9 +9,10 @@ import java.util.Map;
  *
  * <p>Parameters: {@code value} (required): the threshold. The status stays TARGET_REACHED: the
  * target was reached, whatever comes after. The checkpoint to keep is the best value seen so far.
- * NaN and infinite values never reach a target.
+ * NaN and infinite values never reach a target. Points in step order; O(1) per point, no
+ * allocation on a point (the evidence and reason are written out when read).
  */
-public final class TargetDetector implements Detector {
+public final class TargetDetector extends DraftedDetector<TargetDetector.Draft> {
   /** Parameters; see the class comment. */
   public record Params(double value) {
     public Params {
@@ -21,14 +22,64 @@ public final class TargetDetector implements Detector {
     }
   }
 
+  /** The judgement: the best so far and where the target was reached. */
+  static final class Draft extends JudgementDraft<Draft> {
+    private final Mode mode;
+    private final Params params;
+    boolean noBest;
+    long reachedAt;
+
+    Draft(Mode mode, Params params) {
+      this.mode = mode;
+      this.params = params;
+    }
+
+    @Override
+    void copyFrom(Draft other) {
+      super.copyFrom(other);
+      noBest = other.noBest;
+      reachedAt = other.reachedAt;
+    }
+
+    @Override
+    Judgement build() {
+      Map<String, Object> evidence = new LinkedHashMap<>();
+      evidence.put("target", params.value());
+      if (reachedAt != Long.MIN_VALUE) {
+        evidence.put("reached_at_step", reachedAt);
+        return new Judgement(
+            status,
+            bestStep,
+            bestValue,
+            evidence,
+            String.format(
+                "reached the target %s %s at step %d",
+                mode == Mode.MIN ? "<=" : ">=", params.value(), reachedAt));
+      }
+      return new Judgement(
+          status,
+          bestStep,
+          bestValue,
+          evidence,
+          noBest
+              ? "no finite value yet"
+              : String.format("best %s so far, target %s", bestValue, params.value()));
+    }
+
+    @Override
+    int evidenceSize() {
+      return reachedAt != Long.MIN_VALUE ? 2 : 1;
+    }
+  }
+
   private final Mode mode;
   private final Params params;
   private final BestTracker best;
   private int points;
   private long reachedAt = Long.MIN_VALUE;
-  private Judgement current = Judgement.waiting("no point yet");
 
   public TargetDetector(Mode mode, Params params) {
+    super(new Draft(mode, params), new Draft(mode, params));
     this.mode = mode;
     this.params = params;
     this.best = new BestTracker(mode);
@@ -40,43 +91,20 @@ public final class TargetDetector implements Detector {
   }
 
   @Override
-  public Judgement observe(long step, double wallTime, double value) {
+  void update(long step, double wallTime, double value) {
     best.offer(points++, step, wallTime, value);
     if (reachedAt == Long.MIN_VALUE
         && Double.isFinite(value)
         && (value == params.value() || mode.better(value, params.value()))) {
       reachedAt = step;
     }
-    Map<String, Object> evidence = new LinkedHashMap<>();
-    evidence.put("target", params.value());
-    if (reachedAt != Long.MIN_VALUE) {
-      evidence.put("reached_at_step", reachedAt);
-      current =
-          new Judgement(
-              Status.TARGET_REACHED,
-              best.step(),
-              best.value(),
-              evidence,
-              String.format(
-                  "reached the target %s %s at step %d",
-                  mode == Mode.MIN ? "<=" : ">=", params.value(), reachedAt));
-    } else {
-      current =
-          new Judgement(
-              Status.TRAINING,
-              best.step(),
-              best.value(),
-              evidence,
-              best.isEmpty()
-                  ? "no finite value yet"
-                  : String.format("best %s so far, target %s", best.value(), params.value()));
-    }
-    return current;
-  }
-
-  @Override
-  public Judgement current() {
-    return current;
+    Draft d = edit();
+    d.write(
+        reachedAt != Long.MIN_VALUE ? Status.TARGET_REACHED : Status.TRAINING,
+        best.step(),
+        best.value());
+    d.noBest = best.isEmpty();
+    d.reachedAt = reachedAt;
   }
 
   /** The saved state of a target detector. */
@@ -85,7 +113,7 @@ public final class TargetDetector implements Detector {
 
   @Override
   public DetectorState snapshot() {
-    return new State(best.save(), points, reachedAt, current);
+    return new State(best.save(), points, reachedAt, current());
   }
 
   @Override
@@ -96,6 +124,6 @@ public final class TargetDetector implements Detector {
     best.load(s.best());
     points = s.points();
     reachedAt = s.reachedAt();
-    current = s.current();
+    fix(s.current());
   }
 }

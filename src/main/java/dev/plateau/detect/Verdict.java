@@ -16,7 +16,8 @@ import java.util.Map;
  * @param bestValue its value (NaN when none)
  * @param lastStep the last step seen
  * @param points the number of points seen
- * @param evidence the detector's statistics, thresholds and window
+ * @param evidence the detector's statistics, thresholds and window, in the detector's order
+ *     (kept as an immutable copy; a judgement's evidence is shared, not copied)
  * @param reason one line a person can read
  */
 public record Verdict(
@@ -34,6 +35,6 @@ public record Verdict(
     String reason) {
 
   public Verdict {
-    evidence = Map.copyOf(evidence);
+    evidence = Evidence.of(evidence);
   }
 }

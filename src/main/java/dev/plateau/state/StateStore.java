@@ -239,6 +239,23 @@ public final class StateStore implements AutoCloseable {
     }
   }
 
+  /** Saved judge states of one run, by tag. */
+  public synchronized Map<String, String> seriesOfRun(String run) throws StateException {
+    Map<String, String> out = new LinkedHashMap<>();
+    try (PreparedStatement s = connection.prepareStatement("SELECT tag, state FROM series WHERE run = ?")) {
+      s.setString(1, run);
+      try (ResultSet r = s.executeQuery()) {
+        while (r.next()) {
+          out.put(r.getString(1), r.getString(2));
+        }
+      }
+      connection.commit();
+      return out;
+    } catch (SQLException e) {
+      throw failure("read the series states of run '" + run + "'", e);
+    }
+  }
+
   /** Every experiment's current status and verdict JSON. */
   public synchronized Map<String, StateBatch.ExperimentStatus> experiments() throws StateException {
     Map<String, StateBatch.ExperimentStatus> out = new LinkedHashMap<>();

@@ -146,4 +146,93 @@ class OverfittingDetectorTest {
     assertThatThrownBy(() -> new OverfittingDetector.Params(5, 1.645, 0.05, 10))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void aTrainingRunReadAheadOfValidationKeepsAtMostTheBoundEvenlyThinned() {
+    OverfittingDetector d =
+        new OverfittingDetector(Mode.MIN, new OverfittingDetector.Params(20, 1.645, 0.05, 10, 64));
+    for (int t = 0; t < 100_000; t++) {
+      d.observeTwin(t, t, 1.0 / (t + 1));
+    }
+    double[] kept = ((OverfittingDetector.State) d.snapshot()).twinSteps();
+    assertThat(kept.length).isBetween(32, 64);
+    double gap = kept[1] - kept[0];
+    for (int i = 1; i < kept.length; i++) {
+      assertThat(kept[i] - kept[i - 1]).as("evenly thinned").isEqualTo(gap);
+    }
+    assertThat(kept[0]).as("the kept points span the run").isLessThanOrEqualTo(2 * gap);
+    assertThat(kept[kept.length - 1]).as("up to its newest points").isGreaterThan(99_999 - gap);
+  }
+
+  @Test
+  void belowTheBoundATwinReadAheadGivesTheJudgementsOfATwinReadAlongside() {
+    for (long seed = 1; seed <= 5; seed++) {
+      Random r = new Random(seed);
+      double[] train = trainLoss(r);
+      double[] val = curve(r, OverfittingDetectorTest::valU, 0.01);
+      OverfittingDetector ahead = defaults();
+      for (int t = 0; t < EPOCHS; t++) {
+        ahead.observeTwin(t, t, train[t]);
+      }
+      List<Judgement> alongside = run(defaults(), train, val);
+      for (int t = 0; t < EPOCHS; t++) {
+        assertThat(ahead.observe(t, t, val[t])).as("seed %d epoch %d", seed, t).isEqualTo(alongside.get(t));
+      }
+    }
+  }
+
+  @Test
+  void aTwinThinnedToTheBoundStillShowsOverfittingWhenReadAhead() {
+    // Training logs ten points per epoch, all read before validation (a backfill): 1,000 twin
+    // points, a bound of 128, so the twin is thinned about eightfold.
+    for (long seed = 1; seed <= 10; seed++) {
+      Random r = new Random(seed);
+      double[] val = curve(r, OverfittingDetectorTest::valU, 0.01);
+      OverfittingDetector d =
+          new OverfittingDetector(Mode.MIN, new OverfittingDetector.Params(20, 1.645, 0.05, 10, 128));
+      for (int i = 0; i < 10 * EPOCHS; i++) {
+        d.observeTwin(i, i, 2.0 * Math.exp(-i / 150.0) + 0.1 + 0.01 * r.nextGaussian());
+      }
+      assertThat(((OverfittingDetector.State) d.snapshot()).twinSteps()).hasSizeLessThanOrEqualTo(128);
+      List<Judgement> js = new ArrayList<>();
+      for (int t = 0; t < EPOCHS; t++) {
+        js.add(d.observe(10L * t + 9, t, val[t]));
+      }
+      int fired = Feeding.firstIndexOf(js, Status.OVERFITTING);
+      assertThat(fired).as("seed %d", seed).isBetween(32, 70);
+      assertThat(js.get(fired).bestStep()).as("seed %d", seed).isBetween(259L, 379L);
+    }
+  }
+
+  @Test
+  void aBoundBelowSixteenIsRejected() {
+    assertThatThrownBy(() -> new OverfittingDetector.Params(20, 1.645, 0.05, 10, 15))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void aDetectorRestoredWhileThinningGoesOnExactlyLikeTheOriginal() {
+    OverfittingDetector.Params params = new OverfittingDetector.Params(20, 1.645, 0.05, 10, 64);
+    OverfittingDetector original = new OverfittingDetector(Mode.MIN, params);
+    Random r = new Random(9);
+    double[] val = curve(r, OverfittingDetectorTest::valU, 0.01);
+    for (int i = 0; i < 1_234; i++) {
+      original.observeTwin(i, i, 2.0 * Math.exp(-i / 150.0) + 0.1);
+    }
+    var saved = (OverfittingDetector.State) original.snapshot();
+    assertThat(saved.twinStride()).as("saved while thinning").isGreaterThan(1);
+    OverfittingDetector restored = new OverfittingDetector(Mode.MIN, params);
+    restored.restore(saved);
+    for (int i = 1_234; i < 3_000; i++) {
+      original.observeTwin(i, i, 2.0 * Math.exp(-i / 150.0) + 0.1);
+      restored.observeTwin(i, i, 2.0 * Math.exp(-i / 150.0) + 0.1);
+    }
+    for (int t = 0; t < EPOCHS; t++) {
+      assertThat(restored.observe(30L * t, t, val[t])).isEqualTo(original.observe(30L * t, t, val[t]));
+    }
+    var a = (OverfittingDetector.State) original.snapshot();
+    var b = (OverfittingDetector.State) restored.snapshot();
+    assertThat(b.twinSteps()).containsExactly(a.twinSteps());
+    assertThat(b.twinStride()).isEqualTo(a.twinStride());
+  }
 }

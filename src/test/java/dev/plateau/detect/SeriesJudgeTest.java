@@ -3,7 +3,9 @@ package dev.plateau.detect;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.lang.management.ManagementFactory;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
@@ -217,5 +219,119 @@ class SeriesJudgeTest {
     assertThat(Status.CONVERGED.isStop()).isTrue();
     assertThat(Status.fromJsonName("target_reached")).isEqualTo(Status.TARGET_REACHED);
     assertThatThrownBy(() -> Status.fromJsonName("done")).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  /** The default detectors, patience and stalled: every kind of status change a judge sees. */
+  private static SeriesJudge everyKind() {
+    return new SeriesJudge(
+        "exp/validation",
+        "val_loss",
+        Mode.MIN,
+        List.of(
+            new DivergenceDetector(Mode.MIN, DivergenceDetector.Params.DEFAULTS),
+            new OverfittingDetector(Mode.MIN, new OverfittingDetector.Params(8, 1.0, 0.02, 5)),
+            new PlateauDetector(Mode.MIN, PlateauDetector.Params.DEFAULTS),
+            Feeding.patience(Mode.MIN, 30),
+            new StalledDetector(new StalledDetector.Params(600))));
+  }
+
+  private static void feedTwin(SeriesJudge judge, DraftedDetectorTest.Event e) {
+    for (Detector d : judge.detectors()) {
+      if (d instanceof OverfittingDetector o && !e.isTime()) {
+        o.observeTwin(e.step(), e.time(), e.twin());
+      }
+    }
+  }
+
+  @Test
+  void beforeLastChangeIsTheVerdictBeforeTheChangeThoughNoOneReadIt() {
+    for (long seed = 1; seed <= 3; seed++) {
+      SeriesJudge read = everyKind();
+      SeriesJudge unread = everyKind();
+      Verdict previous = read.verdict();
+      int changes = 0;
+      for (DraftedDetectorTest.Event e : DraftedDetectorTest.script(seed)) {
+        feedTwin(read, e);
+        feedTwin(unread, e);
+        Verdict a = e.isTime() ? read.atTime(e.time()) : read.observe(e.step(), e.time(), e.value());
+        Verdict b = e.isTime() ? unread.atTime(e.time()) : unread.observe(e.step(), e.time(), e.value());
+        assertThat(b).isEqualTo(a);
+        if (b != null) {
+          changes++;
+          assertThat(unread.beforeLastChange()).as("change %d, seed %d", changes, seed).isEqualTo(previous);
+          assertThat(read.beforeLastChange()).isEqualTo(previous);
+        }
+        previous = read.verdict();
+      }
+      assertThat(changes).as("seed %d", seed).isGreaterThan(3);
+      assertThat(unread.verdict()).isEqualTo(read.verdict());
+    }
+  }
+
+  @Test
+  void verdictIsOneObjectUntilTheNextPointAndNewAfterIt() {
+    SeriesJudge j = everyKind();
+    j.observe(1, 1.7e9, 5.0);
+    Verdict v = j.verdict();
+    assertThat(j.verdict()).isSameAs(v);
+    j.observe(2, 1.7e9 + 60, 4.0);
+    Verdict w = j.verdict();
+    assertThat(w).isNotSameAs(v);
+    assertThat(w.lastStep()).isEqualTo(2);
+    assertThat(w.points()).isEqualTo(2);
+  }
+
+  @Test
+  void verdictSharesTheWinningJudgementsEvidenceInItsOrder() {
+    PlateauDetector plateau = new PlateauDetector(Mode.MIN, PlateauDetector.Params.DEFAULTS);
+    SeriesJudge j =
+        new SeriesJudge("r", "loss", Mode.MIN, List.of(new DivergenceDetector(Mode.MIN, DivergenceDetector.Params.DEFAULTS), plateau));
+    for (int t = 0; t < 60; t++) {
+      j.observe(t, 1.7e9 + t, 10.0 / (t + 1) + 0.01 * Math.sin(t));
+    }
+    Map<String, Object> evidence = j.verdict().evidence();
+    assertThat(evidence).isSameAs(plateau.current().evidence());
+    assertThat(new ArrayList<>(evidence.keySet()).subList(0, 4))
+        .containsExactly("points", "phase_start", "window_points", "bin_width");
+  }
+
+  @Test
+  void pointsThatChangeNoStatusAllocateNothing() {
+    com.sun.management.ThreadMXBean threads =
+        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    SeriesJudge judge =
+        new SeriesJudge(
+            "exp/validation",
+            "val_loss",
+            Mode.MIN,
+            List.of(
+                new DivergenceDetector(Mode.MIN, DivergenceDetector.Params.DEFAULTS),
+                new OverfittingDetector(Mode.MIN, OverfittingDetector.Params.DEFAULTS),
+                new PlateauDetector(Mode.MIN, PlateauDetector.Params.DEFAULTS),
+                new StalledDetector(StalledDetector.Params.DEFAULTS),
+                Feeding.patience(Mode.MIN, 10),
+                new TargetDetector(Mode.MIN, new TargetDetector.Params(0.001))));
+    OverfittingDetector overfitting = (OverfittingDetector) judge.detectors().get(1);
+    // A slow power law: every detector says TRAINING for all 30,000 points (the plateau detector
+    // still runs its test at every bin it closes).
+    int warmUp = 5_000;
+    int points = 30_000;
+    long start = 0;
+    int changes = 0;
+    for (int t = 0; t < points; t++) {
+      if (t == warmUp) {
+        start = threads.getCurrentThreadAllocatedBytes();
+      }
+      overfitting.observeTwin(t, 1.7e9 + t, 5 * Math.pow(t + 1, -0.5));
+      judge.arrivedAt(1.7e9 + t);
+      if (judge.observe(t, 1.7e9 + t, 10 * Math.pow(t + 1, -0.5)) != null && t >= warmUp) {
+        changes++;
+      }
+    }
+    long allocated = threads.getCurrentThreadAllocatedBytes() - start;
+    assertThat(changes).isZero();
+    assertThat(judge.verdict().status()).isEqualTo(Status.TRAINING);
+    // Nothing per point: a few bytes at most, from the runtime rather than the judge.
+    assertThat(allocated).as("bytes allocated over %d points", points - warmUp).isLessThan(4_096);
   }
 }

@@ -1,0 +1,116 @@
+package dev.plateau.detect;
+
+import java.util.Arrays;
+
+/**
+ * The k-th smallest of an array's values, found by selection (expected O(n)) instead of sorting
+ * (O(n log n)), and equal to the last bit to what {@link Arrays#sort(double[])} would place at k:
+ * selection compares with {@code <}, which ranks -0.0 and 0.0 alike where the sort puts -0.0
+ * first, so a zero found is given the sign the sort would give it ({@link #signedZero}); a range
+ * holding a NaN is sorted instead, as the sort ranks NaN last and {@code <} cannot.
+ */
+final class OrderStatistics {
+  /** Below this length a range is sorted rather than partitioned further. */
+  private static final int SORT_BELOW = 24;
+
+  private OrderStatistics() {}
+
+  /**
+   * Reorders {@code a[from..to)} so that {@code a[k]} holds the value of rank {@code k - from}
+   * among them (numerically), every value before it is {@code <=} it and every value after it
+   * {@code >=} it. The values must not be NaN. Expected O(to - from); a range that partitions
+   * badly too often is sorted, so the worst case is O(n log n).
+   */
+  static void select(double[] a, int from, int to, int k) {
+    int lo = from;
+    int hi = to;
+    int budget = 2 * (32 - Integer.numberOfLeadingZeros(to - from));
+    while (hi - lo > SORT_BELOW) {
+      if (--budget < 0) {
+        break;
+      }
+      int mid = (lo + hi) >>> 1;
+      // Median of three as the pivot, which also guards both scans below.
+      if (a[mid] < a[lo]) {
+        swap(a, mid, lo);
+      }
+      if (a[hi - 1] < a[lo]) {
+        swap(a, hi - 1, lo);
+      }
+      if (a[hi - 1] < a[mid]) {
+        swap(a, hi - 1, mid);
+      }
+      double pivot = a[mid];
+      int i = lo;
+      int j = hi - 1;
+      while (i <= j) {
+        while (a[i] < pivot) {
+          i++;
+        }
+        while (pivot < a[j]) {
+          j--;
+        }
+        if (i <= j) {
+          swap(a, i, j);
+          i++;
+          j--;
+        }
+      }
+      // Now a[lo..j] <= pivot, a[i..hi) >= pivot, and a[j+1..i) == pivot.
+      if (k <= j) {
+        hi = j + 1;
+      } else if (k >= i) {
+        lo = i;
+      } else {
+        return;
+      }
+    }
+    Arrays.sort(a, lo, hi);
+  }
+
+  /** The largest of {@code a[from..to)} (numerically; no NaN), {@code from < to}. */
+  static double max(double[] a, int from, int to) {
+    double m = a[from];
+    for (int i = from + 1; i < to; i++) {
+      if (m < a[i]) {
+        m = a[i];
+      }
+    }
+    return m;
+  }
+
+  /**
+   * {@code value}, the value of rank {@code k} of {@code a[0..n)} found with {@code <}, with the
+   * sign a sort would give it when it is a zero: -0.0 when rank k falls among the negative zeros,
+   * which the sort puts before the positive ones.
+   */
+  static double signedZero(double[] a, int n, int k, double value) {
+    if (value != 0) {
+      return value;
+    }
+    int belowZero = 0;
+    for (int i = 0; i < n; i++) {
+      double x = a[i];
+      if (x < 0 || (x == 0 && Double.doubleToRawLongBits(x) != 0)) {
+        belowZero++; // negative, or -0.0
+      }
+    }
+    return k < belowZero ? -0.0 : 0.0;
+  }
+
+  /** Whether {@code a[from..to)} holds a NaN. */
+  static boolean hasNaN(double[] a, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (Double.isNaN(a[i])) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static void swap(double[] a, int i, int j) {
+    double t = a[i];
+    a[i] = a[j];
+    a[j] = t;
+  }
+}
