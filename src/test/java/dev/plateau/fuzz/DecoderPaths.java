@@ -32,5 +32,7 @@ final class DecoderPaths {
 
   /** Every path; the first is the reference the others are compared with. */
   static final List<Path> ALL =
-      List.of(new Path("EventDecoder", limits -> new EventDecoder(limits)::decode));
+      List.of(
+          new Path("generated classes", limits -> EventDecoder.referenceOnly(limits)::decode),
+          new Path("EventDecoder", limits -> new EventDecoder(limits)::decode));
 }
