@@ -421,6 +421,8 @@ public final class Watcher {
   }
 
   private final WarningLimiter warnings = new WarningLimiter(5, 60_000);
+  /** Steps going back, per series: a writer that always logs step 0 must not flood the log. */
+  private final WarningLimiter rewinds = new WarningLimiter(5, 60_000);
 
   /** Feeds what the tailer reads into the judge. */
   private final class Feed implements TailListener {
@@ -442,7 +444,28 @@ public final class Watcher {
       }
       touch(point.run());
       if (!rereads.contains(point.run())) {
+        SeriesJudge watched = judge.judgeOf(point.run(), point.tag());
+        Verdict before = watched == null ? null : watched.verdict();
+        long last = before == null || before.points() == 0 ? Long.MIN_VALUE : before.lastStep();
         judge.observe(point);
+        if (point.step() <= last) {
+          wentBack(point, last);
+        }
+      }
+    }
+
+    /** A watched series' step went back: the restart rule replaces points; the user should know. */
+    private void wentBack(ScalarPoint point, long last) {
+      String key = "run '" + point.run() + "' tag '" + point.tag() + "'";
+      WarningLimiter.Decision d = rewinds.offer(key, clock.millis());
+      if (d.suppressedBefore() > 0) {
+        log.info("{}: {}: {} more steps going back in the last minute were not logged", logdir, key, d.suppressedBefore());
+      }
+      if (d.log()) {
+        log.info(
+            "{}: {} goes back from step {} to step {} (file {}); its points from step {} on are"
+                + " replaced, as after a restart from a checkpoint",
+            logdir, key, last, point.step(), point.file(), point.step());
       }
     }
 

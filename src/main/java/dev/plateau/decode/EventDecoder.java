@@ -166,13 +166,7 @@ public final class EventDecoder {
         remember(state, value.getMetadata());
       }
       switch (value.getValueCase()) {
-        case SIMPLE_VALUE ->
-            visitor.scalar(
-                tag,
-                event.getStep(),
-                event.getWallTime(),
-                value.getSimpleValue(),
-                ValueType.FLOAT32);
+        case SIMPLE_VALUE -> scalar(visitor, tag, event, value.getSimpleValue(), ValueType.FLOAT32);
         case TENSOR -> {
           if (Boolean.TRUE.equals(state.scalar)) {
             decodeTensor(tag, event, value.getTensor(), visitor);
@@ -280,7 +274,21 @@ public final class EventDecoder {
         return;
       }
     }
-    visitor.scalar(tag, event.getStep(), event.getWallTime(), value, type);
+    scalar(visitor, tag, event, value, type);
+  }
+
+  private void scalar(EventVisitor visitor, String tag, Event event, double value, ValueType type) {
+    double wallTime = event.getWallTime();
+    if (!Double.isFinite(wallTime)) {
+      // A writer with a broken clock; the step still orders the points, so they are kept.
+      warnOnce(
+          visitor,
+          "",
+          "wall time",
+          "tag '" + tag + "' step " + event.getStep() + " has wall time " + wallTime
+              + " (said once per file); its points are kept, ordered by step");
+    }
+    visitor.scalar(tag, event.getStep(), wallTime, value, type);
   }
 
   private static long elementCount(TensorShapeProto shape) {

@@ -87,6 +87,18 @@ public sealed interface ReadResult {
       }
     }
 
+    /**
+     * A header of zero bytes with a valid record after it: a block that was never written (a
+     * crash can leave one, and the writer went on after it), found by {@link
+     * RecordReader#skipZeroFilled()}.
+     */
+    record ZeroFilled() implements Problem {
+      @Override
+      public String describe() {
+        return "zero bytes where a record should start: a block that was never written";
+      }
+    }
+
     /** The length field checks but is above the configured cap. */
     record LengthOverLimit(long length, long limit) implements Problem {
       @Override

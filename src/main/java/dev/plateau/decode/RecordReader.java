@@ -225,6 +225,39 @@ public final class RecordReader {
   }
 
   /**
+   * At a zero-filled tail ({@link IncompleteTail#zeroFilled()}), looks past the zeros for the next
+   * whole record that checks. Zeros with valid records after them may be a block that will never
+   * be written (a crash can leave one, and the writer carried on after it): when such a record is
+   * found, the zeros are returned as {@link Corrupt} and reading goes on at that record. Returns
+   * null, and stays put, when nothing valid follows. The caller decides when zeros have waited
+   * long enough to be judged so, since a network filesystem can show a block as zeros for a
+   * moment while later blocks have already arrived.
+   *
+   * @throws IOException when the channel cannot be read; the position is unchanged
+   */
+  public Corrupt skipZeroFilled() throws IOException {
+    long start = position;
+    if (resyncing
+        || ensure(start, HEADER_LENGTH) < HEADER_LENGTH
+        || !allZero((int) (start - windowStart), HEADER_LENGTH)) {
+      return null;
+    }
+    long found;
+    try {
+      found = scanFrom(start + 1);
+    } finally {
+      position = start;
+    }
+    if (found < 0) {
+      window.limit(0); // as at any tail: the zeros may yet be written in place
+      windowStart = start;
+      return null;
+    }
+    position = found;
+    return new Corrupt(start, new Problem.ZeroFilled(), found, true);
+  }
+
+  /**
    * Forgets the window before reporting the end of the data: the bytes past it may be rewritten
    * in place (a zero-filled block of a network filesystem) rather than appended.
    */

@@ -505,8 +505,16 @@ public final class StateStore implements AutoCloseable {
   private void rollbackQuietly() {
     try {
       connection.rollback();
-    } catch (SQLException ignored) {
-      // The transaction is gone with the connection's state; nothing more to undo.
+    } catch (SQLException noTransaction) {
+      // SQLite rolls a transaction back by itself after some errors (a full disk, an I/O error),
+      // and the driver's rollback then fails before it opens the next transaction. Without one,
+      // every later statement would be committed on its own and every commit() would fail with
+      // "no transaction is active", for good: open it here.
+      try (Statement s = connection.createStatement()) {
+        s.execute("BEGIN");
+      } catch (SQLException stillOpen) {
+        // A transaction is open after all: nothing to restore.
+      }
     }
   }
 

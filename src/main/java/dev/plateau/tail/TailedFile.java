@@ -28,6 +28,14 @@ import org.slf4j.LoggerFactory;
 public final class TailedFile {
   private static final Logger log = LoggerFactory.getLogger(TailedFile.class);
 
+  /**
+   * Polls that must find the same zero-filled header, before records are looked for past it. A
+   * network filesystem can show a block as zeros while later blocks have arrived, but not for
+   * several poll intervals; zeros that stay are a block never written (as a crash leaves), and the
+   * records after them must not wait forever.
+   */
+  static final int ZERO_FILLED_POLLS = 3;
+
   private final String run;
   private final Path path;
   private final String name;
@@ -43,6 +51,10 @@ public final class TailedFile {
   private boolean incompleteReported;
   private boolean resyncing;
   private boolean zeroFilledTail;
+  private long zeroFilledAt = -1;
+  private int zeroFilledPolls;
+  /** The file's size when the last look past the zeros found nothing: look again once it grew. */
+  private long zeroFilledLookedAt = -1;
 
   TailedFile(String run, Path path, DecodeLimits limits) {
     this.run = run;
@@ -148,6 +160,13 @@ public final class TailedFile {
           offset = reader.position();
         } else {
           ReadResult.IncompleteTail tail = (ReadResult.IncompleteTail) stop;
+          ReadResult.Corrupt hole = tail.zeroFilled() ? zeroFilledHole(reader, tail, channel) : null;
+          if (hole != null) {
+            corrupt++;
+            problem(listener, TailProblem.Kind.CORRUPT_RECORD, hole.offset(), hole.describe());
+            offset = reader.position();
+            continue;
+          }
           offset = reader.position();
           resyncing = reader.isResyncing();
           zeroFilledTail = tail.zeroFilled();
@@ -205,6 +224,24 @@ public final class TailedFile {
       incompleteReported = false;
       zeroFilledTail = false;
     }
+  }
+
+  /** The zeros at a zero-filled tail as corruption, once they stayed with records after them. */
+  private ReadResult.Corrupt zeroFilledHole(
+      RecordReader reader, ReadResult.IncompleteTail tail, FileChannel channel) throws IOException {
+    if (tail.offset() != zeroFilledAt) {
+      zeroFilledAt = tail.offset();
+      zeroFilledPolls = 0;
+      zeroFilledLookedAt = -1;
+    }
+    zeroFilledPolls++;
+    long size = channel.size();
+    if (zeroFilledPolls < ZERO_FILLED_POLLS || size == zeroFilledLookedAt) {
+      return null;
+    }
+    ReadResult.Corrupt hole = reader.skipZeroFilled();
+    zeroFilledLookedAt = hole == null ? size : -1;
+    return hole;
   }
 
   private void problem(TailListener listener, TailProblem.Kind kind, long at, String message) {

@@ -78,6 +78,7 @@ public final class BenchSuite {
         backfillAndRestart();
       }
       if (!only || chosen.contains("detect")) {
+        detectorCost();
         replayGrowth();
       }
       if (!only || chosen.contains("latency")) {
@@ -149,13 +150,14 @@ public final class BenchSuite {
     long size = smoke ? 2_000_000L : 1_000_000_000L;
     Path logdir = work.resolve("backfill");
     long bytes = LogdirGenerator.write(logdir, runs, size, 4, 3);
-    double[] seconds = new double[repeats];
-    for (int i = 0; i < repeats; i++) {
+    int backfills = Math.min(repeats, 2); // each is a gigabyte: two bound the time of the suite
+    double[] seconds = new double[backfills];
+    for (int i = 0; i < backfills; i++) {
       Path state = work.resolve("backfill-state-" + i);
       try (DaemonProcess d = start(logdir, state, List.of("--poll-interval", "10s", "--poll-only"))) {
         seconds[i] = d.awaitReady(3600);
       }
-      if (i < repeats - 1) {
+      if (i < backfills - 1) {
         deleteTree(state);
       }
     }
@@ -170,7 +172,7 @@ public final class BenchSuite {
     }
     add("2", String.format(Locale.ROOT, "Backfill: %d runs, %.2f GB, process start to every verdict committed (/readyz)", runs, bytes / 1e9),
         "s", seconds, goal, met, String.format(Locale.ROOT, "%.0f MB/s", mbps));
-    Path state = work.resolve("backfill-state-" + (repeats - 1));
+    Path state = work.resolve("backfill-state-" + (backfills - 1));
     restart("6a", "Restart after a clean stop (SIGTERM), " + human(bytes) + " history", logdir, state, false);
     restart("6b", "Restart after SIGKILL, " + human(bytes) + " history", logdir, state, true);
     deleteTree(logdir);
@@ -202,6 +204,49 @@ public final class BenchSuite {
       }
     }
     add(id, name + ": process start to ready", "s", seconds, "< 2", Stats.median(seconds) < 2, "includes JVM start");
+  }
+
+  // ---- figure 3: detection cost (JMH) and replay growth ---------------------------------------
+
+  private void detectorCost() throws Exception {
+    org.openjdk.jmh.runner.options.ChainedOptionsBuilder options =
+        new org.openjdk.jmh.runner.options.OptionsBuilder()
+            .include(DetectorBenchmark.class.getName() + ".point")
+            .forks(smoke ? 0 : 1)
+            .shouldFailOnError(true);
+    if (smoke) {
+      options
+          .param("points", "1000")
+          .param("detector", "plateau", "default")
+          .warmupIterations(1)
+          .warmupTime(org.openjdk.jmh.runner.options.TimeValue.milliseconds(100))
+          .measurementIterations(1)
+          .measurementTime(org.openjdk.jmh.runner.options.TimeValue.milliseconds(100));
+    } else {
+      options
+          .param("points", "10000", "1000000")
+          .warmupIterations(2)
+          .warmupTime(org.openjdk.jmh.runner.options.TimeValue.seconds(1))
+          .measurementIterations(5)
+          .measurementTime(org.openjdk.jmh.runner.options.TimeValue.seconds(1));
+    }
+    for (org.openjdk.jmh.results.RunResult r : new org.openjdk.jmh.runner.Runner(options.build()).run()) {
+      String detector = r.getParams().getParam("detector");
+      String points = r.getParams().getParam("points");
+      List<Double> scores = new ArrayList<>();
+      for (org.openjdk.jmh.results.BenchmarkResult b : r.getBenchmarkResults()) {
+        for (org.openjdk.jmh.results.IterationResult i : b.getIterationResults()) {
+          scores.add(i.getPrimaryResult().getScore());
+        }
+      }
+      double[] ns = scores.stream().mapToDouble(Double::doubleValue).toArray();
+      boolean judge = detector.equals("default");
+      add("3-" + detector + "-" + points,
+          String.format(Locale.ROOT, "%s, series of %,d points: amortised time per point (JMH, %d iterations)",
+              judge ? "Default judge (divergence, overfitting, plateau, stalled)" : "Detector " + detector,
+              Long.parseLong(points), ns.length),
+          "ns/point", ns, judge ? "" : "< 1000", judge ? null : Stats.median(ns) < 1000, "");
+    }
   }
 
   // ---- figure 3: replay growth -------------------------------------------------------------------
@@ -417,15 +462,16 @@ public final class BenchSuite {
     machine.put("jdk", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
     machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
     machine.put("cpu", cpuModel());
+    machine.put("load_average_at_end", loadAverage());
     root.put("smoke", smoke);
     root.put("repeats", repeats);
     root.put("seconds", totalSeconds);
     ArrayNode list = root.putArray("figures");
     StringBuilder md = new StringBuilder();
     md.append("# Plateau benchmark report\n\n");
-    md.append(String.format(Locale.ROOT, "Machine: %d cores, %d MB memory, %s; %s; %s.%n%n",
+    md.append(String.format(Locale.ROOT, "Machine: %d cores, %d MB memory, %s; %s; %s; load average at the end: %s.%n%n",
         machine.get("cores").asInt(), machine.get("memory_mb").asLong(), machine.get("cpu").asText(),
-        machine.get("jdk").asText(), machine.get("os").asText()));
+        machine.get("jdk").asText(), machine.get("os").asText(), machine.get("load_average_at_end").asText()));
     md.append(String.format(Locale.ROOT, "%s%d repetition(s) per figure; median, with min–max over the repetitions. Suite took %.0f s.%n%n",
         smoke ? "**Smoke run (tiny inputs; the figures mean nothing).** " : "", repeats, totalSeconds));
     md.append("| # | figure | median | min–max | unit | goal | met | note |\n|---|---|---|---|---|---|---|---|\n");
@@ -475,6 +521,14 @@ public final class BenchSuite {
       // not Linux
     }
     return -1;
+  }
+
+  private static String loadAverage() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).trim();
+    } catch (IOException e) {
+      return "";
+    }
   }
 
   private static String cpuModel() {
