@@ -6,8 +6,6 @@ import static dev.plateau.decode.WireReader.LENGTH_DELIMITED;
 import static dev.plateau.decode.WireReader.VARINT;
 import static dev.plateau.decode.WireReader.key;
 
-import java.util.Arrays;
-
 /**
  * The fast path of {@link EventDecoder}: reads summary events straight from the wire, without
  * message objects, and reports their scalars exactly as the generated-class path would.
@@ -24,7 +22,9 @@ import java.util.Arrays;
  * classes stay the reference; tests compare both paths.
  *
  * <p>Nothing is allocated per event: tags come from the file's {@link TagTable}, and the values of
- * an event are kept in arrays reused from event to event. Not thread-safe.
+ * an event wait in {@link PendingValues}, reused from event to event. The event's one-value
+ * layouts that writers use are checked byte by byte first ({@link #decodeOneValue}); any other
+ * order of the same fields is read field by field. Not thread-safe.
  */
 final class ScalarEventDecoder {
   private static final int EVENT_WALL_TIME = key(1, FIXED64);
@@ -51,23 +51,12 @@ final class ScalarEventDecoder {
   private final ScalarTensorReader tensor = new ScalarTensorReader(wire);
   private final ScalarMetadataReader metadata = new ScalarMetadataReader(wire);
 
-  /** The values of the event being read; a null type marks a value that is not a scalar. */
-  private int count;
-
-  private TagState[] valueTags = new TagState[4];
-  private double[] values = new double[4];
-  private ValueType[] types = new ValueType[4];
+  private final PendingValues pending = new PendingValues();
 
   /** The step and wall time {@link #readAnyLayout} found. */
   private long step;
 
   private double wallTime;
-
-  /** What this event's metadata says, in order; applied to the file's only if it is decided. */
-  private int declared;
-
-  private TagState[] declaredTags = new TagState[4];
-  private boolean[] declaredScalar = new boolean[4];
 
   ScalarEventDecoder(TagTable tags) {
     this.tags = tags;
@@ -100,48 +89,94 @@ final class ScalarEventDecoder {
             && array[summary + 1] == end - summary - 2
             && array[summary + 2] == VALUE_TAG
             && array[summary + 3] > 0) {
-          int tagLength = array[summary + 3];
-          int simple = summary + 4 + tagLength;
-          if (end - simple == 5 && array[simple] == VALUE_SIMPLE) {
-            // One value, of a tag and a simple_value: what training loops write most.
-            TagState tag = tags.find(array, summary + 4, tagLength);
-            if (tag == null) {
-              return false; // first seen: its text, and any warning about it, are the reference's
-            }
-            float value = Float.intBitsToFloat(WireReader.fixed32(array, simple + 1));
-            visitor.scalar(tag.text, step, wallTime, value, ValueType.FLOAT32);
-            return true;
+          int outcome = decodeOneValue(array, summary + 2, end, step, wallTime, visitor);
+          if (outcome != OTHER_LAYOUT) {
+            return outcome == REPORTED;
           }
         }
         if (readValues(array, summary, end)) {
-          report(step, wallTime, visitor);
+          pending.report(step, wallTime, visitor);
           return true;
         }
       }
     }
     if (readAnyLayout(array, start, length) && Double.isFinite(this.wallTime)) {
-      report(this.step, this.wallTime, visitor);
+      pending.report(this.step, this.wallTime, visitor);
       return true;
     }
     return false;
   }
 
-  /** Applies what the event's metadata said and reports its scalars. */
-  private void report(long step, double wallTime, EventVisitor visitor) {
-    for (int i = 0; i < declared; i++) {
-      declaredTags[i].scalar = declaredScalar[i];
+  /** What {@link #decodeOneValue} did. */
+  private static final int REPORTED = 1;
+
+  private static final int OTHER_LAYOUT = 0;
+  private static final int LEFT_TO_REFERENCE = -1;
+
+  /**
+   * The one value of a summary, from its tag field at {@code at} (a non-empty tag with a one-byte
+   * length) to {@code end}, when it is what training loops write most: a tag and a simple_value,
+   * or a tag, a tensor and optionally metadata. OTHER_LAYOUT when it is something else, which
+   * {@link #readValues} then reads.
+   */
+  private int decodeOneValue(
+      byte[] array, int at, int end, long step, double wallTime, EventVisitor visitor) {
+    int tagStart = at + 2;
+    int tagLength = array[at + 1];
+    int next = tagStart + tagLength;
+    if (end - next == 5 && array[next] == VALUE_SIMPLE) {
+      TagState tag = tags.find(array, tagStart, tagLength);
+      if (tag == null) {
+        return LEFT_TO_REFERENCE; // first seen: its text, and any warning about it
+      }
+      float value = Float.intBitsToFloat(WireReader.fixed32(array, next + 1));
+      visitor.scalar(tag.text, step, wallTime, value, ValueType.FLOAT32);
+      return REPORTED;
     }
-    for (int i = 0; i < count; i++) {
-      if (types[i] != null) {
-        visitor.scalar(valueTags[i].text, step, wallTime, values[i], types[i]);
+    if (end - next < 2 || array[next] != VALUE_TENSOR) {
+      return OTHER_LAYOUT;
+    }
+    int tensorEnd = next + 2 + array[next + 1];
+    if (tensorEnd < next + 2 || tensorEnd > end) {
+      return OTHER_LAYOUT;
+    }
+    int declaration = ScalarMetadataReader.UNDECIDED;
+    if (tensorEnd < end) {
+      if (end - tensorEnd < 2
+          || array[tensorEnd] != VALUE_METADATA
+          || array[tensorEnd + 1] != end - tensorEnd - 2) {
+        return OTHER_LAYOUT;
+      }
+      declaration = metadata.read(array, tensorEnd + 2, end);
+      if (declaration == ScalarMetadataReader.UNDECIDED) {
+        return LEFT_TO_REFERENCE;
       }
     }
+    if (!tensor.read(array, next + 2, tensorEnd)) {
+      return LEFT_TO_REFERENCE;
+    }
+    TagState tag = tags.find(array, tagStart, tagLength);
+    if (tag == null) {
+      return LEFT_TO_REFERENCE;
+    }
+    boolean declared = declaration != ScalarMetadataReader.UNDECIDED;
+    boolean scalar =
+        declared ? declaration == ScalarMetadataReader.SCALAR : Boolean.TRUE.equals(tag.scalar);
+    if (scalar && !tensor.scalar(array)) {
+      return LEFT_TO_REFERENCE; // the reference warns about this tensor
+    }
+    if (declared) {
+      tag.scalar = scalar;
+    }
+    if (scalar) {
+      visitor.scalar(tag.text, step, wallTime, tensor.value, tensor.type);
+    }
+    return REPORTED;
   }
 
   /** The values of a summary from {@code at} to {@code end}, each with a one-byte length. */
   private boolean readValues(byte[] array, int at, int end) {
-    count = 0;
-    declared = 0;
+    pending.clear();
     while (at < end) {
       int valueStart = at + 2;
       if (end - at < 2 || array[at] != SUMMARY_VALUE || array[at + 1] < 0) {
@@ -158,8 +193,7 @@ final class ScalarEventDecoder {
 
   /** Any layout of the fields the fast path knows, as protobuf reads them. */
   private boolean readAnyLayout(byte[] array, int start, int length) {
-    count = 0;
-    declared = 0;
+    pending.clear();
     long wallTimeBits = 0;
     step = 0;
     boolean summarySeen = false;
@@ -295,50 +329,18 @@ final class ScalarEventDecoder {
       return false;
     }
     if (metadataSeen) {
-      declare(tag, declaration == ScalarMetadataReader.SCALAR);
+      pending.declare(tag, declaration == ScalarMetadataReader.SCALAR);
     }
     if (kind == SIMPLE) {
-      add(tag, Float.intBitsToFloat(simpleBits), ValueType.FLOAT32);
-    } else if (kind != TENSOR || !isScalar(tag)) {
-      add(tag, 0, null);
+      pending.add(tag, Float.intBitsToFloat(simpleBits), ValueType.FLOAT32);
+    } else if (kind != TENSOR || !pending.isScalar(tag)) {
+      pending.add(tag, 0, null);
     } else if (tensor.scalar(array)) {
-      add(tag, tensor.value, tensor.type);
+      pending.add(tag, tensor.value, tensor.type);
     } else {
       return false; // the reference warns about this tensor
     }
     return true;
   }
 
-  /** Whether the tag is a scalar summary by the file's metadata and this event's so far. */
-  private boolean isScalar(TagState tag) {
-    for (int i = declared - 1; i >= 0; i--) {
-      if (declaredTags[i] == tag) {
-        return declaredScalar[i];
-      }
-    }
-    return Boolean.TRUE.equals(tag.scalar);
-  }
-
-  private void declare(TagState tag, boolean scalar) {
-    if (declared == declaredTags.length) {
-      declaredTags = Arrays.copyOf(declaredTags, declared * 2);
-      declaredScalar = Arrays.copyOf(declaredScalar, declared * 2);
-    }
-    declaredTags[declared] = tag;
-    declaredScalar[declared] = scalar;
-    declared++;
-  }
-
-  private void add(TagState tag, double value, ValueType type) {
-    if (count == valueTags.length) {
-      int capacity = count * 2;
-      valueTags = Arrays.copyOf(valueTags, capacity);
-      values = Arrays.copyOf(values, capacity);
-      types = Arrays.copyOf(types, capacity);
-    }
-    valueTags[count] = tag;
-    values[count] = value;
-    types[count] = type;
-    count++;
-  }
 }

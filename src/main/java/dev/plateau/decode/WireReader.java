@@ -54,23 +54,26 @@ final class WireReader {
       }
     }
     long result = 0;
-    for (int i = 0; i < MAX_VARINT_BYTES; i++) {
+    for (int i = 0; i < MAX_VARINT_BYTES - 1; i++) {
       if (at >= end) {
         return -1;
       }
       byte b = array[at++];
       result |= (long) (b & 0x7f) << (7 * i);
       if (b >= 0) {
-        if (i == MAX_VARINT_BYTES - 1 && b != 1) {
-          // A tenth byte other than 1 is not how a 64-bit value is written, and protobuf's readers
-          // disagree on it (its fast path takes bit 63 from the ninth byte): left to the reference.
-          return -1;
-        }
         value = result;
         return at;
       }
     }
-    return -1;
+    // A tenth byte. Writers write 1 there (bit 63 of a negative value). protobuf's readers
+    // disagree on any other: its array decoder takes the ninth byte's continuation bit as bit 63
+    // and only checks that the tenth ends the varint, its byte-by-byte path adds the tenth's bits.
+    // Such a varint is left to the generated classes (the reference), which decide.
+    if (at >= end || array[at] != 1) {
+      return -1;
+    }
+    value = result | Long.MIN_VALUE;
+    return at + 1;
   }
 
   /**

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -183,5 +184,49 @@ class FastPathDifferentialTest {
             "session_log",
             "graph_def");
     assertThat(leftToReference).contains("unknown_field", "malformed");
+  }
+
+  /**
+   * Found by the random test: protobuf-java's array decoder sets bit 63 of every ten-byte varint,
+   * even when its tenth byte is 0 (the step here is 5 padded to ten bytes). The fast path must
+   * read it the same way, and still decide the event.
+   */
+  @Test
+  void tenByteVarintEndingInAZeroByteHasBit63SetOnBothPathsAsProtobufReadsIt() {
+    byte[] value =
+        new WireBytes()
+            .lengthDelimited(1, "loss".getBytes(StandardCharsets.UTF_8))
+            .field(2, 5)
+            .fixed32(Float.floatToRawIntBits(1f))
+            .bytes();
+    byte[] summary = new WireBytes().lengthDelimited(1, value).bytes();
+    byte[] first =
+        new WireBytes()
+            .field(1, 1)
+            .fixed64(0)
+            .field(2, 0)
+            .varint(1)
+            .lengthDelimited(5, summary)
+            .bytes();
+    byte[] padded =
+        new WireBytes()
+            .field(1, 1)
+            .fixed64(0)
+            .field(2, 0)
+            .paddedVarint(5, 9)
+            .lengthDelimited(5, summary)
+            .bytes();
+    assertThat(HexFormat.of().formatHex(padded)).contains("1085808080808080808000");
+    EventDecoder fast = new EventDecoder(DecodeLimits.DEFAULTS);
+    EventDecoder reference = EventDecoder.referenceOnly(DecodeLimits.DEFAULTS);
+    CallLog fastLog = new CallLog();
+    CallLog referenceLog = new CallLog();
+    for (byte[] event : List.of(first, padded)) {
+      fastLog.decode(fast, event, 0, event.length);
+      referenceLog.decode(reference, event, 0, event.length);
+    }
+    assertThat(referenceLog.calls.get(1)).contains("step=" + (5 | Long.MIN_VALUE));
+    assertThat(fastLog.calls).containsExactlyElementsOf(referenceLog.calls);
+    assertThat(fast.pathCounts()).isEqualTo(new DecodePathCounts(1, 1));
   }
 }

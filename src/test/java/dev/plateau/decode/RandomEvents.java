@@ -192,10 +192,6 @@ final class RandomEvents {
       features.add("repeated_scalar_field");
       fields.add(new WireBytes().lengthDelimited(1, TAGS[random.nextInt(TAGS.length)]).bytes());
     }
-    if (chance(0.08)) {
-      features.add("metadata");
-      fields.add(new WireBytes().lengthDelimited(9, metadata()).bytes());
-    }
     double kind = random.nextDouble();
     if (kind < 0.5) {
       features.add("simple_value");
@@ -210,6 +206,11 @@ final class RandomEvents {
       features.add("two_oneof_members");
       fields.add(simpleValue());
       fields.add(new WireBytes().lengthDelimited(8, tensor()).bytes());
+    }
+    // After the value, where TensorFlow 2 writes it (on every value of a scalar tag).
+    if (chance(0.15)) {
+      features.add("metadata");
+      fields.add(new WireBytes().lengthDelimited(9, metadata()).bytes());
     }
     if (chance(0.03)) {
       features.add("unknown_field");
@@ -228,8 +229,13 @@ final class RandomEvents {
 
   private byte[] metadata() {
     WireBytes plugin = new WireBytes();
-    switch (random.nextInt(4)) {
+    switch (random.nextInt(5)) {
       case 0 -> plugin.lengthDelimited(1, new WireBytes().lengthDelimited(1, utf8("scalars")).bytes());
+      case 4 -> // as TensorFlow 2 writes it: the plugin and the data class
+          plugin
+              .lengthDelimited(1, new WireBytes().lengthDelimited(1, utf8("scalars")).bytes())
+              .field(4, 0)
+              .varint(1);
       case 1 -> plugin.field(4, 0).varint(1); // DATA_CLASS_SCALAR
       case 2 -> plugin.lengthDelimited(1, new WireBytes().lengthDelimited(1, utf8("histograms")).bytes());
       default -> plugin.field(4, 0).varint(2); // DATA_CLASS_TENSOR

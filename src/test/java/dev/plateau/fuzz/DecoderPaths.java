@@ -37,6 +37,6 @@ final class DecoderPaths {
    */
   static final List<Path> ALL =
       List.of(
-          new Path("reference", limits -> EventDecoder.referenceOnly(limits)::decode),
+          new Path("generated classes", limits -> EventDecoder.referenceOnly(limits)::decode),
           new Path("EventDecoder", limits -> new EventDecoder(limits)::decode));
 }
