@@ -13,59 +13,75 @@ final class OrderStatistics {
   /** Below this length a range is sorted rather than partitioned further. */
   private static final int SORT_BELOW = 24;
 
+  /** Above this length a sample narrows the range first. */
+  private static final int SAMPLE_ABOVE = 600;
+
   private OrderStatistics() {}
 
   /**
    * Reorders {@code a[from..to)} so that {@code a[k]} holds the value of rank {@code k - from}
    * among them (numerically), every value before it is {@code <=} it and every value after it
-   * {@code >=} it. The values must not be NaN. Expected O(to - from); a range that partitions
-   * badly too often is sorted, so the worst case is O(n log n).
+   * {@code >=} it. The values must not be NaN.
+   *
+   * <p>Floyd and Rivest's SELECT: a long range first narrows to a sample's neighbourhood of rank
+   * k, so the partitions that follow are short; about n + min(k, n - k) comparisons. A range that
+   * still partitions badly too often is sorted, so the worst case is O(n log n).
    */
   static void select(double[] a, int from, int to, int k) {
-    int lo = from;
-    int hi = to;
-    int budget = 2 * (32 - Integer.numberOfLeadingZeros(to - from));
-    while (hi - lo > SORT_BELOW) {
-      if (--budget < 0) {
-        break;
-      }
-      int mid = (lo + hi) >>> 1;
-      // Median of three as the pivot, which also guards both scans below.
-      if (a[mid] < a[lo]) {
-        swap(a, mid, lo);
-      }
-      if (a[hi - 1] < a[lo]) {
-        swap(a, hi - 1, lo);
-      }
-      if (a[hi - 1] < a[mid]) {
-        swap(a, hi - 1, mid);
-      }
-      double pivot = a[mid];
-      int i = lo;
-      int j = hi - 1;
-      while (i <= j) {
-        while (a[i] < pivot) {
-          i++;
-        }
-        while (pivot < a[j]) {
-          j--;
-        }
-        if (i <= j) {
-          swap(a, i, j);
-          i++;
-          j--;
-        }
-      }
-      // Now a[lo..j] <= pivot, a[i..hi) >= pivot, and a[j+1..i) == pivot.
-      if (k <= j) {
-        hi = j + 1;
-      } else if (k >= i) {
-        lo = i;
-      } else {
+    select(a, from, to - 1, k, 2 * (32 - Integer.numberOfLeadingZeros(to - from)) + 8);
+  }
+
+  /** {@link #select} over {@code a[left..right]}, inclusive, with a budget of partitions. */
+  private static void select(double[] a, int left, int right, int k, int budget) {
+    while (right > left) {
+      if (right - left < SORT_BELOW || --budget < 0) {
+        Arrays.sort(a, left, right + 1);
         return;
       }
+      if (right - left > SAMPLE_ABOVE) {
+        // Select within a sample-sized range around k's expected place first, so the pivot
+        // taken below (a[k]) is close to the answer.
+        int n = right - left + 1;
+        int i = k - left + 1;
+        double z = Math.log(n);
+        double s = 0.5 * Math.exp(2 * z / 3);
+        double sd = 0.5 * Math.sqrt(z * s * (n - s) / n) * Math.signum(i - n / 2.0);
+        int newLeft = Math.max(left, (int) (k - i * s / n + sd));
+        int newRight = Math.min(right, (int) (k + (n - i) * s / n + sd));
+        select(a, newLeft, newRight, k, budget);
+      }
+      double t = a[k];
+      int i = left;
+      int j = right;
+      swap(a, left, k);
+      if (a[right] > t) {
+        swap(a, right, left);
+      }
+      while (i < j) {
+        swap(a, i, j);
+        i++;
+        j--;
+        while (a[i] < t) {
+          i++;
+        }
+        while (a[j] > t) {
+          j--;
+        }
+      }
+      if (a[left] == t) {
+        swap(a, left, j);
+      } else {
+        j++;
+        swap(a, j, right);
+      }
+      // Now a[left..j) <= t == a[j] <= a(j..right].
+      if (j <= k) {
+        left = j + 1;
+      }
+      if (k <= j) {
+        right = j - 1;
+      }
     }
-    Arrays.sort(a, lo, hi);
   }
 
   /** The largest of {@code a[from..to)} (numerically; no NaN), {@code from < to}. */
