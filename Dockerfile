@@ -13,9 +13,19 @@ COPY config config
 COPY src/main src/main
 RUN ./mvnw -B -q -DskipTests package
 
+# The user (UID 10001, not root) may write to its volumes and nowhere else: /state (the database;
+# also the JVM's temporary directory, where SQLite unpacks its native library, and crash logs)
+# and /logs (flags, when the volume lets it). The image's own files stay root's and read-only,
+# and no directory is left writable by everyone (/tmp included): the build fails if one is.
+# Token for the status page and /api/* when the port is published: PLATEAU_HTTP_TOKEN_FILE
+# (e.g. a mounted secret) or PLATEAU_HTTP_TOKEN; without one Plateau warns at start-up.
 FROM eclipse-temurin:17-jre
-RUN useradd --system --uid 10001 --no-create-home --home-dir /state plateau \
-    && mkdir -p /logs /state && chown 10001 /state
+RUN groupadd --system --gid 10001 plateau \
+    && useradd --system --uid 10001 --gid 10001 --no-create-home --home-dir /state --shell /usr/sbin/nologin plateau \
+    && mkdir -p /logs /state && chown 10001:10001 /state && chmod 0700 /state \
+    && find / -xdev -perm -0002 ! -type l -exec chmod o-w {} + \
+    && writable="$(find / -xdev \( -perm -0002 -o -user 10001 -o -group 10001 \) ! -type l ! -path /state)" \
+    && if [ -n "$writable" ]; then echo "writable outside the volumes: $writable"; exit 1; fi
 COPY --from=build /src/target/plateau.jar /opt/plateau/plateau.jar
 COPY config/plateau.yaml /etc/plateau/plateau.yaml
 USER 10001
@@ -23,5 +33,5 @@ VOLUME ["/state"]
 EXPOSE 9321
 ENV PLATEAU_STATE_DIR=/state
 HEALTHCHECK --interval=30s --timeout=10s --start-period=20s \
-  CMD ["java", "-XX:TieredStopAtLevel=1", "-Xss512k", "-jar", "/opt/plateau/plateau.jar", "health", "http://127.0.0.1:9321/healthz"]
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", "-jar", "/opt/plateau/plateau.jar", "watch", "/logs", "--state-dir", "/state", "--http", "0.0.0.0:9321"]
+  CMD ["java", "-XX:TieredStopAtLevel=1", "-Xss512k", "-XX:-UsePerfData", "-jar", "/opt/plateau/plateau.jar", "health", "http://127.0.0.1:9321/healthz"]
+ENTRYPOINT ["java", "-XX:+UseSerialGC", "-Xms16m", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30", "-Xss512k", "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", "-XX:-UsePerfData", "-Djava.io.tmpdir=/state", "-XX:ErrorFile=/state/hs_err_pid%p.log", "-jar", "/opt/plateau/plateau.jar", "watch", "/logs", "--state-dir", "/state", "--http", "0.0.0.0:9321"]

@@ -57,18 +57,24 @@ final class ConfigCommand implements Callable<Integer> {
     }
   }
 
+  /** A secret's mask; a blank value stays as it is (there is nothing to hide, and it is no secret). */
+  private static String masked(Object value) {
+    String text = String.valueOf(value);
+    return text.isBlank() ? text : Secret.fromValue(text).toString();
+  }
+
   /** Replaces URLs and secrets by their masked form. */
   @SuppressWarnings("unchecked")
   static void mask(Map<String, Object> tree) {
     if (tree.get("webhook") instanceof Map<?, ?> webhook) {
       Map<String, Object> w = (Map<String, Object>) webhook;
       if (w.get("secret") != null) {
-        w.put("secret", Secret.fromValue(String.valueOf(w.get("secret"))).toString());
+        w.put("secret", masked(w.get("secret")));
       }
       if (w.get("urls") instanceof List<?> urls) {
         List<String> masked = new ArrayList<>();
         for (Object url : urls) {
-          masked.add(Secret.fromValue(String.valueOf(url)).toString());
+          masked.add(masked(url));
         }
         w.put("urls", masked);
       }
@@ -76,7 +82,7 @@ final class ConfigCommand implements Callable<Integer> {
     if (tree.get("slack") instanceof Map<?, ?> slack) {
       Map<String, Object> s = (Map<String, Object>) slack;
       if (s.get("url") != null) {
-        s.put("url", Secret.fromValue(String.valueOf(s.get("url"))).toString());
+        s.put("url", masked(s.get("url")));
       }
     }
   }

@@ -50,8 +50,9 @@ import picocli.CommandLine.Spec;
           + "once to webhooks and Slack, across restarts.",
       "",
       "Secrets: PLATEAU_WEBHOOK_SECRET (Standard Webhooks signing secret, whsec_...), "
-          + "PLATEAU_SLACK_WEBHOOK (Slack URL), PLATEAU_WEBHOOK_URLS (comma-separated), or the "
-          + "config file's webhook and slack sections.",
+          + "PLATEAU_SLACK_WEBHOOK (Slack URL), PLATEAU_WEBHOOK_URLS (comma-separated), "
+          + "PLATEAU_HTTP_TOKEN, each also as a file (PLATEAU_..._FILE), or the config file's "
+          + "webhook and slack sections. They never appear in logs or messages.",
       "Exit codes: 0 stopped by SIGTERM/SIGINT; 2 error at start-up (bad config, unusable state)."
     })
 final class WatchCommand implements Callable<Integer> {
@@ -82,6 +83,12 @@ final class WatchCommand implements Callable<Integer> {
   @Option(names = "--poll-interval", paramLabel = "DURATION", defaultValue = "2s", description = "How often files are checked for new data (default: ${DEFAULT-VALUE}).")
   String pollInterval;
 
+  @Option(names = "--park-after", paramLabel = "DURATION", defaultValue = "1m", description = "Experiments without new points for this long leave memory until their next point (their verdicts stay published); 0 keeps all in memory (default: ${DEFAULT-VALUE}).")
+  String parkAfter;
+
+  @Option(names = "--checkpoint-interval", paramLabel = "DURATION", defaultValue = "30s", description = "Rounds without a verdict commit file positions and detector states at most this often; after a crash, the files are read again from the last commit (default: ${DEFAULT-VALUE}).")
+  String checkpointInterval;
+
   @Option(names = "--rebuild-state", description = "Move an unusable state database aside and rebuild the state from the event files.")
   boolean rebuildState;
 
@@ -92,8 +99,20 @@ final class WatchCommand implements Callable<Integer> {
       names = "--http",
       paramLabel = "ADDR:PORT",
       defaultValue = "127.0.0.1:9321",
-      description = "Serve /healthz, /readyz, /metrics and /api/runs here; PORT and :PORT bind to 127.0.0.1; 0.0.0.0:PORT in containers; 'off' for none (default: ${DEFAULT-VALUE}).")
+      description = "Serve /healthz, /readyz, /metrics, /api/runs and the status page here; PORT and :PORT bind to 127.0.0.1; 0.0.0.0:PORT in containers; 'off' for none (default: ${DEFAULT-VALUE}).")
   String http;
+
+  @Option(
+      names = "--http-token-file",
+      paramLabel = "FILE",
+      description = "File holding the token that the status page and /api/* need (the probes /healthz, /readyz and /metrics stay open); also PLATEAU_HTTP_TOKEN_FILE or PLATEAU_HTTP_TOKEN. At least 16 visible ASCII characters, e.g. from: openssl rand -hex 32.")
+  Path httpTokenFile;
+
+  @Option(
+      names = "--http-token",
+      paramLabel = "TOKEN",
+      description = "The token itself; other users of this machine can see it in the process list, so prefer --http-token-file or PLATEAU_HTTP_TOKEN.")
+  String httpToken;
 
   @Override
   public Integer call() throws Exception {
@@ -112,9 +131,17 @@ final class WatchCommand implements Callable<Integer> {
         });
     PlateauConfig loaded;
     Duration interval;
+    Duration park;
+    Duration checkpoint;
     try {
       loaded = config.load();
       interval = Duration.ofMillis(Math.round(1000 * parseDuration(pollInterval)));
+      park = parkAfter.trim().equals("0") || parkAfter.trim().equalsIgnoreCase("off")
+          ? Duration.ZERO
+          : Duration.ofMillis(Math.round(1000 * parseDuration(parkAfter, "--park-after")));
+      checkpoint = checkpointInterval.trim().equals("0")
+          ? Duration.ZERO
+          : Duration.ofMillis(Math.round(1000 * parseDuration(checkpointInterval, "--checkpoint-interval")));
     } catch (ConfigException | IllegalArgumentException e) {
       err.println("plateau watch: " + e.getMessage());
       return 2;
@@ -125,9 +152,12 @@ final class WatchCommand implements Callable<Integer> {
         return 2;
       }
     }
+    SecretSources secrets = new SecretSources(System.getenv());
     List<AlertSink> sinks;
+    dev.plateau.server.BearerToken token;
     try {
-      sinks = sinks(loaded.alerts());
+      sinks = sinks(loaded.alerts(), secrets);
+      token = http.equalsIgnoreCase("off") ? null : bearerToken(secrets);
     } catch (SinkConfigException e) {
       err.println("plateau watch: " + e.getMessage());
       return 2;
@@ -147,6 +177,8 @@ final class WatchCommand implements Callable<Integer> {
         StateStore store = StateStore.open(stateFile(absolute), rebuildState, clock);
         stores.add(store);
         Watcher watcher = new Watcher(absolute, loaded, store, sinks, flags(absolute, loaded.alerts()), clock, host);
+        watcher.parkAfter(park);
+        watcher.checkpointEvery(checkpoint);
         watcher.restore();
         watchers.add(watcher);
         for (AlertSink sink : sinks) {
@@ -169,7 +201,7 @@ final class WatchCommand implements Callable<Integer> {
         Duration stale = Duration.ofMillis(Math.max(30_000, 10 * interval.toMillis()));
         server =
             new dev.plateau.server.StatusServer(
-                dev.plateau.server.HttpAddress.parse(http), daemon, stores, stale, clock);
+                dev.plateau.server.HttpAddress.parse(http), daemon, stores, stale, clock, token);
       } catch (IllegalArgumentException e) {
         err.println("plateau watch: " + e.getMessage());
         stores.forEach(StateStore::close);
@@ -260,31 +292,27 @@ final class WatchCommand implements Callable<Integer> {
     };
   }
 
-  private List<AlertSink> sinks(AlertsConfig alerts) {
+  /** The HTTP token, or null for none; refused when too short or not plain ASCII. */
+  private dev.plateau.server.BearerToken bearerToken(SecretSources secrets) {
+    Secret secret = secrets.httpToken(httpTokenFile, httpToken);
+    if (secret == null) {
+      return null;
+    }
+    if (httpToken != null) {
+      log.warn("--http-token puts the token in the process list, where other users of this machine"
+          + " can read it; prefer --http-token-file or PLATEAU_HTTP_TOKEN");
+    }
+    try {
+      return dev.plateau.server.BearerToken.of(secret.reveal());
+    } catch (IllegalArgumentException e) {
+      throw new SinkConfigException("the HTTP token from " + secret.source() + " " + e.getMessage());
+    }
+  }
+
+  private List<AlertSink> sinks(AlertsConfig alerts, SecretSources secrets) {
     List<AlertSink> out = new ArrayList<>();
-    List<Secret> urls = new ArrayList<>();
-    for (String url : webhooks) {
-      urls.add(Secret.fromValue(url));
-    }
-    for (String url : alerts.webhookUrls()) {
-      urls.add(Secret.fromValue(url));
-    }
-    String envUrls = System.getenv("PLATEAU_WEBHOOK_URLS");
-    if (envUrls != null) {
-      for (String url : envUrls.split(",")) {
-        if (!url.isBlank()) {
-          urls.add(Secret.fromValue(url.trim()));
-        }
-      }
-    }
-    Secret signing = null;
-    if (webhookSecretFile != null) {
-      signing = Secret.fromFile(webhookSecretFile);
-    } else if (System.getenv("PLATEAU_WEBHOOK_SECRET") != null) {
-      signing = Secret.fromEnv("PLATEAU_WEBHOOK_SECRET");
-    } else if (alerts.webhookSecret() != null) {
-      signing = Secret.fromValue(alerts.webhookSecret());
-    }
+    List<Secret> urls = secrets.webhookUrls(webhooks, alerts);
+    Secret signing = secrets.signingSecret(webhookSecretFile, alerts);
     Clock clock = Clock.systemUTC();
     for (int i = 0; i < urls.size(); i++) {
       // Named by the URL's hash, not its position: pending deliveries stay with their receiver
@@ -294,14 +322,7 @@ final class WatchCommand implements Callable<Integer> {
               .withFilter(StatusFilter.parse(alerts.webhookStatuses()));
       out.add(new WebhookSink(settings, signing, clock));
     }
-    Secret slack = null;
-    if (slackWebhook != null) {
-      slack = Secret.fromValue(slackWebhook);
-    } else if (System.getenv("PLATEAU_SLACK_WEBHOOK") != null) {
-      slack = Secret.fromEnv("PLATEAU_SLACK_WEBHOOK");
-    } else if (alerts.slackUrl() != null) {
-      slack = Secret.fromValue(alerts.slackUrl());
-    }
+    Secret slack = secrets.slackUrl(slackWebhook, alerts);
     if (slack != null) {
       out.add(
           new SlackSink(
@@ -313,6 +334,10 @@ final class WatchCommand implements Callable<Integer> {
 
   /** A duration option in seconds: 500ms, 2s, 1m, 1h (a bare number is seconds), at least 10ms. */
   static double parseDuration(String text) {
+    return parseDuration(text, "--poll-interval");
+  }
+
+  static double parseDuration(String text, String option) {
     String trimmed = text.trim();
     Double seconds =
         trimmed.matches("\\d+(\\.\\d+)?")
@@ -320,10 +345,10 @@ final class WatchCommand implements Callable<Integer> {
             : dev.plateau.config.ConfigNode.parseDuration(trimmed);
     if (seconds == null) {
       throw new IllegalArgumentException(
-          "--poll-interval '" + text + "' is not a duration; write e.g. 500ms, 2s or 1m");
+          option + " '" + text + "' is not a duration; write e.g. 500ms, 2s or 1m");
     }
     if (seconds < 0.01) {
-      throw new IllegalArgumentException("--poll-interval must be at least 10ms, got " + text);
+      throw new IllegalArgumentException(option + " must be at least 10ms, got " + text);
     }
     return seconds;
   }

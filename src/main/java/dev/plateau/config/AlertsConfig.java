@@ -6,7 +6,8 @@ import java.util.Set;
 /**
  * The {@code webhook}, {@code slack} and {@code flags} sections: where verdicts go. URLs and the
  * signing secret are secrets: prefer environment variables or files for them (the command line
- * and {@code plateau config --print} mask them).
+ * and {@code plateau config --print} mask them). Each secret key has a {@code _file} twin naming a
+ * file that holds the value (a mounted Kubernetes or Docker secret); setting both is an error.
  *
  * @param webhookUrls generic webhook URLs ({@code webhook.urls})
  * @param webhookSecret Standard Webhooks signing secret, {@code whsec_...} ({@code
@@ -19,6 +20,10 @@ import java.util.Set;
  * @param flagTemplate the flag file's path template ({@code flags.template})
  * @param flagsEnabled whether flag files are written ({@code flags.enabled})
  * @param removeOnTraining whether a flag is removed when the status returns to training
+ * @param webhookSecretFile a file holding the signing secret ({@code webhook.secret_file}), or null
+ * @param webhookUrlsFile a file holding webhook URLs, one a line ({@code webhook.urls_file}), or
+ *     null
+ * @param slackUrlFile a file holding the Slack URL ({@code slack.url_file}), or null
  */
 public record AlertsConfig(
     List<String> webhookUrls,
@@ -29,9 +34,13 @@ public record AlertsConfig(
     String flagDir,
     String flagTemplate,
     boolean flagsEnabled,
-    boolean removeOnTraining) {
-  static final Set<String> WEBHOOK_KEYS = Set.of("urls", "secret", "statuses");
-  static final Set<String> SLACK_KEYS = Set.of("url", "statuses");
+    boolean removeOnTraining,
+    String webhookSecretFile,
+    String webhookUrlsFile,
+    String slackUrlFile) {
+  static final Set<String> WEBHOOK_KEYS =
+      Set.of("urls", "urls_file", "secret", "secret_file", "statuses");
+  static final Set<String> SLACK_KEYS = Set.of("url", "url_file", "statuses");
   static final Set<String> FLAG_KEYS = Set.of("dir", "template", "enabled", "remove_on_training");
   static final List<String> DEFAULT_STATUSES =
       List.of("converged", "target_reached", "diverged", "overfitting", "stalled");
@@ -44,7 +53,8 @@ public record AlertsConfig(
 
   public static AlertsConfig defaults() {
     return new AlertsConfig(
-        List.of(), null, DEFAULT_STATUSES, null, DEFAULT_STATUSES, null, "{experiment}/{STATUS}", true, true);
+        List.of(), null, DEFAULT_STATUSES, null, DEFAULT_STATUSES, null, "{experiment}/{STATUS}", true, true,
+        null, null, null);
   }
 
   static AlertsConfig parse(ConfigNode webhook, ConfigNode slack, ConfigNode flags)
@@ -52,6 +62,8 @@ public record AlertsConfig(
     webhook.allowOnly(WEBHOOK_KEYS);
     slack.allowOnly(SLACK_KEYS);
     flags.allowOnly(FLAG_KEYS);
+    oneOf(webhook, "secret");
+    oneOf(slack, "url");
     AlertsConfig d = defaults();
     return new AlertsConfig(
         webhook.get("urls").stringList(List.of()),
@@ -62,7 +74,18 @@ public record AlertsConfig(
         flags.get("dir").string(null),
         flags.get("template").string(d.flagTemplate()),
         flags.get("enabled").bool(true),
-        flags.get("remove_on_training").bool(true));
+        flags.get("remove_on_training").bool(true),
+        webhook.get("secret_file").string(null),
+        webhook.get("urls_file").string(null),
+        slack.get("url_file").string(null));
+  }
+
+  /** A secret is given as a value or as a file, not both (which would win is a guess). */
+  private static void oneOf(ConfigNode section, String key) throws ConfigException {
+    ConfigNode file = section.get(key + "_file");
+    if (!section.get(key).isMissing() && !file.isMissing()) {
+      throw file.error("is set, and so is " + section.get(key).path() + "; set only one of them");
+    }
   }
 
   private static List<String> statuses(ConfigNode node) throws ConfigException {

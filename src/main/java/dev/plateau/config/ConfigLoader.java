@@ -9,6 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.exceptions.Mark;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 
 /**
@@ -20,6 +22,9 @@ import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 public final class ConfigLoader {
   /** Longest configuration file read, a guard against pointing it at a huge file. */
   public static final int MAX_BYTES = 1 << 20;
+
+  /** Most aliases of lists and mappings in one file (YAML's "billion laughs" guard). */
+  static final int MAX_ALIASES = 50;
 
   private ConfigLoader() {}
 
@@ -73,19 +78,44 @@ public final class ConfigLoader {
     return PlateauConfig.parse(new ConfigNode(source, "", tree, origins));
   }
 
+  /**
+   * The parser's complaint with line and column, without the excerpt of the file it would print
+   * (the line at fault may be {@code secret: whsec_...}).
+   */
+  static String describe(YamlEngineException e) {
+    if (!(e instanceof MarkedYamlEngineException marked)) {
+      return String.valueOf(e.getMessage()).strip();
+    }
+    StringBuilder out = new StringBuilder();
+    if (marked.getContext() != null) {
+      out.append(marked.getContext()).append(marked.getContextMark().map(ConfigLoader::at).orElse(""));
+    }
+    if (marked.getProblem() != null) {
+      out.append(out.length() == 0 ? "" : "; ").append(marked.getProblem())
+          .append(marked.getProblemMark().map(ConfigLoader::at).orElse(""));
+    }
+    return out.length() == 0 ? e.getClass().getSimpleName() : out.toString();
+  }
+
+  private static String at(Mark mark) {
+    return " (line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1) + ")";
+  }
+
   @SuppressWarnings("unchecked")
   private static Map<String, Object> tree(String text, String source) throws ConfigException {
+    TextKeys.require(text, source, MAX_ALIASES);
     Object document;
     try {
       LoadSettings settings =
           LoadSettings.builder()
               .setLabel(source)
               .setAllowDuplicateKeys(false)
-              .setMaxAliasesForCollections(50)
+              .setMaxAliasesForCollections(MAX_ALIASES)
               .build();
       document = new Load(settings).loadFromString(text);
     } catch (YamlEngineException e) {
-      throw new ConfigException(source + ": not valid YAML: " + e.getMessage().strip(), e);
+      // Not chained: the parser's own message quotes the offending line, which may hold a secret.
+      throw new ConfigException(source + ": not valid YAML: " + describe(e));
     }
     if (document == null) {
       return new LinkedHashMap<>();

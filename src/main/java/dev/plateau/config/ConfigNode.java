@@ -257,6 +257,18 @@ public final class ConfigNode {
     return new ConfigException(where() + (path.isEmpty() ? "(top level)" : path) + ": " + what);
   }
 
+  /**
+   * {@code e} as an error about this node, unless it already says where it is (a key of this
+   * node's source, or an environment variable): then it is returned as it is, not named twice.
+   */
+  ConfigException locate(ConfigException e) {
+    String message = String.valueOf(e.getMessage());
+    if ((source != null && message.startsWith(where())) || message.startsWith("environment variable ")) {
+      return e;
+    }
+    return error(message);
+  }
+
   private String where() {
     return source == null ? "" : source + ": ";
   }

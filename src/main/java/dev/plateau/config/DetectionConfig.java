@@ -167,7 +167,7 @@ public final class DetectionConfig {
     try {
       check(plan);
     } catch (ConfigException e) {
-      throw detection.error(e.getMessage());
+      throw detection.locate(e);
     }
     // Rules are checked cumulatively, in file order, as they apply to a series every rule
     // matches; a combination only some series meet is checked when such a series appears.
@@ -177,7 +177,7 @@ public final class DetectionConfig {
       try {
         check(plan);
       } catch (ConfigException e) {
-        throw ruleNodes.get(i).error(e.getMessage());
+        throw ruleNodes.get(i).locate(e);
       }
     }
   }

@@ -30,7 +30,7 @@ final class EnvironmentOverrides {
       }
     }
     for (String key : AlertsConfig.WEBHOOK_KEYS) {
-      paths.put("webhook." + key, !key.equals("secret"));
+      paths.put("webhook." + key, key.equals("urls") || key.equals("statuses"));
     }
     for (String key : AlertsConfig.SLACK_KEYS) {
       paths.put("slack." + key, key.equals("statuses"));

@@ -48,6 +48,14 @@ import org.slf4j.LoggerFactory;
 public final class Watcher {
   private static final Logger log = LoggerFactory.getLogger(Watcher.class);
   private static final ObjectMapper JSON = new ObjectMapper();
+  /**
+   * Points kept per watched series, spread over the curve, for charts and alerts (the detectors
+   * keep their own bounded state); memory stays flat however long a run trains.
+   */
+  static final int HISTORY_POINTS = 256;
+  /** How long an experiment goes without new points before it leaves memory, by default. */
+  public static final java.time.Duration DEFAULT_PARK_AFTER = java.time.Duration.ofMinutes(1);
+  private static final int MANY_PARKED = 100;
 
   private final Path logdir;
   private final StateStore store;
@@ -71,6 +79,16 @@ public final class Watcher {
   private final Map<String, SeriesView> views = new java.util.concurrent.ConcurrentHashMap<>();
   private double newestWallTime = Double.NaN;
   private final Map<String, Long> transitionCount = new HashMap<>();
+  /** Experiments out of memory, with their verdict when they left (for the status page and API). */
+  private final Map<String, RunVerdict> parked = new HashMap<>();
+  /** The runs of every parked experiment, to bring back. */
+  private final Map<String, Set<String>> parkedRuns = new HashMap<>();
+  /** When each experiment in memory last had a point (clock millis). */
+  private final Map<String, Long> lastActivity = new HashMap<>();
+  private long parkAfterMillis = DEFAULT_PARK_AFTER.toMillis();
+  private long checkpointMillis;
+  private long lastCommitMillis = Long.MIN_VALUE;
+  private long lastParkCheck;
 
   public Watcher(
       Path logdir,
@@ -89,10 +107,42 @@ public final class Watcher {
     this.alerts = new AlertFactory(this.logdir.toString(), host);
     this.judge = new LogdirJudge(config.detection(), new Transitions());
     this.judge.live(() -> clock.millis() / 1000.0);
+    this.judge.boundHistory(HISTORY_POINTS);
   }
 
   public Path logdir() {
     return logdir;
+  }
+
+  /**
+   * Experiments without new points for {@code idle} leave memory ("parked"): their judges' state
+   * is already in the store, their last verdict stays published, and their first new point brings
+   * them back from the store, as a restart would. Zero keeps every experiment in memory.
+   */
+  public void parkAfter(java.time.Duration idle) {
+    this.parkAfterMillis = idle.isZero() ? Long.MAX_VALUE : idle.toMillis();
+  }
+
+  /**
+   * Commits rounds without a verdict transition at most every {@code interval} (zero: every
+   * round, the default). A round with a transition, a reread or a status change always commits at
+   * once, with everything read before it; in between, file positions and detector states are
+   * committed together at the interval, so after a crash the daemon reads the files again from the
+   * last commit and decides the same, with the same verdict ids. Saves writing every watched
+   * series' state every second on a busy logdir.
+   */
+  public void checkpointEvery(java.time.Duration interval) {
+    this.checkpointMillis = interval.toMillis();
+  }
+
+  /** Commits what is pending now (on stop); false when the commit failed. */
+  public boolean checkpoint() {
+    return commit();
+  }
+
+  /** How many experiments are parked now. */
+  public int parkedExperiments() {
+    return parked.size();
   }
 
   /** Reports into shared metrics (the daemon's), instead of this watcher's own. */
@@ -135,6 +185,7 @@ public final class Watcher {
       String run = e.getKey().substring(0, split);
       String tag = e.getKey().substring(split + 1);
       SeriesJudge j = judge.register(run, tag);
+      lastActivity.put(dev.plateau.verdict.Experiments.of(run), clock.millis());
       if (j == null) {
         continue;
       }
@@ -175,6 +226,7 @@ public final class Watcher {
   public Round poll() throws IOException {
     newestWallTime = Double.NaN;
     PollStats read = tailer.poll(new Feed());
+    judge.compact();
     judge.atTime(clock.millis() / 1000.0);
     metrics.records.addAndGet(read.records());
     metrics.bytes.addAndGet(read.bytes());
@@ -187,10 +239,105 @@ public final class Watcher {
     // states deleted), so a crash right after cannot resume past the points they need.
     applyRereads();
     int transitions = pendingVerdicts.size();
-    boolean committed = commit();
-    published = List.copyOf(judge.runVerdicts());
+    boolean due =
+        !pendingVerdicts.isEmpty()
+            || !pendingExperiments.isEmpty()
+            || !resetRuns.isEmpty()
+            || lastCommitMillis == Long.MIN_VALUE
+            || clock.millis() - lastCommitMillis >= checkpointMillis;
+    boolean committed = true;
+    if (due) {
+      committed = commit();
+      if (committed) {
+        parkIdle();
+      }
+    }
+    publish();
     metrics.scanned(logdir.toString());
     return new Round(read, transitions, committed);
+  }
+
+  private void publish() {
+    List<RunVerdict> all = new ArrayList<>(judge.runVerdicts());
+    all.addAll(parked.values());
+    all.sort(java.util.Comparator.comparing(RunVerdict::run));
+    published = List.copyOf(all);
+  }
+
+  /** Parks experiments idle for longer than the park-after time (checked every few seconds). */
+  private void parkIdle() {
+    long now = clock.millis();
+    if (parkAfterMillis == Long.MAX_VALUE || now - lastParkCheck < Math.min(5_000, parkAfterMillis)) {
+      return;
+    }
+    lastParkCheck = now;
+    if (!unsavedSeries.isEmpty() || !rereads.isEmpty() || !resetRuns.isEmpty()) {
+      return;
+    }
+    int parkedNow = 0;
+    for (var it = lastActivity.entrySet().iterator(); it.hasNext(); ) {
+      Map.Entry<String, Long> e = it.next();
+      String experiment = e.getKey();
+      if (now - e.getValue() < parkAfterMillis || !judge.selfContained(experiment)) {
+        continue;
+      }
+      Set<String> runs = judge.runsOf(experiment);
+      RunVerdict verdict = judge.experimentVerdict(experiment);
+      for (String run : runs) {
+        judge.evict(run);
+        views.keySet().removeIf(k -> k.startsWith(run + '\u0000'));
+      }
+      if (verdict != null) {
+        parked.put(experiment, verdict);
+      }
+      parkedRuns.put(experiment, runs);
+      it.remove();
+      parkedNow++;
+      log.debug("{}: experiment '{}' parked after {} ms without points", logdir, experiment, now - e.getValue());
+    }
+    if (parkedNow >= MANY_PARKED) {
+      // After a backfill most experiments go idle at once: a full collection now lets the heap
+      // shrink (the image runs SerialGC with MaxHeapFreeRatio) and returns the memory to the OS,
+      // which an idle daemon would otherwise hold until its next full collection, maybe never.
+      log.info("{}: {} idle experiments left memory", logdir, parkedNow);
+      System.gc();
+    }
+  }
+
+  /** Brings a parked experiment's judges back from the store before its new points. */
+  private void unpark(String experiment) {
+    Set<String> runs = parkedRuns.remove(experiment);
+    parked.remove(experiment);
+    if (runs == null) {
+      return;
+    }
+    for (String run : runs) {
+      try {
+        for (Map.Entry<String, String> e : store.seriesOfRun(run).entrySet()) {
+          SeriesJudge j = judge.register(run, e.getKey());
+          if (j == null) {
+            continue;
+          }
+          try {
+            JudgeStateCodec.read(e.getValue(), j);
+          } catch (IllegalArgumentException mismatch) {
+            rereads.add(run);
+          }
+        }
+      } catch (StateException e) {
+        log.warn("{}: cannot bring back run '{}' ({}); reading it again", logdir, run, e.getMessage());
+        rereads.add(run);
+      }
+    }
+    log.debug("{}: experiment '{}' back in memory", logdir, experiment);
+  }
+
+  private void touch(String run) {
+    String experiment = dev.plateau.verdict.Experiments.of(run);
+    if (!parkedRuns.isEmpty() && parkedRuns.containsKey(experiment)) {
+      unpark(experiment);
+    }
+    lastActivity.put(experiment, clock.millis());
   }
 
   private boolean commit() {
@@ -222,10 +369,12 @@ public final class Watcher {
             new HashMap<>(pendingSinks),
             new ArrayList<>(resetRuns));
     if (batch.isEmpty()) {
+      lastCommitMillis = clock.millis();
       return true;
     }
     try {
       List<String> recorded = store.commit(batch);
+      lastCommitMillis = clock.millis();
       unsavedSeries.clear();
       resetRuns.clear();
       for (FileCursor c : changed) {
@@ -272,6 +421,8 @@ public final class Watcher {
   }
 
   private final WarningLimiter warnings = new WarningLimiter(5, 60_000);
+  /** Steps going back, per series: a writer that always logs step 0 must not flood the log. */
+  private final WarningLimiter rewinds = new WarningLimiter(5, 60_000);
 
   /** Feeds what the tailer reads into the judge. */
   private final class Feed implements TailListener {
@@ -291,13 +442,44 @@ public final class Watcher {
       if (Double.isNaN(newestWallTime) || point.wallTime() > newestWallTime) {
         newestWallTime = point.wallTime();
       }
+      touch(point.run());
       if (!rereads.contains(point.run())) {
+        SeriesJudge watched = judge.judgeOf(point.run(), point.tag());
+        Verdict before = watched == null ? null : watched.verdict();
+        long last = before == null || before.points() == 0 ? Long.MIN_VALUE : before.lastStep();
         judge.observe(point);
+        if (point.step() <= last) {
+          wentBack(point, last);
+        }
+      }
+    }
+
+    /** A watched series' step went back: the restart rule replaces points; the user should know. */
+    private void wentBack(ScalarPoint point, long last) {
+      String key = "run '" + point.run() + "' tag '" + point.tag() + "'";
+      WarningLimiter.Decision d = rewinds.offer(key, clock.millis());
+      if (d.suppressedBefore() > 0) {
+        log.info("{}: {}: {} more steps going back in the last minute were not logged", logdir, key, d.suppressedBefore());
+      }
+      if (d.log()) {
+        log.info(
+            "{}: {} goes back from step {} to step {} (file {}); its points from step {} on are"
+                + " replaced, as after a restart from a checkpoint",
+            logdir, key, last, point.step(), point.file(), point.step());
       }
     }
 
     @Override
+    public void fileReset(String run, String file, String reason) {
+      // The file's points come again, but the run's later files were read after them: fed alone,
+      // the restart rule would take the repeated steps for a rewind and drop the later points.
+      // Reading the whole run again keeps every file's points in order.
+      rereads.add(run);
+    }
+
+    @Override
     public void sessionStart(String run, String file, long step) {
+      touch(run);
       judge.sessionStart(run, step);
     }
   }

@@ -32,20 +32,34 @@ import java.util.Set;
  * file's metadata said; one decoder is therefore used for one file, from its first record on.
  * Histograms, images, audio, text, hparams and other plugins are skipped without error.
  *
+ * <p>Two paths give the same results. Records passed as an array go first to a wire-format fast
+ * path ({@link ScalarEventDecoder}) that reads common summary events without building messages;
+ * every event it does not fully understand goes to the generated protobuf classes, which are the
+ * reference (and the only path of a decoder made by {@link #referenceOnly}). Tags are turned into
+ * text once per file, by the reference path, and both paths share what the file's metadata said.
+ *
  * <p>Not thread-safe.
  */
 public final class EventDecoder {
   static final String SCALARS_PLUGIN = "scalars";
 
   private final DecodeLimits limits;
-  /** What this file's metadata said about each tag: true for scalar summaries. */
-  private final Map<String, Boolean> scalarTags = new HashMap<>();
+  /** Every tag of this file by its text, with what the file's metadata said about it. */
+  private final Map<String, TagState> tagStates = new HashMap<>();
 
-  private final Map<ByteString, String> tagNames = new HashMap<>();
+  private final Map<ByteString, TagState> tagNames = new HashMap<>();
+  /** The same tags by their bytes, for the fast path; filled together with {@link #tagNames}. */
+  private final TagTable tagTable = new TagTable();
+
   private final Set<String> warned = new HashSet<>();
+  /** Null for a decoder that uses the generated classes only. */
+  private final ScalarEventDecoder fastPath;
+
+  private long fastEvents;
+  private long referenceEvents;
 
   public EventDecoder(DecodeLimits limits) {
-    this.limits = limits;
+    this(limits, Map.of());
   }
 
   /**
@@ -53,8 +67,26 @@ public final class EventDecoder {
    * restart): {@code knownTags} is what that decoder's {@link #knownTags()} returned.
    */
   public EventDecoder(DecodeLimits limits, Map<String, Boolean> knownTags) {
+    this(limits, knownTags, true);
+  }
+
+  private EventDecoder(DecodeLimits limits, Map<String, Boolean> knownTags, boolean fast) {
     this.limits = limits;
-    this.scalarTags.putAll(knownTags);
+    knownTags.forEach((tag, scalar) -> stateOf(tag).scalar = scalar);
+    this.fastPath = fast ? new ScalarEventDecoder(tagTable) : null;
+  }
+
+  /**
+   * A decoder that decodes every event with the generated protobuf classes: the reference the
+   * fast path is tested against, and the baseline of the benchmarks.
+   */
+  public static EventDecoder referenceOnly(DecodeLimits limits) {
+    return new EventDecoder(limits, Map.of(), false);
+  }
+
+  /** How many events each path has decoded so far. */
+  public DecodePathCounts pathCounts() {
+    return new DecodePathCounts(fastEvents, referenceEvents);
   }
 
   /**
@@ -63,22 +95,49 @@ public final class EventDecoder {
    * scalars.
    */
   public Map<String, Boolean> knownTags() {
-    return Map.copyOf(scalarTags);
+    Map<String, Boolean> known = new HashMap<>();
+    for (TagState state : tagStates.values()) {
+      if (state.scalar != null) {
+        known.put(state.text, state.scalar);
+      }
+    }
+    return Map.copyOf(known);
   }
 
   /**
-   * Decodes one record's data and reports what it holds to {@code visitor}.
+   * Decodes one record's data, {@code array[start, start + length)}, and reports what it holds to
+   * {@code visitor}. The array is not kept or written to.
+   *
+   * @throws DecodeException when the bytes are not a valid Event
+   */
+  public void decode(byte[] array, int start, int length, EventVisitor visitor)
+      throws DecodeException {
+    if (fastPath != null && fastPath.decode(array, start, length, visitor)) {
+      fastEvents++;
+      return;
+    }
+    decodeWithMessages(CodedInputStream.newInstance(array, start, length), visitor);
+  }
+
+  /**
+   * Decodes one record's data (the buffer's remaining bytes; its position is not moved) and
+   * reports what it holds to {@code visitor}.
    *
    * @throws DecodeException when the bytes are not a valid Event
    */
   public void decode(ByteBuffer data, EventVisitor visitor) throws DecodeException {
+    if (data.hasArray()) {
+      decode(data.array(), data.arrayOffset() + data.position(), data.remaining(), visitor);
+    } else {
+      decodeWithMessages(CodedInputStream.newInstance(data.duplicate()), visitor);
+    }
+  }
+
+  private void decodeWithMessages(CodedInputStream input, EventVisitor visitor)
+      throws DecodeException {
+    referenceEvents++;
     Event event;
     try {
-      CodedInputStream input =
-          data.hasArray()
-              ? CodedInputStream.newInstance(
-                  data.array(), data.arrayOffset() + data.position(), data.remaining())
-              : CodedInputStream.newInstance(data.duplicate());
       event = Event.parseFrom(input);
     } catch (IOException e) {
       throw new DecodeException("not a valid Event: " + e.getMessage(), e);
@@ -101,20 +160,15 @@ public final class EventDecoder {
     Summary summary = event.getSummary();
     for (int i = 0; i < summary.getValueCount(); i++) {
       Summary.Value value = summary.getValue(i);
-      String tag = tagOf(value, visitor);
+      TagState state = tagOf(value, visitor);
+      String tag = state.text;
       if (value.hasMetadata()) {
-        remember(tag, value.getMetadata());
+        remember(state, value.getMetadata());
       }
       switch (value.getValueCase()) {
-        case SIMPLE_VALUE ->
-            visitor.scalar(
-                tag,
-                event.getStep(),
-                event.getWallTime(),
-                value.getSimpleValue(),
-                ValueType.FLOAT32);
+        case SIMPLE_VALUE -> scalar(visitor, tag, event, value.getSimpleValue(), ValueType.FLOAT32);
         case TENSOR -> {
-          if (Boolean.TRUE.equals(scalarTags.get(tag))) {
+          if (Boolean.TRUE.equals(state.scalar)) {
             decodeTensor(tag, event, value.getTensor(), visitor);
           }
         }
@@ -125,11 +179,11 @@ public final class EventDecoder {
     }
   }
 
-  private void remember(String tag, SummaryMetadata metadata) {
+  private void remember(TagState state, SummaryMetadata metadata) {
     boolean scalar =
         SCALARS_PLUGIN.equals(metadata.getPluginData().getPluginName())
             || metadata.getDataClass() == DataClass.DATA_CLASS_SCALAR;
-    scalarTags.put(tag, scalar);
+    state.scalar = scalar;
   }
 
   private void decodeTensor(String tag, Event event, TensorProto tensor, EventVisitor visitor) {
@@ -220,7 +274,21 @@ public final class EventDecoder {
         return;
       }
     }
-    visitor.scalar(tag, event.getStep(), event.getWallTime(), value, type);
+    scalar(visitor, tag, event, value, type);
+  }
+
+  private void scalar(EventVisitor visitor, String tag, Event event, double value, ValueType type) {
+    double wallTime = event.getWallTime();
+    if (!Double.isFinite(wallTime)) {
+      // A writer with a broken clock; the step still orders the points, so they are kept.
+      warnOnce(
+          visitor,
+          "",
+          "wall time",
+          "tag '" + tag + "' step " + event.getStep() + " has wall time " + wallTime
+              + " (said once per file); its points are kept, ordered by step");
+    }
+    visitor.scalar(tag, event.getStep(), wallTime, value, type);
   }
 
   private static long elementCount(TensorShapeProto shape) {
@@ -257,15 +325,20 @@ public final class EventDecoder {
     }
   }
 
-  private String tagOf(Summary.Value value, EventVisitor visitor) {
+  private TagState tagOf(Summary.Value value, EventVisitor visitor) {
     ByteString raw = value.getTag().isEmpty() ? value.getNodeName() : value.getTag();
-    String known = tagNames.get(raw);
+    TagState known = tagNames.get(raw);
     if (known != null) {
       return known;
     }
-    String tag = toText(raw, visitor);
-    tagNames.put(raw, tag);
-    return tag;
+    TagState state = stateOf(toText(raw, visitor));
+    tagNames.put(raw, state);
+    tagTable.add(raw.toByteArray(), state);
+    return state;
+  }
+
+  private TagState stateOf(String tag) {
+    return tagStates.computeIfAbsent(tag, TagState::new);
   }
 
   private String toText(ByteString raw, EventVisitor visitor) {

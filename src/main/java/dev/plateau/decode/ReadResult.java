@@ -6,6 +6,12 @@ import java.nio.ByteBuffer;
 public sealed interface ReadResult {
 
   /**
+   * What ends a run of records in {@link RecordReader#readAll}: the file ends inside a frame, or a
+   * frame is corrupt.
+   */
+  sealed interface Stop extends ReadResult {}
+
+  /**
    * A complete record whose length and data checksums both check.
    *
    * @param offset where the record's header starts
@@ -24,7 +30,7 @@ public sealed interface ReadResult {
    * @param zeroFilled true when the header read as all zero bytes, as network filesystems show
    *     blocks that are allocated but not written yet
    */
-  record IncompleteTail(long offset, long available, boolean zeroFilled) implements ReadResult {}
+  record IncompleteTail(long offset, long available, boolean zeroFilled) implements Stop {}
 
   /**
    * Bytes at {@code offset} are not a valid record. The reader has already scanned forward for
@@ -38,7 +44,7 @@ public sealed interface ReadResult {
    * @param resynced whether {@code resumeOffset} is the start of a verified record
    */
   record Corrupt(long offset, Problem problem, long resumeOffset, boolean resynced)
-      implements ReadResult {
+      implements Stop {
 
     /** How many bytes were (or so far are) skipped. */
     public long skippedBytes() {
@@ -78,6 +84,18 @@ public sealed interface ReadResult {
         return String.format(
             "bad data checksum over %d bytes: stored 0x%08x, computed 0x%08x",
             length, expected, actual);
+      }
+    }
+
+    /**
+     * A header of zero bytes with a valid record after it: a block that was never written (a
+     * crash can leave one, and the writer went on after it), found by {@link
+     * RecordReader#skipZeroFilled()}.
+     */
+    record ZeroFilled() implements Problem {
+      @Override
+      public String describe() {
+        return "zero bytes where a record should start: a block that was never written";
       }
     }
 

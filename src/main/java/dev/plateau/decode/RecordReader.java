@@ -5,6 +5,8 @@ import dev.plateau.decode.ReadResult.IncompleteTail;
 import dev.plateau.decode.ReadResult.Problem;
 import dev.plateau.decode.ReadResult.Record;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.SeekableByteChannel;
@@ -27,6 +29,12 @@ import java.nio.channels.SeekableByteChannel;
  * has checked, the length is within {@link DecodeLimits#maxRecordLength()} and the whole frame is
  * in the file. Files are never mapped.
  *
+ * <p>{@link #readAll} gives the same records and outcomes as calling {@link #next()} until it
+ * returns something other than a record, without allocating per record: frames that lie whole in
+ * the window are checked in place and handed over as a range of the window's array; everything
+ * else (a frame across the window's end, a large frame, corruption, the end of the data) goes
+ * through {@link #next()}.
+ *
  * <p>The reader does not own the channel: the caller opens and closes it. Not thread-safe.
  */
 public final class RecordReader {
@@ -44,10 +52,24 @@ public final class RecordReader {
 
   private static final ByteBuffer TOO_LARGE_FOR_AN_ARRAY = ByteBuffer.allocate(0);
 
+  private static final VarHandle LONG_LE =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle INT_LE =
+      MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+
+  /**
+   * Lengths below this have the masked CRC32C of their 8 length bytes remembered: event files
+   * repeat a few record lengths, and the checksum of the same 8 bytes is always the same value.
+   */
+  private static final int REMEMBERED_LENGTHS = 1024;
+
   private final SeekableByteChannel channel;
   private final DecodeLimits limits;
   private final MaskedCrc32c crc = new MaskedCrc32c();
   private final ByteBuffer window;
+  /** Per length below {@link #REMEMBERED_LENGTHS}: 1 in bit 32 once known, the masked CRC below. */
+  private final long[] lengthChecksums = new long[REMEMBERED_LENGTHS];
+
   private long windowStart;
   private long position;
   private boolean resyncing;
@@ -128,6 +150,111 @@ public final class RecordReader {
       return new Corrupt(start, attempt.problem, found, true);
     }
     return new Corrupt(start, attempt.problem, position, false);
+  }
+
+  /**
+   * Reads records from {@link #position()} on, handing each complete one to {@code sink}, until
+   * the file ends inside a frame or a frame is corrupt, and returns that outcome. The records and
+   * the outcome are those that calls of {@link #next()} would return; the position moves past
+   * each record before the sink is called.
+   *
+   * @throws IOException when the channel cannot be read; the position is after the last record
+   *     handed over
+   */
+  public ReadResult.Stop readAll(RecordSink sink) throws IOException {
+    while (true) {
+      if (!resyncing) {
+        readInWindow(sink);
+      }
+      ReadResult result = next();
+      if (result instanceof ReadResult.Stop stop) {
+        return stop;
+      }
+      Record record = (Record) result;
+      ByteBuffer data = record.data();
+      sink.record(
+          record.offset(), data.array(), data.arrayOffset() + data.position(), data.remaining());
+    }
+  }
+
+  /**
+   * Hands over the frames that lie whole in the window from {@link #position()} on and check.
+   * Stops at the first frame that does not, leaving it to {@link #next()}: a header of zero bytes
+   * fails its checksum (the masked CRC32C of eight zero bytes is not zero), so it is left there
+   * too.
+   */
+  private void readInWindow(RecordSink sink) {
+    byte[] array = window.array();
+    int end = window.limit();
+    long relative = position - windowStart;
+    if (relative < 0 || relative > end) {
+      return;
+    }
+    int at = (int) relative;
+    int maxLength = Math.min(limits.maxRecordLength(), array.length);
+    while (end - at >= HEADER_LENGTH) {
+      long length = (long) LONG_LE.get(array, at);
+      if (length < 0 || length > maxLength || end - at - FRAME_OVERHEAD < length) {
+        return;
+      }
+      int dataLength = (int) length;
+      int dataStart = at + HEADER_LENGTH;
+      if ((int) INT_LE.get(array, at + 8) != lengthChecksum(dataLength, array, at)
+          || (int) INT_LE.get(array, dataStart + dataLength)
+              != crc.of(array, dataStart, dataLength)) {
+        return;
+      }
+      long offset = windowStart + at;
+      at = dataStart + dataLength + FOOTER_LENGTH;
+      position = windowStart + at;
+      sink.record(offset, array, dataStart, dataLength);
+    }
+  }
+
+  private int lengthChecksum(int length, byte[] array, int at) {
+    if (length >= REMEMBERED_LENGTHS) {
+      return crc.of(array, at, 8);
+    }
+    long known = lengthChecksums[length];
+    if (known != 0) {
+      return (int) known;
+    }
+    int computed = crc.of(array, at, 8);
+    lengthChecksums[length] = (1L << 32) | (computed & 0xffffffffL);
+    return computed;
+  }
+
+  /**
+   * At a zero-filled tail ({@link IncompleteTail#zeroFilled()}), looks past the zeros for the next
+   * whole record that checks. Zeros with valid records after them may be a block that will never
+   * be written (a crash can leave one, and the writer carried on after it): when such a record is
+   * found, the zeros are returned as {@link Corrupt} and reading goes on at that record. Returns
+   * null, and stays put, when nothing valid follows. The caller decides when zeros have waited
+   * long enough to be judged so, since a network filesystem can show a block as zeros for a
+   * moment while later blocks have already arrived.
+   *
+   * @throws IOException when the channel cannot be read; the position is unchanged
+   */
+  public Corrupt skipZeroFilled() throws IOException {
+    long start = position;
+    if (resyncing
+        || ensure(start, HEADER_LENGTH) < HEADER_LENGTH
+        || !allZero((int) (start - windowStart), HEADER_LENGTH)) {
+      return null;
+    }
+    long found;
+    try {
+      found = scanFrom(start + 1);
+    } finally {
+      position = start;
+    }
+    if (found < 0) {
+      window.limit(0); // as at any tail: the zeros may yet be written in place
+      windowStart = start;
+      return null;
+    }
+    position = found;
+    return new Corrupt(start, new Problem.ZeroFilled(), found, true);
   }
 
   /**

@@ -24,7 +24,7 @@ import java.util.Set;
  *       way) over at least 4 of its points.
  * </ul>
  *
- * <p>Parameters (defaults in brackets): {@code window} [20 points; at least 6], {@code z}
+ * <p>Parameters (defaults in brackets): {@code window} [20 points; from 6 to 10,000], {@code z}
  * [1.645, one-sided 5%], {@code min_worsening} [0.05], {@code min_points} [10]. NaN and infinite
  * values are left out of the windows. Hysteresis: a new best validation value returns the series to
  * TRAINING. Without twin points it never fires.
@@ -61,9 +61,13 @@ public final class OverfittingDetector extends DraftedDetector<OverfittingDetect
 
     public static final Params DEFAULTS = new Params(20, 1.645, 0.05, 10);
 
+    /** The largest window: the detector keeps two arrays of this many points. */
+    public static final int MAX_WINDOW = 10_000;
+
     public Params {
-      if (window < 6) {
-        throw new IllegalArgumentException("overfitting window must be at least 6, got " + window);
+      if (window < 6 || window > MAX_WINDOW) {
+        throw new IllegalArgumentException(
+            "overfitting window must be from 6 to " + MAX_WINDOW + ", got " + window);
       }
       if (maxTwinPoints < 16) {
         throw new IllegalArgumentException(

@@ -72,13 +72,18 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
             "rate_shift", "within_window_decay", "smoothing");
     public static final Params DEFAULTS = new Params(8, 0.6, 10, 1.645, 0.01, 1.0, 0.5, 8, 128, 40, 1, 0.5, true);
 
+    /** The largest {@code max_bins}, as the configuration allows. */
+    public static final int MAX_BINS = 1024;
+
     public Params {
       if (warmup < 3 || minWindow < 3 || minPatience < 1 || levelDivisor < 1) {
         throw new IllegalArgumentException(
             "plateau: warmup and min_window must be at least 3, min_patience and level_divisor at least 1");
       }
-      if (maxBins < 16 || maxBins % 2 != 0) {
-        throw new IllegalArgumentException("plateau: max_bins must be even and at least 16, got " + maxBins);
+      // The slope scratch holds max_bins² / 2 doubles (4 MiB at the maximum).
+      if (maxBins < 16 || maxBins > MAX_BINS || maxBins % 2 != 0) {
+        throw new IllegalArgumentException(
+            "plateau: max_bins must be even, from 16 to " + MAX_BINS + ", got " + maxBins);
       }
       if (!(windowFraction > 0 && windowFraction <= 1) || !(patienceFraction >= 0) || !(horizon > 0)
           || !(z >= 0) || !(minDelta >= 0)) {
@@ -103,11 +108,51 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
   private int width = 1;
   private long n;
 
-  private final double[] means;
-  private final double[] level;
-  private final double[] prefix;
-  private final double[] differences;
-  private final SenSlope sen;
+  // Scratch for one evaluation, shared by the detectors of a thread (see Scratch): a detector
+  // keeps only its bins, so thousands of watched series cost kilobytes each, not the ~70 KiB the
+  // slope scratch alone would take.
+  private double[] means;
+  private double[] level;
+  private double[] prefix;
+  private double[] differences;
+  private SenSlope sen;
+
+  /** Evaluation scratch: never read outside {@code evaluate}, so one per thread serves all. */
+  private static final class Scratch {
+    final int capacity;
+    final double z;
+    final double[] means;
+    final double[] level;
+    final double[] prefix;
+    final double[] differences;
+    final SenSlope sen;
+
+    Scratch(int capacity, double z) {
+      this.capacity = capacity;
+      this.z = z;
+      means = new double[capacity];
+      level = new double[capacity];
+      prefix = new double[capacity + 1];
+      differences = new double[capacity];
+      sen = new SenSlope(capacity - 1, z);
+    }
+  }
+
+  private static final ThreadLocal<Scratch> SCRATCH = new ThreadLocal<>();
+
+  private void takeScratch() {
+    int capacity = params.maxBins() + 1;
+    Scratch s = SCRATCH.get();
+    if (s == null || s.capacity != capacity || Double.compare(s.z, params.z()) != 0) {
+      s = new Scratch(capacity, params.z());
+      SCRATCH.set(s);
+    }
+    means = s.means;
+    level = s.level;
+    prefix = s.prefix;
+    differences = s.differences;
+    sen = s.sen;
+  }
 
   private boolean converged;
   private int agreeing;
@@ -265,11 +310,6 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
     firstStep = new long[capacity];
     minValue = new double[capacity];
     minStep = new long[capacity];
-    means = new double[capacity];
-    level = new double[capacity];
-    prefix = new double[capacity + 1];
-    differences = new double[capacity];
-    sen = new SenSlope(params.maxBins(), params.z());
   }
 
   @Override
@@ -354,6 +394,7 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
       fix(WARMING_UP);
       return;
     }
+    takeScratch();
     int nb = closed;
     for (int k = 0; k < nb; k++) {
       means[k] = sum[k] / count[k];

@@ -8,7 +8,8 @@ import java.util.Map;
  * #atTime}), against the later of the writer's wall time of the last point and the time it
  * arrived ({@link #arrivedAt}, told by a live daemon). So a daemon started on an old logdir does
  * not call every finished run stalled at once (its points just arrived), while a one-shot check
- * judges by the writer's time. The job may have died or hung.
+ * judges by the writer's time. The job may have died or hung. A point whose wall time is NaN or
+ * infinite counts from its arrival alone (and, without one, as in {@code check}, cannot stall).
  *
  * <p>Parameters: {@code after} [1h]: seconds without a new point. A new point returns the series
  * to TRAINING. Values do not matter, NaN included. In a replay nothing stalls: only the daemon and
@@ -98,10 +99,12 @@ public final class StalledDetector extends DraftedDetector<StalledDetector.Draft
 
   @Override
   void updateAt(double nowSeconds) {
-    if (Double.isNaN(lastTime) || !Double.isFinite(lastTime)) {
+    // A wall time that is not finite (a writer's broken clock) says nothing: the arrival does.
+    double last = Double.isFinite(lastTime) ? Math.max(lastTime, lastArrival) : lastArrival;
+    if (!Double.isFinite(last)) {
       return;
     }
-    double quiet = nowSeconds - Math.max(lastTime, lastArrival);
+    double quiet = nowSeconds - last;
     if (quiet > params.afterSeconds()) {
       Draft d = edit();
       d.write(Status.STALLED, -1, Double.NaN);

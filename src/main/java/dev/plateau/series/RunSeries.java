@@ -46,6 +46,14 @@ public final class RunSeries {
 
   /** Adds a point, remembering which file it came from ({@link #fileOf}). */
   public int add(ScalarPoint point) {
+    return add(point, Series.UNBOUNDED);
+  }
+
+  /**
+   * Adds a point as {@link #add(ScalarPoint)} does; a series this point starts keeps at most
+   * {@code limitIfNew} points ({@link Series#bounded}).
+   */
+  public int add(ScalarPoint point, int limitIfNew) {
     int source =
         fileIndex.computeIfAbsent(
             point.file(),
@@ -53,9 +61,12 @@ public final class RunSeries {
               files.add(f);
               return files.size() - 1;
             });
-    return byTag
-        .computeIfAbsent(point.tag(), t -> new Series())
-        .append(point.step(), point.wallTime(), point.value(), source);
+    Series series = byTag.get(point.tag());
+    if (series == null) {
+      series = limitIfNew == Series.UNBOUNDED ? new Series() : Series.bounded(limitIfNew);
+      byTag.put(point.tag(), series);
+    }
+    return series.append(point.step(), point.wallTime(), point.value(), source);
   }
 
   /** The name of the file that point {@code index} of {@code series} came from. */

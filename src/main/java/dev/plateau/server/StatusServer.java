@@ -1,18 +1,9 @@
 package dev.plateau.server;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.plateau.daemon.Daemon;
-import dev.plateau.daemon.DaemonMetrics;
-import dev.plateau.daemon.Watcher;
-import dev.plateau.detect.Verdict;
-import dev.plateau.format.VerdictJson;
-import dev.plateau.state.StateException;
 import dev.plateau.state.StateStore;
-import dev.plateau.verdict.RunVerdict;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -20,51 +11,98 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The daemon's HTTP endpoints: {@code /healthz} (the main loop completes rounds; never depends on
  * new data), {@code /readyz} (the first scan of every logdir is done), {@code /metrics}
- * (Prometheus text format) and {@code /api/runs} (every experiment and series with its verdict, as
- * JSON) and {@code /}, the status page ({@link StatusPage}). It serves only these routes, only GET
- * and HEAD, from data the polling thread publishes after each round.
+ * (Prometheus text format), {@code /api/runs} (every experiment and series with its verdict, as
+ * JSON) and {@code /}, the status page ({@link StatusPage}), from data the polling thread
+ * publishes after each round.
+ *
+ * <p>It serves only these routes and only GET and HEAD ({@link RequestGate}); with a {@link
+ * BearerToken}, the page and {@code /api/*} need it while the probes stay open. Every response
+ * carries {@link SecurityHeaders}; the JDK enforces {@link HttpLimits} on connections, headers
+ * and slow clients.
  */
 public final class StatusServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(StatusServer.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /** How long a browser keeps the status page's session cookie. */
+  static final Duration SESSION_LIFETIME = Duration.ofDays(7);
 
   private final HttpServer server;
+  private final ThreadPoolExecutor executor;
+  private final RequestGate gate;
   private final Daemon daemon;
   private final List<StateStore> stores;
   private final Duration staleAfter;
   private final Clock clock;
   private final long startedMillis;
 
-  /**
-   * @param staleAfter how long without a completed round before {@code /healthz} fails
-   */
+  /** A server without a token (every route open), with {@link HttpLimits#DEFAULTS}. */
   public StatusServer(
       InetSocketAddress address, Daemon daemon, List<StateStore> stores, Duration staleAfter, Clock clock)
+      throws IOException {
+    this(address, daemon, stores, staleAfter, clock, null);
+  }
+
+  /**
+   * @param staleAfter how long without a completed round before {@code /healthz} fails
+   * @param token what the status page and {@code /api/*} need, or null to leave them open
+   */
+  public StatusServer(
+      InetSocketAddress address,
+      Daemon daemon,
+      List<StateStore> stores,
+      Duration staleAfter,
+      Clock clock,
+      BearerToken token)
       throws IOException {
     this.daemon = daemon;
     this.stores = List.copyOf(stores);
     this.staleAfter = staleAfter;
     this.clock = clock;
     this.startedMillis = clock.millis();
-    this.server = HttpServer.create(address, 16);
-    server.setExecutor(Executors.newFixedThreadPool(2, r -> {
-      Thread t = new Thread(r, "http");
-      t.setDaemon(true);
-      return t;
-    }));
-    server.createContext("/", this::route);
+    HttpLimits limits = HttpLimits.DEFAULTS;
+    limits.applyToJdk();
+    this.server = HttpServer.create(address, 50);
+    boolean loopback = server.getAddress().getAddress().isLoopbackAddress();
+    this.gate = new RequestGate(token, loopback);
+    // One thread per allowed connection, made when needed and let go when idle: the JDK reads
+    // request headers on these threads, so slow clients must not be able to hold all of them.
+    this.executor =
+        new ThreadPoolExecutor(
+            limits.maxConnections(), limits.maxConnections(), 30, TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            r -> {
+              Thread t = new Thread(r, "http");
+              t.setDaemon(true);
+              return t;
+            });
+    executor.allowCoreThreadTimeOut(true);
+    server.setExecutor(executor);
+    server.createContext("/", this::handle);
     server.start();
-    log.info("HTTP on http://{}:{}/ (/healthz /readyz /metrics /api/runs)",
-        server.getAddress().getHostString(), server.getAddress().getPort());
+    String where = "http://" + server.getAddress().getHostString() + ":" + server.getAddress().getPort() + "/";
+    if (token != null) {
+      log.info("HTTP on {} (open: /healthz /readyz /metrics; with the token: / /api/runs)", where);
+    } else {
+      log.info("HTTP on {} (/healthz /readyz /metrics /api/runs)", where);
+      if (!loopback) {
+        log.warn(exposureWarning(where));
+      }
+    }
+  }
+
+  /** What is said at start-up when the server is reachable from other hosts without a token. */
+  static String exposureWarning(String where) {
+    return "HTTP on " + where + " is reachable from other hosts and has no token: anyone who can"
+        + " connect can read the status page and /api/runs (run names, tags, logdir paths); set"
+        + " PLATEAU_HTTP_TOKEN_FILE, PLATEAU_HTTP_TOKEN or --http-token-file, or bind to 127.0.0.1";
   }
 
   /** The bound address (with the actual port when 0 was asked for). */
@@ -72,35 +110,52 @@ public final class StatusServer implements AutoCloseable {
     return server.getAddress();
   }
 
-  private void route(HttpExchange exchange) throws IOException {
+  private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
-      String method = exchange.getRequestMethod();
-      exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
-      exchange.getResponseHeaders().set("Cache-Control", "no-store");
-      if (!method.equals("GET") && !method.equals("HEAD")) {
-        exchange.getResponseHeaders().set("Allow", "GET, HEAD");
-        send(exchange, 405, "text/plain", "only GET and HEAD\n");
-        return;
-      }
-      switch (exchange.getRequestURI().getPath()) {
-        case "/healthz" -> healthz(exchange);
-        case "/readyz" -> {
-          boolean ready = daemon.metrics().ready();
-          send(exchange, ready ? 200 : 503, "text/plain", ready ? "ready\n" : "first scan not done\n");
+      SecurityHeaders.apply(exchange.getResponseHeaders());
+      Admission admission =
+          gate.admit(exchange.getRequestMethod(), exchange.getRequestURI(), exchange.getRequestHeaders());
+      if (admission instanceof Admission.Admit admit) {
+        serve(exchange, admit.route());
+      } else if (admission instanceof Admission.Refuse refuse) {
+        if (refuse.status() == 405) {
+          exchange.getResponseHeaders().set("Allow", "GET, HEAD");
         }
-        case "/metrics" -> send(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", metrics());
-        case "/api/runs" -> send(exchange, 200, "application/json", runs());
-        case "/" -> {
-          // The page runs no script and loads nothing from elsewhere; say so to the browser.
-          exchange.getResponseHeaders()
-              .set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data:");
-          exchange.getResponseHeaders().set("X-Frame-Options", "DENY");
-          send(exchange, 200, "text/html; charset=utf-8", StatusPage.render(daemon.watchers(), 5));
+        // A refused request may have a body or more requests behind it: read none of them.
+        exchange.getResponseHeaders().set("Connection", "close");
+        send(exchange, refuse.status(), "text/plain; charset=utf-8", refuse.reason() + "\n");
+      } else if (admission instanceof Admission.Challenge challenge) {
+        exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"plateau\"");
+        if (challenge.route() == Route.PAGE) {
+          send(exchange, 401, "text/html; charset=utf-8", TokenPrompt.render());
+        } else {
+          send(exchange, 401, "text/plain; charset=utf-8",
+              "this needs the token: send Authorization: Bearer TOKEN\n");
         }
-        default -> send(exchange, 404, "text/plain", "not found\n");
+      } else if (admission instanceof Admission.StartSession session) {
+        exchange.getResponseHeaders().set("Set-Cookie",
+            RequestGate.SESSION_COOKIE + "=" + session.cookieValue() + "; Path=/; Max-Age="
+                + SESSION_LIFETIME.toSeconds() + "; HttpOnly; SameSite=Strict");
+        exchange.getResponseHeaders().set("Location", "/");
+        send(exchange, 303, "text/plain; charset=utf-8", "see /\n");
       }
     } catch (RuntimeException e) {
-      log.warn("HTTP {}: {}", exchange.getRequestURI().getPath(), e.toString());
+      log.warn("HTTP {}: {}", exchange.getRequestURI().getRawPath(), e.toString());
+    }
+  }
+
+  private void serve(HttpExchange exchange, Route route) throws IOException {
+    switch (route) {
+      case HEALTHZ -> healthz(exchange);
+      case READYZ -> {
+        boolean ready = daemon.metrics().ready();
+        send(exchange, ready ? 200 : 503, "text/plain; charset=utf-8",
+            ready ? "ready\n" : "first scan not done\n");
+      }
+      case METRICS -> send(exchange, 200, "text/plain; version=0.0.4; charset=utf-8",
+          MetricsText.render(daemon, stores));
+      case API_RUNS -> send(exchange, 200, "application/json", RunsJson.render(daemon.watchers()));
+      case PAGE -> send(exchange, 200, "text/html; charset=utf-8", StatusPage.render(daemon.watchers(), 5));
     }
   }
 
@@ -111,99 +166,8 @@ public final class StatusServer implements AutoCloseable {
     send(
         exchange,
         alive ? 200 : 503,
-        "text/plain",
+        "text/plain; charset=utf-8",
         alive ? "ok\n" : "main loop has not completed a round for " + since + " ms\n");
-  }
-
-  String metrics() {
-    DaemonMetrics m = daemon.metrics();
-    StringBuilder out = new StringBuilder(2048);
-    counter(out, "plateau_records_read_total", "Complete records read from event files.", m.records());
-    counter(out, "plateau_bytes_read_total", "Bytes of complete records read.", m.bytes());
-    counter(out, "plateau_points_read_total", "Scalar points decoded.", m.points());
-    counter(out, "plateau_corrupt_records_total", "Corrupt stretches skipped in event files.", m.corruptRecords());
-    counter(out, "plateau_rounds_total", "Rounds of reading completed.", m.rounds());
-    counter(out, "plateau_failed_rounds_total", "Rounds that failed or could not be committed.", m.failedRounds());
-    int runs = 0;
-    int series = 0;
-    for (Watcher w : daemon.watchers()) {
-      for (RunVerdict r : w.published()) {
-        runs++;
-        series += r.series().size();
-      }
-    }
-    gauge(out, "plateau_runs", "Experiments with watched series.", runs);
-    gauge(out, "plateau_series", "Watched series.", series);
-    out.append("# HELP plateau_verdicts_total Verdict transitions recorded, by status.\n");
-    out.append("# TYPE plateau_verdicts_total counter\n");
-    for (Map.Entry<String, Long> e : m.verdicts().entrySet()) {
-      out.append("plateau_verdicts_total{status=\"").append(label(e.getKey())).append("\"} ")
-          .append(e.getValue()).append('\n');
-    }
-    out.append("# HELP plateau_deliveries_total Delivery attempts, by sink and outcome.\n");
-    out.append("# TYPE plateau_deliveries_total counter\n");
-    for (Map.Entry<String, Long> e : m.deliveries().entrySet()) {
-      String[] parts = e.getKey().split("\u0000", 2);
-      out.append("plateau_deliveries_total{sink=\"").append(label(parts[0]))
-          .append("\",outcome=\"").append(label(parts[1])).append("\"} ")
-          .append(e.getValue()).append('\n');
-    }
-    long pending = 0;
-    for (StateStore store : stores) {
-      try {
-        pending += store.pendingCount();
-      } catch (StateException e) {
-        log.debug("metrics: {}", e.getMessage());
-      }
-    }
-    gauge(out, "plateau_outbox_pending", "Deliveries waiting in the outbox.", pending);
-    gaugeSeconds(out, "plateau_lag_seconds", "Writer's wall time of the newest point read in the last round, to its processing.", m.lagMillis());
-    gaugeSeconds(out, "plateau_last_round_seconds", "Duration of the last round.", m.lastRoundMillis());
-    return out.toString();
-  }
-
-  String runs() throws IOException {
-    ObjectNode root = JSON.createObjectNode();
-    ArrayNode logdirs = root.putArray("logdirs");
-    for (Watcher w : daemon.watchers()) {
-      ObjectNode l = logdirs.addObject();
-      l.put("logdir", w.logdir().toString());
-      ArrayNode runs = l.putArray("runs");
-      for (RunVerdict r : w.published()) {
-        ObjectNode run = runs.addObject();
-        run.put("run", r.run());
-        run.put("status", r.status().jsonName());
-        run.put("reason", r.reason());
-        ArrayNode series = run.putArray("series");
-        for (Verdict v : r.series()) {
-          series.add(VerdictJson.of(v));
-        }
-      }
-    }
-    return JSON.writeValueAsString(root);
-  }
-
-  private static void counter(StringBuilder out, String name, String help, long value) {
-    out.append("# HELP ").append(name).append(' ').append(help).append('\n');
-    out.append("# TYPE ").append(name).append(" counter\n");
-    out.append(name).append(' ').append(value).append('\n');
-  }
-
-  private static void gauge(StringBuilder out, String name, String help, long value) {
-    out.append("# HELP ").append(name).append(' ').append(help).append('\n');
-    out.append("# TYPE ").append(name).append(" gauge\n");
-    out.append(name).append(' ').append(value).append('\n');
-  }
-
-  private static void gaugeSeconds(StringBuilder out, String name, String help, long millis) {
-    out.append("# HELP ").append(name).append(' ').append(help).append('\n');
-    out.append("# TYPE ").append(name).append(" gauge\n");
-    out.append(name).append(' ').append(String.format(Locale.ROOT, "%.3f", millis / 1000.0)).append('\n');
-  }
-
-  /** A Prometheus label value: backslash, quote and newline escaped. */
-  private static String label(String value) {
-    return value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
   }
 
   private static void send(HttpExchange exchange, int status, String type, String body) throws IOException {
@@ -221,5 +185,6 @@ public final class StatusServer implements AutoCloseable {
   @Override
   public void close() {
     server.stop(0);
+    executor.shutdownNow();
   }
 }

@@ -99,15 +99,15 @@ final class JsonPost {
     if (t instanceof HttpTimeoutException) {
       return "no answer within " + timeout.toMillis() + " ms";
     }
-    Throwable root = t;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    if (root instanceof ConnectException) {
-      return "connection refused or unreachable";
-    }
-    if (root instanceof UnresolvedAddressException) {
-      return "the host name does not resolve";
+    // The JDK's client wraps the cause its own way (a refused connection is a ConnectException
+    // caused by a ClosedChannelException), so look along the whole chain, not at its root only.
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c instanceof ConnectException) {
+        return "connection refused or unreachable";
+      }
+      if (c instanceof UnresolvedAddressException) {
+        return "the host name does not resolve";
+      }
     }
     String message = t.getMessage() == null ? "" : ": " + t.getMessage();
     if (!(t instanceof IOException)) {

@@ -7,6 +7,8 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
 
@@ -44,8 +46,8 @@ public final class Secret {
     return fromEnv(name, System::getenv);
   }
 
-  /** {@link #fromEnv(String)} with a given environment, for tests. */
-  static Secret fromEnv(String name, UnaryOperator<String> environment) {
+  /** {@link #fromEnv(String)} with a given environment (a map's {@code get}, in tests). */
+  public static Secret fromEnv(String name, UnaryOperator<String> environment) {
     String value = environment.apply(name);
     if (value == null) {
       throw new SinkConfigException(
@@ -85,6 +87,24 @@ public final class Secret {
       throw new SinkConfigException(where + " is empty");
     }
     return new Secret(value, where);
+  }
+
+  /**
+   * One secret per non-blank line of a file (such as a list of webhook URLs), lines starting with
+   * {@code #} skipped; each names its line and the file as its source. The file has the limits of
+   * {@link #fromFile(Path)}.
+   */
+  public static List<Secret> linesOf(Path path) {
+    Secret whole = fromFile(path);
+    List<Secret> out = new ArrayList<>();
+    String[] lines = whole.value.split("\r?\n", -1);
+    for (int i = 0; i < lines.length; i++) {
+      String line = lines[i].strip();
+      if (!line.isEmpty() && !line.startsWith("#")) {
+        out.add(new Secret(line, "line " + (i + 1) + " of " + whole.source));
+      }
+    }
+    return out;
   }
 
   /** The secret itself. Do not log it, put it in an exception, or concatenate it into text. */

@@ -239,6 +239,23 @@ public final class StateStore implements AutoCloseable {
     }
   }
 
+  /** Saved judge states of one run, by tag. */
+  public synchronized Map<String, String> seriesOfRun(String run) throws StateException {
+    Map<String, String> out = new LinkedHashMap<>();
+    try (PreparedStatement s = connection.prepareStatement("SELECT tag, state FROM series WHERE run = ?")) {
+      s.setString(1, run);
+      try (ResultSet r = s.executeQuery()) {
+        while (r.next()) {
+          out.put(r.getString(1), r.getString(2));
+        }
+      }
+      connection.commit();
+      return out;
+    } catch (SQLException e) {
+      throw failure("read the series states of run '" + run + "'", e);
+    }
+  }
+
   /** Every experiment's current status and verdict JSON. */
   public synchronized Map<String, StateBatch.ExperimentStatus> experiments() throws StateException {
     Map<String, StateBatch.ExperimentStatus> out = new LinkedHashMap<>();
@@ -488,8 +505,16 @@ public final class StateStore implements AutoCloseable {
   private void rollbackQuietly() {
     try {
       connection.rollback();
-    } catch (SQLException ignored) {
-      // The transaction is gone with the connection's state; nothing more to undo.
+    } catch (SQLException noTransaction) {
+      // SQLite rolls a transaction back by itself after some errors (a full disk, an I/O error),
+      // and the driver's rollback then fails before it opens the next transaction. Without one,
+      // every later statement would be committed on its own and every commit() would fail with
+      // "no transaction is active", for good: open it here.
+      try (Statement s = connection.createStatement()) {
+        s.execute("BEGIN");
+      } catch (SQLException stillOpen) {
+        // A transaction is open after all: nothing to restore.
+      }
     }
   }
 

@@ -6,6 +6,7 @@ import dev.plateau.decode.EventDecoder;
 import dev.plateau.decode.EventVisitor;
 import dev.plateau.decode.ReadResult;
 import dev.plateau.decode.RecordReader;
+import dev.plateau.decode.RecordSink;
 import dev.plateau.decode.ValueType;
 import dev.plateau.series.ScalarPoint;
 import java.io.IOException;
@@ -27,6 +28,14 @@ import org.slf4j.LoggerFactory;
 public final class TailedFile {
   private static final Logger log = LoggerFactory.getLogger(TailedFile.class);
 
+  /**
+   * Polls that must find the same zero-filled header, before records are looked for past it. A
+   * network filesystem can show a block as zeros while later blocks have arrived, but not for
+   * several poll intervals; zeros that stay are a block never written (as a crash leaves), and the
+   * records after them must not wait forever.
+   */
+  static final int ZERO_FILLED_POLLS = 3;
+
   private final String run;
   private final Path path;
   private final String name;
@@ -42,6 +51,10 @@ public final class TailedFile {
   private boolean incompleteReported;
   private boolean resyncing;
   private boolean zeroFilledTail;
+  private long zeroFilledAt = -1;
+  private int zeroFilledPolls;
+  /** The file's size when the last look past the zeros found nothing: look again once it grew. */
+  private long zeroFilledLookedAt = -1;
 
   TailedFile(String run, Path path, DecodeLimits limits) {
     this.run = run;
@@ -135,52 +148,100 @@ public final class TailedFile {
 
   private ReadCounts readRecords(FileChannel channel, TailListener listener) throws IOException {
     RecordReader reader = new RecordReader(channel, offset, limits, resyncing);
-    Visitor visitor = new Visitor(listener);
-    long records = 0;
-    long bytes = 0;
+    Records records = new Records(listener);
     long corrupt = 0;
-    while (true) {
-      ReadResult result = reader.next();
-      if (result instanceof ReadResult.Record record) {
-        records++;
-        bytes += record.nextOffset() - record.offset();
-        if (record.offset() == 0 && fingerprint == null) {
-          fingerprint = FileFingerprint.read(channel, (int) record.nextOffset());
-        }
-        visitor.offset = record.offset();
-        try {
-          decoder.decode(record.data(), visitor);
-        } catch (DecodeException e) {
+    try {
+      while (true) {
+        ReadResult.Stop stop = reader.readAll(records);
+        if (stop instanceof ReadResult.Corrupt corruption) {
+          corrupt++;
           problem(
-              listener,
-              TailProblem.Kind.UNDECODABLE_EVENT,
-              record.offset(),
-              "record at offset " + record.offset() + " is not an event: " + e.getMessage());
+              listener, TailProblem.Kind.CORRUPT_RECORD, corruption.offset(), corruption.describe());
+          offset = reader.position();
+        } else {
+          ReadResult.IncompleteTail tail = (ReadResult.IncompleteTail) stop;
+          ReadResult.Corrupt hole = tail.zeroFilled() ? zeroFilledHole(reader, tail, channel) : null;
+          if (hole != null) {
+            corrupt++;
+            problem(listener, TailProblem.Kind.CORRUPT_RECORD, hole.offset(), hole.describe());
+            offset = reader.position();
+            continue;
+          }
+          offset = reader.position();
+          resyncing = reader.isResyncing();
+          zeroFilledTail = tail.zeroFilled();
+          if (tail.available() > 0 && !incompleteReported) {
+            incompleteReported = true;
+            log.debug(
+                "{}: {} bytes of an unfinished record at offset {}{}; waiting for the writer",
+                path,
+                tail.available(),
+                tail.offset(),
+                tail.zeroFilled() ? " (zero-filled)" : "");
+            listener.incompleteTail(run, name, tail.offset(), tail.available());
+          }
+          return new ReadCounts(records.count, records.bytes, records.visitor.points, corrupt);
         }
-        offset = reader.position();
-        incompleteReported = false;
-        zeroFilledTail = false;
-      } else if (result instanceof ReadResult.Corrupt corruption) {
-        corrupt++;
-        problem(listener, TailProblem.Kind.CORRUPT_RECORD, corruption.offset(), corruption.describe());
-        offset = reader.position();
-      } else if (result instanceof ReadResult.IncompleteTail tail) {
-        offset = reader.position();
-        resyncing = reader.isResyncing();
-        zeroFilledTail = tail.zeroFilled();
-        if (tail.available() > 0 && !incompleteReported) {
-          incompleteReported = true;
-          log.debug(
-              "{}: {} bytes of an unfinished record at offset {}{}; waiting for the writer",
-              path,
-              tail.available(),
-              tail.offset(),
-              tail.zeroFilled() ? " (zero-filled)" : "");
-          listener.incompleteTail(run, name, tail.offset(), tail.available());
-        }
-        return new ReadCounts(records, bytes, visitor.points, corrupt);
+      }
+    } finally {
+      if (fingerprint == null && records.firstFrameLength > 0) {
+        fingerprint = FileFingerprint.read(channel, records.firstFrameLength);
       }
     }
+  }
+
+  /** Decodes each record the reader hands over, in the reader's buffer. */
+  private final class Records implements RecordSink {
+    final Visitor visitor;
+    long count;
+    long bytes;
+    /** The length of the file's first frame when it was read now, for the fingerprint. */
+    int firstFrameLength;
+
+    Records(TailListener listener) {
+      this.visitor = new Visitor(listener);
+    }
+
+    @Override
+    public void record(long at, byte[] array, int start, int length) {
+      int frameLength = RecordReader.FRAME_OVERHEAD + length;
+      count++;
+      bytes += frameLength;
+      if (at == 0) {
+        firstFrameLength = frameLength;
+      }
+      visitor.offset = at;
+      try {
+        decoder.decode(array, start, length, visitor);
+      } catch (DecodeException e) {
+        problem(
+            visitor.listener,
+            TailProblem.Kind.UNDECODABLE_EVENT,
+            at,
+            "record at offset " + at + " is not an event: " + e.getMessage());
+      }
+      offset = at + frameLength;
+      incompleteReported = false;
+      zeroFilledTail = false;
+    }
+  }
+
+  /** The zeros at a zero-filled tail as corruption, once they stayed with records after them. */
+  private ReadResult.Corrupt zeroFilledHole(
+      RecordReader reader, ReadResult.IncompleteTail tail, FileChannel channel) throws IOException {
+    if (tail.offset() != zeroFilledAt) {
+      zeroFilledAt = tail.offset();
+      zeroFilledPolls = 0;
+      zeroFilledLookedAt = -1;
+    }
+    zeroFilledPolls++;
+    long size = channel.size();
+    if (zeroFilledPolls < ZERO_FILLED_POLLS || size == zeroFilledLookedAt) {
+      return null;
+    }
+    ReadResult.Corrupt hole = reader.skipZeroFilled();
+    zeroFilledLookedAt = hole == null ? size : -1;
+    return hole;
   }
 
   private void problem(TailListener listener, TailProblem.Kind kind, long at, String message) {

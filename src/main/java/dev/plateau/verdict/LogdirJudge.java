@@ -40,6 +40,9 @@ public final class LogdirJudge {
   private final Map<String, RunVerdict> experiments = new LinkedHashMap<>();
   private final java.util.Set<SeriesKey> dirty = new java.util.LinkedHashSet<>();
   private java.util.function.DoubleSupplier arrivalClock;
+  private int historyLimit = Series.UNBOUNDED;
+  /** Runs being read again from their files' start: they keep every point until {@link #compact}. */
+  private final java.util.Set<String> readingAgain = new java.util.HashSet<>();
 
   /** A watched series: its plan, its judge, and its overfitting detector if it has one. */
   private static final class Watched {
@@ -71,6 +74,49 @@ public final class LogdirJudge {
    */
   public void live(java.util.function.DoubleSupplier clock) {
     this.arrivalClock = clock;
+  }
+
+  /**
+   * Bounds the points kept per series, for a daemon: a watched series keeps at most {@code
+   * pointsPerWatchedSeries} points spread over its curve (for charts and alerts), an unwatched one
+   * none. The detectors do not need them: they keep their own bounded state. When a restart
+   * rewinds a series whose points were not all kept, or a validation series finds a training twin
+   * whose points were not all kept, the judge asks for the runs to be read again ({@link
+   * VerdictListener#rereadNeeded}), and keeps every point of a run read again until the next
+   * {@link #compact}. By default (one-shot commands) every point is kept.
+   */
+  public void boundHistory(int pointsPerWatchedSeries) {
+    if (pointsPerWatchedSeries < 2) {
+      throw new IllegalArgumentException(
+          "a watched series must keep at least 2 points, got " + pointsPerWatchedSeries);
+    }
+    this.historyLimit = pointsPerWatchedSeries;
+  }
+
+  /**
+   * Ends a read: runs read again since the last call go back to their bounded history. Call it
+   * after the read that follows {@link #forgetRun} (a daemon: after each poll).
+   */
+  public void compact() {
+    if (readingAgain.isEmpty() || historyLimit == Series.UNBOUNDED) {
+      readingAgain.clear();
+      return;
+    }
+    List<String> done = new ArrayList<>(readingAgain);
+    readingAgain.clear();
+    for (String runName : done) {
+      RunSeries run = runs.get(runName);
+      if (run != null) {
+        run.byTag().forEach((tag, series) -> series.limitTo(limitOf(new SeriesKey(runName, tag))));
+      }
+    }
+  }
+
+  private int limitOf(SeriesKey key) {
+    if (historyLimit == Series.UNBOUNDED || readingAgain.contains(key.run())) {
+      return Series.UNBOUNDED;
+    }
+    return config.plan(key.run(), key.tag()).isPresent() ? historyLimit : 0;
   }
 
   /** The series kept per run. */
@@ -109,17 +155,21 @@ public final class LogdirJudge {
    */
   public void observe(ScalarPoint point) {
     RunSeries run = runs.computeIfAbsent(point.run(), RunSeries::new);
-    int dropped = run.add(point);
     SeriesKey key = new SeriesKey(point.run(), point.tag());
-    if (known.putIfAbsent(key, Boolean.TRUE) == null) {
+    boolean isNew = !known.containsKey(key);
+    int dropped = run.add(point, isNew ? limitOf(key) : Series.UNBOUNDED);
+    if (isNew) {
+      known.put(key, Boolean.TRUE);
       newSeries(key);
     }
     Watched w = watched.get(key);
     if (w != null) {
       dirty.add(key);
-      // Restored judges have no points kept from before the restart: compare with their last step.
-      if (!w.complete && (dropped > 0 || point.step() <= w.judge.verdict().lastStep())) {
-        // A rewind into history read before a restart: only the files have those points.
+      // Restored judges have no points kept from before the restart, and a bounded series not all
+      // of its points: a rewind into that history can only be judged from the files.
+      boolean allKept = w.complete && run.byTag().get(point.tag()).isComplete();
+      if ((dropped > 0 && !allKept)
+          || (!w.complete && point.step() <= w.judge.verdict().lastStep())) {
         listener.rereadNeeded(point.run());
         return;
       }
@@ -149,13 +199,16 @@ public final class LogdirJudge {
 
   /** A SessionLog START in a run: drops its points at or after {@code step} and re-judges. */
   public void sessionStart(String runName, long step) {
+    RunSeries run = runs.get(runName);
     for (Watched w : watched.values()) {
-      if (w.key.run().equals(runName) && !w.complete && w.judge.verdict().lastStep() >= step) {
-        listener.rereadNeeded(runName);
-        return;
+      if (w.key.run().equals(runName) && w.judge.verdict().lastStep() >= step) {
+        Series series = run == null ? null : run.byTag().get(w.key.tag());
+        if (!w.complete || (series != null && !series.isComplete())) {
+          listener.rereadNeeded(runName);
+          return;
+        }
       }
     }
-    RunSeries run = runs.get(runName);
     if (run == null || run.sessionStart(step) == 0) {
       return;
     }
@@ -216,6 +269,16 @@ public final class LogdirJudge {
    * Experiment statuses are kept, so reading again causes no transition that was not there.
    */
   public void forgetRun(String run) {
+    evict(run);
+    readingAgain.add(run);
+  }
+
+  /**
+   * Drops a run's series and judges from memory (their state lives on in the caller's store) and
+   * keeps experiment statuses; {@link #register} brings the judges back. Unlike {@link
+   * #forgetRun}, the run is not about to be read again.
+   */
+  public void evict(String run) {
     runs.remove(run);
     watched.keySet().removeIf(k -> k.run().equals(run));
     known.keySet().removeIf(k -> k.run().equals(run));
@@ -237,6 +300,46 @@ public final class LogdirJudge {
       }
     }
     return out;
+  }
+
+  /** The runs of an experiment that this judge holds in memory. */
+  public java.util.Set<String> runsOf(String experiment) {
+    java.util.Set<String> out = new java.util.TreeSet<>();
+    for (String run : runs.keySet()) {
+      if (Experiments.of(run).equals(experiment)) {
+        out.add(run);
+      }
+    }
+    return out;
+  }
+
+  /** The current verdict of one experiment, or null when none of its series is watched. */
+  public RunVerdict experimentVerdict(String experiment) {
+    List<Verdict> members = new ArrayList<>();
+    for (Watched w : watched.values()) {
+      if (Experiments.of(w.key.run()).equals(experiment)) {
+        members.add(w.judge.verdict());
+      }
+    }
+    return members.isEmpty() ? null : RunCombiner.combine(experiment, members, config.convergedWhen());
+  }
+
+  /**
+   * True when no series of the experiment is paired with a twin in another experiment, or the
+   * twin of one: the experiment can then leave memory and come back without the other noticing.
+   */
+  public boolean selfContained(String experiment) {
+    for (Watched w : watched.values()) {
+      boolean inside = Experiments.of(w.key.run()).equals(experiment);
+      boolean twinInside = w.twin != null && Experiments.of(w.twin.run()).equals(experiment);
+      if (w.twin != null && inside != twinInside) {
+        return false;
+      }
+      if (w.twin == null && inside && w.overfitting != null) {
+        return false; // still waiting for a twin that may appear anywhere
+      }
+    }
+    return true;
   }
 
   /** Sets an experiment's last known status (from saved state), so transitions continue from it. */
@@ -289,6 +392,12 @@ public final class LogdirJudge {
     RunSeries twinRun = runs.get(v.twin.run());
     Series twin = twinRun == null ? null : twinRun.byTag().get(v.twin.tag());
     if (twin == null) {
+      return;
+    }
+    if (!twin.isComplete()) {
+      // Not every training point was kept: the overfitting detector needs them all.
+      listener.rereadNeeded(v.twin.run());
+      listener.rereadNeeded(v.key.run());
       return;
     }
     for (int i = 0; i < twin.size(); i++) {

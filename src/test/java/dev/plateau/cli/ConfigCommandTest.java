@@ -39,4 +39,29 @@ class ConfigCommandTest {
     assertThat(exit).isEqualTo(2);
     assertThat(err.toString()).contains("detection.converged_when", "sometimes", "auto, any, all");
   }
+
+  @Test
+  void printShowsSecretFilePathsAndAnEmptySecretWithoutFailing(@TempDir Path temp) throws Exception {
+    Path file = temp.resolve("p.yaml");
+    Files.writeString(
+        file, "webhook:\n  secret: \"\"\n  urls_file: /run/secrets/urls\nslack:\n  url_file: /run/secrets/slack\n");
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    StringWriter err = new StringWriter();
+    int exit = Main.run(out, new PrintWriter(err, true), "config", "--print", "--config", file.toString());
+    assertThat(exit).as(err.toString()).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .contains("urls_file: /run/secrets/urls", "url_file: /run/secrets/slack", "secret: ''");
+  }
+
+  @Test
+  void invalidYamlNextToASecretIsReportedWithoutTheSecret(@TempDir Path temp) throws Exception {
+    Path file = temp.resolve("p.yaml");
+    Files.writeString(file, "webhook:\n  secret: \"whsec_SECRET4SECRET4SECRET4SECRET4\n");
+    StringWriter err = new StringWriter();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    int exit = Main.run(out, new PrintWriter(err, true), "config", "--print", "--config", file.toString());
+    assertThat(exit).isEqualTo(2);
+    assertThat(err.toString()).contains("not valid YAML", "line 2").doesNotContain("SECRET4");
+    assertThat(out.toString(StandardCharsets.UTF_8)).doesNotContain("SECRET4");
+  }
 }

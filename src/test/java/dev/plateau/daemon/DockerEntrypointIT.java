@@ -38,11 +38,9 @@ class DockerEntrypointIT {
       }
       s = s.replace("/opt/plateau/plateau.jar", jar)
           .replace("9321", Integer.toString(port));
-      if (s.equals("/logs")) {
-        s = logs.toString();
-      } else if (s.equals("/state")) {
-        s = state.toString();
-      }
+      // The volumes, as an argument or as the value of an option (-Djava.io.tmpdir=/state).
+      s = s.replaceAll("(^|=)/logs(?=/|$)", "$1" + Matcher.quoteReplacement(logs.toString()))
+          .replaceAll("(^|=)/state(?=/|$)", "$1" + Matcher.quoteReplacement(state.toString()));
       out.add(s);
     }
     return out;

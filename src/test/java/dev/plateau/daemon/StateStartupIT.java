@@ -51,7 +51,12 @@ class StateStartupIT {
     assertThat(message).contains(db.toString()).contains("--rebuild-state");
 
     Process rebuilt = watch(logdir, state, "--rebuild-state").start();
-    Thread.sleep(1500);
+    // Wait for the new database (a slow machine takes seconds to start a JVM), not a fixed time.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < deadline && !Files.exists(db)) {
+      Thread.sleep(50);
+    }
+    Thread.sleep(500);
     assertThat(rebuilt.isAlive()).isTrue();
     rebuilt.destroy();
     assertThat(rebuilt.waitFor(20, TimeUnit.SECONDS)).isTrue();
@@ -69,7 +74,11 @@ class StateStartupIT {
     Path log = temp.resolve("watch.log");
     builder.redirectOutput(log.toFile()); // destroy() closes the process's pipes
     Process p = builder.start();
-    Thread.sleep(1500);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < deadline
+        && !(Files.exists(log) && Files.readString(log).contains("first round done"))) {
+      Thread.sleep(50);
+    }
     p.destroy();
     assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
     String output = Files.readString(log);

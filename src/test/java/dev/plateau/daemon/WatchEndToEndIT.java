@@ -92,7 +92,12 @@ class WatchEndToEndIT {
         assertThat(receiver.received().get(0).json().path("experiment").asText()).isEqualTo("exp");
 
         assertThat(status(port, "/healthz")).isEqualTo(200);
+        // The receiver has the POST a moment before the daemon counts it as delivered.
         String metrics = get(port, "/metrics");
+        while (System.nanoTime() < deadline && !metrics.contains("outcome=\"delivered\"} 1")) {
+          Thread.sleep(50);
+          metrics = get(port, "/metrics");
+        }
         assertThat(metrics)
             .contains("plateau_points_read_total 240")
             .contains("plateau_verdicts_total{status=\"converged\"} 1")

@@ -164,4 +164,89 @@ class WatcherTest {
       }
     }
   }
+
+  @Test
+  void longRunKeepsBoundedHistoryAndAJobRestartFarBackIsJudgedAsIfEveryPointWereKept(
+      @TempDir Path temp) throws Exception {
+    Path logdir = Files.createDirectories(temp.resolve("logs"));
+    Path db = temp.resolve("state.db");
+    double start = CLOCK.millis() / 1000.0 - 5000;
+    java.util.Random noise = new java.util.Random(17);
+    var reference = new dev.plateau.verdict.LogdirJudge(
+        PlateauConfig.defaults().detection(),
+        new dev.plateau.verdict.VerdictListener() {
+          @Override
+          public void seriesTransition(dev.plateau.detect.Verdict p, dev.plateau.detect.Verdict c) {}
+
+          @Override
+          public void runTransition(dev.plateau.verdict.RunVerdict p, dev.plateau.verdict.RunVerdict c) {}
+        });
+    try (WebhookReceiver receiver = new WebhookReceiver();
+        Setup s = setup(logdir, db, receiver.url())) {
+      try (EventFileWriter w = EventFileWriter.create(logdir.resolve("run1"), start, "t", 0)) {
+        for (int round = 0; round < 10; round++) {
+          for (int t = round * 100; t < (round + 1) * 100; t++) {
+            float v = (float) (0.5 + 4 / Math.sqrt(1 + t / 3.0) + 0.02 * noise.nextGaussian());
+            w.simpleValue("val_loss", t, start + t, v);
+            reference.observe(new dev.plateau.series.ScalarPoint("run1", "f0", "val_loss", t, start + t, v));
+          }
+          w.flush();
+          s.watcher().poll();
+          var kept = s.watcher().judge().runs().get("run1").byTag().get("val_loss");
+          assertThat(kept.size()).isLessThanOrEqualTo(Watcher.HISTORY_POINTS);
+        }
+      }
+      // The job restarts from its checkpoint at step 300, far before the points still kept.
+      try (EventFileWriter w = EventFileWriter.create(logdir.resolve("run1"), start + 2000, "t", 1)) {
+        for (int t = 300; t < 700; t++) {
+          float v = (float) (0.3 + 2 / Math.sqrt(1 + t / 3.0) + 0.02 * noise.nextGaussian());
+          w.simpleValue("val_loss", t, start + 2000 + t, v);
+          reference.observe(new dev.plateau.series.ScalarPoint("run1", "f1", "val_loss", t, start + 2000 + t, v));
+        }
+      }
+      s.watcher().poll(); // sees the rewind, asks for the run again
+      s.watcher().poll(); // reads both files again, every point kept while it does
+      var verdict = s.watcher().judge().judgeOf("run1", "val_loss").verdict();
+      var expected = reference.judgeOf("run1", "val_loss").verdict();
+      assertThat(verdict.lastStep()).isEqualTo(699);
+      assertThat(verdict.points()).isEqualTo(expected.points()).isEqualTo(700);
+      assertThat(verdict.status()).isEqualTo(expected.status());
+      assertThat(verdict.bestStep()).isEqualTo(expected.bestStep());
+      assertThat(verdict.reason()).isEqualTo(expected.reason());
+      assertThat(s.watcher().judge().runs().get("run1").byTag().get("val_loss").size())
+          .as("bounded again once the run was read")
+          .isLessThanOrEqualTo(Watcher.HISTORY_POINTS);
+    }
+  }
+
+  @Test
+  void firstFileOfARunReplacedByACopyLosesNoPointOfTheLaterFiles(@TempDir Path temp) throws Exception {
+    Path logdir = Files.createDirectories(temp.resolve("logs"));
+    double start = CLOCK.millis() / 1000.0 - 500;
+    Path run = logdir.resolve("run1");
+    try (EventFileWriter w = EventFileWriter.create(run, start, "t", 0)) {
+      write(w, 0, 10, start);
+    }
+    try (EventFileWriter w = EventFileWriter.create(run, start + 100, "t", 1)) {
+      write(w, 10, 20, start);
+    }
+    try (WebhookReceiver receiver = new WebhookReceiver();
+        Setup s = setup(logdir, temp.resolve("state.db"), receiver.url())) {
+      s.watcher().poll();
+      assertThat(s.watcher().judge().judgeOf("run1", "val_loss").verdict().points()).isEqualTo(20);
+      // A sync tool replaces the first file by an identical copy (a new inode).
+      Path first;
+      try (var files = Files.list(run)) {
+        first = files.sorted().findFirst().orElseThrow();
+      }
+      Path copy = temp.resolve("copy");
+      Files.copy(first, copy);
+      Files.move(copy, first, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      s.watcher().poll();
+      s.watcher().poll();
+      var verdict = s.watcher().judge().judgeOf("run1", "val_loss").verdict();
+      assertThat(verdict.points()).as("both files' points, once each").isEqualTo(20);
+      assertThat(verdict.lastStep()).isEqualTo(19);
+    }
+  }
 }

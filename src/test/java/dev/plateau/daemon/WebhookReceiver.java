@@ -22,7 +22,12 @@ final class WebhookReceiver implements AutoCloseable {
   final AtomicInteger status = new AtomicInteger(200);
 
   WebhookReceiver() throws IOException {
-    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    this(0);
+  }
+
+  /** A receiver on a chosen loopback port (0: any free one). */
+  WebhookReceiver(int port) throws IOException {
+    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
     server.createContext(
         "/",
         exchange -> {

@@ -185,4 +185,44 @@ class FlagPathSafetyTest {
     assertThat(sink.apply("a/b", Status.CONVERGED, CONTENT))
         .isEqualTo(new FlagOutcome.Written(logdir.resolve("a/b/CONVERGED")));
   }
+
+  @Test
+  void flagFileThatIsASymlinkOutOfTheBaseIsReplacedNotWrittenThrough() throws Exception {
+    Path precious = Files.writeString(outside.resolve("precious"), "someone else's\n");
+    Files.createSymbolicLink(logdir.resolve("a/b/CONVERGED"), precious);
+    FlagSink sink = new FlagSink(logdir, FlagConfig.defaults());
+
+    FlagOutcome outcome = sink.apply("a/b", Status.CONVERGED, CONTENT);
+
+    assertThat(outcome).isEqualTo(new FlagOutcome.Written(logdir.resolve("a/b/CONVERGED")));
+    assertThat(precious).hasContent("someone else's");
+    assertThat(Files.isSymbolicLink(logdir.resolve("a/b/CONVERGED"))).isFalse();
+    assertThat(logdir.resolve("a/b/CONVERGED")).content().contains("\"x\"");
+  }
+
+  @Test
+  void flagFileThatIsASymlinkOutOfTheBaseIsRemovedNotFollowed() throws Exception {
+    Path precious = Files.writeString(outside.resolve("precious"), "someone else's\n");
+    Files.createSymbolicLink(logdir.resolve("a/b/DIVERGED"), precious);
+    FlagSink sink = new FlagSink(logdir, FlagConfig.defaults());
+
+    assertThat(sink.apply("a/b", Status.TRAINING, CONTENT)).isNotInstanceOf(FlagOutcome.Failed.class);
+
+    assertThat(Files.exists(logdir.resolve("a/b/DIVERGED"), java.nio.file.LinkOption.NOFOLLOW_LINKS)).isFalse();
+    assertThat(precious).hasContent("someone else's");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"\"><script>alert(1)</script>", "-rf", "new\nline", " spaced ", "~", "$HOME", "a\\..\\b"})
+  void oddButLegalExperimentNamesStayInsideTheBase(String experiment) throws Exception {
+    FlagSink sink = new FlagSink(logdir, FlagConfig.defaults());
+
+    FlagOutcome outcome = sink.apply(experiment, Status.CONVERGED, CONTENT);
+
+    assertThat(outcome).isInstanceOf(FlagOutcome.Written.class);
+    Path written = ((FlagOutcome.Written) outcome).path();
+    assertThat(written.toRealPath()).startsWith(logdir.toRealPath());
+    assertThat(tree(outside)).isEmpty();
+    assertThat(tree(root)).allMatch(p -> p.startsWith("logs") || p.equals("outside"));
+  }
 }

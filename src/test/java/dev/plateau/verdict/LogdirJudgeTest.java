@@ -19,7 +19,7 @@ class LogdirJudgeTest {
   private static final double T0 = 1_700_000_000;
 
   /** Records transitions. */
-  static final class Recorder implements VerdictListener {
+  static class Recorder implements VerdictListener {
     final List<Verdict[]> series = new ArrayList<>();
     final List<RunVerdict[]> runs = new ArrayList<>();
 
@@ -341,5 +341,109 @@ class LogdirJudgeTest {
     Verdict v = verdictOf(judge, "exp/check", "holdout_score");
     assertThat(v.status()).isEqualTo(Status.OVERFITTING);
     assertThat(v.bestStep()).isBetween(25L, 37L);
+  }
+
+  /** A recorder that also notes which runs the judge asked to read again. */
+  static final class RereadRecorder extends Recorder {
+    final java.util.Set<String> rereads = new java.util.TreeSet<>();
+
+    @Override
+    public void rereadNeeded(String run) {
+      rereads.add(run);
+    }
+  }
+
+  private static double curve(long step, Random noise) {
+    return 0.2 + 3.0 / Math.sqrt(1 + step / 5.0) + 0.01 * noise.nextGaussian();
+  }
+
+  @Test
+  void boundedHistoryGivesTheSameVerdictsAsKeepingEveryPoint() throws Exception {
+    DetectionConfig config = config("{}");
+    LogdirJudge all = new LogdirJudge(config, new Recorder());
+    LogdirJudge bounded = new LogdirJudge(config, new Recorder());
+    bounded.boundHistory(16);
+    Random noise = new Random(7);
+    for (long step = 0; step < 3000; step++) {
+      double v = curve(step, noise);
+      all.observe(pt("exp", "val_loss", step, v));
+      bounded.observe(pt("exp", "val_loss", step, v));
+      all.observe(pt("exp", "learning_rate", step, 0.1));
+      bounded.observe(pt("exp", "learning_rate", step, 0.1));
+    }
+    assertThat(bounded.seriesVerdicts()).isEqualTo(all.seriesVerdicts());
+    assertThat(bounded.runs().get("exp").byTag().get("val_loss").size()).isLessThanOrEqualTo(16);
+    assertThat(bounded.runs().get("exp").byTag().get("learning_rate").size())
+        .as("an unwatched series keeps no points")
+        .isZero();
+  }
+
+  @Test
+  void rewindIntoHistoryABoundedJudgeDidNotKeepAsksForTheRunAgain() throws Exception {
+    RereadRecorder recorder = new RereadRecorder();
+    LogdirJudge judge = new LogdirJudge(config("{}"), recorder);
+    judge.boundHistory(16);
+    Random noise = new Random(3);
+    for (long step = 0; step < 200; step++) {
+      judge.observe(pt("exp", "val_loss", step, curve(step, noise)));
+    }
+    judge.observe(pt("other", "val_loss", 0, 1.0));
+    assertThat(recorder.rereads).isEmpty();
+    judge.observe(pt("exp", "val_loss", 120, 0.5)); // resumed from a checkpoint at step 120
+    assertThat(recorder.rereads).containsExactly("exp");
+  }
+
+  @Test
+  void rewindWithinTheKeptPointsOfABoundedJudgeIsJudgedInPlace() throws Exception {
+    RereadRecorder recorder = new RereadRecorder();
+    DetectionConfig config = config("{}");
+    LogdirJudge bounded = new LogdirJudge(config, recorder);
+    bounded.boundHistory(64);
+    LogdirJudge all = new LogdirJudge(config, new Recorder());
+    long[] steps = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 5, 6, 7, 8, 9, 10, 11, 12};
+    Random noise = new Random(5);
+    for (long step : steps) {
+      double v = curve(step, noise);
+      bounded.observe(pt("exp", "val_loss", step, v));
+      all.observe(pt("exp", "val_loss", step, v));
+    }
+    assertThat(recorder.rereads).isEmpty();
+    assertThat(bounded.seriesVerdicts()).isEqualTo(all.seriesVerdicts());
+  }
+
+  @Test
+  void runReadAgainKeepsEveryPointUntilCompactedThenItsBoundAgain() throws Exception {
+    RereadRecorder recorder = new RereadRecorder();
+    LogdirJudge judge = new LogdirJudge(config("{}"), recorder);
+    judge.boundHistory(16);
+    judge.forgetRun("exp");
+    Random noise = new Random(11);
+    for (long step = 0; step < 300; step++) {
+      judge.observe(pt("exp", "val_loss", step, curve(step, noise)));
+    }
+    // A restart inside the run read again: every point is there, so it is judged without asking
+    // for the files a second time (which would loop).
+    judge.observe(pt("exp", "val_loss", 100, 0.4));
+    assertThat(recorder.rereads).isEmpty();
+    assertThat(judge.runs().get("exp").byTag().get("val_loss").size()).isEqualTo(101);
+    judge.compact();
+    assertThat(judge.runs().get("exp").byTag().get("val_loss").size()).isLessThanOrEqualTo(16);
+    for (long step = 101; step < 400; step++) {
+      judge.observe(pt("exp", "val_loss", step, curve(step, noise)));
+    }
+    assertThat(judge.runs().get("exp").byTag().get("val_loss").size()).isLessThanOrEqualTo(16);
+  }
+
+  @Test
+  void validationMeetingATwinWhosePointsWereNotAllKeptAsksForBothRunsAgain() throws Exception {
+    RereadRecorder recorder = new RereadRecorder();
+    LogdirJudge judge = new LogdirJudge(config("{}"), recorder);
+    judge.boundHistory(16);
+    Random noise = new Random(13);
+    for (long step = 0; step < 100; step++) {
+      judge.observe(pt("exp/train", "epoch_loss", step, curve(step, noise)));
+    }
+    judge.observe(pt("exp/validation", "epoch_loss", 0, 1.0));
+    assertThat(recorder.rereads).containsExactly("exp/train", "exp/validation");
   }
 }

@@ -1,0 +1,99 @@
+package dev.plateau.decode;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
+/**
+ * Reads protobuf wire primitives from a byte array, as protobuf's own parser reads them (a varint
+ * of up to 10 bytes whose bits past 64 are dropped; 32-bit values are its low 32 bits), but
+ * without exceptions: a method that finds malformed input returns -1 and the caller gives the
+ * record to the generated classes, which report it.
+ */
+final class WireReader {
+  static final int VARINT = 0;
+  static final int FIXED64 = 1;
+  static final int LENGTH_DELIMITED = 2;
+  static final int FIXED32 = 5;
+
+  private static final int MAX_VARINT_BYTES = 10;
+
+  private static final VarHandle LONG_LE =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle INT_LE =
+      MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle SHORT_LE =
+      MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
+
+  /** The varint or length read by the last call of {@link #varint} or {@link #length}. */
+  long value;
+
+  /** The wire tag of field {@code number} with {@code wireType}. */
+  static int key(int number, int wireType) {
+    return number << 3 | wireType;
+  }
+
+  /** Reads a varint at {@code at} into {@link #value}; the position after it, or -1. */
+  int varint(byte[] array, int at, int end) {
+    if (end - at >= 3) {
+      // Up to three bytes (values below 2^21: tags, lengths, most steps) without a loop.
+      int b0 = array[at];
+      if (b0 >= 0) {
+        value = b0;
+        return at + 1;
+      }
+      int b1 = array[at + 1];
+      if (b1 >= 0) {
+        value = (b0 & 0x7f) | b1 << 7;
+        return at + 2;
+      }
+      int b2 = array[at + 2];
+      if (b2 >= 0) {
+        value = (b0 & 0x7f) | (b1 & 0x7f) << 7 | b2 << 14;
+        return at + 3;
+      }
+    }
+    long result = 0;
+    for (int i = 0; i < MAX_VARINT_BYTES; i++) {
+      if (at >= end) {
+        return -1;
+      }
+      byte b = array[at++];
+      result |= (long) (b & 0x7f) << (7 * i);
+      if (b >= 0) {
+        value = result;
+        return at;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * Reads the length of a length-delimited field into {@link #value}; the position of its first
+   * byte, or -1 when the length is negative as a 32-bit number or runs past {@code end}.
+   */
+  int length(byte[] array, int at, int end) {
+    int next = varint(array, at, end);
+    if (next < 0) {
+      return -1;
+    }
+    int length = (int) value;
+    if (length < 0 || length > end - next) {
+      return -1;
+    }
+    value = length;
+    return next;
+  }
+
+  static long fixed64(byte[] array, int at) {
+    return (long) LONG_LE.get(array, at);
+  }
+
+  static int fixed32(byte[] array, int at) {
+    return (int) INT_LE.get(array, at);
+  }
+
+  static int fixed16(byte[] array, int at) {
+    return (short) SHORT_LE.get(array, at) & 0xffff;
+  }
+}

@@ -1,0 +1,139 @@
+package dev.plateau.server;
+
+import com.sun.net.httpserver.Headers;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Decides what happens to a request before a route runs, in this order: only GET and HEAD (405);
+ * no request body (413); on a loopback-bound server only loopback {@code Host} names (421: a web
+ * page that rebinds its own domain name to 127.0.0.1 must not read the API); only the known paths
+ * (404); and for guarded routes, when a token is configured, the token (401).
+ *
+ * <p>The token is accepted as {@code Authorization: Bearer TOKEN} on every guarded route, as the
+ * session cookie set for a browser, and, on the status page only, as {@code ?token=TOKEN}, which
+ * starts a browser session.
+ */
+final class RequestGate {
+  static final String SESSION_COOKIE = "plateau_session";
+
+  private static final Pattern LOOPBACK_V4 = Pattern.compile("127(\\.\\d{1,3}){3}");
+
+  private final BearerToken token;
+  private final boolean loopbackBound;
+
+  /**
+   * @param token the token guarded routes need, or null for none
+   * @param loopbackBound whether the server listens on a loopback address only
+   */
+  RequestGate(BearerToken token, boolean loopbackBound) {
+    this.token = token;
+    this.loopbackBound = loopbackBound;
+  }
+
+  Admission admit(String method, URI uri, Headers headers) {
+    if (!method.equals("GET") && !method.equals("HEAD")) {
+      return new Admission.Refuse(405, "only GET and HEAD");
+    }
+    if (hasBody(headers)) {
+      return new Admission.Refuse(413, "requests to this server have no body");
+    }
+    if (loopbackBound && !isLoopbackHost(headers.getFirst("Host"))) {
+      return new Admission.Refuse(421, "this server answers to localhost and loopback addresses only");
+    }
+    Optional<Route> found = Route.of(uri.getRawPath());
+    if (found.isEmpty()) {
+      return new Admission.Refuse(404, "not found");
+    }
+    Route route = found.get();
+    if (token == null || !route.guarded()) {
+      return new Admission.Admit(route);
+    }
+    if (bearerMatches(headers.get("Authorization")) || sessionMatches(headers.get("Cookie"))) {
+      return new Admission.Admit(route);
+    }
+    if (route == Route.PAGE && token.matches(queryToken(uri.getRawQuery()))) {
+      return new Admission.StartSession(token.sessionValue());
+    }
+    return new Admission.Challenge(route);
+  }
+
+  private static boolean hasBody(Headers headers) {
+    String length = headers.getFirst("Content-Length");
+    return headers.containsKey("Transfer-Encoding") || (length != null && !length.strip().equals("0"));
+  }
+
+  /** Host names a loopback-bound server answers to: localhost, 127.0.0.0/8 and ::1, any port. */
+  static boolean isLoopbackHost(String host) {
+    if (host == null) {
+      return true; // HTTP/1.0 clients send none; browsers always do
+    }
+    String h = host.strip().toLowerCase(Locale.ROOT);
+    if (h.startsWith("[")) {
+      int end = h.indexOf(']');
+      return end > 0 && h.substring(1, end).equals("::1") && portOnly(h.substring(end + 1));
+    }
+    int colon = h.indexOf(':');
+    String name = colon < 0 ? h : h.substring(0, colon);
+    if (colon >= 0 && !portOnly(h.substring(colon))) {
+      return false;
+    }
+    return name.equals("localhost") || LOOPBACK_V4.matcher(name).matches();
+  }
+
+  private static boolean portOnly(String rest) {
+    return rest.isEmpty() || rest.matches(":\\d{1,5}");
+  }
+
+  private boolean bearerMatches(List<String> values) {
+    if (values == null) {
+      return false;
+    }
+    for (String value : values) {
+      String v = value.strip();
+      if (v.regionMatches(true, 0, "Bearer ", 0, 7) && token.matches(v.substring(7).strip())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private boolean sessionMatches(List<String> values) {
+    if (values == null) {
+      return false;
+    }
+    for (String value : values) {
+      for (String pair : value.split(";")) {
+        int eq = pair.indexOf('=');
+        if (eq > 0
+            && pair.substring(0, eq).strip().equals(SESSION_COOKIE)
+            && token.matchesSession(pair.substring(eq + 1).strip())) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** The value of {@code token=} in a raw query, decoded; null when absent or malformed. */
+  static String queryToken(String rawQuery) {
+    if (rawQuery == null) {
+      return null;
+    }
+    for (String pair : rawQuery.split("&")) {
+      if (pair.startsWith("token=")) {
+        try {
+          return URLDecoder.decode(pair.substring(6), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException malformed) {
+          return null;
+        }
+      }
+    }
+    return null;
+  }
+}

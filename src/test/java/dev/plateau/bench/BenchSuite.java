@@ -1,0 +1,569 @@
+package dev.plateau.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.plateau.write.EventFileWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Plateau's benchmark suite: every figure of the performance issue, measured on this machine
+ * against real {@code plateau} processes and logdirs written at bench time by the project's
+ * writer, each repeated and reported as median and spread next to its goal, in {@code
+ * OUT/report.md} and {@code OUT/report.json}.
+ *
+ * <p>Usage: {@code BenchSuite OUT [--smoke]}. {@code --smoke} runs every figure on tiny inputs
+ * once (for CI: proves the suite runs, measures nothing worth reading). Needs {@code
+ * target/plateau.jar}; work files go to {@code OUT/work} and are deleted afterwards.
+ * Run it with {@code ./mvnw -B -Pbench verify}.
+ */
+public final class BenchSuite {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Path out;
+  private final Path work;
+  private final Path jar;
+  private final boolean smoke;
+  private final int repeats;
+  private final List<Figure> figures = new ArrayList<>();
+
+  /** One reported figure: what was measured, each repetition, and its goal. */
+  record Figure(
+      String id, String name, String unit, double[] runs, String goal, Boolean met, String note) {
+    double median() {
+      return Stats.median(runs);
+    }
+  }
+
+  private BenchSuite(Path out, boolean smoke) {
+    this.out = out;
+    this.work = out.resolve("work");
+    this.jar = Path.of(System.getProperty("plateau.jar", "target/plateau.jar"));
+    this.smoke = smoke;
+    this.repeats = smoke ? 1 : 3;
+  }
+
+  public static void main(String[] given) throws Exception {
+    // Maven passes -Dbench.args as one argument: split it into words.
+    String[] args = String.join(" ", given).trim().split("\\s+");
+    Path out = Path.of(args.length > 0 ? args[0] : "target/bench");
+    boolean smoke = Arrays.asList(args).contains("--smoke");
+    BenchSuite suite = new BenchSuite(out, smoke);
+    suite.runAll(Arrays.asList(args));
+  }
+
+  private void runAll(List<String> args) throws Exception {
+    if (!Files.exists(jar)) {
+      throw new IllegalStateException(jar + " is missing: build it first (./mvnw -B package)");
+    }
+    Files.createDirectories(work);
+    long started = System.nanoTime();
+    boolean only = args.stream().anyMatch(a -> a.startsWith("--only="));
+    String chosen = args.stream().filter(a -> a.startsWith("--only=")).findFirst().orElse("");
+    try {
+      if (!only || chosen.contains("decode")) {
+        decode();
+      }
+      if (!only || chosen.contains("backfill") || chosen.contains("restart")) {
+        backfillAndRestart();
+      }
+      if (!only || chosen.contains("detect")) {
+        detectorCost();
+        replayGrowth();
+      }
+      if (!only || chosen.contains("latency")) {
+        latency();
+      }
+      if (!only || chosen.contains("scale")) {
+        scaleLive();
+      }
+      if (!only || chosen.contains("idle")) {
+        idleRuns();
+      }
+    } finally {
+      write((System.nanoTime() - started) / 1e9);
+      deleteTree(work);
+    }
+  }
+
+  // ---- figure 1: decode throughput -------------------------------------------------------------
+
+  private void decode() throws Exception {
+    long size = smoke ? 4_000_000L : 1_100_000_000L;
+    Path dir = work.resolve("decode");
+    LogdirGenerator.write(dir, 1, size, 4, 1);
+    Path file = onlyFile(dir.resolve("run-00000"));
+    double[] pps = new double[repeats];
+    double[] mbps = new double[repeats];
+    double[] limit = new double[repeats];
+    double[] share = new double[repeats];
+    for (int i = 0; i < repeats; i++) {
+      JsonNode r = JSON.readTree(runPlateau("bench", "decode", "--passes", "3", file.toString()));
+      pps[i] = r.path("points_per_s").asDouble() / 1e6;
+      mbps[i] = r.path("mb_per_s").asDouble();
+      limit[i] = r.path("limit_mb_per_s").asDouble(Double.NaN);
+      share[i] = 100 * r.path("share_of_limit").asDouble(Double.NaN);
+    }
+    String bytes = String.format(Locale.ROOT, "%.2f GB scalar-only file, 4 tags", Files.size(file) / 1e9);
+    add("1a", "Decode throughput (one thread, page cache), " + bytes, "M points/s", pps, "≥ 10", Stats.median(pps) >= 10, "");
+    add("1b", "Decode throughput", "MB/s", mbps, "", null, "");
+    add("1c", "Limit: read the same bytes + CRC32C, nothing else", "MB/s", limit, "", null, "");
+    add("1d", "Decode as share of the limit", "%", share, "≥ 25", Stats.median(share) >= 25, "");
+    // The Python way users decode today, on a slice small enough for it.
+    Path small = work.resolve("decode-py");
+    LogdirGenerator.write(small, 1, smoke ? 1_000_000L : 20_000_000L, 4, 2);
+    Path smallFile = onlyFile(small.resolve("run-00000"));
+    JsonNode java = JSON.readTree(runPlateau("bench", "decode", "--passes", "3", smallFile.toString()));
+    long points = java.path("points").asLong();
+    double[] py = new double[repeats];
+    for (int i = 0; i < repeats; i++) {
+      long t0 = System.nanoTime();
+      run(List.of("python3", python().toString(), "report", small.toString()), null);
+      py[i] = points / ((System.nanoTime() - t0) / 1e9) / 1e6;
+    }
+    add("1e", String.format(Locale.ROOT, "Python decoder (decode_tfevents.py report, %.0f MB file, whole process)", Files.size(smallFile) / 1e6),
+        "M points/s", py, "", null,
+        String.format(Locale.ROOT, "Plateau on the same file: %.2f M points/s in process", java.path("points_per_s").asDouble() / 1e6));
+    deleteTree(dir);
+    deleteTree(small);
+  }
+
+  private static Path python() {
+    Path shared = Path.of(System.getProperty("plateau.shared", "../shared"));
+    return shared.resolve("tools/decode_tfevents.py");
+  }
+
+  // ---- figures 2 and 6: backfill, restart --------------------------------------------------------
+
+  private void backfillAndRestart() throws Exception {
+    int runs = smoke ? 20 : 1000;
+    long size = smoke ? 2_000_000L : 1_000_000_000L;
+    Path logdir = work.resolve("backfill");
+    long bytes = LogdirGenerator.write(logdir, runs, size, 4, 3);
+    int backfills = Math.min(repeats, 2); // each is a gigabyte: two bound the time of the suite
+    double[] seconds = new double[backfills];
+    for (int i = 0; i < backfills; i++) {
+      Path state = work.resolve("backfill-state-" + i);
+      try (DaemonProcess d = start(logdir, state, List.of("--poll-interval", "10s", "--poll-only"))) {
+        seconds[i] = d.awaitReady(3600);
+      }
+      if (i < backfills - 1) {
+        deleteTree(state);
+      }
+    }
+    double mbps = bytes / 1e6 / Stats.median(seconds);
+    Figure decode = find("1b");
+    String goal = "";
+    Boolean met = null;
+    if (decode != null) {
+      double target = 2 * (bytes / 1e6 / decode.median()) / Runtime.getRuntime().availableProcessors();
+      goal = String.format(Locale.ROOT, "≤ %.1f (2 × decode time / %d cores)", target, Runtime.getRuntime().availableProcessors());
+      met = Stats.median(seconds) <= target;
+    }
+    add("2", String.format(Locale.ROOT, "Backfill: %d runs, %.2f GB, process start to every verdict committed (/readyz)", runs, bytes / 1e9),
+        "s", seconds, goal, met, String.format(Locale.ROOT, "%.0f MB/s", mbps));
+    Path state = work.resolve("backfill-state-" + (backfills - 1));
+    restart("6a", "Restart after a clean stop (SIGTERM), " + human(bytes) + " history", logdir, state, false);
+    restart("6b", "Restart after SIGKILL, " + human(bytes) + " history", logdir, state, true);
+    deleteTree(logdir);
+    deleteTree(state);
+    Path smallLog = work.resolve("restart-1mb");
+    long smallBytes = LogdirGenerator.write(smallLog, 10, 1_000_000L, 4, 4);
+    Path smallState = work.resolve("restart-1mb-state");
+    try (DaemonProcess d = start(smallLog, smallState, List.of())) {
+      d.awaitReady(600);
+    }
+    restart("6c", "Restart after a clean stop (SIGTERM), " + human(smallBytes) + " history", smallLog, smallState, false);
+    restart("6d", "Restart after SIGKILL, " + human(smallBytes) + " history", smallLog, smallState, true);
+  }
+
+  private void restart(String id, String name, Path logdir, Path state, boolean kill)
+      throws Exception {
+    double[] seconds = new double[repeats];
+    for (int i = 0; i < repeats; i++) {
+      DaemonProcess d = start(logdir, state, List.of());
+      d.awaitReady(600);
+      Thread.sleep(500);
+      if (kill) {
+        d.kill();
+      } else {
+        d.stop();
+      }
+      try (DaemonProcess again = start(logdir, state, List.of())) {
+        seconds[i] = again.awaitReady(600);
+      }
+    }
+    add(id, name + ": process start to ready", "s", seconds, "< 2", Stats.median(seconds) < 2, "includes JVM start");
+  }
+
+  // ---- figure 3: detection cost (JMH) and replay growth ---------------------------------------
+
+  private void detectorCost() throws Exception {
+    org.openjdk.jmh.runner.options.ChainedOptionsBuilder options =
+        new org.openjdk.jmh.runner.options.OptionsBuilder()
+            .include(DetectorBenchmark.class.getName() + ".point")
+            .forks(smoke ? 0 : 1)
+            .shouldFailOnError(true);
+    if (smoke) {
+      options
+          .param("points", "1000")
+          .param("detector", "plateau", "default")
+          .warmupIterations(1)
+          .warmupTime(org.openjdk.jmh.runner.options.TimeValue.milliseconds(100))
+          .measurementIterations(1)
+          .measurementTime(org.openjdk.jmh.runner.options.TimeValue.milliseconds(100));
+    } else {
+      options
+          .param("points", "10000", "1000000")
+          .warmupIterations(2)
+          .warmupTime(org.openjdk.jmh.runner.options.TimeValue.seconds(1))
+          .measurementIterations(5)
+          .measurementTime(org.openjdk.jmh.runner.options.TimeValue.seconds(1));
+    }
+    for (org.openjdk.jmh.results.RunResult r : new org.openjdk.jmh.runner.Runner(options.build()).run()) {
+      String detector = r.getParams().getParam("detector");
+      String points = r.getParams().getParam("points");
+      List<Double> scores = new ArrayList<>();
+      for (org.openjdk.jmh.results.BenchmarkResult b : r.getBenchmarkResults()) {
+        for (org.openjdk.jmh.results.IterationResult i : b.getIterationResults()) {
+          scores.add(i.getPrimaryResult().getScore());
+        }
+      }
+      double[] ns = scores.stream().mapToDouble(Double::doubleValue).toArray();
+      boolean judge = detector.equals("default");
+      add("3-" + detector + "-" + points,
+          String.format(Locale.ROOT, "%s, series of %,d points: amortised time per point (JMH, %d iterations)",
+              judge ? "Default judge (divergence, overfitting, plateau, stalled)" : "Detector " + detector,
+              Long.parseLong(points), ns.length),
+          "ns/point", ns, judge ? "" : "< 1000", judge ? null : Stats.median(ns) < 1000, "");
+    }
+  }
+
+  // ---- figure 3: replay growth -------------------------------------------------------------------
+
+  private void replayGrowth() throws Exception {
+    int[] sizes = smoke ? new int[] {1_000, 10_000} : new int[] {10_000, 100_000, 1_000_000};
+    double previous = Double.NaN;
+    for (int n : sizes) {
+      Path dir = work.resolve("replay-" + n);
+      // 4 series of n points each: one run, 4 tags.
+      LogdirGenerator.write(dir, 1, (long) n * 4 * 47, 4, 5);
+      double[] seconds = new double[repeats];
+      for (int i = 0; i < repeats; i++) {
+        long t0 = System.nanoTime();
+        runPlateau("replay", dir.toString(), "--format", "json");
+        seconds[i] = (System.nanoTime() - t0) / 1e9;
+      }
+      String note = Double.isNaN(previous) ? "" : String.format(Locale.ROOT, "×%.1f the time of 10× fewer points", Stats.median(seconds) / previous);
+      add("3-replay-" + n, String.format(Locale.ROOT, "replay, 4 series × %,d points (whole process)", n), "s", seconds, "linear growth", null, note);
+      previous = Stats.median(seconds);
+      deleteTree(dir);
+    }
+  }
+
+  // ---- figure 4: latency -------------------------------------------------------------------------
+
+  private void latency() throws Exception {
+    int trials = smoke ? 10 : 200;
+    latencyWith("4a", "Latency with file-change events (poll 2 s as a backstop)", trials, List.of("--poll-interval", "2s"), "median < 50, p95 < 200", 50, 200);
+    latencyWith("4b", "Latency polling only, every 500 ms", trials, List.of("--poll-only", "--poll-interval", "500ms"), "< 550", 550, 550);
+  }
+
+  private void latencyWith(String id, String name, int trials, List<String> options, String goal, double medianGoal, double p95Goal)
+      throws Exception {
+    Path logdir = Files.createDirectories(work.resolve("latency-" + id));
+    Path config = work.resolve("latency.yaml");
+    Files.writeString(config, LatencyHarness.CONFIG);
+    List<String> extra = new ArrayList<>(options);
+    extra.add("--config");
+    extra.add(config.toString());
+    try (LatencyHarness h = LatencyHarness.prepare(logdir, trials);
+        DaemonProcess d = start(logdir, work.resolve("latency-state-" + id), extra)) {
+      d.awaitReady(600);
+      Thread.sleep(1000);
+      double[] ms = h.run(20);
+      double median = Stats.median(ms);
+      double p95 = Stats.percentile(ms, 95);
+      add(id + "-median", name + ": flush to flag file, median of " + trials, "ms", new double[] {median}, goal, median < medianGoal && p95 < p95Goal,
+          String.format(Locale.ROOT, "p95 %.1f ms, max %.1f ms", p95, Stats.max(ms)));
+      add(id + "-p95", name + ": p95", "ms", new double[] {p95}, "", null, "");
+    }
+    deleteTree(logdir);
+  }
+
+  // ---- figure 5: scale -----------------------------------------------------------------------------
+
+  private void scaleLive() throws Exception {
+    int runs = smoke ? 20 : 1000;
+    int tags = smoke ? 5 : 20;
+    long seconds = smoke ? 10 : Long.getLong("bench.scale.seconds", 180);
+    Path logdir = Files.createDirectories(work.resolve("scale"));
+    Path config = work.resolve("scale.yaml");
+    Files.writeString(config, LatencyHarness.CONFIG);
+    double now = System.currentTimeMillis() / 1000.0;
+    List<EventFileWriter> writers = new ArrayList<>();
+    for (int r = 0; r < runs; r++) {
+      EventFileWriter w = EventFileWriter.create(logdir.resolve(String.format("run-%05d", r)), now, "scale", 0);
+      for (int t = 0; t < tags; t++) {
+        w.simpleValue(LogdirGenerator.TAGS.get(t), 0, now, 1.0f);
+      }
+      w.flush();
+      writers.add(w);
+    }
+    int probes = (int) seconds;
+    try (LatencyHarness h = LatencyHarness.prepare(logdir, probes);
+        DaemonProcess d = start(logdir, work.resolve("scale-state"), List.of("--config", config.toString()))) {
+      d.awaitReady(600);
+      Thread.sleep(2000);
+      double cpu0 = d.cpuSeconds();
+      long t0 = System.nanoTime();
+      List<Double> rss = new ArrayList<>();
+      List<Double> fds = new ArrayList<>();
+      Thread sampler =
+          new Thread(() -> {
+            try {
+              while (!Thread.currentThread().isInterrupted()) {
+                rss.add(d.residentMb());
+                fds.add((double) d.openDescriptors());
+                Thread.sleep(1000);
+              }
+            } catch (IOException | InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          });
+      sampler.start();
+      Thread writer =
+          new Thread(() -> {
+            java.util.SplittableRandom random = new java.util.SplittableRandom(9);
+            try {
+              for (long step = 1; step <= seconds && !Thread.currentThread().isInterrupted(); step++) {
+                long tick = System.nanoTime();
+                double wall = System.currentTimeMillis() / 1000.0;
+                for (EventFileWriter w : writers) {
+                  for (int t = 0; t < tags; t++) {
+                    double level = 0.2 + 1 / Math.sqrt(1 + step / 5.0);
+                    w.simpleValue(LogdirGenerator.TAGS.get(t), step, wall, (float) (level * (1 + 0.02 * random.nextGaussian())));
+                  }
+                  w.flush();
+                }
+                long sleep = 1_000_000_000L - (System.nanoTime() - tick);
+                if (sleep > 0) {
+                  TimeUnit.NANOSECONDS.sleep(sleep);
+                }
+              }
+            } catch (IOException | InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          });
+      writer.start();
+      double[] ms = h.run(1000 - 50);
+      writer.join();
+      double cpu = d.cpuSeconds() - cpu0;
+      double elapsed = (System.nanoTime() - t0) / 1e9;
+      sampler.interrupt();
+      sampler.join();
+      double share = 100 * cpu / elapsed;
+      String load = String.format(Locale.ROOT, "%d runs × %d tags, a point per tag per second, %d s", runs, tags, seconds);
+      add("5a", "Scale while live (" + load + "): CPU", "% of one core", new double[] {share}, "< 5", share < 5, "");
+      double maxRss = rss.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
+      add("5b", "Scale while live: resident memory (max of 1 s samples)", "MB", new double[] {maxRss}, "< 256", maxRss < 256, "");
+      double maxFd = fds.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
+      add("5c", "Scale while live: open descriptors (max)", "fds", new double[] {maxFd}, "bounded", null,
+          "event files are open only while read, one at a time per logdir");
+      double p95 = Stats.percentile(ms, 95);
+      add("5d", "Scale while live: flush-to-flag latency p95 of " + ms.length + " probes", "ms", new double[] {p95}, "< 1000", p95 < 1000,
+          String.format(Locale.ROOT, "median %.1f ms", Stats.median(ms)));
+    } finally {
+      for (EventFileWriter w : writers) {
+        w.close();
+      }
+    }
+    deleteTree(logdir);
+  }
+
+  private void idleRuns() throws Exception {
+    int runs = smoke ? 100 : 10_000;
+    Path logdir = work.resolve("idle");
+    LogdirGenerator.write(logdir, runs, (long) runs * 4 * 100 * 47, 4, 6);
+    // Idle experiments leave memory after --park-after (1 minute by default): measured after it.
+    List<String> options = smoke ? List.of("--park-after", "2s") : List.of();
+    try (DaemonProcess d = start(logdir, work.resolve("idle-state"), options)) {
+      double ready = d.awaitReady(3600);
+      double atReady = d.residentMb();
+      Thread.sleep(smoke ? 8_000 : 75_000);
+      double rss = d.residentMb();
+      add("5e", String.format(Locale.ROOT, "%,d idle runs (4 tags × 100 points each): resident memory once idle (default --park-after 1m)", runs),
+          "MB", new double[] {rss}, "< 512", rss < 512,
+          String.format(Locale.ROOT, "%.0f MB right after the first scan, which took %.1f s", atReady, ready));
+    }
+    deleteTree(logdir);
+  }
+
+  // ---- plumbing ----------------------------------------------------------------------------------
+
+  private DaemonProcess start(Path logdir, Path state, List<String> extra) throws IOException {
+    return DaemonProcess.start(jar, logdir, state, work.resolve("daemon.log"), extra);
+  }
+
+  private String runPlateau(String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-jar");
+    command.add(jar.toString());
+    command.addAll(List.of(args));
+    return run(command, null);
+  }
+
+  private String run(List<String> command, Path stdout) throws IOException, InterruptedException {
+    Path captured = stdout != null ? stdout : Files.createTempFile(work, "out", ".txt");
+    Process p =
+        new ProcessBuilder(command)
+            .redirectOutput(captured.toFile())
+            .redirectError(ProcessBuilder.Redirect.appendTo(work.resolve("stderr.log").toFile()))
+            .start();
+    int code = p.waitFor();
+    String text = Files.readString(captured, StandardCharsets.UTF_8);
+    if (stdout == null) {
+      Files.delete(captured);
+    }
+    if (code != 0 && code != 1) {
+      throw new IOException(command + " exited with " + code);
+    }
+    return text;
+  }
+
+  private void add(String id, String name, String unit, double[] runs, String goal, Boolean met, String note) {
+    Figure f = new Figure(id, name, unit, runs.clone(), goal, met, note);
+    figures.add(f);
+    System.out.printf(Locale.ROOT, "%-14s %-90s median %10.3f %s%s%n", id, name, f.median(), unit,
+        met == null ? "" : met ? "  (goal met)" : "  (goal NOT met)");
+  }
+
+  private Figure find(String id) {
+    return figures.stream().filter(f -> f.id().equals(id)).findFirst().orElse(null);
+  }
+
+  private void write(double totalSeconds) throws IOException {
+    Files.createDirectories(out);
+    ObjectNode root = JSON.createObjectNode();
+    ObjectNode machine = root.putObject("machine");
+    machine.put("cores", Runtime.getRuntime().availableProcessors());
+    machine.put("memory_mb", memoryMb());
+    machine.put("jdk", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
+    machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
+    machine.put("cpu", cpuModel());
+    machine.put("load_average_at_end", loadAverage());
+    root.put("smoke", smoke);
+    root.put("repeats", repeats);
+    root.put("seconds", totalSeconds);
+    ArrayNode list = root.putArray("figures");
+    StringBuilder md = new StringBuilder();
+    md.append("# Plateau benchmark report\n\n");
+    md.append(String.format(Locale.ROOT, "Machine: %d cores, %d MB memory, %s; %s; %s; load average at the end: %s.%n%n",
+        machine.get("cores").asInt(), machine.get("memory_mb").asLong(), machine.get("cpu").asText(),
+        machine.get("jdk").asText(), machine.get("os").asText(), machine.get("load_average_at_end").asText()));
+    md.append(String.format(Locale.ROOT, "%s%d repetition(s) per figure; median, with min–max over the repetitions. Suite took %.0f s.%n%n",
+        smoke ? "**Smoke run (tiny inputs; the figures mean nothing).** " : "", repeats, totalSeconds));
+    md.append("| # | figure | median | min–max | unit | goal | met | note |\n|---|---|---|---|---|---|---|---|\n");
+    for (Figure f : figures) {
+      ObjectNode o = list.addObject();
+      o.put("id", f.id());
+      o.put("name", f.name());
+      o.put("unit", f.unit());
+      ArrayNode rs = o.putArray("runs");
+      for (double r : f.runs()) {
+        rs.add(r);
+      }
+      o.put("median", f.median());
+      o.put("min", Stats.min(f.runs()));
+      o.put("max", Stats.max(f.runs()));
+      o.put("goal", f.goal());
+      if (f.met() == null) {
+        o.putNull("met");
+      } else {
+        o.put("met", f.met());
+      }
+      o.put("note", f.note());
+      md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s–%s | %s | %s | %s | %s |%n", f.id(), f.name(), fmt(f.median()),
+          fmt(Stats.min(f.runs())), fmt(Stats.max(f.runs())), f.unit(), f.goal(),
+          f.met() == null ? "" : f.met() ? "yes" : "**no**", f.note()));
+    }
+    JSON.writerWithDefaultPrettyPrinter().writeValue(out.resolve("report.json").toFile(), root);
+    Files.writeString(out.resolve("report.md"), md);
+    System.out.println("wrote " + out.resolve("report.md") + " and report.json");
+  }
+
+  private static String fmt(double x) {
+    if (Double.isNaN(x)) {
+      return "n/a";
+    }
+    return Math.abs(x) >= 100 ? String.format(Locale.ROOT, "%.0f", x) : String.format(Locale.ROOT, "%.3g", x);
+  }
+
+  private static long memoryMb() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+        if (line.startsWith("MemTotal:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+        }
+      }
+    } catch (IOException e) {
+      // not Linux
+    }
+    return -1;
+  }
+
+  private static String loadAverage() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).trim();
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  private static String cpuModel() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+        if (line.startsWith("model name")) {
+          return line.substring(line.indexOf(':') + 1).trim();
+        }
+      }
+    } catch (IOException e) {
+      // not Linux
+    }
+    return System.getProperty("os.arch");
+  }
+
+  private static String human(long bytes) {
+    return bytes >= 500_000_000L
+        ? String.format(Locale.ROOT, "%.1f GB", bytes / 1e9)
+        : String.format(Locale.ROOT, "%.1f MB", bytes / 1e6);
+  }
+
+  private static Path onlyFile(Path dir) throws IOException {
+    try (var files = Files.list(dir)) {
+      return files.findFirst().orElseThrow(() -> new IOException("no file in " + dir));
+    }
+  }
+
+  static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (var paths = Files.walk(root)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}

@@ -1,0 +1,82 @@
+package dev.plateau.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.plateau.write.EventFileWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code plateau watch} (the real jar) over runs whose directory names are markup, start with a
+ * dash, or lead through a symbolic link out of the logdir: every flag lands inside the logdir, the
+ * linked run's flag is refused (its target directory is left as it was), and the state directory
+ * holds the state database and nothing named after a run.
+ */
+class HostileRunNamesIT {
+  static final String MARKUP_RUN = "\"><script>alert(1)</script>";
+
+  static void converging(Path run) throws Exception {
+    double start = System.currentTimeMillis() / 1000.0 - 200;
+    try (EventFileWriter w = EventFileWriter.create(run, start, "h", 0)) {
+      for (int t = 0; t < 120; t++) {
+        w.simpleValue("val_loss", t, start + t, (float) (1 + 8 * Math.exp(-t / 8.0)));
+      }
+    }
+  }
+
+  static List<String> names(Path dir) throws Exception {
+    try (Stream<Path> files = Files.walk(dir)) {
+      return files.filter(f -> !f.equals(dir)).map(f -> dir.relativize(f).toString()).sorted().collect(Collectors.toList());
+    }
+  }
+
+  @Test
+  void flagsStayInTheLogdirAndTheStateDirHoldsOnlyTheDatabase(@TempDir Path temp) throws Exception {
+    Path logdir = Files.createDirectories(temp.resolve("logs"));
+    Path outside = temp.resolve("outside");
+    converging(logdir.resolve(MARKUP_RUN));
+    converging(logdir.resolve("-rf"));
+    converging(outside.resolve("run"));
+    List<String> outsideBefore = names(outside);
+    Files.createSymbolicLink(logdir.resolve("linked"), outside.resolve("run"));
+    Path state = temp.resolve("state");
+    Path log = temp.resolve("watch.log");
+
+    Process watch =
+        new ProcessBuilder(
+                Paths.get(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+                System.getProperty("plateau.jar", "target/plateau.jar"), "watch", logdir.toString(),
+                "--state-dir", state.toString(), "--http", "off", "--poll-interval", "200ms")
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
+    Path markupFlag = logdir.resolve(MARKUP_RUN).resolve("CONVERGED");
+    Path dashFlag = logdir.resolve("-rf/CONVERGED");
+    try {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (System.nanoTime() < deadline
+          && !(Files.exists(markupFlag) && Files.exists(dashFlag) && Files.readString(log).contains("'linked'"))) {
+        Thread.sleep(100);
+      }
+    } finally {
+      watch.destroy();
+      assertThat(watch.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    }
+    String said = Files.readString(log);
+    assertThat(markupFlag).as(said).exists();
+    assertThat(dashFlag).exists();
+    assertThat(said).contains("flag for 'linked'", "outside the base directory");
+    assertThat(names(outside)).as("the linked run's real directory is as it was").isEqualTo(outsideBefore);
+    assertThat(names(state)).allMatch(n -> n.matches("state-[0-9a-f]{12}\\.db(-wal|-shm|-journal)?"));
+    assertThat(names(temp))
+        .as("nothing was written beside the logdir")
+        .allMatch(n -> n.startsWith("logs") || n.startsWith("outside") || n.startsWith("state") || n.equals("watch.log"));
+  }
+}

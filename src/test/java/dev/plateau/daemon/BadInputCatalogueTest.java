@@ -1,0 +1,687 @@
+package dev.plateau.daemon;
+
+import static dev.plateau.daemon.WatchedLogdir.TAG;
+import static dev.plateau.daemon.WatchedLogdir.range;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
+
+import ch.qos.logback.classic.Level;
+import com.google.protobuf.ByteString;
+import dev.plateau.decode.Frames;
+import dev.plateau.proto.DataType;
+import dev.plateau.proto.Event;
+import dev.plateau.proto.Summary;
+import dev.plateau.proto.TensorProto;
+import dev.plateau.sink.AlertSink;
+import dev.plateau.sink.RetryPolicy;
+import dev.plateau.sink.Secret;
+import dev.plateau.sink.SinkSettings;
+import dev.plateau.sink.WebhookSink;
+import dev.plateau.write.EventFileWriter;
+import dev.plateau.write.TensorStorage;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The README's catalogue of bad input ("What Plateau does with bad input"), one test per row, on
+ * the daemon's real pieces: a {@link Watcher} over real event files and a real SQLite state, real
+ * flag files, and real loopback receivers. Each test breaks one thing and checks two: the message
+ * a user reads (as the daemon logs it; it names the file and offset, or the key), and that nothing
+ * else is lost: the healthy run beside the broken one keeps being read and judged, every point of
+ * it kept and its flag file written.
+ *
+ * <p>Rows about start-up and the process itself (an unreadable file, a bad configuration, a full
+ * disk, a corrupt state database) are in {@code dev.plateau.cli.BadInputCatalogueIT}.
+ */
+class BadInputCatalogueTest {
+  /** The broken run's event file. */
+  static final String FILE = "events.out.tfevents.1700000000.bad.v2";
+
+  @TempDir Path temp;
+
+  private static long[] without(long[] steps, long... missing) {
+    return LongStream.of(steps).filter(s -> LongStream.of(missing).noneMatch(m -> m == s)).toArray();
+  }
+
+  private static Path badFile(WatchedLogdir logs, byte[] content) throws IOException {
+    return BadEventFiles.create(logs.logdir.resolve("bad"), FILE, content);
+  }
+
+  /** Polls until {@code condition} holds, for conditions that real threads and sockets bring about. */
+  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting until " + what);
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  // ---- framing -----------------------------------------------------------------------------
+
+  @Test
+  void truncatedRecordAtTheEndIsWaitedForAndReadWhenTheWriterCompletesIt() throws Exception {
+    try (WatchedLogdir logs = new WatchedLogdir(temp);
+        CapturedLog log = new CapturedLog(Level.DEBUG)) {
+      BadEventFiles bad = BadEventFiles.of(logs.start, 60);
+      long cutRecord = bad.offsetOfStep(30);
+      int cut = (int) cutRecord + 20;
+      logs.healthyFirstPart();
+      Path file = badFile(logs, Arrays.copyOf(bad.bytes, cut));
+
+      logs.poll();
+      logs.poll();
+
+      assertThat(log.at(Level.DEBUG, "unfinished record"))
+          .as("reported once, at DEBUG: a writer in the middle of a record is normal")
+          .containsExactly(
+              file + ": 20 bytes of an unfinished record at offset " + cutRecord + "; waiting for the writer");
+      assertThat(log.at(Level.WARN)).isEmpty();
+      assertThat(logs.steps("bad")).containsExactly(range(0, 30));
+
+      BadEventFiles.append(file, Arrays.copyOfRange(bad.bytes, cut, bad.bytes.length));
+      logs.healthyRest();
+      logs.poll();
+
+      assertThat(logs.steps("bad")).as("the completed record and the rest").containsExactly(range(0, 60));
+      logs.assertHealthyRunReadAndJudged();
+    }
+  }
+
+  @Test
+  void truncatedRecordFollowedByMoreRecordsIsSkippedAndReportedWithItsOffset() throws Exception {
+    try (WatchedLogdir logs = new WatchedLogdir(temp);
+        CapturedLog log = new CapturedLog()) {
+      BadEventFiles bad = BadEventFiles.of(logs.start, 60);
+      long cutRecord = bad.offsetOfStep(30);
+      // The writer died 25 bytes into step 30's record; a new attempt appended steps 31 on.
+      byte[] torn = Arrays.copyOfRange(bad.bytes, (int) cutRecord, (int) cutRecord + 25);
+      logs.healthyFirstPart();
+      Path file = badFile(logs, Frames.concat(bad.records(0, 31), torn, bad.records(32, 61)));
+
+      logs.poll();
+      logs.healthyRest();
+      logs.poll();
+
+      assertThat(log.at(Level.WARN))
+          .singleElement(STRING)
+          .startsWith(file + ": corrupt record at offset " + cutRecord + " (bad data checksum")
+          .endsWith("skipped 25 bytes to the next valid record at offset " + (cutRecord + 25));
+      assertThat(logs.steps("bad")).containsExactly(without(range(0, 60), 30));
+      logs.assertHealthyRunReadAndJudged();
+    }
+  }
+
+  @Test
+  void badLengthChecksumSkipsOnlyThatRecordAndNamesItsOffset() throws Exception {
+    try (WatchedLogdir logs = new WatchedLogdir(temp);
+        CapturedLog log = new CapturedLog()) {
+      BadEventFiles bad = BadEventFiles.of(logs.start, 60);
+      long broken = bad.offsetOfStep(20);
+      logs.healthyFirstPart();
+      Path file = badFile(logs, bad.with(b -> b[(int) broken + 8] ^= 0x01));
+
+      logs.poll();
+      logs.healthyRest();
+      logs.poll();
+
+      assertThat(log.at(Level.WARN))
+          .singleElement(STRING)
+          .startsWith(file + ": corrupt record at offset " + broken + " (bad length checksum: stored")
+          .endsWith("to the next valid record at offset " + bad.offsetOfStep(21));
+      assertThat(logs.steps("bad")).containsExactly(without(range(0, 60), 20));
+      logs.assertHealthyRunReadAndJudged();
+    }
+  }
+
+  @Test
+  void badDataChecksumSkipsOnlyThatRecordAndNamesItsOffset() throws Exception {
+    try (WatchedLogdir logs = new WatchedLogdir(temp);
+        CapturedLog log = new CapturedLog()) {
+      BadEventFiles bad = BadEventFiles.of(logs.start, 60);
+      long broken = bad.offsetOfStep(20);
+      logs.healthyFirstPart();
+      Path file = badFile(logs, bad.with(b -> b[(int) broken + BadEventFiles.HEADER + 3] ^= 0x40));
+
+      logs.poll();
+      logs.healthyRest();
+      logs.poll();
+
+      assertThat(log.at(Level.WARN))
+          .singleElement(STRING)
+          .startsWith(file + ": corrupt record at offset " + broken + " (bad data checksum over")
+          .endsWith("to the next valid record at offset " + bad.offsetOfStep(21));
+      assertThat(logs.steps("bad")).containsExactly(without(range(0, 60), 20));
+      logs.assertHealthyRunReadAndJudged();
+    }
+  }
+
+  @Test
+  void lengthFieldOfTwoToThe63IsRefusedAsOverTheLimitAndSkipped() throws Exception {
+    try (WatchedLogdir logs = new WatchedLogdir(temp);
+        CapturedLog log = new CapturedLog()) {
+      BadEventFiles bad = BadEventFiles.of(logs.start, 60);
+      long broken = bad.offsetOfStep(20);
+      // A header whose length checksum is right, so only the length itself is wrong.
+      byte[] header = Frames.header(1L << 63);
+      logs.healthyFirstPart();
+      Path file = badFile(logs, bad.with(b -> System.arraycopy(header, 0, b, (int) broken, header.length)));
+
+      logs.poll();
+      logs.healthyRest();
+      logs.poll();
+
+      assertThat(log.at(Level.WARN))
+          .singleElement(STRING)
+          .startsWith(
+              file + ": corrupt record at offset " + broken
+                  + " (record length 9223372036854775808 is above the limit of 67108864 bytes)")
+          .endsWith("to the next valid record at offset " + bad.offsetOfStep(21));
+      assertThat(logs.steps("bad")).containsExactly(without(range(0, 60), 20));
+      logs.assertHealthyRunReadAndJudged();
+    }
+  }
+
+  @Test
+  void zeroFilledBlockAtTheEndIsWaitedForUntilItIsWrittenInPlace() throws Exception {
+    try (WatchedLogdir logs = new WatchedLogdir(temp);
+        CapturedLog log = new CapturedLog(Level.DEBUG)) {
+      BadEventFiles bad = BadEventFiles.of(logs.start, 60);
+      long block = bad.offsetOfStep(30);
+      int blockLength = (int) (bad.offsets[61] - block);
+      logs.healthyFirstPart();
+      // As a network filesystem shows a block that is allocated but whose data has not arrived.
+      Path file = badFile(logs, Frames.concat(bad.records(0, 31), new byte[blockLength]));
+
+      for (int i = 0; i < 5; i++) {
+        logs.poll();
+      }
+      assertThat(log.at(Level.DEBUG, "unfinished record"))
+          .as("reported once, at DEBUG")
+          .containsExactly(
+              file + ": " + blockLength + " bytes of an unfinished record at offset " + block
+                  + " (zero-filled); waiting for the writer");
+      assertThat(log.at(Level.WARN)).isEmpty();
+      assertThat(logs.steps("bad")).containsExactly(range(0, 30));
+
+      // The data arrives in place, over the zeros; the file's length does not change.
+      try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+        channel.write(ByteBuffer.wrap(bad.records(31, 61)), block);
+      }
+      logs.healthyRest();
+      logs.poll();
+
+      assertThat(logs.steps("bad")).containsExactly(range(0, 60));
+      logs.assertHealthyRunReadAndJudged();
+    }
+  }
+
+  @Test
+  void zeroFilledBlockThatStaysBeforeLaterRecordsIsSkippedAndReportedWithItsOffset() throws Exception {
+    try (WatchedLogdir logs = new WatchedLogdir(temp);
+        CapturedLog log = new CapturedLog()) {
+      BadEventFiles bad = BadEventFiles.of(logs.start, 60);
+      long block = bad.offsetOfStep(30);
+      logs.healthyFirstPart();
+      // What a crash can leave: a block of zeros where data never arrived, and the job resumed
+      // writing after it.
+      Path file = badFile(logs, Frames.concat(bad.records(0, 31), new byte[4096], bad.records(31, 61)));
+
+      logs.poll();
+      assertThat(logs.steps("bad")).as("zeros may be a block still in flight: wait first").containsExactly(range(0, 30));
+      logs.healthyRest();
+      for (int i = 0; i < 3; i++) {
+        logs.poll();
+      }
+
+      assertThat(log.at(Level.WARN))
+          .singleElement(STRING)
+          .startsWith(file + ": corrupt record at offset " + block + " (zero bytes where a record should start")
+          .endsWith("skipped 4096 bytes to the next valid record at offset " + (block + 4096));
+      assertThat(logs.steps("bad")).containsExactly(range(0, 60));
+      logs.assertHealthyRunReadAndJudged();
+    }
+  }
+
+  // ---- files and directories ---------------------------------------------------------------
+
+  @Test
+  void fileThatShrinksIsReadAgainFromItsStart() throws Exception {
+    try (WatchedLogdir logs = new WatchedLogdir(temp);
+        CapturedLog log = new CapturedLog()) {
+      BadEventFiles bad = BadEventFiles.of(logs.start, 60);
+      logs.healthyFirstPart();
+      Path file = badFile(logs, bad.bytes);
+      logs.poll();
+      assertThat(logs.steps("bad")).containsExactly(range(0, 60));
+
+      // Cut back to its first 20 points (a job restarted and truncated its log).
+      try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+        channel.truncate(bad.offsetOfStep(20));
+      }
+      logs.healthyRest();
+      logs.poll();
+      logs.poll(); // the run is read again from its files' start in the round after the reset
+
+      assertThat(log.at(Level.INFO, file.toString()))
+          .containsExactly(
+              file + ": file shrank from at least " + bad.offsets[61] + " to " + bad.offsetOfStep(20)
+                  + " bytes; reading it again from the start");
+      assertThat(logs.steps("bad")).as("what the file holds now").containsExactly(range(0, 20));
+      logs.assertHealthyRunReadAndJudged();
+    }
+  }
+
+  @Test
+  void fileReplacedUnderTheSameNameIsReadAgainFromItsStart() throws Exception {
+    try (WatchedLogdir logs = new WatchedLogdir(temp);
+        CapturedLog log = new CapturedLog()) {
+      logs.healthyFirstPart();
+      Path file = badFile(logs, BadEventFiles.of(logs.start, 60).bytes);
+      logs.poll();
+
+      // Another file, with other values, renamed over it: same name, same length, new inode.
+      BadEventFiles other =
+          BadEventFiles.of(logs.start, w -> {
+            for (int step = 0; step < 60; step++) {
+              w.simpleValue(TAG, step, logs.start + step, WatchedLogdir.value(step) + 1);
+            }
+          });
+      Path replacement = Files.write(temp.resolve("replacement"), other.bytes);
+      Files.move(replacement, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      logs.healthyRest();
+      logs.poll();
+      logs.poll(); // the run is read again from its files' start in the round after the reset
+
+      assertThat(log.at(Level.INFO, file.toString()))
+          .containsExactly(
+              file + ": file was replaced (another file now has its name); reading it again from the start");
+      assertThat(logs.steps("bad")).containsExactly(range(0, 60));
+      assertThat(logs.values("bad")[59]).as("the new file's values").isEqualTo(WatchedLogdir.value(59) + 1f);
+      logs.assertHealthyRunReadAndJudged();
+    }
+  }
+
+  @Test
+  void deletedRunDirectoryIsForgottenWhileTheOtherRunsGoOn() throws Exception {
+    try (WatchedLogdir logs = new WatchedLogdir(temp);
+        CapturedLog log = new CapturedLog()) {
+      logs.healthyFirstPart();
+      Path file = badFile(logs, BadEventFiles.of(logs.start, 60).bytes);
+      logs.poll();
+
+      try (var inRun = Files.list(file.getParent())) {
+        for (Path p : inRun.toList()) {
+          Files.delete(p); // the event file and the run's flag
+        }
+      }
+      Files.delete(file.getParent());
+      logs.healthyRest();
+      logs.poll();
+      logs.poll();
+
+      assertThat(log.at(Level.INFO, file.toString()))
+          .as("said once")
+          .containsExactly(file + ": no longer in the logdir; forgotten");
+      assertThat(log.at(Level.WARN)).isEmpty();
+      logs.assertHealthyRunReadAndJudged();
+    }
+  }
+
+  @Test
+  void directorySymlinkLoopIsReportedOnceAndNotFollowed() throws Exception {
+    try (WatchedLogdir logs = new WatchedLogdir(temp);
+        CapturedLog log = new CapturedLog()) {
+      logs.healthyFirstPart();
+      badFile(logs, BadEventFiles.of(logs.start, 60).bytes);
+      Path loop = Files.createSymbolicLink(logs.logdir.resolve("bad/loop"), Path.of(".."));
+
+      logs.poll();
+      logs.healthyRest();
+      logs.poll();
+
+      assertThat(log.at(Level.WARN))
+          .as("said once, not on every poll")
+          .containsExactly("directory link " + loop + " leads back into its own parent; not followed");
+      assertThat(logs.watcher().published()).extracting(v -> v.run()).containsExactly("bad", "healthy");
+      assertThat(logs.steps("bad")).as("read once, not once per way round the loop").containsExactly(range(0, 60));
+      logs.assertHealthyRunReadAndJudged();
+    }
+  }
+
+  @Test
+  void symlinkLeadingOutsideTheLogdirIsReadAndJudgedButGetsNoFlagOutside() throws Exception {
+    try (WatchedLogdir logs = new WatchedLogdir(temp);
+        CapturedLog log = new CapturedLog()) {
+      Path outside = Files.createDirectories(temp.resolve("elsewhere/run"));
+      BadEventFiles.create(outside, FILE, BadEventFiles.of(logs.start, 120).bytes);
+      Path link = Files.createSymbolicLink(logs.logdir.resolve("linked"), outside);
+      logs.healthyFirstPart();
+
+      logs.poll();
+      logs.healthyRest();
+      logs.poll();
+
+      assertThat(logs.steps("linked")).containsExactly(range(0, 120));
+      assertThat(logs.status("linked")).isEqualTo("converged");
+      assertThat(log.at(Level.WARN))
+          .containsExactly(
+              "linked: flag path " + link.resolve("CONVERGED") + " refused: " + link + " resolves to "
+                  + outside.toRealPath() + ", outside the base directory " + logs.logdir.toRealPath()
+                  + "; no flag written for this experiment");
+      try (var files = Files.list(outside)) {
+        assertThat(files).as("nothing written outside the logdir").containsExactly(outside.resolve(FILE));
+      }
+      logs.assertHealthyRunReadAndJudged();
+    }
+  }
+
+  // ---- events ------------------------------------------------------------------------------
+
+  @Test
+  void nonUtf8TagIsKeptWithReplacementCharactersAndNamedInHexOnce() throws Exception {
+    try (WatchedLogdir logs = new WatchedLogdir(temp);
+        CapturedLog log = new CapturedLog()) {
+      byte[] tag = {'v', 'a', 'l', '_', 'l', 'o', 's', 's', (byte) 0xff};
+      BadEventFiles bad =
+          BadEventFiles.of(logs.start, w -> {
+            for (int step = 0; step < 120; step++) {
+              Summary.Value value =
+                  Summary.Value.newBuilder().setTag(ByteString.copyFrom(tag)).setSimpleValue(WatchedLogdir.value(step)).build();
+              w.write(
+                  Event.newBuilder()
+                      .setStep(step)
+                      .setWallTime(logs.start + step)
+                      .setSummary(Summary.newBuilder().addValue(value))
+                      .build());
+            }
+          });
+      logs.healthyFirstPart();
+      Path file = badFile(logs, bad.bytes);
+
+      logs.poll();
+      logs.healthyRest();
+      logs.poll();
+
+      assertThat(log.at(Level.WARN))
+          .containsExactly(
+              file + ": record at offset " + bad.offsetOfStep(0)
+                  + ": tag bytes 76616c5f6c6f7373ff are not valid UTF-8; kept as 'val_loss\uFFFD'"
+                  + " with U+FFFD for the invalid bytes");
+      assertThat(logs.steps("bad", "val_loss\uFFFD")).containsExactly(range(0, 120));
+      assertThat(logs.status("bad")).isEqualTo("converged");
+      logs.assertHealthyRunReadAndJudged();
+    }
+  }
+
+  @Test
+  void nanWallTimeIsReportedOnceThePointsAreKeptAndStalledCountsFromTheirArrival() throws Exception {
+    ReviewFindingsTest.MutableClock clock = new ReviewFindingsTest.MutableClock(System.currentTimeMillis());
+    try (WatchedLogdir logs = new WatchedLogdir(temp, List.of(), clock);
+        CapturedLog log = new CapturedLog()) {
+      // A writer with a broken clock: every point's wall time is NaN.
+      BadEventFiles bad =
+          BadEventFiles.of(logs.start, w -> {
+            for (int step = 0; step < 10; step++) {
+              w.simpleValue(TAG, step, Double.NaN, WatchedLogdir.value(step));
+            }
+          });
+      logs.healthyFirstPart();
+      Path file = badFile(logs, bad.bytes);
+
+      logs.poll();
+      logs.healthyRest();
+      logs.poll();
+
+      assertThat(log.at(Level.WARN))
+          .containsExactly(
+              file + ": record at offset " + bad.offsetOfStep(0) + ": tag '" + TAG
+                  + "' step 0 has wall time NaN (said once per file); its points are kept, ordered by"
+                  + " step");
+      assertThat(logs.steps("bad")).containsExactly(range(0, 10));
+      assertThat(logs.status("bad")).isEqualTo("training");
+
+      // Two hours without a new point: stalled, although the writer never said when it wrote.
+      clock.millis += Duration.ofHours(2).toMillis();
+      logs.poll();
+
+      assertThat(logs.status("bad")).isEqualTo("stalled");
+      assertThat(logs.logdir.resolve("bad/STALLED")).exists();
+      logs.assertHealthyRunReadAndJudged();
+    }
+  }
+
+  @Test
+  void stepsThatGoBackReplaceTheAbandonedAttemptAndAreLoggedWithTheKey() throws Exception {
+    try (WatchedLogdir logs = new WatchedLogdir(temp);
+        CapturedLog log = new CapturedLog()) {
+      // A job restarted from its checkpoint at step 30 and wrote steps 30.. again, other values.
+      BadEventFiles bad =
+          BadEventFiles.of(logs.start, w -> {
+            for (int step = 0; step < 60; step++) {
+              w.simpleValue(TAG, step, logs.start + step, WatchedLogdir.value(step));
+            }
+            for (int step = 30; step < 120; step++) {
+              w.simpleValue(TAG, step, logs.start + 100 + step, WatchedLogdir.value(step) + 0.5f);
+            }
+          });
+      logs.healthyFirstPart();
+      badFile(logs, bad.bytes);
+
+      logs.poll();
+      logs.healthyRest();
+      logs.poll();
+
+      assertThat(log.at(Level.INFO, "goes back"))
+          .containsExactly(
+              logs.logdir + ": run 'bad' tag '" + TAG + "' goes back from step 59 to step 30 (file "
+                  + FILE + "); its points from step 30 on are replaced, as after a restart from a"
+                  + " checkpoint");
+      assertThat(logs.steps("bad")).containsExactly(range(0, 120));
+      double[] values = logs.values("bad");
+      assertThat(values[29]).as("kept from the first attempt").isEqualTo(WatchedLogdir.value(29));
+      assertThat(values[30]).as("from the second").isEqualTo(WatchedLogdir.value(30) + 0.5f);
+      assertThat(logs.status("bad")).isEqualTo("converged");
+      logs.assertHealthyRunReadAndJudged();
+    }
+  }
+
+  @Test
+  void tagThatChangesDtypeKeepsEverySupportedValueAndNamesTheUnsupportedOnce() throws Exception {
+    try (WatchedLogdir logs = new WatchedLogdir(temp);
+        CapturedLog log = new CapturedLog()) {
+      BadEventFiles bad =
+          BadEventFiles.of(logs.start, w -> {
+            for (int step = 0; step < 120; step++) {
+              double time = logs.start + step;
+              double value = WatchedLogdir.value(step);
+              if (step < 30) {
+                w.tensorScalar(TAG, step, time, DataType.DT_FLOAT, TensorStorage.TENSOR_CONTENT, value);
+              } else if (step < 60) {
+                w.tensorScalar(TAG, step, time, DataType.DT_DOUBLE, TensorStorage.TYPED_FIELD, value);
+              } else if (step < 65) {
+                w.tensorValue(
+                    TAG, step, time,
+                    TensorProto.newBuilder()
+                        .setDtype(DataType.DT_STRING)
+                        .setTensorContent(ByteString.copyFrom("0.5", StandardCharsets.UTF_8))
+                        .build());
+              } else {
+                w.tensorScalar(TAG, step, time, DataType.DT_HALF, TensorStorage.TENSOR_CONTENT, value);
+              }
+            }
+          });
+      logs.healthyFirstPart();
+      Path file = badFile(logs, bad.bytes);
+
+      logs.poll();
+      logs.healthyRest();
+      logs.poll();
+
+      assertThat(log.at(Level.WARN))
+          .containsExactly(
+              file + ": record at offset " + bad.offsetOfStep(60) + ": tag '" + TAG
+                  + "' is a scalar summary of unsupported type DT_STRING; skipped");
+      assertThat(logs.steps("bad")).containsExactly(without(range(0, 120), 60, 61, 62, 63, 64));
+      assertThat(logs.status("bad")).isEqualTo("converged");
+      logs.assertHealthyRunReadAndJudged();
+    }
+  }
+
+  // ---- receivers ---------------------------------------------------------------------------
+
+  /** Fast retries, so that a test sees several attempts in well under a second. */
+  private static final RetryPolicy FAST =
+      new RetryPolicy(Duration.ofMillis(50), 2.0, Duration.ofMillis(200), Integer.MAX_VALUE, Duration.ofHours(1));
+
+  /** The daemon's loop and delivery threads over a watched logdir, until closed. */
+  private static final class Running implements AutoCloseable {
+    final Daemon daemon;
+    private final Thread loop;
+
+    Running(WatchedLogdir logs, List<AlertSink> sinks) {
+      List<DeliveryWorker> workers =
+          sinks.stream().map(s -> new DeliveryWorker(s, logs.store(), FAST, WatchedLogdir.SYSTEM)).toList();
+      daemon = new Daemon(List.of(logs.watcher()), workers, Duration.ofMillis(50), Duration.ofSeconds(2));
+      loop =
+          new Thread(
+              () -> {
+                try {
+                  daemon.run();
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              },
+              "catalogue-daemon");
+      loop.start();
+    }
+
+    @Override
+    public void close() {
+      daemon.requestStop();
+      try {
+        assertThat(daemon.awaitStopped(Duration.ofSeconds(10))).isTrue();
+        loop.join(10_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private static WebhookSink webhook(String name, String url, Duration requestTimeout) {
+    return new WebhookSink(
+        SinkSettings.of(name, Secret.fromValue(url)).withTimeouts(Duration.ofSeconds(2), requestTimeout),
+        null,
+        WatchedLogdir.SYSTEM);
+  }
+
+  /** Outbox entries marked delivered (a receiver has an answer before its sender records it). */
+  private static long delivered(WatchedLogdir logs) {
+    try {
+      return logs.store().outboxCounts().getOrDefault("delivered", 0L);
+    } catch (dev.plateau.state.StateException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  /** Writes a run that converges at once: a verdict to deliver before the healthy run has one. */
+  private static void earlyRun(WatchedLogdir logs) throws IOException {
+    try (EventFileWriter w = EventFileWriter.create(logs.logdir.resolve("early"), logs.start, "early", 0)) {
+      logs.points(w, 0, 120);
+    }
+  }
+
+  @Test
+  void unreachableWebhookIsRetriedWhileRunsAreJudgedAndOtherSinksServed() throws Exception {
+    int port;
+    try (ServerSocket probe = new ServerSocket(0)) {
+      port = probe.getLocalPort(); // closed again: nothing listens there
+    }
+    try (WebhookReceiver other = new WebhookReceiver();
+        CapturedLog log = new CapturedLog()) {
+      AlertSink dead = webhook("webhook-dead", "http://127.0.0.1:" + port + "/hook", Duration.ofSeconds(2));
+      AlertSink live = webhook("webhook-live", other.url(), Duration.ofSeconds(2));
+      try (WatchedLogdir logs = new WatchedLogdir(temp, List.of(dead, live))) {
+        logs.healthyFirstPart();
+        try (Running running = new Running(logs, List.of(dead, live))) {
+          earlyRun(logs);
+          await("the dead receiver failed twice", () -> log.at(Level.WARN, "webhook-dead").size() >= 2);
+          long rounds = running.daemon.rounds();
+          logs.healthyRest();
+          await("the healthy run's flag", () -> Files.exists(logs.logdir.resolve("healthy/CONVERGED")));
+          await("both verdicts at the other receiver", () -> other.received().size() == 2);
+          assertThat(running.daemon.rounds()).as("reading goes on").isGreaterThan(rounds);
+
+          assertThat(log.at(Level.WARN, "webhook-dead").get(0))
+              .matches(
+                  "webhook-dead: msg_[0-9a-f]+ not delivered \\(webhook-dead \\(http://127\\.0\\.0\\.1\\):"
+                      + " connection refused or unreachable\\); retrying in \\d+ ms");
+          logs.assertHealthyRunReadAndJudged();
+
+          // The receiver comes up: what waited is delivered, once each, with the same ids.
+          try (WebhookReceiver back = new WebhookReceiver(port)) {
+            await("both verdicts at the receiver that was down", () -> back.received().size() == 2);
+            assertThat(back.received())
+                .extracting(WebhookReceiver.Received::id)
+                .containsExactlyInAnyOrderElementsOf(
+                    other.received().stream().map(WebhookReceiver.Received::id).toList());
+            await("every delivery marked done", () -> delivered(logs) == 4);
+          }
+        }
+        assertThat(logs.store().outboxCounts()).containsEntry("delivered", 4L).doesNotContainKey("pending");
+      }
+    }
+  }
+
+  @Test
+  void hangingWebhookTimesOutAndIsRetriedWhileRunsAreJudgedAndOtherSinksServed() throws Exception {
+    try (HangingReceiver hanging = new HangingReceiver();
+        WebhookReceiver other = new WebhookReceiver();
+        CapturedLog log = new CapturedLog()) {
+      AlertSink stuck = webhook("webhook-hangs", hanging.url(), Duration.ofMillis(300));
+      AlertSink live = webhook("webhook-live", other.url(), Duration.ofSeconds(2));
+      try (WatchedLogdir logs = new WatchedLogdir(temp, List.of(stuck, live))) {
+        logs.healthyFirstPart();
+        try (Running running = new Running(logs, List.of(stuck, live))) {
+          earlyRun(logs);
+          await("two attempts timed out", () -> log.at(Level.WARN, "webhook-hangs").size() >= 2);
+          long rounds = running.daemon.rounds();
+          logs.healthyRest();
+          await("the healthy run's flag", () -> Files.exists(logs.logdir.resolve("healthy/CONVERGED")));
+          await("both verdicts at the other receiver", () -> other.received().size() == 2);
+          assertThat(running.daemon.rounds()).as("reading goes on").isGreaterThan(rounds);
+
+          assertThat(log.at(Level.WARN, "webhook-hangs").get(0))
+              .matches(
+                  "webhook-hangs: msg_[0-9a-f]+ not delivered \\(webhook-hangs \\(http://127\\.0\\.0\\.1\\):"
+                      + " no (complete )?answer within 300 ms\\); retrying in \\d+ ms");
+          assertThat(hanging.requests()).isGreaterThanOrEqualTo(2);
+          logs.assertHealthyRunReadAndJudged();
+
+          hanging.hang.set(false);
+          await("both verdicts at the receiver that hung", () -> hanging.answered().size() == 2);
+          assertThat(hanging.answered())
+              .containsExactlyInAnyOrderElementsOf(
+                  other.received().stream().map(WebhookReceiver.Received::id).toList());
+          await("every delivery marked done", () -> delivered(logs) == 4);
+        }
+        assertThat(logs.store().outboxCounts()).containsEntry("delivered", 4L).doesNotContainKey("pending");
+      }
+    }
+  }
+}

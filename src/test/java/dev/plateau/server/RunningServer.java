@@ -1,0 +1,46 @@
+package dev.plateau.server;
+
+import dev.plateau.config.PlateauConfig;
+import dev.plateau.daemon.Daemon;
+import dev.plateau.daemon.FlagApplier;
+import dev.plateau.daemon.Watcher;
+import dev.plateau.state.StateStore;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A real status server over a real (not running) daemon watching {@code logdir}: what the logdir
+ * holds at start is read once, so the page and the API have runs to show.
+ */
+final class RunningServer implements AutoCloseable {
+  final StateStore store;
+  final Watcher watcher;
+  final Daemon daemon;
+  final StatusServer server;
+
+  RunningServer(Path temp, Path logdir, String bind, BearerToken token) throws Exception {
+    Clock clock = Clock.systemUTC();
+    Files.createDirectories(logdir);
+    store = StateStore.open(temp.resolve("state-" + System.nanoTime() + ".db"), false, clock);
+    watcher = new Watcher(logdir, PlateauConfig.defaults(), store, List.of(), FlagApplier.NONE, clock, "h");
+    watcher.poll();
+    daemon = new Daemon(List.of(watcher), List.of(), Duration.ofMillis(50), Duration.ofSeconds(1));
+    server =
+        new StatusServer(
+            new InetSocketAddress(bind, 0), daemon, List.of(store), Duration.ofMinutes(5), clock, token);
+  }
+
+  int port() {
+    return server.address().getPort();
+  }
+
+  @Override
+  public void close() {
+    server.close();
+    store.close();
+  }
+}
