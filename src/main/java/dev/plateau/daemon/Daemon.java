@@ -1,8 +1,14 @@
 package dev.plateau.daemon;
 
+import dev.plateau.state.Pruned;
+import dev.plateau.state.Retention;
+import dev.plateau.state.StatePruner;
+import dev.plateau.state.StateStore;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -11,13 +17,16 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs watchers and delivery workers until stopped: every poll interval, each watcher reads and
  * commits a round, then the workers are woken for new outbox entries. A failing round of one
- * logdir is logged and tried again; it never stops the others.
+ * logdir is logged and tried again; it never stops the others. Between rounds, each state
+ * database is pruned on its {@link StatePruner}'s schedule (old finished deliveries and verdicts,
+ * {@link Retention}), so the state stays bounded however long the daemon runs.
  */
 public final class Daemon {
   private static final Logger log = LoggerFactory.getLogger(Daemon.class);
 
   private final List<Watcher> watchers;
   private final List<DeliveryWorker> workers;
+  private final List<StatePruner> pruners;
   private final Duration pollInterval;
   private final Duration shutdownGrace;
   private final CountDownLatch stop = new CountDownLatch(1);
@@ -27,10 +36,27 @@ public final class Daemon {
   private final DaemonMetrics metrics = new DaemonMetrics();
   private boolean woken;
 
+  /**
+   * A daemon that prunes the state databases its watchers commit to with {@link
+   * Retention#DEFAULT}, on the watchers' clock. Every watcher's database, not only those with
+   * delivery workers: without sinks (flag files only) verdicts are still recorded, and their
+   * history must not grow for ever either.
+   */
   public Daemon(
       List<Watcher> watchers, List<DeliveryWorker> workers, Duration pollInterval, Duration shutdownGrace) {
+    this(watchers, workers, defaultPruners(watchers), pollInterval, shutdownGrace);
+  }
+
+  /** A daemon that prunes with {@code pruners} (one per state database). */
+  public Daemon(
+      List<Watcher> watchers,
+      List<DeliveryWorker> workers,
+      List<StatePruner> pruners,
+      Duration pollInterval,
+      Duration shutdownGrace) {
     this.watchers = List.copyOf(watchers);
     this.workers = List.copyOf(workers);
+    this.pruners = List.copyOf(pruners);
     for (Watcher watcher : this.watchers) {
       watcher.metrics(metrics);
     }
@@ -39,6 +65,15 @@ public final class Daemon {
     }
     this.pollInterval = pollInterval;
     this.shutdownGrace = shutdownGrace;
+  }
+
+  private static List<StatePruner> defaultPruners(List<Watcher> watchers) {
+    Map<StateStore, StatePruner> byStore = new IdentityHashMap<>();
+    for (Watcher watcher : watchers) {
+      byStore.computeIfAbsent(
+          watcher.store(), store -> new StatePruner(store, Retention.DEFAULT, watcher.clock()));
+    }
+    return List.copyOf(byStore.values());
   }
 
   public DaemonMetrics metrics() {
@@ -104,6 +139,21 @@ public final class Daemon {
     return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
+  private void prune() {
+    for (StatePruner pruner : pruners) {
+      try {
+        Pruned pruned = pruner.pruneIfDue();
+        if (pruned.deliveries() + pruned.verdicts() > 0) {
+          log.debug(
+              "{}: pruned {} finished deliveries and {} verdicts",
+              pruner.store().file(), pruned.deliveries(), pruned.verdicts());
+        }
+      } catch (Exception e) {
+        log.warn("{}; old history stays until the next prune", e.getMessage());
+      }
+    }
+  }
+
   /** Runs on the calling thread until {@link #requestStop()}. */
   public void run() throws InterruptedException {
     List<Thread> threads = new ArrayList<>();
@@ -132,6 +182,7 @@ public final class Daemon {
             log.error("{}: this round failed ({}); trying again next round", watcher.logdir(), e.toString());
           }
         }
+        prune();
         rounds++;
         metrics.rounds.incrementAndGet();
         metrics.lastRoundMillis.set((System.nanoTime() - roundStart) / 1_000_000);

@@ -114,6 +114,15 @@ public final class Watcher {
     return logdir;
   }
 
+  /** The state database this watcher commits to. */
+  StateStore store() {
+    return store;
+  }
+
+  Clock clock() {
+    return clock;
+  }
+
   /**
    * Experiments without new points for {@code idle} leave memory ("parked"): their judges' state
    * is already in the store, their last verdict stays published, and their first new point brings

@@ -498,6 +498,43 @@ public final class StateStore implements AutoCloseable {
     }
   }
 
+  /**
+   * Removes, in one short transaction, at most {@link Retention#batch()} finished outbox entries
+   * that finished before {@code nowMillis} minus {@link Retention#deliveries()}, and at most as
+   * many verdicts that are older than {@link Retention#verdicts()} or beyond the newest {@link
+   * Retention#verdictsPerExperiment()} of their experiment. Pending deliveries, the verdicts they
+   * point to, and the experiments' rows (their transition counts, from which verdict ids are
+   * numbered) are never removed.
+   */
+  public synchronized Pruned prune(Retention retention, long nowMillis) throws StateException {
+    try (PreparedStatement deliveries =
+            connection.prepareStatement(
+                "DELETE FROM outbox WHERE seq IN (SELECT seq FROM outbox"
+                    + " WHERE state <> 'pending' AND done_at < ? ORDER BY seq LIMIT ?)");
+        PreparedStatement verdicts =
+            connection.prepareStatement(
+                "DELETE FROM verdicts WHERE id IN (SELECT v.id FROM (SELECT id, recorded_at,"
+                    + " row_number() OVER (PARTITION BY experiment ORDER BY recorded_at DESC,"
+                    + " rowid DESC) AS newer FROM verdicts) v"
+                    + " WHERE (v.recorded_at < ? OR v.newer > ?)"
+                    + " AND NOT EXISTS (SELECT 1 FROM outbox o"
+                    + " WHERE o.verdict_id = v.id AND o.state = 'pending')"
+                    + " LIMIT ?)")) {
+      deliveries.setLong(1, nowMillis - retention.deliveries().toMillis());
+      deliveries.setInt(2, retention.batch());
+      int deliveriesRemoved = deliveries.executeUpdate();
+      verdicts.setLong(1, nowMillis - retention.verdicts().toMillis());
+      verdicts.setInt(2, retention.verdictsPerExperiment());
+      verdicts.setInt(3, retention.batch());
+      int verdictsRemoved = verdicts.executeUpdate();
+      connection.commit();
+      return new Pruned(deliveriesRemoved, verdictsRemoved);
+    } catch (SQLException e) {
+      rollbackQuietly();
+      throw failure("prune old deliveries and verdicts", e);
+    }
+  }
+
   private StateException failure(String what, Exception e) {
     return new StateException("state database " + file + ": cannot " + what + ": " + e.getMessage(), e);
   }
