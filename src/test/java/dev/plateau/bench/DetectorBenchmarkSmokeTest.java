@@ -2,6 +2,8 @@ package dev.plateau.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Collection;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -20,6 +22,7 @@ class DetectorBenchmarkSmokeTest {
 
   @Test
   void everyDetectorCaseRunsUnderJmhAndReportsATimePerPoint() throws Exception {
+    Path output = Files.createDirectories(Path.of("target", "jmh"));
     Options options =
         new OptionsBuilder()
             .include(DetectorBenchmark.class.getName() + ".point$")
@@ -30,6 +33,7 @@ class DetectorBenchmarkSmokeTest {
             .measurementTime(TimeValue.milliseconds(50))
             .timeUnit(TimeUnit.NANOSECONDS)
             .shouldFailOnError(true)
+            .output(output.resolve("detector-smoke.txt").toString())
             .build();
     Collection<RunResult> results = new Runner(options).run();
     assertThat(results).hasSize(8);

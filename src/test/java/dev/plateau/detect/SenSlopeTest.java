@@ -115,4 +115,21 @@ class SenSlopeTest {
     assertThat(Double.doubleToRawLongBits(sen.lower)).isEqualTo(Double.doubleToRawLongBits(expected[1]));
     assertThat(Double.doubleToRawLongBits(sen.slope)).isEqualTo(Double.doubleToRawLongBits(expected[0]));
   }
+
+  @Test
+  void valuesTooLargeToSquareGiveBothBoundsTheSmallestSlopeAsSortingDid() {
+    // Residuals near 1e169 overflow when squared: the autocorrelation and variance are NaN, and
+    // the bounds' ranks come out as 0, below the median.
+    double[] x = {
+      -1.2008439369345558E169, 8.689989051443694E168, 1.2947890882681585E169,
+      -2.0355761838816115E169, 2.532573227678469E169, 1.2412712450443685E169,
+      1.0203944555464575E169, -9.223641343472556E168, 2.2718977709329534E168,
+      -3.6239539938706824E168, 1.0895638073953182E169
+    };
+    SenSlope sen = new SenSlope(16, 1.645);
+    sen.estimate(x, 0, x.length);
+    double[] expected = sortedReference(x, 0, x.length, 1.645);
+    assertThat(sen.lag1).isNaN();
+    assertThat(sen.lower).isEqualTo(expected[1]).isEqualTo(sen.upper);
+  }
 }

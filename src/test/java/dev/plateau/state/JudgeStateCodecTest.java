@@ -102,4 +102,32 @@ class JudgeStateCodecTest {
     assertThatThrownBy(() -> JudgeStateCodec.read(saved, defaults))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void aStateSavedBeforeTheTwinBoundIsReadAndGoesOnLikeTheOriginal() throws Exception {
+    SeriesPlan plan = plan(EVERY_DETECTOR);
+    int n = 300;
+    double[] values = curve(3, n);
+    double[] twin = new double[n];
+    for (int i = 0; i < n; i++) {
+      twin[i] = 2 * Math.exp(-i / 30.0) + 0.1;
+    }
+    SeriesJudge original = judge(plan);
+    for (int t = 0; t < 150; t++) {
+      feed(original, t, values[t], twin);
+    }
+    // What an older Plateau saved: no twin stride fields.
+    String saved = JudgeStateCodec.write(original);
+    assertThat(saved).contains("\"twinStride\":1");
+    String older = saved.replace(",\"twinStride\":1", "").replace(",\"twinSkipped\":0", "");
+    assertThat(older).doesNotContain("twinStride").doesNotContain("twinSkipped");
+    SeriesJudge restored = judge(plan);
+    JudgeStateCodec.read(older, restored);
+    for (int t = 150; t < n; t++) {
+      feed(original, t, values[t], twin);
+      feed(restored, t, values[t], twin);
+      assertThat(VerdictJson.of(restored.verdict()).toString())
+          .isEqualTo(VerdictJson.of(original.verdict()).toString());
+    }
+  }
 }
