@@ -50,17 +50,22 @@ class StateStartupIT {
     assertThat(refused.exitValue()).as(message).isEqualTo(2);
     assertThat(message).contains(db.toString()).contains("--rebuild-state");
 
-    Process rebuilt = watch(logdir, state, "--rebuild-state").start();
-    // Wait for the new database (a slow machine takes seconds to start a JVM), not a fixed time.
+    Path rebuiltLog = temp.resolve("rebuilt.log");
+    Process rebuilt =
+        watch(logdir, state, "--rebuild-state").redirectOutput(rebuiltLog.toFile()).start();
+    // Wait until the broken database was moved aside and the daemon is running (a slow machine
+    // takes seconds to start a JVM), not a fixed time: a SIGTERM before the daemon installed its
+    // handler would end the JVM with 143.
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (System.nanoTime() < deadline && !Files.exists(db)) {
+    while (System.nanoTime() < deadline
+        && !(Files.exists(rebuiltLog) && Files.readString(rebuiltLog).contains("first round done"))) {
       Thread.sleep(50);
     }
-    Thread.sleep(500);
+    assertThat(Files.readString(rebuiltLog)).contains("first round done");
     assertThat(rebuilt.isAlive()).isTrue();
     rebuilt.destroy();
     assertThat(rebuilt.waitFor(20, TimeUnit.SECONDS)).isTrue();
-    assertThat(rebuilt.exitValue()).isZero();
+    assertThat(rebuilt.exitValue()).as(Files.readString(rebuiltLog)).isZero();
     try (var files = Files.list(state)) {
       assertThat(files.map(p -> p.getFileName().toString())).anyMatch(n -> n.contains(".broken-"));
     }

@@ -92,9 +92,12 @@ class WatchEndToEndIT {
         assertThat(receiver.received().get(0).json().path("experiment").asText()).isEqualTo("exp");
 
         assertThat(status(port, "/healthz")).isEqualTo(200);
-        // The receiver has the POST a moment before the daemon counts it as delivered.
+        // The receiver has the POST a moment before the daemon counts it as delivered, and the
+        // verdict may come from a round that had not yet read the last points written.
         String metrics = get(port, "/metrics");
-        while (System.nanoTime() < deadline && !metrics.contains("outcome=\"delivered\"} 1")) {
+        while (System.nanoTime() < deadline
+            && !(metrics.contains("outcome=\"delivered\"} 1")
+                && metrics.contains("plateau_points_read_total 240"))) {
           Thread.sleep(50);
           metrics = get(port, "/metrics");
         }
