@@ -188,11 +188,12 @@ class FastPathDifferentialTest {
 
   /**
    * Found by the random test: protobuf-java's array decoder sets bit 63 of every ten-byte varint,
-   * even when its tenth byte is 0 (the step here is 5 padded to ten bytes). The fast path must
-   * read it the same way, and still decide the event.
+   * even when its tenth byte is 0 (the step here is 5 padded to ten bytes), while its
+   * byte-by-byte reader does not. Writers never end a varint so; the fast path leaves such an
+   * event to the generated classes, so both paths report what they report.
    */
   @Test
-  void tenByteVarintEndingInAZeroByteHasBit63SetOnBothPathsAsProtobufReadsIt() {
+  void tenByteVarintEndingInAZeroByteIsLeftToTheGeneratedClassesWhichSetBit63() {
     byte[] value =
         new WireBytes()
             .lengthDelimited(1, "loss".getBytes(StandardCharsets.UTF_8))
@@ -227,6 +228,7 @@ class FastPathDifferentialTest {
     }
     assertThat(referenceLog.calls.get(1)).contains("step=" + (5 | Long.MIN_VALUE));
     assertThat(fastLog.calls).containsExactlyElementsOf(referenceLog.calls);
-    assertThat(fast.pathCounts()).isEqualTo(new DecodePathCounts(1, 1));
+    // The first event's tag is new: the generated classes read it; the padded one is theirs too.
+    assertThat(fast.pathCounts()).isEqualTo(new DecodePathCounts(0, 2));
   }
 }
