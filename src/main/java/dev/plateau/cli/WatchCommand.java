@@ -89,6 +89,9 @@ final class WatchCommand implements Callable<Integer> {
   @Option(names = "--checkpoint-interval", paramLabel = "DURATION", defaultValue = "30s", description = "Rounds without a verdict commit file positions and detector states at most this often; after a crash, the files are read again from the last commit (default: ${DEFAULT-VALUE}).")
   String checkpointInterval;
 
+  @Option(names = "--judge-threads", paramLabel = "N", description = "Threads that judge experiments at the same time when many have new points, as when reading a logdir's history at start (default: the available cores).")
+  Integer judgeThreads;
+
   @Option(names = "--rebuild-state", description = "Move an unusable state database aside and rebuild the state from the event files.")
   boolean rebuildState;
 
@@ -162,6 +165,12 @@ final class WatchCommand implements Callable<Integer> {
       err.println("plateau watch: " + e.getMessage());
       return 2;
     }
+    int threads = judgeThreads == null ? Runtime.getRuntime().availableProcessors() : judgeThreads;
+    if (threads < 1 || threads > 256) {
+      err.println("plateau watch: --judge-threads must be from 1 to 256, got " + threads);
+      return 2;
+    }
+    dev.plateau.verdict.JudgeThreads judgeOn = dev.plateau.verdict.JudgeThreads.of(threads);
     Clock clock = Clock.systemUTC();
     String host = hostName();
     List<StateStore> stores = new ArrayList<>();
@@ -179,6 +188,7 @@ final class WatchCommand implements Callable<Integer> {
         Watcher watcher = new Watcher(absolute, loaded, store, sinks, flags(absolute, loaded.alerts()), clock, host);
         watcher.parkAfter(park);
         watcher.checkpointEvery(checkpoint);
+        watcher.judgeOn(judgeOn);
         watcher.restore();
         watchers.add(watcher);
         for (AlertSink sink : sinks) {
@@ -249,6 +259,7 @@ final class WatchCommand implements Callable<Integer> {
         server.close();
       }
       stores.forEach(StateStore::close);
+      judgeOn.close();
     }
     return 0;
   }

@@ -4,6 +4,7 @@ import dev.plateau.state.Pruned;
 import dev.plateau.state.Retention;
 import dev.plateau.state.StatePruner;
 import dev.plateau.state.StateStore;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -104,13 +105,23 @@ public final class Daemon {
   }
 
   /**
-   * Rounds started by file-change events are spaced so that they take at most 1/{@value
+   * Rounds started by file-change events are spaced so that their CPU time is at most 1/{@value
    * #EVENT_ROUND_SPACING} of the time: a logdir written to without pause wakes the daemon
-   * constantly, and back-to-back rounds would keep a core busy. A round of 2 ms waits 40 ms at
-   * most; a round over 1,000 busy runs of 25 ms waits 0.5 s, which bounds both the CPU and the
-   * latency under load.
+   * constantly, and back-to-back rounds would keep a core busy. A round that used 2 ms of CPU
+   * waits 40 ms at most; a round over 1,000 busy runs that used 25 ms waits 0.5 s, which bounds
+   * both the CPU and the latency under load. CPU time, not the round's duration: a round that
+   * waits for the disk (the state database's fsync, often tens of milliseconds) costs no CPU, and
+   * spacing by its duration made a single point wait hundreds of milliseconds for its flag.
    */
   static final int EVENT_ROUND_SPACING = 20;
+
+  /** The process's CPU time so far in nanoseconds, or -1 where the JVM cannot tell. */
+  private static long processCpuNanos() {
+    if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+      return os.getProcessCpuTime();
+    }
+    return -1;
+  }
 
   private static final long MIN_EVENT_GAP_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
@@ -168,6 +179,7 @@ public final class Daemon {
     try {
       do {
         long roundStart = System.nanoTime();
+        long cpuStart = processCpuNanos();
         for (Watcher watcher : watchers) {
           try {
             Watcher.Round round = watcher.poll();
@@ -190,7 +202,8 @@ public final class Daemon {
         if (rounds == 1) {
           log.info("first round done in {} ms", (System.nanoTime() - started) / 1_000_000);
         }
-        long spent = System.nanoTime() - roundStart;
+        long cpuEnd = processCpuNanos();
+        long spent = cpuStart >= 0 && cpuEnd >= cpuStart ? cpuEnd - cpuStart : System.nanoTime() - roundStart;
         earliest = roundStart + Math.max(MIN_EVENT_GAP_NANOS, spent * EVENT_ROUND_SPACING);
       } while (!awaitNextRound(earliest));
     } finally {

@@ -140,6 +140,11 @@ public final class Watcher {
    * last commit and decides the same, with the same verdict ids. Saves writing every watched
    * series' state every second on a busy logdir.
    */
+  /** Judges independent experiments on {@code threads} (default: this watcher's thread alone). */
+  public void judgeOn(dev.plateau.verdict.JudgeThreads threads) {
+    judge.judgeOn(threads);
+  }
+
   public void checkpointEvery(java.time.Duration interval) {
     this.checkpointMillis = interval.toMillis();
   }
@@ -453,9 +458,7 @@ public final class Watcher {
       }
       touch(point.run());
       if (!rereads.contains(point.run())) {
-        SeriesJudge watched = judge.judgeOf(point.run(), point.tag());
-        Verdict before = watched == null ? null : watched.verdict();
-        long last = before == null || before.points() == 0 ? Long.MIN_VALUE : before.lastStep();
+        long last = judge.lastStepOf(point.run(), point.tag());
         judge.observe(point);
         if (point.step() <= last) {
           wentBack(point, last);

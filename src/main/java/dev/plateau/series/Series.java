@@ -122,6 +122,11 @@ public final class Series {
     return lastStep;
   }
 
+  /** True once a point was appended (and not all were dropped by a restart since). */
+  public boolean hadPoints() {
+    return lastStep != Long.MIN_VALUE;
+  }
+
   /** How many points were dropped by the restart rule over the series' life. */
   public long droppedPoints() {
     return dropped;

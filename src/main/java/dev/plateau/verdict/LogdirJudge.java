@@ -14,6 +14,7 @@ import dev.plateau.series.ScalarPoint;
 import dev.plateau.series.Series;
 import dev.plateau.verdict.TwinFinder.SeriesKey;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,6 +29,16 @@ import java.util.Optional;
  *
  * <p>Pure apart from the listener: no I/O, no clock ({@link #atTime} takes the time). Not
  * thread-safe: one thread feeds it.
+ *
+ * <p><b>Judging on several cores.</b> Bookkeeping (series, restart rule, which series are watched,
+ * twins) happens as each point is observed; the detectors' work, nearly all of the cost, is queued
+ * per experiment, in arrival order, and done when something needs its result (any method that
+ * reads a verdict or a judge), or when {@value #QUEUE_LIMIT} points are queued. With {@link
+ * #judgeOn} given more than one thread, the queues of different experiments are then judged at
+ * the same time: experiments share nothing that their detectors touch (a validation series' twin
+ * points are queued to the validation series' experiment). Each experiment's transitions reach
+ * the listener on the calling thread, in order, experiment after experiment in the order their
+ * first queued point arrived; so the outcome is the same whatever the number of threads.
  */
 public final class LogdirJudge {
   private final DetectionConfig config;
@@ -37,7 +48,19 @@ public final class LogdirJudge {
   private final Map<SeriesKey, Boolean> known = new HashMap<>();
   private final Map<SeriesKey, List<Watched>> twinOf = new HashMap<>();
   private final List<Watched> awaitingTwin = new ArrayList<>();
-  private final Map<String, RunVerdict> experiments = new LinkedHashMap<>();
+  private final Map<String, RunVerdict> experiments = new java.util.concurrent.ConcurrentHashMap<>();
+  /** Watched series by experiment, for combining an experiment's verdict. */
+  private final Map<String, List<Watched>> membersOf = new HashMap<>();
+  /** Experiments with queued work, in the order their first queued point arrived. */
+  private final Map<String, Queue> queued = new LinkedHashMap<>();
+  private int queuedPoints;
+  private JudgeThreads threads = JudgeThreads.SERIAL;
+
+  /** Points queued (over all experiments) before they are judged without waiting to be asked. */
+  static final int QUEUE_LIMIT = 1 << 18;
+
+  /** {@link #QUEUE_LIMIT}, lower in tests so that the queue fills often. */
+  int queueLimit = QUEUE_LIMIT;
   private final java.util.Set<SeriesKey> dirty = new java.util.LinkedHashSet<>();
   private java.util.function.DoubleSupplier arrivalClock;
   private int historyLimit = Series.UNBOUNDED;
@@ -47,6 +70,7 @@ public final class LogdirJudge {
   /** A watched series: its plan, its judge, and its overfitting detector if it has one. */
   private static final class Watched {
     final SeriesKey key;
+    final String experiment;
     final SeriesPlan plan;
     SeriesJudge judge;
     OverfittingDetector overfitting;
@@ -59,7 +83,89 @@ public final class LogdirJudge {
 
     Watched(SeriesKey key, SeriesPlan plan) {
       this.key = key;
+      this.experiment = Experiments.of(key.run());
       this.plan = plan;
+    }
+  }
+
+  /**
+   * One experiment's queued work, in arrival order: points for a series' judge, or twin points for
+   * a validation series' overfitting detector; and the transitions that judging them found, held
+   * for the listener.
+   */
+  private final class Queue {
+    final String experiment;
+    int size;
+    Watched[] who = new Watched[16];
+    boolean[] twin = new boolean[16];
+    long[] step = new long[16];
+    double[] wallTime = new double[16];
+    double[] value = new double[16];
+    double[] arrival = new double[16];
+    final List<Verdict[]> seriesTransitions = new ArrayList<>();
+    final List<RunVerdict[]> runTransitions = new ArrayList<>();
+    /** seriesTransitions and runTransitions interleaved as found: true for a run transition. */
+    final List<Boolean> order = new ArrayList<>();
+
+    Queue(String experiment) {
+      this.experiment = experiment;
+    }
+
+    void add(Watched w, boolean isTwin, long s, double t, double v, double arrivedAt) {
+      if (size == who.length) {
+        int n = size * 2;
+        who = Arrays.copyOf(who, n);
+        twin = Arrays.copyOf(twin, n);
+        step = Arrays.copyOf(step, n);
+        wallTime = Arrays.copyOf(wallTime, n);
+        value = Arrays.copyOf(value, n);
+        arrival = Arrays.copyOf(arrival, n);
+      }
+      who[size] = w;
+      twin[size] = isTwin;
+      step[size] = s;
+      wallTime[size] = t;
+      value[size] = v;
+      arrival[size] = arrivedAt;
+      size++;
+    }
+
+    /** Judges the queued points; touches only this experiment's detectors. */
+    void judge() {
+      for (int i = 0; i < size; i++) {
+        Watched w = who[i];
+        who[i] = null;
+        if (twin[i]) {
+          w.overfitting.observeTwin(step[i], wallTime[i], value[i]);
+          continue;
+        }
+        if (!Double.isNaN(arrival[i])) {
+          w.judge.arrivedAt(arrival[i]);
+        }
+        Verdict changed = w.judge.observe(step[i], wallTime[i], value[i]);
+        if (changed != null) {
+          combine(w.judge.beforeLastChange(), changed, this);
+        }
+      }
+      size = 0;
+    }
+
+    /** Tells the listener what judging found, on the feeding thread. */
+    void report() {
+      int si = 0;
+      int ri = 0;
+      for (boolean run : order) {
+        if (run) {
+          RunVerdict[] t = runTransitions.get(ri++);
+          listener.runTransition(t[0], t[1]);
+        } else {
+          Verdict[] t = seriesTransitions.get(si++);
+          listener.seriesTransition(t[0], t[1]);
+        }
+      }
+      order.clear();
+      seriesTransitions.clear();
+      runTransitions.clear();
     }
   }
 
@@ -74,6 +180,53 @@ public final class LogdirJudge {
    */
   public void live(java.util.function.DoubleSupplier clock) {
     this.arrivalClock = clock;
+  }
+
+  /** Judges queued experiments on {@code threads} (by default, on the feeding thread alone). */
+  public void judgeOn(JudgeThreads threads) {
+    this.threads = java.util.Objects.requireNonNull(threads);
+  }
+
+  /**
+   * Judges every queued point now (on the judge threads), and tells the listener the transitions
+   * found. Every method that reads a verdict or a judge does this first.
+   */
+  public void judgeQueued() {
+    if (queued.isEmpty()) {
+      return;
+    }
+    List<Queue> all = new ArrayList<>(queued.values());
+    queued.clear();
+    queuedPoints = 0;
+    threads.run(all, Queue::judge);
+    for (Queue q : all) {
+      q.report();
+    }
+  }
+
+  /** Judges one experiment's queued points now, on this thread. */
+  private void judgeQueued(String experiment) {
+    Queue q = queued.remove(experiment);
+    if (q != null) {
+      queuedPoints -= q.size;
+      q.judge();
+      q.report();
+    }
+  }
+
+  private Queue queueOf(String experiment) {
+    Queue q = queued.get(experiment);
+    if (q == null) {
+      q = new Queue(experiment);
+      queued.put(experiment, q);
+    }
+    return q;
+  }
+
+  private void queued() {
+    if (++queuedPoints >= queueLimit) {
+      judgeQueued();
+    }
   }
 
   /**
@@ -126,6 +279,7 @@ public final class LogdirJudge {
 
   /** The current verdict of every watched series, in order of first appearance. */
   public List<Verdict> seriesVerdicts() {
+    judgeQueued();
     List<Verdict> out = new ArrayList<>(watched.size());
     for (Watched w : watched.values()) {
       out.add(w.judge.verdict());
@@ -135,6 +289,7 @@ public final class LogdirJudge {
 
   /** The current verdict of every experiment with watched series, by name. */
   public List<RunVerdict> runVerdicts() {
+    judgeQueued();
     Map<String, List<Verdict>> byExperiment = new java.util.TreeMap<>();
     for (Watched w : watched.values()) {
       byExperiment
@@ -168,28 +323,29 @@ public final class LogdirJudge {
       // Restored judges have no points kept from before the restart, and a bounded series not all
       // of its points: a rewind into that history can only be judged from the files.
       boolean allKept = w.complete && run.byTag().get(point.tag()).isComplete();
+      if (!w.complete) {
+        judgeQueued(w.experiment); // its judge's last step is needed now
+      }
       if ((dropped > 0 && !allKept)
           || (!w.complete && point.step() <= w.judge.verdict().lastStep())) {
         listener.rereadNeeded(point.run());
         return;
       }
       if (dropped > 0) {
+        judgeQueued(w.experiment);
         rebuild(w, run.byTag().get(point.tag()));
       } else {
-        if (arrivalClock != null) {
-          w.judge.arrivedAt(arrivalClock.getAsDouble());
-        }
-        Verdict changed = w.judge.observe(point.step(), point.wallTime(), point.value());
-        if (changed != null) {
-          transition(w.judge.beforeLastChange(), changed);
-        }
+        double arrival = arrivalClock == null ? Double.NaN : arrivalClock.getAsDouble();
+        queueOf(w.experiment).add(w, false, point.step(), point.wallTime(), point.value(), arrival);
+        queued();
       }
     }
     List<Watched> validations = twinOf.get(key);
     if (validations != null) {
       for (Watched v : validations) {
         if (v.twinFedUpTo != point.step() || dropped > 0) {
-          v.overfitting.observeTwin(point.step(), point.wallTime(), point.value());
+          queueOf(v.experiment).add(v, true, point.step(), point.wallTime(), point.value(), Double.NaN);
+          queued();
           dirty.add(v.key); // the validation series' detector changed too
         }
         v.twinFedUpTo = Long.MIN_VALUE;
@@ -197,8 +353,30 @@ public final class LogdirJudge {
     }
   }
 
+  /**
+   * The last step observed in a watched series, or {@link Long#MIN_VALUE} when it has none or is
+   * not watched; for a series restored from saved state, the last step its judge saw. Cheap: it
+   * does not wait for queued points to be judged.
+   */
+  public long lastStepOf(String runName, String tag) {
+    SeriesKey key = new SeriesKey(runName, tag);
+    Watched w = watched.get(key);
+    if (w == null) {
+      return Long.MIN_VALUE;
+    }
+    if (!w.complete) {
+      judgeQueued(w.experiment);
+      Verdict v = w.judge.verdict();
+      return v.points() == 0 ? Long.MIN_VALUE : v.lastStep();
+    }
+    RunSeries run = runs.get(runName);
+    Series series = run == null ? null : run.byTag().get(tag);
+    return series == null || !series.hadPoints() ? Long.MIN_VALUE : series.lastStep();
+  }
+
   /** A SessionLog START in a run: drops its points at or after {@code step} and re-judges. */
   public void sessionStart(String runName, long step) {
+    judgeQueued(Experiments.of(runName));
     RunSeries run = runs.get(runName);
     for (Watched w : watched.values()) {
       if (w.key.run().equals(runName) && w.judge.verdict().lastStep() >= step) {
@@ -222,6 +400,7 @@ public final class LogdirJudge {
 
   /** Re-judges every series at time {@code nowSeconds} (stalled, wall-clock patience). */
   public void atTime(double nowSeconds) {
+    judgeQueued();
     for (Watched w : watched.values()) {
       Verdict changed = w.judge.atTime(nowSeconds);
       if (changed != null) {
@@ -238,6 +417,7 @@ public final class LogdirJudge {
    * ({@link VerdictListener#rereadNeeded}).
    */
   public SeriesJudge register(String run, String tag) {
+    judgeQueued(Experiments.of(run));
     SeriesKey key = new SeriesKey(run, tag);
     runs.computeIfAbsent(run, RunSeries::new);
     if (known.putIfAbsent(key, Boolean.TRUE) == null) {
@@ -253,12 +433,14 @@ public final class LogdirJudge {
 
   /** The judge of a watched series, or null. */
   public SeriesJudge judgeOf(String run, String tag) {
+    judgeQueued(Experiments.of(run));
     Watched w = watched.get(new SeriesKey(run, tag));
     return w == null ? null : w.judge;
   }
 
   /** Series fed since the last call, whose state should be saved. */
   public List<SeriesKey> takeDirty() {
+    judgeQueued(); // the caller saves their judges next
     List<SeriesKey> out = new ArrayList<>(dirty);
     dirty.clear();
     return out;
@@ -279,7 +461,17 @@ public final class LogdirJudge {
    * #forgetRun}, the run is not about to be read again.
    */
   public void evict(String run) {
+    // Its experiment's queued points, and twin points a validation series elsewhere may have
+    // queued from this run, are judged first.
+    judgeQueued();
     runs.remove(run);
+    List<Watched> members = membersOf.get(Experiments.of(run));
+    if (members != null) {
+      members.removeIf(w -> w.key.run().equals(run));
+      if (members.isEmpty()) {
+        membersOf.remove(Experiments.of(run));
+      }
+    }
     watched.keySet().removeIf(k -> k.run().equals(run));
     known.keySet().removeIf(k -> k.run().equals(run));
     dirty.removeIf(k -> k.run().equals(run));
@@ -315,11 +507,10 @@ public final class LogdirJudge {
 
   /** The current verdict of one experiment, or null when none of its series is watched. */
   public RunVerdict experimentVerdict(String experiment) {
+    judgeQueued(experiment);
     List<Verdict> members = new ArrayList<>();
-    for (Watched w : watched.values()) {
-      if (Experiments.of(w.key.run()).equals(experiment)) {
-        members.add(w.judge.verdict());
-      }
+    for (Watched w : membersOf.getOrDefault(experiment, List.of())) {
+      members.add(w.judge.verdict());
     }
     return members.isEmpty() ? null : RunCombiner.combine(experiment, members, config.convergedWhen());
   }
@@ -359,6 +550,7 @@ public final class LogdirJudge {
         return;
       }
       watched.put(key, w);
+      membersOf.computeIfAbsent(w.experiment, e -> new ArrayList<>()).add(w);
       if (w.overfitting != null) {
         w.twinCandidates = twinCandidates(w);
         awaitingTwin.add(w);
@@ -400,8 +592,11 @@ public final class LogdirJudge {
       listener.rereadNeeded(v.key.run());
       return;
     }
+    // In order with the validation series' own queued points.
+    Queue q = queueOf(v.experiment);
     for (int i = 0; i < twin.size(); i++) {
-      v.overfitting.observeTwin(twin.step(i), twin.wallTime(i), twin.value(i));
+      q.add(v, true, twin.step(i), twin.wallTime(i), twin.value(i), Double.NaN);
+      queued();
     }
     if (!twin.isEmpty()) {
       dirty.add(v.key);
@@ -471,18 +666,27 @@ public final class LogdirJudge {
   }
 
   private void transition(Verdict before, Verdict after) {
-    listener.seriesTransition(before, after);
-    String experiment = Experiments.of(after.run());
+    Queue q = new Queue(Experiments.of(after.run()));
+    combine(before, after, q);
+    q.report();
+  }
+
+  /**
+   * A series' transition and what it does to its experiment's verdict, held in {@code q} for the
+   * listener. Reads and writes only that experiment's state: safe on a judge thread.
+   */
+  private void combine(Verdict before, Verdict after, Queue q) {
+    q.seriesTransitions.add(new Verdict[] {before, after});
+    q.order.add(false);
     List<Verdict> members = new ArrayList<>();
-    for (Watched w : watched.values()) {
-      if (Experiments.of(w.key.run()).equals(experiment)) {
-        members.add(w.judge.verdict());
-      }
+    for (Watched w : membersOf.getOrDefault(q.experiment, List.of())) {
+      members.add(w.judge.verdict());
     }
-    RunVerdict combined = RunCombiner.combine(experiment, members, config.convergedWhen());
-    RunVerdict previous = experiments.put(experiment, combined);
+    RunVerdict combined = RunCombiner.combine(q.experiment, members, config.convergedWhen());
+    RunVerdict previous = experiments.put(q.experiment, combined);
     if (previous == null || previous.status() != combined.status()) {
-      listener.runTransition(previous, combined);
+      q.runTransitions.add(new RunVerdict[] {previous, combined});
+      q.order.add(true);
     }
   }
 }

@@ -25,7 +25,7 @@ public final class LogdirGenerator {
           "loss_scale", "clip_fraction");
 
   /** Bytes of one framed simple_value event with a short tag, near enough for sizing. */
-  private static final int EVENT_BYTES = 47;
+  private static final int EVENT_BYTES = 94;
 
   private LogdirGenerator() {}
 
