@@ -180,9 +180,11 @@ public final class Daemon {
       do {
         long roundStart = System.nanoTime();
         long cpuStart = processCpuNanos();
+        boolean readAgain = false;
         for (Watcher watcher : watchers) {
           try {
             Watcher.Round round = watcher.poll();
+            readAgain |= round.readAgain();
             if (round.transitions() > 0) {
               workers.forEach(DeliveryWorker::wake);
             }
@@ -205,6 +207,11 @@ public final class Daemon {
         long cpuEnd = processCpuNanos();
         long spent = cpuStart >= 0 && cpuEnd >= cpuStart ? cpuEnd - cpuStart : System.nanoTime() - roundStart;
         earliest = roundStart + Math.max(MIN_EVENT_GAP_NANOS, spent * EVENT_ROUND_SPACING);
+        if (readAgain) {
+          // Runs to read again from their start: their verdicts are not current until then.
+          earliest = System.nanoTime();
+          wake();
+        }
       } while (!awaitNextRound(earliest));
     } finally {
       // Rounds between checkpoints are committed now, on the thread that owns the judges.

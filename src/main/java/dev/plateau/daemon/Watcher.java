@@ -231,7 +231,12 @@ public final class Watcher {
   }
 
   /** The outcome of one round. */
-  public record Round(PollStats read, int transitions, boolean committed) {}
+  /**
+   * What a round did. {@code readAgain}: runs were set to be read again from their files' start
+   * (a rewind into history not kept): the next round should come at once, and the logdir does not
+   * count as scanned until it has.
+   */
+  public record Round(PollStats read, int transitions, boolean committed, boolean readAgain) {}
 
   /**
    * One round: read, judge (including time-based rules at the clock's time), commit, flags.
@@ -251,7 +256,7 @@ public final class Watcher {
     }
     // Rereads are decided before the commit and committed with it (their files' rows and series
     // states deleted), so a crash right after cannot resume past the points they need.
-    applyRereads();
+    boolean readAgain = applyRereads() > 0;
     int transitions = pendingVerdicts.size();
     boolean due =
         !pendingVerdicts.isEmpty()
@@ -267,8 +272,10 @@ public final class Watcher {
       }
     }
     publish();
-    metrics.scanned(logdir.toString());
-    return new Round(read, transitions, committed);
+    if (!readAgain) {
+      metrics.scanned(logdir.toString());
+    }
+    return new Round(read, transitions, committed, readAgain);
   }
 
   private void publish() {
@@ -417,7 +424,8 @@ public final class Watcher {
     }
   }
 
-  private void applyRereads() {
+  /** Sets the runs asked for to be read again; returns how many. */
+  private int applyRereads() {
     Set<String> all = new LinkedHashSet<>();
     for (String run : rereads) {
       all.add(run);
@@ -432,6 +440,7 @@ public final class Watcher {
       resetRuns.add(run);
     }
     rereads.clear();
+    return all.size();
   }
 
   private final WarningLimiter warnings = new WarningLimiter(5, 60_000);

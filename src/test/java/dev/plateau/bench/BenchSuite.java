@@ -66,6 +66,7 @@ public final class BenchSuite {
     if (!Files.exists(jar)) {
       throw new IllegalStateException(jar + " is missing: build it first (./mvnw -B package)");
     }
+    deleteTree(work); // what an interrupted run left behind would be read as input
     Files.createDirectories(work);
     long started = System.nanoTime();
     boolean only = args.stream().anyMatch(a -> a.startsWith("--only="));

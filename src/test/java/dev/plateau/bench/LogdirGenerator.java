@@ -25,7 +25,7 @@ public final class LogdirGenerator {
           "loss_scale", "clip_fraction");
 
   /** Bytes of one framed simple_value event with a short tag, near enough for sizing. */
-  private static final int EVENT_BYTES = 94;
+  private static final int EVENT_BYTES = 47;
 
   private LogdirGenerator() {}
 
@@ -43,6 +43,14 @@ public final class LogdirGenerator {
    * evenly over its tags, with wall times one second apart ending now.
    */
   public static long write(Path dir, int runs, long total, int tags, long seed) throws IOException {
+    if (Files.isDirectory(dir)) {
+      try (var entries = Files.list(dir)) {
+        if (entries.findAny().isPresent()) {
+          // Runs left from an earlier write would be read too, and every figure would be off.
+          throw new IllegalArgumentException(dir + " is not empty: the generator writes into a new directory");
+        }
+      }
+    }
     long perRun = Math.max(1, total / runs);
     long steps = Math.max(1, perRun / ((long) EVENT_BYTES * tags));
     double now = System.currentTimeMillis() / 1000.0;

@@ -249,4 +249,33 @@ class WatcherTest {
       assertThat(verdict.lastStep()).isEqualTo(19);
     }
   }
+
+  @Test
+  void aRunToReadAgainIsReadAtOnceAndTheLogdirIsNotReadyBeforeIt(@TempDir Path temp) throws Exception {
+    Path logdir = Files.createDirectories(temp.resolve("logs"));
+    double start = CLOCK.millis() / 1000.0 - 2000;
+    Path run = logdir.resolve("run1");
+    // More points than a watched series keeps, then a second file that starts again at step 0
+    // (a job restarted from scratch in the same directory): a rewind into points not kept.
+    try (EventFileWriter w = EventFileWriter.create(run, start, "t", 0)) {
+      write(w, 0, 600, start);
+    }
+    try (EventFileWriter w = EventFileWriter.create(run, start + 1000, "t", 1)) {
+      write(w, 0, 300, start + 1000);
+    }
+    try (WebhookReceiver receiver = new WebhookReceiver();
+        Setup s = setup(logdir, temp.resolve("state.db"), receiver.url())) {
+      DaemonMetrics metrics = new DaemonMetrics();
+      s.watcher().metrics(metrics);
+      Watcher.Round first = s.watcher().poll();
+      assertThat(first.readAgain()).isTrue();
+      assertThat(metrics.ready()).as("ready before the run was read again").isFalse();
+      Watcher.Round second = s.watcher().poll();
+      assertThat(second.readAgain()).isFalse();
+      assertThat(metrics.ready()).isTrue();
+      var verdict = s.watcher().judge().judgeOf("run1", "val_loss").verdict();
+      assertThat(verdict.points()).as("the second file's points replace the first's").isEqualTo(300);
+      assertThat(verdict.lastStep()).isEqualTo(299);
+    }
+  }
 }
