@@ -165,12 +165,15 @@ final class WatchCommand implements Callable<Integer> {
       err.println("plateau watch: " + e.getMessage());
       return 2;
     }
-    int threads = judgeThreads == null ? Runtime.getRuntime().availableProcessors() : judgeThreads;
-    if (threads < 1 || threads > 256) {
-      err.println("plateau watch: --judge-threads must be from 1 to 256, got " + threads);
+    dev.plateau.verdict.JudgeThreads judgeOn;
+    try {
+      judgeOn =
+          dev.plateau.verdict.JudgeThreads.of(
+              judgeThreads == null ? Runtime.getRuntime().availableProcessors() : judgeThreads);
+    } catch (IllegalArgumentException e) {
+      err.println("plateau watch: --judge-threads: " + e.getMessage());
       return 2;
     }
-    dev.plateau.verdict.JudgeThreads judgeOn = dev.plateau.verdict.JudgeThreads.of(threads);
     Clock clock = Clock.systemUTC();
     String host = hostName();
     List<StateStore> stores = new ArrayList<>();

@@ -115,12 +115,12 @@ public final class Daemon {
    */
   static final int EVENT_ROUND_SPACING = 20;
 
+  private static final java.lang.management.OperatingSystemMXBean OS =
+      ManagementFactory.getOperatingSystemMXBean();
+
   /** The process's CPU time so far in nanoseconds, or -1 where the JVM cannot tell. */
   private static long processCpuNanos() {
-    if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
-      return os.getProcessCpuTime();
-    }
-    return -1;
+    return OS instanceof com.sun.management.OperatingSystemMXBean os ? os.getProcessCpuTime() : -1;
   }
 
   private static final long MIN_EVENT_GAP_NANOS = TimeUnit.MILLISECONDS.toNanos(5);

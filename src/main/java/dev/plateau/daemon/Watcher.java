@@ -110,6 +110,11 @@ public final class Watcher {
     this.judge.boundHistory(HISTORY_POINTS);
   }
 
+  /** Judges independent experiments on {@code threads} (default: this watcher's thread alone). */
+  public void judgeOn(dev.plateau.verdict.JudgeThreads threads) {
+    judge.judgeOn(threads);
+  }
+
   public Path logdir() {
     return logdir;
   }
@@ -140,11 +145,6 @@ public final class Watcher {
    * last commit and decides the same, with the same verdict ids. Saves writing every watched
    * series' state every second on a busy logdir.
    */
-  /** Judges independent experiments on {@code threads} (default: this watcher's thread alone). */
-  public void judgeOn(dev.plateau.verdict.JudgeThreads threads) {
-    judge.judgeOn(threads);
-  }
-
   public void checkpointEvery(java.time.Duration interval) {
     this.checkpointMillis = interval.toMillis();
   }
@@ -230,11 +230,10 @@ public final class Watcher {
         logdir, cursors.size(), experimentStatus.size(), store.file());
   }
 
-  /** The outcome of one round. */
   /**
-   * What a round did. {@code readAgain}: runs were set to be read again from their files' start
-   * (a rewind into history not kept): the next round should come at once, and the logdir does not
-   * count as scanned until it has.
+   * The outcome of one round. {@code readAgain}: runs were set to be read again from their files'
+   * start (a rewind into history not kept): the next round should come at once, and the logdir
+   * does not count as scanned until it has.
    */
   public record Round(PollStats read, int transitions, boolean committed, boolean readAgain) {}
 

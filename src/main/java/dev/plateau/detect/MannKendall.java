@@ -25,7 +25,7 @@ final class MannKendall {
     if (n < 3) {
       return 0;
     }
-    if (hasNaN(values, from, to)) {
+    if (OrderStatistics.hasNaN(values, from, to)) {
       return TrendStatistics.mannKendallZ(values, from, to);
     }
     long s = sortedS(values, from, to);
@@ -129,14 +129,5 @@ final class MannKendall {
     a = src;
     b = dst;
     return inversions;
-  }
-
-  private static boolean hasNaN(double[] values, int from, int to) {
-    for (int i = from; i < to; i++) {
-      if (Double.isNaN(values[i])) {
-        return true;
-      }
-    }
-    return false;
   }
 }

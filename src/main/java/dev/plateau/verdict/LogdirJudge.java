@@ -94,7 +94,6 @@ public final class LogdirJudge {
    * for the listener.
    */
   private final class Queue {
-    final String experiment;
     int size;
     Watched[] who = new Watched[16];
     boolean[] twin = new boolean[16];
@@ -102,14 +101,8 @@ public final class LogdirJudge {
     double[] wallTime = new double[16];
     double[] value = new double[16];
     double[] arrival = new double[16];
-    final List<Verdict[]> seriesTransitions = new ArrayList<>();
-    final List<RunVerdict[]> runTransitions = new ArrayList<>();
-    /** seriesTransitions and runTransitions interleaved as found: true for a run transition. */
-    final List<Boolean> order = new ArrayList<>();
-
-    Queue(String experiment) {
-      this.experiment = experiment;
-    }
+    /** The listener calls judging found, in order, made on the feeding thread by {@link #report}. */
+    final List<Runnable> found = new ArrayList<>();
 
     void add(Watched w, boolean isTwin, long s, double t, double v, double arrivedAt) {
       if (size == who.length) {
@@ -144,7 +137,7 @@ public final class LogdirJudge {
         }
         Verdict changed = w.judge.observe(step[i], wallTime[i], value[i]);
         if (changed != null) {
-          combine(w.judge.beforeLastChange(), changed, this);
+          combine(w.judge.beforeLastChange(), changed, found);
         }
       }
       size = 0;
@@ -152,20 +145,8 @@ public final class LogdirJudge {
 
     /** Tells the listener what judging found, on the feeding thread. */
     void report() {
-      int si = 0;
-      int ri = 0;
-      for (boolean run : order) {
-        if (run) {
-          RunVerdict[] t = runTransitions.get(ri++);
-          listener.runTransition(t[0], t[1]);
-        } else {
-          Verdict[] t = seriesTransitions.get(si++);
-          listener.seriesTransition(t[0], t[1]);
-        }
-      }
-      order.clear();
-      seriesTransitions.clear();
-      runTransitions.clear();
+      found.forEach(Runnable::run);
+      found.clear();
     }
   }
 
@@ -217,7 +198,7 @@ public final class LogdirJudge {
   private Queue queueOf(String experiment) {
     Queue q = queued.get(experiment);
     if (q == null) {
-      q = new Queue(experiment);
+      q = new Queue();
       queued.put(experiment, q);
     }
     return q;
@@ -290,15 +271,14 @@ public final class LogdirJudge {
   /** The current verdict of every experiment with watched series, by name. */
   public List<RunVerdict> runVerdicts() {
     judgeQueued();
-    Map<String, List<Verdict>> byExperiment = new java.util.TreeMap<>();
-    for (Watched w : watched.values()) {
-      byExperiment
-          .computeIfAbsent(Experiments.of(w.key.run()), k -> new ArrayList<>())
-          .add(w.judge.verdict());
-    }
-    List<RunVerdict> out = new ArrayList<>();
-    byExperiment.forEach(
-        (name, members) -> out.add(RunCombiner.combine(name, members, config.convergedWhen())));
+    List<RunVerdict> out = new ArrayList<>(membersOf.size());
+    new java.util.TreeMap<>(membersOf)
+        .forEach(
+            (name, members) -> {
+              List<Verdict> verdicts = new ArrayList<>(members.size());
+              members.forEach(w -> verdicts.add(w.judge.verdict()));
+              out.add(RunCombiner.combine(name, verdicts, config.convergedWhen()));
+            });
     return out;
   }
 
@@ -355,8 +335,9 @@ public final class LogdirJudge {
 
   /**
    * The last step observed in a watched series, or {@link Long#MIN_VALUE} when it has none or is
-   * not watched; for a series restored from saved state, the last step its judge saw. Cheap: it
-   * does not wait for queued points to be judged.
+   * not watched. Read from the kept series, so queued points need not be judged first; only for a
+   * series restored from saved state (no points kept) is its experiment judged, for the last step
+   * its judge saw.
    */
   public long lastStepOf(String runName, String tag) {
     SeriesKey key = new SeriesKey(runName, tag);
@@ -666,27 +647,26 @@ public final class LogdirJudge {
   }
 
   private void transition(Verdict before, Verdict after) {
-    Queue q = new Queue(Experiments.of(after.run()));
-    combine(before, after, q);
-    q.report();
+    List<Runnable> found = new ArrayList<>(2);
+    combine(before, after, found);
+    found.forEach(Runnable::run);
   }
 
   /**
-   * A series' transition and what it does to its experiment's verdict, held in {@code q} for the
-   * listener. Reads and writes only that experiment's state: safe on a judge thread.
+   * A series' transition and what it does to its experiment's verdict, as listener calls added
+   * to {@code found}. Reads and writes only that experiment's state: safe on a judge thread.
    */
-  private void combine(Verdict before, Verdict after, Queue q) {
-    q.seriesTransitions.add(new Verdict[] {before, after});
-    q.order.add(false);
+  private void combine(Verdict before, Verdict after, List<Runnable> found) {
+    found.add(() -> listener.seriesTransition(before, after));
+    String experiment = Experiments.of(after.run());
     List<Verdict> members = new ArrayList<>();
-    for (Watched w : membersOf.getOrDefault(q.experiment, List.of())) {
+    for (Watched w : membersOf.getOrDefault(experiment, List.of())) {
       members.add(w.judge.verdict());
     }
-    RunVerdict combined = RunCombiner.combine(q.experiment, members, config.convergedWhen());
-    RunVerdict previous = experiments.put(q.experiment, combined);
+    RunVerdict combined = RunCombiner.combine(experiment, members, config.convergedWhen());
+    RunVerdict previous = experiments.put(experiment, combined);
     if (previous == null || previous.status() != combined.status()) {
-      q.runTransitions.add(new RunVerdict[] {previous, combined});
-      q.order.add(true);
+      found.add(() -> listener.runTransition(previous, combined));
     }
   }
 }

@@ -37,10 +37,7 @@ final class DaemonProcess implements AutoCloseable {
     }
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    for (String option : imageJvmOptions()) {
-      // The image's /state volume (its temporary directory and crash logs) is this state dir.
-      command.add(option.replaceAll("(^|=)/state(?=/|$)", "$1" + java.util.regex.Matcher.quoteReplacement(state.toString())));
-    }
+    command.addAll(dev.plateau.daemon.ImageJvmOptions.of(state));
     command.add("-jar");
     command.add(jar.toString());
     command.add("watch");
@@ -57,26 +54,6 @@ final class DaemonProcess implements AutoCloseable {
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
             .start();
     return new DaemonProcess(p, port, started);
-  }
-
-  /**
-   * The JVM options of the Dockerfile's ENTRYPOINT (between {@code java} and {@code -jar}), so
-   * the benchmarks measure the daemon as the image runs it.
-   */
-  static List<String> imageJvmOptions() throws IOException {
-    Path dockerfile = Path.of(System.getProperty("plateau.dockerfile", "Dockerfile"));
-    for (String line : Files.readAllLines(dockerfile)) {
-      if (line.startsWith("ENTRYPOINT [")) {
-        List<String> words = new ArrayList<>();
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"([^\"]*)\"").matcher(line);
-        while (m.find()) {
-          words.add(m.group(1));
-        }
-        int jar = words.indexOf("-jar");
-        return jar > 1 ? words.subList(1, jar) : List.of();
-      }
-    }
-    throw new IOException(dockerfile + " has no ENTRYPOINT");
   }
 
   long pid() {

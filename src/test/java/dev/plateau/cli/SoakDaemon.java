@@ -53,22 +53,6 @@ final class SoakDaemon {
     this.log = log;
   }
 
-  /** The JVM options between {@code java} and {@code -jar} in the Dockerfile's ENTRYPOINT. */
-  static List<String> imageJvmOptions(Path dockerfile) throws IOException {
-    for (String line : Files.readAllLines(dockerfile)) {
-      if (line.startsWith("ENTRYPOINT [")) {
-        List<String> words = new ArrayList<>();
-        Matcher m = Pattern.compile("\"([^\"]*)\"").matcher(line);
-        while (m.find()) {
-          words.add(m.group(1));
-        }
-        int jar = words.indexOf("-jar");
-        return jar > 1 ? List.copyOf(words.subList(1, jar)) : List.of();
-      }
-    }
-    throw new IOException(dockerfile + " has no ENTRYPOINT");
-  }
-
   /**
    * Starts {@code plateau watch LOGDIR --state-dir STATE --config CONFIG --webhook URL --http ...}
    * followed by {@code options}.
@@ -83,10 +67,7 @@ final class SoakDaemon {
     }
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    for (String option : jvmOptions) {
-      // The image's /state volume (its temporary directory and crash logs) is this state dir.
-      command.add(option.replaceAll("(^|=)/state(?=/|$)", "$1" + Matcher.quoteReplacement(state.toString())));
-    }
+    command.addAll(jvmOptions); // the image's, its /state volume mapped to the state dir
     command.addAll(
         List.of(
             "-jar", jar.toString(), "watch", logdir.toString(),

@@ -119,7 +119,7 @@ class SoakIT {
     Path state = Files.createDirectories(temp.resolve("state"));
     Path config = Files.writeString(temp.resolve("plateau.yaml"), CONFIG);
     Path jar = Path.of(System.getProperty("plateau.jar", "target/plateau.jar"));
-    List<String> jvm = SoakDaemon.imageJvmOptions(Path.of(System.getProperty("plateau.dockerfile", "Dockerfile")));
+    List<String> jvm = dev.plateau.daemon.ImageJvmOptions.of(state);
     Random random = new Random(SEED);
     List<SoakDaemon> daemons = new ArrayList<>();
     AtomicReference<SoakDaemon> current = new AtomicReference<>();

@@ -2,8 +2,6 @@ package dev.plateau.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.plateau.write.EventFileWriter;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -12,8 +10,6 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,22 +21,17 @@ import org.junit.jupiter.api.io.TempDir;
 class DockerEntrypointIT {
   static List<String> command(String dockerfile, String instruction, Path logs, Path state, int port)
       throws Exception {
-    Matcher m = Pattern.compile("(?m)^(?:" + instruction + ")\\s*(\\[.*\\])\\s*$").matcher(dockerfile);
-    assertThat(m.find()).as(instruction + " in Dockerfile").isTrue();
-    JsonNode array = new ObjectMapper().readTree(m.group(1));
     String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
     String jar = Paths.get(System.getProperty("plateau.jar", "target/plateau.jar")).toAbsolutePath().toString();
     List<String> out = new ArrayList<>();
-    for (JsonNode part : array) {
-      String s = part.asText();
+    for (String s : ImageJvmOptions.words(dockerfile, instruction)) {
       if (s.equals("java")) {
         s = java;
       }
       s = s.replace("/opt/plateau/plateau.jar", jar)
           .replace("9321", Integer.toString(port));
       // The volumes, as an argument or as the value of an option (-Djava.io.tmpdir=/state).
-      s = s.replaceAll("(^|=)/logs(?=/|$)", "$1" + Matcher.quoteReplacement(logs.toString()))
-          .replaceAll("(^|=)/state(?=/|$)", "$1" + Matcher.quoteReplacement(state.toString()));
+      s = ImageJvmOptions.mapVolume(ImageJvmOptions.mapVolume(s, "/logs", logs), "/state", state);
       out.add(s);
     }
     return out;
