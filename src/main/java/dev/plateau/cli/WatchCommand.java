@@ -204,6 +204,7 @@ final class WatchCommand implements Callable<Integer> {
       return 2;
     }
     Daemon daemon = new Daemon(watchers, workers, interval, Duration.ofSeconds(10));
+    daemon.countCpuOf(judgeOn);
     running.set(daemon);
     if (stopRequested.get()) {
       daemon.requestStop();
@@ -227,7 +228,10 @@ final class WatchCommand implements Callable<Integer> {
     if (!pollOnly) {
       for (Watcher watcher : watchers) {
         try {
-          changeWatchers.add(new dev.plateau.tail.ChangeWatcher(watcher.logdir(), daemon::wake));
+          dev.plateau.tail.ChangeWatcher changes =
+              new dev.plateau.tail.ChangeWatcher(watcher.logdir(), daemon::wake);
+          watcher.changes(changes::drain);
+          changeWatchers.add(changes);
         } catch (java.io.IOException e) {
           log.warn("{}: no file-change events ({}); polling every {} ms", watcher.logdir(), e.getMessage(), interval.toMillis());
         }

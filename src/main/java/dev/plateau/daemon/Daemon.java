@@ -4,7 +4,6 @@ import dev.plateau.state.Pruned;
 import dev.plateau.state.Retention;
 import dev.plateau.state.StatePruner;
 import dev.plateau.state.StateStore;
-import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -36,6 +35,7 @@ public final class Daemon {
   private final Object signal = new Object();
   private final DaemonMetrics metrics = new DaemonMetrics();
   private boolean woken;
+  private dev.plateau.verdict.JudgeThreads judgeThreads = dev.plateau.verdict.JudgeThreads.SERIAL;
 
   /**
    * A daemon that prunes the state databases its watchers commit to with {@link
@@ -77,6 +77,17 @@ public final class Daemon {
     return List.copyOf(byStore.values());
   }
 
+  /** Counts the CPU time of these judge threads' helpers in each round's cost. */
+  public void countCpuOf(dev.plateau.verdict.JudgeThreads threads) {
+    this.judgeThreads = threads;
+  }
+
+  /** CPU time of this thread and the judge helpers so far, or -1 where it cannot be measured. */
+  private long roundCpuNanos() {
+    long own = dev.plateau.verdict.JudgeThreads.threadCpuNanos();
+    return own < 0 ? -1 : own + judgeThreads.helperCpuNanos();
+  }
+
   public DaemonMetrics metrics() {
     return metrics;
   }
@@ -105,25 +116,20 @@ public final class Daemon {
   }
 
   /**
-   * Rounds started by file-change events are spaced so that their CPU time is at most 1/{@value
-   * #EVENT_ROUND_SPACING} of the time: a logdir written to without pause wakes the daemon
-   * constantly, and back-to-back rounds would keep a core busy. A round that used 2 ms of CPU
-   * waits 40 ms at most; a round over 1,000 busy runs that used 25 ms waits 0.5 s, which bounds
-   * both the CPU and the latency under load. CPU time, not the round's duration: a round that
-   * waits for the disk (the state database's fsync, often tens of milliseconds) costs no CPU, and
-   * spacing by its duration made a single point wait hundreds of milliseconds for its flag.
+   * Rounds started by file-change events use at most 1/{@value #EVENT_ROUND_SHARE} of one core
+   * on average ({@link RoundBudget}): a logdir written to without pause would otherwise wake the
+   * daemon constantly and keep a core busy. Up to {@link #EVENT_ROUND_BURST} of CPU time saved up
+   * while quiet is spent at once, so a point written now and then is read without waiting. The
+   * CPU time of the round's own work (this thread's and the judge threads'), not the round's
+   * duration: a round that waits for the disk (the state database's fsync) costs no CPU. Nor the
+   * whole process's: after a start, the JIT compiler alone uses more than 5 % of a core for a
+   * minute or two, and counting it made every point wait.
    */
-  static final int EVENT_ROUND_SPACING = 20;
+  static final int EVENT_ROUND_SHARE = 20;
 
-  private static final java.lang.management.OperatingSystemMXBean OS =
-      ManagementFactory.getOperatingSystemMXBean();
+  static final Duration EVENT_ROUND_BURST = Duration.ofMillis(100);
 
-  /** The process's CPU time so far in nanoseconds, or -1 where the JVM cannot tell. */
-  private static long processCpuNanos() {
-    return OS instanceof com.sun.management.OperatingSystemMXBean os ? os.getProcessCpuTime() : -1;
-  }
-
-  private static final long MIN_EVENT_GAP_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+  private static final Duration MIN_EVENT_GAP = Duration.ofMillis(5);
 
   /**
    * Waits for a wake-up (no earlier than {@code earliest}) or the poll interval; returns true when
@@ -176,14 +182,22 @@ public final class Daemon {
     }
     long started = System.nanoTime();
     long earliest;
+    RoundBudget budget = new RoundBudget(EVENT_ROUND_SHARE, EVENT_ROUND_BURST, MIN_EVENT_GAP);
+    long lastWholeRound = started;
     try {
       do {
         long roundStart = System.nanoTime();
-        long cpuStart = processCpuNanos();
+        long cpuStart = roundCpuNanos();
         boolean readAgain = false;
+        // Every poll interval the whole logdir is walked; rounds woken by events in between read
+        // only the files that grew.
+        boolean whole = roundStart - lastWholeRound >= pollInterval.toNanos() || rounds == 0;
+        if (whole) {
+          lastWholeRound = roundStart;
+        }
         for (Watcher watcher : watchers) {
           try {
-            Watcher.Round round = watcher.poll();
+            Watcher.Round round = whole ? watcher.poll() : watcher.pollChanged();
             readAgain |= round.readAgain();
             if (round.transitions() > 0) {
               workers.forEach(DeliveryWorker::wake);
@@ -204,9 +218,16 @@ public final class Daemon {
         if (rounds == 1) {
           log.info("first round done in {} ms", (System.nanoTime() - started) / 1_000_000);
         }
-        long cpuEnd = processCpuNanos();
-        long spent = cpuStart >= 0 && cpuEnd >= cpuStart ? cpuEnd - cpuStart : System.nanoTime() - roundStart;
-        earliest = roundStart + Math.max(MIN_EVENT_GAP_NANOS, spent * EVENT_ROUND_SPACING);
+        long cpuEnd = roundCpuNanos();
+        long roundEnd = System.nanoTime();
+        long spent = cpuStart >= 0 && cpuEnd >= cpuStart ? cpuEnd - cpuStart : roundEnd - roundStart;
+        metrics.lastRoundCpuMicros.set(spent / 1_000);
+        if (log.isDebugEnabled()) {
+          log.debug(
+              "round {} ({}): {} us, {} us CPU",
+              rounds, whole ? "whole" : "changed files", (roundEnd - roundStart) / 1_000, spent / 1_000);
+        }
+        earliest = budget.afterRound(roundStart, roundEnd, spent);
         if (readAgain) {
           // Runs to read again from their start: their verdicts are not current until then.
           earliest = System.nanoTime();

@@ -18,6 +18,7 @@ public final class DaemonMetrics {
   final AtomicLong rounds = new AtomicLong();
   final AtomicLong failedRounds = new AtomicLong();
   final AtomicLong lastRoundMillis = new AtomicLong();
+  final AtomicLong lastRoundCpuMicros = new AtomicLong();
   final AtomicLong heartbeatMillis = new AtomicLong();
   final AtomicLong lagMillis = new AtomicLong();
   private final Map<String, AtomicLong> verdicts = new ConcurrentSkipListMap<>();
@@ -77,6 +78,11 @@ public final class DaemonMetrics {
   /** The last round's duration. */
   public long lastRoundMillis() {
     return lastRoundMillis.get();
+  }
+
+  /** CPU time of the last round's work (polling and judge threads), in microseconds. */
+  public long lastRoundCpuMicros() {
+    return lastRoundCpuMicros.get();
   }
 
   /** Wall-clock lag between the newest point read in the last round and its processing. */

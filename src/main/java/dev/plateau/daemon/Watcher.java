@@ -89,6 +89,13 @@ public final class Watcher {
   private long checkpointMillis;
   private long lastCommitMillis = Long.MIN_VALUE;
   private long lastParkCheck;
+  private java.util.function.Supplier<dev.plateau.tail.ChangeWatcher.Changes> changes;
+  private static final long PUBLISH_EVERY_MILLIS = 1_000;
+  private long lastPublishMillis = Long.MIN_VALUE / 2;
+  private static final long AT_TIME_EVERY_MILLIS = 1_000;
+  private long lastAtTimeMillis = Long.MIN_VALUE / 2;
+  /** Runs were set to be read again: only a whole poll finds their files. */
+  private boolean wholePollNeeded = true;
 
   public Watcher(
       Path logdir,
@@ -242,10 +249,55 @@ public final class Watcher {
    * A failed commit keeps the round's changes pending and tries again next round.
    */
   public Round poll() throws IOException {
+    if (changes != null) {
+      changes.get(); // a whole poll sees them all
+    }
+    return round(readAll(), true);
+  }
+
+  /**
+   * A round woken by file-change events: reads only the event files that the change watcher
+   * (see {@link #changes}) says grew, without walking the logdir; a whole {@link #poll} when it
+   * cannot tell, when runs are to be read again, or without a change watcher. On a logdir of
+   * a thousand runs, walking it is most of an idle round's cost.
+   */
+  public Round pollChanged() throws IOException {
+    if (changes == null || wholePollNeeded) {
+      return poll();
+    }
+    dev.plateau.tail.ChangeWatcher.Changes changed = changes.get();
+    if (changed.everything()) {
+      return round(readAll(), true);
+    }
     newestWallTime = Double.NaN;
-    PollStats read = tailer.poll(new Feed());
+    return round(tailer.pollGrown(new Feed(), changed.grown()), false);
+  }
+
+  private PollStats readAll() throws IOException {
+    newestWallTime = Double.NaN;
+    wholePollNeeded = false;
+    return tailer.poll(new Feed());
+  }
+
+  /**
+   * Where {@link #pollChanged} learns what changed since it last asked (a {@link
+   * dev.plateau.tail.ChangeWatcher#drain}).
+   */
+  public void changes(java.util.function.Supplier<dev.plateau.tail.ChangeWatcher.Changes> changes) {
+    this.changes = changes;
+  }
+
+  private Round round(PollStats read, boolean whole) {
     judge.compact();
-    judge.atTime(clock.millis() / 1000.0);
+    long now = clock.millis();
+    // Time-based rules (stalled, wall-clock patience) count in minutes: rounds woken by events
+    // re-judge every series at the time only once a second, as it visits them all.
+    if (whole || now - lastAtTimeMillis >= AT_TIME_EVERY_MILLIS || now < lastAtTimeMillis) {
+      judge.atTime(now / 1000.0);
+      lastAtTimeMillis = now;
+    } else {
+      judge.judgeQueued();
+    }
     metrics.records.addAndGet(read.records());
     metrics.bytes.addAndGet(read.bytes());
     metrics.points.addAndGet(read.points());
@@ -256,6 +308,7 @@ public final class Watcher {
     // Rereads are decided before the commit and committed with it (their files' rows and series
     // states deleted), so a crash right after cannot resume past the points they need.
     boolean readAgain = applyRereads() > 0;
+    wholePollNeeded |= readAgain;
     int transitions = pendingVerdicts.size();
     boolean due =
         !pendingVerdicts.isEmpty()
@@ -270,7 +323,13 @@ public final class Watcher {
         parkIdle();
       }
     }
-    publish();
+    // The status page's copy: combining every experiment's verdict is most of a quiet round's
+    // work on a large logdir, so rounds woken by events refresh it only with a transition or once
+    // a second.
+    if (whole || transitions > 0 || now - lastPublishMillis >= PUBLISH_EVERY_MILLIS || now < lastPublishMillis) {
+      publish();
+      lastPublishMillis = now;
+    }
     if (!readAgain) {
       metrics.scanned(logdir.toString());
     }
@@ -362,9 +421,15 @@ public final class Watcher {
 
   private boolean commit() {
     List<FileCursor> changed = new ArrayList<>();
-    for (FileCursor c : tailer.cursors()) {
-      if (!c.equals(committedCursors.get(c.path()))) {
-        changed.add(c);
+    for (dev.plateau.tail.TailedFile file : tailer.files()) {
+      FileCursor c = file.cursor();
+      FileCursor before = committedCursors.get(c.path());
+      if (c != before) {
+        if (c.equals(before)) {
+          committedCursors.put(c.path(), c); // the same from now on (restored cursors are copies)
+        } else {
+          changed.add(c);
+        }
       }
     }
     Map<String, String> series = new LinkedHashMap<>();

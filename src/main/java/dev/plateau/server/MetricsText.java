@@ -64,6 +64,9 @@ final class MetricsText {
         "Writer's wall time of the newest point read in the last round, to its processing.",
         seconds(m.lagMillis()));
     gauge(out, "plateau_last_round_seconds", "Duration of the last round.", seconds(m.lastRoundMillis()));
+    gauge(out, "plateau_last_round_cpu_seconds",
+        "CPU time of the last round's work (the polling thread and the judge threads).",
+        String.format(java.util.Locale.ROOT, "%.6f", m.lastRoundCpuMicros() / 1e6));
     return out.toString();
   }
 

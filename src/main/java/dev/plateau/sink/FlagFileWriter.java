@@ -20,12 +20,14 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes and removes flag files so that a reader polling for them sees either no file, the whole
  * old content or the whole new content, never a partial one, and so that what was reported done
- * survives a power cut.
+ * survives a power cut (with the daemon's help after one, see below).
  *
  * <p>A write goes to a temporary file in the same directory ({@code .NAME.plateau-tmp-RANDOM}: a
  * dot file, so pollers that list the directory skip it, and never containing {@code tfevents}, so
- * the tailer ignores it), which is forced to disk, renamed over the flag with {@code ATOMIC_MOVE},
- * and then the directory is forced so that the rename itself is durable. Where the filesystem
+ * the tailer ignores it), which is renamed over the flag with {@code ATOMIC_MOVE}; then the flag and
+ * its directory are forced to disk. Readers see the flag as soon as it is renamed, without waiting
+ * for a disk flush; a power cut before the forcing completes may lose or empty the flag, and the
+ * daemon writes every flag again from its committed state when it starts. Where the filesystem
  * cannot move atomically, the rename falls back to {@code REPLACE_EXISTING} (logged once, at WARN).
  * Forcing a directory is not possible everywhere (Windows refuses to open one); a refusal is logged
  * once at DEBUG and otherwise ignored.
@@ -77,7 +79,6 @@ final class FlagFileWriter {
         while (buffer.hasRemaining()) {
           channel.write(buffer);
         }
-        channel.force(true);
       }
       rename(temp, target);
     } catch (IOException | RuntimeException e) {
@@ -88,8 +89,20 @@ final class FlagFileWriter {
       }
       throw e;
     }
+    // Visible now; durable next. Forcing before the rename cost every flag a disk flush on the
+    // way to its reader; a power cut in between can only lose or empty the flag, which the daemon
+    // writes again from its state database when it starts.
+    force(target);
     forceDirectory(target.getParent());
     return true;
+  }
+
+  private void force(Path file) {
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+      channel.force(true);
+    } catch (IOException e) {
+      LOG.debug("{}: cannot force to disk ({}); ignored", file, e.toString());
+    }
   }
 
   /**

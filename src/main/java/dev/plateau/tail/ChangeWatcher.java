@@ -19,11 +19,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Wakes the reader as soon as something changes under a logdir, using the platform's file-change
- * events (inotify on Linux): every directory of the tree is registered, new directories as they
- * appear. Events only say "look now"; what changed is always found by the next poll, so missed
- * or overflowing events (network filesystems give none) cost latency, never data: the periodic
- * poll catches them.
+ * Wakes the reader as soon as an event file changes under a logdir, using the platform's
+ * file-change events (inotify on Linux): every directory of the tree is registered, new
+ * directories as they appear. Events only say "look now"; what changed is always found by the
+ * next poll, so missed or overflowing events (network filesystems give none) cost latency, never
+ * data: the periodic poll catches them.
+ *
+ * <p>It also tells what to look at ({@link #drain}): the directories whose known event files grew,
+ * so that a round woken by an event reads those files without walking the whole logdir; anything
+ * else about event files or directories (a new or deleted event file or directory, an overflow)
+ * asks for a whole poll. Changes to other files wake nothing: Plateau's own flag files, written
+ * into run directories, would otherwise wake a round for every verdict.
  *
  * <p>When registering fails (the system's watch limit, an unsupported filesystem), the watcher
  * logs it once and the daemon relies on polling alone.
@@ -37,6 +43,32 @@ public final class ChangeWatcher implements Closeable {
   private final Set<Path> registered = new HashSet<>();
   private final Thread thread;
   private boolean limitReported;
+  /** Directories whose event files were modified since the last {@link #drain}. */
+  private final Set<Path> grown = new HashSet<>();
+  /** Since the last drain, something only a whole poll finds. */
+  private boolean everything;
+
+  /**
+   * What changed since the last drain: the directories whose event files grew, or {@code
+   * everything} when only a whole poll can tell.
+   */
+  public record Changes(boolean everything, Set<Path> grown) {
+    public Changes {
+      grown = Set.copyOf(grown);
+    }
+
+    public boolean isEmpty() {
+      return !everything && grown.isEmpty();
+    }
+  }
+
+  /** Takes the changes seen since the last call. */
+  public synchronized Changes drain() {
+    Changes changes = new Changes(everything, grown);
+    everything = false;
+    grown.clear();
+    return changes;
+  }
 
   /**
    * Starts watching {@code root} on a daemon thread; {@code onChange} runs on that thread after
@@ -104,33 +136,69 @@ public final class ChangeWatcher implements Closeable {
     try {
       while (true) {
         WatchKey key = service.take();
-        handle(key);
+        boolean relevant = handle(key);
         WatchKey more;
         while ((more = service.poll()) != null) {
-          handle(more);
+          relevant |= handle(more);
         }
-        onChange.run();
+        if (relevant) {
+          onChange.run();
+        }
       }
     } catch (InterruptedException | ClosedWatchServiceException e) {
       // Closed: stop quietly.
     }
   }
 
-  private void handle(WatchKey key) {
+  /** Records one key's events; true when any concerns event files or directories. */
+  private boolean handle(WatchKey key) {
     Path dir = (Path) key.watchable();
+    boolean relevant = false;
     for (WatchEvent<?> event : key.pollEvents()) {
-      if (event.kind() == StandardWatchEventKinds.ENTRY_CREATE && event.context() instanceof Path name) {
-        Path created = dir.resolve(name);
-        if (Files.isDirectory(created)) {
-          registerTree(created); // a new run directory, maybe with files already in it
+      if (event.kind() == StandardWatchEventKinds.OVERFLOW || !(event.context() instanceof Path name)) {
+        markEverything();
+        relevant = true;
+        continue;
+      }
+      Path changed = dir.resolve(name);
+      boolean eventFile = LogdirScanner.isEventFile(name);
+      if (event.kind() == StandardWatchEventKinds.ENTRY_MODIFY) {
+        if (eventFile) {
+          synchronized (this) {
+            grown.add(dir);
+          }
+          relevant = true;
         }
+      } else if (event.kind() == StandardWatchEventKinds.ENTRY_CREATE) {
+        if (Files.isDirectory(changed)) {
+          registerTree(changed); // a new run directory, maybe with files already in it
+          markEverything();
+          relevant = true;
+        } else if (eventFile) {
+          markEverything();
+          relevant = true;
+        }
+      } else if (eventFile || isRegistered(changed)) {
+        markEverything(); // an event file or a directory deleted or moved away
+        relevant = true;
       }
     }
     if (!key.reset()) {
       synchronized (this) {
         registered.remove(dir); // deleted; re-registered if it appears again
       }
+      markEverything();
+      relevant = true;
     }
+    return relevant;
+  }
+
+  private synchronized void markEverything() {
+    everything = true;
+  }
+
+  private synchronized boolean isRegistered(Path dir) {
+    return registered.contains(dir);
   }
 
   @Override

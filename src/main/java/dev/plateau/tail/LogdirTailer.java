@@ -33,6 +33,8 @@ public final class LogdirTailer {
   private long bytes;
   private long points;
   private long corruptRecords;
+  /** Runs found by the last whole poll. */
+  private int knownRuns;
 
   /** @param logdir a logdir, or a single event file */
   public LogdirTailer(Path logdir, DecodeLimits limits) {
@@ -55,6 +57,7 @@ public final class LogdirTailer {
    */
   public PollStats poll(TailListener listener) throws IOException {
     List<RunDirectory> runs = scanner.scan();
+    knownRuns = runs.size();
     for (String problem : newScanProblems) {
       listener.problem(new TailProblem(TailProblem.Kind.SCAN, logdir, -1, problem));
     }
@@ -82,6 +85,40 @@ public final class LogdirTailer {
     corruptRecords += polledCorrupt;
     return new PollStats(
         runs.size(), files.size(), polledRecords, polledBytes, polledPoints, polledCorrupt);
+  }
+
+  /**
+   * A pass over part of the logdir: reads new bytes of the known files in {@code directories}
+   * (those change events said grew), run by run and file by file as {@link #poll} does, without
+   * listing the logdir. New or deleted files and runs are left to the next whole poll.
+   */
+  public PollStats pollGrown(TailListener listener, Set<Path> directories) {
+    List<TailedFile> grown = new ArrayList<>();
+    for (Map.Entry<Path, TailedFile> e : files.entrySet()) {
+      if (directories.contains(e.getKey().getParent())) {
+        grown.add(e.getValue());
+      }
+    }
+    grown.sort(
+        java.util.Comparator.comparing(TailedFile::run)
+            .thenComparing(f -> f.path().getFileName().toString()));
+    long polledRecords = 0;
+    long polledBytes = 0;
+    long polledPoints = 0;
+    long polledCorrupt = 0;
+    for (TailedFile file : grown) {
+      TailedFile.ReadCounts counts = file.poll(listener);
+      polledRecords += counts.records();
+      polledBytes += counts.bytes();
+      polledPoints += counts.points();
+      polledCorrupt += counts.corrupt();
+    }
+    records += polledRecords;
+    bytes += polledBytes;
+    points += polledPoints;
+    corruptRecords += polledCorrupt;
+    return new PollStats(
+        knownRuns, files.size(), polledRecords, polledBytes, polledPoints, polledCorrupt);
   }
 
   /**

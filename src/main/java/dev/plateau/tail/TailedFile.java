@@ -262,11 +262,30 @@ public final class TailedFile {
     return key == null ? null : key.toString();
   }
 
-  /** Where reading stands, to save in the state database and resume from. */
+  /**
+   * Where reading stands, to save in the state database and resume from. The same instance while
+   * nothing changed (the tags a file declares are learnt only by reading past them), so callers can
+   * tell unchanged files by identity: a commit compares every file's cursor, and building them
+   * afresh (with their tag tables) was most of a quiet round's work on a large logdir.
+   */
   public FileCursor cursor() {
-    return new FileCursor(
-        path.toString(), run, offset, fingerprint, fileKey, resyncing, decoder.knownTags());
+    FileCursor c = cursor;
+    if (c == null
+        || c.offset() != offset
+        || c.fingerprint() != fingerprint
+        || c.resyncing() != resyncing
+        || cursorDecoder != decoder
+        || !Objects.equals(c.fileKey(), fileKey)) {
+      c = new FileCursor(
+          path.toString(), run, offset, fingerprint, fileKey, resyncing, decoder.knownTags());
+      cursor = c;
+      cursorDecoder = decoder;
+    }
+    return c;
   }
+
+  private FileCursor cursor;
+  private EventDecoder cursorDecoder;
 
   /** Resumes from a saved cursor: the next poll reads from its offset (after checking identity). */
   void restore(FileCursor cursor) {

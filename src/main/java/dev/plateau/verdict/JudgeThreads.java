@@ -24,6 +24,9 @@ public final class JudgeThreads implements AutoCloseable {
 
   private final int threads;
   private final ExecutorService helpers;
+  private final java.util.concurrent.atomic.LongAdder helperCpu = new java.util.concurrent.atomic.LongAdder();
+  private static final java.lang.management.ThreadMXBean CPU =
+      java.lang.management.ManagementFactory.getThreadMXBean();
 
   private JudgeThreads(int threads) {
     this.threads = threads;
@@ -79,7 +82,19 @@ public final class JudgeThreads implements AutoCloseable {
     int helping = Math.min(threads - 1, items.size() - 1);
     List<Future<?>> running = new ArrayList<>(helping);
     for (int i = 0; i < helping; i++) {
-      running.add(helpers.submit(loop));
+      running.add(
+          helpers.submit(
+              () -> {
+                long start = threadCpuNanos();
+                try {
+                  loop.run();
+                } finally {
+                  long end = threadCpuNanos();
+                  if (start >= 0 && end >= start) {
+                    helperCpu.add(end - start);
+                  }
+                }
+              }));
     }
     loop.run();
     boolean interrupted = false;
@@ -102,6 +117,19 @@ public final class JudgeThreads implements AutoCloseable {
     if (!failures.isEmpty()) {
       throw failures.get(0);
     }
+  }
+
+  /**
+   * CPU time the helper threads spent judging so far, in nanoseconds (the calling thread's share
+   * is the caller's to count); 0 where the JVM cannot measure thread CPU time.
+   */
+  public long helperCpuNanos() {
+    return helperCpu.sum();
+  }
+
+  /** The calling thread's CPU time in nanoseconds, or -1 where the JVM cannot tell. */
+  public static long threadCpuNanos() {
+    return CPU.isCurrentThreadCpuTimeSupported() ? CPU.getCurrentThreadCpuTime() : -1;
   }
 
   @Override

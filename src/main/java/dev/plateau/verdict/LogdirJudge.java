@@ -268,19 +268,52 @@ public final class LogdirJudge {
     return out;
   }
 
-  /** The current verdict of every experiment with watched series, by name. */
+  /**
+   * The current verdict of every experiment with watched series, by name. An experiment whose
+   * series' verdicts are the same objects as at the last call is not combined again (a series
+   * judge keeps its verdict object until it changes): the status page asks every round.
+   */
   public List<RunVerdict> runVerdicts() {
     judgeQueued();
     List<RunVerdict> out = new ArrayList<>(membersOf.size());
     new java.util.TreeMap<>(membersOf)
         .forEach(
             (name, members) -> {
-              List<Verdict> verdicts = new ArrayList<>(members.size());
-              members.forEach(w -> verdicts.add(w.judge.verdict()));
-              out.add(RunCombiner.combine(name, verdicts, config.convergedWhen()));
+              Verdict[] verdicts = new Verdict[members.size()];
+              for (int i = 0; i < verdicts.length; i++) {
+                verdicts[i] = members.get(i).judge.verdict();
+              }
+              Combined before = combined.get(name);
+              if (before != null && before.sameInputs(verdicts)) {
+                out.add(before.result());
+              } else {
+                RunVerdict result = RunCombiner.combine(name, List.of(verdicts), config.convergedWhen());
+                combined.put(name, new Combined(verdicts, result));
+                out.add(result);
+              }
             });
+    if (combined.size() > membersOf.size()) {
+      combined.keySet().retainAll(membersOf.keySet());
+    }
     return out;
   }
+
+  /** An experiment's combined verdict and the series verdicts it was combined from. */
+  private record Combined(Verdict[] inputs, RunVerdict result) {
+    boolean sameInputs(Verdict[] verdicts) {
+      if (verdicts.length != inputs.length) {
+        return false;
+      }
+      for (int i = 0; i < verdicts.length; i++) {
+        if (verdicts[i] != inputs[i]) {
+          return false;
+        }
+      }
+      return true;
+    }
+  }
+
+  private final Map<String, Combined> combined = new HashMap<>();
 
   /**
    * Feeds one point.

@@ -32,7 +32,7 @@ class BenchSuiteIT {
       assertThat(figure.path("runs").size()).as(figure.path("id").asText()).isPositive();
     }
     assertThat(ids)
-        .contains("1a", "1b", "1c", "1d", "1e", "2", "3-replay-1000", "3-plateau-1000", "3-default-1000", "4a-median", "4b-median",
+        .contains("1a", "1b", "1c", "1d", "1e", "2", "3-replay-1000", "3-plateau-1000", "3-default-1000", "4a-median", "4b-median", "4c-median",
             "5a", "5b", "5c", "5d", "5e", "6a", "6b", "6c", "6d");
     for (JsonNode figure : report.path("figures")) {
       String id = figure.path("id").asText();

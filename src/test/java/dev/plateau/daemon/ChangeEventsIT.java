@@ -78,6 +78,38 @@ class ChangeEventsIT {
   }
 
   @Test
+  void pointsAppendedToAKnownFileAreReadLongBeforeThePollInterval(@TempDir Path temp) throws Exception {
+    Path logdir = Files.createDirectories(temp.resolve("logs"));
+    Path log = temp.resolve("watch.log");
+    double now = System.currentTimeMillis() / 1000.0;
+    try (EventFileWriter w = EventFileWriter.create(logdir.resolve("known/validation"), now, "t", 0)) {
+      for (int t = 0; t < 10; t++) {
+        w.simpleValue("val_loss", t, now + t * 0.001, (float) (1 + 8 * Math.exp(-t / 8.0)));
+      }
+      w.flush();
+      Process p = watch(logdir, temp.resolve("state"), log);
+      try {
+        awaitLine(log, "first round done");
+        Thread.sleep(200);
+        for (int t = 10; t < 120; t++) {
+          w.simpleValue("val_loss", t, now + t * 0.001, (float) (1 + 8 * Math.exp(-t / 8.0)));
+        }
+        w.flush();
+        long written = System.nanoTime();
+        Path flag = logdir.resolve("known/CONVERGED");
+        while (!Files.exists(flag) && System.nanoTime() - written < TimeUnit.SECONDS.toNanos(10)) {
+          Thread.sleep(5);
+        }
+        // Only the file's directory is read (no walk of the logdir): the flag still comes at once.
+        assertThat(flag).as(Files.readString(log)).exists();
+      } finally {
+        p.destroy();
+        p.waitFor(20, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  @Test
   void pollOnlyWaitsForTheInterval(@TempDir Path temp) throws Exception {
     Path logdir = Files.createDirectories(temp.resolve("logs"));
     Path log = temp.resolve("watch.log");

@@ -278,4 +278,43 @@ class WatcherTest {
       assertThat(verdict.lastStep()).isEqualTo(299);
     }
   }
+
+  @Test
+  void aRoundWokenByEventsReadsOnlyTheDirectoriesThatGrewUntilAWholePollIsAskedFor(@TempDir Path temp)
+      throws Exception {
+    Path logdir = Files.createDirectories(temp.resolve("logs"));
+    double start = CLOCK.millis() / 1000.0 - 2000;
+    Path a = logdir.resolve("a");
+    Path b = logdir.resolve("b");
+    java.util.ArrayDeque<dev.plateau.tail.ChangeWatcher.Changes> told = new java.util.ArrayDeque<>();
+    try (WebhookReceiver receiver = new WebhookReceiver();
+        EventFileWriter wa = EventFileWriter.create(a, start, "t", 0);
+        EventFileWriter wb = EventFileWriter.create(b, start, "t", 1);
+        Setup s = setup(logdir, temp.resolve("state.db"), receiver.url())) {
+      s.watcher().changes(() -> told.isEmpty() ? new dev.plateau.tail.ChangeWatcher.Changes(false, java.util.Set.of()) : told.poll());
+      write(wa, 0, 10, start);
+      write(wb, 0, 10, start);
+      assertThat(s.watcher().pollChanged().read().points()).as("the first round is whole").isEqualTo(20);
+
+      write(wa, 10, 15, start);
+      write(wb, 10, 17, start);
+      told.add(new dev.plateau.tail.ChangeWatcher.Changes(false, java.util.Set.of(a.toAbsolutePath())));
+      Watcher.Round grown = s.watcher().pollChanged();
+      assertThat(grown.read().points()).as("only run a's directory was named").isEqualTo(5);
+      assertThat(s.watcher().judge().judgeOf("b", "val_loss").verdict().lastStep()).isEqualTo(9);
+
+      // A new file (or anything the change watcher cannot name a directory for): whole poll.
+      try (EventFileWriter wc = EventFileWriter.create(logdir.resolve("c"), start, "t", 2)) {
+        write(wc, 0, 3, start);
+      }
+      told.add(new dev.plateau.tail.ChangeWatcher.Changes(true, java.util.Set.of()));
+      assertThat(s.watcher().pollChanged().read().points()).isEqualTo(7 + 3);
+      assertThat(s.watcher().judge().judgeOf("b", "val_loss").verdict().lastStep()).isEqualTo(16);
+
+      // Nothing named: nothing read, and nothing lost (the next whole poll reads it).
+      write(wb, 17, 20, start);
+      assertThat(s.watcher().pollChanged().read().points()).isZero();
+      assertThat(s.watcher().poll().read().points()).isEqualTo(3);
+    }
+  }
 }

@@ -54,6 +54,50 @@ class LogdirTailerTest {
     }
   }
 
+  @Test
+  void aFilesCursorIsTheSameObjectUntilSomethingIsRead() throws IOException {
+    try (EventFileWriter w = EventFileWriter.create(logdir.resolve("run"), 1.0, "t", 0)) {
+      w.simpleValue("loss", 1, 1.0, 0.5f);
+      w.flush();
+      LogdirTailer tailer = tailer();
+      tailer.poll(new RecordingListener());
+      TailedFile file = tailer.files().iterator().next();
+      FileCursor first = file.cursor();
+      tailer.poll(new RecordingListener());
+      assertThat(file.cursor()).isSameAs(first);
+
+      w.simpleValue("loss", 2, 2.0, 0.4f);
+      w.flush();
+      tailer.poll(new RecordingListener());
+      FileCursor second = file.cursor();
+      assertThat(second).isNotSameAs(first);
+      assertThat(second.offset()).isGreaterThan(first.offset());
+    }
+  }
+
+  @Test
+  void pollGrownReadsOnlyTheKnownFilesOfTheDirectoriesNamed() throws IOException {
+    try (EventFileWriter a = EventFileWriter.create(logdir.resolve("a"), 1.0, "t", 0);
+        EventFileWriter b = EventFileWriter.create(logdir.resolve("b"), 1.0, "t", 1)) {
+      a.simpleValue("loss", 1, 1.0, 0.5f);
+      b.simpleValue("loss", 1, 1.0, 0.5f);
+      a.flush();
+      b.flush();
+      LogdirTailer tailer = tailer();
+      assertThat(tailer.poll(new RecordingListener()).points()).isEqualTo(2);
+      a.simpleValue("loss", 2, 2.0, 0.4f);
+      b.simpleValue("loss", 2, 2.0, 0.4f);
+      a.flush();
+      b.flush();
+      RecordingListener heard = new RecordingListener();
+      PollStats grown = tailer.pollGrown(heard, Set.of(logdir.resolve("b").toAbsolutePath().normalize()));
+      assertThat(grown.points()).isEqualTo(1);
+      assertThat(grown.files()).as("files tracked").isEqualTo(2);
+      assertThat(heard.points).extracting(ScalarPoint::run).containsExactly("b");
+      assertThat(tailer.poll(new RecordingListener()).points()).as("a's point is read later").isEqualTo(1);
+    }
+  }
+
   // ---------------------------------------------------------------- discovery
 
   @Test

@@ -64,6 +64,29 @@ class LogdirJudgeTest {
   }
 
   @Test
+  void experimentVerdictsAreCombinedAgainOnlyWhenASeriesVerdictChanged() throws Exception {
+    LogdirJudge judge =
+        new LogdirJudge(config("detection:\n  detectors: [patience]\n  patience: {patience: 2}\n"), recorder);
+    judge.observe(pt("a", "loss", 1, 1.0));
+    judge.observe(pt("a", "loss", 2, 0.5));
+    judge.observe(pt("b", "loss", 1, 1.0));
+    RunVerdict a = runVerdictOf(judge, "a").orElseThrow();
+    RunVerdict b = runVerdictOf(judge, "b").orElseThrow();
+    assertThat(runVerdictOf(judge, "a").orElseThrow()).as("unchanged: the same object").isSameAs(a);
+
+    judge.observe(pt("a", "loss", 3, 0.6));
+    judge.observe(pt("a", "loss", 4, 0.7));
+    RunVerdict after = runVerdictOf(judge, "a").orElseThrow();
+    assertThat(after).isNotSameAs(a);
+    assertThat(after.status()).isEqualTo(Status.CONVERGED);
+    assertThat(a.status()).isEqualTo(Status.TRAINING);
+    assertThat(runVerdictOf(judge, "b").orElseThrow()).isSameAs(b);
+
+    judge.forgetRun("b");
+    assertThat(runVerdictOf(judge, "b")).isEmpty();
+  }
+
+  @Test
   void onlyWatchedTagsGetVerdicts() throws Exception {
     LogdirJudge judge = new LogdirJudge(config(""), recorder);
     for (String tag : List.of("loss", "learning_rate", "epoch", "hp_metric", "grad_norm", "epoch_accuracy")) {
