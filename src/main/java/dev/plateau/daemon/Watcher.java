@@ -83,6 +83,11 @@ public final class Watcher {
   private final Map<String, RunVerdict> parked = new HashMap<>();
   /** The runs of every parked experiment, to bring back. */
   private final Map<String, Set<String>> parkedRuns = new HashMap<>();
+  /**
+   * When time alone could change a parked experiment's verdict (clock millis; a job that died is
+   * STALLED an hour after its last point): it is brought back then, for the time rules to judge.
+   */
+  private final Map<String, Long> parkedUntil = new HashMap<>();
   /** When each experiment in memory last had a point (clock millis). */
   private final Map<String, Long> lastActivity = new HashMap<>();
   private long parkAfterMillis = DEFAULT_PARK_AFTER.toMillis();
@@ -350,6 +355,7 @@ public final class Watcher {
       return;
     }
     lastParkCheck = now;
+    wakeParked(now);
     if (!unsavedSeries.isEmpty() || !rereads.isEmpty() || !resetRuns.isEmpty()) {
       return;
     }
@@ -362,6 +368,7 @@ public final class Watcher {
       }
       Set<String> runs = judge.runsOf(experiment);
       RunVerdict verdict = judge.experimentVerdict(experiment);
+      double wake = judge.nextChangeAt(experiment);
       for (String run : runs) {
         judge.evict(run);
         views.keySet().removeIf(k -> k.startsWith(run + '\u0000'));
@@ -370,6 +377,9 @@ public final class Watcher {
         parked.put(experiment, verdict);
       }
       parkedRuns.put(experiment, runs);
+      if (wake < Double.POSITIVE_INFINITY) {
+        parkedUntil.put(experiment, (long) Math.ceil(Math.max(wake, 0) * 1000));
+      }
       it.remove();
       parkedNow++;
       log.debug("{}: experiment '{}' parked after {} ms without points", logdir, experiment, now - e.getValue());
@@ -383,8 +393,27 @@ public final class Watcher {
     }
   }
 
+  /** Brings back parked experiments whose time has come, for the next round's time rules. */
+  private void wakeParked(long now) {
+    if (parkedUntil.isEmpty()) {
+      return;
+    }
+    List<String> due = new ArrayList<>();
+    parkedUntil.forEach((experiment, at) -> {
+      if (at <= now) {
+        due.add(experiment);
+      }
+    });
+    for (String experiment : due) {
+      unpark(experiment);
+      lastActivity.put(experiment, now);
+      log.debug("{}: experiment '{}' back in memory for its time rules", logdir, experiment);
+    }
+  }
+
   /** Brings a parked experiment's judges back from the store before its new points. */
   private void unpark(String experiment) {
+    parkedUntil.remove(experiment);
     Set<String> runs = parkedRuns.remove(experiment);
     parked.remove(experiment);
     if (runs == null) {

@@ -37,6 +37,17 @@ public interface Detector {
     return current();
   }
 
+  /**
+   * The earliest time, in seconds, at which {@link #atTime} could change the judgement without a
+   * new point; positive infinity when time alone can change nothing (the default, and every
+   * detector not about time). Never later than the change: waking at it may find nothing yet, but
+   * waiting past it must not miss one. A daemon that puts idle series out of memory wakes them
+   * then.
+   */
+  default double nextChangeAt() {
+    return Double.POSITIVE_INFINITY;
+  }
+
   /** The judgement after the last point (a waiting TRAINING judgement before any). */
   Judgement current();
 

@@ -163,6 +163,18 @@ public final class PatienceDetector extends DraftedDetector<PatienceDetector.Dra
     }
   }
 
+  @Override
+  public double nextChangeAt() {
+    if (params.patience().unit() != Span.Unit.SECONDS
+        || !counting
+        || best.isEmpty()
+        || waited == 0
+        || current().status() == Status.CONVERGED) {
+      return Double.POSITIVE_INFINITY;
+    }
+    return sinceTime + params.patience().amount();
+  }
+
   private void judge(long step, double time) {
     Draft d = edit();
     if (best.isEmpty()) {

@@ -123,6 +123,20 @@ public final class SeriesJudge {
   }
 
   /**
+   * The earliest time, in seconds, at which {@link #atTime} could change a detector's judgement
+   * ({@link Detector#nextChangeAt}); positive infinity when none can.
+   */
+  public double nextChangeAt() {
+    double next = Double.POSITIVE_INFINITY;
+    if (points > 0) {
+      for (Slot slot : slots) {
+        next = Math.min(next, slot.detector.nextChangeAt());
+      }
+    }
+    return next;
+  }
+
+  /**
    * Re-judges at time {@code nowSeconds} (stalled, wall-clock patience). Returns the new verdict
    * when the status changed, else null.
    */

@@ -52,6 +52,11 @@ public final class SmoothedDetector implements Detector {
   }
 
   @Override
+  public double nextChangeAt() {
+    return inner.nextChangeAt();
+  }
+
+  @Override
   public Judgement atTime(double nowSeconds) {
     return inner.atTime(nowSeconds);
   }

@@ -113,6 +113,15 @@ public final class StalledDetector extends DraftedDetector<StalledDetector.Draft
     }
   }
 
+  @Override
+  public double nextChangeAt() {
+    double last = Double.isFinite(lastTime) ? Math.max(lastTime, lastArrival) : lastArrival;
+    if (!Double.isFinite(last) || current().status() == Status.STALLED) {
+      return Double.POSITIVE_INFINITY;
+    }
+    return last + params.afterSeconds();
+  }
+
   /** The saved state of a stalled detector. */
   public record State(long lastStep, double lastTime, double lastArrival, Judgement current)
       implements DetectorState {}

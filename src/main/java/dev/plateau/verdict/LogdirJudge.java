@@ -547,6 +547,19 @@ public final class LogdirJudge {
     return true;
   }
 
+  /**
+   * The earliest time, in seconds, at which time alone could change a verdict of the experiment's
+   * series ({@link SeriesJudge#nextChangeAt}); positive infinity when it cannot.
+   */
+  public double nextChangeAt(String experiment) {
+    judgeQueued();
+    double next = Double.POSITIVE_INFINITY;
+    for (Watched w : membersOf.getOrDefault(experiment, List.of())) {
+      next = Math.min(next, w.judge.nextChangeAt());
+    }
+    return next;
+  }
+
   /** Sets an experiment's last known status (from saved state), so transitions continue from it. */
   public void restoreExperiment(RunVerdict verdict) {
     experiments.put(verdict.run(), verdict);

@@ -3,6 +3,7 @@ package dev.plateau.daemon;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.plateau.config.PlateauConfig;
+import dev.plateau.detect.Status;
 import dev.plateau.detect.Verdict;
 import dev.plateau.sink.FlagConfig;
 import dev.plateau.sink.FlagSink;
@@ -94,6 +95,45 @@ class ParkingTest {
       }
       assertThat(only(parking.published(), "exp1").status())
           .isEqualTo(only(steady.published(), "exp1").status());
+    }
+  }
+
+  /**
+   * Parking must not stop time-based rules: an experiment whose job died is parked after a minute,
+   * and must still turn STALLED when its hour without points is up (before, it never did).
+   */
+  @Test
+  void aParkedExperimentStillStallsWhenItsTimeComes(@TempDir Path temp) throws Exception {
+    Path logs = Files.createDirectories(temp.resolve("logs"));
+    ReviewFindingsTest.MutableClock clock = new ReviewFindingsTest.MutableClock(T0);
+    Watcher w = watcher(logs, temp.resolve("s.db"), clock, Duration.ofMinutes(1));
+    try (EventFileWriter writer = EventFileWriter.create(logs.resolve("exp1"), T0 / 1000.0, "t", 0)) {
+      // A steep curve, far from converged, whose writer then stops.
+      for (int t = 0; t < 30; t++) {
+        writer.simpleValue("loss", t, T0 / 1000.0, (float) (10 - t * 0.3));
+      }
+      writer.flush();
+      w.poll();
+      for (int minute = 0; minute < 3; minute++) {
+        clock.millis += 60_000;
+        w.poll();
+      }
+      assertThat(w.parkedExperiments()).isEqualTo(1);
+      assertThat(only(w.published(), "exp1").status()).isEqualTo(Status.TRAINING);
+
+      clock.millis += 3_600_000; // the default stalled.after is an hour
+      w.poll();
+      w.poll();
+      assertThat(only(w.published(), "exp1").status()).isEqualTo(Status.STALLED);
+      assertThat(logs.resolve("exp1/STALLED")).exists();
+
+      // Stalled, it parks again, and has no further time to wait for.
+      for (int minute = 0; minute < 3; minute++) {
+        clock.millis += 60_000;
+        w.poll();
+      }
+      assertThat(w.parkedExperiments()).isEqualTo(1);
+      assertThat(only(w.published(), "exp1").status()).isEqualTo(Status.STALLED);
     }
   }
 

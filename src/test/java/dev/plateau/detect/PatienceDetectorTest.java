@@ -18,6 +18,27 @@ class PatienceDetectorTest {
   }
 
   @Test
+  void wallClockPatienceNamesWhenTimeAloneWouldConverge() {
+    PatienceDetector d =
+        detector(Mode.MIN, new Span(600, Span.Unit.SECONDS), new MinDelta(0.0, false), Long.MIN_VALUE, Double.NaN);
+    d.observe(1, 1000, 1.0);
+    assertThat(d.nextChangeAt()).as("nothing waited for yet").isInfinite();
+    d.observe(2, 1010, 1.5);
+    assertThat(d.nextChangeAt()).isEqualTo(1000 + 600);
+    assertThat(d.atTime(1599).status()).isEqualTo(Status.TRAINING);
+    assertThat(d.atTime(1600).status()).isEqualTo(Status.CONVERGED);
+    assertThat(d.nextChangeAt()).isInfinite();
+  }
+
+  @Test
+  void pointPatienceNeverWaitsForTime() {
+    PatienceDetector d = detector(Mode.MIN, Span.points(2), new MinDelta(0.0, false), Long.MIN_VALUE, Double.NaN);
+    d.observe(1, 1000, 1.0);
+    d.observe(2, 1010, 1.5);
+    assertThat(d.nextChangeAt()).isInfinite();
+  }
+
+  @Test
   void seedRuleExampleStopsAtIndexSixAndKeepsIndexThree() {
     // max mode, k = 3: M(3) = 0.71 is better than M(4..6) = 0.69, 0.70, 0.68 -> stop at 6, keep 3.
     List<Judgement> js = feed(patience(Mode.MAX, 3), 0.50, 0.62, 0.70, 0.71, 0.69, 0.70, 0.68);

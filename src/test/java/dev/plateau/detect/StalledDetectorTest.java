@@ -21,6 +21,18 @@ class StalledDetectorTest {
   }
 
   @Test
+  void nextChangeIsWhenTheQuietRunsOutAndNoneOnceStalled() {
+    StalledDetector d = new StalledDetector(new StalledDetector.Params(600));
+    assertThat(d.nextChangeAt()).as("no point yet").isInfinite();
+    d.observe(7, T, 1.0);
+    d.arrivedAt(T + 30);
+    assertThat(d.nextChangeAt()).isEqualTo(T + 30 + 600);
+    assertThat(d.atTime(d.nextChangeAt() - 1).status()).isEqualTo(Status.TRAINING);
+    assertThat(d.atTime(d.nextChangeAt() + 1).status()).isEqualTo(Status.STALLED);
+    assertThat(d.nextChangeAt()).isInfinite();
+  }
+
+  @Test
   void newPointReturnsToTraining() {
     StalledDetector d = new StalledDetector(new StalledDetector.Params(60));
     d.observe(1, T, 1.0);
