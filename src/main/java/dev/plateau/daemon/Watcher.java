@@ -125,7 +125,10 @@ public final class Watcher {
   /** Judges independent experiments on {@code threads} (default: this watcher's thread alone). */
   public void judgeOn(dev.plateau.verdict.JudgeThreads threads) {
     judge.judgeOn(threads);
+    this.threads = threads;
   }
+
+  private dev.plateau.verdict.JudgeThreads threads = dev.plateau.verdict.JudgeThreads.SERIAL;
 
   public Path logdir() {
     return logdir;
@@ -206,23 +209,38 @@ public final class Watcher {
     for (FileCursor c : cursors) {
       committedCursors.put(c.path(), c);
     }
+    // Series are registered here, in order; their saved states (JSON, most of a restart's work)
+    // are read into their judges on the judge threads, each judge by one thread.
+    record Saved(String run, String tag, String json, SeriesJudge judge) {}
+    List<Saved> saved = new ArrayList<>();
     for (Map.Entry<String, String> e : store.series().entrySet()) {
       int split = e.getKey().indexOf('\u0000');
       String run = e.getKey().substring(0, split);
       String tag = e.getKey().substring(split + 1);
       SeriesJudge j = judge.register(run, tag);
       lastActivity.put(dev.plateau.verdict.Experiments.of(run), clock.millis());
-      if (j == null) {
-        continue;
+      if (j != null) {
+        saved.add(new Saved(run, tag, e.getValue(), j));
       }
-      try {
-        JudgeStateCodec.read(e.getValue(), j);
-      } catch (IllegalArgumentException mismatch) {
+    }
+    Map<Saved, String> misfits = new java.util.concurrent.ConcurrentHashMap<>();
+    threads.run(
+        saved,
+        s -> {
+          try {
+            JudgeStateCodec.read(s.json(), s.judge());
+          } catch (IllegalArgumentException mismatch) {
+            misfits.put(s, String.valueOf(mismatch.getMessage()));
+          }
+        });
+    for (Saved s : saved) {
+      String mismatch = misfits.get(s);
+      if (mismatch != null) {
         log.info(
             "run '{}' tag '{}': saved detector state does not fit the configuration ({}); reading"
                 + " the run again",
-            run, tag, mismatch.getMessage());
-        rereads.add(run);
+            s.run(), s.tag(), mismatch);
+        rereads.add(s.run());
       }
     }
     for (Map.Entry<String, StateBatch.ExperimentStatus> e : store.experiments().entrySet()) {

@@ -20,8 +20,17 @@ import java.util.List;
  * names no Java types.
  */
 public final class JudgeStateCodec {
+  /**
+   * Detector states are mostly doubles (a plateau detector's bins): the fast reader and writer of
+   * doubles (both exact: correctly rounded, shortest round-trip) restore a thousand runs' states
+   * in a fraction of the time.
+   */
   static final ObjectMapper JSON =
-      new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+      com.fasterxml.jackson.databind.json.JsonMapper.builder()
+          .enable(com.fasterxml.jackson.core.StreamReadFeature.USE_FAST_DOUBLE_PARSER)
+          .enable(com.fasterxml.jackson.core.StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
+          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .build();
 
   private JudgeStateCodec() {}
 

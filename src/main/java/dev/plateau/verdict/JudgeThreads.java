@@ -60,7 +60,7 @@ public final class JudgeThreads implements AutoCloseable {
    * Runs {@code work} on every item, the items spread over the threads, and returns when all are
    * done. The first exception thrown is thrown again here, after every item was tried.
    */
-  <T> void run(List<T> items, Consumer<T> work) {
+  public <T> void run(List<T> items, Consumer<T> work) {
     if (helpers == null || items.size() < MIN_PARALLEL) {
       for (T item : items) {
         work.accept(item);
