@@ -378,19 +378,26 @@ public final class Watcher {
       return;
     }
     int parkedNow = 0;
+    Set<String> leaving = new java.util.HashSet<>();
+    Set<String> tied = null;
+    Map<String, Set<String>> runsOf = null;
     for (var it = lastActivity.entrySet().iterator(); it.hasNext(); ) {
       Map.Entry<String, Long> e = it.next();
       String experiment = e.getKey();
-      if (now - e.getValue() < parkAfterMillis || !judge.selfContained(experiment)) {
+      if (now - e.getValue() < parkAfterMillis) {
         continue;
       }
-      Set<String> runs = judge.runsOf(experiment);
+      if (tied == null) {
+        tied = judge.notSelfContained();
+        runsOf = judge.runsByExperiment();
+      }
+      if (tied.contains(experiment)) {
+        continue;
+      }
+      Set<String> runs = runsOf.getOrDefault(experiment, Set.of());
       RunVerdict verdict = judge.experimentVerdict(experiment);
       double wake = judge.nextChangeAt(experiment);
-      for (String run : runs) {
-        judge.evict(run);
-        views.keySet().removeIf(k -> k.startsWith(run + '\u0000'));
-      }
+      leaving.addAll(runs);
       if (verdict != null) {
         parked.put(experiment, verdict);
       }
@@ -401,6 +408,10 @@ public final class Watcher {
       it.remove();
       parkedNow++;
       log.debug("{}: experiment '{}' parked after {} ms without points", logdir, experiment, now - e.getValue());
+    }
+    if (!leaving.isEmpty()) {
+      judge.evictAll(leaving);
+      views.keySet().removeIf(k -> leaving.contains(k.substring(0, k.indexOf('\u0000'))));
     }
     if (parkedNow >= MANY_PARKED) {
       // After a backfill most experiments go idle at once: a full collection now lets the heap

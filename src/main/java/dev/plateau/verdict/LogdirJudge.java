@@ -475,23 +475,40 @@ public final class LogdirJudge {
    * #forgetRun}, the run is not about to be read again.
    */
   public void evict(String run) {
-    // Its experiment's queued points, and twin points a validation series elsewhere may have
-    // queued from this run, are judged first.
+    evictAll(java.util.Set.of(run));
+  }
+
+  /**
+   * {@link #evict} for many runs at once, in one pass over the series (evicting a thousand runs
+   * one by one is quadratic).
+   */
+  public void evictAll(java.util.Set<String> gone) {
+    if (gone.isEmpty()) {
+      return;
+    }
+    // Their experiments' queued points, and twin points a validation series elsewhere may have
+    // queued from these runs, are judged first.
     judgeQueued();
-    runs.remove(run);
-    List<Watched> members = membersOf.get(Experiments.of(run));
-    if (members != null) {
-      members.removeIf(w -> w.key.run().equals(run));
-      if (members.isEmpty()) {
-        membersOf.remove(Experiments.of(run));
+    java.util.Set<String> experimentsTouched = new java.util.HashSet<>();
+    for (String run : gone) {
+      runs.remove(run);
+      experimentsTouched.add(Experiments.of(run));
+    }
+    for (String experiment : experimentsTouched) {
+      List<Watched> members = membersOf.get(experiment);
+      if (members != null) {
+        members.removeIf(w -> gone.contains(w.key.run()));
+        if (members.isEmpty()) {
+          membersOf.remove(experiment);
+        }
       }
     }
-    watched.keySet().removeIf(k -> k.run().equals(run));
-    known.keySet().removeIf(k -> k.run().equals(run));
-    dirty.removeIf(k -> k.run().equals(run));
-    awaitingTwin.removeIf(w -> w.key.run().equals(run));
-    twinOf.values().forEach(list -> list.removeIf(w -> w.key.run().equals(run)));
-    twinOf.keySet().removeIf(k -> k.run().equals(run));
+    watched.keySet().removeIf(k -> gone.contains(k.run()));
+    known.keySet().removeIf(k -> gone.contains(k.run()));
+    dirty.removeIf(k -> gone.contains(k.run()));
+    awaitingTwin.removeIf(w -> gone.contains(w.key.run()));
+    twinOf.values().forEach(list -> list.removeIf(w -> gone.contains(w.key.run())));
+    twinOf.keySet().removeIf(k -> gone.contains(k.run()));
   }
 
   /**
@@ -503,6 +520,38 @@ public final class LogdirJudge {
     for (Watched w : watched.values()) {
       if (w.twin != null && w.twin.run().equals(run) && !w.key.run().equals(run)) {
         out.add(w.key.run());
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The runs this judge holds in memory, by experiment, in one pass (asking {@link #runsOf} for
+   * every experiment of a large logdir is quadratic).
+   */
+  public Map<String, java.util.Set<String>> runsByExperiment() {
+    Map<String, java.util.Set<String>> out = new HashMap<>();
+    for (String run : runs.keySet()) {
+      out.computeIfAbsent(Experiments.of(run), e -> new java.util.TreeSet<>()).add(run);
+    }
+    return out;
+  }
+
+  /**
+   * The experiments that are not {@link #selfContained}, found in one pass over the watched series
+   * (asking each experiment in turn is quadratic: with 10,000 experiments, minutes).
+   */
+  public java.util.Set<String> notSelfContained() {
+    java.util.Set<String> out = new java.util.HashSet<>();
+    for (Watched w : watched.values()) {
+      if (w.twin != null) {
+        String twinExperiment = Experiments.of(w.twin.run());
+        if (!twinExperiment.equals(w.experiment)) {
+          out.add(w.experiment);
+          out.add(twinExperiment);
+        }
+      } else if (w.overfitting != null) {
+        out.add(w.experiment); // still waiting for a twin that may appear anywhere
       }
     }
     return out;

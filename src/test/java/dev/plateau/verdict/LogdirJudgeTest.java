@@ -87,6 +87,32 @@ class LogdirJudgeTest {
   }
 
   @Test
+  void notSelfContainedNamesExactlyTheExperimentsSelfContainedRefusesAndEvictAllForgetsRuns()
+      throws Exception {
+    LogdirJudge judge = new LogdirJudge(config(""), recorder);
+    for (int step = 1; step <= 20; step++) {
+      double v = 1.0 / step;
+      judge.observe(pt("e1/train", "loss", step, v));
+      judge.observe(pt("e1/validation", "val_loss", step, v * 1.1));
+      judge.observe(pt("e2/validation", "val_loss", step, v)); // no twin anywhere yet
+      judge.observe(pt("e3", "loss", step, v));
+      judge.observe(pt("e4", "loss", step, v));
+      judge.observe(pt("e4", "val_loss", step, v * 1.2));
+    }
+    java.util.Set<String> tied = judge.notSelfContained();
+    for (String experiment : List.of("e1", "e2", "e3", "e4")) {
+      assertThat(tied.contains(experiment)).as(experiment).isEqualTo(!judge.selfContained(experiment));
+    }
+    assertThat(tied).contains("e2");
+    assertThat(judge.runsByExperiment().get("e1")).containsExactly("e1/train", "e1/validation");
+
+    judge.evictAll(java.util.Set.of("e3", "e4"));
+    assertThat(judge.runs()).containsOnlyKeys("e1/train", "e1/validation", "e2/validation");
+    assertThat(judge.runVerdicts()).extracting(RunVerdict::run).containsExactly("e1", "e2");
+    assertThat(judge.seriesVerdicts()).extracting(Verdict::run).doesNotContain("e3", "e4");
+  }
+
+  @Test
   void onlyWatchedTagsGetVerdicts() throws Exception {
     LogdirJudge judge = new LogdirJudge(config(""), recorder);
     for (String tag : List.of("loss", "learning_rate", "epoch", "hp_metric", "grad_norm", "epoch_accuracy")) {
