@@ -34,4 +34,7 @@ EXPOSE 9321
 ENV PLATEAU_STATE_DIR=/state
 HEALTHCHECK --interval=30s --timeout=10s --start-period=20s \
   CMD ["java", "-XX:TieredStopAtLevel=1", "-Xss512k", "-XX:-UsePerfData", "-jar", "/opt/plateau/plateau.jar", "health", "http://127.0.0.1:9321/healthz"]
-ENTRYPOINT ["java", "-XX:+UseSerialGC", "-Xms16m", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30", "-Xss512k", "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", "-XX:-UsePerfData", "-Djava.io.tmpdir=/state", "-XX:ErrorFile=/state/hs_err_pid%p.log", "-jar", "/opt/plateau/plateau.jar", "watch", "/logs", "--state-dir", "/state", "--http", "0.0.0.0:9321"]
+# SerialGC returns memory after a full collection down to MaxHeapFreeRatio; -ShrinkHeapInSteps
+# does it at the first one (by default the JVM shrinks over four: 0, 10, 40 then 100 %), so the heap
+# of a daemon whose experiments just left memory shrinks when Plateau asks for the collection.
+ENTRYPOINT ["java", "-XX:+UseSerialGC", "-Xms16m", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30", "-XX:-ShrinkHeapInSteps", "-Xss512k", "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", "-XX:-UsePerfData", "-Djava.io.tmpdir=/state", "-XX:ErrorFile=/state/hs_err_pid%p.log", "-jar", "/opt/plateau/plateau.jar", "watch", "/logs", "--state-dir", "/state", "--http", "0.0.0.0:9321"]

@@ -415,7 +415,8 @@ public final class Watcher {
     }
     if (parkedNow >= MANY_PARKED) {
       // After a backfill most experiments go idle at once: a full collection now lets the heap
-      // shrink (the image runs SerialGC with MaxHeapFreeRatio) and returns the memory to the OS,
+      // shrink (the image runs SerialGC with MaxHeapFreeRatio and -ShrinkHeapInSteps, so at once)
+      // and returns the memory to the OS,
       // which an idle daemon would otherwise hold until its next full collection, maybe never.
       log.info("{}: {} idle experiments left memory", logdir, parkedNow);
       System.gc();
