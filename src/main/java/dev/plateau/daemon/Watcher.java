@@ -101,6 +101,8 @@ public final class Watcher {
   private long lastAtTimeMillis = Long.MIN_VALUE / 2;
   /** Runs were set to be read again: only a whole poll finds their files. */
   private boolean wholePollNeeded = true;
+  /** Where saved detector states are read at a restart (see {@link #judgeOn}). */
+  private dev.plateau.verdict.JudgeThreads threads = dev.plateau.verdict.JudgeThreads.SERIAL;
 
   public Watcher(
       Path logdir,
@@ -127,8 +129,6 @@ public final class Watcher {
     judge.judgeOn(threads);
     this.threads = threads;
   }
-
-  private dev.plateau.verdict.JudgeThreads threads = dev.plateau.verdict.JudgeThreads.SERIAL;
 
   public Path logdir() {
     return logdir;
@@ -223,23 +223,24 @@ public final class Watcher {
         saved.add(new Saved(run, tag, e.getValue(), j));
       }
     }
-    Map<Saved, String> misfits = new java.util.concurrent.ConcurrentHashMap<>();
+    // One slot per saved state, each written by the thread that read that state.
+    String[] misfits = new String[saved.size()];
     threads.run(
-        saved,
-        s -> {
+        java.util.stream.IntStream.range(0, saved.size()).boxed().toList(),
+        i -> {
           try {
-            JudgeStateCodec.read(s.json(), s.judge());
+            JudgeStateCodec.read(saved.get(i).json(), saved.get(i).judge());
           } catch (IllegalArgumentException mismatch) {
-            misfits.put(s, String.valueOf(mismatch.getMessage()));
+            misfits[i] = String.valueOf(mismatch.getMessage());
           }
         });
-    for (Saved s : saved) {
-      String mismatch = misfits.get(s);
-      if (mismatch != null) {
+    for (int i = 0; i < saved.size(); i++) {
+      Saved s = saved.get(i);
+      if (misfits[i] != null) {
         log.info(
             "run '{}' tag '{}': saved detector state does not fit the configuration ({}); reading"
                 + " the run again",
-            s.run(), s.tag(), mismatch);
+            s.run(), s.tag(), misfits[i]);
         rereads.add(s.run());
       }
     }
@@ -416,8 +417,8 @@ public final class Watcher {
     if (parkedNow >= MANY_PARKED) {
       // After a backfill most experiments go idle at once: a full collection now lets the heap
       // shrink (the image runs SerialGC with MaxHeapFreeRatio and -ShrinkHeapInSteps, so at once)
-      // and returns the memory to the OS,
-      // which an idle daemon would otherwise hold until its next full collection, maybe never.
+      // and returns the memory to the OS, which an idle daemon would otherwise hold until its next
+      // full collection, maybe never.
       log.info("{}: {} idle experiments left memory", logdir, parkedNow);
       System.gc();
     }

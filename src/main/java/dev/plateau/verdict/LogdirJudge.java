@@ -526,8 +526,8 @@ public final class LogdirJudge {
   }
 
   /**
-   * The runs this judge holds in memory, by experiment, in one pass (asking {@link #runsOf} for
-   * every experiment of a large logdir is quadratic).
+   * The runs this judge holds in memory, by experiment, in one pass (asking experiment by
+   * experiment, each a pass over every run, was quadratic on a large logdir).
    */
   public Map<String, java.util.Set<String>> runsByExperiment() {
     Map<String, java.util.Set<String>> out = new HashMap<>();
@@ -538,8 +538,11 @@ public final class LogdirJudge {
   }
 
   /**
-   * The experiments that are not {@link #selfContained}, found in one pass over the watched series
-   * (asking each experiment in turn is quadratic: with 10,000 experiments, minutes).
+   * The experiments that cannot leave memory alone: one of their series is paired with a twin in
+   * another experiment, or is the twin of one, or is a validation series still waiting for a twin
+   * that may appear anywhere. Every other experiment can leave memory and come back without another
+   * noticing. One pass over the watched series (asking experiment by experiment was quadratic:
+   * with 10,000 experiments, minutes).
    */
   public java.util.Set<String> notSelfContained() {
     java.util.Set<String> out = new java.util.HashSet<>();
@@ -557,17 +560,6 @@ public final class LogdirJudge {
     return out;
   }
 
-  /** The runs of an experiment that this judge holds in memory. */
-  public java.util.Set<String> runsOf(String experiment) {
-    java.util.Set<String> out = new java.util.TreeSet<>();
-    for (String run : runs.keySet()) {
-      if (Experiments.of(run).equals(experiment)) {
-        out.add(run);
-      }
-    }
-    return out;
-  }
-
   /** The current verdict of one experiment, or null when none of its series is watched. */
   public RunVerdict experimentVerdict(String experiment) {
     judgeQueued(experiment);
@@ -579,29 +571,11 @@ public final class LogdirJudge {
   }
 
   /**
-   * True when no series of the experiment is paired with a twin in another experiment, or the
-   * twin of one: the experiment can then leave memory and come back without the other noticing.
-   */
-  public boolean selfContained(String experiment) {
-    for (Watched w : watched.values()) {
-      boolean inside = Experiments.of(w.key.run()).equals(experiment);
-      boolean twinInside = w.twin != null && Experiments.of(w.twin.run()).equals(experiment);
-      if (w.twin != null && inside != twinInside) {
-        return false;
-      }
-      if (w.twin == null && inside && w.overfitting != null) {
-        return false; // still waiting for a twin that may appear anywhere
-      }
-    }
-    return true;
-  }
-
-  /**
    * The earliest time, in seconds, at which time alone could change a verdict of the experiment's
    * series ({@link SeriesJudge#nextChangeAt}); positive infinity when it cannot.
    */
   public double nextChangeAt(String experiment) {
-    judgeQueued();
+    judgeQueued(experiment);
     double next = Double.POSITIVE_INFINITY;
     for (Watched w : membersOf.getOrDefault(experiment, List.of())) {
       next = Math.min(next, w.judge.nextChangeAt());
