@@ -35,28 +35,7 @@ final class OrderStatistics {
       if (--budget < 0) {
         break;
       }
-      int mid = (lo + hi) >>> 1;
-      if (a[mid] < a[lo]) {
-        swap(a, mid, lo);
-      }
-      if (a[hi - 1] < a[lo]) {
-        swap(a, hi - 1, lo);
-      }
-      if (a[hi - 1] < a[mid]) {
-        swap(a, hi - 1, mid);
-      }
-      double pivot = a[mid];
-      swap(a, mid, hi - 1);
-      int store = lo;
-      for (int i = lo; i < hi - 1; i++) {
-        double v = a[i];
-        int below = v < pivot ? 1 : 0;
-        a[i] = a[store];
-        a[store] = v;
-        store += below;
-      }
-      swap(a, store, hi - 1);
-      // Now a[lo..store) < pivot == a[store] <= a(store..hi).
+      int store = partition(a, lo, hi);
       if (k == store) {
         return;
       }
@@ -69,15 +48,101 @@ final class OrderStatistics {
     Arrays.sort(a, lo, hi);
   }
 
-  /** The largest of {@code a[from..to)} (numerically; no NaN), {@code from < to}. */
-  static double max(double[] a, int from, int to) {
-    double m = a[from];
-    for (int i = from + 1; i < to; i++) {
-      if (m < a[i]) {
-        m = a[i];
-      }
+  /**
+   * Several order statistics of one array, each selected from the narrowest range that the
+   * selections before it left partitioned, so that a second rank near the first costs a fraction
+   * of a selection over the whole array. The ranges the quickselect narrowed through are kept as a
+   * chain, each inside the one before: a range in the chain holds exactly the values of its ranks
+   * (everything before it is {@code <=} them and everything after it {@code >=}). A selection
+   * starting from a range in the chain only moves values inside that range, so the chain is cut
+   * after it and continued. The values must not be NaN. Not thread-safe; allocates nothing.
+   */
+  static final class Selection {
+    /** Longest chain: a selection that would go deeper sorts its range instead. */
+    private static final int CHAIN = 256;
+
+    private final int[] los = new int[CHAIN];
+    private final int[] his = new int[CHAIN];
+    private int depth;
+    /** Whether the last range of the chain is sorted. */
+    private boolean lastSorted;
+    private double[] a;
+
+    /** Starts selecting from {@code a[from..to)}; earlier selections are forgotten. */
+    void start(double[] a, int from, int to) {
+      this.a = a;
+      los[0] = from;
+      his[0] = to;
+      depth = 1;
+      lastSorted = false;
     }
-    return m;
+
+    /**
+     * The value of rank {@code k} (an index in the range given to {@link #start}), numerically:
+     * as {@link OrderStatistics#select} leaves it at {@code a[k]}.
+     */
+    double select(int k) {
+      int d = depth - 1;
+      while (k < los[d] || k >= his[d]) {
+        d--;
+      }
+      if (d == depth - 1 && lastSorted) {
+        return a[k];
+      }
+      depth = d + 1;
+      lastSorted = false;
+      int lo = los[d];
+      int hi = his[d];
+      int budget = 2 * (32 - Integer.numberOfLeadingZeros(hi - lo)) + 8;
+      while (hi - lo > SORT_BELOW && depth < CHAIN && --budget >= 0) {
+        int store = partition(a, lo, hi);
+        if (k == store) {
+          return a[k];
+        }
+        if (k < store) {
+          hi = store;
+        } else {
+          lo = store + 1;
+        }
+        los[depth] = lo;
+        his[depth] = hi;
+        depth++;
+      }
+      Arrays.sort(a, lo, hi); // the chain's last link is this range
+      lastSorted = true;
+      return a[k];
+    }
+  }
+
+  /**
+   * Partitions {@code a[lo..hi)} (more than 2 values) around the median of its first, middle and
+   * last value, without data-dependent branches (each value is swapped into place and the boundary
+   * moves by the comparison's outcome); returns where the pivot ends: {@code a[lo..store) < pivot
+   * == a[store] <= a(store..hi)}.
+   */
+  private static int partition(double[] a, int lo, int hi) {
+    int mid = (lo + hi) >>> 1;
+    if (a[mid] < a[lo]) {
+      swap(a, mid, lo);
+    }
+    if (a[hi - 1] < a[lo]) {
+      swap(a, hi - 1, lo);
+    }
+    if (a[hi - 1] < a[mid]) {
+      swap(a, hi - 1, mid);
+    }
+    double pivot = a[mid];
+    swap(a, mid, hi - 1);
+    int store = lo;
+    for (int i = lo; i < hi - 1; i++) {
+      double v = a[i];
+      int below = v < pivot ? 1 : 0;
+      a[i] = a[store];
+      a[store] = v;
+      store += below;
+    }
+    swap(a, store, hi - 1);
+    return store;
   }
 
   /**

@@ -455,7 +455,7 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
       training(keptStep, keptValue, Kind.FILLING_WINDOW);
       return;
     }
-    sen.estimate(means, nb - window, window);
+    sen.estimate(means, nb - window, window, SenSlope.LOWER | SenSlope.MANN_KENDALL);
     double newerSlope = sen.slope;
     double newerLower = sen.lower;
     double newerMkZ = sen.mkZ;
@@ -466,7 +466,7 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
     // window of it; centres (W + WA)/2 bins apart) ...
     int before = Math.min(window, nph - window);
     if (before >= params.minWindow()) {
-      sen.estimate(means, nb - window - before, before);
+      sen.estimate(means, nb - window - before, before, SenSlope.UPPER);
       double rateBefore = Math.max(0, -sen.upper);
       if (rateBefore > 0 && rateNow < rateBefore) {
         rho = Math.pow(rateNow / rateBefore, window / (0.5 * (window + before)));
@@ -476,9 +476,9 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
     // steep early drop before the window would make a power-law tail look geometric.
     if (params.withinWindowDecay() && rho < 1) {
       int half = window / 2;
-      sen.estimate(means, nb - window, half);
+      sen.estimate(means, nb - window, half, SenSlope.UPPER);
       double olderHalf = Math.max(0, -sen.upper);
-      sen.estimate(means, nb - half, half);
+      sen.estimate(means, nb - half, half, SenSlope.LOWER);
       double newerHalf = Math.max(0, -sen.lower);
       double inside =
           olderHalf > 0 && newerHalf < olderHalf

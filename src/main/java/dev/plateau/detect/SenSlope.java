@@ -14,13 +14,26 @@ import java.util.Arrays;
  * it, each within its side of the median. The Mann–Kendall S comes from one sort of the window
  * ({@link MannKendall}), so the O(w²) loop over pairs only divides. The results are those of
  * sorting the slopes and counting every pair's sign, to the last bit; a window with a value that
- * is not finite (whose slopes may be NaN) is done that way.
+ * is not finite (whose slopes may be NaN) is done that way. The bounds are selected from the
+ * narrowest range the median's selection left partitioned ({@link OrderStatistics.Selection}),
+ * and a caller that needs only one bound, or no Mann–Kendall z, says so ({@link #LOWER}, {@link
+ * #UPPER}, {@link #MANN_KENDALL}): what is not asked for is NaN.
  */
 final class SenSlope {
   private final double z;
   private final double[] slopes;
   private final double[] residuals;
   private final MannKendall mannKendall = new MannKendall();
+  private final OrderStatistics.Selection selection = new OrderStatistics.Selection();
+
+  /** Ask for {@link #lower}. */
+  static final int LOWER = 1;
+  /** Ask for {@link #upper}. */
+  static final int UPPER = 2;
+  /** Ask for {@link #mkZ}. */
+  static final int MANN_KENDALL = 4;
+  /** Ask for everything. */
+  static final int ALL = LOWER | UPPER | MANN_KENDALL;
 
   /** The Theil–Sen slope per position. */
   double slope;
@@ -39,8 +52,16 @@ final class SenSlope {
     this.residuals = new double[maxWindow];
   }
 
-  /** Estimates over {@code x[from..from+w)}, {@code w >= 2}. */
+  /** Estimates everything over {@code x[from..from+w)}, {@code w >= 2}. */
   void estimate(double[] x, int from, int w) {
+    estimate(x, from, w, ALL);
+  }
+
+  /**
+   * Estimates over {@code x[from..from+w)}, {@code w >= 2}: the slope and lag-1 autocorrelation
+   * always, the bounds and the Mann–Kendall z asked for in {@code wanted} (else NaN).
+   */
+  void estimate(double[] x, int from, int w, int wanted) {
     if (w < 2) {
       throw new IllegalStateException("a Theil-Sen slope needs at least 2 points, got " + w);
     }
@@ -50,7 +71,7 @@ final class SenSlope {
     if (finite) {
       // S counted in O(w log w) (the same count: for finite values the sign of a slope is the
       // order of its pair), so the O(w²) loop below only divides.
-      s = mannKendall.s(x, from, from + w);
+      s = (wanted & MANN_KENDALL) != 0 ? mannKendall.s(x, from, from + w) : 0;
       pairs = 0;
       for (int i = 0; i < w - 1; i++) {
         double xi = x[from + i];
@@ -78,19 +99,12 @@ final class SenSlope {
       Arrays.sort(slopes, 0, pairs); // a NaN slope may be among them: only a sort ranks it
     }
     boolean sorted = !finite;
-    int mid = pairs / 2;
-    double atMid = orderStatistic(pairs, mid, 0, pairs, sorted);
-    double b;
-    if (pairs % 2 == 1) {
-      b = atMid;
-    } else {
-      double belowMid =
-          sorted
-              ? slopes[mid - 1]
-              : OrderStatistics.signedZero(
-                  slopes, pairs, mid - 1, OrderStatistics.max(slopes, 0, mid));
-      b = 0.5 * (belowMid + atMid);
+    if (!sorted) {
+      selection.start(slopes, 0, pairs);
     }
+    int mid = pairs / 2;
+    double atMid = orderStatistic(pairs, mid, sorted);
+    double b = pairs % 2 == 1 ? atMid : 0.5 * (orderStatistic(pairs, mid - 1, sorted) + atMid);
     double mean = 0;
     for (int t = 0; t < w; t++) {
       residuals[t] = x[from + t] - b * t;
@@ -113,34 +127,23 @@ final class SenSlope {
     int m1 = clamp((int) Math.floor((pairs - c) / 2), pairs);
     int m2 = clamp((int) Math.ceil((pairs + c) / 2), pairs);
     slope = b;
-    lower = ranked(pairs, m1, mid, atMid, sorted);
-    upper = ranked(pairs, m2, mid, atMid, sorted);
-    mkZ = s == 0 ? 0 : (s - Long.signum(s)) / Math.sqrt(variance);
+    // Usually m1 <= mid <= m2; a NaN variance, from residuals too large to square, puts both
+    // bounds at rank 0.
+    lower = (wanted & LOWER) != 0 ? orderStatistic(pairs, m1, sorted) : Double.NaN;
+    upper = (wanted & UPPER) != 0 ? orderStatistic(pairs, m2, sorted) : Double.NaN;
+    mkZ =
+        (wanted & MANN_KENDALL) == 0
+            ? Double.NaN
+            : s == 0 ? 0 : (s - Long.signum(s)) / Math.sqrt(variance);
     lag1 = r1;
   }
 
-  /**
-   * The slope of rank {@code k} among all {@code pairs}, once the median (rank {@code mid}) is in
-   * place: every slope of lower rank lies before it, so rank k is selected on its side only.
-   * (Usually m1 &le; mid &le; m2; a NaN variance, from residuals too large to square, puts both
-   * bounds at rank 0.)
-   */
-  private double ranked(int pairs, int k, int mid, double atMid, boolean sorted) {
-    if (k == mid) {
-      return atMid;
-    }
-    return k < mid
-        ? orderStatistic(pairs, k, 0, mid, sorted)
-        : orderStatistic(pairs, k, mid + 1, pairs, sorted);
-  }
-
-  /** The slope of rank {@code k} among all {@code pairs}, selected within {@code [from, to)}. */
-  private double orderStatistic(int pairs, int k, int from, int to, boolean sorted) {
+  /** The slope of rank {@code k} among all {@code pairs}. */
+  private double orderStatistic(int pairs, int k, boolean sorted) {
     if (sorted) {
       return slopes[k];
     }
-    OrderStatistics.select(slopes, from, to, k);
-    return OrderStatistics.signedZero(slopes, pairs, k, slopes[k]);
+    return OrderStatistics.signedZero(slopes, pairs, k, selection.select(k));
   }
 
   private static boolean allFinite(double[] x, int from, int w) {

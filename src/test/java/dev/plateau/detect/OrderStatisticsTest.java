@@ -73,4 +73,47 @@ class OrderStatisticsTest {
       }
     }
   }
+
+  @Test
+  void repeatedSelectionsFromTheChainFindWhatSortingPutsAtEachRank() {
+    SplittableRandom random = new SplittableRandom(13);
+    OrderStatistics.Selection selection = new OrderStatistics.Selection();
+    for (int trial = 0; trial < 2_000; trial++) {
+      int n = 1 + random.nextInt(trial % 4 == 0 ? 5_000 : 300);
+      double[] a = new double[n];
+      int distinct = 1 + random.nextInt(trial % 3 == 0 ? 3 : 100_000);
+      for (int i = 0; i < n; i++) {
+        a[i] = random.nextInt(distinct) - distinct / 2;
+      }
+      double[] sorted = a.clone();
+      Arrays.sort(sorted);
+      selection.start(a, 0, n);
+      // Ranks near each other (as the median and a bound), far apart, and repeated.
+      int k = random.nextInt(n);
+      for (int q = 0; q < 6; q++) {
+        int rank = q % 3 == 2 ? random.nextInt(n) : Math.max(0, Math.min(n - 1, k + random.nextInt(-40, 41)));
+        assertThat(selection.select(rank)).as("trial %d, query %d: rank %d of %d", trial, q, rank, n)
+            .isEqualTo(sorted[rank]);
+      }
+      double[] after = a.clone();
+      Arrays.sort(after);
+      assertThat(after).as("selection only reorders").isEqualTo(sorted);
+    }
+  }
+
+  @Test
+  void aSelectionStartedAgainForgetsTheEarlierArray() {
+    OrderStatistics.Selection selection = new OrderStatistics.Selection();
+    double[] first = new SplittableRandom(14).doubles(500).toArray();
+    selection.start(first, 0, first.length);
+    selection.select(250);
+    double[] second = new SplittableRandom(15).doubles(700).map(v -> -v).toArray();
+    double[] sorted = second.clone();
+    Arrays.sort(sorted);
+    selection.start(second, 100, 700);
+    double[] tail = Arrays.copyOfRange(second, 100, 700);
+    Arrays.sort(tail);
+    assertThat(selection.select(400)).isEqualTo(tail[300]);
+    assertThat(selection.select(101)).isEqualTo(tail[1]);
+  }
 }

@@ -132,4 +132,32 @@ class SenSlopeTest {
     assertThat(sen.lag1).isNaN();
     assertThat(sen.lower).isEqualTo(expected[1]).isEqualTo(sen.upper);
   }
+
+  @Test
+  void askingForPartOfTheStatisticsGivesThoseBitForBitAndNaNForTheRest() {
+    SplittableRandom random = new SplittableRandom(7);
+    SenSlope all = new SenSlope(128, 1.645);
+    SenSlope part = new SenSlope(128, 1.645);
+    int[] asks = {SenSlope.LOWER, SenSlope.UPPER, SenSlope.LOWER | SenSlope.MANN_KENDALL, 0};
+    for (int trial = 0; trial < 5_000; trial++) {
+      int w = 2 + random.nextInt(trial % 10 == 0 ? 126 : 60);
+      double[] x = window(random, w);
+      int wanted = asks[trial % asks.length];
+      all.estimate(x, 0, w);
+      part.estimate(x, 0, w, wanted);
+      assertThat(Double.doubleToRawLongBits(part.slope)).isEqualTo(Double.doubleToRawLongBits(all.slope));
+      assertThat(Double.doubleToRawLongBits(part.lag1)).isEqualTo(Double.doubleToRawLongBits(all.lag1));
+      assertSameOrNaN(part.lower, all.lower, (wanted & SenSlope.LOWER) != 0, trial);
+      assertSameOrNaN(part.upper, all.upper, (wanted & SenSlope.UPPER) != 0, trial);
+      assertSameOrNaN(part.mkZ, all.mkZ, (wanted & SenSlope.MANN_KENDALL) != 0, trial);
+    }
+  }
+
+  private static void assertSameOrNaN(double actual, double expected, boolean asked, int trial) {
+    if (asked) {
+      assertThat(Double.doubleToRawLongBits(actual)).as("trial %d", trial).isEqualTo(Double.doubleToRawLongBits(expected));
+    } else {
+      assertThat(actual).as("trial %d: not asked for", trial).isNaN();
+    }
+  }
 }
