@@ -209,11 +209,11 @@ public final class Watcher {
     for (FileCursor c : cursors) {
       committedCursors.put(c.path(), c);
     }
-    // Series are registered here, in order; their saved states (JSON, most of a restart's work)
-    // are read into their judges on the judge threads, each judge by one thread.
-    record Saved(String run, String tag, String json, SeriesJudge judge) {}
+    // Series are registered here, in order; their saved states (most of a restart's work) are
+    // read into their judges on the judge threads, each judge by one thread.
+    record Saved(String run, String tag, byte[] state, SeriesJudge judge) {}
     List<Saved> saved = new ArrayList<>();
-    for (Map.Entry<String, String> e : store.series().entrySet()) {
+    for (Map.Entry<String, byte[]> e : store.series().entrySet()) {
       int split = e.getKey().indexOf('\u0000');
       String run = e.getKey().substring(0, split);
       String tag = e.getKey().substring(split + 1);
@@ -229,7 +229,7 @@ public final class Watcher {
         java.util.stream.IntStream.range(0, saved.size()).boxed().toList(),
         i -> {
           try {
-            JudgeStateCodec.read(saved.get(i).json(), saved.get(i).judge());
+            JudgeStateCodec.read(saved.get(i).state(), saved.get(i).judge());
           } catch (IllegalArgumentException mismatch) {
             misfits[i] = String.valueOf(mismatch.getMessage());
           }
@@ -452,7 +452,7 @@ public final class Watcher {
     }
     for (String run : runs) {
       try {
-        for (Map.Entry<String, String> e : store.seriesOfRun(run).entrySet()) {
+        for (Map.Entry<String, byte[]> e : store.seriesOfRun(run).entrySet()) {
           SeriesJudge j = judge.register(run, e.getKey());
           if (j == null) {
             continue;
@@ -492,7 +492,7 @@ public final class Watcher {
         }
       }
     }
-    Map<String, String> series = new LinkedHashMap<>();
+    Map<String, byte[]> series = new LinkedHashMap<>();
     unsavedSeries.addAll(judge.takeDirty());
     for (SeriesKey key : unsavedSeries) {
       SeriesJudge j = judge.judgeOf(key.run(), key.tag());

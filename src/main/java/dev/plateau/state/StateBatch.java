@@ -20,7 +20,7 @@ import java.util.Map;
  */
 public record StateBatch(
     List<FileCursor> files,
-    Map<String, String> series,
+    Map<String, byte[]> series,
     Map<String, ExperimentStatus> experiments,
     List<RecordedVerdict> verdicts,
     Map<String, List<String>> sinksFor,
@@ -29,7 +29,7 @@ public record StateBatch(
   /** A batch without runs to reset. */
   public StateBatch(
       List<FileCursor> files,
-      Map<String, String> series,
+      Map<String, byte[]> series,
       Map<String, ExperimentStatus> experiments,
       List<RecordedVerdict> verdicts,
       Map<String, List<String>> sinksFor) {

@@ -225,12 +225,12 @@ public final class StateStore implements AutoCloseable {
   }
 
   /** Saved judge states by "run\u0000tag". */
-  public synchronized Map<String, String> series() throws StateException {
-    Map<String, String> out = new LinkedHashMap<>();
+  public synchronized Map<String, byte[]> series() throws StateException {
+    Map<String, byte[]> out = new LinkedHashMap<>();
     try (Statement s = connection.createStatement();
         ResultSet r = s.executeQuery("SELECT run, tag, state FROM series")) {
       while (r.next()) {
-        out.put(r.getString(1) + '\u0000' + r.getString(2), r.getString(3));
+        out.put(r.getString(1) + '\u0000' + r.getString(2), r.getBytes(3));
       }
       connection.commit();
       return out;
@@ -240,13 +240,13 @@ public final class StateStore implements AutoCloseable {
   }
 
   /** Saved judge states of one run, by tag. */
-  public synchronized Map<String, String> seriesOfRun(String run) throws StateException {
-    Map<String, String> out = new LinkedHashMap<>();
+  public synchronized Map<String, byte[]> seriesOfRun(String run) throws StateException {
+    Map<String, byte[]> out = new LinkedHashMap<>();
     try (PreparedStatement s = connection.prepareStatement("SELECT tag, state FROM series WHERE run = ?")) {
       s.setString(1, run);
       try (ResultSet r = s.executeQuery()) {
         while (r.next()) {
-          out.put(r.getString(1), r.getString(2));
+          out.put(r.getString(1), r.getBytes(2));
         }
       }
       connection.commit();
@@ -315,11 +315,11 @@ public final class StateStore implements AutoCloseable {
       }
       try (PreparedStatement p =
           connection.prepareStatement("INSERT OR REPLACE INTO series (run, tag, state) VALUES (?, ?, ?)")) {
-        for (Map.Entry<String, String> e : batch.series().entrySet()) {
+        for (Map.Entry<String, byte[]> e : batch.series().entrySet()) {
           int split = e.getKey().indexOf('\u0000');
           p.setString(1, e.getKey().substring(0, split));
           p.setString(2, e.getKey().substring(split + 1));
-          p.setString(3, e.getValue());
+          p.setBytes(3, e.getValue()); // a BLOB: the column's TEXT affinity leaves BLOBs as they are
           p.addBatch();
         }
         p.executeBatch();

@@ -171,10 +171,10 @@ class ReviewFindingsTest {
         }
         train.flush();
         s.watcher().poll();
-        before = JudgeStateCodec.write(s.watcher().judge().judgeOf("exp/validation", "epoch_loss"));
+        before = JudgeStateCodec.json(s.watcher().judge().judgeOf("exp/validation", "epoch_loss"));
       }
       try (Setup s = setup(logdir, db, config, clock)) {
-        String after = JudgeStateCodec.write(s.watcher().judge().judgeOf("exp/validation", "epoch_loss"));
+        String after = JudgeStateCodec.json(s.watcher().judge().judgeOf("exp/validation", "epoch_loss"));
         String twin = "\"twinSteps\":";
         assertThat(after.substring(after.indexOf(twin), after.indexOf("],", after.indexOf(twin))))
             .as("the validation overfitting detector's twin points after a restart")

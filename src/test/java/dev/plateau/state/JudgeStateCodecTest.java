@@ -8,7 +8,9 @@ import dev.plateau.config.SeriesPlan;
 import dev.plateau.detect.OverfittingDetector;
 import dev.plateau.detect.SeriesJudge;
 import dev.plateau.format.VerdictJson;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -75,7 +77,7 @@ class JudgeStateCodecTest {
         for (int t = 0; t < cut; t++) {
           feed(original, t, values[t], twin);
         }
-        String saved = JudgeStateCodec.write(original);
+        byte[] saved = JudgeStateCodec.write(original);
         SeriesJudge restored = judge(plan);
         JudgeStateCodec.read(saved, restored);
         List<String> a = new ArrayList<>();
@@ -87,9 +89,9 @@ class JudgeStateCodecTest {
           b.add(VerdictJson.of(restored.verdict()).toString());
         }
         assertThat(b).as("seed %d cut %d", seed, cut).isEqualTo(a);
-        assertThat(JudgeStateCodec.write(restored).equals(JudgeStateCodec.write(original)))
-            .as("saved states equal, seed %d cut %d", seed, cut)
-            .isTrue();
+        assertThat(JudgeStateCodec.write(restored)).as("saved states equal, seed %d cut %d", seed, cut)
+            .isEqualTo(JudgeStateCodec.write(original));
+        assertThat(JudgeStateCodec.json(restored)).isEqualTo(JudgeStateCodec.json(original));
       }
     }
   }
@@ -98,8 +100,11 @@ class JudgeStateCodecTest {
   void stateOfOtherDetectorsIsRefused() throws Exception {
     SeriesJudge everything = judge(plan(EVERY_DETECTOR));
     SeriesJudge defaults = judge(plan(""));
-    String saved = JudgeStateCodec.write(everything);
+    byte[] saved = JudgeStateCodec.write(everything);
     assertThatThrownBy(() -> JudgeStateCodec.read(saved, defaults))
+        .isInstanceOf(IllegalArgumentException.class);
+    byte[] older = JudgeStateCodec.json(everything).getBytes(StandardCharsets.UTF_8);
+    assertThatThrownBy(() -> JudgeStateCodec.read(older, defaults))
         .isInstanceOf(IllegalArgumentException.class);
   }
 
@@ -116,18 +121,89 @@ class JudgeStateCodecTest {
     for (int t = 0; t < 150; t++) {
       feed(original, t, values[t], twin);
     }
-    // What an older Plateau saved: no twin stride fields.
-    String saved = JudgeStateCodec.write(original);
+    // What an older Plateau saved: JSON, without the twin stride fields.
+    String saved = JudgeStateCodec.json(original);
     assertThat(saved).contains("\"twinStride\":1");
     String older = saved.replace(",\"twinStride\":1", "").replace(",\"twinSkipped\":0", "");
     assertThat(older).doesNotContain("twinStride").doesNotContain("twinSkipped");
     SeriesJudge restored = judge(plan);
-    JudgeStateCodec.read(older, restored);
+    JudgeStateCodec.read(older.getBytes(StandardCharsets.UTF_8), restored);
     for (int t = 150; t < n; t++) {
       feed(original, t, values[t], twin);
       feed(restored, t, values[t], twin);
       assertThat(VerdictJson.of(restored.verdict()).toString())
           .isEqualTo(VerdictJson.of(original.verdict()).toString());
+    }
+  }
+
+  @Test
+  void aStateSavedAsJsonByEarlierVersionsIsReadAndGoesOnLikeTheBinaryOne() throws Exception {
+    SeriesPlan plan = plan(EVERY_DETECTOR);
+    int n = 400;
+    double[] values = curve(6, n);
+    double[] twin = curve(106, n);
+    SeriesJudge original = judge(plan);
+    for (int t = 0; t < 250; t++) {
+      feed(original, t, values[t], twin);
+    }
+    SeriesJudge fromJson = judge(plan);
+    JudgeStateCodec.read(JudgeStateCodec.json(original).getBytes(StandardCharsets.UTF_8), fromJson);
+    SeriesJudge fromBinary = judge(plan);
+    JudgeStateCodec.read(JudgeStateCodec.write(original), fromBinary);
+    for (int t = 250; t < n; t++) {
+      feed(original, t, values[t], twin);
+      feed(fromJson, t, values[t], twin);
+      feed(fromBinary, t, values[t], twin);
+      String expected = VerdictJson.of(original.verdict()).toString();
+      assertThat(VerdictJson.of(fromJson.verdict()).toString()).isEqualTo(expected);
+      assertThat(VerdictJson.of(fromBinary.verdict()).toString()).isEqualTo(expected);
+    }
+  }
+
+  @Test
+  void theBinaryStateIsSmallerThanTheJson() throws Exception {
+    SeriesJudge original = judge(plan(EVERY_DETECTOR));
+    double[] values = curve(2, 2_000);
+    double[] twin = curve(102, 2_000);
+    for (int t = 0; t < 2_000; t++) {
+      feed(original, t, values[t], twin);
+    }
+    int binary = JudgeStateCodec.write(original).length;
+    int json = JudgeStateCodec.json(original).getBytes(StandardCharsets.UTF_8).length;
+    assertThat(binary).as("binary %d bytes, JSON %d", binary, json).isLessThan(json / 2);
+  }
+
+  @Test
+  void aDamagedStateIsRefusedWithAMessageAtEveryCut() throws Exception {
+    SeriesPlan plan = plan(EVERY_DETECTOR);
+    SeriesJudge original = judge(plan);
+    double[] values = curve(4, 300);
+    double[] twin = curve(104, 300);
+    for (int t = 0; t < 300; t++) {
+      feed(original, t, values[t], twin);
+    }
+    byte[] saved = JudgeStateCodec.write(original);
+    for (int cut = 0; cut < saved.length; cut++) {
+      byte[] truncated = Arrays.copyOf(saved, cut);
+      assertThatThrownBy(() -> JudgeStateCodec.read(truncated, judge(plan)))
+          .as("cut at %d of %d", cut, saved.length)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("saved");
+    }
+    byte[] longer = Arrays.copyOf(saved, saved.length + 1);
+    assertThatThrownBy(() -> JudgeStateCodec.read(longer, judge(plan)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("after its end");
+    java.util.SplittableRandom random = new java.util.SplittableRandom(5);
+    for (int trial = 0; trial < 2_000; trial++) {
+      byte[] flipped = saved.clone();
+      int at = random.nextInt(flipped.length);
+      flipped[at] ^= (byte) (1 << random.nextInt(8));
+      try {
+        JudgeStateCodec.read(flipped, judge(plan)); // a flipped bit in a double may still read
+      } catch (IllegalArgumentException expected) {
+        assertThat(expected.getMessage()).as("flip at %d", at).isNotBlank();
+      }
     }
   }
 }

@@ -27,7 +27,7 @@ class StateStoreTest {
     }
     return new StateBatch(
         files,
-        Map.of("exp/validation\u0000val_loss", "{\"points\":3}"),
+        Map.of("exp/validation\u0000val_loss", new byte[] {2, 0, -1, 7}),
         Map.of("exp", new StateBatch.ExperimentStatus("converged", "{\"status\":\"converged\"}")),
         verdicts,
         sinksFor);
@@ -48,7 +48,8 @@ class StateStoreTest {
     }
     try (StateStore store = StateStore.open(db, false, CLOCK)) {
       assertThat(store.files()).containsExactly(cursor);
-      assertThat(store.series()).containsEntry("exp/validation\u0000val_loss", "{\"points\":3}");
+      assertThat(store.series()).containsOnlyKeys("exp/validation\u0000val_loss");
+      assertThat(store.series().get("exp/validation\u0000val_loss")).containsExactly(2, 0, -1, 7);
       assertThat(store.experiments().get("exp").status()).isEqualTo("converged");
       assertThat(store.pendingCount()).isEqualTo(1);
     }
