@@ -12,6 +12,8 @@ import java.util.Arrays;
 final class OrderStatistics {
   /** Below this length a range is sorted rather than partitioned further. */
   private static final int SORT_BELOW = 24;
+  /** Below this length a range of a {@link Selection} is sorted: its later ranks are then free. */
+  private static final int CHAIN_SORT_BELOW = 8;
 
 
   private OrderStatistics() {}
@@ -94,7 +96,7 @@ final class OrderStatistics {
       int lo = los[d];
       int hi = his[d];
       int budget = 2 * (32 - Integer.numberOfLeadingZeros(hi - lo)) + 8;
-      while (hi - lo > SORT_BELOW && depth < CHAIN && --budget >= 0) {
+      while (hi - lo > CHAIN_SORT_BELOW && depth < CHAIN && --budget >= 0) {
         int store = partition(a, lo, hi);
         if (k == store) {
           return a[k];

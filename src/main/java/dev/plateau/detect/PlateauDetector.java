@@ -154,6 +154,14 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
     sen = s.sen;
   }
 
+  // Where the order statistics of each of the test's windows were last time: the windows move by
+  // a bin between tests, so their slopes are selected among a few near those (not saved: the
+  // results do not depend on them).
+  private final SenSlope.Hint newerHint = new SenSlope.Hint();
+  private final SenSlope.Hint beforeHint = new SenSlope.Hint();
+  private final SenSlope.Hint olderHalfHint = new SenSlope.Hint();
+  private final SenSlope.Hint newerHalfHint = new SenSlope.Hint();
+
   private boolean converged;
   private int agreeing;
   private long phaseStart;
@@ -455,7 +463,7 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
       training(keptStep, keptValue, Kind.FILLING_WINDOW);
       return;
     }
-    sen.estimate(means, nb - window, window, SenSlope.LOWER | SenSlope.MANN_KENDALL);
+    sen.estimate(means, nb - window, window, SenSlope.LOWER | SenSlope.MANN_KENDALL, newerHint);
     double newerSlope = sen.slope;
     double newerLower = sen.lower;
     double newerMkZ = sen.mkZ;
@@ -466,7 +474,7 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
     // window of it; centres (W + WA)/2 bins apart) ...
     int before = Math.min(window, nph - window);
     if (before >= params.minWindow()) {
-      sen.estimate(means, nb - window - before, before, SenSlope.UPPER);
+      sen.estimate(means, nb - window - before, before, SenSlope.UPPER, beforeHint);
       double rateBefore = Math.max(0, -sen.upper);
       if (rateBefore > 0 && rateNow < rateBefore) {
         rho = Math.pow(rateNow / rateBefore, window / (0.5 * (window + before)));
@@ -476,9 +484,9 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
     // steep early drop before the window would make a power-law tail look geometric.
     if (params.withinWindowDecay() && rho < 1) {
       int half = window / 2;
-      sen.estimate(means, nb - window, half, SenSlope.UPPER);
+      sen.estimate(means, nb - window, half, SenSlope.UPPER, olderHalfHint);
       double olderHalf = Math.max(0, -sen.upper);
-      sen.estimate(means, nb - half, half, SenSlope.LOWER);
+      sen.estimate(means, nb - half, half, SenSlope.LOWER, newerHalfHint);
       double newerHalf = Math.max(0, -sen.lower);
       double inside =
           olderHalf > 0 && newerHalf < olderHalf

@@ -160,4 +160,69 @@ class SenSlopeTest {
       assertThat(actual).as("trial %d: not asked for", trial).isNaN();
     }
   }
+
+  @Test
+  void anyHintGivesTheSameStatisticsAsSortingBitForBit() {
+    SplittableRandom random = new SplittableRandom(8);
+    SenSlope sen = new SenSlope(128, 1.645);
+    SenSlope.Hint hint = new SenSlope.Hint();
+    for (int trial = 0; trial < 20_000; trial++) {
+      int w = 2 + random.nextInt(trial % 5 == 0 ? 126 : 60);
+      double[] x = window(random, w);
+      double[] expected = sortedReference(x, 0, w, 1.645);
+      // Hints that bracket, miss low, miss high, are empty, infinite, or left by the last trial.
+      switch (trial % 6) {
+        case 0 -> {
+          hint.lo = expected[1] - Math.abs(expected[1]) * random.nextDouble();
+          hint.hi = expected[2] + Math.abs(expected[2]) * random.nextDouble();
+        }
+        case 1 -> {
+          hint.lo = expected[0];
+          hint.hi = expected[0];
+        }
+        case 2 -> {
+          hint.lo = random.nextGaussian();
+          hint.hi = hint.lo + Math.abs(random.nextGaussian());
+        }
+        case 3 -> {
+          hint.lo = Double.NEGATIVE_INFINITY;
+          hint.hi = Double.POSITIVE_INFINITY;
+        }
+        case 4 -> {
+          hint.lo = random.nextBoolean() ? 0.0 : -0.0;
+          hint.hi = random.nextBoolean() ? 0.0 : -0.0;
+        }
+        default -> {} // what the previous estimate left
+      }
+      sen.estimate(x, 0, w, SenSlope.ALL, hint);
+      double[] actual = {sen.slope, sen.lower, sen.upper, sen.mkZ, sen.lag1};
+      for (int i = 0; i < expected.length; i++) {
+        assertThat(Double.doubleToRawLongBits(actual[i]))
+            .as("trial %d statistic %d (%s, sorting %s) of %s", trial, i, actual[i], expected[i], Arrays.toString(x))
+            .isEqualTo(Double.doubleToRawLongBits(expected[i]));
+      }
+    }
+  }
+
+  @Test
+  void aWindowMovingABinAtATimeIsEstimatedExactlyWithTheHintItLeaves() {
+    SplittableRandom random = new SplittableRandom(9);
+    double[] curve = new double[400];
+    for (int t = 0; t < curve.length; t++) {
+      curve[t] = 0.2 + 2 / Math.sqrt(1 + t / 5.0) + 0.02 * random.nextGaussian();
+    }
+    SenSlope hinted = new SenSlope(128, 1.645);
+    SenSlope plain = new SenSlope(128, 1.645);
+    SenSlope.Hint hint = new SenSlope.Hint();
+    for (int end = 20; end <= curve.length; end++) {
+      int w = Math.min(100, (int) Math.ceil(0.6 * end));
+      hinted.estimate(curve, end - w, w, SenSlope.LOWER | SenSlope.MANN_KENDALL, hint);
+      plain.estimate(curve, end - w, w, SenSlope.LOWER | SenSlope.MANN_KENDALL);
+      assertThat(hint.usable()).isTrue();
+      assertThat(Double.doubleToRawLongBits(hinted.slope)).isEqualTo(Double.doubleToRawLongBits(plain.slope));
+      assertThat(Double.doubleToRawLongBits(hinted.lower)).as("end %d", end).isEqualTo(Double.doubleToRawLongBits(plain.lower));
+      assertThat(Double.doubleToRawLongBits(hinted.mkZ)).isEqualTo(Double.doubleToRawLongBits(plain.mkZ));
+      assertThat(Double.doubleToRawLongBits(hinted.lag1)).isEqualTo(Double.doubleToRawLongBits(plain.lag1));
+    }
+  }
 }
