@@ -230,8 +230,10 @@ public final class Watcher {
         i -> {
           try {
             JudgeStateCodec.read(saved.get(i).state(), saved.get(i).judge());
-          } catch (IllegalArgumentException mismatch) {
-            misfits[i] = String.valueOf(mismatch.getMessage());
+          } catch (RuntimeException mismatch) {
+            // Another configuration's detectors, or a damaged state: either way the run is read
+            // again from its files.
+            misfits[i] = mismatch instanceof IllegalArgumentException ? String.valueOf(mismatch.getMessage()) : mismatch.toString();
           }
         });
     for (int i = 0; i < saved.size(); i++) {
@@ -459,7 +461,7 @@ public final class Watcher {
           }
           try {
             JudgeStateCodec.read(e.getValue(), j);
-          } catch (IllegalArgumentException mismatch) {
+          } catch (RuntimeException mismatch) {
             rereads.add(run);
           }
         }

@@ -23,8 +23,31 @@ import java.util.Map;
 final class RecordCodec {
   private RecordCodec() {}
 
-  /** A record class's components, their accessors and its canonical constructor. */
-  private record Layout(String[] names, Class<?>[] types, MethodHandle[] getters, MethodHandle constructor) {}
+  /**
+   * A record class's components, their accessors, its canonical constructor, and a fingerprint of
+   * its components' names and types (nested records' included), written before the components: a
+   * state saved by a version whose record had other components is refused, not misread.
+   */
+  private record Layout(
+      String[] names, Class<?>[] types, MethodHandle[] getters, MethodHandle constructor, int fingerprint) {}
+
+  /** Values nested deeper than this (lists and maps within lists and maps) are refused. */
+  private static final int MAX_DEPTH = 8;
+
+  private static int fingerprint(Class<?> type, int depth) {
+    if (depth > MAX_DEPTH) {
+      throw new IllegalStateException("records nested too deep to save: " + type.getName());
+    }
+    int h = type.getSimpleName().hashCode();
+    for (RecordComponent c : type.getRecordComponents()) {
+      h = 31 * h + c.getName().hashCode();
+      h = 31 * h + c.getType().getName().hashCode();
+      if (c.getType().isRecord()) {
+        h = 31 * h + fingerprint(c.getType(), depth + 1);
+      }
+    }
+    return h;
+  }
 
   private static final ClassValue<Layout> LAYOUTS =
       new ClassValue<>() {
@@ -53,7 +76,7 @@ final class RecordCodec {
             MethodHandle constructor =
                 lookup.unreflectConstructor(canonical).asSpreader(Object[].class, n)
                     .asType(MethodType.methodType(Object.class, Object[].class));
-            return new Layout(names, types, getters, constructor);
+            return new Layout(names, types, getters, constructor, fingerprint(type, 0));
           } catch (ReflectiveOperationException | RuntimeException e) {
             throw new IllegalStateException("cannot save records of " + type.getName() + ": " + e, e);
           }
@@ -63,6 +86,7 @@ final class RecordCodec {
   /** Writes {@code record}'s components. */
   static void write(StateBytes.Writer out, Record record) {
     Layout layout = LAYOUTS.get(record.getClass());
+    out.writeInt(layout.fingerprint);
     for (int i = 0; i < layout.types.length; i++) {
       Object value;
       try {
@@ -77,6 +101,11 @@ final class RecordCodec {
   /** Reads a record of {@code type} written by {@link #write}. */
   static <R extends Record> R read(StateBytes.Reader in, Class<R> type) {
     Layout layout = LAYOUTS.get(type);
+    int at = in.offset();
+    if (in.readInt() != layout.fingerprint) {
+      throw new IllegalArgumentException(
+          "saved " + type.getSimpleName() + " at byte " + at + " has other fields than this version's");
+    }
     Object[] args = new Object[layout.types.length];
     for (int i = 0; i < args.length; i++) {
       args[i] = readValue(in, layout.types[i], type.getSimpleName() + "." + layout.names[i]);
@@ -116,7 +145,7 @@ final class RecordCodec {
       }
     } else if (type == Long.class || type == Integer.class || type == Double.class
         || type == Boolean.class || type == Map.class || type == Object.class || type == List.class) {
-      writeTagged(out, value, where);
+      writeTagged(out, value, where, 0);
     } else {
       throw new IllegalArgumentException("cannot save " + where + " of type " + type.getName());
     }
@@ -145,7 +174,7 @@ final class RecordCodec {
     } else if (type.isRecord()) {
       return in.readBoolean() ? read(in, type.asSubclass(Record.class)) : null;
     } else {
-      Object value = readTagged(in, where);
+      Object value = readTagged(in, where, 0);
       if (value != null && !type.isInstance(value)) {
         throw new IllegalArgumentException(
             "saved " + where + " is a " + value.getClass().getSimpleName() + ", not a " + type.getSimpleName());
@@ -173,7 +202,10 @@ final class RecordCodec {
   private static final int LIST = 7;
   private static final int MAP = 8;
 
-  private static void writeTagged(StateBytes.Writer out, Object value, String where) {
+  private static void writeTagged(StateBytes.Writer out, Object value, String where, int depth) {
+    if (depth > MAX_DEPTH) {
+      throw new IllegalArgumentException("cannot save " + where + ": nested deeper than " + MAX_DEPTH);
+    }
     if (value == null) {
       out.writeByte(NULL);
     } else if (value instanceof Boolean b) {
@@ -194,7 +226,7 @@ final class RecordCodec {
       out.writeByte(LIST);
       out.writeVarLong(list.size());
       for (Object element : list) {
-        writeTagged(out, element, where);
+        writeTagged(out, element, where, depth + 1);
       }
     } else if (value instanceof Map<?, ?> map) {
       out.writeByte(MAP);
@@ -204,14 +236,17 @@ final class RecordCodec {
           throw new IllegalArgumentException("cannot save " + where + ": a key that is not a string");
         }
         out.writeString(key);
-        writeTagged(out, e.getValue(), where + "." + key);
+        writeTagged(out, e.getValue(), where + "." + key, depth + 1);
       }
     } else {
       throw new IllegalArgumentException("cannot save " + where + ": a " + value.getClass().getName());
     }
   }
 
-  private static Object readTagged(StateBytes.Reader in, String where) {
+  private static Object readTagged(StateBytes.Reader in, String where, int depth) {
+    if (depth > MAX_DEPTH) {
+      throw new IllegalArgumentException("saved " + where + ": values nested deeper than " + MAX_DEPTH + " at byte " + in.offset());
+    }
     int tag = in.readByte();
     return switch (tag) {
       case NULL -> null;
@@ -223,18 +258,21 @@ final class RecordCodec {
       case STRING -> in.readString();
       case LIST -> {
         int n = checkedCount(in, where);
-        List<Object> list = new ArrayList<>(n);
+        List<Object> list = new ArrayList<>(Math.min(n, 16));
         for (int i = 0; i < n; i++) {
-          list.add(readTagged(in, where));
+          list.add(readTagged(in, where, depth + 1));
         }
         yield list;
       }
       case MAP -> {
         int n = checkedCount(in, where);
-        Map<String, Object> map = new LinkedHashMap<>(Math.max(4, n * 2));
+        Map<String, Object> map = new LinkedHashMap<>();
         for (int i = 0; i < n; i++) {
           String key = in.readString();
-          map.put(key, readTagged(in, where + "." + key));
+          if (key == null || map.containsKey(key)) {
+            throw new IllegalArgumentException("saved " + where + ": a null or repeated key at byte " + in.offset());
+          }
+          map.put(key, readTagged(in, where + "." + key, depth + 1));
         }
         yield map;
       }
@@ -247,7 +285,7 @@ final class RecordCodec {
   /** A list's or map's element count: each element takes at least one byte. */
   private static int checkedCount(StateBytes.Reader in, String where) {
     long n = in.readVarLong();
-    if (n > in.remaining()) {
+    if (n < 0 || n > in.remaining()) {
       throw new IllegalArgumentException(
           "saved " + where + ": " + n + " elements at byte " + in.offset() + ", more than the "
               + in.remaining() + " bytes left");

@@ -56,6 +56,13 @@ final class StateBytes {
       writeVarLong((v << 1) ^ (v >> 63));
     }
 
+    void writeInt(int v) {
+      room(4);
+      for (int i = 0; i < 4; i++) {
+        buf[size++] = (byte) (v >>> (8 * i));
+      }
+    }
+
     void writeDouble(double d) {
       room(8);
       long bits = Double.doubleToRawLongBits(d);
@@ -157,6 +164,9 @@ final class StateBytes {
       long v = 0;
       for (int shift = 0; shift < 64; shift += 7) {
         int b = readByte();
+        if (shift == 63 && b > 1) {
+          throw new IllegalArgumentException("saved state: a number beyond 64 bits at byte " + (at - 1));
+        }
         v |= (long) (b & 0x7F) << shift;
         if ((b & 0x80) == 0) {
           return v;
@@ -176,6 +186,17 @@ final class StateBytes {
         throw new IllegalArgumentException("saved state: " + v + " does not fit an int, at byte " + at);
       }
       return (int) v;
+    }
+
+    int readInt() {
+      if (buf.length - at < 4) {
+        throw truncated("an int");
+      }
+      int v = 0;
+      for (int i = 0; i < 4; i++) {
+        v |= (buf[at++] & 0xFF) << (8 * i);
+      }
+      return v;
     }
 
     double readDouble() {
@@ -207,7 +228,7 @@ final class StateBytes {
     }
 
     private int checkedLength(long n, int minBytes, String what) {
-      if (n > (buf.length - at) / minBytes) {
+      if (n < 0 || n > (buf.length - at) / minBytes) {
         throw new IllegalArgumentException(
             "saved state: " + what + " of " + n + " elements at byte " + at + " is longer than the "
                 + (buf.length - at) + " bytes left");

@@ -206,4 +206,40 @@ class JudgeStateCodecTest {
       }
     }
   }
+
+  @Test
+  void negativeLengthsAndDeeplyNestedValuesAreRefusedWithAMessage() throws Exception {
+    SeriesPlan plan = plan(EVERY_DETECTOR);
+    byte[] prefix = JudgeStateCodec.write(judge(plan));
+    // After the format byte and the verdict's layout fingerprint comes the run name's length:
+    // a ten-byte varint of -1.
+    byte[] negative = Arrays.copyOf(prefix, 5 + 10);
+    Arrays.fill(negative, 5, 14, (byte) 0xFF);
+    negative[14] = 0x01;
+    assertThatThrownBy(() -> JudgeStateCodec.read(negative, judge(plan)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("saved");
+    // Verdict: run, tag, mode, status, detector as null strings, then decidedAtStep as a list of a
+    // list of a list ... 100,000 deep.
+    java.io.ByteArrayOutputStream deep = new java.io.ByteArrayOutputStream();
+    deep.write(prefix, 0, 5);
+    deep.write(new byte[] {0, 0, 0, 0, 0});
+    for (int i = 0; i < 100_000; i++) {
+      deep.write(7);
+      deep.write(1);
+    }
+    assertThatThrownBy(() -> JudgeStateCodec.read(deep.toByteArray(), judge(plan)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("nested deeper");
+  }
+
+  @Test
+  void aStateRecordWhoseFieldsChangedIsRefusedNotMisread() throws Exception {
+    SeriesPlan plan = plan(EVERY_DETECTOR);
+    byte[] saved = JudgeStateCodec.write(judge(plan));
+    saved[1] ^= 1; // the verdict's layout fingerprint, as another version's record would have it
+    assertThatThrownBy(() -> JudgeStateCodec.read(saved, judge(plan)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("other fields");
+  }
 }
