@@ -10,9 +10,9 @@ import java.util.Arrays;
  * autocorrelation. Results are left in fields, so an estimate allocates nothing.
  *
  * <p>Only three order statistics of the w(w&minus;1)/2 slopes are needed, so they are selected
- * ({@link OrderStatistics}) rather than sorted: the median first, then m1 below it and m2 above
- * it, each within its side of the median. The Mann–Kendall S comes from one sort of the window
- * ({@link MannKendall}), so the O(w²) loop over pairs only divides. The results are those of
+ * ({@link OrderStatistics}) rather than sorted: the median first, then the bounds. The
+ * Mann–Kendall S comes from one sort of the window ({@link MannKendall}), so the O(w²) loop over
+ * pairs only divides. The results are those of
  * sorting the slopes and counting every pair's sign, to the last bit; a window with a value that
  * is not finite (whose slopes may be NaN) is done that way. The bounds are selected from the
  * narrowest range the median's selection left partitioned ({@link OrderStatistics.Selection}),
@@ -57,11 +57,6 @@ final class SenSlope {
   /** Estimates everything over {@code x[from..from+w)}, {@code w >= 2}. */
   void estimate(double[] x, int from, int w) {
     estimate(x, from, w, ALL, null);
-  }
-
-  /** Estimates over {@code x[from..from+w)} what {@code wanted} asks for, without a hint. */
-  void estimate(double[] x, int from, int w, int wanted) {
-    estimate(x, from, w, wanted, null);
   }
 
   /**
@@ -149,6 +144,7 @@ final class SenSlope {
       }
       Arrays.sort(slopes, 0, pairs); // a NaN slope may be among them: only a sort ranks it
       layout = SORTED;
+      missed = false;
       orderStatistics(x, from, w, pairs, wanted, null);
       if (hint != null) {
         hint.forget();

@@ -24,7 +24,8 @@ final class RecordCodec {
   private RecordCodec() {}
 
   /**
-   * A record class's components, their accessors, its canonical constructor, and a fingerprint of
+   * A record class's components (named "Record.component", for messages), their types and
+   * accessors, its canonical constructor, and a fingerprint of
    * its components' names and types (nested records' included), written before the components: a
    * state saved by a version whose record had other components is refused, not misread.
    */
@@ -64,7 +65,7 @@ final class RecordCodec {
           try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
             for (int i = 0; i < n; i++) {
-              names[i] = components[i].getName();
+              names[i] = type.getSimpleName() + "." + components[i].getName(); // for messages
               types[i] = components[i].getType();
               java.lang.reflect.Method accessor = components[i].getAccessor();
               accessor.setAccessible(true); // records of the detect package may be package-private
@@ -92,9 +93,9 @@ final class RecordCodec {
       try {
         value = layout.getters[i].invokeExact((Object) record);
       } catch (Throwable t) {
-        throw new IllegalStateException("cannot read " + layout.names[i] + " of " + record.getClass().getSimpleName(), t);
+        throw new IllegalStateException("cannot read " + layout.names[i], t);
       }
-      writeValue(out, layout.types[i], value, record.getClass().getSimpleName() + "." + layout.names[i]);
+      writeValue(out, layout.types[i], value, layout.names[i]);
     }
   }
 
@@ -108,7 +109,7 @@ final class RecordCodec {
     }
     Object[] args = new Object[layout.types.length];
     for (int i = 0; i < args.length; i++) {
-      args[i] = readValue(in, layout.types[i], type.getSimpleName() + "." + layout.names[i]);
+      args[i] = readValue(in, layout.types[i], layout.names[i]);
     }
     try {
       return type.cast(layout.constructor.invokeExact(args));
@@ -236,7 +237,7 @@ final class RecordCodec {
           throw new IllegalArgumentException("cannot save " + where + ": a key that is not a string");
         }
         out.writeString(key);
-        writeTagged(out, e.getValue(), where + "." + key, depth + 1);
+        writeTagged(out, e.getValue(), where, depth + 1);
       }
     } else {
       throw new IllegalArgumentException("cannot save " + where + ": a " + value.getClass().getName());
@@ -272,7 +273,7 @@ final class RecordCodec {
           if (key == null || map.containsKey(key)) {
             throw new IllegalArgumentException("saved " + where + ": a null or repeated key at byte " + in.offset());
           }
-          map.put(key, readTagged(in, where + "." + key, depth + 1));
+          map.put(key, readTagged(in, where, depth + 1));
         }
         yield map;
       }

@@ -1,73 +1,93 @@
 package dev.plateau.state;
 
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.CodedOutputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 
 /**
- * The primitives of the binary detector-state format: variable-length integers (zigzag, so small
- * negative numbers stay short), doubles as their 8 raw bytes (exact, NaN payloads and -0.0 kept),
- * UTF-8 strings with their length, and arrays with theirs; {@code long} arrays as differences from
- * the previous element, since the steps and point indexes a detector keeps mostly grow by small
- * amounts. A {@link Writer} grows its buffer and is reused; a {@link Reader} checks every length
- * against what is left, so a damaged state fails with a message instead of a huge allocation.
+ * The primitives of the binary detector-state format, on protobuf's wire encoding (the project
+ * already depends on it): variable-length integers (zigzag, so small negative numbers stay short),
+ * doubles and ints as little-endian fixed bytes (exact: NaN payloads and -0.0 kept), nullable
+ * UTF-8 strings and arrays with their length plus one (0 for null), and {@code long} arrays as
+ * differences from the previous element, since the steps and point indexes a detector keeps mostly
+ * grow by small amounts. A {@link Reader} checks every length against the bytes left, so a
+ * damaged state fails with an {@link IllegalArgumentException} naming the byte, never with a huge
+ * allocation.
  */
 final class StateBytes {
   private StateBytes() {}
 
   /** Appends to a growing buffer; {@link #reset} to reuse it. Not thread-safe. */
   static final class Writer {
-    private byte[] buf = new byte[1024];
-    private int size;
+    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream(1024);
+    private final CodedOutputStream out = CodedOutputStream.newInstance(bytes, 1024);
 
     void reset() {
-      size = 0;
+      flush();
+      bytes.reset();
     }
 
     byte[] toByteArray() {
-      return Arrays.copyOf(buf, size);
+      flush();
+      return bytes.toByteArray();
     }
 
-    private void room(int n) {
-      if (size + n > buf.length) {
-        buf = Arrays.copyOf(buf, Math.max(buf.length * 2, size + n));
+    private void flush() {
+      try {
+        out.flush();
+      } catch (IOException e) {
+        throw failed(e);
       }
     }
 
+    private static UncheckedIOException failed(IOException e) {
+      return new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
+    }
+
     void writeByte(int b) {
-      room(1);
-      buf[size++] = (byte) b;
+      try {
+        out.writeRawByte((byte) b);
+      } catch (IOException e) {
+        throw failed(e);
+      }
     }
 
     void writeBoolean(boolean b) {
       writeByte(b ? 1 : 0);
     }
 
-    /** Unsigned LEB128. */
     void writeVarLong(long v) {
-      room(10);
-      while ((v & ~0x7FL) != 0) {
-        buf[size++] = (byte) ((v & 0x7F) | 0x80);
-        v >>>= 7;
+      try {
+        out.writeUInt64NoTag(v);
+      } catch (IOException e) {
+        throw failed(e);
       }
-      buf[size++] = (byte) v;
     }
 
     void writeZigZag(long v) {
-      writeVarLong((v << 1) ^ (v >> 63));
+      try {
+        out.writeSInt64NoTag(v);
+      } catch (IOException e) {
+        throw failed(e);
+      }
     }
 
     void writeInt(int v) {
-      room(4);
-      for (int i = 0; i < 4; i++) {
-        buf[size++] = (byte) (v >>> (8 * i));
+      try {
+        out.writeFixed32NoTag(v);
+      } catch (IOException e) {
+        throw failed(e);
       }
     }
 
     void writeDouble(double d) {
-      room(8);
-      long bits = Double.doubleToRawLongBits(d);
-      for (int i = 0; i < 8; i++) {
-        buf[size++] = (byte) (bits >>> (8 * i));
+      try {
+        out.writeFixed64NoTag(Double.doubleToRawLongBits(d));
+      } catch (IOException e) {
+        throw failed(e);
       }
     }
 
@@ -79,19 +99,21 @@ final class StateBytes {
       }
       byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
       writeVarLong(utf8.length + 1L);
-      room(utf8.length);
-      System.arraycopy(utf8, 0, buf, size, utf8.length);
-      size += utf8.length;
+      try {
+        out.writeRawBytes(utf8);
+      } catch (IOException e) {
+        throw failed(e);
+      }
     }
 
-    /** Length plus one (0 for null) before the elements of each array kind. */
-    void writeLength(Object array, int length) {
+    /** The length plus one, or 0 for a null array. */
+    private boolean writeLength(Object array, int length) {
       writeVarLong(array == null ? 0 : length + 1L);
+      return array != null;
     }
 
     void writeDoubles(double[] a) {
-      writeLength(a, a == null ? 0 : a.length);
-      if (a != null) {
+      if (writeLength(a, a == null ? 0 : a.length)) {
         for (double d : a) {
           writeDouble(d);
         }
@@ -99,8 +121,7 @@ final class StateBytes {
     }
 
     void writeInts(int[] a) {
-      writeLength(a, a == null ? 0 : a.length);
-      if (a != null) {
+      if (writeLength(a, a == null ? 0 : a.length)) {
         for (int v : a) {
           writeZigZag(v);
         }
@@ -108,8 +129,7 @@ final class StateBytes {
     }
 
     void writeLongs(long[] a) {
-      writeLength(a, a == null ? 0 : a.length);
-      if (a != null) {
+      if (writeLength(a, a == null ? 0 : a.length)) {
         long previous = 0;
         for (long v : a) {
           writeZigZag(v - previous);
@@ -121,117 +141,117 @@ final class StateBytes {
 
   /** Reads what a {@link Writer} wrote. Not thread-safe. */
   static final class Reader {
-    private final byte[] buf;
-    private int at;
+    private final int length;
+    private final CodedInputStream in;
 
     Reader(byte[] buf) {
-      this.buf = buf;
+      length = buf.length;
+      in = CodedInputStream.newInstance(buf);
     }
 
     boolean atEnd() {
-      return at == buf.length;
+      return remaining() == 0;
     }
 
     int offset() {
-      return at;
+      return in.getTotalBytesRead();
     }
 
     int remaining() {
-      return buf.length - at;
+      return length - offset();
     }
 
-    private IllegalArgumentException truncated(String what) {
+    /** A damaged or short state, as an IllegalArgumentException naming the byte. */
+    private IllegalArgumentException damaged(String what, int at, IOException e) {
       return new IllegalArgumentException(
-          "saved state ends early: " + what + " at byte " + at + " of " + buf.length);
+          "saved state: cannot read " + what + " at byte " + at + " of " + length + " (" + e.getMessage() + ")", e);
     }
 
     int readByte() {
-      if (at >= buf.length) {
-        throw truncated("a byte");
+      int at = offset();
+      try {
+        return in.readRawByte() & 0xFF;
+      } catch (IOException e) {
+        throw damaged("a byte", at, e);
       }
-      return buf[at++] & 0xFF;
     }
 
     boolean readBoolean() {
       int b = readByte();
       if (b > 1) {
-        throw new IllegalArgumentException("saved state: " + b + " is not a boolean, at byte " + (at - 1));
+        throw new IllegalArgumentException("saved state: " + b + " is not a boolean, at byte " + (offset() - 1));
       }
       return b == 1;
     }
 
     long readVarLong() {
-      long v = 0;
-      for (int shift = 0; shift < 64; shift += 7) {
-        int b = readByte();
-        if (shift == 63 && b > 1) {
-          throw new IllegalArgumentException("saved state: a number beyond 64 bits at byte " + (at - 1));
-        }
-        v |= (long) (b & 0x7F) << shift;
-        if ((b & 0x80) == 0) {
-          return v;
-        }
+      int at = offset();
+      try {
+        return in.readUInt64();
+      } catch (IOException e) {
+        throw damaged("a number", at, e);
       }
-      throw new IllegalArgumentException("saved state: a number longer than 10 bytes at byte " + at);
     }
 
     long readZigZag() {
-      long v = readVarLong();
-      return (v >>> 1) ^ -(v & 1);
+      int at = offset();
+      try {
+        return in.readSInt64();
+      } catch (IOException e) {
+        throw damaged("a number", at, e);
+      }
     }
 
     int readZigZagInt() {
       long v = readZigZag();
       if (v != (int) v) {
-        throw new IllegalArgumentException("saved state: " + v + " does not fit an int, at byte " + at);
+        throw new IllegalArgumentException("saved state: " + v + " does not fit an int, at byte " + offset());
       }
       return (int) v;
     }
 
     int readInt() {
-      if (buf.length - at < 4) {
-        throw truncated("an int");
+      int at = offset();
+      try {
+        return in.readFixed32();
+      } catch (IOException e) {
+        throw damaged("an int", at, e);
       }
-      int v = 0;
-      for (int i = 0; i < 4; i++) {
-        v |= (buf[at++] & 0xFF) << (8 * i);
-      }
-      return v;
     }
 
     double readDouble() {
-      if (buf.length - at < 8) {
-        throw truncated("a double");
+      int at = offset();
+      try {
+        return Double.longBitsToDouble(in.readFixed64());
+      } catch (IOException e) {
+        throw damaged("a double", at, e);
       }
-      long bits = 0;
-      for (int i = 0; i < 8; i++) {
-        bits |= (long) (buf[at++] & 0xFF) << (8 * i);
-      }
-      return Double.longBitsToDouble(bits);
     }
 
     String readString() {
-      long n = readVarLong();
-      if (n == 0) {
+      int n = readLength(1, "a string");
+      if (n < 0) {
         return null;
       }
-      int length = checkedLength(n - 1, 1, "a string");
-      String s = new String(buf, at, length, StandardCharsets.UTF_8);
-      at += length;
-      return s;
+      int at = offset();
+      try {
+        return new String(in.readRawBytes(n), StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw damaged("a string", at, e);
+      }
     }
 
     /** An array's length (-1 for null), checked against the bytes left at {@code minBytes} each. */
     int readLength(int minBytes, String what) {
-      long n = readVarLong();
-      return n == 0 ? -1 : checkedLength(n - 1, minBytes, what);
-    }
-
-    private int checkedLength(long n, int minBytes, String what) {
-      if (n < 0 || n > (buf.length - at) / minBytes) {
+      long stored = readVarLong();
+      if (stored == 0) {
+        return -1;
+      }
+      long n = stored - 1;
+      if (n < 0 || n > remaining() / minBytes) {
         throw new IllegalArgumentException(
-            "saved state: " + what + " of " + n + " elements at byte " + at + " is longer than the "
-                + (buf.length - at) + " bytes left");
+            "saved state: " + what + " of " + n + " elements at byte " + offset() + " is longer than the "
+                + remaining() + " bytes left");
       }
       return (int) n;
     }

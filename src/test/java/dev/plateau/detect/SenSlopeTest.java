@@ -144,7 +144,7 @@ class SenSlopeTest {
       double[] x = window(random, w);
       int wanted = asks[trial % asks.length];
       all.estimate(x, 0, w);
-      part.estimate(x, 0, w, wanted);
+      part.estimate(x, 0, w, wanted, null);
       assertThat(Double.doubleToRawLongBits(part.slope)).isEqualTo(Double.doubleToRawLongBits(all.slope));
       assertThat(Double.doubleToRawLongBits(part.lag1)).isEqualTo(Double.doubleToRawLongBits(all.lag1));
       assertSameOrNaN(part.lower, all.lower, (wanted & SenSlope.LOWER) != 0, trial);
@@ -225,7 +225,7 @@ class SenSlopeTest {
       for (int end = 20; end <= curve.length; end++) {
         int w = Math.min(100, (int) Math.ceil(0.6 * end));
         hinted.estimate(curve, end - w, w, wanted, hint);
-        plain.estimate(curve, end - w, w, wanted);
+        plain.estimate(curve, end - w, w, wanted, null);
         assertThat(hint.usable()).isTrue();
         double[] a = {hinted.slope, hinted.lower, hinted.upper, hinted.mkZ, hinted.lag1};
         double[] b = {plain.slope, plain.lower, plain.upper, plain.mkZ, plain.lag1};
