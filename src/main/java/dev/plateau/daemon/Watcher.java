@@ -202,6 +202,13 @@ public final class Watcher {
    * Resumes from the state store: file positions, detector states and experiment statuses; and
    * brings flag files in line with the committed statuses (a crash may have come between a
    * commit and its flag).
+   *
+   * <p>When experiments may park (see {@link #parkAfter}), an experiment whose saved series all
+   * have a {@link dev.plateau.state.SeriesSummary} that fits the configuration, and that is not
+   * tied to another experiment by a twin, starts parked: its verdict is published from the
+   * summaries and its detector states are read when it has a new point or when time alone could
+   * change its verdict, as for an experiment parked while running. So a restart reads no
+   * detector state of the experiments that have finished, however much history they have.
    */
   public void restore() throws StateException {
     List<FileCursor> cursors = store.files();
@@ -209,21 +216,120 @@ public final class Watcher {
     for (FileCursor c : cursors) {
       committedCursors.put(c.path(), c);
     }
-    // Series are registered here, in order; their saved states (most of a restart's work) are
-    // read into their judges on the judge threads, each judge by one thread.
-    record Saved(String run, String tag, byte[] state, SeriesJudge judge) {}
-    List<Saved> saved = new ArrayList<>();
-    for (Map.Entry<String, byte[]> e : store.series().entrySet()) {
+    for (Map.Entry<String, StateBatch.ExperimentStatus> e : store.experiments().entrySet()) {
+      Status status = Status.fromJsonName(e.getValue().status());
+      experimentStatus.put(e.getKey(), status);
+      transitionCount.put(e.getKey(), e.getValue().transitions());
+      judge.restoreExperiment(new RunVerdict(e.getKey(), status, List.of(), List.of(), "restored"));
+      try {
+        flags.apply(e.getKey(), status, (ObjectNode) JSON.readTree(e.getValue().verdictJson()));
+      } catch (JsonProcessingException | ClassCastException bad) {
+        log.warn("experiment '{}': stored verdict is unreadable; its flag waits for the next verdict", e.getKey());
+      }
+    }
+    // Every saved series is registered, in order, so that twins between experiments are found as
+    // while running; then the experiments that can start parked leave memory again.
+    record Saved(String run, String tag, byte[] summary, SeriesJudge judge) {}
+    Map<String, List<Saved>> byExperiment = new LinkedHashMap<>();
+    for (Map.Entry<String, byte[]> e : store.seriesSummaries().entrySet()) {
       int split = e.getKey().indexOf('\u0000');
       String run = e.getKey().substring(0, split);
       String tag = e.getKey().substring(split + 1);
       SeriesJudge j = judge.register(run, tag);
-      lastActivity.put(dev.plateau.verdict.Experiments.of(run), clock.millis());
-      if (j != null) {
-        saved.add(new Saved(run, tag, e.getValue(), j));
+      byExperiment
+          .computeIfAbsent(dev.plateau.verdict.Experiments.of(run), k -> new ArrayList<>())
+          .add(new Saved(run, tag, e.getValue(), j));
+    }
+    Set<String> tied = parkAfterMillis == Long.MAX_VALUE ? Set.of() : judge.notSelfContained();
+    // Summaries are read and combined on the judge threads, an experiment per task (no judge
+    // state is touched: only the judges' detector names are read).
+    record Start(String experiment, List<Saved> series, RunVerdict parkedVerdict, double wake, boolean parks) {}
+    List<Map.Entry<String, List<Saved>>> experiments = new ArrayList<>(byExperiment.entrySet());
+    Start[] starts = new Start[experiments.size()];
+    threads.run(
+        java.util.stream.IntStream.range(0, starts.length).boxed().toList(),
+        i -> {
+          String experiment = experiments.get(i).getKey();
+          List<Saved> series = experiments.get(i).getValue();
+          List<dev.plateau.detect.Verdict> verdicts = new ArrayList<>();
+          double wake = Double.POSITIVE_INFINITY;
+          boolean parks = parkAfterMillis != Long.MAX_VALUE && !tied.contains(experiment);
+          for (Saved saved : series) {
+            if (!parks || saved.judge() == null) {
+              continue; // not watched any more: nothing to show or to read
+            }
+            dev.plateau.state.SeriesSummary summary = null;
+            if (saved.summary() != null) {
+              try {
+                summary = JudgeStateCodec.readSummary(saved.summary());
+              } catch (RuntimeException damaged) {
+                log.info("run '{}' tag '{}': {}; reading its saved state", saved.run(), saved.tag(), damaged.getMessage());
+              }
+            }
+            if (summary == null || !summary.fits(saved.judge())) {
+              parks = false;
+            } else {
+              verdicts.add(summary.verdict());
+              wake = Math.min(wake, summary.wakeAt());
+            }
+          }
+          starts[i] = new Start(experiment, series, parks ? judge.combine(experiment, verdicts) : null, wake, parks);
+        });
+    Set<String> leaving = new java.util.HashSet<>();
+    Set<String> eagerRuns = new LinkedHashSet<>();
+    List<SeriesKey> withoutSummary = new ArrayList<>();
+    for (Start start : starts) {
+      Set<String> runs = new LinkedHashSet<>();
+      for (Saved saved : start.series()) {
+        runs.add(saved.run());
+        if (saved.summary() == null && saved.judge() != null) {
+          withoutSummary.add(new SeriesKey(saved.run(), saved.tag()));
+        }
+      }
+      if (start.parks()) {
+        leaving.addAll(runs);
+        parkedRuns.put(start.experiment(), runs);
+        if (start.parkedVerdict() != null) {
+          parked.put(start.experiment(), start.parkedVerdict());
+        }
+        if (start.wake() < Double.POSITIVE_INFINITY) {
+          parkedUntil.put(start.experiment(), (long) Math.ceil(Math.max(start.wake(), 0) * 1000));
+        }
+      } else {
+        eagerRuns.addAll(runs);
+        lastActivity.put(start.experiment(), clock.millis());
       }
     }
-    // One slot per saved state, each written by the thread that read that state.
+    judge.evictAll(leaving);
+    restoreStates(eagerRuns);
+    // States saved by a version without summaries are saved again with one at the first commit,
+    // so that those experiments too can start parked next time.
+    for (SeriesKey key : withoutSummary) {
+      if (!rereads.contains(key.run())) {
+        unsavedSeries.add(key);
+      }
+    }
+    applyRereads();
+    log.info(
+        "{}: resumed {} files, {} experiments ({} in memory, {} parked until they have points) from {}",
+        logdir, cursors.size(), byExperiment.size(), byExperiment.size() - parkedRuns.size(),
+        parkedRuns.size(), store.file());
+  }
+
+  /** Reads the saved detector states of {@code runs} into their (registered) judges. */
+  private void restoreStates(Set<String> runs) throws StateException {
+    record Saved(String run, String tag, byte[] state, SeriesJudge judge) {}
+    List<Saved> saved = new ArrayList<>();
+    for (String run : runs) {
+      for (Map.Entry<String, byte[]> e : store.seriesOfRun(run).entrySet()) {
+        SeriesJudge j = judge.judgeOf(run, e.getKey());
+        if (j != null) {
+          saved.add(new Saved(run, e.getKey(), e.getValue(), j));
+        }
+      }
+    }
+    // Each state is read on the judge threads, each judge by one thread; one slot per state,
+    // each written by the thread that read that state.
     String[] misfits = new String[saved.size()];
     threads.run(
         java.util.stream.IntStream.range(0, saved.size()).boxed().toList(),
@@ -246,21 +352,6 @@ public final class Watcher {
         rereads.add(s.run());
       }
     }
-    for (Map.Entry<String, StateBatch.ExperimentStatus> e : store.experiments().entrySet()) {
-      Status status = Status.fromJsonName(e.getValue().status());
-      experimentStatus.put(e.getKey(), status);
-      transitionCount.put(e.getKey(), e.getValue().transitions());
-      judge.restoreExperiment(new RunVerdict(e.getKey(), status, List.of(), List.of(), "restored"));
-      try {
-        flags.apply(e.getKey(), status, (ObjectNode) JSON.readTree(e.getValue().verdictJson()));
-      } catch (JsonProcessingException | ClassCastException bad) {
-        log.warn("experiment '{}': stored verdict is unreadable; its flag waits for the next verdict", e.getKey());
-      }
-    }
-    applyRereads();
-    log.info(
-        "{}: resumed {} files, {} experiments from {}",
-        logdir, cursors.size(), experimentStatus.size(), store.file());
   }
 
   /**
@@ -495,11 +586,14 @@ public final class Watcher {
       }
     }
     Map<String, byte[]> series = new LinkedHashMap<>();
+    Map<String, byte[]> summaries = new HashMap<>();
     unsavedSeries.addAll(judge.takeDirty());
     for (SeriesKey key : unsavedSeries) {
       SeriesJudge j = judge.judgeOf(key.run(), key.tag());
       if (j != null) {
-        series.put(key.run() + '\u0000' + key.tag(), JudgeStateCodec.write(j));
+        String name = key.run() + '\u0000' + key.tag();
+        series.put(name, JudgeStateCodec.write(j));
+        summaries.put(name, JudgeStateCodec.summary(j));
         var run = judge.runs().get(key.run());
         var points = run == null ? null : run.byTag().get(key.tag());
         if (points != null) {
@@ -514,7 +608,8 @@ public final class Watcher {
             new LinkedHashMap<>(pendingExperiments),
             new ArrayList<>(pendingVerdicts),
             new HashMap<>(pendingSinks),
-            new ArrayList<>(resetRuns));
+            new ArrayList<>(resetRuns),
+            summaries);
     if (batch.isEmpty()) {
       lastCommitMillis = clock.millis();
       return true;

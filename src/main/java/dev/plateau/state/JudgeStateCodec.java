@@ -63,6 +63,57 @@ public final class JudgeStateCodec {
     return out.toByteArray();
   }
 
+  /** The first byte of a saved {@link SeriesSummary}: its format's version. */
+  static final int SUMMARY_FORMAT = 1;
+
+  /**
+   * The judge's {@link SeriesSummary} in binary form: the format byte, the wake time (raw bits),
+   * the detectors' names, then the verdict as in {@link #write}.
+   */
+  public static byte[] summary(SeriesJudge judge) {
+    SeriesSummary summary = SeriesSummary.of(judge);
+    StateBytes.Writer out = WRITER.get();
+    out.reset();
+    out.writeByte(SUMMARY_FORMAT);
+    out.writeDouble(summary.wakeAt());
+    out.writeVarLong(summary.detectors().size());
+    for (String name : summary.detectors()) {
+      out.writeString(name);
+    }
+    RecordCodec.write(out, summary.verdict());
+    return out.toByteArray();
+  }
+
+  /**
+   * Reads a summary written by {@link #summary}.
+   *
+   * @throws IllegalArgumentException when it is damaged or of another format (with the byte
+   *     offset): the caller then reads the series' full state instead
+   */
+  public static SeriesSummary readSummary(byte[] saved) {
+    if (saved.length == 0 || saved[0] != SUMMARY_FORMAT) {
+      throw new IllegalArgumentException(
+          "unreadable series summary: format " + (saved.length == 0 ? "missing" : Integer.toString(saved[0] & 0xFF)));
+    }
+    StateBytes.Reader in = new StateBytes.Reader(saved);
+    in.readByte();
+    double wakeAt = in.readDouble();
+    long count = in.readVarLong();
+    if (count < 0 || count > in.remaining()) {
+      throw new IllegalArgumentException("unreadable series summary: " + count + " detectors at byte " + in.offset());
+    }
+    List<String> detectors = new ArrayList<>((int) count);
+    for (long i = 0; i < count; i++) {
+      detectors.add(in.readString());
+    }
+    Verdict verdict = RecordCodec.read(in, Verdict.class);
+    if (!in.atEnd()) {
+      throw new IllegalArgumentException(
+          "unreadable series summary: " + in.remaining() + " bytes after its end at byte " + in.offset());
+    }
+    return new SeriesSummary(verdict, wakeAt, detectors);
+  }
+
   private static void writeState(StateBytes.Writer out, Detector detector, DetectorState state) {
     if (detector instanceof SmoothedDetector smoothed && state instanceof SmoothedDetector.State s) {
       out.writeDouble(s.last());

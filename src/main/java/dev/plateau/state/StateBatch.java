@@ -17,6 +17,9 @@ import java.util.Map;
  * @param sinksFor names of the sinks each recorded verdict goes to, by verdict id
  * @param resetRuns runs to read again from their files' start: their files' positions and their
  *     series' states are deleted in the same transaction
+ * @param summaries saved {@link SeriesSummary} forms ({@link JudgeStateCodec#summary}) by
+ *     "run\u0000tag", written with the state of the same key (a state without one is saved
+ *     without a summary: its experiment is then read into memory at a restart)
  */
 public record StateBatch(
     List<FileCursor> files,
@@ -24,7 +27,19 @@ public record StateBatch(
     Map<String, ExperimentStatus> experiments,
     List<RecordedVerdict> verdicts,
     Map<String, List<String>> sinksFor,
-    List<String> resetRuns) {
+    List<String> resetRuns,
+    Map<String, byte[]> summaries) {
+
+  /** A batch without series summaries. */
+  public StateBatch(
+      List<FileCursor> files,
+      Map<String, byte[]> series,
+      Map<String, ExperimentStatus> experiments,
+      List<RecordedVerdict> verdicts,
+      Map<String, List<String>> sinksFor,
+      List<String> resetRuns) {
+    this(files, series, experiments, verdicts, sinksFor, resetRuns, Map.of());
+  }
 
   /** A batch without runs to reset. */
   public StateBatch(

@@ -38,8 +38,12 @@ import org.slf4j.LoggerFactory;
 public final class StateStore implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(StateStore.class);
 
-  /** Bumped when the schema changes; an older file is refused with a clear message. */
-  static final int SCHEMA_VERSION = 1;
+  /**
+   * Bumped when the schema changes. A file of an earlier version is brought up to date when it
+   * opens (version 1 lacked {@code series.summary}); a file of a later version is refused with a
+   * clear message.
+   */
+  static final int SCHEMA_VERSION = 2;
 
   private static final String SCHEMA =
       """
@@ -49,7 +53,8 @@ public final class StateStore implements AutoCloseable {
         fp_length INTEGER, fp_crc INTEGER, file_key TEXT, resyncing INTEGER NOT NULL,
         known_tags TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS series (
-        run TEXT NOT NULL, tag TEXT NOT NULL, state TEXT NOT NULL, PRIMARY KEY (run, tag));
+        run TEXT NOT NULL, tag TEXT NOT NULL, state TEXT NOT NULL, summary BLOB,
+        PRIMARY KEY (run, tag));
       CREATE TABLE IF NOT EXISTS experiments (
         experiment TEXT PRIMARY KEY, status TEXT NOT NULL, verdict TEXT NOT NULL,
         transitions INTEGER NOT NULL DEFAULT 0, updated_at INTEGER NOT NULL);
@@ -143,6 +148,14 @@ public final class StateStore implements AutoCloseable {
           throw unusable(file, "it has no schema version", null);
         }
         putMeta(connection, "schema_version", Integer.toString(SCHEMA_VERSION));
+      } else if (version.equals("1")) {
+        // Version 2 added each series' summary; rows saved before have none (their experiments
+        // are read into memory at start-up, as before, and gain one at their next save).
+        try (Statement s = connection.createStatement()) {
+          s.execute("ALTER TABLE series ADD COLUMN summary BLOB");
+        }
+        putMeta(connection, "schema_version", Integer.toString(SCHEMA_VERSION));
+        log.info("state database {}: schema brought from version 1 to {}", file, SCHEMA_VERSION);
       } else if (!version.equals(Integer.toString(SCHEMA_VERSION))) {
         throw unusable(file, "it has schema version " + version + ", this Plateau uses " + SCHEMA_VERSION, null);
       }
@@ -239,6 +252,25 @@ public final class StateStore implements AutoCloseable {
     }
   }
 
+  /**
+   * Every saved series' summary ({@link JudgeStateCodec#summary}) by "run\u0000tag", in the order
+   * {@link #series} lists them; null for a series saved without one (by schema version 1). Reads
+   * no detector state.
+   */
+  public synchronized Map<String, byte[]> seriesSummaries() throws StateException {
+    Map<String, byte[]> out = new LinkedHashMap<>();
+    try (Statement s = connection.createStatement();
+        ResultSet r = s.executeQuery("SELECT run, tag, summary FROM series")) {
+      while (r.next()) {
+        out.put(r.getString(1) + '\u0000' + r.getString(2), r.getBytes(3));
+      }
+      connection.commit();
+      return out;
+    } catch (SQLException e) {
+      throw failure("read series summaries", e);
+    }
+  }
+
   /** Saved judge states of one run, by tag. */
   public synchronized Map<String, byte[]> seriesOfRun(String run) throws StateException {
     Map<String, byte[]> out = new LinkedHashMap<>();
@@ -314,12 +346,14 @@ public final class StateStore implements AutoCloseable {
         p.executeBatch();
       }
       try (PreparedStatement p =
-          connection.prepareStatement("INSERT OR REPLACE INTO series (run, tag, state) VALUES (?, ?, ?)")) {
+          connection.prepareStatement(
+              "INSERT OR REPLACE INTO series (run, tag, state, summary) VALUES (?, ?, ?, ?)")) {
         for (Map.Entry<String, byte[]> e : batch.series().entrySet()) {
           int split = e.getKey().indexOf('\u0000');
           p.setString(1, e.getKey().substring(0, split));
           p.setString(2, e.getKey().substring(split + 1));
           p.setBytes(3, e.getValue()); // a BLOB: the column's TEXT affinity leaves BLOBs as they are
+          p.setBytes(4, batch.summaries().get(e.getKey())); // null without one
           p.addBatch();
         }
         p.executeBatch();

@@ -571,6 +571,15 @@ public final class LogdirJudge {
   }
 
   /**
+   * The verdict of an experiment out of memory, from its series' saved verdicts (combined as
+   * {@link #experimentVerdict} combines its judges' verdicts), or null without any. Reads only
+   * the configuration: safe on any thread.
+   */
+  public RunVerdict combine(String experiment, List<Verdict> members) {
+    return members.isEmpty() ? null : RunCombiner.combine(experiment, members, config.convergedWhen());
+  }
+
+  /**
    * The earliest time, in seconds, at which time alone could change a verdict of the experiment's
    * series ({@link SeriesJudge#nextChangeAt}); positive infinity when it cannot.
    */

@@ -53,9 +53,16 @@ class ReviewFindingsTest {
   }
 
   static Setup setup(Path logdir, Path db, PlateauConfig config, Clock clock) throws Exception {
+    return setup(logdir, db, config, clock, Watcher.DEFAULT_PARK_AFTER);
+  }
+
+  /** With experiments parked after {@code park} idle (zero: none parks, at start either). */
+  static Setup setup(Path logdir, Path db, PlateauConfig config, Clock clock, java.time.Duration park)
+      throws Exception {
     StateStore store = StateStore.open(db, false, clock);
     FlagSink flags = new FlagSink(logdir, FlagConfig.defaults());
     Watcher watcher = new Watcher(logdir, config, store, List.of(), flags::apply, clock, "test-host");
+    watcher.parkAfter(park);
     watcher.restore();
     return new Setup(store, watcher);
   }
@@ -173,7 +180,8 @@ class ReviewFindingsTest {
         s.watcher().poll();
         before = JudgeStateCodec.json(s.watcher().judge().judgeOf("exp/validation", "epoch_loss"));
       }
-      try (Setup s = setup(logdir, db, config, clock)) {
+      // Parking off: every saved state is read at start, to be compared.
+      try (Setup s = setup(logdir, db, config, clock, java.time.Duration.ZERO)) {
         String after = JudgeStateCodec.json(s.watcher().judge().judgeOf("exp/validation", "epoch_loss"));
         String twin = "\"twinSteps\":";
         assertThat(after.substring(after.indexOf(twin), after.indexOf("],", after.indexOf(twin))))

@@ -174,6 +174,38 @@ class JudgeStateCodecTest {
   }
 
   @Test
+  void aSummaryCarriesTheVerdictTheWakeTimeAndTheDetectorsAndIsRefusedWhenCutOrOfOtherDetectors()
+      throws Exception {
+    SeriesPlan plan = plan(EVERY_DETECTOR);
+    double[] values = curve(6, 260);
+    double[] twin = curve(106, 260);
+    SeriesJudge judge = judge(plan);
+    for (int t = 0; t < 260; t++) {
+      feed(judge, t, values[t], twin);
+    }
+    byte[] saved = JudgeStateCodec.summary(judge);
+    SeriesSummary summary = JudgeStateCodec.readSummary(saved);
+    assertThat(summary.verdict()).isEqualTo(judge.verdict());
+    assertThat(summary.wakeAt()).isEqualTo(judge.nextChangeAt()).isFinite(); // the stalled rule's hour
+    assertThat(summary.detectors())
+        .containsExactly("divergence", "target", "overfitting", "plateau", "patience", "stalled");
+    assertThat(summary.fits(judge(plan))).isTrue();
+    assertThat(summary.fits(judge(plan("")))).isFalse();
+    assertThat(summary.fits(judge(plan("detection:\n  detectors: [divergence, overfitting, stalled, plateau]\n"))))
+        .isFalse();
+    for (int cut = 0; cut < saved.length; cut++) {
+      byte[] truncated = Arrays.copyOf(saved, cut);
+      assertThatThrownBy(() -> JudgeStateCodec.readSummary(truncated))
+          .as("cut at %d of %d", cut, saved.length)
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+    byte[] state = JudgeStateCodec.write(judge);
+    assertThatThrownBy(() -> JudgeStateCodec.readSummary(state))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("format 2");
+  }
+
+  @Test
   void aDamagedStateIsRefusedWithAMessageAtEveryCut() throws Exception {
     SeriesPlan plan = plan(EVERY_DETECTOR);
     SeriesJudge original = judge(plan);

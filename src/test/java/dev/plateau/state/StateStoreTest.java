@@ -143,6 +143,56 @@ class StateStoreTest {
   }
 
   @Test
+  void seriesSummariesAreSavedWithTheirStatesAndDeletedWithThem(@TempDir Path dir) throws Exception {
+    Path db = dir.resolve("state.db");
+    try (StateStore store = StateStore.open(db, false, CLOCK)) {
+      store.commit(
+          new StateBatch(
+              List.of(),
+              Map.of("exp/train\u0000loss", new byte[] {2, 1}, "exp/validation\u0000val_loss", new byte[] {2, 2}),
+              Map.of(), List.of(), Map.of(), List.of(),
+              Map.of("exp/train\u0000loss", new byte[] {1, 9, 9})));
+    }
+    try (StateStore store = StateStore.open(db, false, CLOCK)) {
+      Map<String, byte[]> summaries = store.seriesSummaries();
+      assertThat(summaries).containsOnlyKeys("exp/train\u0000loss", "exp/validation\u0000val_loss");
+      assertThat(summaries.get("exp/train\u0000loss")).containsExactly(1, 9, 9);
+      assertThat(summaries.get("exp/validation\u0000val_loss")).isNull(); // saved without one
+      store.commit(new StateBatch(List.of(), Map.of(), Map.of(), List.of(), Map.of(), List.of("exp/train")));
+      assertThat(store.seriesSummaries()).containsOnlyKeys("exp/validation\u0000val_loss");
+    }
+  }
+
+  /** Version 1 (before series summaries) is brought up to date in place, its states kept. */
+  @Test
+  void aVersionOneDatabaseGainsTheSummaryColumnAndKeepsItsStates(@TempDir Path dir) throws Exception {
+    Path db = dir.resolve("state.db");
+    try (var c = DriverManager.getConnection("jdbc:sqlite:" + db);
+        var s = c.createStatement()) {
+      s.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+      s.execute("INSERT INTO meta VALUES ('schema_version', '1')");
+      s.execute(
+          "CREATE TABLE series (run TEXT NOT NULL, tag TEXT NOT NULL, state TEXT NOT NULL,"
+              + " PRIMARY KEY (run, tag))");
+      s.execute("INSERT INTO series VALUES ('exp', 'loss', '{\"points\":3}')");
+    }
+    try (StateStore store = StateStore.open(db, false, CLOCK)) {
+      assertThat(new String(store.series().get("exp\u0000loss"), java.nio.charset.StandardCharsets.UTF_8))
+          .isEqualTo("{\"points\":3}");
+      assertThat(store.seriesSummaries()).containsEntry("exp\u0000loss", null);
+      store.commit(
+          new StateBatch(List.of(), Map.of("exp\u0000loss", new byte[] {2}), Map.of(), List.of(), Map.of(),
+              List.of(), Map.of("exp\u0000loss", new byte[] {1})));
+      assertThat(store.seriesSummaries().get("exp\u0000loss")).containsExactly(1);
+    }
+    try (var c = DriverManager.getConnection("jdbc:sqlite:" + db);
+        var r = c.createStatement().executeQuery("SELECT value FROM meta WHERE key = 'schema_version'")) {
+      assertThat(r.next()).isTrue();
+      assertThat(r.getString(1)).isEqualTo(Integer.toString(StateStore.SCHEMA_VERSION)).isEqualTo("2");
+    }
+  }
+
+  @Test
   void databaseOfAnotherSchemaVersionIsRefused(@TempDir Path dir) throws Exception {
     Path db = dir.resolve("state.db");
     try (StateStore store = StateStore.open(db, false, CLOCK)) {
