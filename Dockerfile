@@ -28,6 +28,11 @@ RUN groupadd --system --gid 10001 plateau \
     && if [ -n "$writable" ]; then echo "writable outside the volumes: $writable"; exit 1; fi
 COPY --from=build /src/target/plateau.jar /opt/plateau/plateau.jar
 COPY config/plateau.yaml /etc/plateau/plateau.yaml
+# Class-data sharing: the classes a restart loads, parsed and verified once here by the JVM that
+# runs the daemon (with the ENTRYPOINT's options), are mapped at every start instead of loaded
+# from the jar: about half a second less on two cores. A JVM that cannot use it ignores it.
+COPY tools/class-archive.sh /opt/plateau/class-archive.sh
+RUN sh /opt/plateau/class-archive.sh /opt/plateau/plateau.jar /opt/plateau/plateau.jsa -XX:+UseSerialGC -Xss512k -XX:-UsePerfData
 USER 10001
 VOLUME ["/state"]
 EXPOSE 9321
@@ -37,4 +42,4 @@ HEALTHCHECK --interval=30s --timeout=10s --start-period=20s \
 # SerialGC returns memory after a full collection down to MaxHeapFreeRatio; -ShrinkHeapInSteps
 # does it at the first one (by default the JVM shrinks over four: 0, 10, 40 then 100 %), so the heap
 # of a daemon whose experiments just left memory shrinks when Plateau asks for the collection.
-ENTRYPOINT ["java", "-XX:+UseSerialGC", "-Xms16m", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30", "-XX:-ShrinkHeapInSteps", "-Xss512k", "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", "-XX:-UsePerfData", "-Djava.io.tmpdir=/state", "-XX:ErrorFile=/state/hs_err_pid%p.log", "-jar", "/opt/plateau/plateau.jar", "watch", "/logs", "--state-dir", "/state", "--http", "0.0.0.0:9321"]
+ENTRYPOINT ["java", "-XX:SharedArchiveFile=/opt/plateau/plateau.jsa", "-XX:+UseSerialGC", "-Xms16m", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30", "-XX:-ShrinkHeapInSteps", "-Xss512k", "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", "-XX:-UsePerfData", "-Djava.io.tmpdir=/state", "-XX:ErrorFile=/state/hs_err_pid%p.log", "-jar", "/opt/plateau/plateau.jar", "watch", "/logs", "--state-dir", "/state", "--http", "0.0.0.0:9321"]

@@ -36,6 +36,8 @@ public final class BenchSuite {
   private final boolean smoke;
   private final int repeats;
   private final List<Figure> figures = new ArrayList<>();
+  /** The image's class-data sharing archive, written as its build writes it (null: none). */
+  private Path classArchive;
 
   /** One reported figure: what was measured, each repetition, and its goal. */
   record Figure(
@@ -72,6 +74,10 @@ public final class BenchSuite {
     boolean only = args.stream().anyMatch(a -> a.startsWith("--only="));
     String chosen = args.stream().filter(a -> a.startsWith("--only=")).findFirst().orElse("");
     try {
+      // The daemons run as the image runs them, class-data sharing archive included.
+      classArchive =
+          dev.plateau.daemon.ImageJvmOptions.writeClassArchive(
+              jar, work.resolve("plateau.jsa"), java.time.Duration.ofMinutes(3));
       if (!only || chosen.contains("decode")) {
         decode();
       }
@@ -418,7 +424,7 @@ public final class BenchSuite {
   // ---- plumbing ----------------------------------------------------------------------------------
 
   private DaemonProcess start(Path logdir, Path state, List<String> extra) throws IOException {
-    return DaemonProcess.start(jar, logdir, state, work.resolve("daemon.log"), extra);
+    return DaemonProcess.start(jar, logdir, state, work.resolve("daemon.log"), extra, classArchive);
   }
 
   private String runPlateau(String... args) throws IOException, InterruptedException {

@@ -28,8 +28,11 @@ final class DaemonProcess implements AutoCloseable {
     this.startedNanos = startedNanos;
   }
 
-  /** Starts {@code watch LOGDIR --state-dir STATE --http 127.0.0.1:PORT EXTRA...}. */
-  static DaemonProcess start(Path jar, Path logdir, Path state, Path log, List<String> extra)
+  /**
+   * Starts {@code watch LOGDIR --state-dir STATE --http 127.0.0.1:PORT EXTRA...} with the image's
+   * JVM options, its class-data sharing archive being {@code classArchive} (null: none).
+   */
+  static DaemonProcess start(Path jar, Path logdir, Path state, Path log, List<String> extra, Path classArchive)
       throws IOException {
     int port;
     try (ServerSocket socket = new ServerSocket(0)) {
@@ -37,7 +40,7 @@ final class DaemonProcess implements AutoCloseable {
     }
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(dev.plateau.daemon.ImageJvmOptions.of(state));
+    command.addAll(dev.plateau.daemon.ImageJvmOptions.withClassArchive(state, classArchive));
     command.add("-jar");
     command.add(jar.toString());
     command.add("watch");

@@ -82,4 +82,43 @@ class DockerEntrypointIT {
     }
     assertThat(p.exitValue()).isZero();
   }
+
+  /**
+   * The image's build step writes a class-data sharing archive by running the daemon, and the
+   * ENTRYPOINT's JVM maps Plateau's own classes from it: with {@code -Xshare:on} a JVM that cannot
+   * use the archive refuses to start, and class loading names the archive as the source.
+   */
+  @Test
+  void theBuildStepWritesAClassArchiveThatTheEntrypointsJvmUses(@TempDir Path temp) throws Exception {
+    String dockerfile = Files.readString(Path.of("Dockerfile"));
+    Path jar = Paths.get(System.getProperty("plateau.jar", "target/plateau.jar")).toAbsolutePath();
+    Path archive =
+        ImageJvmOptions.writeClassArchive(jar, temp.resolve("plateau.jsa"), java.time.Duration.ofMinutes(3));
+    assertThat(Files.size(archive)).isGreaterThan(1_000_000);
+
+    List<String> entrypoint = command(dockerfile, "ENTRYPOINT", temp, temp, 1);
+    List<String> jvm = new ArrayList<>();
+    for (String word : entrypoint.subList(0, entrypoint.indexOf("-jar"))) {
+      jvm.add(word.replace(ImageJvmOptions.ARCHIVE, archive.toString()));
+    }
+    assertThat(jvm).contains("-XX:SharedArchiveFile=" + archive);
+    List<String> version = new ArrayList<>(jvm);
+    version.addAll(List.of("-Xshare:on", "-Xlog:class+load=info", "-jar", jar.toString(), "--version"));
+    Path log = temp.resolve("version.log");
+    Process p = new ProcessBuilder(version).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    String output = Files.readString(log);
+    assertThat(p.exitValue()).as(output).isZero();
+    assertThat(output).containsPattern("dev\\.plateau\\.cli\\.Main source: shared objects file \\(top\\)");
+
+    // The same JVM refuses an archive written for another jar: the check above can fail.
+    Path other = temp.resolve("other.jar");
+    Files.copy(jar, other);
+    Files.setLastModifiedTime(other, java.nio.file.attribute.FileTime.fromMillis(0));
+    List<String> mismatch = new ArrayList<>(jvm);
+    mismatch.addAll(List.of("-Xshare:on", "-jar", other.toString(), "--version"));
+    Process q = new ProcessBuilder(mismatch).redirectErrorStream(true).redirectOutput(temp.resolve("other.log").toFile()).start();
+    assertThat(q.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(q.exitValue()).as(Files.readString(temp.resolve("other.log"))).isNotZero();
+  }
 }

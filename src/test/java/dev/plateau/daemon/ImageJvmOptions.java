@@ -56,6 +56,76 @@ public final class ImageJvmOptions {
 
   /** {@link #of(Path, Path)} with the Dockerfile named by {@code -Dplateau.dockerfile}. */
   public static List<String> of(Path state) throws IOException {
-    return of(Path.of(System.getProperty("plateau.dockerfile", "Dockerfile")), state);
+    return of(dockerfile(), state);
+  }
+
+  /**
+   * {@link #of(Path)} with the image's class-data sharing archive ({@value #ARCHIVE}) mapped to
+   * {@code archive} (from {@link #writeClassArchive}); without one the JVM finds no archive there
+   * and, as it does with any archive it cannot use, starts without.
+   */
+  public static List<String> withClassArchive(Path state, Path archive) throws IOException {
+    List<String> out = new ArrayList<>();
+    for (String option : of(state)) {
+      out.add(archive == null ? option : option.replace(ARCHIVE, archive.toString()));
+    }
+    return out;
+  }
+
+  /** Where the image keeps its class-data sharing archive. */
+  public static final String ARCHIVE = "/opt/plateau/plateau.jsa";
+
+  private static final String ARCHIVE_SCRIPT = "/opt/plateau/class-archive.sh";
+
+  static Path dockerfile() {
+    return Path.of(System.getProperty("plateau.dockerfile", "Dockerfile"));
+  }
+
+  /**
+   * Runs the Dockerfile's build step that writes the class-data sharing archive ({@code RUN sh
+   * /opt/plateau/class-archive.sh JAR ARCHIVE OPTIONS...}), with this build's jar, the script
+   * from {@code tools/}, this JVM, and {@code archive} as where it goes; returns {@code archive}.
+   *
+   * @throws IOException when the Dockerfile has no such step or the step fails (with its output)
+   */
+  public static Path writeClassArchive(Path jar, Path archive, java.time.Duration timeout)
+      throws IOException, InterruptedException {
+    String dockerfile = Files.readString(dockerfile()).replace("\\\n", " ");
+    Matcher m =
+        Pattern.compile("(?m)^RUN sh " + Pattern.quote(ARCHIVE_SCRIPT) + " (\\S+) (\\S+)((?: \\S+)*)\\s*$")
+            .matcher(dockerfile);
+    if (!m.find()) {
+      throw new IOException("the Dockerfile has no step running " + ARCHIVE_SCRIPT);
+    }
+    List<String> command = new ArrayList<>();
+    command.add("sh");
+    command.add(Path.of("tools/class-archive.sh").toAbsolutePath().toString());
+    command.add(jar.toAbsolutePath().toString());
+    command.add(archive.toAbsolutePath().toString());
+    for (String option : m.group(3).trim().split("\\s+")) {
+      if (!option.isEmpty()) {
+        command.add(option);
+      }
+    }
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+    Path bin = Path.of(System.getProperty("java.home"), "bin");
+    pb.environment().put("PATH", bin + java.io.File.pathSeparator + pb.environment().getOrDefault("PATH", ""));
+    try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+      pb.environment().put("PLATEAU_ARCHIVE_PORT", Integer.toString(free.getLocalPort()));
+    }
+    Path log = Files.createTempFile("class-archive", ".log");
+    try {
+      Process p = pb.redirectOutput(log.toFile()).start();
+      if (!p.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        p.destroyForcibly();
+        throw new IOException("class-archive.sh did not finish in " + timeout + ": " + Files.readString(log));
+      }
+      if (p.exitValue() != 0 || !Files.exists(archive)) {
+        throw new IOException("class-archive.sh failed (exit " + p.exitValue() + "): " + Files.readString(log));
+      }
+      return archive;
+    } finally {
+      Files.deleteIfExists(log);
+    }
   }
 }
