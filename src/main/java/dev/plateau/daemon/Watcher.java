@@ -166,7 +166,7 @@ public final class Watcher {
 
   /** Commits what is pending now (on stop); false when the commit failed. */
   public boolean checkpoint() {
-    return commit();
+    return commit(true);
   }
 
   /** How many experiments are parked now. */
@@ -427,15 +427,14 @@ public final class Watcher {
     boolean readAgain = applyRereads() > 0;
     wholePollNeeded |= readAgain;
     int transitions = pendingVerdicts.size();
-    boolean due =
-        !pendingVerdicts.isEmpty()
-            || !pendingExperiments.isEmpty()
-            || !resetRuns.isEmpty()
+    boolean checkpointDue =
+        !resetRuns.isEmpty()
             || lastCommitMillis == Long.MIN_VALUE
             || clock.millis() - lastCommitMillis >= checkpointMillis;
+    boolean due = checkpointDue || !pendingVerdicts.isEmpty() || !pendingExperiments.isEmpty();
     boolean committed = true;
     if (due) {
-      committed = commit();
+      committed = commit(checkpointDue);
       if (committed) {
         parkIdle();
       }
@@ -572,7 +571,30 @@ public final class Watcher {
     lastActivity.put(experiment, clock.millis());
   }
 
-  private boolean commit() {
+  /**
+   * Commits what is pending. {@code whole}: every file position and every series state read since
+   * the last commit (a checkpoint); otherwise only those of the experiments with a transition to
+   * record (the rest waits for the checkpoint). Experiments are judged independently, so each
+   * one's positions and states stay consistent with each other: after a crash, an experiment
+   * left out is read again from its own last commit and decides the same. A transition on a
+   * logdir of a thousand live runs used to save all their states (megabytes) at once.
+   */
+  private boolean commit(boolean whole) {
+    unsavedSeries.addAll(judge.takeDirty());
+    Set<String> only = null; // experiments to commit; null: all
+    if (!whole) {
+      only = new java.util.HashSet<>(pendingExperiments.keySet());
+      for (RecordedVerdict v : pendingVerdicts) {
+        only.add(v.experiment());
+      }
+      Set<String> tied = judge.notSelfContained();
+      for (String experiment : only) {
+        if (tied.contains(experiment)) {
+          only = null; // paired with another experiment: both are committed, and so all
+          break;
+        }
+      }
+    }
     List<FileCursor> changed = new ArrayList<>();
     for (dev.plateau.tail.TailedFile file : tailer.files()) {
       FileCursor c = file.cursor();
@@ -580,15 +602,19 @@ public final class Watcher {
       if (c != before) {
         if (c.equals(before)) {
           committedCursors.put(c.path(), c); // the same from now on (restored cursors are copies)
-        } else {
+        } else if (only == null || only.contains(dev.plateau.verdict.Experiments.of(c.run()))) {
           changed.add(c);
         }
       }
     }
     Map<String, byte[]> series = new LinkedHashMap<>();
     Map<String, byte[]> summaries = new HashMap<>();
-    unsavedSeries.addAll(judge.takeDirty());
+    List<SeriesKey> saving = new ArrayList<>();
     for (SeriesKey key : unsavedSeries) {
+      if (only != null && !only.contains(dev.plateau.verdict.Experiments.of(key.run()))) {
+        continue;
+      }
+      saving.add(key);
       SeriesJudge j = judge.judgeOf(key.run(), key.tag());
       if (j != null) {
         String name = key.run() + '\u0000' + key.tag();
@@ -611,13 +637,19 @@ public final class Watcher {
             new ArrayList<>(resetRuns),
             summaries);
     if (batch.isEmpty()) {
-      lastCommitMillis = clock.millis();
+      if (only == null) {
+        lastCommitMillis = clock.millis();
+      }
       return true;
     }
     try {
       List<String> recorded = store.commit(batch);
-      lastCommitMillis = clock.millis();
-      unsavedSeries.clear();
+      if (only == null) {
+        lastCommitMillis = clock.millis(); // the checkpoint interval counts from whole commits
+        unsavedSeries.clear();
+      } else {
+        saving.forEach(unsavedSeries::remove);
+      }
       resetRuns.clear();
       for (FileCursor c : changed) {
         committedCursors.put(c.path(), c);

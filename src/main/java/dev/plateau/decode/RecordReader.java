@@ -68,7 +68,23 @@ public final class RecordReader {
   private final MaskedCrc32c crc = new MaskedCrc32c();
   private final ByteBuffer window;
   /** Per length below {@link #REMEMBERED_LENGTHS}: 1 in bit 32 once known, the masked CRC below. */
-  private final long[] lengthChecksums = new long[REMEMBERED_LENGTHS];
+  private final long[] lengthChecksums;
+
+  /**
+   * A reader's read window and its remembered length checksums (a pure function of the length, so
+   * valid for any file), to be reused by the readers a caller creates one after another: a daemon
+   * tailing a thousand files that each grow every second otherwise allocates (and zeroes) 72 KiB
+   * per file per second, most of its garbage. One reader at a time: a new reader takes them over
+   * from the last, whose use ends there.
+   */
+  public static final class Buffers {
+    private final ByteBuffer window;
+    private final long[] lengthChecksums = new long[REMEMBERED_LENGTHS];
+
+    public Buffers(DecodeLimits limits) {
+      this.window = ByteBuffer.allocate(limits.readBufferSize()).order(ByteOrder.LITTLE_ENDIAN);
+    }
+  }
 
   private long windowStart;
   private long position;
@@ -89,12 +105,27 @@ public final class RecordReader {
    */
   public RecordReader(
       SeekableByteChannel channel, long startOffset, DecodeLimits limits, boolean resyncing) {
+    this(channel, startOffset, limits, resyncing, new Buffers(limits));
+  }
+
+  /**
+   * A reader at {@code startOffset} that reads through {@code buffers} (see {@link Buffers}): a
+   * caller that reads many files in turn allocates its window once, not once per file.
+   */
+  public RecordReader(
+      SeekableByteChannel channel, long startOffset, DecodeLimits limits, boolean resyncing, Buffers buffers) {
     if (startOffset < 0) {
       throw new IllegalArgumentException("startOffset must not be negative: " + startOffset);
     }
+    if (buffers.window.capacity() != limits.readBufferSize()) {
+      throw new IllegalArgumentException(
+          "buffers of " + buffers.window.capacity() + " bytes for a read window of " + limits.readBufferSize());
+    }
     this.channel = channel;
     this.limits = limits;
-    this.window = ByteBuffer.allocate(limits.readBufferSize()).order(ByteOrder.LITTLE_ENDIAN);
+    this.window = buffers.window;
+    this.lengthChecksums = buffers.lengthChecksums;
+    this.window.clear();
     this.window.limit(0);
     this.windowStart = startOffset;
     this.position = startOffset;

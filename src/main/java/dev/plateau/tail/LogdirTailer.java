@@ -26,6 +26,8 @@ public final class LogdirTailer {
   private final Path logdir;
   private final DecodeLimits limits;
   private final LogdirScanner scanner;
+  /** One read window for every file: they are read one after another, on one thread. */
+  private final dev.plateau.decode.RecordReader.Buffers buffers;
   private final Map<Path, TailedFile> files = new LinkedHashMap<>();
   private final Set<String> scanProblems = new HashSet<>();
   private final List<String> newScanProblems = new ArrayList<>();
@@ -43,6 +45,7 @@ public final class LogdirTailer {
     this.logdir = logdir;
     this.limits = limits;
     this.scanner = new LogdirScanner(logdir, this::scanProblem);
+    this.buffers = new dev.plateau.decode.RecordReader.Buffers(limits);
   }
 
   public Path logdir() {
@@ -128,7 +131,7 @@ public final class LogdirTailer {
   public void restore(Collection<FileCursor> cursors) {
     for (FileCursor cursor : cursors) {
       Path path = Path.of(cursor.path());
-      TailedFile file = new TailedFile(cursor.run(), path, limits);
+      TailedFile file = new TailedFile(cursor.run(), path, limits, buffers);
       file.restore(cursor);
       files.put(path, file);
     }
@@ -164,7 +167,7 @@ public final class LogdirTailer {
 
   private TailedFile newFile(String run, Path path) {
     log.debug("{}: new event file of run '{}'", path, run);
-    return new TailedFile(run, path, limits);
+    return new TailedFile(run, path, limits, buffers);
   }
 
   private boolean forget(Path path, Set<Path> present) {

@@ -56,11 +56,20 @@ public final class TailedFile {
   /** The file's size when the last look past the zeros found nothing: look again once it grew. */
   private long zeroFilledLookedAt = -1;
 
+  /** Read buffers shared with the other files of one tailer (one file is read at a time); or null. */
+  private final RecordReader.Buffers buffers;
+
   TailedFile(String run, Path path, DecodeLimits limits) {
+    this(run, path, limits, null);
+  }
+
+  /** A file read through {@code buffers}, shared by the files its tailer reads one at a time. */
+  TailedFile(String run, Path path, DecodeLimits limits, RecordReader.Buffers buffers) {
     this.run = run;
     this.path = path;
     this.name = path.getFileName().toString();
     this.limits = limits;
+    this.buffers = buffers;
     this.decoder = new EventDecoder(limits);
   }
 
@@ -147,7 +156,10 @@ public final class TailedFile {
   }
 
   private ReadCounts readRecords(FileChannel channel, TailListener listener) throws IOException {
-    RecordReader reader = new RecordReader(channel, offset, limits, resyncing);
+    RecordReader reader =
+        buffers == null
+            ? new RecordReader(channel, offset, limits, resyncing)
+            : new RecordReader(channel, offset, limits, resyncing, buffers);
     Records records = new Records(listener);
     long corrupt = 0;
     try {

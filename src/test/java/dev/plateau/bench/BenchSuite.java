@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  * writer, each repeated and reported as median and spread next to its goal, in {@code
  * OUT/report.md} and {@code OUT/report.json}.
  *
- * <p>Usage: {@code BenchSuite OUT [--smoke]}. {@code --smoke} runs every figure on tiny inputs
+ * <p>Usage: {@code BenchSuite OUT [--smoke] [--only=FIGURE,...] [--no-class-archive]}. {@code --smoke} runs every figure on tiny inputs
  * once (for CI: proves the suite runs, measures nothing worth reading). Needs {@code
  * target/plateau.jar}; work files go to {@code OUT/work} and are deleted afterwards.
  * Run it with {@code ./mvnw -B -Pbench verify}.
@@ -74,10 +74,13 @@ public final class BenchSuite {
     boolean only = args.stream().anyMatch(a -> a.startsWith("--only="));
     String chosen = args.stream().filter(a -> a.startsWith("--only=")).findFirst().orElse("");
     try {
-      // The daemons run as the image runs them, class-data sharing archive included.
-      classArchive =
-          dev.plateau.daemon.ImageJvmOptions.writeClassArchive(
-              jar, work.resolve("plateau.jsa"), java.time.Duration.ofMinutes(3));
+      // The daemons run as the image runs them, class-data sharing archive included (not with
+      // --no-class-archive: a JVM with a profiler agent cannot write one).
+      if (!args.contains("--no-class-archive")) {
+        classArchive =
+            dev.plateau.daemon.ImageJvmOptions.writeClassArchive(
+                jar, work.resolve("plateau.jsa"), java.time.Duration.ofMinutes(3));
+      }
       if (!only || chosen.contains("decode")) {
         decode();
       }

@@ -60,4 +60,81 @@ class CheckpointTest {
       assertThat(store.series()).containsKey("run1\u0000loss");
     }
   }
+
+  private static long offsetOf(StateStore store, String run) throws Exception {
+    return store.files().stream().filter(c -> c.run().equals(run)).mapToLong(FileCursor::offset).sum();
+  }
+
+  private static long recordedVerdicts(Path db) throws Exception {
+    try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db);
+        var r = c.createStatement().executeQuery("SELECT count(*) FROM verdicts")) {
+      return r.next() ? r.getLong(1) : -1;
+    }
+  }
+
+  /**
+   * A transition commits its own experiment's positions and states at once, not every other
+   * experiment's (those wait for the checkpoint); after a crash the others are read again from
+   * their own last commit and end where a daemon that never crashed ends, with no verdict twice.
+   */
+  @Test
+  void aTransitionCommitsOnlyItsExperimentAndACrashAfterItLosesNothing(@TempDir Path temp) throws Exception {
+    Path logs = Files.createDirectories(temp.resolve("logs"));
+    Path db = temp.resolve("s.db");
+    ReviewFindingsTest.MutableClock clock = new ReviewFindingsTest.MutableClock(T0);
+    double start = T0 / 1000.0;
+    byte[] slowState;
+    long slowOffset;
+    try (EventFileWriter fast = EventFileWriter.create(logs.resolve("fast"), start, "t", 0);
+        EventFileWriter slow = EventFileWriter.create(logs.resolve("slow"), start, "t", 0)) {
+      StateStore store = StateStore.open(db, false, clock);
+      Watcher watcher = new Watcher(logs, PlateauConfig.defaults(), store, List.of(), FlagApplier.NONE, clock, "h");
+      watcher.checkpointEvery(Duration.ofSeconds(30));
+      watcher.restore();
+      for (int t = 0; t < 20; t++) {
+        fast.simpleValue("loss", t, start + t, (float) (1 + 5 * Math.exp(-t / 3.0)));
+        slow.simpleValue("loss", t, start + t, (float) (10 - 0.1 * t));
+      }
+      fast.flush();
+      slow.flush();
+      watcher.poll(); // the first round commits everything
+      slowState = store.series().get("slow\u0000loss");
+      slowOffset = offsetOf(store, "slow");
+      long fastOffset = offsetOf(store, "fast");
+      assertThat(store.experiments()).doesNotContainKey("fast");
+
+      // fast flattens out and converges; slow keeps falling.
+      for (int t = 20; t < 120; t++) {
+        fast.simpleValue("loss", t, start + t, (float) (1 + 5 * Math.exp(-t / 3.0)));
+        slow.simpleValue("loss", t, start + t, (float) (10 - 0.1 * t));
+      }
+      fast.flush();
+      slow.flush();
+      clock.millis += 1_000;
+      watcher.poll();
+      assertThat(store.experiments().get("fast").status()).isEqualTo("converged");
+      assertThat(offsetOf(store, "fast")).as("the converged experiment's file, committed").isGreaterThan(fastOffset);
+      assertThat(offsetOf(store, "slow")).as("the other's, not yet").isEqualTo(slowOffset);
+      assertThat(store.series().get("slow\u0000loss")).isEqualTo(slowState);
+      long verdicts = recordedVerdicts(db);
+      assertThat(verdicts).isEqualTo(1);
+      String slowBefore = watcher.judge().judgeOf("slow", "loss").verdict().toString();
+      store.close(); // a crash: nothing more is committed
+
+      StateStore again = StateStore.open(db, false, clock);
+      Watcher restarted = new Watcher(logs, PlateauConfig.defaults(), again, List.of(), FlagApplier.NONE, clock, "h");
+      restarted.checkpointEvery(Duration.ofSeconds(30));
+      restarted.parkAfter(Duration.ZERO);
+      restarted.restore();
+      restarted.poll();
+      assertThat(restarted.judge().judgeOf("slow", "loss").verdict().toString()).isEqualTo(slowBefore);
+      assertThat(restarted.judge().judgeOf("fast", "loss").verdict().status().jsonName()).isEqualTo("converged");
+      assertThat(recordedVerdicts(db)).as("no verdict recorded twice").isEqualTo(verdicts);
+
+      clock.millis += 31_000;
+      restarted.poll();
+      assertThat(offsetOf(again, "slow")).as("the checkpoint commits the rest").isGreaterThan(slowOffset);
+      again.close();
+    }
+  }
 }

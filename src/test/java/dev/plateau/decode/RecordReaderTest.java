@@ -3,10 +3,12 @@ package dev.plateau.decode;
 import static dev.plateau.decode.Frames.bytesOf;
 import static dev.plateau.decode.Frames.concat;
 import static dev.plateau.decode.Frames.frame;
+import static dev.plateau.decode.Frames.frames;
 import static dev.plateau.decode.Frames.header;
 import static dev.plateau.decode.Frames.payload;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.plateau.decode.ReadResult.Corrupt;
 import dev.plateau.decode.ReadResult.IncompleteTail;
@@ -94,6 +96,51 @@ class RecordReaderTest {
   }
 
   // ---------------------------------------------------------------- checksums and framing
+
+  /**
+   * Readers that share one set of buffers, one after another over different files, read each as a
+   * reader with its own would: nothing of the last file's window (a torn tail, corruption, more
+   * bytes than this file has) shows in the next one's records.
+   */
+  @ParameterizedTest
+  @ValueSource(ints = {64, 100, 4096})
+  void readersSharingBuffersOneAfterAnotherReadEachFileAsAFreshReader(int window) throws IOException {
+    DecodeLimits limits = DecodeLimits.DEFAULTS.withReadBufferSize(window);
+    java.util.Random random = new java.util.Random(window);
+    List<byte[]> files = new ArrayList<>();
+    for (int f = 0; f < 40; f++) {
+      List<byte[]> payloads = new ArrayList<>();
+      for (int i = random.nextInt(6); i > 0; i--) {
+        payloads.add(payload(f * 10 + i, random.nextInt(window + 40)));
+      }
+      byte[] bytes = concat(frames(payloads));
+      if (f % 3 == 1 && bytes.length > 20) {
+        bytes = Arrays.copyOf(bytes, bytes.length - 1 - random.nextInt(12)); // a torn tail
+      }
+      if (f % 5 == 2 && bytes.length > 30) {
+        bytes[random.nextInt(bytes.length)] ^= 0x10; // corruption somewhere
+      }
+      files.add(bytes);
+    }
+    RecordReader.Buffers shared = new RecordReader.Buffers(limits);
+    for (int f = 0; f < files.size(); f++) {
+      List<ReadResult> fresh = drain(new RecordReader(new MemoryChannel(files.get(f)), 0, limits));
+      List<ReadResult> reused = drain(new RecordReader(new MemoryChannel(files.get(f)), 0, limits, false, shared));
+      assertThat(reused).as("file %d", f).hasSameSizeAs(fresh);
+      for (int i = 0; i < fresh.size(); i++) {
+        if (fresh.get(i) instanceof Record a) {
+          assertThat(reused.get(i)).isInstanceOf(Record.class);
+          assertThat(bytesOf((Record) reused.get(i))).as("file %d record %d", f, i).isEqualTo(bytesOf(a));
+          assertThat(reused.get(i).toString()).isEqualTo(a.toString());
+        } else {
+          assertThat(reused.get(i)).as("file %d result %d", f, i).isEqualTo(fresh.get(i));
+        }
+      }
+    }
+    assertThatThrownBy(() -> new RecordReader(new MemoryChannel(), 0, limits.withReadBufferSize(window * 2), false, shared))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("read window");
+  }
 
   @Test
   void maskedCrcOfStandardCheckStringMatchesTensorFlowMask() {
