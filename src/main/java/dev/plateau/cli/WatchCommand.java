@@ -183,6 +183,38 @@ final class WatchCommand implements Callable<Integer> {
     for (AlertSink sink : sinks) {
       pacers.put(sink, new dev.plateau.daemon.Pacer(sink.minInterval()));
     }
+    // Registering for file-change events walks each logdir (about 0.15 s for a thousand runs): it
+    // runs on a thread of its own while the state is opened and restored. Events before the
+    // daemon exists are not needed: its first round reads every file anyway.
+    java.util.Map<Path, java.util.concurrent.CompletableFuture<dev.plateau.tail.ChangeWatcher>> registering =
+        new java.util.LinkedHashMap<>();
+    if (!pollOnly) {
+      Runnable wake =
+          () -> {
+            Daemon d = running.get();
+            if (d != null) {
+              d.wake();
+            }
+          };
+      for (Path logdir : logdirs) {
+        Path absolute = logdir.toAbsolutePath().normalize();
+        registering.put(
+            absolute,
+            java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> {
+                  try {
+                    return new dev.plateau.tail.ChangeWatcher(absolute, wake);
+                  } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                  }
+                },
+                task -> {
+                  Thread t = new Thread(task, "plateau-register-events");
+                  t.setDaemon(true);
+                  t.start();
+                }));
+      }
+    }
     try {
       for (Path logdir : logdirs) {
         Path absolute = logdir.toAbsolutePath().normalize();
@@ -201,6 +233,7 @@ final class WatchCommand implements Callable<Integer> {
     } catch (StateException e) {
       err.println("plateau watch: " + e.getMessage());
       stores.forEach(StateStore::close);
+      closeRegistered(registering);
       return 2;
     }
     Daemon daemon = new Daemon(watchers, workers, interval, Duration.ofSeconds(10));
@@ -219,22 +252,25 @@ final class WatchCommand implements Callable<Integer> {
       } catch (IllegalArgumentException e) {
         err.println("plateau watch: " + e.getMessage());
         stores.forEach(StateStore::close);
+        closeRegistered(registering);
         return 2;
       } catch (java.io.IOException e) {
         log.warn("cannot serve HTTP on {} ({}); going on without /healthz and /metrics", http, e.getMessage());
       }
     }
     List<dev.plateau.tail.ChangeWatcher> changeWatchers = new ArrayList<>();
-    if (!pollOnly) {
-      for (Watcher watcher : watchers) {
-        try {
-          dev.plateau.tail.ChangeWatcher changes =
-              new dev.plateau.tail.ChangeWatcher(watcher.logdir(), daemon::wake);
-          watcher.changes(changes::drain);
-          changeWatchers.add(changes);
-        } catch (java.io.IOException e) {
-          log.warn("{}: no file-change events ({}); polling every {} ms", watcher.logdir(), e.getMessage(), interval.toMillis());
-        }
+    for (Watcher watcher : watchers) {
+      java.util.concurrent.CompletableFuture<dev.plateau.tail.ChangeWatcher> pending = registering.get(watcher.logdir());
+      if (pending == null) {
+        continue; // --poll-only
+      }
+      try {
+        dev.plateau.tail.ChangeWatcher changes = pending.join();
+        watcher.changes(changes::drain);
+        changeWatchers.add(changes);
+      } catch (java.util.concurrent.CompletionException e) {
+        Throwable why = e.getCause() instanceof java.io.UncheckedIOException io ? io.getCause() : e.getCause();
+        log.warn("{}: no file-change events ({}); polling every {} ms", watcher.logdir(), why.getMessage(), interval.toMillis());
       }
     }
     // The shutdown hook covers other ways the JVM is asked to exit.
@@ -269,6 +305,18 @@ final class WatchCommand implements Callable<Integer> {
       judgeOn.close();
     }
     return 0;
+  }
+
+  /** Closes the file-change watchers registered for a start that does not go on. */
+  private static void closeRegistered(
+      java.util.Map<Path, java.util.concurrent.CompletableFuture<dev.plateau.tail.ChangeWatcher>> registering) {
+    for (java.util.concurrent.CompletableFuture<dev.plateau.tail.ChangeWatcher> pending : registering.values()) {
+      try {
+        pending.join().close();
+      } catch (java.util.concurrent.CompletionException | java.io.IOException ignored) {
+        // nothing was registered, or closing failed: the process is about to exit either way
+      }
+    }
   }
 
   private Path stateFile(Path logdir) {

@@ -216,17 +216,45 @@ public final class Watcher {
     for (FileCursor c : cursors) {
       committedCursors.put(c.path(), c);
     }
-    for (Map.Entry<String, StateBatch.ExperimentStatus> e : store.experiments().entrySet()) {
+    Map<String, StateBatch.ExperimentStatus> saved = store.experiments();
+    for (Map.Entry<String, StateBatch.ExperimentStatus> e : saved.entrySet()) {
       Status status = Status.fromJsonName(e.getValue().status());
       experimentStatus.put(e.getKey(), status);
       transitionCount.put(e.getKey(), e.getValue().transitions());
       judge.restoreExperiment(new RunVerdict(e.getKey(), status, List.of(), List.of(), "restored"));
+    }
+    // Flags are brought in line on a thread of their own while the series are restored (they need
+    // nothing but the committed verdicts); restore returns when both are done.
+    Thread flagging =
+        new Thread(
+            () -> {
+              for (Map.Entry<String, StateBatch.ExperimentStatus> e : saved.entrySet()) {
+                try {
+                  flags.apply(
+                      e.getKey(),
+                      Status.fromJsonName(e.getValue().status()),
+                      (ObjectNode) JSON.readTree(e.getValue().verdictJson()));
+                } catch (JsonProcessingException | ClassCastException bad) {
+                  log.warn("experiment '{}': stored verdict is unreadable; its flag waits for the next verdict", e.getKey());
+                } catch (RuntimeException unexpected) {
+                  log.warn("experiment '{}': its flag could not be brought in line at start-up: {}", e.getKey(), unexpected.toString());
+                }
+              }
+            },
+            "plateau-restore-flags");
+    flagging.start();
+    try {
+      restoreSeries(cursors);
+    } finally {
       try {
-        flags.apply(e.getKey(), status, (ObjectNode) JSON.readTree(e.getValue().verdictJson()));
-      } catch (JsonProcessingException | ClassCastException bad) {
-        log.warn("experiment '{}': stored verdict is unreadable; its flag waits for the next verdict", e.getKey());
+        flagging.join();
+      } catch (InterruptedException interrupted) {
+        Thread.currentThread().interrupt();
       }
     }
+  }
+
+  private void restoreSeries(List<FileCursor> cursors) throws StateException {
     // Every saved series is registered, in order, so that twins between experiments are found as
     // while running; then the experiments that can start parked leave memory again.
     record Saved(String run, String tag, byte[] summary, SeriesJudge judge) {}

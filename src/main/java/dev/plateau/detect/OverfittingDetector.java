@@ -153,8 +153,9 @@ public final class OverfittingDetector extends DraftedDetector<OverfittingDetect
   private final Mode mode;
   private final Params params;
   private final BestTracker best;
-  private final double[] steps;
-  private final double[] values;
+  // The window's points, oldest first; the arrays grow by doubling up to the window.
+  private double[] steps;
+  private double[] values;
   private int size;
   private int count;
   private double worst = Double.NaN;
@@ -175,8 +176,16 @@ public final class OverfittingDetector extends DraftedDetector<OverfittingDetect
     this.mode = mode;
     this.params = params;
     this.best = new BestTracker(mode);
-    this.steps = new double[params.window()];
-    this.values = new double[params.window()];
+    this.steps = new double[Math.min(16, params.window())];
+    this.values = new double[steps.length];
+  }
+
+  private void ensureWindow(int points) {
+    if (points > steps.length) {
+      int capacity = Math.min(Math.max(points, 2 * steps.length), params.window());
+      steps = Arrays.copyOf(steps, capacity);
+      values = Arrays.copyOf(values, capacity);
+    }
   }
 
   @Override
@@ -274,11 +283,12 @@ public final class OverfittingDetector extends DraftedDetector<OverfittingDetect
     double oriented = mode.lowerIsBetter(value);
     worst = Double.isNaN(worst) ? oriented : Math.max(worst, oriented);
     boolean newBest = best.offer(count - 1, step, wallTime, value);
-    if (size == steps.length) {
+    if (size == params.window()) {
       System.arraycopy(steps, 1, steps, 0, size - 1);
       System.arraycopy(values, 1, values, 0, size - 1);
       size--;
     }
+    ensureWindow(size + 1);
     steps[size] = step;
     values[size] = oriented;
     size++;
@@ -364,12 +374,14 @@ public final class OverfittingDetector extends DraftedDetector<OverfittingDetect
   @Override
   public void restore(DetectorState state) {
     if (!(state instanceof State s)
-        || s.steps().length > steps.length
+        || s.steps().length > params.window()
+        || s.steps().length != s.values().length
         || s.twinSteps().length != s.twinValues().length) {
       throw new IllegalArgumentException("not this overfitting detector's state: " + state);
     }
     best.load(s.best());
     size = s.steps().length;
+    ensureWindow(size);
     System.arraycopy(s.steps(), 0, steps, 0, size);
     System.arraycopy(s.values(), 0, values, 0, size);
     count = s.count();

@@ -96,14 +96,16 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
   private final Mode mode;
   private final Params params;
 
-  // Closed bins 0..closed-1, and an open bin at index `closed` when openCount > 0.
-  private final double[] sum;
-  private final int[] count;
-  private final long[] first;
-  private final long[] last;
-  private final long[] firstStep;
-  private final double[] minValue;
-  private final long[] minStep;
+  // Closed bins 0..closed-1, and an open bin at index `closed` when openCount > 0. The arrays
+  // grow by doubling as bins close, up to max_bins + 1: a young series (and each of the thousands
+  // a restart registers before their experiments park) holds a few hundred bytes, not ~7 KB.
+  private double[] sum;
+  private int[] count;
+  private long[] first;
+  private long[] last;
+  private long[] firstStep;
+  private double[] minValue;
+  private long[] minStep;
   private int closed;
   private int width = 1;
   private long n;
@@ -310,7 +312,13 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
     super(new Draft(params), new Draft(params));
     this.mode = mode;
     this.params = params;
-    int capacity = params.maxBins() + 1;
+    allocate(Math.min(INITIAL_BINS, params.maxBins() + 1));
+  }
+
+  /** Bins held before the arrays first grow. */
+  static final int INITIAL_BINS = 8;
+
+  private void allocate(int capacity) {
     sum = new double[capacity];
     count = new int[capacity];
     first = new long[capacity];
@@ -318,6 +326,26 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
     firstStep = new long[capacity];
     minValue = new double[capacity];
     minStep = new long[capacity];
+  }
+
+  /** Grows the bin arrays to hold at least {@code bins} bins (never past max_bins + 1). */
+  private void ensureBins(int bins) {
+    if (bins <= sum.length) {
+      return;
+    }
+    int capacity = Math.min(Math.max(bins, 2 * sum.length), params.maxBins() + 1);
+    sum = Arrays.copyOf(sum, capacity);
+    count = Arrays.copyOf(count, capacity);
+    first = Arrays.copyOf(first, capacity);
+    last = Arrays.copyOf(last, capacity);
+    firstStep = Arrays.copyOf(firstStep, capacity);
+    minValue = Arrays.copyOf(minValue, capacity);
+    minStep = Arrays.copyOf(minStep, capacity);
+  }
+
+  /** The bins the arrays can hold now (for tests of their growth). */
+  int binCapacity() {
+    return sum.length;
   }
 
   @Override
@@ -355,6 +383,7 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
       if (closed >= params.maxBins()) {
         decimate();
       }
+      ensureBins(closed + 1);
       count[closed] = 0;
       evaluate();
     } else if (draft().status == Status.TRAINING && n < params.warmup()) {
@@ -655,10 +684,12 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
 
   @Override
   public void restore(DetectorState state) {
-    if (!(state instanceof State s) || s.sum().length > sum.length || s.closed() >= sum.length) {
+    int capacity = params.maxBins() + 1;
+    if (!(state instanceof State s) || s.sum().length > capacity || s.closed() >= capacity) {
       throw new IllegalArgumentException("not this plateau detector's state: " + state);
     }
     int used = s.sum().length;
+    ensureBins(Math.max(used, s.closed() + 1));
     System.arraycopy(s.sum(), 0, sum, 0, used);
     System.arraycopy(s.count(), 0, count, 0, used);
     System.arraycopy(s.first(), 0, first, 0, used);

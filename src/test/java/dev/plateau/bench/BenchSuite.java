@@ -36,8 +36,11 @@ public final class BenchSuite {
   private final boolean smoke;
   private final int repeats;
   private final List<Figure> figures = new ArrayList<>();
-  /** The image's class-data sharing archive, written as its build writes it (null: none). */
+  /** The image's ahead-of-time cache, written as its build writes it (null: none). */
   private Path classArchive;
+  /** The JVM the daemons run on: one of the image's Java version, else this one. */
+  private final Path daemonJava;
+  private final boolean imageJava;
 
   /** One reported figure: what was measured, each repetition, and its goal. */
   record Figure(
@@ -47,12 +50,15 @@ public final class BenchSuite {
     }
   }
 
-  private BenchSuite(Path out, boolean smoke) {
+  private BenchSuite(Path out, boolean smoke) throws IOException {
     this.out = out;
     this.work = out.resolve("work");
     this.jar = Path.of(System.getProperty("plateau.jar", "target/plateau.jar"));
     this.smoke = smoke;
     this.repeats = smoke ? 1 : 3;
+    java.util.Optional<Path> image = dev.plateau.daemon.ImageJvmOptions.java();
+    this.imageJava = image.isPresent();
+    this.daemonJava = image.orElse(Path.of(System.getProperty("java.home"), "bin", "java"));
   }
 
   public static void main(String[] given) throws Exception {
@@ -74,12 +80,12 @@ public final class BenchSuite {
     boolean only = args.stream().anyMatch(a -> a.startsWith("--only="));
     String chosen = args.stream().filter(a -> a.startsWith("--only=")).findFirst().orElse("");
     try {
-      // The daemons run as the image runs them, class-data sharing archive included (not with
-      // --no-class-archive: a JVM with a profiler agent cannot write one).
-      if (!args.contains("--no-class-archive")) {
+      // The daemons run as the image runs them, on its Java version, ahead-of-time cache
+      // included (not with --no-class-archive: a JVM with a profiler agent cannot write one).
+      if (!args.contains("--no-class-archive") && imageJava) {
         classArchive =
             dev.plateau.daemon.ImageJvmOptions.writeClassArchive(
-                jar, work.resolve("plateau.jsa"), java.time.Duration.ofMinutes(3));
+                jar, work.resolve("plateau.aot"), java.time.Duration.ofMinutes(3));
       }
       if (!only || chosen.contains("decode")) {
         decode();
@@ -427,7 +433,19 @@ public final class BenchSuite {
   // ---- plumbing ----------------------------------------------------------------------------------
 
   private DaemonProcess start(Path logdir, Path state, List<String> extra) throws IOException {
-    return DaemonProcess.start(jar, logdir, state, work.resolve("daemon.log"), extra, classArchive);
+    return DaemonProcess.start(daemonJava, imageJava, jar, logdir, state, work.resolve("daemon.log"), extra, classArchive);
+  }
+
+  /** The first line of {@code java -version}, e.g. {@code openjdk version "25.0.3" 2026-04-21 LTS}. */
+  private static String javaVersionOf(Path launcher) {
+    try {
+      Process p = new ProcessBuilder(launcher.toString(), "-version").redirectErrorStream(true).start();
+      String first = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines().findFirst().orElse("?");
+      p.waitFor();
+      return first.trim();
+    } catch (IOException | InterruptedException e) {
+      return launcher + " (" + e.getMessage() + ")";
+    }
   }
 
   private String runPlateau(String... args) throws IOException, InterruptedException {
@@ -475,6 +493,8 @@ public final class BenchSuite {
     machine.put("cores", Runtime.getRuntime().availableProcessors());
     machine.put("memory_mb", memoryMb());
     machine.put("jdk", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
+    machine.put("daemon_jvm", javaVersionOf(daemonJava)
+        + (imageJava ? (classArchive != null ? ", with the image's AOT cache" : ", without an AOT cache") : " (not the image's Java version: none found)"));
     machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
     machine.put("cpu", cpuModel());
     machine.put("load_average_at_end", loadAverage());
@@ -487,6 +507,7 @@ public final class BenchSuite {
     md.append(String.format(Locale.ROOT, "Machine: %d cores, %d MB memory, %s; %s; %s; load average at the end: %s.%n%n",
         machine.get("cores").asInt(), machine.get("memory_mb").asLong(), machine.get("cpu").asText(),
         machine.get("jdk").asText(), machine.get("os").asText(), machine.get("load_average_at_end").asText()));
+    md.append(String.format(Locale.ROOT, "Daemons (figures 2, 4, 5, 6) run as the image runs them: %s.%n%n", machine.get("daemon_jvm").asText()));
     md.append(String.format(Locale.ROOT, "%s%d repetition(s) per figure; median, with min–max over the repetitions. Suite took %.0f s.%n%n",
         smoke ? "**Smoke run (tiny inputs; the figures mean nothing).** " : "", repeats, totalSeconds));
     md.append("| # | figure | median | min–max | unit | goal | met | note |\n|---|---|---|---|---|---|---|---|\n");

@@ -26,6 +26,7 @@ class BenchSuiteIT {
     JsonNode report = new ObjectMapper().readTree(out.resolve("report.json").toFile());
     assertThat(report.path("machine").path("cores").asInt()).isPositive();
     assertThat(report.path("machine").path("jdk").asText()).isNotBlank();
+    assertThat(report.path("machine").path("daemon_jvm").asText()).as("the daemons' JVM is named").contains("version");
     List<String> ids = new ArrayList<>();
     for (JsonNode figure : report.path("figures")) {
       ids.add(figure.path("id").asText());

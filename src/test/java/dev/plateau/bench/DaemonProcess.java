@@ -29,18 +29,22 @@ final class DaemonProcess implements AutoCloseable {
   }
 
   /**
-   * Starts {@code watch LOGDIR --state-dir STATE --http 127.0.0.1:PORT EXTRA...} with the image's
-   * JVM options, its class-data sharing archive being {@code classArchive} (null: none).
+   * Starts {@code watch LOGDIR --state-dir STATE --http 127.0.0.1:PORT EXTRA...} on {@code launcher}
+   * with the image's JVM options, its ahead-of-time cache being {@code classArchive} (null: none);
+   * without the cache option when {@code launcher} is not of the image's Java version ({@code
+   * imageJava} false).
    */
-  static DaemonProcess start(Path jar, Path logdir, Path state, Path log, List<String> extra, Path classArchive)
+  static DaemonProcess start(
+      Path launcher, boolean imageJava, Path jar, Path logdir, Path state, Path log, List<String> extra, Path classArchive)
       throws IOException {
     int port;
     try (ServerSocket socket = new ServerSocket(0)) {
       port = socket.getLocalPort();
     }
     List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(dev.plateau.daemon.ImageJvmOptions.withClassArchive(state, classArchive));
+    command.add(launcher.toString());
+    List<String> options = dev.plateau.daemon.ImageJvmOptions.withClassArchive(state, classArchive);
+    command.addAll(imageJava ? options : dev.plateau.daemon.ImageJvmOptions.withoutAotCache(options));
     command.add("-jar");
     command.add(jar.toString());
     command.add("watch");

@@ -66,7 +66,7 @@ final class SoakDaemon {
       port = socket.getLocalPort();
     }
     List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add(dev.plateau.daemon.ImageJvmOptions.javaOrSkip().toString()); // the image's Java version
     command.addAll(jvmOptions); // the image's, its /state volume mapped to the state dir
     command.addAll(
         List.of(

@@ -16,12 +16,13 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * No Docker engine runs here, so this runs what the image runs: the Dockerfile's ENTRYPOINT and
  * HEALTHCHECK commands, read from the Dockerfile itself, with the image's paths (/opt/plateau,
- * /logs, /state) and port mapped to this build's jar, temporary directories and a free port.
+ * /logs, /state) and port mapped to this build's jar, temporary directories and a free port, and
+ * {@code java} a JVM of the image's Java version (skipped where there is none).
  */
 class DockerEntrypointIT {
   static List<String> command(String dockerfile, String instruction, Path logs, Path state, int port)
       throws Exception {
-    String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+    String java = ImageJvmOptions.javaOrSkip().toString();
     String jar = Paths.get(System.getProperty("plateau.jar", "target/plateau.jar")).toAbsolutePath().toString();
     List<String> out = new ArrayList<>();
     for (String s : ImageJvmOptions.words(dockerfile, instruction)) {
@@ -40,7 +41,7 @@ class DockerEntrypointIT {
   @Test
   void imageEntrypointWatchesTheLogsVolumeAndPassesItsHealthCheck(@TempDir Path temp) throws Exception {
     String dockerfile = Files.readString(Path.of("Dockerfile"));
-    assertThat(dockerfile).containsPattern("(?m)^USER 10001$").contains("FROM eclipse-temurin:17-jre");
+    assertThat(dockerfile).containsPattern("(?m)^USER 10001$").contains("FROM eclipse-temurin:25-jre");
     Path logs = Files.createDirectories(temp.resolve("logs"));
     Path state = Files.createDirectories(temp.resolve("state"));
     int port;
@@ -73,6 +74,9 @@ class DockerEntrypointIT {
         Thread.sleep(50);
       }
       assertThat(flag).as(Files.readString(log)).exists();
+      assertThat(Files.readString(log))
+          .as("no warning for SQLite's native library: the jar's manifest enables native access")
+          .doesNotContain("restricted method");
       try (var files = Files.list(state)) {
         assertThat(files.map(f -> f.getFileName().toString())).anyMatch(n -> n.endsWith(".db"));
       }
@@ -84,39 +88,40 @@ class DockerEntrypointIT {
   }
 
   /**
-   * The image's build step writes a class-data sharing archive by running the daemon, and the
-   * ENTRYPOINT's JVM maps Plateau's own classes from it: with {@code -Xshare:on} a JVM that cannot
-   * use the archive refuses to start, and class loading names the archive as the source.
+   * The image's build step writes an ahead-of-time cache by running the daemon, and the
+   * ENTRYPOINT's JVM maps Plateau's own classes from it: with {@code -XX:AOTMode=on} a JVM that
+   * cannot use the cache refuses to start, and class loading names the cache as the source.
    */
   @Test
-  void theBuildStepWritesAClassArchiveThatTheEntrypointsJvmUses(@TempDir Path temp) throws Exception {
+  void theBuildStepWritesAnAotCacheThatTheEntrypointsJvmUses(@TempDir Path temp) throws Exception {
     String dockerfile = Files.readString(Path.of("Dockerfile"));
     Path jar = Paths.get(System.getProperty("plateau.jar", "target/plateau.jar")).toAbsolutePath();
     Path archive =
-        ImageJvmOptions.writeClassArchive(jar, temp.resolve("plateau.jsa"), java.time.Duration.ofMinutes(3));
+        ImageJvmOptions.writeClassArchive(jar, temp.resolve("plateau.aot"), java.time.Duration.ofMinutes(3));
     assertThat(Files.size(archive)).isGreaterThan(1_000_000);
+    assertThat(temp.resolve("plateau.aot.config")).as("the training run's configuration is removed").doesNotExist();
 
     List<String> entrypoint = command(dockerfile, "ENTRYPOINT", temp, temp, 1);
     List<String> jvm = new ArrayList<>();
     for (String word : entrypoint.subList(0, entrypoint.indexOf("-jar"))) {
       jvm.add(word.replace(ImageJvmOptions.ARCHIVE, archive.toString()));
     }
-    assertThat(jvm).contains("-XX:SharedArchiveFile=" + archive);
+    assertThat(jvm).contains("-XX:AOTCache=" + archive);
     List<String> version = new ArrayList<>(jvm);
-    version.addAll(List.of("-Xshare:on", "-Xlog:class+load=info", "-jar", jar.toString(), "--version"));
+    version.addAll(List.of("-XX:AOTMode=on", "-Xlog:class+load=info", "-jar", jar.toString(), "--version"));
     Path log = temp.resolve("version.log");
     Process p = new ProcessBuilder(version).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
     String output = Files.readString(log);
     assertThat(p.exitValue()).as(output).isZero();
-    assertThat(output).containsPattern("dev\\.plateau\\.cli\\.Main source: shared objects file \\(top\\)");
+    assertThat(output).containsPattern("dev\\.plateau\\.cli\\.Main source: shared objects file");
 
     // The same JVM refuses an archive written for another jar: the check above can fail.
     Path other = temp.resolve("other.jar");
     Files.copy(jar, other);
     Files.setLastModifiedTime(other, java.nio.file.attribute.FileTime.fromMillis(0));
     List<String> mismatch = new ArrayList<>(jvm);
-    mismatch.addAll(List.of("-Xshare:on", "-jar", other.toString(), "--version"));
+    mismatch.addAll(List.of("-XX:AOTMode=on", "-jar", other.toString(), "--version"));
     Process q = new ProcessBuilder(mismatch).redirectErrorStream(true).redirectOutput(temp.resolve("other.log").toFile()).start();
     assertThat(q.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(q.exitValue()).as(Files.readString(temp.resolve("other.log"))).isNotZero();

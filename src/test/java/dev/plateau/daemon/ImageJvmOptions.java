@@ -7,13 +7,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * What the Docker image runs, for tests and benchmarks that run the daemon as the image does
- * without a Docker engine: the Dockerfile's exec-form instructions, and its volumes mapped to
- * directories.
+ * without a Docker engine: the Dockerfile's exec-form instructions, its volumes mapped to
+ * directories, and a JVM of the image's Java version ({@link #java()}).
  */
 public final class ImageJvmOptions {
   private ImageJvmOptions() {}
@@ -60,7 +61,7 @@ public final class ImageJvmOptions {
   }
 
   /**
-   * {@link #of(Path)} with the image's class-data sharing archive ({@value #ARCHIVE}) mapped to
+   * {@link #of(Path)} with the image's ahead-of-time cache ({@value #ARCHIVE}) mapped to
    * {@code archive} (from {@link #writeClassArchive}); without one the JVM finds no archive there
    * and, as it does with any archive it cannot use, starts without.
    */
@@ -72,19 +73,98 @@ public final class ImageJvmOptions {
     return out;
   }
 
-  /** Where the image keeps its class-data sharing archive. */
-  public static final String ARCHIVE = "/opt/plateau/plateau.jsa";
+  /** Where the image keeps its ahead-of-time cache. */
+  public static final String ARCHIVE = "/opt/plateau/plateau.aot";
 
-  private static final String ARCHIVE_SCRIPT = "/opt/plateau/class-archive.sh";
+  private static final String ARCHIVE_SCRIPT = "/opt/plateau/aot-cache.sh";
+
+  /** The Java feature version of the image's runtime stage ({@code FROM eclipse-temurin:N-jre}). */
+  public static int javaVersion() throws IOException {
+    Matcher m = Pattern.compile("(?m)^FROM eclipse-temurin:(\\d+)-jre\\s*$").matcher(Files.readString(dockerfile()));
+    if (!m.find()) {
+      throw new IOException("the Dockerfile has no runtime stage FROM eclipse-temurin:N-jre");
+    }
+    return Integer.parseInt(m.group(1));
+  }
+
+  /**
+   * A {@code java} of the image's Java version ({@link #javaVersion()}): {@code
+   * -Dplateau.image.java} if set, else this JVM if it is that version, else the first JDK under
+   * {@code /usr/lib/jvm} (or {@code -Dplateau.jvm.dir}) whose {@code release} file says that
+   * version; empty if there is none.
+   */
+  public static Optional<Path> java() throws IOException {
+    String given = System.getProperty("plateau.image.java");
+    if (given != null && !given.isBlank()) {
+      return Optional.of(Path.of(given));
+    }
+    int version = javaVersion();
+    if (Runtime.version().feature() == version) {
+      return Optional.of(Path.of(System.getProperty("java.home"), "bin", "java"));
+    }
+    Path jvms = Path.of(System.getProperty("plateau.jvm.dir", "/usr/lib/jvm"));
+    if (!Files.isDirectory(jvms)) {
+      return Optional.empty();
+    }
+    Pattern release = Pattern.compile("(?m)^JAVA_VERSION=\"" + version + "(\\.|\")");
+    try (var homes = Files.list(jvms)) {
+      for (Path home : homes.sorted().toList()) {
+        Path launcher = home.resolve("bin/java");
+        Path file = home.resolve("release");
+        if (Files.isExecutable(launcher) && Files.isRegularFile(file) && release.matcher(Files.readString(file)).find()) {
+          return Optional.of(launcher);
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * For tests that run what the image runs: {@link #java()}, or the test is skipped (not failed)
+   * with a message naming the Java version that is missing.
+   */
+  public static Path javaOrSkip() throws IOException {
+    Optional<Path> found = java();
+    int version = javaVersion();
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        found.isPresent(),
+        () -> "no Java " + version + " (the image's runtime) here; set -Dplateau.image.java to run this test");
+    return found.get();
+  }
+
+  /**
+   * The image's JVM options without its ahead-of-time cache option, for a JVM of another version
+   * than the image's (one before Java 24 refuses the option).
+   */
+  public static List<String> withoutAotCache(List<String> options) {
+    List<String> out = new ArrayList<>();
+    for (String option : options) {
+      if (!option.startsWith("-XX:AOTCache=")) {
+        out.add(option);
+      }
+    }
+    return out;
+  }
+
+  /** {@link #java()}, or an exception that says which version is missing and how to name one. */
+  public static Path requireJava() throws IOException {
+    int version = javaVersion();
+    return java()
+        .orElseThrow(
+            () ->
+                new IOException(
+                    "no Java " + version + " (the image's runtime) found: set -Dplateau.image.java=/path/to/bin/java"));
+  }
 
   static Path dockerfile() {
     return Path.of(System.getProperty("plateau.dockerfile", "Dockerfile"));
   }
 
   /**
-   * Runs the Dockerfile's build step that writes the class-data sharing archive ({@code RUN sh
-   * /opt/plateau/class-archive.sh JAR ARCHIVE OPTIONS...}), with this build's jar, the script
-   * from {@code tools/}, this JVM, and {@code archive} as where it goes; returns {@code archive}.
+   * Runs the Dockerfile's build step that writes the ahead-of-time cache ({@code RUN sh
+   * /opt/plateau/aot-cache.sh JAR CACHE OPTIONS...}), with this build's jar, the script from
+   * {@code tools/}, the image's Java ({@link #requireJava()}), and {@code archive} as where it
+   * goes; returns {@code archive}.
    *
    * @throws IOException when the Dockerfile has no such step or the step fails (with its output)
    */
@@ -99,7 +179,7 @@ public final class ImageJvmOptions {
     }
     List<String> command = new ArrayList<>();
     command.add("sh");
-    command.add(Path.of("tools/class-archive.sh").toAbsolutePath().toString());
+    command.add(Path.of("tools/aot-cache.sh").toAbsolutePath().toString());
     command.add(jar.toAbsolutePath().toString());
     command.add(archive.toAbsolutePath().toString());
     for (String option : m.group(3).trim().split("\\s+")) {
@@ -108,20 +188,20 @@ public final class ImageJvmOptions {
       }
     }
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-    Path bin = Path.of(System.getProperty("java.home"), "bin");
+    Path bin = requireJava().getParent();
     pb.environment().put("PATH", bin + java.io.File.pathSeparator + pb.environment().getOrDefault("PATH", ""));
     try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
       pb.environment().put("PLATEAU_ARCHIVE_PORT", Integer.toString(free.getLocalPort()));
     }
-    Path log = Files.createTempFile("class-archive", ".log");
+    Path log = Files.createTempFile("aot-cache", ".log");
     try {
       Process p = pb.redirectOutput(log.toFile()).start();
       if (!p.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
         p.destroyForcibly();
-        throw new IOException("class-archive.sh did not finish in " + timeout + ": " + Files.readString(log));
+        throw new IOException("aot-cache.sh did not finish in " + timeout + ": " + Files.readString(log));
       }
       if (p.exitValue() != 0 || !Files.exists(archive)) {
-        throw new IOException("class-archive.sh failed (exit " + p.exitValue() + "): " + Files.readString(log));
+        throw new IOException("aot-cache.sh failed (exit " + p.exitValue() + "): " + Files.readString(log));
       }
       return archive;
     } finally {

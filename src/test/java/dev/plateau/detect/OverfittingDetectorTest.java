@@ -235,4 +235,28 @@ class OverfittingDetectorTest {
     assertThat(b.twinSteps()).containsExactly(a.twinSteps());
     assertThat(b.twinStride()).isEqualTo(a.twinStride());
   }
+
+  @Test
+  void windowRestoredAtAnyFillGoesOnLikeTheDetectorThatNeverStopped() {
+    // The window's arrays grow as points come (16, 32, then the window): a state saved at any fill
+    // restores into a fresh detector and judges every later point as the original does.
+    OverfittingDetector.Params params = new OverfittingDetector.Params(40, 1.645, 0.05, 10);
+    double[] val = curve(new Random(4), OverfittingDetectorTest::valU, 0.01);
+    for (int cut : new int[] {0, 5, 16, 17, 33, 41, 60}) {
+      OverfittingDetector original = new OverfittingDetector(Mode.MIN, params);
+      for (int t = 0; t < cut; t++) {
+        original.observeTwin(30L * t, t, 2.0 * Math.exp(-t / 30.0) + 0.1);
+        original.observe(30L * t, t, val[t]);
+      }
+      OverfittingDetector restored = new OverfittingDetector(Mode.MIN, params);
+      restored.restore(original.snapshot());
+      for (int t = cut; t < EPOCHS; t++) {
+        original.observeTwin(30L * t, t, 2.0 * Math.exp(-t / 30.0) + 0.1);
+        restored.observeTwin(30L * t, t, 2.0 * Math.exp(-t / 30.0) + 0.1);
+        assertThat(restored.observe(30L * t, t, val[t])).as("cut %d, epoch %d", cut, t).isEqualTo(original.observe(30L * t, t, val[t]));
+      }
+      assertThat(((OverfittingDetector.State) restored.snapshot()).steps())
+          .containsExactly(((OverfittingDetector.State) original.snapshot()).steps());
+    }
+  }
 }

@@ -173,4 +173,36 @@ class PlateauDetectorTest {
       assertThat(detector.observe(t, 0, 5).status()).isEqualTo(Status.TRAINING);
     }
   }
+
+  @Test
+  void binArraysStartSmallGrowAsBinsCloseAndNeverPassMaxBins() {
+    PlateauDetector detector = new PlateauDetector(Mode.MIN, PlateauDetector.Params.DEFAULTS);
+    int initial = detector.binCapacity();
+    assertThat(initial).isEqualTo(PlateauDetector.INITIAL_BINS);
+    IntToDoubleFunction curve = noisy(t -> 1 + 5 * Math.exp(-t / 2000.0), 0.01, 5);
+    int largest = initial;
+    for (int t = 0; t < 20_000; t++) {
+      detector.observe(t, 0, curve.applyAsDouble(t));
+      largest = Math.max(largest, detector.binCapacity());
+    }
+    int maxBins = PlateauDetector.Params.DEFAULTS.maxBins();
+    assertThat(largest).isGreaterThan(initial).isBetween(maxBins, maxBins + 1);
+  }
+
+  @Test
+  void stateRestoredAtAnyLengthGoesOnLikeTheDetectorThatNeverStopped() {
+    IntToDoubleFunction curve = noisy(t -> 1 + 5 * Math.exp(-t / 300.0), 0.02, 9);
+    for (int cut : new int[] {0, 3, 9, 40, 200, 700, 3_000}) {
+      PlateauDetector original = new PlateauDetector(Mode.MIN, PlateauDetector.Params.DEFAULTS);
+      for (int t = 0; t < cut; t++) {
+        original.observe(t, 0, curve.applyAsDouble(t));
+      }
+      PlateauDetector restored = new PlateauDetector(Mode.MIN, PlateauDetector.Params.DEFAULTS);
+      restored.restore(original.snapshot());
+      for (int t = cut; t < 4_000; t++) {
+        double v = curve.applyAsDouble(t);
+        assertThat(restored.observe(t, 0, v)).as("cut %d, point %d", cut, t).isEqualTo(original.observe(t, 0, v));
+      }
+    }
+  }
 }
