@@ -416,10 +416,16 @@ public final class LogdirJudge {
   public void atTime(double nowSeconds) {
     judgeQueued();
     for (Watched w : watched.values()) {
+      double due = w.judge.nextChangeAt();
       Verdict changed = w.judge.atTime(nowSeconds);
       if (changed != null) {
         dirty.add(w.key); // a time-based change is state to save like any other
         transition(w.judge.beforeLastChange(), changed);
+      } else if (due <= nowSeconds && w.judge.nextChangeAt() != due) {
+        // A detector's judgement moved behind a status that outranks it (stalled behind
+        // converged): no transition, but state to save, or the saved series would stay due and
+        // bring its experiment back from the store at every restart and park check.
+        dirty.add(w.key);
       }
     }
   }

@@ -36,7 +36,7 @@ public final class BenchSuite {
   private final boolean smoke;
   private final int repeats;
   private final List<Figure> figures = new ArrayList<>();
-  /** The image's ahead-of-time cache, written as its build writes it (null: none). */
+  /** The image's class-data sharing archive, written as its build writes it (null: none). */
   private Path classArchive;
   /** The JVM the daemons run on: one of the image's Java version, else this one. */
   private final Path daemonJava;
@@ -80,12 +80,12 @@ public final class BenchSuite {
     boolean only = args.stream().anyMatch(a -> a.startsWith("--only="));
     String chosen = args.stream().filter(a -> a.startsWith("--only=")).findFirst().orElse("");
     try {
-      // The daemons run as the image runs them, on its Java version, ahead-of-time cache
+      // The daemons run as the image runs them, on its Java version, class-data sharing archive
       // included (not with --no-class-archive: a JVM with a profiler agent cannot write one).
       if (!args.contains("--no-class-archive") && imageJava) {
         classArchive =
             dev.plateau.daemon.ImageJvmOptions.writeClassArchive(
-                jar, work.resolve("plateau.aot"), java.time.Duration.ofMinutes(3));
+                jar, work.resolve("plateau.jsa"), java.time.Duration.ofMinutes(3));
       }
       if (!only || chosen.contains("decode")) {
         decode();
@@ -494,7 +494,7 @@ public final class BenchSuite {
     machine.put("memory_mb", memoryMb());
     machine.put("jdk", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
     machine.put("daemon_jvm", javaVersionOf(daemonJava)
-        + (imageJava ? (classArchive != null ? ", with the image's AOT cache" : ", without an AOT cache") : " (not the image's Java version: none found)"));
+        + (imageJava ? (classArchive != null ? ", with the image's class archive" : ", without a class archive") : " (not the image's Java version: none found)"));
     machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
     machine.put("cpu", cpuModel());
     machine.put("load_average_at_end", loadAverage());

@@ -30,8 +30,8 @@ final class DaemonProcess implements AutoCloseable {
 
   /**
    * Starts {@code watch LOGDIR --state-dir STATE --http 127.0.0.1:PORT EXTRA...} on {@code launcher}
-   * with the image's JVM options, its ahead-of-time cache being {@code classArchive} (null: none);
-   * without the cache option when {@code launcher} is not of the image's Java version ({@code
+   * with the image's JVM options, its class-data sharing archive being {@code classArchive} (null: none);
+   * without an AOT cache option when {@code launcher} is not of the image's Java version ({@code
    * imageJava} false).
    */
   static DaemonProcess start(

@@ -41,7 +41,7 @@ class DockerEntrypointIT {
   @Test
   void imageEntrypointWatchesTheLogsVolumeAndPassesItsHealthCheck(@TempDir Path temp) throws Exception {
     String dockerfile = Files.readString(Path.of("Dockerfile"));
-    assertThat(dockerfile).containsPattern("(?m)^USER 10001$").contains("FROM eclipse-temurin:25-jre");
+    assertThat(dockerfile).containsPattern("(?m)^USER 10001$").contains("FROM eclipse-temurin:17-jre");
     Path logs = Files.createDirectories(temp.resolve("logs"));
     Path state = Files.createDirectories(temp.resolve("state"));
     int port;
@@ -88,27 +88,31 @@ class DockerEntrypointIT {
   }
 
   /**
-   * The image's build step writes an ahead-of-time cache by running the daemon, and the
-   * ENTRYPOINT's JVM maps Plateau's own classes from it: with {@code -XX:AOTMode=on} a JVM that
-   * cannot use the cache refuses to start, and class loading names the cache as the source.
+   * The image's build step writes a class-data sharing archive (an AOT cache on Java 24+) by
+   * running the daemon, and the ENTRYPOINT's JVM maps Plateau's own classes from it: with {@code
+   * -Xshare:on} ({@code -XX:AOTMode=on}) a JVM that cannot use the archive refuses to start, and
+   * class loading names the archive as the source.
    */
   @Test
-  void theBuildStepWritesAnAotCacheThatTheEntrypointsJvmUses(@TempDir Path temp) throws Exception {
+  void theBuildStepWritesAClassArchiveThatTheEntrypointsJvmUses(@TempDir Path temp) throws Exception {
     String dockerfile = Files.readString(Path.of("Dockerfile"));
     Path jar = Paths.get(System.getProperty("plateau.jar", "target/plateau.jar")).toAbsolutePath();
     Path archive =
-        ImageJvmOptions.writeClassArchive(jar, temp.resolve("plateau.aot"), java.time.Duration.ofMinutes(3));
+        ImageJvmOptions.writeClassArchive(jar, temp.resolve("plateau.jsa"), java.time.Duration.ofMinutes(3));
     assertThat(Files.size(archive)).isGreaterThan(1_000_000);
-    assertThat(temp.resolve("plateau.aot.config")).as("the training run's configuration is removed").doesNotExist();
+    try (var left = Files.list(temp)) {
+      assertThat(left.map(f -> f.getFileName().toString())).as("nothing but the archive is left").containsExactly("plateau.jsa");
+    }
 
     List<String> entrypoint = command(dockerfile, "ENTRYPOINT", temp, temp, 1);
     List<String> jvm = new ArrayList<>();
     for (String word : entrypoint.subList(0, entrypoint.indexOf("-jar"))) {
       jvm.add(word.replace(ImageJvmOptions.ARCHIVE, archive.toString()));
     }
-    assertThat(jvm).contains("-XX:AOTCache=" + archive);
+    assertThat(jvm).anyMatch(o -> o.equals("-XX:SharedArchiveFile=" + archive) || o.equals("-XX:AOTCache=" + archive));
+    String required = ImageJvmOptions.archiveRequired();
     List<String> version = new ArrayList<>(jvm);
-    version.addAll(List.of("-XX:AOTMode=on", "-Xlog:class+load=info", "-jar", jar.toString(), "--version"));
+    version.addAll(List.of(required, "-Xlog:class+load=info", "-jar", jar.toString(), "--version"));
     Path log = temp.resolve("version.log");
     Process p = new ProcessBuilder(version).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
@@ -121,7 +125,7 @@ class DockerEntrypointIT {
     Files.copy(jar, other);
     Files.setLastModifiedTime(other, java.nio.file.attribute.FileTime.fromMillis(0));
     List<String> mismatch = new ArrayList<>(jvm);
-    mismatch.addAll(List.of("-XX:AOTMode=on", "-jar", other.toString(), "--version"));
+    mismatch.addAll(List.of(required, "-jar", other.toString(), "--version"));
     Process q = new ProcessBuilder(mismatch).redirectErrorStream(true).redirectOutput(temp.resolve("other.log").toFile()).start();
     assertThat(q.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(q.exitValue()).as(Files.readString(temp.resolve("other.log"))).isNotZero();

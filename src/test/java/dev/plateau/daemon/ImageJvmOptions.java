@@ -61,7 +61,7 @@ public final class ImageJvmOptions {
   }
 
   /**
-   * {@link #of(Path)} with the image's ahead-of-time cache ({@value #ARCHIVE}) mapped to
+   * {@link #of(Path)} with the image's class-data sharing archive ({@value #ARCHIVE}) mapped to
    * {@code archive} (from {@link #writeClassArchive}); without one the JVM finds no archive there
    * and, as it does with any archive it cannot use, starts without.
    */
@@ -73,10 +73,18 @@ public final class ImageJvmOptions {
     return out;
   }
 
-  /** Where the image keeps its ahead-of-time cache. */
-  public static final String ARCHIVE = "/opt/plateau/plateau.aot";
+  /** Where the image keeps its class-data sharing archive (its AOT cache on Java 24+). */
+  public static final String ARCHIVE = "/opt/plateau/plateau.jsa";
 
-  private static final String ARCHIVE_SCRIPT = "/opt/plateau/aot-cache.sh";
+  private static final String ARCHIVE_SCRIPT = "/opt/plateau/class-archive.sh";
+
+  /**
+   * The option that makes the ENTRYPOINT's JVM insist on its archive (refuse to start without):
+   * {@code -XX:AOTMode=on} for an AOT cache (Java 24+), {@code -Xshare:on} before.
+   */
+  public static String archiveRequired() throws IOException {
+    return javaVersion() >= 24 ? "-XX:AOTMode=on" : "-Xshare:on";
+  }
 
   /** The Java feature version of the image's runtime stage ({@code FROM eclipse-temurin:N-jre}). */
   public static int javaVersion() throws IOException {
@@ -133,8 +141,8 @@ public final class ImageJvmOptions {
   }
 
   /**
-   * The image's JVM options without its ahead-of-time cache option, for a JVM of another version
-   * than the image's (one before Java 24 refuses the option).
+   * The image's JVM options without an ahead-of-time cache option, for a JVM of another version
+   * than the image's (one before Java 24 refuses the option; an image on Java 24+ has one).
    */
   public static List<String> withoutAotCache(List<String> options) {
     List<String> out = new ArrayList<>();
@@ -161,10 +169,10 @@ public final class ImageJvmOptions {
   }
 
   /**
-   * Runs the Dockerfile's build step that writes the ahead-of-time cache ({@code RUN sh
-   * /opt/plateau/aot-cache.sh JAR CACHE OPTIONS...}), with this build's jar, the script from
-   * {@code tools/}, the image's Java ({@link #requireJava()}), and {@code archive} as where it
-   * goes; returns {@code archive}.
+   * Runs the Dockerfile's build step that writes the class-data sharing archive ({@code RUN sh
+   * /opt/plateau/class-archive.sh JAR ARCHIVE OPTIONS...}), with this build's jar, the script
+   * from {@code tools/}, the image's Java ({@link #requireJava()}), and {@code archive} as where
+   * it goes; returns {@code archive}.
    *
    * @throws IOException when the Dockerfile has no such step or the step fails (with its output)
    */
@@ -179,7 +187,7 @@ public final class ImageJvmOptions {
     }
     List<String> command = new ArrayList<>();
     command.add("sh");
-    command.add(Path.of("tools/aot-cache.sh").toAbsolutePath().toString());
+    command.add(Path.of("tools/class-archive.sh").toAbsolutePath().toString());
     command.add(jar.toAbsolutePath().toString());
     command.add(archive.toAbsolutePath().toString());
     for (String option : m.group(3).trim().split("\\s+")) {
@@ -193,15 +201,15 @@ public final class ImageJvmOptions {
     try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
       pb.environment().put("PLATEAU_ARCHIVE_PORT", Integer.toString(free.getLocalPort()));
     }
-    Path log = Files.createTempFile("aot-cache", ".log");
+    Path log = Files.createTempFile("class-archive", ".log");
     try {
       Process p = pb.redirectOutput(log.toFile()).start();
       if (!p.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
         p.destroyForcibly();
-        throw new IOException("aot-cache.sh did not finish in " + timeout + ": " + Files.readString(log));
+        throw new IOException("class-archive.sh did not finish in " + timeout + ": " + Files.readString(log));
       }
       if (p.exitValue() != 0 || !Files.exists(archive)) {
-        throw new IOException("aot-cache.sh failed (exit " + p.exitValue() + "): " + Files.readString(log));
+        throw new IOException("class-archive.sh failed (exit " + p.exitValue() + "): " + Files.readString(log));
       }
       return archive;
     } finally {

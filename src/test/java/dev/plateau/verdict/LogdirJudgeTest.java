@@ -365,6 +365,30 @@ class LogdirJudgeTest {
   }
 
   @Test
+  void aTimeRuleFiringBehindAStopStatusIsStateToSaveAndLeavesNothingDue() throws Exception {
+    LogdirJudge judge =
+        new LogdirJudge(config("detection:\n  detectors: [patience, stalled]\n  patience: {patience: 2}\n"), recorder);
+    double[] values = {1.0, 0.5, 0.6, 0.7};
+    for (int step = 1; step <= values.length; step++) {
+      judge.observe(pt("r", "loss", step, values[step - 1]));
+    }
+    assertThat(verdictOf(judge, "r", "loss").status()).isEqualTo(Status.CONVERGED);
+    judge.takeDirty();
+    double due = judge.nextChangeAt("r");
+    assertThat(due).as("the stalled rule is due an hour after the last point").isEqualTo(T0 + 4 + 3600);
+
+    judge.atTime(due - 1);
+    assertThat(judge.takeDirty()).as("nothing moved before the hour").isEmpty();
+    judge.atTime(due + 1);
+    assertThat(verdictOf(judge, "r", "loss").status()).as("converged outranks stalled").isEqualTo(Status.CONVERGED);
+    assertThat(judge.takeDirty()).as("the stalled detector's judgement moved: saved")
+        .containsExactly(new TwinFinder.SeriesKey("r", "loss"));
+    assertThat(judge.nextChangeAt("r")).as("and nothing is due any more").isEqualTo(Double.POSITIVE_INFINITY);
+    judge.atTime(due + 60);
+    assertThat(judge.takeDirty()).as("later rounds save nothing again").isEmpty();
+  }
+
+  @Test
   void configuredTwinTagAndRunArePaired() throws Exception {
     String yaml =
         """
