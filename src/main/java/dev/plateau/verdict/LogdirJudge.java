@@ -573,7 +573,7 @@ public final class LogdirJudge {
     for (Watched w : membersOf.getOrDefault(experiment, List.of())) {
       members.add(w.judge.verdict());
     }
-    return members.isEmpty() ? null : RunCombiner.combine(experiment, members, config.convergedWhen());
+    return combine(experiment, members);
   }
 
   /**

@@ -433,7 +433,7 @@ public final class BenchSuite {
   // ---- plumbing ----------------------------------------------------------------------------------
 
   private DaemonProcess start(Path logdir, Path state, List<String> extra) throws IOException {
-    return DaemonProcess.start(daemonJava, imageJava, jar, logdir, state, work.resolve("daemon.log"), extra, classArchive);
+    return DaemonProcess.start(daemonJava, jar, logdir, state, work.resolve("daemon.log"), extra, classArchive);
   }
 
   /** The first line of {@code java -version}, e.g. {@code openjdk version "25.0.3" 2026-04-21 LTS}. */

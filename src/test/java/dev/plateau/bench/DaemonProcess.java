@@ -30,12 +30,11 @@ final class DaemonProcess implements AutoCloseable {
 
   /**
    * Starts {@code watch LOGDIR --state-dir STATE --http 127.0.0.1:PORT EXTRA...} on {@code launcher}
-   * with the image's JVM options, its class-data sharing archive being {@code classArchive} (null: none);
-   * without an AOT cache option when {@code launcher} is not of the image's Java version ({@code
-   * imageJava} false).
+   * with the image's JVM options, its class-data sharing archive being {@code classArchive} (null:
+   * none).
    */
   static DaemonProcess start(
-      Path launcher, boolean imageJava, Path jar, Path logdir, Path state, Path log, List<String> extra, Path classArchive)
+      Path launcher, Path jar, Path logdir, Path state, Path log, List<String> extra, Path classArchive)
       throws IOException {
     int port;
     try (ServerSocket socket = new ServerSocket(0)) {
@@ -43,8 +42,7 @@ final class DaemonProcess implements AutoCloseable {
     }
     List<String> command = new ArrayList<>();
     command.add(launcher.toString());
-    List<String> options = dev.plateau.daemon.ImageJvmOptions.withClassArchive(state, classArchive);
-    command.addAll(imageJava ? options : dev.plateau.daemon.ImageJvmOptions.withoutAotCache(options));
+    command.addAll(dev.plateau.daemon.ImageJvmOptions.withClassArchive(state, classArchive));
     command.add("-jar");
     command.add(jar.toString());
     command.add("watch");

@@ -140,20 +140,6 @@ public final class ImageJvmOptions {
     return found.get();
   }
 
-  /**
-   * The image's JVM options without an ahead-of-time cache option, for a JVM of another version
-   * than the image's (one before Java 24 refuses the option; an image on Java 24+ has one).
-   */
-  public static List<String> withoutAotCache(List<String> options) {
-    List<String> out = new ArrayList<>();
-    for (String option : options) {
-      if (!option.startsWith("-XX:AOTCache=")) {
-        out.add(option);
-      }
-    }
-    return out;
-  }
-
   /** {@link #java()}, or an exception that says which version is missing and how to name one. */
   public static Path requireJava() throws IOException {
     int version = javaVersion();
