@@ -2,6 +2,7 @@ package dev.plateau.cli;
 
 import dev.plateau.config.DetectionConfig;
 import dev.plateau.decode.DecodeLimits;
+import dev.plateau.detect.Status;
 import dev.plateau.detect.Verdict;
 import dev.plateau.series.RunSeries;
 import dev.plateau.series.ScalarPoint;
@@ -16,6 +17,7 @@ import dev.plateau.verdict.VerdictListener;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.PriorityQueue;
@@ -32,6 +34,7 @@ final class Backtest {
   record Result(
       LogdirJudge judge,
       Map<SeriesKey, Verdict> firstSeriesStop,
+      Map<SeriesKey, Map<Status, Verdict>> firstSeriesNotice,
       Map<String, RunVerdict> firstRunStop,
       Map<String, RunSeries> runs,
       boolean readProblems) {}
@@ -62,6 +65,7 @@ final class Backtest {
               }
             });
     Map<SeriesKey, Verdict> firstSeries = new LinkedHashMap<>();
+    Map<SeriesKey, Map<Status, Verdict>> firstNotice = new LinkedHashMap<>();
     Map<String, RunVerdict> firstRun = new LinkedHashMap<>();
     LogdirJudge judge =
         new LogdirJudge(
@@ -69,8 +73,13 @@ final class Backtest {
             new VerdictListener() {
               @Override
               public void seriesTransition(Verdict previous, Verdict current) {
-                if (current.status() != dev.plateau.detect.Status.TRAINING) {
-                  firstSeries.putIfAbsent(new SeriesKey(current.run(), current.tag()), current);
+                SeriesKey key = new SeriesKey(current.run(), current.tag());
+                if (current.status().isStop()) {
+                  firstSeries.putIfAbsent(key, current);
+                } else if (current.status() != Status.TRAINING) {
+                  firstNotice
+                      .computeIfAbsent(key, k -> new EnumMap<>(Status.class))
+                      .putIfAbsent(current.status(), current);
                 }
               }
 
@@ -87,7 +96,7 @@ final class Backtest {
               }
             });
     feedInWallTimeOrder(runs, judge);
-    return new Result(judge, firstSeries, firstRun, runs, problems[0]);
+    return new Result(judge, firstSeries, firstNotice, firstRun, runs, problems[0]);
   }
 
   /** A position in one series, ordered by the wall time of its next point. */

@@ -13,6 +13,7 @@ import dev.plateau.verdict.RunVerdict;
 import dev.plateau.verdict.TwinFinder.SeriesKey;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -53,7 +54,12 @@ final class ReplayCommand implements Callable<Integer> {
       ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
       ArrayNode array = mapper.createArrayNode();
       for (Verdict last : result.judge().seriesVerdicts()) {
-        array.add(replayed(last, result.firstSeriesStop().get(new SeriesKey(last.run(), last.tag()))));
+        SeriesKey key = new SeriesKey(last.run(), last.tag());
+        array.add(
+            replayed(
+                last,
+                result.firstSeriesStop().get(key),
+                result.firstSeriesNotice().getOrDefault(key, Map.of())));
       }
       out.println(mapper.writeValueAsString(array));
     } else {
@@ -63,8 +69,12 @@ final class ReplayCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** The replay object of a series: its first non-training verdict, or its last one. */
-  static ObjectNode replayed(Verdict last, Verdict first) {
+  /**
+   * The replay object of a series: its first verdict that stops the job (a status that writes a
+   * flag file), or its last one; informational statuses (not learning, stalled) that came first
+   * are listed apart, as {@code first_not_learning_step} and {@code first_stalled_step}.
+   */
+  static ObjectNode replayed(Verdict last, Verdict first, Map<Status, Verdict> notices) {
     Verdict shown = first != null ? first : last;
     ObjectNode o = VerdictJson.of(shown);
     if (first == null) {
@@ -74,6 +84,15 @@ final class ReplayCommand implements Callable<Integer> {
     o.put("last_step", last.lastStep());
     o.put("points", last.points());
     o.put("final_status", last.status().jsonName());
+    for (Status informational : List.of(Status.NOT_LEARNING, Status.STALLED)) {
+      Verdict notice = notices.get(informational);
+      String field = "first_" + informational.jsonName() + "_step";
+      if (notice == null || notice.decidedAtStep() == null) {
+        o.putNull(field);
+      } else {
+        o.put(field, notice.decidedAtStep());
+      }
+    }
     return o;
   }
 

@@ -91,7 +91,9 @@ public record AlertsConfig(
   private static List<String> statuses(ConfigNode node) throws ConfigException {
     List<String> names = node.stringList(DEFAULT_STATUSES);
     List<String> allowed =
-        List.of("all", "training", "converged", "target_reached", "diverged", "overfitting", "stalled");
+        List.of(
+            "all", "training", "converged", "target_reached", "diverged", "overfitting", "stalled",
+            "not_learning");
     for (String name : names) {
       if (!allowed.contains(name)) {
         throw node.error("unknown status '" + name + "'; allowed: " + String.join(", ", allowed));

@@ -34,7 +34,8 @@ public final class DetectorSpecs {
       Map.of(
           "patience", Set.of("patience", "min_delta", "start_step", "baseline", "smoothing"),
           "target", Set.of("value", "smoothing"),
-          "divergence", Set.of("nan", "threshold", "explode_factor", "explode_points"),
+          "divergence",
+          Set.of("nan", "threshold", "explode_factor", "explode_points", "explode_sigmas"),
           "plateau", PlateauDetector.Params.KEYS,
           "overfitting", OverfittingDetector.Params.KEYS,
           "stalled", Set.of("after"));
@@ -130,7 +131,8 @@ public final class DetectorSpecs {
         key(keys, "nan").bool(d.nan()),
         threshold.isMissing() ? Double.NaN : threshold.number(0),
         f,
-        (int) key(keys, "explode_points").integer(d.explodePoints(), 1, 1_000_000));
+        (int) key(keys, "explode_points").integer(d.explodePoints(), 1, 1_000_000),
+        key(keys, "explode_sigmas").number(d.explodeSigmas(), 0, 1_000_000));
   }
 
   static StalledDetector.Params stalled(Map<String, ConfigNode> keys) throws ConfigException {

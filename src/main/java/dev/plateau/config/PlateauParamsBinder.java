@@ -28,6 +28,9 @@ final class PlateauParamsBinder {
         (int) node(keys, "level_divisor").integer(d.levelDivisor(), 1, 1_000_000),
         (int) node(keys, "confirm").integer(d.confirm(), 1, 1000),
         node(keys, "rate_shift").number(d.rateShift(), 0, 2),
-        node(keys, "within_window_decay").bool(d.withinWindowDecay()));
+        node(keys, "within_window_decay").bool(d.withinWindowDecay()),
+        node(keys, "learned_sigmas").number(d.learnedSigmas(), 0, 1000),
+        (int) node(keys, "not_learning_after").integer(d.notLearningAfter(), 3, 1_000_000),
+        (int) node(keys, "scales").integer(d.scales(), 0, 6));
   }
 }

@@ -1,20 +1,32 @@
 package dev.plateau.detect;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * Training blew up: DIVERGED at once on a NaN or infinite value, when a value is worse than {@code
- * threshold}, or when values stay far worse than the best for a few points.
+ * threshold}, or when values stay far worse than the best, and far outside their own noise, for a
+ * few points.
  *
- * <p>"Far worse" ({@code explode_factor} f, {@code explode_points} k): in the "lower is better"
- * orientation, value &minus; best &gt; (f &minus; 1) &times; scale for k consecutive points, where
- * scale = max(|best|, |first value &minus; best|): the metric went back beyond where it started by
- * a clear margin, not merely above a small best.
+ * <p>"Far worse" ({@code explode_factor} f, {@code explode_sigmas} s, {@code explode_points} k): in
+ * the "lower is better" orientation, for k consecutive points both
+ *
+ * <ul>
+ *   <li>value &minus; best &gt; (f &minus; 1) &times; scale, where scale = max(|best|, |first value
+ *       &minus; best|): the metric went back beyond where it started by a clear margin, not merely
+ *       above a small best; and
+ *   <li>value &minus; median &gt; s &times; &sigma;, where median and &sigma; describe the last {@value
+ *       #RECENT} finite values before the point (&sigma; from the median absolute difference of
+ *       neighbours, so a trend does not inflate it): an ordinary noisy point of a reinforcement-
+ *       learning return or a step-level loss is not an explosion, however far it is from a lucky
+ *       best. No explosion is judged before {@value #MIN_RECENT} finite values are in.
+ * </ul>
  *
  * <p>Parameters (defaults in brackets): {@code nan} [true]: non-finite values diverge; {@code
  * threshold} [none]: a value worse than it diverges (Lightning's divergence_threshold); {@code
- * explode_factor} [3; 0 turns it off]; {@code explode_points} [3].
+ * explode_factor} [3; 0 turns the explosion rule off]; {@code explode_sigmas} [8; 0 drops the
+ * noise condition, and with it the need for {@value #MIN_RECENT} values]; {@code explode_points} [3].
  *
  * <p>The checkpoint to keep is the best finite value before the divergence. Hysteresis: a later
  * finite value better than that best (the run recovered, e.g. after a learning-rate drop) returns
@@ -25,13 +37,22 @@ import java.util.Map;
  */
 public final class DivergenceDetector extends DraftedDetector<DivergenceDetector.Draft> {
   /** Parameters; see the class comment. {@code threshold} NaN means none. */
-  public record Params(boolean nan, double threshold, double explodeFactor, int explodePoints) {
-    public static final Params DEFAULTS = new Params(true, Double.NaN, 3.0, 3);
+  public record Params(
+      boolean nan, double threshold, double explodeFactor, int explodePoints, double explodeSigmas) {
+    public static final Params DEFAULTS = new Params(true, Double.NaN, 3.0, 3, 8.0);
+
+    /** The parameters before the noise condition existed (explode_sigmas 0). */
+    public Params(boolean nan, double threshold, double explodeFactor, int explodePoints) {
+      this(nan, threshold, explodeFactor, explodePoints, 0);
+    }
 
     public Params {
       if (explodeFactor != 0 && !(explodeFactor > 1)) {
         throw new IllegalArgumentException(
             "explode_factor must be greater than 1 (or 0 for off), got " + explodeFactor);
+      }
+      if (!(explodeSigmas >= 0)) {
+        throw new IllegalArgumentException("explode_sigmas must be at least 0, got " + explodeSigmas);
       }
       if (explodePoints < 1) {
         throw new IllegalArgumentException("explode_points must be at least 1, got " + explodePoints);
@@ -55,6 +76,16 @@ public final class DivergenceDetector extends DraftedDetector<DivergenceDetector
   private final Mode mode;
   private final Params params;
   private final BestTracker best;
+  /** Values the noise condition looks back on, and the fewest it judges with. */
+  static final int RECENT = 32;
+
+  static final int MIN_RECENT = 3;
+
+  // The last RECENT finite oriented values, a ring; and scratch for their order statistics.
+  private final double[] recent = new double[RECENT];
+  private int recentNext; // where the next value goes
+  private int recentCount; // how many are held, at most RECENT
+  private final double[] scratch = new double[RECENT];
   private double first = Double.NaN;
   private int points;
   private int explodedRun;
@@ -101,7 +132,8 @@ public final class DivergenceDetector extends DraftedDetector<DivergenceDetector
       double bestOriented = mode.lowerIsBetter(best.value());
       double scale = Math.max(Math.abs(best.value()), Math.abs(mode.lowerIsBetter(first) - bestOriented));
       double limit = (params.explodeFactor() - 1) * scale;
-      if (scale > 0 && oriented - bestOriented > limit) {
+      boolean beyond = scale > 0 && oriented - bestOriented > limit;
+      if (beyond && outsideNoise(oriented)) {
         explodedRun++;
         if (explodedRun >= params.explodePoints()) {
           reason =
@@ -112,6 +144,7 @@ public final class DivergenceDetector extends DraftedDetector<DivergenceDetector
           evidence.put("explode_factor", params.explodeFactor());
           evidence.put("explode_points", explodedRun);
           evidence.put("scale", scale);
+          evidence.put("explode_sigmas", params.explodeSigmas());
         }
       } else {
         explodedRun = 0;
@@ -119,6 +152,12 @@ public final class DivergenceDetector extends DraftedDetector<DivergenceDetector
     }
     if (Double.isFinite(value) && Double.isNaN(first)) {
       first = value;
+    }
+    if (Double.isFinite(value) && explodedRun == 0) {
+      // Points beyond the factor rule's limit stay out, so an explosion does not make itself noise.
+      recent[recentNext] = mode.lowerIsBetter(value);
+      recentNext = (recentNext + 1) % RECENT;
+      recentCount = Math.min(recentCount + 1, RECENT);
     }
     if (reason != null) {
       diverged = true;
@@ -129,9 +168,42 @@ public final class DivergenceDetector extends DraftedDetector<DivergenceDetector
     edit().write(Status.TRAINING, best.step(), best.value());
   }
 
+  /**
+   * Whether {@code oriented} lies more than explode_sigmas noise deviations beyond the median of
+   * the recent values (judged only when the factor rule already holds: rare, so its sorting costs
+   * nothing on ordinary points).
+   */
+  private boolean outsideNoise(double oriented) {
+    if (params.explodeSigmas() == 0) {
+      return true;
+    }
+    int m = recentCount;
+    if (m < MIN_RECENT) {
+      return false; // too few values to know their noise
+    }
+    // Oldest to newest, so neighbours in the ring are neighbours in time.
+    int start = m == RECENT ? recentNext : 0;
+    for (int k = 0; k < m; k++) {
+      scratch[k] = recent[(start + k) % RECENT];
+    }
+    double[] sorted = Arrays.copyOf(scratch, m);
+    Arrays.sort(sorted);
+    double median = sorted[m / 2];
+    double[] differences = new double[m - 1];
+    for (int k = 0; k < m - 1; k++) {
+      differences[k] = Math.abs(scratch[k + 1] - scratch[k]);
+    }
+    Arrays.sort(differences);
+    double sigma = differences[(m - 1) / 2] / (0.6745 * Math.sqrt(2));
+    return oriented - median > params.explodeSigmas() * sigma;
+  }
+
   /** The saved state of a divergence detector. */
   public record State(
       BestTracker.Saved best,
+      double[] recent,
+      int recentNext,
+      int recentCount,
       double first,
       int points,
       int explodedRun,
@@ -141,7 +213,8 @@ public final class DivergenceDetector extends DraftedDetector<DivergenceDetector
 
   @Override
   public DetectorState snapshot() {
-    return new State(best.save(), first, points, explodedRun, diverged, current());
+    return new State(
+        best.save(), recent.clone(), recentNext, recentCount, first, points, explodedRun, diverged, current());
   }
 
   @Override
@@ -149,7 +222,18 @@ public final class DivergenceDetector extends DraftedDetector<DivergenceDetector
     if (!(state instanceof State s)) {
       throw new IllegalArgumentException("not a divergence detector's state: " + state);
     }
+    if (s.recent() == null
+        || s.recent().length != RECENT
+        || s.recentCount() < 0
+        || s.recentCount() > RECENT
+        || s.recentNext() < 0
+        || s.recentNext() >= RECENT) {
+      throw new IllegalArgumentException("not a divergence detector's state: " + state);
+    }
     best.load(s.best());
+    System.arraycopy(s.recent(), 0, recent, 0, RECENT);
+    recentNext = s.recentNext();
+    recentCount = s.recentCount();
     first = s.first();
     points = s.points();
     explodedRun = s.explodedRun();

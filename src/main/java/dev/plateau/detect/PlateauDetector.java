@@ -2,6 +2,7 @@ package dev.plateau.detect;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -64,13 +65,18 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
       int levelDivisor,
       int confirm,
       double rateShift,
-      boolean withinWindowDecay) {
+      boolean withinWindowDecay,
+      double learnedSigmas,
+      int notLearningAfter,
+      int scales) {
     public static final Set<String> KEYS =
         Set.of(
             "warmup", "window_fraction", "min_window", "z", "min_delta", "horizon",
             "patience_fraction", "min_patience", "max_bins", "level_divisor", "confirm",
-            "rate_shift", "within_window_decay", "smoothing");
-    public static final Params DEFAULTS = new Params(8, 0.6, 10, 1.645, 0.01, 1.0, 0.5, 8, 128, 40, 1, 0.5, true);
+            "rate_shift", "within_window_decay", "learned_sigmas", "not_learning_after", "scales",
+            "smoothing");
+    public static final Params DEFAULTS =
+        new Params(8, 0.6, 10, 1.645, 0.02, 1.0, 0.5, 8, 128, 40, 1, 0.5, true, 10, 30, 0);
 
     /** The largest {@code max_bins}, as the configuration allows. */
     public static final int MAX_BINS = 1024;
@@ -106,6 +112,10 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
   private long[] firstStep;
   private double[] minValue;
   private long[] minStep;
+  // Per bin: the sum of |v - previous value| of its points, and how many such differences.
+  private double[] absDiff;
+  private int[] diffs;
+  private double previous = Double.NaN;
   private int closed;
   private int width = 1;
   private long n;
@@ -117,7 +127,10 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
   private double[] level;
   private double[] prefix;
   private double[] differences;
+  private double[] positions;
+  private double[] weights;
   private SenSlope sen;
+  private LearningCurveForecast fitter;
 
   /** Evaluation scratch: never read outside {@code evaluate}, so one per thread serves all. */
   private static final class Scratch {
@@ -127,7 +140,10 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
     final double[] level;
     final double[] prefix;
     final double[] differences;
+    final double[] positions;
+    final double[] weights;
     final SenSlope sen;
+    final LearningCurveForecast fitter;
 
     Scratch(int capacity, double z) {
       this.capacity = capacity;
@@ -136,7 +152,10 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
       level = new double[capacity];
       prefix = new double[capacity + 1];
       differences = new double[capacity];
+      positions = new double[capacity];
+      weights = new double[capacity];
       sen = new SenSlope(capacity - 1, z);
+      fitter = new LearningCurveForecast(capacity);
     }
   }
 
@@ -153,7 +172,10 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
     level = s.level;
     prefix = s.prefix;
     differences = s.differences;
+    positions = s.positions;
+    weights = s.weights;
     sen = s.sen;
+    fitter = s.fitter;
   }
 
   // Where the order statistics of each of the test's windows were last time: the windows move by
@@ -164,6 +186,8 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
   private final SenSlope.Hint olderHalfHint = new SenSlope.Hint();
   private final SenSlope.Hint newerHalfHint = new SenSlope.Hint();
 
+  private long lastStep;
+  private final Forecast forecast = new Forecast();
   private boolean converged;
   private int agreeing;
   private long phaseStart;
@@ -171,6 +195,54 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
   private double stopScale;
   private double stopNoise;
   private String stopReason = "";
+
+  /** Levels that pure noise would not move by this many of their standard errors, or more. */
+  static final double NOT_LEARNING_LEVEL_SES = 6;
+
+  /** A forecast is fitted again once the series has grown by this share since the last fit. */
+  static final double FORECAST_REFIT_GROWTH = 0.125;
+
+  /**
+   * The latest forecast of the level at twice the current step, in the metric's own orientation:
+   * the detector's and each draft's copy (numbers only, so a draft copies it without allocating).
+   */
+  static final class Forecast {
+    String model; // null until a first fit
+    long step;
+    double value = Double.NaN;
+    double lower = Double.NaN;
+    double upper = Double.NaN;
+    long fittedAtPoints;
+
+    boolean hasValue() {
+      return model != null;
+    }
+
+    void copyFrom(Forecast o) {
+      model = o.model;
+      step = o.step;
+      value = o.value;
+      lower = o.lower;
+      upper = o.upper;
+      fittedAtPoints = o.fittedAtPoints;
+    }
+
+    /** The evidence entry, or null before a first fit. */
+    Map<String, Object> evidence() {
+      if (model == null) {
+        return null;
+      }
+      LinkedHashMap<String, Object> f = new LinkedHashMap<>();
+      f.put("model", model);
+      f.put("step", step);
+      f.put("value", value);
+      f.put("lower", lower);
+      f.put("upper", upper);
+      f.put("interval", 0.9);
+      f.put("fitted_at_points", fittedAtPoints);
+      return f;
+    }
+  }
 
   /** The judgement while fewer than {@code warmup} points are in. */
   private static final Judgement WARMING_UP = Judgement.waiting("warming up");
@@ -209,6 +281,10 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
     long sinceBest;
     double patience;
     double noise;
+    double progress;
+    double pointNoise;
+    boolean learned;
+    final Forecast forecast = new Forecast();
     String trigger;
     // STILL_CONVERGED and IMPROVED_AGAIN: the evidence since the convergence; the stop reason.
     Map<String, Object> heldEvidence;
@@ -239,9 +315,24 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
       sinceBest = o.sinceBest;
       patience = o.patience;
       noise = o.noise;
+      progress = o.progress;
+      pointNoise = o.pointNoise;
+      learned = o.learned;
+      forecast.copyFrom(o.forecast);
       trigger = o.trigger;
       heldEvidence = o.heldEvidence;
       stopReason = o.stopReason;
+    }
+
+    /** The evidence of a judgement before the test: the forecast alone, once there is one. */
+    Map<String, Object> forecastOnly() {
+      Map<String, Object> predicted = forecast.evidence();
+      if (predicted == null) {
+        return Map.of();
+      }
+      LinkedHashMap<String, Object> evidence = new LinkedHashMap<>();
+      evidence.put("forecast", predicted);
+      return Evidence.owning(evidence);
     }
 
     /** The test's evidence, in the order it has always been listed. */
@@ -266,6 +357,16 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
       evidence.put("patience", patience);
       evidence.put("noise_level", noise);
       evidence.put("trigger", trigger);
+      evidence.put("progress", progress);
+      evidence.put("point_noise", pointNoise);
+      evidence.put(
+          "progress_sigmas",
+          pointNoise > 0 ? progress / pointNoise : progress > 0 ? Double.POSITIVE_INFINITY : 0.0);
+      evidence.put("learned", learned);
+      Map<String, Object> predicted = forecast.evidence();
+      if (predicted != null) {
+        evidence.put("forecast", predicted);
+      }
       return evidence;
     }
 
@@ -273,18 +374,31 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
     Judgement build() {
       return switch (kind) {
         case NOT_ENOUGH_POINTS ->
-            new Judgement(status, bestStep, bestValue, Map.of(), "not enough points in this phase");
+            new Judgement(status, bestStep, bestValue, forecastOnly(), "not enough points in this phase");
         case FILLING_WINDOW ->
-            new Judgement(status, bestStep, bestValue, Map.of(), "filling the first window");
+            new Judgement(status, bestStep, bestValue, forecastOnly(), "filling the first window");
         case STILL_IMPROVING ->
             new Judgement(
                 status,
                 bestStep,
                 bestValue,
                 Evidence.owning(statistics()),
-                String.format(
-                    "still improving: training %d more points could gain up to %.2f%% of the curve's range (limit %.2f%%)",
-                    horizonPoints, 100 * gain / scale, 100 * params.minDelta()));
+                status == Status.NOT_LEARNING
+                    ? String.format(
+                        Locale.ROOT,
+                        "not learning: after %d points the level has moved %.3g, %.1f noise deviations of a point,"
+                            + " no more than noise moves it",
+                        points, progress, pointNoise > 0 ? progress / pointNoise : 0)
+                    : !learned
+                        ? String.format(
+                            Locale.ROOT,
+                            "not yet learned: the level has improved by %.3g, %.1f noise deviations of a point"
+                                + " (a convergence needs %.0f)",
+                            progress, pointNoise > 0 ? progress / pointNoise : 0, params.learnedSigmas())
+                        : String.format(
+                            Locale.ROOT,
+                            "still improving: training %d more points could gain up to %.2f%% of the curve's range (limit %.2f%%)",
+                            horizonPoints, 100 * gain / scale, 100 * params.minDelta()));
         case STILL_CONVERGED ->
             new Judgement(status, bestStep, bestValue, heldEvidence, stopReason + "; keep step " + bestStep);
         case IMPROVED_AGAIN ->
@@ -301,8 +415,8 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
     @Override
     int evidenceSize() {
       return switch (kind) {
-        case NOT_ENOUGH_POINTS, FILLING_WINDOW -> 0;
-        case STILL_IMPROVING -> 19;
+        case NOT_ENOUGH_POINTS, FILLING_WINDOW -> forecast.hasValue() ? 1 : 0;
+        case STILL_IMPROVING -> forecast.hasValue() ? 24 : 23;
         case STILL_CONVERGED, IMPROVED_AGAIN -> heldEvidence.size();
       };
     }
@@ -326,6 +440,8 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
     firstStep = new long[capacity];
     minValue = new double[capacity];
     minStep = new long[capacity];
+    absDiff = new double[capacity];
+    diffs = new int[capacity];
   }
 
   /** Grows the bin arrays to hold at least {@code bins} bins (never past max_bins + 1). */
@@ -341,6 +457,8 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
     firstStep = Arrays.copyOf(firstStep, capacity);
     minValue = Arrays.copyOf(minValue, capacity);
     minStep = Arrays.copyOf(minStep, capacity);
+    absDiff = Arrays.copyOf(absDiff, capacity);
+    diffs = Arrays.copyOf(diffs, capacity);
   }
 
   /** The bins the arrays can hold now (for tests of their growth). */
@@ -359,9 +477,15 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
       return;
     }
     double v = mode.lowerIsBetter(value);
+    lastStep = step;
     long i = n++;
     int b = closed;
+    double difference = Double.isNaN(previous) ? 0 : Math.abs(v - previous);
+    int differences = Double.isNaN(previous) ? 0 : 1;
+    previous = v;
     if (count[b] == 0) {
+      absDiff[b] = difference;
+      diffs[b] = differences;
       sum[b] = v;
       count[b] = 1;
       first[b] = i;
@@ -370,6 +494,8 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
       minValue[b] = v;
       minStep[b] = step;
     } else {
+      absDiff[b] += difference;
+      diffs[b] += differences;
       sum[b] += v;
       count[b]++;
       last[b] = i;
@@ -399,6 +525,8 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
       int c = 2 * k + 1;
       sum[k] = sum[a] + sum[c];
       count[k] = count[a] + count[c];
+      absDiff[k] = absDiff[a] + absDiff[c];
+      diffs[k] = diffs[a] + diffs[c];
       first[k] = first[a];
       last[k] = last[c];
       firstStep[k] = firstStep[a];
@@ -415,6 +543,8 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
       int a = closed - 1;
       sum[k] = sum[a];
       count[k] = count[a];
+      absDiff[k] = absDiff[a];
+      diffs[k] = diffs[a];
       first[k] = first[a];
       last[k] = last[a];
       firstStep[k] = firstStep[a];
@@ -538,14 +668,58 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
     }
     double threshold = params.minDelta() * scale;
     boolean trend = gain <= threshold;
-    double patience = Math.max(params.minPatience(), params.patienceFraction() * (n - phaseStart));
+    double patience =
+        params.patienceFraction() > 0
+            ? Math.max(params.minPatience(), params.patienceFraction() * (n - phaseStart))
+            : Double.POSITIVE_INFINITY;
     boolean patient = sinceBest >= patience;
+    // The gate: no convergence before the level has come down by learned_sigmas noise deviations
+    // of a point from where it was (else its best is a noise minimum, or learning has not begun).
+    double sigma = pointNoise(nb);
+    double progress = progress(bestBin);
+    boolean learned = !(params.learnedSigmas() > 0) || progress >= params.learnedSigmas() * sigma;
+    if (!learned) {
+      trend = false;
+      patient = false;
+    }
+    // Agreement across scales: no window of the newest 1/2^k ... 1/2 of the phase may still show
+    // a significant improvement (Mann-Kendall, one-sided at z).
+    if ((trend || patient) && params.scales() > 0) {
+      double f = 1.0 / (1 << params.scales());
+      boolean quiet = true;
+      for (int s = 0; s < params.scales() && quiet; s++, f *= 2) {
+        int w = (int) Math.max(params.minWindow(), Math.ceil(f * nph));
+        if (w > nph) {
+          quiet = false;
+          break;
+        }
+        sen.estimate(means, nb - w, w, SenSlope.MANN_KENDALL, null);
+        quiet = !(sen.mkZ < -params.z());
+      }
+      if (!quiet) {
+        trend = false;
+        patient = false;
+      }
+    }
     double noise = levelNoise(nb - window, window, hb);
 
     agreeing = trend || patient ? agreeing + 1 : 0;
     boolean confirmed = agreeing >= params.confirm();
+    // Not learning: after the warm-up, the level has moved less than pure noise would move it
+    // (NOT_LEARNING_LEVEL_SES standard errors of a level value) and the window shows no
+    // significant improvement.
+    double levelError = sigma / Math.sqrt(2.0 * h + 1);
+    boolean notLearning =
+        !learned
+            && n >= params.notLearningAfter()
+            && progress < NOT_LEARNING_LEVEL_SES * levelError
+            && !(newerMkZ < -params.z());
+    refreshForecast(nb, confirmed);
     Draft d = edit();
-    d.write(confirmed ? Status.CONVERGED : Status.TRAINING, keptStep, keptValue);
+    d.write(
+        confirmed ? Status.CONVERGED : notLearning ? Status.NOT_LEARNING : Status.TRAINING,
+        keptStep,
+        keptValue);
     d.kind = Kind.STILL_IMPROVING;
     d.points = n;
     d.phaseStart = phaseStart;
@@ -564,6 +738,10 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
     d.sinceBest = sinceBest;
     d.patience = patience;
     d.noise = noise;
+    d.progress = progress;
+    d.pointNoise = sigma;
+    d.learned = learned;
+    d.forecast.copyFrom(forecast);
     if (!confirmed) {
       d.trigger = trend || patient ? "unconfirmed" : "none";
       return;
@@ -596,6 +774,39 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
             stopReason + "; keep step " + keptStep));
   }
 
+  /**
+   * Fits the learning-curve models to the closed bins again when the series has grown by {@link
+   * #FORECAST_REFIT_GROWTH} since the last fit (or when {@code now}): a geometric schedule, so
+   * fitting costs O(log n) fits over a series' life, not one per evaluation.
+   */
+  private void refreshForecast(int nb, boolean now) {
+    if (nb < 5 || (!now && forecast.hasValue() && n < forecast.fittedAtPoints * (1 + FORECAST_REFIT_GROWTH))) {
+      return;
+    }
+    for (int k = 0; k < nb; k++) {
+      positions[k] = 0.5 * (first[k] + last[k]) + 1;
+      weights[k] = count[k];
+    }
+    double spacing = n > 1 ? (double) (lastStep - firstStep[0]) / (n - 1) : 1;
+    if (!(spacing > 0)) {
+      spacing = 1;
+    }
+    long targetStep = lastStep > 0 ? 2 * lastStep : lastStep + n;
+    double target = n + (targetStep - lastStep) / spacing;
+    fitter.fit(positions, means, weights, nb, target);
+    if (fitter.model == null) {
+      return;
+    }
+    forecast.model = fitter.model.jsonName;
+    forecast.step = targetStep;
+    forecast.value = mode.fromLowerIsBetter(fitter.value);
+    double a = mode.fromLowerIsBetter(fitter.lower);
+    double b = mode.fromLowerIsBetter(fitter.upper);
+    forecast.lower = Math.min(a, b);
+    forecast.upper = Math.max(a, b);
+    forecast.fittedAtPoints = n;
+  }
+
   /** The evidence of the current (converged) judgement, which later judgements repeat. */
   private Map<String, Object> heldEvidence() {
     Draft d = draft();
@@ -606,9 +817,42 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
   }
 
   private void training(long keptStep, double keptValue, Kind kind) {
+    refreshForecast(closed, false);
     Draft d = edit();
+    d.forecast.copyFrom(forecast);
     d.write(Status.TRAINING, keptStep, keptValue);
     d.kind = kind;
+  }
+
+  /**
+   * Robust noise of one point: the median over bins of their points' mean absolute difference
+   * from the point before, divided by what that statistic is for unit Gaussian noise (0.954 for
+   * one difference, the median of |N(0, 2)|, towards 1.128, its mean, for many).
+   */
+  private double pointNoise(int nb) {
+    double[] d = differences;
+    int m = 0;
+    long total = 0;
+    for (int k = 0; k < nb; k++) {
+      if (diffs[k] > 0) {
+        d[m++] = absDiff[k] / diffs[k];
+        total += diffs[k];
+      }
+    }
+    if (m == 0) {
+      return 0;
+    }
+    double perBin = (double) total / m;
+    return orderStatistic(d, m, m / 2) / (1.128 - 0.174 / perBin);
+  }
+
+  /** How far the level came down to its best from the worst level before it. */
+  private double progress(int bestBin) {
+    double worst = level[0];
+    for (int k = 1; k <= bestBin; k++) {
+      worst = Math.max(worst, level[k]);
+    }
+    return worst - level[bestBin];
   }
 
   /** Robust noise of one level value, from the first differences of the window's bin means. */
@@ -645,6 +889,16 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
       long[] firstStep,
       double[] minValue,
       long[] minStep,
+      double[] absDiff,
+      int[] diffs,
+      double previous,
+      long lastStep,
+      String forecastModel,
+      long forecastStep,
+      double forecastValue,
+      double forecastLower,
+      double forecastUpper,
+      long forecastFittedAtPoints,
       int closed,
       int width,
       long n,
@@ -669,6 +923,16 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
         Arrays.copyOf(firstStep, used),
         Arrays.copyOf(minValue, used),
         Arrays.copyOf(minStep, used),
+        Arrays.copyOf(absDiff, used),
+        Arrays.copyOf(diffs, used),
+        previous,
+        lastStep,
+        forecast.model,
+        forecast.step,
+        forecast.value,
+        forecast.lower,
+        forecast.upper,
+        forecast.fittedAtPoints,
         closed,
         width,
         n,
@@ -685,7 +949,11 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
   @Override
   public void restore(DetectorState state) {
     int capacity = params.maxBins() + 1;
-    if (!(state instanceof State s) || s.sum().length > capacity || s.closed() >= capacity) {
+    if (!(state instanceof State s)
+        || s.sum().length > capacity
+        || s.closed() >= capacity
+        || s.absDiff().length != s.sum().length
+        || s.diffs().length != s.sum().length) {
       throw new IllegalArgumentException("not this plateau detector's state: " + state);
     }
     int used = s.sum().length;
@@ -697,6 +965,16 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
     System.arraycopy(s.firstStep(), 0, firstStep, 0, used);
     System.arraycopy(s.minValue(), 0, minValue, 0, used);
     System.arraycopy(s.minStep(), 0, minStep, 0, used);
+    System.arraycopy(s.absDiff(), 0, absDiff, 0, used);
+    System.arraycopy(s.diffs(), 0, diffs, 0, used);
+    previous = s.previous();
+    lastStep = s.lastStep();
+    forecast.model = s.forecastModel();
+    forecast.step = s.forecastStep();
+    forecast.value = s.forecastValue();
+    forecast.lower = s.forecastLower();
+    forecast.upper = s.forecastUpper();
+    forecast.fittedAtPoints = s.forecastFittedAtPoints();
     closed = s.closed();
     if (used == closed) {
       count[closed] = 0; // no open bin

@@ -13,7 +13,12 @@ public enum Status {
   /** Validation worsens while training still improves: keep the best validation step. */
   OVERFITTING,
   /** No new point for longer than allowed: the job may have died or hung. */
-  STALLED;
+  STALLED,
+  /**
+   * After a warm-up, the metric has not moved beyond its own noise: informational (no flag, no
+   * stop) unless the configuration makes it a stop.
+   */
+  NOT_LEARNING;
 
   /** The name used in config, JSON and flag files' content: lower case. */
   public String jsonName() {
@@ -26,18 +31,19 @@ public enum Status {
    */
   public int priority() {
     return switch (this) {
-      case DIVERGED -> 6;
-      case TARGET_REACHED -> 5;
-      case OVERFITTING -> 4;
-      case CONVERGED -> 3;
-      case STALLED -> 2;
+      case DIVERGED -> 7;
+      case TARGET_REACHED -> 6;
+      case OVERFITTING -> 5;
+      case CONVERGED -> 4;
+      case STALLED -> 3;
+      case NOT_LEARNING -> 2;
       case TRAINING -> 1;
     };
   }
 
-  /** Whether this status means training can stop (all but TRAINING and STALLED). */
+  /** Whether this status means training can stop (all but TRAINING, STALLED and NOT_LEARNING). */
   public boolean isStop() {
-    return this != TRAINING && this != STALLED;
+    return this != TRAINING && this != STALLED && this != NOT_LEARNING;
   }
 
   /** The status for a config or JSON name. */
@@ -50,6 +56,6 @@ public enum Status {
     throw new IllegalArgumentException(
         "unknown status '"
             + name
-            + "'; allowed: training, converged, target_reached, diverged, overfitting, stalled");
+            + "'; allowed: training, converged, target_reached, diverged, overfitting, stalled, not_learning");
   }
 }

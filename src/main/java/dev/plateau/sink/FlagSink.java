@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The "is converged" flag files: for each experiment, a file whose presence says the experiment's
- * current status (all but {@code training}), for a training job or its orchestrator that polls for
+ * current status (all but {@code training} and the informational {@code not_learning}), for a training job or its orchestrator that polls for
  * it and stops. Its content is the verdict, as pretty-printed JSON with a trailing newline.
  *
  * <p>By default the flag of experiment {@code exp/sub} is {@code LOGDIR/exp/sub/CONVERGED} (or
@@ -106,7 +106,8 @@ public final class FlagSink {
   public synchronized FlagOutcome apply(String experiment, Status status, ObjectNode content) {
     Objects.requireNonNull(status, "status");
     Objects.requireNonNull(content, "content");
-    if (status == Status.TRAINING) {
+    if (status == Status.TRAINING || status == Status.NOT_LEARNING) {
+      // not_learning is informational: no flag, as for training.
       return config.removeOnTraining() ? removeAll(experiment) : settled(experiment, unchanged());
     }
     String relative;
@@ -203,7 +204,7 @@ public final class FlagSink {
     List<Path> removed = new ArrayList<>();
     // The template names the status, so no other status's path is the one just written.
     for (Status other : Status.values()) {
-      if (other == Status.TRAINING || other == keep) {
+      if (other == Status.TRAINING || other == Status.NOT_LEARNING || other == keep) {
         continue;
       }
       String relative;

@@ -179,6 +179,7 @@ public final class SlackMessage {
       case "diverged" -> ":rotating_light:";
       case "overfitting" -> ":warning:";
       case "stalled" -> ":hourglass:";
+      case "not_learning" -> ":zzz:";
       case "training" -> ":arrow_forward:";
       default -> ":information_source:";
     };

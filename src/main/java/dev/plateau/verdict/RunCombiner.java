@@ -19,7 +19,8 @@ import java.util.List;
  *   <li>{@code all} and {@code auto}: when every deciding series has stopped (converged or
  *       overfitting), the experiment takes the strongest of their statuses; {@code any}: when one
  *       has.
- *   <li>Else STALLED when every deciding series is stalled, else TRAINING.
+ *   <li>Else STALLED when every deciding series is stalled, NOT_LEARNING when every deciding series
+ *       is not learning (or stalled), else TRAINING.
  * </ul>
  */
 public final class RunCombiner {
@@ -60,6 +61,12 @@ public final class RunCombiner {
     }
     if (deciding.stream().allMatch(v -> v.status() == Status.STALLED)) {
       return new RunVerdict(run, Status.STALLED, deciding, series, describe(deciding.get(0)));
+    }
+    if (deciding.stream()
+        .allMatch(v -> v.status() == Status.NOT_LEARNING || v.status() == Status.STALLED)) {
+      Verdict first =
+          deciding.stream().filter(v -> v.status() == Status.NOT_LEARNING).findFirst().orElseThrow();
+      return new RunVerdict(run, Status.NOT_LEARNING, deciding, series, describe(first));
     }
     long training = deciding.stream().filter(v -> !v.status().isStop()).count();
     return new RunVerdict(

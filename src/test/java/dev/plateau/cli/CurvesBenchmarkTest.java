@@ -22,11 +22,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The acceptance figure of the default configuration, kept from regressing: the real learning
+ * The acceptance figures of the default configuration, kept from regressing: the real learning
  * curves of ../shared/curves written as event files, replayed, and scored as
  * ../shared/tools/detect_eval.py scores them (regret against the curve's centred-moving-average
- * level, tau 0.02, curves of 20+ finite points, mean over sources). Goal: false-stop rate at most
- * 5% and mean savings at least 0.25.
+ * level, tau 0.02, curves of 20+ finite points, mean over sources). Each set's bounds are the
+ * level the default configuration reached (README "How well it works"), so a change that gives
+ * back false stops or savings fails here.
  */
 class CurvesBenchmarkTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -34,9 +35,30 @@ class CurvesBenchmarkTest {
 
   record Curve(String id, String source, String tag, boolean max, long[] steps, double[] values) {}
 
+  /** MACRO figures of one set, and the per-source table that explains a failure. */
+  record Figures(int sources, double falseStops, double savings, String table) {}
+
   @Test
-  void defaultConfigStopsEarlyWithoutFalseStopsOnRealCurves(@TempDir Path logdir) throws Exception {
-    Path file = Paths.get(System.getProperty("plateau.shared", "../shared"), "curves", "curves.jsonl");
+  void cleanCurvesStopEarlyWithFewFalseStops(@TempDir Path logdir) throws Exception {
+    Figures f = score("curves.jsonl", logdir);
+    assertThat(f.sources()).as(f.table()).isEqualTo(3);
+    // Issue goal: <= 5% at >= 0.25; reached 4.2% / 0.264.
+    assertThat(f.falseStops()).as(f.table()).isLessThanOrEqualTo(0.043);
+    assertThat(f.savings()).as(f.table()).isGreaterThanOrEqualTo(0.26);
+  }
+
+  @Test
+  void noisyCurvesStopFalselyOnAtMostOneInTwelve(@TempDir Path logdir) throws Exception {
+    Figures f = score("noisy.jsonl", logdir);
+    assertThat(f.sources()).as(f.table()).isEqualTo(3);
+    // Issue goal: <= 10% (first) with savings >= 0.20; reached 8.0% / 0.167 (Keras patience 10:
+    // 60.3% / 0.631; the defaults before the gate: 51.3% / 0.550).
+    assertThat(f.falseStops()).as(f.table()).isLessThanOrEqualTo(0.081);
+    assertThat(f.savings()).as(f.table()).isGreaterThanOrEqualTo(0.165);
+  }
+
+  private static Figures score(String set, Path logdir) throws Exception {
+    Path file = Paths.get(System.getProperty("plateau.shared", "../shared"), "curves", set);
     assumeTrue(Files.exists(file), "no curves at " + file);
     Map<String, Curve> byRun = new HashMap<>();
     for (String line : Files.readAllLines(file)) {
@@ -74,9 +96,7 @@ class CurvesBenchmarkTest {
       falseStops += f / bySource.size();
     }
     table.append(String.format("MACRO: savings %.3f, false stops %.1f%%", savings, 100 * falseStops));
-    assertThat(bySource).as(table.toString()).hasSize(3);
-    assertThat(falseStops).as(table.toString()).isLessThanOrEqualTo(0.05);
-    assertThat(savings).as(table.toString()).isGreaterThanOrEqualTo(0.25);
+    return new Figures(bySource.size(), falseStops, savings, table.toString());
   }
 
   private static Curve parse(JsonNode n) {
@@ -101,7 +121,10 @@ class CurvesBenchmarkTest {
   /** {savings, regret} of one verdict, as detect_eval.py computes them. */
   private static double[] score(Curve c, JsonNode verdict) {
     String status = verdict.get("status").asText();
-    if (status.equals("training") || status.equals("stalled") || verdict.get("decided_at_step").isNull()) {
+    if (status.equals("training")
+        || status.equals("stalled")
+        || status.equals("not_learning")
+        || verdict.get("decided_at_step").isNull()) {
       return new double[] {0, 0};
     }
     int t = c.values().length;

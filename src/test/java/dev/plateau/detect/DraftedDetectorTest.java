@@ -26,7 +26,7 @@ class DraftedDetectorTest {
         "plateau, 16 bins, confirm 2",
         () ->
             new PlateauDetector(
-                Mode.MAX, new PlateauDetector.Params(3, 0.6, 3, 1.645, 0.01, 1.0, 0.5, 8, 16, 40, 2, 0.5, false)));
+                Mode.MAX, new PlateauDetector.Params(3, 0.6, 3, 1.645, 0.01, 1.0, 0.5, 8, 16, 40, 2, 0.5, false, 10, 30, 3)));
     kinds.put("divergence", () -> new DivergenceDetector(Mode.MIN, DivergenceDetector.Params.DEFAULTS));
     kinds.put(
         "divergence, threshold",

@@ -105,7 +105,10 @@ final class DetectorParams {
             data.consumeBoolean() ? d.levelDivisor() : count(data),
             data.consumeBoolean() ? d.confirm() : count(data),
             data.consumeBoolean() ? d.rateShift() : number(data),
-            data.consumeBoolean());
+            data.consumeBoolean(),
+            data.consumeBoolean() ? d.learnedSigmas() : number(data),
+            data.consumeBoolean() ? d.notLearningAfter() : count(data),
+            data.consumeBoolean() ? d.scales() : count(data));
     return () -> new PlateauDetector(mode, p);
   }
 
