@@ -156,8 +156,12 @@ public final class DivergenceDetector extends DraftedDetector<DivergenceDetector
     if (Double.isFinite(value) && explodedRun == 0) {
       // Points beyond the factor rule's limit stay out, so an explosion does not make itself noise.
       recent[recentNext] = mode.lowerIsBetter(value);
-      recentNext = (recentNext + 1) % RECENT;
-      recentCount = Math.min(recentCount + 1, RECENT);
+      if (++recentNext == RECENT) {
+        recentNext = 0;
+      }
+      if (recentCount < RECENT) {
+        recentCount++;
+      }
     }
     if (reason != null) {
       diverged = true;

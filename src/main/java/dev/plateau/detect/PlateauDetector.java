@@ -128,6 +128,8 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
   private double[] prefix;
   private double[] differences;
   private double[] positions;
+  private double[] ends;
+  private double[] fitValues;
   private double[] weights;
   private SenSlope sen;
   private LearningCurveForecast fitter;
@@ -141,6 +143,8 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
     final double[] prefix;
     final double[] differences;
     final double[] positions;
+    final double[] ends;
+    final double[] fitValues;
     final double[] weights;
     final SenSlope sen;
     final LearningCurveForecast fitter;
@@ -153,6 +157,8 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
       prefix = new double[capacity + 1];
       differences = new double[capacity];
       positions = new double[capacity];
+      ends = new double[capacity];
+      fitValues = new double[capacity];
       weights = new double[capacity];
       sen = new SenSlope(capacity - 1, z);
       fitter = new LearningCurveForecast(capacity);
@@ -173,6 +179,8 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
     prefix = s.prefix;
     differences = s.differences;
     positions = s.positions;
+    ends = s.ends;
+    fitValues = s.fitValues;
     weights = s.weights;
     sen = s.sen;
     fitter = s.fitter;
@@ -200,7 +208,10 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
   static final double NOT_LEARNING_LEVEL_SES = 6;
 
   /** A forecast is fitted again once the series has grown by this share since the last fit. */
-  static final double FORECAST_REFIT_GROWTH = 0.125;
+  static final double FORECAST_REFIT_GROWTH = 1.0 / 3;
+
+  /** The most values a forecast fits: bins are merged in groups down to this many. */
+  static final int FORECAST_VALUES = 24;
 
   /**
    * The latest forecast of the level at twice the current step, in the metric's own orientation:
@@ -480,22 +491,15 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
     lastStep = step;
     long i = n++;
     int b = closed;
-    double difference = Double.isNaN(previous) ? 0 : Math.abs(v - previous);
-    int differences = Double.isNaN(previous) ? 0 : 1;
+    double difference = Math.abs(v - previous); // NaN before the first point
     previous = v;
     if (count[b] == 0) {
-      absDiff[b] = difference;
-      diffs[b] = differences;
-      sum[b] = v;
-      count[b] = 1;
-      first[b] = i;
-      last[b] = i;
-      firstStep[b] = step;
-      minValue[b] = v;
-      minStep[b] = step;
+      openBin(b, i, step, v, difference);
     } else {
-      absDiff[b] += difference;
-      diffs[b] += differences;
+      if (difference >= 0) {
+        absDiff[b] += difference;
+        diffs[b]++;
+      }
       sum[b] += v;
       count[b]++;
       last[b] = i;
@@ -505,17 +509,37 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
       }
     }
     if (count[b] >= width) {
-      closed++;
-      if (closed >= params.maxBins()) {
-        decimate();
-      }
-      ensureBins(closed + 1);
-      count[closed] = 0;
-      evaluate();
+      closeBin();
     } else if (draft().status == Status.TRAINING && n < params.warmup()) {
       fix(WARMING_UP);
     }
   }
+
+  /** Starts bin {@code b} with point {@code i} (its difference from the point before, or NaN). */
+  private void openBin(int b, long i, long step, double v, double difference) {
+    boolean known = difference >= 0;
+    absDiff[b] = known ? difference : 0;
+    diffs[b] = known ? 1 : 0;
+    sum[b] = v;
+    count[b] = 1;
+    first[b] = i;
+    last[b] = i;
+    firstStep[b] = step;
+    minValue[b] = v;
+    minStep[b] = step;
+  }
+
+  /** Closes the open bin (merging pairwise when full) and tests. */
+  private void closeBin() {
+    closed++;
+    if (closed >= params.maxBins()) {
+      decimate();
+    }
+    ensureBins(closed + 1);
+    count[closed] = 0;
+    evaluate();
+  }
+
 
   /** Merges neighbouring bins pairwise: half as many bins, twice as wide. */
   private void decimate() {
@@ -629,10 +653,20 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
     double newerLag1 = sen.lag1;
     double rateNow = Math.max(0, -newerLower);
     double rho = 1;
+    // The gate: no convergence before the level has come down by learned_sigmas noise deviations
+    // of a point from where it was (else its best is a noise minimum, or learning has not begun).
+    double sigma = pointNoise(nb);
+    double progress = progress(bestBin);
+    boolean learned = !(params.learnedSigmas() > 0) || progress >= params.learnedSigmas() * sigma;
+    double horizonBins = params.horizon() * nph;
+    double threshold = params.minDelta() * scale;
+    // The decay can only lower the projected gain: it is measured only when it could decide (the
+    // gate is open and the undecayed gain is above the threshold); else the ratio is left at 1.
+    boolean decayDecides = learned && rateNow * horizonBins > threshold;
     // Decay of the improvement rate per window: against what lies before the window (up to a
     // window of it; centres (W + WA)/2 bins apart) ...
     int before = Math.min(window, nph - window);
-    if (before >= params.minWindow()) {
+    if (decayDecides && before >= params.minWindow()) {
       sen.estimate(means, nb - window - before, before, SenSlope.UPPER, beforeHint);
       double rateBefore = Math.max(0, -sen.upper);
       if (rateBefore > 0 && rateNow < rateBefore) {
@@ -657,7 +691,6 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
     if (rho < 1 && params.rateShift() > 0) {
       rateNow *= Math.pow(rho, params.rateShift());
     }
-    double horizonBins = params.horizon() * nph;
     double gain;
     if (rateNow <= 0 || rho <= 0) {
       gain = 0;
@@ -666,18 +699,12 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
     } else {
       gain = rateNow * window * (1 - Math.pow(rho, horizonBins / window)) / (-Math.log(rho));
     }
-    double threshold = params.minDelta() * scale;
     boolean trend = gain <= threshold;
     double patience =
         params.patienceFraction() > 0
             ? Math.max(params.minPatience(), params.patienceFraction() * (n - phaseStart))
             : Double.POSITIVE_INFINITY;
     boolean patient = sinceBest >= patience;
-    // The gate: no convergence before the level has come down by learned_sigmas noise deviations
-    // of a point from where it was (else its best is a noise minimum, or learning has not begun).
-    double sigma = pointNoise(nb);
-    double progress = progress(bestBin);
-    boolean learned = !(params.learnedSigmas() > 0) || progress >= params.learnedSigmas() * sigma;
     if (!learned) {
       trend = false;
       patient = false;
@@ -783,9 +810,22 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
     if (nb < 5 || (!now && forecast.hasValue() && n < forecast.fittedAtPoints * (1 + FORECAST_REFIT_GROWTH))) {
       return;
     }
-    for (int k = 0; k < nb; k++) {
-      positions[k] = 0.5 * (first[k] + last[k]) + 1;
-      weights[k] = count[k];
+    // At most FORECAST_VALUES values: neighbouring bins merged into groups of equal size.
+    int group = (nb + FORECAST_VALUES - 1) / FORECAST_VALUES;
+    int m = 0;
+    for (int k = 0; k < nb; k += group) {
+      int end = Math.min(nb, k + group);
+      double total = 0;
+      int points = 0;
+      for (int j = k; j < end; j++) {
+        total += sum[j];
+        points += count[j];
+      }
+      positions[m] = first[k] + 1;
+      ends[m] = last[end - 1] + 1;
+      fitValues[m] = total / points;
+      weights[m] = points;
+      m++;
     }
     double spacing = n > 1 ? (double) (lastStep - firstStep[0]) / (n - 1) : 1;
     if (!(spacing > 0)) {
@@ -793,7 +833,7 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
     }
     long targetStep = lastStep > 0 ? 2 * lastStep : lastStep + n;
     double target = n + (targetStep - lastStep) / spacing;
-    fitter.fit(positions, means, weights, nb, target);
+    fitter.fit(positions, ends, fitValues, weights, m, target);
     if (fitter.model == null) {
       return;
     }

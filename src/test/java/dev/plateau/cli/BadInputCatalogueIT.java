@@ -166,7 +166,7 @@ class BadInputCatalogueIT {
         assertThat(watch.output())
             .startsWith(
                 "plateau watch: " + unknown + ": detection.plateau.min_detla: unknown key for detector"
-                    + " plateau; allowed: confirm, horizon, level_divisor, max_bins, min_delta,");
+                    + " plateau; allowed: confirm, horizon, learned_sigmas, level_divisor, max_bins, min_delta,");
       }
       try (WatchProcess watch = WatchProcess.start(List.of(), logdir, state, "--config", wrong.toString())) {
         assertThat(watch.awaitExit()).isEqualTo(2);

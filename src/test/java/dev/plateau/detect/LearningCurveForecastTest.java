@@ -25,7 +25,7 @@ class LearningCurveForecastTest {
       w[k] = 1;
     }
     LearningCurveForecast f = new LearningCurveForecast(m);
-    f.fit(t, y, w, m, target);
+    f.fit(t, t, y, w, m, target);
     return f;
   }
 
@@ -40,14 +40,9 @@ class LearningCurveForecastTest {
       assertThat(f.upper).isGreaterThan(f.value);
       covered += f.lower <= truth.applyAsDouble(200) && truth.applyAsDouble(200) <= f.upper ? 1 : 0;
     }
-    assertThat(covered).as("20 seeds, 90% intervals").isGreaterThanOrEqualTo(16);
+    assertThat(covered).as("20 seeds, 90% intervals").isGreaterThanOrEqualTo(17);
   }
 
-  /**
-   * The exponential's interval still under-covers (11 of 20 here; issue 21 calibrates the
-   * intervals on the curve sets): this asserts the recovery and that the interval is not
-   * degenerate, and the coverage reached so that it cannot fall.
-   */
   @Test
   void aNoisyExponentialApproachIsRecoveredWithinItsInterval() {
     int covered = 0;
@@ -60,7 +55,7 @@ class LearningCurveForecastTest {
       assertThat(f.value).isCloseTo(truth.applyAsDouble(120), org.assertj.core.data.Offset.offset(0.1));
       assertThat(f.upper - f.lower).isGreaterThan(0);
     }
-    assertThat(covered).isGreaterThanOrEqualTo(11);
+    assertThat(covered).isGreaterThanOrEqualTo(17);
   }
 
   @Test
@@ -78,7 +73,7 @@ class LearningCurveForecastTest {
   }
 
   @Test
-  void everyPlateauVerdictCarriesAForecastAtTwiceTheStepNearTheTruth() {
+  void everyPlateauVerdictCarriesAForecastAtTwiceTheStepThatHoldsTheTruth() {
     int covered = 0;
     for (long seed = 1; seed <= 10; seed++) {
       Random random = new Random(seed);
@@ -94,12 +89,12 @@ class LearningCurveForecastTest {
       long step = (Long) f.get("step");
       assertThat(step).isEqualTo(2 * (Long) f.get("fitted_at_points") - 2);
       double at = truth.applyAsDouble((int) step);
-      assertThat((Double) f.get("value")).isCloseTo(at, org.assertj.core.data.Offset.offset(0.02));
+      assertThat((Double) f.get("value")).isCloseTo(at, org.assertj.core.data.Offset.offset(0.005));
       assertThat((Double) f.get("lower")).isLessThanOrEqualTo((Double) f.get("upper"));
       covered += (Double) f.get("lower") <= at && at <= (Double) f.get("upper") ? 1 : 0;
     }
-    // Coverage inside the detector (fits on bins, refitted as the series grows) is issue 21's
-    // calibration work; 2 of 10 here.
-    assertThat(covered).isGreaterThanOrEqualTo(2);
+    // The detector fits bins (a bin's value against the model's mean over its points, so the
+    // early curvature does not bias it): the same coverage as a fit of every point.
+    assertThat(covered).isGreaterThanOrEqualTo(8);
   }
 }
