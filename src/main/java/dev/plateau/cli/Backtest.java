@@ -74,9 +74,10 @@ final class Backtest {
               @Override
               public void seriesTransition(Verdict previous, Verdict current) {
                 SeriesKey key = new SeriesKey(current.run(), current.tag());
-                if (current.status().isStop()) {
+                if (config.stops().stops(current.status())) {
                   firstSeries.putIfAbsent(key, current);
-                } else if (current.status() != Status.TRAINING) {
+                }
+                if (current.status() == Status.NOT_LEARNING || current.status() == Status.STALLED) {
                   firstNotice
                       .computeIfAbsent(key, k -> new EnumMap<>(Status.class))
                       .putIfAbsent(current.status(), current);
@@ -90,7 +91,7 @@ final class Backtest {
 
               @Override
               public void runTransition(RunVerdict previous, RunVerdict current) {
-                if (current.status().isStop()) {
+                if (config.stops().stops(current.status())) {
                   firstRun.putIfAbsent(current.run(), current);
                 }
               }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.plateau.config.PlateauConfig;
 import dev.plateau.detect.Status;
+import dev.plateau.detect.StopPolicy;
 import dev.plateau.detect.Verdict;
 import dev.plateau.format.Sparkline;
 import dev.plateau.format.TextTable;
@@ -64,7 +65,7 @@ final class CheckCommand implements Callable<Integer> {
     result.judge().atTime(time);
     List<RunVerdict> runs = result.judge().runVerdicts();
     if (options.json()) {
-      out.println(json(runs));
+      out.println(json(runs, loaded.detection().stops()));
     } else {
       out.print(table(runs, result));
     }
@@ -76,20 +77,20 @@ final class CheckCommand implements Callable<Integer> {
               + " (no tag looks like a quality metric; add rules to watch tags)");
       return EXIT_TRAINING;
     }
-    return exitCode(runs);
+    return exitCode(runs, loaded.detection().stops());
   }
 
-  static int exitCode(List<RunVerdict> runs) {
+  static int exitCode(List<RunVerdict> runs, StopPolicy stops) {
     if (runs.stream().anyMatch(r -> r.status() == Status.DIVERGED)) {
       return EXIT_DIVERGED;
     }
-    if (runs.stream().allMatch(r -> r.status().isStop())) {
+    if (runs.stream().allMatch(r -> stops.stops(r.status()))) {
       return EXIT_CONVERGED;
     }
     return EXIT_TRAINING;
   }
 
-  private static String json(List<RunVerdict> runs) throws IOException {
+  private static String json(List<RunVerdict> runs, StopPolicy stops) throws IOException {
     ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     ObjectNode root = mapper.createObjectNode();
     ArrayNode array = root.putArray("runs");
@@ -103,7 +104,7 @@ final class CheckCommand implements Callable<Integer> {
         series.add(VerdictJson.of(v));
       }
     }
-    root.put("exit_code", runs.isEmpty() ? EXIT_TRAINING : exitCode(runs));
+    root.put("exit_code", runs.isEmpty() ? EXIT_TRAINING : exitCode(runs, stops));
     return mapper.writeValueAsString(root);
   }
 

@@ -105,7 +105,7 @@ final class ReplayCommand implements Callable<Integer> {
     long stepsTotal = 0;
     for (Verdict last : result.judge().seriesVerdicts()) {
       Verdict first = result.firstSeriesStop().get(new SeriesKey(last.run(), last.tag()));
-      boolean stopped = first != null && first.status().isStop();
+      boolean stopped = first != null; // only stops are recorded as the first
       long saved = stopped ? last.lastStep() - first.decidedAtStep() : 0;
       savedTotal += saved;
       stepsTotal += Math.max(0, last.lastStep());
@@ -152,7 +152,10 @@ final class ReplayCommand implements Callable<Integer> {
   private static Long firstDecided(RunVerdict stop) {
     Long latest = null;
     for (Verdict v : stop.deciding()) {
-      if (v.status().isStop() && v.decidedAtStep() != null) {
+      if (v.status() != Status.TRAINING
+          && v.status() != Status.STALLED
+          && (v.status() != Status.NOT_LEARNING || stop.status() == Status.NOT_LEARNING)
+          && v.decidedAtStep() != null) {
         latest = latest == null ? v.decidedAtStep() : Math.max(latest, v.decidedAtStep());
       }
     }

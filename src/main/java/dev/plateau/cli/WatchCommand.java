@@ -7,6 +7,7 @@ import dev.plateau.daemon.Daemon;
 import dev.plateau.daemon.DeliveryWorker;
 import dev.plateau.daemon.FlagApplier;
 import dev.plateau.daemon.Watcher;
+import dev.plateau.detect.StopPolicy;
 import dev.plateau.sink.AlertSink;
 import dev.plateau.sink.FlagConfig;
 import dev.plateau.sink.FlagOutcome;
@@ -220,7 +221,7 @@ final class WatchCommand implements Callable<Integer> {
         Path absolute = logdir.toAbsolutePath().normalize();
         StateStore store = StateStore.open(stateFile(absolute), rebuildState, clock);
         stores.add(store);
-        Watcher watcher = new Watcher(absolute, loaded, store, sinks, flags(absolute, loaded.alerts()), clock, host);
+        Watcher watcher = new Watcher(absolute, loaded, store, sinks, flags(absolute, loaded.alerts(), loaded.detection().stops()), clock, host);
         watcher.parkAfter(park);
         watcher.checkpointEvery(checkpoint);
         watcher.judgeOn(judgeOn);
@@ -337,14 +338,15 @@ final class WatchCommand implements Callable<Integer> {
     return dir.resolve("state-" + shortHash(logdir.toString()) + ".db");
   }
 
-  private FlagApplier flags(Path logdir, AlertsConfig alerts) {
+  private FlagApplier flags(Path logdir, AlertsConfig alerts, StopPolicy stops) {
     if (!alerts.flagsEnabled()) {
       return FlagApplier.NONE;
     }
     FlagConfig flagConfig =
         FlagConfig.defaults()
             .withTemplate(alerts.flagTemplate())
-            .withRemoveOnTraining(alerts.removeOnTraining());
+            .withRemoveOnTraining(alerts.removeOnTraining())
+            .withNotLearningFlags(stops.notLearningStops());
     Path dir = flagDir != null ? flagDir : alerts.flagDir() == null ? null : Path.of(alerts.flagDir());
     if (dir != null) {
       flagConfig = flagConfig.withFlagDir(dir);

@@ -1,6 +1,7 @@
 package dev.plateau.config;
 
 import dev.plateau.detect.Mode;
+import dev.plateau.detect.StopPolicy;
 import dev.plateau.detect.TagClassifier;
 import dev.plateau.match.Glob;
 import java.util.ArrayList;
@@ -23,7 +24,7 @@ import java.util.Set;
 public final class DetectionConfig {
   static final Set<String> KEYS =
       Set.of("watch", "converged_when", "detectors", "smoothing", "patience", "target",
-          "divergence", "plateau", "overfitting", "stalled");
+          "divergence", "plateau", "overfitting", "stalled", "not_learning");
   static final Set<String> RULE_KEYS =
       Set.of("run", "tag", "watch", "mode", "detectors", "smoothing", "patience", "target",
           "divergence", "plateau", "overfitting", "stalled");
@@ -52,6 +53,7 @@ public final class DetectionConfig {
   private final double smoothing;
   private final Map<String, Map<String, ConfigNode>> params;
   private final List<Rule> rules;
+  private final StopPolicy stops;
 
   private DetectionConfig(
       WatchPolicy watch,
@@ -59,8 +61,10 @@ public final class DetectionConfig {
       List<String> detectors,
       double smoothing,
       Map<String, Map<String, ConfigNode>> params,
-      List<Rule> rules) {
+      List<Rule> rules,
+      StopPolicy stops) {
     this.watch = watch;
+    this.stops = stops;
     this.convergedWhen = convergedWhen;
     this.detectors = List.copyOf(detectors);
     this.smoothing = smoothing;
@@ -71,7 +75,13 @@ public final class DetectionConfig {
   /** The defaults, as with an empty configuration file. */
   public static DetectionConfig defaults() {
     return new DetectionConfig(
-        WatchPolicy.AUTO, ConvergedWhen.AUTO, DEFAULT_DETECTORS, 0, Map.of(), List.of());
+        WatchPolicy.AUTO, ConvergedWhen.AUTO, DEFAULT_DETECTORS, 0, Map.of(), List.of(),
+        StopPolicy.DEFAULT);
+  }
+
+  /** Which statuses stop a job ({@code not_learning: notice | stop}). */
+  public StopPolicy stops() {
+    return stops;
   }
 
   public ConvergedWhen convergedWhen() {
@@ -101,7 +111,11 @@ public final class DetectionConfig {
     for (ConfigNode rule : rulesNode.items()) {
       rules.add(parseRule(rule));
     }
-    DetectionConfig config = new DetectionConfig(watch, when, detectors, smoothing, params, rules);
+    StopPolicy stops =
+        new StopPolicy(
+            detection.get("not_learning").choice("notice", List.of("notice", "stop")).equals("stop"));
+    DetectionConfig config =
+        new DetectionConfig(watch, when, detectors, smoothing, params, rules, stops);
     config.validate(detection, rulesNode);
     return config;
   }

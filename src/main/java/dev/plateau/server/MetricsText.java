@@ -3,6 +3,7 @@ package dev.plateau.server;
 import dev.plateau.daemon.Daemon;
 import dev.plateau.daemon.DaemonMetrics;
 import dev.plateau.daemon.Watcher;
+import dev.plateau.detect.Status;
 import dev.plateau.state.StateException;
 import dev.plateau.state.StateStore;
 import dev.plateau.verdict.RunVerdict;
@@ -29,14 +30,22 @@ final class MetricsText {
     counter(out, "plateau_failed_rounds_total", "Rounds that failed or could not be committed.", m.failedRounds());
     int runs = 0;
     int series = 0;
+    long[] byStatus = new long[Status.values().length];
     for (Watcher w : daemon.watchers()) {
       for (RunVerdict r : w.published()) {
         runs++;
         series += r.series().size();
+        byStatus[r.status().ordinal()]++;
       }
     }
     gauge(out, "plateau_runs", "Experiments with watched series.", Long.toString(runs));
     gauge(out, "plateau_series", "Watched series.", Long.toString(series));
+    out.append("# HELP plateau_experiments Experiments by current status (every status, zeros too).\n");
+    out.append("# TYPE plateau_experiments gauge\n");
+    for (Status status : Status.values()) {
+      out.append("plateau_experiments{status=\"").append(status.jsonName()).append("\"} ")
+          .append(byStatus[status.ordinal()]).append('\n');
+    }
     out.append("# HELP plateau_verdicts_total Verdict transitions recorded, by status.\n");
     out.append("# TYPE plateau_verdicts_total counter\n");
     for (Map.Entry<String, Long> e : m.verdicts().entrySet()) {

@@ -29,6 +29,7 @@ final class StatusPage {
         .append(".status{display:inline-block;padding:1px 8px;border-radius:10px;color:#fff;font-size:12px}")
         .append(".training{background:#607d8b}.converged{background:#2e7d32}.target_reached{background:#1565c0}")
         .append(".diverged{background:#c62828}.overfitting{background:#ef6c00}.stalled{background:#6d4c41}")
+        .append(".not_learning{background:#9e9d24}")
         .append("table{border-collapse:collapse}td,th{padding:4px 10px;text-align:left;vertical-align:middle}")
         .append("th{font-weight:600;border-bottom:1px solid #ccc}.reason{color:#555;font-size:12px}")
         .append("</style></head><body><h1>Plateau</h1>");

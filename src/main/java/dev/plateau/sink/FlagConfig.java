@@ -16,9 +16,15 @@ import java.util.Objects;
  *     another status replaces it.
  * @param maxContentBytes the largest flag content written, in bytes; larger content is refused (a
  *     verdict is a few kilobytes; default {@value #DEFAULT_MAX_CONTENT_BYTES})
+ * @param notLearningFlags whether {@code not_learning} writes a flag ({@code detection.not_learning:
+ *     stop}); by default it is informational and writes none
  */
 public record FlagConfig(
-    Path flagDir, FlagTemplate template, boolean removeOnTraining, int maxContentBytes) {
+    Path flagDir,
+    FlagTemplate template,
+    boolean removeOnTraining,
+    int maxContentBytes,
+    boolean notLearningFlags) {
   /** 1 MiB: far above any verdict, low enough that a runaway payload cannot fill a disk. */
   public static final int DEFAULT_MAX_CONTENT_BYTES = 1 << 20;
 
@@ -37,12 +43,12 @@ public record FlagConfig(
 
   /** Flags in the logdir, default template, removed on {@code training}, 1 MiB content at most. */
   public static FlagConfig defaults() {
-    return new FlagConfig(null, FlagTemplate.defaults(), true, DEFAULT_MAX_CONTENT_BYTES);
+    return new FlagConfig(null, FlagTemplate.defaults(), true, DEFAULT_MAX_CONTENT_BYTES, false);
   }
 
   /** These settings with flags written under {@code flagDir} (null: into the logdir). */
   public FlagConfig withFlagDir(Path flagDir) {
-    return new FlagConfig(flagDir, template, removeOnTraining, maxContentBytes);
+    return new FlagConfig(flagDir, template, removeOnTraining, maxContentBytes, notLearningFlags);
   }
 
   /**
@@ -51,17 +57,23 @@ public record FlagConfig(
    * @throws IllegalArgumentException if the template is not valid (see {@link FlagTemplate})
    */
   public FlagConfig withTemplate(String template) {
-    return new FlagConfig(flagDir, new FlagTemplate(template), removeOnTraining, maxContentBytes);
+    return new FlagConfig(
+        flagDir, new FlagTemplate(template), removeOnTraining, maxContentBytes, notLearningFlags);
   }
 
   /** These settings with {@code remove_on_training} set. */
   public FlagConfig withRemoveOnTraining(boolean removeOnTraining) {
-    return new FlagConfig(flagDir, template, removeOnTraining, maxContentBytes);
+    return new FlagConfig(flagDir, template, removeOnTraining, maxContentBytes, notLearningFlags);
   }
 
   /** These settings with another content limit. */
   public FlagConfig withMaxContentBytes(int maxContentBytes) {
-    return new FlagConfig(flagDir, template, removeOnTraining, maxContentBytes);
+    return new FlagConfig(flagDir, template, removeOnTraining, maxContentBytes, notLearningFlags);
+  }
+
+  /** These settings with flags for {@code not_learning} written or not. */
+  public FlagConfig withNotLearningFlags(boolean notLearningFlags) {
+    return new FlagConfig(flagDir, template, removeOnTraining, maxContentBytes, notLearningFlags);
   }
 
   /** The directory flag paths are relative to: the flag dir if set, else the logdir. */

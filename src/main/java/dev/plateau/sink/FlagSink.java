@@ -106,8 +106,8 @@ public final class FlagSink {
   public synchronized FlagOutcome apply(String experiment, Status status, ObjectNode content) {
     Objects.requireNonNull(status, "status");
     Objects.requireNonNull(content, "content");
-    if (status == Status.TRAINING || status == Status.NOT_LEARNING) {
-      // not_learning is informational: no flag, as for training.
+    if (status == Status.TRAINING || (status == Status.NOT_LEARNING && !config.notLearningFlags())) {
+      // not_learning is informational unless configured as a stop: no flag, as for training.
       return config.removeOnTraining() ? removeAll(experiment) : settled(experiment, unchanged());
     }
     String relative;
@@ -204,7 +204,7 @@ public final class FlagSink {
     List<Path> removed = new ArrayList<>();
     // The template names the status, so no other status's path is the one just written.
     for (Status other : Status.values()) {
-      if (other == Status.TRAINING || other == Status.NOT_LEARNING || other == keep) {
+      if (other == Status.TRAINING || other == keep) {
         continue;
       }
       String relative;

@@ -287,7 +287,7 @@ public final class LogdirJudge {
               if (before != null && before.sameInputs(verdicts)) {
                 out.add(before.result());
               } else {
-                RunVerdict result = RunCombiner.combine(name, List.of(verdicts), config.convergedWhen());
+                RunVerdict result = RunCombiner.combine(name, List.of(verdicts), config.convergedWhen(), config.stops());
                 combined.put(name, new Combined(verdicts, result));
                 out.add(result);
               }
@@ -582,7 +582,7 @@ public final class LogdirJudge {
    * the configuration: safe on any thread.
    */
   public RunVerdict combine(String experiment, List<Verdict> members) {
-    return members.isEmpty() ? null : RunCombiner.combine(experiment, members, config.convergedWhen());
+    return members.isEmpty() ? null : RunCombiner.combine(experiment, members, config.convergedWhen(), config.stops());
   }
 
   /**
@@ -747,7 +747,7 @@ public final class LogdirJudge {
     for (Watched w : membersOf.getOrDefault(experiment, List.of())) {
       members.add(w.judge.verdict());
     }
-    RunVerdict combined = RunCombiner.combine(experiment, members, config.convergedWhen());
+    RunVerdict combined = RunCombiner.combine(experiment, members, config.convergedWhen(), config.stops());
     RunVerdict previous = experiments.put(experiment, combined);
     if (previous == null || previous.status() != combined.status()) {
       found.add(() -> listener.runTransition(previous, combined));

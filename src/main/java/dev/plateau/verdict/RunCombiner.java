@@ -2,6 +2,7 @@ package dev.plateau.verdict;
 
 import dev.plateau.config.DetectionConfig.ConvergedWhen;
 import dev.plateau.detect.Status;
+import dev.plateau.detect.StopPolicy;
 import dev.plateau.detect.TagClassifier;
 import dev.plateau.detect.Verdict;
 import java.util.ArrayList;
@@ -26,7 +27,14 @@ import java.util.List;
 public final class RunCombiner {
   private RunCombiner() {}
 
+  /** {@link #combine(String, List, ConvergedWhen, StopPolicy)} with the default stops. */
   public static RunVerdict combine(String run, List<Verdict> series, ConvergedWhen when) {
+    return combine(run, series, when, StopPolicy.DEFAULT);
+  }
+
+  /** The experiment's verdict from its series' verdicts; {@code stops} says which statuses stop. */
+  public static RunVerdict combine(
+      String run, List<Verdict> series, ConvergedWhen when, StopPolicy stops) {
     if (series.isEmpty()) {
       return new RunVerdict(run, Status.TRAINING, List.of(), List.of(), "no watched series yet");
     }
@@ -47,7 +55,7 @@ public final class RunCombiner {
     if (deciding.isEmpty()) {
       deciding.addAll(series);
     }
-    List<Verdict> stopped = deciding.stream().filter(v -> v.status().isStop()).toList();
+    List<Verdict> stopped = deciding.stream().filter(v -> stops.stops(v.status())).toList();
     boolean done = when == ConvergedWhen.ANY ? !stopped.isEmpty() : stopped.size() == deciding.size();
     if (done) {
       Verdict strongest =
@@ -68,7 +76,7 @@ public final class RunCombiner {
           deciding.stream().filter(v -> v.status() == Status.NOT_LEARNING).findFirst().orElseThrow();
       return new RunVerdict(run, Status.NOT_LEARNING, deciding, series, describe(first));
     }
-    long training = deciding.stream().filter(v -> !v.status().isStop()).count();
+    long training = deciding.stream().filter(v -> !stops.stops(v.status())).count();
     return new RunVerdict(
         run,
         Status.TRAINING,

@@ -68,7 +68,8 @@ class StatusServerTest {
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         String metrics = "";
-        while (System.nanoTime() < deadline && !metrics.contains("status=\"converged\"")) {
+        while (System.nanoTime() < deadline
+            && !metrics.contains("plateau_verdicts_total{status=\"converged\"}")) {
           metrics = get(address, "/metrics", "GET").body();
           Thread.sleep(50);
         }
@@ -78,6 +79,8 @@ class StatusServerTest {
             .contains("plateau_points_read_total 120")
             .contains("plateau_verdicts_total{status=\"converged\"} 1")
             .contains("plateau_runs 1")
+            .contains("plateau_experiments{status=\"converged\"} 1")
+            .contains("plateau_experiments{status=\"not_learning\"} 0")
             .contains("plateau_series 1")
             .contains("plateau_outbox_pending 0");
         JsonNode runs = new ObjectMapper().readTree(get(address, "/api/runs", "GET").body());

@@ -270,4 +270,18 @@ class FlagSinkTest {
     assertThat(tree(logdir)).noneMatch(name -> name.contains(FlagFileWriter.TEMP_MARKER));
     assertThat(tree(logdir.resolve("exp/sub"))).containsExactly("STALLED", "train", "validation");
   }
+
+  @Test
+  void notLearningWritesNoFlagUnlessConfiguredAsAStop() throws Exception {
+    FlagSink informational = new FlagSink(logdir, FlagConfig.defaults());
+    informational.apply("exp/sub", Status.NOT_LEARNING, verdict("not_learning", 30));
+    assertThat(Files.exists(logdir.resolve("exp/sub/NOT_LEARNING"))).isFalse();
+
+    FlagSink asStop = new FlagSink(logdir, FlagConfig.defaults().withNotLearningFlags(true));
+    FlagOutcome outcome = asStop.apply("exp/sub", Status.NOT_LEARNING, verdict("not_learning", 30));
+    assertThat(outcome).isEqualTo(new FlagOutcome.Written(logdir.resolve("exp/sub/NOT_LEARNING")));
+    // Learning begins and the run converges later: the stale flag goes.
+    asStop.apply("exp/sub", Status.CONVERGED, verdict("converged", 900));
+    assertThat(tree(logdir.resolve("exp/sub"))).containsExactly("CONVERGED", "train", "validation");
+  }
 }
