@@ -9,6 +9,7 @@ import dev.plateau.detect.Status;
 import dev.plateau.detect.StopPolicy;
 import dev.plateau.detect.Verdict;
 import dev.plateau.format.Sparkline;
+import dev.plateau.format.ForecastText;
 import dev.plateau.format.TextTable;
 import dev.plateau.format.VerdictJson;
 import dev.plateau.series.RunSeries;
@@ -112,7 +113,9 @@ final class CheckCommand implements Callable<Integer> {
     TextTable runTable = new TextTable(new String[] {"RUN", "STATUS", "REASON"});
     TextTable seriesTable =
         new TextTable(
-            new String[] {"RUN", "TAG", "MODE", "STATUS", "BEST STEP", "BEST VALUE", "LAST", "CURVE"},
+            new String[] {
+              "RUN", "TAG", "MODE", "STATUS", "BEST STEP", "BEST VALUE", "LAST", "FORECAST", "CURVE"
+            },
             4, 5, 6);
     for (RunVerdict run : runs) {
       runTable.add(run.run(), run.status().jsonName(), run.reason());
@@ -125,6 +128,7 @@ final class CheckCommand implements Callable<Integer> {
             v.bestStep() == null ? "" : String.valueOf(v.bestStep()),
             v.bestStep() == null ? "" : String.format("%.6g", v.bestValue()),
             String.valueOf(v.lastStep()),
+            ForecastText.of(v.evidence()),
             sparkline(result, v));
       }
     }

@@ -1,5 +1,7 @@
 package dev.plateau.detect;
 
+import java.util.Map;
+
 /**
  * A convergence detector for one series: a pure state machine fed the series' points in step
  * order. It does no I/O and reads no clock: time, where a rule needs it, comes in as an argument.
@@ -56,6 +58,15 @@ public interface Detector {
    * a one-shot check does not). Only detectors about time care.
    */
   default void arrivedAt(double nowSeconds) {}
+
+  /**
+   * The detector's latest forecast of the series, as an evidence entry ({@code model, step, value,
+   * lower, upper, ...}), or null when it makes none (the default). A verdict whose winning
+   * detector has no forecast of its own carries the first one its series' detectors make.
+   */
+  default Map<String, Object> forecast() {
+    return null;
+  }
 
   /** What the detector has learnt so far, to save with the file offsets it corresponds to. */
   DetectorState snapshot();

@@ -36,6 +36,13 @@ final class Evidence extends AbstractMap<String, Object> {
     return entries.isEmpty() ? EMPTY : new Evidence(entries);
   }
 
+  /** {@code evidence} with one more entry (or the entry replaced), as immutable evidence. */
+  static Map<String, Object> with(Map<String, Object> evidence, String key, Object value) {
+    LinkedHashMap<String, Object> copy = new LinkedHashMap<>(evidence);
+    copy.put(key, value);
+    return new Evidence(copy);
+  }
+
   @Override
   public Set<Entry<String, Object>> entrySet() {
     return entries.entrySet();

@@ -335,6 +335,12 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
       stopReason = o.stopReason;
     }
 
+    /** The evidence held since the convergence, with the forecast brought up to date. */
+    Map<String, Object> withCurrentForecast(Map<String, Object> held) {
+      Map<String, Object> predicted = forecast.evidence();
+      return predicted == null ? held : Evidence.with(held, "forecast", predicted);
+    }
+
     /** The evidence of a judgement before the test: the forecast alone, once there is one. */
     Map<String, Object> forecastOnly() {
       Map<String, Object> predicted = forecast.evidence();
@@ -411,7 +417,8 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
                             "still improving: training %d more points could gain up to %.2f%% of the curve's range (limit %.2f%%)",
                             horizonPoints, 100 * gain / scale, 100 * params.minDelta()));
         case STILL_CONVERGED ->
-            new Judgement(status, bestStep, bestValue, heldEvidence, stopReason + "; keep step " + bestStep);
+            new Judgement(
+                status, bestStep, bestValue, withCurrentForecast(heldEvidence), stopReason + "; keep step " + bestStep);
         case IMPROVED_AGAIN ->
             new Judgement(
                 status,
@@ -428,7 +435,9 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
       return switch (kind) {
         case NOT_ENOUGH_POINTS, FILLING_WINDOW -> forecast.hasValue() ? 1 : 0;
         case STILL_IMPROVING -> forecast.hasValue() ? 24 : 23;
-        case STILL_CONVERGED, IMPROVED_AGAIN -> heldEvidence.size();
+        case STILL_CONVERGED ->
+            heldEvidence.size() + (forecast.hasValue() && !heldEvidence.containsKey("forecast") ? 1 : 0);
+        case IMPROVED_AGAIN -> heldEvidence.size();
       };
     }
   }
@@ -480,6 +489,11 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
   @Override
   public String name() {
     return "plateau";
+  }
+
+  @Override
+  public Map<String, Object> forecast() {
+    return forecast.evidence();
   }
 
   @Override
@@ -615,7 +629,9 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
 
     if (converged) {
       Map<String, Object> held = heldEvidence();
+      refreshForecast(nb, false);
       Draft d = edit();
+      d.forecast.copyFrom(forecast);
       if (best < stopBestLevel - Math.max(params.minDelta() * stopScale, params.z() * stopNoise)) {
         converged = false;
         phaseStart = n - 1;

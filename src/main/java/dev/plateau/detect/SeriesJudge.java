@@ -217,8 +217,22 @@ public final class SeriesJudge {
         bestValue,
         lastStep,
         points,
-        judgement.evidence(),
+        withForecast(judgement.evidence()),
         judgement.reason());
+  }
+
+  /** The winner's evidence, with the first forecast a detector of the series makes if it has none. */
+  private Map<String, Object> withForecast(Map<String, Object> evidence) {
+    if (evidence.containsKey("forecast")) {
+      return evidence;
+    }
+    for (Detector d : detectors) {
+      Map<String, Object> forecast = d.forecast();
+      if (forecast != null) {
+        return Evidence.with(evidence, "forecast", forecast);
+      }
+    }
+    return evidence;
   }
 
   /**

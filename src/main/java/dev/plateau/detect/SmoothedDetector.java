@@ -1,5 +1,7 @@
 package dev.plateau.detect;
 
+import java.util.Map;
+
 /**
  * Feeds a detector TensorBoard's debiased exponential moving average of the series instead of the
  * raw values: last = last &times; w + (1 &minus; w) &times; y; n += 1; smoothed = last / (1 &minus;
@@ -29,6 +31,11 @@ public final class SmoothedDetector implements Detector {
   @Override
   public String name() {
     return inner.name();
+  }
+
+  @Override
+  public Map<String, Object> forecast() {
+    return inner.forecast();
   }
 
   @Override

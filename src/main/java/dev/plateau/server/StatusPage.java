@@ -3,6 +3,7 @@ package dev.plateau.server;
 import dev.plateau.daemon.SeriesView;
 import dev.plateau.daemon.Watcher;
 import dev.plateau.detect.Verdict;
+import dev.plateau.format.ForecastText;
 import dev.plateau.verdict.RunVerdict;
 import java.util.List;
 import java.util.Locale;
@@ -43,13 +44,14 @@ final class StatusPage {
             .append(badge(run.status().jsonName())).append("</h2>")
             .append("<div class=\"reason\">").append(Html.escape(run.reason())).append("</div>")
             .append("<table><tr><th>run</th><th>tag</th><th>status</th><th>best step</th>")
-            .append("<th>best value</th><th>last step</th><th>curve</th></tr>");
+            .append("<th>best value</th><th>last step</th><th>forecast (90%)</th><th>curve</th></tr>");
         for (Verdict v : run.series()) {
           out.append("<tr class=\"series\"><td>").append(Html.escape(v.run())).append("</td><td>")
               .append(Html.escape(v.tag())).append("</td><td>").append(badge(v.status().jsonName()))
               .append("</td><td class=\"best-step\">").append(v.bestStep() == null ? "" : v.bestStep())
               .append("</td><td>").append(v.bestStep() == null ? "" : number(v.bestValue()))
-              .append("</td><td>").append(v.lastStep()).append("</td><td>")
+              .append("</td><td>").append(v.lastStep()).append("</td><td class=\"forecast\">")
+              .append(Html.escape(ForecastText.of(v.evidence()))).append("</td><td>")
               .append(chart(watcher.view(v.run(), v.tag()), v)).append("</td></tr>");
         }
         out.append("</table></section>");

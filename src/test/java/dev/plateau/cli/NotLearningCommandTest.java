@@ -92,4 +92,27 @@ class NotLearningCommandTest {
     assertThat(result.exit()).isEqualTo(2);
     assertThat(result.err()).contains("detection.not_learning").contains("notice").contains("stop");
   }
+
+  @Test
+  void theReinforcementLearningReturnNeitherDivergesOnNoiseNorConvergesEarly() throws IOException {
+    // NAF_DQN's episode/Return: its 4,000-step means rise from about -172 to 277 by step 26,000,
+    // then hold; single episodes swing by hundreds.
+    Path run =
+        java.nio.file.Paths.get(System.getProperty("plateau.shared", "../shared"))
+            .resolve("fixtures/public/AkshayKulkarni3467__NAF_DQN");
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(run), "no fixture at " + run);
+    JsonNode replay = run("replay", run.toString(), "--format", "json").json();
+    JsonNode episodeReturn = null;
+    for (JsonNode o : replay) {
+      if (o.get("tag").asText().equals("episode/Return")) {
+        episodeReturn = o;
+      }
+    }
+    assertThat(episodeReturn).isNotNull();
+    assertThat(episodeReturn.get("status").asText()).isNotEqualTo("diverged");
+    assertThat(episodeReturn.get("final_status").asText()).isNotEqualTo("diverged");
+    if (episodeReturn.get("status").asText().equals("converged")) {
+      assertThat(episodeReturn.get("decided_at_step").asLong()).isGreaterThanOrEqualTo(20_000);
+    }
+  }
 }

@@ -213,4 +213,14 @@ class ConfigLoaderTest {
         .hasMessageContaining("earlystop")
         .hasMessageContaining("detection.detectors");
   }
+
+  @Test
+  void notLearningIsAnAlertableStatusAndAStopOnlyWhenConfigured() throws ConfigException {
+    PlateauConfig config =
+        parse("webhook:\n  statuses: [converged, not_learning]\nslack:\n  statuses: [not_learning]\n");
+    assertThat(config.alerts().webhookStatuses()).containsExactly("converged", "not_learning");
+    assertThat(config.detection().stops().notLearningStops()).isFalse();
+    assertThat(parse("detection:\n  not_learning: stop\n").detection().stops().notLearningStops())
+        .isTrue();
+  }
 }

@@ -68,8 +68,10 @@ class StatusServerTest {
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         String metrics = "";
+        // Counted and published: the transition's counter and the experiment's current status.
         while (System.nanoTime() < deadline
-            && !metrics.contains("plateau_verdicts_total{status=\"converged\"}")) {
+            && !(metrics.contains("plateau_verdicts_total{status=\"converged\"}")
+                && metrics.contains("plateau_experiments{status=\"converged\"} 1"))) {
           metrics = get(address, "/metrics", "GET").body();
           Thread.sleep(50);
         }
