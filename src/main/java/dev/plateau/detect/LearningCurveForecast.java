@@ -57,8 +57,14 @@ final class LearningCurveForecast {
   private final double[] logT;
   private final double[] centre;
   private final boolean[] wide;
+  // The inputs of the fit in progress (set by fit(), read by its helpers).
   private double[] from;
   private double[] to;
+  private double[] y;
+  private double[] w;
+  private int m;
+  private double target;
+  private double span;
 
   /** Results of the last {@link #fit}: NaN when there were too few values. */
   Model model;
@@ -85,6 +91,8 @@ final class LearningCurveForecast {
   private double evalSse;
   private double evalPrediction;
   private double evalVariance;
+  private double evalA;
+  private double evalB;
 
   /**
    * Fits {@code y[k]}, the mean of the points at positions {@code from[k]..to[k]} (1 for a
@@ -112,13 +120,16 @@ final class LearningCurveForecast {
     }
     this.from = from;
     this.to = to;
+    this.y = y;
+    this.w = w;
+    this.m = m;
+    this.target = target;
     for (int k = 0; k < m; k++) {
       centre[k] = 0.5 * (from[k] + to[k]);
       logT[k] = Math.log(centre[k]);
       wide[k] = to[k] - from[k] >= from[k] / 16;
     }
-    double span = to[m - 1];
-    double[] t = centre;
+    span = to[m - 1];
     double[] bestLogP = new double[2];
     double[] bestSse = {Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY};
     double[] bestPrediction = new double[2];
@@ -126,8 +137,7 @@ final class LearningCurveForecast {
       double[] grid = model == 0 ? EXPONENTS : TIME_SHARES;
       int bestG = -1;
       for (int g = 0; g < GRID; g++) {
-        double p = parameter(model, grid[g], span);
-        evaluate(model, p, t, y, w, m, target);
+        evaluate(model, parameter(model, grid[g], span));
         if (evalSse < bestSse[model]) {
           bestSse[model] = evalSse;
           bestG = g;
@@ -142,32 +152,32 @@ final class LearningCurveForecast {
       double golden = 0.6180339887498949;
       double c = b - golden * (b - a);
       double d = a + golden * (b - a);
-      double fc = sseAt(model, Math.exp(c), span, t, y, w, m, target);
-      double fd = sseAt(model, Math.exp(d), span, t, y, w, m, target);
+      double fc = sseAt(model, Math.exp(c));
+      double fd = sseAt(model, Math.exp(d));
       for (int i = 0; i < 6; i++) {
         if (fc < fd) {
           b = d;
           d = c;
           fd = fc;
           c = b - golden * (b - a);
-          fc = sseAt(model, Math.exp(c), span, t, y, w, m, target);
+          fc = sseAt(model, Math.exp(c));
         } else {
           a = c;
           c = d;
           fc = fd;
           d = a + golden * (b - a);
-          fd = sseAt(model, Math.exp(d), span, t, y, w, m, target);
+          fd = sseAt(model, Math.exp(d));
         }
       }
       double refined = 0.5 * (a + b);
-      evaluate(model, parameter(model, Math.exp(refined), span), t, y, w, m, target);
+      evaluate(model, parameter(model, Math.exp(refined), span));
       if (evalSse <= bestSse[model]) {
         bestSse[model] = evalSse;
         bestLogP[model] = refined;
       } else {
         bestLogP[model] = Math.log(grid[bestG]);
       }
-      evaluate(model, parameter(model, Math.exp(bestLogP[model]), span), t, y, w, m, target);
+      evaluate(model, parameter(model, Math.exp(bestLogP[model]), span));
       bestPrediction[model] = evalPrediction;
     }
     int best = bestSse[0] <= bestSse[1] ? 0 : 1;
@@ -175,8 +185,7 @@ final class LearningCurveForecast {
       return;
     }
     double residual = bestSse[best] / (m - 3);
-    double inflation =
-        residualInflation(t, y, m, best, parameter(best, Math.exp(bestLogP[best]), span));
+    double inflation = residualInflation(best, parameter(best, Math.exp(bestLogP[best]), span));
     double bound = bestSse[best] * (1 + CHI2_90 / (m - 3)) + 1e-300;
     lo = Double.POSITIVE_INFINITY;
     hi = Double.NEGATIVE_INFINITY;
@@ -188,14 +197,14 @@ final class LearningCurveForecast {
       double[] grid = model == 0 ? EXPONENTS : TIME_SHARES;
       double cell = Math.log(grid[1] / grid[0]);
       double reach = Math.log(grid[GRID - 1] / grid[0]) + 2 * cell;
-      include(model, bestLogP[model], span, t, y, w, m, target, bound, scale);
+      include(model, bestLogP[model], bound, scale);
       // Each side: step outwards, doubling, to the first parameter outside the bound, then
       // bisect for the region's edge; the prediction is taken at every parameter found inside.
       for (int side = -1; side <= 1; side += 2) {
         double inside = 0;
         double outside = Double.NaN;
         for (double d = cell / 4; d <= reach; d *= 2) {
-          if (include(model, bestLogP[model] + side * d, span, t, y, w, m, target, bound, scale)) {
+          if (include(model, bestLogP[model] + side * d, bound, scale)) {
             inside = d;
           } else {
             outside = d;
@@ -207,7 +216,7 @@ final class LearningCurveForecast {
         }
         for (int i = 0; i < 5; i++) {
           double mid = 0.5 * (inside + outside);
-          if (include(model, bestLogP[model] + side * mid, span, t, y, w, m, target, bound, scale)) {
+          if (include(model, bestLogP[model] + side * mid, bound, scale)) {
             inside = mid;
           } else {
             outside = mid;
@@ -229,10 +238,8 @@ final class LearningCurveForecast {
    * Evaluates the model at {@code logP} (a grid value's log); when its error is within {@code
    * bound}, widens the interval by its prediction &plusmn; Z90 standard errors and returns true.
    */
-  private boolean include(
-      int model, double logP, double span, double[] t, double[] y, double[] w, int m,
-      double target, double bound, double scale) {
-    evaluate(model, parameter(model, Math.exp(logP), span), t, y, w, m, target);
+  private boolean include(int model, double logP, double bound, double scale) {
+    evaluate(model, parameter(model, Math.exp(logP), span));
     if (!(evalSse <= bound)) {
       return false;
     }
@@ -247,9 +254,8 @@ final class LearningCurveForecast {
     return model == 0 ? gridValue : 1 / (gridValue * span);
   }
 
-  private double sseAt(
-      int model, double gridValue, double span, double[] t, double[] y, double[] w, int m, double target) {
-    evaluate(model, parameter(model, gridValue, span), t, y, w, m, target);
+  private double sseAt(int model, double gridValue) {
+    evaluate(model, parameter(model, gridValue, span));
     return evalSse;
   }
 
@@ -283,7 +289,7 @@ final class LearningCurveForecast {
   }
 
   /** Weighted least squares for y = a + b·x, x = t^-p (model 0) or e^(-p·t) (model 1). */
-  private void evaluate(int model, double p, double[] t, double[] y, double[] w, int m, double target) {
+  private void evaluate(int model, double p) {
     double sw = 0;
     double sx = 0;
     double sxx = 0;
@@ -309,6 +315,8 @@ final class LearningCurveForecast {
     }
     double b = (sw * sxy - sx * sy) / det;
     double a = (sy - b * sx) / sw;
+    evalA = a;
+    evalB = b;
     // Σw(y − a − bx)², from the sums; clamped at 0 against rounding.
     evalSse = Math.max(0, syy - 2 * a * sy - 2 * b * sxy + a * a * sw + 2 * a * b * sx + b * b * sxx);
     double xt = model == 0 ? Math.exp(-p * Math.log(target)) : Math.exp(-p * target);
@@ -317,34 +325,20 @@ final class LearningCurveForecast {
     evalVariance = (sxx - 2 * xt * sx + xt * xt * sw) / det;
   }
 
-  /** (1 + ρ)/(1 − ρ) for the residuals' lag-1 autocorrelation ρ when positive (ρ capped at 0.9). */
-  private double residualInflation(double[] t, double[] y, int m, int model, double p) {
-    // The unweighted fit: the residuals' order in time is what ρ measures.
-    double sw = 0;
-    double sx = 0;
-    double sxx = 0;
-    double sy = 0;
-    double sxy = 0;
-    for (int k = 0; k < m; k++) {
-      double x = basis(model, p, k);
-      sw += 1;
-      sx += x;
-      sxx += x * x;
-      sy += y[k];
-      sxy += x * y[k];
-    }
-    double det = sw * sxx - sx * sx;
-    if (!(det > 0)) {
+  /**
+   * (1 + ρ)/(1 − ρ) for the lag-1 autocorrelation ρ of the fit's residuals, in time order, when
+   * positive (ρ capped at 0.9).
+   */
+  private double residualInflation(int model, double p) {
+    evaluate(model, p);
+    if (!Double.isFinite(evalSse)) {
       return 1;
     }
-    double b = (sw * sxy - sx * sy) / det;
-    double a = (sy - b * sx) / sw;
     double num = 0;
     double den = 0;
     double previous = Double.NaN;
     for (int k = 0; k < m; k++) {
-      double x = basis(model, p, k);
-      double r = y[k] - a - b * x;
+      double r = y[k] - evalA - evalB * basis(model, p, k);
       den += r * r;
       if (!Double.isNaN(previous)) {
         num += r * previous;
@@ -357,4 +351,5 @@ final class LearningCurveForecast {
     double rho = Math.min(0.9, num / den);
     return rho > 0 ? (1 + rho) / (1 - rho) : 1;
   }
+
 }
