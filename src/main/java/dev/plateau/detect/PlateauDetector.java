@@ -9,9 +9,19 @@ import java.util.Set;
 /**
  * The default convergence detector: noise-aware, for curves that flatten out at any speed.
  *
- * <p><b>Question it answers.</b> If training went on for as long again as it has run so far, how
- * much could the metric still improve, at most, given its noise? When that is below {@code
- * min_delta} of the curve's scale, the series is CONVERGED.
+ * <p><b>Questions it answers.</b> Has the series learned anything that stands out of its own
+ * noise? If so, and if training went on for as long again as it has run so far, how much could
+ * the metric still improve, at most, given its noise? When that is below {@code min_delta} of the
+ * curve's scale, the series is CONVERGED.
+ *
+ * <p><b>The gate.</b> No CONVERGED while the smoothed level has come down less than {@code
+ * learned_sigmas} noise deviations of one point (from the worst level before its best to its
+ * best): a best that is a noise minimum, or a metric that has not begun to move (an accuracy at
+ * chance), is not a convergence. The noise is the median over bins of their points' mean
+ * absolute difference from the point before, scaled to a Gaussian deviation, so spikes and a
+ * trend barely move it. From {@code not_learning_after} points, a series whose level moved less
+ * than {@value #NOT_LEARNING_LEVEL_SES} standard errors of a level value, with no significant
+ * trend in the window, is NOT_LEARNING (informational).
  *
  * <p><b>How.</b> Values are oriented so that lower is better. Over a trailing window (the newer
  * {@code window_fraction} of the points seen, at least {@code min_window}), the Theil–Sen slope
@@ -24,9 +34,17 @@ import java.util.Set;
  * horizon of {@code horizon} &times; the points seen. So a curve still trending down clearly
  * (decay ≈ 1) does not fire; an exponential approach fires near its asymptote; a power-law tail
  * fires only when one more doubling of the run would gain less than {@code min_delta}; and a
- * noisy curve waits until enough points pin its slope down. A patience valve also fires when the
- * smoothed level has made no new best for max({@code min_patience}, {@code patience_fraction}
- * &times; points) points (curves that got worse, or stay flat and noisy).
+ * noisy curve waits until enough points pin its slope down. A patience valve (behind the gate;
+ * {@code patience_fraction} 0 turns it off) also fires when the smoothed level has made no new
+ * best for max({@code min_patience}, {@code patience_fraction} &times; points) points. With
+ * {@code scales} k &gt; 0, neither fires while a window of the newest 1/2^k, ..., 1/2 of the
+ * phase shows a significant improvement (Mann–Kendall at {@code z}). The decay ratios are
+ * measured only where they can decide (the gate open, and the gain undecayed above the limit).
+ *
+ * <p><b>Forecast.</b> Every judgement from the fifth bin on carries {@code forecast}: the level
+ * predicted at twice the current step, with a 90% interval, from a power law or an exponential
+ * approach fitted to the bins ({@link LearningCurveForecast}), refitted each time the series has
+ * grown by a third. It informs; it does not decide.
  *
  * <p><b>Scale and checkpoint.</b> The level is the centred moving average of the points over
  * &plusmn;max(1, n/{@code level_divisor}) points; the scale S is the level's range so far (for a
@@ -39,7 +57,8 @@ import java.util.Set;
  * every point while the series is short, then once per bin: amortised O(1) per point (the test
  * itself is O(window²), window &le; max_bins/2: it selects the slopes' order statistics it needs
  * rather than sorting them). A point that closes no bin costs a few additions and allocates
- * nothing, and no test allocates: the evidence and reason are written out when read.
+ * nothing, and no test allocates (a forecast's fit allocates three small arrays, O(log n) times in
+ * a series' life): the evidence and reason are written out when read.
  *
  * <p><b>Contract.</b> Points in step order; NaN and infinite values are ignored (the divergence
  * detector judges them). No verdict before {@code warmup} points. Hysteresis: after CONVERGED, a
@@ -47,8 +66,9 @@ import java.util.Set;
  * starts a new phase: warm-up, windows, horizon and patience then count from there.
  *
  * <p>Defaults (scored on real learning curves, see the README): warmup 8, window_fraction 0.6,
- * min_window 10, z 1.645, min_delta 0.01, horizon 1.0, patience_fraction 0.5, min_patience 8,
- * max_bins 128, level_divisor 40, confirm 1, rate_shift 0.5, within_window_decay true.
+ * min_window 10, z 1.645, min_delta 0.02, horizon 1.0, patience_fraction 0.5, min_patience 8,
+ * max_bins 128, level_divisor 40, confirm 1, rate_shift 0.5, within_window_decay true,
+ * learned_sigmas 10, not_learning_after 30, scales 0.
  */
 public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft> {
   /** Parameters; see the class comment. */
