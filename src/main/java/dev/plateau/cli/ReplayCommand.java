@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.plateau.config.PlateauConfig;
 import dev.plateau.detect.Status;
+import dev.plateau.detect.StopPolicy;
 import dev.plateau.detect.Verdict;
 import dev.plateau.format.TextTable;
 import dev.plateau.format.VerdictJson;
@@ -28,12 +29,15 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Replays every watched series point by point, as if live, and prints for each the first "
-          + "verdict other than training: when it would have stopped, and which step to keep. "
-          + "The table also shows how many steps each series and run would have saved.",
+          + "verdict that stops the job (converged, target_reached, diverged, overfitting; "
+          + "not_learning with detection.not_learning: stop): when it would have stopped, and "
+          + "which step to keep. The table also shows how many steps each series and run would "
+          + "have saved.",
       "",
       "JSON: an array with one object per watched series: run, tag, mode, status, detector, "
           + "decided_at_step, best_step, best_value, last_step, points, reason, evidence, "
-          + "final_status.",
+          + "final_status, first_not_learning_step, first_stalled_step (informational statuses, "
+          + "listed apart).",
       "Exit codes: 0 done; 2 error (missing logdir, invalid config)."
     })
 final class ReplayCommand implements Callable<Integer> {
@@ -63,7 +67,7 @@ final class ReplayCommand implements Callable<Integer> {
       }
       out.println(mapper.writeValueAsString(array));
     } else {
-      out.print(table(result));
+      out.print(table(result, loaded.detection().stops()));
     }
     out.flush();
     return 0;
@@ -96,7 +100,7 @@ final class ReplayCommand implements Callable<Integer> {
     return o;
   }
 
-  private static String table(Backtest.Result result) {
+  private static String table(Backtest.Result result, StopPolicy stops) {
     TextTable series =
         new TextTable(
             new String[] {"RUN", "TAG", "STATUS", "DETECTOR", "DECIDED", "BEST", "LAST", "SAVED"},
@@ -128,7 +132,7 @@ final class ReplayCommand implements Callable<Integer> {
     }
     for (Map.Entry<String, Long> e : lastStepOfRun.entrySet()) {
       RunVerdict stop = result.firstRunStop().get(e.getKey());
-      Long at = stop == null ? null : firstDecided(stop);
+      Long at = stop == null ? null : firstDecided(stop, stops);
       long saved = at == null ? 0 : e.getValue() - at;
       runs.add(
           e.getKey(),
@@ -149,13 +153,10 @@ final class ReplayCommand implements Callable<Integer> {
             stepsTotal == 0 ? 0.0 : 100.0 * savedTotal / stepsTotal);
   }
 
-  private static Long firstDecided(RunVerdict stop) {
+  private static Long firstDecided(RunVerdict stop, StopPolicy stops) {
     Long latest = null;
     for (Verdict v : stop.deciding()) {
-      if (v.status() != Status.TRAINING
-          && v.status() != Status.STALLED
-          && (v.status() != Status.NOT_LEARNING || stop.status() == Status.NOT_LEARNING)
-          && v.decidedAtStep() != null) {
+      if (stops.stops(v.status()) && v.decidedAtStep() != null) {
         latest = latest == null ? v.decidedAtStep() : Math.max(latest, v.decidedAtStep());
       }
     }

@@ -85,7 +85,10 @@ public final class DivergenceDetector extends DraftedDetector<DivergenceDetector
   private final double[] recent = new double[RECENT];
   private int recentNext; // where the next value goes
   private int recentCount; // how many are held, at most RECENT
-  private final double[] scratch = new double[RECENT];
+
+  /** Scratch for the noise condition's order statistics: one per thread serves every detector. */
+  private static final ThreadLocal<double[]> SCRATCH =
+      ThreadLocal.withInitial(() -> new double[2 * RECENT]);
   private double first = Double.NaN;
   private int points;
   private int explodedRun;
@@ -185,20 +188,22 @@ public final class DivergenceDetector extends DraftedDetector<DivergenceDetector
     if (m < MIN_RECENT) {
       return false; // too few values to know their noise
     }
-    // Oldest to newest, so neighbours in the ring are neighbours in time.
+    // The values in [0, m), their neighbours' differences (oldest to newest) in [RECENT, ...).
+    double[] s = SCRATCH.get();
     int start = m == RECENT ? recentNext : 0;
+    double before = recent[start];
     for (int k = 0; k < m; k++) {
-      scratch[k] = recent[(start + k) % RECENT];
+      double value = recent[(start + k) % RECENT];
+      s[k] = value;
+      if (k > 0) {
+        s[RECENT + k - 1] = Math.abs(value - before);
+      }
+      before = value;
     }
-    double[] sorted = Arrays.copyOf(scratch, m);
-    Arrays.sort(sorted);
-    double median = sorted[m / 2];
-    double[] differences = new double[m - 1];
-    for (int k = 0; k < m - 1; k++) {
-      differences[k] = Math.abs(scratch[k + 1] - scratch[k]);
-    }
-    Arrays.sort(differences);
-    double sigma = differences[(m - 1) / 2] / (0.6745 * Math.sqrt(2));
+    Arrays.sort(s, 0, m);
+    double median = s[m / 2];
+    Arrays.sort(s, RECENT, RECENT + m - 1);
+    double sigma = s[RECENT + (m - 1) / 2] / (0.6745 * Math.sqrt(2));
     return oriented - median > params.explodeSigmas() * sigma;
   }
 

@@ -355,6 +355,11 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
       stopReason = o.stopReason;
     }
 
+    /** The level's progress in noise deviations of a point (infinite for noiseless progress). */
+    double progressSigmas() {
+      return pointNoise > 0 ? progress / pointNoise : progress > 0 ? Double.POSITIVE_INFINITY : 0.0;
+    }
+
     /** The evidence held since the convergence, with the forecast brought up to date. */
     Map<String, Object> withCurrentForecast(Map<String, Object> held) {
       Map<String, Object> predicted = forecast.evidence();
@@ -396,9 +401,7 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
       evidence.put("trigger", trigger);
       evidence.put("progress", progress);
       evidence.put("point_noise", pointNoise);
-      evidence.put(
-          "progress_sigmas",
-          pointNoise > 0 ? progress / pointNoise : progress > 0 ? Double.POSITIVE_INFINITY : 0.0);
+      evidence.put("progress_sigmas", progressSigmas());
       evidence.put("learned", learned);
       Map<String, Object> predicted = forecast.evidence();
       if (predicted != null) {
@@ -425,13 +428,13 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
                         Locale.ROOT,
                         "not learning: after %d points the level has moved %.3g, %.1f noise deviations of a point,"
                             + " no more than noise moves it",
-                        points, progress, pointNoise > 0 ? progress / pointNoise : 0)
+                        points, progress, progressSigmas())
                     : !learned
                         ? String.format(
                             Locale.ROOT,
                             "not yet learned: the level has improved by %.3g, %.1f noise deviations of a point"
                                 + " (a convergence needs %.0f)",
-                            progress, pointNoise > 0 ? progress / pointNoise : 0, params.learnedSigmas())
+                            progress, progressSigmas(), params.learnedSigmas())
                         : String.format(
                             Locale.ROOT,
                             "still improving: training %d more points could gain up to %.2f%% of the curve's range (limit %.2f%%)",
@@ -573,7 +576,6 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
     count[closed] = 0;
     evaluate();
   }
-
 
   /** Merges neighbouring bins pairwise: half as many bins, twice as wide. */
   private void decimate() {
