@@ -98,6 +98,9 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
     public static final Params DEFAULTS =
         new Params(8, 0.6, 10, 1.645, 0.02, 1.0, 0.5, 8, 128, 40, 1, 0.5, true, 10, 30, 0);
 
+    /** The most window halvings {@code scales} asks to agree, as the configuration allows. */
+    public static final int MAX_SCALES = 6;
+
     /** The largest {@code max_bins}, as the configuration allows. */
     public static final int MAX_BINS = 1024;
 
@@ -110,6 +113,10 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
       if (maxBins < 16 || maxBins > MAX_BINS || maxBins % 2 != 0) {
         throw new IllegalArgumentException(
             "plateau: max_bins must be even, from 16 to " + MAX_BINS + ", got " + maxBins);
+      }
+      if (scales < 0 || scales > MAX_SCALES) {
+        throw new IllegalArgumentException(
+            "plateau: scales must be from 0 to " + MAX_SCALES + ", got " + scales);
       }
       if (!(windowFraction > 0 && windowFraction <= 1) || !(patienceFraction >= 0) || !(horizon > 0)
           || !(z >= 0) || !(minDelta >= 0)) {
@@ -447,8 +454,9 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
                 status,
                 bestStep,
                 bestValue,
-                heldEvidence,
+                withCurrentForecast(heldEvidence),
                 String.format(
+                    Locale.ROOT,
                     "improved again: new best level %.6g beyond the noise; a new phase starts", bestLevel));
       };
     }
@@ -458,9 +466,8 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
       return switch (kind) {
         case NOT_ENOUGH_POINTS, FILLING_WINDOW -> forecast.hasValue() ? 1 : 0;
         case STILL_IMPROVING -> forecast.hasValue() ? 24 : 23;
-        case STILL_CONVERGED ->
+        case STILL_CONVERGED, IMPROVED_AGAIN ->
             heldEvidence.size() + (forecast.hasValue() && !heldEvidence.containsKey("forecast") ? 1 : 0);
-        case IMPROVED_AGAIN -> heldEvidence.size();
       };
     }
   }
@@ -750,7 +757,7 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
     // Agreement across scales: no window of the newest 1/2^k ... 1/2 of the phase may still show
     // a significant improvement (Mann-Kendall, one-sided at z).
     if ((trend || patient) && params.scales() > 0) {
-      double f = 1.0 / (1 << params.scales());
+      double f = Math.scalb(1.0, -params.scales());
       boolean quiet = true;
       for (int s = 0; s < params.scales() && quiet; s++, f *= 2) {
         int w = (int) Math.max(params.minWindow(), Math.ceil(f * nph));
@@ -820,6 +827,7 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
     stopReason =
         trend
             ? String.format(
+                Locale.ROOT,
                 "training %d more points would improve by at most %.2f%% of the curve's range (limit %.2f%%);"
                     + " slope over the last %d points %+.3g/point (Mann-Kendall z %.2f)",
                 (long) (params.horizon() * (n - phaseStart)),
@@ -828,7 +836,8 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
                 (long) window * width,
                 mode.fromLowerIsBetter(newerSlope / width),
                 newerMkZ)
-            : String.format("no new best level for %d points (patience %.0f)", sinceBest, patience);
+            : String.format(
+                Locale.ROOT, "no new best level for %d points (patience %.0f)", sinceBest, patience);
     // A convergence is rare and its evidence is held from now on: write it out at once.
     fix(
         new Judgement(
@@ -869,7 +878,9 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
     if (!(spacing > 0)) {
       spacing = 1;
     }
-    long targetStep = lastStep > 0 ? 2 * lastStep : lastStep + n;
+    // Twice the last step, saturating: a writer's steps may be anywhere in the long range.
+    long targetStep =
+        lastStep > Long.MAX_VALUE / 2 ? Long.MAX_VALUE : lastStep > 0 ? 2 * lastStep : lastStep + n;
     double target = n + (targetStep - lastStep) / spacing;
     fitter.fit(positions, ends, fitValues, weights, m, target);
     if (fitter.model == null) {

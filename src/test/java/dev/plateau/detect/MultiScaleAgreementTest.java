@@ -52,4 +52,15 @@ class MultiScaleAgreementTest {
     }
     assertThat(withoutScales).as("seeds converged in the decline without the agreement").isGreaterThan(0);
   }
+
+  @Test
+  void scalesBeyondTheLimitAreRefusedRatherThanLoopingOverWrappedWindows() {
+    // 1 << 31 wraps to a negative window share: before the limit, scales 31 looped ~2^31 times.
+    for (int refused : new int[] {-1, PlateauDetector.Params.MAX_SCALES + 1, 31, Integer.MAX_VALUE}) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> scales(refused))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("scales must be from 0 to " + PlateauDetector.Params.MAX_SCALES);
+    }
+    assertThat(scales(PlateauDetector.Params.MAX_SCALES).scales()).isEqualTo(PlateauDetector.Params.MAX_SCALES);
+  }
 }

@@ -207,4 +207,43 @@ class PlateauDetectorTest {
       }
     }
   }
+
+  @Test
+  void stateRestoredWhileConvergedGoesOnLikeTheOriginalThroughANewPhase() {
+    // Converged from about point 100, the forecast refitted while converged, then a step down to a
+    // new level: the "improved again" judgement after a restore carries the same (current)
+    // forecast as the detector that never stopped.
+    IntToDoubleFunction curve = noisy(t -> t < 60 ? 10 - 8.0 * t / 60 : (t < 400 ? 2 : 1), 0.05, 11);
+    boolean sawNewPhase = false;
+    for (int cut : new int[] {150, 220, 301, 399}) {
+      PlateauDetector original = new PlateauDetector(Mode.MIN, PlateauDetector.Params.DEFAULTS);
+      for (int t = 0; t < cut; t++) {
+        original.observe(t, 0, curve.applyAsDouble(t));
+      }
+      assertThat(original.current().status()).as("cut %d", cut).isEqualTo(Status.CONVERGED);
+      PlateauDetector restored = new PlateauDetector(Mode.MIN, PlateauDetector.Params.DEFAULTS);
+      restored.restore(original.snapshot());
+      for (int t = cut; t < 600; t++) {
+        double v = curve.applyAsDouble(t);
+        Judgement expected = original.observe(t, 0, v);
+        assertThat(restored.observe(t, 0, v)).as("cut %d, point %d", cut, t).isEqualTo(expected);
+        sawNewPhase |= expected.reason().startsWith("improved again");
+      }
+    }
+    assertThat(sawNewPhase).isTrue();
+  }
+
+  @Test
+  void forecastStepSaturatesInsteadOfOverflowingNearTheLargestStep() {
+    PlateauDetector detector = new PlateauDetector(Mode.MIN, PlateauDetector.Params.DEFAULTS);
+    long start = Long.MAX_VALUE / 2 - 50;
+    IntToDoubleFunction curve = noisy(t -> 1 + 9 * Math.exp(-t / 15.0), 0.01, 3);
+    Judgement last = null;
+    for (int t = 0; t < 200; t++) {
+      last = detector.observe(start + t, 0, curve.applyAsDouble(t));
+    }
+    assertThat(last.evidence()).containsKey("forecast");
+    long forecastStep = (Long) ((java.util.Map<?, ?>) last.evidence().get("forecast")).get("step");
+    assertThat(forecastStep).isEqualTo(Long.MAX_VALUE);
+  }
 }
