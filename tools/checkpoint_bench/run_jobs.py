@@ -127,8 +127,13 @@ def run_job(cfg, logdir):
         opt = torch.optim.Adam(model.parameters(), lr=cfg["lr"])
     else:
         opt = torch.optim.SGD(model.parameters(), lr=cfg["lr"], momentum=0.9)
-    sched = (torch.optim.lr_scheduler.StepLR(opt, step_size=cfg["epochs"] // 3, gamma=0.2)
-             if cfg["schedule"] == "step" else None)
+    # Schedules that differ from the constant rate from the first epochs on, where stops happen.
+    if cfg["schedule"] == "step":
+        sched = torch.optim.lr_scheduler.StepLR(opt, step_size=15, gamma=0.5)
+    elif cfg["schedule"] == "cosine":
+        sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=cfg["epochs"])
+    else:
+        sched = None
     loss_fn = torch.nn.CrossEntropyLoss() if task == "classification" else torch.nn.MSELoss()
 
     def evaluate(X, y):
@@ -178,7 +183,7 @@ def grid(seeds):
     opts = [("adam", 1e-3), ("sgd", 0.05)]
     for dataset, noise, (width, depth), (opt, lr), schedule, seed in itertools.product(
             ["digits", "wine", "breast_cancer", "diabetes", "generated"], [0.0, 0.25],
-            shapes, opts, ["constant", "step"], range(seeds)):
+            shapes, opts, ["constant", "step", "cosine"], range(seeds)):
         if dataset == "diabetes" and noise > 0:
             continue  # regression: no label noise
         epochs = 150
@@ -191,7 +196,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("out")
     ap.add_argument("--logdir")
-    ap.add_argument("--seeds", type=int, default=3)
+    ap.add_argument("--seeds", type=int, default=4)
     ap.add_argument("--jobs", type=int, default=0, help="run only the first N jobs (0: all)")
     a = ap.parse_args()
     torch.set_num_threads(1)

@@ -13,7 +13,8 @@ Per job and rule: stop epoch; test regret of the kept checkpoint = (test_loss[ke
 test_loss) / (max - min test_loss), the run's test range; premature = the kept checkpoint's regret
 is above tau and the stop came before the epoch of the run's lowest test loss. Printed per dataset
 and overall (mean over jobs): mean stop epoch, mean regret, mean test metric of the kept
-checkpoint, premature-stop rate.
+checkpoint, premature-stop rate, and paired with Keras patience 10 on the same jobs: on how many
+jobs the rule's kept checkpoint is worse / better (test regret differing by more than 0.001).
 
 Baselines: Keras EarlyStopping(monitor=val_loss, patience=p, restore_best_weights=True) for p in
 5, 10, 20 (min_delta 0), the seed rule (M(n) better than all of M(n+1..n+k): stop at n+k, keep n)
@@ -90,12 +91,13 @@ def main():
         rules["plateau stop, best measured"] = best_measured
     rows = collections.defaultdict(list)
     for job in jobs:
+        reference = score(job, keras(job["val_loss"], 10), a.tau)[1]
         for name, rule in rules.items():
             d = rule(job, job["val_loss"])
             if d is None:
                 continue
             for group in (job["config"]["dataset"], "ALL"):
-                rows[(group, name)].append(score(job, d, a.tau))
+                rows[(group, name)].append(score(job, d, a.tau) + (reference,))
     out = []
     for (group, name), rs in sorted(rows.items(), key=lambda kv: (kv[0][0] == "ALL", kv[0])):
         n = len(rs)
@@ -103,13 +105,18 @@ def main():
                     "mean_stop_epoch": sum(r[0] for r in rs) / n,
                     "mean_test_regret": sum(r[1] for r in rs) / n,
                     "mean_test_metric": sum(r[2] for r in rs) / n,
-                    "premature_rate": sum(1 for r in rs if r[3]) / n})
+                    "premature_rate": sum(1 for r in rs if r[3]) / n,
+                    # paired with Keras patience 10 on the same jobs: regret worse / better by > 0.001
+                    "worse_than_keras10": sum(1 for r in rs if r[1] > r[4] + 1e-3),
+                    "better_than_keras10": sum(1 for r in rs if r[1] < r[4] - 1e-3)})
     if a.json:
         print(json.dumps(out, indent=1)); return
-    print(f"{'group':14} {'rule':24} {'jobs':>5} {'stop':>7} {'regret':>7} {'metric':>7} {'premature':>9}")
+    print(f"{'group':14} {'rule':28} {'jobs':>5} {'stop':>7} {'regret':>7} {'metric':>7} {'premature':>9}"
+          f" {'vs K10 worse/better':>20}")
     for r in out:
-        print(f"{r['group'][:14]:14} {r['rule']:24} {r['jobs']:5d} {r['mean_stop_epoch']:7.1f} "
-              f"{r['mean_test_regret']:7.3f} {r['mean_test_metric']:7.3f} {100 * r['premature_rate']:8.1f}%")
+        print(f"{r['group'][:14]:14} {r['rule']:28} {r['jobs']:5d} {r['mean_stop_epoch']:7.1f} "
+              f"{r['mean_test_regret']:7.4f} {r['mean_test_metric']:7.3f} {100 * r['premature_rate']:8.1f}%"
+              f" {r['worse_than_keras10']:>9d} / {r['better_than_keras10']:<9d}")
 
 if __name__ == "__main__":
     main()

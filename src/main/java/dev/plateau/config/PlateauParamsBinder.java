@@ -31,6 +31,7 @@ final class PlateauParamsBinder {
         node(keys, "within_window_decay").bool(d.withinWindowDecay()),
         node(keys, "learned_sigmas").number(d.learnedSigmas(), 0, 1000),
         (int) node(keys, "not_learning_after").integer(d.notLearningAfter(), 3, 1_000_000),
-        (int) node(keys, "scales").integer(d.scales(), 0, PlateauDetector.Params.MAX_SCALES));
+        (int) node(keys, "scales").integer(d.scales(), 0, PlateauDetector.Params.MAX_SCALES),
+        (int) node(keys, "min_best_age").integer(d.minBestAge(), 0, 1_000_000));
   }
 }

@@ -38,7 +38,9 @@ import java.util.Set;
  * {@code patience_fraction} 0 turns it off) also fires when the smoothed level has made no new
  * best for max({@code min_patience}, {@code patience_fraction} &times; points) points. With
  * {@code scales} k &gt; 0, neither fires while a window of the newest 1/2^k, ..., 1/2 of the
- * phase shows a significant improvement (Mann–Kendall at {@code z}). The decay ratios are
+ * phase shows a significant improvement (Mann–Kendall at {@code z}); with {@code min_best_age}
+ * m &gt; 0, neither fires within m points of a new best measured value (a series still setting
+ * bests, however small, is not called converged: a quality-first setting). The decay ratios are
  * measured only where they can decide (the gate open, and the gain undecayed above the limit).
  *
  * <p><b>Forecast.</b> Every judgement from the fifth bin on carries {@code forecast}: the level
@@ -48,9 +50,11 @@ import java.util.Set;
  *
  * <p><b>Scale and checkpoint.</b> The level is the centred moving average of the points over
  * &plusmn;max(1, n/{@code level_divisor}) points; the scale S is the level's range so far (for a
- * training curve: what training has achieved); the checkpoint to keep is the point at the best
- * level (within it, the best raw point once points are binned), so a lucky noise dip is not
- * taken for the best.
+ * training curve: what training has achieved). The level decides; the checkpoint to keep is the
+ * best measured point so far (the earliest of equals), the criterion every detector and {@link
+ * SeriesJudge} share, so that one series names one checkpoint: on the checkpoint benchmark's test
+ * sets ({@code tools/checkpoint_bench}) the best measured point beat the best level's point and
+ * every neighbourhood-smoothed choice at each stopping rule tried.
  *
  * <p><b>Memory and cost.</b> Points are kept as at most {@code max_bins} bins; when full,
  * neighbours merge pairwise and bins double in width, so memory is bounded and the test runs at
@@ -68,7 +72,7 @@ import java.util.Set;
  * <p>Defaults (scored on real learning curves, see the README): warmup 8, window_fraction 0.6,
  * min_window 10, z 1.645, min_delta 0.02, horizon 1.0, patience_fraction 0.5, min_patience 8,
  * max_bins 128, level_divisor 40, confirm 1, rate_shift 0.5, within_window_decay true,
- * learned_sigmas 10, not_learning_after 30, scales 0.
+ * learned_sigmas 10, not_learning_after 30, scales 0, min_best_age 0.
  */
 public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft> {
   /** Parameters; see the class comment. */
@@ -88,15 +92,16 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
       boolean withinWindowDecay,
       double learnedSigmas,
       int notLearningAfter,
-      int scales) {
+      int scales,
+      int minBestAge) {
     public static final Set<String> KEYS =
         Set.of(
             "warmup", "window_fraction", "min_window", "z", "min_delta", "horizon",
             "patience_fraction", "min_patience", "max_bins", "level_divisor", "confirm",
             "rate_shift", "within_window_decay", "learned_sigmas", "not_learning_after", "scales",
-            "smoothing");
+            "min_best_age", "smoothing");
     public static final Params DEFAULTS =
-        new Params(8, 0.6, 10, 1.645, 0.02, 1.0, 0.5, 8, 128, 40, 1, 0.5, true, 10, 30, 0);
+        new Params(8, 0.6, 10, 1.645, 0.02, 1.0, 0.5, 8, 128, 40, 1, 0.5, true, 10, 30, 0, 0);
 
     /** The most window halvings {@code scales} asks to agree, as the configuration allows. */
     public static final int MAX_SCALES = 6;
@@ -114,6 +119,9 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
         throw new IllegalArgumentException(
             "plateau: max_bins must be even, from 16 to " + MAX_BINS + ", got " + maxBins);
       }
+      if (minBestAge < 0) {
+        throw new IllegalArgumentException("plateau: min_best_age must be at least 0, got " + minBestAge);
+      }
       if (scales < 0 || scales > MAX_SCALES) {
         throw new IllegalArgumentException(
             "plateau: scales must be from 0 to " + MAX_SCALES + ", got " + scales);
@@ -123,6 +131,17 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
         throw new IllegalArgumentException(
             "plateau: window_fraction must be in (0, 1], horizon above 0, z, min_delta and patience_fraction at least 0");
       }
+    }
+
+    /** Parameters without {@code min_best_age} (0: a convergence may fire at a new best). */
+    public Params(
+        int warmup, double windowFraction, int minWindow, double z, double minDelta, double horizon,
+        double patienceFraction, int minPatience, int maxBins, int levelDivisor, int confirm,
+        double rateShift, boolean withinWindowDecay, double learnedSigmas, int notLearningAfter,
+        int scales) {
+      this(warmup, windowFraction, minWindow, z, minDelta, horizon, patienceFraction, minPatience,
+          maxBins, levelDivisor, confirm, rateShift, withinWindowDecay, learnedSigmas,
+          notLearningAfter, scales, 0);
     }
   }
 
@@ -652,8 +671,15 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
     }
     double best = level[bestBin];
     double scale = worst - best;
-    long keptStep = width > 1 ? minStep[bestBin] : firstStep[bestBin];
-    double keptValue = mode.fromLowerIsBetter(width > 1 ? minValue[bestBin] : means[bestBin]);
+    // The checkpoint to keep: the best measured point so far (the earliest of equals).
+    int keptBin = 0;
+    for (int k = 1; k < nb; k++) {
+      if (minValue[k] < minValue[keptBin]) {
+        keptBin = k;
+      }
+    }
+    long keptStep = minStep[keptBin];
+    double keptValue = mode.fromLowerIsBetter(minValue[keptBin]);
     long sinceBest = (n - 1) - (width > 1 ? last[bestBin] : first[bestBin]);
 
     if (converged) {
@@ -668,8 +694,8 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
         d.kind = Kind.IMPROVED_AGAIN;
         d.bestLevel = mode.fromLowerIsBetter(best);
       } else {
-        // Still converged; the checkpoint to keep follows the best level, which small late gains
-        // (below the threshold) may still move.
+        // Still converged; the checkpoint to keep follows the best measured point, which small
+        // late gains (below the threshold) may still move.
         d.write(Status.CONVERGED, keptStep, keptValue);
         d.kind = Kind.STILL_CONVERGED;
         d.stopReason = stopReason;
@@ -750,7 +776,9 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
             ? Math.max(params.minPatience(), params.patienceFraction() * (n - phaseStart))
             : Double.POSITIVE_INFINITY;
     boolean patient = sinceBest >= patience;
-    if (!learned) {
+    // No convergence while the series still sets measured bests: the best measured point (the
+    // checkpoint) must be min_best_age points old.
+    if (!learned || (n - 1) - last[keptBin] < params.minBestAge()) {
       trend = false;
       patient = false;
     }

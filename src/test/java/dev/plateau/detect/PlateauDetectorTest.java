@@ -246,4 +246,34 @@ class PlateauDetectorTest {
     long forecastStep = (Long) ((java.util.Map<?, ?>) last.evidence().get("forecast")).get("step");
     assertThat(forecastStep).isEqualTo(Long.MAX_VALUE);
   }
+
+  @Test
+  void withMinBestAgeASeriesStillSettingTinyBestsIsNotConvergedUntilTheBestAges() {
+    // Noise-free approach: every point a new (ever smaller) best until point 100, then values at
+    // or above the point-99 value.
+    Random random = new Random(4);
+    double[] values = new double[200];
+    for (int t = 0; t < values.length; t++) {
+      values[t] = t < 100 ? 1 + 9 * Math.exp(-t / 15.0) : values[99] + Math.abs(random.nextGaussian()) * 1e-3;
+    }
+    PlateauDetector.Params d = PlateauDetector.Params.DEFAULTS;
+    PlateauDetector.Params aged =
+        new PlateauDetector.Params(
+            d.warmup(), d.windowFraction(), d.minWindow(), d.z(), d.minDelta(), d.horizon(),
+            d.patienceFraction(), d.minPatience(), d.maxBins(), d.levelDivisor(), d.confirm(),
+            d.rateShift(), d.withinWindowDecay(), d.learnedSigmas(), d.notLearningAfter(), d.scales(), 5);
+    int withoutAge = firstConverged(new PlateauDetector(Mode.MIN, d), values);
+    int withAge = firstConverged(new PlateauDetector(Mode.MIN, aged), values);
+    assertThat(withoutAge).as("the defaults stop in the tail, at a new best").isBetween(40, 99);
+    assertThat(withAge).as("min_best_age 5 waits until the best is 5 points old").isBetween(104, 199);
+  }
+
+  private static int firstConverged(PlateauDetector detector, double[] values) {
+    for (int t = 0; t < values.length; t++) {
+      if (detector.observe(t, 0, values[t]).status() == Status.CONVERGED) {
+        return t;
+      }
+    }
+    return -1;
+  }
 }

@@ -140,11 +140,12 @@ class SeriesJudgeTest {
   }
 
   @Test
-  void winnerWithoutABestBorrowsTheFirstDetectorThatHasOne() {
+  void aTimeBasedVerdictNamesTheBestMeasuredPoint() {
     Scripted stalled = new Scripted("stalled", false, T);
     SeriesJudge j =
-        new SeriesJudge("r", "loss", Mode.MIN, List.of(new Scripted("plain", true, T), stalled));
+        new SeriesJudge("r", "loss", Mode.MIN, List.of(new Scripted("plain", false, T), stalled));
     j.observe(5, 0, 0.25);
+    j.observe(6, 0, 0.5);
     stalled.timed = Status.STALLED;
     Verdict v = j.atTime(1e9);
     assertThat(v.status()).isEqualTo(Status.STALLED);
@@ -154,11 +155,51 @@ class SeriesJudgeTest {
   }
 
   @Test
-  void noBestAnywhereGivesNullBestStepAndNaNValue() {
-    SeriesJudge j = new SeriesJudge("r", "loss", Mode.MIN, List.of(new Scripted("x", false, T)));
-    j.observe(1, 0, 1);
+  void noFiniteValueGivesNullBestStepAndNaNValue() {
+    SeriesJudge j = new SeriesJudge("r", "loss", Mode.MIN, List.of(new Scripted("x", true, T)));
+    j.observe(1, 0, Double.NaN);
+    j.observe(2, 0, Double.POSITIVE_INFINITY);
     assertThat(j.verdict().bestStep()).isNull();
     assertThat(j.verdict().bestValue()).isNaN();
+    j.observe(3, 0, 7);
+    assertThat(j.verdict().bestStep()).isEqualTo(3L);
+  }
+
+  @Test
+  void oneSeriesNamesOneCheckpointAcrossAConvergenceAndALaterOverfitting() {
+    // Both detectors name their latest step; the judge names the best measured point, so the
+    // overfitting that follows the convergence keeps the convergence's checkpoint, and only a
+    // point that measures better moves it.
+    Status c = Status.CONVERGED;
+    Status o = Status.OVERFITTING;
+    Scripted converging = new Scripted("converging", true, T, T, c, c, c, c);
+    Scripted overfitting = new Scripted("overfitting", true, T, T, T, T, o, o);
+    SeriesJudge j = new SeriesJudge("r", "val_loss", Mode.MIN, List.of(converging, overfitting));
+    j.observe(1, 0, 1.0);
+    j.observe(2, 0, 0.4);
+    Verdict converged = j.observe(3, 0, 0.6);
+    assertThat(converged.status()).isEqualTo(c);
+    assertThat(converged.bestStep()).isEqualTo(2L);
+    assertThat(j.observe(4, 0, 0.5)).isNull();
+    Verdict overfit = j.observe(5, 0, 0.7);
+    assertThat(overfit.status()).isEqualTo(o);
+    assertThat(overfit.detector()).isEqualTo("overfitting");
+    assertThat(overfit.bestStep()).isEqualTo(2L);
+    assertThat(overfit.bestValue()).isEqualTo(0.4);
+    assertThat(j.beforeLastChange().bestStep()).isEqualTo(2L);
+    j.observe(6, 0, 0.3);
+    assertThat(j.verdict().bestStep()).isEqualTo(6L);
+  }
+
+  @Test
+  void inMaxModeTheCheckpointIsTheHighestMeasuredPoint() {
+    SeriesJudge j = new SeriesJudge("r", "acc", Mode.MAX, List.of(new Scripted("x", true, T)));
+    j.observe(1, 0, 0.5);
+    j.observe(2, 0, 0.9);
+    j.observe(3, 0, 0.9);
+    j.observe(4, 0, 0.7);
+    assertThat(j.verdict().bestStep()).as("the earliest of equals").isEqualTo(2L);
+    assertThat(j.verdict().bestValue()).isEqualTo(0.9);
   }
 
   @Test
