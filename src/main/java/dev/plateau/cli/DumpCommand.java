@@ -127,10 +127,22 @@ final class DumpCommand implements Callable<Integer> {
       } else if (collector.skipped && exit == 0) {
         exit = 1;
       }
-      out.flush();
+      if (!flushed(out)) {
+        return exit;
+      }
     }
-    out.flush();
+    flushed(out);
     return exit;
+  }
+
+  /** Flushes standard output; false when it is closed (piped into head, say): stop quietly. */
+  private static boolean flushed(Writer out) {
+    try {
+      out.flush();
+      return true;
+    } catch (IOException closed) {
+      return false;
+    }
   }
 
   /** Prints points as they are read, or collects them into series. */

@@ -52,6 +52,7 @@ public final class Main implements Runnable {
   public static int run(OutputStream stdout, PrintWriter stderr, String... args) {
     CommandLine commandLine = new CommandLine(new Main(stdout));
     commandLine.setCaseInsensitiveEnumValuesAllowed(true);
+    commandLine.setParameterExceptionHandler(new ArgumentErrors());
     commandLine.setErr(stderr);
     commandLine.setOut(new PrintWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), true));
     return commandLine.execute(args);

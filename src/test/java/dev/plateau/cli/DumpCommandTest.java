@@ -180,4 +180,48 @@ class DumpCommandTest {
     assertThat(result.exit()).isEqualTo(2);
     assertThat(result.err()).contains("unknown format 'xml'").contains("jsonl, csv");
   }
+
+  /** Standard output as a pipe whose reader exits after {@code limit} bytes (like head -3). */
+  private static final class ClosingPipe extends java.io.OutputStream {
+    private final int limit;
+    private int written;
+
+    ClosingPipe(int limit) {
+      this.limit = limit;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      written += len;
+      if (written > limit) {
+        throw new IOException("Broken pipe");
+      }
+    }
+  }
+
+  @Test
+  void outputClosedByItsReaderEndsQuietlyWithoutAStackTrace() {
+    for (String[] args :
+        List.of(
+            new String[] {"dump", fixtures().resolve("public").toString(), "--series"},
+            new String[] {"dump", fixtures().resolve("public").toString()},
+            new String[] {"dump", fixtures().resolve("public").toString(), "--format", "csv"})) {
+      ByteArrayOutputStream whole = new ByteArrayOutputStream();
+      assertThat(Main.run(whole, new PrintWriter(new StringWriter()), args)).isZero();
+      // The reader goes away early (the first buffer written fails), or just before the end (the
+      // last flush fails).
+      for (int limit : new int[] {300, whole.size() - 1}) {
+        StringWriter err = new StringWriter();
+        int exit = Main.run(new ClosingPipe(limit), new PrintWriter(err, true), args);
+        String what = String.join(" ", args) + ", closed after " + limit + " bytes";
+        assertThat(err.toString()).as(what).doesNotContain("Exception").doesNotContain("Broken pipe");
+        assertThat(exit).as(what).isZero();
+      }
+    }
+  }
 }

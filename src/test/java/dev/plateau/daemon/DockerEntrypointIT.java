@@ -22,8 +22,20 @@ import org.junit.jupiter.api.io.TempDir;
 class DockerEntrypointIT {
   static List<String> command(String dockerfile, String instruction, Path logs, Path state, int port)
       throws Exception {
+    return command(dockerfile, instruction, logs, state, port, builtJar());
+  }
+
+  /** The jar this build made ({@code -Dplateau.jar}, else target/plateau.jar). */
+  static Path builtJar() {
+    return Paths.get(System.getProperty("plateau.jar", "target/plateau.jar")).toAbsolutePath();
+  }
+
+  /** The instruction's command, with {@code jar} for the image's jar. */
+  static List<String> command(
+      String dockerfile, String instruction, Path logs, Path state, int port, Path jarPath)
+      throws Exception {
     String java = ImageJvmOptions.javaOrSkip().toString();
-    String jar = Paths.get(System.getProperty("plateau.jar", "target/plateau.jar")).toAbsolutePath().toString();
+    String jar = jarPath.toAbsolutePath().toString();
     List<String> out = new ArrayList<>();
     for (String s : ImageJvmOptions.words(dockerfile, instruction)) {
       if (s.equals("java")) {

@@ -91,8 +91,14 @@ class DockerImageWritesIT {
     try (ServerSocket free = new ServerSocket(0)) {
       port = free.getLocalPort();
     }
-    List<String> entrypoint = DockerEntrypointIT.command(dockerfile, "ENTRYPOINT", logs, state, port);
-    List<String> healthcheck = DockerEntrypointIT.command(dockerfile, "HEALTHCHECK .*CMD|  CMD", logs, state, port);
+    // The jar where UID 10001 can read it, as in the image's /opt/plateau: the clone may sit in a
+    // directory other users cannot enter (a 0700 home, a mktemp -d).
+    Path opt = Files.createDirectories(temp.resolve("opt"));
+    Path jar = Files.copy(DockerEntrypointIT.builtJar(), opt.resolve("plateau.jar"));
+    Files.setPosixFilePermissions(jar, PosixFilePermissions.fromString("rw-r--r--"));
+    List<String> entrypoint = DockerEntrypointIT.command(dockerfile, "ENTRYPOINT", logs, state, port, jar);
+    List<String> healthcheck =
+        DockerEntrypointIT.command(dockerfile, "HEALTHCHECK .*CMD|  CMD", logs, state, port, jar);
     Path trace = temp.resolve("entrypoint.trace");
     Path log = temp.resolve("entrypoint.log");
     Process p =

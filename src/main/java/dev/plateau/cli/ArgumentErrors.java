@@ -1,0 +1,71 @@
+package dev.plateau.cli;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.UnmatchedArgumentException;
+
+/**
+ * Reports a command line that could not be parsed without echoing what was typed as a value: a
+ * misplaced {@code --webhook https://…/SECRET} or {@code --slack-webhook …} would otherwise print
+ * the secret to a terminal, a CI log or a container's log. Unknown options are named (their
+ * {@code =value} part cut off), other unexpected arguments only counted, and a quoted value in
+ * any other parse error is replaced by {@value #HIDDEN}. Exit code 2, with the usage.
+ */
+final class ArgumentErrors implements CommandLine.IParameterExceptionHandler {
+  static final String HIDDEN = "(value not shown)";
+
+  @Override
+  public int handleParseException(ParameterException ex, String[] args) {
+    CommandLine command = ex.getCommandLine();
+    PrintWriter err = command.getErr();
+    err.println(
+        ex instanceof UnmatchedArgumentException unmatched
+            ? unmatchedMessage(unmatched.getUnmatched())
+            : withoutValues(ex.getMessage(), args));
+    UnmatchedArgumentException.printSuggestions(ex, err);
+    command.usage(err, command.getColorScheme());
+    return command.getCommandSpec().exitCodeOnInvalidInput();
+  }
+
+  /** "Unknown options: '--webhook'" and a count of other unexpected arguments, values left out. */
+  static String unmatchedMessage(List<String> unmatched) {
+    List<String> options = new ArrayList<>();
+    int others = 0;
+    for (String arg : unmatched) {
+      if (arg.startsWith("-") && arg.length() > 1) {
+        int equals = arg.indexOf('=');
+        options.add("'" + (equals < 0 ? arg : arg.substring(0, equals)) + "'");
+      } else {
+        others++;
+      }
+    }
+    StringBuilder message = new StringBuilder();
+    if (!options.isEmpty()) {
+      message.append(options.size() == 1 ? "Unknown option: " : "Unknown options: ")
+          .append(String.join(", ", options));
+    }
+    if (others > 0) {
+      message.append(message.length() == 0 ? "" : "; ")
+          .append(others)
+          .append(others == 1 ? " unexpected argument" : " unexpected arguments")
+          .append(" (not shown: an option's value may be a secret)");
+    }
+    return message.toString();
+  }
+
+  /** The message with every argument that is not an option name, where quoted, hidden. */
+  static String withoutValues(String message, String[] args) {
+    String out = message == null ? "invalid command line" : message;
+    for (String arg : args) {
+      int equals = arg.startsWith("-") ? arg.indexOf('=') : -1;
+      String value = arg.startsWith("-") ? (equals < 0 ? null : arg.substring(equals + 1)) : arg;
+      if (value != null && !value.isEmpty()) {
+        out = out.replace("'" + value + "'", "'" + HIDDEN + "'");
+      }
+    }
+    return out;
+  }
+}
