@@ -10,7 +10,6 @@ import dev.plateau.daemon.Watcher;
 import dev.plateau.detect.StopPolicy;
 import dev.plateau.sink.AlertSink;
 import dev.plateau.sink.FlagConfig;
-import dev.plateau.sink.FlagOutcome;
 import dev.plateau.sink.FlagSink;
 import dev.plateau.sink.RetryPolicy;
 import dev.plateau.sink.Secret;
@@ -72,13 +71,13 @@ final class WatchCommand implements Callable<Integer> {
   @Option(names = "--flag-dir", paramLabel = "DIR", description = "Write flag files here, mirroring the logdir's layout (for read-only logdirs).")
   Path flagDir;
 
-  @Option(names = "--webhook", paramLabel = "URL", description = "POST each verdict here (Standard Webhooks); repeatable.")
+  @Option(names = "--webhook", paramLabel = "URL", description = "POST each verdict here (Standard Webhooks); repeatable. Visible in the process list: prefer webhook.urls_file or PLATEAU_WEBHOOK_URLS_FILE.")
   List<String> webhooks = new ArrayList<>();
 
   @Option(names = "--webhook-secret-file", paramLabel = "FILE", description = "File holding the signing secret (whsec_...).")
   Path webhookSecretFile;
 
-  @Option(names = "--slack-webhook", paramLabel = "URL", description = "Slack incoming-webhook URL.")
+  @Option(names = "--slack-webhook", paramLabel = "URL", description = "Slack incoming-webhook URL. Visible in the process list: prefer slack.url_file or PLATEAU_SLACK_URL_FILE.")
   String slackWebhook;
 
   @Option(names = "--poll-interval", paramLabel = "DURATION", defaultValue = "2s", description = "How often files are checked for new data (default: ${DEFAULT-VALUE}).")
@@ -221,7 +220,7 @@ final class WatchCommand implements Callable<Integer> {
         Path absolute = logdir.toAbsolutePath().normalize();
         StateStore store = StateStore.open(stateFile(absolute), rebuildState, clock);
         stores.add(store);
-        Watcher watcher = new Watcher(absolute, loaded, store, sinks, flags(absolute, loaded.alerts(), loaded.detection().stops()), clock, host);
+        Watcher watcher = new Watcher(absolute, loaded, store, sinks, flags(absolute, loaded.alerts(), loaded.detection().stops(), clock), clock, host);
         watcher.parkAfter(park);
         watcher.checkpointEvery(checkpoint);
         watcher.judgeOn(judgeOn);
@@ -338,7 +337,7 @@ final class WatchCommand implements Callable<Integer> {
     return dir.resolve("state-" + shortHash(logdir.toString()) + ".db");
   }
 
-  private FlagApplier flags(Path logdir, AlertsConfig alerts, StopPolicy stops) {
+  private FlagApplier flags(Path logdir, AlertsConfig alerts, StopPolicy stops, Clock clock) {
     if (!alerts.flagsEnabled()) {
       return FlagApplier.NONE;
     }
@@ -351,13 +350,7 @@ final class WatchCommand implements Callable<Integer> {
     if (dir != null) {
       flagConfig = flagConfig.withFlagDir(dir);
     }
-    FlagSink sink = new FlagSink(logdir, flagConfig);
-    return (experiment, status, content) -> {
-      FlagOutcome outcome = sink.apply(experiment, status, content);
-      if (outcome instanceof FlagOutcome.Failed failed) {
-        log.warn("flag for '{}': {}", experiment, failed.reason());
-      }
-    };
+    return new dev.plateau.daemon.RetriedFlags(new FlagSink(logdir, flagConfig), clock);
   }
 
   /** The HTTP token, or null for none; refused when too short or not plain ASCII. */

@@ -477,7 +477,17 @@ public final class Watcher {
     if (!readAgain) {
       metrics.scanned(logdir.toString());
     }
+    flags.retry(clock.millis());
     return new Round(read, transitions, committed, readAgain);
+  }
+
+  /** Flag files waiting to be written again, and flag writes that failed since start. */
+  public int pendingFlags() {
+    return flags.pending();
+  }
+
+  public long flagFailures() {
+    return flags.failures();
   }
 
   private void publish() {

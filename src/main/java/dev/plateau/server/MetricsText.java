@@ -38,6 +38,15 @@ final class MetricsText {
         byStatus[r.status().ordinal()]++;
       }
     }
+    int flagsPending = 0;
+    long flagFailures = 0;
+    for (Watcher w : daemon.watchers()) {
+      flagsPending += w.pendingFlags();
+      flagFailures += w.flagFailures();
+    }
+    gauge(out, "plateau_flags_pending", "Flag files that could not be written, waiting to be written again.",
+        Long.toString(flagsPending));
+    counter(out, "plateau_flag_write_failures_total", "Flag file writes that failed (each is tried again).", flagFailures);
     gauge(out, "plateau_runs", "Experiments with watched series.", Long.toString(runs));
     gauge(out, "plateau_series", "Watched series.", Long.toString(series));
     out.append("# HELP plateau_experiments Experiments by current status (every status, zeros too).\n");

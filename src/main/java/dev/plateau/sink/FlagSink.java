@@ -253,20 +253,40 @@ public final class FlagSink {
   }
 
   /** The cause in words, with the file it concerns (which may be the temporary file). */
+  /**
+   * What went wrong, the same words each time it goes wrong the same way: a temporary file's
+   * random name is given as the flag it was for, so a failure that repeats is logged once.
+   */
   private static String describe(Exception e) {
     if (e instanceof AccessDeniedException denied) {
-      return "permission denied on " + denied.getFile();
+      return "permission denied on " + flagOf(denied.getFile());
     }
     if (e instanceof NoSuchFileException missing) {
-      return "no such file or directory: " + missing.getFile();
+      return "no such file or directory: " + flagOf(missing.getFile());
     }
     if (e instanceof FileSystemException fs && fs.getReason() != null) {
-      return fs.getMessage(); // "file: reason", e.g. "Read-only file system", "No space left ..."
+      // "Read-only file system", "No space left on device", "Is a directory" ...
+      String where = fs.getOtherFile() != null ? fs.getOtherFile() : fs.getFile();
+      return fs.getReason() + (where == null ? "" : " (" + flagOf(where) + ")");
     }
-    if (e instanceof FileSystemException) {
-      return e.getClass().getSimpleName() + ": " + e.getMessage(); // the file only
+    if (e instanceof FileSystemException fs) {
+      return e.getClass().getSimpleName() + ": " + flagOf(fs.getFile());
     }
     return e.getMessage() != null ? e.getMessage() : e.toString();
+  }
+
+  /** {@code DIR/.NAME.plateau-tmp-XYZ} (a temporary file) as {@code DIR/NAME}; other paths as they are. */
+  static String flagOf(String file) {
+    if (file == null) {
+      return "(unknown file)";
+    }
+    int slash = file.lastIndexOf('/');
+    String name = file.substring(slash + 1);
+    int tmp = name.indexOf(FlagFileWriter.TEMP_MARKER);
+    if (name.startsWith(".") && tmp > 1) {
+      return file.substring(0, slash + 1) + name.substring(1, tmp);
+    }
+    return file;
   }
 
   /** The name with control characters (a NUL, a newline) shown as '?', so a log line stays one. */

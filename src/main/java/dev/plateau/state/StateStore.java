@@ -72,6 +72,8 @@ public final class StateStore implements AutoCloseable {
 
   private final Path file;
   private final Connection connection;
+  /** This process's hold on the database (null for a store opened without one). */
+  private StateLock lock;
   private final Clock clock;
 
   private StateStore(Path file, Connection connection, Clock clock) {
@@ -95,6 +97,18 @@ public final class StateStore implements AutoCloseable {
     } catch (IOException e) {
       throw new StateException("cannot create the state directory " + file.getParent() + ": " + e.getMessage(), e);
     }
+    StateLock lock = StateLock.acquire(file.toAbsolutePath());
+    try {
+      StateStore store = openUnlocked(file, rebuild, clock);
+      store.lock = lock;
+      return store;
+    } catch (StateException | RuntimeException e) {
+      lock.close();
+      throw e;
+    }
+  }
+
+  private static StateStore openUnlocked(Path file, boolean rebuild, Clock clock) throws StateException {
     try {
       return openChecked(file, clock);
     } catch (StateException e) {
@@ -603,5 +617,9 @@ public final class StateStore implements AutoCloseable {
   public synchronized void close() {
     rollbackQuietly();
     closeQuietly(connection);
+    if (lock != null) {
+      lock.close();
+      lock = null;
+    }
   }
 }

@@ -74,7 +74,7 @@ class HostileRunNamesIT {
     assertThat(dashFlag).exists();
     assertThat(said).contains("flag for 'linked'", "outside the base directory");
     assertThat(names(outside)).as("the linked run's real directory is as it was").isEqualTo(outsideBefore);
-    assertThat(names(state)).allMatch(n -> n.matches("state-[0-9a-f]{12}\\.db(-wal|-shm|-journal)?"));
+    assertThat(names(state)).allMatch(n -> n.matches("state-[0-9a-f]{12}\\.db(-wal|-shm|-journal|\\.lock)?"));
     assertThat(names(temp))
         .as("nothing was written beside the logdir")
         .allMatch(n -> n.startsWith("logs") || n.startsWith("outside") || n.startsWith("state") || n.equals("watch.log"));

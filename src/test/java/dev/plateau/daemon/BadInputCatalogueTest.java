@@ -344,6 +344,39 @@ class BadInputCatalogueTest {
   }
 
   @Test
+  void aFlagThatCannotBeWrittenIsWrittenOnceItCanWithoutARestart() throws Exception {
+    ReviewFindingsTest.MutableClock clock = new ReviewFindingsTest.MutableClock(System.currentTimeMillis());
+    try (WatchedLogdir logs = new WatchedLogdir(temp, List.of(), clock);
+        CapturedLog log = new CapturedLog()) {
+      // Where the healthy run's flag goes, a directory the flag cannot replace (a fault that holds
+      // for root too, unlike permissions): every write of the flag fails until it is gone.
+      Path blocker = Files.createDirectories(logs.logdir.resolve("healthy/CONVERGED"));
+      Files.writeString(blocker.resolve("keep"), "x");
+      logs.healthyRest();
+      logs.poll();
+      logs.poll();
+      assertThat(logs.verdict("healthy", WatchedLogdir.TAG).status().jsonName()).isEqualTo("converged");
+      assertThat(logs.watcher().pendingFlags()).isEqualTo(1);
+      long failuresBefore = logs.watcher().flagFailures();
+      clock.millis += 500;
+      logs.poll();
+      assertThat(logs.watcher().flagFailures()).as("not tried again before its delay").isEqualTo(failuresBefore);
+      clock.millis += 1_000;
+      logs.poll();
+      assertThat(logs.watcher().flagFailures()).as("tried again once due").isEqualTo(failuresBefore + 1);
+      assertThat(log.at(Level.WARN, "healthy")).as("said once").hasSize(1);
+
+      Files.delete(blocker.resolve("keep"));
+      Files.delete(blocker);
+      clock.millis += RetriedFlags.MAX_DELAY.toMillis();
+      logs.poll();
+      assertThat(logs.watcher().pendingFlags()).isZero();
+      assertThat(log.at(Level.INFO, "healthy")).anyMatch(line -> line.contains("flag for 'healthy' (converged) written after"));
+      logs.assertHealthyRunReadAndJudged();
+    }
+  }
+
+  @Test
   void directorySymlinkLoopIsReportedOnceAndNotFollowed() throws Exception {
     try (WatchedLogdir logs = new WatchedLogdir(temp);
         CapturedLog log = new CapturedLog()) {

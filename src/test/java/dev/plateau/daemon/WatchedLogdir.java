@@ -69,8 +69,9 @@ final class WatchedLogdir implements AutoCloseable {
 
   private void open() throws Exception {
     store = StateStore.open(db, false, clock);
-    FlagSink flags = new FlagSink(logdir, FlagConfig.defaults());
-    watcher = new Watcher(logdir, PlateauConfig.defaults(), store, sinks, flags::apply, clock, "catalogue");
+    // Flags as the daemon writes them: through the sink, tried again until written.
+    RetriedFlags flags = new RetriedFlags(new FlagSink(logdir, FlagConfig.defaults()), clock);
+    watcher = new Watcher(logdir, PlateauConfig.defaults(), store, sinks, flags, clock, "catalogue");
     watcher.restore();
   }
 
