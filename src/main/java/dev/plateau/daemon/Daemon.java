@@ -68,6 +68,8 @@ public final class Daemon {
     this.shutdownGrace = shutdownGrace;
   }
 
+  private final RoundFailures failures = new RoundFailures();
+
   private static List<StatePruner> defaultPruners(List<Watcher> watchers) {
     Map<StateStore, StatePruner> byStore = new IdentityHashMap<>();
     for (Watcher watcher : watchers) {
@@ -196,6 +198,12 @@ public final class Daemon {
           lastWholeRound = roundStart;
         }
         for (Watcher watcher : watchers) {
+          if (!java.nio.file.Files.isDirectory(watcher.logdir())) {
+            // Deleted or unmounted: wait for it (its state and verdicts stay), said once.
+            failures.failed(
+                watcher.logdir(), "the logdir is gone (deleted, moved or unmounted); waiting for it to come back", true);
+            continue;
+          }
           try {
             Watcher.Round round = whole ? watcher.poll() : watcher.pollChanged();
             readAgain |= round.readAgain();
@@ -205,9 +213,10 @@ public final class Daemon {
             if (!round.committed()) {
               metrics.failedRounds.incrementAndGet();
             }
+            failures.succeeded(watcher.logdir());
           } catch (Exception e) {
             metrics.failedRounds.incrementAndGet();
-            log.error("{}: this round failed ({}); trying again next round", watcher.logdir(), e.toString());
+            failures.failed(watcher.logdir(), e.toString(), false);
           }
         }
         prune();

@@ -1,0 +1,102 @@
+package dev.plateau.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import dev.plateau.config.PlateauConfig;
+import dev.plateau.detect.Status;
+import dev.plateau.sink.FlagConfig;
+import dev.plateau.sink.FlagSink;
+import dev.plateau.state.StateStore;
+import dev.plateau.verdict.RunVerdict;
+import dev.plateau.write.EventFileWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A watched logdir deleted while the daemon runs: said once (not an ERROR every round), waited
+ * for, and read and judged again once it is back, without a restart.
+ */
+class DeletedLogdirTest {
+
+  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting until " + what);
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  private static void converging(Path run) throws Exception {
+    double start = System.currentTimeMillis() / 1000.0 - 600;
+    try (EventFileWriter w = EventFileWriter.create(run, start, "h", 0)) {
+      for (int t = 0; t < 120; t++) {
+        w.simpleValue("val_loss", t, start + t, (float) (1 + 8 * Math.exp(-t / 8.0)));
+      }
+    }
+  }
+
+  @Test
+  void aDeletedLogdirIsSaidOnceWaitedForAndJudgedAgainWhenItComesBack(@TempDir Path temp) throws Exception {
+    Path logdir = Files.createDirectories(temp.resolve("logs"));
+    converging(logdir.resolve("first"));
+    try (StateStore store = StateStore.open(temp.resolve("state/state.db"), false, Clock.systemUTC());
+        CapturedLog log = new CapturedLog()) {
+      Watcher watcher =
+          new Watcher(logdir, PlateauConfig.defaults(), store, List.of(),
+              new RetriedFlags(new FlagSink(logdir, FlagConfig.defaults()), Clock.systemUTC()), Clock.systemUTC(), "h");
+      watcher.restore();
+      Daemon daemon = new Daemon(List.of(watcher), List.of(), Duration.ofMillis(20), Duration.ofSeconds(2));
+      Thread loop = new Thread(() -> {
+        try {
+          daemon.run();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+      loop.start();
+      try {
+        await("the first run judged", () -> status(watcher, "first") == Status.CONVERGED);
+        try (Stream<Path> all = Files.walk(logdir)) {
+          for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+            Files.delete(p);
+          }
+        }
+        long roundsBefore = daemon.rounds();
+        await("ten rounds without the logdir", () -> daemon.rounds() >= roundsBefore + 10);
+        assertThat(log.at(Level.WARN, "the logdir is gone")).as("said once").hasSize(1);
+        assertThat(log.at(Level.ERROR)).isEmpty();
+        assertThat(status(watcher, "first")).as("its verdicts stay while it is gone").isEqualTo(Status.CONVERGED);
+
+        Files.createDirectories(logdir);
+        converging(logdir.resolve("second"));
+        await("a run written after it came back judged", () -> status(watcher, "second") == Status.CONVERGED);
+        assertThat(logdir.resolve("second/CONVERGED")).exists();
+        assertThat(log.at(Level.INFO, "rounds succeed again")).hasSize(1);
+      } finally {
+        daemon.requestStop();
+        daemon.awaitStopped(Duration.ofSeconds(10));
+        loop.join(10_000);
+      }
+    }
+  }
+
+  private static Status status(Watcher watcher, String run) {
+    for (RunVerdict v : watcher.published()) {
+      if (v.run().equals(run)) {
+        return v.status();
+      }
+    }
+    return null;
+  }
+}
