@@ -12,8 +12,10 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 
@@ -31,6 +33,8 @@ public final class LogdirScanner {
 
   private final Path root;
   private final Consumer<String> problems;
+  /** Directories the last scan could not list (their files are unknown, not gone). */
+  private Set<Path> unlisted = Set.of();
 
   /**
    * @param root the logdir, or a single event file (then it is the only file of run ".")
@@ -58,6 +62,7 @@ public final class LogdirScanner {
     }
     Map<String, List<Path>> files = new TreeMap<>();
     Map<String, Path> dirs = new TreeMap<>();
+    Set<Path> notListed = new HashSet<>();
     Files.walkFileTree(
         root,
         EnumSet.of(FileVisitOption.FOLLOW_LINKS),
@@ -82,13 +87,24 @@ public final class LogdirScanner {
               problems.accept(
                   "directory link " + file + " leads back into its own parent; not followed");
             } else if (e instanceof AccessDeniedException) {
+              notListed.add(file);
               problems.accept("cannot read " + file + ": permission denied; skipped until readable");
             } else if (!(e instanceof NoSuchFileException)) {
+              notListed.add(file);
               problems.accept("cannot read " + file + ": " + e + "; skipped");
             }
             return FileVisitResult.CONTINUE;
           }
+
+          @Override
+          public FileVisitResult postVisitDirectory(Path dir, IOException e) {
+            if (e != null && !(e instanceof NoSuchFileException)) {
+              notListed.add(dir); // listing stopped part way: what it did not list is unknown
+            }
+            return FileVisitResult.CONTINUE;
+          }
         });
+    unlisted = Set.copyOf(notListed);
     List<RunDirectory> runs = new ArrayList<>(files.size());
     for (Map.Entry<String, List<Path>> entry : files.entrySet()) {
       List<Path> sorted = new ArrayList<>(entry.getValue());
@@ -96,6 +112,24 @@ public final class LogdirScanner {
       runs.add(new RunDirectory(entry.getKey(), dirs.get(entry.getKey()), sorted));
     }
     return runs;
+  }
+
+  /**
+   * Directories the last {@link #scan} could not list (permission denied, an I/O error): a file
+   * under one of them was not seen, which does not mean it is gone.
+   */
+  public Set<Path> unlisted() {
+    return unlisted;
+  }
+
+  /** Whether {@code file} lies under a directory the last scan could not list. */
+  public boolean underUnlisted(Path file) {
+    for (Path dir : unlisted) {
+      if (file.startsWith(dir)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private String runName(Path directory) {

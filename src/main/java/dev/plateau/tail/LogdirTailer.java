@@ -29,6 +29,16 @@ public final class LogdirTailer {
   /** One read window for every file: they are read one after another, on one thread. */
   private final dev.plateau.decode.RecordReader.Buffers buffers;
   private final Map<Path, TailedFile> files = new LinkedHashMap<>();
+  /**
+   * Where forgotten files stood, by path, so that one that comes back unchanged (a directory moved
+   * away and back, a mount that hiccuped) resumes there; the oldest go first beyond {@link
+   * #MAX_FORGOTTEN}.
+   */
+  private final LinkedHashMap<Path, Forgotten> forgotten = new LinkedHashMap<>();
+
+  /** A forgotten file: where reading stood, and its size and modification time when last seen. */
+  private record Forgotten(FileCursor cursor, long size, java.nio.file.attribute.FileTime modified) {}
+  static final int MAX_FORGOTTEN = 4096;
   private final Set<String> scanProblems = new HashSet<>();
   private final List<String> newScanProblems = new ArrayList<>();
   private long records;
@@ -73,7 +83,7 @@ public final class LogdirTailer {
     for (RunDirectory run : runs) {
       for (Path path : run.eventFiles()) {
         present.add(path);
-        TailedFile file = files.computeIfAbsent(path, p -> newFile(run.name(), p));
+        TailedFile file = files.computeIfAbsent(path, p -> comeBackOrNew(run.name(), p));
         TailedFile.ReadCounts counts = file.poll(listener);
         polledRecords += counts.records();
         polledBytes += counts.bytes();
@@ -81,7 +91,7 @@ public final class LogdirTailer {
         polledCorrupt += counts.corrupt();
       }
     }
-    files.keySet().removeIf(path -> forget(path, present));
+    files.values().removeIf(file -> forget(file, present));
     records += polledRecords;
     bytes += polledBytes;
     points += polledPoints;
@@ -143,6 +153,7 @@ public final class LogdirTailer {
    */
   public void rereadRun(String run) {
     files.values().removeIf(f -> f.run().equals(run));
+    forgotten.values().removeIf(f -> f.cursor().run().equals(run));
   }
 
   /** Where reading stands in every file being tailed. */
@@ -170,11 +181,57 @@ public final class LogdirTailer {
     return new TailedFile(run, path, limits, buffers);
   }
 
-  private boolean forget(Path path, Set<Path> present) {
-    if (present.contains(path)) {
+  /**
+   * A file seen before that is back unchanged (same path and run; the same inode, size,
+   * modification time and first record) resumes where it stood; anything else under that name
+   * is a new file, read from its start. Changed while it was away, it cannot be told from a file
+   * deleted and made again (filesystems reuse inodes at once, and a writer's first record repeats
+   * what its name says), so it is read again.
+   */
+  private TailedFile comeBackOrNew(String run, Path path) {
+    Forgotten gone = forgotten.remove(path);
+    if (gone == null || !gone.cursor().run().equals(run) || !unchanged(path, gone)) {
+      return newFile(run, path);
+    }
+    FileCursor before = gone.cursor();
+    log.info("{}: back in the logdir; reading on from offset {} if it is the same file", path, before.offset());
+    TailedFile file = new TailedFile(run, path, limits, buffers);
+    file.restore(before);
+    return file;
+  }
+
+  /**
+   * Whether the file at {@code path} is the one {@code before} was read from: the same identity
+   * (inode) and the same first record. Both, since a filesystem reuses a deleted file's inode at
+   * once; a file that cannot be opened is taken as new.
+   */
+  private static boolean unchanged(Path path, Forgotten gone) {
+    FileCursor before = gone.cursor();
+    if (before.fileKey() == null || before.fingerprint() == null || gone.modified() == null) {
       return false;
     }
+    try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(path)) {
+      java.nio.file.attribute.BasicFileAttributes now =
+          java.nio.file.Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class);
+      return before.fileKey().equals(TailedFile.keyOf(now))
+          && now.size() == gone.size()
+          && now.lastModifiedTime().equals(gone.modified())
+          && before.fingerprint().matches(channel);
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  private boolean forget(TailedFile file, Set<Path> present) {
+    Path path = file.path();
+    if (present.contains(path) || scanner.underUnlisted(path)) {
+      return false; // there, or in a directory that could not be listed this time: not gone
+    }
     log.info("{}: no longer in the logdir; forgotten", path);
+    forgotten.put(path, new Forgotten(file.cursor(), file.seenSize(), file.seenModified()));
+    if (forgotten.size() > MAX_FORGOTTEN) {
+      forgotten.remove(forgotten.keySet().iterator().next());
+    }
     return true;
   }
 

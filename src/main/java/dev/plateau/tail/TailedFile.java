@@ -269,7 +269,16 @@ public final class TailedFile {
     }
   }
 
-  private static String keyOf(BasicFileAttributes attributes) {
+  /** The size and modification time of the file when it was last looked at (-1 and null before). */
+  long seenSize() {
+    return seenSize;
+  }
+
+  FileTime seenModified() {
+    return seenModified;
+  }
+
+  static String keyOf(BasicFileAttributes attributes) {
     Object key = attributes.fileKey();
     return key == null ? null : key.toString();
   }

@@ -150,6 +150,38 @@ class BadInputCatalogueIT {
     }
   }
 
+  @Test
+  void runDirectoryUnreadableForAWhileIsNeitherReadAgainNorReAlerted() throws Exception {
+    Path logdir = Files.createDirectories(temp.resolve("logs"));
+    Path run = logdir.resolve("brief");
+    double start = System.currentTimeMillis() / 1000.0 - 600;
+    try (EventFileWriter w = EventFileWriter.create(run, start, "brief", 0)) {
+      for (int step = 0; step < 80; step++) {
+        w.simpleValue(TAG, step, start + step, (float) (1 + 8 * Math.exp(-step / 8.0)));
+      }
+    }
+    try (HealthyRun healthy = new HealthyRun(logdir)) {
+      healthy.firstPart();
+      try (WatchProcess watch = WatchProcess.start(withoutPermissionBypass(), logdir, temp.resolve("state"))) {
+        watch.await("the run converged", () -> Files.exists(run.resolve("CONVERGED")));
+        Files.setPosixFilePermissions(run, PosixFilePermissions.fromString("---------"));
+        String denied = "cannot read " + run + ": permission denied";
+        watch.await("the unreadable directory is reported", () -> !watch.lines(denied).isEmpty());
+        Files.setPosixFilePermissions(run, PosixFilePermissions.fromString("rwxr-xr-x"));
+        healthy.rest(); // read only by rounds after the directory is readable again
+        assertHealthyRunReadAndJudged(watch, healthy);
+        assertThat(watch.lines(run + "/")).as("none of its files forgotten").noneMatch(l -> l.contains("forgotten"));
+        assertThat(watch.lines("goes back")).isEmpty();
+        assertThat(watch.lines("reading run 'brief' again")).isEmpty();
+        assertThat(watch.lines(" brief: ").stream().filter(l -> l.contains("Watcher")).toList())
+            .as("one transition, to converged, and no other")
+            .singleElement().satisfies(l -> assertThat(l).contains("training -> converged"));
+        assertThat(watch.series("brief", TAG).path("points").asInt()).isEqualTo(80);
+        assertThat(watch.stop()).isZero();
+      }
+    }
+  }
+
   // ---- a configuration with an unknown key or a wrong type ----------------------------------
 
   @Test
@@ -166,7 +198,7 @@ class BadInputCatalogueIT {
         assertThat(watch.output())
             .startsWith(
                 "plateau watch: " + unknown + ": detection.plateau.min_detla: unknown key for detector"
-                    + " plateau; allowed: confirm, horizon, learned_sigmas, level_divisor, max_bins, min_delta,");
+                    + " plateau; allowed: confirm, horizon, learned_sigmas, level_divisor, max_bins, min_best_age, min_delta,");
       }
       try (WatchProcess watch = WatchProcess.start(List.of(), logdir, state, "--config", wrong.toString())) {
         assertThat(watch.awaitExit()).isEqualTo(2);

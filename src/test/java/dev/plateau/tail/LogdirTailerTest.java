@@ -434,6 +434,32 @@ class LogdirTailerTest {
   }
 
   @Test
+  void aRunDirectoryMovedAwayAndBackResumesWhereItStoodWithoutReadingAgain(@TempDir Path aside)
+      throws IOException {
+    EventFiles.write(logdir.resolve("keep"), 100, 0, "t", 0, 2);
+    Path run = logdir.resolve("moved");
+    Path file = EventFiles.write(run, 100, 0, "t", 0, 5);
+    LogdirTailer tailer = tailer();
+    RecordingListener l = new RecordingListener();
+    tailer.poll(l);
+    assertThat(l.steps("moved", "t")).containsExactly(0L, 1L, 2L, 3L, 4L);
+
+    Path away = aside.resolve("moved");
+    Files.move(run, away);
+    l.clear();
+    tailer.poll(l);
+    assertThat(tailer.files()).extracting(TailedFile::run).containsExactly("keep");
+    Files.move(away, run); // back, the same file (same inode, size, time and first record)
+    l.clear();
+    tailer.poll(l);
+    assertThat(l.events).as("nothing read again").isEmpty();
+    append(file, pointFrames("t", 5, 7));
+    tailer.poll(l);
+    assertThat(l.steps("moved", "t")).as("only what was written since").containsExactly(5L, 6L);
+    assertThat(l.resets).isEmpty();
+  }
+
+  @Test
   void directorySymlinkLoopDoesNotHangAndIsReportedOnce() throws IOException {
     EventFiles.write(logdir.resolve("a"), 100, 0, "t", 0, 2);
     try {

@@ -24,8 +24,10 @@ import java.util.TreeMap;
  *   <li>A file whose inode changed, that shrank below what was read, or whose first record changed
  *       is read again from its start, announced by {@code fileReset}.
  *   <li>A file that is no longer an event file in the logdir (deleted, its run deleted, its name
- *       taken by a directory or a link to nothing) is forgotten: if it comes back it is read from
- *       its start, as a new file, without {@code fileReset}.
+ *       taken by a directory or a link to nothing) is forgotten. If it comes back under its name
+ *       and run unchanged (the same inode and version, readable, something of it read), reading
+ *       resumes where it stood; otherwise it is read from its start, as a new file, without
+ *       {@code fileReset}. A restart forgets what was forgotten (the saved cursors stand for it).
  *   <li>A file that cannot be opened is reported {@code UNREADABLE} once, when there is something
  *       new to read, and read from where it stood once readable.
  *   <li>A tensor value is a scalar once its tag's scalars metadata was read in the same file.
@@ -91,6 +93,8 @@ final class TailerModel {
 
   private final Map<String, Known> known = new HashMap<>();
   private final Map<String, Known> saved = new HashMap<>();
+  /** Files the tailer forgot since its start, as it knew them. */
+  private final Map<String, Known> forgotten = new HashMap<>();
 
   /** One poll of {@code logdir}: what it should report; the model's knowledge moves on. */
   Expected poll(ModelLogdir logdir) {
@@ -106,6 +110,17 @@ final class TailerModel {
       String run = f.dir;
       present.add(path);
       Known k = known.get(path);
+      if (k == null) {
+        Known gone = forgotten.remove(path);
+        boolean same =
+            gone != null
+                && !f.denied
+                && gone.run().equals(run)
+                && gone.inode() == f.inode
+                && gone.seenVersion() == f.version
+                && !gone.uids().isEmpty();
+        k = same ? gone.restarted() : null;
+      }
       if (f.denied) {
         if (k == null) {
           k = new Known(run, ANY_INODE, List.of(), 0, -1, false);
@@ -138,6 +153,11 @@ final class TailerModel {
       known.put(path, new Known(run, f.inode, uids, f.completeBytes(), f.version, false));
     }
     points.values().removeIf(List::isEmpty);
+    for (Map.Entry<String, Known> e : known.entrySet()) {
+      if (!present.contains(e.getKey())) {
+        forgotten.put(e.getKey(), e.getValue());
+      }
+    }
     known.keySet().retainAll(present);
     Map<String, Long> offsets = new TreeMap<>();
     known.forEach((path, k) -> offsets.put(path, k.offset()));
@@ -178,6 +198,7 @@ final class TailerModel {
   /** A restart: the tailer knows what was saved, and has not looked at any file yet. */
   void restart() {
     known.clear();
+    forgotten.clear();
     saved.forEach((path, k) -> known.put(path, k.restarted()));
   }
 
@@ -185,5 +206,6 @@ final class TailerModel {
   void reread(String run) {
     known.values().removeIf(k -> k.run().equals(run));
     saved.values().removeIf(k -> k.run().equals(run));
+    forgotten.values().removeIf(k -> k.run().equals(run));
   }
 }

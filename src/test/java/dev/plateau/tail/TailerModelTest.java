@@ -149,7 +149,7 @@ class TailerModelTest {
             "restart(20); newrun(0,r0,0," + file + ",2,1); poll(); appendpartial(0,5); poll();"
                 + " restart(20); appendpartial(0,6); append(0,2,7); poll()"),
         Arguments.of(
-            "a file hidden while a poll looks is read again; hidden only across a restart, not",
+            "a file hidden while a poll looks resumes where it stood once back, as across a restart",
             "restart(65536); newrun(0,r0,0," + file + ",3,1); poll(); hide(0,false); poll();"
                 + " unhide(0); poll(); hide(0,true); restart(65536); unhide(0); append(0,1,2);"
                 + " poll()"),
