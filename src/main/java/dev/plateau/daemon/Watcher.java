@@ -70,6 +70,15 @@ public final class Watcher {
   private final Map<String, List<String>> pendingSinks = new HashMap<>();
   private final Map<String, StateBatch.ExperimentStatus> pendingExperiments = new LinkedHashMap<>();
   private final Map<String, ObjectNode> pendingFlags = new LinkedHashMap<>();
+  /**
+   * Experiments whose status changed since the last commit: the committed status, the transition
+   * count then, and the id of the one pending verdict that stands for the change. A change undone
+   * before it is committed (a run read again passes through its old status) records and sends
+   * nothing, and a second change replaces the first, so what is recorded is the net change.
+   */
+  private record Uncommitted(Status committed, long sequence, String verdictId) {}
+
+  private final Map<String, Uncommitted> uncommitted = new HashMap<>();
   private final Set<String> rereads = new LinkedHashSet<>();
   private final Map<String, Status> experimentStatus = new HashMap<>();
   private final Set<SeriesKey> unsavedSeries = new LinkedHashSet<>();
@@ -703,6 +712,7 @@ public final class Watcher {
       pendingVerdicts.clear();
       pendingSinks.clear();
       pendingExperiments.clear();
+      uncommitted.clear();
       pendingFlags.forEach(
           (experiment, content) ->
               flags.apply(experiment, Status.fromJsonName(content.path("status").asText()), content));
@@ -809,7 +819,23 @@ public final class Watcher {
       if (before == current.status() || current.series().isEmpty()) {
         return;
       }
+      Uncommitted open = uncommitted.remove(current.run());
+      if (open != null) {
+        // Changed already since the last commit: the change recorded is from the committed status.
+        pendingVerdicts.removeIf(v -> v.id().equals(open.verdictId()));
+        pendingSinks.remove(open.verdictId());
+        transitionCount.put(current.run(), open.sequence());
+        before = open.committed();
+        if (before == current.status()) {
+          experimentStatus.put(current.run(), before);
+          pendingExperiments.remove(current.run());
+          pendingFlags.remove(current.run());
+          log.debug("{} {}: back to {} before the change was committed; nothing recorded", logdir, current.run(), before.jsonName());
+          return;
+        }
+      }
       experimentStatus.put(current.run(), current.status());
+      long sequenceBefore = transitionCount.getOrDefault(current.run(), 0L);
       long sequence = transitionCount.merge(current.run(), 1L, Long::sum);
       Alert alert = alerts.alert(current, before, sequence, clock.instant(), judge.runs());
       String payload = alert.payload().toString();
@@ -833,6 +859,7 @@ public final class Watcher {
           current.run(),
           new StateBatch.ExperimentStatus(current.status().jsonName(), payload, sequence));
       pendingFlags.put(current.run(), alert.payload());
+      uncommitted.put(current.run(), new Uncommitted(before, sequenceBefore, alert.id()));
     }
 
     @Override
