@@ -99,6 +99,8 @@ public final class Watcher {
   private final Map<String, Long> parkedUntil = new HashMap<>();
   /** When each experiment in memory last had a point (clock millis). */
   private final Map<String, Long> lastActivity = new HashMap<>();
+  /** Runs whose directory went away in the last read: they leave the judged set this round. */
+  private final Set<String> goneRuns = new LinkedHashSet<>();
   private long parkAfterMillis = DEFAULT_PARK_AFTER.toMillis();
   private long checkpointMillis;
   private long lastCommitMillis = Long.MIN_VALUE;
@@ -459,6 +461,7 @@ public final class Watcher {
     if (Double.isFinite(newestWallTime)) {
       metrics.lagMillis.set(Math.max(0, clock.millis() - (long) (newestWallTime * 1000)));
     }
+    dropGoneRuns();
     // Rereads are decided before the commit and committed with it (their files' rows and series
     // states deleted), so a crash right after cannot resume past the points they need.
     boolean readAgain = applyRereads() > 0;
@@ -725,6 +728,47 @@ public final class Watcher {
     }
   }
 
+  /**
+   * Runs deleted or renamed leave the judged set: their series and judges go from memory and
+   * from the store (committed with this round), so no time rule judges them, no alert or flag is
+   * made for them, and a restart does not bring them back; their verdicts stay in the history. An
+   * experiment left without runs leaves the status page. A run that comes back is a new run.
+   */
+  private void dropGoneRuns() {
+    if (goneRuns.isEmpty()) {
+      return;
+    }
+    Set<String> gone = new LinkedHashSet<>(goneRuns);
+    goneRuns.clear();
+    judge.evictAll(gone);
+    Set<String> experiments = new LinkedHashSet<>();
+    for (String run : gone) {
+      experiments.add(dev.plateau.verdict.Experiments.of(run));
+      unsavedSeries.removeIf(k -> k.run().equals(run));
+      committedCursors.values().removeIf(c -> c.run().equals(run));
+      resetRuns.add(run);
+      rereads.remove(run);
+    }
+    Map<String, Set<String>> inMemory = judge.runsByExperiment();
+    for (String experiment : experiments) {
+      Set<String> parkedOf = parkedRuns.get(experiment);
+      if (parkedOf != null) {
+        parkedOf.removeAll(gone);
+      }
+      boolean left = inMemory.containsKey(experiment) || (parkedOf != null && !parkedOf.isEmpty());
+      if (!left) {
+        parked.remove(experiment);
+        parkedRuns.remove(experiment);
+        parkedUntil.remove(experiment);
+        lastActivity.remove(experiment);
+        pendingFlags.remove(experiment);
+        log.info("{}: experiment '{}' has no runs left; it leaves the judged set (its verdicts stay in the history)",
+            logdir, experiment);
+      }
+    }
+    publish();
+  }
+
   /** Sets the runs asked for to be read again; returns how many. */
   private int applyRereads() {
     Set<String> all = new LinkedHashSet<>();
@@ -797,6 +841,12 @@ public final class Watcher {
       // the restart rule would take the repeated steps for a rewind and drop the later points.
       // Reading the whole run again keeps every file's points in order.
       rereads.add(run);
+    }
+
+    @Override
+    public void runGone(String run, Path directory) {
+      log.info("{}: run '{}' is gone ({} no longer exists); it is no longer judged", logdir, run, directory);
+      goneRuns.add(run);
     }
 
     @Override

@@ -34,4 +34,12 @@ public sealed interface FlagOutcome {
    * @param reason a sentence for the log that names the path and the cause
    */
   record Failed(String reason) implements FlagOutcome {}
+
+  /**
+   * Nothing was written: the experiment's own directory in the logdir is gone (the run was
+   * deleted or renamed), and Plateau never creates it. Not a failure: nothing is tried again.
+   *
+   * @param directory the missing directory
+   */
+  record RunGone(Path directory) implements FlagOutcome {}
 }

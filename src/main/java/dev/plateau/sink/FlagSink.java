@@ -54,7 +54,9 @@ import org.slf4j.LoggerFactory;
  *       next experiment. A failure is logged at WARN when it first happens for an experiment (and
  *       when its reason changes), at DEBUG while it repeats.
  *   <li>Missing directories inside the base (the mirrored experiment directory under a flag dir,
- *       {@code .plateau} of a template) are created; the flag dir itself too.
+ *       {@code .plateau} of a template) are created; the flag dir itself too. The experiment's own
+ *       directory in the logdir never is: when flags go into the logdir and it is gone (the run
+ *       deleted or renamed) nothing is written, and the outcome is {@link FlagOutcome.RunGone}.
  * </ul>
  *
  * <p>Calls are serialized (the methods are synchronized); the files are the only state besides what
@@ -67,6 +69,7 @@ public final class FlagSink {
       new ObjectMapper()
           .writer(new DefaultPrettyPrinter().withObjectIndenter(new DefaultIndenter("  ", "\n")));
 
+  private final Path logdir;
   private final FlagConfig config;
   private final FlagPaths paths;
   private final FlagFileWriter writer;
@@ -83,6 +86,7 @@ public final class FlagSink {
   }
 
   FlagSink(Path logdir, FlagConfig config, FlagFileWriter writer) {
+    this.logdir = Objects.requireNonNull(logdir, "logdir");
     this.config = Objects.requireNonNull(config, "config");
     this.paths =
         new FlagPaths(
@@ -109,6 +113,14 @@ public final class FlagSink {
     if (status == Status.TRAINING || (status == Status.NOT_LEARNING && !config.notLearningFlags())) {
       // not_learning is informational unless configured as a stop: no flag, as for training.
       return config.removeOnTraining() ? removeAll(experiment) : settled(experiment, unchanged());
+    }
+    Path runDirectory = config.flagDir() == null ? runDirectory(experiment) : null;
+    if (runDirectory != null
+        && java.nio.file.Files.isDirectory(logdir)
+        && java.nio.file.Files.notExists(runDirectory, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      // Deleted or renamed while Plateau judged it: a flag would make the directory again.
+      LOG.debug("{}: {} is gone; no flag written", printable(experiment), runDirectory);
+      return new FlagOutcome.RunGone(runDirectory);
     }
     String relative;
     try {
@@ -232,6 +244,19 @@ public final class FlagSink {
 
   private static FlagOutcome unchanged() {
     return new FlagOutcome.Unchanged();
+  }
+
+  /** The experiment's directory in the logdir, or null for a name that is not a plain path. */
+  private Path runDirectory(String experiment) {
+    if (experiment == null || experiment.isEmpty() || experiment.equals(".")) {
+      return null;
+    }
+    try {
+      Path dir = logdir.resolve(experiment).normalize();
+      return dir.startsWith(logdir.normalize()) ? dir : null; // a name leaving the logdir is refused later
+    } catch (InvalidPathException e) {
+      return null;
+    }
   }
 
   /** Forgets an experiment's last problem once it succeeds, so a new failure is logged again. */

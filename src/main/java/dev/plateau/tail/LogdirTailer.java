@@ -91,7 +91,22 @@ public final class LogdirTailer {
         polledCorrupt += counts.corrupt();
       }
     }
-    files.values().removeIf(file -> forget(file, present));
+    Map<String, Path> forgottenRuns = new LinkedHashMap<>();
+    files.values().removeIf(
+        file -> {
+          boolean forgot = forget(file, present);
+          if (forgot) {
+            forgottenRuns.put(file.run(), file.path().getParent());
+          }
+          return forgot;
+        });
+    for (Map.Entry<String, Path> gone : forgottenRuns.entrySet()) {
+      String run = gone.getKey();
+      boolean filesLeft = files.values().stream().anyMatch(f -> f.run().equals(run));
+      if (!filesLeft && !java.nio.file.Files.isDirectory(gone.getValue()) && !scanner.underUnlisted(gone.getValue())) {
+        listener.runGone(run, gone.getValue());
+      }
+    }
     records += polledRecords;
     bytes += polledBytes;
     points += polledPoints;

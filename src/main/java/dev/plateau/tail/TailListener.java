@@ -1,6 +1,7 @@
 package dev.plateau.tail;
 
 import dev.plateau.series.ScalarPoint;
+import java.nio.file.Path;
 import org.slf4j.LoggerFactory;
 
 /** Receives what a {@link LogdirTailer} reads, on the polling thread, in file order. */
@@ -16,6 +17,12 @@ public interface TailListener {
    * A file is read again from its start (it shrank or was replaced); its points will arrive again.
    */
   default void fileReset(String run, String file, String reason) {}
+
+  /**
+   * Every file of {@code run} was forgotten and its directory no longer exists: the run was deleted
+   * or renamed (a run whose directory cannot be listed is not gone).
+   */
+  default void runGone(String run, Path directory) {}
 
   /**
    * The file ends inside a record (the writer has not finished it, or the file was cut). Reported

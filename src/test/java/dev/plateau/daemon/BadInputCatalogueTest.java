@@ -377,6 +377,60 @@ class BadInputCatalogueTest {
   }
 
   @Test
+  void aRunDeletedOrRenamedWhileTrainingLeavesTheJudgedSetAndIsNeverMadeAgain() throws Exception {
+    ReviewFindingsTest.MutableClock clock = new ReviewFindingsTest.MutableClock(System.currentTimeMillis());
+    try (WatchedLogdir logs = new WatchedLogdir(temp, List.of(), clock);
+        CapturedLog log = new CapturedLog()) {
+      logs.healthyFirstPart();
+      // Two runs still training (a few points of a long descent): one is deleted, one renamed.
+      for (String run : List.of("deleted", "renamed")) {
+        try (dev.plateau.write.EventFileWriter w =
+            dev.plateau.write.EventFileWriter.create(logs.logdir.resolve(run), logs.start, run, 0)) {
+          logs.points(w, 0, 10);
+        }
+      }
+      logs.poll();
+      assertThat(published(logs)).contains("deleted", "renamed");
+
+      Path deleted = logs.logdir.resolve("deleted");
+      try (var files = Files.list(deleted)) {
+        for (Path p : files.toList()) {
+          Files.delete(p);
+        }
+      }
+      Files.delete(deleted);
+      Files.move(logs.logdir.resolve("renamed"), logs.logdir.resolve("renamed-later"));
+      logs.healthyRest();
+      logs.poll();
+      // Hours later, when a run that stopped writing would be stalled:
+      clock.millis += java.time.Duration.ofHours(3).toMillis();
+      logs.poll();
+      logs.poll();
+
+      assertThat(published(logs)).doesNotContain("deleted", "renamed").contains("renamed-later");
+      assertThat(log.at(Level.INFO, "run 'deleted' is gone")).hasSize(1);
+      assertThat(log.at(Level.INFO, "run 'renamed' is gone")).hasSize(1);
+      assertThat(deleted).as("never made again").doesNotExist();
+      assertThat(logs.logdir.resolve("renamed")).as("never made again").doesNotExist();
+      var experiments = logs.store().experiments();
+      assertThat(experiments.getOrDefault("deleted", null) == null
+              || !experiments.get("deleted").status().equals("stalled"))
+          .as("no stalled verdict recorded for a run that is gone").isTrue();
+      assertThat(logs.store().seriesOfRun("deleted")).as("its series left the store").isEmpty();
+      logs.assertHealthyRunReadAndJudged();
+
+      logs.restart();
+      logs.poll();
+      assertThat(published(logs)).doesNotContain("deleted", "renamed");
+      assertThat(deleted).doesNotExist();
+    }
+  }
+
+  private static List<String> published(WatchedLogdir logs) {
+    return logs.watcher().published().stream().map(dev.plateau.verdict.RunVerdict::run).toList();
+  }
+
+  @Test
   void directorySymlinkLoopIsReportedOnceAndNotFollowed() throws Exception {
     try (WatchedLogdir logs = new WatchedLogdir(temp);
         CapturedLog log = new CapturedLog()) {

@@ -82,6 +82,7 @@ class DeletedLogdirTest {
         converging(logdir.resolve("second"));
         await("a run written after it came back judged", () -> status(watcher, "second") == Status.CONVERGED);
         assertThat(logdir.resolve("second/CONVERGED")).exists();
+        await("the recovery said", () -> !log.at(Level.INFO, "rounds succeed again").isEmpty());
         assertThat(log.at(Level.INFO, "rounds succeed again")).hasSize(1);
       } finally {
         daemon.requestStop();

@@ -94,7 +94,8 @@ class FlagPathSafetyTest {
     assertThat(((FlagOutcome.Failed) outcome).reason())
         .contains(logdir.resolve("linked").toString())
         .contains("outside the base directory");
-    assertThat(nested).isInstanceOf(FlagOutcome.Failed.class);
+    // Nothing there under the link: no flag (the run is gone, or the name is refused), nothing outside.
+    assertThat(nested).isNotInstanceOf(FlagOutcome.Written.class);
     assertThat(tree(outside)).isEmpty();
   }
 
@@ -215,6 +216,7 @@ class FlagPathSafetyTest {
   @ParameterizedTest
   @ValueSource(strings = {"\"><script>alert(1)</script>", "-rf", "new\nline", " spaced ", "~", "$HOME", "a\\..\\b"})
   void oddButLegalExperimentNamesStayInsideTheBase(String experiment) throws Exception {
+    Files.createDirectories(logdir.resolve(experiment)); // the run's directory, as its job made it
     FlagSink sink = new FlagSink(logdir, FlagConfig.defaults());
 
     FlagOutcome outcome = sink.apply(experiment, Status.CONVERGED, CONTENT);

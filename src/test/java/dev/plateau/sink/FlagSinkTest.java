@@ -284,4 +284,15 @@ class FlagSinkTest {
     asStop.apply("exp/sub", Status.CONVERGED, verdict("converged", 900));
     assertThat(tree(logdir.resolve("exp/sub"))).containsExactly("CONVERGED", "train", "validation");
   }
+
+  @Test
+  void anExperimentWhoseDirectoryIsGoneGetsNoFlagAndItsDirectoryIsNeverMade() throws Exception {
+    for (FlagConfig config : List.of(FlagConfig.defaults())) {
+      FlagSink sink = new FlagSink(logdir, config);
+      List<String> before = tree(root);
+      FlagOutcome outcome = sink.apply("exp/gone", Status.STALLED, verdict("stalled", 3));
+      assertThat(outcome).isEqualTo(new FlagOutcome.RunGone(logdir.resolve("exp/gone")));
+      assertThat(tree(root)).isEqualTo(before);
+    }
+  }
 }

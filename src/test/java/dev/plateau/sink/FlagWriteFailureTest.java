@@ -91,6 +91,7 @@ class FlagWriteFailureTest {
 
   @Test
   void fullDiskDuringTheRenameKeepsTheOldFlagAndLeavesNoTemporaryFile() throws Exception {
+    Files.createDirectories(logdir.resolve("exp")); // the run's directory, as its job made it
     Path flag = logdir.resolve("exp/CONVERGED");
     new FlagSink(logdir, FlagConfig.defaults()).apply("exp", Status.CONVERGED, content(1));
     FlagFileWriter full =
@@ -125,6 +126,7 @@ class FlagWriteFailureTest {
 
   @Test
   void filesystemWithoutAtomicMoveFallsBackToReplaceExistingAndSaysSo() throws Exception {
+    Files.createDirectories(logdir.resolve("exp")); // the run's directory, as its job made it
     List<List<CopyOption>> moves = new ArrayList<>();
     FlagFileWriter noAtomicMove =
         new FlagFileWriter(
