@@ -39,6 +39,9 @@ USER 10001
 VOLUME ["/state"]
 EXPOSE 9321
 ENV PLATEAU_STATE_DIR=/state
+# File names are decoded with the locale's charset: a UTF-8 locale, whatever the base image sets,
+# so that a run named 'exp-é' is read and flagged (under a POSIX locale Java cannot name it).
+ENV LANG=C.UTF-8 LC_ALL=C.UTF-8
 HEALTHCHECK --interval=30s --timeout=10s --start-period=20s \
   CMD ["java", "-XX:TieredStopAtLevel=1", "-Xss512k", "-XX:-UsePerfData", "-jar", "/opt/plateau/plateau.jar", "health", "http://127.0.0.1:9321/healthz"]
 # SerialGC returns memory after a full collection down to MaxHeapFreeRatio; -ShrinkHeapInSteps

@@ -292,6 +292,14 @@ final class WatchCommand implements Callable<Integer> {
     log.info(
         "watching {} with {} sink(s), polling every {} ms",
         logdirs, sinks.size(), interval.toMillis());
+    String names = System.getProperty("sun.jnu.encoding", "");
+    if (!names.equalsIgnoreCase("UTF-8")) {
+      log.warn(
+          "file names are decoded as {} (the locale's charset), so runs whose names are not {} (such as"
+              + " 'exp-é') cannot be read or flagged; start Plateau with a UTF-8 locale (LANG=C.UTF-8), as"
+              + " the plateau launcher and the image do",
+          names, names);
+    }
     try {
       daemon.run();
     } finally {

@@ -717,8 +717,14 @@ public final class Watcher {
       pendingExperiments.clear();
       uncommitted.clear();
       pendingFlags.forEach(
-          (experiment, content) ->
-              flags.apply(experiment, Status.fromJsonName(content.path("status").asText()), content));
+          (experiment, content) -> {
+            try {
+              flags.apply(experiment, Status.fromJsonName(content.path("status").asText()), content);
+            } catch (RuntimeException unexpected) {
+              // One experiment's flag never fails the round (the others' flags, the next rounds).
+              log.warn("{}: flag for '{}' not written: {}", logdir, experiment, unexpected.toString());
+            }
+          });
       pendingFlags.clear();
       return true;
     } catch (StateException e) {

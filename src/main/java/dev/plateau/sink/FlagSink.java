@@ -110,6 +110,20 @@ public final class FlagSink {
   public synchronized FlagOutcome apply(String experiment, Status status, ObjectNode content) {
     Objects.requireNonNull(status, "status");
     Objects.requireNonNull(content, "content");
+    try {
+      return applyChecked(experiment, status, content);
+    } catch (InvalidPathException e) {
+      // A name the platform's file-name charset cannot hold (a POSIX locale and a name with é).
+      return failed(
+          experiment,
+          "its name cannot be a file name here (file names are "
+              + System.getProperty("sun.jnu.encoding", "?")
+              + "; start Plateau with a UTF-8 locale, e.g. LANG=C.UTF-8, as its launcher and image do);"
+              + " no flag written");
+    }
+  }
+
+  private FlagOutcome applyChecked(String experiment, Status status, ObjectNode content) {
     if (status == Status.TRAINING || (status == Status.NOT_LEARNING && !config.notLearningFlags())) {
       // not_learning is informational unless configured as a stop: no flag, as for training.
       return config.removeOnTraining() ? removeAll(experiment) : settled(experiment, unchanged());

@@ -155,7 +155,15 @@ public final class LogdirTailer {
    */
   public void restore(Collection<FileCursor> cursors) {
     for (FileCursor cursor : cursors) {
-      Path path = Path.of(cursor.path());
+      Path path;
+      try {
+        path = Path.of(cursor.path());
+      } catch (java.nio.file.InvalidPathException e) {
+        // Saved under a locale whose charset could hold the name, restored under one that cannot.
+        log.warn("{}: saved position cannot be restored here ({}); the file is read as it is found",
+            cursor.path(), e.getMessage());
+        continue;
+      }
       TailedFile file = new TailedFile(cursor.run(), path, limits, buffers);
       file.restore(cursor);
       files.put(path, file);
