@@ -174,6 +174,10 @@ public final class StatusServer implements AutoCloseable {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     exchange.getResponseHeaders().set("Content-Type", type);
     boolean head = exchange.getRequestMethod().equals("HEAD");
+    if (head) {
+      // The JDK leaves a HEAD response's length to the handler: the length the GET would have.
+      exchange.getResponseHeaders().set("Content-Length", Integer.toString(bytes.length));
+    }
     exchange.sendResponseHeaders(status, head ? -1 : bytes.length);
     if (!head) {
       try (OutputStream out = exchange.getResponseBody()) {

@@ -48,6 +48,11 @@ final class RawHttp {
     return send(port, request.append("Connection: close\r\n\r\n").toString());
   }
 
+  /** A HEAD request, read as one: its Content-Length describes a body that is not sent. */
+  static Response head(int port, String target, String... headers) throws IOException {
+    return request(port, "HEAD", target, headers);
+  }
+
   static Response get(int port, String target, String... headers) throws IOException {
     return request(port, "GET", target, headers);
   }
@@ -57,6 +62,7 @@ final class RawHttp {
    * then closed the connection within two seconds.
    */
   static Response send(int port, String request) throws IOException {
+    boolean head = request.startsWith("HEAD ");
     try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
       socket.setSoTimeout(5_000);
       try {
@@ -65,11 +71,19 @@ final class RawHttp {
       } catch (IOException closedWhileWriting) {
         return new Response(0, List.of(), "", true);
       }
-      return read(socket);
+      return read(socket, head);
     }
   }
 
   static Response read(Socket socket) throws IOException {
+    return read(socket, false);
+  }
+
+  /**
+   * Reads one response; after a HEAD request ({@code head}) no body, whatever the Content-Length
+   * says, so a body the server sends anyway shows as the connection not closed.
+   */
+  static Response read(Socket socket, boolean head) throws IOException {
     InputStream in = socket.getInputStream();
     String statusLine;
     try {
@@ -85,8 +99,8 @@ final class RawHttp {
     for (String h = line(in); h != null && !h.isEmpty(); h = line(in)) {
       headers.add(h);
     }
-    Response head = new Response(status, headers, "", false);
-    int length = head.header("Content-Length").map(Integer::parseInt).orElse(0);
+    Response start = new Response(status, headers, "", false);
+    int length = head ? 0 : start.header("Content-Length").map(Integer::parseInt).orElse(0);
     String body = new String(in.readNBytes(length), StandardCharsets.UTF_8);
     boolean closed;
     socket.setSoTimeout(2_000);

@@ -1,5 +1,6 @@
 package dev.plateau.server;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
@@ -70,6 +71,21 @@ class StatusServerRoutesTest {
     var r = StatusServerTest.get(running.server.address(), "/metrics", "HEAD");
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.body()).isEmpty();
+  }
+
+  @Test
+  void headCarriesTheContentLengthItsGetWouldHaveAndNoBody() throws Exception {
+    for (String path : List.of("/", "/healthz", "/readyz", "/api/runs", "/nope")) {
+      RawHttp.Response get = RawHttp.get(port, path);
+      RawHttp.Response head = RawHttp.head(port, path);
+      assertThat(head.status()).as(path).isEqualTo(get.status());
+      assertThat(head.header("Content-Length")).as(path).contains(Integer.toString(get.body().getBytes(UTF_8).length));
+      assertThat(head.header("Content-Type")).as(path).isEqualTo(get.header("Content-Type"));
+      assertThat(head.body()).as(path).isEmpty();
+      assertThat(head.closed()).as(path + ": closed after the head, no body sent").isTrue();
+    }
+    assertThat(RawHttp.head(port, "/metrics").header("Content-Length")).hasValueSatisfying(
+        length -> assertThat(Integer.parseInt(length)).isPositive());
   }
 
   @Test
