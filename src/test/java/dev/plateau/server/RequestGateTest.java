@@ -2,19 +2,13 @@ package dev.plateau.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.Headers;
-import java.net.URI;
 import org.junit.jupiter.api.Test;
 
 class RequestGateTest {
   static final String TOKEN = "0123456789abcdef0123";
 
   static Admission admit(RequestGate gate, String method, String target, String... headerPairs) {
-    Headers headers = new Headers();
-    for (int i = 0; i < headerPairs.length; i += 2) {
-      headers.add(headerPairs[i], headerPairs[i + 1]);
-    }
-    return gate.admit(method, URI.create(target), headers);
+    return gate.admit(new RequestHead(method, target, "HTTP/1.1", HeaderFields.of(headerPairs)));
   }
 
   @Test
