@@ -9,9 +9,11 @@ import java.util.regex.Pattern;
 
 /**
  * Decides what happens to a request before a route runs, in this order: only GET and HEAD (405);
- * no request body (413); a target in the origin or absolute form ({@link RequestTarget}, 400); on a
- * loopback-bound server only loopback {@code Host} names (421: a web page that rebinds its own
- * domain name to 127.0.0.1 must not read the API); only the known paths (404); and for guarded
+ * no request body (413); a target in the origin or absolute form ({@link RequestTarget}, 400); at
+ * most one {@code Host} (400); on a loopback-bound server only loopback host names (421: a web page
+ * that rebinds its own domain name to 127.0.0.1 must not read the API), the host being the
+ * absolute form's authority when the target has one and {@code Host} otherwise (RFC 9112 section
+ * 3.2.2), so that neither can stand in for the other; only the known paths (404); and for guarded
  * routes, when a token is configured, the token (401).
  *
  * <p>The token is accepted as {@code Authorization: Bearer TOKEN} on every guarded route, as the
@@ -48,7 +50,16 @@ final class RequestGate {
     if (target.isEmpty()) {
       return new Admission.Refuse(400, "not a request target: /PATH or http://HOST/PATH");
     }
-    if (loopbackBound && !isLoopbackHost(headers.first("Host"))) {
+    List<String> hosts = headers.values("Host");
+    if (hosts.size() > 1) {
+      return new Admission.Refuse(400, "more than one Host field");
+    }
+    // RFC 9112 section 3.2.2: an absolute-form target's authority is the host, whatever Host says.
+    String host = target.get().authority();
+    if (host == null) {
+      host = hosts.isEmpty() ? null : hosts.get(0);
+    }
+    if (loopbackBound && !isLoopbackHost(host)) {
       return new Admission.Refuse(421, "this server answers to localhost and loopback addresses only");
     }
     Optional<Route> found = Route.of(target.get().rawPath());
