@@ -50,7 +50,7 @@ public record HttpLimits(
           Duration.ofSeconds(30),
           Duration.ofSeconds(30),
           2,
-          Duration.ofMillis(100));
+          Duration.ofSeconds(1));
 
   public HttpLimits {
     if (maxConnections < 1 || maxHeaderFields < 1 || maxHeaderBytes < 64 || renderThreads < 1) {

@@ -47,7 +47,7 @@ final class SlowClients implements AutoCloseable {
     byte[] next = ("X-Slow-" + line++ + ": v\r\n").getBytes(StandardCharsets.US_ASCII);
     for (int i = 0; i < channels.size(); i++) {
       SocketChannel channel = channels.get(i);
-      if (channel.isOpen() && !closedByServer(channel) && send(channel, next)) {
+      if (channel.isOpen() && !gaveUp(channel) && send(channel, next)) {
         continue;
       }
       closedByServer++;
@@ -63,7 +63,7 @@ final class SlowClients implements AutoCloseable {
     return closedByServer;
   }
 
-  private static boolean closedByServer(SocketChannel channel) {
+  private static boolean gaveUp(SocketChannel channel) {
     try {
       // The server never answers an unfinished request: any byte, or the end, means it gave up.
       return channel.read(ByteBuffer.allocate(256)) != 0;
