@@ -55,6 +55,7 @@ final class HttpLoop implements Runnable {
   private final Queue<HttpConnection> pipelined = new ArrayDeque<>();
   private final ByteBuffer discard = ByteBuffer.allocate(16 * 1024);
   private final SelectionKey listenerKey;
+  private final InetSocketAddress bound;
   private volatile boolean stopping;
   private boolean acceptPaused;
 
@@ -79,6 +80,7 @@ final class HttpLoop implements Runnable {
       listener.bind(address, 128);
       listener.configureBlocking(false);
       listenerKey = listener.register(selector, SelectionKey.OP_ACCEPT);
+      bound = (InetSocketAddress) listener.getLocalAddress();
     } catch (IOException e) {
       listener.close();
       selector.close();
@@ -86,8 +88,9 @@ final class HttpLoop implements Runnable {
     }
   }
 
-  InetSocketAddress address() throws IOException {
-    return (InetSocketAddress) listener.getLocalAddress();
+  /** The bound address (with the actual port when 0 was asked for). */
+  InetSocketAddress address() {
+    return bound;
   }
 
   /** Ends {@link #run}, which closes every connection and the listening socket. */
