@@ -1,7 +1,5 @@
 package dev.plateau.server;
 
-import com.sun.net.httpserver.Headers;
-import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -11,9 +9,12 @@ import java.util.regex.Pattern;
 
 /**
  * Decides what happens to a request before a route runs, in this order: only GET and HEAD (405);
- * no request body (413); on a loopback-bound server only loopback {@code Host} names (421: a web
- * page that rebinds its own domain name to 127.0.0.1 must not read the API); only the known paths
- * (404); and for guarded routes, when a token is configured, the token (401).
+ * no request body (413); a target in the origin or absolute form ({@link RequestTarget}, 400); at
+ * most one {@code Host} (400); on a loopback-bound server only loopback host names (421: a web page
+ * that rebinds its own domain name to 127.0.0.1 must not read the API), the host being the
+ * absolute form's authority when the target has one and {@code Host} otherwise (RFC 9112 section
+ * 3.2.2), so that neither can stand in for the other; only the known paths (404); and for guarded
+ * routes, when a token is configured, the token (401).
  *
  * <p>The token is accepted as {@code Authorization: Bearer TOKEN} on every guarded route, as the
  * session cookie set for a browser, and, on the status page only, as {@code ?token=TOKEN}, which
@@ -36,17 +37,32 @@ final class RequestGate {
     this.loopbackBound = loopbackBound;
   }
 
-  Admission admit(String method, URI uri, Headers headers) {
+  Admission admit(RequestHead head) {
+    String method = head.method();
+    HeaderFields headers = head.fields();
     if (!method.equals("GET") && !method.equals("HEAD")) {
       return new Admission.Refuse(405, "only GET and HEAD");
     }
     if (hasBody(headers)) {
       return new Admission.Refuse(413, "requests to this server have no body");
     }
-    if (loopbackBound && !isLoopbackHost(headers.getFirst("Host"))) {
+    Optional<RequestTarget> target = RequestTarget.parse(head.target());
+    if (target.isEmpty()) {
+      return new Admission.Refuse(400, "not a request target: /PATH or http://HOST/PATH");
+    }
+    List<String> hosts = headers.values("Host");
+    if (hosts.size() > 1) {
+      return new Admission.Refuse(400, "more than one Host field");
+    }
+    // RFC 9112 section 3.2.2: an absolute-form target's authority is the host, whatever Host says.
+    String host = target.get().authority();
+    if (host == null) {
+      host = hosts.isEmpty() ? null : hosts.get(0);
+    }
+    if (loopbackBound && !isLoopbackHost(host)) {
       return new Admission.Refuse(421, "this server answers to localhost and loopback addresses only");
     }
-    Optional<Route> found = Route.of(uri.getRawPath());
+    Optional<Route> found = Route.of(target.get().rawPath());
     if (found.isEmpty()) {
       return new Admission.Refuse(404, "not found");
     }
@@ -54,18 +70,24 @@ final class RequestGate {
     if (token == null || !route.guarded()) {
       return new Admission.Admit(route);
     }
-    if (bearerMatches(headers.get("Authorization")) || sessionMatches(headers.get("Cookie"))) {
+    if (bearerMatches(headers.values("Authorization")) || sessionMatches(headers.values("Cookie"))) {
       return new Admission.Admit(route);
     }
-    if (route == Route.PAGE && token.matches(queryToken(uri.getRawQuery()))) {
+    if (route == Route.PAGE && token.matches(queryToken(target.get().rawQuery()))) {
       return new Admission.StartSession(token.sessionValue());
     }
     return new Admission.Challenge(route);
   }
 
-  private static boolean hasBody(Headers headers) {
-    String length = headers.getFirst("Content-Length");
-    return headers.containsKey("Transfer-Encoding") || (length != null && !length.strip().equals("0"));
+  /**
+   * Whether the request announces a body: any Transfer-Encoding, or a Content-Length other than a
+   * single 0. The body is never read, so it is never parsed either.
+   */
+  private static boolean hasBody(HeaderFields headers) {
+    List<String> lengths = headers.values("Content-Length");
+    return headers.contains("Transfer-Encoding")
+        || lengths.size() > 1
+        || (lengths.size() == 1 && !lengths.get(0).equals("0"));
   }
 
   /** Host names a loopback-bound server answers to: localhost, 127.0.0.0/8 and ::1, any port. */
@@ -91,9 +113,6 @@ final class RequestGate {
   }
 
   private boolean bearerMatches(List<String> values) {
-    if (values == null) {
-      return false;
-    }
     for (String value : values) {
       String v = value.strip();
       if (v.regionMatches(true, 0, "Bearer ", 0, 7) && token.matches(v.substring(7).strip())) {
@@ -104,9 +123,6 @@ final class RequestGate {
   }
 
   private boolean sessionMatches(List<String> values) {
-    if (values == null) {
-      return false;
-    }
     for (String value : values) {
       for (String pair : value.split(";")) {
         int eq = pair.indexOf('=');

@@ -1,6 +1,6 @@
 package dev.plateau.server;
 
-import com.sun.net.httpserver.Headers;
+import java.util.List;
 
 /**
  * The headers on every response: nothing is cached, sniffed, framed or sent on as a referrer, and
@@ -14,12 +14,13 @@ final class SecurityHeaders {
 
   private SecurityHeaders() {}
 
-  static void apply(Headers headers) {
-    headers.set("Content-Security-Policy", CONTENT_SECURITY_POLICY);
-    headers.set("X-Content-Type-Options", "nosniff");
-    headers.set("X-Frame-Options", "DENY");
-    headers.set("Referrer-Policy", "no-referrer");
-    headers.set("Cache-Control", "no-store");
-    headers.set("Cross-Origin-Resource-Policy", "same-origin");
-  }
+  static final List<HeaderFields.Field> FIELDS =
+      HeaderFields.of(
+              "Content-Security-Policy", CONTENT_SECURITY_POLICY,
+              "X-Content-Type-Options", "nosniff",
+              "X-Frame-Options", "DENY",
+              "Referrer-Policy", "no-referrer",
+              "Cache-Control", "no-store",
+              "Cross-Origin-Resource-Policy", "same-origin")
+          .fields();
 }

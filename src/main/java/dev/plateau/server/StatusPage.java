@@ -12,7 +12,8 @@ import java.util.Locale;
  * The status page: every experiment with its status, and for each watched series a chart of its
  * curve (SVG drawn here, no scripts, no external resources) marking the best step (the
  * checkpoint to keep) and the step at which the verdict was decided. It reloads itself every few
- * seconds. Every run and tag name is escaped.
+ * seconds. Every run and tag name is escaped, characters that cannot be seen shown by their code
+ * ({@link Html}).
  */
 final class StatusPage {
   static final int WIDTH = 360;
@@ -33,25 +34,26 @@ final class StatusPage {
         .append(".not_learning{background:#9e9d24}")
         .append("table{border-collapse:collapse}td,th{padding:4px 10px;text-align:left;vertical-align:middle}")
         .append("th{font-weight:600;border-bottom:1px solid #ccc}.reason{color:#555;font-size:12px}")
+        .append(Html.HIDDEN_STYLE)
         .append("</style></head><body><h1>Plateau</h1>");
     boolean any = false;
     for (Watcher watcher : watchers) {
-      out.append("<p class=\"reason\">logdir ").append(Html.escape(watcher.logdir().toString())).append("</p>");
+      out.append("<p class=\"reason\">logdir ").append(Html.text(watcher.logdir().toString())).append("</p>");
       for (RunVerdict run : watcher.published()) {
         any = true;
-        out.append("<section class=\"run\" data-run=\"").append(Html.escape(run.run())).append("\">")
-            .append("<h2>").append(Html.escape(run.run())).append(' ')
+        out.append("<section class=\"run\" data-run=\"").append(Html.attribute(run.run())).append("\">")
+            .append("<h2>").append(Html.text(run.run())).append(' ')
             .append(badge(run.status().jsonName())).append("</h2>")
-            .append("<div class=\"reason\">").append(Html.escape(run.reason())).append("</div>")
+            .append("<div class=\"reason\">").append(Html.text(run.reason())).append("</div>")
             .append("<table><tr><th>run</th><th>tag</th><th>status</th><th>best step</th>")
             .append("<th>best value</th><th>last step</th><th>forecast (90%)</th><th>curve</th></tr>");
         for (Verdict v : run.series()) {
-          out.append("<tr class=\"series\"><td>").append(Html.escape(v.run())).append("</td><td>")
-              .append(Html.escape(v.tag())).append("</td><td>").append(badge(v.status().jsonName()))
+          out.append("<tr class=\"series\"><td>").append(Html.text(v.run())).append("</td><td>")
+              .append(Html.text(v.tag())).append("</td><td>").append(badge(v.status().jsonName()))
               .append("</td><td class=\"best-step\">").append(v.bestStep() == null ? "" : v.bestStep())
               .append("</td><td>").append(v.bestStep() == null ? "" : number(v.bestValue()))
               .append("</td><td>").append(v.lastStep()).append("</td><td class=\"forecast\">")
-              .append(Html.escape(ForecastText.of(v.evidence()))).append("</td><td>")
+              .append(Html.text(ForecastText.of(v.evidence()))).append("</td><td>")
               .append(chart(watcher.view(v.run(), v.tag()), v)).append("</td></tr>");
         }
         out.append("</table></section>");
@@ -85,7 +87,7 @@ final class StatusPage {
     StringBuilder svg = new StringBuilder(4096);
     svg.append("<svg class=\"chart\" width=\"").append(WIDTH).append("\" height=\"").append(HEIGHT)
         .append("\" viewBox=\"0 0 ").append(WIDTH).append(' ').append(HEIGHT)
-        .append("\" role=\"img\" aria-label=\"").append(Html.escape(v.tag())).append("\">");
+        .append("\" role=\"img\" aria-label=\"").append(Html.attribute(v.tag())).append("\">");
     if (!Double.isFinite(low)) {
       return svg.append("</svg>").toString();
     }

@@ -1,19 +1,21 @@
 package dev.plateau.server;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.plateau.daemon.Daemon;
 import dev.plateau.state.StateStore;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.Locale;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,17 +28,28 @@ import org.slf4j.LoggerFactory;
  *
  * <p>It serves only these routes and only GET and HEAD ({@link RequestGate}); with a {@link
  * BearerToken}, the page and {@code /api/*} need it while the probes stay open. Every response
- * carries {@link SecurityHeaders}; the JDK enforces {@link HttpLimits} on connections, headers
- * and slow clients.
+ * carries {@link SecurityHeaders}. Connections are {@link HttpLoop}'s, within {@link HttpLimits}:
+ * the probes are answered on its thread the moment their request is read, whatever other clients
+ * do. Refused requests and cut-off clients are logged at most once a minute, with a count
+ * ({@link ThrottledLog}).
  */
 public final class StatusServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(StatusServer.class);
   /** How long a browser keeps the status page's session cookie. */
   static final Duration SESSION_LIFETIME = Duration.ofDays(7);
+  /** Client errors (and server errors) are logged one by one at most once per this, then counted. */
+  static final Duration LOG_EVERY = Duration.ofMinutes(1);
 
-  private final HttpServer server;
-  private final ThreadPoolExecutor executor;
+  private static final DateTimeFormatter HTTP_DATE =
+      DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US).withZone(ZoneOffset.UTC);
+  private static final int LOGGED_TARGET = 100;
+
+  private final HttpLoop loop;
+  private final Thread loopThread;
+  private final ThreadPoolExecutor renderers;
   private final RequestGate gate;
+  private final ThrottledLog clientErrors;
+  private final ThrottledLog serverErrors;
   private final Daemon daemon;
   private final List<StateStore> stores;
   private final Duration staleAfter;
@@ -51,6 +64,8 @@ public final class StatusServer implements AutoCloseable {
   }
 
   /**
+   * A server with {@link HttpLimits#DEFAULTS}.
+   *
    * @param staleAfter how long without a completed round before {@code /healthz} fails
    * @param token what the status page and {@code /api/*} need, or null to leave them open
    */
@@ -62,32 +77,67 @@ public final class StatusServer implements AutoCloseable {
       Clock clock,
       BearerToken token)
       throws IOException {
+    this(address, daemon, stores, staleAfter, clock, token, HttpLimits.DEFAULTS, System::nanoTime);
+  }
+
+  /**
+   * @param limits what one client may cost
+   * @param nanos the time of connection deadlines and log intervals, in nanoseconds
+   */
+  StatusServer(
+      InetSocketAddress address,
+      Daemon daemon,
+      List<StateStore> stores,
+      Duration staleAfter,
+      Clock clock,
+      BearerToken token,
+      HttpLimits limits,
+      LongSupplier nanos)
+      throws IOException {
     this.daemon = daemon;
     this.stores = List.copyOf(stores);
     this.staleAfter = staleAfter;
     this.clock = clock;
     this.startedMillis = clock.millis();
-    HttpLimits limits = HttpLimits.DEFAULTS;
-    limits.applyToJdk();
-    this.server = HttpServer.create(address, 50);
-    boolean loopback = server.getAddress().getAddress().isLoopbackAddress();
-    this.gate = new RequestGate(token, loopback);
-    // One thread per allowed connection, made when needed and let go when idle: the JDK reads
-    // request headers on these threads, so slow clients must not be able to hold all of them.
-    this.executor =
+    this.clientErrors = new ThrottledLog(log::info, "HTTP client errors", LOG_EVERY, nanos);
+    this.serverErrors = new ThrottledLog(log::warn, "HTTP server errors", LOG_EVERY, nanos);
+    // A connection waiting for a render cannot be closed to make room, so at most half of them
+    // may wait: past that, 503 at once, and the probes always find a connection to replace.
+    this.renderers =
         new ThreadPoolExecutor(
-            limits.maxConnections(), limits.maxConnections(), 30, TimeUnit.SECONDS,
-            new LinkedBlockingQueue<>(),
+            limits.renderThreads(), limits.renderThreads(), 30, TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(Math.max(1, limits.maxConnections() / 2)),
             r -> {
-              Thread t = new Thread(r, "http");
+              Thread t = new Thread(r, "http-render");
               t.setDaemon(true);
               return t;
             });
-    executor.allowCoreThreadTimeOut(true);
-    server.setExecutor(executor);
-    server.createContext("/", this::handle);
-    server.start();
-    String where = "http://" + server.getAddress().getHostString() + ":" + server.getAddress().getPort() + "/";
+    renderers.allowCoreThreadTimeOut(true);
+    RequestHandler handler =
+        new RequestHandler() {
+          @Override
+          public Reply handle(RequestHead head, String client) {
+            return StatusServer.this.handle(head, client);
+          }
+
+          @Override
+          public HttpResponse refuse(int status, String reason) {
+            return text(status, reason + "\n", true);
+          }
+        };
+    try {
+      this.loop = new HttpLoop(address, limits, nanos, handler, renderers, clientErrors, serverErrors);
+    } catch (IOException e) {
+      renderers.shutdownNow();
+      throw e;
+    }
+    InetSocketAddress bound = loop.address();
+    boolean loopback = bound.getAddress().isLoopbackAddress();
+    this.gate = new RequestGate(token, loopback);
+    this.loopThread = new Thread(loop, "http");
+    loopThread.setDaemon(true);
+    loopThread.start();
+    String where = "http://" + bound.getHostString() + ":" + bound.getPort() + "/";
     if (token != null) {
       log.info("HTTP on {} (open: /healthz /readyz /metrics; with the token: / /api/runs)", where);
     } else {
@@ -107,84 +157,94 @@ public final class StatusServer implements AutoCloseable {
 
   /** The bound address (with the actual port when 0 was asked for). */
   public InetSocketAddress address() {
-    return server.getAddress();
+    return loop.address();
   }
 
-  private void handle(HttpExchange exchange) throws IOException {
-    try (exchange) {
-      SecurityHeaders.apply(exchange.getResponseHeaders());
-      Admission admission =
-          gate.admit(exchange.getRequestMethod(), exchange.getRequestURI(), exchange.getRequestHeaders());
-      if (admission instanceof Admission.Admit admit) {
-        serve(exchange, admit.route());
-      } else if (admission instanceof Admission.Refuse refuse) {
-        if (refuse.status() == 405) {
-          exchange.getResponseHeaders().set("Allow", "GET, HEAD");
-        }
-        // A refused request may have a body or more requests behind it: read none of them.
-        exchange.getResponseHeaders().set("Connection", "close");
-        send(exchange, refuse.status(), "text/plain; charset=utf-8", refuse.reason() + "\n");
-      } else if (admission instanceof Admission.Challenge challenge) {
-        exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"plateau\"");
-        if (challenge.route() == Route.PAGE) {
-          send(exchange, 401, "text/html; charset=utf-8", TokenPrompt.render());
-        } else {
-          send(exchange, 401, "text/plain; charset=utf-8",
-              "this needs the token: send Authorization: Bearer TOKEN\n");
-        }
-      } else if (admission instanceof Admission.StartSession session) {
-        exchange.getResponseHeaders().set("Set-Cookie",
+  private Reply handle(RequestHead head, String client) {
+    Admission admission = gate.admit(head);
+    if (admission instanceof Admission.Admit admit) {
+      return switch (admit.route()) {
+        case HEALTHZ -> new Reply.Now(healthz());
+        case READYZ -> new Reply.Now(readyz());
+        case METRICS, API_RUNS, PAGE -> new Reply.Later(() -> render(admit.route(), client));
+      };
+    }
+    if (admission instanceof Admission.Refuse refuse) {
+      String target = head.target();
+      clientErrors.record(
+          refuse.status() + " " + refuse.reason(),
+          head.method() + " "
+              + (target.length() > LOGGED_TARGET ? target.substring(0, LOGGED_TARGET) + "..." : target)
+              + " from " + client);
+      // A refused request may have a body or more requests behind it: read none of them.
+      return new Reply.Now(
+          refuse.status() == 405
+              ? text(refuse.status(), refuse.reason() + "\n", true, "Allow", "GET, HEAD")
+              : text(refuse.status(), refuse.reason() + "\n", true));
+    }
+    if (admission instanceof Admission.Challenge challenge) {
+      String realm = "Bearer realm=\"plateau\"";
+      return new Reply.Now(
+          challenge.route() == Route.PAGE
+              ? response(401, "text/html; charset=utf-8", TokenPrompt.render(), false, "WWW-Authenticate", realm)
+              : text(401, "this needs the token: send Authorization: Bearer TOKEN\n", false, "WWW-Authenticate", realm));
+    }
+    Admission.StartSession session = (Admission.StartSession) admission;
+    return new Reply.Now(
+        text(303, "see /\n", false,
+            "Set-Cookie",
             RequestGate.SESSION_COOKIE + "=" + session.cookieValue() + "; Path=/; Max-Age="
-                + SESSION_LIFETIME.toSeconds() + "; HttpOnly; SameSite=Strict");
-        exchange.getResponseHeaders().set("Location", "/");
-        send(exchange, 303, "text/plain; charset=utf-8", "see /\n");
-      }
-    } catch (RuntimeException e) {
-      log.warn("HTTP {}: {}", exchange.getRequestURI().getRawPath(), e.toString());
-    }
+                + SESSION_LIFETIME.toSeconds() + "; HttpOnly; SameSite=Strict",
+            "Location", "/"));
   }
 
-  private void serve(HttpExchange exchange, Route route) throws IOException {
-    switch (route) {
-      case HEALTHZ -> healthz(exchange);
-      case READYZ -> {
-        boolean ready = daemon.metrics().ready();
-        send(exchange, ready ? 200 : 503, "text/plain; charset=utf-8",
-            ready ? "ready\n" : "first scan not done\n");
-      }
-      case METRICS -> send(exchange, 200, "text/plain; version=0.0.4; charset=utf-8",
-          MetricsText.render(daemon, stores));
-      case API_RUNS -> send(exchange, 200, "application/json", RunsJson.render(daemon.watchers()));
-      case PAGE -> send(exchange, 200, "text/html; charset=utf-8", StatusPage.render(daemon.watchers(), 5));
-    }
-  }
-
-  private void healthz(HttpExchange exchange) throws IOException {
+  private HttpResponse healthz() {
     long beat = daemon.metrics().heartbeatMillis();
     long since = clock.millis() - (beat == 0 ? startedMillis : beat);
     boolean alive = since <= staleAfter.toMillis();
-    send(
-        exchange,
-        alive ? 200 : 503,
-        "text/plain; charset=utf-8",
-        alive ? "ok\n" : "main loop has not completed a round for " + since + " ms\n");
+    return text(alive ? 200 : 503, alive ? "ok\n" : "main loop has not completed a round for " + since + " ms\n", false);
   }
 
-  private static void send(HttpExchange exchange, int status, String type, String body) throws IOException {
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().set("Content-Type", type);
-    boolean head = exchange.getRequestMethod().equals("HEAD");
-    exchange.sendResponseHeaders(status, head ? -1 : bytes.length);
-    if (!head) {
-      try (OutputStream out = exchange.getResponseBody()) {
-        out.write(bytes);
-      }
+  private HttpResponse readyz() {
+    boolean ready = daemon.metrics().ready();
+    return text(ready ? 200 : 503, ready ? "ready\n" : "first scan not done\n", false);
+  }
+
+  /** On a render thread. */
+  private HttpResponse render(Route route, String client) {
+    try {
+      return switch (route) {
+        case METRICS -> response(200, "text/plain; version=0.0.4; charset=utf-8", MetricsText.render(daemon, stores), false);
+        case API_RUNS -> response(200, "application/json", RunsJson.render(daemon.watchers()), false);
+        case PAGE -> response(200, "text/html; charset=utf-8", StatusPage.render(daemon.watchers(), 5), false);
+        case HEALTHZ, READYZ -> throw new IllegalArgumentException(route + " is answered at once");
+      };
+    } catch (IOException | RuntimeException e) {
+      serverErrors.record("cannot answer " + route.path() + ": " + e, client);
+      return text(500, "cannot answer " + route.path() + " now; the daemon's log says why\n", false);
     }
+  }
+
+  private HttpResponse text(int status, String body, boolean close, String... fields) {
+    return response(status, "text/plain; charset=utf-8", body, close, fields);
+  }
+
+  private HttpResponse response(int status, String type, String body, boolean close, String... fields) {
+    List<HeaderFields.Field> all = new ArrayList<>(SecurityHeaders.FIELDS);
+    all.add(new HeaderFields.Field("Date", HTTP_DATE.format(clock.instant())));
+    all.add(new HeaderFields.Field("Content-Type", type));
+    all.addAll(HeaderFields.of(fields).fields());
+    return new HttpResponse(status, all, body.getBytes(StandardCharsets.UTF_8), close);
   }
 
   @Override
   public void close() {
-    server.stop(0);
-    executor.shutdownNow();
+    loop.stop();
+    try {
+      loopThread.join(TimeUnit.SECONDS.toMillis(5));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    renderers.shutdownNow();
   }
 }

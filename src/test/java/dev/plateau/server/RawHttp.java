@@ -48,6 +48,11 @@ final class RawHttp {
     return send(port, request.append("Connection: close\r\n\r\n").toString());
   }
 
+  /** A HEAD request, read as one: its Content-Length describes a body that is not sent. */
+  static Response head(int port, String target, String... headers) throws IOException {
+    return request(port, "HEAD", target, headers);
+  }
+
   static Response get(int port, String target, String... headers) throws IOException {
     return request(port, "GET", target, headers);
   }
@@ -57,6 +62,7 @@ final class RawHttp {
    * then closed the connection within two seconds.
    */
   static Response send(int port, String request) throws IOException {
+    boolean head = request.startsWith("HEAD ");
     try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
       socket.setSoTimeout(5_000);
       try {
@@ -65,11 +71,15 @@ final class RawHttp {
       } catch (IOException closedWhileWriting) {
         return new Response(0, List.of(), "", true);
       }
-      return read(socket);
+      return read(socket, head);
     }
   }
 
-  static Response read(Socket socket) throws IOException {
+  /**
+   * Reads one response on a connection kept open for more (no wait to see whether the server
+   * closes it); after a HEAD request ({@code head}) no body, whatever the Content-Length says.
+   */
+  static Response readOne(Socket socket, boolean head) throws IOException {
     InputStream in = socket.getInputStream();
     String statusLine;
     try {
@@ -80,24 +90,42 @@ final class RawHttp {
     if (statusLine == null) {
       return new Response(0, List.of(), "", true);
     }
-    int status = Integer.parseInt(statusLine.split(" ")[1]);
     List<String> headers = new ArrayList<>();
     for (String h = line(in); h != null && !h.isEmpty(); h = line(in)) {
       headers.add(h);
     }
-    Response head = new Response(status, headers, "", false);
-    int length = head.header("Content-Length").map(Integer::parseInt).orElse(0);
-    String body = new String(in.readNBytes(length), StandardCharsets.UTF_8);
+    Response start = new Response(Integer.parseInt(statusLine.split(" ")[1]), headers, "", false);
+    int length = head ? 0 : start.header("Content-Length").map(Integer::parseInt).orElse(0);
+    return new Response(start.status(), headers, new String(in.readNBytes(length), StandardCharsets.UTF_8), false);
+  }
+
+  static Response readOne(Socket socket) throws IOException {
+    return readOne(socket, false);
+  }
+
+  static Response read(Socket socket) throws IOException {
+    return read(socket, false);
+  }
+
+  /**
+   * Reads one response and then whether the server closed the connection within two seconds; a
+   * body the server sends after a HEAD answer shows as the connection not closed.
+   */
+  static Response read(Socket socket, boolean head) throws IOException {
+    Response r = readOne(socket, head);
+    if (r.status() == 0) {
+      return r;
+    }
     boolean closed;
     socket.setSoTimeout(2_000);
     try {
-      closed = in.read() < 0;
+      closed = socket.getInputStream().read() < 0;
     } catch (SocketTimeoutException open) {
       closed = false;
     } catch (IOException reset) {
       closed = true;
     }
-    return new Response(status, headers, body, closed);
+    return new Response(r.status(), r.headers(), r.body(), closed);
   }
 
   private static String line(InputStream in) throws IOException {

@@ -2,19 +2,13 @@ package dev.plateau.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.Headers;
-import java.net.URI;
 import org.junit.jupiter.api.Test;
 
 class RequestGateTest {
   static final String TOKEN = "0123456789abcdef0123";
 
   static Admission admit(RequestGate gate, String method, String target, String... headerPairs) {
-    Headers headers = new Headers();
-    for (int i = 0; i < headerPairs.length; i += 2) {
-      headers.add(headerPairs[i], headerPairs[i + 1]);
-    }
-    return gate.admit(method, URI.create(target), headers);
+    return gate.admit(new RequestHead(method, target, "HTTP/1.1", HeaderFields.of(headerPairs)));
   }
 
   @Test
@@ -58,5 +52,27 @@ class RequestGateTest {
     assertThat(admit(gate, "GET", "/api/runs", "Host", "plateau.cluster.local"))
         .isEqualTo(new Admission.Admit(Route.API_RUNS));
     assertThat(admit(gate, "GET", "/", "Host", "10.1.2.3:9321")).isEqualTo(new Admission.Admit(Route.PAGE));
+  }
+
+  @Test
+  void anAbsoluteFormTargetsAuthorityIsTheHostCheckedAndWinsOverTheHostField() {
+    RequestGate gate = new RequestGate(null, true);
+    assertThat(admit(gate, "GET", "http://evil.com/api/runs", "Host", "localhost"))
+        .isEqualTo(new Admission.Refuse(421, "this server answers to localhost and loopback addresses only"));
+    assertThat(admit(gate, "GET", "http://localhost:9321/api/runs", "Host", "evil.com"))
+        .isEqualTo(new Admission.Admit(Route.API_RUNS));
+    assertThat(admit(gate, "GET", "http://[::1]:9321?probe=1")).as("no path is /").isEqualTo(new Admission.Admit(Route.PAGE));
+    assertThat(admit(gate, "GET", "http://localhost@evil.com/")).extracting(a -> ((Admission.Refuse) a).status()).isEqualTo(400);
+    RequestGate open = new RequestGate(null, false);
+    assertThat(admit(open, "GET", "http://plateau.cluster.local/healthz", "Host", "x"))
+        .as("not bound to loopback: any host, routed by the path")
+        .isEqualTo(new Admission.Admit(Route.HEALTHZ));
+  }
+
+  @Test
+  void twoHostFieldsAreABadRequestEvenWhenBothAreLoopback() {
+    RequestGate gate = new RequestGate(null, true);
+    assertThat(admit(gate, "GET", "/healthz", "Host", "localhost", "Host", "127.0.0.1"))
+        .extracting(a -> ((Admission.Refuse) a).status()).isEqualTo(400);
   }
 }

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.LongSupplier;
 
 /**
  * A real status server over a real (not running) daemon watching {@code logdir}: what the logdir
@@ -23,6 +24,12 @@ final class RunningServer implements AutoCloseable {
   final StatusServer server;
 
   RunningServer(Path temp, Path logdir, String bind, BearerToken token) throws Exception {
+    this(temp, logdir, bind, token, HttpLimits.DEFAULTS, System::nanoTime);
+  }
+
+  /** With other limits, and deadlines and log intervals on the time {@code nanos} tells. */
+  RunningServer(Path temp, Path logdir, String bind, BearerToken token, HttpLimits limits, LongSupplier nanos)
+      throws Exception {
     Clock clock = Clock.systemUTC();
     Files.createDirectories(logdir);
     store = StateStore.open(temp.resolve("state-" + System.nanoTime() + ".db"), false, clock);
@@ -31,7 +38,7 @@ final class RunningServer implements AutoCloseable {
     daemon = new Daemon(List.of(watcher), List.of(), Duration.ofMillis(50), Duration.ofSeconds(1));
     server =
         new StatusServer(
-            new InetSocketAddress(bind, 0), daemon, List.of(store), Duration.ofMinutes(5), clock, token);
+            new InetSocketAddress(bind, 0), daemon, List.of(store), Duration.ofMinutes(5), clock, token, limits, nanos);
   }
 
   int port() {

@@ -1,5 +1,6 @@
 package dev.plateau.server;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
@@ -73,6 +74,21 @@ class StatusServerRoutesTest {
   }
 
   @Test
+  void headCarriesTheContentLengthItsGetWouldHaveAndNoBody() throws Exception {
+    for (String path : List.of("/", "/healthz", "/readyz", "/api/runs", "/nope")) {
+      RawHttp.Response get = RawHttp.get(port, path);
+      RawHttp.Response head = RawHttp.head(port, path);
+      assertThat(head.status()).as(path).isEqualTo(get.status());
+      assertThat(head.header("Content-Length")).as(path).contains(Integer.toString(get.body().getBytes(UTF_8).length));
+      assertThat(head.header("Content-Type")).as(path).isEqualTo(get.header("Content-Type"));
+      assertThat(head.body()).as(path).isEmpty();
+      assertThat(head.closed()).as(path + ": closed after the head, no body sent").isTrue();
+    }
+    assertThat(RawHttp.head(port, "/metrics").header("Content-Length")).hasValueSatisfying(
+        length -> assertThat(Integer.parseInt(length)).isPositive());
+  }
+
+  @Test
   void requestWithABodyIsRefusedAndItsConnectionClosedUnread() throws Exception {
     String body = "x".repeat(100_000);
     RawHttp.Response fixed =
@@ -125,5 +141,37 @@ class StatusServerRoutesTest {
       RawHttp.Response r = RawHttp.send(port, "GET /api/runs HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n");
       assertThat(r.status()).as(host).isEqualTo(200);
     }
+  }
+
+  @Test
+  void anAbsoluteFormTargetNamingAForeignHostIsRefusedLikeAForeignHostHeader() throws Exception {
+    // RFC 9112 section 3.2.2: the target's authority wins over Host, so it is what is checked.
+    for (String target : List.of("http://evil.com/api/runs", "HTTP://evil.com:" + port + "/", "http://localhost.evil.com/healthz")) {
+      RawHttp.Response r = RawHttp.send(port, "GET " + target + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+      assertThat(r.status()).as(target).isEqualTo(421);
+      assertThat(r.body()).as(target).doesNotContain("logdirs");
+    }
+    RawHttp.Response local =
+        RawHttp.send(port, "GET http://127.0.0.1:" + port + "/api/runs HTTP/1.1\r\nHost: evil.com\r\nConnection: close\r\n\r\n");
+    assertThat(local.status()).as("a loopback authority, whatever Host says").isEqualTo(200);
+    assertThat(local.body()).contains("logdirs");
+    for (String target : List.of("http://localhost@evil.com/api/runs", "ftp://localhost/api/runs", "*")) {
+      RawHttp.Response r = RawHttp.send(port, "GET " + target + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+      assertThat(r.status()).as(target).isEqualTo(400);
+    }
+  }
+
+  @Test
+  void aNetworkPathIsAPathNotAnAuthority() throws Exception {
+    RawHttp.Response r = RawHttp.send(port, "GET //evil.com/api/runs HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+    assertThat(r.status()).isEqualTo(404);
+  }
+
+  @Test
+  void twoHostFieldsAreRefused() throws Exception {
+    RawHttp.Response r =
+        RawHttp.send(port, "GET /api/runs HTTP/1.1\r\nHost: localhost\r\nHost: evil.com\r\nConnection: close\r\n\r\n");
+    assertThat(r.status()).isEqualTo(400);
+    assertThat(r.body()).doesNotContain("logdirs");
   }
 }

@@ -159,4 +159,37 @@ class StatusServerTest {
       }
     }
   }
+
+  @Test
+  void pageShowsBidiZeroWidthAndControlCharactersInNamesByTheirCodeNeverAsThemselves(@TempDir Path temp)
+      throws Exception {
+    Path logdir = Files.createDirectories(temp.resolve("logs"));
+    Clock clock = Clock.systemUTC();
+    String run = "exp1" + "\u202E" + "gnp.exe" + "\u0007";
+    String tag = "val" + "\u200B" + "_loss" + "\u2066" + "x" + "\u2069";
+    double start = clock.millis() / 1000.0 - 100;
+    try (EventFileWriter w = EventFileWriter.create(logdir.resolve(run), start, "h", 0)) {
+      for (int t = 0; t < 30; t++) {
+        w.simpleValue(tag, t, start + t, (float) (5 - 0.1 * t));
+      }
+    }
+    try (StateStore store = StateStore.open(temp.resolve("s.db"), false, clock)) {
+      Watcher watcher = new Watcher(logdir, PlateauConfig.defaults(), store, List.of(), FlagApplier.NONE, clock, "h");
+      watcher.poll();
+      Daemon daemon = new Daemon(List.of(watcher), List.of(), Duration.ofMillis(50), Duration.ofSeconds(1));
+      try (StatusServer server =
+          new StatusServer(new InetSocketAddress("127.0.0.1", 0), daemon, List.of(store), Duration.ofSeconds(5), clock)) {
+        String body = get(server.address(), "/", "GET").body();
+        assertThat(body)
+            .contains("exp1<span class=\"cp\" title=\"RIGHT-TO-LEFT OVERRIDE\">\\u202E</span>gnp.exe")
+            .contains("<span class=\"cp\" title=\"BEL\">\\u0007</span>")
+            .contains("val<span class=\"cp\" title=\"ZERO WIDTH SPACE\">\\u200B</span>_loss")
+            .contains("<span class=\"cp\" title=\"LEFT-TO-RIGHT ISOLATE\">\\u2066</span>x")
+            .contains("data-run=\"exp1\\u202Egnp.exe\\u0007\"");
+        assertThat(body.codePoints().filter(Html::isHidden).mapToObj(Html::code).toList())
+            .as("characters that cannot be seen, left in the page as themselves")
+            .isEmpty();
+      }
+    }
+  }
 }
