@@ -24,7 +24,8 @@ import java.util.Set;
 public final class DetectionConfig {
   static final Set<String> KEYS =
       Set.of("watch", "converged_when", "detectors", "smoothing", "patience", "target",
-          "divergence", "plateau", "overfitting", "stalled", "not_learning");
+          "divergence", "plateau", "overfitting", "stalled", "not_learning", "max_series_per_run",
+          "max_series");
   static final Set<String> RULE_KEYS =
       Set.of("run", "tag", "watch", "mode", "detectors", "smoothing", "patience", "target",
           "divergence", "plateau", "overfitting", "stalled");
@@ -44,6 +45,16 @@ public final class DetectionConfig {
     ALL
   }
 
+  /** Watched series one run may have (more are not watched, and said once per run). */
+  public static final int DEFAULT_MAX_SERIES_PER_RUN = 1_000;
+
+  /**
+   * Watched series in memory for one logdir (more are not watched, and said once): within the
+   * image's heap, whatever the files hold. Idle experiments leave memory (parking), so this bounds
+   * what is live at once, not what a logdir holds.
+   */
+  public static final int DEFAULT_MAX_SERIES = 25_000;
+
   public static final List<String> DEFAULT_DETECTORS =
       List.of("divergence", "overfitting", "plateau", "stalled");
 
@@ -54,6 +65,8 @@ public final class DetectionConfig {
   private final Map<String, Map<String, ConfigNode>> params;
   private final List<Rule> rules;
   private final StopPolicy stops;
+  private final int maxSeriesPerRun;
+  private final int maxSeries;
 
   private DetectionConfig(
       WatchPolicy watch,
@@ -62,8 +75,12 @@ public final class DetectionConfig {
       double smoothing,
       Map<String, Map<String, ConfigNode>> params,
       List<Rule> rules,
-      StopPolicy stops) {
+      StopPolicy stops,
+      int maxSeriesPerRun,
+      int maxSeries) {
     this.watch = watch;
+    this.maxSeriesPerRun = maxSeriesPerRun;
+    this.maxSeries = maxSeries;
     this.stops = stops;
     this.convergedWhen = convergedWhen;
     this.detectors = List.copyOf(detectors);
@@ -76,12 +93,22 @@ public final class DetectionConfig {
   public static DetectionConfig defaults() {
     return new DetectionConfig(
         WatchPolicy.AUTO, ConvergedWhen.AUTO, DEFAULT_DETECTORS, 0, Map.of(), List.of(),
-        StopPolicy.DEFAULT);
+        StopPolicy.DEFAULT, DEFAULT_MAX_SERIES_PER_RUN, DEFAULT_MAX_SERIES);
   }
 
   /** Which statuses stop a job ({@code not_learning: notice | stop}). */
   public StopPolicy stops() {
     return stops;
+  }
+
+  /** The most watched series one run may have ({@code max_series_per_run}). */
+  public int maxSeriesPerRun() {
+    return maxSeriesPerRun;
+  }
+
+  /** The most watched series in memory for one logdir ({@code max_series}). */
+  public int maxSeries() {
+    return maxSeries;
   }
 
   public ConvergedWhen convergedWhen() {
@@ -114,8 +141,10 @@ public final class DetectionConfig {
     StopPolicy stops =
         new StopPolicy(
             detection.get("not_learning").choice("notice", List.of("notice", "stop")).equals("stop"));
+    int perRun = (int) detection.get("max_series_per_run").integer(DEFAULT_MAX_SERIES_PER_RUN, 1, 1_000_000);
+    int all = (int) detection.get("max_series").integer(DEFAULT_MAX_SERIES, 1, 10_000_000);
     DetectionConfig config =
-        new DetectionConfig(watch, when, detectors, smoothing, params, rules, stops);
+        new DetectionConfig(watch, when, detectors, smoothing, params, rules, stops, perRun, all);
     config.validate(detection, rulesNode);
     return config;
   }

@@ -158,9 +158,14 @@ public final class EventDecoder {
 
   private void decodeSummary(Event event, EventVisitor visitor) {
     Summary summary = event.getSummary();
+    int skipped = 0;
     for (int i = 0; i < summary.getValueCount(); i++) {
       Summary.Value value = summary.getValue(i);
       TagState state = tagOf(value, visitor);
+      if (state == null) {
+        skipped++;
+        continue;
+      }
       String tag = state.text;
       if (value.hasMetadata()) {
         remember(state, value.getMetadata());
@@ -176,6 +181,17 @@ public final class EventDecoder {
           // Images, histograms, audio, metadata-only values (hparams): not scalars.
         }
       }
+    }
+    if (skipped > 0) {
+      warnOnce(
+          visitor,
+          "",
+          "tags per file",
+          "more than "
+              + limits.maxTagsPerFile()
+              + " distinct tags in this file (the limit); "
+              + skipped
+              + " values of new tags in this event skipped, and every new tag from here on (said once per file)");
     }
   }
 
@@ -325,11 +341,19 @@ public final class EventDecoder {
     }
   }
 
+  /** The tag's state, or null for a new tag past {@link DecodeLimits#maxTagsPerFile}. */
   private TagState tagOf(Summary.Value value, EventVisitor visitor) {
     ByteString raw = value.getTag().isEmpty() ? value.getNodeName() : value.getTag();
     TagState known = tagNames.get(raw);
     if (known != null) {
       return known;
+    }
+    if (tagStates.size() >= limits.maxTagsPerFile()) {
+      // At the limit only a tag known already (its state restored with the file's cursor) is kept.
+      TagState restored = tagStates.get(raw.toStringUtf8());
+      if (restored == null) {
+        return null;
+      }
     }
     TagState state = stateOf(toText(raw, visitor));
     tagNames.put(raw, state);

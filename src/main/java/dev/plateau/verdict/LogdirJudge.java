@@ -605,7 +605,7 @@ public final class LogdirJudge {
 
   private void newSeries(SeriesKey key) {
     Optional<SeriesPlan> plan = config.plan(key.run(), key.tag());
-    if (plan.isPresent()) {
+    if (plan.isPresent() && !overLimit(key)) {
       Watched w = new Watched(key, plan.get());
       try {
         w.judge = newJudge(w);
@@ -633,6 +633,45 @@ public final class LogdirJudge {
         feedTwinSoFar(v);
       }
     }
+  }
+
+  /** Runs already told that they have more series than they may watch, and the logdir once. */
+  private final java.util.Set<String> toldOverLimit = new java.util.HashSet<>();
+  private boolean toldLogdirOverLimit;
+
+  /**
+   * Whether a new watched series would pass {@code max_series_per_run} or {@code max_series}:
+   * then it is not watched (its points are still read, and it may be watched after a restart if
+   * others left), and the run, or the logdir, is told once what was left out.
+   */
+  private boolean overLimit(SeriesKey key) {
+    int ofRun = 0;
+    List<Watched> members = membersOf.get(Experiments.of(key.run()));
+    if (members != null) {
+      for (Watched w : members) {
+        if (w.key.run().equals(key.run())) {
+          ofRun++;
+        }
+      }
+    }
+    if (ofRun >= config.maxSeriesPerRun()) {
+      if (toldOverLimit.add(key.run())) {
+        listener.problem(
+            "run '" + key.run() + "' has " + ofRun + " watched series, the limit (detection.max_series_per_run);"
+                + " tag '" + key.tag() + "' and any further new tags of this run are not watched");
+      }
+      return true;
+    }
+    if (watched.size() >= config.maxSeries()) {
+      if (!toldLogdirOverLimit) {
+        toldLogdirOverLimit = true;
+        listener.problem(
+            watched.size() + " watched series in memory, the limit (detection.max_series); run '" + key.run()
+                + "' tag '" + key.tag() + "' and further new series are not watched while it holds");
+      }
+      return true;
+    }
+    return false;
   }
 
   private boolean tryResolve(Watched v) {

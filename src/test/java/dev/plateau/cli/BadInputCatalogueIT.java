@@ -182,6 +182,37 @@ class BadInputCatalogueIT {
     }
   }
 
+  @Test
+  void oneEventOfAHundredThousandTagsLeavesTheDaemonAliveInTheImagesHeap() throws Exception {
+    Path logdir = Files.createDirectories(temp.resolve("logs"));
+    Path wide = logdir.resolve("wide");
+    try (EventFileWriter w = EventFileWriter.create(wide, 1.7e9, "wide", 0)) {
+      dev.plateau.proto.Summary.Builder summary = dev.plateau.proto.Summary.newBuilder();
+      for (int i = 0; i < 100_000; i++) {
+        summary.addValue(
+            dev.plateau.proto.Summary.Value.newBuilder()
+                .setTag(com.google.protobuf.ByteString.copyFromUtf8("loss_" + i)).setSimpleValue(i));
+      }
+      w.write(dev.plateau.proto.Event.newBuilder().setStep(1).setWallTime(1.7e9).setSummary(summary).build());
+    }
+    try (HealthyRun healthy = new HealthyRun(logdir)) {
+      healthy.firstPart();
+      int port = WatchProcess.freePort();
+      ProcessBuilder builder = WatchProcess.command(List.of(), logdir, temp.resolve("state"), port);
+      builder.environment().put("JAVA_TOOL_OPTIONS", "-Xmx384m -XX:+ExitOnOutOfMemoryError");
+      try (WatchProcess watch = WatchProcess.start(builder, port)) {
+        watch.await("the limit is reported", () -> !watch.lines("distinct tags in this file").isEmpty());
+        healthy.rest();
+        assertHealthyRunReadAndJudged(watch, healthy);
+        assertThat(watch.lines("distinct tags in this file")).as("said once").hasSize(1);
+        assertThat(watch.lines("distinct tags in this file").get(0)).contains(wide.toString());
+        assertThat(watch.output()).doesNotContain("java.lang.OutOfMemoryError").doesNotContain("Terminating due to");
+        assertThat(watch.status("/api/runs")).isEqualTo(200);
+        assertThat(watch.stop()).isZero();
+      }
+    }
+  }
+
   // ---- a configuration with an unknown key or a wrong type ----------------------------------
 
   @Test

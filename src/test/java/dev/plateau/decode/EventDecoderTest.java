@@ -632,6 +632,35 @@ class EventDecoderTest {
     assertThat(r.warnings).singleElement().asString().doesNotContain("UTF-8");
   }
 
+  @Test
+  void anEventOfManyTagsKeepsTheFirstUpToTheLimitAndSaysOnceWhatItSkipped() throws Exception {
+    DecodeLimits limits = DecodeLimits.DEFAULTS.withMaxTagsPerFile(1_000);
+    EventDecoder decoder = new EventDecoder(limits);
+    Summary.Value[] many = new Summary.Value[3_000];
+    for (int i = 0; i < many.length; i++) {
+      many[i] = value("loss_" + i).setSimpleValue(i).build();
+    }
+    Recorder r = decode(decoder, summary(1, many), summary(2, value("loss_5").setSimpleValue(7f).build()),
+        summary(3, value("late_tag").setSimpleValue(1f).build()));
+    assertThat(r.scalars).hasSize(1_000 + 1);
+    assertThat(r.scalars.get(999).tag()).isEqualTo("loss_999");
+    assertThat(r.scalars.get(1_000).tag()).as("a tag kept goes on being read").isEqualTo("loss_5");
+    assertThat(r.warnings).singleElement().asString()
+        .contains("more than 1000 distinct tags in this file")
+        .contains("2000 values of new tags in this event skipped");
+  }
+
+  @Test
+  void atTheLimitATagRestoredWithTheFilesCursorIsStillRead() throws Exception {
+    java.util.Map<String, Boolean> known = new java.util.HashMap<>();
+    for (int i = 0; i < 10; i++) {
+      known.put("t" + i, Boolean.FALSE);
+    }
+    EventDecoder decoder = new EventDecoder(DecodeLimits.DEFAULTS.withMaxTagsPerFile(10), known);
+    Recorder r = decode(decoder, summary(1, value("t3").setSimpleValue(1f).build(), value("new").setSimpleValue(2f).build()));
+    assertThat(r.scalars).extracting(Scalar::tag).containsExactly("t3");
+  }
+
   // ---------------------------------------------------------------- other events
 
   @Test

@@ -22,6 +22,12 @@ class LogdirJudgeTest {
   static class Recorder implements VerdictListener {
     final List<Verdict[]> series = new ArrayList<>();
     final List<RunVerdict[]> runs = new ArrayList<>();
+    final List<String> problems = new ArrayList<>();
+
+    @Override
+    public void problem(String message) {
+      problems.add(message);
+    }
 
     @Override
     public void seriesTransition(Verdict previous, Verdict current) {
@@ -108,6 +114,27 @@ class LogdirJudgeTest {
     assertThat(judge.runs()).containsOnlyKeys("e1/train", "e1/validation", "e2/validation");
     assertThat(judge.runVerdicts()).extracting(RunVerdict::run).containsExactly("e1", "e2");
     assertThat(judge.seriesVerdicts()).extracting(Verdict::run).doesNotContain("e3", "e4");
+  }
+
+  @Test
+  void aRunWatchesAtMostMaxSeriesPerRunAndTheLogdirAtMostMaxSeriesEachSaidOnce() throws Exception {
+    LogdirJudge judge =
+        new LogdirJudge(config("detection:\n  max_series_per_run: 3\n  max_series: 5\n"), recorder);
+    for (int step = 1; step <= 3; step++) {
+      for (int t = 0; t < 6; t++) {
+        judge.observe(pt("wide", "loss_" + t, step, 1.0 / step));
+      }
+      judge.observe(pt("second", "loss", step, 1.0 / step));
+      judge.observe(pt("third", "loss", step, 1.0 / step));
+      judge.observe(pt("fourth", "loss", step, 1.0 / step));
+    }
+    assertThat(judge.seriesVerdicts().stream().filter(v -> v.run().equals("wide")))
+        .extracting(Verdict::tag).containsExactlyInAnyOrder("loss_0", "loss_1", "loss_2");
+    assertThat(judge.seriesVerdicts()).hasSize(5);
+    assertThat(judge.seriesVerdicts()).extracting(Verdict::run).doesNotContain("fourth");
+    assertThat(recorder.problems).hasSize(2);
+    assertThat(recorder.problems.get(0)).contains("run 'wide' has 3 watched series", "tag 'loss_3'", "max_series_per_run");
+    assertThat(recorder.problems.get(1)).contains("5 watched series in memory", "run 'fourth'", "detection.max_series");
   }
 
   @Test
