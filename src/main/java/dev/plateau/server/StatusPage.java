@@ -19,6 +19,11 @@ final class StatusPage {
   static final int WIDTH = 360;
   static final int HEIGHT = 90;
 
+  /** Experiments shown per logdir, and series per experiment: the page stays small. */
+  static final int MAX_EXPERIMENTS = 200;
+
+  static final int MAX_SERIES = 50;
+
   private StatusPage() {}
 
   static String render(List<Watcher> watchers, int refreshSeconds) {
@@ -39,7 +44,8 @@ final class StatusPage {
     boolean any = false;
     for (Watcher watcher : watchers) {
       out.append("<p class=\"reason\">logdir ").append(Html.text(watcher.logdir().toString())).append("</p>");
-      for (RunVerdict run : watcher.published()) {
+      List<RunVerdict> published = watcher.published();
+      for (RunVerdict run : published.subList(0, Math.min(published.size(), MAX_EXPERIMENTS))) {
         any = true;
         out.append("<section class=\"run\" data-run=\"").append(Html.attribute(run.run())).append("\">")
             .append("<h2>").append(Html.text(run.run())).append(' ')
@@ -47,7 +53,8 @@ final class StatusPage {
             .append("<div class=\"reason\">").append(Html.text(run.reason())).append("</div>")
             .append("<table><tr><th>run</th><th>tag</th><th>status</th><th>best step</th>")
             .append("<th>best value</th><th>last step</th><th>forecast (90%)</th><th>curve</th></tr>");
-        for (Verdict v : run.series()) {
+        List<Verdict> series = run.series();
+        for (Verdict v : series.subList(0, Math.min(series.size(), MAX_SERIES))) {
           out.append("<tr class=\"series\"><td>").append(Html.text(v.run())).append("</td><td>")
               .append(Html.text(v.tag())).append("</td><td>").append(badge(v.status().jsonName()))
               .append("</td><td class=\"best-step\">").append(v.bestStep() == null ? "" : v.bestStep())
@@ -56,7 +63,29 @@ final class StatusPage {
               .append(Html.text(ForecastText.of(v.evidence()))).append("</td><td>")
               .append(chart(watcher.view(v.run(), v.tag()), v)).append("</td></tr>");
         }
-        out.append("</table></section>");
+        out.append("</table>");
+        if (series.size() > MAX_SERIES) {
+          out.append("<p class=\"reason more\">and ").append(series.size() - MAX_SERIES)
+              .append(" more series, in /api/runs</p>");
+        }
+        out.append("</section>");
+      }
+      if (published.size() > MAX_EXPERIMENTS) {
+        int[] byStatus = new int[dev.plateau.detect.Status.values().length];
+        for (RunVerdict run : published.subList(MAX_EXPERIMENTS, published.size())) {
+          byStatus[run.status().ordinal()]++;
+        }
+        out.append("<p class=\"reason more\">and ").append(published.size() - MAX_EXPERIMENTS)
+            .append(" more experiments (");
+        String sep = "";
+        for (dev.plateau.detect.Status status : dev.plateau.detect.Status.values()) {
+          if (byStatus[status.ordinal()] > 0) {
+            out.append(sep).append(byStatus[status.ordinal()]).append(' ').append(status.jsonName());
+            sep = ", ";
+          }
+        }
+        out.append("): all are in <a href=\"/api/runs?offset=").append(MAX_EXPERIMENTS)
+            .append("\">/api/runs</a></p>");
       }
     }
     if (!any) {

@@ -166,7 +166,10 @@ public final class StatusServer implements AutoCloseable {
       return switch (admit.route()) {
         case HEALTHZ -> new Reply.Now(healthz());
         case READYZ -> new Reply.Now(readyz());
-        case METRICS, API_RUNS, PAGE -> new Reply.Later(() -> render(admit.route(), client));
+        case METRICS, API_RUNS, PAGE -> {
+          String query = RequestTarget.parse(head.target()).map(RequestTarget::rawQuery).orElse(null);
+          yield new Reply.Later(() -> render(admit.route(), query, client));
+        }
       };
     }
     if (admission instanceof Admission.Refuse refuse) {
@@ -211,11 +214,12 @@ public final class StatusServer implements AutoCloseable {
   }
 
   /** On a render thread. */
-  private HttpResponse render(Route route, String client) {
+  private HttpResponse render(Route route, String query, String client) {
     try {
       return switch (route) {
         case METRICS -> response(200, "text/plain; version=0.0.4; charset=utf-8", MetricsText.render(daemon, stores), false);
-        case API_RUNS -> response(200, "application/json", RunsJson.render(daemon.watchers()), false);
+        case API_RUNS ->
+            response(200, "application/json", RunsJson.render(daemon.watchers(), RunsJson.Slice.of(query)), false);
         case PAGE -> response(200, "text/html; charset=utf-8", StatusPage.render(daemon.watchers(), 5), false);
         case HEALTHZ, READYZ -> throw new IllegalArgumentException(route + " is answered at once");
       };
