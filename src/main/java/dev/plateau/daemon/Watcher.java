@@ -461,6 +461,7 @@ public final class Watcher {
     if (Double.isFinite(newestWallTime)) {
       metrics.lagMillis.set(Math.max(0, clock.millis() - (long) (newestWallTime * 1000)));
     }
+    recoverLostState();
     dropGoneRuns();
     // Rereads are decided before the commit and committed with it (their files' rows and series
     // states deleted), so a crash right after cannot resume past the points they need.
@@ -732,6 +733,59 @@ public final class Watcher {
       log.error("{}; the round stays pending and is committed with the next one", e.getMessage());
       return false;
     }
+  }
+
+  /**
+   * The state database deleted (or replaced) while running: commits would go to a file nobody can
+   * open again, and a restart would send everything again. Said once; a new database is started at
+   * the same path and filled from what is in memory: every experiment's status and transition
+   * count (so nothing already sent is sent again), and every run read again from its files (their
+   * judges' states, parked experiments' too, were in the lost file).
+   */
+  private void recoverLostState() {
+    if (!store.lost()) {
+      return;
+    }
+    log.warn("{}: state database {} was deleted or replaced while running; starting a new one from"
+        + " what is in memory and the event files (nothing already sent is sent again)", logdir, store.file());
+    try {
+      store.recreate();
+    } catch (StateException e) {
+      log.error("{}: {}; trying again with the next round", logdir, e.getMessage());
+      return;
+    }
+    Set<String> runs = new LinkedHashSet<>();
+    for (dev.plateau.tail.TailedFile file : tailer.files()) {
+      runs.add(file.run());
+    }
+    parkedRuns.values().forEach(runs::addAll);
+    parked.clear();
+    parkedRuns.clear();
+    parkedUntil.clear();
+    committedCursors.clear();
+    rereads.addAll(runs);
+    Map<String, RunVerdict> byName = new HashMap<>();
+    for (RunVerdict v : published) {
+      byName.put(v.run(), v);
+    }
+    for (Map.Entry<String, Status> e : experimentStatus.entrySet()) {
+      String experiment = e.getKey();
+      if (pendingExperiments.containsKey(experiment)) {
+        continue; // a transition of this round: written with it
+      }
+      RunVerdict v = byName.get(experiment);
+      ObjectNode payload =
+          v == null || v.series().isEmpty()
+              ? JSON.createObjectNode()
+              : dev.plateau.format.VerdictJson.of(AlertFactory.deciding(v));
+      payload.put("experiment", experiment);
+      payload.put("status", e.getValue().jsonName());
+      pendingExperiments.put(
+          experiment,
+          new StateBatch.ExperimentStatus(
+              e.getValue().jsonName(), payload.toString(), transitionCount.getOrDefault(experiment, 0L)));
+    }
+    wholePollNeeded = true;
   }
 
   /**

@@ -71,7 +71,9 @@ public final class StateStore implements AutoCloseable {
       """;
 
   private final Path file;
-  private final Connection connection;
+  private Connection connection;
+  /** The database file's identity (inode) when opened, to notice it deleted or replaced. */
+  private Object fileKey;
   /** This process's hold on the database (null for a store opened without one). */
   private StateLock lock;
   private final Clock clock;
@@ -80,6 +82,63 @@ public final class StateStore implements AutoCloseable {
     this.file = file;
     this.connection = connection;
     this.clock = clock;
+    this.fileKey = keyOf(file);
+  }
+
+  private static Object keyOf(Path file) {
+    try {
+      return Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  /**
+   * Whether the database file is no longer the one this store writes to: deleted (commits would go
+   * to a file nobody can open again) or replaced.
+   */
+  public synchronized boolean lost() {
+    if (fileKey == null) {
+      return false; // the filesystem gives no identity: nothing to compare
+    }
+    return !fileKey.equals(keyOf(file));
+  }
+
+  /**
+   * Starts a new, empty database at the same path after the file was lost (deleted while
+   * running), taking the lock again; the caller writes what it holds in memory into it. A file
+   * that replaced it is moved aside first, not overwritten.
+   */
+  public synchronized void recreate() throws StateException {
+    rollbackQuietly();
+    closeQuietly(connection);
+    if (Files.exists(file)) {
+      Path aside = file.resolveSibling(file.getFileName() + ".replaced-" + clock.millis());
+      try {
+        Files.move(file, aside);
+      } catch (IOException e) {
+        throw new StateException("cannot move " + file + " (which replaced the state database) aside: " + e.getMessage(), e);
+      }
+    }
+    for (String suffix : new String[] {"-wal", "-shm"}) {
+      try {
+        Files.deleteIfExists(file.resolveSibling(file.getFileName() + suffix));
+      } catch (IOException ignored) {
+        // SQLite makes them anew
+      }
+    }
+    try {
+      Files.createDirectories(file.toAbsolutePath().getParent());
+    } catch (IOException e) {
+      throw new StateException("cannot create the state directory " + file.getParent() + ": " + e.getMessage(), e);
+    }
+    if (lock != null) {
+      lock.close();
+    }
+    lock = StateLock.acquire(file.toAbsolutePath());
+    StateStore fresh = openChecked(file, clock);
+    connection = fresh.connection;
+    fileKey = fresh.fileKey;
   }
 
   /**

@@ -431,6 +431,44 @@ class BadInputCatalogueTest {
   }
 
   @Test
+  void theStateDatabaseDeletedWhileRunningIsSaidOnceMadeAgainAndNothingIsRecordedTwice() throws Exception {
+    try (WatchedLogdir logs = new WatchedLogdir(temp);
+        CapturedLog log = new CapturedLog()) {
+      logs.healthyRest();
+      logs.poll();
+      assertThat(logs.store().experiments().get("healthy").status()).isEqualTo("converged");
+
+      for (String suffix : List.of("", "-wal", "-shm")) {
+        Files.deleteIfExists(logs.db.resolveSibling(logs.db.getFileName() + suffix));
+      }
+      for (int i = 0; i < 4; i++) {
+        logs.poll();
+      }
+      assertThat(log.at(Level.WARN, "was deleted or replaced while running")).as("said once").hasSize(1);
+      assertThat(logs.db).exists();
+      var experiments = logs.store().experiments();
+      assertThat(experiments.get("healthy").status()).isEqualTo("converged");
+      assertThat(experiments.get("healthy").transitions()).as("its count kept").isEqualTo(1);
+      assertThat(verdictRows(logs.db)).as("nothing recorded (so sent) again").isZero();
+      assertThat(logs.store().files()).as("every file's position written again").isNotEmpty();
+
+      logs.restart();
+      logs.poll();
+      logs.poll();
+      assertThat(verdictRows(logs.db)).as("nor after a restart").isZero();
+      logs.assertHealthyRunReadAndJudged();
+    }
+  }
+
+  private static long verdictRows(Path db) throws Exception {
+    try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db);
+        var s = c.createStatement();
+        var r = s.executeQuery("SELECT count(*) FROM verdicts")) {
+      return r.next() ? r.getLong(1) : -1;
+    }
+  }
+
+  @Test
   void directorySymlinkLoopIsReportedOnceAndNotFollowed() throws Exception {
     try (WatchedLogdir logs = new WatchedLogdir(temp);
         CapturedLog log = new CapturedLog()) {
