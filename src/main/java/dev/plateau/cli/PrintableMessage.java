@@ -19,42 +19,6 @@ public final class PrintableMessage extends MessageConverter {
 
   /** {@code text} with control and invisible formatting characters written as escapes. */
   public static String printable(String text) {
-    if (text == null) {
-      return null;
-    }
-    StringBuilder out = null;
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      String escape = escape(c);
-      if (escape != null && out == null) {
-        out = new StringBuilder(text.length() + 16).append(text, 0, i);
-      }
-      if (out != null) {
-        if (escape != null) {
-          out.append(escape);
-        } else {
-          out.append(c);
-        }
-      }
-    }
-    return out == null ? text : out.toString();
-  }
-
-  private static String escape(char c) {
-    switch (c) {
-      case '\n':
-        return "\\n";
-      case '\r':
-        return "\\r";
-      case '\t':
-        return "\\t";
-      default:
-        break;
-    }
-    int type = Character.getType(c);
-    if (type == Character.CONTROL || type == Character.FORMAT || c == '\u2028' || c == '\u2029') {
-      return String.format(java.util.Locale.ROOT, "\\u%04X", (int) c);
-    }
-    return null;
+    return dev.plateau.format.PrintableText.of(text);
   }
 }

@@ -3,7 +3,10 @@ package dev.plateau.format;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A plain text table with aligned columns, for terminals. Widths count code points. */
+/**
+ * A plain text table with aligned columns, for terminals. Widths count code points; control and
+ * invisible formatting characters in cells are shown escaped ({@link PrintableText}).
+ */
 public final class TextTable {
   private final List<String[]> rows = new ArrayList<>();
   private final boolean[] rightAligned;
@@ -54,8 +57,9 @@ public final class TextTable {
     return out.toString();
   }
 
+  /** A cell as shown: control and invisible characters escaped (names come from files). */
   private static String cell(String[] row, int c) {
-    return c < row.length && row[c] != null ? row[c] : "";
+    return c < row.length && row[c] != null ? PrintableText.of(row[c]) : "";
   }
 
   private static int width(String s) {

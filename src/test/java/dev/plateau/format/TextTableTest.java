@@ -46,4 +46,15 @@ class TextTableTest {
     t.add("\uD83D\uDE00", "2"); // one code point, two chars
     assertThat(t.render()).isEqualTo("curve  n\n▁▂█    1\n\uD83D\uDE00      2\n");
   }
+
+  @Test
+  void controlAndDirectionChangingCharactersInCellsAreShownEscapedOnOneLine() {
+    TextTable table = new TextTable(new String[] {"RUN", "TAG"});
+    table.add("nl\nforged", "\u202Eevil\u200B");
+    table.add("esc\u001B[31m", "ok");
+    String shown = table.render();
+    assertThat(shown.lines()).hasSize(3);
+    assertThat(shown).contains("nl\\nforged", "\\u202Eevil\\u200B", "esc\\u001B[31m")
+        .doesNotContain("\u202E").doesNotContain("\u001B");
+  }
 }
