@@ -826,7 +826,7 @@ public final class Watcher {
             logdir, experiment);
       }
     }
-    publish();
+    lastPublishMillis = Long.MIN_VALUE / 2; // the status page's copy is refreshed at the end of this round
   }
 
   /** Sets the runs asked for to be read again; returns how many. */
