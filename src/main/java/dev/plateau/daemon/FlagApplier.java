@@ -16,6 +16,12 @@ public interface FlagApplier {
   /** Tries again the flags that could not be written and are due at {@code nowMillis}. */
   default void retry(long nowMillis) {}
 
+  /**
+   * Tells where the logdir's directories are, by their name relative to it (null when unknown), so
+   * a name with no exact string (not valid in the platform's charset) still gets its flag.
+   */
+  default void knowDirectories(java.util.function.Function<String, java.nio.file.Path> directories) {}
+
   /** Flags waiting to be written again. */
   default int pending() {
     return 0;

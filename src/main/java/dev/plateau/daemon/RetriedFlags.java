@@ -85,6 +85,11 @@ public final class RetriedFlags implements FlagApplier {
   }
 
   @Override
+  public void knowDirectories(java.util.function.Function<String, java.nio.file.Path> directories) {
+    sink.knowDirectories(directories);
+  }
+
+  @Override
   public synchronized int pending() {
     return waiting.size();
   }

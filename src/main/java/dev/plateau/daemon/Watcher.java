@@ -133,6 +133,30 @@ public final class Watcher {
     this.judge = new LogdirJudge(config.detection(), new Transitions());
     this.judge.live(() -> clock.millis() / 1000.0);
     this.judge.boundHistory(HISTORY_POINTS);
+    flags.knowDirectories(this::directoryOf);
+  }
+
+  /**
+   * Where a directory of the logdir is, by its name relative to the logdir, as the tailer found it
+   * (exact, byte for byte, for a name that is not valid in the platform's charset); null when no
+   * event file the tailer reads lies in it.
+   */
+  private Path directoryOf(String name) {
+    for (dev.plateau.tail.TailedFile file : tailer.files()) {
+      String run = file.run();
+      Path dir = file.path().getParent();
+      if (run.equals(name)) {
+        return dir;
+      }
+      if (run.startsWith(name + "/")) {
+        int up = (int) run.substring(name.length()).chars().filter(c -> c == '/').count();
+        for (int i = 0; i < up && dir != null; i++) {
+          dir = dir.getParent();
+        }
+        return dir;
+      }
+    }
+    return null;
   }
 
   /** Judges independent experiments on {@code threads} (default: this watcher's thread alone). */

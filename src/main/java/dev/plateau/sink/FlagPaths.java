@@ -20,6 +20,12 @@ import java.nio.file.Path;
 final class FlagPaths {
   private final Path base;
   private final boolean createBase;
+  /**
+   * The logdir's directories as the tailer found them, by their name relative to the logdir (null
+   * when unknown): a name not valid in the platform's charset has no exact string, so its
+   * directory is taken from here, byte for byte, when the string leads nowhere.
+   */
+  private volatile java.util.function.Function<String, Path> known = name -> null;
 
   /**
    * @param base the logdir or the flag dir
@@ -34,6 +40,11 @@ final class FlagPaths {
    * A flag file: {@code path} under the base as configured (for messages), {@code real} for I/O.
    */
   record Target(Path path, Path real) {}
+
+  /** Where the logdir's directories are, by name (see {@link #known}); only when flags go there. */
+  void knowDirectories(java.util.function.Function<String, Path> directories) {
+    this.known = createBase ? name -> null : directories;
+  }
 
   /** A path refused because it would leave the base directory. */
   static final class Refused extends Exception {
@@ -81,8 +92,16 @@ final class FlagPaths {
     }
     String[] segments = relative.split("/");
     Path dir = realBase;
+    String prefix = "";
     for (int i = 0; i < segments.length - 1; i++) {
+      prefix = i == 0 ? segments[0] : prefix + "/" + segments[i];
       Path next = dir.resolve(segments[i]);
+      if (!Files.exists(next, LinkOption.NOFOLLOW_LINKS)) {
+        Path found = known.apply(prefix);
+        if (found != null && Files.exists(found, LinkOption.NOFOLLOW_LINKS)) {
+          next = found; // checked below like any other: it must lead inside the base
+        }
+      }
       if (Files.exists(next, LinkOption.NOFOLLOW_LINKS)) {
         dir = existingDirectory(next, realBase, relative);
       } else if (create) {

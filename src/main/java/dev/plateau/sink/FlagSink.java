@@ -71,6 +71,7 @@ public final class FlagSink {
 
   private final Path logdir;
   private final FlagConfig config;
+  private volatile java.util.function.Function<String, Path> directories = name -> null;
   private final FlagPaths paths;
   private final FlagFileWriter writer;
   private final Map<String, String> lastProblem = new HashMap<>();
@@ -265,12 +266,26 @@ public final class FlagSink {
     if (experiment == null || experiment.isEmpty() || experiment.equals(".")) {
       return null;
     }
+    Path found = directories.apply(experiment);
+    if (found != null && java.nio.file.Files.isDirectory(found)) {
+      return found; // as the tailer found it: exact even for a name with no exact string
+    }
     try {
       Path dir = logdir.resolve(experiment).normalize();
       return dir.startsWith(logdir.normalize()) ? dir : null; // a name leaving the logdir is refused later
     } catch (InvalidPathException e) {
       return null;
     }
+  }
+
+  /**
+   * Tells where the logdir's directories are, by their name relative to it (null when unknown),
+   * as the tailer found them: a directory whose name is not valid in the platform's charset
+   * (bytes that are not UTF-8) has no exact string, and its flag goes into it, not beside it.
+   */
+  public void knowDirectories(java.util.function.Function<String, Path> directories) {
+    this.directories = directories;
+    paths.knowDirectories(directories);
   }
 
   /** Forgets an experiment's last problem once it succeeds, so a new failure is logged again. */

@@ -157,7 +157,7 @@ public final class LogdirTailer {
     for (FileCursor cursor : cursors) {
       Path path;
       try {
-        path = Path.of(cursor.path());
+        path = PathText.parse(cursor.path());
       } catch (java.nio.file.InvalidPathException e) {
         // Saved under a locale whose charset could hold the name, restored under one that cannot.
         log.warn("{}: saved position cannot be restored here ({}); the file is read as it is found",

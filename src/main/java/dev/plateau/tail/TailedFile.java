@@ -289,6 +289,16 @@ public final class TailedFile {
    * tell unchanged files by identity: a commit compares every file's cursor, and building them
    * afresh (with their tag tables) was most of a quiet round's work on a large logdir.
    */
+  private String pathText;
+
+  /** The path as saved ({@link PathText}), worked out once. */
+  private String pathText() {
+    if (pathText == null) {
+      pathText = PathText.of(path);
+    }
+    return pathText;
+  }
+
   public FileCursor cursor() {
     FileCursor c = cursor;
     if (c == null
@@ -298,7 +308,7 @@ public final class TailedFile {
         || cursorDecoder != decoder
         || !Objects.equals(c.fileKey(), fileKey)) {
       c = new FileCursor(
-          path.toString(), run, offset, fingerprint, fileKey, resyncing, decoder.knownTags());
+          pathText(), run, offset, fingerprint, fileKey, resyncing, decoder.knownTags());
       cursor = c;
       cursorDecoder = decoder;
     }

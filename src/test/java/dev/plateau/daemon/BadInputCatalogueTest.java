@@ -469,6 +469,35 @@ class BadInputCatalogueTest {
   }
 
   @Test
+  void aRunDirectoryWhoseNameIsNotUtf8GetsItsFlagInsideItAndARestartResumesIt() throws Exception {
+    try (WatchedLogdir logs = new WatchedLogdir(temp);
+        CapturedLog log = new CapturedLog()) {
+      // bad\xff\xferun: bytes that are not UTF-8, made through a URI (a string cannot name them).
+      Path bad = Path.of(java.net.URI.create(logs.logdir.toUri() + "bad%FF%FErun"));
+      try (dev.plateau.write.EventFileWriter w = dev.plateau.write.EventFileWriter.create(bad, logs.start, "bad", 0)) {
+        logs.points(w, 0, WatchedLogdir.HEALTHY_POINTS);
+      }
+      logs.healthyRest();
+      logs.poll();
+      logs.poll();
+      assertThat(bad.resolve("CONVERGED")).as("the flag inside the directory, byte for byte").exists();
+      try (var entries = Files.list(logs.logdir)) {
+        assertThat(entries.toList()).as("no sibling named with U+FFFD").hasSize(2);
+      }
+      String experiment = bad.getFileName().toString();
+      assertThat(logs.store().experiments().get(experiment).transitions()).isEqualTo(1);
+
+      logs.restart();
+      logs.poll();
+      logs.poll();
+      assertThat(log.at(Level.INFO, "goes back")).isEmpty();
+      assertThat(log.at(Level.INFO, "again from its files' start")).isEmpty();
+      assertThat(logs.store().experiments().get(experiment).transitions()).as("nothing decided again").isEqualTo(1);
+      logs.assertHealthyRunReadAndJudged();
+    }
+  }
+
+  @Test
   void directorySymlinkLoopIsReportedOnceAndNotFollowed() throws Exception {
     try (WatchedLogdir logs = new WatchedLogdir(temp);
         CapturedLog log = new CapturedLog()) {
