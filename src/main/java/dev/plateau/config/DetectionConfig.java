@@ -25,7 +25,7 @@ public final class DetectionConfig {
   static final Set<String> KEYS =
       Set.of("watch", "converged_when", "detectors", "smoothing", "patience", "target",
           "divergence", "plateau", "overfitting", "stalled", "not_learning", "max_series_per_run",
-          "max_series");
+          "max_series", "max_tags_per_file");
   static final Set<String> RULE_KEYS =
       Set.of("run", "tag", "watch", "mode", "detectors", "smoothing", "patience", "target",
           "divergence", "plateau", "overfitting", "stalled");
@@ -55,6 +55,9 @@ public final class DetectionConfig {
    */
   public static final int DEFAULT_MAX_SERIES = 25_000;
 
+  /** Distinct tags kept from one event file (the decoder's limit; more are skipped, said once). */
+  public static final int DEFAULT_MAX_TAGS_PER_FILE = 10_000;
+
   public static final List<String> DEFAULT_DETECTORS =
       List.of("divergence", "overfitting", "plateau", "stalled");
 
@@ -67,6 +70,7 @@ public final class DetectionConfig {
   private final StopPolicy stops;
   private final int maxSeriesPerRun;
   private final int maxSeries;
+  private final int maxTagsPerFile;
 
   private DetectionConfig(
       WatchPolicy watch,
@@ -77,10 +81,12 @@ public final class DetectionConfig {
       List<Rule> rules,
       StopPolicy stops,
       int maxSeriesPerRun,
-      int maxSeries) {
+      int maxSeries,
+      int maxTagsPerFile) {
     this.watch = watch;
     this.maxSeriesPerRun = maxSeriesPerRun;
     this.maxSeries = maxSeries;
+    this.maxTagsPerFile = maxTagsPerFile;
     this.stops = stops;
     this.convergedWhen = convergedWhen;
     this.detectors = List.copyOf(detectors);
@@ -93,7 +99,7 @@ public final class DetectionConfig {
   public static DetectionConfig defaults() {
     return new DetectionConfig(
         WatchPolicy.AUTO, ConvergedWhen.AUTO, DEFAULT_DETECTORS, 0, Map.of(), List.of(),
-        StopPolicy.DEFAULT, DEFAULT_MAX_SERIES_PER_RUN, DEFAULT_MAX_SERIES);
+        StopPolicy.DEFAULT, DEFAULT_MAX_SERIES_PER_RUN, DEFAULT_MAX_SERIES, DEFAULT_MAX_TAGS_PER_FILE);
   }
 
   /** Which statuses stop a job ({@code not_learning: notice | stop}). */
@@ -109,6 +115,11 @@ public final class DetectionConfig {
   /** The most watched series in memory for one logdir ({@code max_series}). */
   public int maxSeries() {
     return maxSeries;
+  }
+
+  /** The most distinct tags kept from one event file ({@code max_tags_per_file}). */
+  public int maxTagsPerFile() {
+    return maxTagsPerFile;
   }
 
   public ConvergedWhen convergedWhen() {
@@ -143,8 +154,9 @@ public final class DetectionConfig {
             detection.get("not_learning").choice("notice", List.of("notice", "stop")).equals("stop"));
     int perRun = (int) detection.get("max_series_per_run").integer(DEFAULT_MAX_SERIES_PER_RUN, 1, 1_000_000);
     int all = (int) detection.get("max_series").integer(DEFAULT_MAX_SERIES, 1, 10_000_000);
+    int tags = (int) detection.get("max_tags_per_file").integer(DEFAULT_MAX_TAGS_PER_FILE, 1, 10_000_000);
     DetectionConfig config =
-        new DetectionConfig(watch, when, detectors, smoothing, params, rules, stops, perRun, all);
+        new DetectionConfig(watch, when, detectors, smoothing, params, rules, stops, perRun, all, tags);
     config.validate(detection, rulesNode);
     return config;
   }

@@ -128,7 +128,9 @@ public final class Watcher {
     this.sinks = List.copyOf(sinks);
     this.flags = flags;
     this.clock = clock;
-    this.tailer = new LogdirTailer(this.logdir, DecodeLimits.DEFAULTS);
+    this.tailer =
+        new LogdirTailer(
+            this.logdir, DecodeLimits.DEFAULTS.withMaxTagsPerFile(config.detection().maxTagsPerFile()));
     this.alerts = new AlertFactory(this.logdir.toString(), host);
     this.judge = new LogdirJudge(config.detection(), new Transitions());
     this.judge.live(() -> clock.millis() / 1000.0);

@@ -223,4 +223,22 @@ class ConfigLoaderTest {
     assertThat(parse("detection:\n  not_learning: stop\n").detection().stops().notLearningStops())
         .isTrue();
   }
+
+  @Test
+  void theLimitsHaveDefaultsCanBeSetAndAreRefusedOutOfRangeNamingTheKey() throws Exception {
+    DetectionConfig defaults = parse("").detection();
+    assertThat(defaults.maxSeriesPerRun()).isEqualTo(1_000);
+    assertThat(defaults.maxSeries()).isEqualTo(25_000);
+    assertThat(defaults.maxTagsPerFile()).isEqualTo(10_000);
+    DetectionConfig set =
+        parse("detection:\n  max_series_per_run: 7\n  max_series: 70\n  max_tags_per_file: 700\n").detection();
+    assertThat(set.maxSeriesPerRun()).isEqualTo(7);
+    assertThat(set.maxSeries()).isEqualTo(70);
+    assertThat(set.maxTagsPerFile()).isEqualTo(700);
+    for (String key : new String[] {"max_series_per_run", "max_series", "max_tags_per_file"}) {
+      assertThatThrownBy(() -> parse("detection:\n  " + key + ": 0\n"))
+          .isInstanceOf(ConfigException.class)
+          .hasMessageContaining("detection." + key);
+    }
+  }
 }
