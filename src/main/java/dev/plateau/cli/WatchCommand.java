@@ -95,6 +95,22 @@ final class WatchCommand implements Callable<Integer> {
   @Option(names = "--rebuild-state", description = "Move an unusable state database aside and rebuild the state from the event files.")
   boolean rebuildState;
 
+  @Option(
+      names = "--until-done",
+      description =
+          "Exit once every watched experiment can stop (converged, target reached, overfitting or diverged;"
+              + " after the first scan), with check's exit codes: 0 all can stop, 3 some diverged. For CI and"
+              + " batch jobs.")
+  boolean untilDone;
+
+  @Option(
+      names = "--timeout",
+      paramLabel = "DURATION",
+      description =
+          "Exit after this long (e.g. 30m) with check's exit code for the experiments then: 1 when some still"
+              + " train. With or without --until-done.")
+  String timeout;
+
   @Option(names = "--poll-only", description = "Do not use file-change events (inotify); check files every poll interval only.")
   boolean pollOnly;
 
@@ -136,8 +152,12 @@ final class WatchCommand implements Callable<Integer> {
     Duration interval;
     Duration park;
     Duration checkpoint;
+    Duration timeLimit = null;
     try {
       loaded = config.load();
+      if (timeout != null) {
+        timeLimit = Duration.ofMillis(Math.round(1000 * parseDuration(timeout, "--timeout")));
+      }
       interval = Duration.ofMillis(Math.round(1000 * parseDuration(pollInterval)));
       park = parkAfter.trim().equals("0") || parkAfter.trim().equalsIgnoreCase("off")
           ? Duration.ZERO
@@ -175,6 +195,7 @@ final class WatchCommand implements Callable<Integer> {
       return 2;
     }
     Clock clock = Clock.systemUTC();
+    long deadlineMillis = timeLimit == null ? Long.MAX_VALUE : clock.millis() + timeLimit.toMillis();
     String host = hostName();
     List<StateStore> stores = new ArrayList<>();
     List<Watcher> watchers = new ArrayList<>();
@@ -300,6 +321,33 @@ final class WatchCommand implements Callable<Integer> {
               + " the plateau launcher and the image do",
           names, names);
     }
+    int[] exitCode = {0};
+    if (untilDone || deadlineMillis != Long.MAX_VALUE) {
+      long deadline = deadlineMillis;
+      dev.plateau.detect.StopPolicy stops = loaded.detection().stops();
+      Daemon watching = daemon;
+      daemon.afterEachRound(
+          () -> {
+            List<dev.plateau.verdict.RunVerdict> experiments = new ArrayList<>();
+            for (Watcher w : watching.watchers()) {
+              experiments.addAll(w.published());
+            }
+            boolean done =
+                untilDone
+                    && watching.metrics().ready()
+                    && !experiments.isEmpty()
+                    && (CheckCommand.exitCode(experiments, stops) != CheckCommand.EXIT_TRAINING);
+            boolean late = clock.millis() >= deadline;
+            if (done || late) {
+              exitCode[0] = experiments.isEmpty() ? CheckCommand.EXIT_TRAINING : CheckCommand.exitCode(experiments, stops);
+              log.info(
+                  "{}: {} experiment(s); exiting with {}",
+                  done ? "every watched experiment can stop" : "the timeout (" + timeout + ") has passed",
+                  experiments.size(), exitCode[0]);
+              watching.requestStop();
+            }
+          });
+    }
     try {
       daemon.run();
     } finally {
@@ -312,7 +360,7 @@ final class WatchCommand implements Callable<Integer> {
       stores.forEach(StateStore::close);
       judgeOn.close();
     }
-    return 0;
+    return exitCode[0];
   }
 
   /** Closes the file-change watchers registered for a start that does not go on. */

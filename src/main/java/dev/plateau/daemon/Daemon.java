@@ -34,6 +34,7 @@ public final class Daemon {
   private volatile long rounds;
   private final Object signal = new Object();
   private final DaemonMetrics metrics = new DaemonMetrics();
+  private volatile Runnable afterRound = () -> {};
   private boolean woken;
   private dev.plateau.verdict.JudgeThreads judgeThreads = dev.plateau.verdict.JudgeThreads.SERIAL;
 
@@ -173,6 +174,14 @@ public final class Daemon {
     }
   }
 
+  /**
+   * Runs {@code hook} on the loop's thread after every round (what has been read is judged,
+   * committed and published): for a caller that ends the daemon on what the rounds found.
+   */
+  public void afterEachRound(Runnable hook) {
+    this.afterRound = hook;
+  }
+
   /** Runs on the calling thread until {@link #requestStop()}. */
   public void run() throws InterruptedException {
     List<Thread> threads = new ArrayList<>();
@@ -237,6 +246,7 @@ public final class Daemon {
               rounds, whole ? "whole" : "changed files", (roundEnd - roundStart) / 1_000, spent / 1_000);
         }
         earliest = budget.afterRound(roundStart, roundEnd, spent);
+        afterRound.run();
         if (readAgain) {
           // Runs to read again from their start: their verdicts are not current until then.
           earliest = System.nanoTime();
