@@ -117,7 +117,11 @@ public final class ConfigNode {
     }
     List<String> out = new ArrayList<>();
     for (ConfigNode item : items()) {
-      out.add(item.string(null));
+      String text = item.string(null);
+      if (text == null) {
+        throw item.error("must be a text value, not empty"); // "- " or "~" in a list
+      }
+      out.add(text);
     }
     return out;
   }

@@ -241,4 +241,15 @@ class ConfigLoaderTest {
           .hasMessageContaining("detection." + key);
     }
   }
+
+  @Test
+  void anEmptyItemInAListOfNamesIsRefusedNamingWhereItIs() {
+    for (String yaml :
+        new String[] {"detection:\n  detectors: [plateau, null]\n", "rules:\n  - tag: loss\n    detectors:\n      - \n"}) {
+      assertThatThrownBy(() -> parse(yaml))
+          .as(yaml)
+          .isInstanceOf(ConfigException.class)
+          .hasMessageContaining("must be a text value, not empty");
+    }
+  }
 }
