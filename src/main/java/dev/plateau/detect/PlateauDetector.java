@@ -51,8 +51,8 @@ import java.util.Set;
  * <p><b>Scale and checkpoint.</b> The level is the centred moving average of the points over
  * &plusmn;max(1, n/{@code level_divisor}) points; the scale S is the level's range so far (for a
  * training curve: what training has achieved). The level decides; the checkpoint to keep is the
- * best measured point so far (the earliest of equals), the criterion every detector and {@link
- * SeriesJudge} share, so that one series names one checkpoint: on the checkpoint benchmark's test
+ * best measured point so far (the earliest of equals), the criterion {@link SeriesJudge} applies
+ * whichever detector decides, so that one series names one checkpoint: on the checkpoint benchmark's test
  * sets ({@code tools/checkpoint_bench}) the best measured point beat the best level's point and
  * every neighbourhood-smoothed choice at each stopping rule tried.
  *

@@ -343,8 +343,12 @@ public final class FlagSink {
     return file;
   }
 
-  /** The name with control characters (a NUL, a newline) shown as '?', so a log line stays one. */
+  /**
+   * The name for a log line. Control and invisible characters are escaped where every message is
+   * ({@code PrintableMessage} in the log's configuration; the JSON format escapes them as JSON
+   * does), the same way for every name, so nothing is replaced here.
+   */
   private static String printable(String experiment) {
-    return experiment == null ? "(no experiment)" : experiment.replaceAll("\\p{Cntrl}", "?");
+    return experiment == null ? "(no experiment)" : experiment;
   }
 }
