@@ -11,8 +11,8 @@ import dev.plateau.tail.LogdirTailer;
 import dev.plateau.tail.TailListener;
 import dev.plateau.tail.TailProblem;
 import dev.plateau.verdict.LogdirJudge;
-import dev.plateau.verdict.RunVerdict;
-import dev.plateau.verdict.TwinFinder.SeriesKey;
+import dev.plateau.verdict.ExperimentVerdict;
+import dev.plateau.series.SeriesKey;
 import dev.plateau.verdict.VerdictListener;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -35,7 +35,7 @@ final class Backtest {
       LogdirJudge judge,
       Map<SeriesKey, Verdict> firstSeriesStop,
       Map<SeriesKey, Map<Status, Verdict>> firstSeriesNotice,
-      Map<String, RunVerdict> firstRunStop,
+      Map<String, ExperimentVerdict> firstRunStop,
       Map<String, RunSeries> runs,
       boolean readProblems) {}
 
@@ -66,7 +66,7 @@ final class Backtest {
             });
     Map<SeriesKey, Verdict> firstSeries = new LinkedHashMap<>();
     Map<SeriesKey, Map<Status, Verdict>> firstNotice = new LinkedHashMap<>();
-    Map<String, RunVerdict> firstRun = new LinkedHashMap<>();
+    Map<String, ExperimentVerdict> firstRun = new LinkedHashMap<>();
     LogdirJudge judge =
         new LogdirJudge(
             config,
@@ -90,9 +90,9 @@ final class Backtest {
               }
 
               @Override
-              public void runTransition(RunVerdict previous, RunVerdict current) {
+              public void runTransition(ExperimentVerdict previous, ExperimentVerdict current) {
                 if (config.stops().stops(current.status())) {
-                  firstRun.putIfAbsent(current.run(), current);
+                  firstRun.putIfAbsent(current.experiment(), current);
                 }
               }
             });

@@ -14,7 +14,7 @@ import dev.plateau.format.TextTable;
 import dev.plateau.format.VerdictJson;
 import dev.plateau.series.RunSeries;
 import dev.plateau.series.Series;
-import dev.plateau.verdict.RunVerdict;
+import dev.plateau.verdict.ExperimentVerdict;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Clock;
@@ -65,7 +65,7 @@ final class CheckCommand implements Callable<Integer> {
     Backtest.Result result = Backtest.run(options.logdir, loaded.detection(), err, "check");
     double time = now != null ? now : Clock.systemUTC().millis() / 1000.0;
     result.judge().atTime(time);
-    List<RunVerdict> runs = result.judge().runVerdicts();
+    List<ExperimentVerdict> runs = result.judge().runVerdicts();
     if (options.json()) {
       out.println(json(runs, loaded.detection().stops()));
     } else {
@@ -82,7 +82,7 @@ final class CheckCommand implements Callable<Integer> {
     return exitCode(runs, loaded.detection().stops());
   }
 
-  static int exitCode(List<RunVerdict> runs, StopPolicy stops) {
+  static int exitCode(List<ExperimentVerdict> runs, StopPolicy stops) {
     if (runs.stream().anyMatch(r -> r.status() == Status.DIVERGED)) {
       return EXIT_DIVERGED;
     }
@@ -92,13 +92,13 @@ final class CheckCommand implements Callable<Integer> {
     return EXIT_TRAINING;
   }
 
-  private static String json(List<RunVerdict> runs, StopPolicy stops) throws IOException {
+  private static String json(List<ExperimentVerdict> runs, StopPolicy stops) throws IOException {
     ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     ObjectNode root = mapper.createObjectNode();
     ArrayNode array = root.putArray("runs");
-    for (RunVerdict run : runs) {
+    for (ExperimentVerdict run : runs) {
       ObjectNode r = array.addObject();
-      r.put("run", run.run());
+      r.put("run", run.experiment());
       r.put("status", run.status().jsonName());
       r.put("reason", run.reason());
       ArrayNode series = r.putArray("series");
@@ -110,7 +110,7 @@ final class CheckCommand implements Callable<Integer> {
     return mapper.writeValueAsString(root);
   }
 
-  private static String table(List<RunVerdict> runs, Backtest.Result result) {
+  private static String table(List<ExperimentVerdict> runs, Backtest.Result result) {
     TextTable runTable = new TextTable(new String[] {"RUN", "STATUS", "REASON"});
     TextTable seriesTable =
         new TextTable(
@@ -118,8 +118,8 @@ final class CheckCommand implements Callable<Integer> {
               "RUN", "TAG", "MODE", "STATUS", "BEST STEP", "BEST VALUE", "LAST", "FORECAST", "CURVE"
             },
             4, 5, 6);
-    for (RunVerdict run : runs) {
-      runTable.add(run.run(), run.status().jsonName(), run.reason());
+    for (ExperimentVerdict run : runs) {
+      runTable.add(run.experiment(), run.status().jsonName(), run.reason());
       for (Verdict v : run.series()) {
         seriesTable.add(
             v.run(),

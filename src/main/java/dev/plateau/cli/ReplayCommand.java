@@ -10,8 +10,8 @@ import dev.plateau.detect.StopPolicy;
 import dev.plateau.detect.Verdict;
 import dev.plateau.format.TextTable;
 import dev.plateau.format.VerdictJson;
-import dev.plateau.verdict.RunVerdict;
-import dev.plateau.verdict.TwinFinder.SeriesKey;
+import dev.plateau.verdict.ExperimentVerdict;
+import dev.plateau.series.SeriesKey;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.List;
@@ -131,7 +131,7 @@ final class ReplayCommand implements Callable<Integer> {
       lastStepOfRun.merge(dev.plateau.verdict.Experiments.of(v.run()), v.lastStep(), Math::max);
     }
     for (Map.Entry<String, Long> e : lastStepOfRun.entrySet()) {
-      RunVerdict stop = result.firstRunStop().get(e.getKey());
+      ExperimentVerdict stop = result.firstRunStop().get(e.getKey());
       Long at = stop == null ? null : firstDecided(stop, stops);
       long saved = at == null ? 0 : e.getValue() - at;
       runs.add(
@@ -153,7 +153,7 @@ final class ReplayCommand implements Callable<Integer> {
             stepsTotal == 0 ? 0.0 : 100.0 * savedTotal / stepsTotal);
   }
 
-  private static Long firstDecided(RunVerdict stop, StopPolicy stops) {
+  private static Long firstDecided(ExperimentVerdict stop, StopPolicy stops) {
     Long latest = null;
     for (Verdict v : stop.deciding()) {
       if (stops.stops(v.status()) && v.decidedAtStep() != null) {

@@ -328,7 +328,7 @@ final class WatchCommand implements Callable<Integer> {
       Daemon watching = daemon;
       daemon.afterEachRound(
           () -> {
-            List<dev.plateau.verdict.RunVerdict> experiments = new ArrayList<>();
+            List<dev.plateau.verdict.ExperimentVerdict> experiments = new ArrayList<>();
             for (Watcher w : watching.watchers()) {
               experiments.addAll(w.published());
             }

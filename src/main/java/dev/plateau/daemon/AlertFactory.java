@@ -8,7 +8,7 @@ import dev.plateau.format.VerdictJson;
 import dev.plateau.series.RunSeries;
 import dev.plateau.series.Series;
 import dev.plateau.sink.Alert;
-import dev.plateau.verdict.RunVerdict;
+import dev.plateau.verdict.ExperimentVerdict;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -39,7 +39,7 @@ final class AlertFactory {
   }
 
   /** The series verdict that speaks for an experiment's status. */
-  static Verdict deciding(RunVerdict run) {
+  static Verdict deciding(ExperimentVerdict run) {
     for (Verdict v : run.deciding()) {
       if (v.status() == run.status()) {
         return v;
@@ -49,13 +49,13 @@ final class AlertFactory {
   }
 
   Alert alert(
-      RunVerdict current, Status previous, long sequence, Instant time, Map<String, RunSeries> runs) {
+      ExperimentVerdict current, Status previous, long sequence, Instant time, Map<String, RunSeries> runs) {
     Verdict v = deciding(current);
     ObjectNode payload = VerdictJson.of(v);
     payload.put("status", current.status().jsonName());
     payload.put("reason", current.reason());
     payload.put("logdir", logdir);
-    payload.put("experiment", current.run());
+    payload.put("experiment", current.experiment());
     payload.put("host", host);
     payload.put("time", time.toString());
     payload.put("previous_status", previous == null ? Status.TRAINING.jsonName() : previous.jsonName());
@@ -68,9 +68,9 @@ final class AlertFactory {
       }
     }
     long step = v.decidedAtStep() != null ? v.decidedAtStep() : v.lastStep();
-    String id = id(current.run(), sequence, current.status().jsonName(), v.run(), v.tag(), step);
+    String id = id(current.experiment(), sequence, current.status().jsonName(), v.run(), v.tag(), step);
     payload.put("id", id);
-    return new Alert(id, current.run(), payload);
+    return new Alert(id, current.experiment(), payload);
   }
 
   String id(String experiment, long sequence, String status, String run, String tag, long step) {

@@ -21,8 +21,8 @@ import dev.plateau.tail.LogdirTailer;
 import dev.plateau.tail.PollStats;
 import dev.plateau.tail.TailListener;
 import dev.plateau.verdict.LogdirJudge;
-import dev.plateau.verdict.RunVerdict;
-import dev.plateau.verdict.TwinFinder.SeriesKey;
+import dev.plateau.verdict.ExperimentVerdict;
+import dev.plateau.series.SeriesKey;
 import dev.plateau.verdict.VerdictListener;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -84,12 +84,12 @@ public final class Watcher {
   private final Set<SeriesKey> unsavedSeries = new LinkedHashSet<>();
   private final Set<String> resetRuns = new LinkedHashSet<>();
   private DaemonMetrics metrics = new DaemonMetrics();
-  private volatile List<RunVerdict> published = List.of();
+  private volatile List<ExperimentVerdict> published = List.of();
   private final Map<String, SeriesView> views = new java.util.concurrent.ConcurrentHashMap<>();
   private double newestWallTime = Double.NaN;
   private final Map<String, Long> transitionCount = new HashMap<>();
   /** Experiments out of memory, with their verdict when they left (for the status page and API). */
-  private final Map<String, RunVerdict> parked = new HashMap<>();
+  private final Map<String, ExperimentVerdict> parked = new HashMap<>();
   /** The runs of every parked experiment, to bring back. */
   private final Map<String, Set<String>> parkedRuns = new HashMap<>();
   /**
@@ -221,7 +221,7 @@ public final class Watcher {
    * The experiments' verdicts after the last round, safe to read from any thread (the HTTP
    * server's); the judge itself belongs to the polling thread.
    */
-  public List<RunVerdict> published() {
+  public List<ExperimentVerdict> published() {
     return published;
   }
 
@@ -258,7 +258,7 @@ public final class Watcher {
       Status status = Status.fromJsonName(e.getValue().status());
       experimentStatus.put(e.getKey(), status);
       transitionCount.put(e.getKey(), e.getValue().transitions());
-      judge.restoreExperiment(new RunVerdict(e.getKey(), status, List.of(), List.of(), "restored"));
+      judge.restoreExperiment(new ExperimentVerdict(e.getKey(), status, List.of(), List.of(), "restored"));
     }
     // Flags are brought in line on a thread of their own while the series are restored (they need
     // nothing but the committed verdicts); restore returns when both are done.
@@ -308,7 +308,7 @@ public final class Watcher {
     Set<String> tied = parkAfterMillis == Long.MAX_VALUE ? Set.of() : judge.notSelfContained();
     // Summaries are read and combined on the judge threads, an experiment per task (no judge
     // state is touched: only the judges' detector names are read).
-    record Start(String experiment, List<Saved> series, RunVerdict parkedVerdict, double wake, boolean parks) {}
+    record Start(String experiment, List<Saved> series, ExperimentVerdict parkedVerdict, double wake, boolean parks) {}
     List<Map.Entry<String, List<Saved>>> experiments = new ArrayList<>(byExperiment.entrySet());
     Start[] starts = new Start[experiments.size()];
     threads.run(
@@ -530,9 +530,9 @@ public final class Watcher {
   }
 
   private void publish() {
-    List<RunVerdict> all = new ArrayList<>(judge.runVerdicts());
+    List<ExperimentVerdict> all = new ArrayList<>(judge.runVerdicts());
     all.addAll(parked.values());
-    all.sort(java.util.Comparator.comparing(RunVerdict::run));
+    all.sort(java.util.Comparator.comparing(ExperimentVerdict::experiment));
     published = List.copyOf(all);
   }
 
@@ -565,7 +565,7 @@ public final class Watcher {
         continue;
       }
       Set<String> runs = runsOf.getOrDefault(experiment, Set.of());
-      RunVerdict verdict = judge.experimentVerdict(experiment);
+      ExperimentVerdict verdict = judge.experimentVerdict(experiment);
       double wake = judge.nextChangeAt(experiment);
       leaving.addAll(runs);
       if (verdict != null) {
@@ -790,16 +790,16 @@ public final class Watcher {
     parkedUntil.clear();
     committedCursors.clear();
     rereads.addAll(runs);
-    Map<String, RunVerdict> byName = new HashMap<>();
-    for (RunVerdict v : published) {
-      byName.put(v.run(), v);
+    Map<String, ExperimentVerdict> byName = new HashMap<>();
+    for (ExperimentVerdict v : published) {
+      byName.put(v.experiment(), v);
     }
     for (Map.Entry<String, Status> e : experimentStatus.entrySet()) {
       String experiment = e.getKey();
       if (pendingExperiments.containsKey(experiment)) {
         continue; // a transition of this round: written with it
       }
-      RunVerdict v = byName.get(experiment);
+      ExperimentVerdict v = byName.get(experiment);
       ObjectNode payload =
           v == null || v.series().isEmpty()
               ? JSON.createObjectNode()
@@ -950,36 +950,36 @@ public final class Watcher {
     }
 
     @Override
-    public void runTransition(RunVerdict previous, RunVerdict current) {
-      Status before = experimentStatus.getOrDefault(current.run(), Status.TRAINING);
+    public void runTransition(ExperimentVerdict previous, ExperimentVerdict current) {
+      Status before = experimentStatus.getOrDefault(current.experiment(), Status.TRAINING);
       if (before == current.status() || current.series().isEmpty()) {
         return;
       }
-      Uncommitted open = uncommitted.remove(current.run());
+      Uncommitted open = uncommitted.remove(current.experiment());
       if (open != null) {
         // Changed already since the last commit: the change recorded is from the committed status.
         pendingVerdicts.removeIf(v -> v.id().equals(open.verdictId()));
         pendingSinks.remove(open.verdictId());
-        transitionCount.put(current.run(), open.sequence());
+        transitionCount.put(current.experiment(), open.sequence());
         before = open.committed();
         if (before == current.status()) {
-          experimentStatus.put(current.run(), before);
-          pendingExperiments.remove(current.run());
-          pendingFlags.remove(current.run());
-          log.debug("{} {}: back to {} before the change was committed; nothing recorded", logdir, current.run(), before.jsonName());
+          experimentStatus.put(current.experiment(), before);
+          pendingExperiments.remove(current.experiment());
+          pendingFlags.remove(current.experiment());
+          log.debug("{} {}: back to {} before the change was committed; nothing recorded", logdir, current.experiment(), before.jsonName());
           return;
         }
       }
-      experimentStatus.put(current.run(), current.status());
-      long sequenceBefore = transitionCount.getOrDefault(current.run(), 0L);
-      long sequence = transitionCount.merge(current.run(), 1L, Long::sum);
+      experimentStatus.put(current.experiment(), current.status());
+      long sequenceBefore = transitionCount.getOrDefault(current.experiment(), 0L);
+      long sequence = transitionCount.merge(current.experiment(), 1L, Long::sum);
       Alert alert = alerts.alert(current, before, sequence, clock.instant(), judge.runs());
       String payload = alert.payload().toString();
       Verdict deciding = AlertFactory.deciding(current);
       pendingVerdicts.add(
           new RecordedVerdict(
               alert.id(),
-              current.run(),
+              current.experiment(),
               current.status().jsonName(),
               before.jsonName(),
               deciding.decidedAtStep(),
@@ -992,10 +992,10 @@ public final class Watcher {
       }
       pendingSinks.put(alert.id(), to);
       pendingExperiments.put(
-          current.run(),
+          current.experiment(),
           new StateBatch.ExperimentStatus(current.status().jsonName(), payload, sequence));
-      pendingFlags.put(current.run(), alert.payload());
-      uncommitted.put(current.run(), new Uncommitted(before, sequenceBefore, alert.id()));
+      pendingFlags.put(current.experiment(), alert.payload());
+      uncommitted.put(current.experiment(), new Uncommitted(before, sequenceBefore, alert.id()));
     }
 
     @Override

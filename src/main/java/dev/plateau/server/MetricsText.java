@@ -6,7 +6,7 @@ import dev.plateau.daemon.Watcher;
 import dev.plateau.detect.Status;
 import dev.plateau.state.StateException;
 import dev.plateau.state.StateStore;
-import dev.plateau.verdict.RunVerdict;
+import dev.plateau.verdict.ExperimentVerdict;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -32,7 +32,7 @@ final class MetricsText {
     int series = 0;
     long[] byStatus = new long[Status.values().length];
     for (Watcher w : daemon.watchers()) {
-      for (RunVerdict r : w.published()) {
+      for (ExperimentVerdict r : w.published()) {
         runs++;
         series += r.series().size();
         byStatus[r.status().ordinal()]++;

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.plateau.daemon.Watcher;
 import dev.plateau.detect.Verdict;
 import dev.plateau.format.VerdictJson;
-import dev.plateau.verdict.RunVerdict;
+import dev.plateau.verdict.ExperimentVerdict;
 import java.util.List;
 
 /**
@@ -69,7 +69,7 @@ final class RunsJson {
     for (Watcher w : watchers) {
       ObjectNode l = logdirs.addObject();
       l.put("logdir", w.logdir().toString());
-      List<RunVerdict> all = w.published();
+      List<ExperimentVerdict> all = w.published();
       int from = Math.min(slice.offset(), all.size());
       int to = (int) Math.min(all.size(), (long) from + slice.limit());
       l.put("total_runs", all.size());
@@ -80,9 +80,9 @@ final class RunsJson {
         l.putNull("next_offset");
       }
       ArrayNode runs = l.putArray("runs");
-      for (RunVerdict r : all.subList(from, to)) {
+      for (ExperimentVerdict r : all.subList(from, to)) {
         ObjectNode run = runs.addObject();
-        run.put("run", r.run());
+        run.put("run", r.experiment());
         run.put("status", r.status().jsonName());
         run.put("reason", r.reason());
         ArrayNode series = run.putArray("series");

@@ -4,7 +4,7 @@ import dev.plateau.daemon.SeriesView;
 import dev.plateau.daemon.Watcher;
 import dev.plateau.detect.Verdict;
 import dev.plateau.format.ForecastText;
-import dev.plateau.verdict.RunVerdict;
+import dev.plateau.verdict.ExperimentVerdict;
 import java.util.List;
 import java.util.Locale;
 
@@ -44,11 +44,11 @@ final class StatusPage {
     boolean any = false;
     for (Watcher watcher : watchers) {
       out.append("<p class=\"reason\">logdir ").append(Html.text(watcher.logdir().toString())).append("</p>");
-      List<RunVerdict> published = watcher.published();
-      for (RunVerdict run : published.subList(0, Math.min(published.size(), MAX_EXPERIMENTS))) {
+      List<ExperimentVerdict> published = watcher.published();
+      for (ExperimentVerdict run : published.subList(0, Math.min(published.size(), MAX_EXPERIMENTS))) {
         any = true;
-        out.append("<section class=\"run\" data-run=\"").append(Html.attribute(run.run())).append("\">")
-            .append("<h2>").append(Html.text(run.run())).append(' ')
+        out.append("<section class=\"run\" data-run=\"").append(Html.attribute(run.experiment())).append("\">")
+            .append("<h2>").append(Html.text(run.experiment())).append(' ')
             .append(badge(run.status().jsonName())).append("</h2>")
             .append("<div class=\"reason\">").append(Html.text(run.reason())).append("</div>")
             .append("<table><tr><th>run</th><th>tag</th><th>status</th><th>best step</th>")
@@ -72,7 +72,7 @@ final class StatusPage {
       }
       if (published.size() > MAX_EXPERIMENTS) {
         int[] byStatus = new int[dev.plateau.detect.Status.values().length];
-        for (RunVerdict run : published.subList(MAX_EXPERIMENTS, published.size())) {
+        for (ExperimentVerdict run : published.subList(MAX_EXPERIMENTS, published.size())) {
           byStatus[run.status().ordinal()]++;
         }
         out.append("<p class=\"reason more\">and ").append(published.size() - MAX_EXPERIMENTS)

@@ -12,7 +12,7 @@ import dev.plateau.detect.Verdict;
 import dev.plateau.series.RunSeries;
 import dev.plateau.series.ScalarPoint;
 import dev.plateau.series.Series;
-import dev.plateau.verdict.TwinFinder.SeriesKey;
+import dev.plateau.series.SeriesKey;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -48,7 +48,7 @@ public final class LogdirJudge {
   private final Map<SeriesKey, Boolean> known = new HashMap<>();
   private final Map<SeriesKey, List<Watched>> twinOf = new HashMap<>();
   private final List<Watched> awaitingTwin = new ArrayList<>();
-  private final Map<String, RunVerdict> experiments = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, ExperimentVerdict> experiments = new java.util.concurrent.ConcurrentHashMap<>();
   /** Watched series by experiment, for combining an experiment's verdict. */
   private final Map<String, List<Watched>> membersOf = new HashMap<>();
   /** Experiments with queued work, in the order their first queued point arrived. */
@@ -273,9 +273,9 @@ public final class LogdirJudge {
    * series' verdicts are the same objects as at the last call is not combined again (a series
    * judge keeps its verdict object until it changes): the status page asks every round.
    */
-  public List<RunVerdict> runVerdicts() {
+  public List<ExperimentVerdict> runVerdicts() {
     judgeQueued();
-    List<RunVerdict> out = new ArrayList<>(membersOf.size());
+    List<ExperimentVerdict> out = new ArrayList<>(membersOf.size());
     new java.util.TreeMap<>(membersOf)
         .forEach(
             (name, members) -> {
@@ -287,7 +287,7 @@ public final class LogdirJudge {
               if (before != null && before.sameInputs(verdicts)) {
                 out.add(before.result());
               } else {
-                RunVerdict result = RunCombiner.combine(name, List.of(verdicts), config.convergedWhen(), config.stops());
+                ExperimentVerdict result = RunCombiner.combine(name, List.of(verdicts), config.convergedWhen(), config.stops());
                 combined.put(name, new Combined(verdicts, result));
                 out.add(result);
               }
@@ -299,7 +299,7 @@ public final class LogdirJudge {
   }
 
   /** An experiment's combined verdict and the series verdicts it was combined from. */
-  private record Combined(Verdict[] inputs, RunVerdict result) {
+  private record Combined(Verdict[] inputs, ExperimentVerdict result) {
     boolean sameInputs(Verdict[] verdicts) {
       if (verdicts.length != inputs.length) {
         return false;
@@ -567,7 +567,7 @@ public final class LogdirJudge {
   }
 
   /** The current verdict of one experiment, or null when none of its series is watched. */
-  public RunVerdict experimentVerdict(String experiment) {
+  public ExperimentVerdict experimentVerdict(String experiment) {
     judgeQueued(experiment);
     List<Verdict> members = new ArrayList<>();
     for (Watched w : membersOf.getOrDefault(experiment, List.of())) {
@@ -581,7 +581,7 @@ public final class LogdirJudge {
    * {@link #experimentVerdict} combines its judges' verdicts), or null without any. Reads only
    * the configuration: safe on any thread.
    */
-  public RunVerdict combine(String experiment, List<Verdict> members) {
+  public ExperimentVerdict combine(String experiment, List<Verdict> members) {
     return members.isEmpty() ? null : RunCombiner.combine(experiment, members, config.convergedWhen(), config.stops());
   }
 
@@ -599,8 +599,8 @@ public final class LogdirJudge {
   }
 
   /** Sets an experiment's last known status (from saved state), so transitions continue from it. */
-  public void restoreExperiment(RunVerdict verdict) {
-    experiments.put(verdict.run(), verdict);
+  public void restoreExperiment(ExperimentVerdict verdict) {
+    experiments.put(verdict.experiment(), verdict);
   }
 
   private void newSeries(SeriesKey key) {
@@ -786,8 +786,8 @@ public final class LogdirJudge {
     for (Watched w : membersOf.getOrDefault(experiment, List.of())) {
       members.add(w.judge.verdict());
     }
-    RunVerdict combined = RunCombiner.combine(experiment, members, config.convergedWhen(), config.stops());
-    RunVerdict previous = experiments.put(experiment, combined);
+    ExperimentVerdict combined = RunCombiner.combine(experiment, members, config.convergedWhen(), config.stops());
+    ExperimentVerdict previous = experiments.put(experiment, combined);
     if (previous == null || previous.status() != combined.status()) {
       found.add(() -> listener.runTransition(previous, combined));
     }

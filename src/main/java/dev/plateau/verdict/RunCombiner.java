@@ -28,20 +28,20 @@ public final class RunCombiner {
   private RunCombiner() {}
 
   /** {@link #combine(String, List, ConvergedWhen, StopPolicy)} with the default stops. */
-  public static RunVerdict combine(String run, List<Verdict> series, ConvergedWhen when) {
+  public static ExperimentVerdict combine(String run, List<Verdict> series, ConvergedWhen when) {
     return combine(run, series, when, StopPolicy.DEFAULT);
   }
 
   /** The experiment's verdict from its series' verdicts; {@code stops} says which statuses stop. */
-  public static RunVerdict combine(
+  public static ExperimentVerdict combine(
       String run, List<Verdict> series, ConvergedWhen when, StopPolicy stops) {
     if (series.isEmpty()) {
-      return new RunVerdict(run, Status.TRAINING, List.of(), List.of(), "no watched series yet");
+      return new ExperimentVerdict(run, Status.TRAINING, List.of(), List.of(), "no watched series yet");
     }
     for (Status urgent : List.of(Status.DIVERGED, Status.TARGET_REACHED)) {
       List<Verdict> hit = series.stream().filter(v -> v.status() == urgent).toList();
       if (!hit.isEmpty()) {
-        return new RunVerdict(run, urgent, hit, series, describe(hit.get(0)));
+        return new ExperimentVerdict(run, urgent, hit, series, describe(hit.get(0)));
       }
     }
     List<Verdict> deciding = new ArrayList<>();
@@ -65,19 +65,19 @@ public final class RunCombiner {
               ? describe(strongest)
               : String.format(
                   "all %d deciding series stopped; %s", deciding.size(), describe(strongest));
-      return new RunVerdict(run, strongest.status(), deciding, series, reason);
+      return new ExperimentVerdict(run, strongest.status(), deciding, series, reason);
     }
     if (deciding.stream().allMatch(v -> v.status() == Status.STALLED)) {
-      return new RunVerdict(run, Status.STALLED, deciding, series, describe(deciding.get(0)));
+      return new ExperimentVerdict(run, Status.STALLED, deciding, series, describe(deciding.get(0)));
     }
     if (deciding.stream()
         .allMatch(v -> v.status() == Status.NOT_LEARNING || v.status() == Status.STALLED)) {
       Verdict first =
           deciding.stream().filter(v -> v.status() == Status.NOT_LEARNING).findFirst().orElseThrow();
-      return new RunVerdict(run, Status.NOT_LEARNING, deciding, series, describe(first));
+      return new ExperimentVerdict(run, Status.NOT_LEARNING, deciding, series, describe(first));
     }
     long training = deciding.stream().filter(v -> !stops.stops(v.status())).count();
-    return new RunVerdict(
+    return new ExperimentVerdict(
         run,
         Status.TRAINING,
         deciding,

@@ -1,5 +1,6 @@
 package dev.plateau.verdict;
 
+import dev.plateau.series.SeriesKey;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -26,9 +27,6 @@ public final class TwinFinder {
   private static final Pattern WORD = Pattern.compile("[A-Za-z0-9]+");
 
   private TwinFinder() {}
-
-  /** A candidate twin: a run and a tag. */
-  public record SeriesKey(String run, String tag) {}
 
   /** Candidate twins of a validation series, most likely first. */
   public static List<SeriesKey> candidates(String run, String tag) {

@@ -427,7 +427,7 @@ class BadInputCatalogueTest {
   }
 
   private static List<String> published(WatchedLogdir logs) {
-    return logs.watcher().published().stream().map(dev.plateau.verdict.RunVerdict::run).toList();
+    return logs.watcher().published().stream().map(dev.plateau.verdict.ExperimentVerdict::experiment).toList();
   }
 
   @Test
@@ -512,7 +512,7 @@ class BadInputCatalogueTest {
       assertThat(log.at(Level.WARN))
           .as("said once, not on every poll")
           .containsExactly("directory link " + loop + " leads back into its own parent; not followed");
-      assertThat(logs.watcher().published()).extracting(v -> v.run()).containsExactly("bad", "healthy");
+      assertThat(logs.watcher().published()).extracting(v -> v.experiment()).containsExactly("bad", "healthy");
       assertThat(logs.steps("bad")).as("read once, not once per way round the loop").containsExactly(range(0, 60));
       logs.assertHealthyRunReadAndJudged();
     }

@@ -8,7 +8,7 @@ import dev.plateau.detect.Status;
 import dev.plateau.sink.FlagConfig;
 import dev.plateau.sink.FlagSink;
 import dev.plateau.state.StateStore;
-import dev.plateau.verdict.RunVerdict;
+import dev.plateau.verdict.ExperimentVerdict;
 import dev.plateau.write.EventFileWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -93,8 +93,8 @@ class DeletedLogdirTest {
   }
 
   private static Status status(Watcher watcher, String run) {
-    for (RunVerdict v : watcher.published()) {
-      if (v.run().equals(run)) {
+    for (ExperimentVerdict v : watcher.published()) {
+      if (v.experiment().equals(run)) {
         return v.status();
       }
     }

@@ -9,7 +9,7 @@ import dev.plateau.detect.Verdict;
 import dev.plateau.sink.FlagConfig;
 import dev.plateau.sink.FlagSink;
 import dev.plateau.state.StateStore;
-import dev.plateau.verdict.RunVerdict;
+import dev.plateau.verdict.ExperimentVerdict;
 import dev.plateau.write.EventFileWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -86,9 +86,9 @@ class ParkedRestartTest {
       }
       first.poll();
       steady.poll();
-      List<RunVerdict> before = first.published();
+      List<ExperimentVerdict> before = first.published();
       assertThat(before).hasSize(3);
-      assertThat(before).extracting(RunVerdict::status).contains(Status.CONVERGED, Status.TRAINING);
+      assertThat(before).extracting(ExperimentVerdict::status).contains(Status.CONVERGED, Status.TRAINING);
       stop(first);
 
       clock.millis += 5_000;
@@ -98,11 +98,11 @@ class ParkedRestartTest {
       again.poll();
       assertThat(again.parkedExperiments()).isEqualTo(3);
       assertThat(again.judge().runs()).isEmpty();
-      List<RunVerdict> shown = again.published();
-      assertThat(shown).extracting(RunVerdict::run).containsExactly("exp0", "exp1", "exp2");
+      List<ExperimentVerdict> shown = again.published();
+      assertThat(shown).extracting(ExperimentVerdict::experiment).containsExactly("exp0", "exp1", "exp2");
       for (int i = 0; i < 3; i++) {
-        RunVerdict b = before.get(i);
-        RunVerdict s = shown.get(i);
+        ExperimentVerdict b = before.get(i);
+        ExperimentVerdict s = shown.get(i);
         assertThat(s.status()).isEqualTo(b.status());
         assertThat(s.reason()).isEqualTo(b.reason());
         assertThat(s.series()).containsExactlyInAnyOrderElementsOf(b.series());
@@ -230,7 +230,7 @@ class ParkedRestartTest {
       }
       writer.flush();
       first.poll();
-      assertThat(first.published()).extracting(RunVerdict::status).containsExactly(Status.TRAINING);
+      assertThat(first.published()).extracting(ExperimentVerdict::status).containsExactly(Status.TRAINING);
       stop(first);
 
       clock.millis += 600_000;
@@ -244,7 +244,7 @@ class ParkedRestartTest {
       clock.millis += 3_600_000;
       again.poll();
       again.poll();
-      assertThat(again.published()).extracting(RunVerdict::status).containsExactly(Status.STALLED);
+      assertThat(again.published()).extracting(ExperimentVerdict::status).containsExactly(Status.STALLED);
       assertThat(logs.resolve("exp1/STALLED")).exists();
     }
   }

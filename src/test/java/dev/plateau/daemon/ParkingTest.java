@@ -8,7 +8,7 @@ import dev.plateau.detect.Verdict;
 import dev.plateau.sink.FlagConfig;
 import dev.plateau.sink.FlagSink;
 import dev.plateau.state.StateStore;
-import dev.plateau.verdict.RunVerdict;
+import dev.plateau.verdict.ExperimentVerdict;
 import dev.plateau.write.EventFileWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,7 +63,7 @@ class ParkingTest {
       parking.poll();
       steady.poll();
       assertThat(parking.judge().runs()).containsKey("exp1");
-      RunVerdict before = only(parking.published(), "exp1");
+      ExperimentVerdict before = only(parking.published(), "exp1");
 
       // Two minutes without points for exp1, while another run keeps writing.
       for (int minute = 0; minute < 4; minute++) {
@@ -152,8 +152,8 @@ class ParkingTest {
     }
   }
 
-  private static RunVerdict only(List<RunVerdict> verdicts, String experiment) {
-    return verdicts.stream().filter(v -> v.run().equals(experiment)).findFirst()
+  private static ExperimentVerdict only(List<ExperimentVerdict> verdicts, String experiment) {
+    return verdicts.stream().filter(v -> v.experiment().equals(experiment)).findFirst()
         .orElseThrow(() -> new AssertionError("no verdict for " + experiment + " in " + verdicts));
   }
 }

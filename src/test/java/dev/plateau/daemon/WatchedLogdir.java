@@ -164,7 +164,7 @@ final class WatchedLogdir implements AutoCloseable {
   /** The status of an experiment after the last round, or null when it has no watched series. */
   String status(String experiment) {
     return watcher.published().stream()
-        .filter(v -> v.run().equals(experiment))
+        .filter(v -> v.experiment().equals(experiment))
         .map(v -> v.status().jsonName())
         .findFirst()
         .orElse(null);

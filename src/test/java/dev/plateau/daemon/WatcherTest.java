@@ -179,7 +179,7 @@ class WatcherTest {
           public void seriesTransition(dev.plateau.detect.Verdict p, dev.plateau.detect.Verdict c) {}
 
           @Override
-          public void runTransition(dev.plateau.verdict.RunVerdict p, dev.plateau.verdict.RunVerdict c) {}
+          public void runTransition(dev.plateau.verdict.ExperimentVerdict p, dev.plateau.verdict.ExperimentVerdict c) {}
         });
     try (WebhookReceiver receiver = new WebhookReceiver();
         Setup s = setup(logdir, db, receiver.url())) {

@@ -1,5 +1,6 @@
 package dev.plateau.verdict;
 
+import dev.plateau.series.SeriesKey;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.plateau.config.ConfigLoader;
@@ -21,7 +22,7 @@ class LogdirJudgeTest {
   /** Records transitions. */
   static class Recorder implements VerdictListener {
     final List<Verdict[]> series = new ArrayList<>();
-    final List<RunVerdict[]> runs = new ArrayList<>();
+    final List<ExperimentVerdict[]> runs = new ArrayList<>();
     final List<String> problems = new ArrayList<>();
 
     @Override
@@ -35,8 +36,8 @@ class LogdirJudgeTest {
     }
 
     @Override
-    public void runTransition(RunVerdict previous, RunVerdict current) {
-      runs.add(new RunVerdict[] {previous, current});
+    public void runTransition(ExperimentVerdict previous, ExperimentVerdict current) {
+      runs.add(new ExperimentVerdict[] {previous, current});
     }
 
     List<Status> seriesStatuses(String run, String tag) {
@@ -65,8 +66,8 @@ class LogdirJudgeTest {
         .orElseThrow(() -> new AssertionError("no verdict for " + run + " " + tag));
   }
 
-  private static Optional<RunVerdict> runVerdictOf(LogdirJudge judge, String name) {
-    return judge.runVerdicts().stream().filter(r -> r.run().equals(name)).findFirst();
+  private static Optional<ExperimentVerdict> runVerdictOf(LogdirJudge judge, String name) {
+    return judge.runVerdicts().stream().filter(r -> r.experiment().equals(name)).findFirst();
   }
 
   @Test
@@ -76,13 +77,13 @@ class LogdirJudgeTest {
     judge.observe(pt("a", "loss", 1, 1.0));
     judge.observe(pt("a", "loss", 2, 0.5));
     judge.observe(pt("b", "loss", 1, 1.0));
-    RunVerdict a = runVerdictOf(judge, "a").orElseThrow();
-    RunVerdict b = runVerdictOf(judge, "b").orElseThrow();
+    ExperimentVerdict a = runVerdictOf(judge, "a").orElseThrow();
+    ExperimentVerdict b = runVerdictOf(judge, "b").orElseThrow();
     assertThat(runVerdictOf(judge, "a").orElseThrow()).as("unchanged: the same object").isSameAs(a);
 
     judge.observe(pt("a", "loss", 3, 0.6));
     judge.observe(pt("a", "loss", 4, 0.7));
-    RunVerdict after = runVerdictOf(judge, "a").orElseThrow();
+    ExperimentVerdict after = runVerdictOf(judge, "a").orElseThrow();
     assertThat(after).isNotSameAs(a);
     assertThat(after.status()).isEqualTo(Status.CONVERGED);
     assertThat(a.status()).isEqualTo(Status.TRAINING);
@@ -112,7 +113,7 @@ class LogdirJudgeTest {
 
     judge.evictAll(java.util.Set.of("e3", "e4"));
     assertThat(judge.runs()).containsOnlyKeys("e1/train", "e1/validation", "e2/validation");
-    assertThat(judge.runVerdicts()).extracting(RunVerdict::run).containsExactly("e1", "e2");
+    assertThat(judge.runVerdicts()).extracting(ExperimentVerdict::experiment).containsExactly("e1", "e2");
     assertThat(judge.seriesVerdicts()).extracting(Verdict::run).doesNotContain("e3", "e4");
   }
 
@@ -271,7 +272,7 @@ class LogdirJudgeTest {
     assertThat(v.decidedAtStep()).isBetween(32L, 70L);
     assertThat(v.bestStep()).isBetween(25L, 37L);
     assertThat(verdictOf(judge, "exp/train", "epoch_loss").status()).isEqualTo(Status.TRAINING);
-    RunVerdict exp = runVerdictOf(judge, "exp").orElseThrow();
+    ExperimentVerdict exp = runVerdictOf(judge, "exp").orElseThrow();
     assertThat(exp.status()).isEqualTo(Status.OVERFITTING);
     assertThat(recorder.runs).anySatisfy(p -> assertThat(p[1].status()).isEqualTo(Status.OVERFITTING));
   }
@@ -337,7 +338,7 @@ class LogdirJudgeTest {
     }
     judge.observe(pt("exp/train", "epoch_loss", 5, Double.NaN));
     assertThat(verdictOf(judge, "exp/train", "epoch_loss").status()).isEqualTo(Status.DIVERGED);
-    RunVerdict exp = runVerdictOf(judge, "exp").orElseThrow();
+    ExperimentVerdict exp = runVerdictOf(judge, "exp").orElseThrow();
     assertThat(exp.status()).isEqualTo(Status.DIVERGED);
     assertThat(recorder.runs.get(recorder.runs.size() - 1)[1].status()).isEqualTo(Status.DIVERGED);
   }
@@ -360,7 +361,7 @@ class LogdirJudgeTest {
       judge.observe(pt("exp/validation", "epoch_loss", t, val[t]));
     }
     assertThat(verdictOf(judge, "exp/validation", "epoch_loss").status()).isEqualTo(Status.CONVERGED);
-    RunVerdict exp = runVerdictOf(judge, "exp").orElseThrow();
+    ExperimentVerdict exp = runVerdictOf(judge, "exp").orElseThrow();
     assertThat(exp.status()).isEqualTo(Status.CONVERGED);
     assertThat(exp.deciding()).extracting(Verdict::run).containsExactly("exp/validation");
     assertThat(recorder.runs.get(recorder.runs.size() - 1)[1].status()).isEqualTo(Status.CONVERGED);
@@ -372,8 +373,8 @@ class LogdirJudgeTest {
     judge.observe(pt("exp/train", "epoch_loss", 0, 1));
     judge.observe(pt("exp/validation", "epoch_loss", 0, 1));
     judge.observe(pt("other", "loss", 0, 1));
-    List<RunVerdict> runs = judge.runVerdicts();
-    assertThat(runs).extracting(RunVerdict::run).containsExactly("exp", "other");
+    List<ExperimentVerdict> runs = judge.runVerdicts();
+    assertThat(runs).extracting(ExperimentVerdict::experiment).containsExactly("exp", "other");
     assertThat(runs.get(0).series()).hasSize(2);
   }
 
@@ -409,7 +410,7 @@ class LogdirJudgeTest {
     judge.atTime(due + 1);
     assertThat(verdictOf(judge, "r", "loss").status()).as("converged outranks stalled").isEqualTo(Status.CONVERGED);
     assertThat(judge.takeDirty()).as("the stalled detector's judgement moved: saved")
-        .containsExactly(new TwinFinder.SeriesKey("r", "loss"));
+        .containsExactly(new SeriesKey("r", "loss"));
     assertThat(judge.nextChangeAt("r")).as("and nothing is due any more").isEqualTo(Double.POSITIVE_INFINITY);
     judge.atTime(due + 60);
     assertThat(judge.takeDirty()).as("later rounds save nothing again").isEmpty();

@@ -40,8 +40,8 @@ class LogdirJudgeThreadsTest {
     }
 
     @Override
-    public void runTransition(RunVerdict previous, RunVerdict current) {
-      runs.computeIfAbsent(current.run(), k -> new ArrayList<>())
+    public void runTransition(ExperimentVerdict previous, ExperimentVerdict current) {
+      runs.computeIfAbsent(current.experiment(), k -> new ArrayList<>())
           .add((previous == null ? "-" : previous.status()) + ">" + current.status());
     }
   }

@@ -28,7 +28,7 @@ class RunCombinerTest {
   @Test
   void anyDivergedSeriesMakesTheRunDivergedWhateverElse() {
     for (ConvergedWhen when : ConvergedWhen.values()) {
-      RunVerdict r =
+      ExperimentVerdict r =
           RunCombiner.combine(
               "exp",
               List.of(VAL_CONVERGED, v("exp/validation", "epoch_acc", Status.TARGET_REACHED),
@@ -41,7 +41,7 @@ class RunCombinerTest {
 
   @Test
   void targetReachedWinsOverConvergenceAndTraining() {
-    RunVerdict r =
+    ExperimentVerdict r =
         RunCombiner.combine(
             "exp", List.of(VAL_TRAINING, v("exp/train", "epoch_acc", Status.TARGET_REACHED)), ConvergedWhen.AUTO);
     assertThat(r.status()).isEqualTo(Status.TARGET_REACHED);
@@ -51,7 +51,7 @@ class RunCombinerTest {
   void autoDecidesOnValidationSeriesWhenThereAreAny() {
     assertThat(RunCombiner.combine("exp", List.of(TRAIN_CONVERGED, VAL_TRAINING), ConvergedWhen.AUTO).status())
         .isEqualTo(Status.TRAINING);
-    RunVerdict r = RunCombiner.combine("exp", List.of(TRAIN_TRAINING, VAL_CONVERGED), ConvergedWhen.AUTO);
+    ExperimentVerdict r = RunCombiner.combine("exp", List.of(TRAIN_TRAINING, VAL_CONVERGED), ConvergedWhen.AUTO);
     assertThat(r.status()).isEqualTo(Status.CONVERGED);
     assertThat(r.deciding()).containsExactly(VAL_CONVERGED);
     assertThat(r.series()).hasSize(2);

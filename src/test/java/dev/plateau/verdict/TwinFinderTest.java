@@ -2,7 +2,7 @@ package dev.plateau.verdict;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.plateau.verdict.TwinFinder.SeriesKey;
+import dev.plateau.series.SeriesKey;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
