@@ -18,8 +18,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The README, the contributor pages and everything under {@code docs/} link to files that exist and
- * to headings those files have, so moving a section cannot leave a reader at a dead link.
+ * The README, the contributor pages and the Markdown under {@code docs/}, {@code tools/} and {@code
+ * examples/} link to files that exist and to headings those files have, so moving a section cannot
+ * leave a reader at a dead link.
  */
 class DocsLinksTest {
   private static final Pattern LINK = Pattern.compile("\\[[^\\]]*\\]\\(([^)\\s]+)\\)");
@@ -35,8 +36,10 @@ class DocsLinksTest {
         pages.add(Path.of(top));
       }
     }
-    try (Stream<Path> docs = Files.walk(Path.of("docs"))) {
-      docs.filter(p -> p.toString().endsWith(".md")).sorted().forEach(pages::add);
+    for (String tree : List.of("docs", "tools", "examples")) {
+      try (Stream<Path> files = Files.walk(Path.of(tree))) {
+        files.filter(p -> p.toString().endsWith(".md")).sorted().forEach(pages::add);
+      }
     }
     return pages;
   }
@@ -54,7 +57,7 @@ class DocsLinksTest {
         }
       }
     }
-    assertThat(broken).as("links in README.md, DEVELOPERS.md, CONTRIBUTING.md, docs/").isEmpty();
+    assertThat(broken).as("broken links in the Markdown pages").isEmpty();
   }
 
   @Test
