@@ -76,7 +76,8 @@ class DocsLinksTest {
   @Test
   void anchorsAreMadeFromHeadingsAsGitHubMakesThem() {
     assertThat(anchors("# `plateau watch`\n## The verdict JSON (flag files, webhooks)\n## Cores\n"))
-        .containsExactlyInAnyOrder("plateau-watch", "the-verdict-json-flag-files-webhooks", "cores");
+        .containsExactlyInAnyOrder(
+            "plateau-watch", "the-verdict-json-flag-files-webhooks", "cores");
     assertThat(anchors("## Restarts: the series Plateau keeps\n```\n# not a heading\n```\n"))
         .containsExactly("restarts-the-series-plateau-keeps");
     assertThat(anchors("## Notes\n## Notes\n")).containsExactlyInAnyOrder("notes", "notes-1");
