@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  */
 class DocsLinksTest {
   private static final Pattern LINK = Pattern.compile("\\[[^\\]]*\\]\\(([^)\\s]+)\\)");
-  private static final Pattern CODE_SPAN = Pattern.compile("`[^`\\n]*`");
+  private static final Pattern CODE_SPAN = Pattern.compile("`[^`]*`");
   private static final Pattern HEADING = Pattern.compile("^#{1,6}\\s+(.*?)\\s*#*\\s*$");
   private static final Pattern SCHEME = Pattern.compile("^[a-zA-Z][a-zA-Z0-9+.-]*:");
 
@@ -81,7 +81,7 @@ class DocsLinksTest {
     assertThat(anchors("## Restarts: the series Plateau keeps\n```\n# not a heading\n```\n"))
         .containsExactly("restarts-the-series-plateau-keeps");
     assertThat(anchors("## Notes\n## Notes\n")).containsExactlyInAnyOrder("notes", "notes-1");
-    assertThat(links("see [`a.md`](a.md#x) and `[b](c)` and [web](https://example.com)"))
+    assertThat(links("see [`a.md`](a.md#x) and `[b](c)` and [the\nweb](https://example.com)"))
         .containsExactly("a.md#x", "https://example.com");
   }
 
@@ -107,14 +107,16 @@ class DocsLinksTest {
     return anchors(Files.readString(resolved)).contains(anchor) ? null : "no such heading";
   }
 
-  /** The link targets of a Markdown text, outside code blocks and code spans. */
+  /**
+   * The link targets of a Markdown text, outside code blocks and code spans; a link's text may run
+   * over lines, as a wrapped paragraph breaks it.
+   */
   static List<String> links(String markdown) {
     List<String> targets = new ArrayList<>();
-    for (String line : outsideFences(markdown)) {
-      Matcher m = LINK.matcher(CODE_SPAN.matcher(line).replaceAll(""));
-      while (m.find()) {
-        targets.add(m.group(1));
-      }
+    String text = String.join("\n", outsideFences(markdown));
+    Matcher m = LINK.matcher(CODE_SPAN.matcher(text).replaceAll(""));
+    while (m.find()) {
+      targets.add(m.group(1));
     }
     return targets;
   }
