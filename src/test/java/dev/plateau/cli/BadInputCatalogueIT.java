@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The rows of the README's catalogue of bad input ("What Plateau does with bad input") that are
+ * The rows of the catalogue of bad input (docs/bad-input.md) that are
  * about the process: start-up (a bad configuration, a corrupt state database), the operating
  * system refusing a read (an unreadable file) or a write (a full disk for the state). Each runs
  * the real {@code plateau watch} (target/plateau.jar), reads what it says on standard error, and

@@ -26,8 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * curves of ../shared/curves written as event files, replayed, and scored as
  * ../shared/tools/detect_eval.py scores them (regret against the curve's centred-moving-average
  * level, tau 0.02, curves of 20+ finite points, mean over sources). Each set's bounds are the
- * level the default configuration reached (README "How well it works"), so a change that gives
- * back false stops or savings fails here.
+ * level the default configuration reached (docs/detectors.md "How well it works"), so a change
+ * that gives back false stops or savings fails here.
  */
 class CurvesBenchmarkTest {
   private static final ObjectMapper JSON = new ObjectMapper();

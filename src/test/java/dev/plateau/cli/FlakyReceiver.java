@@ -22,8 +22,8 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * A webhook receiver on a fixed loopback port that misbehaves on demand: it answers at once, or
  * after seconds, or 503 and 429 with a Retry-After, or is down (its port closed, then opened
- * again). Like the receivers the README describes, it acts on each webhook-id once: a request
- * whose id it already acknowledged is answered 200 and dropped as a duplicate. It records every
+ * again). Like the receivers docs/alerts-and-sinks.md describes, it acts on each webhook-id once:
+ * a request whose id it already acknowledged is answered 200 and dropped as a duplicate. It records every
  * request it answered: the webhook-id, the verdict's status, the answer, whether it was a
  * duplicate, when it arrived (to tell which daemon process sent it) and whether the answer went
  * out whole.

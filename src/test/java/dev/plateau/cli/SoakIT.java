@@ -45,8 +45,8 @@ import org.junit.jupiter.api.io.TempDir;
  * <ul>
  *   <li>exactly once by webhook-id: the receiver acknowledged every verdict the daemon recorded
  *       once under its id, none is missing and no id is unknown. The receiver drops a repeated id
- *       as a duplicate (as the README tells receivers to), and a duplicate is allowed only where
- *       a SIGKILL fell between the receiver's 200 and the daemon's record of it (the at-least-once
+ *       as a duplicate (as docs/alerts-and-sinks.md tells receivers to), and a duplicate is
+ *       allowed only where a SIGKILL fell between the receiver's 200 and the daemon's record of it (the at-least-once
  *       window that the stable id is there for): the 200 answered the last request the killed
  *       process sent, and it had not logged the delivery; so at most one per kill;
  *   <li>the verdicts are the expected ones: each experiment's verdicts, in the order recorded,
@@ -79,7 +79,7 @@ import org.junit.jupiter.api.io.TempDir;
  * interval (30 s), so most kills lose uncommitted rounds that the next process reads again.
  *
  * <p>About 75 s on an idle 2-core machine (40 s of writing, then the runs under way are
- * finished); {@code -Dplateau.soak.minutes=60} writes for an hour (README
+ * finished); {@code -Dplateau.soak.minutes=60} writes for an hour (CONTRIBUTING.md
  * "Soak test"). Nothing waits for a fixed time that assumes a fast machine: the kills go on until
  * there were {@value #MIN_KILLS}, and the end waits for the state to settle. The figures are
  * printed and written to {@code target/soak-report.txt}.

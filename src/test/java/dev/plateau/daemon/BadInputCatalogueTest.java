@@ -37,7 +37,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The README's catalogue of bad input ("What Plateau does with bad input"), one test per row, on
+ * The catalogue of bad input (docs/bad-input.md), one test per row, on
  * the daemon's real pieces: a {@link Watcher} over real event files and a real SQLite state, real
  * flag files, and real loopback receivers. Each test breaks one thing and checks two: the message
  * a user reads (as the daemon logs it; it names the file and offset, or the key), and that nothing

@@ -65,7 +65,7 @@ class PlateauDetectorTest {
   @Test
   void veryNoisyTrendRarelyFiresAndNeverAfterTheTrendShows() {
     // Noise 7.5 times the gain per point: for the first ~15 points the trend is inside the noise,
-    // and a stop there is a gamble the README states. Later, it must never fire.
+    // and a stop there is a gamble docs/detectors.md states. Later, it must never fire.
     int early = 0;
     for (long seed = 1; seed <= 200; seed++) {
       Stop stop = firstStop(200, Mode.MIN, noisy(t -> 10 - 0.04 * t, 0.3, seed));
