@@ -11,14 +11,12 @@ import dev.plateau.series.Series;
 import dev.plateau.series.SeriesKey;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.function.DoubleSupplier;
 
 /**
@@ -42,7 +40,7 @@ import java.util.function.DoubleSupplier;
 public final class LogdirJudge {
   private final DetectionConfig config;
   private final VerdictListener listener;
-  private final Map<String, RunSeries> runs = new LinkedHashMap<>();
+  private final KeptSeries kept;
   private final Map<SeriesKey, WatchedSeries> watched = new LinkedHashMap<>();
   private final Map<SeriesKey, Boolean> known = new HashMap<>();
   private final Set<SeriesKey> dirty = new LinkedHashSet<>();
@@ -51,13 +49,11 @@ public final class LogdirJudge {
   private final ExperimentQueues queues;
   private final WatchLimits limits;
   private DoubleSupplier arrivalClock;
-  private int historyLimit = Series.UNBOUNDED;
-  /** Runs being read again from their files' start: they keep every point until {@link #compact}. */
-  private final Set<String> readingAgain = new HashSet<>();
 
   public LogdirJudge(DetectionConfig config, VerdictListener listener) {
     this.config = config;
     this.listener = listener;
+    this.kept = new KeptSeries(config);
     this.experiments = new ExperimentVerdicts(config, listener);
     this.queues = new ExperimentQueues(experiments::seriesChanged);
     this.limits = new WatchLimits(config, listener);
@@ -99,11 +95,7 @@ public final class LogdirJudge {
    * {@link #compact}. By default (one-shot commands) every point is kept.
    */
   public void boundHistory(int pointsPerWatchedSeries) {
-    if (pointsPerWatchedSeries < 2) {
-      throw new IllegalArgumentException(
-          "a watched series must keep at least 2 points, got " + pointsPerWatchedSeries);
-    }
-    this.historyLimit = pointsPerWatchedSeries;
+    kept.bound(pointsPerWatchedSeries);
   }
 
   /**
@@ -111,30 +103,12 @@ public final class LogdirJudge {
    * after the read that follows {@link #forgetRun} (a daemon: after each poll).
    */
   public void compact() {
-    if (readingAgain.isEmpty() || historyLimit == Series.UNBOUNDED) {
-      readingAgain.clear();
-      return;
-    }
-    List<String> done = new ArrayList<>(readingAgain);
-    readingAgain.clear();
-    for (String runName : done) {
-      RunSeries run = runs.get(runName);
-      if (run != null) {
-        run.byTag().forEach((tag, series) -> series.limitTo(limitOf(new SeriesKey(runName, tag))));
-      }
-    }
-  }
-
-  private int limitOf(SeriesKey key) {
-    if (historyLimit == Series.UNBOUNDED || readingAgain.contains(key.run())) {
-      return Series.UNBOUNDED;
-    }
-    return config.plan(key.run(), key.tag()).isPresent() ? historyLimit : 0;
+    kept.compact();
   }
 
   /** The series kept per run. */
   public Map<String, RunSeries> runs() {
-    return runs;
+    return kept.runs();
   }
 
   /** The current verdict of every watched series, in order of first appearance. */
@@ -164,10 +138,9 @@ public final class LogdirJudge {
    *     checked at load time, so this signals a bug)
    */
   public void observe(ScalarPoint point) {
-    RunSeries run = runs.computeIfAbsent(point.run(), RunSeries::new);
     SeriesKey key = new SeriesKey(point.run(), point.tag());
     boolean isNew = !known.containsKey(key);
-    int dropped = run.add(point, isNew ? limitOf(key) : Series.UNBOUNDED);
+    int dropped = kept.add(point, isNew);
     if (isNew) {
       known.put(key, Boolean.TRUE);
       newSeries(key);
@@ -177,7 +150,8 @@ public final class LogdirJudge {
       dirty.add(key);
       // Restored judges have no points kept from before the restart, and a bounded series not all
       // of its points: a rewind into that history can only be judged from the files.
-      boolean allKept = w.complete && run.byTag().get(point.tag()).isComplete();
+      Series series = kept.series(key);
+      boolean allKept = w.complete && series.isComplete();
       if (!w.complete) {
         queues.judge(w.experiment); // its judge's last step is needed now
       }
@@ -188,7 +162,7 @@ public final class LogdirJudge {
       }
       if (dropped > 0) {
         queues.judge(w.experiment);
-        rebuild(w, run.byTag().get(point.tag()));
+        rebuild(w, series);
       } else {
         double arrival = arrivalClock == null ? Double.NaN : arrivalClock.getAsDouble();
         queues.point(w, point.step(), point.wallTime(), point.value(), arrival);
@@ -223,15 +197,14 @@ public final class LogdirJudge {
       Verdict v = w.judge.verdict();
       return v.points() == 0 ? Long.MIN_VALUE : v.lastStep();
     }
-    RunSeries run = runs.get(runName);
-    Series series = run == null ? null : run.byTag().get(tag);
+    Series series = kept.series(key);
     return series == null || !series.hadPoints() ? Long.MIN_VALUE : series.lastStep();
   }
 
   /** A SessionLog START in a run: drops its points at or after {@code step} and re-judges. */
   public void sessionStart(String runName, long step) {
     queues.judge(Experiments.of(runName));
-    RunSeries run = runs.get(runName);
+    RunSeries run = kept.run(runName);
     for (WatchedSeries w : watched.values()) {
       if (w.key.run().equals(runName) && w.judge.verdict().lastStep() >= step) {
         Series series = run == null ? null : run.byTag().get(w.key.tag());
@@ -279,7 +252,7 @@ public final class LogdirJudge {
   public SeriesJudge register(String run, String tag) {
     queues.judge(Experiments.of(run));
     SeriesKey key = new SeriesKey(run, tag);
-    runs.computeIfAbsent(run, RunSeries::new);
+    kept.register(run);
     if (known.putIfAbsent(key, Boolean.TRUE) == null) {
       newSeries(key);
     }
@@ -312,7 +285,7 @@ public final class LogdirJudge {
    */
   public void forgetRun(String run) {
     evict(run);
-    readingAgain.add(run);
+    kept.readingAgain(run);
   }
 
   /**
@@ -335,7 +308,7 @@ public final class LogdirJudge {
     // Their experiments' queued points, and twin points a validation series elsewhere may have
     // queued from these runs, are judged first.
     judgeQueued();
-    runs.keySet().removeAll(gone);
+    kept.evict(gone);
     experiments.evict(gone);
     watched.keySet().removeIf(k -> gone.contains(k.run()));
     known.keySet().removeIf(k -> gone.contains(k.run()));
@@ -356,11 +329,7 @@ public final class LogdirJudge {
    * experiment, each a pass over every run, was quadratic on a large logdir).
    */
   public Map<String, Set<String>> runsByExperiment() {
-    Map<String, Set<String>> out = new HashMap<>();
-    for (String run : runs.keySet()) {
-      out.computeIfAbsent(Experiments.of(run), e -> new TreeSet<>()).add(run);
-    }
-    return out;
+    return kept.runsByExperiment();
   }
 
   /**
@@ -425,8 +394,7 @@ public final class LogdirJudge {
   }
 
   private void feedTwinSoFar(WatchedSeries v) {
-    RunSeries twinRun = runs.get(v.twin.run());
-    Series twin = twinRun == null ? null : twinRun.byTag().get(v.twin.tag());
+    Series twin = kept.series(v.twin);
     if (twin == null) {
       return;
     }
