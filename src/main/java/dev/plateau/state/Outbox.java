@@ -76,31 +76,37 @@ final class Outbox {
 
   /** See {@link StateStore#retryLater}. */
   void retryLater(long seq, long nextAtMillis, String reason) throws StateException {
-    Connection connection = db.connection();
-    try (PreparedStatement p =
-        connection.prepareStatement(
-            "UPDATE outbox SET attempts = attempts + 1, next_at = ?, last_error = ? WHERE seq = ?")) {
-      p.setLong(1, nextAtMillis);
-      p.setString(2, reason);
-      p.setLong(3, seq);
-      p.executeUpdate();
-      connection.commit();
-    } catch (SQLException e) {
-      db.rollbackQuietly();
-      throw db.failure("update the outbox", e);
-    }
+    update(
+        "UPDATE outbox SET attempts = attempts + 1, next_at = ?, last_error = ? WHERE seq = ?",
+        p -> {
+          p.setLong(1, nextAtMillis);
+          p.setString(2, reason);
+          p.setLong(3, seq);
+        });
   }
 
   /** Ends an entry's deliveries: {@code state} is "delivered" or "rejected". */
   void finish(long seq, String state, String reason) throws StateException {
+    update(
+        "UPDATE outbox SET state = ?, attempts = attempts + 1, done_at = ?, last_error = ? WHERE seq = ?",
+        p -> {
+          p.setString(1, state);
+          p.setLong(2, clock.millis());
+          p.setString(3, reason);
+          p.setLong(4, seq);
+        });
+  }
+
+  /** Sets a statement's parameters. */
+  private interface Parameters {
+    void set(PreparedStatement p) throws SQLException;
+  }
+
+  /** Updates one entry in a transaction of its own. */
+  private void update(String sql, Parameters parameters) throws StateException {
     Connection connection = db.connection();
-    try (PreparedStatement p =
-        connection.prepareStatement(
-            "UPDATE outbox SET state = ?, attempts = attempts + 1, done_at = ?, last_error = ? WHERE seq = ?")) {
-      p.setString(1, state);
-      p.setLong(2, clock.millis());
-      p.setString(3, reason);
-      p.setLong(4, seq);
+    try (PreparedStatement p = connection.prepareStatement(sql)) {
+      parameters.set(p);
       p.executeUpdate();
       connection.commit();
     } catch (SQLException e) {

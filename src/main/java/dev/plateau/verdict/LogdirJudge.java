@@ -23,10 +23,12 @@ import java.util.function.DoubleSupplier;
  * Judges every series of a logdir as points arrive: keeps the series (restart rule applied),
  * decides which are watched and with which detectors (from the configuration), feeds them, and
  * gives experiment verdicts. Transitions go to a {@link VerdictListener}. The parts: {@link
- * TwinPairing} pairs validation series with their training twins for the overfitting detector,
- * {@link ExperimentQueues} queues the detectors' work per experiment and judges it on the {@link
- * JudgeThreads}, {@link ExperimentVerdicts} combines series verdicts into experiment verdicts, and
- * {@link WatchLimits} bounds how many series are watched.
+ * KeptSeries} keeps the points, {@link TwinPairing} pairs validation series with their training
+ * twins for the overfitting detector, {@link ExperimentQueues} queues the detectors' work per
+ * experiment and judges it on the {@link JudgeThreads}, {@link ExperimentVerdicts} combines series
+ * verdicts into experiment verdicts, and {@link WatchLimits} bounds how many series are watched;
+ * this class decides which series are watched and feeds the parts, none of which calls back into
+ * it.
  *
  * <p>Pure apart from the listener: no I/O, no clock ({@link #atTime} takes the time). Not
  * thread-safe: one thread feeds it.
