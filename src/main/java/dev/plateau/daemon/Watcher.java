@@ -255,7 +255,7 @@ public final class Watcher {
     }
     Map<String, StateBatch.ExperimentStatus> saved = store.experiments();
     for (Map.Entry<String, StateBatch.ExperimentStatus> e : saved.entrySet()) {
-      Status status = Status.fromJsonName(e.getValue().status());
+      Status status = e.getValue().status();
       experimentStatus.put(e.getKey(), status);
       transitionCount.put(e.getKey(), e.getValue().transitions());
       judge.restoreExperiment(new ExperimentVerdict(e.getKey(), status, List.of(), List.of(), "restored"));
@@ -269,7 +269,7 @@ public final class Watcher {
                 try {
                   flags.apply(
                       e.getKey(),
-                      Status.fromJsonName(e.getValue().status()),
+                      e.getValue().status(),
                       (ObjectNode) JSON.readTree(e.getValue().verdictJson()));
                 } catch (JsonProcessingException | ClassCastException bad) {
                   log.warn("experiment '{}': stored verdict is unreadable; its flag waits for the next verdict", e.getKey());
@@ -296,10 +296,9 @@ public final class Watcher {
     // while running; then the experiments that can start parked leave memory again.
     record Saved(String run, String tag, byte[] summary, SeriesJudge judge) {}
     Map<String, List<Saved>> byExperiment = new LinkedHashMap<>();
-    for (Map.Entry<String, byte[]> e : store.seriesSummaries().entrySet()) {
-      int split = e.getKey().indexOf('\u0000');
-      String run = e.getKey().substring(0, split);
-      String tag = e.getKey().substring(split + 1);
+    for (Map.Entry<SeriesKey, byte[]> e : store.seriesSummaries().entrySet()) {
+      String run = e.getKey().run();
+      String tag = e.getKey().tag();
       SeriesJudge j = judge.register(run, tag);
       byExperiment
           .computeIfAbsent(dev.plateau.verdict.Experiments.of(run), k -> new ArrayList<>())
@@ -684,8 +683,8 @@ public final class Watcher {
         }
       }
     }
-    Map<String, byte[]> series = new LinkedHashMap<>();
-    Map<String, byte[]> summaries = new HashMap<>();
+    Map<SeriesKey, byte[]> series = new LinkedHashMap<>();
+    Map<SeriesKey, byte[]> summaries = new HashMap<>();
     List<SeriesKey> saving = new ArrayList<>();
     for (SeriesKey key : unsavedSeries) {
       if (only != null && !only.contains(dev.plateau.verdict.Experiments.of(key.run()))) {
@@ -694,9 +693,8 @@ public final class Watcher {
       saving.add(key);
       SeriesJudge j = judge.judgeOf(key.run(), key.tag());
       if (j != null) {
-        String name = key.run() + '\u0000' + key.tag();
-        series.put(name, JudgeStateCodec.write(j));
-        summaries.put(name, JudgeStateCodec.summary(j));
+        series.put(key, JudgeStateCodec.write(j));
+        summaries.put(key, JudgeStateCodec.summary(j));
         var run = judge.runs().get(key.run());
         var points = run == null ? null : run.byTag().get(key.tag());
         if (points != null) {
@@ -733,8 +731,8 @@ public final class Watcher {
       }
       for (RecordedVerdict v : batch.verdicts()) {
         if (recorded.contains(v.id())) {
-          metrics.verdict(v.status());
-          log.info("{} {}: {} -> {} ({})", logdir, v.experiment(), v.previousStatus(), v.status(), v.id());
+          metrics.verdict(v.status().jsonName());
+          log.info("{} {}: {} -> {} ({})", logdir, v.experiment(), v.previousStatus().jsonName(), v.status().jsonName(), v.id());
         } else {
           log.debug("{} {}: {} was recorded before (a round decided again)", logdir, v.experiment(), v.id());
         }
@@ -809,7 +807,7 @@ public final class Watcher {
       pendingExperiments.put(
           experiment,
           new StateBatch.ExperimentStatus(
-              e.getValue().jsonName(), payload.toString(), transitionCount.getOrDefault(experiment, 0L)));
+              e.getValue(), payload.toString(), transitionCount.getOrDefault(experiment, 0L)));
     }
     wholePollNeeded = true;
   }
@@ -980,8 +978,8 @@ public final class Watcher {
           new RecordedVerdict(
               alert.id(),
               current.experiment(),
-              current.status().jsonName(),
-              before.jsonName(),
+              current.status(),
+              before,
               deciding.decidedAtStep(),
               payload));
       List<String> to = new ArrayList<>();
@@ -993,7 +991,7 @@ public final class Watcher {
       pendingSinks.put(alert.id(), to);
       pendingExperiments.put(
           current.experiment(),
-          new StateBatch.ExperimentStatus(current.status().jsonName(), payload, sequence));
+          new StateBatch.ExperimentStatus(current.status(), payload, sequence));
       pendingFlags.put(current.experiment(), alert.payload());
       uncommitted.put(current.experiment(), new Uncommitted(before, sequenceBefore, alert.id()));
     }
