@@ -459,7 +459,7 @@ final class WatchCommand implements Callable<Integer> {
     Double seconds =
         trimmed.matches("\\d+(\\.\\d+)?")
             ? Double.valueOf(trimmed)
-            : dev.plateau.config.ConfigNode.parseDuration(trimmed);
+            : dev.plateau.config.DurationText.parse(trimmed).map(dev.plateau.config.DurationText::seconds).orElse(null);
     if (seconds == null) {
       throw new IllegalArgumentException(
           option + " '" + text + "' is not a duration; write e.g. 500ms, 2s or 1m");
