@@ -2,6 +2,7 @@ package dev.plateau.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.plateau.config.DurationText;
 import dev.plateau.config.PlateauConfig;
 import dev.plateau.daemon.Daemon;
 import dev.plateau.daemon.FlagApplier;
@@ -75,8 +76,9 @@ final class DemoCommand implements Callable<Integer> {
       names = "--duration",
       paramLabel = "DURATION",
       defaultValue = "30s",
+      converter = LengthConverter.class,
       description = "How long the simulated job trains: 1s to 1h (default: ${DEFAULT-VALUE}).")
-  String duration;
+  DurationText duration;
 
   @Option(
       names = "--seed",
@@ -89,13 +91,7 @@ final class DemoCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    Duration length;
-    try {
-      length = parseDuration(duration);
-    } catch (IllegalArgumentException e) {
-      err.println("plateau demo: " + e.getMessage());
-      return 2;
-    }
+    Duration length = duration.duration();
     Path dir;
     try {
       dir = prepareLogdir();
@@ -327,18 +323,11 @@ final class DemoCommand implements Callable<Integer> {
     return dir;
   }
 
-  static Duration parseDuration(String text) {
-    double seconds;
-    try {
-      seconds = WatchCommand.parseDuration(text);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(
-          "--duration '" + text + "' is not a duration; write e.g. 3s, 30s or 2m");
+  /** The simulated job's length: 1s to 1h. */
+  static final class LengthConverter extends DurationConverter {
+    LengthConverter() {
+      super("1s", "1h", false);
     }
-    if (seconds < 1 || seconds > 3600) {
-      throw new IllegalArgumentException("--duration must be between 1s and 1h, got " + text);
-    }
-    return Duration.ofMillis(Math.round(seconds * 1000));
   }
 
   private static String describe(Duration d) {

@@ -2,6 +2,7 @@ package dev.plateau.cli;
 
 import dev.plateau.config.AlertsConfig;
 import dev.plateau.config.ConfigException;
+import dev.plateau.config.DurationText;
 import dev.plateau.config.PlateauConfig;
 import dev.plateau.daemon.Daemon;
 import dev.plateau.daemon.DeliveryWorker;
@@ -80,14 +81,14 @@ final class WatchCommand implements Callable<Integer> {
   @Option(names = "--slack-webhook", paramLabel = "URL", description = "Slack incoming-webhook URL. Visible in the process list: prefer slack.url_file or PLATEAU_SLACK_URL_FILE.")
   String slackWebhook;
 
-  @Option(names = "--poll-interval", paramLabel = "DURATION", defaultValue = "2s", description = "How often files are checked for new data (default: ${DEFAULT-VALUE}).")
-  String pollInterval;
+  @Option(names = "--poll-interval", paramLabel = "DURATION", defaultValue = "2s", converter = DurationConverter.Interval.class, description = "How often files are checked for new data (default: ${DEFAULT-VALUE}).")
+  DurationText pollInterval;
 
-  @Option(names = "--park-after", paramLabel = "DURATION", defaultValue = "1m", description = "Experiments without new points for this long leave memory until their next point (their verdicts stay published); 0 keeps all in memory (default: ${DEFAULT-VALUE}).")
-  String parkAfter;
+  @Option(names = "--park-after", paramLabel = "DURATION", defaultValue = "1m", converter = DurationConverter.IntervalOrOff.class, description = "Experiments without new points for this long leave memory until their next point (their verdicts stay published); 0 keeps all in memory (default: ${DEFAULT-VALUE}).")
+  DurationText parkAfter;
 
-  @Option(names = "--checkpoint-interval", paramLabel = "DURATION", defaultValue = "30s", description = "Rounds without a verdict commit file positions and detector states at most this often; after a crash, the files are read again from the last commit (default: ${DEFAULT-VALUE}).")
-  String checkpointInterval;
+  @Option(names = "--checkpoint-interval", paramLabel = "DURATION", defaultValue = "30s", converter = DurationConverter.IntervalOrOff.class, description = "Rounds without a verdict commit file positions and detector states at most this often; after a crash, the files are read again from the last commit (default: ${DEFAULT-VALUE}).")
+  DurationText checkpointInterval;
 
   @Option(names = "--judge-threads", paramLabel = "N", description = "Threads that judge experiments at the same time when many have new points, as when reading a logdir's history at start (default: the available cores).")
   Integer judgeThreads;
@@ -106,10 +107,11 @@ final class WatchCommand implements Callable<Integer> {
   @Option(
       names = "--timeout",
       paramLabel = "DURATION",
+      converter = DurationConverter.Interval.class,
       description =
           "Exit after this long (e.g. 30m) with check's exit code for the experiments then: 1 when some still"
               + " train. With or without --until-done.")
-  String timeout;
+  DurationText timeout;
 
   @Option(names = "--poll-only", description = "Do not use file-change events (inotify); check files every poll interval only.")
   boolean pollOnly;
@@ -118,8 +120,9 @@ final class WatchCommand implements Callable<Integer> {
       names = "--http",
       paramLabel = "ADDR:PORT",
       defaultValue = "127.0.0.1:9321",
+      converter = HttpBinding.Converter.class,
       description = "Serve /healthz, /readyz, /metrics, /api/runs and the status page here; PORT and :PORT bind to 127.0.0.1; 0.0.0.0:PORT in containers; 'off' for none (default: ${DEFAULT-VALUE}).")
-  String http;
+  HttpBinding http;
 
   @Option(
       names = "--http-token-file",
@@ -149,26 +152,16 @@ final class WatchCommand implements Callable<Integer> {
           }
         });
     PlateauConfig loaded;
-    Duration interval;
-    Duration park;
-    Duration checkpoint;
-    Duration timeLimit = null;
     try {
       loaded = config.load();
-      if (timeout != null) {
-        timeLimit = Duration.ofMillis(Math.round(1000 * parseDuration(timeout, "--timeout")));
-      }
-      interval = Duration.ofMillis(Math.round(1000 * parseDuration(pollInterval)));
-      park = parkAfter.trim().equals("0") || parkAfter.trim().equalsIgnoreCase("off")
-          ? Duration.ZERO
-          : Duration.ofMillis(Math.round(1000 * parseDuration(parkAfter, "--park-after")));
-      checkpoint = checkpointInterval.trim().equals("0")
-          ? Duration.ZERO
-          : Duration.ofMillis(Math.round(1000 * parseDuration(checkpointInterval, "--checkpoint-interval")));
-    } catch (ConfigException | IllegalArgumentException e) {
+    } catch (ConfigException e) {
       err.println("plateau watch: " + e.getMessage());
       return 2;
     }
+    Duration interval = pollInterval.duration();
+    Duration park = parkAfter.duration();
+    Duration checkpoint = checkpointInterval.duration();
+    Duration timeLimit = timeout == null ? null : timeout.duration();
     for (Path logdir : logdirs) {
       if (!Files.isDirectory(logdir)) {
         err.println("plateau watch: " + logdir + ": not a directory (it must exist; runs may appear later)");
@@ -180,7 +173,7 @@ final class WatchCommand implements Callable<Integer> {
     dev.plateau.server.BearerToken token;
     try {
       sinks = sinks(loaded.alerts(), secrets);
-      token = http.equalsIgnoreCase("off") ? null : bearerToken(secrets);
+      token = http.off() ? null : bearerToken(secrets);
     } catch (SinkConfigException e) {
       err.println("plateau watch: " + e.getMessage());
       return 2;
@@ -264,12 +257,12 @@ final class WatchCommand implements Callable<Integer> {
       daemon.requestStop();
     }
     dev.plateau.server.StatusServer server = null;
-    if (!http.equalsIgnoreCase("off")) {
+    if (!http.off()) {
       try {
         Duration stale = Duration.ofMillis(Math.max(30_000, 10 * interval.toMillis()));
         server =
             new dev.plateau.server.StatusServer(
-                dev.plateau.server.HttpAddress.parse(http), daemon, stores, stale, clock, token);
+                http.address(), daemon, stores, stale, clock, token);
       } catch (IllegalArgumentException e) {
         err.println("plateau watch: " + e.getMessage());
         stores.forEach(StateStore::close);
@@ -447,27 +440,6 @@ final class WatchCommand implements Callable<Integer> {
               clock));
     }
     return out;
-  }
-
-  /** A duration option in seconds: 500ms, 2s, 1m, 1h (a bare number is seconds), at least 10ms. */
-  static double parseDuration(String text) {
-    return parseDuration(text, "--poll-interval");
-  }
-
-  static double parseDuration(String text, String option) {
-    String trimmed = text.trim();
-    Double seconds =
-        trimmed.matches("\\d+(\\.\\d+)?")
-            ? Double.valueOf(trimmed)
-            : dev.plateau.config.DurationText.parse(trimmed).map(dev.plateau.config.DurationText::seconds).orElse(null);
-    if (seconds == null) {
-      throw new IllegalArgumentException(
-          option + " '" + text + "' is not a duration; write e.g. 500ms, 2s or 1m");
-    }
-    if (seconds < 0.01) {
-      throw new IllegalArgumentException(option + " must be at least 10ms, got " + text);
-    }
-    return seconds;
   }
 
   private static String shortHash(String text) {
