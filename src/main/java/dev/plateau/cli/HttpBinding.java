@@ -21,18 +21,27 @@ record HttpBinding(String text, InetSocketAddress address) {
     return text;
   }
 
-  /** Reads {@code --http}; HttpAddress's messages name the option themselves. */
+  /**
+   * Reads {@code --http}; HttpAddress's messages name the option themselves. A host name that does
+   * not resolve is refused here: binding to it failed with a message of {@code null}.
+   */
   static final class Converter implements ITypeConverter<HttpBinding> {
     @Override
     public HttpBinding convert(String value) {
       if (value.trim().equalsIgnoreCase("off")) {
         return new HttpBinding(value, null);
       }
+      InetSocketAddress address;
       try {
-        return new HttpBinding(value, HttpAddress.parse(value));
+        address = HttpAddress.parse(value);
       } catch (IllegalArgumentException e) {
         throw new OptionValueException(e.getMessage());
       }
+      if (address.isUnresolved()) {
+        throw new OptionValueException(
+            "--http '" + value + "': no such host; write PORT, :PORT or ADDR:PORT (e.g. 0.0.0.0:9090)");
+      }
+      return new HttpBinding(value, address);
     }
   }
 }

@@ -40,7 +40,7 @@ class OptionConvertersTest {
     assertThat(watch.checkpointInterval.duration()).isEqualTo(Duration.ofSeconds(45));
     assertThat(watch.timeout.duration()).isEqualTo(Duration.ofDays(2));
     assertThat(watch.timeout).as("said back as written").hasToString("2d");
-    assertThat(watch.http.address()).isEqualTo(new InetSocketAddress("0.0.0.0", 9090));
+    assertThat(watch.httpOptions.http.address()).isEqualTo(new InetSocketAddress("0.0.0.0", 9090));
   }
 
   @Test
@@ -51,7 +51,7 @@ class OptionConvertersTest {
     assertThat(watch.parkAfter.duration()).isEqualTo(Duration.ofMinutes(1));
     assertThat(watch.checkpointInterval.duration()).isEqualTo(Duration.ofSeconds(30));
     assertThat(watch.timeout).isNull();
-    assertThat(watch.http.address()).isEqualTo(new InetSocketAddress("127.0.0.1", 9321));
+    assertThat(watch.httpOptions.http.address()).isEqualTo(new InetSocketAddress("127.0.0.1", 9321));
   }
 
   @Test
@@ -119,6 +119,9 @@ class OptionConvertersTest {
     assertThat(url.exit()).isEqualTo(2);
     assertThat(url.err()).contains("--http '" + ArgumentErrors.HIDDEN + "'").doesNotContain(SECRET);
     assertThat(new HttpBinding.Converter().convert("off").off()).isTrue();
+    assertThatThrownBy(() -> new HttpBinding.Converter().convert("nosuch.invalid:80"))
+        .as("bound later, it failed with the message null")
+        .hasMessageStartingWith("--http 'nosuch.invalid:80': no such host;");
   }
 
   @Test
