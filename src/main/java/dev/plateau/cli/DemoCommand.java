@@ -1,5 +1,7 @@
 package dev.plateau.cli;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.plateau.config.DurationText;
@@ -21,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -29,6 +32,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -64,7 +68,7 @@ final class DemoCommand implements Callable<Integer> {
   /** How long the demo waits after the last write for the last verdicts. */
   static final Duration SETTLE = Duration.ofSeconds(3);
 
-  @Spec picocli.CommandLine.Model.CommandSpec spec;
+  @Spec CommandSpec spec;
 
   @Option(
       names = "--logdir",
@@ -272,7 +276,7 @@ final class DemoCommand implements Callable<Integer> {
       Path dir, Path stateFile, FlagSink flags, Map<String, Reached> reached, PrintWriter out, PrintWriter err) {
     TextTable table =
         new TextTable(new String[] {"EXPERIMENT", "EXPECTED", "STATUS", "BEST STEP", "FLAG"}, 3);
-    List<String> missed = new java.util.ArrayList<>();
+    List<String> missed = new ArrayList<>();
     for (DemoJob.Expected e : DemoJob.EXPECTED) {
       Reached r = reached.get(e.experiment());
       Status status = r == null ? Status.TRAINING : r.status();
@@ -344,9 +348,9 @@ final class DemoCommand implements Callable<Integer> {
     if (asked != null && !asked.isBlank()) {
       return null;
     }
-    if (LoggerFactory.getLogger("dev.plateau") instanceof ch.qos.logback.classic.Logger logger) {
-      ch.qos.logback.classic.Level before = logger.getLevel();
-      logger.setLevel(ch.qos.logback.classic.Level.WARN);
+    if (LoggerFactory.getLogger("dev.plateau") instanceof Logger logger) {
+      Level before = logger.getLevel();
+      logger.setLevel(Level.WARN);
       return before == null ? "" : before.toString();
     }
     return null;
@@ -356,8 +360,8 @@ final class DemoCommand implements Callable<Integer> {
     if (level == null) {
       return;
     }
-    if (LoggerFactory.getLogger("dev.plateau") instanceof ch.qos.logback.classic.Logger logger) {
-      logger.setLevel(level.isEmpty() ? null : ch.qos.logback.classic.Level.toLevel(level));
+    if (LoggerFactory.getLogger("dev.plateau") instanceof Logger logger) {
+      logger.setLevel(level.isEmpty() ? null : Level.toLevel(level));
     }
   }
 }
