@@ -38,6 +38,8 @@ import picocli.CommandLine.Spec;
           + "PLATEAU_SLACK_WEBHOOK (Slack URL), PLATEAU_WEBHOOK_URLS (comma-separated), "
           + "PLATEAU_HTTP_TOKEN, each also as a file (PLATEAU_..._FILE), or the config file's "
           + "webhook and slack sections. They never appear in logs or messages.",
+      "Durations: 500ms, 2s, 5m, 1h, 2d, together largest first (1m30s, 1h30m), ISO-8601 (PT1M30S), "
+          + "or a number of seconds.",
       "Exit codes: 0 stopped by SIGTERM/SIGINT; 2 error at start-up (bad config, unusable state)."
     })
 final class WatchCommand implements Callable<Integer> {
