@@ -100,6 +100,9 @@ final class ArgumentErrors implements CommandLine.IParameterExceptionHandler {
 
   /** "--timeout " and the problem, unless the problem names the option already. */
   private static String afterName(ArgSpec spec, String problem) {
+    if (spec == null) {
+      return problem;
+    }
     String name = spec instanceof OptionSpec option ? option.longestName() : spec.paramLabel();
     return problem.startsWith(name + " ") ? problem : name + " " + problem;
   }
