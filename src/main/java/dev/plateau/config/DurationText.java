@@ -22,8 +22,11 @@ import java.util.regex.Pattern;
  *   <li>ISO-8601, as {@link Duration#parse} reads it: {@code PT1M30S}, {@code P1DT2H}.
  * </ul>
  *
- * Negative durations are not durations. {@link #text()} is kept to say the duration back to the
- * user as they wrote it.
+ * Negative durations are not durations. The text is kept to say the duration back to the user as
+ * they wrote it.
+ *
+ * @param text the duration as written
+ * @param duration what it means
  */
 public record DurationText(String text, Duration duration) {
   private static final Pattern NUMBER = Pattern.compile("\\d+(?:\\.\\d+)?");

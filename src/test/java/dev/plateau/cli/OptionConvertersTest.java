@@ -1,11 +1,10 @@
 package dev.plateau.cli;
 
+import static dev.plateau.cli.ArgumentErrorsTest.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import dev.plateau.cli.ArgumentErrorsTest.Ran;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,14 +18,6 @@ import picocli.CommandLine;
  */
 class OptionConvertersTest {
   private static final String SECRET = "T000/B000/XyZsEcReTtOkEn";
-
-  record Ran(int exit, String err) {}
-
-  private static Ran run(String... args) {
-    StringWriter err = new StringWriter();
-    int exit = Main.run(new ByteArrayOutputStream(), new PrintWriter(err, true), args);
-    return new Ran(exit, err.toString());
-  }
 
   @Test
   void everyDurationOptionOfWatchTakesCompoundAndIsoForms() {
