@@ -2,6 +2,7 @@ package dev.plateau.cli;
 
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code plateau bench}: measurements anyone can run on their own machine and files. */
@@ -11,7 +12,7 @@ import picocli.CommandLine.Spec;
     description = "Measures Plateau on your own files and machine.",
     subcommands = {BenchDecodeCommand.class})
 final class BenchCommand implements Callable<Integer> {
-  @Spec picocli.CommandLine.Model.CommandSpec spec;
+  @Spec CommandSpec spec;
 
   @Override
   public Integer call() {

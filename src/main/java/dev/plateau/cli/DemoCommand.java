@@ -1,7 +1,10 @@
 package dev.plateau.cli;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.plateau.config.DurationText;
 import dev.plateau.config.PlateauConfig;
 import dev.plateau.daemon.Daemon;
 import dev.plateau.daemon.FlagApplier;
@@ -20,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -28,6 +32,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -63,7 +68,7 @@ final class DemoCommand implements Callable<Integer> {
   /** How long the demo waits after the last write for the last verdicts. */
   static final Duration SETTLE = Duration.ofSeconds(3);
 
-  @Spec picocli.CommandLine.Model.CommandSpec spec;
+  @Spec CommandSpec spec;
 
   @Option(
       names = "--logdir",
@@ -75,8 +80,9 @@ final class DemoCommand implements Callable<Integer> {
       names = "--duration",
       paramLabel = "DURATION",
       defaultValue = "30s",
+      converter = LengthConverter.class,
       description = "How long the simulated job trains: 1s to 1h (default: ${DEFAULT-VALUE}).")
-  String duration;
+  DurationText duration;
 
   @Option(
       names = "--seed",
@@ -89,13 +95,7 @@ final class DemoCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    Duration length;
-    try {
-      length = parseDuration(duration);
-    } catch (IllegalArgumentException e) {
-      err.println("plateau demo: " + e.getMessage());
-      return 2;
-    }
+    Duration length = duration.duration();
     Path dir;
     try {
       dir = prepareLogdir();
@@ -276,7 +276,7 @@ final class DemoCommand implements Callable<Integer> {
       Path dir, Path stateFile, FlagSink flags, Map<String, Reached> reached, PrintWriter out, PrintWriter err) {
     TextTable table =
         new TextTable(new String[] {"EXPERIMENT", "EXPECTED", "STATUS", "BEST STEP", "FLAG"}, 3);
-    List<String> missed = new java.util.ArrayList<>();
+    List<String> missed = new ArrayList<>();
     for (DemoJob.Expected e : DemoJob.EXPECTED) {
       Reached r = reached.get(e.experiment());
       Status status = r == null ? Status.TRAINING : r.status();
@@ -327,18 +327,11 @@ final class DemoCommand implements Callable<Integer> {
     return dir;
   }
 
-  static Duration parseDuration(String text) {
-    double seconds;
-    try {
-      seconds = WatchCommand.parseDuration(text);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(
-          "--duration '" + text + "' is not a duration; write e.g. 3s, 30s or 2m");
+  /** The simulated job's length: 1s to 1h. */
+  static final class LengthConverter extends DurationConverter {
+    LengthConverter() {
+      super("1s", "1h", false);
     }
-    if (seconds < 1 || seconds > 3600) {
-      throw new IllegalArgumentException("--duration must be between 1s and 1h, got " + text);
-    }
-    return Duration.ofMillis(Math.round(seconds * 1000));
   }
 
   private static String describe(Duration d) {
@@ -355,9 +348,9 @@ final class DemoCommand implements Callable<Integer> {
     if (asked != null && !asked.isBlank()) {
       return null;
     }
-    if (LoggerFactory.getLogger("dev.plateau") instanceof ch.qos.logback.classic.Logger logger) {
-      ch.qos.logback.classic.Level before = logger.getLevel();
-      logger.setLevel(ch.qos.logback.classic.Level.WARN);
+    if (LoggerFactory.getLogger("dev.plateau") instanceof Logger logger) {
+      Level before = logger.getLevel();
+      logger.setLevel(Level.WARN);
       return before == null ? "" : before.toString();
     }
     return null;
@@ -367,8 +360,8 @@ final class DemoCommand implements Callable<Integer> {
     if (level == null) {
       return;
     }
-    if (LoggerFactory.getLogger("dev.plateau") instanceof ch.qos.logback.classic.Logger logger) {
-      logger.setLevel(level.isEmpty() ? null : ch.qos.logback.classic.Level.toLevel(level));
+    if (LoggerFactory.getLogger("dev.plateau") instanceof Logger logger) {
+      logger.setLevel(level.isEmpty() ? null : Level.toLevel(level));
     }
   }
 }

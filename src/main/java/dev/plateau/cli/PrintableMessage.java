@@ -2,6 +2,7 @@ package dev.plateau.cli;
 
 import ch.qos.logback.classic.pattern.MessageConverter;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import dev.plateau.format.PrintableText;
 
 /**
  * The log message with every control character escaped ({@code \n}, {@code \r}, {@code \t},
@@ -19,6 +20,6 @@ public final class PrintableMessage extends MessageConverter {
 
   /** {@code text} with control and invisible formatting characters written as escapes. */
   public static String printable(String text) {
-    return dev.plateau.format.PrintableText.of(text);
+    return PrintableText.of(text);
   }
 }

@@ -12,6 +12,7 @@ import dev.plateau.format.TextTable;
 import dev.plateau.format.VerdictJson;
 import dev.plateau.verdict.ExperimentVerdict;
 import dev.plateau.series.SeriesKey;
+import dev.plateau.verdict.Experiments;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.List;
@@ -21,6 +22,7 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code plateau replay}: backtests the detectors on finished (or running) logdirs. */
@@ -41,7 +43,7 @@ import picocli.CommandLine.Spec;
       "Exit codes: 0 done; 2 error (missing logdir, invalid config)."
     })
 final class ReplayCommand implements Callable<Integer> {
-  @Spec picocli.CommandLine.Model.CommandSpec spec;
+  @Spec CommandSpec spec;
 
   @Mixin JudgingOptions options;
 
@@ -128,7 +130,7 @@ final class ReplayCommand implements Callable<Integer> {
     TextTable runs = new TextTable(new String[] {"RUN", "STOPPED AS", "AT STEP", "LAST", "SAVED"}, 2, 3, 4);
     Map<String, Long> lastStepOfRun = new TreeMap<>();
     for (Verdict v : result.judge().seriesVerdicts()) {
-      lastStepOfRun.merge(dev.plateau.verdict.Experiments.of(v.run()), v.lastStep(), Math::max);
+      lastStepOfRun.merge(Experiments.of(v.run()), v.lastStep(), Math::max);
     }
     for (Map.Entry<String, Long> e : lastStepOfRun.entrySet()) {
       ExperimentVerdict stop = result.firstRunStop().get(e.getKey());

@@ -7,8 +7,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A node of a parsed YAML document with its key path, giving typed access with messages that name
@@ -16,9 +14,6 @@ import java.util.regex.Pattern;
  * YAML (no application types), so loading a file cannot instantiate anything else.
  */
 public final class ConfigNode {
-  private static final Pattern DURATION =
-      Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h|d)", Pattern.CASE_INSENSITIVE);
-
   private final String source;
   private final String path;
   private final Object value;
@@ -212,7 +207,10 @@ public final class ConfigNode {
     return n;
   }
 
-  /** A duration in seconds: a number of seconds, or text such as 500ms, 45s, 30m, 2h, 1d. */
+  /**
+   * A duration in seconds: a number of seconds, or text as {@link DurationText} reads it (500ms,
+   * 45s, 1m30s, 2h, 1d, PT1M30S).
+   */
   public double durationSeconds(double fallback) throws ConfigException {
     if (value == null) {
       return fallback;
@@ -220,27 +218,10 @@ public final class ConfigNode {
     if (value instanceof Number n) {
       return n.doubleValue();
     }
-    Double seconds = parseDuration(String.valueOf(value).trim());
-    if (seconds == null) {
-      throw error("'" + value + "' is not a duration; write e.g. 500ms, 45s, 30m, 2h or 1d");
-    }
-    return seconds;
-  }
-
-  /** Seconds in text such as 500ms, 45s, 30m, 2h or 1d; null when it is not such a duration. */
-  public static Double parseDuration(String text) {
-    Matcher m = DURATION.matcher(text);
-    if (!m.matches()) {
-      return null;
-    }
-    double amount = Double.parseDouble(m.group(1));
-    return switch (m.group(2).toLowerCase(Locale.ROOT)) {
-      case "ms" -> amount / 1000;
-      case "s" -> amount;
-      case "m" -> amount * 60;
-      case "h" -> amount * 3600;
-      default -> amount * 86400;
-    };
+    String text = String.valueOf(value);
+    return DurationText.parse(text)
+        .orElseThrow(() -> error(DurationText.notADuration(text)))
+        .seconds();
   }
 
   /** A plain copy of a map node's entries, for detector parameters. */

@@ -27,8 +27,9 @@ public final class DetectorSpecs {
   public static final List<String> NAMES =
       List.of("divergence", "target", "overfitting", "plateau", "patience", "stalled");
 
-  private static final Pattern SPAN =
-      Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(points?|steps?|ms|s|m|h|d)?", Pattern.CASE_INSENSITIVE);
+  /** A span counted in points or steps; a span of time is a {@link DurationText}. */
+  private static final Pattern COUNTED_SPAN =
+      Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(points?|steps?)?", Pattern.CASE_INSENSITIVE);
 
   private static final Map<String, Set<String>> KEYS =
       Map.of(
@@ -144,28 +145,29 @@ public final class DetectorSpecs {
     return new StalledDetector.Params(seconds);
   }
 
-  /** A span: 10 or "10 points", "5000 steps", or a duration ("30m") of wall-clock time. */
+  /** A span: 10 or "10 points", "5000 steps", or a duration ("30m", "1h30m") of wall-clock time. */
   static Span span(ConfigNode node, Span fallback) throws ConfigException {
     if (node.isMissing()) {
       return fallback;
     }
     String text = node.string(null).trim();
-    Matcher m = SPAN.matcher(text);
-    if (!m.matches()) {
-      throw node.error("'" + text + "' is not a span; write e.g. 10, 10 points, 5000 steps or 30m");
+    Matcher counted = COUNTED_SPAN.matcher(text);
+    if (counted.matches()) {
+      double amount = Double.parseDouble(counted.group(1));
+      if (!(amount > 0)) {
+        throw node.error("must be above zero");
+      }
+      String unit = counted.group(2) == null ? "points" : counted.group(2).toLowerCase(Locale.ROOT);
+      return new Span(Math.ceil(amount), unit.startsWith("point") ? Span.Unit.POINTS : Span.Unit.STEPS);
     }
-    double amount = Double.parseDouble(m.group(1));
-    String unit = m.group(2) == null ? "points" : m.group(2).toLowerCase(Locale.ROOT);
-    if (!(amount > 0)) {
+    DurationText time =
+        DurationText.parse(text)
+            .orElseThrow(
+                () -> node.error("'" + text + "' is not a span; write e.g. 10, 10 points, 5000 steps or 30m"));
+    if (!(time.seconds() > 0)) {
       throw node.error("must be above zero");
     }
-    if (unit.startsWith("point")) {
-      return new Span(Math.ceil(amount), Span.Unit.POINTS);
-    }
-    if (unit.startsWith("step")) {
-      return new Span(Math.ceil(amount), Span.Unit.STEPS);
-    }
-    return new Span(ConfigNode.parseDuration(m.group(1) + unit), Span.Unit.SECONDS);
+    return new Span(time.seconds(), Span.Unit.SECONDS);
   }
 
   /** A min_delta: a number (absolute) or a percentage ("1%", relative to the best's magnitude). */

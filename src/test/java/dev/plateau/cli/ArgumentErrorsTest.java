@@ -13,9 +13,10 @@ import org.junit.jupiter.api.io.TempDir;
 class ArgumentErrorsTest {
   private static final String SECRET = "T000/B000/XyZsEcReTtOkEn";
 
+  /** What a command line run in-process exited with and said on standard error. */
   record Ran(int exit, String err) {}
 
-  private static Ran run(String... args) {
+  static Ran run(String... args) {
     StringWriter err = new StringWriter();
     int exit = Main.run(new ByteArrayOutputStream(), new PrintWriter(err, true), args);
     return new Ran(exit, err.toString());

@@ -1,0 +1,59 @@
+package dev.plateau.cli;
+
+import dev.plateau.server.BearerToken;
+import dev.plateau.sink.Secret;
+import dev.plateau.sink.SinkConfigException;
+import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Option;
+
+/** {@code watch}'s options for the status server: where it listens and the token it asks for. */
+final class HttpOptions {
+  /** The watch command's log, whichever of its parts speaks (the log names the logger). */
+  private static final Logger log = LoggerFactory.getLogger(WatchCommand.class);
+
+  @Option(
+      names = "--http",
+      paramLabel = "ADDR:PORT",
+      defaultValue = "127.0.0.1:9321",
+      converter = HttpBinding.Converter.class,
+      description = "Serve /healthz, /readyz, /metrics, /api/runs and the status page here; PORT and :PORT bind to 127.0.0.1; 0.0.0.0:PORT in containers; 'off' for none (default: ${DEFAULT-VALUE}).")
+  HttpBinding http;
+
+  @Option(
+      names = "--http-token-file",
+      paramLabel = "FILE",
+      description = "File holding the token that the status page and /api/* need (the probes /healthz, /readyz and /metrics stay open); also PLATEAU_HTTP_TOKEN_FILE or PLATEAU_HTTP_TOKEN. At least 16 visible ASCII characters, e.g. from: openssl rand -hex 32.")
+  Path httpTokenFile;
+
+  @Option(
+      names = "--http-token",
+      paramLabel = "TOKEN",
+      description = "The token itself; other users of this machine can see it in the process list, so prefer --http-token-file or PLATEAU_HTTP_TOKEN.")
+  String httpToken;
+
+  /**
+   * The HTTP token, or null for none (or no server); refused when too short or not plain ASCII.
+   *
+   * @throws SinkConfigException naming where the token came from, never the token
+   */
+  BearerToken token(SecretSources secrets) {
+    if (http.off()) {
+      return null;
+    }
+    Secret secret = secrets.httpToken(httpTokenFile, httpToken);
+    if (secret == null) {
+      return null;
+    }
+    if (httpToken != null) {
+      log.warn("--http-token puts the token in the process list, where other users of this machine"
+          + " can read it; prefer --http-token-file or PLATEAU_HTTP_TOKEN");
+    }
+    try {
+      return BearerToken.of(secret.reveal());
+    } catch (IllegalArgumentException e) {
+      throw new SinkConfigException("the HTTP token from " + secret.source() + " " + e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,44 @@
+package dev.plateau.cli;
+
+import dev.plateau.config.PlateauConfig;
+import dev.plateau.server.BearerToken;
+import dev.plateau.sink.AlertSink;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * What {@code watch} runs with, its options read and checked and its secrets resolved: all
+ * {@link DaemonAssembly} needs to build the daemon.
+ *
+ * @param logdirs the logdirs, absolute and normalised, each an existing directory
+ * @param config the configuration
+ * @param sinks where verdicts are delivered
+ * @param stateLocation where each logdir's state database lives
+ * @param rebuildState whether an unusable state database is moved aside and rebuilt
+ * @param flagDir {@code --flag-dir}, or null for the configuration's (or the logdir)
+ * @param pollInterval how often files are checked
+ * @param parkAfter how long an experiment without points stays in memory; zero: always
+ * @param checkpointInterval how often quiet rounds commit at most; zero: every round
+ * @param pollOnly whether file-change events are left unused
+ * @param http where the status server listens, or off
+ * @param token what the status page and the API ask for, or null for nothing
+ */
+record WatchSettings(
+    List<Path> logdirs,
+    PlateauConfig config,
+    List<AlertSink> sinks,
+    StateLocation stateLocation,
+    boolean rebuildState,
+    Path flagDir,
+    Duration pollInterval,
+    Duration parkAfter,
+    Duration checkpointInterval,
+    boolean pollOnly,
+    HttpBinding http,
+    BearerToken token) {
+  WatchSettings {
+    logdirs = List.copyOf(logdirs);
+    sinks = List.copyOf(sinks);
+  }
+}
