@@ -1,5 +1,7 @@
 package dev.plateau.state;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A verdict transition of an experiment, to record once and deliver once.
  *
@@ -15,5 +17,5 @@ public record RecordedVerdict(
     String experiment,
     String status,
     String previousStatus,
-    Long decidedAtStep,
+    @Nullable Long decidedAtStep,
     String payload) {}
