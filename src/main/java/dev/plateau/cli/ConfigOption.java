@@ -4,6 +4,7 @@ import dev.plateau.config.ConfigException;
 import dev.plateau.config.ConfigLoader;
 import dev.plateau.config.PlateauConfig;
 import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Option;
 
 /** The {@code --config FILE} option shared by the commands that judge series. */
@@ -25,7 +26,7 @@ final class ConfigOption {
   }
 
   /** The configuration file in effect, or null for none. */
-  Path path() {
+  @Nullable Path path() {
     if (file != null) {
       return file;
     }

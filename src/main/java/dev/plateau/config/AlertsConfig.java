@@ -2,6 +2,7 @@ package dev.plateau.config;
 
 import java.util.List;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The {@code webhook}, {@code slack} and {@code flags} sections: where verdicts go. URLs and the
@@ -27,17 +28,17 @@ import java.util.Set;
  */
 public record AlertsConfig(
     List<String> webhookUrls,
-    String webhookSecret,
+    @Nullable String webhookSecret,
     List<String> webhookStatuses,
-    String slackUrl,
+    @Nullable String slackUrl,
     List<String> slackStatuses,
-    String flagDir,
+    @Nullable String flagDir,
     String flagTemplate,
     boolean flagsEnabled,
     boolean removeOnTraining,
-    String webhookSecretFile,
-    String webhookUrlsFile,
-    String slackUrlFile) {
+    @Nullable String webhookSecretFile,
+    @Nullable String webhookUrlsFile,
+    @Nullable String slackUrlFile) {
   static final Set<String> WEBHOOK_KEYS =
       Set.of("urls", "urls_file", "secret", "secret_file", "statuses");
   static final Set<String> SLACK_KEYS = Set.of("url", "url_file", "statuses");

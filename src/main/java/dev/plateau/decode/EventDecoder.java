@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Decodes the records of one event file into scalar points.
@@ -342,7 +343,7 @@ public final class EventDecoder {
   }
 
   /** The tag's state, or null for a new tag past {@link DecodeLimits#maxTagsPerFile}. */
-  private TagState tagOf(Summary.Value value, EventVisitor visitor) {
+  private @Nullable TagState tagOf(Summary.Value value, EventVisitor visitor) {
     ByteString raw = value.getTag().isEmpty() ? value.getNodeName() : value.getTag();
     TagState known = tagNames.get(raw);
     if (known != null) {

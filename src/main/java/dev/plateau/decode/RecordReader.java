@@ -10,6 +10,7 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.SeekableByteChannel;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads TFRecord frames from a channel, one at a time, from a given byte offset.
@@ -341,7 +342,7 @@ public final class RecordReader {
    * The data and footer of the frame at {@code offset} with the given data length, as a buffer
    * positioned at the data (limit after the footer), or null when the file does not hold it all.
    */
-  private ByteBuffer frameData(long offset, int dataLength) throws IOException {
+  private @Nullable ByteBuffer frameData(long offset, int dataLength) throws IOException {
     long needed = (long) HEADER_LENGTH + dataLength + FOOTER_LENGTH;
     if (needed <= window.capacity()) {
       if (ensure(offset, (int) needed) < needed) {

@@ -1,6 +1,7 @@
 package dev.plateau.decode;
 
 import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The tags of one file, found by their raw bytes without copying them: a tag is turned into text
@@ -40,7 +41,7 @@ final class TagTable {
   private long guessTail;
 
   /** The tag with these bytes, or null when it is not in the table yet. */
-  TagState find(byte[] array, int start, int length) {
+  @Nullable TagState find(byte[] array, int start, int length) {
     long head = head(array, start, length);
     long tail = tail(array, start, length);
     int found;

@@ -66,8 +66,8 @@ final class WireReader {
       }
     }
     // A tenth byte. Writers write 1 there (bit 63 of a negative value). protobuf's readers
-    // disagree on any other: its array decoder takes the ninth byte's continuation bit as bit 63
-    // and only checks that the tenth ends the varint, its byte-by-byte path adds the tenth's bits.
+    // disagreed on any other (up to 4.32 at least): its array decoder took the ninth byte's
+    // continuation bit as bit 63, its byte-by-byte path added the tenth's bits.
     // Such a varint is left to the generated classes (the reference), which decide.
     if (at >= end || array[at] != 1) {
       return -1;

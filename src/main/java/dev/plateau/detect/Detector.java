@@ -1,6 +1,7 @@
 package dev.plateau.detect;
 
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A convergence detector for one series: a pure state machine fed the series' points in step
@@ -64,7 +65,7 @@ public interface Detector {
    * lower, upper, ...}), or null when it makes none (the default). A verdict whose winning
    * detector has no forecast of its own carries the first one its series' detectors make.
    */
-  default Map<String, Object> forecast() {
+  default @Nullable Map<String, Object> forecast() {
     return null;
   }
 

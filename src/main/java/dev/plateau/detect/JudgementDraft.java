@@ -1,5 +1,7 @@
 package dev.plateau.detect;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * What a detector says after a point, kept as plain fields: the status and checkpoint, and the
  * numbers its evidence and reason are made of. {@link #judgement()} writes them out as a {@link
@@ -20,7 +22,7 @@ abstract class JudgementDraft<D extends JudgementDraft<D>> {
   double bestValue = Double.NaN;
 
   /** The judgement to report as it is, or null when it is written from the fields. */
-  Judgement fixed;
+  @Nullable Judgement fixed;
 
   /** Holds a finished judgement; its status and checkpoint become the draft's. */
   final void fix(Judgement judgement) {

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The default convergence detector: noise-aware, for curves that flatten out at any speed.
@@ -285,7 +286,7 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
     }
 
     /** The evidence entry, or null before a first fit. */
-    Map<String, Object> evidence() {
+    @Nullable Map<String, Object> evidence() {
       if (model == null) {
         return null;
       }

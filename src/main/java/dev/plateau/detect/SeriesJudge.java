@@ -3,6 +3,7 @@ package dev.plateau.detect;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Runs the detectors of one watched series and turns their judgements into a verdict.
@@ -58,7 +59,7 @@ public final class SeriesJudge {
   private long previousPoints;
   private Verdict previousVerdict;
 
-  private Verdict beforeChange;
+  private @Nullable Verdict beforeChange;
 
   public SeriesJudge(String run, String tag, Mode mode, List<Detector> detectors) {
     if (detectors.isEmpty()) {
@@ -108,7 +109,7 @@ public final class SeriesJudge {
    * The verdict as it was just before the last status change (the "from" side of the transition
    * {@link #observe} or {@link #atTime} returned), or null when the status never changed.
    */
-  public Verdict beforeLastChange() {
+  public @Nullable Verdict beforeLastChange() {
     return beforeChange;
   }
 

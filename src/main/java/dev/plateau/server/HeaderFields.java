@@ -1,6 +1,7 @@
 package dev.plateau.server;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A message's header fields in the order they came, names compared without regard to case.
@@ -25,7 +26,7 @@ record HeaderFields(List<Field> fields) {
   }
 
   /** The first value of {@code name}, or null. */
-  String first(String name) {
+  @Nullable String first(String name) {
     for (Field f : fields) {
       if (f.name().equalsIgnoreCase(name)) {
         return f.value();

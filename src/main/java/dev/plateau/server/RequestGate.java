@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Decides what happens to a request before a route runs, in this order: only GET and HEAD (405);
@@ -25,14 +26,14 @@ final class RequestGate {
 
   private static final Pattern LOOPBACK_V4 = Pattern.compile("127(\\.\\d{1,3}){3}");
 
-  private final BearerToken token;
+  private final @Nullable BearerToken token;
   private final boolean loopbackBound;
 
   /**
    * @param token the token guarded routes need, or null for none
    * @param loopbackBound whether the server listens on a loopback address only
    */
-  RequestGate(BearerToken token, boolean loopbackBound) {
+  RequestGate(@Nullable BearerToken token, boolean loopbackBound) {
     this.token = token;
     this.loopbackBound = loopbackBound;
   }

@@ -1,6 +1,7 @@
 package dev.plateau.server;
 
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a request target names (RFC 9112 section 3.2): the origin form {@code /path?query} that
@@ -12,7 +13,7 @@ import java.util.Optional;
  * @param rawPath the path as sent, {@code /} when the absolute form has none
  * @param rawQuery the text after {@code ?}, or null
  */
-record RequestTarget(String authority, String rawPath, String rawQuery) {
+record RequestTarget(@Nullable String authority, String rawPath, @Nullable String rawQuery) {
 
   /**
    * The target's parts, or empty when it is in neither form: the asterisk and authority forms

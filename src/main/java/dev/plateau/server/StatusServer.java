@@ -16,6 +16,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,7 +76,7 @@ public final class StatusServer implements AutoCloseable {
       List<StateStore> stores,
       Duration staleAfter,
       Clock clock,
-      BearerToken token)
+      @Nullable BearerToken token)
       throws IOException {
     this(address, daemon, stores, staleAfter, clock, token, HttpLimits.DEFAULTS, System::nanoTime);
   }
@@ -90,7 +91,7 @@ public final class StatusServer implements AutoCloseable {
       List<StateStore> stores,
       Duration staleAfter,
       Clock clock,
-      BearerToken token,
+      @Nullable BearerToken token,
       HttpLimits limits,
       LongSupplier nanos)
       throws IOException {

@@ -1,6 +1,7 @@
 package dev.plateau.sink;
 
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /** What happened when a sink tried to deliver an alert once. */
 public sealed interface DeliveryOutcome {
@@ -14,7 +15,7 @@ public sealed interface DeliveryOutcome {
    * @param notBefore the receiver's own wish (Retry-After), or null to use the backoff policy
    * @param reason a sentence for the log, without secrets
    */
-  record RetryLater(Duration notBefore, String reason) implements DeliveryOutcome {}
+  record RetryLater(@Nullable Duration notBefore, String reason) implements DeliveryOutcome {}
 
   /**
    * A permanent failure (4xx other than 408/429, Slack's 403/404/410): give up on this alert for

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Turns a flag's relative path (from {@link FlagTemplate#render}) into a file that is certainly
@@ -78,7 +79,7 @@ final class FlagPaths {
    * The target for reading or removing, or null if a directory on the way (or the base) does not
    * exist, so there can be no flag.
    */
-  Target ifPresent(String relative) throws IOException, Refused {
+  @Nullable Target ifPresent(String relative) throws IOException, Refused {
     if (Files.notExists(base)) {
       return null;
     }

@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -262,7 +263,7 @@ public final class FlagSink {
   }
 
   /** The experiment's directory in the logdir, or null for a name that is not a plain path. */
-  private Path runDirectory(String experiment) {
+  private @Nullable Path runDirectory(String experiment) {
     if (experiment == null || experiment.isEmpty() || experiment.equals(".")) {
       return null;
     }

@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where a flag file goes, relative to the base directory (the logdir, or {@code --flag-dir}), as a
@@ -146,7 +147,7 @@ public record FlagTemplate(String pattern) {
   }
 
   /** Why a name could leave the directory it is relative to, or null if it cannot. */
-  private static String unsafe(String name) {
+  private static @Nullable String unsafe(String name) {
     if (name.indexOf('\0') >= 0) {
       return "contains a NUL byte";
     }

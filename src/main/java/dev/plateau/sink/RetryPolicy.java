@@ -2,6 +2,7 @@ package dev.plateau.sink;
 
 import java.time.Duration;
 import java.util.function.DoubleSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * When to try again after a failed delivery: exponential backoff with full jitter, never sooner
@@ -68,7 +69,7 @@ public record RetryPolicy(
    * @param retryAfter what the receiver asked for (already capped by the sink), or null
    * @param random a source of numbers in [0, 1); values outside are clamped
    */
-  public Duration delayBefore(int attempt, Duration retryAfter, DoubleSupplier random) {
+  public Duration delayBefore(int attempt, @Nullable Duration retryAfter, DoubleSupplier random) {
     if (attempt < 1) {
       throw new IllegalArgumentException("attempt numbers start at 1, got " + attempt);
     }

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A string that must not reach logs, error messages or {@code toString()}: an incoming webhook's
@@ -131,7 +132,7 @@ public final class Secret {
   }
 
   /** {@code scheme://host} of an absolute HTTP(S) URL, or null when it is not one. */
-  static String originOf(String url) {
+  static @Nullable String originOf(String url) {
     try {
       URI uri = new URI(url.strip());
       String scheme = uri.getScheme();

@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,7 +43,8 @@ public final class WebhookSink implements AlertSink {
    * @param client the HTTP client; {@link SinkSettings#newHttpClient()} applies the connect timeout
    * @throws SinkConfigException when the URL or the signing secret cannot be used
    */
-  public WebhookSink(SinkSettings settings, Secret signingSecret, Clock clock, HttpClient client) {
+  public WebhookSink(
+      SinkSettings settings, @Nullable Secret signingSecret, Clock clock, HttpClient client) {
     this.settings = Objects.requireNonNull(settings, "settings");
     this.uri = settings.uri();
     this.signer = signingSecret == null ? null : WebhookSigner.of(signingSecret);

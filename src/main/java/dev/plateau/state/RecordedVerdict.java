@@ -1,6 +1,7 @@
 package dev.plateau.state;
 
 import dev.plateau.detect.Status;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A verdict transition of an experiment, to record once and deliver once.
@@ -16,6 +17,6 @@ public record RecordedVerdict(
     String id,
     String experiment,
     Status status,
-    Status previousStatus,
-    Long decidedAtStep,
+    @Nullable Status previousStatus,
+    @Nullable Long decidedAtStep,
     String payload) {}

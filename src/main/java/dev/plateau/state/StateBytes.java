@@ -6,6 +6,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The primitives of the binary detector-state format, on protobuf's wire encoding (the project
@@ -92,7 +93,7 @@ final class StateBytes {
     }
 
     /** A nullable string: its UTF-8 length plus one (0 for null), then the bytes. */
-    void writeString(String s) {
+    void writeString(@Nullable String s) {
       if (s == null) {
         writeVarLong(0);
         return;
@@ -228,7 +229,7 @@ final class StateBytes {
       }
     }
 
-    String readString() {
+    @Nullable String readString() {
       int n = readLength(1, "a string");
       if (n < 0) {
         return null;

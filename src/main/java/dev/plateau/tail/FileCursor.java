@@ -1,6 +1,7 @@
 package dev.plateau.tail;
 
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where reading of one event file stands, saved so that a restart resumes without reading
@@ -20,8 +21,8 @@ public record FileCursor(
     String path,
     String run,
     long offset,
-    FileFingerprint fingerprint,
-    String fileKey,
+    @Nullable FileFingerprint fingerprint,
+    @Nullable String fileKey,
     boolean resyncing,
     Map<String, Boolean> knownTags) {
   public FileCursor {

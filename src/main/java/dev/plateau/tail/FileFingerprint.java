@@ -4,6 +4,7 @@ import dev.plateau.decode.MaskedCrc32c;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Identifies an event file by its first record: the frame's length and its CRC32C. The first
@@ -19,7 +20,7 @@ public record FileFingerprint(int length, int crc) {
    * The fingerprint of the frame at the start of {@code channel} spanning {@code length} bytes,
    * or null when the file is shorter than that.
    */
-  public static FileFingerprint read(SeekableByteChannel channel, int length) throws IOException {
+  public static @Nullable FileFingerprint read(SeekableByteChannel channel, int length) throws IOException {
     ByteBuffer buffer = ByteBuffer.allocate(length);
     channel.position(0);
     while (buffer.hasRemaining()) {

@@ -17,6 +17,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,14 +58,14 @@ public final class TailedFile {
   private long zeroFilledLookedAt = -1;
 
   /** Read buffers shared with the other files of one tailer (one file is read at a time); or null. */
-  private final RecordReader.Buffers buffers;
+  private final RecordReader.@Nullable Buffers buffers;
 
   TailedFile(String run, Path path, DecodeLimits limits) {
     this(run, path, limits, null);
   }
 
   /** A file read through {@code buffers}, shared by the files its tailer reads one at a time. */
-  TailedFile(String run, Path path, DecodeLimits limits, RecordReader.Buffers buffers) {
+  TailedFile(String run, Path path, DecodeLimits limits, RecordReader.@Nullable Buffers buffers) {
     this.run = run;
     this.path = path;
     this.name = path.getFileName().toString();

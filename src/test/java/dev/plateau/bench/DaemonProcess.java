@@ -132,10 +132,19 @@ final class DaemonProcess implements AutoCloseable {
     process.destroyForcibly().waitFor();
   }
 
+  /**
+   * Stops the process if it still runs. Interrupted while waiting, it kills the process and keeps
+   * the thread's interrupt (a close that threw InterruptedException is a javac warning).
+   */
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     if (process.isAlive()) {
-      stop();
+      try {
+        stop();
+      } catch (InterruptedException e) {
+        process.destroyForcibly();
+        Thread.currentThread().interrupt();
+      }
     }
   }
 }

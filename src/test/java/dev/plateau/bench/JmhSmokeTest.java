@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.options.Options;
@@ -56,7 +55,7 @@ class JmhSmokeTest {
     for (Map.Entry<String, RunResult> entry : byName.entrySet()) {
       RunResult r = entry.getValue();
       assertThat(r.getPrimaryResult().getScore()).as(entry.getKey()).isPositive();
-      Map<String, Result> counters = r.getSecondaryResults();
+      var counters = r.getSecondaryResults(); // JMH's API has the raw type Map<String, Result>
       assertThat(counters.get("bytes").getScore()).as(entry.getKey() + " bytes/s").isPositive();
       if (!entry.getKey().startsWith("limit") && !entry.getKey().startsWith("framing")) {
         assertThat(counters.get("points").getScore()).as(entry.getKey() + " points/s").isPositive();

@@ -187,10 +187,10 @@ class FastPathDifferentialTest {
   }
 
   /**
-   * Found by the random test: protobuf-java's array decoder sets bit 63 of every ten-byte varint,
-   * even when its tenth byte is 0 (the step here is 5 padded to ten bytes), while its
-   * byte-by-byte reader does not. Writers never end a varint so; the fast path leaves such an
-   * event to the generated classes, so both paths report what they report.
+   * Found by the random test: protobuf-java's array decoder (up to 4.32 at least) set bit 63 of
+   * every ten-byte varint, even when its tenth byte is 0 (the step here is 5 padded to ten bytes),
+   * while its byte-by-byte reader did not; 4.36 reads 5. Writers never end a varint so; the fast
+   * path leaves such an event to the generated classes, so both paths report what they report.
    */
   @Test
   void tenByteVarintEndingInAZeroByteIsLeftToTheGeneratedClassesWhichSetBit63() {
@@ -226,7 +226,7 @@ class FastPathDifferentialTest {
       fastLog.decode(fast, event, 0, event.length);
       referenceLog.decode(reference, event, 0, event.length);
     }
-    assertThat(referenceLog.calls.get(1)).contains("step=" + (5 | Long.MIN_VALUE));
+    assertThat(referenceLog.calls.get(1)).contains("step=5 ");
     assertThat(fastLog.calls).containsExactlyElementsOf(referenceLog.calls);
     // The first event's tag is new: the generated classes read it; the padded one is theirs too.
     assertThat(fast.pathCounts()).isEqualTo(new DecodePathCounts(0, 2));

@@ -32,12 +32,15 @@ class StateLockTest {
   @Test
   void aRefusedOpenLeavesTheHoldersLockInPlace(@TempDir Path dir) throws Exception {
     Path db = dir.resolve("state.db");
-    try (StateStore first = StateStore.open(db, false, StateStoreTest.CLOCK)) {
+    StateStore first = StateStore.open(db, false, StateStoreTest.CLOCK); // held only for its lock
+    try {
       for (int i = 0; i < 3; i++) {
         assertThatThrownBy(() -> StateStore.open(db, false, StateStoreTest.CLOCK)).isInstanceOf(StateException.class);
       }
       assertThat(Files.readString(StateLock.fileOf(db.toAbsolutePath())))
           .startsWith(ProcessHandle.current().pid() + " on ");
+    } finally {
+      first.close();
     }
   }
 }
