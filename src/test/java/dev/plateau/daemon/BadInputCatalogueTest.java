@@ -17,6 +17,7 @@ import dev.plateau.sink.RetryPolicy;
 import dev.plateau.sink.Secret;
 import dev.plateau.sink.SinkSettings;
 import dev.plateau.sink.WebhookSink;
+import dev.plateau.testing.FakeClock;
 import dev.plateau.write.EventFileWriter;
 import dev.plateau.write.TensorStorage;
 import java.io.IOException;
@@ -345,7 +346,7 @@ class BadInputCatalogueTest {
 
   @Test
   void aFlagThatCannotBeWrittenIsWrittenOnceItCanWithoutARestart() throws Exception {
-    ReviewFindingsTest.MutableClock clock = new ReviewFindingsTest.MutableClock(System.currentTimeMillis());
+    FakeClock clock = FakeClock.atNow();
     try (WatchedLogdir logs = new WatchedLogdir(temp, List.of(), clock);
         CapturedLog log = new CapturedLog()) {
       // Where the healthy run's flag goes, a directory the flag cannot replace (a fault that holds
@@ -358,17 +359,17 @@ class BadInputCatalogueTest {
       assertThat(logs.verdict("healthy", WatchedLogdir.TAG).status().jsonName()).isEqualTo("converged");
       assertThat(logs.watcher().pendingFlags()).isEqualTo(1);
       long failuresBefore = logs.watcher().flagFailures();
-      clock.millis += 500;
+      clock.advanceMillis(500);
       logs.poll();
       assertThat(logs.watcher().flagFailures()).as("not tried again before its delay").isEqualTo(failuresBefore);
-      clock.millis += 1_000;
+      clock.advanceMillis(1_000);
       logs.poll();
       assertThat(logs.watcher().flagFailures()).as("tried again once due").isEqualTo(failuresBefore + 1);
       assertThat(log.at(Level.WARN, "healthy")).as("said once").hasSize(1);
 
       Files.delete(blocker.resolve("keep"));
       Files.delete(blocker);
-      clock.millis += RetriedFlags.MAX_DELAY.toMillis();
+      clock.advanceMillis(RetriedFlags.MAX_DELAY.toMillis());
       logs.poll();
       assertThat(logs.watcher().pendingFlags()).isZero();
       assertThat(log.at(Level.INFO, "healthy")).anyMatch(line -> line.contains("flag for 'healthy' (converged) written after"));
@@ -378,7 +379,7 @@ class BadInputCatalogueTest {
 
   @Test
   void aRunDeletedOrRenamedWhileTrainingLeavesTheJudgedSetAndIsNeverMadeAgain() throws Exception {
-    ReviewFindingsTest.MutableClock clock = new ReviewFindingsTest.MutableClock(System.currentTimeMillis());
+    FakeClock clock = FakeClock.atNow();
     try (WatchedLogdir logs = new WatchedLogdir(temp, List.of(), clock);
         CapturedLog log = new CapturedLog()) {
       logs.healthyFirstPart();
@@ -403,7 +404,7 @@ class BadInputCatalogueTest {
       logs.healthyRest();
       logs.poll();
       // Hours later, when a run that stopped writing would be stalled:
-      clock.millis += java.time.Duration.ofHours(3).toMillis();
+      clock.advanceMillis(java.time.Duration.ofHours(3).toMillis());
       logs.poll();
       logs.poll();
 
@@ -585,7 +586,7 @@ class BadInputCatalogueTest {
 
   @Test
   void nanWallTimeIsReportedOnceThePointsAreKeptAndStalledCountsFromTheirArrival() throws Exception {
-    ReviewFindingsTest.MutableClock clock = new ReviewFindingsTest.MutableClock(System.currentTimeMillis());
+    FakeClock clock = FakeClock.atNow();
     try (WatchedLogdir logs = new WatchedLogdir(temp, List.of(), clock);
         CapturedLog log = new CapturedLog()) {
       // A writer with a broken clock: every point's wall time is NaN.
@@ -611,7 +612,7 @@ class BadInputCatalogueTest {
       assertThat(logs.status("bad")).isEqualTo("training");
 
       // Two hours without a new point: stalled, although the writer never said when it wrote.
-      clock.millis += Duration.ofHours(2).toMillis();
+      clock.advanceMillis(Duration.ofHours(2).toMillis());
       logs.poll();
 
       assertThat(logs.status("bad")).isEqualTo("stalled");
