@@ -18,6 +18,7 @@ import dev.plateau.sink.Secret;
 import dev.plateau.sink.SinkSettings;
 import dev.plateau.sink.WebhookSink;
 import dev.plateau.testing.FakeClock;
+import dev.plateau.testing.RunningDaemon;
 import dev.plateau.write.EventFileWriter;
 import dev.plateau.write.TensorStorage;
 import java.io.IOException;
@@ -32,7 +33,6 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -60,17 +60,6 @@ class BadInputCatalogueTest {
 
   private static Path badFile(WatchedLogdir logs, byte[] content) throws IOException {
     return BadEventFiles.create(logs.logdir.resolve("bad"), FILE, content);
-  }
-
-  /** Polls until {@code condition} holds, for conditions that real threads and sockets bring about. */
-  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting until " + what);
-      }
-      Thread.sleep(20);
-    }
   }
 
   // ---- framing -----------------------------------------------------------------------------
@@ -704,38 +693,11 @@ class BadInputCatalogueTest {
   private static final RetryPolicy FAST =
       new RetryPolicy(Duration.ofMillis(50), 2.0, Duration.ofMillis(200), Integer.MAX_VALUE, Duration.ofHours(1));
 
-  /** The daemon's loop and delivery threads over a watched logdir, until closed. */
-  private static final class Running implements AutoCloseable {
-    final Daemon daemon;
-    private final Thread loop;
-
-    Running(WatchedLogdir logs, List<AlertSink> sinks) {
-      List<DeliveryWorker> workers =
-          sinks.stream().map(s -> new DeliveryWorker(s, logs.store(), FAST, WatchedLogdir.SYSTEM)).toList();
-      daemon = new Daemon(List.of(logs.watcher()), workers, Duration.ofMillis(50), Duration.ofSeconds(2));
-      loop =
-          new Thread(
-              () -> {
-                try {
-                  daemon.run();
-                } catch (InterruptedException e) {
-                  Thread.currentThread().interrupt();
-                }
-              },
-              "catalogue-daemon");
-      loop.start();
-    }
-
-    @Override
-    public void close() {
-      daemon.requestStop();
-      try {
-        assertThat(daemon.awaitStopped(Duration.ofSeconds(10))).isTrue();
-        loop.join(10_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+  /** The daemon's loop and a delivery worker per sink over a watched logdir, until closed. */
+  private static RunningDaemon running(WatchedLogdir logs, List<AlertSink> sinks) {
+    List<DeliveryWorker> workers =
+        sinks.stream().map(s -> new DeliveryWorker(s, logs.store(), FAST, WatchedLogdir.SYSTEM)).toList();
+    return RunningDaemon.start(List.of(logs.watcher()), workers);
   }
 
   private static WebhookSink webhook(String name, String url, Duration requestTimeout) {
@@ -773,14 +735,14 @@ class BadInputCatalogueTest {
       AlertSink live = webhook("webhook-live", other.url(), Duration.ofSeconds(2));
       try (WatchedLogdir logs = new WatchedLogdir(temp, List.of(dead, live))) {
         logs.healthyFirstPart();
-        try (Running running = new Running(logs, List.of(dead, live))) {
+        try (RunningDaemon running = running(logs, List.of(dead, live))) {
           earlyRun(logs);
-          await("the dead receiver failed twice", () -> log.at(Level.WARN, "webhook-dead").size() >= 2);
-          long rounds = running.daemon.rounds();
+          running.awaitUntil("the dead receiver failed twice", () -> log.at(Level.WARN, "webhook-dead").size() >= 2);
+          long rounds = running.rounds();
           logs.healthyRest();
-          await("the healthy run's flag", () -> Files.exists(logs.logdir.resolve("healthy/CONVERGED")));
-          await("both verdicts at the other receiver", () -> other.received().size() == 2);
-          assertThat(running.daemon.rounds()).as("reading goes on").isGreaterThan(rounds);
+          running.awaitUntil("the healthy run's flag", () -> Files.exists(logs.logdir.resolve("healthy/CONVERGED")));
+          running.awaitUntil("both verdicts at the other receiver", () -> other.received().size() == 2);
+          assertThat(running.rounds()).as("reading goes on").isGreaterThan(rounds);
 
           assertThat(log.at(Level.WARN, "webhook-dead").get(0))
               .matches(
@@ -790,12 +752,12 @@ class BadInputCatalogueTest {
 
           // The receiver comes up: what waited is delivered, once each, with the same ids.
           try (WebhookReceiver back = new WebhookReceiver(port)) {
-            await("both verdicts at the receiver that was down", () -> back.received().size() == 2);
+            running.awaitUntil("both verdicts at the receiver that was down", () -> back.received().size() == 2);
             assertThat(back.received())
                 .extracting(WebhookReceiver.Received::id)
                 .containsExactlyInAnyOrderElementsOf(
                     other.received().stream().map(WebhookReceiver.Received::id).toList());
-            await("every delivery marked done", () -> delivered(logs) == 4);
+            running.awaitUntil("every delivery marked done", () -> delivered(logs) == 4);
           }
         }
         assertThat(logs.store().outboxCounts()).containsEntry("delivered", 4L).doesNotContainKey("pending");
@@ -812,14 +774,14 @@ class BadInputCatalogueTest {
       AlertSink live = webhook("webhook-live", other.url(), Duration.ofSeconds(2));
       try (WatchedLogdir logs = new WatchedLogdir(temp, List.of(stuck, live))) {
         logs.healthyFirstPart();
-        try (Running running = new Running(logs, List.of(stuck, live))) {
+        try (RunningDaemon running = running(logs, List.of(stuck, live))) {
           earlyRun(logs);
-          await("two attempts timed out", () -> log.at(Level.WARN, "webhook-hangs").size() >= 2);
-          long rounds = running.daemon.rounds();
+          running.awaitUntil("two attempts timed out", () -> log.at(Level.WARN, "webhook-hangs").size() >= 2);
+          long rounds = running.rounds();
           logs.healthyRest();
-          await("the healthy run's flag", () -> Files.exists(logs.logdir.resolve("healthy/CONVERGED")));
-          await("both verdicts at the other receiver", () -> other.received().size() == 2);
-          assertThat(running.daemon.rounds()).as("reading goes on").isGreaterThan(rounds);
+          running.awaitUntil("the healthy run's flag", () -> Files.exists(logs.logdir.resolve("healthy/CONVERGED")));
+          running.awaitUntil("both verdicts at the other receiver", () -> other.received().size() == 2);
+          assertThat(running.rounds()).as("reading goes on").isGreaterThan(rounds);
 
           assertThat(log.at(Level.WARN, "webhook-hangs").get(0))
               .matches(
@@ -829,11 +791,11 @@ class BadInputCatalogueTest {
           logs.assertHealthyRunReadAndJudged();
 
           hanging.hang.set(false);
-          await("both verdicts at the receiver that hung", () -> hanging.answered().size() == 2);
+          running.awaitUntil("both verdicts at the receiver that hung", () -> hanging.answered().size() == 2);
           assertThat(hanging.answered())
               .containsExactlyInAnyOrderElementsOf(
                   other.received().stream().map(WebhookReceiver.Received::id).toList());
-          await("every delivery marked done", () -> delivered(logs) == 4);
+          running.awaitUntil("every delivery marked done", () -> delivered(logs) == 4);
         }
         assertThat(logs.store().outboxCounts()).containsEntry("delivered", 4L).doesNotContainKey("pending");
       }

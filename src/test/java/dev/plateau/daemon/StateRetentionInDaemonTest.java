@@ -12,6 +12,7 @@ import dev.plateau.sink.WebhookSink;
 import dev.plateau.state.Retention;
 import dev.plateau.state.StateStore;
 import dev.plateau.testing.FakeClock;
+import dev.plateau.testing.RunningDaemon;
 import dev.plateau.write.EventFileWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -140,25 +141,8 @@ class StateRetentionInDaemonTest {
       clock.advanceMillis(MONTH.toMillis());
 
       // Flag files only: no delivery worker, and the verdict history is pruned all the same.
-      Daemon daemon = new Daemon(List.of(watcher), List.of(), Duration.ofMillis(50), Duration.ofSeconds(5));
-      Thread loop =
-          new Thread(
-              () -> {
-                try {
-                  daemon.run();
-                } catch (InterruptedException e) {
-                  Thread.currentThread().interrupt();
-                }
-              });
-      loop.start();
-      try {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!ids(db, "verdicts").isEmpty() && System.nanoTime() < deadline) {
-          Thread.sleep(20);
-        }
-      } finally {
-        daemon.requestStop();
-        loop.join(30_000);
+      try (RunningDaemon running = RunningDaemon.start(List.of(watcher), List.of())) {
+        running.awaitUntil("the verdict pruned", () -> ids(db, "verdicts").isEmpty());
       }
       assertThat(ids(db, "verdicts")).as("a month-old verdict is pruned without sinks").isEmpty();
       assertThat(store.experiments().get("exp").transitions()).isEqualTo(1);
@@ -184,25 +168,8 @@ class StateRetentionInDaemonTest {
       assertThat(s.store().outboxCounts()).containsOnly(java.util.Map.entry("delivered", 1L));
       clock.advanceMillis(MONTH.toMillis());
 
-      Daemon daemon = new Daemon(List.of(s.watcher()), List.of(s.worker()), Duration.ofMillis(50), Duration.ofSeconds(5));
-      Thread loop =
-          new Thread(
-              () -> {
-                try {
-                  daemon.run();
-                } catch (InterruptedException e) {
-                  Thread.currentThread().interrupt();
-                }
-              });
-      loop.start();
-      try {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!s.store().outboxCounts().isEmpty() && System.nanoTime() < deadline) {
-          Thread.sleep(20);
-        }
-      } finally {
-        daemon.requestStop();
-        loop.join(30_000);
+      try (RunningDaemon running = RunningDaemon.start(List.of(s.watcher()), List.of(s.worker()))) {
+        running.awaitUntil("the delivered entry pruned", () -> s.store().outboxCounts().isEmpty());
       }
       assertThat(s.store().outboxCounts()).as("the delivered entry is pruned").isEmpty();
       assertThat(ids(db, "verdicts")).as("a month-old verdict too").isEmpty();
