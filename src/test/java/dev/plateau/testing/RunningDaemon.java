@@ -80,10 +80,16 @@ public final class RunningDaemon implements AutoCloseable {
 
   /** Stops the loop after its round in flight and waits until it has committed and ended. */
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     daemon.requestStop();
-    boolean stopped = daemon.awaitStopped(PATIENCE);
-    loop.join(PATIENCE.toMillis());
+    boolean stopped;
+    try {
+      stopped = daemon.awaitStopped(PATIENCE);
+      loop.join(PATIENCE.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted while the daemon stopped", e);
+    }
     assertThat(failure.get()).as("the daemon's loop ended by an exception").isNull();
     assertThat(stopped).as("the daemon stopped within " + PATIENCE).isTrue();
   }
