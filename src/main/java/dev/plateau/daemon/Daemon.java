@@ -4,6 +4,8 @@ import dev.plateau.state.Pruned;
 import dev.plateau.state.Retention;
 import dev.plateau.state.StatePruner;
 import dev.plateau.state.StateStore;
+import dev.plateau.verdict.JudgeThreads;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -19,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * commits a round, then the workers are woken for new outbox entries. A failing round of one
  * logdir is logged and tried again; it never stops the others. Between rounds, each state
  * database is pruned on its {@link StatePruner}'s schedule (old finished deliveries and verdicts,
- * {@link Retention}), so the state stays bounded however long the daemon runs.
+ * {@link Retention}), so the state stays bounded however long the daemon runs. The loop reads
+ * the time from a {@link LoopTime} (the system's unless given), so tests move it.
  */
 public final class Daemon {
   private static final Logger log = LoggerFactory.getLogger(Daemon.class);
@@ -29,6 +32,7 @@ public final class Daemon {
   private final List<StatePruner> pruners;
   private final Duration pollInterval;
   private final Duration shutdownGrace;
+  private final LoopTime time;
   private final CountDownLatch stop = new CountDownLatch(1);
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile long rounds;
@@ -36,7 +40,7 @@ public final class Daemon {
   private final DaemonMetrics metrics = new DaemonMetrics();
   private volatile Runnable afterRound = () -> {};
   private boolean woken;
-  private dev.plateau.verdict.JudgeThreads judgeThreads = dev.plateau.verdict.JudgeThreads.SERIAL;
+  private JudgeThreads judgeThreads = JudgeThreads.SERIAL;
 
   /**
    * A daemon that prunes the state databases its watchers commit to with {@link
@@ -46,7 +50,17 @@ public final class Daemon {
    */
   public Daemon(
       List<Watcher> watchers, List<DeliveryWorker> workers, Duration pollInterval, Duration shutdownGrace) {
-    this(watchers, workers, defaultPruners(watchers), pollInterval, shutdownGrace);
+    this(watchers, workers, pollInterval, shutdownGrace, LoopTime.SYSTEM);
+  }
+
+  /** As {@link #Daemon(List, List, Duration, Duration)}, with the loop on {@code time}. */
+  public Daemon(
+      List<Watcher> watchers,
+      List<DeliveryWorker> workers,
+      Duration pollInterval,
+      Duration shutdownGrace,
+      LoopTime time) {
+    this(watchers, workers, defaultPruners(watchers), pollInterval, shutdownGrace, time);
   }
 
   /** A daemon that prunes with {@code pruners} (one per state database). */
@@ -56,6 +70,17 @@ public final class Daemon {
       List<StatePruner> pruners,
       Duration pollInterval,
       Duration shutdownGrace) {
+    this(watchers, workers, pruners, pollInterval, shutdownGrace, LoopTime.SYSTEM);
+  }
+
+  /** A daemon that prunes with {@code pruners}, its loop on {@code time}. */
+  public Daemon(
+      List<Watcher> watchers,
+      List<DeliveryWorker> workers,
+      List<StatePruner> pruners,
+      Duration pollInterval,
+      Duration shutdownGrace,
+      LoopTime time) {
     this.watchers = List.copyOf(watchers);
     this.workers = List.copyOf(workers);
     this.pruners = List.copyOf(pruners);
@@ -67,6 +92,7 @@ public final class Daemon {
     }
     this.pollInterval = pollInterval;
     this.shutdownGrace = shutdownGrace;
+    this.time = time;
   }
 
   private final RoundFailures failures = new RoundFailures();
@@ -81,13 +107,13 @@ public final class Daemon {
   }
 
   /** Counts the CPU time of these judge threads' helpers in each round's cost. */
-  public void countCpuOf(dev.plateau.verdict.JudgeThreads threads) {
+  public void countCpuOf(JudgeThreads threads) {
     this.judgeThreads = threads;
   }
 
   /** CPU time of this thread and the judge helpers so far, or -1 where it cannot be measured. */
   private long roundCpuNanos() {
-    long own = dev.plateau.verdict.JudgeThreads.threadCpuNanos();
+    long own = JudgeThreads.threadCpuNanos();
     return own < 0 ? -1 : own + judgeThreads.helperCpuNanos();
   }
 
@@ -139,15 +165,16 @@ public final class Daemon {
    * asked to stop.
    */
   private boolean awaitNextRound(long earliest) throws InterruptedException {
-    long deadline = System.nanoTime() + pollInterval.toNanos();
+    long deadline = time.now() + pollInterval.toNanos();
+    long recheck = time.recheck().toNanos();
     synchronized (signal) {
       while (stop.getCount() > 0) {
-        long now = System.nanoTime();
+        long now = time.now();
         long until = woken ? Math.min(earliest, deadline) : deadline;
         if (now >= until) {
           break;
         }
-        TimeUnit.NANOSECONDS.timedWait(signal, until - now);
+        TimeUnit.NANOSECONDS.timedWait(signal, Math.min(until - now, recheck));
       }
       woken = false;
     }
@@ -191,13 +218,13 @@ public final class Daemon {
       t.start();
       threads.add(t);
     }
-    long started = System.nanoTime();
+    long started = time.now();
     long earliest;
     RoundBudget budget = new RoundBudget(EVENT_ROUND_SHARE, EVENT_ROUND_BURST, MIN_EVENT_GAP);
     long lastWholeRound = started;
     try {
       do {
-        long roundStart = System.nanoTime();
+        long roundStart = time.now();
         long cpuStart = roundCpuNanos();
         boolean readAgain = false;
         // Every poll interval the whole logdir is walked; rounds woken by events in between read
@@ -207,7 +234,7 @@ public final class Daemon {
           lastWholeRound = roundStart;
         }
         for (Watcher watcher : watchers) {
-          if (!java.nio.file.Files.isDirectory(watcher.logdir())) {
+          if (!Files.isDirectory(watcher.logdir())) {
             // Deleted or unmounted: wait for it (its state and verdicts stay), said once.
             failures.failed(
                 watcher.logdir(), "the logdir is gone (deleted, moved or unmounted); waiting for it to come back", true);
@@ -231,13 +258,13 @@ public final class Daemon {
         prune();
         rounds++;
         metrics.rounds.incrementAndGet();
-        metrics.lastRoundMillis.set((System.nanoTime() - roundStart) / 1_000_000);
-        metrics.heartbeatMillis.set(System.currentTimeMillis());
+        metrics.lastRoundMillis.set((time.now() - roundStart) / 1_000_000);
+        metrics.heartbeatMillis.set(time.wall().millis());
         if (rounds == 1) {
-          log.info("first round done in {} ms", (System.nanoTime() - started) / 1_000_000);
+          log.info("first round done in {} ms", (time.now() - started) / 1_000_000);
         }
         long cpuEnd = roundCpuNanos();
-        long roundEnd = System.nanoTime();
+        long roundEnd = time.now();
         long spent = cpuStart >= 0 && cpuEnd >= cpuStart ? cpuEnd - cpuStart : roundEnd - roundStart;
         metrics.lastRoundCpuMicros.set(spent / 1_000);
         if (log.isDebugEnabled()) {
@@ -249,7 +276,7 @@ public final class Daemon {
         afterRound.run();
         if (readAgain) {
           // Runs to read again from their start: their verdicts are not current until then.
-          earliest = System.nanoTime();
+          earliest = time.now();
           wake();
         }
       } while (!awaitNextRound(earliest));
@@ -263,6 +290,7 @@ public final class Daemon {
         }
       }
       // Stop reading; the last round is committed. Deliveries in flight finish or stay pending.
+      // The grace is real time, whatever the loop's clock: it is the workers' threads that finish.
       workers.forEach(DeliveryWorker::stop);
       long deadline = System.nanoTime() + shutdownGrace.toNanos();
       for (Thread t : threads) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.plateau.testing.SharedFixtures;
 import dev.plateau.write.EventFileWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -155,8 +156,7 @@ public final class BenchSuite {
   }
 
   private static Path python() {
-    Path shared = Path.of(System.getProperty("plateau.shared", "../shared"));
-    return shared.resolve("tools/decode_tfevents.py");
+    return SharedFixtures.root().resolve("tools/decode_tfevents.py");
   }
 
   // ---- figures 2 and 6: backfill, restart --------------------------------------------------------

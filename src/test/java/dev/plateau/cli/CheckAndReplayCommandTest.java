@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.plateau.testing.SharedFixtures;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -11,7 +12,6 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -22,9 +22,7 @@ class CheckAndReplayCommandTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   static Path tf(String name) {
-    return Paths.get(System.getProperty("plateau.shared", "../shared"))
-        .resolve("fixtures/tf")
-        .resolve(name);
+    return SharedFixtures.require("fixtures/tf").resolve(name);
   }
 
   record Result(int exit, String out, String err) {

@@ -1,10 +1,10 @@
 package dev.plateau.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.plateau.testing.SharedFixtures;
 import dev.plateau.write.EventFileWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintWriter;
@@ -12,7 +12,6 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -60,8 +59,7 @@ class CurvesBenchmarkTest {
   }
 
   private static Figures score(String set, Path logdir) throws Exception {
-    Path file = Paths.get(System.getProperty("plateau.shared", "../shared"), "curves", set);
-    assumeTrue(Files.exists(file), "no curves at " + file);
+    Path file = SharedFixtures.require("curves/" + set);
     Map<String, Curve> byRun = new HashMap<>();
     for (String line : Files.readAllLines(file)) {
       Curve c = parse(JSON.readTree(line));

@@ -1,15 +1,19 @@
 package dev.plateau.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.plateau.write.EventFileWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -60,11 +64,9 @@ class HostileRunNamesIT {
     Path markupFlag = logdir.resolve(MARKUP_RUN).resolve("CONVERGED");
     Path dashFlag = logdir.resolve("-rf/CONVERGED");
     try {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while (System.nanoTime() < deadline
-          && !(Files.exists(markupFlag) && Files.exists(dashFlag) && Files.readString(log).contains("linked: flag path"))) {
-        Thread.sleep(100);
-      }
+      // Without the condition in a minute, the assertions below say what is missing.
+      waitUpToAMinute(
+          () -> Files.exists(markupFlag) && Files.exists(dashFlag) && Files.readString(log).contains("linked: flag path"));
     } finally {
       watch.destroy();
       assertThat(watch.waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -90,10 +92,7 @@ class HostileRunNamesIT {
     builder.environment().put("JAVA_HOME", javaHome);
     Process watch = builder.start();
     try {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while (System.nanoTime() < deadline && !done.getAsBoolean() && watch.isAlive()) {
-        Thread.sleep(100);
-      }
+      waitUpToAMinute(() -> done.getAsBoolean() || !watch.isAlive());
     } finally {
       watch.destroy();
       assertThat(watch.waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -149,5 +148,14 @@ class HostileRunNamesIT {
             temp.resolve("launcher.log"), () -> Files.exists(flag));
     assertThat(flag).as(said).exists();
     assertThat(said).doesNotContain("file names are decoded as");
+  }
+
+  /** Waits until {@code condition} holds, a minute at most; the caller's assertions judge what came. */
+  private static void waitUpToAMinute(Callable<Boolean> condition) {
+    try {
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(condition);
+    } catch (ConditionTimeoutException notYet) {
+      // Said by the assertions that follow, with the daemon's output.
+    }
   }
 }

@@ -4,6 +4,7 @@ import static dev.plateau.cli.CheckAndReplayCommandTest.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.plateau.testing.SharedFixtures;
 import dev.plateau.write.EventFileWriter;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -97,10 +98,7 @@ class NotLearningCommandTest {
   void theReinforcementLearningReturnNeitherDivergesOnNoiseNorConvergesEarly() throws IOException {
     // NAF_DQN's episode/Return: its 4,000-step means rise from about -172 to 277 by step 26,000,
     // then hold; single episodes swing by hundreds.
-    Path run =
-        java.nio.file.Paths.get(System.getProperty("plateau.shared", "../shared"))
-            .resolve("fixtures/public/AkshayKulkarni3467__NAF_DQN");
-    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(run), "no fixture at " + run);
+    Path run = SharedFixtures.require("fixtures/public/AkshayKulkarni3467__NAF_DQN");
     JsonNode replay = run("replay", run.toString(), "--format", "json").json();
     JsonNode episodeReturn = null;
     for (JsonNode o : replay) {

@@ -1,6 +1,7 @@
 package dev.plateau.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.plateau.write.EventFileWriter;
@@ -25,9 +26,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -130,12 +133,16 @@ class SecretsNeverPrintedIT {
         }
       }
       // Five sinks: delivered (ok), rejected (400, Slack 403), retried (500, refused).
-      String metrics = "";
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);
-      while (System.nanoTime() < deadline && sinksWithOutcomes(metrics) < 5) {
-        Thread.sleep(200);
-        metrics = get(base + "/metrics", null).body();
+      AtomicReference<String> scraped = new AtomicReference<>("");
+      try {
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
+          scraped.set(get(base + "/metrics", null).body());
+          return sinksWithOutcomes(scraped.get()) >= 5;
+        });
+      } catch (ConditionTimeoutException notYet) {
+        // Said by the assertion below, with the metrics as they were.
       }
+      String metrics = scraped.get();
       assertThat(sinksWithOutcomes(metrics)).as(metrics).isEqualTo(5);
       assertThat(metrics).contains("outcome=\"delivered\"", "outcome=\"rejected\"", "outcome=\"retry\"");
 
@@ -265,17 +272,12 @@ class SecretsNeverPrintedIT {
     return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
-  static void awaitStatus(String url, int status) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    int seen = 0;
-    while (System.nanoTime() < deadline && seen != status) {
-      try {
-        seen = get(url, null).statusCode();
-      } catch (IOException notYet) {
-        Thread.sleep(100);
-      }
-    }
-    assertThat(seen).isEqualTo(status);
+  static void awaitStatus(String url, int status) {
+    await(url + " answering " + status)
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(100))
+        .ignoreExceptionsInstanceOf(IOException.class)
+        .until(() -> get(url, null).statusCode() == status);
   }
 
   static long sinksWithOutcomes(String metrics) {

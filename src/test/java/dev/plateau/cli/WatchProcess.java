@@ -17,6 +17,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
 
 /**
  * {@code plateau watch} as a real process ({@code target/plateau.jar}), its standard error read
@@ -120,14 +123,19 @@ final class WatchProcess implements AutoCloseable {
     return awaitExit();
   }
 
-  /** Polls until {@code condition} holds, failing with the process's output after a while. */
-  void await(String what, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline || !process.isAlive()) {
-        throw new AssertionError("not reached: " + what + "; plateau watch said:\n" + output());
-      }
-      Thread.sleep(50);
+  /**
+   * Waits until {@code condition} holds, failing with the process's output when it does not within
+   * a minute or the process exits first.
+   */
+  void await(String what, BooleanSupplier condition) {
+    try {
+      Awaitility.await(what)
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(50))
+          .failFast("plateau watch exited", () -> !process.isAlive() && !condition.getAsBoolean())
+          .until(condition::getAsBoolean);
+    } catch (ConditionTimeoutException | TerminalFailureException e) {
+      throw new AssertionError("not reached: " + what + "; plateau watch said:\n" + output(), e);
     }
   }
 

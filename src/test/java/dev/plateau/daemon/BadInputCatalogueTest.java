@@ -18,6 +18,8 @@ import dev.plateau.sink.RetryPolicy;
 import dev.plateau.sink.Secret;
 import dev.plateau.sink.SinkSettings;
 import dev.plateau.sink.WebhookSink;
+import dev.plateau.testing.FakeClock;
+import dev.plateau.testing.RunningDaemon;
 import dev.plateau.write.EventFileWriter;
 import dev.plateau.write.TensorStorage;
 import java.io.IOException;
@@ -32,18 +34,24 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 import java.util.stream.LongStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The catalogue of bad input (docs/bad-input.md), one test per row, on
+ * The catalogue of bad input (docs/bad-input.md), one case per row, on
  * the daemon's real pieces: a {@link Watcher} over real event files and a real SQLite state, real
  * flag files, and real loopback receivers. Each test breaks one thing and checks two: the message
  * a user reads (as the daemon logs it; it names the file and offset, or the key), and that nothing
  * else is lost: the healthy run beside the broken one keeps being read and judged, every point of
  * it kept and its flag file written.
+ *
+ * <p>Rows of one shape (a damaged event file: one WARN line, the rest kept) are a table, {@link
+ * #damagedFiles()}; rows whose story has more steps (a writer that finishes later, a clock that
+ * moves, a restart, a receiver that is down) are tests of their own.
  *
  * <p>Rows about start-up and the process itself (an unreadable file, a bad configuration, a full
  * disk, a corrupt state database) are in {@code dev.plateau.cli.BadInputCatalogueIT}.
@@ -62,15 +70,199 @@ class BadInputCatalogueTest {
     return BadEventFiles.create(logs.logdir.resolve("bad"), FILE, content);
   }
 
-  /** Polls until {@code condition} holds, for conditions that real threads and sockets bring about. */
-  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting until " + what);
-      }
-      Thread.sleep(20);
+  // ---- one damaged file: the table -----------------------------------------------------------
+
+  /** How a row's event file is written: its records before any damage, from the logdir's start. */
+  interface Contents {
+    BadEventFiles of(double start) throws IOException;
+  }
+
+  /** The bytes a row writes: its records, damaged. */
+  interface Damage {
+    byte[] apply(BadEventFiles records);
+  }
+
+  /** What a row expects the WARN log to say about the file (at {@code file}). */
+  interface ExpectedWarning {
+    Warning of(Path file, BadEventFiles records);
+  }
+
+  /**
+   * The one WARN line a row expects: exactly {@code start} when {@code end} is null, else a line
+   * that starts with {@code start} and ends with {@code end} (the middle names checksums that
+   * differ from file to file).
+   */
+  record Warning(String start, String end) {
+    static Warning exactly(String line) {
+      return new Warning(line, null);
     }
+  }
+
+  /**
+   * A row of the catalogue for a damaged event file beside the healthy run: the file is written
+   * between the healthy run's two parts, read in two rounds, and the daemon says one WARN line,
+   * keeps {@code keptSteps} of {@code tag}, and judges the run {@code status} (null: not checked).
+   */
+  record DamagedFile(
+      String row,
+      Contents contents,
+      Damage damage,
+      ExpectedWarning warning,
+      String tag,
+      long[] keptSteps,
+      String status) {
+    @Override
+    public String toString() {
+      return row;
+    }
+  }
+
+  static Stream<DamagedFile> damagedFiles() {
+    return Stream.of(
+        new DamagedFile(
+            "a truncated record followed by more records is skipped and reported with its offset",
+            start -> BadEventFiles.of(start, 60),
+            // The writer died 25 bytes into step 30's record; a new attempt appended steps 31 on.
+            bad -> {
+              int cut = (int) bad.offsetOfStep(30);
+              return Frames.concat(bad.records(0, 31), Arrays.copyOfRange(bad.bytes, cut, cut + 25), bad.records(32, 61));
+            },
+            (file, bad) ->
+                new Warning(
+                    file + ": corrupt record at offset " + bad.offsetOfStep(30) + " (bad data checksum",
+                    "skipped 25 bytes to the next valid record at offset " + (bad.offsetOfStep(30) + 25)),
+            TAG,
+            without(range(0, 60), 30),
+            null),
+        new DamagedFile(
+            "a bad length checksum skips only that record and names its offset",
+            start -> BadEventFiles.of(start, 60),
+            bad -> bad.with(b -> b[(int) bad.offsetOfStep(20) + 8] ^= 0x01),
+            (file, bad) ->
+                new Warning(
+                    file + ": corrupt record at offset " + bad.offsetOfStep(20) + " (bad length checksum: stored",
+                    "to the next valid record at offset " + bad.offsetOfStep(21)),
+            TAG,
+            without(range(0, 60), 20),
+            null),
+        new DamagedFile(
+            "a bad data checksum skips only that record and names its offset",
+            start -> BadEventFiles.of(start, 60),
+            bad -> bad.with(b -> b[(int) bad.offsetOfStep(20) + BadEventFiles.HEADER + 3] ^= 0x40),
+            (file, bad) ->
+                new Warning(
+                    file + ": corrupt record at offset " + bad.offsetOfStep(20) + " (bad data checksum over",
+                    "to the next valid record at offset " + bad.offsetOfStep(21)),
+            TAG,
+            without(range(0, 60), 20),
+            null),
+        new DamagedFile(
+            "a length field of 2^63 is refused as over the limit and skipped",
+            start -> BadEventFiles.of(start, 60),
+            // A header whose length checksum is right, so only the length itself is wrong.
+            bad -> {
+              byte[] header = Frames.header(1L << 63);
+              return bad.with(b -> System.arraycopy(header, 0, b, (int) bad.offsetOfStep(20), header.length));
+            },
+            (file, bad) ->
+                new Warning(
+                    file + ": corrupt record at offset " + bad.offsetOfStep(20)
+                        + " (record length 9223372036854775808 is above the limit of 67108864 bytes)",
+                    "to the next valid record at offset " + bad.offsetOfStep(21)),
+            TAG,
+            without(range(0, 60), 20),
+            null),
+        new DamagedFile(
+            "a tag that is not UTF-8 is kept with replacement characters and named in hex once",
+            BadInputCatalogueTest::nonUtf8Tag,
+            bad -> bad.bytes,
+            (file, bad) ->
+                Warning.exactly(
+                    file + ": record at offset " + bad.offsetOfStep(0)
+                        + ": tag bytes 76616c5f6c6f7373ff are not valid UTF-8; kept as 'val_loss\uFFFD'"
+                        + " with U+FFFD for the invalid bytes"),
+            "val_loss\uFFFD",
+            range(0, 120),
+            "converged"),
+        new DamagedFile(
+            "a tag that changes dtype keeps every supported value and names the unsupported once",
+            BadInputCatalogueTest::tagThatChangesDtype,
+            bad -> bad.bytes,
+            (file, bad) ->
+                Warning.exactly(
+                    file + ": record at offset " + bad.offsetOfStep(60) + ": tag '" + TAG
+                        + "' is a scalar summary of unsupported type DT_STRING; skipped"),
+            TAG,
+            without(range(0, 120), 60, 61, 62, 63, 64),
+            "converged"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("damagedFiles")
+  void aDamagedFileIsReportedOnceAndEverythingElseIsKept(DamagedFile row) throws Exception {
+    try (WatchedLogdir logs = new WatchedLogdir(temp);
+        CapturedLog log = new CapturedLog()) {
+      BadEventFiles bad = row.contents().of(logs.start);
+      logs.healthyFirstPart();
+      Path file = badFile(logs, row.damage().apply(bad));
+
+      logs.poll();
+      logs.healthyRest();
+      logs.poll();
+
+      Warning warning = row.warning().of(file, bad);
+      if (warning.end() == null) {
+        assertThat(log.at(Level.WARN)).containsExactly(warning.start());
+      } else {
+        assertThat(log.at(Level.WARN)).singleElement(STRING).startsWith(warning.start()).endsWith(warning.end());
+      }
+      assertThat(logs.steps("bad", row.tag())).containsExactly(row.keptSteps());
+      if (row.status() != null) {
+        assertThat(logs.status("bad")).isEqualTo(row.status());
+      }
+      logs.assertHealthyRunReadAndJudged();
+    }
+  }
+
+  /** 120 points of a tag whose last byte is not UTF-8. */
+  private static BadEventFiles nonUtf8Tag(double start) throws IOException {
+    byte[] tag = {'v', 'a', 'l', '_', 'l', 'o', 's', 's', (byte) 0xff};
+    return BadEventFiles.of(start, w -> {
+      for (int step = 0; step < 120; step++) {
+        Summary.Value value =
+            Summary.Value.newBuilder().setTag(ByteString.copyFrom(tag)).setSimpleValue(WatchedLogdir.value(step)).build();
+        w.write(
+            Event.newBuilder()
+                .setStep(step)
+                .setWallTime(start + step)
+                .setSummary(Summary.newBuilder().addValue(value))
+                .build());
+      }
+    });
+  }
+
+  /** 120 points of one tag as float, double, string (steps 60 to 64) and half-precision tensors. */
+  private static BadEventFiles tagThatChangesDtype(double start) throws IOException {
+    return BadEventFiles.of(start, w -> {
+      for (int step = 0; step < 120; step++) {
+        double time = start + step;
+        double value = WatchedLogdir.value(step);
+        if (step < 30) {
+          w.tensorScalar(TAG, step, time, DataType.DT_FLOAT, TensorStorage.TENSOR_CONTENT, value);
+        } else if (step < 60) {
+          w.tensorScalar(TAG, step, time, DataType.DT_DOUBLE, TensorStorage.TYPED_FIELD, value);
+        } else if (step < 65) {
+          w.tensorValue(
+              TAG, step, time,
+              TensorProto.newBuilder()
+                  .setDtype(DataType.DT_STRING)
+                  .setTensorContent(ByteString.copyFrom("0.5", StandardCharsets.UTF_8))
+                  .build());
+        } else {
+          w.tensorScalar(TAG, step, time, DataType.DT_HALF, TensorStorage.TENSOR_CONTENT, value);
+        }
+      }
+    });
   }
 
   // ---- framing -----------------------------------------------------------------------------
@@ -100,100 +292,6 @@ class BadInputCatalogueTest {
       logs.poll();
 
       assertThat(logs.steps("bad")).as("the completed record and the rest").containsExactly(range(0, 60));
-      logs.assertHealthyRunReadAndJudged();
-    }
-  }
-
-  @Test
-  void truncatedRecordFollowedByMoreRecordsIsSkippedAndReportedWithItsOffset() throws Exception {
-    try (WatchedLogdir logs = new WatchedLogdir(temp);
-        CapturedLog log = new CapturedLog()) {
-      BadEventFiles bad = BadEventFiles.of(logs.start, 60);
-      long cutRecord = bad.offsetOfStep(30);
-      // The writer died 25 bytes into step 30's record; a new attempt appended steps 31 on.
-      byte[] torn = Arrays.copyOfRange(bad.bytes, (int) cutRecord, (int) cutRecord + 25);
-      logs.healthyFirstPart();
-      Path file = badFile(logs, Frames.concat(bad.records(0, 31), torn, bad.records(32, 61)));
-
-      logs.poll();
-      logs.healthyRest();
-      logs.poll();
-
-      assertThat(log.at(Level.WARN))
-          .singleElement(STRING)
-          .startsWith(file + ": corrupt record at offset " + cutRecord + " (bad data checksum")
-          .endsWith("skipped 25 bytes to the next valid record at offset " + (cutRecord + 25));
-      assertThat(logs.steps("bad")).containsExactly(without(range(0, 60), 30));
-      logs.assertHealthyRunReadAndJudged();
-    }
-  }
-
-  @Test
-  void badLengthChecksumSkipsOnlyThatRecordAndNamesItsOffset() throws Exception {
-    try (WatchedLogdir logs = new WatchedLogdir(temp);
-        CapturedLog log = new CapturedLog()) {
-      BadEventFiles bad = BadEventFiles.of(logs.start, 60);
-      long broken = bad.offsetOfStep(20);
-      logs.healthyFirstPart();
-      Path file = badFile(logs, bad.with(b -> b[(int) broken + 8] ^= 0x01));
-
-      logs.poll();
-      logs.healthyRest();
-      logs.poll();
-
-      assertThat(log.at(Level.WARN))
-          .singleElement(STRING)
-          .startsWith(file + ": corrupt record at offset " + broken + " (bad length checksum: stored")
-          .endsWith("to the next valid record at offset " + bad.offsetOfStep(21));
-      assertThat(logs.steps("bad")).containsExactly(without(range(0, 60), 20));
-      logs.assertHealthyRunReadAndJudged();
-    }
-  }
-
-  @Test
-  void badDataChecksumSkipsOnlyThatRecordAndNamesItsOffset() throws Exception {
-    try (WatchedLogdir logs = new WatchedLogdir(temp);
-        CapturedLog log = new CapturedLog()) {
-      BadEventFiles bad = BadEventFiles.of(logs.start, 60);
-      long broken = bad.offsetOfStep(20);
-      logs.healthyFirstPart();
-      Path file = badFile(logs, bad.with(b -> b[(int) broken + BadEventFiles.HEADER + 3] ^= 0x40));
-
-      logs.poll();
-      logs.healthyRest();
-      logs.poll();
-
-      assertThat(log.at(Level.WARN))
-          .singleElement(STRING)
-          .startsWith(file + ": corrupt record at offset " + broken + " (bad data checksum over")
-          .endsWith("to the next valid record at offset " + bad.offsetOfStep(21));
-      assertThat(logs.steps("bad")).containsExactly(without(range(0, 60), 20));
-      logs.assertHealthyRunReadAndJudged();
-    }
-  }
-
-  @Test
-  void lengthFieldOfTwoToThe63IsRefusedAsOverTheLimitAndSkipped() throws Exception {
-    try (WatchedLogdir logs = new WatchedLogdir(temp);
-        CapturedLog log = new CapturedLog()) {
-      BadEventFiles bad = BadEventFiles.of(logs.start, 60);
-      long broken = bad.offsetOfStep(20);
-      // A header whose length checksum is right, so only the length itself is wrong.
-      byte[] header = Frames.header(1L << 63);
-      logs.healthyFirstPart();
-      Path file = badFile(logs, bad.with(b -> System.arraycopy(header, 0, b, (int) broken, header.length)));
-
-      logs.poll();
-      logs.healthyRest();
-      logs.poll();
-
-      assertThat(log.at(Level.WARN))
-          .singleElement(STRING)
-          .startsWith(
-              file + ": corrupt record at offset " + broken
-                  + " (record length 9223372036854775808 is above the limit of 67108864 bytes)")
-          .endsWith("to the next valid record at offset " + bad.offsetOfStep(21));
-      assertThat(logs.steps("bad")).containsExactly(without(range(0, 60), 20));
       logs.assertHealthyRunReadAndJudged();
     }
   }
@@ -346,7 +444,7 @@ class BadInputCatalogueTest {
 
   @Test
   void aFlagThatCannotBeWrittenIsWrittenOnceItCanWithoutARestart() throws Exception {
-    ReviewFindingsTest.MutableClock clock = new ReviewFindingsTest.MutableClock(System.currentTimeMillis());
+    FakeClock clock = FakeClock.atNow();
     try (WatchedLogdir logs = new WatchedLogdir(temp, List.of(), clock);
         CapturedLog log = new CapturedLog()) {
       // Where the healthy run's flag goes, a directory the flag cannot replace (a fault that holds
@@ -359,17 +457,17 @@ class BadInputCatalogueTest {
       assertThat(logs.verdict("healthy", WatchedLogdir.TAG).status().jsonName()).isEqualTo("converged");
       assertThat(logs.watcher().pendingFlags()).isEqualTo(1);
       long failuresBefore = logs.watcher().flagFailures();
-      clock.millis += 500;
+      clock.advanceMillis(500);
       logs.poll();
       assertThat(logs.watcher().flagFailures()).as("not tried again before its delay").isEqualTo(failuresBefore);
-      clock.millis += 1_000;
+      clock.advanceMillis(1_000);
       logs.poll();
       assertThat(logs.watcher().flagFailures()).as("tried again once due").isEqualTo(failuresBefore + 1);
       assertThat(log.at(Level.WARN, "healthy")).as("said once").hasSize(1);
 
       Files.delete(blocker.resolve("keep"));
       Files.delete(blocker);
-      clock.millis += RetriedFlags.MAX_DELAY.toMillis();
+      clock.advanceMillis(RetriedFlags.MAX_DELAY.toMillis());
       logs.poll();
       assertThat(logs.watcher().pendingFlags()).isZero();
       assertThat(log.at(Level.INFO, "healthy")).anyMatch(line -> line.contains("flag for 'healthy' (converged) written after"));
@@ -379,7 +477,7 @@ class BadInputCatalogueTest {
 
   @Test
   void aRunDeletedOrRenamedWhileTrainingLeavesTheJudgedSetAndIsNeverMadeAgain() throws Exception {
-    ReviewFindingsTest.MutableClock clock = new ReviewFindingsTest.MutableClock(System.currentTimeMillis());
+    FakeClock clock = FakeClock.atNow();
     try (WatchedLogdir logs = new WatchedLogdir(temp, List.of(), clock);
         CapturedLog log = new CapturedLog()) {
       logs.healthyFirstPart();
@@ -404,7 +502,7 @@ class BadInputCatalogueTest {
       logs.healthyRest();
       logs.poll();
       // Hours later, when a run that stopped writing would be stalled:
-      clock.millis += java.time.Duration.ofHours(3).toMillis();
+      clock.advanceMillis(java.time.Duration.ofHours(3).toMillis());
       logs.poll();
       logs.poll();
 
@@ -549,44 +647,8 @@ class BadInputCatalogueTest {
   // ---- events ------------------------------------------------------------------------------
 
   @Test
-  void nonUtf8TagIsKeptWithReplacementCharactersAndNamedInHexOnce() throws Exception {
-    try (WatchedLogdir logs = new WatchedLogdir(temp);
-        CapturedLog log = new CapturedLog()) {
-      byte[] tag = {'v', 'a', 'l', '_', 'l', 'o', 's', 's', (byte) 0xff};
-      BadEventFiles bad =
-          BadEventFiles.of(logs.start, w -> {
-            for (int step = 0; step < 120; step++) {
-              Summary.Value value =
-                  Summary.Value.newBuilder().setTag(ByteString.copyFrom(tag)).setSimpleValue(WatchedLogdir.value(step)).build();
-              w.write(
-                  Event.newBuilder()
-                      .setStep(step)
-                      .setWallTime(logs.start + step)
-                      .setSummary(Summary.newBuilder().addValue(value))
-                      .build());
-            }
-          });
-      logs.healthyFirstPart();
-      Path file = badFile(logs, bad.bytes);
-
-      logs.poll();
-      logs.healthyRest();
-      logs.poll();
-
-      assertThat(log.at(Level.WARN))
-          .containsExactly(
-              file + ": record at offset " + bad.offsetOfStep(0)
-                  + ": tag bytes 76616c5f6c6f7373ff are not valid UTF-8; kept as 'val_loss\uFFFD'"
-                  + " with U+FFFD for the invalid bytes");
-      assertThat(logs.steps("bad", "val_loss\uFFFD")).containsExactly(range(0, 120));
-      assertThat(logs.status("bad")).isEqualTo("converged");
-      logs.assertHealthyRunReadAndJudged();
-    }
-  }
-
-  @Test
   void nanWallTimeIsReportedOnceThePointsAreKeptAndStalledCountsFromTheirArrival() throws Exception {
-    ReviewFindingsTest.MutableClock clock = new ReviewFindingsTest.MutableClock(System.currentTimeMillis());
+    FakeClock clock = FakeClock.atNow();
     try (WatchedLogdir logs = new WatchedLogdir(temp, List.of(), clock);
         CapturedLog log = new CapturedLog()) {
       // A writer with a broken clock: every point's wall time is NaN.
@@ -612,7 +674,7 @@ class BadInputCatalogueTest {
       assertThat(logs.status("bad")).isEqualTo("training");
 
       // Two hours without a new point: stalled, although the writer never said when it wrote.
-      clock.millis += Duration.ofHours(2).toMillis();
+      clock.advanceMillis(Duration.ofHours(2).toMillis());
       logs.poll();
 
       assertThat(logs.status("bad")).isEqualTo("stalled");
@@ -656,86 +718,17 @@ class BadInputCatalogueTest {
     }
   }
 
-  @Test
-  void tagThatChangesDtypeKeepsEverySupportedValueAndNamesTheUnsupportedOnce() throws Exception {
-    try (WatchedLogdir logs = new WatchedLogdir(temp);
-        CapturedLog log = new CapturedLog()) {
-      BadEventFiles bad =
-          BadEventFiles.of(logs.start, w -> {
-            for (int step = 0; step < 120; step++) {
-              double time = logs.start + step;
-              double value = WatchedLogdir.value(step);
-              if (step < 30) {
-                w.tensorScalar(TAG, step, time, DataType.DT_FLOAT, TensorStorage.TENSOR_CONTENT, value);
-              } else if (step < 60) {
-                w.tensorScalar(TAG, step, time, DataType.DT_DOUBLE, TensorStorage.TYPED_FIELD, value);
-              } else if (step < 65) {
-                w.tensorValue(
-                    TAG, step, time,
-                    TensorProto.newBuilder()
-                        .setDtype(DataType.DT_STRING)
-                        .setTensorContent(ByteString.copyFrom("0.5", StandardCharsets.UTF_8))
-                        .build());
-              } else {
-                w.tensorScalar(TAG, step, time, DataType.DT_HALF, TensorStorage.TENSOR_CONTENT, value);
-              }
-            }
-          });
-      logs.healthyFirstPart();
-      Path file = badFile(logs, bad.bytes);
-
-      logs.poll();
-      logs.healthyRest();
-      logs.poll();
-
-      assertThat(log.at(Level.WARN))
-          .containsExactly(
-              file + ": record at offset " + bad.offsetOfStep(60) + ": tag '" + TAG
-                  + "' is a scalar summary of unsupported type DT_STRING; skipped");
-      assertThat(logs.steps("bad")).containsExactly(without(range(0, 120), 60, 61, 62, 63, 64));
-      assertThat(logs.status("bad")).isEqualTo("converged");
-      logs.assertHealthyRunReadAndJudged();
-    }
-  }
-
   // ---- receivers ---------------------------------------------------------------------------
 
   /** Fast retries, so that a test sees several attempts in well under a second. */
   private static final RetryPolicy FAST =
       new RetryPolicy(Duration.ofMillis(50), 2.0, Duration.ofMillis(200), Integer.MAX_VALUE, Duration.ofHours(1));
 
-  /** The daemon's loop and delivery threads over a watched logdir, until closed. */
-  private static final class Running implements AutoCloseable {
-    final Daemon daemon;
-    private final Thread loop;
-
-    Running(WatchedLogdir logs, List<AlertSink> sinks) {
-      List<DeliveryWorker> workers =
-          sinks.stream().map(s -> new DeliveryWorker(s, logs.store(), FAST, WatchedLogdir.SYSTEM)).toList();
-      daemon = new Daemon(List.of(logs.watcher()), workers, Duration.ofMillis(50), Duration.ofSeconds(2));
-      loop =
-          new Thread(
-              () -> {
-                try {
-                  daemon.run();
-                } catch (InterruptedException e) {
-                  Thread.currentThread().interrupt();
-                }
-              },
-              "catalogue-daemon");
-      loop.start();
-    }
-
-    @Override
-    public void close() {
-      daemon.requestStop();
-      try {
-        assertThat(daemon.awaitStopped(Duration.ofSeconds(10))).isTrue();
-        loop.join(10_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+  /** The daemon's loop and a delivery worker per sink over a watched logdir, until closed. */
+  private static RunningDaemon running(WatchedLogdir logs, List<AlertSink> sinks) {
+    List<DeliveryWorker> workers =
+        sinks.stream().map(s -> new DeliveryWorker(s, logs.store(), FAST, WatchedLogdir.SYSTEM)).toList();
+    return RunningDaemon.start(List.of(logs.watcher()), workers);
   }
 
   private static WebhookSink webhook(String name, String url, Duration requestTimeout) {
@@ -773,14 +766,14 @@ class BadInputCatalogueTest {
       AlertSink live = webhook("webhook-live", other.url(), Duration.ofSeconds(2));
       try (WatchedLogdir logs = new WatchedLogdir(temp, List.of(dead, live))) {
         logs.healthyFirstPart();
-        try (Running running = new Running(logs, List.of(dead, live))) {
+        try (RunningDaemon running = running(logs, List.of(dead, live))) {
           earlyRun(logs);
-          await("the dead receiver failed twice", () -> log.at(Level.WARN, "webhook-dead").size() >= 2);
-          long rounds = running.daemon.rounds();
+          running.awaitUntil("the dead receiver failed twice", () -> log.at(Level.WARN, "webhook-dead").size() >= 2);
+          long rounds = running.rounds();
           logs.healthyRest();
-          await("the healthy run's flag", () -> Files.exists(logs.logdir.resolve("healthy/CONVERGED")));
-          await("both verdicts at the other receiver", () -> other.received().size() == 2);
-          assertThat(running.daemon.rounds()).as("reading goes on").isGreaterThan(rounds);
+          running.awaitUntil("the healthy run's flag", () -> Files.exists(logs.logdir.resolve("healthy/CONVERGED")));
+          running.awaitUntil("both verdicts at the other receiver", () -> other.received().size() == 2);
+          assertThat(running.rounds()).as("reading goes on").isGreaterThan(rounds);
 
           assertThat(log.at(Level.WARN, "webhook-dead").get(0))
               .matches(
@@ -790,12 +783,12 @@ class BadInputCatalogueTest {
 
           // The receiver comes up: what waited is delivered, once each, with the same ids.
           try (WebhookReceiver back = new WebhookReceiver(port)) {
-            await("both verdicts at the receiver that was down", () -> back.received().size() == 2);
+            running.awaitUntil("both verdicts at the receiver that was down", () -> back.received().size() == 2);
             assertThat(back.received())
                 .extracting(WebhookReceiver.Received::id)
                 .containsExactlyInAnyOrderElementsOf(
                     other.received().stream().map(WebhookReceiver.Received::id).toList());
-            await("every delivery marked done", () -> delivered(logs) == 4);
+            running.awaitUntil("every delivery marked done", () -> delivered(logs) == 4);
           }
         }
         assertThat(logs.store().outboxCounts()).containsEntry("delivered", 4L).doesNotContainKey("pending");
@@ -812,14 +805,14 @@ class BadInputCatalogueTest {
       AlertSink live = webhook("webhook-live", other.url(), Duration.ofSeconds(2));
       try (WatchedLogdir logs = new WatchedLogdir(temp, List.of(stuck, live))) {
         logs.healthyFirstPart();
-        try (Running running = new Running(logs, List.of(stuck, live))) {
+        try (RunningDaemon running = running(logs, List.of(stuck, live))) {
           earlyRun(logs);
-          await("two attempts timed out", () -> log.at(Level.WARN, "webhook-hangs").size() >= 2);
-          long rounds = running.daemon.rounds();
+          running.awaitUntil("two attempts timed out", () -> log.at(Level.WARN, "webhook-hangs").size() >= 2);
+          long rounds = running.rounds();
           logs.healthyRest();
-          await("the healthy run's flag", () -> Files.exists(logs.logdir.resolve("healthy/CONVERGED")));
-          await("both verdicts at the other receiver", () -> other.received().size() == 2);
-          assertThat(running.daemon.rounds()).as("reading goes on").isGreaterThan(rounds);
+          running.awaitUntil("the healthy run's flag", () -> Files.exists(logs.logdir.resolve("healthy/CONVERGED")));
+          running.awaitUntil("both verdicts at the other receiver", () -> other.received().size() == 2);
+          assertThat(running.rounds()).as("reading goes on").isGreaterThan(rounds);
 
           assertThat(log.at(Level.WARN, "webhook-hangs").get(0))
               .matches(
@@ -829,11 +822,11 @@ class BadInputCatalogueTest {
           logs.assertHealthyRunReadAndJudged();
 
           hanging.hang.set(false);
-          await("both verdicts at the receiver that hung", () -> hanging.answered().size() == 2);
+          running.awaitUntil("both verdicts at the receiver that hung", () -> hanging.answered().size() == 2);
           assertThat(hanging.answered())
               .containsExactlyInAnyOrderElementsOf(
                   other.received().stream().map(WebhookReceiver.Received::id).toList());
-          await("every delivery marked done", () -> delivered(logs) == 4);
+          running.awaitUntil("every delivery marked done", () -> delivered(logs) == 4);
         }
         assertThat(logs.store().outboxCounts()).containsEntry("delivered", 4L).doesNotContainKey("pending");
       }

@@ -7,6 +7,7 @@ import dev.plateau.detect.Status;
 import dev.plateau.series.SeriesKey;
 import dev.plateau.state.StateStore;
 import dev.plateau.tail.FileCursor;
+import dev.plateau.testing.FakeClock;
 import dev.plateau.write.EventFileWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +28,7 @@ class CheckpointTest {
   void quietRoundsWaitForTheIntervalAndACheckpointCommitsThemAtOnce(@TempDir Path temp)
       throws Exception {
     Path logs = Files.createDirectories(temp.resolve("logs"));
-    ReviewFindingsTest.MutableClock clock = new ReviewFindingsTest.MutableClock(T0);
+    FakeClock clock = FakeClock.atMillis(T0);
     try (StateStore store = StateStore.open(temp.resolve("s.db"), false, clock);
         EventFileWriter w = EventFileWriter.create(logs.resolve("run1"), T0 / 1000.0, "t", 0)) {
       Watcher watcher = new Watcher(logs, PlateauConfig.defaults(), store, List.of(), FlagApplier.NONE, clock, "h");
@@ -44,11 +45,11 @@ class CheckpointTest {
 
       w.simpleValue("loss", 5, T0 / 1000.0 + 5, 0.95f);
       w.flush();
-      clock.millis += 10_000;
+      clock.advanceMillis(10_000);
       watcher.poll();
       assertThat(committedOffset(store)).as("10 s after the last commit: not yet").isEqualTo(first);
 
-      clock.millis += 25_000;
+      clock.advanceMillis(25_000);
       watcher.poll();
       long second = committedOffset(store);
       assertThat(second).as("35 s after: committed").isGreaterThan(first);
@@ -83,7 +84,7 @@ class CheckpointTest {
   void aTransitionCommitsOnlyItsExperimentAndACrashAfterItLosesNothing(@TempDir Path temp) throws Exception {
     Path logs = Files.createDirectories(temp.resolve("logs"));
     Path db = temp.resolve("s.db");
-    ReviewFindingsTest.MutableClock clock = new ReviewFindingsTest.MutableClock(T0);
+    FakeClock clock = FakeClock.atMillis(T0);
     double start = T0 / 1000.0;
     byte[] slowState;
     long slowOffset;
@@ -112,7 +113,7 @@ class CheckpointTest {
       }
       fast.flush();
       slow.flush();
-      clock.millis += 1_000;
+      clock.advanceMillis(1_000);
       watcher.poll();
       assertThat(store.experiments().get("fast").status()).isEqualTo(Status.CONVERGED);
       assertThat(offsetOf(store, "fast")).as("the converged experiment's file, committed").isGreaterThan(fastOffset);
@@ -133,7 +134,7 @@ class CheckpointTest {
       assertThat(restarted.judge().judgeOf("fast", "loss").verdict().status().jsonName()).isEqualTo("converged");
       assertThat(recordedVerdicts(db)).as("no verdict recorded twice").isEqualTo(verdicts);
 
-      clock.millis += 31_000;
+      clock.advanceMillis(31_000);
       restarted.poll();
       assertThat(offsetOf(again, "slow")).as("the checkpoint commits the rest").isGreaterThan(slowOffset);
       again.close();

@@ -8,6 +8,7 @@ import dev.plateau.detect.Status;
 import dev.plateau.sink.FlagConfig;
 import dev.plateau.sink.FlagSink;
 import dev.plateau.state.StateStore;
+import dev.plateau.testing.RunningDaemon;
 import dev.plateau.verdict.ExperimentVerdict;
 import dev.plateau.write.EventFileWriter;
 import java.nio.file.Files;
@@ -16,7 +17,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,16 +26,6 @@ import org.junit.jupiter.api.io.TempDir;
  * for, and read and judged again once it is back, without a restart.
  */
 class DeletedLogdirTest {
-
-  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting until " + what);
-      }
-      Thread.sleep(20);
-    }
-  }
 
   private static void converging(Path run) throws Exception {
     double start = System.currentTimeMillis() / 1000.0 - 600;
@@ -57,37 +47,25 @@ class DeletedLogdirTest {
               new RetriedFlags(new FlagSink(logdir, FlagConfig.defaults()), Clock.systemUTC()), Clock.systemUTC(), "h");
       watcher.restore();
       Daemon daemon = new Daemon(List.of(watcher), List.of(), Duration.ofMillis(20), Duration.ofSeconds(2));
-      Thread loop = new Thread(() -> {
-        try {
-          daemon.run();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      });
-      loop.start();
-      try {
-        await("the first run judged", () -> status(watcher, "first") == Status.CONVERGED);
+      try (RunningDaemon running = RunningDaemon.start(daemon)) {
+        running.awaitUntil("the first run judged", () -> status(watcher, "first") == Status.CONVERGED);
         try (Stream<Path> all = Files.walk(logdir)) {
           for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
             Files.delete(p);
           }
         }
-        long roundsBefore = daemon.rounds();
-        await("ten rounds without the logdir", () -> daemon.rounds() >= roundsBefore + 10);
+        running.awaitMoreRounds(10); // without the logdir
         assertThat(log.at(Level.WARN, "the logdir is gone")).as("said once").hasSize(1);
         assertThat(log.at(Level.ERROR)).isEmpty();
         assertThat(status(watcher, "first")).as("its verdicts stay while it is gone").isEqualTo(Status.CONVERGED);
 
         Files.createDirectories(logdir);
         converging(logdir.resolve("second"));
-        await("a run written after it came back judged", () -> status(watcher, "second") == Status.CONVERGED);
-        await("its flag", () -> Files.exists(logdir.resolve("second/CONVERGED")));
-        await("the recovery said", () -> !log.at(Level.INFO, "rounds succeed again").isEmpty());
+        running.awaitUntil(
+            "a run written after it came back judged", () -> status(watcher, "second") == Status.CONVERGED);
+        running.awaitUntil("its flag", () -> Files.exists(logdir.resolve("second/CONVERGED")));
+        running.awaitUntil("the recovery said", () -> !log.at(Level.INFO, "rounds succeed again").isEmpty());
         assertThat(log.at(Level.INFO, "rounds succeed again")).hasSize(1);
-      } finally {
-        daemon.requestStop();
-        daemon.awaitStopped(Duration.ofSeconds(10));
-        loop.join(10_000);
       }
     }
   }

@@ -8,9 +8,9 @@ import dev.plateau.sink.FlagConfig;
 import dev.plateau.sink.FlagSink;
 import dev.plateau.state.StateBatch;
 import dev.plateau.state.StateStore;
+import dev.plateau.testing.SharedFixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -30,8 +30,8 @@ class NetTransitionsTest {
 
   @Test
   void aRunReadAgainThatPassesThroughTrainingRecordsItsDivergenceOnce(@TempDir Path temp) throws Exception {
-    Path source = Paths.get(System.getProperty("plateau.shared", "../shared"))
-        .resolve("fixtures/public/LisandroV__LSTM-Deformation-Tracker/final_with_2023_10_20-00_53_37");
+    Path source =
+        SharedFixtures.require("fixtures/public/LisandroV__LSTM-Deformation-Tracker/final_with_2023_10_20-00_53_37");
     Path logdir = temp.resolve("logs");
     Path copy = logdir.resolve("LisandroV__LSTM-Deformation-Tracker/final_with_2023_10_20-00_53_37");
     try (Stream<Path> files = Files.walk(source)) {

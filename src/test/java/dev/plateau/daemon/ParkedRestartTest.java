@@ -9,6 +9,7 @@ import dev.plateau.detect.Verdict;
 import dev.plateau.sink.FlagConfig;
 import dev.plateau.sink.FlagSink;
 import dev.plateau.state.StateStore;
+import dev.plateau.testing.FakeClock;
 import dev.plateau.verdict.ExperimentVerdict;
 import dev.plateau.write.EventFileWriter;
 import java.nio.file.Files;
@@ -33,7 +34,7 @@ class ParkedRestartTest {
 
   private final List<StateStore> stores = new ArrayList<>();
 
-  private Watcher watcher(Path logdir, Path db, ReviewFindingsTest.MutableClock clock, Duration park, PlateauConfig config)
+  private Watcher watcher(Path logdir, Path db, FakeClock clock, Duration park, PlateauConfig config)
       throws Exception {
     StateStore store = StateStore.open(db, false, clock);
     stores.add(store);
@@ -44,7 +45,7 @@ class ParkedRestartTest {
     return w;
   }
 
-  private Watcher watcher(Path logdir, Path db, ReviewFindingsTest.MutableClock clock) throws Exception {
+  private Watcher watcher(Path logdir, Path db, FakeClock clock) throws Exception {
     return watcher(logdir, db, clock, Duration.ofMinutes(1), PlateauConfig.defaults());
   }
 
@@ -68,7 +69,7 @@ class ParkedRestartTest {
       throws Exception {
     Path logs = Files.createDirectories(temp.resolve("a"));
     Path steadyLogs = Files.createDirectories(temp.resolve("b"));
-    ReviewFindingsTest.MutableClock clock = new ReviewFindingsTest.MutableClock(T0);
+    FakeClock clock = FakeClock.atMillis(T0);
     double start = T0 / 1000.0 - 100;
     Watcher first = watcher(logs, temp.resolve("a.db"), clock);
     Watcher steady = watcher(steadyLogs, temp.resolve("b.db"), clock, Duration.ZERO, PlateauConfig.defaults());
@@ -91,7 +92,7 @@ class ParkedRestartTest {
       assertThat(before).extracting(ExperimentVerdict::status).contains(Status.CONVERGED, Status.TRAINING);
       stop(first);
 
-      clock.millis += 5_000;
+      clock.advanceMillis(5_000);
       Watcher again = watcher(logs, temp.resolve("a.db"), clock);
       assertThat(again.parkedExperiments()).isEqualTo(3);
       assertThat(again.judge().runs()).isEmpty(); // no detector state was read
@@ -135,7 +136,7 @@ class ParkedRestartTest {
   void anExperimentWaitingForATwinAndEveryExperimentWithParkingOffStartInMemory(@TempDir Path temp)
       throws Exception {
     Path logs = Files.createDirectories(temp.resolve("logs"));
-    ReviewFindingsTest.MutableClock clock = new ReviewFindingsTest.MutableClock(T0);
+    FakeClock clock = FakeClock.atMillis(T0);
     double start = T0 / 1000.0 - 100;
     Watcher first = watcher(logs, temp.resolve("s.db"), clock);
     try (EventFileWriter paired = EventFileWriter.create(logs.resolve("paired"), start, "t", 0);
@@ -165,7 +166,7 @@ class ParkedRestartTest {
   @Test
   void seriesSavedWithoutASummaryByAnEarlierVersionAreReadIntoMemory(@TempDir Path temp) throws Exception {
     Path logs = Files.createDirectories(temp.resolve("logs"));
-    ReviewFindingsTest.MutableClock clock = new ReviewFindingsTest.MutableClock(T0);
+    FakeClock clock = FakeClock.atMillis(T0);
     double start = T0 / 1000.0 - 100;
     Watcher first = watcher(logs, temp.resolve("s.db"), clock);
     try (EventFileWriter a = EventFileWriter.create(logs.resolve("old"), start, "t", 0);
@@ -197,7 +198,7 @@ class ParkedRestartTest {
   void aChangedConfigurationReadsTheRunsAgainInsteadOfShowingTheirOldVerdicts(@TempDir Path temp)
       throws Exception {
     Path logs = Files.createDirectories(temp.resolve("logs"));
-    ReviewFindingsTest.MutableClock clock = new ReviewFindingsTest.MutableClock(T0);
+    FakeClock clock = FakeClock.atMillis(T0);
     double start = T0 / 1000.0 - 100;
     Watcher first = watcher(logs, temp.resolve("s.db"), clock);
     try (EventFileWriter a = EventFileWriter.create(logs.resolve("exp"), start, "t", 0)) {
@@ -222,7 +223,7 @@ class ParkedRestartTest {
   @Test
   void anExperimentParkedAtStartStallsWhenItsTimeComes(@TempDir Path temp) throws Exception {
     Path logs = Files.createDirectories(temp.resolve("logs"));
-    ReviewFindingsTest.MutableClock clock = new ReviewFindingsTest.MutableClock(T0);
+    FakeClock clock = FakeClock.atMillis(T0);
     Watcher first = watcher(logs, temp.resolve("s.db"), clock);
     try (EventFileWriter writer = EventFileWriter.create(logs.resolve("exp1"), T0 / 1000.0, "t", 0)) {
       for (int t = 0; t < 30; t++) {
@@ -233,15 +234,15 @@ class ParkedRestartTest {
       assertThat(first.published()).extracting(ExperimentVerdict::status).containsExactly(Status.TRAINING);
       stop(first);
 
-      clock.millis += 600_000;
+      clock.advanceMillis(600_000);
       Watcher again = watcher(logs, temp.resolve("s.db"), clock);
       again.poll();
       assertThat(again.parkedExperiments()).isEqualTo(1);
-      clock.millis += 600_000;
+      clock.advanceMillis(600_000);
       again.poll();
       assertThat(again.parkedExperiments()).isEqualTo(1); // its hour is not up yet
 
-      clock.millis += 3_600_000;
+      clock.advanceMillis(3_600_000);
       again.poll();
       again.poll();
       assertThat(again.published()).extracting(ExperimentVerdict::status).containsExactly(Status.STALLED);

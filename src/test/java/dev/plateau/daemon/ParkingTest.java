@@ -8,6 +8,7 @@ import dev.plateau.detect.Verdict;
 import dev.plateau.sink.FlagConfig;
 import dev.plateau.sink.FlagSink;
 import dev.plateau.state.StateStore;
+import dev.plateau.testing.FakeClock;
 import dev.plateau.verdict.ExperimentVerdict;
 import dev.plateau.write.EventFileWriter;
 import java.nio.file.Files;
@@ -25,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ParkingTest {
   private static final long T0 = 1_800_000_000_000L;
 
-  private static Watcher watcher(Path logdir, Path db, ReviewFindingsTest.MutableClock clock, Duration park)
+  private static Watcher watcher(Path logdir, Path db, FakeClock clock, Duration park)
       throws Exception {
     StateStore store = StateStore.open(db, false, clock);
     FlagSink flags = new FlagSink(logdir, FlagConfig.defaults());
@@ -49,7 +50,7 @@ class ParkingTest {
       throws Exception {
     Path parkingLogs = Files.createDirectories(temp.resolve("a"));
     Path steadyLogs = Files.createDirectories(temp.resolve("b"));
-    ReviewFindingsTest.MutableClock clock = new ReviewFindingsTest.MutableClock(T0);
+    FakeClock clock = FakeClock.atMillis(T0);
     Watcher parking = watcher(parkingLogs, temp.resolve("a.db"), clock, Duration.ofMinutes(1));
     Watcher steady = watcher(steadyLogs, temp.resolve("b.db"), clock, Duration.ZERO);
     double start = T0 / 1000.0 - 10_000;
@@ -67,7 +68,7 @@ class ParkingTest {
 
       // Two minutes without points for exp1, while another run keeps writing.
       for (int minute = 0; minute < 4; minute++) {
-        clock.millis += 30_000;
+        clock.advanceMillis(30_000);
         other.simpleValue("loss", minute, start, 1f);
         other.flush();
         parking.poll();
@@ -105,7 +106,7 @@ class ParkingTest {
   @Test
   void aParkedExperimentStillStallsWhenItsTimeComes(@TempDir Path temp) throws Exception {
     Path logs = Files.createDirectories(temp.resolve("logs"));
-    ReviewFindingsTest.MutableClock clock = new ReviewFindingsTest.MutableClock(T0);
+    FakeClock clock = FakeClock.atMillis(T0);
     Watcher w = watcher(logs, temp.resolve("s.db"), clock, Duration.ofMinutes(1));
     try (EventFileWriter writer = EventFileWriter.create(logs.resolve("exp1"), T0 / 1000.0, "t", 0)) {
       // A steep curve, far from converged, whose writer then stops.
@@ -115,13 +116,13 @@ class ParkingTest {
       writer.flush();
       w.poll();
       for (int minute = 0; minute < 3; minute++) {
-        clock.millis += 60_000;
+        clock.advanceMillis(60_000);
         w.poll();
       }
       assertThat(w.parkedExperiments()).isEqualTo(1);
       assertThat(only(w.published(), "exp1").status()).isEqualTo(Status.TRAINING);
 
-      clock.millis += 3_600_000; // the default stalled.after is an hour
+      clock.advanceMillis(3_600_000); // the default stalled.after is an hour
       w.poll();
       w.poll();
       assertThat(only(w.published(), "exp1").status()).isEqualTo(Status.STALLED);
@@ -129,7 +130,7 @@ class ParkingTest {
 
       // Stalled, it parks again, and has no further time to wait for.
       for (int minute = 0; minute < 3; minute++) {
-        clock.millis += 60_000;
+        clock.advanceMillis(60_000);
         w.poll();
       }
       assertThat(w.parkedExperiments()).isEqualTo(1);
@@ -140,12 +141,12 @@ class ParkingTest {
   @Test
   void parkAfterZeroKeepsEveryExperimentInMemory(@TempDir Path temp) throws Exception {
     Path logs = Files.createDirectories(temp.resolve("logs"));
-    ReviewFindingsTest.MutableClock clock = new ReviewFindingsTest.MutableClock(T0);
+    FakeClock clock = FakeClock.atMillis(T0);
     Watcher w = watcher(logs, temp.resolve("s.db"), clock, Duration.ZERO);
     try (EventFileWriter writer = EventFileWriter.create(logs.resolve("exp1"), T0 / 1000.0, "t", 0)) {
       write(writer, 0, 30, new Random(2), T0 / 1000.0);
       w.poll();
-      clock.millis += 3_600_000;
+      clock.advanceMillis(3_600_000);
       w.poll();
       assertThat(w.parkedExperiments()).isZero();
       assertThat(w.judge().runs()).containsKey("exp1");

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.plateau.detect.Status;
 import dev.plateau.sink.FlagConfig;
 import dev.plateau.sink.FlagSink;
+import dev.plateau.testing.FakeClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,7 +34,7 @@ class RetriedFlagsTest {
   @Test
   void aFailedFlagWaitsItsDelayIsTriedAgainAndTheNewestStatusIsWhatGetsWritten(@TempDir Path logdir)
       throws Exception {
-    ReviewFindingsTest.MutableClock clock = new ReviewFindingsTest.MutableClock(1_000_000);
+    FakeClock clock = FakeClock.atMillis(1_000_000);
     RetriedFlags flags = new RetriedFlags(new FlagSink(logdir, FlagConfig.defaults()), clock);
     Path run = Files.createDirectories(logdir.resolve("exp"));
     // A file where the experiment's flag directory should be: every write fails.
@@ -43,11 +44,11 @@ class RetriedFlagsTest {
     flags.apply("exp", Status.CONVERGED, verdict("converged", 5));
     assertThat(flags.pending()).isEqualTo(1);
     assertThat(flags.failures()).isEqualTo(1);
-    flags.retry(clock.millis + 999);
+    flags.retry(clock.millis() + 999);
     assertThat(flags.failures()).as("not before the first delay").isEqualTo(1);
-    flags.retry(clock.millis + 1_000);
+    flags.retry(clock.millis() + 1_000);
     assertThat(flags.failures()).isEqualTo(2);
-    flags.retry(clock.millis + 2_999);
+    flags.retry(clock.millis() + 2_999);
     assertThat(flags.failures()).as("the second delay is 2 s from the retry").isEqualTo(2);
 
     // A newer verdict for the experiment replaces what waits.
@@ -55,11 +56,11 @@ class RetriedFlagsTest {
     assertThat(flags.pending()).isEqualTo(1);
     Files.delete(blocker.resolve("keep"));
     Files.delete(blocker);
-    flags.retry(clock.millis + 10_000);
+    flags.retry(clock.millis() + 10_000);
     assertThat(flags.pending()).isZero();
     assertThat(Files.readString(run.resolve("CONVERGED"))).contains("\"best_step\" : 7");
     long failures = flags.failures();
-    flags.retry(clock.millis + 100_000);
+    flags.retry(clock.millis() + 100_000);
     assertThat(flags.failures()).as("nothing left to try").isEqualTo(failures);
   }
 }

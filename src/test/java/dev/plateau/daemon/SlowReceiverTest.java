@@ -10,6 +10,7 @@ import dev.plateau.sink.Secret;
 import dev.plateau.sink.SinkSettings;
 import dev.plateau.sink.WebhookSink;
 import dev.plateau.state.StateStore;
+import dev.plateau.testing.RunningDaemon;
 import dev.plateau.write.EventFileWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -55,43 +56,24 @@ class SlowReceiverTest {
       Watcher watcher =
           new Watcher(logdir, PlateauConfig.defaults(), store, List.of(slow, quick), FlagApplier.NONE, clock, "h");
       watcher.restore();
-      Daemon daemon =
-          new Daemon(
+      try (RunningDaemon running =
+          RunningDaemon.start(
               List.of(watcher),
               List.of(
                   new DeliveryWorker(slow, store, RetryPolicy.DEFAULT, clock),
-                  new DeliveryWorker(quick, store, RetryPolicy.DEFAULT, clock)),
-              Duration.ofMillis(50),
-              Duration.ofSeconds(1));
-      Thread loop =
-          new Thread(
-              () -> {
-                try {
-                  daemon.run();
-                } catch (InterruptedException e) {
-                  Thread.currentThread().interrupt();
-                }
-              });
-      loop.start();
-      double start = clock.millis() / 1000.0 - 100;
-      try (EventFileWriter w = EventFileWriter.create(logdir.resolve("a"), start, "h", 0)) {
-        for (int t = 0; t < 120; t++) {
-          w.simpleValue("val_loss", t, start + t, (float) (1 + 8 * Math.exp(-t / 8.0)));
+                  new DeliveryWorker(quick, store, RetryPolicy.DEFAULT, clock)))) {
+        double start = clock.millis() / 1000.0 - 100;
+        try (EventFileWriter w = EventFileWriter.create(logdir.resolve("a"), start, "h", 0)) {
+          for (int t = 0; t < 120; t++) {
+            w.simpleValue("val_loss", t, start + t, (float) (1 + 8 * Math.exp(-t / 8.0)));
+          }
         }
+        running.awaitUntil("the quick sink's delivery", () -> !fast.received().isEmpty());
+        assertThat(fast.received()).as("the quick sink is not held up by the hanging one").hasSize(1);
+        running.awaitMoreRounds(3); // reading goes on
+        assertThat(store.outboxCounts().get("pending")).as("the slow sink's entry waits").isEqualTo(1L);
+        release.countDown();
       }
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while (fast.received().isEmpty() && System.nanoTime() < deadline) {
-        Thread.sleep(20);
-      }
-      assertThat(fast.received()).as("the quick sink is not held up by the hanging one").hasSize(1);
-      long roundsBefore = daemon.rounds();
-      Thread.sleep(300);
-      assertThat(daemon.rounds()).as("reading goes on").isGreaterThan(roundsBefore);
-      assertThat(store.outboxCounts().get("pending")).as("the slow sink's entry waits").isEqualTo(1L);
-      release.countDown();
-      daemon.requestStop();
-      assertThat(daemon.awaitStopped(Duration.ofSeconds(10))).isTrue();
-      loop.join(10_000);
     } finally {
       release.countDown();
       hanging.stop(0);

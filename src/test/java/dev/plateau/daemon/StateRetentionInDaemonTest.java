@@ -11,6 +11,8 @@ import dev.plateau.sink.SinkSettings;
 import dev.plateau.sink.WebhookSink;
 import dev.plateau.state.Retention;
 import dev.plateau.state.StateStore;
+import dev.plateau.testing.FakeClock;
+import dev.plateau.testing.RunningDaemon;
 import dev.plateau.write.EventFileWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +40,7 @@ class StateRetentionInDaemonTest {
     }
   }
 
-  static Setup setup(Path logdir, Path db, String url, ReviewFindingsTest.MutableClock clock) throws Exception {
+  static Setup setup(Path logdir, Path db, String url, FakeClock clock) throws Exception {
     StateStore store = StateStore.open(db, false, clock);
     WebhookSink sink = new WebhookSink(SinkSettings.of("webhook-1", Secret.fromValue(url)), null, clock);
     FlagSink flags = new FlagSink(logdir, FlagConfig.defaults());
@@ -71,7 +73,7 @@ class StateRetentionInDaemonTest {
   void aPrunedVerdictIsNotSentAgainWhenItsRunIsReadAndDecidedAgain(@TempDir Path temp) throws Exception {
     Path logdir = Files.createDirectories(temp.resolve("logs"));
     Path db = temp.resolve("state.db");
-    ReviewFindingsTest.MutableClock clock = new ReviewFindingsTest.MutableClock(System.currentTimeMillis());
+    FakeClock clock = FakeClock.atNow();
     double start = clock.millis() / 1000.0 - 500;
     try (WebhookReceiver receiver = new WebhookReceiver()) {
       try (EventFileWriter w = EventFileWriter.create(logdir.resolve("exp/validation"), start, "t", 0)) {
@@ -86,7 +88,7 @@ class StateRetentionInDaemonTest {
         assertThat(receiver.received()).hasSize(1);
         first = receiver.received().get(0).id();
         // A month on, the delivered verdict and its outbox entry are pruned.
-        clock.millis += MONTH.toMillis();
+        clock.advanceMillis(MONTH.toMillis());
         s.store().prune(Retention.DEFAULT, clock.millis());
       }
       assertThat(ids(db, "verdicts")).isEmpty();
@@ -122,7 +124,7 @@ class StateRetentionInDaemonTest {
   void daemonWithoutSinksPrunesOldVerdictsToo(@TempDir Path temp) throws Exception {
     Path logdir = Files.createDirectories(temp.resolve("logs"));
     Path db = temp.resolve("state.db");
-    ReviewFindingsTest.MutableClock clock = new ReviewFindingsTest.MutableClock(System.currentTimeMillis());
+    FakeClock clock = FakeClock.atNow();
     double start = clock.millis() / 1000.0 - 500;
     try (StateStore store = StateStore.open(db, false, clock)) {
       FlagSink flags = new FlagSink(logdir, FlagConfig.defaults());
@@ -136,28 +138,11 @@ class StateRetentionInDaemonTest {
       }
       watcher.poll();
       assertThat(ids(db, "verdicts")).hasSize(1);
-      clock.millis += MONTH.toMillis();
+      clock.advanceMillis(MONTH.toMillis());
 
       // Flag files only: no delivery worker, and the verdict history is pruned all the same.
-      Daemon daemon = new Daemon(List.of(watcher), List.of(), Duration.ofMillis(50), Duration.ofSeconds(5));
-      Thread loop =
-          new Thread(
-              () -> {
-                try {
-                  daemon.run();
-                } catch (InterruptedException e) {
-                  Thread.currentThread().interrupt();
-                }
-              });
-      loop.start();
-      try {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!ids(db, "verdicts").isEmpty() && System.nanoTime() < deadline) {
-          Thread.sleep(20);
-        }
-      } finally {
-        daemon.requestStop();
-        loop.join(30_000);
+      try (RunningDaemon running = RunningDaemon.start(List.of(watcher), List.of())) {
+        running.awaitUntil("the verdict pruned", () -> ids(db, "verdicts").isEmpty());
       }
       assertThat(ids(db, "verdicts")).as("a month-old verdict is pruned without sinks").isEmpty();
       assertThat(store.experiments().get("exp").transitions()).isEqualTo(1);
@@ -169,7 +154,7 @@ class StateRetentionInDaemonTest {
   void daemonPrunesFinishedDeliveriesBetweenRounds(@TempDir Path temp) throws Exception {
     Path logdir = Files.createDirectories(temp.resolve("logs"));
     Path db = temp.resolve("state.db");
-    ReviewFindingsTest.MutableClock clock = new ReviewFindingsTest.MutableClock(System.currentTimeMillis());
+    FakeClock clock = FakeClock.atNow();
     double start = clock.millis() / 1000.0 - 500;
     try (WebhookReceiver receiver = new WebhookReceiver();
         Setup s = setup(logdir, db, receiver.url(), clock)) {
@@ -181,27 +166,10 @@ class StateRetentionInDaemonTest {
       s.watcher().poll();
       s.worker().deliverDue();
       assertThat(s.store().outboxCounts()).containsOnly(java.util.Map.entry("delivered", 1L));
-      clock.millis += MONTH.toMillis();
+      clock.advanceMillis(MONTH.toMillis());
 
-      Daemon daemon = new Daemon(List.of(s.watcher()), List.of(s.worker()), Duration.ofMillis(50), Duration.ofSeconds(5));
-      Thread loop =
-          new Thread(
-              () -> {
-                try {
-                  daemon.run();
-                } catch (InterruptedException e) {
-                  Thread.currentThread().interrupt();
-                }
-              });
-      loop.start();
-      try {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!s.store().outboxCounts().isEmpty() && System.nanoTime() < deadline) {
-          Thread.sleep(20);
-        }
-      } finally {
-        daemon.requestStop();
-        loop.join(30_000);
+      try (RunningDaemon running = RunningDaemon.start(List.of(s.watcher()), List.of(s.worker()))) {
+        running.awaitUntil("the delivered entry pruned", () -> s.store().outboxCounts().isEmpty());
       }
       assertThat(s.store().outboxCounts()).as("the delivered entry is pruned").isEmpty();
       assertThat(ids(db, "verdicts")).as("a month-old verdict too").isEmpty();

@@ -1,13 +1,17 @@
 package dev.plateau.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,13 +33,11 @@ class StateStartupIT {
     Path state = Files.createDirectories(temp.resolve("state"));
     // The first start creates the database; find its name, then break it.
     Process first = watch(logdir, state).start();
-    Path db = null;
-    for (int i = 0; i < 200 && db == null; i++) {
-      try (var files = Files.list(state)) {
-        db = files.filter(p -> p.getFileName().toString().endsWith(".db")).findFirst().orElse(null);
-      }
-      Thread.sleep(50);
-    }
+    Path db =
+        await("the state database created")
+            .atMost(Duration.ofSeconds(60))
+            .pollInterval(Duration.ofMillis(50))
+            .until(() -> stateDatabase(state), found -> found != null);
     first.destroy();
     assertThat(first.waitFor(20, TimeUnit.SECONDS)).isTrue();
     assertThat(first.exitValue()).isZero();
@@ -56,11 +58,7 @@ class StateStartupIT {
     // Wait until the broken database was moved aside and the daemon is running (a slow machine
     // takes seconds to start a JVM), not a fixed time: a SIGTERM before the daemon installed its
     // handler would end the JVM with 143.
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (System.nanoTime() < deadline
-        && !(Files.exists(rebuiltLog) && Files.readString(rebuiltLog).contains("first round done"))) {
-      Thread.sleep(50);
-    }
+    awaitFirstRound(rebuiltLog);
     assertThat(Files.readString(rebuiltLog)).contains("first round done");
     assertThat(rebuilt.isAlive()).isTrue();
     rebuilt.destroy();
@@ -79,11 +77,7 @@ class StateStartupIT {
     Path log = temp.resolve("watch.log");
     builder.redirectOutput(log.toFile()); // destroy() closes the process's pipes
     Process p = builder.start();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (System.nanoTime() < deadline
-        && !(Files.exists(log) && Files.readString(log).contains("first round done"))) {
-      Thread.sleep(50);
-    }
+    awaitFirstRound(log);
     p.destroy();
     assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
     String output = Files.readString(log);
@@ -94,5 +88,23 @@ class StateStartupIT {
       assertThat(json.readTree(line).path("level").asText()).as(line).isNotEmpty();
     }
     assertThat(output).contains("first round done");
+  }
+
+  private static Path stateDatabase(Path state) throws IOException {
+    try (var files = Files.list(state)) {
+      return files.filter(p -> p.getFileName().toString().endsWith(".db")).findFirst().orElse(null);
+    }
+  }
+
+  /** Until the daemon logged its first round, a minute at most (a slow machine takes seconds). */
+  private static void awaitFirstRound(Path log) throws IOException {
+    try {
+      await("the first round done")
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(50))
+          .until(() -> Files.exists(log) && Files.readString(log).contains("first round done"));
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError("no first round within a minute; the daemon said:\n" + Files.readString(log), e);
+    }
   }
 }

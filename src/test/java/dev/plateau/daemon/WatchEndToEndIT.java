@@ -1,10 +1,12 @@
 package dev.plateau.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.plateau.write.EventFileWriter;
+import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,7 +16,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -60,16 +64,14 @@ class WatchEndToEndIT {
               .redirectOutput(temp.resolve("watch.log").toFile())
               .start();
       try {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        int ready = 0;
-        while (System.nanoTime() < deadline && ready != 200) {
+        Path log = temp.resolve("watch.log");
+        awaitShowingLog("ready", log, () -> {
           try {
-            ready = status(port, "/readyz");
-          } catch (java.io.IOException notYet) {
-            Thread.sleep(100);
+            return status(port, "/readyz") == 200;
+          } catch (IOException notYet) {
+            return false;
           }
-        }
-        assertThat(ready).as(Files.readString(temp.resolve("watch.log"))).isEqualTo(200);
+        });
         double start = System.currentTimeMillis() / 1000.0;
         try (EventFileWriter w = EventFileWriter.create(logdir.resolve("exp/train"), start, "e2e", 0);
             EventFileWriter v = EventFileWriter.create(logdir.resolve("exp/validation"), start, "e2e", 1)) {
@@ -84,9 +86,7 @@ class WatchEndToEndIT {
           }
         }
         Path flag = logdir.resolve("exp/CONVERGED");
-        while (System.nanoTime() < deadline && (!Files.exists(flag) || receiver.received().isEmpty())) {
-          Thread.sleep(50);
-        }
+        awaitShowingLog("the flag and the webhook", log, () -> Files.exists(flag) && !receiver.received().isEmpty());
         assertThat(flag).exists();
         assertThat(receiver.received()).hasSize(1);
         assertThat(receiver.received().get(0).json().path("experiment").asText()).isEqualTo("exp");
@@ -94,13 +94,11 @@ class WatchEndToEndIT {
         assertThat(status(port, "/healthz")).isEqualTo(200);
         // The receiver has the POST a moment before the daemon counts it as delivered, and the
         // verdict may come from a round that had not yet read the last points written.
+        awaitShowingLog("the delivery counted and every point read", log, () -> {
+          String scraped = get(port, "/metrics");
+          return scraped.contains("outcome=\"delivered\"} 1") && scraped.contains("plateau_points_read_total 240");
+        });
         String metrics = get(port, "/metrics");
-        while (System.nanoTime() < deadline
-            && !(metrics.contains("outcome=\"delivered\"} 1")
-                && metrics.contains("plateau_points_read_total 240"))) {
-          Thread.sleep(50);
-          metrics = get(port, "/metrics");
-        }
         assertThat(metrics)
             .contains("plateau_points_read_total 240")
             .contains("plateau_verdicts_total{status=\"converged\"} 1")
@@ -115,6 +113,15 @@ class WatchEndToEndIT {
         assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
       }
       assertThat(p.exitValue()).isZero();
+    }
+  }
+
+  /** Waits for what the daemon process does, a minute at most; on a timeout, shows its log. */
+  private static void awaitShowingLog(String what, Path log, Callable<Boolean> condition) throws IOException {
+    try {
+      await(what).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(condition);
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError(what + " not reached within a minute; plateau watch said:\n" + Files.readString(log), e);
     }
   }
 }

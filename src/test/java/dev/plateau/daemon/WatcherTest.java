@@ -11,6 +11,7 @@ import dev.plateau.sink.Secret;
 import dev.plateau.sink.SinkSettings;
 import dev.plateau.sink.WebhookSink;
 import dev.plateau.state.StateStore;
+import dev.plateau.testing.FakeClock;
 import dev.plateau.write.EventFileWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,14 +40,18 @@ class WatcherTest {
   }
 
   static Setup setup(Path logdir, Path db, String url) throws Exception {
-    StateStore store = StateStore.open(db, false, CLOCK);
-    WebhookSink sink = new WebhookSink(SinkSettings.of("webhook-1", Secret.fromValue(url)), null, CLOCK);
+    return setup(logdir, db, url, CLOCK);
+  }
+
+  static Setup setup(Path logdir, Path db, String url, Clock clock) throws Exception {
+    StateStore store = StateStore.open(db, false, clock);
+    WebhookSink sink = new WebhookSink(SinkSettings.of("webhook-1", Secret.fromValue(url)), null, clock);
     FlagSink flags = new FlagSink(logdir, FlagConfig.defaults());
     Watcher watcher =
-        new Watcher(logdir, PlateauConfig.defaults(), store, List.of(sink), flags::apply, CLOCK, "test-host");
+        new Watcher(logdir, PlateauConfig.defaults(), store, List.of(sink), flags::apply, clock, "test-host");
     watcher.restore();
     RetryPolicy fast = new RetryPolicy(Duration.ofMillis(1), 1, Duration.ofMillis(1), Integer.MAX_VALUE, Duration.ofHours(1));
-    return new Setup(store, watcher, new DeliveryWorker(sink, store, fast, CLOCK));
+    return new Setup(store, watcher, new DeliveryWorker(sink, store, fast, clock));
   }
 
   @Test
@@ -87,10 +92,11 @@ class WatcherTest {
   @Test
   void receiverDownForAWhileGetsTheVerdictOnceItIsBack(@TempDir Path temp) throws Exception {
     Path logdir = Files.createDirectories(temp.resolve("logs"));
-    double start = CLOCK.millis() / 1000.0 - 200;
+    FakeClock clock = FakeClock.atNow();
+    double start = clock.millis() / 1000.0 - 200;
     try (WebhookReceiver receiver = new WebhookReceiver();
         EventFileWriter w = EventFileWriter.create(logdir.resolve("run1"), start, "t", 0);
-        Setup s = setup(logdir, temp.resolve("state.db"), receiver.url())) {
+        Setup s = setup(logdir, temp.resolve("state.db"), receiver.url(), clock)) {
       write(w, 0, 120, start);
       receiver.status.set(503);
       s.watcher().poll();
@@ -98,7 +104,7 @@ class WatcherTest {
       assertThat(receiver.received()).isEmpty();
       assertThat(s.store().pendingCount()).isEqualTo(1);
       receiver.status.set(200);
-      Thread.sleep(5); // the fast retry policy's 1 ms backoff
+      clock.advanceMillis(5); // the fast retry policy's 1 ms backoff
       s.worker().deliverDue();
       assertThat(receiver.received()).hasSize(1);
       assertThat(s.store().pendingCount()).isZero();

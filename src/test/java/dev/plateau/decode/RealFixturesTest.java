@@ -9,6 +9,7 @@ import dev.plateau.series.ScalarPoint;
 import dev.plateau.tail.LogdirTailer;
 import dev.plateau.tail.TailListener;
 import dev.plateau.tail.TailProblem;
+import dev.plateau.testing.SharedFixtures;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,8 +28,9 @@ import org.junit.jupiter.api.TestFactory;
 class RealFixturesTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** The shared fixtures (under CI they must be there; elsewhere a path that may not exist). */
   static Path sharedFixtures() {
-    return Paths.get(System.getProperty("plateau.shared", "../shared")).resolve("fixtures");
+    return SharedFixtures.find("fixtures").orElse(SharedFixtures.root().resolve("fixtures"));
   }
 
   static Path projectFixtures() {

@@ -3,15 +3,16 @@ package dev.plateau.fuzz;
 import dev.plateau.decode.DecodeLimits;
 import dev.plateau.decode.ReadResult;
 import dev.plateau.decode.RecordReader;
+import dev.plateau.testing.SharedFixtures;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -26,17 +27,14 @@ final class RealRecords {
 
   private RealRecords() {}
 
-  static Path fixtures() {
-    return Paths.get(System.getProperty("plateau.shared", "../shared")).resolve("fixtures");
-  }
-
-  /** One seed per fixture event file; none when the fixtures are not there. */
+  /** One seed per fixture event file; none when the fixtures are not there (outside CI). */
   static List<byte[]> seeds() throws IOException {
-    Path root = fixtures();
     List<byte[]> seeds = new ArrayList<>();
-    if (!Files.isDirectory(root)) {
+    Optional<Path> fixtures = SharedFixtures.find("fixtures");
+    if (fixtures.isEmpty()) {
       return seeds;
     }
+    Path root = fixtures.get();
     List<Path> files;
     try (Stream<Path> walk = Files.walk(root)) {
       files = walk.filter(p -> p.getFileName().toString().contains("tfevents")).sorted().toList();

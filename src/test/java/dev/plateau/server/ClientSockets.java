@@ -12,7 +12,6 @@ import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.function.BooleanSupplier;
 
 /** Client connections a test holds open and looks at without waiting on a clock. */
 final class ClientSockets {
@@ -50,17 +49,5 @@ final class ClientSockets {
       }
     }
     fail("the server did not close the connection within " + within);
-  }
-
-  /** Polls {@code condition} (real I/O elsewhere makes it true) for at most {@code within}. */
-  static boolean eventually(Duration within, BooleanSupplier condition) throws InterruptedException {
-    long end = System.nanoTime() + within.toNanos();
-    while (System.nanoTime() < end) {
-      if (condition.getAsBoolean()) {
-        return true;
-      }
-      Thread.sleep(5);
-    }
-    return condition.getAsBoolean();
   }
 }

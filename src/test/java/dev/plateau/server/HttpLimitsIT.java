@@ -1,6 +1,7 @@
 package dev.plateau.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,12 +14,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -50,16 +53,15 @@ class HttpLimitsIT {
             .redirectErrorStream(true)
             .redirectOutput(temp.resolve("watch.log").toFile())
             .start();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    int status = 0;
-    while (System.nanoTime() < deadline && status != 200) {
-      try {
-        status = RawHttp.get(port, "/healthz").status();
-      } catch (IOException notYet) {
-        Thread.sleep(100);
-      }
+    try {
+      await("the daemon answering /healthz")
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(100))
+          .ignoreExceptionsInstanceOf(IOException.class)
+          .until(() -> RawHttp.get(port, "/healthz").status() == 200);
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError("no answer; plateau watch said:\n" + Files.readString(temp.resolve("watch.log")), e);
     }
-    assertThat(status).as(Files.readString(temp.resolve("watch.log"))).isEqualTo(200);
   }
 
   @AfterAll

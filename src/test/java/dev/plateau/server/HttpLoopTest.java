@@ -4,6 +4,7 @@ import static dev.plateau.server.ClientSockets.assertClosedUnanswered;
 import static dev.plateau.server.ClientSockets.stillOpenUnanswered;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.plateau.testing.FakeClock;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.channels.SocketChannel;
@@ -16,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The connection limits of a real server on loopback, with deadlines on a {@link ManualTicker}:
+ * The connection limits of a real server on loopback, with deadlines on a {@link FakeClock}:
  * time passes when the test says so, and the deadlines are checked every few milliseconds.
  */
 class HttpLoopTest {
@@ -24,7 +25,7 @@ class HttpLoopTest {
   static final Duration CLOSED_WITHIN = Duration.ofSeconds(5);
 
   @TempDir Path temp;
-  final ManualTicker ticker = new ManualTicker();
+  final FakeClock time = FakeClock.atNow();
 
   RunningServer server(int maxConnections) throws Exception {
     HttpLimits d = HttpLimits.DEFAULTS;
@@ -32,12 +33,12 @@ class HttpLoopTest {
         new HttpLimits(
             maxConnections, d.maxHeaderFields(), d.maxHeaderBytes(), d.maxRequestTime(), d.maxResponseTime(),
             d.idleTimeout(), d.renderThreads(), Duration.ofMillis(5));
-    return new RunningServer(temp, temp.resolve("logs"), "127.0.0.1", null, limits, ticker);
+    return new RunningServer(temp, temp.resolve("logs"), "127.0.0.1", null, limits, time.ticker());
   }
 
   /**
    * Two probes, one after the other: when the second is answered, the loop has been through a
-   * whole turn (its deadline checks included) on the ticker's present time.
+   * whole turn (its deadline checks included) on the fake clock's present time.
    */
   static void aTurnHasPassed(int port) throws Exception {
     for (int i = 0; i < 2; i++) {
@@ -52,11 +53,11 @@ class HttpLoopTest {
         SocketChannel silent = ClientSockets.open(running.port(), "")) {
       aTurnHasPassed(running.port()); // both accepted: their time starts now
       Duration deadline = HttpLimits.DEFAULTS.maxRequestTime();
-      ticker.advance(deadline.minusMillis(1));
+      time.advance(deadline.minusMillis(1));
       aTurnHasPassed(running.port());
       assertThat(stillOpenUnanswered(partial)).as("1 ms before the deadline").isTrue();
       assertThat(stillOpenUnanswered(silent)).as("1 ms before the deadline").isTrue();
-      ticker.advance(Duration.ofMillis(1));
+      time.advance(Duration.ofMillis(1));
       assertClosedUnanswered(partial, CLOSED_WITHIN);
       assertClosedUnanswered(silent, CLOSED_WITHIN);
     }
@@ -72,16 +73,16 @@ class HttpLoopTest {
         s.getOutputStream().write(bytes("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"));
         assertThat(RawHttp.readOne(s).status()).isEqualTo(200);
       }
-      ticker.advance(Duration.ofSeconds(1));
+      time.advance(Duration.ofSeconds(1));
       // The next request starts: from its first byte it has the request time, not the idle time.
       slowNext.getOutputStream().write(bytes("GET /healthz HTTP/1.1\r\n"));
       aTurnHasPassed(running.port());
-      ticker.advance(HttpLimits.DEFAULTS.idleTimeout().minusSeconds(1).minusMillis(1));
+      time.advance(HttpLimits.DEFAULTS.idleTimeout().minusSeconds(1).minusMillis(1));
       aTurnHasPassed(running.port());
       assertThat(openNow(idle)).as("1 ms before the idle timeout").isTrue();
       slowNext.setSoTimeout((int) CLOSED_WITHIN.toMillis());
       assertThat(slowNext.getInputStream().read()).as("past its request time: closed").isEqualTo(-1);
-      ticker.advance(Duration.ofMillis(1));
+      time.advance(Duration.ofMillis(1));
       idle.setSoTimeout((int) CLOSED_WITHIN.toMillis());
       assertThat(idle.getInputStream().read()).as("past the idle timeout: closed").isEqualTo(-1);
     }
@@ -136,7 +137,7 @@ class HttpLoopTest {
       byte[] request = bytes("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
       idle.getOutputStream().write(request);
       assertThat(RawHttp.readOne(idle).status()).as("answered, so older (connected before) is accepted").isEqualTo(200);
-      ticker.advance(Duration.ofSeconds(1));
+      time.advance(Duration.ofSeconds(1));
       idle.getOutputStream().write(request);
       assertThat(RawHttp.readOne(idle).status()).as("idle from a second after older began").isEqualTo(200);
       SocketChannel younger = ClientSockets.open(running.port(), UNFINISHED);

@@ -10,6 +10,7 @@ import dev.plateau.daemon.Daemon;
 import dev.plateau.daemon.FlagApplier;
 import dev.plateau.daemon.Watcher;
 import dev.plateau.state.StateStore;
+import dev.plateau.testing.RunningDaemon;
 import dev.plateau.write.EventFileWriter;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -55,16 +56,10 @@ class StatusPageBrowserIT {
       Watcher watcher = new Watcher(logdir, PlateauConfig.defaults(), store, List.of(), FlagApplier.NONE, clock, "h");
       watcher.restore();
       Daemon daemon = new Daemon(List.of(watcher), List.of(), Duration.ofMillis(50), Duration.ofSeconds(1));
-      Thread loop = new Thread(() -> {
-        try {
-          daemon.run();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      });
-      loop.start();
-      try (StatusServer server =
-          new StatusServer(new InetSocketAddress("127.0.0.1", 0), daemon, List.of(store), Duration.ofSeconds(30), clock)) {
+      try (RunningDaemon running = RunningDaemon.start(daemon);
+          StatusServer server =
+              new StatusServer(
+                  new InetSocketAddress("127.0.0.1", 0), daemon, List.of(store), Duration.ofSeconds(30), clock)) {
         String url = "http://127.0.0.1:" + server.address().getPort() + "/";
         String before = chromium(temp.resolve("p1"), "--dump-dom", url);
         assertThat(before).contains("No watched series yet");
@@ -77,10 +72,7 @@ class StatusPageBrowserIT {
             v.simpleValue("epoch_loss", t, start + t, (float) (0.8 + 6 * Math.exp(-t / 12.0)));
           }
         }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (System.nanoTime() < deadline && watcher.published().isEmpty()) {
-          Thread.sleep(50);
-        }
+        running.awaitUntil("the run judged", () -> !watcher.published().isEmpty());
         String after = chromium(temp.resolve("p2"), "--dump-dom", url);
         assertThat(after).contains("data-run=\"resnet\"");
         assertThat(after).contains("class=\"status converged\"");
@@ -90,10 +82,6 @@ class StatusPageBrowserIT {
         chromium(temp.resolve("p3"), "--window-size=1200,700", "--screenshot=" + shot, url);
         assertThat(shot).exists();
         assertThat(Files.size(shot)).isGreaterThan(5_000);
-      } finally {
-        daemon.requestStop();
-        daemon.awaitStopped(Duration.ofSeconds(5));
-        loop.join(5_000);
       }
     }
   }

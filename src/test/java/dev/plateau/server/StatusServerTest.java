@@ -10,6 +10,8 @@ import dev.plateau.daemon.Daemon;
 import dev.plateau.daemon.FlagApplier;
 import dev.plateau.daemon.Watcher;
 import dev.plateau.state.StateStore;
+import dev.plateau.testing.FakeClock;
+import dev.plateau.testing.RunningDaemon;
 import dev.plateau.write.EventFileWriter;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -21,7 +23,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,74 +54,64 @@ class StatusServerTest {
         assertThat(get(address, "/readyz", "GET").statusCode()).as("before the first scan").isEqualTo(503);
         assertThat(get(address, "/healthz", "GET").statusCode()).as("starting up is healthy").isEqualTo(200);
 
-        Thread loop = new Thread(() -> {
-          try {
-            daemon.run();
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        try (RunningDaemon running = RunningDaemon.start(daemon)) {
+          double start = clock.millis() / 1000.0 - 100;
+          try (EventFileWriter w = EventFileWriter.create(logdir.resolve("exp1/validation"), start, "h", 0)) {
+            for (int t = 0; t < 120; t++) {
+              w.simpleValue("val_loss", t, start + t, (float) (1 + 8 * Math.exp(-t / 8.0)));
+            }
           }
-        });
-        loop.start();
-        double start = clock.millis() / 1000.0 - 100;
-        try (EventFileWriter w = EventFileWriter.create(logdir.resolve("exp1/validation"), start, "h", 0)) {
-          for (int t = 0; t < 120; t++) {
-            w.simpleValue("val_loss", t, start + t, (float) (1 + 8 * Math.exp(-t / 8.0)));
-          }
+          AtomicReference<String> scraped = new AtomicReference<>("");
+          // Counted and published: the transition's counter and the experiment's current status.
+          running.awaitUntil("the convergence counted and published", () -> {
+            scraped.set(get(address, "/metrics", "GET").body());
+            return scraped.get().contains("plateau_verdicts_total{status=\"converged\"}")
+                && scraped.get().contains("plateau_experiments{status=\"converged\"} 1");
+          });
+          String metrics = scraped.get();
+          assertThat(get(address, "/readyz", "GET").statusCode()).isEqualTo(200);
+          assertThat(metrics)
+              .contains("# TYPE plateau_records_read_total counter")
+              .contains("plateau_points_read_total 120")
+              .contains("plateau_verdicts_total{status=\"converged\"} 1")
+              .contains("plateau_runs 1")
+              .contains("plateau_experiments{status=\"converged\"} 1")
+              .contains("plateau_experiments{status=\"not_learning\"} 0")
+              .contains("plateau_series 1")
+              .contains("plateau_outbox_pending 0");
+          JsonNode runs = new ObjectMapper().readTree(get(address, "/api/runs", "GET").body());
+          JsonNode run = runs.path("logdirs").get(0).path("runs").get(0);
+          assertThat(run.path("run").asText()).isEqualTo("exp1");
+          assertThat(run.path("status").asText()).isEqualTo("converged");
+          assertThat(run.path("series").get(0).path("best_step").isNumber()).isTrue();
+
+          HttpResponse<String> page = get(address, "/", "GET");
+          assertThat(page.statusCode()).isEqualTo(200);
+          assertThat(page.headers().firstValue("Content-Security-Policy").orElse("")).contains("default-src 'none'");
+          assertThat(page.body())
+              .contains("data-run=\"exp1\"", "converged", "<svg", "<polyline", "class=\"best\"", "class=\"decided\"")
+              .doesNotContain("<script");
+
+          assertThat(get(address, "/api/runs", "POST").statusCode()).isEqualTo(405);
+          assertThat(get(address, "/../../etc/passwd", "GET").statusCode()).isEqualTo(404);
+          HttpResponse<String> health = get(address, "/healthz", "GET");
+          assertThat(health.statusCode()).isEqualTo(200);
+          assertThat(health.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
         }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        String metrics = "";
-        // Counted and published: the transition's counter and the experiment's current status.
-        while (System.nanoTime() < deadline
-            && !(metrics.contains("plateau_verdicts_total{status=\"converged\"}")
-                && metrics.contains("plateau_experiments{status=\"converged\"} 1"))) {
-          metrics = get(address, "/metrics", "GET").body();
-          Thread.sleep(50);
-        }
-        assertThat(get(address, "/readyz", "GET").statusCode()).isEqualTo(200);
-        assertThat(metrics)
-            .contains("# TYPE plateau_records_read_total counter")
-            .contains("plateau_points_read_total 120")
-            .contains("plateau_verdicts_total{status=\"converged\"} 1")
-            .contains("plateau_runs 1")
-            .contains("plateau_experiments{status=\"converged\"} 1")
-            .contains("plateau_experiments{status=\"not_learning\"} 0")
-            .contains("plateau_series 1")
-            .contains("plateau_outbox_pending 0");
-        JsonNode runs = new ObjectMapper().readTree(get(address, "/api/runs", "GET").body());
-        JsonNode run = runs.path("logdirs").get(0).path("runs").get(0);
-        assertThat(run.path("run").asText()).isEqualTo("exp1");
-        assertThat(run.path("status").asText()).isEqualTo("converged");
-        assertThat(run.path("series").get(0).path("best_step").isNumber()).isTrue();
-
-        HttpResponse<String> page = get(address, "/", "GET");
-        assertThat(page.statusCode()).isEqualTo(200);
-        assertThat(page.headers().firstValue("Content-Security-Policy").orElse("")).contains("default-src 'none'");
-        assertThat(page.body())
-            .contains("data-run=\"exp1\"", "converged", "<svg", "<polyline", "class=\"best\"", "class=\"decided\"")
-            .doesNotContain("<script");
-
-        assertThat(get(address, "/api/runs", "POST").statusCode()).isEqualTo(405);
-        assertThat(get(address, "/../../etc/passwd", "GET").statusCode()).isEqualTo(404);
-        HttpResponse<String> health = get(address, "/healthz", "GET");
-        assertThat(health.statusCode()).isEqualTo(200);
-        assertThat(health.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
-
-        daemon.requestStop();
-        assertThat(daemon.awaitStopped(Duration.ofSeconds(5))).isTrue();
       }
     }
   }
 
   @Test
   void healthFailsWhenTheMainLoopStopsCompletingRounds(@TempDir Path temp) throws Exception {
-    Clock clock = Clock.systemUTC();
+    FakeClock clock = FakeClock.atNow();
     Path logdir = Files.createDirectories(temp.resolve("logs"));
     try (StateStore store = StateStore.open(temp.resolve("s.db"), false, clock)) {
       Watcher watcher = new Watcher(logdir, PlateauConfig.defaults(), store, List.of(), FlagApplier.NONE, clock, "h");
       Daemon daemon = new Daemon(List.of(watcher), List.of(), Duration.ofMillis(50), Duration.ofSeconds(1));
       try (StatusServer server =
           new StatusServer(new InetSocketAddress("127.0.0.1", 0), daemon, List.of(store), Duration.ofMillis(200), clock)) {
-        Thread.sleep(400); // never started: no round within the allowed time
+        clock.advanceMillis(400); // never started: no round within the allowed time
         assertThat(get(server.address(), "/healthz", "GET").statusCode()).isEqualTo(503);
       }
     }

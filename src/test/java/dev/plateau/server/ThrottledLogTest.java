@@ -2,15 +2,16 @@ package dev.plateau.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.plateau.testing.FakeClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ThrottledLogTest {
-  final ManualTicker ticker = new ManualTicker();
+  final FakeClock time = FakeClock.atNow();
   final List<String> lines = new ArrayList<>();
-  final ThrottledLog log = new ThrottledLog(lines::add, "HTTP client errors", Duration.ofMinutes(1), ticker);
+  final ThrottledLog log = new ThrottledLog(lines::add, "HTTP client errors", Duration.ofMinutes(1), time.ticker());
 
   @Test
   void theFirstIsLoggedAtOnceAndTheRestOfTheIntervalInOneLineWithCountsByKind() {
@@ -19,11 +20,11 @@ class ThrottledLogTest {
       log.record("413 no body", "GET /healthz from 127.0.0.1:" + i);
     }
     log.record("421 not loopback", "GET /api/runs from 127.0.0.1:2");
-    ticker.advance(Duration.ofSeconds(59));
+    time.advance(Duration.ofSeconds(59));
     log.flush();
     assertThat(lines).containsExactly(
         "HTTP client errors: 413 no body (GET /healthz from 127.0.0.1:1); more within 60 s are counted and logged together");
-    ticker.advance(Duration.ofSeconds(1));
+    time.advance(Duration.ofSeconds(1));
     log.flush();
     assertThat(lines).hasSize(2).last().isEqualTo(
         "HTTP client errors in the last 60 s, not logged one by one: 300 (413 no body: 299, 421 not loopback: 1)");
@@ -35,11 +36,11 @@ class ThrottledLogTest {
       for (int i = 0; i < 1000; i++) {
         log.record("400 bad", "x");
       }
-      ticker.advance(Duration.ofMinutes(1));
+      time.advance(Duration.ofMinutes(1));
     }
     log.flush();
     assertThat(lines).hasSize(11);
-    ticker.advance(Duration.ofMinutes(1));
+    time.advance(Duration.ofMinutes(1));
     log.flush();
     assertThat(lines).as("a quiet interval logs nothing").hasSize(11);
     log.record("404 not found", "GET /x from a");

@@ -3,6 +3,7 @@ package dev.plateau.state;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.plateau.detect.Status;
+import dev.plateau.testing.FakeClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -25,7 +26,7 @@ class StateRetentionTest {
   static final Instant START = Instant.ofEpochSecond(1_800_000_000);
   static final Duration DAY = Duration.ofDays(1);
 
-  final SteppedClock clock = new SteppedClock(START);
+  final FakeClock clock = FakeClock.at(START);
 
   /** Records one verdict of {@code experiment} as transition number {@code transition}. */
   static void record(StateStore store, String experiment, long transition, String id, String... sinks)
