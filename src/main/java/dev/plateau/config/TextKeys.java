@@ -34,7 +34,12 @@ final class TextKeys {
     Optional<Node> root;
     try {
       LoadSettings settings =
-          LoadSettings.builder().setLabel(source).setMaxAliasesForCollections(maxAliases).build();
+          LoadSettings.builder()
+              .setLabel(source)
+              .setMaxAliasesForCollections(maxAliases)
+              // composed here so that a key that is a list or a mapping is refused naming where it is
+              .setAllowNonScalarKeys(true)
+              .build();
       root = new Compose(settings).composeString(text);
     } catch (YamlEngineException e) {
       return;
