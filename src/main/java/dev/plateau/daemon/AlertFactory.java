@@ -1,6 +1,7 @@
 package dev.plateau.daemon;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.plateau.detect.Status;
 import dev.plateau.detect.Verdict;
@@ -51,9 +52,7 @@ final class AlertFactory {
   Alert alert(
       ExperimentVerdict current, Status previous, long sequence, Instant time, Map<String, RunSeries> runs) {
     Verdict v = deciding(current);
-    ObjectNode payload = VerdictJson.of(v);
-    payload.put("status", current.status().jsonName());
-    payload.put("reason", current.reason());
+    ObjectNode payload = VerdictJson.of(v, current.status(), current.reason());
     payload.put("logdir", logdir);
     payload.put("experiment", current.experiment());
     payload.put("host", host);
@@ -70,7 +69,22 @@ final class AlertFactory {
     long step = v.decidedAtStep() != null ? v.decidedAtStep() : v.lastStep();
     String id = id(current.experiment(), sequence, current.status().jsonName(), v.run(), v.tag(), step);
     payload.put("id", id);
-    return new Alert(id, current.experiment(), payload);
+    return new Alert(id, current.experiment(), current.status(), payload);
+  }
+
+  /**
+   * What an experiment's flag holds when only its status is known (its state database was lost
+   * while running): the deciding series' verdict of {@code verdict} (null when it has none), the
+   * experiment and its status.
+   */
+  static ObjectNode statusPayload(String experiment, Status status, ExperimentVerdict verdict) {
+    ObjectNode payload =
+        verdict == null || verdict.series().isEmpty()
+            ? JsonNodeFactory.instance.objectNode()
+            : VerdictJson.of(deciding(verdict));
+    payload.put("experiment", experiment);
+    payload.put("status", status.jsonName());
+    return payload;
   }
 
   String id(String experiment, long sequence, String status, String run, String tag, long step) {

@@ -986,7 +986,7 @@ public final class Watcher {
               payload));
       List<String> to = new ArrayList<>();
       for (AlertSink sink : sinks) {
-        if (sink.accepts(current.status().jsonName())) {
+        if (sink.accepts(current.status())) {
           to.add(sink.name());
         }
       }

@@ -3,7 +3,10 @@ package dev.plateau.format;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.plateau.detect.Status;
 import dev.plateau.detect.Verdict;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -11,26 +14,56 @@ import java.util.Map;
  * detector, decided_at_step, best_step, best_value, last_step, points, reason, evidence. Numbers
  * that JSON cannot express (NaN, infinities) are written as the strings "NaN", "Infinity" and
  * "-Infinity".
+ *
+ * <p>The one place a verdict object is built: {@code replay}, {@code check}, {@code /api/runs},
+ * the alert payload (the daemon's {@code AlertFactory} adds its fields to {@link #of(Verdict,
+ * Status, String)}) and the flag files all take theirs from here.
  */
 public final class VerdictJson {
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
   private VerdictJson() {}
 
+  /** A series' verdict. */
   public static ObjectNode of(Verdict v) {
+    return of(v, v.status(), v.reason());
+  }
+
+  /**
+   * A series' verdict speaking for a status and reason not its own (an experiment's, combined
+   * from its series'); the fields in the same order as {@link #of(Verdict)}.
+   */
+  public static ObjectNode of(Verdict v, Status status, String reason) {
     ObjectNode o = NODES.objectNode();
     o.put("run", v.run());
     o.put("tag", v.tag());
     o.put("mode", v.mode().jsonName());
-    o.put("status", v.status().jsonName());
+    o.put("status", status.jsonName());
     o.put("detector", v.detector());
     putLong(o, "decided_at_step", v.decidedAtStep());
     putLong(o, "best_step", v.bestStep());
     o.set("best_value", v.bestStep() == null ? NODES.nullNode() : number(v.bestValue()));
     o.put("last_step", v.lastStep());
     o.put("points", v.points());
-    o.put("reason", v.reason());
+    o.put("reason", reason);
     o.set("evidence", evidence(v.evidence()));
+    return o;
+  }
+
+  /**
+   * An experiment's verdict: its name (as {@code run}), status, reason, and each watched series'
+   * verdict.
+   */
+  public static ObjectNode experiment(
+      String experiment, Status status, String reason, List<Verdict> series) {
+    ObjectNode o = NODES.objectNode();
+    o.put("run", experiment);
+    o.put("status", status.jsonName());
+    o.put("reason", reason);
+    ArrayNode array = o.putArray("series");
+    for (Verdict v : series) {
+      array.add(of(v));
+    }
     return o;
   }
 

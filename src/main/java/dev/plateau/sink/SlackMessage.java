@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.plateau.detect.Status;
 import dev.plateau.format.Sparkline;
 import java.math.BigDecimal;
 import java.math.MathContext;
@@ -37,7 +38,7 @@ public final class SlackMessage {
   /** The message for an alert; fields missing from the payload show as "–". */
   public static ObjectNode of(Alert alert) {
     JsonNode p = alert.payload();
-    String status = text(p, "status");
+    Status status = alert.status();
     String subject =
         alert.experiment() == null || alert.experiment().isBlank()
             ? text(p, "run")
@@ -168,20 +169,23 @@ public final class SlackMessage {
   }
 
   /** "target_reached" as "target reached". */
+  private static String words(Status status) {
+    return words(status.jsonName());
+  }
+
   private static String words(String status) {
     return status.replace('_', ' ');
   }
 
-  private static String emoji(String status) {
+  private static String emoji(Status status) {
     return switch (status) {
-      case "converged" -> ":white_check_mark:";
-      case "target_reached" -> ":dart:";
-      case "diverged" -> ":rotating_light:";
-      case "overfitting" -> ":warning:";
-      case "stalled" -> ":hourglass:";
-      case "not_learning" -> ":zzz:";
-      case "training" -> ":arrow_forward:";
-      default -> ":information_source:";
+      case CONVERGED -> ":white_check_mark:";
+      case TARGET_REACHED -> ":dart:";
+      case DIVERGED -> ":rotating_light:";
+      case OVERFITTING -> ":warning:";
+      case STALLED -> ":hourglass:";
+      case NOT_LEARNING -> ":zzz:";
+      case TRAINING -> ":arrow_forward:";
     };
   }
 

@@ -65,14 +65,9 @@ public record StatusFilter(Set<Status> statuses) {
     return parse(names == null || names.isBlank() ? null : List.of(names.split(",")));
   }
 
-  /** Whether a status given by its JSON name passes; unknown names do not. */
-  public boolean accepts(String status) {
-    for (Status s : statuses) {
-      if (s.jsonName().equals(status)) {
-        return true;
-      }
-    }
-    return false;
+  /** Whether alerts with this status pass. */
+  public boolean accepts(Status status) {
+    return statuses.contains(status);
   }
 
   @Override
