@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.plateau.detect.Status;
 import dev.plateau.detect.Verdict;
 import dev.plateau.format.VerdictJson;
-import dev.plateau.series.RunSeries;
 import dev.plateau.series.Series;
+import dev.plateau.series.SeriesKey;
 import dev.plateau.sink.Alert;
 import dev.plateau.verdict.ExperimentVerdict;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +15,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.HexFormat;
-import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Turns an experiment's verdict transition into an alert: the deciding series' verdict object
@@ -33,10 +33,15 @@ final class AlertFactory {
 
   private final String logdir;
   private final String host;
+  private final Function<SeriesKey, Series> kept;
 
-  AlertFactory(String logdir, String host) {
+  /**
+   * @param kept the points kept of a series, for its recent values (null when none are kept)
+   */
+  AlertFactory(String logdir, String host, Function<SeriesKey, Series> kept) {
     this.logdir = logdir;
     this.host = host;
+    this.kept = kept;
   }
 
   /** The series verdict that speaks for an experiment's status. */
@@ -49,8 +54,7 @@ final class AlertFactory {
     return run.deciding().isEmpty() ? run.series().get(0) : run.deciding().get(0);
   }
 
-  Alert alert(
-      ExperimentVerdict current, Status previous, long sequence, Instant time, Map<String, RunSeries> runs) {
+  Alert alert(ExperimentVerdict current, Status previous, long sequence, Instant time) {
     Verdict v = deciding(current);
     ObjectNode payload = VerdictJson.of(v, current.status(), current.reason());
     payload.put("logdir", logdir);
@@ -59,8 +63,7 @@ final class AlertFactory {
     payload.put("time", time.toString());
     payload.put("previous_status", previous == null ? Status.TRAINING.jsonName() : previous.jsonName());
     ArrayNode values = payload.putArray("values");
-    RunSeries run = runs.get(v.run());
-    Series series = run == null ? null : run.byTag().get(v.tag());
+    Series series = kept.apply(new SeriesKey(v.run(), v.tag()));
     if (series != null) {
       for (int i = Math.max(0, series.size() - RECENT_VALUES); i < series.size(); i++) {
         values.add(VerdictJson.number(series.value(i)));
