@@ -6,14 +6,13 @@ import dev.plateau.tail.TailProblem;
 import dev.plateau.verdict.LogdirJudge;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Feeds what the tailer reads into the judge: points (bringing parked experiments back first),
- * new sessions, and the runs the round must act on, read again ({@code rereads}: a file reset)
- * or dropped ({@code gone}: a run directory deleted). Warnings are limited per file, and steps
+ * new sessions, and the runs that start over ({@link RunResets}: a file reset, a run directory
+ * deleted). Warnings are limited per file, and steps
  * going back per series, so that a writer that always logs step 0 cannot flood the log.
  */
 final class JudgeFeed implements TailListener {
@@ -23,29 +22,18 @@ final class JudgeFeed implements TailListener {
   private final LogdirJudge judge;
   private final ExperimentParking parking;
   private final Clock clock;
-  private final Set<String> rereads;
-  private final Set<String> gone;
+  private final RunResets resets;
   private final WarningLimiter warnings = new WarningLimiter(5, 60_000);
   private final WarningLimiter rewinds = new WarningLimiter(5, 60_000);
   private double newestWallTime = Double.NaN;
 
-  /**
-   * @param rereads where runs to read again from their start are added
-   * @param gone where runs whose directory went away are added
-   */
   JudgeFeed(
-      Path logdir,
-      LogdirJudge judge,
-      ExperimentParking parking,
-      Clock clock,
-      Set<String> rereads,
-      Set<String> gone) {
+      Path logdir, LogdirJudge judge, ExperimentParking parking, Clock clock, RunResets resets) {
     this.logdir = logdir;
     this.judge = judge;
     this.parking = parking;
     this.clock = clock;
-    this.rereads = rereads;
-    this.gone = gone;
+    this.resets = resets;
   }
 
   /** A read begins: the newest wall time is that of its points. */
@@ -74,8 +62,8 @@ final class JudgeFeed implements TailListener {
     if (Double.isNaN(newestWallTime) || point.wallTime() > newestWallTime) {
       newestWallTime = point.wallTime();
     }
-    rereads.addAll(parking.touch(point.run()));
-    if (!rereads.contains(point.run())) {
+    resets.readAgain(parking.touch(point.run()));
+    if (!resets.readsAgain(point.run())) {
       long last = judge.lastStepOf(point.run(), point.tag());
       judge.observe(point);
       if (point.step() <= last) {
@@ -104,18 +92,18 @@ final class JudgeFeed implements TailListener {
     // The file's points come again, but the run's later files were read after them: fed alone,
     // the restart rule would take the repeated steps for a rewind and drop the later points.
     // Reading the whole run again keeps every file's points in order.
-    rereads.add(run);
+    resets.readAgain(run);
   }
 
   @Override
   public void runGone(String run, Path directory) {
     log.info("{}: run '{}' is gone ({} no longer exists); it is no longer judged", logdir, run, directory);
-    gone.add(run);
+    resets.gone(run);
   }
 
   @Override
   public void sessionStart(String run, String file, long step) {
-    rereads.addAll(parking.touch(run));
+    resets.readAgain(parking.touch(run));
     judge.sessionStart(run, step);
   }
 }

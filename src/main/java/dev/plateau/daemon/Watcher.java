@@ -13,7 +13,6 @@ import dev.plateau.tail.ChangeWatcher;
 import dev.plateau.tail.LogdirTailer;
 import dev.plateau.tail.PollStats;
 import dev.plateau.verdict.ExperimentVerdict;
-import dev.plateau.verdict.Experiments;
 import dev.plateau.verdict.JudgeThreads;
 import dev.plateau.verdict.LogdirJudge;
 import dev.plateau.verdict.VerdictListener;
@@ -21,13 +20,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,9 +35,10 @@ import org.slf4j.LoggerFactory;
  * <p>The round is this class's; each other job is a part's, which the round asks and which
  * answers with data, never calling back: {@link JudgeFeed} (what is read goes to the judge),
  * {@link TransitionRecorder} (an experiment's net change becomes a recorded verdict, alerts and a
- * flag), {@link PendingRound} (what the next commit carries), {@link ExperimentParking} (which
- * experiments leave memory and when they come back), {@link StateRestorer} (a restart) and {@link
- * LostStateRecovery} (a state database lost while running).
+ * flag), {@link PendingRound} (what the next commit carries), {@link RunResets} (runs read again
+ * or gone), {@link ExperimentParking} (which experiments leave memory and when they come back),
+ * {@link PublishedVerdicts} (what the status server reads), {@link StateRestorer} (a restart) and
+ * {@link LostStateRecovery} (a state database lost while running).
  *
  * <p>One thread polls; delivery happens elsewhere, from the outbox.
  */
@@ -57,7 +52,6 @@ public final class Watcher {
   /** How long an experiment goes without new points before it leaves memory, by default. */
   public static final Duration DEFAULT_PARK_AFTER = ExperimentParking.DEFAULT_PARK_AFTER;
 
-  private static final long PUBLISH_EVERY_MILLIS = 1_000;
   private static final long AT_TIME_EVERY_MILLIS = 1_000;
 
   private final Path logdir;
@@ -71,18 +65,13 @@ public final class Watcher {
   private final ExperimentParking parking;
   private final StateRestorer restorer;
   private final LostStateRecovery lostState;
+  private final RunResets resets;
   private final JudgeFeed feed;
-  /** Runs to read again from their files' start, before the next commit. */
-  private final Set<String> rereads = new LinkedHashSet<>();
-  /** Runs whose directory went away in the last read: they leave the judged set this round. */
-  private final Set<String> goneRuns = new LinkedHashSet<>();
-  private final Map<SeriesKey, SeriesView> views = new ConcurrentHashMap<>();
-  private volatile List<ExperimentVerdict> published = List.of();
+  private final PublishedVerdicts published = new PublishedVerdicts();
   private DaemonMetrics metrics = new DaemonMetrics();
   private Supplier<ChangeWatcher.Changes> changes;
   private long checkpointMillis;
   private long lastCommitMillis = Long.MIN_VALUE;
-  private long lastPublishMillis = Long.MIN_VALUE / 2;
   private long lastAtTimeMillis = Long.MIN_VALUE / 2;
   /** Runs were set to be read again: only a whole poll finds their files. */
   private boolean wholePollNeeded = true;
@@ -113,7 +102,8 @@ public final class Watcher {
     this.parking = new ExperimentParking(shown, judge, store, clock);
     this.restorer = new StateRestorer(store, tailer, judge, flags, parking, recorder, pending);
     this.lostState = new LostStateRecovery(this.logdir, store, tailer, parking, recorder, pending);
-    this.feed = new JudgeFeed(this.logdir, judge, parking, clock, rereads, goneRuns);
+    this.resets = new RunResets(this.logdir, tailer, judge, parking, pending);
+    this.feed = new JudgeFeed(this.logdir, judge, parking, clock, resets);
     flags.knowDirectories(name -> RunDirectories.find(tailer.files(), name));
   }
 
@@ -184,12 +174,12 @@ public final class Watcher {
    * server's); the judge itself belongs to the polling thread.
    */
   public List<ExperimentVerdict> published() {
-    return published;
+    return published.verdicts();
   }
 
   /** The curve of a watched series as of the last round (for charts), or null. */
   public SeriesView view(String run, String tag) {
-    return views.get(new SeriesKey(run, tag));
+    return published.curve(new SeriesKey(run, tag));
   }
 
   /** The judge, for status pages and tests (read on the polling thread only). */
@@ -211,15 +201,15 @@ public final class Watcher {
    */
   public void restore() throws StateException {
     StateRestorer.Restored restored = restorer.restore(threads);
-    rereads.addAll(restored.rereads());
+    resets.readAgain(restored.rereads());
     // States saved by a version without summaries are saved again with one at the first commit,
     // so that those experiments too can start parked next time.
     for (SeriesKey key : restored.withoutSummary()) {
-      if (!rereads.contains(key.run())) {
+      if (!resets.readsAgain(key.run())) {
         pending.unsaved(key);
       }
     }
-    applyRereads();
+    resets.applyRereads();
     log.info(
         "{}: resumed {} files, {} experiments ({} in memory, {} parked until they have points) from {}",
         logdir, restored.files(), restored.experiments(), restored.experiments() - parking.size(),
@@ -293,16 +283,18 @@ public final class Watcher {
       metrics.lagMillis.set(Math.max(0, clock.millis() - (long) (newestWallTime * 1000)));
     }
     lostState
-        .recoverIfLost(published)
+        .recoverIfLost(published.verdicts())
         .ifPresent(
             runs -> {
-              rereads.addAll(runs);
+              resets.readAgain(runs);
               wholePollNeeded = true;
             });
-    dropGoneRuns();
+    if (resets.dropGone()) {
+      published.refreshSoon();
+    }
     // Rereads are decided before the commit and committed with it (their files' rows and series
     // states deleted), so a crash right after cannot resume past the points they need.
-    boolean readAgain = applyRereads() > 0;
+    boolean readAgain = resets.applyRereads() > 0;
     wholePollNeeded |= readAgain;
     int transitions = pending.transitionCount();
     boolean checkpointDue =
@@ -316,13 +308,7 @@ public final class Watcher {
         parkIdle();
       }
     }
-    // The status page's copy: combining every experiment's verdict is most of a quiet round's
-    // work on a large logdir, so rounds woken by events refresh it only with a transition or once
-    // a second.
-    if (whole || transitions > 0 || now - lastPublishMillis >= PUBLISH_EVERY_MILLIS || now < lastPublishMillis) {
-      publish();
-      lastPublishMillis = now;
-    }
+    published.refresh(whole || transitions > 0, now, judge::runVerdicts, parking.verdicts());
     if (!readAgain) {
       metrics.scanned(logdir.toString());
     }
@@ -339,25 +325,18 @@ public final class Watcher {
     return flags.failures();
   }
 
-  private void publish() {
-    List<ExperimentVerdict> all = new ArrayList<>(judge.runVerdicts());
-    all.addAll(parking.verdicts());
-    all.sort(Comparator.comparing(ExperimentVerdict::experiment));
-    published = List.copyOf(all);
-  }
-
   /** Parks experiments idle for longer than the park-after time (looked at every few seconds). */
   private void parkIdle() {
     if (!parking.lookDue()) {
       return;
     }
-    rereads.addAll(parking.wakeDue());
-    if (pending.hasUnsaved() || !rereads.isEmpty()) {
+    resets.readAgain(parking.wakeDue());
+    if (pending.hasUnsaved() || resets.anyRereads()) {
       return;
     }
     Set<String> left = parking.parkIdle();
     if (!left.isEmpty()) {
-      views.keySet().removeIf(k -> left.contains(k.run()));
+      published.dropCurves(left);
     }
   }
 
@@ -377,7 +356,7 @@ public final class Watcher {
     for (SeriesKey key : commit.saved()) {
       Series points = kept(key);
       if (points != null) {
-        views.put(key, SeriesView.of(points));
+        published.curve(key, points);
       }
     }
     if (commit.batch().isEmpty()) {
@@ -417,53 +396,6 @@ public final class Watcher {
     }
   }
 
-  /**
-   * Runs deleted or renamed leave the judged set: their series and judges go from memory and
-   * from the store (committed with this round), so no time rule judges them, no alert or flag is
-   * made for them, and a restart does not bring them back; their verdicts stay in the history. An
-   * experiment left without runs leaves the status page. A run that comes back is a new run.
-   */
-  private void dropGoneRuns() {
-    if (goneRuns.isEmpty()) {
-      return;
-    }
-    Set<String> gone = new LinkedHashSet<>(goneRuns);
-    goneRuns.clear();
-    judge.evictAll(gone);
-    Set<String> experiments = new LinkedHashSet<>();
-    for (String run : gone) {
-      experiments.add(Experiments.of(run));
-      pending.reset(run);
-      rereads.remove(run);
-    }
-    Map<String, Set<String>> inMemory = judge.runsByExperiment();
-    for (String experiment : experiments) {
-      if (!parking.runsGone(experiment, gone, inMemory.containsKey(experiment))) {
-        pending.noFlag(experiment);
-        log.info("{}: experiment '{}' has no runs left; it leaves the judged set (its verdicts stay in the history)",
-            logdir, experiment);
-      }
-    }
-    lastPublishMillis = Long.MIN_VALUE / 2; // the status page's copy is refreshed at the end of this round
-  }
-
-  /** Sets the runs asked for to be read again; returns how many. */
-  private int applyRereads() {
-    Set<String> all = new LinkedHashSet<>();
-    for (String run : rereads) {
-      all.add(run);
-      all.addAll(judge.runsPairedWith(run));
-    }
-    for (String run : all) {
-      log.info("{}: reading run '{}' again from its files' start", logdir, run);
-      tailer.rereadRun(run);
-      judge.forgetRun(run);
-      pending.reset(run);
-    }
-    rereads.clear();
-    return all.size();
-  }
-
   /** What the judge reports, on the polling thread: transitions to record, runs to read again. */
   private final class JudgeEvents implements VerdictListener {
     @Override
@@ -483,7 +415,7 @@ public final class Watcher {
 
     @Override
     public void rereadNeeded(String run) {
-      rereads.add(run);
+      resets.readAgain(run);
     }
   }
 }
