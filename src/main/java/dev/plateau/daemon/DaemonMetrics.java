@@ -1,5 +1,6 @@
 package dev.plateau.daemon;
 
+import dev.plateau.detect.Status;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -25,8 +26,8 @@ public final class DaemonMetrics {
   private final Map<String, AtomicLong> deliveries = new ConcurrentSkipListMap<>();
   private final Map<String, Boolean> ready = new ConcurrentHashMap<>();
 
-  void verdict(String status) {
-    verdicts.computeIfAbsent(status, s -> new AtomicLong()).incrementAndGet();
+  void verdict(Status status) {
+    verdicts.computeIfAbsent(status.jsonName(), s -> new AtomicLong()).incrementAndGet();
   }
 
   void delivery(String sink, String outcome) {

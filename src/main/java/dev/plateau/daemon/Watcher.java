@@ -374,7 +374,7 @@ public final class Watcher {
         String id = t.alert().id();
         String experiment = t.alert().experiment();
         if (recorded.contains(id)) {
-          metrics.verdict(t.alert().status().jsonName());
+          metrics.verdict(t.alert().status());
           log.info("{} {}: {} -> {} ({})", logdir, experiment, t.previous().jsonName(), t.alert().status().jsonName(), id);
         } else {
           log.debug("{} {}: {} was recorded before (a round decided again)", logdir, experiment, id);
