@@ -2,6 +2,7 @@ package dev.plateau.daemon;
 
 import dev.plateau.detect.Status;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -93,14 +94,14 @@ public final class DaemonMetrics {
 
   /** Verdicts recorded, by status. */
   public Map<String, Long> verdicts() {
-    Map<String, Long> out = new java.util.TreeMap<>();
+    Map<String, Long> out = new TreeMap<>();
     verdicts.forEach((k, v) -> out.put(k, v.get()));
     return out;
   }
 
   /** Delivery attempts by "sink\u0000outcome" (delivered, retry, rejected). */
   public Map<String, Long> deliveries() {
-    Map<String, Long> out = new java.util.TreeMap<>();
+    Map<String, Long> out = new TreeMap<>();
     deliveries.forEach((k, v) -> out.put(k, v.get()));
     return out;
   }

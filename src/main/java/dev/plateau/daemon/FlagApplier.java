@@ -2,6 +2,8 @@ package dev.plateau.daemon;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.plateau.detect.Status;
+import java.nio.file.Path;
+import java.util.function.Function;
 
 /**
  * Brings an experiment's flag file in line with its committed status. Called after each commit
@@ -29,7 +31,7 @@ public interface FlagApplier {
    * Tells where the logdir's directories are, by their name relative to it (null when unknown), so
    * a name with no exact string (not valid in the platform's charset) still gets its flag.
    */
-  default void knowDirectories(java.util.function.Function<String, java.nio.file.Path> directories) {}
+  default void knowDirectories(Function<String, Path> directories) {}
 
   /** Flags waiting to be written again. */
   default int pending() {
