@@ -18,14 +18,13 @@ import java.util.HexFormat;
 import java.util.function.Function;
 
 /**
- * Turns an experiment's verdict transition into an alert: the deciding series' verdict object
- * (as {@code plateau replay} prints it) plus logdir, experiment, host, time, previous_status and
- * recent values. The id is derived from the transition: logdir, experiment, the transition's
- * number within the experiment (committed with the round, so a round decided again after a crash
- * numbers it the same), status, deciding series and decided step. Deciding the same transition
- * again, after a crash or after rebuilding the state, gives the same id, so receivers that
- * deduplicate on {@code webhook-id} see it once; a later transition to the same status is a new
- * id.
+ * Turns an experiment's verdict transition into an alert: the deciding series' verdict object (as
+ * {@code plateau replay} prints it) plus logdir, experiment, host, time, previous_status and recent
+ * values. The id is derived from the transition: logdir, experiment, the transition's number within
+ * the experiment (committed with the round, so a round decided again after a crash numbers it the
+ * same), status, deciding series and decided step. Deciding the same transition again, after a
+ * crash or after rebuilding the state, gives the same id, so receivers that deduplicate on {@code
+ * webhook-id} see it once; a later transition to the same status is a new id.
  */
 final class AlertFactory {
   /** Values sent for sparklines. */
@@ -61,7 +60,8 @@ final class AlertFactory {
     payload.put("experiment", current.experiment());
     payload.put("host", host);
     payload.put("time", time.toString());
-    payload.put("previous_status", previous == null ? Status.TRAINING.jsonName() : previous.jsonName());
+    payload.put(
+        "previous_status", previous == null ? Status.TRAINING.jsonName() : previous.jsonName());
     ArrayNode values = payload.putArray("values");
     Series series = kept.apply(new SeriesKey(v.run(), v.tag()));
     if (series != null) {
@@ -70,7 +70,8 @@ final class AlertFactory {
       }
     }
     long step = v.decidedAtStep() != null ? v.decidedAtStep() : v.lastStep();
-    String id = id(current.experiment(), sequence, current.status().jsonName(), v.run(), v.tag(), step);
+    String id =
+        id(current.experiment(), sequence, current.status().jsonName(), v.run(), v.tag(), step);
     payload.put("id", id);
     return new Alert(id, current.experiment(), current.status(), payload);
   }
@@ -96,7 +97,13 @@ final class AlertFactory {
       String key =
           String.join(
               "\u0000",
-              logdir, experiment, Long.toString(sequence), status, run, tag, Long.toString(step));
+              logdir,
+              experiment,
+              Long.toString(sequence),
+              status,
+              run,
+              tag,
+              Long.toString(step));
       byte[] digest = sha.digest(key.getBytes(StandardCharsets.UTF_8));
       return "msg_" + HexFormat.of().formatHex(digest, 0, 16);
     } catch (NoSuchAlgorithmException e) {

@@ -21,17 +21,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Which experiments leave memory and when they come back. An experiment without new points for
- * the park-after time is parked: its judges leave the judge (their states are in the store), its
- * last verdict stays published, and its first new point, or the time when a time rule could
- * change its verdict ({@code nextChangeAt}), brings its judges back from the store, as a restart
- * would. Experiments paired with another experiment (a twin across experiments) are not parked.
+ * Which experiments leave memory and when they come back. An experiment without new points for the
+ * park-after time is parked: its judges leave the judge (their states are in the store), its last
+ * verdict stays published, and its first new point, or the time when a time rule could change its
+ * verdict ({@code nextChangeAt}), brings its judges back from the store, as a restart would.
+ * Experiments paired with another experiment (a twin across experiments) are not parked.
  *
- * <p>Asks the judge and the store, and answers the watcher with runs: those to read again (a
- * state that cannot be read back) and those that left memory. Used on the polling thread only.
+ * <p>Asks the judge and the store, and answers the watcher with runs: those to read again (a state
+ * that cannot be read back) and those that left memory. Used on the polling thread only.
  */
 final class ExperimentParking {
   private static final Logger log = LoggerFactory.getLogger(ExperimentParking.class);
+
   /** How long an experiment goes without new points before it leaves memory, by default. */
   static final Duration DEFAULT_PARK_AFTER = Duration.ofMinutes(1);
 
@@ -41,15 +42,19 @@ final class ExperimentParking {
   private final LogdirJudge judge;
   private final StateStore store;
   private final Clock clock;
+
   /** Experiments out of memory, with their verdict when they left (for the status page and API). */
   private final Map<String, ExperimentVerdict> parked = new HashMap<>();
+
   /** The runs of every parked experiment, to bring back. */
   private final Map<String, Set<String>> parkedRuns = new HashMap<>();
+
   /**
    * When time alone could change a parked experiment's verdict (clock millis; a job that died is
    * STALLED an hour after its last point): it is brought back then, for the time rules to judge.
    */
   private final Map<String, Long> parkedUntil = new HashMap<>();
+
   /** When each experiment in memory last had a point (clock millis). */
   private final Map<String, Long> lastActivity = new HashMap<>();
 
@@ -103,8 +108,8 @@ final class ExperimentParking {
   }
 
   /**
-   * A point of {@code run} was read: its experiment is active, and back in memory if it was
-   * parked. Returns the runs to read again (whose saved states could not be brought back).
+   * A point of {@code run} was read: its experiment is active, and back in memory if it was parked.
+   * Returns the runs to read again (whose saved states could not be brought back).
    */
   Set<String> touch(String run) {
     String experiment = Experiments.of(run);
@@ -184,7 +189,9 @@ final class ExperimentParking {
       parkedNow++;
       log.debug(
           "{}: experiment '{}' parked after {} ms without points",
-          logdir, experiment, now - e.getValue());
+          logdir,
+          experiment,
+          now - e.getValue());
     }
     if (!leaving.isEmpty()) {
       judge.evictAll(leaving);
@@ -229,7 +236,8 @@ final class ExperimentParking {
           }
         }
       } catch (StateException e) {
-        log.warn("{}: cannot bring back run '{}' ({}); reading it again", logdir, run, e.getMessage());
+        log.warn(
+            "{}: cannot bring back run '{}' ({}); reading it again", logdir, run, e.getMessage());
         rereads.add(run);
       }
     }
@@ -256,7 +264,9 @@ final class ExperimentParking {
     return false;
   }
 
-  /** Forgets every parked experiment (the store holding their states was lost); returns their runs. */
+  /**
+   * Forgets every parked experiment (the store holding their states was lost); returns their runs.
+   */
   Set<String> forgetParked() {
     Set<String> runs = new LinkedHashSet<>();
     parkedRuns.values().forEach(runs::addAll);

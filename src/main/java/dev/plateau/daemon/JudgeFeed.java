@@ -10,10 +10,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Feeds what the tailer reads into the judge: points (bringing parked experiments back first),
- * new sessions, and the runs that start over ({@link RunResets}: a file reset, a run directory
- * deleted). Warnings are limited per file, and steps
- * going back per series, so that a writer that always logs step 0 cannot flood the log.
+ * Feeds what the tailer reads into the judge: points (bringing parked experiments back first), new
+ * sessions, and the runs that start over ({@link RunResets}: a file reset, a run directory
+ * deleted). Warnings are limited per file, and steps going back per series, so that a writer that
+ * always logs step 0 cannot flood the log.
  */
 final class JudgeFeed implements TailListener {
   private static final Logger log = LoggerFactory.getLogger(JudgeFeed.class);
@@ -50,7 +50,10 @@ final class JudgeFeed implements TailListener {
   public void problem(TailProblem problem) {
     WarningLimiter.Decision d = warnings.offer(problem.file().toString(), clock.millis());
     if (d.suppressedBefore() > 0) {
-      log.warn("{}: {} more warnings in the last minute were not logged", problem.file(), d.suppressedBefore());
+      log.warn(
+          "{}: {} more warnings in the last minute were not logged",
+          problem.file(),
+          d.suppressedBefore());
     }
     if (d.log()) {
       log.warn(problem.message());
@@ -77,13 +80,22 @@ final class JudgeFeed implements TailListener {
     String key = "run '" + point.run() + "' tag '" + point.tag() + "'";
     WarningLimiter.Decision d = rewinds.offer(key, clock.millis());
     if (d.suppressedBefore() > 0) {
-      log.info("{}: {}: {} more steps going back in the last minute were not logged", logdir, key, d.suppressedBefore());
+      log.info(
+          "{}: {}: {} more steps going back in the last minute were not logged",
+          logdir,
+          key,
+          d.suppressedBefore());
     }
     if (d.log()) {
       log.info(
           "{}: {} goes back from step {} to step {} (file {}); its points from step {} on are"
               + " replaced, as after a restart from a checkpoint",
-          logdir, key, last, point.step(), point.file(), point.step());
+          logdir,
+          key,
+          last,
+          point.step(),
+          point.file(),
+          point.step());
     }
   }
 
@@ -97,7 +109,11 @@ final class JudgeFeed implements TailListener {
 
   @Override
   public void runGone(String run, Path directory) {
-    log.info("{}: run '{}' is gone ({} no longer exists); it is no longer judged", logdir, run, directory);
+    log.info(
+        "{}: run '{}' is gone ({} no longer exists); it is no longer judged",
+        logdir,
+        run,
+        directory);
     resets.gone(run);
   }
 

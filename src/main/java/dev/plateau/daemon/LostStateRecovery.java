@@ -46,8 +46,8 @@ final class LostStateRecovery {
   }
 
   /**
-   * When the store was lost, starts a new one and returns the runs to read again from their
-   * files; empty when the store is there (or a new one could not be made: tried next round).
+   * When the store was lost, starts a new one and returns the runs to read again from their files;
+   * empty when the store is there (or a new one could not be made: tried next round).
    *
    * @param published the experiments' last published verdicts, for their flags' content
    */
@@ -55,8 +55,11 @@ final class LostStateRecovery {
     if (!store.lost()) {
       return Optional.empty();
     }
-    log.warn("{}: state database {} was deleted or replaced while running; starting a new one from"
-        + " what is in memory and the event files (nothing already sent is sent again)", logdir, store.file());
+    log.warn(
+        "{}: state database {} was deleted or replaced while running; starting a new one from"
+            + " what is in memory and the event files (nothing already sent is sent again)",
+        logdir,
+        store.file());
     try {
       store.recreate();
     } catch (StateException e) {

@@ -24,14 +24,14 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * What the next commit carries: the experiments' net transitions (a verdict to record, the sinks
- * it goes to), their statuses and the flags that follow them, the series whose detector states
+ * What the next commit carries: the experiments' net transitions (a verdict to record, the sinks it
+ * goes to), their statuses and the flags that follow them, the series whose detector states
  * changed, the runs to read again from their start, and the file positions as last committed (to
  * tell which moved). Everything stays here until a commit succeeds, so a failed commit is tried
  * again, whole, with the next round.
  *
- * <p>The one place the daemon makes the store's rows ({@link StateBatch}, {@link
- * RecordedVerdict}): statuses are {@link Status}es and verdicts JSON objects up to here.
+ * <p>The one place the daemon makes the store's rows ({@link StateBatch}, {@link RecordedVerdict}):
+ * statuses are {@link Status}es and verdicts JSON objects up to here.
  */
 final class PendingRound {
   /**
@@ -45,7 +45,11 @@ final class PendingRound {
    * @param committedSequence the experiment's transition count at the last commit
    */
   record Transition(
-      Alert alert, Status previous, Long decidedAtStep, List<String> sinks, long committedSequence) {}
+      Alert alert,
+      Status previous,
+      Long decidedAtStep,
+      List<String> sinks,
+      long committedSequence) {}
 
   /**
    * An experiment's status as the next commit writes it.
@@ -82,7 +86,9 @@ final class PendingRound {
     flags.add(experiment);
   }
 
-  /** Takes back {@code experiment}'s pending transition (its status stays pending); null if none. */
+  /**
+   * Takes back {@code experiment}'s pending transition (its status stays pending); null if none.
+   */
   Transition withdraw(String experiment) {
     return transitions.remove(experiment);
   }
@@ -131,8 +137,8 @@ final class PendingRound {
   }
 
   /**
-   * A run read again or gone: its unsaved states and committed positions are dropped, and its
-   * rows are deleted with the next commit.
+   * A run read again or gone: its unsaved states and committed positions are dropped, and its rows
+   * are deleted with the next commit.
    */
   void reset(String run) {
     unsavedSeries.removeIf(k -> k.run().equals(run));
@@ -151,10 +157,10 @@ final class PendingRound {
   }
 
   /**
-   * The commit of what is pending. {@code whole}: every file position and every series state
-   * read since the last commit (a checkpoint); otherwise only those of the experiments with a
-   * transition or status to write, or all of them when one of those is {@code tied} to another
-   * experiment (asked only then: it is a pass over every series).
+   * The commit of what is pending. {@code whole}: every file position and every series state read
+   * since the last commit (a checkpoint); otherwise only those of the experiments with a transition
+   * or status to write, or all of them when one of those is {@code tied} to another experiment
+   * (asked only then: it is a pass over every series).
    */
   Commit prepare(
       boolean whole,
@@ -233,8 +239,8 @@ final class PendingRound {
   }
 
   /**
-   * {@code commit} is written: what it carried is no longer pending. Returns the flags to bring
-   * in line now.
+   * {@code commit} is written: what it carried is no longer pending. Returns the flags to bring in
+   * line now.
    */
   List<Flag> written(Commit commit) {
     if (commit.all()) {

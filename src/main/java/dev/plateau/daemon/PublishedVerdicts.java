@@ -50,8 +50,8 @@ final class PublishedVerdicts {
   }
 
   /**
-   * Refreshes the verdicts from {@code inMemory} and {@code parked} when {@code now} asks for it
-   * (a whole round, a transition) or a second has passed since the last refresh.
+   * Refreshes the verdicts from {@code inMemory} and {@code parked} when {@code now} asks for it (a
+   * whole round, a transition) or a second has passed since the last refresh.
    */
   void refresh(
       boolean now,

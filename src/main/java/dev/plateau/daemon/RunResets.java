@@ -12,11 +12,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs that start over, collected during a round and applied before its commit: runs to read
- * again from their files' start (a file reset, a rewind into points not kept, a state that does
- * not fit, a lost state database) and runs whose directory is gone. Either way the run's rows are
- * deleted with the commit, so a crash right after cannot resume past the points a reread needs,
- * nor bring a gone run back.
+ * Runs that start over, collected during a round and applied before its commit: runs to read again
+ * from their files' start (a file reset, a rewind into points not kept, a state that does not fit,
+ * a lost state database) and runs whose directory is gone. Either way the run's rows are deleted
+ * with the commit, so a crash right after cannot resume past the points a reread needs, nor bring a
+ * gone run back.
  */
 final class RunResets {
   private static final Logger log = LoggerFactory.getLogger(RunResets.class);
@@ -67,9 +67,9 @@ final class RunResets {
   }
 
   /**
-   * Runs deleted or renamed leave the judged set: their series and judges go from memory and
-   * from the store (committed with this round), so no time rule judges them, no alert or flag is
-   * made for them, and a restart does not bring them back; their verdicts stay in the history. An
+   * Runs deleted or renamed leave the judged set: their series and judges go from memory and from
+   * the store (committed with this round), so no time rule judges them, no alert or flag is made
+   * for them, and a restart does not bring them back; their verdicts stay in the history. An
    * experiment left without runs leaves the status page. A run that comes back is a new run.
    * Returns whether any run went.
    */
@@ -93,15 +93,14 @@ final class RunResets {
         log.info(
             "{}: experiment '{}' has no runs left; it leaves the judged set (its verdicts stay in"
                 + " the history)",
-            logdir, experiment);
+            logdir,
+            experiment);
       }
     }
     return true;
   }
 
-  /**
-   * Sets the runs asked for, and the runs paired with them, to be read again; returns how many.
-   */
+  /** Sets the runs asked for, and the runs paired with them, to be read again; returns how many. */
   int applyRereads() {
     Set<String> all = new LinkedHashSet<>();
     for (String run : rereads) {

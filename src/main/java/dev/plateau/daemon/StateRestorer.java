@@ -32,10 +32,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A restart from the state database: file positions, experiment statuses and transition counts,
  * every saved series registered with the judge (so twins are found as while running), and the
- * detector states of the experiments that stay in memory; the others start parked, their
- * verdicts combined from the series' summaries. Flag files are brought in line with the
- * committed statuses on a thread of their own meanwhile (a crash may have come between a commit
- * and its flag).
+ * detector states of the experiments that stay in memory; the others start parked, their verdicts
+ * combined from the series' summaries. Flag files are brought in line with the committed statuses
+ * on a thread of their own meanwhile (a crash may have come between a commit and its flag).
  *
  * <p>The one place the daemon reads the store's rows back.
  */
@@ -50,10 +49,11 @@ final class StateRestorer {
    * @param experiments experiments with saved series
    * @param rereads runs whose saved states do not fit (another configuration, damage): to read
    *     again from their files
-   * @param withoutSummary series saved by a version without summaries: to save again with one,
-   *     so that their experiments too can start parked next time
+   * @param withoutSummary series saved by a version without summaries: to save again with one, so
+   *     that their experiments too can start parked next time
    */
-  record Restored(int files, int experiments, Set<String> rereads, List<SeriesKey> withoutSummary) {}
+  record Restored(
+      int files, int experiments, Set<String> rereads, List<SeriesKey> withoutSummary) {}
 
   private final StateStore store;
   private final LogdirTailer tailer;
@@ -121,7 +121,8 @@ final class StateRestorer {
       } catch (RuntimeException unexpected) {
         log.warn(
             "experiment '{}': its flag could not be brought in line at start-up: {}",
-            e.getKey(), unexpected.toString());
+            e.getKey(),
+            unexpected.toString());
       }
     }
   }
@@ -131,7 +132,11 @@ final class StateRestorer {
 
   /** How an experiment starts: parked with a verdict from its summaries, or in memory. */
   private record Start(
-      String experiment, List<Saved> series, ExperimentVerdict parkedVerdict, double wake, boolean parks) {}
+      String experiment,
+      List<Saved> series,
+      ExperimentVerdict parkedVerdict,
+      double wake,
+      boolean parks) {}
 
   private Restored restoreSeries(int files, JudgeThreads threads) throws StateException {
     // Every saved series is registered, in order, so that twins between experiments are found as
@@ -139,7 +144,8 @@ final class StateRestorer {
     Map<String, List<Saved>> byExperiment = new LinkedHashMap<>();
     for (Map.Entry<String, byte[]> e : store.seriesSummaries().entrySet()) {
       int split = e.getKey().indexOf('\u0000');
-      SeriesKey key = new SeriesKey(e.getKey().substring(0, split), e.getKey().substring(split + 1));
+      SeriesKey key =
+          new SeriesKey(e.getKey().substring(0, split), e.getKey().substring(split + 1));
       SeriesJudge j = judge.register(key.run(), key.tag());
       byExperiment
           .computeIfAbsent(Experiments.of(key.run()), k -> new ArrayList<>())
@@ -193,7 +199,9 @@ final class StateRestorer {
         } catch (RuntimeException damaged) {
           log.info(
               "run '{}' tag '{}': {}; reading its saved state",
-              saved.key().run(), saved.key().tag(), damaged.getMessage());
+              saved.key().run(),
+              saved.key().tag(),
+              damaged.getMessage());
         }
       }
       if (summary == null || !summary.fits(saved.judge())) {
@@ -246,7 +254,9 @@ final class StateRestorer {
         log.info(
             "run '{}' tag '{}': saved detector state does not fit the configuration ({}); reading"
                 + " the run again",
-            s.run(), s.tag(), misfits[i]);
+            s.run(),
+            s.tag(),
+            misfits[i]);
         rereads.add(s.run());
       }
     }

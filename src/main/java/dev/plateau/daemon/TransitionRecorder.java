@@ -14,12 +14,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns an experiment's net change between commits into what the next commit records: a verdict
- * (an {@link Alert}), the sinks it goes to, the experiment's status and its flag. A change undone
+ * Turns an experiment's net change between commits into what the next commit records: a verdict (an
+ * {@link Alert}), the sinks it goes to, the experiment's status and its flag. A change undone
  * before it is committed (a run read again passes through its old status) records and sends
- * nothing, and a second change replaces the first, so what is recorded is the net change from
- * the committed status. Holds each experiment's status (committed or pending) and its transition
- * count, which numbers its verdicts.
+ * nothing, and a second change replaces the first, so what is recorded is the net change from the
+ * committed status. Holds each experiment's status (committed or pending) and its transition count,
+ * which numbers its verdicts.
  */
 final class TransitionRecorder {
   private static final Logger log = LoggerFactory.getLogger(TransitionRecorder.class);
@@ -33,7 +33,11 @@ final class TransitionRecorder {
   private final Map<String, Long> transitionCounts = new HashMap<>();
 
   TransitionRecorder(
-      String logdir, AlertFactory alerts, List<AlertSink> sinks, Clock clock, PendingRound pending) {
+      String logdir,
+      AlertFactory alerts,
+      List<AlertSink> sinks,
+      Clock clock,
+      PendingRound pending) {
     this.logdir = logdir;
     this.alerts = alerts;
     this.sinks = List.copyOf(sinks);
@@ -64,7 +68,9 @@ final class TransitionRecorder {
         pending.unchanged(experiment);
         log.debug(
             "{} {}: back to {} before the change was committed; nothing recorded",
-            logdir, experiment, before.jsonName());
+            logdir,
+            experiment,
+            before.jsonName());
         return;
       }
     }
@@ -86,8 +92,8 @@ final class TransitionRecorder {
   }
 
   /**
-   * Every experiment's status to be written again with the next commit (the store was lost),
-   * with its transition count, so nothing already sent is sent again; {@code verdicts} are the
+   * Every experiment's status to be written again with the next commit (the store was lost), with
+   * its transition count, so nothing already sent is sent again; {@code verdicts} are the
    * experiments' last published verdicts, for their flags' content.
    */
   void writeAllAgain(List<ExperimentVerdict> verdicts) {

@@ -27,28 +27,30 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Watches one logdir: each {@link #poll} reads what was appended, judges it, and commits the
- * round (file positions, detector states, verdict transitions and their deliveries) in one
- * transaction; then flag files follow the committed statuses. After a crash, {@link #restore}
- * resumes from the committed round: nothing is read twice, no verdict is recorded twice.
+ * Watches one logdir: each {@link #poll} reads what was appended, judges it, and commits the round
+ * (file positions, detector states, verdict transitions and their deliveries) in one transaction;
+ * then flag files follow the committed statuses. After a crash, {@link #restore} resumes from the
+ * committed round: nothing is read twice, no verdict is recorded twice.
  *
- * <p>The round is this class's; each other job is a part's, which the round asks and which
- * answers with data, never calling back: {@link JudgeFeed} (what is read goes to the judge),
- * {@link TransitionRecorder} (an experiment's net change becomes a recorded verdict, alerts and a
- * flag), {@link PendingRound} (what the next commit carries), {@link RunResets} (runs read again
- * or gone), {@link ExperimentParking} (which experiments leave memory and when they come back),
- * {@link PublishedVerdicts} (what the status server reads), {@link StateRestorer} (a restart) and
- * {@link LostStateRecovery} (a state database lost while running).
+ * <p>The round is this class's; each other job is a part's, which the round asks and which answers
+ * with data, never calling back: {@link JudgeFeed} (what is read goes to the judge), {@link
+ * TransitionRecorder} (an experiment's net change becomes a recorded verdict, alerts and a flag),
+ * {@link PendingRound} (what the next commit carries), {@link RunResets} (runs read again or gone),
+ * {@link ExperimentParking} (which experiments leave memory and when they come back), {@link
+ * PublishedVerdicts} (what the status server reads), {@link StateRestorer} (a restart) and {@link
+ * LostStateRecovery} (a state database lost while running).
  *
  * <p>One thread polls; delivery happens elsewhere, from the outbox.
  */
 public final class Watcher {
   private static final Logger log = LoggerFactory.getLogger(Watcher.class);
+
   /**
    * Points kept per watched series, spread over the curve, for charts and alerts (the detectors
    * keep their own bounded state); memory stays flat however long a run trains.
    */
   static final int HISTORY_POINTS = 256;
+
   /** How long an experiment goes without new points before it leaves memory, by default. */
   public static final Duration DEFAULT_PARK_AFTER = ExperimentParking.DEFAULT_PARK_AFTER;
 
@@ -73,8 +75,10 @@ public final class Watcher {
   private long checkpointMillis;
   private long lastCommitMillis = Long.MIN_VALUE;
   private long lastAtTimeMillis = Long.MIN_VALUE / 2;
+
   /** Runs were set to be read again: only a whole poll finds their files. */
   private boolean wholePollNeeded = true;
+
   /** Where saved detector states are read at a restart (see {@link #judgeOn}). */
   private JudgeThreads threads = JudgeThreads.SERIAL;
 
@@ -92,7 +96,8 @@ public final class Watcher {
     this.clock = clock;
     this.tailer =
         new LogdirTailer(
-            this.logdir, DecodeLimits.DEFAULTS.withMaxTagsPerFile(config.detection().maxTagsPerFile()));
+            this.logdir,
+            DecodeLimits.DEFAULTS.withMaxTagsPerFile(config.detection().maxTagsPerFile()));
     this.judge = new LogdirJudge(config.detection(), new JudgeEvents());
     this.judge.live(() -> clock.millis() / 1000.0);
     this.judge.boundHistory(HISTORY_POINTS);
@@ -133,21 +138,21 @@ public final class Watcher {
   }
 
   /**
-   * Experiments without new points for {@code idle} leave memory ("parked"): their judges' state
-   * is already in the store, their last verdict stays published, and their first new point brings
-   * them back from the store, as a restart would. Zero keeps every experiment in memory.
+   * Experiments without new points for {@code idle} leave memory ("parked"): their judges' state is
+   * already in the store, their last verdict stays published, and their first new point brings them
+   * back from the store, as a restart would. Zero keeps every experiment in memory.
    */
   public void parkAfter(Duration idle) {
     parking.parkAfter(idle);
   }
 
   /**
-   * Commits rounds without a verdict transition at most every {@code interval} (zero: every
-   * round, the default). A round with a transition, a reread or a status change always commits at
-   * once, with everything read before it; in between, file positions and detector states are
-   * committed together at the interval, so after a crash the daemon reads the files again from the
-   * last commit and decides the same, with the same verdict ids. Saves writing every watched
-   * series' state every second on a busy logdir.
+   * Commits rounds without a verdict transition at most every {@code interval} (zero: every round,
+   * the default). A round with a transition, a reread or a status change always commits at once,
+   * with everything read before it; in between, file positions and detector states are committed
+   * together at the interval, so after a crash the daemon reads the files again from the last
+   * commit and decides the same, with the same verdict ids. Saves writing every watched series'
+   * state every second on a busy logdir.
    */
   public void checkpointEvery(Duration interval) {
     this.checkpointMillis = interval.toMillis();
@@ -189,15 +194,15 @@ public final class Watcher {
 
   /**
    * Resumes from the state store: file positions, detector states and experiment statuses; and
-   * brings flag files in line with the committed statuses (a crash may have come between a
-   * commit and its flag).
+   * brings flag files in line with the committed statuses (a crash may have come between a commit
+   * and its flag).
    *
    * <p>When experiments may park (see {@link #parkAfter}), an experiment whose saved series all
    * have a {@link dev.plateau.state.SeriesSummary} that fits the configuration, and that is not
    * tied to another experiment by a twin, starts parked: its verdict is published from the
    * summaries and its detector states are read when it has a new point or when time alone could
-   * change its verdict, as for an experiment parked while running. So a restart reads no
-   * detector state of the experiments that have finished, however much history they have.
+   * change its verdict, as for an experiment parked while running. So a restart reads no detector
+   * state of the experiments that have finished, however much history they have.
    */
   public void restore() throws StateException {
     StateRestorer.Restored restored = restorer.restore(threads);
@@ -211,21 +216,26 @@ public final class Watcher {
     }
     resets.applyRereads();
     log.info(
-        "{}: resumed {} files, {} experiments ({} in memory, {} parked until they have points) from {}",
-        logdir, restored.files(), restored.experiments(), restored.experiments() - parking.size(),
-        parking.size(), store.file());
+        "{}: resumed {} files, {} experiments ({} in memory, {} parked until they have points) from"
+            + " {}",
+        logdir,
+        restored.files(),
+        restored.experiments(),
+        restored.experiments() - parking.size(),
+        parking.size(),
+        store.file());
   }
 
   /**
    * The outcome of one round. {@code readAgain}: runs were set to be read again from their files'
-   * start (a rewind into history not kept): the next round should come at once, and the logdir
-   * does not count as scanned until it has.
+   * start (a rewind into history not kept): the next round should come at once, and the logdir does
+   * not count as scanned until it has.
    */
   public record Round(PollStats read, int transitions, boolean committed, boolean readAgain) {}
 
   /**
-   * One round: read, judge (including time-based rules at the clock's time), commit, flags.
-   * A failed commit keeps the round's changes pending and tries again next round.
+   * One round: read, judge (including time-based rules at the clock's time), commit, flags. A
+   * failed commit keeps the round's changes pending and tries again next round.
    */
   public Round poll() throws IOException {
     if (changes != null) {
@@ -235,10 +245,10 @@ public final class Watcher {
   }
 
   /**
-   * A round woken by file-change events: reads only the event files that the change watcher
-   * (see {@link #changes}) says grew, without walking the logdir; a whole {@link #poll} when it
-   * cannot tell, when runs are to be read again, or without a change watcher. On a logdir of
-   * a thousand runs, walking it is most of an idle round's cost.
+   * A round woken by file-change events: reads only the event files that the change watcher (see
+   * {@link #changes}) says grew, without walking the logdir; a whole {@link #poll} when it cannot
+   * tell, when runs are to be read again, or without a change watcher. On a logdir of a thousand
+   * runs, walking it is most of an idle round's cost.
    */
   public Round pollChanged() throws IOException {
     if (changes == null || wholePollNeeded) {
@@ -258,7 +268,10 @@ public final class Watcher {
     return tailer.poll(feed);
   }
 
-  /** Where {@link #pollChanged} learns what changed since it last asked (a {@link ChangeWatcher#drain}). */
+  /**
+   * Where {@link #pollChanged} learns what changed since it last asked (a {@link
+   * ChangeWatcher#drain}).
+   */
   public void changes(Supplier<ChangeWatcher.Changes> changes) {
     this.changes = changes;
   }
@@ -343,10 +356,10 @@ public final class Watcher {
   /**
    * Commits what is pending. {@code whole}: every file position and every series state read since
    * the last commit (a checkpoint); otherwise only those of the experiments with a transition to
-   * record (the rest waits for the checkpoint). Experiments are judged independently, so each
-   * one's positions and states stay consistent with each other: after a crash, an experiment
-   * left out is read again from its own last commit and decides the same. A transition on a
-   * logdir of a thousand live runs used to save all their states (megabytes) at once.
+   * record (the rest waits for the checkpoint). Experiments are judged independently, so each one's
+   * positions and states stay consistent with each other: after a crash, an experiment left out is
+   * read again from its own last commit and decides the same. A transition on a logdir of a
+   * thousand live runs used to save all their states (megabytes) at once.
    */
   private boolean commit(boolean whole) {
     pending.unsaved(judge.takeDirty());
@@ -375,9 +388,16 @@ public final class Watcher {
         String experiment = t.alert().experiment();
         if (recorded.contains(id)) {
           metrics.verdict(t.alert().status());
-          log.info("{} {}: {} -> {} ({})", logdir, experiment, t.previous().jsonName(), t.alert().status().jsonName(), id);
+          log.info(
+              "{} {}: {} -> {} ({})",
+              logdir,
+              experiment,
+              t.previous().jsonName(),
+              t.alert().status().jsonName(),
+              id);
         } else {
-          log.debug("{} {}: {} was recorded before (a round decided again)", logdir, experiment, id);
+          log.debug(
+              "{} {}: {} was recorded before (a round decided again)", logdir, experiment, id);
         }
       }
       for (PendingRound.Flag flag : pending.written(commit)) {
@@ -385,7 +405,11 @@ public final class Watcher {
           flags.apply(flag.experiment(), flag.state().status(), flag.state().verdict());
         } catch (RuntimeException unexpected) {
           // One experiment's flag never fails the round (the others' flags, the next rounds).
-          log.warn("{}: flag for '{}' not written: {}", logdir, flag.experiment(), unexpected.toString());
+          log.warn(
+              "{}: flag for '{}' not written: {}",
+              logdir,
+              flag.experiment(),
+              unexpected.toString());
         }
       }
       return true;
@@ -400,7 +424,13 @@ public final class Watcher {
   private final class JudgeEvents implements VerdictListener {
     @Override
     public void seriesTransition(Verdict previous, Verdict current) {
-      log.debug("{} {} {}: {} ({})", logdir, current.run(), current.tag(), current.status().jsonName(), current.reason());
+      log.debug(
+          "{} {} {}: {} ({})",
+          logdir,
+          current.run(),
+          current.tag(),
+          current.status().jsonName(),
+          current.reason());
     }
 
     @Override
