@@ -35,10 +35,11 @@ import org.slf4j.LoggerFactory;
  * <p>The round is this class's; each other job is a part's, which the round asks and which answers
  * with data, never calling back: {@link JudgeFeed} (what is read goes to the judge), {@link
  * TransitionRecorder} (an experiment's net change becomes a recorded verdict, alerts and a flag),
- * {@link PendingRound} (what the next commit carries), {@link RunResets} (runs read again or gone),
- * {@link ExperimentParking} (which experiments leave memory and when they come back), {@link
- * PublishedVerdicts} (what the status server reads), {@link StateRestorer} (a restart) and {@link
- * LostStateRecovery} (a state database lost while running).
+ * {@link PendingRound} (what the next commit carries), {@link RoundCommitter} (writing it and what
+ * follows), {@link RunResets} (runs read again or gone), {@link ExperimentParking} (which
+ * experiments leave memory and when they come back), {@link PublishedVerdicts} (what the status
+ * server reads), {@link StateRestorer} (a restart) and {@link LostStateRecovery} (a state database
+ * lost while running).
  *
  * <p>One thread polls; delivery happens elsewhere, from the outbox.
  */
@@ -69,11 +70,10 @@ public final class Watcher {
   private final LostStateRecovery lostState;
   private final RunResets resets;
   private final JudgeFeed feed;
+  private final RoundCommitter committer;
   private final PublishedVerdicts published = new PublishedVerdicts();
   private DaemonMetrics metrics = new DaemonMetrics();
   private Supplier<ChangeWatcher.Changes> changes;
-  private long checkpointMillis;
-  private long lastCommitMillis = Long.MIN_VALUE;
   private long lastAtTimeMillis = Long.MIN_VALUE / 2;
 
   /** Runs were set to be read again: only a whole poll finds their files. */
@@ -109,6 +109,9 @@ public final class Watcher {
     this.lostState = new LostStateRecovery(this.logdir, store, tailer, parking, recorder, pending);
     this.resets = new RunResets(this.logdir, tailer, judge, parking, pending);
     this.feed = new JudgeFeed(this.logdir, judge, parking, clock, resets);
+    this.committer =
+        new RoundCommitter(
+            this.logdir, store, judge, tailer, pending, flags, published, this::kept, clock);
     flags.knowDirectories(name -> RunDirectories.find(tailer.files(), name));
   }
 
@@ -155,12 +158,12 @@ public final class Watcher {
    * state every second on a busy logdir.
    */
   public void checkpointEvery(Duration interval) {
-    this.checkpointMillis = interval.toMillis();
+    committer.checkpointEvery(interval);
   }
 
   /** Commits what is pending now (on stop); false when the commit failed. */
   public boolean checkpoint() {
-    return commit(true);
+    return committer.commit(true);
   }
 
   /** How many experiments are parked now. */
@@ -171,6 +174,7 @@ public final class Watcher {
   /** Reports into shared metrics (the daemon's), instead of this watcher's own. */
   public void metrics(DaemonMetrics shared) {
     this.metrics = shared;
+    committer.metrics(shared);
     shared.expect(logdir.toString());
   }
 
@@ -310,13 +314,10 @@ public final class Watcher {
     boolean readAgain = resets.applyRereads() > 0;
     wholePollNeeded |= readAgain;
     int transitions = pending.transitionCount();
-    boolean checkpointDue =
-        pending.hasResets()
-            || lastCommitMillis == Long.MIN_VALUE
-            || clock.millis() - lastCommitMillis >= checkpointMillis;
+    boolean checkpointDue = committer.checkpointDue();
     boolean committed = true;
     if (checkpointDue || pending.hasNews()) {
-      committed = commit(checkpointDue);
+      committed = committer.commit(checkpointDue);
       if (committed) {
         parkIdle();
       }
@@ -350,73 +351,6 @@ public final class Watcher {
     Set<String> left = parking.parkIdle();
     if (!left.isEmpty()) {
       published.dropCurves(left);
-    }
-  }
-
-  /**
-   * Commits what is pending. {@code whole}: every file position and every series state read since
-   * the last commit (a checkpoint); otherwise only those of the experiments with a transition to
-   * record (the rest waits for the checkpoint). Experiments are judged independently, so each one's
-   * positions and states stay consistent with each other: after a crash, an experiment left out is
-   * read again from its own last commit and decides the same. A transition on a logdir of a
-   * thousand live runs used to save all their states (megabytes) at once.
-   */
-  private boolean commit(boolean whole) {
-    pending.unsaved(judge.takeDirty());
-    PendingRound.Commit commit =
-        pending.prepare(
-            whole, judge::notSelfContained, tailer.files(), k -> judge.judgeOf(k.run(), k.tag()));
-    for (SeriesKey key : commit.saved()) {
-      Series points = kept(key);
-      if (points != null) {
-        published.curve(key, points);
-      }
-    }
-    if (commit.batch().isEmpty()) {
-      if (commit.all()) {
-        lastCommitMillis = clock.millis();
-      }
-      return true;
-    }
-    try {
-      List<String> recorded = store.commit(commit.batch());
-      if (commit.all()) {
-        lastCommitMillis = clock.millis(); // the checkpoint interval counts from whole commits
-      }
-      for (PendingRound.Transition t : commit.transitions()) {
-        String id = t.alert().id();
-        String experiment = t.alert().experiment();
-        if (recorded.contains(id)) {
-          metrics.verdict(t.alert().status());
-          log.info(
-              "{} {}: {} -> {} ({})",
-              logdir,
-              experiment,
-              t.previous().jsonName(),
-              t.alert().status().jsonName(),
-              id);
-        } else {
-          log.debug(
-              "{} {}: {} was recorded before (a round decided again)", logdir, experiment, id);
-        }
-      }
-      for (PendingRound.Flag flag : pending.written(commit)) {
-        try {
-          flags.apply(flag.experiment(), flag.state().status(), flag.state().verdict());
-        } catch (RuntimeException unexpected) {
-          // One experiment's flag never fails the round (the others' flags, the next rounds).
-          log.warn(
-              "{}: flag for '{}' not written: {}",
-              logdir,
-              flag.experiment(),
-              unexpected.toString());
-        }
-      }
-      return true;
-    } catch (StateException e) {
-      // Everything stays pending, series states included: written again with the next round.
-      log.error("{}; the round stays pending and is committed with the next one", e.getMessage());
-      return false;
     }
   }
 
