@@ -1,14 +1,12 @@
 package dev.plateau.daemon;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.plateau.detect.Status;
 import dev.plateau.detect.Verdict;
-import dev.plateau.format.VerdictJson;
 import dev.plateau.series.Series;
 import dev.plateau.series.SeriesKey;
 import dev.plateau.sink.Alert;
+import dev.plateau.sink.AlertPayload;
 import dev.plateau.verdict.ExperimentVerdict;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -18,9 +16,10 @@ import java.util.HexFormat;
 import java.util.function.Function;
 
 /**
- * Turns an experiment's verdict transition into an alert: the deciding series' verdict object (as
- * {@code plateau replay} prints it) plus logdir, experiment, host, time, previous_status and recent
- * values. The id is derived from the transition: logdir, experiment, the transition's number within
+ * Turns an experiment's verdict transition into an alert: which series decides, its recent values,
+ * and the id; the payload is {@link AlertPayload}'s (the deciding series' verdict object, as {@code
+ * plateau replay} prints it, plus logdir, experiment, host, time, previous_status and recent
+ * values). The id is derived from the transition: logdir, experiment, the transition's number within
  * the experiment (committed with the round, so a round decided again after a crash numbers it the
  * same), status, deciding series and decided step. Deciding the same transition again, after a
  * crash or after rebuilding the state, gives the same id, so receivers that deduplicate on {@code
@@ -55,40 +54,43 @@ final class AlertFactory {
 
   Alert alert(ExperimentVerdict current, Status previous, long sequence, Instant time) {
     Verdict v = deciding(current);
-    ObjectNode payload = VerdictJson.of(v, current.status(), current.reason());
-    payload.put("logdir", logdir);
-    payload.put("experiment", current.experiment());
-    payload.put("host", host);
-    payload.put("time", time.toString());
-    payload.put(
-        "previous_status", previous == null ? Status.TRAINING.jsonName() : previous.jsonName());
-    ArrayNode values = payload.putArray("values");
-    Series series = kept.apply(new SeriesKey(v.run(), v.tag()));
-    if (series != null) {
-      for (int i = Math.max(0, series.size() - RECENT_VALUES); i < series.size(); i++) {
-        values.add(VerdictJson.number(series.value(i)));
-      }
-    }
     long step = v.decidedAtStep() != null ? v.decidedAtStep() : v.lastStep();
     String id =
         id(current.experiment(), sequence, current.status().jsonName(), v.run(), v.tag(), step);
-    payload.put("id", id);
+    ObjectNode payload =
+        AlertPayload.of(
+            v,
+            current.status(),
+            current.reason(),
+            new AlertPayload.Origin(logdir, current.experiment(), host, time),
+            previous == null ? Status.TRAINING : previous,
+            recentValues(new SeriesKey(v.run(), v.tag())),
+            id);
     return new Alert(id, current.experiment(), current.status(), payload);
+  }
+
+  /** The last {@value #RECENT_VALUES} values kept of a series (none when none are kept). */
+  private double[] recentValues(SeriesKey key) {
+    Series series = kept.apply(key);
+    if (series == null) {
+      return new double[0];
+    }
+    int from = Math.max(0, series.size() - RECENT_VALUES);
+    double[] values = new double[series.size() - from];
+    for (int i = from; i < series.size(); i++) {
+      values[i - from] = series.value(i);
+    }
+    return values;
   }
 
   /**
    * What an experiment's flag holds when only its status is known (its state database was lost
-   * while running): the deciding series' verdict of {@code verdict} (null when it has none), the
-   * experiment and its status.
+   * while running), from its last verdict (null when it had none).
    */
   static ObjectNode statusPayload(String experiment, Status status, ExperimentVerdict verdict) {
-    ObjectNode payload =
-        verdict == null || verdict.series().isEmpty()
-            ? JsonNodeFactory.instance.objectNode()
-            : VerdictJson.of(deciding(verdict));
-    payload.put("experiment", experiment);
-    payload.put("status", status.jsonName());
-    return payload;
+    Verdict deciding =
+        verdict == null || verdict.series().isEmpty() ? null : deciding(verdict);
+    return AlertPayload.statusOnly(deciding, experiment, status);
   }
 
   String id(String experiment, long sequence, String status, String run, String tag, long step) {

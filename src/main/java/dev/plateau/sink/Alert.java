@@ -7,7 +7,7 @@ import java.util.Objects;
 /**
  * One message about a verdict, to be delivered to every sink that wants its status.
  *
- * <p>The payload is the verdict object that {@code plateau replay} prints for the deciding series
+ * <p>The payload ({@link AlertPayload}) is the verdict object that {@code plateau replay} prints for the deciding series
  * (run, tag, mode, status, detector, decided_at_step, best_step, best_value, last_step, points,
  * reason, evidence) plus {@code logdir}, {@code experiment}, {@code host}, {@code time} (ISO-8601,
  * UTC), {@code previous_status} and {@code values} (up to 64 recent values of the series, for
