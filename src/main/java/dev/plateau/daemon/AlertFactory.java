@@ -19,10 +19,10 @@ import java.util.function.Function;
  * Turns an experiment's verdict transition into an alert: which series decides, its recent values,
  * and the id; the payload is {@link AlertPayload}'s (the deciding series' verdict object, as {@code
  * plateau replay} prints it, plus logdir, experiment, host, time, previous_status and recent
- * values). The id is derived from the transition: logdir, experiment, the transition's number within
- * the experiment (committed with the round, so a round decided again after a crash numbers it the
- * same), status, deciding series and decided step. Deciding the same transition again, after a
- * crash or after rebuilding the state, gives the same id, so receivers that deduplicate on {@code
+ * values). The id is derived from the transition: logdir, experiment, the transition's number
+ * within the experiment (committed with the round, so a round decided again after a crash numbers
+ * it the same), status, deciding series and decided step. Deciding the same transition again, after
+ * a crash or after rebuilding the state, gives the same id, so receivers that deduplicate on {@code
  * webhook-id} see it once; a later transition to the same status is a new id.
  */
 final class AlertFactory {
@@ -88,8 +88,7 @@ final class AlertFactory {
    * while running), from its last verdict (null when it had none).
    */
   static ObjectNode statusPayload(String experiment, Status status, ExperimentVerdict verdict) {
-    Verdict deciding =
-        verdict == null || verdict.series().isEmpty() ? null : deciding(verdict);
+    Verdict deciding = verdict == null || verdict.series().isEmpty() ? null : deciding(verdict);
     return AlertPayload.statusOnly(deciding, experiment, status);
   }
 

@@ -22,6 +22,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -102,7 +103,8 @@ public final class Watcher {
     this.judge.live(() -> clock.millis() / 1000.0);
     this.judge.boundHistory(HISTORY_POINTS);
     String shown = this.logdir.toString();
-    AlertFactory alerts = new AlertFactory(shown, host, this::kept);
+    Function<SeriesKey, Series> kept = keptBy(judge);
+    AlertFactory alerts = new AlertFactory(shown, host, kept);
     this.recorder = new TransitionRecorder(shown, alerts, sinks, clock, pending);
     this.parking = new ExperimentParking(shown, judge, store, clock);
     this.restorer = new StateRestorer(store, tailer, judge, flags, parking, recorder, pending);
@@ -111,14 +113,16 @@ public final class Watcher {
     this.feed = new JudgeFeed(this.logdir, judge, parking, clock, resets);
     this.committer =
         new RoundCommitter(
-            this.logdir, store, judge, tailer, pending, flags, published, this::kept, clock);
+            this.logdir, store, judge, tailer, pending, flags, published, kept, clock);
     flags.knowDirectories(name -> RunDirectories.find(tailer.files(), name));
   }
 
-  /** The points kept of a series, or null. */
-  private Series kept(SeriesKey key) {
-    RunSeries run = judge.runs().get(key.run());
-    return run == null ? null : run.byTag().get(key.tag());
+  /** The points {@code judge} keeps of a series (null when none), for charts and alerts. */
+  private static Function<SeriesKey, Series> keptBy(LogdirJudge judge) {
+    return key -> {
+      RunSeries run = judge.runs().get(key.run());
+      return run == null ? null : run.byTag().get(key.tag());
+    };
   }
 
   /** Judges independent experiments on {@code threads} (default: this watcher's thread alone). */

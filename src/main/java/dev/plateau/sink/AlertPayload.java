@@ -9,9 +9,9 @@ import dev.plateau.format.VerdictJson;
 import java.time.Instant;
 
 /**
- * Builds an {@link Alert}'s payload: the deciding series' verdict object ({@link VerdictJson})
- * with the experiment's status and reason, then the fields named here. The one builder of it;
- * the sinks that read a payload name its fields by these constants and {@link VerdictJson}'s.
+ * Builds an {@link Alert}'s payload: the deciding series' verdict object ({@link VerdictJson}) with
+ * the experiment's status and reason, then the fields named here. The one builder of it; the sinks
+ * that read a payload name its fields by these constants and {@link VerdictJson}'s.
  */
 public final class AlertPayload {
   public static final String LOGDIR = "logdir";
@@ -67,9 +67,9 @@ public final class AlertPayload {
   }
 
   /**
-   * What a flag holds when only an experiment's status is known (its transition's payload was
-   * lost with the state database): {@code deciding}'s verdict object (none when null), the
-   * experiment and the status.
+   * What a flag holds when only an experiment's status is known (its transition's payload was lost
+   * with the state database): {@code deciding}'s verdict object (none when null), the experiment
+   * and the status.
    */
   public static ObjectNode statusOnly(Verdict deciding, String experiment, Status status) {
     ObjectNode payload =

@@ -51,7 +51,8 @@ class TransitionRecorderTest {
 
   private static ExperimentVerdict verdict(Status status) {
     Verdict series =
-        new Verdict("exp", "loss", Mode.MIN, status, "plateau", 10L, 8L, 0.5, 12, 13, Map.of(), "why");
+        new Verdict(
+            "exp", "loss", Mode.MIN, status, "plateau", 10L, 8L, 0.5, 12, 13, Map.of(), "why");
     return new ExperimentVerdict("exp", status, List.of(series), List.of(series), "why");
   }
 

@@ -15,8 +15,18 @@ import org.junit.jupiter.api.Test;
 class AlertPayloadTest {
   private static final Verdict SERIES =
       new Verdict(
-          "exp/val", "loss", Mode.MIN, Status.CONVERGED, "plateau", 10L, 8L, 0.5, 12, 13,
-          Map.of(), "the series' reason");
+          "exp/val",
+          "loss",
+          Mode.MIN,
+          Status.CONVERGED,
+          "plateau",
+          10L,
+          8L,
+          0.5,
+          12,
+          13,
+          Map.of(),
+          "the series' reason");
 
   @Test
   void payloadIsTheVerdictObjectWithTheExperimentsStatusThenTheAlertFieldsInOrder() {
@@ -34,9 +44,25 @@ class AlertPayloadTest {
     payload.fieldNames().forEachRemaining(names::add);
     assertThat(names)
         .containsExactly(
-            "run", "tag", "mode", "status", "detector", "decided_at_step", "best_step",
-            "best_value", "last_step", "points", "reason", "evidence", "logdir", "experiment",
-            "host", "time", "previous_status", "values", "id");
+            "run",
+            "tag",
+            "mode",
+            "status",
+            "detector",
+            "decided_at_step",
+            "best_step",
+            "best_value",
+            "last_step",
+            "points",
+            "reason",
+            "evidence",
+            "logdir",
+            "experiment",
+            "host",
+            "time",
+            "previous_status",
+            "values",
+            "id");
     assertThat(payload.path("status").asText()).isEqualTo("overfitting");
     assertThat(payload.path("reason").asText()).isEqualTo("the experiment's reason");
     assertThat(payload.path("values").toString()).isEqualTo("[1.0,\"NaN\"]");
