@@ -180,8 +180,8 @@ final class PendingRound {
         }
       }
     }
-    Map<String, byte[]> series = new LinkedHashMap<>();
-    Map<String, byte[]> summaries = new HashMap<>();
+    Map<SeriesKey, byte[]> series = new LinkedHashMap<>();
+    Map<SeriesKey, byte[]> summaries = new HashMap<>();
     List<SeriesKey> considered = new ArrayList<>();
     List<SeriesKey> saved = new ArrayList<>();
     for (SeriesKey key : unsavedSeries) {
@@ -191,9 +191,8 @@ final class PendingRound {
       considered.add(key);
       SeriesJudge j = judges.apply(key);
       if (j != null) {
-        String name = key.run() + '\u0000' + key.tag();
-        series.put(name, JudgeStateCodec.write(j));
-        summaries.put(name, JudgeStateCodec.summary(j));
+        series.put(key, JudgeStateCodec.write(j));
+        summaries.put(key, JudgeStateCodec.summary(j));
         saved.add(key);
       }
     }
@@ -206,8 +205,8 @@ final class PendingRound {
               new RecordedVerdict(
                   alert.id(),
                   experiment,
-                  alert.status().jsonName(),
-                  t.previous().jsonName(),
+                  alert.status(),
+                  t.previous(),
                   t.decidedAtStep(),
                   alert.payload().toString()));
           sinksFor.put(alert.id(), t.sinks());
@@ -218,7 +217,7 @@ final class PendingRound {
             statuses.put(
                 experiment,
                 new StateBatch.ExperimentStatus(
-                    s.status().jsonName(), s.verdict().toString(), s.transitions())));
+                    s.status(), s.verdict().toString(), s.transitions())));
     StateBatch batch =
         new StateBatch(
             changed, series, statuses, verdicts, sinksFor, new ArrayList<>(resetRuns), summaries);

@@ -87,7 +87,7 @@ final class StateRestorer {
     cursors.forEach(pending::committed);
     Map<String, StateBatch.ExperimentStatus> saved = store.experiments();
     for (Map.Entry<String, StateBatch.ExperimentStatus> e : saved.entrySet()) {
-      Status status = Status.fromJsonName(e.getValue().status());
+      Status status = e.getValue().status();
       recorder.restored(e.getKey(), status, e.getValue().transitions());
       judge.restoreExperiment(
           new ExperimentVerdict(e.getKey(), status, List.of(), List.of(), "restored"));
@@ -112,7 +112,7 @@ final class StateRestorer {
       try {
         flags.apply(
             e.getKey(),
-            Status.fromJsonName(e.getValue().status()),
+            e.getValue().status(),
             (ObjectNode) JSON.readTree(e.getValue().verdictJson()));
       } catch (JsonProcessingException | ClassCastException bad) {
         log.warn(
@@ -142,10 +142,8 @@ final class StateRestorer {
     // Every saved series is registered, in order, so that twins between experiments are found as
     // while running; then the experiments that can start parked leave memory again.
     Map<String, List<Saved>> byExperiment = new LinkedHashMap<>();
-    for (Map.Entry<String, byte[]> e : store.seriesSummaries().entrySet()) {
-      int split = e.getKey().indexOf('\u0000');
-      SeriesKey key =
-          new SeriesKey(e.getKey().substring(0, split), e.getKey().substring(split + 1));
+    for (Map.Entry<SeriesKey, byte[]> e : store.seriesSummaries().entrySet()) {
+      SeriesKey key = e.getKey();
       SeriesJudge j = judge.register(key.run(), key.tag());
       byExperiment
           .computeIfAbsent(Experiments.of(key.run()), k -> new ArrayList<>())

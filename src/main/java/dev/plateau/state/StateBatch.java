@@ -1,5 +1,7 @@
 package dev.plateau.state;
 
+import dev.plateau.detect.Status;
+import dev.plateau.series.SeriesKey;
 import dev.plateau.tail.FileCursor;
 import java.util.List;
 import java.util.Map;
@@ -11,29 +13,29 @@ import java.util.Map;
  * again from the old offsets and decided again the same way); a crash after it loses nothing.
  *
  * @param files cursors of files read in this round
- * @param series saved judge states by "run\u0000tag"
+ * @param series saved judge states by series
  * @param experiments current status and verdict JSON of experiments whose status changed
  * @param verdicts transitions to record
  * @param sinksFor names of the sinks each recorded verdict goes to, by verdict id
  * @param resetRuns runs to read again from their files' start: their files' positions and their
  *     series' states are deleted in the same transaction
  * @param summaries saved {@link SeriesSummary} forms ({@link JudgeStateCodec#summary}) by
- *     "run\u0000tag", written with the state of the same key (a state without one is saved
+ *     series, written with the state of the same series (a state without one is saved
  *     without a summary: its experiment is then read into memory at a restart)
  */
 public record StateBatch(
     List<FileCursor> files,
-    Map<String, byte[]> series,
+    Map<SeriesKey, byte[]> series,
     Map<String, ExperimentStatus> experiments,
     List<RecordedVerdict> verdicts,
     Map<String, List<String>> sinksFor,
     List<String> resetRuns,
-    Map<String, byte[]> summaries) {
+    Map<SeriesKey, byte[]> summaries) {
 
   /** A batch without series summaries. */
   public StateBatch(
       List<FileCursor> files,
-      Map<String, byte[]> series,
+      Map<SeriesKey, byte[]> series,
       Map<String, ExperimentStatus> experiments,
       List<RecordedVerdict> verdicts,
       Map<String, List<String>> sinksFor,
@@ -44,7 +46,7 @@ public record StateBatch(
   /** A batch without runs to reset. */
   public StateBatch(
       List<FileCursor> files,
-      Map<String, byte[]> series,
+      Map<SeriesKey, byte[]> series,
       Map<String, ExperimentStatus> experiments,
       List<RecordedVerdict> verdicts,
       Map<String, List<String>> sinksFor) {
@@ -55,8 +57,8 @@ public record StateBatch(
    * An experiment's current status, the JSON its flag file holds, and how many transitions it has
    * had (numbering its verdicts).
    */
-  public record ExperimentStatus(String status, String verdictJson, long transitions) {
-    public ExperimentStatus(String status, String verdictJson) {
+  public record ExperimentStatus(Status status, String verdictJson, long transitions) {
+    public ExperimentStatus(Status status, String verdictJson) {
       this(status, verdictJson, 0);
     }
   }

@@ -35,7 +35,7 @@ class PackageDependenciesTest {
           Map.entry("config", Set.of("detect", "match")),
           Map.entry("verdict", Set.of("detect", "config", "series", "match")),
           Map.entry("sink", Set.of("detect", "format", "match")),
-          Map.entry("state", Set.of("detect", "tail", "sink", "verdict")),
+          Map.entry("state", Set.of("detect", "series", "tail", "sink", "verdict")),
           Map.entry(
               "daemon",
               Set.of(

@@ -8,6 +8,7 @@ import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
 import ch.qos.logback.classic.Level;
 import com.google.protobuf.ByteString;
 import dev.plateau.decode.Frames;
+import dev.plateau.detect.Status;
 import dev.plateau.proto.DataType;
 import dev.plateau.proto.Event;
 import dev.plateau.proto.Summary;
@@ -414,7 +415,7 @@ class BadInputCatalogueTest {
       assertThat(logs.logdir.resolve("renamed")).as("never made again").doesNotExist();
       var experiments = logs.store().experiments();
       assertThat(experiments.getOrDefault("deleted", null) == null
-              || !experiments.get("deleted").status().equals("stalled"))
+              || experiments.get("deleted").status() != Status.STALLED)
           .as("no stalled verdict recorded for a run that is gone").isTrue();
       assertThat(logs.store().seriesOfRun("deleted")).as("its series left the store").isEmpty();
       logs.assertHealthyRunReadAndJudged();
@@ -436,7 +437,7 @@ class BadInputCatalogueTest {
         CapturedLog log = new CapturedLog()) {
       logs.healthyRest();
       logs.poll();
-      assertThat(logs.store().experiments().get("healthy").status()).isEqualTo("converged");
+      assertThat(logs.store().experiments().get("healthy").status()).isEqualTo(Status.CONVERGED);
 
       for (String suffix : List.of("", "-wal", "-shm")) {
         Files.deleteIfExists(logs.db.resolveSibling(logs.db.getFileName() + suffix));
@@ -447,7 +448,7 @@ class BadInputCatalogueTest {
       assertThat(log.at(Level.WARN, "was deleted or replaced while running")).as("said once").hasSize(1);
       assertThat(logs.db).exists();
       var experiments = logs.store().experiments();
-      assertThat(experiments.get("healthy").status()).isEqualTo("converged");
+      assertThat(experiments.get("healthy").status()).isEqualTo(Status.CONVERGED);
       assertThat(experiments.get("healthy").transitions()).as("its count kept").isEqualTo(1);
       assertThat(verdictRows(logs.db)).as("nothing recorded (so sent) again").isZero();
       assertThat(logs.store().files()).as("every file's position written again").isNotEmpty();

@@ -3,6 +3,8 @@ package dev.plateau.daemon;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.plateau.config.PlateauConfig;
+import dev.plateau.detect.Status;
+import dev.plateau.series.SeriesKey;
 import dev.plateau.state.StateStore;
 import dev.plateau.tail.FileCursor;
 import dev.plateau.write.EventFileWriter;
@@ -57,7 +59,7 @@ class CheckpointTest {
       assertThat(committedOffset(store)).isEqualTo(second);
       assertThat(watcher.checkpoint()).isTrue();
       assertThat(committedOffset(store)).as("a checkpoint commits at once").isGreaterThan(second);
-      assertThat(store.series()).containsKey("run1\u0000loss");
+      assertThat(store.series()).containsKey(new SeriesKey("run1", "loss"));
     }
   }
 
@@ -98,7 +100,7 @@ class CheckpointTest {
       fast.flush();
       slow.flush();
       watcher.poll(); // the first round commits everything
-      slowState = store.series().get("slow\u0000loss");
+      slowState = store.series().get(new SeriesKey("slow", "loss"));
       slowOffset = offsetOf(store, "slow");
       long fastOffset = offsetOf(store, "fast");
       assertThat(store.experiments()).doesNotContainKey("fast");
@@ -112,10 +114,10 @@ class CheckpointTest {
       slow.flush();
       clock.millis += 1_000;
       watcher.poll();
-      assertThat(store.experiments().get("fast").status()).isEqualTo("converged");
+      assertThat(store.experiments().get("fast").status()).isEqualTo(Status.CONVERGED);
       assertThat(offsetOf(store, "fast")).as("the converged experiment's file, committed").isGreaterThan(fastOffset);
       assertThat(offsetOf(store, "slow")).as("the other's, not yet").isEqualTo(slowOffset);
-      assertThat(store.series().get("slow\u0000loss")).isEqualTo(slowState);
+      assertThat(store.series().get(new SeriesKey("slow", "loss"))).isEqualTo(slowState);
       long verdicts = recordedVerdicts(db);
       assertThat(verdicts).isEqualTo(1);
       String slowBefore = watcher.judge().judgeOf("slow", "loss").verdict().toString();

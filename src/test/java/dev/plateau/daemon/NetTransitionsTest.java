@@ -3,6 +3,7 @@ package dev.plateau.daemon;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.plateau.config.PlateauConfig;
+import dev.plateau.detect.Status;
 import dev.plateau.sink.FlagConfig;
 import dev.plateau.sink.FlagSink;
 import dev.plateau.state.StateBatch;
@@ -53,7 +54,7 @@ class NetTransitionsTest {
       }
       Map<String, StateBatch.ExperimentStatus> experiments = store.experiments();
       assertThat(experiments).containsKey(EXPERIMENT);
-      assertThat(experiments.get(EXPERIMENT).status()).isEqualTo("diverged");
+      assertThat(experiments.get(EXPERIMENT).status()).isEqualTo(Status.DIVERGED);
       assertThat(experiments.get(EXPERIMENT).transitions()).as("one transition: training -> diverged").isEqualTo(1);
     }
   }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.plateau.config.ConfigLoader;
 import dev.plateau.config.PlateauConfig;
+import dev.plateau.detect.Status;
 import dev.plateau.sink.FlagConfig;
 import dev.plateau.sink.FlagSink;
 import dev.plateau.state.JudgeStateCodec;
@@ -105,7 +106,7 @@ class ReviewFindingsTest {
         assertThat(s.watcher().judge().runVerdicts().get(0).status().jsonName())
             .as("the judge itself says training").isEqualTo("training");
         assertThat(s.store().experiments().get("run1").status())
-            .as("committed experiment status after the job resumed").isEqualTo("training");
+            .as("committed experiment status after the job resumed").isEqualTo(Status.TRAINING);
       }
       assertThat(logdir.resolve("run1/STALLED")).as("the stale STALLED flag is removed").doesNotExist();
     }
@@ -221,20 +222,20 @@ class ReviewFindingsTest {
       }
       w.flush();
       watcher.poll();
-      assertThat(store.experiments().get("exp").status()).isEqualTo("converged");
+      assertThat(store.experiments().get("exp").status()).isEqualTo(Status.CONVERGED);
       // loss_b improves again (exp trains), then stops improving again (exp converges again).
       w.simpleValue("loss_a", 7, start + 7, 0.8f);
       w.simpleValue("loss_b", 7, start + 7, 0.5f);
       w.flush();
       watcher.poll();
-      assertThat(store.experiments().get("exp").status()).isEqualTo("training");
+      assertThat(store.experiments().get("exp").status()).isEqualTo(Status.TRAINING);
       for (int t = 8; t < 14; t++) {
         w.simpleValue("loss_a", t, start + t, 0.8f);
         w.simpleValue("loss_b", t, start + t, 0.5f);
       }
       w.flush();
       watcher.poll();
-      assertThat(store.experiments().get("exp").status()).isEqualTo("converged");
+      assertThat(store.experiments().get("exp").status()).isEqualTo(Status.CONVERGED);
       assertThat(store.outboxCounts().get("pending"))
           .as("both convergences are queued for the webhook").isEqualTo(2L);
     }

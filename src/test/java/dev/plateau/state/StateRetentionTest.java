@@ -2,6 +2,7 @@ package dev.plateau.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.plateau.detect.Status;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -35,8 +36,8 @@ class StateRetentionTest {
         new StateBatch(
             List.of(),
             Map.of(),
-            Map.of(experiment, new StateBatch.ExperimentStatus("converged", "{}", transition)),
-            List.of(new RecordedVerdict(id, experiment, "converged", "training", 10L, "{\"id\":\"" + id + "\"}")),
+            Map.of(experiment, new StateBatch.ExperimentStatus(Status.CONVERGED, "{}", transition)),
+            List.of(new RecordedVerdict(id, experiment, Status.CONVERGED, Status.TRAINING, 10L, "{\"id\":\"" + id + "\"}")),
             sinksFor));
   }
 
@@ -206,8 +207,8 @@ class StateRetentionTest {
             for (int e = 0; e < 10; e++) {
               String id = "d" + day + "h" + hour + "e" + e;
               long transition = day * 4L + hour / 6 + 1;
-              verdicts.add(new RecordedVerdict(id, "exp" + e, "converged", "training", 10L, "x".repeat(2000)));
-              experiments.put("exp" + e, new StateBatch.ExperimentStatus("converged", "{}", transition));
+              verdicts.add(new RecordedVerdict(id, "exp" + e, Status.CONVERGED, Status.TRAINING, 10L, "x".repeat(2000)));
+              experiments.put("exp" + e, new StateBatch.ExperimentStatus(Status.CONVERGED, "{}", transition));
               sinksFor.put(id, List.of("hook"));
             }
             store.commit(new StateBatch(List.of(), Map.of(), experiments, verdicts, sinksFor));

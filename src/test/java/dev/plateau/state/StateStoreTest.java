@@ -3,6 +3,8 @@ package dev.plateau.state;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.plateau.detect.Status;
+import dev.plateau.series.SeriesKey;
 import dev.plateau.tail.FileCursor;
 import dev.plateau.tail.FileFingerprint;
 import java.nio.file.Files;
@@ -27,14 +29,14 @@ class StateStoreTest {
     }
     return new StateBatch(
         files,
-        Map.of("exp/validation\u0000val_loss", new byte[] {2, 0, -1, 7}),
-        Map.of("exp", new StateBatch.ExperimentStatus("converged", "{\"status\":\"converged\"}")),
+        Map.of(new SeriesKey("exp/validation", "val_loss"), new byte[] {2, 0, -1, 7}),
+        Map.of("exp", new StateBatch.ExperimentStatus(Status.CONVERGED, "{\"status\":\"converged\"}")),
         verdicts,
         sinksFor);
   }
 
   static RecordedVerdict verdict(String id) {
-    return new RecordedVerdict(id, "exp", "converged", "training", 42L, "{\"id\":\"" + id + "\"}");
+    return new RecordedVerdict(id, "exp", Status.CONVERGED, Status.TRAINING, 42L, "{\"id\":\"" + id + "\"}");
   }
 
   @Test
@@ -48,9 +50,9 @@ class StateStoreTest {
     }
     try (StateStore store = StateStore.open(db, false, CLOCK)) {
       assertThat(store.files()).containsExactly(cursor);
-      assertThat(store.series()).containsOnlyKeys("exp/validation\u0000val_loss");
-      assertThat(store.series().get("exp/validation\u0000val_loss")).containsExactly(2, 0, -1, 7);
-      assertThat(store.experiments().get("exp").status()).isEqualTo("converged");
+      assertThat(store.series()).containsOnlyKeys(new SeriesKey("exp/validation", "val_loss"));
+      assertThat(store.series().get(new SeriesKey("exp/validation", "val_loss"))).containsExactly(2, 0, -1, 7);
+      assertThat(store.experiments().get("exp").status()).isEqualTo(Status.CONVERGED);
       assertThat(store.pendingCount()).isEqualTo(1);
     }
   }
@@ -149,17 +151,17 @@ class StateStoreTest {
       store.commit(
           new StateBatch(
               List.of(),
-              Map.of("exp/train\u0000loss", new byte[] {2, 1}, "exp/validation\u0000val_loss", new byte[] {2, 2}),
+              Map.of(new SeriesKey("exp/train", "loss"), new byte[] {2, 1}, new SeriesKey("exp/validation", "val_loss"), new byte[] {2, 2}),
               Map.of(), List.of(), Map.of(), List.of(),
-              Map.of("exp/train\u0000loss", new byte[] {1, 9, 9})));
+              Map.of(new SeriesKey("exp/train", "loss"), new byte[] {1, 9, 9})));
     }
     try (StateStore store = StateStore.open(db, false, CLOCK)) {
-      Map<String, byte[]> summaries = store.seriesSummaries();
-      assertThat(summaries).containsOnlyKeys("exp/train\u0000loss", "exp/validation\u0000val_loss");
-      assertThat(summaries.get("exp/train\u0000loss")).containsExactly(1, 9, 9);
-      assertThat(summaries.get("exp/validation\u0000val_loss")).isNull(); // saved without one
+      Map<SeriesKey, byte[]> summaries = store.seriesSummaries();
+      assertThat(summaries).containsOnlyKeys(new SeriesKey("exp/train", "loss"), new SeriesKey("exp/validation", "val_loss"));
+      assertThat(summaries.get(new SeriesKey("exp/train", "loss"))).containsExactly(1, 9, 9);
+      assertThat(summaries.get(new SeriesKey("exp/validation", "val_loss"))).isNull(); // saved without one
       store.commit(new StateBatch(List.of(), Map.of(), Map.of(), List.of(), Map.of(), List.of("exp/train")));
-      assertThat(store.seriesSummaries()).containsOnlyKeys("exp/validation\u0000val_loss");
+      assertThat(store.seriesSummaries()).containsOnlyKeys(new SeriesKey("exp/validation", "val_loss"));
     }
   }
 
@@ -177,13 +179,13 @@ class StateStoreTest {
       s.execute("INSERT INTO series VALUES ('exp', 'loss', '{\"points\":3}')");
     }
     try (StateStore store = StateStore.open(db, false, CLOCK)) {
-      assertThat(new String(store.series().get("exp\u0000loss"), java.nio.charset.StandardCharsets.UTF_8))
+      assertThat(new String(store.series().get(new SeriesKey("exp", "loss")), java.nio.charset.StandardCharsets.UTF_8))
           .isEqualTo("{\"points\":3}");
-      assertThat(store.seriesSummaries()).containsEntry("exp\u0000loss", null);
+      assertThat(store.seriesSummaries()).containsEntry(new SeriesKey("exp", "loss"), null);
       store.commit(
-          new StateBatch(List.of(), Map.of("exp\u0000loss", new byte[] {2}), Map.of(), List.of(), Map.of(),
-              List.of(), Map.of("exp\u0000loss", new byte[] {1})));
-      assertThat(store.seriesSummaries().get("exp\u0000loss")).containsExactly(1);
+          new StateBatch(List.of(), Map.of(new SeriesKey("exp", "loss"), new byte[] {2}), Map.of(), List.of(), Map.of(),
+              List.of(), Map.of(new SeriesKey("exp", "loss"), new byte[] {1})));
+      assertThat(store.seriesSummaries().get(new SeriesKey("exp", "loss"))).containsExactly(1);
     }
     try (var c = DriverManager.getConnection("jdbc:sqlite:" + db);
         var r = c.createStatement().executeQuery("SELECT value FROM meta WHERE key = 'schema_version'")) {
@@ -204,5 +206,29 @@ class StateStoreTest {
     assertThatThrownBy(() -> StateStore.open(db, false, CLOCK))
         .isInstanceOf(StateException.class)
         .hasMessageContaining("schema version 99");
+  }
+
+  /** Statuses are names in the table and {@link Status} values above it: a name no status has is refused. */
+  @Test
+  void anExperimentRowWithAnUnknownStatusIsRefusedNamingTheFile(@TempDir Path dir) throws Exception {
+    Path db = dir.resolve("state.db");
+    try (StateStore store = StateStore.open(db, false, CLOCK)) {
+      store.commit(batch(List.of(), List.of(verdict("v")), List.of("hook")));
+      assertThat(store.experiments().get("exp").status()).isEqualTo(Status.CONVERGED);
+    }
+    try (var c = DriverManager.getConnection("jdbc:sqlite:" + db)) {
+      c.createStatement().execute("UPDATE experiments SET status = 'finished'");
+      try (var r = c.createStatement().executeQuery("SELECT status, previous_status FROM verdicts")) {
+        assertThat(r.next()).isTrue();
+        assertThat(r.getString(1)).as("the JSON name in the table").isEqualTo("converged");
+        assertThat(r.getString(2)).isEqualTo("training");
+      }
+    }
+    try (StateStore store = StateStore.open(db, false, CLOCK)) {
+      assertThatThrownBy(store::experiments)
+          .isInstanceOf(StateException.class)
+          .hasMessageContaining(db.toString())
+          .hasMessageContaining("unknown status 'finished'");
+    }
   }
 }

@@ -116,7 +116,7 @@ class LogdirJudgeThreadsTest {
       throws Exception {
     LogdirJudge judge = new LogdirJudge(config(), listener);
     judge.judgeOn(threads);
-    judge.queueLimit = QUEUE_LIMIT; // the queue fills and is judged many times over the feed
+    judge.limitQueuesTo(QUEUE_LIMIT); // the queue fills and is judged many times over the feed
     for (Event e : events) {
       if (e.point() != null) {
         judge.observe(e.point());
