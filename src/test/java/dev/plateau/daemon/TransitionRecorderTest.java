@@ -79,12 +79,12 @@ class TransitionRecorderTest {
     recorder.record(verdict(Status.CONVERGED));
     recorder.record(verdict(Status.DIVERGED));
 
-    StateBatch batch = batch();
-    assertThat(batch.verdicts()).hasSize(1);
-    assertThat(batch.verdicts().get(0).previousStatus()).isEqualTo("training");
-    assertThat(batch.verdicts().get(0).status()).isEqualTo("diverged");
-    assertThat(batch.experiments().get("exp").status()).isEqualTo("diverged");
-    assertThat(batch.experiments().get("exp").transitions())
+    PendingRound.Commit commit = pending.prepare(true, Set::of, List.of(), key -> null);
+    assertThat(commit.transitions()).hasSize(1);
+    assertThat(commit.transitions().get(0).previous()).isEqualTo(Status.TRAINING);
+    assertThat(commit.transitions().get(0).alert().status()).isEqualTo(Status.DIVERGED);
+    assertThat(commit.batch().verdicts()).hasSize(1);
+    assertThat(commit.batch().experiments().get("exp").transitions())
         .as("numbered as the first transition: the replaced one was never recorded")
         .isEqualTo(1);
   }
