@@ -1,6 +1,8 @@
 package dev.plateau.daemon;
 
+import dev.plateau.detect.Status;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -25,8 +27,8 @@ public final class DaemonMetrics {
   private final Map<String, AtomicLong> deliveries = new ConcurrentSkipListMap<>();
   private final Map<String, Boolean> ready = new ConcurrentHashMap<>();
 
-  void verdict(String status) {
-    verdicts.computeIfAbsent(status, s -> new AtomicLong()).incrementAndGet();
+  void verdict(Status status) {
+    verdicts.computeIfAbsent(status.jsonName(), s -> new AtomicLong()).incrementAndGet();
   }
 
   void delivery(String sink, String outcome) {
@@ -92,14 +94,14 @@ public final class DaemonMetrics {
 
   /** Verdicts recorded, by status. */
   public Map<String, Long> verdicts() {
-    Map<String, Long> out = new java.util.TreeMap<>();
+    Map<String, Long> out = new TreeMap<>();
     verdicts.forEach((k, v) -> out.put(k, v.get()));
     return out;
   }
 
   /** Delivery attempts by "sink\u0000outcome" (delivered, retry, rejected). */
   public Map<String, Long> deliveries() {
-    Map<String, Long> out = new java.util.TreeMap<>();
+    Map<String, Long> out = new TreeMap<>();
     deliveries.forEach((k, v) -> out.put(k, v.get()));
     return out;
   }

@@ -130,18 +130,25 @@ public final class DeliveryWorker implements Runnable {
   }
 
   private void deliver(OutboxEntry entry) throws StateException, InterruptedException {
-    Alert alert;
+    ObjectNode payload;
     try {
-      alert = new Alert(entry.verdictId(), entry.experiment(), (ObjectNode) JSON.readTree(entry.payload()));
+      payload = (ObjectNode) JSON.readTree(entry.payload());
     } catch (Exception e) {
       store.rejected(entry.seq(), "stored payload is not a JSON object: " + e.getMessage());
+      return;
+    }
+    Alert alert;
+    try {
+      alert = Alert.stored(entry.verdictId(), entry.experiment(), payload);
+    } catch (IllegalArgumentException e) {
+      store.rejected(entry.seq(), "stored payload names no status: " + e.getMessage());
       return;
     }
     DeliveryOutcome outcome = sink.deliver(alert);
     if (outcome instanceof DeliveryOutcome.Delivered) {
       metrics.delivery(sink.name(), "delivered");
       store.delivered(entry.seq());
-      log.info("{}: delivered {} ({} {})", sink.name(), entry.verdictId(), entry.experiment(), alert.status());
+      log.info("{}: delivered {} ({} {})", sink.name(), entry.verdictId(), entry.experiment(), alert.status().jsonName());
     } else if (outcome instanceof DeliveryOutcome.Rejected r) {
       metrics.delivery(sink.name(), "rejected");
       store.rejected(entry.seq(), r.reason());

@@ -4,12 +4,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.plateau.detect.Status;
 import dev.plateau.sink.FlagOutcome;
 import dev.plateau.sink.FlagSink;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,7 +87,7 @@ public final class RetriedFlags implements FlagApplier {
   }
 
   @Override
-  public void knowDirectories(java.util.function.Function<String, java.nio.file.Path> directories) {
+  public void knowDirectories(Function<String, Path> directories) {
     sink.knowDirectories(directories);
   }
 

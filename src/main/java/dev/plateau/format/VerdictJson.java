@@ -1,9 +1,12 @@
 package dev.plateau.format;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.plateau.detect.Status;
 import dev.plateau.detect.Verdict;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -11,26 +14,72 @@ import java.util.Map;
  * detector, decided_at_step, best_step, best_value, last_step, points, reason, evidence. Numbers
  * that JSON cannot express (NaN, infinities) are written as the strings "NaN", "Infinity" and
  * "-Infinity".
+ *
+ * <p>The one place a verdict object is built: {@code replay}, {@code check}, {@code /api/runs},
+ * and the alert payload ({@code sink.AlertPayload} adds its fields to {@link #of(Verdict, Status,
+ * String)}), which flag files hold, all take theirs from here; readers of a payload (the Slack
+ * message) name its fields by these constants.
  */
 public final class VerdictJson {
+  public static final String RUN = "run";
+  public static final String TAG = "tag";
+  public static final String MODE = "mode";
+  public static final String STATUS = "status";
+  public static final String DETECTOR = "detector";
+  public static final String DECIDED_AT_STEP = "decided_at_step";
+  public static final String BEST_STEP = "best_step";
+  public static final String BEST_VALUE = "best_value";
+  public static final String LAST_STEP = "last_step";
+  public static final String POINTS = "points";
+  public static final String REASON = "reason";
+  public static final String EVIDENCE = "evidence";
+  /** An experiment's object: its series' verdicts. */
+  public static final String SERIES = "series";
+
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
   private VerdictJson() {}
 
+  /** A series' verdict. */
   public static ObjectNode of(Verdict v) {
+    return of(v, v.status(), v.reason());
+  }
+
+  /**
+   * A series' verdict speaking for a status and reason not its own (an experiment's, combined
+   * from its series'); the fields in the same order as {@link #of(Verdict)}.
+   */
+  public static ObjectNode of(Verdict v, Status status, String reason) {
     ObjectNode o = NODES.objectNode();
-    o.put("run", v.run());
-    o.put("tag", v.tag());
-    o.put("mode", v.mode().jsonName());
-    o.put("status", v.status().jsonName());
-    o.put("detector", v.detector());
-    putLong(o, "decided_at_step", v.decidedAtStep());
-    putLong(o, "best_step", v.bestStep());
-    o.set("best_value", v.bestStep() == null ? NODES.nullNode() : number(v.bestValue()));
-    o.put("last_step", v.lastStep());
-    o.put("points", v.points());
-    o.put("reason", v.reason());
-    o.set("evidence", evidence(v.evidence()));
+    o.put(RUN, v.run());
+    o.put(TAG, v.tag());
+    o.put(MODE, v.mode().jsonName());
+    o.put(STATUS, status.jsonName());
+    o.put(DETECTOR, v.detector());
+    putLong(o, DECIDED_AT_STEP, v.decidedAtStep());
+    putLong(o, BEST_STEP, v.bestStep());
+    o.set(BEST_VALUE, v.bestStep() == null ? NODES.nullNode() : number(v.bestValue()));
+    o.put(LAST_STEP, v.lastStep());
+    o.put(POINTS, v.points());
+    o.put(REASON, reason);
+    o.set(EVIDENCE, evidence(v.evidence()));
+    return o;
+  }
+
+  /**
+   * An experiment's verdict: its name (as {@code run}), status, reason, and each watched series'
+   * verdict.
+   */
+  public static ObjectNode experiment(
+      String experiment, Status status, String reason, List<Verdict> series) {
+    ObjectNode o = NODES.objectNode();
+    o.put(RUN, experiment);
+    o.put(STATUS, status.jsonName());
+    o.put(REASON, reason);
+    ArrayNode array = o.putArray(SERIES);
+    for (Verdict v : series) {
+      array.add(of(v));
+    }
     return o;
   }
 

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.plateau.daemon.Watcher;
-import dev.plateau.detect.Verdict;
 import dev.plateau.format.VerdictJson;
 import dev.plateau.verdict.ExperimentVerdict;
 import java.util.List;
@@ -81,14 +80,7 @@ final class RunsJson {
       }
       ArrayNode runs = l.putArray("runs");
       for (ExperimentVerdict r : all.subList(from, to)) {
-        ObjectNode run = runs.addObject();
-        run.put("run", r.experiment());
-        run.put("status", r.status().jsonName());
-        run.put("reason", r.reason());
-        ArrayNode series = run.putArray("series");
-        for (Verdict v : r.series()) {
-          series.add(VerdictJson.of(v));
-        }
+        runs.add(VerdictJson.experiment(r.experiment(), r.status(), r.reason(), r.series()));
       }
     }
     return JSON.writeValueAsString(root);

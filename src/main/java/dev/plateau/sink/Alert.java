@@ -1,11 +1,13 @@
 package dev.plateau.sink;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.plateau.detect.Status;
+import java.util.Objects;
 
 /**
  * One message about a verdict, to be delivered to every sink that wants its status.
  *
- * <p>The payload is the verdict object that {@code plateau replay} prints for the deciding series
+ * <p>The payload ({@link AlertPayload}) is the verdict object that {@code plateau replay} prints for the deciding series
  * (run, tag, mode, status, detector, decided_at_step, best_step, best_value, last_step, points,
  * reason, evidence) plus {@code logdir}, {@code experiment}, {@code host}, {@code time} (ISO-8601,
  * UTC), {@code previous_status} and {@code values} (up to 64 recent values of the series, for
@@ -14,12 +16,22 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * @param id stable per verdict (the same across retries, restarts and state rebuilds), used as
  *     Standard Webhooks' {@code webhook-id}
  * @param experiment the experiment (run group) the verdict is about
+ * @param status the experiment's new status (the payload's {@code status})
  * @param payload the JSON object
  */
-public record Alert(String id, String experiment, ObjectNode payload) {
+public record Alert(String id, String experiment, Status status, ObjectNode payload) {
 
-  /** The payload's status field ("converged", "diverged" ...). */
-  public String status() {
-    return payload.path("status").asText();
+  public Alert {
+    Objects.requireNonNull(status, "status");
+  }
+
+  /**
+   * An alert as stored in the outbox: its status is read from the payload, where the payload
+   * comes back into the process.
+   *
+   * @throws IllegalArgumentException when the payload names no known status
+   */
+  public static Alert stored(String id, String experiment, ObjectNode payload) {
+    return new Alert(id, experiment, Status.fromJsonName(payload.path("status").asText()), payload);
   }
 }

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -26,7 +27,7 @@ final class FlagPaths {
    * when unknown): a name not valid in the platform's charset has no exact string, so its
    * directory is taken from here, byte for byte, when the string leads nowhere.
    */
-  private volatile java.util.function.Function<String, Path> known = name -> null;
+  private volatile Function<String, Path> known = name -> null;
 
   /**
    * @param base the logdir or the flag dir
@@ -43,7 +44,7 @@ final class FlagPaths {
   record Target(Path path, Path real) {}
 
   /** Where the logdir's directories are, by name (see {@link #known}); only when flags go there. */
-  void knowDirectories(java.util.function.Function<String, Path> directories) {
+  void knowDirectories(Function<String, Path> directories) {
     this.known = createBase ? name -> null : directories;
   }
 

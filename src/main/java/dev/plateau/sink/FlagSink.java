@@ -11,7 +11,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
+import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,7 +75,7 @@ public final class FlagSink {
 
   private final Path logdir;
   private final FlagConfig config;
-  private volatile java.util.function.Function<String, Path> directories = name -> null;
+  private volatile Function<String, Path> directories = name -> null;
   private final FlagPaths paths;
   private final FlagFileWriter writer;
   private final Map<String, String> lastProblem = new HashMap<>();
@@ -132,8 +135,8 @@ public final class FlagSink {
     }
     Path runDirectory = config.flagDir() == null ? runDirectory(experiment) : null;
     if (runDirectory != null
-        && java.nio.file.Files.isDirectory(logdir)
-        && java.nio.file.Files.notExists(runDirectory, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        && Files.isDirectory(logdir)
+        && Files.notExists(runDirectory, LinkOption.NOFOLLOW_LINKS)) {
       // Deleted or renamed while Plateau judged it: a flag would make the directory again.
       LOG.debug("{}: {} is gone; no flag written", printable(experiment), runDirectory);
       return new FlagOutcome.RunGone(runDirectory);
@@ -268,7 +271,7 @@ public final class FlagSink {
       return null;
     }
     Path found = directories.apply(experiment);
-    if (found != null && java.nio.file.Files.isDirectory(found)) {
+    if (found != null && Files.isDirectory(found)) {
       return found; // as the tailer found it: exact even for a name with no exact string
     }
     try {
@@ -284,7 +287,7 @@ public final class FlagSink {
    * as the tailer found them: a directory whose name is not valid in the platform's charset
    * (bytes that are not UTF-8) has no exact string, and its flag goes into it, not beside it.
    */
-  public void knowDirectories(java.util.function.Function<String, Path> directories) {
+  public void knowDirectories(Function<String, Path> directories) {
     this.directories = directories;
     paths.knowDirectories(directories);
   }

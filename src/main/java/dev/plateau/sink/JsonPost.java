@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.UnresolvedAddressException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -122,7 +123,7 @@ final class JsonPost {
    * replaced, control characters (line breaks, tabs) as spaces.
    */
   private static String excerpt(byte[] bytes, int max, Redactor redactor) {
-    String s = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+    String s = new String(bytes, StandardCharsets.UTF_8);
     s = redactor.redact(s).replaceAll("\\p{Cntrl}+", " ").strip();
     if (s.length() <= max) {
       return s;

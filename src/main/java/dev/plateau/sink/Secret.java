@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
@@ -139,7 +140,7 @@ public final class Secret {
       if (scheme == null || uri.getHost() == null) {
         return null;
       }
-      return scheme.toLowerCase(java.util.Locale.ROOT) + "://" + uri.getHost();
+      return scheme.toLowerCase(Locale.ROOT) + "://" + uri.getHost();
     } catch (URISyntaxException e) {
       return null;
     }

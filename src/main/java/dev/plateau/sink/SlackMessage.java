@@ -1,18 +1,35 @@
 package dev.plateau.sink;
 
+import static dev.plateau.format.VerdictJson.BEST_STEP;
+import static dev.plateau.format.VerdictJson.BEST_VALUE;
+import static dev.plateau.format.VerdictJson.DECIDED_AT_STEP;
+import static dev.plateau.format.VerdictJson.DETECTOR;
+import static dev.plateau.format.VerdictJson.LAST_STEP;
+import static dev.plateau.format.VerdictJson.MODE;
+import static dev.plateau.format.VerdictJson.REASON;
+import static dev.plateau.format.VerdictJson.RUN;
+import static dev.plateau.format.VerdictJson.TAG;
+import static dev.plateau.sink.AlertPayload.EXPERIMENT;
+import static dev.plateau.sink.AlertPayload.HOST;
+import static dev.plateau.sink.AlertPayload.LOGDIR;
+import static dev.plateau.sink.AlertPayload.PREVIOUS_STATUS;
+import static dev.plateau.sink.AlertPayload.TIME;
+import static dev.plateau.sink.AlertPayload.VALUES;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.plateau.detect.Status;
 import dev.plateau.format.Sparkline;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.util.Locale;
 
 /**
- * The Slack incoming-webhook message for an alert: {@code text}, a one-line fallback shown in
- * notifications ("✅ exp1 converged — val_loss best 0.312 at step 4200"), and Block Kit {@code
- * blocks}: a header, the facts as mrkdwn fields (run, tag, status, best value and step, decided
+ * The Slack incoming-webhook message for an alert, read from its payload ({@link AlertPayload}):
+ * {@code text}, a one-line fallback shown in notifications ("✅ exp1 converged — val_loss best
+ * 0.312 at step 4200"), and Block Kit {@code blocks}: a header, the facts as mrkdwn fields (run, tag, status, best value and step, decided
  * step, detector, experiment, host), the reason, a sparkline of the recent values, and the logdir
  * and time.
  *
@@ -37,14 +54,14 @@ public final class SlackMessage {
   /** The message for an alert; fields missing from the payload show as "–". */
   public static ObjectNode of(Alert alert) {
     JsonNode p = alert.payload();
-    String status = text(p, "status");
+    Status status = alert.status();
     String subject =
         alert.experiment() == null || alert.experiment().isBlank()
-            ? text(p, "run")
+            ? text(p, RUN)
             : alert.experiment();
-    String tag = text(p, "tag");
-    String best = number(p.path("best_value"));
-    String bestStep = text(p, "best_step");
+    String tag = text(p, TAG);
+    String best = number(p.path(BEST_VALUE));
+    String bestStep = text(p, BEST_STEP);
 
     ObjectNode message = NODES.objectNode();
     message.put(
@@ -73,25 +90,25 @@ public final class SlackMessage {
         .put("text", cut(escape(emoji(status) + " " + subject + " " + words(status)), HEADER_MAX));
 
     String previous =
-        p.path("previous_status").isTextual() ? p.path("previous_status").asText() : "";
+        p.path(PREVIOUS_STATUS).isTextual() ? p.path(PREVIOUS_STATUS).asText() : "";
     String[][] facts = {
-      {"Run", text(p, "run")},
-      {"Tag", tag + " (" + text(p, "mode") + ")"},
+      {"Run", text(p, RUN)},
+      {"Tag", tag + " (" + text(p, MODE) + ")"},
       {"Status", words(status) + (previous.isEmpty() ? "" : " (was " + words(previous) + ")")},
       {"Best", best + " at step " + bestStep},
-      {"Decided at step", text(p, "decided_at_step") + " (last step " + text(p, "last_step") + ")"},
-      {"Detector", text(p, "detector")},
-      {"Experiment", text(p, "experiment")},
-      {"Host", text(p, "host")},
+      {"Decided at step", text(p, DECIDED_AT_STEP) + " (last step " + text(p, LAST_STEP) + ")"},
+      {"Detector", text(p, DETECTOR)},
+      {"Experiment", text(p, EXPERIMENT)},
+      {"Host", text(p, HOST)},
     };
     ArrayNode fields = blocks.addObject().put("type", "section").putArray("fields");
     for (int i = 0; i < facts.length && i < FIELDS_MAX; i++) {
       fields.add(mrkdwn(cut("*" + facts[i][0] + "*\n" + escape(facts[i][1]), FIELD_MAX)));
     }
 
-    blocks.add(section(cut("*Reason*\n" + escape(text(p, "reason")), SECTION_TEXT_MAX)));
+    blocks.add(section(cut("*Reason*\n" + escape(text(p, REASON)), SECTION_TEXT_MAX)));
 
-    double[] values = values(p.path("values"));
+    double[] values = values(p.path(VALUES));
     if (values.length > 0) {
       String line = Sparkline.of(values, values.length, SPARKLINE_WIDTH);
       blocks.add(
@@ -107,7 +124,7 @@ public final class SlackMessage {
         .add(
             mrkdwn(
                 cut(
-                    escape("logdir " + text(p, "logdir") + " · " + text(p, "time")),
+                    escape("logdir " + text(p, LOGDIR) + " · " + text(p, TIME)),
                     SECTION_TEXT_MAX)));
     return message;
   }
@@ -168,20 +185,23 @@ public final class SlackMessage {
   }
 
   /** "target_reached" as "target reached". */
+  private static String words(Status status) {
+    return words(status.jsonName());
+  }
+
   private static String words(String status) {
     return status.replace('_', ' ');
   }
 
-  private static String emoji(String status) {
+  private static String emoji(Status status) {
     return switch (status) {
-      case "converged" -> ":white_check_mark:";
-      case "target_reached" -> ":dart:";
-      case "diverged" -> ":rotating_light:";
-      case "overfitting" -> ":warning:";
-      case "stalled" -> ":hourglass:";
-      case "not_learning" -> ":zzz:";
-      case "training" -> ":arrow_forward:";
-      default -> ":information_source:";
+      case CONVERGED -> ":white_check_mark:";
+      case TARGET_REACHED -> ":dart:";
+      case DIVERGED -> ":rotating_light:";
+      case OVERFITTING -> ":warning:";
+      case STALLED -> ":hourglass:";
+      case NOT_LEARNING -> ":zzz:";
+      case TRAINING -> ":arrow_forward:";
     };
   }
 

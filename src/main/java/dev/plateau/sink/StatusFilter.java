@@ -4,6 +4,7 @@ import dev.plateau.detect.Status;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -43,7 +44,7 @@ public record StatusFilter(Set<Status> statuses) {
     }
     EnumSet<Status> set = EnumSet.noneOf(Status.class);
     for (String raw : names) {
-      String name = raw == null ? "" : raw.strip().toLowerCase(java.util.Locale.ROOT);
+      String name = raw == null ? "" : raw.strip().toLowerCase(Locale.ROOT);
       if (name.equals("all")) {
         if (names.size() > 1) {
           throw new SinkConfigException(
@@ -65,14 +66,9 @@ public record StatusFilter(Set<Status> statuses) {
     return parse(names == null || names.isBlank() ? null : List.of(names.split(",")));
   }
 
-  /** Whether a status given by its JSON name passes; unknown names do not. */
-  public boolean accepts(String status) {
-    for (Status s : statuses) {
-      if (s.jsonName().equals(status)) {
-        return true;
-      }
-    }
-    return false;
+  /** Whether alerts with this status pass. */
+  public boolean accepts(Status status) {
+    return statuses.contains(status);
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.plateau.sink;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.plateau.detect.Status;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Clock;
@@ -64,7 +65,7 @@ public final class WebhookSink implements AlertSink {
   }
 
   @Override
-  public boolean accepts(String status) {
+  public boolean accepts(Status status) {
     return settings.filter().accepts(status);
   }
 

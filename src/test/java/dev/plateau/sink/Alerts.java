@@ -34,7 +34,7 @@ final class Alerts {
   }
 
   static Alert alert(ObjectNode payload) {
-    return new Alert("alrt_7f3a9c", payload.path("experiment").asText(), payload);
+    return Alert.stored("alrt_7f3a9c", payload.path("experiment").asText(), payload);
   }
 
   static Alert alert() {

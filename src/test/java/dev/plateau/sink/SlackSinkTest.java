@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.plateau.detect.Status;
 import dev.plateau.format.Sparkline;
 import java.time.Clock;
 import java.time.Duration;
@@ -151,8 +152,8 @@ class SlackSinkTest {
 
   @Test
   void byDefaultTakesEveryStatusButTraining() {
-    assertThat(sink.accepts("converged")).isTrue();
-    assertThat(sink.accepts("stalled")).isTrue();
-    assertThat(sink.accepts("training")).isFalse();
+    assertThat(sink.accepts(Status.CONVERGED)).isTrue();
+    assertThat(sink.accepts(Status.STALLED)).isTrue();
+    assertThat(sink.accepts(Status.TRAINING)).isFalse();
   }
 }

@@ -3,6 +3,8 @@ package dev.plateau.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.plateau.detect.Status;
+import java.util.EnumSet;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -12,10 +14,12 @@ class StatusFilterTest {
   void listedStatusesPassAndOthersDoNot() {
     StatusFilter filter = StatusFilter.parse(List.of("converged", " Diverged "));
 
-    assertThat(filter.accepts("converged")).isTrue();
-    assertThat(filter.accepts("diverged")).isTrue();
-    assertThat(filter.accepts("overfitting")).isFalse();
-    assertThat(filter.accepts("no-such-status")).isFalse();
+    assertThat(filter.accepts(Status.CONVERGED)).isTrue();
+    assertThat(filter.accepts(Status.DIVERGED)).isTrue();
+    assertThat(filter.accepts(Status.OVERFITTING)).isFalse();
+    for (Status other : EnumSet.complementOf(EnumSet.of(Status.CONVERGED, Status.DIVERGED))) {
+      assertThat(filter.accepts(other)).as(other.jsonName()).isFalse();
+    }
     assertThat(filter).hasToString("[converged,diverged]");
   }
 
@@ -24,7 +28,7 @@ class StatusFilterTest {
     StatusFilter filter = StatusFilter.parse("all");
 
     assertThat(filter).isEqualTo(StatusFilter.ALL);
-    assertThat(filter.accepts("training")).isTrue();
+    assertThat(filter.accepts(Status.TRAINING)).isTrue();
     assertThat(filter).hasToString("all");
   }
 
@@ -32,9 +36,9 @@ class StatusFilterTest {
   void defaultIsEverythingButTraining() {
     assertThat(StatusFilter.parse((List<String>) null)).isEqualTo(StatusFilter.DEFAULT);
     assertThat(StatusFilter.parse("")).isEqualTo(StatusFilter.DEFAULT);
-    assertThat(StatusFilter.DEFAULT.accepts("training")).isFalse();
+    assertThat(StatusFilter.DEFAULT.accepts(Status.TRAINING)).isFalse();
     for (String s : List.of("converged", "target_reached", "diverged", "overfitting", "stalled")) {
-      assertThat(StatusFilter.DEFAULT.accepts(s)).as(s).isTrue();
+      assertThat(StatusFilter.DEFAULT.accepts(Status.fromJsonName(s))).as(s).isTrue();
     }
   }
 

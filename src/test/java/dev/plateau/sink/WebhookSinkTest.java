@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.plateau.detect.Status;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -208,7 +209,7 @@ class WebhookSinkTest {
 
   @Test
   void alertIdThatCannotBeAHeaderIsRejectedInsteadOfThrown() throws Exception {
-    Alert alert = new Alert("id\r\nX-Injected: 1", "exp1", Alerts.payload());
+    Alert alert = Alert.stored("id\r\nX-Injected: 1", "exp1", Alerts.payload());
 
     DeliveryOutcome outcome = sink(SIGNING).deliver(alert);
 
@@ -223,9 +224,9 @@ class WebhookSinkTest {
             .withFilter(StatusFilter.parse(java.util.List.of("converged", "diverged")));
     WebhookSink sink = new WebhookSink(settings, null, CLOCK);
 
-    assertThat(sink.accepts("converged")).isTrue();
-    assertThat(sink.accepts("diverged")).isTrue();
-    assertThat(sink.accepts("stalled")).isFalse();
+    assertThat(sink.accepts(Status.CONVERGED)).isTrue();
+    assertThat(sink.accepts(Status.DIVERGED)).isTrue();
+    assertThat(sink.accepts(Status.STALLED)).isFalse();
     assertThat(sink.name()).isEqualTo("webhook-1");
     assertThat(sink.minInterval()).isZero();
   }
