@@ -14,9 +14,9 @@ import picocli.CommandLine.UnmatchedArgumentException;
 /**
  * Reports a command line that could not be parsed without echoing what was typed as a value: a
  * misplaced {@code --webhook https://…/SECRET} or {@code --slack-webhook …} would otherwise print
- * the secret to a terminal, a CI log or a container's log. Unknown options are named (their
- * {@code =value} part cut off), other unexpected arguments only counted, and a quoted value in
- * any other parse error is replaced by {@value #HIDDEN}. Exit code 2, with the usage.
+ * the secret to a terminal, a CI log or a container's log. Unknown options are named (their {@code
+ * =value} part cut off), other unexpected arguments only counted, and a quoted value in any other
+ * parse error is replaced by {@value #HIDDEN}. Exit code 2, with the usage.
  *
  * <p>A value Plateau's own converters refused ({@link OptionValueException}: a duration, an
  * address) is said after the option's name ({@code --timeout '1x' is not a duration; ...}) and
@@ -39,7 +39,11 @@ final class ArgumentErrors implements CommandLine.IParameterExceptionHandler {
     if (ex instanceof UnmatchedArgumentException unmatched) {
       message = unmatchedMessage(unmatched.getUnmatched());
     } else if (ex.getCause() instanceof OptionValueException refused) {
-      message = withoutValues(afterName(ex.getArgSpec(), refused.getMessage()), args, ArgumentErrors::cannotBeSecret);
+      message =
+          withoutValues(
+              afterName(ex.getArgSpec(), refused.getMessage()),
+              args,
+              ArgumentErrors::cannotBeSecret);
     } else {
       message = withoutValues(ex.getMessage(), args);
     }
@@ -63,11 +67,13 @@ final class ArgumentErrors implements CommandLine.IParameterExceptionHandler {
     }
     StringBuilder message = new StringBuilder();
     if (!options.isEmpty()) {
-      message.append(options.size() == 1 ? "Unknown option: " : "Unknown options: ")
+      message
+          .append(options.size() == 1 ? "Unknown option: " : "Unknown options: ")
           .append(String.join(", ", options));
     }
     if (others > 0) {
-      message.append(message.length() == 0 ? "" : "; ")
+      message
+          .append(message.length() == 0 ? "" : "; ")
           .append(others)
           .append(others == 1 ? " unexpected argument" : " unexpected arguments")
           .append(" (not shown: an option's value may be a secret)");
@@ -80,7 +86,10 @@ final class ArgumentErrors implements CommandLine.IParameterExceptionHandler {
     return withoutValues(message, args, value -> false);
   }
 
-  /** The message with every argument that is not an option name or {@code shown}, where quoted, hidden. */
+  /**
+   * The message with every argument that is not an option name or {@code shown}, where quoted,
+   * hidden.
+   */
   static String withoutValues(String message, String[] args, Predicate<String> shown) {
     String out = message == null ? "invalid command line" : message;
     for (String arg : args) {

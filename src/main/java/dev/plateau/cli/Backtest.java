@@ -7,12 +7,12 @@ import dev.plateau.detect.Verdict;
 import dev.plateau.series.RunSeries;
 import dev.plateau.series.ScalarPoint;
 import dev.plateau.series.Series;
+import dev.plateau.series.SeriesKey;
 import dev.plateau.tail.LogdirTailer;
 import dev.plateau.tail.TailListener;
 import dev.plateau.tail.TailProblem;
-import dev.plateau.verdict.LogdirJudge;
 import dev.plateau.verdict.ExperimentVerdict;
-import dev.plateau.series.SeriesKey;
+import dev.plateau.verdict.LogdirJudge;
 import dev.plateau.verdict.VerdictListener;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -24,10 +24,10 @@ import java.util.PriorityQueue;
 import java.util.TreeMap;
 
 /**
- * Reads a logdir once and replays its series into a {@link LogdirJudge} as if live: the kept
- * series (restart rule applied) of every run are merged into one stream ordered by the writers'
- * wall time, so that a validation series and its training twin arrive interleaved as they were
- * written. Records each series' and each experiment's first verdict other than training.
+ * Reads a logdir once and replays its series into a {@link LogdirJudge} as if live: the kept series
+ * (restart rule applied) of every run are merged into one stream ordered by the writers' wall time,
+ * so that a validation series and its training twin arrive interleaved as they were written.
+ * Records each series' and each experiment's first verdict other than training.
  */
 final class Backtest {
   /** What a backtest found. */
@@ -126,14 +126,7 @@ final class Backtest {
       Cursor c = queue.poll();
       int i = c.index()[0];
       Series s = c.series();
-      judge.observe(
-          new ScalarPoint(
-              c.run(),
-              "",
-              c.tag(),
-              s.step(i),
-              s.wallTime(i),
-              s.value(i)));
+      judge.observe(new ScalarPoint(c.run(), "", c.tag(), s.step(i), s.wallTime(i), s.value(i)));
       c.index()[0] = i + 1;
       if (i + 1 < s.size()) {
         queue.add(c);

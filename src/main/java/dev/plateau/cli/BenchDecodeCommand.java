@@ -24,10 +24,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code plateau bench decode}: decodes files as {@code dump} does, printing no points, and
- * reports the best of several passes (files in page cache after the first) as one JSON line,
- * next to the limit measured in the same passes over the same files: reading them in the same
- * windows and computing CRC32C over every byte ({@link ChecksumReader}), nothing else.
+ * {@code plateau bench decode}: decodes files as {@code dump} does, printing no points, and reports
+ * the best of several passes (files in page cache after the first) as one JSON line, next to the
+ * limit measured in the same passes over the same files: reading them in the same windows and
+ * computing CRC32C over every byte ({@link ChecksumReader}), nothing else.
  */
 @Command(
     name = "decode",

@@ -16,9 +16,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Registers each logdir for file-change events on a thread of its own: walking a logdir takes
- * about 0.15 s for a thousand runs, time spent while the state is opened and restored. Events
- * before the daemon exists are not needed: its first round reads every file anyway.
+ * Registers each logdir for file-change events on a thread of its own: walking a logdir takes about
+ * 0.15 s for a thousand runs, time spent while the state is opened and restored. Events before the
+ * daemon exists are not needed: its first round reads every file anyway.
  */
 final class ChangeRegistration {
   /** The watch command's log, whichever of its parts speaks (the log names the logger). */
@@ -31,7 +31,9 @@ final class ChangeRegistration {
     return new ChangeRegistration();
   }
 
-  /** Starts registering every logdir (absolute and normalised); {@code wake} is called on a change. */
+  /**
+   * Starts registering every logdir (absolute and normalised); {@code wake} is called on a change.
+   */
   static ChangeRegistration start(List<Path> logdirs, Runnable wake) {
     ChangeRegistration registration = new ChangeRegistration();
     for (Path logdir : logdirs) {
@@ -55,8 +57,8 @@ final class ChangeRegistration {
   }
 
   /**
-   * Waits for the registrations and gives each watcher its logdir's events; a logdir that could
-   * not be registered is polled only, which is logged.
+   * Waits for the registrations and gives each watcher its logdir's events; a logdir that could not
+   * be registered is polled only, which is logged.
    *
    * @return the change watchers to close when the daemon stops
    */
@@ -72,8 +74,13 @@ final class ChangeRegistration {
         watcher.changes(changes::drain);
         attached.add(changes);
       } catch (CompletionException e) {
-        Throwable why = e.getCause() instanceof UncheckedIOException io ? io.getCause() : e.getCause();
-        log.warn("{}: no file-change events ({}); polling every {} ms", watcher.logdir(), why.getMessage(), pollInterval.toMillis());
+        Throwable why =
+            e.getCause() instanceof UncheckedIOException io ? io.getCause() : e.getCause();
+        log.warn(
+            "{}: no file-change events ({}); polling every {} ms",
+            watcher.logdir(),
+            why.getMessage(),
+            pollInterval.toMillis());
       }
     }
     return attached;

@@ -8,8 +8,8 @@ import dev.plateau.config.PlateauConfig;
 import dev.plateau.detect.Status;
 import dev.plateau.detect.StopPolicy;
 import dev.plateau.detect.Verdict;
-import dev.plateau.format.Sparkline;
 import dev.plateau.format.ForecastText;
+import dev.plateau.format.Sparkline;
 import dev.plateau.format.TextTable;
 import dev.plateau.format.VerdictJson;
 import dev.plateau.series.RunSeries;
@@ -118,7 +118,9 @@ final class CheckCommand implements Callable<Integer> {
             new String[] {
               "RUN", "TAG", "MODE", "STATUS", "BEST STEP", "BEST VALUE", "LAST", "FORECAST", "CURVE"
             },
-            4, 5, 6);
+            4,
+            5,
+            6);
     for (ExperimentVerdict run : runs) {
       runTable.add(run.experiment(), run.status().jsonName(), run.reason());
       for (Verdict v : run.series()) {

@@ -58,7 +58,9 @@ final class ConfigCommand implements Callable<Integer> {
     }
   }
 
-  /** A secret's mask; a blank value stays as it is (there is nothing to hide, and it is no secret). */
+  /**
+   * A secret's mask; a blank value stays as it is (there is nothing to hide, and it is no secret).
+   */
   private static String masked(Object value) {
     String text = String.valueOf(value);
     return text.isBlank() ? text : Secret.fromValue(text).toString();

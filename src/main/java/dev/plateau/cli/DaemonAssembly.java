@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,13 +58,15 @@ final class DaemonAssembly {
    * failed start.
    *
    * @param control where stop requests and file-change events reach the daemon once it is built
-   * @throws StartFailed when a state database cannot be used or the HTTP address cannot be
-   *     resolved
+   * @throws StartFailed when a state database cannot be used or the HTTP address cannot be resolved
    */
-  static AssembledDaemon assemble(WatchSettings settings, JudgeThreads judgeOn, DaemonControl control, Clock clock)
+  static AssembledDaemon assemble(
+      WatchSettings settings, JudgeThreads judgeOn, DaemonControl control, Clock clock)
       throws StartFailed {
     ChangeRegistration registration =
-        settings.pollOnly() ? ChangeRegistration.none() : ChangeRegistration.start(settings.logdirs(), control::wake);
+        settings.pollOnly()
+            ? ChangeRegistration.none()
+            : ChangeRegistration.start(settings.logdirs(), control::wake);
     String host = hostName();
     Map<AlertSink, Pacer> pacers = new HashMap<>();
     for (AlertSink sink : settings.sinks()) {
@@ -74,17 +77,27 @@ final class DaemonAssembly {
     List<DeliveryWorker> workers = new ArrayList<>();
     try {
       for (Path logdir : settings.logdirs()) {
-        StateStore store = StateStore.open(settings.stateLocation().fileFor(logdir), settings.rebuildState(), clock);
+        StateStore store =
+            StateStore.open(
+                settings.stateLocation().fileFor(logdir), settings.rebuildState(), clock);
         stores.add(store);
         Watcher watcher =
-            new Watcher(logdir, settings.config(), store, settings.sinks(), flags(logdir, settings, clock), clock, host);
+            new Watcher(
+                logdir,
+                settings.config(),
+                store,
+                settings.sinks(),
+                flags(logdir, settings, clock),
+                clock,
+                host);
         watcher.parkAfter(settings.parkAfter());
         watcher.checkpointEvery(settings.checkpointInterval());
         watcher.judgeOn(judgeOn);
         watcher.restore();
         watchers.add(watcher);
         for (AlertSink sink : settings.sinks()) {
-          workers.add(new DeliveryWorker(sink, store, RetryPolicy.DEFAULT, clock, pacers.get(sink)));
+          workers.add(
+              new DeliveryWorker(sink, store, RetryPolicy.DEFAULT, clock, pacers.get(sink)));
         }
       }
     } catch (StateException e) {
@@ -109,16 +122,21 @@ final class DaemonAssembly {
    * The status server, or null when off or when its address cannot be bound (logged: the daemon
    * goes on without it).
    */
-  private static StatusServer server(WatchSettings settings, Daemon daemon, List<StateStore> stores, Clock clock) {
+  private static @Nullable StatusServer server(
+      WatchSettings settings, Daemon daemon, List<StateStore> stores, Clock clock) {
     if (settings.http().off()) {
       return null;
     }
     // /healthz fails after ten rounds missed, and never sooner than 30 s.
     Duration stale = Duration.ofMillis(Math.max(30_000, 10 * settings.pollInterval().toMillis()));
     try {
-      return new StatusServer(settings.http().address(), daemon, stores, stale, clock, settings.token());
+      return new StatusServer(
+          settings.http().address(), daemon, stores, stale, clock, settings.token());
     } catch (IOException e) {
-      log.warn("cannot serve HTTP on {} ({}); going on without /healthz and /metrics", settings.http(), e.getMessage());
+      log.warn(
+          "cannot serve HTTP on {} ({}); going on without /healthz and /metrics",
+          settings.http(),
+          e.getMessage());
       return null;
     }
   }
@@ -145,7 +163,8 @@ final class DaemonAssembly {
   }
 
   /** Closes what a start that does not go on opened. */
-  private static void abandon(List<StateStore> stores, ChangeRegistration registration, JudgeThreads judgeOn) {
+  private static void abandon(
+      List<StateStore> stores, ChangeRegistration registration, JudgeThreads judgeOn) {
     stores.forEach(StateStore::close);
     registration.cancel();
     judgeOn.close();

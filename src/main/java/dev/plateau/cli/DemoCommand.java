@@ -38,14 +38,14 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code plateau demo}: writes a simulated training job ({@link DemoJob}) as real event files into
- * a logdir over {@code --duration}, while the daemon's own pieces (state store, watcher, flag
- * sink, polling loop, file-change events) watch it in-process; prints each experiment's change
- * of status as it happens, then a summary.
+ * a logdir over {@code --duration}, while the daemon's own pieces (state store, watcher, flag sink,
+ * polling loop, file-change events) watch it in-process; prints each experiment's change of status
+ * as it happens, then a summary.
  *
- * <p>Threads: this command's thread writes the event files; the {@link Daemon} loop runs on its
- * own thread and is the only one to touch the watcher and its judge. Verdicts are printed from
- * the {@link FlagApplier} callback, which the loop calls after each committed round, so nothing
- * reads judge state across threads.
+ * <p>Threads: this command's thread writes the event files; the {@link Daemon} loop runs on its own
+ * thread and is the only one to touch the watcher and its judge. Verdicts are printed from the
+ * {@link FlagApplier} callback, which the loop calls after each committed round, so nothing reads
+ * judge state across threads.
  */
 @Command(
     name = "demo",
@@ -73,7 +73,8 @@ final class DemoCommand implements Callable<Integer> {
   @Option(
       names = "--logdir",
       paramLabel = "DIR",
-      description = "Where to write the job; must be new or empty (default: a new temporary directory).")
+      description =
+          "Where to write the job; must be new or empty (default: a new temporary directory).")
   Path logdir;
 
   @Option(
@@ -118,11 +119,15 @@ final class DemoCommand implements Callable<Integer> {
   private int run(Path dir, Path stateFile, Duration length, PrintWriter out, PrintWriter err)
       throws Exception {
     Clock clock = Clock.systemUTC();
-    out.printf("plateau demo: a simulated training job, written over %s into%n  %s%n", describe(length), dir);
+    out.printf(
+        "plateau demo: a simulated training job, written over %s into%n  %s%n",
+        describe(length), dir);
     out.println("  demo/converging/{train,validation}   epoch_loss, epoch_accuracy (Keras layout)");
     out.println("  demo/overfitting/{train,validation}  epoch_loss, epoch_accuracy (Keras layout)");
     out.println("  demo/diverging                       loss, lr (PyTorch style)");
-    out.printf("watching it as `plateau watch` does (polling every %d ms and on file-change events):%n", POLL_INTERVAL.toMillis());
+    out.printf(
+        "watching it as `plateau watch` does (polling every %d ms and on file-change events):%n",
+        POLL_INTERVAL.toMillis());
     out.println();
     out.flush();
 
@@ -151,7 +156,9 @@ final class DemoCommand implements Callable<Integer> {
     Daemon daemon = null;
     ChangeWatcher changes = null;
     try {
-      Watcher watcher = new Watcher(dir, PlateauConfig.defaults(), store, List.of(), printing, clock, "plateau-demo");
+      Watcher watcher =
+          new Watcher(
+              dir, PlateauConfig.defaults(), store, List.of(), printing, clock, "plateau-demo");
       watcher.restore();
       daemon = new Daemon(List.of(watcher), List.of(), POLL_INTERVAL, Duration.ofSeconds(1));
       try {
@@ -181,7 +188,9 @@ final class DemoCommand implements Callable<Integer> {
         out.printf(
             Locale.ROOT,
             "%7.1fs  the job finished: %d epochs (demo/diverging stopped writing at epoch %d, after NaN)%n",
-            (System.nanoTime() - started) / 1e9, DemoJob.EPOCHS, DemoJob.DIVERGING_LAST_EPOCH);
+            (System.nanoTime() - started) / 1e9,
+            DemoJob.EPOCHS,
+            DemoJob.DIVERGING_LAST_EPOCH);
         out.flush();
       }
 
@@ -214,7 +223,8 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   /** Writes the job's epochs evenly over {@code length}, wall times the real time of writing. */
-  private void writeJob(Path dir, Duration length, Clock clock) throws IOException, InterruptedException {
+  private void writeJob(Path dir, Duration length, Clock clock)
+      throws IOException, InterruptedException {
     long start = System.nanoTime();
     try (DemoJob job = new DemoJob(dir, seed, clock.millis() / 1000.0)) {
       for (int epoch = 0; epoch < DemoJob.EPOCHS; epoch++) {
@@ -242,10 +252,18 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   static String transitionLine(
-      double seconds, String experiment, Status status, JsonNode verdict, FlagOutcome outcome, FlagSink flags) {
-    String head = String.format(Locale.ROOT, "%7.1fs  %-18s %-12s", seconds, experiment, status.jsonName());
+      double seconds,
+      String experiment,
+      Status status,
+      JsonNode verdict,
+      FlagOutcome outcome,
+      FlagSink flags) {
+    String head =
+        String.format(Locale.ROOT, "%7.1fs  %-18s %-12s", seconds, experiment, status.jsonName());
     if (status == Status.TRAINING) {
-      return head + " training again" + (outcome instanceof FlagOutcome.Removed r ? "; flag " + r.path() + " removed" : "");
+      return head
+          + " training again"
+          + (outcome instanceof FlagOutcome.Removed r ? "; flag " + r.path() + " removed" : "");
     }
     String flag;
     if (outcome instanceof FlagOutcome.Failed f) {
@@ -273,7 +291,12 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   private int summary(
-      Path dir, Path stateFile, FlagSink flags, Map<String, Reached> reached, PrintWriter out, PrintWriter err) {
+      Path dir,
+      Path stateFile,
+      FlagSink flags,
+      Map<String, Reached> reached,
+      PrintWriter out,
+      PrintWriter err) {
     TextTable table =
         new TextTable(new String[] {"EXPERIMENT", "EXPECTED", "STATUS", "BEST STEP", "FLAG"}, 3);
     List<String> missed = new ArrayList<>();
@@ -287,7 +310,8 @@ final class DemoCommand implements Callable<Integer> {
       String flag = status == Status.TRAINING ? "-" : flags.flagPathFor(e.experiment(), status);
       table.add(e.experiment(), e.status().jsonName(), status.jsonName(), best, flag);
       if (status != e.status()) {
-        missed.add(e.experiment() + " is " + status.jsonName() + ", expected " + e.status().jsonName());
+        missed.add(
+            e.experiment() + " is " + status.jsonName() + ", expected " + e.status().jsonName());
       }
     }
     out.println();
@@ -295,18 +319,27 @@ final class DemoCommand implements Callable<Integer> {
     out.println();
     out.println("flag files: " + dir + "/<experiment>/<STATUS>, each holding the verdict JSON");
     out.println("state:      " + stateFile);
-    out.println("kept:       the logdir stays; look at it with `tensorboard --logdir " + dir + "` or `./plateau check " + dir + "`");
+    out.println(
+        "kept:       the logdir stays; look at it with `tensorboard --logdir "
+            + dir
+            + "` or `./plateau check "
+            + dir
+            + "`");
     out.println("cleanup:    rm -rf " + dir);
     out.println("next:       run `./plateau watch LOGDIR` on your own logs");
     out.flush();
     if (!missed.isEmpty()) {
-      err.println("plateau demo: not every expected status was reached: " + String.join("; ", missed));
+      err.println(
+          "plateau demo: not every expected status was reached: " + String.join("; ", missed));
       return 1;
     }
     return 0;
   }
 
-  /** The logdir to write: the one given (created if missing, refused if not empty) or a new temporary one. */
+  /**
+   * The logdir to write: the one given (created if missing, refused if not empty) or a new
+   * temporary one.
+   */
   private Path prepareLogdir() throws IOException {
     if (logdir == null) {
       return Files.createTempDirectory("plateau-demo-").toAbsolutePath().normalize();
@@ -340,8 +373,8 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   /**
-   * The daemon's INFO log says what the demo prints; quiet it to WARN for the demo, unless a
-   * level was asked for. Returns the level to restore (null: nothing changed).
+   * The daemon's INFO log says what the demo prints; quiet it to WARN for the demo, unless a level
+   * was asked for. Returns the level to restore (null: nothing changed).
    */
   private static String quietLogs() {
     String asked = System.getProperty("plateau.log.level", System.getenv("PLATEAU_LOG_LEVEL"));

@@ -16,16 +16,15 @@ import java.util.Random;
  * real event files, each with the curve shape that makes the default detectors say one thing.
  *
  * <ul>
- *   <li>{@code demo/converging/{train,validation}} (Keras layout, tensor scalars {@code
- *       epoch_loss} and {@code epoch_accuracy}): both decay exponentially (time constant 9 epochs) to a level and stay
- *       there, with a little noise: {@code converged}.
+ *   <li>{@code demo/converging/{train,validation}} (Keras layout, tensor scalars {@code epoch_loss}
+ *       and {@code epoch_accuracy}): both decay exponentially (time constant 9 epochs) to a level
+ *       and stay there, with a little noise: {@code converged}.
  *   <li>{@code demo/overfitting/{train,validation}}: training keeps improving to the end;
- *       validation bottoms out near epoch 44 and then worsens steadily (loss up, accuracy down)
- *       by far more than its noise and than 5% of its range: {@code overfitting}.
+ *       validation bottoms out near epoch 44 and then worsens steadily (loss up, accuracy down) by
+ *       far more than its noise and than 5% of its range: {@code overfitting}.
  *   <li>{@code demo/diverging} (PyTorch style, {@code simple_value} {@code loss} and an unwatched
- *       {@code lr}): the loss falls, then blows up by 1.6x an epoch from epoch 20, reaches
- *       Infinity at epoch 40 and NaN after; the job then stops writing (it crashed): {@code
- *       diverged}.
+ *       {@code lr}): the loss falls, then blows up by 1.6x an epoch from epoch 20, reaches Infinity
+ *       at epoch 40 and NaN after; the job then stops writing (it crashed): {@code diverged}.
  * </ul>
  *
  * <p>The noise comes from {@code seed}, so a seed always writes the same values. The margins are
@@ -93,17 +92,29 @@ final class DemoJob implements Closeable {
     double fast = Math.exp(-epoch / 9.0);
     double late = Math.max(0, epoch - 40);
 
-    keras(convergingTrain, epoch, wallTime,
+    keras(
+        convergingTrain,
+        epoch,
+        wallTime,
         0.22 + 2.0 * fast + 0.004 * gauss(0),
         0.95 - 0.85 * fast + 0.002 * gauss(0));
-    keras(convergingValidation, epoch, wallTime,
+    keras(
+        convergingValidation,
+        epoch,
+        wallTime,
         0.30 + 1.9 * fast + 0.006 * gauss(1),
         0.92 - 0.82 * fast + 0.003 * gauss(1));
 
-    keras(overfittingTrain, epoch, wallTime,
+    keras(
+        overfittingTrain,
+        epoch,
+        wallTime,
         0.45 + 1.9 * decay - 0.0025 * epoch + 0.004 * gauss(2),
         0.80 - 0.70 * decay + 0.0012 * epoch + 0.002 * gauss(2));
-    keras(overfittingValidation, epoch, wallTime,
+    keras(
+        overfittingValidation,
+        epoch,
+        wallTime,
         0.50 + 1.8 * decay + 0.005 * late + 0.006 * gauss(3),
         0.84 - 0.74 * decay - 0.0018 * late + 0.003 * gauss(3));
 
@@ -125,11 +136,18 @@ final class DemoJob implements Closeable {
     }
   }
 
-  private static void keras(EventFileWriter w, int epoch, double wallTime, double loss, double accuracy)
+  private static void keras(
+      EventFileWriter w, int epoch, double wallTime, double loss, double accuracy)
       throws IOException {
-    w.tensorScalar("epoch_loss", epoch, wallTime, DataType.DT_FLOAT, TensorStorage.TENSOR_CONTENT, loss);
     w.tensorScalar(
-        "epoch_accuracy", epoch, wallTime, DataType.DT_FLOAT, TensorStorage.TENSOR_CONTENT, accuracy);
+        "epoch_loss", epoch, wallTime, DataType.DT_FLOAT, TensorStorage.TENSOR_CONTENT, loss);
+    w.tensorScalar(
+        "epoch_accuracy",
+        epoch,
+        wallTime,
+        DataType.DT_FLOAT,
+        TensorStorage.TENSOR_CONTENT,
+        accuracy);
     w.flush();
   }
 

@@ -94,9 +94,7 @@ final class DumpCommand implements Callable<Integer> {
       return 2;
     }
     Writer out =
-        new BufferedWriter(
-            new OutputStreamWriter(main.stdout(), StandardCharsets.UTF_8),
-            1 << 16);
+        new BufferedWriter(new OutputStreamWriter(main.stdout(), StandardCharsets.UTF_8), 1 << 16);
     int exit = 0;
     pointFormat.begin(out);
     for (Path path : paths) {
@@ -219,7 +217,12 @@ final class DumpCommand implements Callable<Integer> {
           for (int i = 0; i < s.size(); i++) {
             ScalarPoint point =
                 new ScalarPoint(
-                    run.run(), run.fileOf(s, i), entry.getKey(), s.step(i), s.wallTime(i), s.value(i));
+                    run.run(),
+                    run.fileOf(s, i),
+                    entry.getKey(),
+                    s.step(i),
+                    s.wallTime(i),
+                    s.value(i));
             try {
               format.point(out, point);
             } catch (IOException e) {

@@ -17,7 +17,8 @@ class DurationConverter implements ITypeConverter<DurationText> {
   /**
    * @param least the shortest duration allowed, as it is said in the message
    * @param most the longest, or null for no bound
-   * @param zeroIsOff whether 0 (any zero duration) and {@code off} are allowed, as the zero duration
+   * @param zeroIsOff whether 0 (any zero duration) and {@code off} are allowed, as the zero
+   *     duration
    */
   DurationConverter(String least, String most, boolean zeroIsOff) {
     this.least = bound(least);
@@ -31,7 +32,8 @@ class DurationConverter implements ITypeConverter<DurationText> {
       return new DurationText(value, Duration.ZERO);
     }
     DurationText read =
-        DurationText.parse(value).orElseThrow(() -> new OptionValueException(DurationText.notADuration(value)));
+        DurationText.parse(value)
+            .orElseThrow(() -> new OptionValueException(DurationText.notADuration(value)));
     if (zeroIsOff && read.duration().isZero()) {
       return read;
     }
@@ -56,7 +58,10 @@ class DurationConverter implements ITypeConverter<DurationText> {
     }
   }
 
-  /** An interval that 0 or {@code off} turns off ({@code --park-after}, {@code --checkpoint-interval}). */
+  /**
+   * An interval that 0 or {@code off} turns off ({@code --park-after}, {@code
+   * --checkpoint-interval}).
+   */
   static final class IntervalOrOff extends DurationConverter {
     IntervalOrOff() {
       super("10ms", null, true);

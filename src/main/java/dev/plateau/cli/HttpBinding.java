@@ -39,7 +39,9 @@ record HttpBinding(String text, InetSocketAddress address) {
       }
       if (address.isUnresolved()) {
         throw new OptionValueException(
-            "--http '" + value + "': no such host; write PORT, :PORT or ADDR:PORT (e.g. 0.0.0.0:9090)");
+            "--http '"
+                + value
+                + "': no such host; write PORT, :PORT or ADDR:PORT (e.g. 0.0.0.0:9090)");
       }
       return new HttpBinding(value, address);
     }

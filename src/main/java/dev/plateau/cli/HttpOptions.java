@@ -18,19 +18,22 @@ final class HttpOptions {
       paramLabel = "ADDR:PORT",
       defaultValue = "127.0.0.1:9321",
       converter = HttpBinding.Converter.class,
-      description = "Serve /healthz, /readyz, /metrics, /api/runs and the status page here; PORT and :PORT bind to 127.0.0.1; 0.0.0.0:PORT in containers; 'off' for none (default: ${DEFAULT-VALUE}).")
+      description =
+          "Serve /healthz, /readyz, /metrics, /api/runs and the status page here; PORT and :PORT bind to 127.0.0.1; 0.0.0.0:PORT in containers; 'off' for none (default: ${DEFAULT-VALUE}).")
   HttpBinding http;
 
   @Option(
       names = "--http-token-file",
       paramLabel = "FILE",
-      description = "File holding the token that the status page and /api/* need (the probes /healthz, /readyz and /metrics stay open); also PLATEAU_HTTP_TOKEN_FILE or PLATEAU_HTTP_TOKEN. At least 16 visible ASCII characters, e.g. from: openssl rand -hex 32.")
+      description =
+          "File holding the token that the status page and /api/* need (the probes /healthz, /readyz and /metrics stay open); also PLATEAU_HTTP_TOKEN_FILE or PLATEAU_HTTP_TOKEN. At least 16 visible ASCII characters, e.g. from: openssl rand -hex 32.")
   Path httpTokenFile;
 
   @Option(
       names = "--http-token",
       paramLabel = "TOKEN",
-      description = "The token itself; other users of this machine can see it in the process list, so prefer --http-token-file or PLATEAU_HTTP_TOKEN.")
+      description =
+          "The token itself; other users of this machine can see it in the process list, so prefer --http-token-file or PLATEAU_HTTP_TOKEN.")
   String httpToken;
 
   /**
@@ -47,13 +50,15 @@ final class HttpOptions {
       return null;
     }
     if (httpToken != null) {
-      log.warn("--http-token puts the token in the process list, where other users of this machine"
-          + " can read it; prefer --http-token-file or PLATEAU_HTTP_TOKEN");
+      log.warn(
+          "--http-token puts the token in the process list, where other users of this machine"
+              + " can read it; prefer --http-token-file or PLATEAU_HTTP_TOKEN");
     }
     try {
       return BearerToken.of(secret.reveal());
     } catch (IllegalArgumentException e) {
-      throw new SinkConfigException("the HTTP token from " + secret.source() + " " + e.getMessage());
+      throw new SinkConfigException(
+          "the HTTP token from " + secret.source() + " " + e.getMessage());
     }
   }
 }

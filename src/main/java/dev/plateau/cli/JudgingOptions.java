@@ -28,8 +28,8 @@ final class JudgingOptions {
   }
 
   /**
-   * Checks the options and loads the configuration; on a problem, says so on {@code err} (as
-   * {@code plateau COMMAND: ...}) and returns null.
+   * Checks the options and loads the configuration; on a problem, says so on {@code err} (as {@code
+   * plateau COMMAND: ...}) and returns null.
    */
   PlateauConfig prepare(PrintWriter err, String command) {
     if (!format.equals("table") && !format.equals("json")) {

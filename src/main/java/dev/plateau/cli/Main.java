@@ -40,7 +40,8 @@ public final class Main implements Runnable {
   }
 
   public static void main(String[] args) {
-    System.exit(run(new FileOutputStream(FileDescriptor.out), new PrintWriter(System.err, true), args));
+    System.exit(
+        run(new FileOutputStream(FileDescriptor.out), new PrintWriter(System.err, true), args));
   }
 
   /**
@@ -54,7 +55,8 @@ public final class Main implements Runnable {
     commandLine.setCaseInsensitiveEnumValuesAllowed(true);
     commandLine.setParameterExceptionHandler(new ArgumentErrors());
     commandLine.setErr(stderr);
-    commandLine.setOut(new PrintWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), true));
+    commandLine.setOut(
+        new PrintWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), true));
     return commandLine.execute(args);
   }
 

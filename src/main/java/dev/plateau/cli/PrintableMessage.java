@@ -5,11 +5,11 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import dev.plateau.format.PrintableText;
 
 /**
- * The log message with every control character escaped ({@code \n}, {@code \r}, {@code \t},
- * {@code \u001B} ...), and the Unicode controls that reorder or hide text (bidirectional marks and
+ * The log message with every control character escaped ({@code \n}, {@code \r}, {@code \t}, {@code
+ * \u001B} ...), and the Unicode controls that reorder or hide text (bidirectional marks and
  * isolates, zero-width characters) too, so that a run or tag named {@code "nl\nrun"} or with an
- * ANSI escape cannot forge a log line or repaint a terminal. Used by {@code config/logback.xml}
- * for {@code %msg}; the JSON format escapes them as JSON does.
+ * ANSI escape cannot forge a log line or repaint a terminal. Used by {@code config/logback.xml} for
+ * {@code %msg}; the JSON format escapes them as JSON does.
  */
 public final class PrintableMessage extends MessageConverter {
 

@@ -10,8 +10,8 @@ import dev.plateau.detect.StopPolicy;
 import dev.plateau.detect.Verdict;
 import dev.plateau.format.TextTable;
 import dev.plateau.format.VerdictJson;
-import dev.plateau.verdict.ExperimentVerdict;
 import dev.plateau.series.SeriesKey;
+import dev.plateau.verdict.ExperimentVerdict;
 import dev.plateau.verdict.Experiments;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -77,8 +77,8 @@ final class ReplayCommand implements Callable<Integer> {
 
   /**
    * The replay object of a series: its first verdict that stops the job (a status that writes a
-   * flag file), or its last one; informational statuses (not learning, stalled) that came first
-   * are listed apart, as {@code first_not_learning_step} and {@code first_stalled_step}.
+   * flag file), or its last one; informational statuses (not learning, stalled) that came first are
+   * listed apart, as {@code first_not_learning_step} and {@code first_stalled_step}.
    */
   static ObjectNode replayed(Verdict last, Verdict first, Map<Status, Verdict> notices) {
     Verdict shown = first != null ? first : last;
@@ -106,7 +106,10 @@ final class ReplayCommand implements Callable<Integer> {
     TextTable series =
         new TextTable(
             new String[] {"RUN", "TAG", "STATUS", "DETECTOR", "DECIDED", "BEST", "LAST", "SAVED"},
-            4, 5, 6, 7);
+            4,
+            5,
+            6,
+            7);
     long savedTotal = 0;
     long stepsTotal = 0;
     for (Verdict last : result.judge().seriesVerdicts()) {
@@ -127,7 +130,8 @@ final class ReplayCommand implements Callable<Integer> {
           String.valueOf(last.lastStep()),
           stopped ? saved + share(saved, last.lastStep()) : "");
     }
-    TextTable runs = new TextTable(new String[] {"RUN", "STOPPED AS", "AT STEP", "LAST", "SAVED"}, 2, 3, 4);
+    TextTable runs =
+        new TextTable(new String[] {"RUN", "STOPPED AS", "AT STEP", "LAST", "SAVED"}, 2, 3, 4);
     Map<String, Long> lastStepOfRun = new TreeMap<>();
     for (Verdict v : result.judge().seriesVerdicts()) {
       lastStepOfRun.merge(Experiments.of(v.run()), v.lastStep(), Math::max);

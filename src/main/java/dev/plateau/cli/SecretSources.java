@@ -11,8 +11,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Where {@code plateau watch} takes each secret from, and which source wins when several are
- * given: flags over environment variables over the configuration file, as for every setting. The
+ * Where {@code plateau watch} takes each secret from, and which source wins when several are given:
+ * flags over environment variables over the configuration file, as for every setting. The
  * configuration's values already include their {@code PLATEAU_...} variables ({@code
  * PLATEAU_WEBHOOK_URLS}, {@code PLATEAU_WEBHOOK_SECRET}, {@code PLATEAU_SLACK_URL} and the {@code
  * _FILE} twins). Values are read into {@link Secret}s, whose errors name the source, never the
@@ -55,9 +55,9 @@ final class SecretSources {
   }
 
   /**
-   * The signing secret: {@code --webhook-secret-file}, else {@code webhook.secret_file} (or
-   * {@code PLATEAU_WEBHOOK_SECRET_FILE}), else {@code webhook.secret} (or {@code
-   * PLATEAU_WEBHOOK_SECRET}); null when none is set.
+   * The signing secret: {@code --webhook-secret-file}, else {@code webhook.secret_file} (or {@code
+   * PLATEAU_WEBHOOK_SECRET_FILE}), else {@code webhook.secret} (or {@code PLATEAU_WEBHOOK_SECRET});
+   * null when none is set.
    */
   Secret signingSecret(Path flagFile, AlertsConfig alerts) {
     if (flagFile != null) {
@@ -95,8 +95,8 @@ final class SecretSources {
 
   /**
    * The token for the status page and {@code /api/*}: {@code --http-token-file}, else {@code
-   * --http-token}, else {@code PLATEAU_HTTP_TOKEN_FILE}, else {@code PLATEAU_HTTP_TOKEN}; null
-   * when none is set. Both flags, or both variables, is an error: which was meant is a guess.
+   * --http-token}, else {@code PLATEAU_HTTP_TOKEN_FILE}, else {@code PLATEAU_HTTP_TOKEN}; null when
+   * none is set. Both flags, or both variables, is an error: which was meant is a guess.
    */
   Secret httpToken(Path flagFile, String flagValue) {
     if (flagFile != null && flagValue != null) {

@@ -14,20 +14,34 @@ import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Option;
 
-/** {@code watch}'s options for where verdicts are sent, and the sinks they make with the configuration. */
+/**
+ * {@code watch}'s options for where verdicts are sent, and the sinks they make with the
+ * configuration.
+ */
 final class SinkOptions {
-  @Option(names = "--webhook", paramLabel = "URL", description = "POST each verdict here (Standard Webhooks); repeatable. Visible in the process list: prefer webhook.urls_file or PLATEAU_WEBHOOK_URLS_FILE.")
+  @Option(
+      names = "--webhook",
+      paramLabel = "URL",
+      description =
+          "POST each verdict here (Standard Webhooks); repeatable. Visible in the process list: prefer webhook.urls_file or PLATEAU_WEBHOOK_URLS_FILE.")
   List<String> webhooks = new ArrayList<>();
 
-  @Option(names = "--webhook-secret-file", paramLabel = "FILE", description = "File holding the signing secret (whsec_...).")
+  @Option(
+      names = "--webhook-secret-file",
+      paramLabel = "FILE",
+      description = "File holding the signing secret (whsec_...).")
   Path webhookSecretFile;
 
-  @Option(names = "--slack-webhook", paramLabel = "URL", description = "Slack incoming-webhook URL. Visible in the process list: prefer slack.url_file or PLATEAU_SLACK_URL_FILE.")
+  @Option(
+      names = "--slack-webhook",
+      paramLabel = "URL",
+      description =
+          "Slack incoming-webhook URL. Visible in the process list: prefer slack.url_file or PLATEAU_SLACK_URL_FILE.")
   String slackWebhook;
 
   /**
-   * A webhook sink per URL (options, environment and configuration together) and a Slack sink
-   * when a Slack URL is given.
+   * A webhook sink per URL (options, environment and configuration together) and a Slack sink when
+   * a Slack URL is given.
    *
    * @throws SinkConfigException when a URL or secret is unusable (the message shows neither)
    */
@@ -48,7 +62,8 @@ final class SinkOptions {
     if (slack != null) {
       out.add(
           new SlackSink(
-              SinkSettings.of("slack-" + ShortHash.of(slack.reveal()), slack).withFilter(StatusFilter.parse(alerts.slackStatuses())),
+              SinkSettings.of("slack-" + ShortHash.of(slack.reveal()), slack)
+                  .withFilter(StatusFilter.parse(alerts.slackStatuses())),
               clock));
     }
     return out;

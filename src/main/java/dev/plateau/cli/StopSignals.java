@@ -7,10 +7,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns SIGTERM and SIGINT into a request to stop, so that {@code plateau watch} finishes its
- * round, commits its state and exits with 0 (a JVM left to its default exits with 143 or 130).
- * Uses the JDK's {@code sun.misc.Signal} (module jdk.unsupported), the only way to handle a
- * signal in Java, through reflection so the build has no warning about it; where it is missing,
- * the JVM's shutdown hook still commits state.
+ * round, commits its state and exits with 0 (a JVM left to its default exits with 143 or 130). Uses
+ * the JDK's {@code sun.misc.Signal} (module jdk.unsupported), the only way to handle a signal in
+ * Java, through reflection so the build has no warning about it; where it is missing, the JVM's
+ * shutdown hook still commits state.
  */
 final class StopSignals {
   private StopSignals() {}

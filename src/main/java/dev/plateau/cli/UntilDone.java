@@ -33,7 +33,13 @@ final class UntilDone implements Runnable {
    * @param timeout {@code --timeout}, or null for none
    * @param deadlineMillis when the timeout is up, from {@link #deadline}
    */
-  UntilDone(Daemon daemon, StopPolicy stops, boolean untilDone, DurationText timeout, long deadlineMillis, Clock clock) {
+  UntilDone(
+      Daemon daemon,
+      StopPolicy stops,
+      boolean untilDone,
+      DurationText timeout,
+      long deadlineMillis,
+      Clock clock) {
     this.daemon = daemon;
     this.stops = stops;
     this.untilDone = untilDone;
@@ -70,11 +76,15 @@ final class UntilDone implements Runnable {
             && (CheckCommand.exitCode(experiments, stops) != CheckCommand.EXIT_TRAINING);
     boolean late = clock.millis() >= deadlineMillis;
     if (done || late) {
-      exitCode = experiments.isEmpty() ? CheckCommand.EXIT_TRAINING : CheckCommand.exitCode(experiments, stops);
+      exitCode =
+          experiments.isEmpty()
+              ? CheckCommand.EXIT_TRAINING
+              : CheckCommand.exitCode(experiments, stops);
       log.info(
           "{}: {} experiment(s); exiting with {}",
           done ? "every watched experiment can stop" : "the timeout (" + timeout + ") has passed",
-          experiments.size(), exitCode);
+          experiments.size(),
+          exitCode);
       daemon.requestStop();
     }
   }

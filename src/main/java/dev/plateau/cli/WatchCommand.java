@@ -55,27 +55,58 @@ final class WatchCommand implements Callable<Integer> {
 
   @Mixin ConfigOption config;
 
-  @Option(names = "--state-dir", paramLabel = "DIR", description = "Where the state database lives (default: .plateau beside the first logdir, else ~/.plateau).")
+  @Option(
+      names = "--state-dir",
+      paramLabel = "DIR",
+      description =
+          "Where the state database lives (default: .plateau beside the first logdir, else ~/.plateau).")
   Path stateDir;
 
-  @Option(names = "--flag-dir", paramLabel = "DIR", description = "Write flag files here, mirroring the logdir's layout (for read-only logdirs).")
+  @Option(
+      names = "--flag-dir",
+      paramLabel = "DIR",
+      description = "Write flag files here, mirroring the logdir's layout (for read-only logdirs).")
   Path flagDir;
 
   @Mixin SinkOptions sinkOptions;
 
-  @Option(names = "--poll-interval", paramLabel = "DURATION", defaultValue = "2s", converter = DurationConverter.Interval.class, description = "How often files are checked for new data (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--poll-interval",
+      paramLabel = "DURATION",
+      defaultValue = "2s",
+      converter = DurationConverter.Interval.class,
+      description = "How often files are checked for new data (default: ${DEFAULT-VALUE}).")
   DurationText pollInterval;
 
-  @Option(names = "--park-after", paramLabel = "DURATION", defaultValue = "1m", converter = DurationConverter.IntervalOrOff.class, description = "Experiments without new points for this long leave memory until their next point (their verdicts stay published); 0 keeps all in memory (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--park-after",
+      paramLabel = "DURATION",
+      defaultValue = "1m",
+      converter = DurationConverter.IntervalOrOff.class,
+      description =
+          "Experiments without new points for this long leave memory until their next point (their verdicts stay published); 0 keeps all in memory (default: ${DEFAULT-VALUE}).")
   DurationText parkAfter;
 
-  @Option(names = "--checkpoint-interval", paramLabel = "DURATION", defaultValue = "30s", converter = DurationConverter.IntervalOrOff.class, description = "Rounds without a verdict commit file positions and detector states at most this often; after a crash, the files are read again from the last commit (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--checkpoint-interval",
+      paramLabel = "DURATION",
+      defaultValue = "30s",
+      converter = DurationConverter.IntervalOrOff.class,
+      description =
+          "Rounds without a verdict commit file positions and detector states at most this often; after a crash, the files are read again from the last commit (default: ${DEFAULT-VALUE}).")
   DurationText checkpointInterval;
 
-  @Option(names = "--judge-threads", paramLabel = "N", description = "Threads that judge experiments at the same time when many have new points, as when reading a logdir's history at start (default: the available cores).")
+  @Option(
+      names = "--judge-threads",
+      paramLabel = "N",
+      description =
+          "Threads that judge experiments at the same time when many have new points, as when reading a logdir's history at start (default: the available cores).")
   Integer judgeThreads;
 
-  @Option(names = "--rebuild-state", description = "Move an unusable state database aside and rebuild the state from the event files.")
+  @Option(
+      names = "--rebuild-state",
+      description =
+          "Move an unusable state database aside and rebuild the state from the event files.")
   boolean rebuildState;
 
   @Option(
@@ -95,7 +126,10 @@ final class WatchCommand implements Callable<Integer> {
               + " train. With or without --until-done.")
   DurationText timeout;
 
-  @Option(names = "--poll-only", description = "Do not use file-change events (inotify); check files every poll interval only.")
+  @Option(
+      names = "--poll-only",
+      description =
+          "Do not use file-change events (inotify); check files every poll interval only.")
   boolean pollOnly;
 
   @Mixin HttpOptions httpOptions;
@@ -113,7 +147,9 @@ final class WatchCommand implements Callable<Integer> {
     }
     JudgeThreads judgeOn;
     try {
-      judgeOn = JudgeThreads.of(judgeThreads == null ? Runtime.getRuntime().availableProcessors() : judgeThreads);
+      judgeOn =
+          JudgeThreads.of(
+              judgeThreads == null ? Runtime.getRuntime().availableProcessors() : judgeThreads);
     } catch (IllegalArgumentException e) {
       err.println("plateau watch: --judge-threads: " + e.getMessage());
       return 2;
@@ -132,10 +168,18 @@ final class WatchCommand implements Callable<Integer> {
       Runtime.getRuntime().addShutdownHook(shutdownHook(daemon));
       log.info(
           "watching {} with {} sink(s), polling every {} ms",
-          logdirs, settings.sinks().size(), settings.pollInterval().toMillis());
+          logdirs,
+          settings.sinks().size(),
+          settings.pollInterval().toMillis());
       warnUnlessUtf8FileNames();
       UntilDone until =
-          new UntilDone(daemon, settings.config().detection().stops(), untilDone, timeout, deadlineMillis, clock);
+          new UntilDone(
+              daemon,
+              settings.config().detection().stops(),
+              untilDone,
+              timeout,
+              deadlineMillis,
+              clock);
       if (until.ends()) {
         daemon.afterEachRound(until);
       }
@@ -159,7 +203,10 @@ final class WatchCommand implements Callable<Integer> {
     List<Path> absolute = new ArrayList<>();
     for (Path logdir : logdirs) {
       if (!Files.isDirectory(logdir)) {
-        err.println("plateau watch: " + logdir + ": not a directory (it must exist; runs may appear later)");
+        err.println(
+            "plateau watch: "
+                + logdir
+                + ": not a directory (it must exist; runs may appear later)");
         return null;
       }
       absolute.add(logdir.toAbsolutePath().normalize());
@@ -213,7 +260,8 @@ final class WatchCommand implements Callable<Integer> {
           "file names are decoded as {} (the locale's charset), so runs whose names are not {} (such as"
               + " 'exp-é') cannot be read or flagged; start Plateau with a UTF-8 locale (LANG=C.UTF-8), as"
               + " the plateau launcher and the image do",
-          names, names);
+          names,
+          names);
     }
   }
 }

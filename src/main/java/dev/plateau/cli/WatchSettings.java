@@ -8,8 +8,8 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * What {@code watch} runs with, its options read and checked and its secrets resolved: all
- * {@link DaemonAssembly} needs to build the daemon.
+ * What {@code watch} runs with, its options read and checked and its secrets resolved: all {@link
+ * DaemonAssembly} needs to build the daemon.
  *
  * @param logdirs the logdirs, absolute and normalised, each an existing directory
  * @param config the configuration

@@ -6,9 +6,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The {@code webhook}, {@code slack} and {@code flags} sections: where verdicts go. URLs and the
- * signing secret are secrets: prefer environment variables or files for them (the command line
- * and {@code plateau config --print} mask them). Each secret key has a {@code _file} twin naming a
- * file that holds the value (a mounted Kubernetes or Docker secret); setting both is an error.
+ * signing secret are secrets: prefer environment variables or files for them (the command line and
+ * {@code plateau config --print} mask them). Each secret key has a {@code _file} twin naming a file
+ * that holds the value (a mounted Kubernetes or Docker secret); setting both is an error.
  *
  * @param webhookUrls generic webhook URLs ({@code webhook.urls})
  * @param webhookSecret Standard Webhooks signing secret, {@code whsec_...} ({@code
@@ -54,8 +54,18 @@ public record AlertsConfig(
 
   public static AlertsConfig defaults() {
     return new AlertsConfig(
-        List.of(), null, DEFAULT_STATUSES, null, DEFAULT_STATUSES, null, "{experiment}/{STATUS}", true, true,
-        null, null, null);
+        List.of(),
+        null,
+        DEFAULT_STATUSES,
+        null,
+        DEFAULT_STATUSES,
+        null,
+        "{experiment}/{STATUS}",
+        true,
+        true,
+        null,
+        null,
+        null);
   }
 
   static AlertsConfig parse(ConfigNode webhook, ConfigNode slack, ConfigNode flags)
@@ -93,7 +103,13 @@ public record AlertsConfig(
     List<String> names = node.stringList(DEFAULT_STATUSES);
     List<String> allowed =
         List.of(
-            "all", "training", "converged", "target_reached", "diverged", "overfitting", "stalled",
+            "all",
+            "training",
+            "converged",
+            "target_reached",
+            "diverged",
+            "overfitting",
+            "stalled",
             "not_learning");
     for (String name : names) {
       if (!allowed.contains(name)) {

@@ -15,9 +15,9 @@ import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 
 /**
  * Reads Plateau's YAML configuration. YAML 1.2 with the core schema (so {@code no} is text, not
- * false), duplicate keys rejected, and only maps, lists and scalars built: no tags that name
- * types. Every key is checked; an unknown key or a wrong value stops loading with a message that
- * names the file, the key, the value and what is allowed.
+ * false), duplicate keys rejected, and only maps, lists and scalars built: no tags that name types.
+ * Every key is checked; an unknown key or a wrong value stops loading with a message that names the
+ * file, the key, the value and what is allowed.
  */
 public final class ConfigLoader {
   /** Longest configuration file read, a guard against pointing it at a huge file. */
@@ -37,7 +37,8 @@ public final class ConfigLoader {
     String text;
     try {
       if (Files.size(file) > MAX_BYTES) {
-        throw new ConfigException(file + ": larger than " + MAX_BYTES + " bytes; not a configuration file?");
+        throw new ConfigException(
+            file + ": larger than " + MAX_BYTES + " bytes; not a configuration file?");
       }
       text = Files.readString(file, StandardCharsets.UTF_8);
     } catch (NoSuchFileException e) {
@@ -57,7 +58,8 @@ public final class ConfigLoader {
    * The configuration from a file (or none: the defaults) with {@code PLATEAU_...} environment
    * variables over it ({@link EnvironmentOverrides}).
    */
-  public static PlateauConfig load(Path file, Map<String, String> environment) throws ConfigException {
+  public static PlateauConfig load(Path file, Map<String, String> environment)
+      throws ConfigException {
     String text = file == null ? "" : read(file);
     return parse(text, file == null ? "defaults" : file.toString(), environment);
   }
@@ -88,10 +90,12 @@ public final class ConfigLoader {
     }
     StringBuilder out = new StringBuilder();
     if (marked.getContext() != null) {
-      out.append(marked.getContext()).append(marked.getContextMark().map(ConfigLoader::at).orElse(""));
+      out.append(marked.getContext())
+          .append(marked.getContextMark().map(ConfigLoader::at).orElse(""));
     }
     if (marked.getProblem() != null) {
-      out.append(out.length() == 0 ? "" : "; ").append(marked.getProblem())
+      out.append(out.length() == 0 ? "" : "; ")
+          .append(marked.getProblem())
           .append(marked.getProblemMark().map(ConfigLoader::at).orElse(""));
     }
     return out.length() == 0 ? e.getClass().getSimpleName() : out.toString();

@@ -17,6 +17,7 @@ public final class ConfigNode {
   private final String source;
   private final String path;
   private final Object value;
+
   /** Key paths whose value came from an environment variable, and that variable's name. */
   private final Map<String, String> fromEnvironment;
 
@@ -243,12 +244,13 @@ public final class ConfigNode {
   }
 
   /**
-   * {@code e} as an error about this node, unless it already says where it is (a key of this
-   * node's source, or an environment variable): then it is returned as it is, not named twice.
+   * {@code e} as an error about this node, unless it already says where it is (a key of this node's
+   * source, or an environment variable): then it is returned as it is, not named twice.
    */
   ConfigException locate(ConfigException e) {
     String message = String.valueOf(e.getMessage());
-    if ((source != null && message.startsWith(where())) || message.startsWith("environment variable ")) {
+    if ((source != null && message.startsWith(where()))
+        || message.startsWith("environment variable ")) {
       return e;
     }
     return error(message);

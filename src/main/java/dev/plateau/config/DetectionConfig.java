@@ -16,19 +16,42 @@ import java.util.Set;
  * The {@code detection} section and the {@code rules}: which series are watched, in which
  * direction, by which detectors with which keys, and how a run's status combines its series.
  *
- * <p>For a (run, tag): start from the {@code detection} defaults (watched when its name suggests
- * a quality metric, with {@code watch: auto}); then every rule whose {@code run} and {@code tag}
- * globs match, in file order, overrides what it sets ({@code detectors} replaces the list,
- * detector keys are merged key by key).
+ * <p>For a (run, tag): start from the {@code detection} defaults (watched when its name suggests a
+ * quality metric, with {@code watch: auto}); then every rule whose {@code run} and {@code tag}
+ * globs match, in file order, overrides what it sets ({@code detectors} replaces the list, detector
+ * keys are merged key by key).
  */
 public final class DetectionConfig {
   static final Set<String> KEYS =
-      Set.of("watch", "converged_when", "detectors", "smoothing", "patience", "target",
-          "divergence", "plateau", "overfitting", "stalled", "not_learning", "max_series_per_run",
-          "max_series", "max_tags_per_file");
+      Set.of(
+          "watch",
+          "converged_when",
+          "detectors",
+          "smoothing",
+          "patience",
+          "target",
+          "divergence",
+          "plateau",
+          "overfitting",
+          "stalled",
+          "not_learning",
+          "max_series_per_run",
+          "max_series",
+          "max_tags_per_file");
   static final Set<String> RULE_KEYS =
-      Set.of("run", "tag", "watch", "mode", "detectors", "smoothing", "patience", "target",
-          "divergence", "plateau", "overfitting", "stalled");
+      Set.of(
+          "run",
+          "tag",
+          "watch",
+          "mode",
+          "detectors",
+          "smoothing",
+          "patience",
+          "target",
+          "divergence",
+          "plateau",
+          "overfitting",
+          "stalled");
 
   /** Which series are watched without a rule. */
   public enum WatchPolicy {
@@ -98,8 +121,16 @@ public final class DetectionConfig {
   /** The defaults, as with an empty configuration file. */
   public static DetectionConfig defaults() {
     return new DetectionConfig(
-        WatchPolicy.AUTO, ConvergedWhen.AUTO, DEFAULT_DETECTORS, 0, Map.of(), List.of(),
-        StopPolicy.DEFAULT, DEFAULT_MAX_SERIES_PER_RUN, DEFAULT_MAX_SERIES, DEFAULT_MAX_TAGS_PER_FILE);
+        WatchPolicy.AUTO,
+        ConvergedWhen.AUTO,
+        DEFAULT_DETECTORS,
+        0,
+        Map.of(),
+        List.of(),
+        StopPolicy.DEFAULT,
+        DEFAULT_MAX_SERIES_PER_RUN,
+        DEFAULT_MAX_SERIES,
+        DEFAULT_MAX_TAGS_PER_FILE);
   }
 
   /** Which statuses stop a job ({@code not_learning: notice | stop}). */
@@ -151,12 +182,18 @@ public final class DetectionConfig {
     }
     StopPolicy stops =
         new StopPolicy(
-            detection.get("not_learning").choice("notice", List.of("notice", "stop")).equals("stop"));
-    int perRun = (int) detection.get("max_series_per_run").integer(DEFAULT_MAX_SERIES_PER_RUN, 1, 1_000_000);
+            detection
+                .get("not_learning")
+                .choice("notice", List.of("notice", "stop"))
+                .equals("stop"));
+    int perRun =
+        (int) detection.get("max_series_per_run").integer(DEFAULT_MAX_SERIES_PER_RUN, 1, 1_000_000);
     int all = (int) detection.get("max_series").integer(DEFAULT_MAX_SERIES, 1, 10_000_000);
-    int tags = (int) detection.get("max_tags_per_file").integer(DEFAULT_MAX_TAGS_PER_FILE, 1, 10_000_000);
+    int tags =
+        (int) detection.get("max_tags_per_file").integer(DEFAULT_MAX_TAGS_PER_FILE, 1, 10_000_000);
     DetectionConfig config =
-        new DetectionConfig(watch, when, detectors, smoothing, params, rules, stops, perRun, all, tags);
+        new DetectionConfig(
+            watch, when, detectors, smoothing, params, rules, stops, perRun, all, tags);
     config.validate(detection, rulesNode);
     return config;
   }
@@ -241,7 +278,8 @@ public final class DetectionConfig {
     Set<String> names = new LinkedHashSet<>(plan.detectors());
     names.addAll(plan.params().keySet());
     // The target detector needs a value: configured keys for it are checked where given.
-    if (!plan.detectors().contains("target") && plan.params().containsKey("target")
+    if (!plan.detectors().contains("target")
+        && plan.params().containsKey("target")
         && !plan.params().get("target").containsKey("value")) {
       names.remove("target");
     }
@@ -280,7 +318,8 @@ public final class DetectionConfig {
   private static SeriesPlan merge(SeriesPlan plan, Rule rule) {
     Map<String, Map<String, ConfigNode>> merged = new LinkedHashMap<>();
     plan.params().forEach((k, v) -> merged.put(k, new LinkedHashMap<>(v)));
-    rule.params().forEach((k, v) -> merged.computeIfAbsent(k, x -> new LinkedHashMap<>()).putAll(v));
+    rule.params()
+        .forEach((k, v) -> merged.computeIfAbsent(k, x -> new LinkedHashMap<>()).putAll(v));
     return new SeriesPlan(
         rule.mode() != null ? rule.mode() : plan.mode(),
         rule.detectors() != null ? rule.detectors() : plan.detectors(),

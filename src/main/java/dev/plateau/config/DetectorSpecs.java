@@ -33,13 +33,18 @@ public final class DetectorSpecs {
 
   private static final Map<String, Set<String>> KEYS =
       Map.of(
-          "patience", Set.of("patience", "min_delta", "start_step", "baseline", "smoothing"),
-          "target", Set.of("value", "smoothing"),
+          "patience",
+          Set.of("patience", "min_delta", "start_step", "baseline", "smoothing"),
+          "target",
+          Set.of("value", "smoothing"),
           "divergence",
           Set.of("nan", "threshold", "explode_factor", "explode_points", "explode_sigmas"),
-          "plateau", PlateauDetector.Params.KEYS,
-          "overfitting", OverfittingDetector.Params.KEYS,
-          "stalled", Set.of("after"));
+          "plateau",
+          PlateauDetector.Params.KEYS,
+          "overfitting",
+          OverfittingDetector.Params.KEYS,
+          "stalled",
+          Set.of("after"));
 
   private static final Set<String> SMOOTHABLE = Set.of("patience", "target", "plateau");
 
@@ -51,19 +56,26 @@ public final class DetectorSpecs {
   }
 
   /**
-   * Builds detector {@code name} for a series of the given mode from its merged keys. Smoothing
-   * (a {@code smoothing} key, or the series' default) wraps the detector when above 0.
+   * Builds detector {@code name} for a series of the given mode from its merged keys. Smoothing (a
+   * {@code smoothing} key, or the series' default) wraps the detector when above 0.
    */
-  public static Detector build(String name, Mode mode, Map<String, ConfigNode> keys, double smoothing)
+  public static Detector build(
+      String name, Mode mode, Map<String, ConfigNode> keys, double smoothing)
       throws ConfigException {
     Set<String> allowed = KEYS.get(name);
     if (allowed == null) {
-      throw new ConfigException("unknown detector '" + name + "'; allowed: " + String.join(", ", NAMES));
+      throw new ConfigException(
+          "unknown detector '" + name + "'; allowed: " + String.join(", ", NAMES));
     }
     for (Map.Entry<String, ConfigNode> entry : keys.entrySet()) {
       if (!allowed.contains(entry.getKey())) {
-        throw entry.getValue()
-            .error("unknown key for detector " + name + "; allowed: " + String.join(", ", sorted(allowed)));
+        throw entry
+            .getValue()
+            .error(
+                "unknown key for detector "
+                    + name
+                    + "; allowed: "
+                    + String.join(", ", sorted(allowed)));
       }
     }
     Detector detector =
@@ -158,12 +170,17 @@ public final class DetectorSpecs {
         throw node.error("must be above zero");
       }
       String unit = counted.group(2) == null ? "points" : counted.group(2).toLowerCase(Locale.ROOT);
-      return new Span(Math.ceil(amount), unit.startsWith("point") ? Span.Unit.POINTS : Span.Unit.STEPS);
+      return new Span(
+          Math.ceil(amount), unit.startsWith("point") ? Span.Unit.POINTS : Span.Unit.STEPS);
     }
     DurationText time =
         DurationText.parse(text)
             .orElseThrow(
-                () -> node.error("'" + text + "' is not a span; write e.g. 10, 10 points, 5000 steps or 30m"));
+                () ->
+                    node.error(
+                        "'"
+                            + text
+                            + "' is not a span; write e.g. 10, 10 points, 5000 steps or 30m"));
     if (!(time.seconds() > 0)) {
       throw node.error("must be above zero");
     }

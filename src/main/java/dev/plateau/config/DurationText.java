@@ -58,7 +58,8 @@ public record DurationText(String text, Duration duration) {
     }
     try {
       if (NUMBER.matcher(trimmed).matches()) {
-        return Optional.of(new DurationText(text, ofNanos(new BigDecimal(trimmed).multiply(Unit.S.nanos))));
+        return Optional.of(
+            new DurationText(text, ofNanos(new BigDecimal(trimmed).multiply(Unit.S.nanos))));
       }
       if (trimmed.charAt(0) == 'P' || trimmed.charAt(0) == 'p') {
         Duration iso = Duration.parse(trimmed);
@@ -105,12 +106,18 @@ public record DurationText(String text, Duration duration) {
       previous = unit;
       end = part.end();
     }
-    return end == text.length() && previous != null ? Optional.of(ofNanos(nanos)) : Optional.empty();
+    return end == text.length() && previous != null
+        ? Optional.of(ofNanos(nanos))
+        : Optional.empty();
   }
 
   private static Duration ofNanos(BigDecimal nanos) {
     BigInteger[] secondsAndNanos =
-        nanos.setScale(0, RoundingMode.HALF_UP).toBigIntegerExact().divideAndRemainder(NANOS_PER_SECOND);
-    return Duration.ofSeconds(secondsAndNanos[0].longValueExact(), secondsAndNanos[1].longValueExact());
+        nanos
+            .setScale(0, RoundingMode.HALF_UP)
+            .toBigIntegerExact()
+            .divideAndRemainder(NANOS_PER_SECOND);
+    return Duration.ofSeconds(
+        secondsAndNanos[0].longValueExact(), secondsAndNanos[1].longValueExact());
   }
 }

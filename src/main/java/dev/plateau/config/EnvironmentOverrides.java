@@ -10,8 +10,8 @@ import java.util.Map;
  * Environment variables for configuration keys: {@code PLATEAU_} and the key path in upper case
  * with '.' as '_', e.g. {@code PLATEAU_DETECTION_PLATEAU_MIN_DELTA=0.02} for {@code
  * detection.plateau.min_delta}, {@code PLATEAU_WEBHOOK_SECRET} for {@code webhook.secret}. A
- * variable overrides the file's value; list keys take comma-separated values. Only keys that
- * exist in the documented configuration are read, so unrelated PLATEAU_ variables (such as
+ * variable overrides the file's value; list keys take comma-separated values. Only keys that exist
+ * in the documented configuration are read, so unrelated PLATEAU_ variables (such as
  * PLATEAU_CONFIG) are not mistaken for keys.
  */
 final class EnvironmentOverrides {
@@ -42,8 +42,8 @@ final class EnvironmentOverrides {
   }
 
   /**
-   * Applies the variables to {@code document} (a YAML tree, changed in place). Returns which
-   * paths came from which variable, for error messages.
+   * Applies the variables to {@code document} (a YAML tree, changed in place). Returns which paths
+   * came from which variable, for error messages.
    */
   @SuppressWarnings("unchecked")
   static Map<String, String> apply(Map<String, Object> document, Map<String, String> environment) {

@@ -13,7 +13,8 @@ final class PlateauParamsBinder {
     PlateauDetector.Params d = PlateauDetector.Params.DEFAULTS;
     long maxBins = node(keys, "max_bins").integer(d.maxBins(), 16, 1024);
     if (maxBins % 2 != 0) {
-      throw node(keys, "max_bins").error(maxBins + " is not allowed; allowed: an even number from 16 to 1024");
+      throw node(keys, "max_bins")
+          .error(maxBins + " is not allowed; allowed: an even number from 16 to 1024");
     }
     return new PlateauDetector.Params(
         (int) node(keys, "warmup").integer(d.warmup(), 3, 1_000_000),

@@ -16,7 +16,10 @@ import java.util.Map;
  * @param params the keys of each detector, defaults and rules merged
  */
 public record SeriesPlan(
-    Mode mode, List<String> detectors, double smoothing, Map<String, Map<String, ConfigNode>> params) {
+    Mode mode,
+    List<String> detectors,
+    double smoothing,
+    Map<String, Map<String, ConfigNode>> params) {
 
   /** Builds fresh detectors for the series (every call gives new, independent state). */
   public List<Detector> build() throws ConfigException {

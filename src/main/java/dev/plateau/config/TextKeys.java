@@ -37,7 +37,8 @@ final class TextKeys {
           LoadSettings.builder()
               .setLabel(source)
               .setMaxAliasesForCollections(maxAliases)
-              // composed here so that a key that is a list or a mapping is refused naming where it is
+              // composed here so that a key that is a list or a mapping is refused naming where it
+              // is
               .setAllowNonScalarKeys(true)
               .build();
       root = new Compose(settings).composeString(text);
@@ -56,8 +57,12 @@ final class TextKeys {
         for (NodeTuple entry : mapping.getValue()) {
           if (!(entry.getKeyNode() instanceof ScalarNode)) {
             String at =
-                entry.getKeyNode().getStartMark()
-                    .map(m -> " (line " + (m.getLine() + 1) + ", column " + (m.getColumn() + 1) + ")")
+                entry
+                    .getKeyNode()
+                    .getStartMark()
+                    .map(
+                        m ->
+                            " (line " + (m.getLine() + 1) + ", column " + (m.getColumn() + 1) + ")")
                     .orElse("");
             throw new ConfigException(
                 source + ": a key is a list or a mapping" + at + "; keys must be text");

@@ -1,6 +1,6 @@
 /**
- * The YAML configuration: detection rules and alert sections; {@code DetectorSpecs} binds keys
- * to detectors.
+ * The YAML configuration: detection rules and alert sections; {@code DetectorSpecs} binds keys to
+ * detectors.
  *
  * <p>Nothing is null unless it is marked {@code @Nullable}.
  */

@@ -18,11 +18,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs watchers and delivery workers until stopped: every poll interval, each watcher reads and
- * commits a round, then the workers are woken for new outbox entries. A failing round of one
- * logdir is logged and tried again; it never stops the others. Between rounds, each state
- * database is pruned on its {@link StatePruner}'s schedule (old finished deliveries and verdicts,
- * {@link Retention}), so the state stays bounded however long the daemon runs. The loop reads
- * the time from a {@link LoopTime} (the system's unless given), so tests move it.
+ * commits a round, then the workers are woken for new outbox entries. A failing round of one logdir
+ * is logged and tried again; it never stops the others. Between rounds, each state database is
+ * pruned on its {@link StatePruner}'s schedule (old finished deliveries and verdicts, {@link
+ * Retention}), so the state stays bounded however long the daemon runs. The loop reads the time
+ * from a {@link LoopTime} (the system's unless given), so tests move it.
  */
 public final class Daemon {
   private static final Logger log = LoggerFactory.getLogger(Daemon.class);
@@ -43,13 +43,16 @@ public final class Daemon {
   private JudgeThreads judgeThreads = JudgeThreads.SERIAL;
 
   /**
-   * A daemon that prunes the state databases its watchers commit to with {@link
-   * Retention#DEFAULT}, on the watchers' clock. Every watcher's database, not only those with
-   * delivery workers: without sinks (flag files only) verdicts are still recorded, and their
-   * history must not grow for ever either.
+   * A daemon that prunes the state databases its watchers commit to with {@link Retention#DEFAULT},
+   * on the watchers' clock. Every watcher's database, not only those with delivery workers: without
+   * sinks (flag files only) verdicts are still recorded, and their history must not grow for ever
+   * either.
    */
   public Daemon(
-      List<Watcher> watchers, List<DeliveryWorker> workers, Duration pollInterval, Duration shutdownGrace) {
+      List<Watcher> watchers,
+      List<DeliveryWorker> workers,
+      Duration pollInterval,
+      Duration shutdownGrace) {
     this(watchers, workers, pollInterval, shutdownGrace, LoopTime.SYSTEM);
   }
 
@@ -145,14 +148,14 @@ public final class Daemon {
   }
 
   /**
-   * Rounds started by file-change events use at most 1/{@value #EVENT_ROUND_SHARE} of one core
-   * on average ({@link RoundBudget}): a logdir written to without pause would otherwise wake the
+   * Rounds started by file-change events use at most 1/{@value #EVENT_ROUND_SHARE} of one core on
+   * average ({@link RoundBudget}): a logdir written to without pause would otherwise wake the
    * daemon constantly and keep a core busy. Up to {@link #EVENT_ROUND_BURST} of CPU time saved up
-   * while quiet is spent at once, so a point written now and then is read without waiting. The
-   * CPU time of the round's own work (this thread's and the judge threads'), not the round's
-   * duration: a round that waits for the disk (the state database's fsync) costs no CPU. Nor the
-   * whole process's: after a start, the JIT compiler alone uses more than 5 % of a core for a
-   * minute or two, and counting it made every point wait.
+   * while quiet is spent at once, so a point written now and then is read without waiting. The CPU
+   * time of the round's own work (this thread's and the judge threads'), not the round's duration:
+   * a round that waits for the disk (the state database's fsync) costs no CPU. Nor the whole
+   * process's: after a start, the JIT compiler alone uses more than 5 % of a core for a minute or
+   * two, and counting it made every point wait.
    */
   static final int EVENT_ROUND_SHARE = 20;
 
@@ -193,7 +196,9 @@ public final class Daemon {
         if (pruned.deliveries() + pruned.verdicts() > 0) {
           log.debug(
               "{}: pruned {} finished deliveries and {} verdicts",
-              pruner.store().file(), pruned.deliveries(), pruned.verdicts());
+              pruner.store().file(),
+              pruned.deliveries(),
+              pruned.verdicts());
         }
       } catch (Exception e) {
         log.warn("{}; old history stays until the next prune", e.getMessage());
@@ -237,7 +242,9 @@ public final class Daemon {
           if (!Files.isDirectory(watcher.logdir())) {
             // Deleted or unmounted: wait for it (its state and verdicts stay), said once.
             failures.failed(
-                watcher.logdir(), "the logdir is gone (deleted, moved or unmounted); waiting for it to come back", true);
+                watcher.logdir(),
+                "the logdir is gone (deleted, moved or unmounted); waiting for it to come back",
+                true);
             continue;
           }
           try {
@@ -265,12 +272,16 @@ public final class Daemon {
         }
         long cpuEnd = roundCpuNanos();
         long roundEnd = time.now();
-        long spent = cpuStart >= 0 && cpuEnd >= cpuStart ? cpuEnd - cpuStart : roundEnd - roundStart;
+        long spent =
+            cpuStart >= 0 && cpuEnd >= cpuStart ? cpuEnd - cpuStart : roundEnd - roundStart;
         metrics.lastRoundCpuMicros.set(spent / 1_000);
         if (log.isDebugEnabled()) {
           log.debug(
               "round {} ({}): {} us, {} us CPU",
-              rounds, whole ? "whole" : "changed files", (roundEnd - roundStart) / 1_000, spent / 1_000);
+              rounds,
+              whole ? "whole" : "changed files",
+              (roundEnd - roundStart) / 1_000,
+              spent / 1_000);
         }
         earliest = budget.afterRound(roundStart, roundEnd, spent);
         afterRound.run();
@@ -286,7 +297,10 @@ public final class Daemon {
         try {
           watcher.checkpoint();
         } catch (RuntimeException e) {
-          log.error("{}: last commit failed ({}); state up to the previous one is kept", watcher.logdir(), e.toString());
+          log.error(
+              "{}: last commit failed ({}); state up to the previous one is kept",
+              watcher.logdir(),
+              e.toString());
         }
       }
       // Stop reading; the last round is committed. Deliveries in flight finish or stay pending.

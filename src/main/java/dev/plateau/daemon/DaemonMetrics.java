@@ -8,9 +8,9 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Counters and gauges of a running daemon, updated by the polling thread and the delivery
- * workers, read by the HTTP server. Names follow Prometheus conventions ({@code plateau_*_total}
- * for counters).
+ * Counters and gauges of a running daemon, updated by the polling thread and the delivery workers,
+ * read by the HTTP server. Names follow Prometheus conventions ({@code plateau_*_total} for
+ * counters).
  */
 public final class DaemonMetrics {
   final AtomicLong records = new AtomicLong();

@@ -22,14 +22,14 @@ import org.slf4j.LoggerFactory;
 /**
  * Delivers one sink's outbox, oldest first, on its own thread: a slow or dead receiver delays only
  * its own queue. An entry is marked delivered only after the receiver accepted it, so a crash in
- * between sends it again after the restart, with the same {@code webhook-id}. Passing failures
- * are retried with the policy's backoff (never sooner than a Retry-After asks), without holding
- * back later entries; permanent ones
- * and entries the policy gives up on are logged and kept as history.
+ * between sends it again after the restart, with the same {@code webhook-id}. Passing failures are
+ * retried with the policy's backoff (never sooner than a Retry-After asks), without holding back
+ * later entries; permanent ones and entries the policy gives up on are logged and kept as history.
  */
 public final class DeliveryWorker implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(DeliveryWorker.class);
   private static final ObjectMapper JSON = new ObjectMapper();
+
   /** Longest sleep between looks at the outbox, in case a wake-up is missed. */
   private static final long MAX_IDLE_MILLIS = 5_000;
 
@@ -53,7 +53,8 @@ public final class DeliveryWorker implements Runnable {
   }
 
   /** A worker sharing {@code pacer} with the other workers that send to the same receiver. */
-  public DeliveryWorker(AlertSink sink, StateStore store, RetryPolicy policy, Clock clock, Pacer pacer) {
+  public DeliveryWorker(
+      AlertSink sink, StateStore store, RetryPolicy policy, Clock clock, Pacer pacer) {
     this.sink = sink;
     this.store = store;
     this.policy = policy;
@@ -148,7 +149,12 @@ public final class DeliveryWorker implements Runnable {
     if (outcome instanceof DeliveryOutcome.Delivered) {
       metrics.delivery(sink.name(), "delivered");
       store.delivered(entry.seq());
-      log.info("{}: delivered {} ({} {})", sink.name(), entry.verdictId(), entry.experiment(), alert.status().jsonName());
+      log.info(
+          "{}: delivered {} ({} {})",
+          sink.name(),
+          entry.verdictId(),
+          entry.experiment(),
+          alert.status().jsonName());
     } else if (outcome instanceof DeliveryOutcome.Rejected r) {
       metrics.delivery(sink.name(), "rejected");
       store.rejected(entry.seq(), r.reason());
@@ -159,21 +165,31 @@ public final class DeliveryWorker implements Runnable {
       Duration age = Duration.ofMillis(clock.millis() - entry.createdAtMillis());
       if (policy.givesUp(failed, age)) {
         store.rejected(entry.seq(), "gave up after " + failed + " attempts: " + r.reason());
-        log.error("{}: gave up on {} after {} attempts: {}", sink.name(), entry.verdictId(), failed, r.reason());
+        log.error(
+            "{}: gave up on {} after {} attempts: {}",
+            sink.name(),
+            entry.verdictId(),
+            failed,
+            r.reason());
       } else {
         Duration delay =
-            policy.delayBefore(failed, r.notBefore(), () -> ThreadLocalRandom.current().nextDouble());
+            policy.delayBefore(
+                failed, r.notBefore(), () -> ThreadLocalRandom.current().nextDouble());
         store.retryLater(entry.seq(), clock.millis() + delay.toMillis(), r.reason());
         log.warn(
             "{}: {} not delivered ({}); retrying in {} ms",
-            sink.name(), entry.verdictId(), r.reason(), delay.toMillis());
+            sink.name(),
+            entry.verdictId(),
+            r.reason(),
+            delay.toMillis());
       }
     }
   }
 
   private void waitForWork() throws StateException, InterruptedException {
     long next = store.nextDue(sink.name());
-    long wait = Math.min(MAX_IDLE_MILLIS, next == Long.MAX_VALUE ? MAX_IDLE_MILLIS : next - clock.millis());
+    long wait =
+        Math.min(MAX_IDLE_MILLIS, next == Long.MAX_VALUE ? MAX_IDLE_MILLIS : next - clock.millis());
     if (wait <= 0) {
       return;
     }

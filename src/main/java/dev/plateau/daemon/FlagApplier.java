@@ -6,18 +6,17 @@ import java.nio.file.Path;
 import java.util.function.Function;
 
 /**
- * Brings an experiment's flag file in line with its committed status. Called after each commit
- * and at start-up; {@link #retry} is called every round, so that a flag that could not be written
- * (a full disk, permission denied) is written once it can be.
+ * Brings an experiment's flag file in line with its committed status. Called after each commit and
+ * at start-up; {@link #retry} is called every round, so that a flag that could not be written (a
+ * full disk, permission denied) is written once it can be.
  *
- * <p>A flag or an alert sink? A flag is a state, not a message: it must show what holds now for
- * a job that polls for it, so it is derived from the committed status, rewritten until it holds,
+ * <p>A flag or an alert sink? A flag is a state, not a message: it must show what holds now for a
+ * job that polls for it, so it is derived from the committed status, rewritten until it holds,
  * brought in line again at every start, and a status it never showed (replaced before it was
- * written) is not missed. An {@link dev.plateau.sink.AlertSink} gets news: one message per
- * recorded transition, from the outbox, at least once and in order, retried and paced by a
- * {@link DeliveryWorker}. A new output that must mirror the current status (a file, a label, a
- * row someone polls) is a {@code FlagApplier}; one that tells someone a status changed is an
- * {@code AlertSink}.
+ * written) is not missed. An {@link dev.plateau.sink.AlertSink} gets news: one message per recorded
+ * transition, from the outbox, at least once and in order, retried and paced by a {@link
+ * DeliveryWorker}. A new output that must mirror the current status (a file, a label, a row someone
+ * polls) is a {@code FlagApplier}; one that tells someone a status changed is an {@code AlertSink}.
  */
 public interface FlagApplier {
   FlagApplier NONE = (experiment, status, content) -> {};

@@ -16,8 +16,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Flags written through a {@link FlagSink}, and written again until they are: a flag that fails
- * (a full disk, permission denied, a read-only mount) is kept and tried again after a delay that
+ * Flags written through a {@link FlagSink}, and written again until they are: a flag that fails (a
+ * full disk, permission denied, a read-only mount) is kept and tried again after a delay that
  * doubles from {@link #FIRST_DELAY} up to {@link #MAX_DELAY}, for as long as it takes, since a job
  * polling for its flag never stops without it. A newer status for the experiment replaces what
  * waits. The sink logs a failure once (WARN) and says here when a waiting flag is written (INFO).
@@ -63,20 +63,26 @@ public final class RetriedFlags implements FlagApplier {
       if (attempt(e.getKey(), w.status(), w.content(), w.failures(), nowMillis)) {
         log.info(
             "flag for '{}' ({}) written after {} failed {}",
-            e.getKey(), w.status().jsonName(), w.failures(), w.failures() == 1 ? "attempt" : "attempts");
+            e.getKey(),
+            w.status().jsonName(),
+            w.failures(),
+            w.failures() == 1 ? "attempt" : "attempts");
       }
     }
   }
 
   /** Writes the flag; on failure keeps it waiting. Returns whether it was written. */
-  private boolean attempt(String experiment, Status status, ObjectNode content, int failedBefore, long nowMillis) {
+  private boolean attempt(
+      String experiment, Status status, ObjectNode content, int failedBefore, long nowMillis) {
     FlagOutcome outcome = sink.apply(experiment, status, content);
     if (!(outcome instanceof FlagOutcome.Failed)) {
       return true;
     }
     failures++;
     int failed = failedBefore + 1;
-    waiting.put(experiment, new Waiting(status, content, failed, nowMillis + delayAfter(failed).toMillis()));
+    waiting.put(
+        experiment,
+        new Waiting(status, content, failed, nowMillis + delayAfter(failed).toMillis()));
     return false;
   }
 

@@ -33,7 +33,12 @@ final class RoundBudget {
   RoundBudget(int share, Duration burst, Duration minGap) {
     if (share < 1 || burst.isNegative() || minGap.isNegative()) {
       throw new IllegalArgumentException(
-          "share must be at least 1 and burst and gap not negative: " + share + ", " + burst + ", " + minGap);
+          "share must be at least 1 and burst and gap not negative: "
+              + share
+              + ", "
+              + burst
+              + ", "
+              + minGap);
     }
     this.share = share;
     this.burstNanos = burst.toNanos();

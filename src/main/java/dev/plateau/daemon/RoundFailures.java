@@ -29,7 +29,10 @@ final class RoundFailures {
     } else if (waiting) {
       log.warn("{}: {}", logdir, what);
     } else {
-      log.error("{}: this round failed ({}); trying again every round (said again only if it changes)", logdir, what);
+      log.error(
+          "{}: this round failed ({}); trying again every round (said again only if it changes)",
+          logdir,
+          what);
     }
   }
 

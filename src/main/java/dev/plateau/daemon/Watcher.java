@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -191,7 +192,7 @@ public final class Watcher {
   }
 
   /** The curve of a watched series as of the last round (for charts), or null. */
-  public SeriesView view(String run, String tag) {
+  public @Nullable SeriesView view(String run, String tag) {
     return published.curve(new SeriesKey(run, tag));
   }
 

@@ -8,8 +8,8 @@ import java.util.zip.CRC32C;
 /**
  * The least work any decoding of a file must do: read every byte, in windows of the size {@link
  * RecordReader} reads in ({@link DecodeLimits#readBufferSize()}), and compute CRC32C over all of
- * them, nothing else. Its speed over the same bytes is the limit decoding speed is measured
- * against ({@code plateau bench decode}).
+ * them, nothing else. Its speed over the same bytes is the limit decoding speed is measured against
+ * ({@code plateau bench decode}).
  */
 public final class ChecksumReader {
   private ChecksumReader() {}

@@ -5,15 +5,16 @@ package dev.plateau.decode;
  *
  * @param maxRecordLength the largest record payload accepted, in bytes (default 64 MiB). A length
  *     field above it is treated as corruption: no buffer of that size is ever allocated.
- * @param readBufferSize the size of the read window over a file, in bytes (default 64 KiB).
- *     Records larger than the window are read into a buffer of their own exact size.
+ * @param readBufferSize the size of the read window over a file, in bytes (default 64 KiB). Records
+ *     larger than the window are read into a buffer of their own exact size.
  * @param maxTagLength the longest tag kept, in bytes (default 4 KiB); longer tags are cut and
  *     reported.
  * @param maxTagsPerFile the most distinct tags kept from one file (default 10,000): values of
  *     further new tags are skipped and reported once per file, so one event of 100,000 tags costs
  *     neither 100,000 series nor a tag table of that size in the saved state.
  */
-public record DecodeLimits(int maxRecordLength, int readBufferSize, int maxTagLength, int maxTagsPerFile) {
+public record DecodeLimits(
+    int maxRecordLength, int readBufferSize, int maxTagLength, int maxTagsPerFile) {
   /** 64 MiB, as the issue and TensorFlow's own readers expect for event files. */
   public static final int DEFAULT_MAX_RECORD_LENGTH = 64 << 20;
 
@@ -23,7 +24,9 @@ public record DecodeLimits(int maxRecordLength, int readBufferSize, int maxTagLe
 
   public static final DecodeLimits DEFAULTS =
       new DecodeLimits(
-          DEFAULT_MAX_RECORD_LENGTH, DEFAULT_READ_BUFFER_SIZE, DEFAULT_MAX_TAG_LENGTH,
+          DEFAULT_MAX_RECORD_LENGTH,
+          DEFAULT_READ_BUFFER_SIZE,
+          DEFAULT_MAX_TAG_LENGTH,
           DEFAULT_MAX_TAGS_PER_FILE);
 
   public DecodeLimits {
@@ -39,7 +42,8 @@ public record DecodeLimits(int maxRecordLength, int readBufferSize, int maxTagLe
       throw new IllegalArgumentException("maxTagLength must be at least 1, got " + maxTagLength);
     }
     if (maxTagsPerFile < 1) {
-      throw new IllegalArgumentException("maxTagsPerFile must be at least 1, got " + maxTagsPerFile);
+      throw new IllegalArgumentException(
+          "maxTagsPerFile must be at least 1, got " + maxTagsPerFile);
     }
   }
 

@@ -45,14 +45,17 @@ public final class EventDecoder {
   static final String SCALARS_PLUGIN = "scalars";
 
   private final DecodeLimits limits;
+
   /** Every tag of this file by its text, with what the file's metadata said about it. */
   private final Map<String, TagState> tagStates = new HashMap<>();
 
   private final Map<ByteString, TagState> tagNames = new HashMap<>();
+
   /** The same tags by their bytes, for the fast path; filled together with {@link #tagNames}. */
   private final TagTable tagTable = new TagTable();
 
   private final Set<String> warned = new HashSet<>();
+
   /** Null for a decoder that uses the generated classes only. */
   private final ScalarEventDecoder fastPath;
 
@@ -64,8 +67,8 @@ public final class EventDecoder {
   }
 
   /**
-   * A decoder for a file whose earlier records were decoded by another decoder (before a
-   * restart): {@code knownTags} is what that decoder's {@link #knownTags()} returned.
+   * A decoder for a file whose earlier records were decoded by another decoder (before a restart):
+   * {@code knownTags} is what that decoder's {@link #knownTags()} returned.
    */
   public EventDecoder(DecodeLimits limits, Map<String, Boolean> knownTags) {
     this(limits, knownTags, true);
@@ -78,8 +81,8 @@ public final class EventDecoder {
   }
 
   /**
-   * A decoder that decodes every event with the generated protobuf classes: the reference the
-   * fast path is tested against, and the baseline of the benchmarks.
+   * A decoder that decodes every event with the generated protobuf classes: the reference the fast
+   * path is tested against, and the baseline of the benchmarks.
    */
   public static EventDecoder referenceOnly(DecodeLimits limits) {
     return new EventDecoder(limits, Map.of(), false);
@@ -92,8 +95,7 @@ public final class EventDecoder {
 
   /**
    * What this file's metadata said so far about each tag (true: a scalar summary). Stored with a
-   * file's offset so that resuming in the middle of the file still knows which tensors are
-   * scalars.
+   * file's offset so that resuming in the middle of the file still knows which tensors are scalars.
    */
   public Map<String, Boolean> knownTags() {
     Map<String, Boolean> known = new HashMap<>();
@@ -121,8 +123,8 @@ public final class EventDecoder {
   }
 
   /**
-   * Decodes one record's data (the buffer's remaining bytes; its position is not moved) and
-   * reports what it holds to {@code visitor}.
+   * Decodes one record's data (the buffer's remaining bytes; its position is not moved) and reports
+   * what it holds to {@code visitor}.
    *
    * @throws DecodeException when the bytes are not a valid Event
    */
@@ -302,7 +304,12 @@ public final class EventDecoder {
           visitor,
           "",
           "wall time",
-          "tag '" + tag + "' step " + event.getStep() + " has wall time " + wallTime
+          "tag '"
+              + tag
+              + "' step "
+              + event.getStep()
+              + " has wall time "
+              + wallTime
               + " (said once per file); its points are kept, ordered by step");
     }
     visitor.scalar(tag, event.getStep(), wallTime, value, type);

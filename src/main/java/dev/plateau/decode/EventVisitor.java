@@ -13,14 +13,14 @@ public interface EventVisitor {
   default void fileVersion(String version, double wallTime) {}
 
   /**
-   * A {@code SessionLog} with status START: the job (re)started at {@code step}. Points of the
-   * run at or after that step written before it belong to an abandoned attempt.
+   * A {@code SessionLog} with status START: the job (re)started at {@code step}. Points of the run
+   * at or after that step written before it belong to an abandoned attempt.
    */
   default void sessionStart(long step, double wallTime) {}
 
   /**
-   * Something in the event was not usable but the rest was (a tensor scalar of an unsupported
-   * type, a tag that is not UTF-8 ...). Reported once per tag and kind of problem.
+   * Something in the event was not usable but the rest was (a tensor scalar of an unsupported type,
+   * a tag that is not UTF-8 ...). Reported once per tag and kind of problem.
    */
   default void warning(String message) {}
 }

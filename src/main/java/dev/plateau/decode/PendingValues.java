@@ -4,8 +4,8 @@ import java.util.Arrays;
 
 /**
  * The values of one event as the fast path reads them, held back until the whole event has been
- * read: only then are they reported, and what the event's metadata said applied to the file's
- * tags, so an event given up half-way leaves no trace. Arrays are reused from event to event.
+ * read: only then are they reported, and what the event's metadata said applied to the file's tags,
+ * so an event given up half-way leaves no trace. Arrays are reused from event to event.
  */
 final class PendingValues {
   /** The values; a null type marks a value that is not a scalar. */

@@ -22,8 +22,8 @@ public sealed interface ReadResult {
   record Record(long offset, long nextOffset, ByteBuffer data) implements ReadResult {}
 
   /**
-   * The file ends before the record at {@code offset} is complete: the writer has not finished
-   * it. The reader stays at {@code offset}; calling again after the file has grown continues.
+   * The file ends before the record at {@code offset} is complete: the writer has not finished it.
+   * The reader stays at {@code offset}; calling again after the file has grown continues.
    *
    * @param offset where the incomplete record starts; also the reader's position
    * @param available how many bytes of it are in the file now
@@ -33,9 +33,9 @@ public sealed interface ReadResult {
   record IncompleteTail(long offset, long available, boolean zeroFilled) implements Stop {}
 
   /**
-   * Bytes at {@code offset} are not a valid record. The reader has already scanned forward for
-   * the next position where a whole record checks ({@code resumeOffset}); when {@code resynced}
-   * is false, none was found yet and scanning goes on from {@code resumeOffset} on the next calls
+   * Bytes at {@code offset} are not a valid record. The reader has already scanned forward for the
+   * next position where a whole record checks ({@code resumeOffset}); when {@code resynced} is
+   * false, none was found yet and scanning goes on from {@code resumeOffset} on the next calls
    * (without reporting this corruption again).
    *
    * @param offset where the bad record starts
@@ -73,7 +73,8 @@ public sealed interface ReadResult {
     record BadLengthChecksum(int expected, int actual) implements Problem {
       @Override
       public String describe() {
-        return String.format("bad length checksum: stored 0x%08x, computed 0x%08x", expected, actual);
+        return String.format(
+            "bad length checksum: stored 0x%08x, computed 0x%08x", expected, actual);
       }
     }
 
@@ -88,8 +89,8 @@ public sealed interface ReadResult {
     }
 
     /**
-     * A header of zero bytes with a valid record after it: a block that was never written (a
-     * crash can leave one, and the writer went on after it), found by {@link
+     * A header of zero bytes with a valid record after it: a block that was never written (a crash
+     * can leave one, and the writer went on after it), found by {@link
      * RecordReader#skipZeroFilled()}.
      */
     record ZeroFilled() implements Problem {
@@ -104,7 +105,8 @@ public sealed interface ReadResult {
       @Override
       public String describe() {
         return String.format(
-            "record length %s is above the limit of %d bytes", Long.toUnsignedString(length), limit);
+            "record length %s is above the limit of %d bytes",
+            Long.toUnsignedString(length), limit);
       }
     }
   }

@@ -18,8 +18,8 @@ import org.jspecify.annotations.Nullable;
  * <p>A frame is: u64 little-endian data length, u32 masked CRC32C of those 8 bytes, the data, u32
  * masked CRC32C of the data. Both checksums are always verified.
  *
- * <p>The reader is incremental and resumable: {@link #next()} returns a complete {@link Record},
- * an {@link IncompleteTail} when the file ends inside a frame (the writer has not finished it; the
+ * <p>The reader is incremental and resumable: {@link #next()} returns a complete {@link Record}, an
+ * {@link IncompleteTail} when the file ends inside a frame (the writer has not finished it; the
  * position stays put and a later call continues once the file has grown), or {@link Corrupt}. On
  * corruption the reader scans forward, byte by byte, for the next position where both checksums of
  * a whole frame check, and goes on from there; corruption is reported once even when that scan has
@@ -32,9 +32,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>{@link #readAll} gives the same records and outcomes as calling {@link #next()} until it
  * returns something other than a record, without allocating per record: frames that lie whole in
- * the window are checked in place and handed over as a range of the window's array; everything
- * else (a frame across the window's end, a large frame, corruption, the end of the data) goes
- * through {@link #next()}.
+ * the window are checked in place and handed over as a range of the window's array; everything else
+ * (a frame across the window's end, a large frame, corruption, the end of the data) goes through
+ * {@link #next()}.
  *
  * <p>The reader does not own the channel: the caller opens and closes it. Not thread-safe.
  */
@@ -68,6 +68,7 @@ public final class RecordReader {
   private final DecodeLimits limits;
   private final MaskedCrc32c crc = new MaskedCrc32c();
   private final ByteBuffer window;
+
   /** Per length below {@link #REMEMBERED_LENGTHS}: 1 in bit 32 once known, the masked CRC below. */
   private final long[] lengthChecksums;
 
@@ -114,13 +115,20 @@ public final class RecordReader {
    * caller that reads many files in turn allocates its window once, not once per file.
    */
   public RecordReader(
-      SeekableByteChannel channel, long startOffset, DecodeLimits limits, boolean resyncing, Buffers buffers) {
+      SeekableByteChannel channel,
+      long startOffset,
+      DecodeLimits limits,
+      boolean resyncing,
+      Buffers buffers) {
     if (startOffset < 0) {
       throw new IllegalArgumentException("startOffset must not be negative: " + startOffset);
     }
     if (buffers.window.capacity() != limits.readBufferSize()) {
       throw new IllegalArgumentException(
-          "buffers of " + buffers.window.capacity() + " bytes for a read window of " + limits.readBufferSize());
+          "buffers of "
+              + buffers.window.capacity()
+              + " bytes for a read window of "
+              + limits.readBufferSize());
     }
     this.channel = channel;
     this.limits = limits;
@@ -134,8 +142,8 @@ public final class RecordReader {
   }
 
   /**
-   * Where the next frame starts: after the last complete record, or where an incomplete tail or
-   * the resynchronisation scan stands. Storing this offset and passing it to a new reader resumes
+   * Where the next frame starts: after the last complete record, or where an incomplete tail or the
+   * resynchronisation scan stands. Storing this offset and passing it to a new reader resumes
    * without reading anything twice.
    */
   public long position() {
@@ -185,10 +193,10 @@ public final class RecordReader {
   }
 
   /**
-   * Reads records from {@link #position()} on, handing each complete one to {@code sink}, until
-   * the file ends inside a frame or a frame is corrupt, and returns that outcome. The records and
-   * the outcome are those that calls of {@link #next()} would return; the position moves past
-   * each record before the sink is called.
+   * Reads records from {@link #position()} on, handing each complete one to {@code sink}, until the
+   * file ends inside a frame or a frame is corrupt, and returns that outcome. The records and the
+   * outcome are those that calls of {@link #next()} would return; the position moves past each
+   * record before the sink is called.
    *
    * @throws IOException when the channel cannot be read; the position is after the last record
    *     handed over
@@ -210,10 +218,9 @@ public final class RecordReader {
   }
 
   /**
-   * Hands over the frames that lie whole in the window from {@link #position()} on and check.
-   * Stops at the first frame that does not, leaving it to {@link #next()}: a header of zero bytes
-   * fails its checksum (the masked CRC32C of eight zero bytes is not zero), so it is left there
-   * too.
+   * Hands over the frames that lie whole in the window from {@link #position()} on and check. Stops
+   * at the first frame that does not, leaving it to {@link #next()}: a header of zero bytes fails
+   * its checksum (the masked CRC32C of eight zero bytes is not zero), so it is left there too.
    */
   private void readInWindow(RecordSink sink) {
     byte[] array = window.array();
@@ -258,12 +265,12 @@ public final class RecordReader {
 
   /**
    * At a zero-filled tail ({@link IncompleteTail#zeroFilled()}), looks past the zeros for the next
-   * whole record that checks. Zeros with valid records after them may be a block that will never
-   * be written (a crash can leave one, and the writer carried on after it): when such a record is
+   * whole record that checks. Zeros with valid records after them may be a block that will never be
+   * written (a crash can leave one, and the writer carried on after it): when such a record is
    * found, the zeros are returned as {@link Corrupt} and reading goes on at that record. Returns
-   * null, and stays put, when nothing valid follows. The caller decides when zeros have waited
-   * long enough to be judged so, since a network filesystem can show a block as zeros for a
-   * moment while later blocks have already arrived.
+   * null, and stays put, when nothing valid follows. The caller decides when zeros have waited long
+   * enough to be judged so, since a network filesystem can show a block as zeros for a moment while
+   * later blocks have already arrived.
    *
    * @throws IOException when the channel cannot be read; the position is unchanged
    */
@@ -290,8 +297,8 @@ public final class RecordReader {
   }
 
   /**
-   * Forgets the window before reporting the end of the data: the bytes past it may be rewritten
-   * in place (a zero-filled block of a network filesystem) rather than appended.
+   * Forgets the window before reporting the end of the data: the bytes past it may be rewritten in
+   * place (a zero-filled block of a network filesystem) rather than appended.
    */
   private IncompleteTail incomplete(IncompleteTail tail) {
     window.limit(0);
@@ -371,9 +378,9 @@ public final class RecordReader {
   }
 
   /**
-   * Scans from {@code from} for the first offset where a whole frame checks. Returns it, or -1
-   * when none is found before the end of the file; then {@link #position} is where the scan must
-   * go on once more bytes have arrived.
+   * Scans from {@code from} for the first offset where a whole frame checks. Returns it, or -1 when
+   * none is found before the end of the file; then {@link #position} is where the scan must go on
+   * once more bytes have arrived.
    */
   private long scanFrom(long from) throws IOException {
     long offset = from;

@@ -10,21 +10,21 @@ import static dev.plateau.decode.WireReader.key;
  * The fast path of {@link EventDecoder}: reads summary events straight from the wire, without
  * message objects, and reports their scalars exactly as the generated-class path would.
  *
- * <p>It decides only events whose every field it understands: an Event of {@code wall_time},
- * {@code step} and one {@code summary}, whose values have a tag or node name already met in this
- * file, metadata in ASCII if any, and a {@code simple_value}, a tensor, or an image, histogram or
- * audio payload (skipped). A tensor counts when its tag is a scalar summary by the file's
- * metadata (this event's included) and it holds one element of a type the decoder reads. The
- * whole event is read and checked before anything is reported or remembered, so an event it gives
- * up on, at any point, is decoded by the generated classes alone: first-seen tags (whose text may
- * need a warning), file versions, session logs, fields out of this schema, repeated message
- * fields (which protobuf merges), malformed bytes, and values that would need a warning. Those
- * classes stay the reference; tests compare both paths.
+ * <p>It decides only events whose every field it understands: an Event of {@code wall_time}, {@code
+ * step} and one {@code summary}, whose values have a tag or node name already met in this file,
+ * metadata in ASCII if any, and a {@code simple_value}, a tensor, or an image, histogram or audio
+ * payload (skipped). A tensor counts when its tag is a scalar summary by the file's metadata (this
+ * event's included) and it holds one element of a type the decoder reads. The whole event is read
+ * and checked before anything is reported or remembered, so an event it gives up on, at any point,
+ * is decoded by the generated classes alone: first-seen tags (whose text may need a warning), file
+ * versions, session logs, fields out of this schema, repeated message fields (which protobuf
+ * merges), malformed bytes, and values that would need a warning. Those classes stay the reference;
+ * tests compare both paths.
  *
  * <p>Nothing is allocated per event: tags come from the file's {@link TagTable}, and the values of
- * an event wait in {@link PendingValues}, reused from event to event. The event's one-value
- * layouts that writers use are checked byte by byte first ({@link #decodeOneValue}); any other
- * order of the same fields is read field by field. Not thread-safe.
+ * an event wait in {@link PendingValues}, reused from event to event. The event's one-value layouts
+ * that writers use are checked byte by byte first ({@link #decodeOneValue}); any other order of the
+ * same fields is read field by field. Not thread-safe.
  */
 final class ScalarEventDecoder {
   private static final int EVENT_WALL_TIME = key(1, FIXED64);
@@ -63,9 +63,9 @@ final class ScalarEventDecoder {
   }
 
   /**
-   * Reports the event in {@code array[start, start + length)} to {@code visitor} and returns
-   * true, or returns false, having reported and remembered nothing, when the generated classes
-   * must decode it.
+   * Reports the event in {@code array[start, start + length)} to {@code visitor} and returns true,
+   * or returns false, having reported and remembered nothing, when the generated classes must
+   * decode it.
    */
   boolean decode(byte[] array, int start, int length, EventVisitor visitor) {
     int end = start + length;
@@ -115,9 +115,9 @@ final class ScalarEventDecoder {
 
   /**
    * The one value of a summary, from its tag field at {@code at} (a non-empty tag with a one-byte
-   * length) to {@code end}, when it is what training loops write most: a tag and a simple_value,
-   * or a tag, a tensor and optionally metadata. OTHER_LAYOUT when it is something else, which
-   * {@link #readValues} then reads.
+   * length) to {@code end}, when it is what training loops write most: a tag and a simple_value, or
+   * a tag, a tensor and optionally metadata. OTHER_LAYOUT when it is something else, which {@link
+   * #readValues} then reads.
    */
   private int decodeOneValue(
       byte[] array, int at, int end, long step, double wallTime, EventVisitor visitor) {
@@ -342,5 +342,4 @@ final class ScalarEventDecoder {
     }
     return true;
   }
-
 }

@@ -11,8 +11,8 @@ import dev.plateau.proto.DataType;
 /**
  * Reads a {@code TensorProto} from the wire for the fast path: its dtype, its element count, the
  * bytes of {@code tensor_content} and the first element of each typed field, which is all that
- * {@link EventDecoder} looks at. Every field the generated class accepts and that cannot change
- * the result is checked as that class would check it (so input it rejects is rejected here too);
+ * {@link EventDecoder} looks at. Every field the generated class accepts and that cannot change the
+ * result is checked as that class would check it (so input it rejects is rejected here too);
  * anything else, such as a dimension's name (proto3 strings are checked for UTF-8) or a field this
  * schema does not know, makes {@link #read} return false.
  *
@@ -54,6 +54,7 @@ final class ScalarTensorReader {
   private boolean elementsDecided;
   private int contentStart;
   private int contentLength;
+
   /** Bit i set when typed field i holds an element; {@link #first} has the first one's bits. */
   private int present;
 
@@ -203,8 +204,7 @@ final class ScalarTensorReader {
     }
     if (!has(field)) {
       present |= 1 << field;
-      first[field] =
-          width == 4 ? WireReader.fixed32(array, at) : WireReader.fixed64(array, at);
+      first[field] = width == 4 ? WireReader.fixed32(array, at) : WireReader.fixed64(array, at);
     }
     return at + width;
   }
@@ -274,9 +274,9 @@ final class ScalarTensorReader {
   }
 
   /**
-   * The tensor's one element as EventDecoder reads it, into {@link #value} and {@link #type};
-   * false when that decoder would skip it with a warning (not one element, no value, a type it
-   * does not read), which is left to it.
+   * The tensor's one element as EventDecoder reads it, into {@link #value} and {@link #type}; false
+   * when that decoder would skip it with a warning (not one element, no value, a type it does not
+   * read), which is left to it.
    */
   boolean scalar(byte[] array) {
     if (elements != 1) {

@@ -7,12 +7,12 @@ import org.jspecify.annotations.Nullable;
  * The tags of one file, found by their raw bytes without copying them: a tag is turned into text
  * once per file, and later values look their bytes up here.
  *
- * <p>A tag's bytes are summed up as their length and two 64-bit words, the first and the last
- * eight bytes (fewer bytes are packed into the words); for tags of up to 16 bytes those three
- * numbers are the bytes, and longer tags compare their middle bytes too. Writers repeat their tags
- * in a fixed order (loss, accuracy, learning rate, loss ...), so each entry remembers which entry
- * was looked up after it last time, and the next lookup compares with that one first, from
- * fields, before it consults the hash table. Both ways give the same answer.
+ * <p>A tag's bytes are summed up as their length and two 64-bit words, the first and the last eight
+ * bytes (fewer bytes are packed into the words); for tags of up to 16 bytes those three numbers are
+ * the bytes, and longer tags compare their middle bytes too. Writers repeat their tags in a fixed
+ * order (loss, accuracy, learning rate, loss ...), so each entry remembers which entry was looked
+ * up after it last time, and the next lookup compares with that one first, from fields, before it
+ * consults the hash table. Both ways give the same answer.
  *
  * <p>Grows with the number of distinct tags in the file, as the decoder's other per-tag state does.
  * Not thread-safe.
@@ -24,6 +24,7 @@ final class TagTable {
   private long[] heads = new long[8];
   private long[] tails = new long[8];
   private TagState[] states = new TagState[8];
+
   /** Per entry, the entry found right after it last time, or NONE. */
   private int[] successors = new int[8];
 

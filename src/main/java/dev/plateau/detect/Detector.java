@@ -4,14 +4,14 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A convergence detector for one series: a pure state machine fed the series' points in step
- * order. It does no I/O and reads no clock: time, where a rule needs it, comes in as an argument.
+ * A convergence detector for one series: a pure state machine fed the series' points in step order.
+ * It does no I/O and reads no clock: time, where a rule needs it, comes in as an argument.
  *
  * <p>Contract shared by every detector (each documents its own specifics):
  *
  * <ul>
- *   <li>Points arrive with strictly increasing steps. When the series is rewound (a restart
- *       dropped points), the owner builds a new detector and replays the kept points.
+ *   <li>Points arrive with strictly increasing steps. When the series is rewound (a restart dropped
+ *       points), the owner builds a new detector and replays the kept points.
  *   <li>Values may be NaN or infinite; each detector says what it does with them.
  *   <li>{@link #observe} returns the detector's judgement after the point; it may change its mind
  *       later (hysteresis is each detector's own).
@@ -33,8 +33,7 @@ public interface Detector {
 
   /**
    * Re-judges at time {@code nowSeconds} without a new point, for rules about time (stalled,
-   * patience in wall-clock time). Detectors that do not depend on time return their last
-   * judgement.
+   * patience in wall-clock time). Detectors that do not depend on time return their last judgement.
    */
   default Judgement atTime(double nowSeconds) {
     return current();
@@ -55,15 +54,15 @@ public interface Detector {
   Judgement current();
 
   /**
-   * The last point arrived at {@code nowSeconds} on the watcher's clock (a live daemon says so;
-   * a one-shot check does not). Only detectors about time care.
+   * The last point arrived at {@code nowSeconds} on the watcher's clock (a live daemon says so; a
+   * one-shot check does not). Only detectors about time care.
    */
   default void arrivedAt(double nowSeconds) {}
 
   /**
    * The detector's latest forecast of the series, as an evidence entry ({@code model, step, value,
-   * lower, upper, ...}), or null when it makes none (the default). A verdict whose winning
-   * detector has no forecast of its own carries the first one its series' detectors make.
+   * lower, upper, ...}), or null when it makes none (the default). A verdict whose winning detector
+   * has no forecast of its own carries the first one its series' detectors make.
    */
   default @Nullable Map<String, Object> forecast() {
     return null;

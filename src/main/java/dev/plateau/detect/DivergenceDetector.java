@@ -16,17 +16,17 @@ import java.util.Map;
  *   <li>value &minus; best &gt; (f &minus; 1) &times; scale, where scale = max(|best|, |first value
  *       &minus; best|): the metric went back beyond where it started by a clear margin, not merely
  *       above a small best; and
- *   <li>value &minus; median &gt; s &times; &sigma;, where median and &sigma; describe the last {@value
- *       #RECENT} finite values before the point (&sigma; from the median absolute difference of
- *       neighbours, so a trend does not inflate it): an ordinary noisy point of a reinforcement-
- *       learning return or a step-level loss is not an explosion, however far it is from a lucky
- *       best. No explosion is judged before {@value #MIN_RECENT} finite values are in.
+ *   <li>value &minus; median &gt; s &times; &sigma;, where median and &sigma; describe the last
+ *       {@value #RECENT} finite values before the point (&sigma; from the median absolute
+ *       difference of neighbours, so a trend does not inflate it): an ordinary noisy point of a
+ *       reinforcement- learning return or a step-level loss is not an explosion, however far it is
+ *       from a lucky best. No explosion is judged before {@value #MIN_RECENT} finite values are in.
  * </ul>
  *
  * <p>Parameters (defaults in brackets): {@code nan} [true]: non-finite values diverge; {@code
  * threshold} [none]: a value worse than it diverges (Lightning's divergence_threshold); {@code
- * explode_factor} [3; 0 turns the explosion rule off]; {@code explode_sigmas} [8; 0 drops the
- * noise condition, and with it the need for {@value #MIN_RECENT} values]; {@code explode_points} [3].
+ * explode_factor} [3; 0 turns the explosion rule off]; {@code explode_sigmas} [8; 0 drops the noise
+ * condition, and with it the need for {@value #MIN_RECENT} values]; {@code explode_points} [3].
  *
  * <p>The checkpoint to keep is the best finite value before the divergence. Hysteresis: a later
  * finite value better than that best (the run recovered, e.g. after a learning-rate drop) returns
@@ -38,7 +38,11 @@ import java.util.Map;
 public final class DivergenceDetector extends DraftedDetector<DivergenceDetector.Draft> {
   /** Parameters; see the class comment. {@code threshold} NaN means none. */
   public record Params(
-      boolean nan, double threshold, double explodeFactor, int explodePoints, double explodeSigmas) {
+      boolean nan,
+      double threshold,
+      double explodeFactor,
+      int explodePoints,
+      double explodeSigmas) {
     public static final Params DEFAULTS = new Params(true, Double.NaN, 3.0, 3, 8.0);
 
     /** The parameters before the noise condition existed (explode_sigmas 0). */
@@ -52,10 +56,12 @@ public final class DivergenceDetector extends DraftedDetector<DivergenceDetector
             "explode_factor must be greater than 1 (or 0 for off), got " + explodeFactor);
       }
       if (!(explodeSigmas >= 0)) {
-        throw new IllegalArgumentException("explode_sigmas must be at least 0, got " + explodeSigmas);
+        throw new IllegalArgumentException(
+            "explode_sigmas must be at least 0, got " + explodeSigmas);
       }
       if (explodePoints < 1) {
-        throw new IllegalArgumentException("explode_points must be at least 1, got " + explodePoints);
+        throw new IllegalArgumentException(
+            "explode_points must be at least 1, got " + explodePoints);
       }
     }
   }
@@ -76,6 +82,7 @@ public final class DivergenceDetector extends DraftedDetector<DivergenceDetector
   private final Mode mode;
   private final Params params;
   private final BestTracker best;
+
   /** Values the noise condition looks back on, and the fewest it judges with. */
   static final int RECENT = 32;
 
@@ -89,6 +96,7 @@ public final class DivergenceDetector extends DraftedDetector<DivergenceDetector
   /** Scratch for the noise condition's order statistics: one per thread serves every detector. */
   private static final ThreadLocal<double[]> SCRATCH =
       ThreadLocal.withInitial(() -> new double[2 * RECENT]);
+
   private double first = Double.NaN;
   private int points;
   private int explodedRun;
@@ -126,14 +134,18 @@ public final class DivergenceDetector extends DraftedDetector<DivergenceDetector
         evidence.put("value", Double.isNaN(value) ? "NaN" : (value > 0 ? "Infinity" : "-Infinity"));
       }
     } else if (!Double.isNaN(params.threshold()) && mode.better(params.threshold(), value)) {
-      reason = String.format("value %s at step %d is worse than the threshold %s", value, step, params.threshold());
+      reason =
+          String.format(
+              "value %s at step %d is worse than the threshold %s",
+              value, step, params.threshold());
       evidence = new LinkedHashMap<>();
       evidence.put("threshold", params.threshold());
       evidence.put("value", value);
     } else if (params.explodeFactor() > 0 && !best.isEmpty()) {
       double oriented = mode.lowerIsBetter(value);
       double bestOriented = mode.lowerIsBetter(best.value());
-      double scale = Math.max(Math.abs(best.value()), Math.abs(mode.lowerIsBetter(first) - bestOriented));
+      double scale =
+          Math.max(Math.abs(best.value()), Math.abs(mode.lowerIsBetter(first) - bestOriented));
       double limit = (params.explodeFactor() - 1) * scale;
       boolean beyond = scale > 0 && oriented - bestOriented > limit;
       if (beyond && outsideNoise(oriented)) {
@@ -168,7 +180,9 @@ public final class DivergenceDetector extends DraftedDetector<DivergenceDetector
     }
     if (reason != null) {
       diverged = true;
-      fix(new Judgement(Status.DIVERGED, best.step(), best.value(), evidence, "diverged: " + reason));
+      fix(
+          new Judgement(
+              Status.DIVERGED, best.step(), best.value(), evidence, "diverged: " + reason));
       return;
     }
     best.offer(points - 1, step, wallTime, value);
@@ -223,7 +237,15 @@ public final class DivergenceDetector extends DraftedDetector<DivergenceDetector
   @Override
   public DetectorState snapshot() {
     return new State(
-        best.save(), recent.clone(), recentNext, recentCount, first, points, explodedRun, diverged, current());
+        best.save(),
+        recent.clone(),
+        recentNext,
+        recentCount,
+        first,
+        points,
+        explodedRun,
+        diverged,
+        current());
   }
 
   @Override

@@ -5,9 +5,9 @@ package dev.plateau.detect;
  *
  * <p>Two drafts are kept: the one after the latest point (or time) and the one before it, so that
  * {@link SeriesJudge} can name the verdict it replaces when its status changes, although it never
- * wrote that verdict out. Every point and every {@link #atTime} call first copies the current
- * draft into the previous one (a copy of a few numbers), then lets the subclass update the
- * current one through {@link #edit()} or {@link #fix}.
+ * wrote that verdict out. Every point and every {@link #atTime} call first copies the current draft
+ * into the previous one (a copy of a few numbers), then lets the subclass update the current one
+ * through {@link #edit()} or {@link #fix}.
  *
  * @param <D> the detector's draft type
  */

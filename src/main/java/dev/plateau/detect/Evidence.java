@@ -8,8 +8,8 @@ import java.util.Set;
 
 /**
  * The evidence of a judgement or verdict: an immutable map in the order its entries were put.
- * Because no one can change it, a judgement or verdict built from another one's evidence shares
- * it instead of copying it (a verdict is built from the winning judgement's evidence).
+ * Because no one can change it, a judgement or verdict built from another one's evidence shares it
+ * instead of copying it (a verdict is built from the winning judgement's evidence).
  */
 final class Evidence extends AbstractMap<String, Object> {
   static final Evidence EMPTY = new Evidence(new LinkedHashMap<>());
@@ -29,8 +29,8 @@ final class Evidence extends AbstractMap<String, Object> {
   }
 
   /**
-   * Takes {@code entries} as they are, without a copy: the caller built the map for this and
-   * keeps no reference to it.
+   * Takes {@code entries} as they are, without a copy: the caller built the map for this and keeps
+   * no reference to it.
    */
   static Map<String, Object> owning(LinkedHashMap<String, Object> entries) {
     return entries.isEmpty() ? EMPTY : new Evidence(entries);

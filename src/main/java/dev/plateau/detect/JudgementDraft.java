@@ -11,8 +11,8 @@ import org.jspecify.annotations.Nullable;
  * once (a divergence, a convergence).
  *
  * <p>Rule for subclasses: {@link #build()} reads only the draft's own fields and the detector's
- * parameters, never the detector's running state, because the judge may write out the draft of
- * the previous point after the detector has moved on; {@link #copyFrom} copies every field.
+ * parameters, never the detector's running state, because the judge may write out the draft of the
+ * previous point after the detector has moved on; {@link #copyFrom} copies every field.
  *
  * @param <D> the concrete draft type
  */

@@ -6,25 +6,23 @@ package dev.plateau.detect;
  *
  * <p><b>Models</b>, over the point position t (1 for the first point): a power law {@code y = a +
  * b·t^-c} and an exponential approach {@code y = a + b·e^(-t/τ)}, the two shapes learning curves
- * take (their asymptote {@code a} is where training leads). For each model the non-linear
- * parameter (c, or τ relative to the history's length) runs over a fixed log-spaced grid; for each
- * value, a and b are the weighted least-squares solution (weights: the points behind each value).
+ * take (their asymptote {@code a} is where training leads). For each model the non-linear parameter
+ * (c, or τ relative to the history's length) runs over a fixed log-spaced grid; for each value, a
+ * and b are the weighted least-squares solution (weights: the points behind each value).
  *
- * <p><b>Interval.</b> The model and grid value with the smallest squared error give the
- * prediction. The interval spans, over every model and grid value whose error is within the 90%
+ * <p><b>Interval.</b> The model and grid value with the smallest squared error give the prediction.
+ * The interval spans, over every model and grid value whose error is within the 90%
  * profile-likelihood bound of the best ({@code SSE ≤ SSE_min·(1 + 2.706/(m − 3))}), the prediction
- * &plusmn; 1.645 standard errors of its linear fit; the residual variance is inflated by {@code
- * (1 + ρ)/(1 − ρ)} for a positive lag-1 autocorrelation ρ of the residuals (noise that wanders
- * makes a fit look surer than it is). The union of 90% intervals over a 90% region is
- * conservative: on synthetic power laws and exponential approaches with Gaussian noise it covers
- * the truth 95–100 times in 100. So the interval widens where the shape is uncertain (a
- * power law and an exponential that fit the past equally well but part later), not only where the
- * noise is large.
+ * &plusmn; 1.645 standard errors of its linear fit; the residual variance is inflated by {@code (1
+ * + ρ)/(1 − ρ)} for a positive lag-1 autocorrelation ρ of the residuals (noise that wanders makes a
+ * fit look surer than it is). The union of 90% intervals over a 90% region is conservative: on
+ * synthetic power laws and exponential approaches with Gaussian noise it covers the truth 95–100
+ * times in 100. So the interval widens where the shape is uncertain (a power law and an exponential
+ * that fit the past equally well but part later), not only where the noise is large.
  *
  * <p>Pure: arrays in, numbers out. Cost: O(evaluations &times; m), one {@code exp} per value and
- * evaluation: 8 grid values, 8 golden-section steps, and about 9 steps to find each
- * edge of the profile region, per model
- * (m &le; the detector's bins).
+ * evaluation: 8 grid values, 8 golden-section steps, and about 9 steps to find each edge of the
+ * profile region, per model (m &le; the detector's bins).
  */
 final class LearningCurveForecast {
   /** Which model a prediction comes from. */
@@ -51,7 +49,9 @@ final class LearningCurveForecast {
   /** The normal quantile of a one-sided 95% (a two-sided 90% interval). */
   private static final double Z90 = 1.645;
 
-  /** The chi-square(1) quantile of 90%: the profile-likelihood bound on the non-linear parameter. */
+  /**
+   * The chi-square(1) quantile of 90%: the profile-likelihood bound on the non-linear parameter.
+   */
   private static final double CHI2_90 = 2.706;
 
   private final double[] logT;
@@ -95,20 +95,20 @@ final class LearningCurveForecast {
   private double evalB;
 
   /**
-   * Fits {@code y[k]}, the mean of the points at positions {@code from[k]..to[k]} (1 for a
-   * series' first point), with weights {@code w[k]}, k in [0, m), and predicts the level at
-   * position {@code target}. Needs m &ge; 5; otherwise the results are NaN.
+   * Fits {@code y[k]}, the mean of the points at positions {@code from[k]..to[k]} (1 for a series'
+   * first point), with weights {@code w[k]}, k in [0, m), and predicts the level at position {@code
+   * target}. Needs m &ge; 5; otherwise the results are NaN.
    *
    * <p>A value that stands for several points is compared with the model's mean over them, not its
-   * value at their centre: early on, where a bin is wide against its position, a curve's
-   * curvature would otherwise bias the fit (there: the points' mean, exactly for up to 8 points,
-   * else by Simpson's rule with the Euler–Maclaurin end correction; the centre where the bin is
-   * narrow against its position, under 1/16 of it).
+   * value at their centre: early on, where a bin is wide against its position, a curve's curvature
+   * would otherwise bias the fit (there: the points' mean, exactly for up to 8 points, else by
+   * Simpson's rule with the Euler–Maclaurin end correction; the centre where the bin is narrow
+   * against its position, under 1/16 of it).
    *
-   * <p>Each model's parameter is searched on the coarse grid, then refined by golden-section
-   * search between the best grid value's neighbours (in log scale); the interval takes the
-   * predictions over each model's profile region, whose edges are found by stepping outwards
-   * from the optimum (doubling) and bisecting.
+   * <p>Each model's parameter is searched on the coarse grid, then refined by golden-section search
+   * between the best grid value's neighbours (in log scale); the interval takes the predictions
+   * over each model's profile region, whose edges are found by stepping outwards from the optimum
+   * (doubling) and bisecting.
    */
   void fit(double[] from, double[] to, double[] y, double[] w, int m, double target) {
     value = Double.NaN;
@@ -318,7 +318,8 @@ final class LearningCurveForecast {
     evalA = a;
     evalB = b;
     // Σw(y − a − bx)², from the sums; clamped at 0 against rounding.
-    evalSse = Math.max(0, syy - 2 * a * sy - 2 * b * sxy + a * a * sw + 2 * a * b * sx + b * b * sxx);
+    evalSse =
+        Math.max(0, syy - 2 * a * sy - 2 * b * sxy + a * a * sw + 2 * a * b * sx + b * b * sxx);
     double xt = model == 0 ? Math.exp(-p * Math.log(target)) : Math.exp(-p * target);
     evalPrediction = a + b * xt;
     // Var(a + b·xt) / σ² = [1 xt] (XᵀWX)⁻¹ [1 xt]ᵀ.
@@ -351,5 +352,4 @@ final class LearningCurveForecast {
     double rho = Math.min(0.9, num / den);
     return rho > 0 ? (1 + rho) / (1 - rho) : 1;
   }
-
 }

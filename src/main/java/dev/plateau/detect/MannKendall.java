@@ -2,13 +2,13 @@ package dev.plateau.detect;
 
 /**
  * The Mann–Kendall statistics of {@link TrendStatistics}, the same to the last bit, in O(n log n)
- * and without allocating once its buffers have grown: one sort counts the strictly decreasing
- * pairs Q (inversions) and leaves the values in order for the tie groups T, and S = P &minus; Q
- * with P = n(n&minus;1)/2 &minus; T &minus; Q. The tie groups are walked in ascending order, as
- * {@link TrendStatistics#mannKendallVariance} walks them, so the variance is summed in the same
- * order. Short windows are sorted by insertion (fewer mispredicted branches), longer ones by a
- * merge sort. Values with a NaN are passed to {@link TrendStatistics} (a NaN has no place in an
- * order). Not thread-safe: one per detector.
+ * and without allocating once its buffers have grown: one sort counts the strictly decreasing pairs
+ * Q (inversions) and leaves the values in order for the tie groups T, and S = P &minus; Q with P =
+ * n(n&minus;1)/2 &minus; T &minus; Q. The tie groups are walked in ascending order, as {@link
+ * TrendStatistics#mannKendallVariance} walks them, so the variance is summed in the same order.
+ * Short windows are sorted by insertion (fewer mispredicted branches), longer ones by a merge sort.
+ * Values with a NaN are passed to {@link TrendStatistics} (a NaN has no place in an order). Not
+ * thread-safe: one per detector.
  */
 final class MannKendall {
   /** Up to this many values, insertion sort beats merge sort. */
@@ -51,7 +51,8 @@ final class MannKendall {
       b = new double[a.length];
     }
     System.arraycopy(values, from, a, 0, n);
-    long inversions = n <= INSERTION_UP_TO ? insertionSortCountingInversions(n) : mergeSortCountingInversions(n);
+    long inversions =
+        n <= INSERTION_UP_TO ? insertionSortCountingInversions(n) : mergeSortCountingInversions(n);
     ties(n);
     return (long) n * (n - 1) / 2 - tiedPairs - 2 * inversions;
   }
@@ -76,7 +77,9 @@ final class MannKendall {
     variance = v / 18.0;
   }
 
-  /** Sorts {@code a[0..n)} (stable) and returns the number of pairs i &lt; j with a[i] &gt; a[j]. */
+  /**
+   * Sorts {@code a[0..n)} (stable) and returns the number of pairs i &lt; j with a[i] &gt; a[j].
+   */
   private long insertionSortCountingInversions(int n) {
     long inversions = 0;
     for (int i = 1; i < n; i++) {
@@ -93,8 +96,8 @@ final class MannKendall {
   }
 
   /**
-   * Sorts {@code a[0..n)} ascending (stable, bottom-up merge sort; the result is left in {@code
-   * a}) and returns the number of pairs i &lt; j with a[i] &gt; a[j].
+   * Sorts {@code a[0..n)} ascending (stable, bottom-up merge sort; the result is left in {@code a})
+   * and returns the number of pairs i &lt; j with a[i] &gt; a[j].
    */
   private long mergeSortCountingInversions(int n) {
     long inversions = 0;

@@ -1,8 +1,8 @@
 package dev.plateau.detect;
 
 /**
- * How much better a value must be to count as an improvement: an absolute amount, or a fraction
- * of the reference's magnitude ({@code min_delta: 1%} in config).
+ * How much better a value must be to count as an improvement: an absolute amount, or a fraction of
+ * the reference's magnitude ({@code min_delta: 1%} in config).
  *
  * @param amount the absolute amount, or the fraction (0.01 for 1%)
  * @param relative whether {@code amount} is a fraction of |reference|

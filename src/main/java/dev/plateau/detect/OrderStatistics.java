@@ -5,16 +5,16 @@ import java.util.Arrays;
 /**
  * The k-th smallest of an array's values, found by selection (expected O(n)) instead of sorting
  * (O(n log n)), and equal to the last bit to what {@link Arrays#sort(double[])} would place at k:
- * selection compares with {@code <}, which ranks -0.0 and 0.0 alike where the sort puts -0.0
- * first, so a zero found is given the sign the sort would give it ({@link #signedZero}); a range
- * holding a NaN is sorted instead, as the sort ranks NaN last and {@code <} cannot.
+ * selection compares with {@code <}, which ranks -0.0 and 0.0 alike where the sort puts -0.0 first,
+ * so a zero found is given the sign the sort would give it ({@link #signedZero}); a range holding a
+ * NaN is sorted instead, as the sort ranks NaN last and {@code <} cannot.
  */
 final class OrderStatistics {
   /** Below this length a range is sorted rather than partitioned further. */
   private static final int SORT_BELOW = 24;
+
   /** Below this length a range of a {@link Selection} is sorted: its later ranks are then free. */
   private static final int CHAIN_SORT_BELOW = 8;
-
 
   private OrderStatistics() {}
 
@@ -24,10 +24,10 @@ final class OrderStatistics {
    * {@code >=} it. The values must not be NaN.
    *
    * <p>Quickselect with a median-of-three pivot and a partition without data-dependent branches
-   * (each value is swapped into place and the boundary moves by the comparison's outcome), which
-   * on random slopes is about twice as fast as a partition that branches on every comparison. A
-   * range that still partitions badly too often (many equal values) is sorted, so the worst case
-   * is O(n log n).
+   * (each value is swapped into place and the boundary moves by the comparison's outcome), which on
+   * random slopes is about twice as fast as a partition that branches on every comparison. A range
+   * that still partitions badly too often (many equal values) is sorted, so the worst case is O(n
+   * log n).
    */
   static void select(double[] a, int from, int to, int k) {
     int lo = from;
@@ -52,8 +52,8 @@ final class OrderStatistics {
 
   /**
    * Several order statistics of one array, each selected from the narrowest range that the
-   * selections before it left partitioned, so that a second rank near the first costs a fraction
-   * of a selection over the whole array. The ranges the quickselect narrowed through are kept as a
+   * selections before it left partitioned, so that a second rank near the first costs a fraction of
+   * a selection over the whole array. The ranges the quickselect narrowed through are kept as a
    * chain, each inside the one before: a range in the chain holds exactly the values of its ranks
    * (everything before it is {@code <=} them and everything after it {@code >=}). A selection
    * starting from a range in the chain only moves values inside that range, so the chain is cut
@@ -66,8 +66,10 @@ final class OrderStatistics {
     private final int[] los = new int[CHAIN];
     private final int[] his = new int[CHAIN];
     private int depth;
+
     /** Whether the last range of the chain is sorted. */
     private boolean lastSorted;
+
     private double[] a;
 
     /** Starts selecting from {@code a[from..to)}; earlier selections are forgotten. */
@@ -80,8 +82,8 @@ final class OrderStatistics {
     }
 
     /**
-     * The value of rank {@code k} (an index in the range given to {@link #start}), numerically:
-     * as {@link OrderStatistics#select} leaves it at {@code a[k]}.
+     * The value of rank {@code k} (an index in the range given to {@link #start}), numerically: as
+     * {@link OrderStatistics#select} leaves it at {@code a[k]}.
      */
     double select(int k) {
       int d = depth - 1;

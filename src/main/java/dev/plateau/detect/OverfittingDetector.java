@@ -18,10 +18,10 @@ import java.util.Set;
  *   <li>validation has a significant worsening trend: Mann–Kendall z beyond {@code z} in the
  *       "worse" direction;
  *   <li>the latest validation value is worse than the best by more than {@code min_worsening} of
- *       the validation curve's range so far (so that a statistically clear but tiny drift does
- *       not count);
- *   <li>training has a significant improving trend (Mann–Kendall z beyond {@code z} the other
- *       way) over at least 4 of its points.
+ *       the validation curve's range so far (so that a statistically clear but tiny drift does not
+ *       count);
+ *   <li>training has a significant improving trend (Mann–Kendall z beyond {@code z} the other way)
+ *       over at least 4 of its points.
  * </ul>
  *
  * <p>Parameters (defaults in brackets): {@code window} [20 points; from 6 to 10,000], {@code z}
@@ -32,20 +32,20 @@ import java.util.Set;
  * <p><b>The twin's points are bounded</b> by {@code maxTwinPoints} [4096]. The detector keeps the
  * twin's points from the validation window's first step on, including those ahead of the latest
  * validation point (a backfill reads a whole training run before its validation run). When a new
- * twin point makes {@code maxTwinPoints}, every other kept point is dropped and
- * from then on only every second new point is kept (every fourth after a second thinning, and so
- * on), so memory stays bounded and the kept points are an evenly thinned sample spanning the same
- * steps; once validation has caught up and fewer than a quarter of the bound remain, new points
- * are kept twice as densely again. The training trend is then judged on that sample: the same
- * test on fewer points, which needs a clearer trend to be significant, and which finds no trend
- * with fewer than 4 points in the window (a training run of far more than {@code maxTwinPoints}
- * points read ahead of a short validation window). Below the bound nothing is dropped and the
- * verdicts are those of a detector without one.
+ * twin point makes {@code maxTwinPoints}, every other kept point is dropped and from then on only
+ * every second new point is kept (every fourth after a second thinning, and so on), so memory stays
+ * bounded and the kept points are an evenly thinned sample spanning the same steps; once validation
+ * has caught up and fewer than a quarter of the bound remain, new points are kept twice as densely
+ * again. The training trend is then judged on that sample: the same test on fewer points, which
+ * needs a clearer trend to be significant, and which finds no trend with fewer than 4 points in the
+ * window (a training run of far more than {@code maxTwinPoints} points read ahead of a short
+ * validation window). Below the bound nothing is dropped and the verdicts are those of a detector
+ * without one.
  *
  * <p>Cost per validation point: O(w log w) for the window's w validation points and the twin's
  * points in its range (at most {@code maxTwinPoints}), plus a scan of the kept twin points; no
- * allocation once the buffers have grown (the evidence and reason are written out when read).
- * Per twin point: amortised O(1).
+ * allocation once the buffers have grown (the evidence and reason are written out when read). Per
+ * twin point: amortised O(1).
  */
 public final class OverfittingDetector extends DraftedDetector<OverfittingDetector.Draft> {
   /**
@@ -53,9 +53,11 @@ public final class OverfittingDetector extends DraftedDetector<OverfittingDetect
    *
    * @param maxTwinPoints how many training twin points are kept at most (at least 16)
    */
-  public record Params(int window, double z, double minWorsening, int minPoints, int maxTwinPoints) {
+  public record Params(
+      int window, double z, double minWorsening, int minPoints, int maxTwinPoints) {
     public static final Set<String> KEYS =
         Set.of("window", "z", "min_worsening", "min_points", "twin_tag", "twin_run");
+
     /** The default bound on kept twin points. */
     public static final int MAX_TWIN_POINTS = 4096;
 
@@ -115,11 +117,16 @@ public final class OverfittingDetector extends DraftedDetector<OverfittingDetect
     @Override
     Judgement build() {
       return switch (kind) {
-        case NEW_BEST -> new Judgement(status, bestStep, bestValue, Map.of(), "validation reached a new best");
+        case NEW_BEST ->
+            new Judgement(status, bestStep, bestValue, Map.of(), "validation reached a new best");
         case WARMING_UP -> new Judgement(status, bestStep, bestValue, Map.of(), "warming up");
         case NOT_OVERFITTING ->
             new Judgement(
-                status, bestStep, bestValue, evidence(), "no overfitting: validation z " + round(validationZ));
+                status,
+                bestStep,
+                bestValue,
+                evidence(),
+                "no overfitting: validation z " + round(validationZ));
         case OVERFITTING ->
             new Judgement(
                 status,
@@ -237,8 +244,8 @@ public final class OverfittingDetector extends DraftedDetector<OverfittingDetect
   }
 
   /**
-   * Drops every other kept twin point, keeping the newest (the one just kept), and keeps new
-   * points half as often: the kept points stay evenly spaced (see the class comment).
+   * Drops every other kept twin point, keeping the newest (the one just kept), and keeps new points
+   * half as often: the kept points stay evenly spaced (see the class comment).
    */
   private void thinTwin() {
     int kept = twinTail - twinHead;
@@ -254,8 +261,8 @@ public final class OverfittingDetector extends DraftedDetector<OverfittingDetect
   }
 
   /**
-   * Drops twin points the validation window has moved past. Points ahead of validation are kept
-   * (a backfill reads a whole training run before its validation run), up to the bound.
+   * Drops twin points the validation window has moved past. Points ahead of validation are kept (a
+   * backfill reads a whole training run before its validation run), up to the bound.
    */
   private void trimTwin() {
     double oldest = size == 0 ? Double.NEGATIVE_INFINITY : steps[0];
@@ -305,7 +312,8 @@ public final class OverfittingDetector extends DraftedDetector<OverfittingDetect
     double worsening = range > 0 ? (oriented - bestOriented) / range : 0;
     int twinCount = twinValuesBetween(steps[0], step);
     double twinZ = twinCount >= 4 ? mannKendall.z(twinWindow, 0, twinCount) : Double.NaN;
-    boolean overfitting = valZ > params.z() && worsening > params.minWorsening() && twinZ < -params.z();
+    boolean overfitting =
+        valZ > params.z() && worsening > params.minWorsening() && twinZ < -params.z();
     if (overfitting || draft().status != Status.OVERFITTING) {
       Draft d = edit();
       d.write(overfitting ? Status.OVERFITTING : Status.TRAINING, best.step(), best.value());
@@ -318,8 +326,8 @@ public final class OverfittingDetector extends DraftedDetector<OverfittingDetect
   }
 
   /**
-   * Copies the twin's values from the window's first step up to the current validation step, in
-   * the order they came, into {@code twinWindow}; returns how many.
+   * Copies the twin's values from the window's first step up to the current validation step, in the
+   * order they came, into {@code twinWindow}; returns how many.
    */
   private int twinValuesBetween(double fromStep, double toStep) {
     if (twinWindow.length < twinTail - twinHead) {
@@ -340,8 +348,8 @@ public final class OverfittingDetector extends DraftedDetector<OverfittingDetect
   }
 
   /**
-   * The saved state of an overfitting detector: its windows, the twin's kept points and how
-   * densely new ones are kept ({@code twinStride} 0, in states saved before the bound, means 1).
+   * The saved state of an overfitting detector: its windows, the twin's kept points and how densely
+   * new ones are kept ({@code twinStride} 0, in states saved before the bound, means 1).
    */
   public record State(
       BestTracker.Saved best,

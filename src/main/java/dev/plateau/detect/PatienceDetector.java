@@ -9,14 +9,14 @@ import java.util.LinkedHashMap;
  * min_delta} (strictly; absolute, or relative to |best|). After each point that is not an
  * improvement the wait grows; when it reaches {@code patience} the series is CONVERGED, and the
  * checkpoint to keep is the best value seen. With {@code min_delta} 0 and patience k counted in
- * points, this is the seed rule "M(n) better than each of M(n+1..n+k): stop, keep n" (except that
- * a later value equal to M(n) does not count as an improvement here, as in Keras).
+ * points, this is the seed rule "M(n) better than each of M(n+1..n+k): stop, keep n" (except that a
+ * later value equal to M(n) does not count as an improvement here, as in Keras).
  *
  * <p>Parameters (defaults in brackets):
  *
  * <ul>
- *   <li>{@code patience} [10 points]: counted in points, steps ({@code 5000 steps}) or the
- *       writer's wall-clock time ({@code 30m}); time is also checked in {@link #atTime}.
+ *   <li>{@code patience} [10 points]: counted in points, steps ({@code 5000 steps}) or the writer's
+ *       wall-clock time ({@code 30m}); time is also checked in {@link #atTime}.
  *   <li>{@code min_delta} [0]: absolute, or relative ({@code 1%}).
  *   <li>{@code start_step} [none]: a grace period; points before it neither count nor set the best.
  *   <li>{@code baseline} [none]: patience starts counting only once a value is better than it.
@@ -24,11 +24,13 @@ import java.util.LinkedHashMap;
  *
  * <p>NaN and infinite values are never improvements and count as waiting points (divergence is the
  * divergence detector's call); they never become the best. Hysteresis: after CONVERGED, an
- * improvement returns the series to TRAINING and the wait starts again. Points in step order;
- * O(1) per point, no allocation on a point (the evidence and reason are written out when read).
+ * improvement returns the series to TRAINING and the wait starts again. Points in step order; O(1)
+ * per point, no allocation on a point (the evidence and reason are written out when read).
  */
 public final class PatienceDetector extends DraftedDetector<PatienceDetector.Draft> {
-  /** Parameters; see the class comment. {@code baseline} NaN and {@code startStep} MIN mean none. */
+  /**
+   * Parameters; see the class comment. {@code baseline} NaN and {@code startStep} MIN mean none.
+   */
   public record Params(Span patience, MinDelta minDelta, long startStep, double baseline) {
     public static final Params DEFAULTS =
         new Params(Span.points(10), MinDelta.ZERO, Long.MIN_VALUE, Double.NaN);
@@ -212,7 +214,15 @@ public final class PatienceDetector extends DraftedDetector<PatienceDetector.Dra
   @Override
   public DetectorState snapshot() {
     return new State(
-        best.save(), reference, counting, waited, sinceStep, sinceTime, points, lastStep, current());
+        best.save(),
+        reference,
+        counting,
+        waited,
+        sinceStep,
+        sinceTime,
+        points,
+        lastStep,
+        current());
   }
 
   @Override

@@ -10,39 +10,39 @@ import org.jspecify.annotations.Nullable;
 /**
  * The default convergence detector: noise-aware, for curves that flatten out at any speed.
  *
- * <p><b>Questions it answers.</b> Has the series learned anything that stands out of its own
- * noise? If so, and if training went on for as long again as it has run so far, how much could
- * the metric still improve, at most, given its noise? When that is below {@code min_delta} of the
- * curve's scale, the series is CONVERGED.
+ * <p><b>Questions it answers.</b> Has the series learned anything that stands out of its own noise?
+ * If so, and if training went on for as long again as it has run so far, how much could the metric
+ * still improve, at most, given its noise? When that is below {@code min_delta} of the curve's
+ * scale, the series is CONVERGED.
  *
  * <p><b>The gate.</b> No CONVERGED while the smoothed level has come down less than {@code
- * learned_sigmas} noise deviations of one point (from the worst level before its best to its
- * best): a best that is a noise minimum, or a metric that has not begun to move (an accuracy at
- * chance), is not a convergence. The noise is the median over bins of their points' mean
- * absolute difference from the point before, scaled to a Gaussian deviation, so spikes and a
- * trend barely move it. From {@code not_learning_after} points, a series whose level moved less
- * than {@value #NOT_LEARNING_LEVEL_SES} standard errors of a level value, with no significant
- * trend in the window, is NOT_LEARNING (informational).
+ * learned_sigmas} noise deviations of one point (from the worst level before its best to its best):
+ * a best that is a noise minimum, or a metric that has not begun to move (an accuracy at chance),
+ * is not a convergence. The noise is the median over bins of their points' mean absolute difference
+ * from the point before, scaled to a Gaussian deviation, so spikes and a trend barely move it. From
+ * {@code not_learning_after} points, a series whose level moved less than {@value
+ * #NOT_LEARNING_LEVEL_SES} standard errors of a level value, with no significant trend in the
+ * window, is NOT_LEARNING (informational).
  *
  * <p><b>How.</b> Values are oriented so that lower is better. Over a trailing window (the newer
- * {@code window_fraction} of the points seen, at least {@code min_window}), the Theil–Sen slope
- * and its Sen confidence bound (Mann–Kendall variance, corrected for lag-1 autocorrelation of the
+ * {@code window_fraction} of the points seen, at least {@code min_window}), the Theil–Sen slope and
+ * its Sen confidence bound (Mann–Kendall variance, corrected for lag-1 autocorrelation of the
  * detrended residuals; one-sided at {@code z}) give the fastest improvement rate the noise still
- * allows. Comparing it with the slowest plausible rate over the window before gives a decay
- * ratio (the slower of that and the decay between the window's two halves); the slope, which
- * estimates the rate at the window's centre, is moved to its end at that ratio ({@code
- * rate_shift}); the projected gain is that rate, decaying geometrically, integrated over a
- * horizon of {@code horizon} &times; the points seen. So a curve still trending down clearly
- * (decay ≈ 1) does not fire; an exponential approach fires near its asymptote; a power-law tail
- * fires only when one more doubling of the run would gain less than {@code min_delta}; and a
- * noisy curve waits until enough points pin its slope down. A patience valve (behind the gate;
- * {@code patience_fraction} 0 turns it off) also fires when the smoothed level has made no new
- * best for max({@code min_patience}, {@code patience_fraction} &times; points) points. With
- * {@code scales} k &gt; 0, neither fires while a window of the newest 1/2^k, ..., 1/2 of the
- * phase shows a significant improvement (Mann–Kendall at {@code z}); with {@code min_best_age}
- * m &gt; 0, neither fires within m points of a new best measured value (a series still setting
- * bests, however small, is not called converged: a quality-first setting). The decay ratios are
- * measured only where they can decide (the gate open, and the gain undecayed above the limit).
+ * allows. Comparing it with the slowest plausible rate over the window before gives a decay ratio
+ * (the slower of that and the decay between the window's two halves); the slope, which estimates
+ * the rate at the window's centre, is moved to its end at that ratio ({@code rate_shift}); the
+ * projected gain is that rate, decaying geometrically, integrated over a horizon of {@code horizon}
+ * &times; the points seen. So a curve still trending down clearly (decay ≈ 1) does not fire; an
+ * exponential approach fires near its asymptote; a power-law tail fires only when one more doubling
+ * of the run would gain less than {@code min_delta}; and a noisy curve waits until enough points
+ * pin its slope down. A patience valve (behind the gate; {@code patience_fraction} 0 turns it off)
+ * also fires when the smoothed level has made no new best for max({@code min_patience}, {@code
+ * patience_fraction} &times; points) points. With {@code scales} k &gt; 0, neither fires while a
+ * window of the newest 1/2^k, ..., 1/2 of the phase shows a significant improvement (Mann–Kendall
+ * at {@code z}); with {@code min_best_age} m &gt; 0, neither fires within m points of a new best
+ * measured value (a series still setting bests, however small, is not called converged: a
+ * quality-first setting). The decay ratios are measured only where they can decide (the gate open,
+ * and the gain undecayed above the limit).
  *
  * <p><b>Forecast.</b> Every judgement from the fifth bin on carries {@code forecast}: the level
  * predicted at twice the current step, with a 90% interval, from a power law or an exponential
@@ -53,9 +53,9 @@ import org.jspecify.annotations.Nullable;
  * &plusmn;max(1, n/{@code level_divisor}) points; the scale S is the level's range so far (for a
  * training curve: what training has achieved). The level decides; the checkpoint to keep is the
  * best measured point so far (the earliest of equals), the criterion {@link SeriesJudge} applies
- * whichever detector decides, so that one series names one checkpoint: on the checkpoint benchmark's test
- * sets ({@code tools/checkpoint_bench}) the best measured point beat the best level's point and
- * every neighbourhood-smoothed choice at each stopping rule tried.
+ * whichever detector decides, so that one series names one checkpoint: on the checkpoint
+ * benchmark's test sets ({@code tools/checkpoint_bench}) the best measured point beat the best
+ * level's point and every neighbourhood-smoothed choice at each stopping rule tried.
  *
  * <p><b>Memory and cost.</b> Points are kept as at most {@code max_bins} bins; when full,
  * neighbours merge pairwise and bins double in width, so memory is bounded and the test runs at
@@ -97,10 +97,24 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
       int minBestAge) {
     public static final Set<String> KEYS =
         Set.of(
-            "warmup", "window_fraction", "min_window", "z", "min_delta", "horizon",
-            "patience_fraction", "min_patience", "max_bins", "level_divisor", "confirm",
-            "rate_shift", "within_window_decay", "learned_sigmas", "not_learning_after", "scales",
-            "min_best_age", "smoothing");
+            "warmup",
+            "window_fraction",
+            "min_window",
+            "z",
+            "min_delta",
+            "horizon",
+            "patience_fraction",
+            "min_patience",
+            "max_bins",
+            "level_divisor",
+            "confirm",
+            "rate_shift",
+            "within_window_decay",
+            "learned_sigmas",
+            "not_learning_after",
+            "scales",
+            "min_best_age",
+            "smoothing");
     public static final Params DEFAULTS =
         new Params(8, 0.6, 10, 1.645, 0.02, 1.0, 0.5, 8, 128, 40, 1, 0.5, true, 10, 30, 0, 0);
 
@@ -121,14 +135,18 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
             "plateau: max_bins must be even, from 16 to " + MAX_BINS + ", got " + maxBins);
       }
       if (minBestAge < 0) {
-        throw new IllegalArgumentException("plateau: min_best_age must be at least 0, got " + minBestAge);
+        throw new IllegalArgumentException(
+            "plateau: min_best_age must be at least 0, got " + minBestAge);
       }
       if (scales < 0 || scales > MAX_SCALES) {
         throw new IllegalArgumentException(
             "plateau: scales must be from 0 to " + MAX_SCALES + ", got " + scales);
       }
-      if (!(windowFraction > 0 && windowFraction <= 1) || !(patienceFraction >= 0) || !(horizon > 0)
-          || !(z >= 0) || !(minDelta >= 0)) {
+      if (!(windowFraction > 0 && windowFraction <= 1)
+          || !(patienceFraction >= 0)
+          || !(horizon > 0)
+          || !(z >= 0)
+          || !(minDelta >= 0)) {
         throw new IllegalArgumentException(
             "plateau: window_fraction must be in (0, 1], horizon above 0, z, min_delta and patience_fraction at least 0");
       }
@@ -136,13 +154,40 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
 
     /** Parameters without {@code min_best_age} (0: a convergence may fire at a new best). */
     public Params(
-        int warmup, double windowFraction, int minWindow, double z, double minDelta, double horizon,
-        double patienceFraction, int minPatience, int maxBins, int levelDivisor, int confirm,
-        double rateShift, boolean withinWindowDecay, double learnedSigmas, int notLearningAfter,
+        int warmup,
+        double windowFraction,
+        int minWindow,
+        double z,
+        double minDelta,
+        double horizon,
+        double patienceFraction,
+        int minPatience,
+        int maxBins,
+        int levelDivisor,
+        int confirm,
+        double rateShift,
+        boolean withinWindowDecay,
+        double learnedSigmas,
+        int notLearningAfter,
         int scales) {
-      this(warmup, windowFraction, minWindow, z, minDelta, horizon, patienceFraction, minPatience,
-          maxBins, levelDivisor, confirm, rateShift, withinWindowDecay, learnedSigmas,
-          notLearningAfter, scales, 0);
+      this(
+          warmup,
+          windowFraction,
+          minWindow,
+          z,
+          minDelta,
+          horizon,
+          patienceFraction,
+          minPatience,
+          maxBins,
+          levelDivisor,
+          confirm,
+          rateShift,
+          withinWindowDecay,
+          learnedSigmas,
+          notLearningAfter,
+          scales,
+          0);
     }
   }
 
@@ -315,8 +360,8 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
   }
 
   /**
-   * The judgement after a test: the checkpoint, and either the test's statistics (still
-   * improving) or the evidence held since the convergence and the sentence to say with it.
+   * The judgement after a test: the checkpoint, and either the test's statistics (still improving)
+   * or the evidence held since the convergence and the sentence to say with it.
    */
   static final class Draft extends JudgementDraft<Draft> {
     private final Params params;
@@ -441,7 +486,8 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
     Judgement build() {
       return switch (kind) {
         case NOT_ENOUGH_POINTS ->
-            new Judgement(status, bestStep, bestValue, forecastOnly(), "not enough points in this phase");
+            new Judgement(
+                status, bestStep, bestValue, forecastOnly(), "not enough points in this phase");
         case FILLING_WINDOW ->
             new Judgement(status, bestStep, bestValue, forecastOnly(), "filling the first window");
         case STILL_IMPROVING ->
@@ -455,20 +501,30 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
                         Locale.ROOT,
                         "not learning: after %d points the level has moved %.3g, %.1f noise deviations of a point,"
                             + " no more than noise moves it",
-                        points, progress, progressSigmas())
+                        points,
+                        progress,
+                        progressSigmas())
                     : !learned
                         ? String.format(
                             Locale.ROOT,
                             "not yet learned: the level has improved by %.3g, %.1f noise deviations of a point"
                                 + " (a convergence needs %.0f)",
-                            progress, progressSigmas(), params.learnedSigmas())
+                            progress,
+                            progressSigmas(),
+                            params.learnedSigmas())
                         : String.format(
                             Locale.ROOT,
                             "still improving: training %d more points could gain up to %.2f%% of the curve's range (limit %.2f%%)",
-                            horizonPoints, 100 * gain / scale, 100 * params.minDelta()));
+                            horizonPoints,
+                            100 * gain / scale,
+                            100 * params.minDelta()));
         case STILL_CONVERGED ->
             new Judgement(
-                status, bestStep, bestValue, withCurrentForecast(heldEvidence), stopReason + "; keep step " + bestStep);
+                status,
+                bestStep,
+                bestValue,
+                withCurrentForecast(heldEvidence),
+                stopReason + "; keep step " + bestStep);
         case IMPROVED_AGAIN ->
             new Judgement(
                 status,
@@ -477,7 +533,8 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
                 withCurrentForecast(heldEvidence),
                 String.format(
                     Locale.ROOT,
-                    "improved again: new best level %.6g beyond the noise; a new phase starts", bestLevel));
+                    "improved again: new best level %.6g beyond the noise; a new phase starts",
+                    bestLevel));
       };
     }
 
@@ -487,7 +544,8 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
         case NOT_ENOUGH_POINTS, FILLING_WINDOW -> forecast.hasValue() ? 1 : 0;
         case STILL_IMPROVING -> forecast.hasValue() ? 24 : 23;
         case STILL_CONVERGED, IMPROVED_AGAIN ->
-            heldEvidence.size() + (forecast.hasValue() && !heldEvidence.containsKey("forecast") ? 1 : 0);
+            heldEvidence.size()
+                + (forecast.hasValue() && !heldEvidence.containsKey("forecast") ? 1 : 0);
       };
     }
   }
@@ -866,7 +924,10 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
                 mode.fromLowerIsBetter(newerSlope / width),
                 newerMkZ)
             : String.format(
-                Locale.ROOT, "no new best level for %d points (patience %.0f)", sinceBest, patience);
+                Locale.ROOT,
+                "no new best level for %d points (patience %.0f)",
+                sinceBest,
+                patience);
     // A convergence is rare and its evidence is held from now on: write it out at once.
     fix(
         new Judgement(
@@ -883,7 +944,10 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
    * fitting costs O(log n) fits over a series' life, not one per evaluation.
    */
   private void refreshForecast(int nb, boolean now) {
-    if (nb < 5 || (!now && forecast.hasValue() && n < forecast.fittedAtPoints * (1 + FORECAST_REFIT_GROWTH))) {
+    if (nb < 5
+        || (!now
+            && forecast.hasValue()
+            && n < forecast.fittedAtPoints * (1 + FORECAST_REFIT_GROWTH))) {
       return;
     }
     // At most FORECAST_VALUES values: neighbouring bins merged into groups of equal size.
@@ -943,9 +1007,9 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
   }
 
   /**
-   * Robust noise of one point: the median over bins of their points' mean absolute difference
-   * from the point before, divided by what that statistic is for unit Gaussian noise (0.954 for
-   * one difference, the median of |N(0, 2)|, towards 1.128, its mean, for many).
+   * Robust noise of one point: the median over bins of their points' mean absolute difference from
+   * the point before, divided by what that statistic is for unit Gaussian noise (0.954 for one
+   * difference, the median of |N(0, 2)|, towards 1.128, its mean, for many).
    */
   private double pointNoise(int nb) {
     double[] d = differences;

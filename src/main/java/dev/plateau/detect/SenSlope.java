@@ -4,22 +4,21 @@ import java.util.Arrays;
 
 /**
  * The plateau detector's trend statistics over a window of values x[0..w) taken at positions
- * 0..w&minus;1: the Theil–Sen slope (median of the pairwise slopes), its Sen confidence bounds
- * (the slopes of rank m1 and m2 around it, from the Mann–Kendall variance corrected for the lag-1
+ * 0..w&minus;1: the Theil–Sen slope (median of the pairwise slopes), its Sen confidence bounds (the
+ * slopes of rank m1 and m2 around it, from the Mann–Kendall variance corrected for the lag-1
  * autocorrelation of the detrended residuals, one-sided at z), the Mann–Kendall z, and that
  * autocorrelation. Results are left in fields, so an estimate allocates nothing.
  *
  * <p>Only three order statistics of the w(w&minus;1)/2 slopes are needed, so they are selected
- * ({@link OrderStatistics}) rather than sorted: the median first, then the bounds. The
- * Mann–Kendall S comes from one sort of the window ({@link MannKendall}), so the O(w²) loop over
- * pairs only divides. The results are those of
- * sorting the slopes and counting every pair's sign, to the last bit; a window with a value that
- * is not finite (whose slopes may be NaN) is done that way. The bounds are selected from the
- * narrowest range the median's selection left partitioned ({@link OrderStatistics.Selection}),
- * and a caller that needs only one bound, or no Mann–Kendall z, says so ({@link #LOWER}, {@link
- * #UPPER}, {@link #MANN_KENDALL}): what is not asked for is NaN. A caller estimating the same
- * window again and again as it moves passes a {@link Hint}: then only the slopes near the order
- * statistics of the last estimate are kept and selected from.
+ * ({@link OrderStatistics}) rather than sorted: the median first, then the bounds. The Mann–Kendall
+ * S comes from one sort of the window ({@link MannKendall}), so the O(w²) loop over pairs only
+ * divides. The results are those of sorting the slopes and counting every pair's sign, to the last
+ * bit; a window with a value that is not finite (whose slopes may be NaN) is done that way. The
+ * bounds are selected from the narrowest range the median's selection left partitioned ({@link
+ * OrderStatistics.Selection}), and a caller that needs only one bound, or no Mann–Kendall z, says
+ * so ({@link #LOWER}, {@link #UPPER}, {@link #MANN_KENDALL}): what is not asked for is NaN. A
+ * caller estimating the same window again and again as it moves passes a {@link Hint}: then only
+ * the slopes near the order statistics of the last estimate are kept and selected from.
  */
 final class SenSlope {
   private final double z;
@@ -30,21 +29,28 @@ final class SenSlope {
 
   /** Ask for {@link #lower}. */
   static final int LOWER = 1;
+
   /** Ask for {@link #upper}. */
   static final int UPPER = 2;
+
   /** Ask for {@link #mkZ}. */
   static final int MANN_KENDALL = 4;
+
   /** Ask for everything. */
   static final int ALL = LOWER | UPPER | MANN_KENDALL;
 
   /** The Theil–Sen slope per position. */
   double slope;
+
   /** The slope of rank m1: the fastest decrease the noise allows. */
   double lower;
+
   /** The slope of rank m2: the fastest increase the noise allows. */
   double upper;
+
   /** The Mann–Kendall z (with continuity correction), against the corrected variance. */
   double mkZ;
+
   /** The lag-1 autocorrelation of the residuals around the Theil–Sen line. */
   double lag1;
 
@@ -60,13 +66,14 @@ final class SenSlope {
   }
 
   /**
-   * Two slope values expected to bracket the order statistics the next estimate of the same
-   * window (one bin later) needs: kept by the caller between its estimates, updated by each. A
-   * hint only saves time; the results are the same with any hint, or none.
+   * Two slope values expected to bracket the order statistics the next estimate of the same window
+   * (one bin later) needs: kept by the caller between its estimates, updated by each. A hint only
+   * saves time; the results are the same with any hint, or none.
    */
   static final class Hint {
     double lo = Double.NaN;
     double hi = Double.NaN;
+
     /** The median slope of the last estimate: how far it moves tells how far the next may. */
     double median = Double.NaN;
 
@@ -264,7 +271,10 @@ final class SenSlope {
     return true;
   }
 
-  /** The slope of rank {@code k} among all {@code pairs}; with a bracket that misses it, NaN and {@link #missed}. */
+  /**
+   * The slope of rank {@code k} among all {@code pairs}; with a bracket that misses it, NaN and
+   * {@link #missed}.
+   */
   private double ranked(int pairs, int k) {
     switch (layout) {
       case SORTED:

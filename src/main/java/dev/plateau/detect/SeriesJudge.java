@@ -8,23 +8,23 @@ import org.jspecify.annotations.Nullable;
 /**
  * Runs the detectors of one watched series and turns their judgements into a verdict.
  *
- * <p>When detectors disagree, the status of highest {@link Status#priority()} wins (divergence
- * over target over overfitting over convergence over stalled over training); among equals, the
- * one with the most evidence, then the detector listed first. A new status is a transition,
- * decided at the step of the point (or the last step, for a time-based change). Hysteresis is
- * each detector's own: a converged series returns to TRAINING only when its detector says the
- * metric clearly improved again.
+ * <p>When detectors disagree, the status of highest {@link Status#priority()} wins (divergence over
+ * target over overfitting over convergence over stalled over training); among equals, the one with
+ * the most evidence, then the detector listed first. A new status is a transition, decided at the
+ * step of the point (or the last step, for a time-based change). Hysteresis is each detector's own:
+ * a converged series returns to TRAINING only when its detector says the metric clearly improved
+ * again.
  *
  * <p>The checkpoint to keep is the judge's, not a detector's: the series' best measured finite
  * value so far (the earliest of equals), whichever detector decides. One series so names one
  * checkpoint, and a later verdict names a later step only when that step measured better (a
  * convergence keeping step 24 is never followed by an overfitting keeping a worse step 46). On the
- * checkpoint benchmark's test sets ({@code tools/checkpoint_bench}) the best measured point was
- * the better checkpoint than a smoothed level's at every stopping rule tried.
+ * checkpoint benchmark's test sets ({@code tools/checkpoint_bench}) the best measured point was the
+ * better checkpoint than a smoothed level's at every stopping rule tried.
  *
  * <p>Cost: a point that changes no status allocates nothing. The verdict is kept as fields and
- * written out when {@link #verdict()} is called or the status changes; the built-in detectors
- * are read the same way (status and checkpoint, without their evidence and reason).
+ * written out when {@link #verdict()} is called or the status changes; the built-in detectors are
+ * read the same way (status and checkpoint, without their evidence and reason).
  *
  * <p>Pure: no I/O and no clock.
  */
@@ -75,8 +75,18 @@ public final class SeriesJudge {
     }
     this.verdict =
         new Verdict(
-            run, tag, mode, Status.TRAINING, detectors.get(0).name(), null, null, Double.NaN,
-            -1, 0, Map.of(), "no point yet");
+            run,
+            tag,
+            mode,
+            Status.TRAINING,
+            detectors.get(0).name(),
+            null,
+            null,
+            Double.NaN,
+            -1,
+            0,
+            Map.of(),
+            "no point yet");
   }
 
   public String run() {
@@ -99,8 +109,15 @@ public final class SeriesJudge {
   public Verdict verdict() {
     if (verdict == null) {
       verdict =
-          write(status, winner, slots[winner].judgement(), decidedAt, kept ? keptStep : null,
-              keptValue, verdictLastStep, verdictPoints);
+          write(
+              status,
+              winner,
+              slots[winner].judgement(),
+              decidedAt,
+              kept ? keptStep : null,
+              keptValue,
+              verdictLastStep,
+              verdictPoints);
     }
     return verdict;
   }
@@ -184,11 +201,11 @@ public final class SeriesJudge {
 
     int w = 0;
     for (int i = 1; i < slots.length; i++) {
-      int byPriority =
-          Integer.compare(slots[i].status().priority(), slots[w].status().priority());
+      int byPriority = Integer.compare(slots[i].status().priority(), slots[w].status().priority());
       // Among equals, the judgement with the most evidence says the most (the plateau
       // detector's statistics rather than divergence's "no sign of divergence").
-      if (byPriority > 0 || (byPriority == 0 && slots[i].evidenceSize() > slots[w].evidenceSize())) {
+      if (byPriority > 0
+          || (byPriority == 0 && slots[i].evidenceSize() > slots[w].evidenceSize())) {
         w = i;
       }
     }
@@ -207,16 +224,27 @@ public final class SeriesJudge {
     beforeChange =
         previousVerdict != null
             ? previousVerdict
-            : write(previousStatus, previousWinner, slots[previousWinner].previous(),
-                previousDecidedAt, previousKept ? previousKeptStep : null, previousKeptValue,
+            : write(
+                previousStatus,
+                previousWinner,
+                slots[previousWinner].previous(),
+                previousDecidedAt,
+                previousKept ? previousKeptStep : null,
+                previousKeptValue,
                 previousLastStep,
                 previousPoints);
     return verdict();
   }
 
   private Verdict write(
-      Status status, int winner, Judgement judgement, Long decidedAt, Long bestStep,
-      double bestValue, long lastStep, long points) {
+      Status status,
+      int winner,
+      Judgement judgement,
+      Long decidedAt,
+      Long bestStep,
+      double bestValue,
+      long lastStep,
+      long points) {
     return new Verdict(
         run,
         tag,
@@ -232,7 +260,9 @@ public final class SeriesJudge {
         judgement.reason());
   }
 
-  /** The winner's evidence, with the first forecast a detector of the series makes if it has none. */
+  /**
+   * The winner's evidence, with the first forecast a detector of the series makes if it has none.
+   */
   private Map<String, Object> withForecast(Map<String, Object> evidence) {
     if (evidence.containsKey("forecast")) {
       return evidence;
@@ -272,7 +302,10 @@ public final class SeriesJudge {
   public void restore(State state) {
     if (state.detectors().size() != detectors.size()) {
       throw new IllegalArgumentException(
-          "saved state has " + state.detectors().size() + " detectors, this judge " + detectors.size());
+          "saved state has "
+              + state.detectors().size()
+              + " detectors, this judge "
+              + detectors.size());
     }
     for (int i = 0; i < detectors.size(); i++) {
       detectors.get(i).restore(state.detectors().get(i));
@@ -305,7 +338,8 @@ public final class SeriesJudge {
       SmoothedDetector outer = null;
       if (detector instanceof DraftedDetector<?> d) {
         inner = d;
-      } else if (detector instanceof SmoothedDetector s && s.inner() instanceof DraftedDetector<?> d) {
+      } else if (detector instanceof SmoothedDetector s
+          && s.inner() instanceof DraftedDetector<?> d) {
         inner = d;
         outer = s;
       }
@@ -341,7 +375,6 @@ public final class SeriesJudge {
     Status status() {
       return drafted == null ? now.status() : drafted.draft().status;
     }
-
 
     int evidenceSize() {
       return drafted == null ? now.evidence().size() : drafted.draft().size();

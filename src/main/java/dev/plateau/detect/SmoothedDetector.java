@@ -8,8 +8,8 @@ import java.util.Map;
  * w^n). The debiasing keeps the first points from being pulled towards zero.
  *
  * <p>NaN and infinite values are passed through unsmoothed (so divergence is still seen at once)
- * and leave the average untouched. The checkpoint the inner detector names is a step of the
- * series, with the smoothed value at that step.
+ * and leave the average untouched. The checkpoint the inner detector names is a step of the series,
+ * with the smoothed value at that step.
  */
 public final class SmoothedDetector implements Detector {
   private final Detector inner;

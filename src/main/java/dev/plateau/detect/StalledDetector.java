@@ -5,16 +5,16 @@ import java.util.Map;
 
 /**
  * No new point for longer than {@code after}: STALLED, judged at a time passed in ({@link
- * #atTime}), against the later of the writer's wall time of the last point and the time it
- * arrived ({@link #arrivedAt}, told by a live daemon). So a daemon started on an old logdir does
- * not call every finished run stalled at once (its points just arrived), while a one-shot check
- * judges by the writer's time. The job may have died or hung. A point whose wall time is NaN or
- * infinite counts from its arrival alone (and, without one, as in {@code check}, cannot stall).
+ * #atTime}), against the later of the writer's wall time of the last point and the time it arrived
+ * ({@link #arrivedAt}, told by a live daemon). So a daemon started on an old logdir does not call
+ * every finished run stalled at once (its points just arrived), while a one-shot check judges by
+ * the writer's time. The job may have died or hung. A point whose wall time is NaN or infinite
+ * counts from its arrival alone (and, without one, as in {@code check}, cannot stall).
  *
- * <p>Parameters: {@code after} [1h]: seconds without a new point. A new point returns the series
- * to TRAINING. Values do not matter, NaN included. In a replay nothing stalls: only the daemon and
- * {@code check} pass the current time. O(1) per point and per time, no allocation on either
- * (the evidence and reason are written out when read).
+ * <p>Parameters: {@code after} [1h]: seconds without a new point. A new point returns the series to
+ * TRAINING. Values do not matter, NaN included. In a replay nothing stalls: only the daemon and
+ * {@code check} pass the current time. O(1) per point and per time, no allocation on either (the
+ * evidence and reason are written out when read).
  */
 public final class StalledDetector extends DraftedDetector<StalledDetector.Draft> {
   /** Parameters; see the class comment. */
@@ -23,7 +23,8 @@ public final class StalledDetector extends DraftedDetector<StalledDetector.Draft
 
     public Params {
       if (!(afterSeconds > 0)) {
-        throw new IllegalArgumentException("stalled after must be > 0 seconds, got " + afterSeconds);
+        throw new IllegalArgumentException(
+            "stalled after must be > 0 seconds, got " + afterSeconds);
       }
     }
   }

@@ -33,10 +33,40 @@ public final class TagClassifier {
               + "|reward|return|score");
   private static final Set<String> NOT_QUALITY =
       Set.of(
-          "lr", "learning", "scale", "scaler", "norm", "grad", "grads", "gradient",
-          "time", "seconds", "sec", "secs", "duration", "throughput", "speed", "memory", "mem",
-          "gpu", "cpu", "util", "utilization", "hp", "hparam", "hparams", "momentum", "beta",
-          "temperature", "weight", "weights", "param", "params", "count", "samples", "tokens");
+          "lr",
+          "learning",
+          "scale",
+          "scaler",
+          "norm",
+          "grad",
+          "grads",
+          "gradient",
+          "time",
+          "seconds",
+          "sec",
+          "secs",
+          "duration",
+          "throughput",
+          "speed",
+          "memory",
+          "mem",
+          "gpu",
+          "cpu",
+          "util",
+          "utilization",
+          "hp",
+          "hparam",
+          "hparams",
+          "momentum",
+          "beta",
+          "temperature",
+          "weight",
+          "weights",
+          "param",
+          "params",
+          "count",
+          "samples",
+          "tokens");
 
   private static final Set<String> VALIDATION_WORDS =
       Set.of("val", "valid", "validation", "eval", "evaluation", "test", "dev", "holdout");

@@ -9,8 +9,8 @@ import java.util.Map;
  *
  * <p>Parameters: {@code value} (required): the threshold. The status stays TARGET_REACHED: the
  * target was reached, whatever comes after. The checkpoint to keep is the best value seen so far.
- * NaN and infinite values never reach a target. Points in step order; O(1) per point, no
- * allocation on a point (the evidence and reason are written out when read).
+ * NaN and infinite values never reach a target. Points in step order; O(1) per point, no allocation
+ * on a point (the evidence and reason are written out when read).
  */
 public final class TargetDetector extends DraftedDetector<TargetDetector.Draft> {
   /** Parameters; see the class comment. */

@@ -3,8 +3,8 @@ package dev.plateau.detect;
 import java.util.Arrays;
 
 /**
- * Robust trend statistics over a short window of values taken in order: the Mann–Kendall test
- * (is there a monotonic trend?) and the Theil–Sen slope (how steep, robust to outliers). Both are
+ * Robust trend statistics over a short window of values taken in order: the Mann–Kendall test (is
+ * there a monotonic trend?) and the Theil–Sen slope (how steep, robust to outliers). Both are
  * rank-based, so they make no assumption about the noise's distribution; both cost O(n²) for n
  * values, which is why callers keep windows short.
  */
@@ -69,8 +69,8 @@ public final class TrendStatistics {
   }
 
   /**
-   * The Theil–Sen slope of values[from..to) against positions x[from..to): the median of the
-   * slopes of all pairs with distinct x. NaN for fewer than 2 values.
+   * The Theil–Sen slope of values[from..to) against positions x[from..to): the median of the slopes
+   * of all pairs with distinct x. NaN for fewer than 2 values.
    */
   public static double theilSenSlope(double[] x, double[] values, int from, int to) {
     int n = to - from;

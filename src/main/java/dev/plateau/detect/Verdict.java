@@ -10,14 +10,14 @@ import java.util.Map;
  * @param mode the metric's direction
  * @param status the status
  * @param detector the detector whose judgement this is
- * @param decidedAtStep the step at which the series entered this status (null while TRAINING
- *     from the start)
+ * @param decidedAtStep the step at which the series entered this status (null while TRAINING from
+ *     the start)
  * @param bestStep the checkpoint to keep (null when no finite point yet)
  * @param bestValue its value (NaN when none)
  * @param lastStep the last step seen
  * @param points the number of points seen
- * @param evidence the detector's statistics, thresholds and window, in the detector's order
- *     (kept as an immutable copy; a judgement's evidence is shared, not copied)
+ * @param evidence the detector's statistics, thresholds and window, in the detector's order (kept
+ *     as an immutable copy; a judgement's evidence is shared, not copied)
  * @param reason one line a person can read
  */
 public record Verdict(

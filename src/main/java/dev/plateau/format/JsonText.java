@@ -11,8 +11,8 @@ public final class JsonText {
   /**
    * Appends a double as a JSON value that parses back to exactly the same double ({@link
    * Double#toString(double)} round-trips), or as the strings "NaN", "Infinity" and "-Infinity",
-   * which JSON numbers cannot express. A float32 value widened to double prints with the digits
-   * of the double (0.1f prints as 0.10000000149011612), so the stored bits are recoverable.
+   * which JSON numbers cannot express. A float32 value widened to double prints with the digits of
+   * the double (0.1f prints as 0.10000000149011612), so the stored bits are recoverable.
    */
   public static void number(Appendable out, double value) throws IOException {
     if (Double.isNaN(value)) {

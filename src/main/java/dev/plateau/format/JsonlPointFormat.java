@@ -4,8 +4,8 @@ import dev.plateau.series.ScalarPoint;
 import java.io.IOException;
 
 /**
- * One JSON object per line: {@code {"run", "file", "tag", "step", "wall_time", "value"}}; value
- * and wall_time as in {@link JsonText#number}.
+ * One JSON object per line: {@code {"run", "file", "tag", "step", "wall_time", "value"}}; value and
+ * wall_time as in {@link JsonText#number}.
  */
 public final class JsonlPointFormat implements PointFormat {
   @Override

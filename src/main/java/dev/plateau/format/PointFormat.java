@@ -18,8 +18,7 @@ public interface PointFormat {
       case "jsonl" -> new JsonlPointFormat();
       case "csv" -> new CsvPointFormat();
       default ->
-          throw new IllegalArgumentException(
-              "unknown format '" + name + "'; allowed: jsonl, csv");
+          throw new IllegalArgumentException("unknown format '" + name + "'; allowed: jsonl, csv");
     };
   }
 }

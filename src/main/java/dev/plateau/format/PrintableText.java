@@ -5,8 +5,8 @@ import java.util.Locale;
 /**
  * Text for a terminal or a log line with every control character escaped ({@code \n}, {@code \r},
  * {@code \t}, {@code \u001B} ...) and the Unicode characters that reorder or hide text
- * (bidirectional marks and isolates, zero-width characters, line and paragraph separators) too,
- * so that a run or tag name cannot forge a line, repaint a terminal or reverse what follows it.
+ * (bidirectional marks and isolates, zero-width characters, line and paragraph separators) too, so
+ * that a run or tag name cannot forge a line, repaint a terminal or reverse what follows it.
  */
 public final class PrintableText {
   private PrintableText() {}

@@ -2,8 +2,8 @@ package dev.plateau.format;
 
 /**
  * A curve as a line of Unicode block characters (▁▂▃▄▅▆▇█), for terminals and Slack. Long series
- * are cut into {@code width} buckets, each drawn at its mean; NaN and infinite values draw as
- * '×' (a bucket holding any) and leave the scale alone.
+ * are cut into {@code width} buckets, each drawn at its mean; NaN and infinite values draw as '×'
+ * (a bucket holding any) and leave the scale alone.
  */
 public final class Sparkline {
   private static final char[] BLOCKS = "▁▂▃▄▅▆▇█".toCharArray();

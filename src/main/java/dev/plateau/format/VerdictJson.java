@@ -15,8 +15,8 @@ import java.util.Map;
  * that JSON cannot express (NaN, infinities) are written as the strings "NaN", "Infinity" and
  * "-Infinity".
  *
- * <p>The one place a verdict object is built: {@code replay}, {@code check}, {@code /api/runs},
- * and the alert payload ({@code sink.AlertPayload} adds its fields to {@link #of(Verdict, Status,
+ * <p>The one place a verdict object is built: {@code replay}, {@code check}, {@code /api/runs}, and
+ * the alert payload ({@code sink.AlertPayload} adds its fields to {@link #of(Verdict, Status,
  * String)}), which flag files hold, all take theirs from here; readers of a payload (the Slack
  * message) name its fields by these constants.
  */
@@ -33,6 +33,7 @@ public final class VerdictJson {
   public static final String POINTS = "points";
   public static final String REASON = "reason";
   public static final String EVIDENCE = "evidence";
+
   /** An experiment's object: its series' verdicts. */
   public static final String SERIES = "series";
 
@@ -46,8 +47,8 @@ public final class VerdictJson {
   }
 
   /**
-   * A series' verdict speaking for a status and reason not its own (an experiment's, combined
-   * from its series'); the fields in the same order as {@link #of(Verdict)}.
+   * A series' verdict speaking for a status and reason not its own (an experiment's, combined from
+   * its series'); the fields in the same order as {@link #of(Verdict)}.
    */
   public static ObjectNode of(Verdict v, Status status, String reason) {
     ObjectNode o = NODES.objectNode();

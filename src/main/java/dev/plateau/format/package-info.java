@@ -1,6 +1,5 @@
 /**
- * Output formats: points as JSONL and CSV, verdicts as JSON, text tables, sparklines and
- * forecasts.
+ * Output formats: points as JSONL and CSV, verdicts as JSON, text tables, sparklines and forecasts.
  *
  * <p>Nothing is null unless it is marked {@code @Nullable}.
  */

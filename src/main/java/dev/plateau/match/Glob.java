@@ -5,8 +5,8 @@ import java.util.regex.Pattern;
 /**
  * A shell-style pattern for run and tag names: {@code *} matches any run of characters ('/'
  * included, since tags like {@code loss/train} use it as a plain character), {@code ?} one
- * character, {@code [abc]} and {@code [a-z]} a character class ({@code [!abc]} its complement),
- * and a backslash makes the next character literal. The whole name must match.
+ * character, {@code [abc]} and {@code [a-z]} a character class ({@code [!abc]} its complement), and
+ * a backslash makes the next character literal. The whole name must match.
  */
 public final class Glob {
   private final String pattern;

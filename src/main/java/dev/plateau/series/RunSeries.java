@@ -3,8 +3,8 @@ package dev.plateau.series;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.List;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -15,14 +15,14 @@ import java.util.Map;
  * after that checkpoint, and what it writes now replaces what the abandoned attempt wrote.
  *
  * <ul>
- *   <li>A {@code SessionLog} START at step s drops the kept points of every series of the run
- *       with step &ge; s (TensorBoard purges all tags on a START).
- *   <li>A point whose step is at or below the last kept step of its own series drops that
- *       series' points with step &ge; the new step before it is kept. TensorBoard compares with
- *       the run's most recent step across tags; Plateau compares per series, because several
- *       writers (train and eval loops) legitimately interleave different step counters in one
- *       run, and one tag's counter must not erase another tag's points. A repeated step keeps
- *       the latest value, which is the one the job that carries on wrote.
+ *   <li>A {@code SessionLog} START at step s drops the kept points of every series of the run with
+ *       step &ge; s (TensorBoard purges all tags on a START).
+ *   <li>A point whose step is at or below the last kept step of its own series drops that series'
+ *       points with step &ge; the new step before it is kept. TensorBoard compares with the run's
+ *       most recent step across tags; Plateau compares per series, because several writers (train
+ *       and eval loops) legitimately interleave different step counters in one run, and one tag's
+ *       counter must not erase another tag's points. A repeated step keeps the latest value, which
+ *       is the one the job that carries on wrote.
  * </ul>
  */
 public final class RunSeries {
@@ -50,8 +50,8 @@ public final class RunSeries {
   }
 
   /**
-   * Adds a point as {@link #add(ScalarPoint)} does; a series this point starts keeps at most
-   * {@code limitIfNew} points ({@link Series#bounded}).
+   * Adds a point as {@link #add(ScalarPoint)} does; a series this point starts keeps at most {@code
+   * limitIfNew} points ({@link Series#bounded}).
    */
   public int add(ScalarPoint point, int limitIfNew) {
     int source =

@@ -5,16 +5,16 @@ import java.util.Arrays;
 /**
  * The points of one (run, tag) in step order, one per step, stored in primitive arrays.
  *
- * <p>Appending a point whose step is at or below the last step first drops every kept point with
- * a step at or above it (see {@link RunSeries} for why), so the series stays strictly increasing
- * in step by construction.
+ * <p>Appending a point whose step is at or below the last step first drops every kept point with a
+ * step at or above it (see {@link RunSeries} for why), so the series stays strictly increasing in
+ * step by construction.
  *
  * <p>A series may keep all its points ({@link #UNBOUNDED}, for one-shot commands) or at most a
  * limit ({@link #bounded}), for a daemon that watches thousands of series for months: when the
  * limit is reached, every other kept point is dropped and from then on only every 2nd (4th, ...)
- * new point is kept, so the kept points stay spread evenly over the whole curve (enough for
- * charts and sparklines) in bounded memory. Such a series is no longer {@link #isComplete()
- * complete}: whoever needs every point (to judge a restart again) must read the files again.
+ * new point is kept, so the kept points stay spread evenly over the whole curve (enough for charts
+ * and sparklines) in bounded memory. Such a series is no longer {@link #isComplete() complete}:
+ * whoever needs every point (to judge a restart again) must read the files again.
  */
 public final class Series {
   /** The limit of a series that keeps every point. */
@@ -47,8 +47,8 @@ public final class Series {
   }
 
   /**
-   * A series that keeps at most {@code limit} points (0: none; it then only knows its last step).
-   * A limit of 1 keeps the first point only; use 2 or more to follow a curve.
+   * A series that keeps at most {@code limit} points (0: none; it then only knows its last step). A
+   * limit of 1 keeps the first point only; use 2 or more to follow a curve.
    */
   public static Series bounded(int limit) {
     if (limit < 0) {

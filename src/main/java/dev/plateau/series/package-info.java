@@ -1,6 +1,6 @@
 /**
- * Scalar points and series ({@code ScalarPoint}, {@code Series}, {@code RunSeries} with the
- * restart rule, {@code SeriesKey}).
+ * Scalar points and series ({@code ScalarPoint}, {@code Series}, {@code RunSeries} with the restart
+ * rule, {@code SeriesKey}).
  *
  * <p>Nothing is null unless it is marked {@code @Nullable}.
  */

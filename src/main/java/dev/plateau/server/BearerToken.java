@@ -17,6 +17,7 @@ import javax.crypto.spec.SecretKeySpec;
 public final class BearerToken {
   /** Shortest token accepted: anything shorter is guessable. */
   public static final int MIN_LENGTH = 16;
+
   /** Longest token accepted: it must fit in a request header. */
   public static final int MAX_LENGTH = 1024;
 

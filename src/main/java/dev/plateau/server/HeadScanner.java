@@ -93,7 +93,8 @@ final class HeadScanner {
       if (buffer[i] == '\n') {
         int lineEnd = i > lineStart && buffer[i - 1] == '\r' ? i - 1 : i;
         if (lineEnd > lineStart) {
-          lines.add(new String(buffer, lineStart, lineEnd - lineStart, StandardCharsets.ISO_8859_1));
+          lines.add(
+              new String(buffer, lineStart, lineEnd - lineStart, StandardCharsets.ISO_8859_1));
         }
         lineStart = i + 1;
       }
@@ -112,7 +113,8 @@ final class HeadScanner {
     for (String line : lines.subList(1, lines.size())) {
       int colon = line.indexOf(':');
       if (colon <= 0 || !isToken(line.substring(0, colon))) {
-        return new HeadResult.Malformed(400, "not a header field: NAME: VALUE (no folding, no space before ':')");
+        return new HeadResult.Malformed(
+            400, "not a header field: NAME: VALUE (no folding, no space before ':')");
       }
       String value = stripWhitespace(line.substring(colon + 1));
       if (!isFieldValue(value)) {
@@ -131,8 +133,11 @@ final class HeadScanner {
     }
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
-      boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-          || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+      boolean ok =
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9')
+              || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
       if (!ok) {
         return false;
       }

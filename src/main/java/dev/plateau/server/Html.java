@@ -11,8 +11,8 @@ import java.util.Locale;
  * makes two names that look the same), tag characters (U+E0041 ...: hidden text) and control
  * characters. Those ({@linkplain #isHidden(int) Unicode categories Cc, Cf, Zl and Zp}, and lone
  * surrogates) are never written as themselves: in text they appear as their {@linkplain #code
- * code}, marked ({@code <span class="cp">}, titled with the character's name); in attributes,
- * where no markup can go, as the code alone.
+ * code}, marked ({@code <span class="cp">}, titled with the character's name); in attributes, where
+ * no markup can go, as the code alone.
  */
 final class Html {
   /** The style of a {@link #text marked} character, for the page's stylesheet. */
@@ -39,13 +39,17 @@ final class Html {
 
   /**
    * Whether a code point is one a reader cannot see or that rearranges what is around it: controls
-   * (Cc), format characters (Cf: bidirectional controls, zero-width characters, tag characters,
-   * the byte order mark), line and paragraph separators (Zl, Zp) and lone surrogates (Cs).
+   * (Cc), format characters (Cf: bidirectional controls, zero-width characters, tag characters, the
+   * byte order mark), line and paragraph separators (Zl, Zp) and lone surrogates (Cs).
    */
   static boolean isHidden(int codePoint) {
     return switch (Character.getType(codePoint)) {
-      case Character.CONTROL, Character.FORMAT, Character.LINE_SEPARATOR,
-          Character.PARAGRAPH_SEPARATOR, Character.SURROGATE -> true;
+      case Character.CONTROL,
+          Character.FORMAT,
+          Character.LINE_SEPARATOR,
+          Character.PARAGRAPH_SEPARATOR,
+          Character.SURROGATE ->
+          true;
       default -> false;
     };
   }
@@ -77,7 +81,8 @@ final class Html {
           } else if (marked) {
             String name = Character.getName(c);
             out.append("<span class=\"cp\" title=\"")
-                .append(name == null ? "U+" + Integer.toHexString(c).toUpperCase(Locale.ROOT) : name)
+                .append(
+                    name == null ? "U+" + Integer.toHexString(c).toUpperCase(Locale.ROOT) : name)
                 .append("\">")
                 .append(code(c))
                 .append("</span>");

@@ -4,8 +4,8 @@ import java.net.InetSocketAddress;
 
 /**
  * Parses {@code --http}: {@code PORT} and {@code :PORT} bind to 127.0.0.1 (loopback: nothing is
- * exposed by accident); {@code ADDR:PORT} binds there ({@code 0.0.0.0:PORT} in containers;
- * {@code [::1]:PORT} for IPv6).
+ * exposed by accident); {@code ADDR:PORT} binds there ({@code 0.0.0.0:PORT} in containers; {@code
+ * [::1]:PORT} for IPv6).
  */
 public final class HttpAddress {
   private HttpAddress() {}

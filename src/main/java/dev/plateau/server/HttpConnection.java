@@ -31,14 +31,19 @@ final class HttpConnection {
   private final int maxBuffer;
   SelectionKey key;
   State state = State.READING;
+
   /** When the current state (or, kept alive, the next request's first byte) began, in nanos. */
   long since;
+
   /** When the connection is closed if still in this state, in nanos. */
   long deadline;
+
   /** Responses sent on this connection. */
   int served;
+
   /** The request being answered, while ANSWERING and WRITING. */
   RequestHead request;
+
   ByteBuffer out;
   boolean closeAfterWriting;
   long discarded;
@@ -73,7 +78,9 @@ final class HttpConnection {
     return scanner.scan(in, length);
   }
 
-  /** Drops the first {@code count} bytes (a request head taken); what follows is the next request. */
+  /**
+   * Drops the first {@code count} bytes (a request head taken); what follows is the next request.
+   */
   void consume(int count) {
     System.arraycopy(in, count, in, 0, length - count);
     length -= count;
@@ -91,8 +98,8 @@ final class HttpConnection {
   }
 
   /**
-   * Which connection to close first to make room for a new one: lower first. Closing ones are
-   * done; idle ones lose nothing (the client opens another); then whichever has waited longest.
+   * Which connection to close first to make room for a new one: lower first. Closing ones are done;
+   * idle ones lose nothing (the client opens another); then whichever has waited longest.
    */
   int shedRank() {
     return switch (state) {

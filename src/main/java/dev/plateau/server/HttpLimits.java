@@ -3,21 +3,21 @@ package dev.plateau.server;
 import java.time.Duration;
 
 /**
- * What one client may cost the status server, enforced by {@link HttpLoop} for each server (not
- * per JVM).
+ * What one client may cost the status server, enforced by {@link HttpLoop} for each server (not per
+ * JVM).
  *
  * <p>What happens at each limit: a request whose head (request line and header fields) is too large
  * or has too many fields is answered 431 (414 when the request line alone is too long) and its
  * connection closed; a connection that has not delivered a complete request head {@code
  * maxRequestTime} after it was accepted (or, kept alive, after the first byte of its next request)
- * is closed unanswered, as is one that has not taken its response within {@code maxResponseTime}
- * or sent a next request within {@code idleTimeout}. When {@code maxConnections} are open and
- * another arrives, the server makes room rather than refusing it: it closes a connection that is
- * done (its response sent, the client not yet gone), else an idle kept-alive one, else the one
- * that has waited longest for its request or its response to go. A probe's request comes whole in
- * one packet and is answered as soon as it is read, so it is never the one that has waited
- * longest: slow clients, however many, cannot keep the probes out. Only connections whose response
- * is being computed are never closed; the new one is refused if every connection is such.
+ * is closed unanswered, as is one that has not taken its response within {@code maxResponseTime} or
+ * sent a next request within {@code idleTimeout}. When {@code maxConnections} are open and another
+ * arrives, the server makes room rather than refusing it: it closes a connection that is done (its
+ * response sent, the client not yet gone), else an idle kept-alive one, else the one that has
+ * waited longest for its request or its response to go. A probe's request comes whole in one packet
+ * and is answered as soon as it is read, so it is never the one that has waited longest: slow
+ * clients, however many, cannot keep the probes out. Only connections whose response is being
+ * computed are never closed; the new one is refused if every connection is such.
  *
  * @param maxConnections open connections at once
  * @param maxHeaderFields header field lines in a request (repeated names count each time)

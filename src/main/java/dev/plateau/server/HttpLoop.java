@@ -21,17 +21,17 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.function.LongSupplier;
 
 /**
- * The status server's connections, on one thread with a selector: accepting, reading request
- * heads, sending responses, enforcing {@link HttpLimits}. No thread waits on a client, so a slow
- * client costs a connection slot and a buffer, never a thread; the probes are answered on this
- * thread as soon as their request is read ({@link Reply.Now}), and only the page, {@code /api/runs}
- * and {@code /metrics} are computed on the render threads.
+ * The status server's connections, on one thread with a selector: accepting, reading request heads,
+ * sending responses, enforcing {@link HttpLimits}. No thread waits on a client, so a slow client
+ * costs a connection slot and a buffer, never a thread; the probes are answered on this thread as
+ * soon as their request is read ({@link Reply.Now}), and only the page, {@code /api/runs} and
+ * {@code /metrics} are computed on the render threads.
  *
  * <p>The JDK's {@code com.sun.net.httpserver}, used before, closed every connection past its limit
  * as it was accepted and read request heads on its handler threads: more slow clients than the
- * limit kept the probes out (issue 15). Here a connection past the limit makes room instead
- * ({@link HttpConnection#shedRank}), and request bodies are never read: a request that announces one
- * is refused and the bytes that follow it are discarded unparsed.
+ * limit kept the probes out (issue 15). Here a connection past the limit makes room instead ({@link
+ * HttpConnection#shedRank}), and request bodies are never read: a request that announces one is
+ * refused and the bytes that follow it are discarded unparsed.
  *
  * <p>Time comes from {@code nanos}, so tests can move deadlines without waiting for them.
  */
@@ -196,7 +196,8 @@ final class HttpLoop implements Runnable {
         return;
       }
       if (open.size() >= limits.maxConnections() && !makeRoom(now)) {
-        clientErrors.record("connections refused: every connection busy answering", client(channel));
+        clientErrors.record(
+            "connections refused: every connection busy answering", client(channel));
         closeQuietly(channel);
         continue;
       }
@@ -218,7 +219,9 @@ final class HttpLoop implements Runnable {
     HttpConnection victim =
         open.stream()
             .filter(c -> c.shedRank() != Integer.MAX_VALUE)
-            .min(Comparator.comparingInt(HttpConnection::shedRank).thenComparingLong(c -> c.since - now))
+            .min(
+                Comparator.comparingInt(HttpConnection::shedRank)
+                    .thenComparingLong(c -> c.since - now))
             .orElse(null);
     if (victim == null) {
       return false;
@@ -309,7 +312,8 @@ final class HttpLoop implements Runnable {
     }
     RequestHead request = c.request;
     c.closeAfterWriting = response.close() || request == null || !request.keepAlive();
-    c.out = ByteBuffer.wrap(response.encode(request != null && request.isHead(), c.closeAfterWriting));
+    c.out =
+        ByteBuffer.wrap(response.encode(request != null && request.isHead(), c.closeAfterWriting));
     c.state = HttpConnection.State.WRITING;
     c.since = now;
     c.deadline = now + limits.maxResponseTime().toNanos();
@@ -372,13 +376,20 @@ final class HttpLoop implements Runnable {
       switch (c.state) {
         case READING -> {
           if (!c.idle()) {
-            clientErrors.record("connections closed: no complete request within " + seconds(limits.maxRequestTime()), after);
+            clientErrors.record(
+                "connections closed: no complete request within "
+                    + seconds(limits.maxRequestTime()),
+                after);
           }
         }
         case WRITING ->
-            clientErrors.record("connections closed: response not taken within " + seconds(limits.maxResponseTime()), after);
+            clientErrors.record(
+                "connections closed: response not taken within "
+                    + seconds(limits.maxResponseTime()),
+                after);
         case ANSWERING ->
-            serverErrors.record("HTTP responses not computed within " + seconds(limits.maxResponseTime()), after);
+            serverErrors.record(
+                "HTTP responses not computed within " + seconds(limits.maxResponseTime()), after);
         case CLOSING -> {} // the response went; the client just has not closed yet
       }
       close(c);

@@ -33,7 +33,8 @@ record HttpResponse(int status, List<HeaderFields.Field> fields, byte[] body, bo
   HttpResponse {
     fields = List.copyOf(fields);
     for (HeaderFields.Field f : fields) {
-      if (!HeadScanner.isToken(f.name()) || f.value().chars().anyMatch(c -> c < 0x20 || c == 0x7F)) {
+      if (!HeadScanner.isToken(f.name())
+          || f.value().chars().anyMatch(c -> c < 0x20 || c == 0x7F)) {
         throw new IllegalArgumentException("not a header field: " + f.name());
       }
     }
@@ -45,7 +46,11 @@ record HttpResponse(int status, List<HeaderFields.Field> fields, byte[] body, bo
    */
   byte[] encode(boolean headOnly, boolean close) {
     StringBuilder head = new StringBuilder(512);
-    head.append("HTTP/1.1 ").append(status).append(' ').append(REASONS.getOrDefault(status, "Status")).append("\r\n");
+    head.append("HTTP/1.1 ")
+        .append(status)
+        .append(' ')
+        .append(REASONS.getOrDefault(status, "Status"))
+        .append("\r\n");
     for (HeaderFields.Field f : fields) {
       head.append(f.name()).append(": ").append(f.value()).append("\r\n");
     }
@@ -54,7 +59,8 @@ record HttpResponse(int status, List<HeaderFields.Field> fields, byte[] body, bo
       head.append("Connection: close\r\n");
     }
     head.append("\r\n");
-    ByteArrayOutputStream out = new ByteArrayOutputStream(head.length() + (headOnly ? 0 : body.length));
+    ByteArrayOutputStream out =
+        new ByteArrayOutputStream(head.length() + (headOnly ? 0 : body.length));
     out.writeBytes(head.toString().getBytes(StandardCharsets.ISO_8859_1));
     if (!headOnly) {
       out.writeBytes(body);

@@ -9,13 +9,13 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Decides what happens to a request before a route runs, in this order: only GET and HEAD (405);
- * no request body (413); a target in the origin or absolute form ({@link RequestTarget}, 400); at
- * most one {@code Host} (400); on a loopback-bound server only loopback host names (421: a web page
- * that rebinds its own domain name to 127.0.0.1 must not read the API), the host being the
- * absolute form's authority when the target has one and {@code Host} otherwise (RFC 9112 section
- * 3.2.2), so that neither can stand in for the other; only the known paths (404); and for guarded
- * routes, when a token is configured, the token (401).
+ * Decides what happens to a request before a route runs, in this order: only GET and HEAD (405); no
+ * request body (413); a target in the origin or absolute form ({@link RequestTarget}, 400); at most
+ * one {@code Host} (400); on a loopback-bound server only loopback host names (421: a web page that
+ * rebinds its own domain name to 127.0.0.1 must not read the API), the host being the absolute
+ * form's authority when the target has one and {@code Host} otherwise (RFC 9112 section 3.2.2), so
+ * that neither can stand in for the other; only the known paths (404); and for guarded routes, when
+ * a token is configured, the token (401).
  *
  * <p>The token is accepted as {@code Authorization: Bearer TOKEN} on every guarded route, as the
  * session cookie set for a browser, and, on the status page only, as {@code ?token=TOKEN}, which
@@ -61,7 +61,8 @@ final class RequestGate {
       host = hosts.isEmpty() ? null : hosts.get(0);
     }
     if (loopbackBound && !isLoopbackHost(host)) {
-      return new Admission.Refuse(421, "this server answers to localhost and loopback addresses only");
+      return new Admission.Refuse(
+          421, "this server answers to localhost and loopback addresses only");
     }
     Optional<Route> found = Route.of(target.get().rawPath());
     if (found.isEmpty()) {
@@ -71,7 +72,8 @@ final class RequestGate {
     if (token == null || !route.guarded()) {
       return new Admission.Admit(route);
     }
-    if (bearerMatches(headers.values("Authorization")) || sessionMatches(headers.values("Cookie"))) {
+    if (bearerMatches(headers.values("Authorization"))
+        || sessionMatches(headers.values("Cookie"))) {
       return new Admission.Admit(route);
     }
     if (route == Route.PAGE && token.matches(queryToken(target.get().rawQuery()))) {

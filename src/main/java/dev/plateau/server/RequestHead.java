@@ -12,8 +12,8 @@ import java.util.Locale;
  */
 record RequestHead(String method, String target, String version, HeaderFields fields) {
   /**
-   * Whether the client may send another request on the connection after this one: HTTP/1.1
-   * unless it asked for {@code Connection: close}. HTTP/1.0 connections end after one response.
+   * Whether the client may send another request on the connection after this one: HTTP/1.1 unless
+   * it asked for {@code Connection: close}. HTTP/1.0 connections end after one response.
    */
   boolean keepAlive() {
     if (!version.equals("HTTP/1.1")) {

@@ -16,9 +16,9 @@ import org.jspecify.annotations.Nullable;
 record RequestTarget(@Nullable String authority, String rawPath, @Nullable String rawQuery) {
 
   /**
-   * The target's parts, or empty when it is in neither form: the asterisk and authority forms
-   * (for OPTIONS and CONNECT, which this server refuses anyway), another scheme, user information
-   * in the authority (RFC 9110 section 4.2.4: an error), or a fragment.
+   * The target's parts, or empty when it is in neither form: the asterisk and authority forms (for
+   * OPTIONS and CONNECT, which this server refuses anyway), another scheme, user information in the
+   * authority (RFC 9110 section 4.2.4: an error), or a fragment.
    */
   static Optional<RequestTarget> parse(String target) {
     if (target.indexOf('#') >= 0) {

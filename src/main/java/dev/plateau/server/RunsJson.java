@@ -26,7 +26,9 @@ final class RunsJson {
   record Slice(int offset, int limit) {
     static final Slice FIRST = new Slice(0, DEFAULT_LIMIT);
 
-    /** From a raw query ({@code offset=N&limit=M}); values out of range are clamped, others ignored. */
+    /**
+     * From a raw query ({@code offset=N&limit=M}); values out of range are clamped, others ignored.
+     */
     static Slice of(String rawQuery) {
       int offset = 0;
       int limit = DEFAULT_LIMIT;
@@ -54,7 +56,8 @@ final class RunsJson {
   }
 
   private static final ObjectMapper JSON =
-      new ObjectMapper(new JsonFactoryBuilder().characterEscapes(new HtmlSafeJsonEscapes()).build());
+      new ObjectMapper(
+          new JsonFactoryBuilder().characterEscapes(new HtmlSafeJsonEscapes()).build());
 
   private RunsJson() {}
 

@@ -22,27 +22,32 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The daemon's HTTP endpoints: {@code /healthz} (the main loop completes rounds; never depends on
- * new data), {@code /readyz} (the first scan of every logdir is done), {@code /metrics}
- * (Prometheus text format), {@code /api/runs} (every experiment and series with its verdict, as
- * JSON) and {@code /}, the status page ({@link StatusPage}), from data the polling thread
- * publishes after each round.
+ * new data), {@code /readyz} (the first scan of every logdir is done), {@code /metrics} (Prometheus
+ * text format), {@code /api/runs} (every experiment and series with its verdict, as JSON) and
+ * {@code /}, the status page ({@link StatusPage}), from data the polling thread publishes after
+ * each round.
  *
  * <p>It serves only these routes and only GET and HEAD ({@link RequestGate}); with a {@link
  * BearerToken}, the page and {@code /api/*} need it while the probes stay open. Every response
  * carries {@link SecurityHeaders}. Connections are {@link HttpLoop}'s, within {@link HttpLimits}:
  * the probes are answered on its thread the moment their request is read, whatever other clients
- * do. Refused requests and cut-off clients are logged at most once a minute, with a count
- * ({@link ThrottledLog}).
+ * do. Refused requests and cut-off clients are logged at most once a minute, with a count ({@link
+ * ThrottledLog}).
  */
 public final class StatusServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(StatusServer.class);
+
   /** How long a browser keeps the status page's session cookie. */
   static final Duration SESSION_LIFETIME = Duration.ofDays(7);
-  /** Client errors (and server errors) are logged one by one at most once per this, then counted. */
+
+  /**
+   * Client errors (and server errors) are logged one by one at most once per this, then counted.
+   */
   static final Duration LOG_EVERY = Duration.ofMinutes(1);
 
   private static final DateTimeFormatter HTTP_DATE =
-      DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US).withZone(ZoneOffset.UTC);
+      DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US)
+          .withZone(ZoneOffset.UTC);
   private static final int LOGGED_TARGET = 100;
 
   private final HttpLoop loop;
@@ -59,7 +64,11 @@ public final class StatusServer implements AutoCloseable {
 
   /** A server without a token (every route open), with {@link HttpLimits#DEFAULTS}. */
   public StatusServer(
-      InetSocketAddress address, Daemon daemon, List<StateStore> stores, Duration staleAfter, Clock clock)
+      InetSocketAddress address,
+      Daemon daemon,
+      List<StateStore> stores,
+      Duration staleAfter,
+      Clock clock)
       throws IOException {
     this(address, daemon, stores, staleAfter, clock, null);
   }
@@ -106,7 +115,10 @@ public final class StatusServer implements AutoCloseable {
     // may wait: past that, 503 at once, and the probes always find a connection to replace.
     this.renderers =
         new ThreadPoolExecutor(
-            limits.renderThreads(), limits.renderThreads(), 30, TimeUnit.SECONDS,
+            limits.renderThreads(),
+            limits.renderThreads(),
+            30,
+            TimeUnit.SECONDS,
             new ArrayBlockingQueue<>(Math.max(1, limits.maxConnections() / 2)),
             r -> {
               Thread t = new Thread(r, "http-render");
@@ -127,7 +139,8 @@ public final class StatusServer implements AutoCloseable {
           }
         };
     try {
-      this.loop = new HttpLoop(address, limits, nanos, handler, renderers, clientErrors, serverErrors);
+      this.loop =
+          new HttpLoop(address, limits, nanos, handler, renderers, clientErrors, serverErrors);
     } catch (IOException e) {
       renderers.shutdownNow();
       throw e;
@@ -151,7 +164,9 @@ public final class StatusServer implements AutoCloseable {
 
   /** What is said at start-up when the server is reachable from other hosts without a token. */
   static String exposureWarning(String where) {
-    return "HTTP on " + where + " is reachable from other hosts and has no token: anyone who can"
+    return "HTTP on "
+        + where
+        + " is reachable from other hosts and has no token: anyone who can"
         + " connect can read the status page and /api/runs (run names, tags, logdir paths); set"
         + " PLATEAU_HTTP_TOKEN_FILE, PLATEAU_HTTP_TOKEN or --http-token-file, or bind to 127.0.0.1";
   }
@@ -168,7 +183,8 @@ public final class StatusServer implements AutoCloseable {
         case HEALTHZ -> new Reply.Now(healthz());
         case READYZ -> new Reply.Now(readyz());
         case METRICS, API_RUNS, PAGE -> {
-          String query = RequestTarget.parse(head.target()).map(RequestTarget::rawQuery).orElse(null);
+          String query =
+              RequestTarget.parse(head.target()).map(RequestTarget::rawQuery).orElse(null);
           yield new Reply.Later(() -> render(admit.route(), query, client));
         }
       };
@@ -177,9 +193,13 @@ public final class StatusServer implements AutoCloseable {
       String target = head.target();
       clientErrors.record(
           refuse.status() + " " + refuse.reason(),
-          head.method() + " "
-              + (target.length() > LOGGED_TARGET ? target.substring(0, LOGGED_TARGET) + "..." : target)
-              + " from " + client);
+          head.method()
+              + " "
+              + (target.length() > LOGGED_TARGET
+                  ? target.substring(0, LOGGED_TARGET) + "..."
+                  : target)
+              + " from "
+              + client);
       // A refused request may have a body or more requests behind it: read none of them.
       return new Reply.Now(
           refuse.status() == 405
@@ -190,23 +210,45 @@ public final class StatusServer implements AutoCloseable {
       String realm = "Bearer realm=\"plateau\"";
       return new Reply.Now(
           challenge.route() == Route.PAGE
-              ? response(401, "text/html; charset=utf-8", TokenPrompt.render(), false, "WWW-Authenticate", realm)
-              : text(401, "this needs the token: send Authorization: Bearer TOKEN\n", false, "WWW-Authenticate", realm));
+              ? response(
+                  401,
+                  "text/html; charset=utf-8",
+                  TokenPrompt.render(),
+                  false,
+                  "WWW-Authenticate",
+                  realm)
+              : text(
+                  401,
+                  "this needs the token: send Authorization: Bearer TOKEN\n",
+                  false,
+                  "WWW-Authenticate",
+                  realm));
     }
     Admission.StartSession session = (Admission.StartSession) admission;
     return new Reply.Now(
-        text(303, "see /\n", false,
+        text(
+            303,
+            "see /\n",
+            false,
             "Set-Cookie",
-            RequestGate.SESSION_COOKIE + "=" + session.cookieValue() + "; Path=/; Max-Age="
-                + SESSION_LIFETIME.toSeconds() + "; HttpOnly; SameSite=Strict",
-            "Location", "/"));
+            RequestGate.SESSION_COOKIE
+                + "="
+                + session.cookieValue()
+                + "; Path=/; Max-Age="
+                + SESSION_LIFETIME.toSeconds()
+                + "; HttpOnly; SameSite=Strict",
+            "Location",
+            "/"));
   }
 
   private HttpResponse healthz() {
     long beat = daemon.metrics().heartbeatMillis();
     long since = clock.millis() - (beat == 0 ? startedMillis : beat);
     boolean alive = since <= staleAfter.toMillis();
-    return text(alive ? 200 : 503, alive ? "ok\n" : "main loop has not completed a round for " + since + " ms\n", false);
+    return text(
+        alive ? 200 : 503,
+        alive ? "ok\n" : "main loop has not completed a round for " + since + " ms\n",
+        false);
   }
 
   private HttpResponse readyz() {
@@ -218,15 +260,27 @@ public final class StatusServer implements AutoCloseable {
   private HttpResponse render(Route route, String query, String client) {
     try {
       return switch (route) {
-        case METRICS -> response(200, "text/plain; version=0.0.4; charset=utf-8", MetricsText.render(daemon, stores), false);
+        case METRICS ->
+            response(
+                200,
+                "text/plain; version=0.0.4; charset=utf-8",
+                MetricsText.render(daemon, stores),
+                false);
         case API_RUNS ->
-            response(200, "application/json", RunsJson.render(daemon.watchers(), RunsJson.Slice.of(query)), false);
-        case PAGE -> response(200, "text/html; charset=utf-8", StatusPage.render(daemon.watchers(), 5), false);
+            response(
+                200,
+                "application/json",
+                RunsJson.render(daemon.watchers(), RunsJson.Slice.of(query)),
+                false);
+        case PAGE ->
+            response(
+                200, "text/html; charset=utf-8", StatusPage.render(daemon.watchers(), 5), false);
         case HEALTHZ, READYZ -> throw new IllegalArgumentException(route + " is answered at once");
       };
     } catch (IOException | RuntimeException e) {
       serverErrors.record("cannot answer " + route.path() + ": " + e, client);
-      return text(500, "cannot answer " + route.path() + " now; the daemon's log says why\n", false);
+      return text(
+          500, "cannot answer " + route.path() + " now; the daemon's log says why\n", false);
     }
   }
 
@@ -234,7 +288,8 @@ public final class StatusServer implements AutoCloseable {
     return response(status, "text/plain; charset=utf-8", body, close, fields);
   }
 
-  private HttpResponse response(int status, String type, String body, boolean close, String... fields) {
+  private HttpResponse response(
+      int status, String type, String body, boolean close, String... fields) {
     List<HeaderFields.Field> all = new ArrayList<>(SecurityHeaders.FIELDS);
     all.add(new HeaderFields.Field("Date", HTTP_DATE.format(clock.instant())));
     all.add(new HeaderFields.Field("Content-Type", type));

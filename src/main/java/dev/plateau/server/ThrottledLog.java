@@ -7,10 +7,10 @@ import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
- * A log of things that can happen a thousand times a second at a client's will (bad requests,
- * slow connections cut off): the first in an interval is logged as it happens, the rest are
- * counted by kind and logged together, one line, when the interval is over. So a flood of bad
- * requests costs the log one line per interval, and a single one is still seen at once.
+ * A log of things that can happen a thousand times a second at a client's will (bad requests, slow
+ * connections cut off): the first in an interval is logged as it happens, the rest are counted by
+ * kind and logged together, one line, when the interval is over. So a flood of bad requests costs
+ * the log one line per interval, and a single one is still seen at once.
  */
 final class ThrottledLog {
   private final Consumer<String> sink;
@@ -46,13 +46,23 @@ final class ThrottledLog {
     if (!windowOpen) {
       windowOpen = true;
       windowStart = nanos.getAsLong();
-      sink.accept(what + ": " + kind + " (" + detail + "); more within " + interval + " are counted and logged together");
+      sink.accept(
+          what
+              + ": "
+              + kind
+              + " ("
+              + detail
+              + "); more within "
+              + interval
+              + " are counted and logged together");
     } else {
       counts.merge(kind, 1L, Long::sum);
     }
   }
 
-  /** Logs what was counted if the interval is over; call now and then (each occurrence does too). */
+  /**
+   * Logs what was counted if the interval is over; call now and then (each occurrence does too).
+   */
   synchronized void flush() {
     if (!windowOpen || nanos.getAsLong() - windowStart < intervalNanos) {
       return;
@@ -63,8 +73,12 @@ final class ThrottledLog {
     }
     long total = counts.values().stream().mapToLong(Long::longValue).sum();
     StringBuilder line =
-        new StringBuilder(what).append(" in the last ").append(interval).append(", not logged one by one: ")
-            .append(total).append(" (");
+        new StringBuilder(what)
+            .append(" in the last ")
+            .append(interval)
+            .append(", not logged one by one: ")
+            .append(total)
+            .append(" (");
     String sep = "";
     for (Map.Entry<String, Long> e : counts.entrySet()) {
       line.append(sep).append(e.getKey()).append(": ").append(e.getValue());

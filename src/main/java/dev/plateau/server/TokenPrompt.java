@@ -1,9 +1,9 @@
 package dev.plateau.server;
 
 /**
- * The page a browser gets (with 401) when the status page needs the token: a form that opens
- * {@code /?token=...} once, after which a session cookie carries the browser (and the page's own
- * reloads) on.
+ * The page a browser gets (with 401) when the status page needs the token: a form that opens {@code
+ * /?token=...} once, after which a session cookie carries the browser (and the page's own reloads)
+ * on.
  */
 final class TokenPrompt {
   private TokenPrompt() {}

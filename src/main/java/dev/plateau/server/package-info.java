@@ -1,6 +1,6 @@
 /**
- * {@code StatusServer}: /healthz, /readyz, /metrics, /api/runs and the status page, from what
- * the daemon publishes, on its own connection loop.
+ * {@code StatusServer}: /healthz, /readyz, /metrics, /api/runs and the status page, from what the
+ * daemon publishes, on its own connection loop.
  *
  * <p>Nothing is null unless it is marked {@code @Nullable}.
  */

@@ -7,11 +7,12 @@ import java.util.Objects;
 /**
  * One message about a verdict, to be delivered to every sink that wants its status.
  *
- * <p>The payload ({@link AlertPayload}) is the verdict object that {@code plateau replay} prints for the deciding series
- * (run, tag, mode, status, detector, decided_at_step, best_step, best_value, last_step, points,
- * reason, evidence) plus {@code logdir}, {@code experiment}, {@code host}, {@code time} (ISO-8601,
- * UTC), {@code previous_status} and {@code values} (up to 64 recent values of the series, for
- * sparklines). It is stored in the outbox as is, so a retry after a restart sends the same bytes.
+ * <p>The payload ({@link AlertPayload}) is the verdict object that {@code plateau replay} prints
+ * for the deciding series (run, tag, mode, status, detector, decided_at_step, best_step,
+ * best_value, last_step, points, reason, evidence) plus {@code logdir}, {@code experiment}, {@code
+ * host}, {@code time} (ISO-8601, UTC), {@code previous_status} and {@code values} (up to 64 recent
+ * values of the series, for sparklines). It is stored in the outbox as is, so a retry after a
+ * restart sends the same bytes.
  *
  * @param id stable per verdict (the same across retries, restarts and state rebuilds), used as
  *     Standard Webhooks' {@code webhook-id}
@@ -26,8 +27,8 @@ public record Alert(String id, String experiment, Status status, ObjectNode payl
   }
 
   /**
-   * An alert as stored in the outbox: its status is read from the payload, where the payload
-   * comes back into the process.
+   * An alert as stored in the outbox: its status is read from the payload, where the payload comes
+   * back into the process.
    *
    * @throws IllegalArgumentException when the payload names no known status
    */

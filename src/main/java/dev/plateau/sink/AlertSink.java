@@ -9,12 +9,12 @@ import java.time.Duration;
  * from one thread at a time.
  *
  * <p>An alert sink or a flag? An alert is news: one message per committed transition, recorded in
- * the outbox with the round that decided it and delivered at least once, in order, however long
- * the receiver is down. A flag file ({@link FlagSink}, applied by the daemon's {@code
- * FlagApplier}) is a state: it mirrors an experiment's current committed status for a job that
- * polls for it, is rewritten until it holds and brought in line again at start-up, and a missed
- * intermediate status does not matter. A new output that tells someone something happened is an
- * {@code AlertSink}; one that must show what holds now is a {@code FlagApplier}.
+ * the outbox with the round that decided it and delivered at least once, in order, however long the
+ * receiver is down. A flag file ({@link FlagSink}, applied by the daemon's {@code FlagApplier}) is
+ * a state: it mirrors an experiment's current committed status for a job that polls for it, is
+ * rewritten until it holds and brought in line again at start-up, and a missed intermediate status
+ * does not matter. A new output that tells someone something happened is an {@code AlertSink}; one
+ * that must show what holds now is a {@code FlagApplier}.
  */
 public interface AlertSink {
 

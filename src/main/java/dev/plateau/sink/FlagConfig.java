@@ -16,8 +16,8 @@ import java.util.Objects;
  *     another status replaces it.
  * @param maxContentBytes the largest flag content written, in bytes; larger content is refused (a
  *     verdict is a few kilobytes; default {@value #DEFAULT_MAX_CONTENT_BYTES})
- * @param notLearningFlags whether {@code not_learning} writes a flag ({@code detection.not_learning:
- *     stop}); by default it is informational and writes none
+ * @param notLearningFlags whether {@code not_learning} writes a flag ({@code
+ *     detection.not_learning: stop}); by default it is informational and writes none
  */
 public record FlagConfig(
     Path flagDir,

@@ -24,13 +24,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A write goes to a temporary file in the same directory ({@code .NAME.plateau-tmp-RANDOM}: a
  * dot file, so pollers that list the directory skip it, and never containing {@code tfevents}, so
- * the tailer ignores it), which is renamed over the flag with {@code ATOMIC_MOVE}; then the flag and
- * its directory are forced to disk. Readers see the flag as soon as it is renamed, without waiting
- * for a disk flush; a power cut before the forcing completes may lose or empty the flag, and the
- * daemon writes every flag again from its committed state when it starts. Where the filesystem
- * cannot move atomically, the rename falls back to {@code REPLACE_EXISTING} (logged once, at WARN).
- * Forcing a directory is not possible everywhere (Windows refuses to open one); a refusal is logged
- * once at DEBUG and otherwise ignored.
+ * the tailer ignores it), which is renamed over the flag with {@code ATOMIC_MOVE}; then the flag
+ * and its directory are forced to disk. Readers see the flag as soon as it is renamed, without
+ * waiting for a disk flush; a power cut before the forcing completes may lose or empty the flag,
+ * and the daemon writes every flag again from its committed state when it starts. Where the
+ * filesystem cannot move atomically, the rename falls back to {@code REPLACE_EXISTING} (logged
+ * once, at WARN). Forcing a directory is not possible everywhere (Windows refuses to open one); a
+ * refusal is logged once at DEBUG and otherwise ignored.
  */
 final class FlagFileWriter {
   private static final Logger LOG = LoggerFactory.getLogger(FlagFileWriter.class);

@@ -36,8 +36,8 @@ public sealed interface FlagOutcome {
   record Failed(String reason) implements FlagOutcome {}
 
   /**
-   * Nothing was written: the experiment's own directory in the logdir is gone (the run was
-   * deleted or renamed), and Plateau never creates it. Not a failure: nothing is tried again.
+   * Nothing was written: the experiment's own directory in the logdir is gone (the run was deleted
+   * or renamed), and Plateau never creates it. Not a failure: nothing is tried again.
    *
    * @param directory the missing directory
    */

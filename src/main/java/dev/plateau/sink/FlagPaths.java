@@ -22,10 +22,11 @@ import org.jspecify.annotations.Nullable;
 final class FlagPaths {
   private final Path base;
   private final boolean createBase;
+
   /**
    * The logdir's directories as the tailer found them, by their name relative to the logdir (null
-   * when unknown): a name not valid in the platform's charset has no exact string, so its
-   * directory is taken from here, byte for byte, when the string leads nowhere.
+   * when unknown): a name not valid in the platform's charset has no exact string, so its directory
+   * is taken from here, byte for byte, when the string leads nowhere.
    */
   private volatile Function<String, Path> known = name -> null;
 

@@ -28,8 +28,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The "is converged" flag files: for each experiment, a file whose presence says the experiment's
- * current status (all but {@code training} and the informational {@code not_learning}), for a training job or its orchestrator that polls for
- * it and stops. Its content is the verdict, as pretty-printed JSON with a trailing newline.
+ * current status (all but {@code training} and the informational {@code not_learning}), for a
+ * training job or its orchestrator that polls for it and stops. Its content is the verdict, as
+ * pretty-printed JSON with a trailing newline.
  *
  * <p>By default the flag of experiment {@code exp/sub} is {@code LOGDIR/exp/sub/CONVERGED} (or
  * {@code TARGET_REACHED}, {@code DIVERGED}, {@code OVERFITTING}, {@code STALLED}); with a flag dir
@@ -129,7 +130,8 @@ public final class FlagSink {
   }
 
   private FlagOutcome applyChecked(String experiment, Status status, ObjectNode content) {
-    if (status == Status.TRAINING || (status == Status.NOT_LEARNING && !config.notLearningFlags())) {
+    if (status == Status.TRAINING
+        || (status == Status.NOT_LEARNING && !config.notLearningFlags())) {
       // not_learning is informational unless configured as a stop: no flag, as for training.
       return config.removeOnTraining() ? removeAll(experiment) : settled(experiment, unchanged());
     }
@@ -276,16 +278,18 @@ public final class FlagSink {
     }
     try {
       Path dir = logdir.resolve(experiment).normalize();
-      return dir.startsWith(logdir.normalize()) ? dir : null; // a name leaving the logdir is refused later
+      return dir.startsWith(logdir.normalize())
+          ? dir
+          : null; // a name leaving the logdir is refused later
     } catch (InvalidPathException e) {
       return null;
     }
   }
 
   /**
-   * Tells where the logdir's directories are, by their name relative to it (null when unknown),
-   * as the tailer found them: a directory whose name is not valid in the platform's charset
-   * (bytes that are not UTF-8) has no exact string, and its flag goes into it, not beside it.
+   * Tells where the logdir's directories are, by their name relative to it (null when unknown), as
+   * the tailer found them: a directory whose name is not valid in the platform's charset (bytes
+   * that are not UTF-8) has no exact string, and its flag goes into it, not beside it.
    */
   public void knowDirectories(Function<String, Path> directories) {
     this.directories = directories;
@@ -312,8 +316,8 @@ public final class FlagSink {
 
   /** The cause in words, with the file it concerns (which may be the temporary file). */
   /**
-   * What went wrong, the same words each time it goes wrong the same way: a temporary file's
-   * random name is given as the flag it was for, so a failure that repeats is logged once.
+   * What went wrong, the same words each time it goes wrong the same way: a temporary file's random
+   * name is given as the flag it was for, so a failure that repeats is logged once.
    */
   private static String describe(Exception e) {
     if (e instanceof AccessDeniedException denied) {
@@ -333,7 +337,10 @@ public final class FlagSink {
     return e.getMessage() != null ? e.getMessage() : e.toString();
   }
 
-  /** {@code DIR/.NAME.plateau-tmp-XYZ} (a temporary file) as {@code DIR/NAME}; other paths as they are. */
+  /**
+   * {@code DIR/.NAME.plateau-tmp-XYZ} (a temporary file) as {@code DIR/NAME}; other paths as they
+   * are.
+   */
   static String flagOf(String file) {
     if (file == null) {
       return "(unknown file)";

@@ -28,10 +28,10 @@ import java.util.Locale;
 
 /**
  * The Slack incoming-webhook message for an alert, read from its payload ({@link AlertPayload}):
- * {@code text}, a one-line fallback shown in notifications ("✅ exp1 converged — val_loss best
- * 0.312 at step 4200"), and Block Kit {@code blocks}: a header, the facts as mrkdwn fields (run, tag, status, best value and step, decided
- * step, detector, experiment, host), the reason, a sparkline of the recent values, and the logdir
- * and time.
+ * {@code text}, a one-line fallback shown in notifications ("✅ exp1 converged — val_loss best 0.312
+ * at step 4200"), and Block Kit {@code blocks}: a header, the facts as mrkdwn fields (run, tag,
+ * status, best value and step, decided step, detector, experiment, host), the reason, a sparkline
+ * of the recent values, and the logdir and time.
  *
  * <p>Slack's documented limits are kept by cutting text with an ellipsis: header 150 characters,
  * section text 3000, at most 10 fields of 2000 each; the fallback text is kept to 3000 too (Slack
@@ -89,8 +89,7 @@ public final class SlackMessage {
         .put("emoji", true)
         .put("text", cut(escape(emoji(status) + " " + subject + " " + words(status)), HEADER_MAX));
 
-    String previous =
-        p.path(PREVIOUS_STATUS).isTextual() ? p.path(PREVIOUS_STATUS).asText() : "";
+    String previous = p.path(PREVIOUS_STATUS).isTextual() ? p.path(PREVIOUS_STATUS).asText() : "";
     String[][] facts = {
       {"Run", text(p, RUN)},
       {"Tag", tag + " (" + text(p, MODE) + ")"},

@@ -47,7 +47,8 @@ final class CommittedRounds {
                 "SELECT path, run, offset, fp_length, fp_crc, file_key, resyncing, known_tags FROM files")) {
       while (r.next()) {
         int fpLength = r.getInt(4);
-        FileFingerprint fingerprint = r.wasNull() ? null : new FileFingerprint(fpLength, r.getInt(5));
+        FileFingerprint fingerprint =
+            r.wasNull() ? null : new FileFingerprint(fpLength, r.getInt(5));
         out.add(
             new FileCursor(
                 r.getString(1),
@@ -95,7 +96,8 @@ final class CommittedRounds {
   Map<String, byte[]> seriesOfRun(String run) throws StateException {
     Connection connection = db.connection();
     Map<String, byte[]> out = new LinkedHashMap<>();
-    try (PreparedStatement s = connection.prepareStatement("SELECT tag, state FROM series WHERE run = ?")) {
+    try (PreparedStatement s =
+        connection.prepareStatement("SELECT tag, state FROM series WHERE run = ?")) {
       s.setString(1, run);
       try (ResultSet r = s.executeQuery()) {
         while (r.next()) {
@@ -149,7 +151,8 @@ final class CommittedRounds {
 
   private static void resetRuns(Connection connection, List<String> runs) throws SQLException {
     try (PreparedStatement files = connection.prepareStatement("DELETE FROM files WHERE run = ?");
-        PreparedStatement series = connection.prepareStatement("DELETE FROM series WHERE run = ?")) {
+        PreparedStatement series =
+            connection.prepareStatement("DELETE FROM series WHERE run = ?")) {
       for (String run : runs) {
         files.setString(1, run);
         files.executeUpdate();
@@ -223,7 +226,10 @@ final class CommittedRounds {
 
   /** Records the verdicts not recorded before, each with its outbox entries; returns their ids. */
   private static List<String> recordVerdicts(
-      Connection connection, List<RecordedVerdict> verdicts, Map<String, List<String>> sinksFor, long now)
+      Connection connection,
+      List<RecordedVerdict> verdicts,
+      Map<String, List<String>> sinksFor,
+      long now)
       throws SQLException {
     List<String> recorded = new ArrayList<>();
     try (PreparedStatement verdict =

@@ -29,8 +29,8 @@ import java.util.List;
 public final class JudgeStateCodec {
   /**
    * Detector states are mostly doubles (a plateau detector's bins): the fast reader and writer of
-   * doubles (both exact: correctly rounded, shortest round-trip) restore a thousand runs' states
-   * in a fraction of the time.
+   * doubles (both exact: correctly rounded, shortest round-trip) restore a thousand runs' states in
+   * a fraction of the time.
    */
   static final ObjectMapper JSON =
       com.fasterxml.jackson.databind.json.JsonMapper.builder()
@@ -42,7 +42,8 @@ public final class JudgeStateCodec {
   /** The first byte of a binary state: its format's version (JSON starts with '{'). */
   static final int FORMAT = 2;
 
-  private static final ThreadLocal<StateBytes.Writer> WRITER = ThreadLocal.withInitial(StateBytes.Writer::new);
+  private static final ThreadLocal<StateBytes.Writer> WRITER =
+      ThreadLocal.withInitial(StateBytes.Writer::new);
 
   private JudgeStateCodec() {}
 
@@ -93,14 +94,16 @@ public final class JudgeStateCodec {
   public static SeriesSummary readSummary(byte[] saved) {
     if (saved.length == 0 || saved[0] != SUMMARY_FORMAT) {
       throw new IllegalArgumentException(
-          "unreadable series summary: format " + (saved.length == 0 ? "missing" : Integer.toString(saved[0] & 0xFF)));
+          "unreadable series summary: format "
+              + (saved.length == 0 ? "missing" : Integer.toString(saved[0] & 0xFF)));
     }
     StateBytes.Reader in = new StateBytes.Reader(saved);
     in.readByte();
     double wakeAt = in.readDouble();
     long count = in.readVarLong();
     if (count < 0 || count > in.remaining()) {
-      throw new IllegalArgumentException("unreadable series summary: " + count + " detectors at byte " + in.offset());
+      throw new IllegalArgumentException(
+          "unreadable series summary: " + count + " detectors at byte " + in.offset());
     }
     List<String> detectors = new ArrayList<>((int) count);
     for (long i = 0; i < count; i++) {
@@ -109,13 +112,17 @@ public final class JudgeStateCodec {
     Verdict verdict = RecordCodec.read(in, Verdict.class);
     if (!in.atEnd()) {
       throw new IllegalArgumentException(
-          "unreadable series summary: " + in.remaining() + " bytes after its end at byte " + in.offset());
+          "unreadable series summary: "
+              + in.remaining()
+              + " bytes after its end at byte "
+              + in.offset());
     }
     return new SeriesSummary(verdict, wakeAt, detectors);
   }
 
   private static void writeState(StateBytes.Writer out, Detector detector, DetectorState state) {
-    if (detector instanceof SmoothedDetector smoothed && state instanceof SmoothedDetector.State s) {
+    if (detector instanceof SmoothedDetector smoothed
+        && state instanceof SmoothedDetector.State s) {
       out.writeDouble(s.last());
       out.writeZigZag(s.count());
       writeState(out, smoothed.inner(), s.inner());
@@ -138,7 +145,8 @@ public final class JudgeStateCodec {
     }
     if (saved.length == 0 || saved[0] != FORMAT) {
       throw new IllegalArgumentException(
-          "unreadable saved state: format " + (saved.length == 0 ? "missing" : Integer.toString(saved[0] & 0xFF)));
+          "unreadable saved state: format "
+              + (saved.length == 0 ? "missing" : Integer.toString(saved[0] & 0xFF)));
     }
     StateBytes.Reader in = new StateBytes.Reader(saved);
     in.readByte();
@@ -153,13 +161,17 @@ public final class JudgeStateCodec {
     for (Detector detector : judge.detectors()) {
       String name = in.readString();
       if (!detector.name().equals(name)) {
-        throw new IllegalArgumentException("saved detector " + name + " where " + detector.name() + " is configured");
+        throw new IllegalArgumentException(
+            "saved detector " + name + " where " + detector.name() + " is configured");
       }
       states.add(readState(in, detector));
     }
     if (!in.atEnd()) {
       throw new IllegalArgumentException(
-          "unreadable saved state: " + in.remaining() + " bytes after its end at byte " + in.offset());
+          "unreadable saved state: "
+              + in.remaining()
+              + " bytes after its end at byte "
+              + in.offset());
     }
     judge.restore(new SeriesJudge.State(verdict, points, lastStep, states));
   }
@@ -175,8 +187,8 @@ public final class JudgeStateCodec {
   }
 
   /**
-   * The judge's state as JSON, the form earlier versions saved (still read by {@link
-   * #read(byte[], SeriesJudge)}); for people and tests to read.
+   * The judge's state as JSON, the form earlier versions saved (still read by {@link #read(byte[],
+   * SeriesJudge)}); for people and tests to read.
    */
   public static String json(SeriesJudge judge) {
     SeriesJudge.State state = judge.snapshot();
@@ -218,7 +230,11 @@ public final class JudgeStateCodec {
         JsonNode saved = detectors.get(i);
         if (!detector.name().equals(saved.path("name").asText())) {
           throw new IllegalArgumentException(
-              "saved detector " + saved.path("name").asText() + " where " + detector.name() + " is configured");
+              "saved detector "
+                  + saved.path("name").asText()
+                  + " where "
+                  + detector.name()
+                  + " is configured");
         }
         states.add(readState(saved.path("state"), detector));
       }

@@ -28,7 +28,8 @@ final class Outbox {
   }
 
   /** See {@link StateStore#due(String, long, int, long)}. */
-  List<OutboxEntry> due(String sink, long nowMillis, int limit, long afterSeq) throws StateException {
+  List<OutboxEntry> due(String sink, long nowMillis, int limit, long afterSeq)
+      throws StateException {
     Connection connection = db.connection();
     List<OutboxEntry> out = new ArrayList<>();
     try (PreparedStatement p =
@@ -45,8 +46,13 @@ final class Outbox {
         while (r.next()) {
           out.add(
               new OutboxEntry(
-                  r.getLong(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5),
-                  r.getInt(6), r.getLong(7)));
+                  r.getLong(1),
+                  r.getString(2),
+                  r.getString(3),
+                  r.getString(4),
+                  r.getString(5),
+                  r.getInt(6),
+                  r.getLong(7)));
         }
       }
       connection.commit();
@@ -133,7 +139,8 @@ final class Outbox {
     Connection connection = db.connection();
     Map<String, Long> out = new LinkedHashMap<>();
     try (Statement s = connection.createStatement();
-        ResultSet r = s.executeQuery("SELECT state, count(*) FROM outbox GROUP BY state ORDER BY state")) {
+        ResultSet r =
+            s.executeQuery("SELECT state, count(*) FROM outbox GROUP BY state ORDER BY state")) {
       while (r.next()) {
         out.put(r.getString(1), r.getLong(2));
       }

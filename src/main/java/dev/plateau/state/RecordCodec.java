@@ -17,20 +17,24 @@ import java.util.Map;
  * {@code long[]}, nested records, and {@code Map<String, Object>} / {@code Object} values holding
  * null, booleans, numbers, strings, lists and such maps (a judgement's evidence). Numbers keep
  * their class (a Long stays a Long). Anything else is refused when written, naming the component,
- * so a detector state that gains an unsupported field fails its round-trip test, not a restart.
- * A record is read with the class its reader expects: the bytes name no Java types.
+ * so a detector state that gains an unsupported field fails its round-trip test, not a restart. A
+ * record is read with the class its reader expects: the bytes name no Java types.
  */
 final class RecordCodec {
   private RecordCodec() {}
 
   /**
    * A record class's components (named "Record.component", for messages), their types and
-   * accessors, its canonical constructor, and a fingerprint of
-   * its components' names and types (nested records' included), written before the components: a
-   * state saved by a version whose record had other components is refused, not misread.
+   * accessors, its canonical constructor, and a fingerprint of its components' names and types
+   * (nested records' included), written before the components: a state saved by a version whose
+   * record had other components is refused, not misread.
    */
   private record Layout(
-      String[] names, Class<?>[] types, MethodHandle[] getters, MethodHandle constructor, int fingerprint) {}
+      String[] names,
+      Class<?>[] types,
+      MethodHandle[] getters,
+      MethodHandle constructor,
+      int fingerprint) {}
 
   /** Values nested deeper than this (lists and maps within lists and maps) are refused. */
   private static final int MAX_DEPTH = 8;
@@ -70,16 +74,21 @@ final class RecordCodec {
               java.lang.reflect.Method accessor = components[i].getAccessor();
               accessor.setAccessible(true); // records of the detect package may be package-private
               getters[i] =
-                  lookup.unreflect(accessor).asType(MethodType.methodType(Object.class, Object.class));
+                  lookup
+                      .unreflect(accessor)
+                      .asType(MethodType.methodType(Object.class, Object.class));
             }
             java.lang.reflect.Constructor<?> canonical = type.getDeclaredConstructor(types);
             canonical.setAccessible(true);
             MethodHandle constructor =
-                lookup.unreflectConstructor(canonical).asSpreader(Object[].class, n)
+                lookup
+                    .unreflectConstructor(canonical)
+                    .asSpreader(Object[].class, n)
                     .asType(MethodType.methodType(Object.class, Object[].class));
             return new Layout(names, types, getters, constructor, fingerprint(type, 0));
           } catch (ReflectiveOperationException | RuntimeException e) {
-            throw new IllegalStateException("cannot save records of " + type.getName() + ": " + e, e);
+            throw new IllegalStateException(
+                "cannot save records of " + type.getName() + ": " + e, e);
           }
         }
       };
@@ -105,7 +114,11 @@ final class RecordCodec {
     int at = in.offset();
     if (in.readInt() != layout.fingerprint) {
       throw new IllegalArgumentException(
-          "saved " + type.getSimpleName() + " at byte " + at + " has other fields than this version's");
+          "saved "
+              + type.getSimpleName()
+              + " at byte "
+              + at
+              + " has other fields than this version's");
     }
     Object[] args = new Object[layout.types.length];
     for (int i = 0; i < args.length; i++) {
@@ -114,7 +127,8 @@ final class RecordCodec {
     try {
       return type.cast(layout.constructor.invokeExact(args));
     } catch (IllegalArgumentException | NullPointerException e) {
-      throw new IllegalArgumentException("saved " + type.getSimpleName() + " is not valid: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "saved " + type.getSimpleName() + " is not valid: " + e.getMessage(), e);
     } catch (Throwable t) {
       throw new IllegalStateException("cannot build a " + type.getSimpleName(), t);
     }
@@ -144,8 +158,13 @@ final class RecordCodec {
       if (value != null) {
         write(out, (Record) value);
       }
-    } else if (type == Long.class || type == Integer.class || type == Double.class
-        || type == Boolean.class || type == Map.class || type == Object.class || type == List.class) {
+    } else if (type == Long.class
+        || type == Integer.class
+        || type == Double.class
+        || type == Boolean.class
+        || type == Map.class
+        || type == Object.class
+        || type == List.class) {
       writeTagged(out, value, where, 0);
     } else {
       throw new IllegalArgumentException("cannot save " + where + " of type " + type.getName());
@@ -178,7 +197,12 @@ final class RecordCodec {
       Object value = readTagged(in, where, 0);
       if (value != null && !type.isInstance(value)) {
         throw new IllegalArgumentException(
-            "saved " + where + " is a " + value.getClass().getSimpleName() + ", not a " + type.getSimpleName());
+            "saved "
+                + where
+                + " is a "
+                + value.getClass().getSimpleName()
+                + ", not a "
+                + type.getSimpleName());
       }
       return value;
     }
@@ -189,7 +213,8 @@ final class RecordCodec {
     try {
       return Enum.valueOf((Class) type, name);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("saved " + where + " is '" + name + "', which is not a " + type.getSimpleName(), e);
+      throw new IllegalArgumentException(
+          "saved " + where + " is '" + name + "', which is not a " + type.getSimpleName(), e);
     }
   }
 
@@ -205,7 +230,8 @@ final class RecordCodec {
 
   private static void writeTagged(StateBytes.Writer out, Object value, String where, int depth) {
     if (depth > MAX_DEPTH) {
-      throw new IllegalArgumentException("cannot save " + where + ": nested deeper than " + MAX_DEPTH);
+      throw new IllegalArgumentException(
+          "cannot save " + where + ": nested deeper than " + MAX_DEPTH);
     }
     if (value == null) {
       out.writeByte(NULL);
@@ -234,19 +260,27 @@ final class RecordCodec {
       out.writeVarLong(map.size());
       for (Map.Entry<?, ?> e : map.entrySet()) {
         if (!(e.getKey() instanceof String key)) {
-          throw new IllegalArgumentException("cannot save " + where + ": a key that is not a string");
+          throw new IllegalArgumentException(
+              "cannot save " + where + ": a key that is not a string");
         }
         out.writeString(key);
         writeTagged(out, e.getValue(), where, depth + 1);
       }
     } else {
-      throw new IllegalArgumentException("cannot save " + where + ": a " + value.getClass().getName());
+      throw new IllegalArgumentException(
+          "cannot save " + where + ": a " + value.getClass().getName());
     }
   }
 
   private static Object readTagged(StateBytes.Reader in, String where, int depth) {
     if (depth > MAX_DEPTH) {
-      throw new IllegalArgumentException("saved " + where + ": values nested deeper than " + MAX_DEPTH + " at byte " + in.offset());
+      throw new IllegalArgumentException(
+          "saved "
+              + where
+              + ": values nested deeper than "
+              + MAX_DEPTH
+              + " at byte "
+              + in.offset());
     }
     int tag = in.readByte();
     return switch (tag) {
@@ -271,7 +305,8 @@ final class RecordCodec {
         for (int i = 0; i < n; i++) {
           String key = in.readString();
           if (key == null || map.containsKey(key)) {
-            throw new IllegalArgumentException("saved " + where + ": a null or repeated key at byte " + in.offset());
+            throw new IllegalArgumentException(
+                "saved " + where + ": a null or repeated key at byte " + in.offset());
           }
           map.put(key, readTagged(in, where, depth + 1));
         }
@@ -288,8 +323,15 @@ final class RecordCodec {
     long n = in.readVarLong();
     if (n < 0 || n > in.remaining()) {
       throw new IllegalArgumentException(
-          "saved " + where + ": " + n + " elements at byte " + in.offset() + ", more than the "
-              + in.remaining() + " bytes left");
+          "saved "
+              + where
+              + ": "
+              + n
+              + " elements at byte "
+              + in.offset()
+              + ", more than the "
+              + in.remaining()
+              + " bytes left");
     }
     return (int) n;
   }

@@ -7,10 +7,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Everything one round of reading changed, committed in one transaction: the files' new
- * positions, the series' new detector states, the experiments' current statuses, and the verdict
- * transitions with their deliveries. A crash before the commit loses the whole round (it is read
- * again from the old offsets and decided again the same way); a crash after it loses nothing.
+ * Everything one round of reading changed, committed in one transaction: the files' new positions,
+ * the series' new detector states, the experiments' current statuses, and the verdict transitions
+ * with their deliveries. A crash before the commit loses the whole round (it is read again from the
+ * old offsets and decided again the same way); a crash after it loses nothing.
  *
  * @param files cursors of files read in this round
  * @param series saved judge states by series
@@ -19,9 +19,9 @@ import java.util.Map;
  * @param sinksFor names of the sinks each recorded verdict goes to, by verdict id
  * @param resetRuns runs to read again from their files' start: their files' positions and their
  *     series' states are deleted in the same transaction
- * @param summaries saved {@link SeriesSummary} forms ({@link JudgeStateCodec#summary}) by
- *     series, written with the state of the same series (a state without one is saved
- *     without a summary: its experiment is then read into memory at a restart)
+ * @param summaries saved {@link SeriesSummary} forms ({@link JudgeStateCodec#summary}) by series,
+ *     written with the state of the same series (a state without one is saved without a summary:
+ *     its experiment is then read into memory at a restart)
  */
 public record StateBatch(
     List<FileCursor> files,

@@ -11,11 +11,11 @@ import org.jspecify.annotations.Nullable;
 /**
  * The primitives of the binary detector-state format, on protobuf's wire encoding (the project
  * already depends on it): variable-length integers (zigzag, so small negative numbers stay short),
- * doubles and ints as little-endian fixed bytes (exact: NaN payloads and -0.0 kept), nullable
- * UTF-8 strings and arrays with their length plus one (0 for null), and {@code long} arrays as
+ * doubles and ints as little-endian fixed bytes (exact: NaN payloads and -0.0 kept), nullable UTF-8
+ * strings and arrays with their length plus one (0 for null), and {@code long} arrays as
  * differences from the previous element, since the steps and point indexes a detector keeps mostly
- * grow by small amounts. A {@link Reader} checks every length against the bytes left, so a
- * damaged state fails with an {@link IllegalArgumentException} naming the byte, never with a huge
+ * grow by small amounts. A {@link Reader} checks every length against the bytes left, so a damaged
+ * state fails with an {@link IllegalArgumentException} naming the byte, never with a huge
  * allocation.
  */
 final class StateBytes {
@@ -165,7 +165,16 @@ final class StateBytes {
     /** A damaged or short state, as an IllegalArgumentException naming the byte. */
     private IllegalArgumentException damaged(String what, int at, IOException e) {
       return new IllegalArgumentException(
-          "saved state: cannot read " + what + " at byte " + at + " of " + length + " (" + e.getMessage() + ")", e);
+          "saved state: cannot read "
+              + what
+              + " at byte "
+              + at
+              + " of "
+              + length
+              + " ("
+              + e.getMessage()
+              + ")",
+          e);
     }
 
     int readByte() {
@@ -180,7 +189,8 @@ final class StateBytes {
     boolean readBoolean() {
       int b = readByte();
       if (b > 1) {
-        throw new IllegalArgumentException("saved state: " + b + " is not a boolean, at byte " + (offset() - 1));
+        throw new IllegalArgumentException(
+            "saved state: " + b + " is not a boolean, at byte " + (offset() - 1));
       }
       return b == 1;
     }
@@ -206,7 +216,8 @@ final class StateBytes {
     int readZigZagInt() {
       long v = readZigZag();
       if (v != (int) v) {
-        throw new IllegalArgumentException("saved state: " + v + " does not fit an int, at byte " + offset());
+        throw new IllegalArgumentException(
+            "saved state: " + v + " does not fit an int, at byte " + offset());
       }
       return (int) v;
     }
@@ -251,8 +262,15 @@ final class StateBytes {
       long n = stored - 1;
       if (n < 0 || n > remaining() / minBytes) {
         throw new IllegalArgumentException(
-            "saved state: " + what + " of " + n + " elements at byte " + offset() + " is longer than the "
-                + remaining() + " bytes left");
+            "saved state: "
+                + what
+                + " of "
+                + n
+                + " elements at byte "
+                + offset()
+                + " is longer than the "
+                + remaining()
+                + " bytes left");
       }
       return (int) n;
     }

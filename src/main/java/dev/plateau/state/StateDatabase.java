@@ -13,12 +13,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The state database file this process holds: its connection (opened through {@link
- * StateSchema}), its lock, and its identity, to notice the file deleted or replaced while running.
- * Moves a broken file aside when asked to rebuild, and starts a new one when the file was lost.
+ * The state database file this process holds: its connection (opened through {@link StateSchema}),
+ * its lock, and its identity, to notice the file deleted or replaced while running. Moves a broken
+ * file aside when asked to rebuild, and starts a new one when the file was lost.
  *
- * <p>Not thread-safe: {@link StateStore} uses it under its lock. The connection may change
- * ({@link #recreate}), so users ask for it at each use.
+ * <p>Not thread-safe: {@link StateStore} uses it under its lock. The connection may change ({@link
+ * #recreate}), so users ask for it at each use.
  */
 final class StateDatabase implements AutoCloseable {
   /** Logged as the store, whose messages these were before the file had a class of its own. */
@@ -27,8 +27,10 @@ final class StateDatabase implements AutoCloseable {
   private final Path file;
   private final Clock clock;
   private Connection connection;
+
   /** The database file's identity (inode) when opened, to notice it deleted or replaced. */
   private Object fileKey;
+
   /** This process's hold on the database (null once closed). */
   private StateLock lock;
 
@@ -60,7 +62,10 @@ final class StateDatabase implements AutoCloseable {
         throw e;
       }
       Path aside = file.resolveSibling(file.getFileName() + ".broken-" + clock.millis());
-      log.warn("{}; moving it to {} and rebuilding the state from the event files", e.getMessage(), aside);
+      log.warn(
+          "{}; moving it to {} and rebuilding the state from the event files",
+          e.getMessage(),
+          aside);
       try {
         Files.move(file, aside, StandardCopyOption.ATOMIC_MOVE);
         for (String suffix : new String[] {"-wal", "-shm"}) {
@@ -70,7 +75,8 @@ final class StateDatabase implements AutoCloseable {
           }
         }
       } catch (IOException io) {
-        throw new StateException("cannot move the broken state " + file + " aside: " + io.getMessage(), io);
+        throw new StateException(
+            "cannot move the broken state " + file + " aside: " + io.getMessage(), io);
       }
       return StateSchema.open(file);
     }
@@ -80,7 +86,8 @@ final class StateDatabase implements AutoCloseable {
     try {
       Files.createDirectories(file.toAbsolutePath().getParent());
     } catch (IOException e) {
-      throw new StateException("cannot create the state directory " + file.getParent() + ": " + e.getMessage(), e);
+      throw new StateException(
+          "cannot create the state directory " + file.getParent() + ": " + e.getMessage(), e);
     }
   }
 
@@ -118,7 +125,9 @@ final class StateDatabase implements AutoCloseable {
       try {
         Files.move(file, aside);
       } catch (IOException e) {
-        throw new StateException("cannot move " + file + " (which replaced the state database) aside: " + e.getMessage(), e);
+        throw new StateException(
+            "cannot move " + file + " (which replaced the state database) aside: " + e.getMessage(),
+            e);
       }
     }
     for (String suffix : new String[] {"-wal", "-shm"}) {
@@ -139,7 +148,8 @@ final class StateDatabase implements AutoCloseable {
 
   /** A failure to do {@code what}, naming the file. */
   StateException failure(String what, Exception e) {
-    return new StateException("state database " + file + ": cannot " + what + ": " + e.getMessage(), e);
+    return new StateException(
+        "state database " + file + ": cannot " + what + ": " + e.getMessage(), e);
   }
 
   /** Rolls the open transaction back, making sure one is open afterwards. */

@@ -12,10 +12,10 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * One daemon per state database: an exclusive OS lock ({@code fcntl}) on {@code DATABASE.lock},
- * held while the store is open. The operating system releases it when the process exits, however
- * it exits (SIGKILL and a crash included), so a stale lock never blocks a restart. The file holds
- * the holder's PID and host, which a refused second daemon names. The file is left in place when
- * the lock is released: deleting it would let a third process lock a new file while a second still
+ * held while the store is open. The operating system releases it when the process exits, however it
+ * exits (SIGKILL and a crash included), so a stale lock never blocks a restart. The file holds the
+ * holder's PID and host, which a refused second daemon names. The file is left in place when the
+ * lock is released: deleting it would let a third process lock a new file while a second still
  * holds the old one.
  */
 final class StateLock implements AutoCloseable {
@@ -39,7 +39,9 @@ final class StateLock implements AutoCloseable {
     Path file = fileOf(database);
     FileChannel channel;
     try {
-      channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+      channel =
+          FileChannel.open(
+              file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
     } catch (IOException e) {
       throw new StateException("cannot open the state lock " + file + ": " + e.getMessage(), e);
     }
@@ -50,7 +52,8 @@ final class StateLock implements AutoCloseable {
       lock = null;
     } catch (IOException e) {
       closeQuietly(channel);
-      throw new StateException("cannot lock the state database " + database + " (" + file + "): " + e.getMessage(), e);
+      throw new StateException(
+          "cannot lock the state database " + database + " (" + file + "): " + e.getMessage(), e);
     }
     if (lock == null) {
       String holder = holder(channel);
@@ -63,7 +66,8 @@ final class StateLock implements AutoCloseable {
               + "); one daemon per state database: stop it, or give this one another --state-dir");
     }
     try {
-      byte[] me = (ProcessHandle.current().pid() + " on " + host() + "\n").getBytes(StandardCharsets.UTF_8);
+      byte[] me =
+          (ProcessHandle.current().pid() + " on " + host() + "\n").getBytes(StandardCharsets.UTF_8);
       channel.truncate(0);
       channel.write(ByteBuffer.wrap(me), 0);
       channel.force(false);

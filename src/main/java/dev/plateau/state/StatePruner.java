@@ -4,8 +4,8 @@ import java.time.Clock;
 
 /**
  * Prunes one state database on a schedule: at the first call, then every {@link
- * Retention#interval()}, or at the next call while prunes come back full. Called from the
- * daemon's loop between rounds; time comes from the injected clock, so tests drive it.
+ * Retention#interval()}, or at the next call while prunes come back full. Called from the daemon's
+ * loop between rounds; time comes from the injected clock, so tests drive it.
  *
  * <p>Not thread-safe: one thread (the daemon's loop) calls it.
  */
@@ -26,8 +26,8 @@ public final class StatePruner {
   }
 
   /**
-   * Removes one batch when a prune is due; {@link Pruned#NONE} when it is not. A failure leaves
-   * the schedule as it was, so the prune is tried again at the next call.
+   * Removes one batch when a prune is due; {@link Pruned#NONE} when it is not. A failure leaves the
+   * schedule as it was, so the prune is tried again at the next call.
    */
   public Pruned pruneIfDue() throws StateException {
     long now = clock.millis();

@@ -114,7 +114,8 @@ final class StateSchema {
       putMeta(connection, "schema_version", Integer.toString(VERSION));
       log.info("state database {}: schema brought from version 1 to {}", file, VERSION);
     } else if (!version.equals(Integer.toString(VERSION))) {
-      throw unusable(file, "it has schema version " + version + ", this Plateau uses " + VERSION, null);
+      throw unusable(
+          file, "it has schema version " + version + ", this Plateau uses " + VERSION, null);
     }
   }
 
@@ -131,7 +132,9 @@ final class StateSchema {
 
   private static boolean hasData(Connection c) throws SQLException {
     try (Statement s = c.createStatement();
-        ResultSet r = s.executeQuery("SELECT (SELECT count(*) FROM files) + (SELECT count(*) FROM verdicts)")) {
+        ResultSet r =
+            s.executeQuery(
+                "SELECT (SELECT count(*) FROM files) + (SELECT count(*) FROM verdicts)")) {
       return r.next() && r.getLong(1) > 0;
     }
   }

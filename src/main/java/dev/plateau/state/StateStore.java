@@ -8,13 +8,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Plateau's state, in an embedded SQLite database in WAL mode: per event file where reading
- * stands, per series its detectors' state, per experiment its current status, the history of
- * verdict transitions, and an outbox of deliveries.
+ * Plateau's state, in an embedded SQLite database in WAL mode: per event file where reading stands,
+ * per series its detectors' state, per experiment its current status, the history of verdict
+ * transitions, and an outbox of deliveries.
  *
  * <p>Exactly once: a round of reading, the transitions it causes and their outbox entries are
- * committed in one transaction ({@link #commit}); a verdict's id is derived from what it says, so
- * a round that is read and decided again after a crash records nothing twice (the id is already
+ * committed in one transaction ({@link #commit}); a verdict's id is derived from what it says, so a
+ * round that is read and decided again after a crash records nothing twice (the id is already
  * there), and an outbox entry is marked delivered only after its receiver accepted it.
  *
  * <p>The work is done by one class per reason to change: {@link StateSchema} (tables, versions),
@@ -63,9 +63,9 @@ public final class StateStore implements AutoCloseable {
   }
 
   /**
-   * Starts a new, empty database at the same path after the file was lost (deleted while
-   * running), taking the lock again; the caller writes what it holds in memory into it. A file
-   * that replaced it is moved aside first, not overwritten.
+   * Starts a new, empty database at the same path after the file was lost (deleted while running),
+   * taking the lock again; the caller writes what it holds in memory into it. A file that replaced
+   * it is moved aside first, not overwritten.
    */
   public synchronized void recreate() throws StateException {
     db.recreate();
@@ -139,7 +139,8 @@ public final class StateStore implements AutoCloseable {
   }
 
   /** A passing failure: try again at {@code nextAtMillis}. */
-  public synchronized void retryLater(long seq, long nextAtMillis, String reason) throws StateException {
+  public synchronized void retryLater(long seq, long nextAtMillis, String reason)
+      throws StateException {
     outbox.retryLater(seq, nextAtMillis, reason);
   }
 

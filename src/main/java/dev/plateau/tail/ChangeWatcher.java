@@ -20,10 +20,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Wakes the reader as soon as an event file changes under a logdir, using the platform's
- * file-change events (inotify on Linux): every directory of the tree is registered, new
- * directories as they appear. Events only say "look now"; what changed is always found by the
- * next poll, so missed or overflowing events (network filesystems give none) cost latency, never
- * data: the periodic poll catches them.
+ * file-change events (inotify on Linux): every directory of the tree is registered, new directories
+ * as they appear. Events only say "look now"; what changed is always found by the next poll, so
+ * missed or overflowing events (network filesystems give none) cost latency, never data: the
+ * periodic poll catches them.
  *
  * <p>It also tells what to look at ({@link #drain}): the directories whose known event files grew,
  * so that a round woken by an event reads those files without walking the whole logdir; anything
@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
  * asks for a whole poll. Changes to other files wake nothing: Plateau's own flag files, written
  * into run directories, would otherwise wake a round for every verdict.
  *
- * <p>When registering fails (the system's watch limit, an unsupported filesystem), the watcher
- * logs it once and the daemon relies on polling alone.
+ * <p>When registering fails (the system's watch limit, an unsupported filesystem), the watcher logs
+ * it once and the daemon relies on polling alone.
  */
 public final class ChangeWatcher implements Closeable {
   private static final Logger log = LoggerFactory.getLogger(ChangeWatcher.class);
@@ -43,8 +43,10 @@ public final class ChangeWatcher implements Closeable {
   private final Set<Path> registered = new HashSet<>();
   private final Thread thread;
   private boolean limitReported;
+
   /** Directories whose event files were modified since the last {@link #drain}. */
   private final Set<Path> grown = new HashSet<>();
+
   /** Since the last drain, something only a whole poll finds. */
   private boolean everything;
 
@@ -127,7 +129,8 @@ public final class ChangeWatcher implements Closeable {
         log.warn(
             "{}: cannot register for file-change events ({}); those directories are found by"
                 + " polling only",
-            dir, e.getMessage());
+            dir,
+            e.getMessage());
       }
     }
   }
@@ -155,7 +158,8 @@ public final class ChangeWatcher implements Closeable {
     Path dir = (Path) key.watchable();
     boolean relevant = false;
     for (WatchEvent<?> event : key.pollEvents()) {
-      if (event.kind() == StandardWatchEventKinds.OVERFLOW || !(event.context() instanceof Path name)) {
+      if (event.kind() == StandardWatchEventKinds.OVERFLOW
+          || !(event.context() instanceof Path name)) {
         markEverything();
         relevant = true;
         continue;

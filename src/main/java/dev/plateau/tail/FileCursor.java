@@ -4,10 +4,10 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Where reading of one event file stands, saved so that a restart resumes without reading
- * anything twice: the offset after the last complete record, what identifies the file (its
- * first record and the filesystem's key), whether a resynchronisation scan was under way, and
- * which tags the file's metadata declared as scalars.
+ * Where reading of one event file stands, saved so that a restart resumes without reading anything
+ * twice: the offset after the last complete record, what identifies the file (its first record and
+ * the filesystem's key), whether a resynchronisation scan was under way, and which tags the file's
+ * metadata declared as scalars.
  *
  * @param path the file
  * @param run the run it belongs to

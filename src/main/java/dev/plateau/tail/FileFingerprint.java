@@ -7,9 +7,9 @@ import java.nio.channels.SeekableByteChannel;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Identifies an event file by its first record: the frame's length and its CRC32C. The first
- * record of an event file holds the writer's start time, so two files, or a file and its
- * replacement under the same name, differ in it.
+ * Identifies an event file by its first record: the frame's length and its CRC32C. The first record
+ * of an event file holds the writer's start time, so two files, or a file and its replacement under
+ * the same name, differ in it.
  *
  * @param length the first frame's length in bytes, header and footer included
  * @param crc masked CRC32C of those bytes
@@ -17,10 +17,11 @@ import org.jspecify.annotations.Nullable;
 public record FileFingerprint(int length, int crc) {
 
   /**
-   * The fingerprint of the frame at the start of {@code channel} spanning {@code length} bytes,
-   * or null when the file is shorter than that.
+   * The fingerprint of the frame at the start of {@code channel} spanning {@code length} bytes, or
+   * null when the file is shorter than that.
    */
-  public static @Nullable FileFingerprint read(SeekableByteChannel channel, int length) throws IOException {
+  public static @Nullable FileFingerprint read(SeekableByteChannel channel, int length)
+      throws IOException {
     ByteBuffer buffer = ByteBuffer.allocate(length);
     channel.position(0);
     while (buffer.hasRemaining()) {

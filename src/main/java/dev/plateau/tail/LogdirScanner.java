@@ -24,8 +24,8 @@ import java.util.function.Consumer;
  * whose name contains {@code tfevents}.
  *
  * <p>Symbolic links to directories are followed, as users link runs into a logdir; a link that
- * leads back into its own ancestors is reported and not followed. Directories that cannot be
- * listed are reported and skipped; the rest of the tree is still scanned.
+ * leads back into its own ancestors is reported and not followed. Directories that cannot be listed
+ * are reported and skipped; the rest of the tree is still scanned.
  */
 public final class LogdirScanner {
   /** The marker TensorFlow, PyTorch and tensorboardX put in every event file's name. */
@@ -33,6 +33,7 @@ public final class LogdirScanner {
 
   private final Path root;
   private final Consumer<String> problems;
+
   /** Directories the last scan could not list (their files are unknown, not gone). */
   private Set<Path> unlisted = Set.of();
 
@@ -88,7 +89,8 @@ public final class LogdirScanner {
                   "directory link " + file + " leads back into its own parent; not followed");
             } else if (e instanceof AccessDeniedException) {
               notListed.add(file);
-              problems.accept("cannot read " + file + ": permission denied; skipped until readable");
+              problems.accept(
+                  "cannot read " + file + ": permission denied; skipped until readable");
             } else if (!(e instanceof NoSuchFileException)) {
               notListed.add(file);
               problems.accept("cannot read " + file + ": " + e + "; skipped");

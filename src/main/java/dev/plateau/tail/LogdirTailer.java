@@ -15,8 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Tails every event file of a logdir. Each {@link #poll} finds new runs and files, reads what was
- * appended to known files from their stored offsets, and reports points to the listener: nothing
- * is read twice, and a problem with one file or directory never stops the others.
+ * appended to known files from their stored offsets, and reports points to the listener: nothing is
+ * read twice, and a problem with one file or directory never stops the others.
  *
  * <p>Not thread-safe: one thread polls.
  */
@@ -26,9 +26,12 @@ public final class LogdirTailer {
   private final Path logdir;
   private final DecodeLimits limits;
   private final LogdirScanner scanner;
+
   /** One read window for every file: they are read one after another, on one thread. */
   private final dev.plateau.decode.RecordReader.Buffers buffers;
+
   private final Map<Path, TailedFile> files = new LinkedHashMap<>();
+
   /**
    * Where forgotten files stood, by path, so that one that comes back unchanged (a directory moved
    * away and back, a mount that hiccuped) resumes there; the oldest go first beyond {@link
@@ -37,7 +40,9 @@ public final class LogdirTailer {
   private final LinkedHashMap<Path, Forgotten> forgotten = new LinkedHashMap<>();
 
   /** A forgotten file: where reading stood, and its size and modification time when last seen. */
-  private record Forgotten(FileCursor cursor, long size, java.nio.file.attribute.FileTime modified) {}
+  private record Forgotten(
+      FileCursor cursor, long size, java.nio.file.attribute.FileTime modified) {}
+
   static final int MAX_FORGOTTEN = 4096;
   private final Set<String> scanProblems = new HashSet<>();
   private final List<String> newScanProblems = new ArrayList<>();
@@ -45,10 +50,13 @@ public final class LogdirTailer {
   private long bytes;
   private long points;
   private long corruptRecords;
+
   /** Runs found by the last whole poll. */
   private int knownRuns;
 
-  /** @param logdir a logdir, or a single event file */
+  /**
+   * @param logdir a logdir, or a single event file
+   */
   public LogdirTailer(Path logdir, DecodeLimits limits) {
     // Absolute paths, so that saved cursors match whatever the working directory is later.
     logdir = logdir.toAbsolutePath().normalize();
@@ -92,18 +100,22 @@ public final class LogdirTailer {
       }
     }
     Map<String, Path> forgottenRuns = new LinkedHashMap<>();
-    files.values().removeIf(
-        file -> {
-          boolean forgot = forget(file, present);
-          if (forgot) {
-            forgottenRuns.put(file.run(), file.path().getParent());
-          }
-          return forgot;
-        });
+    files
+        .values()
+        .removeIf(
+            file -> {
+              boolean forgot = forget(file, present);
+              if (forgot) {
+                forgottenRuns.put(file.run(), file.path().getParent());
+              }
+              return forgot;
+            });
     for (Map.Entry<String, Path> gone : forgottenRuns.entrySet()) {
       String run = gone.getKey();
       boolean filesLeft = files.values().stream().anyMatch(f -> f.run().equals(run));
-      if (!filesLeft && !java.nio.file.Files.isDirectory(gone.getValue()) && !scanner.underUnlisted(gone.getValue())) {
+      if (!filesLeft
+          && !java.nio.file.Files.isDirectory(gone.getValue())
+          && !scanner.underUnlisted(gone.getValue())) {
         listener.runGone(run, gone.getValue());
       }
     }
@@ -160,8 +172,10 @@ public final class LogdirTailer {
         path = PathText.parse(cursor.path());
       } catch (java.nio.file.InvalidPathException e) {
         // Saved under a locale whose charset could hold the name, restored under one that cannot.
-        log.warn("{}: saved position cannot be restored here ({}); the file is read as it is found",
-            cursor.path(), e.getMessage());
+        log.warn(
+            "{}: saved position cannot be restored here ({}); the file is read as it is found",
+            cursor.path(),
+            e.getMessage());
         continue;
       }
       TailedFile file = new TailedFile(cursor.run(), path, limits, buffers);
@@ -206,10 +220,10 @@ public final class LogdirTailer {
 
   /**
    * A file seen before that is back unchanged (same path and run; the same inode, size,
-   * modification time and first record) resumes where it stood; anything else under that name
-   * is a new file, read from its start. Changed while it was away, it cannot be told from a file
-   * deleted and made again (filesystems reuse inodes at once, and a writer's first record repeats
-   * what its name says), so it is read again.
+   * modification time and first record) resumes where it stood; anything else under that name is a
+   * new file, read from its start. Changed while it was away, it cannot be told from a file deleted
+   * and made again (filesystems reuse inodes at once, and a writer's first record repeats what its
+   * name says), so it is read again.
    */
   private TailedFile comeBackOrNew(String run, Path path) {
     Forgotten gone = forgotten.remove(path);
@@ -217,7 +231,10 @@ public final class LogdirTailer {
       return newFile(run, path);
     }
     FileCursor before = gone.cursor();
-    log.info("{}: back in the logdir; reading on from offset {} if it is the same file", path, before.offset());
+    log.info(
+        "{}: back in the logdir; reading on from offset {} if it is the same file",
+        path,
+        before.offset());
     TailedFile file = new TailedFile(run, path, limits, buffers);
     file.restore(before);
     return file;
@@ -235,7 +252,8 @@ public final class LogdirTailer {
     }
     try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(path)) {
       java.nio.file.attribute.BasicFileAttributes now =
-          java.nio.file.Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class);
+          java.nio.file.Files.readAttributes(
+              path, java.nio.file.attribute.BasicFileAttributes.class);
       return before.fileKey().equals(TailedFile.keyOf(now))
           && now.size() == gone.size()
           && now.lastModifiedTime().equals(gone.modified())

@@ -22,9 +22,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One event file being tailed: where reading stands, what identifies the file, and the decoder
- * that remembers the file's tag metadata. The file is opened only while new bytes are read, so
- * the number of open descriptors never grows with the number of files.
+ * One event file being tailed: where reading stands, what identifies the file, and the decoder that
+ * remembers the file's tag metadata. The file is opened only while new bytes are read, so the
+ * number of open descriptors never grows with the number of files.
  */
 public final class TailedFile {
   private static final Logger log = LoggerFactory.getLogger(TailedFile.class);
@@ -44,8 +44,10 @@ public final class TailedFile {
   private EventDecoder decoder;
   private long offset;
   private FileFingerprint fingerprint;
+
   /** The filesystem's identity of the file (device and inode on Unix), as text; null if none. */
   private String fileKey;
+
   private long seenSize = -1;
   private FileTime seenModified;
   private boolean unreadable;
@@ -54,10 +56,13 @@ public final class TailedFile {
   private boolean zeroFilledTail;
   private long zeroFilledAt = -1;
   private int zeroFilledPolls;
+
   /** The file's size when the last look past the zeros found nothing: look again once it grew. */
   private long zeroFilledLookedAt = -1;
 
-  /** Read buffers shared with the other files of one tailer (one file is read at a time); or null. */
+  /**
+   * Read buffers shared with the other files of one tailer (one file is read at a time); or null.
+   */
   private final RecordReader.@Nullable Buffers buffers;
 
   TailedFile(String run, Path path, DecodeLimits limits) {
@@ -98,8 +103,8 @@ public final class TailedFile {
   }
 
   /**
-   * Reads what was appended since the last call and reports it. Never throws: an unreadable file
-   * is reported once and retried on the next call.
+   * Reads what was appended since the last call and reports it. Never throws: an unreadable file is
+   * reported once and retried on the next call.
    */
   ReadCounts poll(TailListener listener) {
     BasicFileAttributes attributes;
@@ -169,11 +174,15 @@ public final class TailedFile {
         if (stop instanceof ReadResult.Corrupt corruption) {
           corrupt++;
           problem(
-              listener, TailProblem.Kind.CORRUPT_RECORD, corruption.offset(), corruption.describe());
+              listener,
+              TailProblem.Kind.CORRUPT_RECORD,
+              corruption.offset(),
+              corruption.describe());
           offset = reader.position();
         } else {
           ReadResult.IncompleteTail tail = (ReadResult.IncompleteTail) stop;
-          ReadResult.Corrupt hole = tail.zeroFilled() ? zeroFilledHole(reader, tail, channel) : null;
+          ReadResult.Corrupt hole =
+              tail.zeroFilled() ? zeroFilledHole(reader, tail, channel) : null;
           if (hole != null) {
             corrupt++;
             problem(listener, TailProblem.Kind.CORRUPT_RECORD, hole.offset(), hole.describe());
@@ -208,6 +217,7 @@ public final class TailedFile {
     final Visitor visitor;
     long count;
     long bytes;
+
     /** The length of the file's first frame when it was read now, for the fingerprint. */
     int firstFrameLength;
 
@@ -308,8 +318,9 @@ public final class TailedFile {
         || c.resyncing() != resyncing
         || cursorDecoder != decoder
         || !Objects.equals(c.fileKey(), fileKey)) {
-      c = new FileCursor(
-          pathText(), run, offset, fingerprint, fileKey, resyncing, decoder.knownTags());
+      c =
+          new FileCursor(
+              pathText(), run, offset, fingerprint, fileKey, resyncing, decoder.knownTags());
       cursor = c;
       cursorDecoder = decoder;
     }
@@ -362,7 +373,11 @@ public final class TailedFile {
 
     @Override
     public void warning(String message) {
-      problem(listener, TailProblem.Kind.UNUSABLE_VALUE, offset, "record at offset " + offset + ": " + message);
+      problem(
+          listener,
+          TailProblem.Kind.UNUSABLE_VALUE,
+          offset,
+          "record at offset " + offset + ": " + message);
     }
   }
 }

@@ -9,13 +9,13 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The detectors' work, queued per experiment in arrival order and judged in batches: when the
- * judge needs a result, or when {@value #LIMIT} points are queued. Different experiments' queues
- * are judged at the same time on the {@link JudgeThreads}: experiments share nothing that their
+ * The detectors' work, queued per experiment in arrival order and judged in batches: when the judge
+ * needs a result, or when {@value #LIMIT} points are queued. Different experiments' queues are
+ * judged at the same time on the {@link JudgeThreads}: experiments share nothing that their
  * detectors touch (a validation series' twin points are queued to the validation series'
  * experiment). What judging found reaches the listener on the calling thread, experiment after
- * experiment in the order their first queued point arrived, so the outcome is the same whatever
- * the number of threads.
+ * experiment in the order their first queued point arrived, so the outcome is the same whatever the
+ * number of threads.
  *
  * <p>Not thread-safe: the judge's feeding thread uses it.
  */
@@ -32,8 +32,10 @@ final class ExperimentQueues {
   }
 
   private final TransitionFound transitions;
+
   /** Experiments with queued work, in the order their first queued point arrived. */
   private final Map<String, Queue> queued = new LinkedHashMap<>();
+
   private int queuedPoints;
   private int limit = LIMIT;
   private JudgeThreads threads = JudgeThreads.SERIAL;
@@ -110,7 +112,10 @@ final class ExperimentQueues {
     double[] wallTime = new double[16];
     double[] value = new double[16];
     double[] arrival = new double[16];
-    /** The listener calls judging found, in order, made on the feeding thread by {@link #report}. */
+
+    /**
+     * The listener calls judging found, in order, made on the feeding thread by {@link #report}.
+     */
     final List<Runnable> found = new ArrayList<>();
 
     void add(WatchedSeries w, boolean isTwin, long s, double t, double v, double arrivedAt) {

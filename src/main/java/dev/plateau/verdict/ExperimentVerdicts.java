@@ -12,9 +12,9 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The watched series of each experiment and the experiment's verdict combined from theirs
- * ({@link RunCombiner}): the current one, the last one a transition was reported from, and a
- * cache, so that an experiment whose series did not change is not combined again.
+ * The watched series of each experiment and the experiment's verdict combined from theirs ({@link
+ * RunCombiner}): the current one, the last one a transition was reported from, and a cache, so that
+ * an experiment whose series did not change is not combined again.
  *
  * <p>Membership changes on the feeding thread only; {@link #seriesChanged} runs on a judge thread
  * and touches only its experiment's entry.
@@ -22,10 +22,13 @@ import java.util.concurrent.ConcurrentHashMap;
 final class ExperimentVerdicts {
   private final DetectionConfig config;
   private final VerdictListener listener;
+
   /** Watched series by experiment. */
   private final Map<String, List<WatchedSeries>> membersOf = new HashMap<>();
+
   /** Each experiment's last combined verdict, from which transitions are reported. */
   private final Map<String, ExperimentVerdict> last = new ConcurrentHashMap<>();
+
   private final Map<String, Combined> combined = new HashMap<>();
 
   ExperimentVerdicts(DetectionConfig config, VerdictListener listener) {
@@ -109,20 +112,23 @@ final class ExperimentVerdicts {
     return next;
   }
 
-  /** Sets an experiment's last known verdict (from saved state), so transitions continue from it. */
+  /**
+   * Sets an experiment's last known verdict (from saved state), so transitions continue from it.
+   */
   void restore(ExperimentVerdict verdict) {
     last.put(verdict.experiment(), verdict);
   }
 
   /**
-   * A series' transition and what it does to its experiment's verdict, as listener calls added
-   * to {@code found}. Reads and writes only that experiment's state: safe on a judge thread.
+   * A series' transition and what it does to its experiment's verdict, as listener calls added to
+   * {@code found}. Reads and writes only that experiment's state: safe on a judge thread.
    */
   void seriesChanged(Verdict before, Verdict after, List<Runnable> found) {
     found.add(() -> listener.seriesTransition(before, after));
     String experiment = Experiments.of(after.run());
     ExperimentVerdict current =
-        RunCombiner.combine(experiment, verdicts(experiment), config.convergedWhen(), config.stops());
+        RunCombiner.combine(
+            experiment, verdicts(experiment), config.convergedWhen(), config.stops());
     ExperimentVerdict previous = last.put(experiment, current);
     if (previous == null || previous.status() != current.status()) {
       found.add(() -> listener.runTransition(previous, current));

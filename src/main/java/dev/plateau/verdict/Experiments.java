@@ -6,9 +6,8 @@ import java.util.Set;
 /**
  * Groups runs into experiments: a run whose last directory is {@code train}, {@code validation},
  * {@code val}, {@code eval} or {@code test} (or {@code training}, {@code valid}, {@code
- * evaluation}, {@code dev}) belongs to the experiment of its parent directory (the
- * Keras layout writes {@code X/train} and {@code X/validation}); any other run is its own
- * experiment.
+ * evaluation}, {@code dev}) belongs to the experiment of its parent directory (the Keras layout
+ * writes {@code X/train} and {@code X/validation}); any other run is its own experiment.
  */
 public final class Experiments {
   /** Directory names of a split of an experiment; shared with twin pairing. */

@@ -12,8 +12,8 @@ import java.util.function.Consumer;
 /**
  * The threads a {@link LogdirJudge} judges independent experiments on: the calling thread and
  * {@code threads - 1} helpers, which take the next unjudged experiment until none is left (so a
- * long experiment does not hold up the short ones behind it). {@link #SERIAL} judges on the
- * calling thread alone. Helper threads are daemon threads; {@link #close} stops them.
+ * long experiment does not hold up the short ones behind it). {@link #SERIAL} judges on the calling
+ * thread alone. Helper threads are daemon threads; {@link #close} stops them.
  */
 public final class JudgeThreads implements AutoCloseable {
   /** Judges on the calling thread only. */
@@ -24,7 +24,8 @@ public final class JudgeThreads implements AutoCloseable {
 
   private final int threads;
   private final ExecutorService helpers;
-  private final java.util.concurrent.atomic.LongAdder helperCpu = new java.util.concurrent.atomic.LongAdder();
+  private final java.util.concurrent.atomic.LongAdder helperCpu =
+      new java.util.concurrent.atomic.LongAdder();
   private static final java.lang.management.ThreadMXBean CPU =
       java.lang.management.ManagementFactory.getThreadMXBean();
 
@@ -120,8 +121,8 @@ public final class JudgeThreads implements AutoCloseable {
   }
 
   /**
-   * CPU time the helper threads spent judging so far, in nanoseconds (the calling thread's share
-   * is the caller's to count); 0 where the JVM cannot measure thread CPU time.
+   * CPU time the helper threads spent judging so far, in nanoseconds (the calling thread's share is
+   * the caller's to count); 0 where the JVM cannot measure thread CPU time.
    */
   public long helperCpuNanos() {
     return helperCpu.sum();

@@ -26,7 +26,10 @@ final class KeptSeries {
   private final DetectionConfig config;
   private final Map<String, RunSeries> runs = new LinkedHashMap<>();
   private int historyLimit = Series.UNBOUNDED;
-  /** Runs being read again from their files' start: they keep every point until {@link #compact}. */
+
+  /**
+   * Runs being read again from their files' start: they keep every point until {@link #compact}.
+   */
   private final Set<String> readingAgain = new HashSet<>();
 
   KeptSeries(DetectionConfig config) {
@@ -48,12 +51,13 @@ final class KeptSeries {
   }
 
   /**
-   * Keeps a point ({@code newSeries}: the first of its series, which gets its limit); returns
-   * how many points its series dropped (a restart of the run).
+   * Keeps a point ({@code newSeries}: the first of its series, which gets its limit); returns how
+   * many points its series dropped (a restart of the run).
    */
   int add(ScalarPoint point, boolean newSeries) {
     RunSeries run = runs.computeIfAbsent(point.run(), RunSeries::new);
-    return run.add(point, newSeries ? limitOf(new SeriesKey(point.run(), point.tag())) : Series.UNBOUNDED);
+    return run.add(
+        point, newSeries ? limitOf(new SeriesKey(point.run(), point.tag())) : Series.UNBOUNDED);
   }
 
   /** Makes a run known before any of its points arrive. */

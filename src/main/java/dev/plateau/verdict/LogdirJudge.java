@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.DoubleSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Judges every series of a logdir as points arrive: keeps the series (restart rule applied),
@@ -62,8 +63,8 @@ public final class LogdirJudge {
   }
 
   /**
-   * Makes this a live judge: each point's arrival time, read from {@code clock} (seconds), is
-   * told to the detectors (stalled is then judged from when points stopped arriving).
+   * Makes this a live judge: each point's arrival time, read from {@code clock} (seconds), is told
+   * to the detectors (stalled is then judged from when points stopped arriving).
    */
   public void live(DoubleSupplier clock) {
     this.arrivalClock = clock;
@@ -90,11 +91,11 @@ public final class LogdirJudge {
   /**
    * Bounds the points kept per series, for a daemon: a watched series keeps at most {@code
    * pointsPerWatchedSeries} points spread over its curve (for charts and alerts), an unwatched one
-   * none. The detectors do not need them: they keep their own bounded state. When a restart
-   * rewinds a series whose points were not all kept, or a validation series finds a training twin
-   * whose points were not all kept, the judge asks for the runs to be read again ({@link
-   * VerdictListener#rereadNeeded}), and keeps every point of a run read again until the next
-   * {@link #compact}. By default (one-shot commands) every point is kept.
+   * none. The detectors do not need them: they keep their own bounded state. When a restart rewinds
+   * a series whose points were not all kept, or a validation series finds a training twin whose
+   * points were not all kept, the judge asks for the runs to be read again ({@link
+   * VerdictListener#rereadNeeded}), and keeps every point of a run read again until the next {@link
+   * #compact}. By default (one-shot commands) every point is kept.
    */
   public void boundHistory(int pointsPerWatchedSeries) {
     kept.bound(pointsPerWatchedSeries);
@@ -125,8 +126,8 @@ public final class LogdirJudge {
 
   /**
    * The current verdict of every experiment with watched series, by name. An experiment whose
-   * series' verdicts are the same objects as at the last call is not combined again (a series
-   * judge keeps its verdict object until it changes): the status page asks every round.
+   * series' verdicts are the same objects as at the last call is not combined again (a series judge
+   * keeps its verdict object until it changes): the status page asks every round.
    */
   public List<ExperimentVerdict> runVerdicts() {
     judgeQueued();
@@ -251,7 +252,7 @@ public final class LogdirJudge {
    * series counts as incomplete: a rewind into its history asks for the run to be read again
    * ({@link VerdictListener#rereadNeeded}).
    */
-  public SeriesJudge register(String run, String tag) {
+  public @Nullable SeriesJudge register(String run, String tag) {
     queues.judge(Experiments.of(run));
     SeriesKey key = new SeriesKey(run, tag);
     kept.register(run);
@@ -267,7 +268,7 @@ public final class LogdirJudge {
   }
 
   /** The judge of a watched series, or null. */
-  public SeriesJudge judgeOf(String run, String tag) {
+  public @Nullable SeriesJudge judgeOf(String run, String tag) {
     queues.judge(Experiments.of(run));
     WatchedSeries w = watched.get(new SeriesKey(run, tag));
     return w == null ? null : w.judge;
@@ -292,16 +293,16 @@ public final class LogdirJudge {
 
   /**
    * Drops a run's series and judges from memory (their state lives on in the caller's store) and
-   * keeps experiment statuses; {@link #register} brings the judges back. Unlike {@link
-   * #forgetRun}, the run is not about to be read again.
+   * keeps experiment statuses; {@link #register} brings the judges back. Unlike {@link #forgetRun},
+   * the run is not about to be read again.
    */
   public void evict(String run) {
     evictAll(Set.of(run));
   }
 
   /**
-   * {@link #evict} for many runs at once, in one pass over the series (evicting a thousand runs
-   * one by one is quadratic).
+   * {@link #evict} for many runs at once, in one pass over the series (evicting a thousand runs one
+   * by one is quadratic).
    */
   public void evictAll(Set<String> gone) {
     if (gone.isEmpty()) {
@@ -319,8 +320,8 @@ public final class LogdirJudge {
   }
 
   /**
-   * The runs of validation series whose training twin is in {@code run}: reading {@code run}
-   * again means reading them again too, so their overfitting detectors see the twin afresh.
+   * The runs of validation series whose training twin is in {@code run}: reading {@code run} again
+   * means reading them again too, so their overfitting detectors see the twin afresh.
    */
   public Set<String> runsPairedWith(String run) {
     return twins.runsPairedWith(run);
@@ -346,17 +347,17 @@ public final class LogdirJudge {
   }
 
   /** The current verdict of one experiment, or null when none of its series is watched. */
-  public ExperimentVerdict experimentVerdict(String experiment) {
+  public @Nullable ExperimentVerdict experimentVerdict(String experiment) {
     queues.judge(experiment);
     return experiments.of(experiment);
   }
 
   /**
-   * The verdict of an experiment out of memory, from its series' saved verdicts (combined as
-   * {@link #experimentVerdict} combines its judges' verdicts), or null without any. Reads only
-   * the configuration: safe on any thread.
+   * The verdict of an experiment out of memory, from its series' saved verdicts (combined as {@link
+   * #experimentVerdict} combines its judges' verdicts), or null without any. Reads only the
+   * configuration: safe on any thread.
    */
-  public ExperimentVerdict combine(String experiment, List<Verdict> members) {
+  public @Nullable ExperimentVerdict combine(String experiment, List<Verdict> members) {
     return experiments.combine(experiment, members);
   }
 
@@ -376,7 +377,8 @@ public final class LogdirJudge {
 
   private void newSeries(SeriesKey key) {
     Optional<SeriesPlan> plan = config.plan(key.run(), key.tag());
-    if (plan.isPresent() && !limits.over(key, experiments.watchedOfRun(key.run()), watched.size())) {
+    if (plan.isPresent()
+        && !limits.over(key, experiments.watchedOfRun(key.run()), watched.size())) {
       WatchedSeries w = new WatchedSeries(key, plan.get());
       try {
         w.buildJudge();

@@ -14,9 +14,9 @@ import java.util.List;
  *
  * <ul>
  *   <li>Any series DIVERGED: the experiment DIVERGED. Else any TARGET_REACHED: TARGET_REACHED.
- *   <li>Else the deciding series are, with {@code converged_when: auto}, the validation series
- *       when there are any (run {@code validation}/{@code val}/{@code eval}/{@code test}, or a
- *       tag word such as {@code val}), else all; with {@code any} or {@code all}, all series.
+ *   <li>Else the deciding series are, with {@code converged_when: auto}, the validation series when
+ *       there are any (run {@code validation}/{@code val}/{@code eval}/{@code test}, or a tag word
+ *       such as {@code val}), else all; with {@code any} or {@code all}, all series.
  *   <li>{@code all} and {@code auto}: when every deciding series has stopped (converged or
  *       overfitting), the experiment takes the strongest of their statuses; {@code any}: when one
  *       has.
@@ -36,7 +36,8 @@ public final class RunCombiner {
   public static ExperimentVerdict combine(
       String run, List<Verdict> series, ConvergedWhen when, StopPolicy stops) {
     if (series.isEmpty()) {
-      return new ExperimentVerdict(run, Status.TRAINING, List.of(), List.of(), "no watched series yet");
+      return new ExperimentVerdict(
+          run, Status.TRAINING, List.of(), List.of(), "no watched series yet");
     }
     for (Status urgent : List.of(Status.DIVERGED, Status.TARGET_REACHED)) {
       List<Verdict> hit = series.stream().filter(v -> v.status() == urgent).toList();
@@ -56,7 +57,8 @@ public final class RunCombiner {
       deciding.addAll(series);
     }
     List<Verdict> stopped = deciding.stream().filter(v -> stops.stops(v.status())).toList();
-    boolean done = when == ConvergedWhen.ANY ? !stopped.isEmpty() : stopped.size() == deciding.size();
+    boolean done =
+        when == ConvergedWhen.ANY ? !stopped.isEmpty() : stopped.size() == deciding.size();
     if (done) {
       Verdict strongest =
           stopped.stream().max(Comparator.comparingInt(v -> v.status().priority())).orElseThrow();
@@ -68,12 +70,16 @@ public final class RunCombiner {
       return new ExperimentVerdict(run, strongest.status(), deciding, series, reason);
     }
     if (deciding.stream().allMatch(v -> v.status() == Status.STALLED)) {
-      return new ExperimentVerdict(run, Status.STALLED, deciding, series, describe(deciding.get(0)));
+      return new ExperimentVerdict(
+          run, Status.STALLED, deciding, series, describe(deciding.get(0)));
     }
     if (deciding.stream()
         .allMatch(v -> v.status() == Status.NOT_LEARNING || v.status() == Status.STALLED)) {
       Verdict first =
-          deciding.stream().filter(v -> v.status() == Status.NOT_LEARNING).findFirst().orElseThrow();
+          deciding.stream()
+              .filter(v -> v.status() == Status.NOT_LEARNING)
+              .findFirst()
+              .orElseThrow();
       return new ExperimentVerdict(run, Status.NOT_LEARNING, deciding, series, describe(first));
     }
     long training = deciding.stream().filter(v -> !stops.stops(v.status())).count();

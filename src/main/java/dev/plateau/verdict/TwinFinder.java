@@ -9,16 +9,16 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Names the training twin of a validation series, for the overfitting detector, in the layouts
- * that writers use:
+ * Names the training twin of a validation series, for the overfitting detector, in the layouts that
+ * writers use:
  *
  * <ul>
  *   <li>Keras: runs {@code X/validation} (or {@code val}, {@code eval}, {@code test}) and {@code
  *       X/train} with the same tag;
  *   <li>one run with tags {@code val_loss}/{@code train_loss} (and {@code loss}, as in Keras
- *       history names), {@code loss/val}/{@code loss/train}, {@code eval/loss}/{@code
- *       train/loss}, {@code valid_acc}/{@code train_acc} ...: the validation word replaced by
- *       {@code train}, {@code training}, or dropped.
+ *       history names), {@code loss/val}/{@code loss/train}, {@code eval/loss}/{@code train/loss},
+ *       {@code valid_acc}/{@code train_acc} ...: the validation word replaced by {@code train},
+ *       {@code training}, or dropped.
  * </ul>
  */
 public final class TwinFinder {

@@ -14,15 +14,17 @@ import java.util.function.Predicate;
 
 /**
  * Which validation series has which training twin: the configured twin, or the first of {@link
- * TwinFinder}'s candidates that exists. A validation series waits until its twin appears; the
- * judge then feeds the twin's points to its overfitting detector.
+ * TwinFinder}'s candidates that exists. A validation series waits until its twin appears; the judge
+ * then feeds the twin's points to its overfitting detector.
  *
  * <p>Not thread-safe: the judge's feeding thread uses it.
  */
 final class TwinPairing {
   /** Watched series with an overfitting detector, paired or waiting, in order of appearance. */
   private final Map<SeriesKey, WatchedSeries> validations = new LinkedHashMap<>();
+
   private final List<WatchedSeries> awaitingTwin = new ArrayList<>();
+
   /** Validation series by their training twin. */
   private final Map<SeriesKey, List<WatchedSeries>> twinOf = new HashMap<>();
 
@@ -36,9 +38,9 @@ final class TwinPairing {
   }
 
   /**
-   * A new series, watched or not, appeared: the validation series that were waiting for it (or
-   * for another series {@code known} now) are paired, and returned; their twin's points so far are
-   * the caller's to feed.
+   * A new series, watched or not, appeared: the validation series that were waiting for it (or for
+   * another series {@code known} now) are paired, and returned; their twin's points so far are the
+   * caller's to feed.
    */
   List<WatchedSeries> appeared(SeriesKey key, Predicate<SeriesKey> known) {
     List<WatchedSeries> paired = new ArrayList<>(0);
@@ -113,7 +115,8 @@ final class TwinPairing {
       String run = w.plan.twinRun();
       if (tag != null || run != null) {
         return List.of(
-            new SeriesKey(TwinFinder.resolveRun(w.key.run(), run), tag == null ? w.key.tag() : tag));
+            new SeriesKey(
+                TwinFinder.resolveRun(w.key.run(), run), tag == null ? w.key.tag() : tag));
       }
     } catch (ConfigException e) {
       throw new IllegalStateException(e.getMessage(), e);

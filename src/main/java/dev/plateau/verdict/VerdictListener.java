@@ -14,8 +14,8 @@ public interface VerdictListener {
   default void problem(String message) {}
 
   /**
-   * A run rewound (a training restart) into points read before Plateau itself restarted, which
-   * only its files still hold: the run must be read again from its files' start.
+   * A run rewound (a training restart) into points read before Plateau itself restarted, which only
+   * its files still hold: the run must be read again from its files' start.
    */
   default void rereadNeeded(String run) {}
 }

@@ -12,8 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A series the configuration watches: its plan, its judge, its overfitting detector if it has
- * one, and, for a validation series, the training twin that detector is fed from.
+ * A series the configuration watches: its plan, its judge, its overfitting detector if it has one,
+ * and, for a validation series, the training twin that detector is fed from.
  *
  * <p>Its fields change on the feeding thread, and its judge also on the judge thread that judges
  * its experiment's queue (never both at once).
@@ -24,12 +24,16 @@ final class WatchedSeries {
   final SeriesPlan plan;
   SeriesJudge judge;
   OverfittingDetector overfitting;
+
   /** The training twin of a validation series, once found. */
   SeriesKey twin;
+
   /** Where the twin may be, most likely first (a validation series still without one). */
   List<SeriesKey> twinCandidates;
+
   /** The last twin step already fed when the twin was found (so it is not fed twice). */
   long twinFedUpTo = Long.MIN_VALUE;
+
   /** False when restored from saved state: the kept points do not go back to the start. */
   boolean complete = true;
 

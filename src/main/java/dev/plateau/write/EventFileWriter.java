@@ -92,8 +92,8 @@ public final class EventFileWriter implements Closeable {
   }
 
   /**
-   * A tensor value with the given tag; the first value of each tag in this file carries the
-   * {@code scalars} plugin metadata and the SCALAR data class.
+   * A tensor value with the given tag; the first value of each tag in this file carries the {@code
+   * scalars} plugin metadata and the SCALAR data class.
    */
   public void tensorValue(String tag, long step, double wallTime, TensorProto tensor)
       throws IOException {

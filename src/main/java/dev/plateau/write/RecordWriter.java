@@ -7,9 +7,9 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
- * Writes TFRecord frames: length, masked CRC32C of the length, data, masked CRC32C of the data.
- * The inverse of {@link dev.plateau.decode.RecordReader}; used by {@code plateau demo}, the
- * benchmarks and the tests.
+ * Writes TFRecord frames: length, masked CRC32C of the length, data, masked CRC32C of the data. The
+ * inverse of {@link dev.plateau.decode.RecordReader}; used by {@code plateau demo}, the benchmarks
+ * and the tests.
  */
 public final class RecordWriter {
   private final OutputStream out;

@@ -116,7 +116,11 @@ class PackageDependenciesTest {
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage(trees(others))
-        .because(pkg + " may use " + (allowed.isEmpty() ? "no other package" : allowed) + " (DEVELOPERS.md)")
+        .because(
+            pkg
+                + " may use "
+                + (allowed.isEmpty() ? "no other package" : allowed)
+                + " (DEVELOPERS.md)")
         .allowEmptyShould(true)
         .check(CLASSES);
   }

@@ -38,7 +38,11 @@ class PureCoreTest {
   /** Types that reach outside the process or its thread. */
   private static final DescribedPredicate<JavaClass> OUTSIDE =
       resideInAnyPackage(
-              "java.nio.file..", "java.net..", "java.sql..", "javax.sql..", "java.util.concurrent..")
+              "java.nio.file..",
+              "java.net..",
+              "java.sql..",
+              "javax.sql..",
+              "java.util.concurrent..")
           .or(resideInAPackage("java.io").and(simpleNameStartingWith("File")))
           .or(type(RandomAccessFile.class))
           .or(type(Console.class))

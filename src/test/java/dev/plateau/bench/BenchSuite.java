@@ -19,14 +19,14 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Plateau's benchmark suite: every figure of the performance issue, measured on this machine
- * against real {@code plateau} processes and logdirs written at bench time by the project's
- * writer, each repeated and reported as median and spread next to its goal, in {@code
- * OUT/report.md} and {@code OUT/report.json}.
+ * against real {@code plateau} processes and logdirs written at bench time by the project's writer,
+ * each repeated and reported as median and spread next to its goal, in {@code OUT/report.md} and
+ * {@code OUT/report.json}.
  *
- * <p>Usage: {@code BenchSuite OUT [--smoke] [--only=FIGURE,...] [--no-class-archive]}. {@code --smoke} runs every figure on tiny inputs
- * once (for CI: proves the suite runs, measures nothing worth reading). Needs {@code
- * target/plateau.jar}; work files go to {@code OUT/work} and are deleted afterwards.
- * Run it with {@code ./mvnw -B -Pbench verify}.
+ * <p>Usage: {@code BenchSuite OUT [--smoke] [--only=FIGURE,...] [--no-class-archive]}. {@code
+ * --smoke} runs every figure on tiny inputs once (for CI: proves the suite runs, measures nothing
+ * worth reading). Needs {@code target/plateau.jar}; work files go to {@code OUT/work} and are
+ * deleted afterwards. Run it with {@code ./mvnw -B -Pbench verify}.
  */
 public final class BenchSuite {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -37,10 +37,13 @@ public final class BenchSuite {
   private final boolean smoke;
   private final int repeats;
   private final List<Figure> figures = new ArrayList<>();
+
   /** The image's class-data sharing archive, written as its build writes it (null: none). */
   private Path classArchive;
+
   /** The JVM the daemons run on: one of the image's Java version, else this one. */
   private final Path daemonJava;
+
   private final boolean imageJava;
 
   /** One reported figure: what was measured, each repetition, and its goal. */
@@ -131,8 +134,16 @@ public final class BenchSuite {
       limit[i] = r.path("limit_mb_per_s").asDouble(Double.NaN);
       share[i] = 100 * r.path("share_of_limit").asDouble(Double.NaN);
     }
-    String bytes = String.format(Locale.ROOT, "%.2f GB scalar-only file, 4 tags", Files.size(file) / 1e9);
-    add("1a", "Decode throughput (one thread, page cache), " + bytes, "M points/s", pps, "≥ 10", Stats.median(pps) >= 10, "");
+    String bytes =
+        String.format(Locale.ROOT, "%.2f GB scalar-only file, 4 tags", Files.size(file) / 1e9);
+    add(
+        "1a",
+        "Decode throughput (one thread, page cache), " + bytes,
+        "M points/s",
+        pps,
+        "≥ 10",
+        Stats.median(pps) >= 10,
+        "");
     add("1b", "Decode throughput", "MB/s", mbps, "", null, "");
     add("1c", "Limit: read the same bytes + CRC32C, nothing else", "MB/s", limit, "", null, "");
     add("1d", "Decode as share of the limit", "%", share, "≥ 25", Stats.median(share) >= 25, "");
@@ -140,7 +151,8 @@ public final class BenchSuite {
     Path small = work.resolve("decode-py");
     LogdirGenerator.write(small, 1, smoke ? 1_000_000L : 20_000_000L, 4, 2);
     Path smallFile = onlyFile(small.resolve("run-00000"));
-    JsonNode java = JSON.readTree(runPlateau("bench", "decode", "--passes", "3", smallFile.toString()));
+    JsonNode java =
+        JSON.readTree(runPlateau("bench", "decode", "--passes", "3", smallFile.toString()));
     long points = java.path("points").asLong();
     double[] py = new double[repeats];
     for (int i = 0; i < repeats; i++) {
@@ -148,9 +160,20 @@ public final class BenchSuite {
       run(List.of("python3", python().toString(), "report", small.toString()), null);
       py[i] = points / ((System.nanoTime() - t0) / 1e9) / 1e6;
     }
-    add("1e", String.format(Locale.ROOT, "Python decoder (decode_tfevents.py report, %.0f MB file, whole process)", Files.size(smallFile) / 1e6),
-        "M points/s", py, "", null,
-        String.format(Locale.ROOT, "Plateau on the same file: %.2f M points/s in process", java.path("points_per_s").asDouble() / 1e6));
+    add(
+        "1e",
+        String.format(
+            Locale.ROOT,
+            "Python decoder (decode_tfevents.py report, %.0f MB file, whole process)",
+            Files.size(smallFile) / 1e6),
+        "M points/s",
+        py,
+        "",
+        null,
+        String.format(
+            Locale.ROOT,
+            "Plateau on the same file: %.2f M points/s in process",
+            java.path("points_per_s").asDouble() / 1e6));
     deleteTree(dir);
     deleteTree(small);
   }
@@ -159,7 +182,8 @@ public final class BenchSuite {
     return SharedFixtures.root().resolve("tools/decode_tfevents.py");
   }
 
-  // ---- figures 2 and 6: backfill, restart --------------------------------------------------------
+  // ---- figures 2 and 6: backfill, restart
+  // --------------------------------------------------------
 
   private void backfillAndRestart() throws Exception {
     int runs = smoke ? 20 : 1000;
@@ -170,7 +194,8 @@ public final class BenchSuite {
     double[] seconds = new double[backfills];
     for (int i = 0; i < backfills; i++) {
       Path state = work.resolve("backfill-state-" + i);
-      try (DaemonProcess d = start(logdir, state, List.of("--poll-interval", "10s", "--poll-only"))) {
+      try (DaemonProcess d =
+          start(logdir, state, List.of("--poll-interval", "10s", "--poll-only"))) {
         seconds[i] = d.awaitReady(3600);
       }
       if (i < backfills - 1) {
@@ -182,14 +207,35 @@ public final class BenchSuite {
     String goal = "";
     Boolean met = null;
     if (decode != null) {
-      double target = 2 * (bytes / 1e6 / decode.median()) / Runtime.getRuntime().availableProcessors();
-      goal = String.format(Locale.ROOT, "≤ %.1f (2 × decode time / %d cores)", target, Runtime.getRuntime().availableProcessors());
+      double target =
+          2 * (bytes / 1e6 / decode.median()) / Runtime.getRuntime().availableProcessors();
+      goal =
+          String.format(
+              Locale.ROOT,
+              "≤ %.1f (2 × decode time / %d cores)",
+              target,
+              Runtime.getRuntime().availableProcessors());
       met = Stats.median(seconds) <= target;
     }
-    add("2", String.format(Locale.ROOT, "Backfill: %d runs, %.2f GB, process start to every verdict committed (/readyz)", runs, bytes / 1e9),
-        "s", seconds, goal, met, String.format(Locale.ROOT, "%.0f MB/s", mbps));
+    add(
+        "2",
+        String.format(
+            Locale.ROOT,
+            "Backfill: %d runs, %.2f GB, process start to every verdict committed (/readyz)",
+            runs,
+            bytes / 1e9),
+        "s",
+        seconds,
+        goal,
+        met,
+        String.format(Locale.ROOT, "%.0f MB/s", mbps));
     Path state = work.resolve("backfill-state-" + (backfills - 1));
-    restart("6a", "Restart after a clean stop (SIGTERM), " + human(bytes) + " history", logdir, state, false);
+    restart(
+        "6a",
+        "Restart after a clean stop (SIGTERM), " + human(bytes) + " history",
+        logdir,
+        state,
+        false);
     restart("6b", "Restart after SIGKILL, " + human(bytes) + " history", logdir, state, true);
     deleteTree(logdir);
     deleteTree(state);
@@ -199,8 +245,18 @@ public final class BenchSuite {
     try (DaemonProcess d = start(smallLog, smallState, List.of())) {
       d.awaitReady(600);
     }
-    restart("6c", "Restart after a clean stop (SIGTERM), " + human(smallBytes) + " history", smallLog, smallState, false);
-    restart("6d", "Restart after SIGKILL, " + human(smallBytes) + " history", smallLog, smallState, true);
+    restart(
+        "6c",
+        "Restart after a clean stop (SIGTERM), " + human(smallBytes) + " history",
+        smallLog,
+        smallState,
+        false);
+    restart(
+        "6d",
+        "Restart after SIGKILL, " + human(smallBytes) + " history",
+        smallLog,
+        smallState,
+        true);
   }
 
   private void restart(String id, String name, Path logdir, Path state, boolean kill)
@@ -219,7 +275,14 @@ public final class BenchSuite {
         seconds[i] = again.awaitReady(600);
       }
     }
-    add(id, name + ": process start to ready", "s", seconds, "< 2", Stats.median(seconds) < 2, "includes JVM start");
+    add(
+        id,
+        name + ": process start to ready",
+        "s",
+        seconds,
+        "< 2",
+        Stats.median(seconds) < 2,
+        "includes JVM start");
   }
 
   // ---- figure 3: detection cost (JMH) and replay growth ---------------------------------------
@@ -246,7 +309,8 @@ public final class BenchSuite {
           .measurementIterations(5)
           .measurementTime(org.openjdk.jmh.runner.options.TimeValue.seconds(1));
     }
-    for (org.openjdk.jmh.results.RunResult r : new org.openjdk.jmh.runner.Runner(options.build()).run()) {
+    for (org.openjdk.jmh.results.RunResult r :
+        new org.openjdk.jmh.runner.Runner(options.build()).run()) {
       String detector = r.getParams().getParam("detector");
       String points = r.getParams().getParam("points");
       List<Double> scores = new ArrayList<>();
@@ -257,15 +321,26 @@ public final class BenchSuite {
       }
       double[] ns = scores.stream().mapToDouble(Double::doubleValue).toArray();
       boolean judge = detector.equals("default");
-      add("3-" + detector + "-" + points,
-          String.format(Locale.ROOT, "%s, series of %,d points: amortised time per point (JMH, %d iterations)",
-              judge ? "Default judge (divergence, overfitting, plateau, stalled)" : "Detector " + detector,
-              Long.parseLong(points), ns.length),
-          "ns/point", ns, judge ? "" : "< 1000", judge ? null : Stats.median(ns) < 1000, "");
+      add(
+          "3-" + detector + "-" + points,
+          String.format(
+              Locale.ROOT,
+              "%s, series of %,d points: amortised time per point (JMH, %d iterations)",
+              judge
+                  ? "Default judge (divergence, overfitting, plateau, stalled)"
+                  : "Detector " + detector,
+              Long.parseLong(points),
+              ns.length),
+          "ns/point",
+          ns,
+          judge ? "" : "< 1000",
+          judge ? null : Stats.median(ns) < 1000,
+          "");
     }
   }
 
-  // ---- figure 3: replay growth -------------------------------------------------------------------
+  // ---- figure 3: replay growth
+  // -------------------------------------------------------------------
 
   private void replayGrowth() throws Exception {
     int[] sizes = smoke ? new int[] {1_000, 10_000} : new int[] {10_000, 100_000, 1_000_000};
@@ -280,26 +355,72 @@ public final class BenchSuite {
         runPlateau("replay", dir.toString(), "--format", "json");
         seconds[i] = (System.nanoTime() - t0) / 1e9;
       }
-      String note = Double.isNaN(previous) ? "" : String.format(Locale.ROOT, "×%.1f the time of 10× fewer points", Stats.median(seconds) / previous);
-      add("3-replay-" + n, String.format(Locale.ROOT, "replay, 4 series × %,d points (whole process)", n), "s", seconds, "linear growth", null, note);
+      String note =
+          Double.isNaN(previous)
+              ? ""
+              : String.format(
+                  Locale.ROOT,
+                  "×%.1f the time of 10× fewer points",
+                  Stats.median(seconds) / previous);
+      add(
+          "3-replay-" + n,
+          String.format(Locale.ROOT, "replay, 4 series × %,d points (whole process)", n),
+          "s",
+          seconds,
+          "linear growth",
+          null,
+          note);
       previous = Stats.median(seconds);
       deleteTree(dir);
     }
   }
 
-  // ---- figure 4: latency -------------------------------------------------------------------------
+  // ---- figure 4: latency
+  // -------------------------------------------------------------------------
 
   private void latency() throws Exception {
     int trials = smoke ? 10 : 200;
     // Points 250 ms apart, as a run logging a few times a second writes them.
-    latencyWith("4a", "Latency with file-change events (poll 2 s as a backstop)", trials, 250, List.of("--poll-interval", "2s"), "median < 50, p95 < 200", 50, 200);
-    latencyWith("4b", "Latency polling only, every 500 ms", trials, 20, List.of("--poll-only", "--poll-interval", "500ms"), "< 550", 550, 550);
+    latencyWith(
+        "4a",
+        "Latency with file-change events (poll 2 s as a backstop)",
+        trials,
+        250,
+        List.of("--poll-interval", "2s"),
+        "median < 50, p95 < 200",
+        50,
+        200);
+    latencyWith(
+        "4b",
+        "Latency polling only, every 500 ms",
+        trials,
+        20,
+        List.of("--poll-only", "--poll-interval", "500ms"),
+        "< 550",
+        550,
+        550);
     // Back to back (20 ms after each flag), every point a verdict: more work than the 5 % CPU
     // budget for event rounds allows, so rounds are spaced and the latency shows the budget.
-    latencyWith("4c", "Latency with file-change events, points back to back (CPU budget bound)", trials, 20, List.of("--poll-interval", "2s"), "", Double.NaN, Double.NaN);
+    latencyWith(
+        "4c",
+        "Latency with file-change events, points back to back (CPU budget bound)",
+        trials,
+        20,
+        List.of("--poll-interval", "2s"),
+        "",
+        Double.NaN,
+        Double.NaN);
   }
 
-  private void latencyWith(String id, String name, int trials, long pauseMillis, List<String> options, String goal, double medianGoal, double p95Goal)
+  private void latencyWith(
+      String id,
+      String name,
+      int trials,
+      long pauseMillis,
+      List<String> options,
+      String goal,
+      double medianGoal,
+      double p95Goal)
       throws Exception {
     Path logdir = Files.createDirectories(work.resolve("latency-" + id));
     Path config = work.resolve("latency.yaml");
@@ -315,14 +436,21 @@ public final class BenchSuite {
       double median = Stats.median(ms);
       double p95 = Stats.percentile(ms, 95);
       Boolean met = Double.isNaN(medianGoal) ? null : median < medianGoal && p95 < p95Goal;
-      add(id + "-median", name + ": flush to flag file, median of " + trials, "ms", new double[] {median}, goal, met,
+      add(
+          id + "-median",
+          name + ": flush to flag file, median of " + trials,
+          "ms",
+          new double[] {median},
+          goal,
+          met,
           String.format(Locale.ROOT, "p95 %.1f ms, max %.1f ms", p95, Stats.max(ms)));
       add(id + "-p95", name + ": p95", "ms", new double[] {p95}, "", null, "");
     }
     deleteTree(logdir);
   }
 
-  // ---- figure 5: scale -----------------------------------------------------------------------------
+  // ---- figure 5: scale
+  // -----------------------------------------------------------------------------
 
   private void scaleLive() throws Exception {
     int runs = smoke ? 20 : 1000;
@@ -334,7 +462,8 @@ public final class BenchSuite {
     double now = System.currentTimeMillis() / 1000.0;
     List<EventFileWriter> writers = new ArrayList<>();
     for (int r = 0; r < runs; r++) {
-      EventFileWriter w = EventFileWriter.create(logdir.resolve(String.format("run-%05d", r)), now, "scale", 0);
+      EventFileWriter w =
+          EventFileWriter.create(logdir.resolve(String.format("run-%05d", r)), now, "scale", 0);
       for (int t = 0; t < tags; t++) {
         w.simpleValue(LogdirGenerator.TAGS.get(t), 0, now, 1.0f);
       }
@@ -343,7 +472,8 @@ public final class BenchSuite {
     }
     int probes = (int) seconds;
     try (LatencyHarness h = LatencyHarness.prepare(logdir, probes);
-        DaemonProcess d = start(logdir, work.resolve("scale-state"), List.of("--config", config.toString()))) {
+        DaemonProcess d =
+            start(logdir, work.resolve("scale-state"), List.of("--config", config.toString()))) {
       d.awaitReady(600);
       Thread.sleep(2000);
       double cpu0 = d.cpuSeconds();
@@ -351,41 +481,49 @@ public final class BenchSuite {
       List<Double> rss = new ArrayList<>();
       List<Double> fds = new ArrayList<>();
       Thread sampler =
-          new Thread(() -> {
-            try {
-              while (!Thread.currentThread().isInterrupted()) {
-                rss.add(d.residentMb());
-                fds.add((double) d.openDescriptors());
-                Thread.sleep(1000);
-              }
-            } catch (IOException | InterruptedException e) {
-              Thread.currentThread().interrupt();
-            }
-          });
+          new Thread(
+              () -> {
+                try {
+                  while (!Thread.currentThread().isInterrupted()) {
+                    rss.add(d.residentMb());
+                    fds.add((double) d.openDescriptors());
+                    Thread.sleep(1000);
+                  }
+                } catch (IOException | InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              });
       sampler.start();
       Thread writer =
-          new Thread(() -> {
-            java.util.SplittableRandom random = new java.util.SplittableRandom(9);
-            try {
-              for (long step = 1; step <= seconds && !Thread.currentThread().isInterrupted(); step++) {
-                long tick = System.nanoTime();
-                double wall = System.currentTimeMillis() / 1000.0;
-                for (EventFileWriter w : writers) {
-                  for (int t = 0; t < tags; t++) {
-                    double level = 0.2 + 1 / Math.sqrt(1 + step / 5.0);
-                    w.simpleValue(LogdirGenerator.TAGS.get(t), step, wall, (float) (level * (1 + 0.02 * random.nextGaussian())));
+          new Thread(
+              () -> {
+                java.util.SplittableRandom random = new java.util.SplittableRandom(9);
+                try {
+                  for (long step = 1;
+                      step <= seconds && !Thread.currentThread().isInterrupted();
+                      step++) {
+                    long tick = System.nanoTime();
+                    double wall = System.currentTimeMillis() / 1000.0;
+                    for (EventFileWriter w : writers) {
+                      for (int t = 0; t < tags; t++) {
+                        double level = 0.2 + 1 / Math.sqrt(1 + step / 5.0);
+                        w.simpleValue(
+                            LogdirGenerator.TAGS.get(t),
+                            step,
+                            wall,
+                            (float) (level * (1 + 0.02 * random.nextGaussian())));
+                      }
+                      w.flush();
+                    }
+                    long sleep = 1_000_000_000L - (System.nanoTime() - tick);
+                    if (sleep > 0) {
+                      TimeUnit.NANOSECONDS.sleep(sleep);
+                    }
                   }
-                  w.flush();
+                } catch (IOException | InterruptedException e) {
+                  Thread.currentThread().interrupt();
                 }
-                long sleep = 1_000_000_000L - (System.nanoTime() - tick);
-                if (sleep > 0) {
-                  TimeUnit.NANOSECONDS.sleep(sleep);
-                }
-              }
-            } catch (IOException | InterruptedException e) {
-              Thread.currentThread().interrupt();
-            }
-          });
+              });
       writer.start();
       double[] ms = h.run(1000 - 50);
       writer.join();
@@ -394,15 +532,47 @@ public final class BenchSuite {
       sampler.interrupt();
       sampler.join();
       double share = 100 * cpu / elapsed;
-      String load = String.format(Locale.ROOT, "%d runs × %d tags, a point per tag per second, %d s", runs, tags, seconds);
-      add("5a", "Scale while live (" + load + "): CPU", "% of one core", new double[] {share}, "< 5", share < 5, "");
+      String load =
+          String.format(
+              Locale.ROOT,
+              "%d runs × %d tags, a point per tag per second, %d s",
+              runs,
+              tags,
+              seconds);
+      add(
+          "5a",
+          "Scale while live (" + load + "): CPU",
+          "% of one core",
+          new double[] {share},
+          "< 5",
+          share < 5,
+          "");
       double maxRss = rss.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
-      add("5b", "Scale while live: resident memory (max of 1 s samples)", "MB", new double[] {maxRss}, "< 256", maxRss < 256, "");
+      add(
+          "5b",
+          "Scale while live: resident memory (max of 1 s samples)",
+          "MB",
+          new double[] {maxRss},
+          "< 256",
+          maxRss < 256,
+          "");
       double maxFd = fds.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
-      add("5c", "Scale while live: open descriptors (max)", "fds", new double[] {maxFd}, "bounded", null,
+      add(
+          "5c",
+          "Scale while live: open descriptors (max)",
+          "fds",
+          new double[] {maxFd},
+          "bounded",
+          null,
           "event files are open only while read, one at a time per logdir");
       double p95 = Stats.percentile(ms, 95);
-      add("5d", "Scale while live: flush-to-flag latency p95 of " + ms.length + " probes", "ms", new double[] {p95}, "< 1000", p95 < 1000,
+      add(
+          "5d",
+          "Scale while live: flush-to-flag latency p95 of " + ms.length + " probes",
+          "ms",
+          new double[] {p95},
+          "< 1000",
+          p95 < 1000,
           String.format(Locale.ROOT, "median %.1f ms", Stats.median(ms)));
     } finally {
       for (EventFileWriter w : writers) {
@@ -423,24 +593,45 @@ public final class BenchSuite {
       double atReady = d.residentMb();
       Thread.sleep(smoke ? 8_000 : 75_000);
       double rss = d.residentMb();
-      add("5e", String.format(Locale.ROOT, "%,d idle runs (4 tags × 100 points each): resident memory once idle (default --park-after 1m)", runs),
-          "MB", new double[] {rss}, "< 512", rss < 512,
-          String.format(Locale.ROOT, "%.0f MB right after the first scan, which took %.1f s", atReady, ready));
+      add(
+          "5e",
+          String.format(
+              Locale.ROOT,
+              "%,d idle runs (4 tags × 100 points each): resident memory once idle (default --park-after 1m)",
+              runs),
+          "MB",
+          new double[] {rss},
+          "< 512",
+          rss < 512,
+          String.format(
+              Locale.ROOT,
+              "%.0f MB right after the first scan, which took %.1f s",
+              atReady,
+              ready));
     }
     deleteTree(logdir);
   }
 
-  // ---- plumbing ----------------------------------------------------------------------------------
+  // ---- plumbing
+  // ----------------------------------------------------------------------------------
 
   private DaemonProcess start(Path logdir, Path state, List<String> extra) throws IOException {
-    return DaemonProcess.start(daemonJava, jar, logdir, state, work.resolve("daemon.log"), extra, classArchive);
+    return DaemonProcess.start(
+        daemonJava, jar, logdir, state, work.resolve("daemon.log"), extra, classArchive);
   }
 
-  /** The first line of {@code java -version}, e.g. {@code openjdk version "25.0.3" 2026-04-21 LTS}. */
+  /**
+   * The first line of {@code java -version}, e.g. {@code openjdk version "25.0.3" 2026-04-21 LTS}.
+   */
   private static String javaVersionOf(Path launcher) {
     try {
-      Process p = new ProcessBuilder(launcher.toString(), "-version").redirectErrorStream(true).start();
-      String first = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines().findFirst().orElse("?");
+      Process p =
+          new ProcessBuilder(launcher.toString(), "-version").redirectErrorStream(true).start();
+      String first =
+          new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+              .lines()
+              .findFirst()
+              .orElse("?");
       p.waitFor();
       return first.trim();
     } catch (IOException | InterruptedException e) {
@@ -475,10 +666,17 @@ public final class BenchSuite {
     return text;
   }
 
-  private void add(String id, String name, String unit, double[] runs, String goal, Boolean met, String note) {
+  private void add(
+      String id, String name, String unit, double[] runs, String goal, Boolean met, String note) {
     Figure f = new Figure(id, name, unit, runs.clone(), goal, met, note);
     figures.add(f);
-    System.out.printf(Locale.ROOT, "%-14s %-90s median %10.3f %s%s%n", id, name, f.median(), unit,
+    System.out.printf(
+        Locale.ROOT,
+        "%-14s %-90s median %10.3f %s%s%n",
+        id,
+        name,
+        f.median(),
+        unit,
         met == null ? "" : met ? "  (goal met)" : "  (goal NOT met)");
   }
 
@@ -492,10 +690,24 @@ public final class BenchSuite {
     ObjectNode machine = root.putObject("machine");
     machine.put("cores", Runtime.getRuntime().availableProcessors());
     machine.put("memory_mb", memoryMb());
-    machine.put("jdk", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
-    machine.put("daemon_jvm", javaVersionOf(daemonJava)
-        + (imageJava ? (classArchive != null ? ", with the image's class archive" : ", without a class archive") : " (not the image's Java version: none found)"));
-    machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
+    machine.put(
+        "jdk",
+        System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
+    machine.put(
+        "daemon_jvm",
+        javaVersionOf(daemonJava)
+            + (imageJava
+                ? (classArchive != null
+                    ? ", with the image's class archive"
+                    : ", without a class archive")
+                : " (not the image's Java version: none found)"));
+    machine.put(
+        "os",
+        System.getProperty("os.name")
+            + " "
+            + System.getProperty("os.version")
+            + " "
+            + System.getProperty("os.arch"));
     machine.put("cpu", cpuModel());
     machine.put("load_average_at_end", loadAverage());
     root.put("smoke", smoke);
@@ -504,13 +716,30 @@ public final class BenchSuite {
     ArrayNode list = root.putArray("figures");
     StringBuilder md = new StringBuilder();
     md.append("# Plateau benchmark report\n\n");
-    md.append(String.format(Locale.ROOT, "Machine: %d cores, %d MB memory, %s; %s; %s; load average at the end: %s.%n%n",
-        machine.get("cores").asInt(), machine.get("memory_mb").asLong(), machine.get("cpu").asText(),
-        machine.get("jdk").asText(), machine.get("os").asText(), machine.get("load_average_at_end").asText()));
-    md.append(String.format(Locale.ROOT, "Daemons (figures 2, 4, 5, 6) run as the image runs them: %s.%n%n", machine.get("daemon_jvm").asText()));
-    md.append(String.format(Locale.ROOT, "%s%d repetition(s) per figure; median, with min–max over the repetitions. Suite took %.0f s.%n%n",
-        smoke ? "**Smoke run (tiny inputs; the figures mean nothing).** " : "", repeats, totalSeconds));
-    md.append("| # | figure | median | min–max | unit | goal | met | note |\n|---|---|---|---|---|---|---|---|\n");
+    md.append(
+        String.format(
+            Locale.ROOT,
+            "Machine: %d cores, %d MB memory, %s; %s; %s; load average at the end: %s.%n%n",
+            machine.get("cores").asInt(),
+            machine.get("memory_mb").asLong(),
+            machine.get("cpu").asText(),
+            machine.get("jdk").asText(),
+            machine.get("os").asText(),
+            machine.get("load_average_at_end").asText()));
+    md.append(
+        String.format(
+            Locale.ROOT,
+            "Daemons (figures 2, 4, 5, 6) run as the image runs them: %s.%n%n",
+            machine.get("daemon_jvm").asText()));
+    md.append(
+        String.format(
+            Locale.ROOT,
+            "%s%d repetition(s) per figure; median, with min–max over the repetitions. Suite took %.0f s.%n%n",
+            smoke ? "**Smoke run (tiny inputs; the figures mean nothing).** " : "",
+            repeats,
+            totalSeconds));
+    md.append(
+        "| # | figure | median | min–max | unit | goal | met | note |\n|---|---|---|---|---|---|---|---|\n");
     for (Figure f : figures) {
       ObjectNode o = list.addObject();
       o.put("id", f.id());
@@ -530,9 +759,19 @@ public final class BenchSuite {
         o.put("met", f.met());
       }
       o.put("note", f.note());
-      md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s–%s | %s | %s | %s | %s |%n", f.id(), f.name(), fmt(f.median()),
-          fmt(Stats.min(f.runs())), fmt(Stats.max(f.runs())), f.unit(), f.goal(),
-          f.met() == null ? "" : f.met() ? "yes" : "**no**", f.note()));
+      md.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %s | %s | %s–%s | %s | %s | %s | %s |%n",
+              f.id(),
+              f.name(),
+              fmt(f.median()),
+              fmt(Stats.min(f.runs())),
+              fmt(Stats.max(f.runs())),
+              f.unit(),
+              f.goal(),
+              f.met() == null ? "" : f.met() ? "yes" : "**no**",
+              f.note()));
     }
     JSON.writerWithDefaultPrettyPrinter().writeValue(out.resolve("report.json").toFile(), root);
     Files.writeString(out.resolve("report.md"), md);
@@ -543,7 +782,9 @@ public final class BenchSuite {
     if (Double.isNaN(x)) {
       return "n/a";
     }
-    return Math.abs(x) >= 100 ? String.format(Locale.ROOT, "%.0f", x) : String.format(Locale.ROOT, "%.3g", x);
+    return Math.abs(x) >= 100
+        ? String.format(Locale.ROOT, "%.0f", x)
+        : String.format(Locale.ROOT, "%.3g", x);
   }
 
   private static long memoryMb() {

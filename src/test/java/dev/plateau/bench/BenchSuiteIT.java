@@ -12,9 +12,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * CI's short run of the benchmark suite: every figure is measured once on tiny inputs against
- * the real jar, and both reports are written. The figures themselves are not judged here:
- * benchmarks are not tests.
+ * CI's short run of the benchmark suite: every figure is measured once on tiny inputs against the
+ * real jar, and both reports are written. The figures themselves are not judged here: benchmarks
+ * are not tests.
  */
 class BenchSuiteIT {
 
@@ -26,15 +26,37 @@ class BenchSuiteIT {
     JsonNode report = new ObjectMapper().readTree(out.resolve("report.json").toFile());
     assertThat(report.path("machine").path("cores").asInt()).isPositive();
     assertThat(report.path("machine").path("jdk").asText()).isNotBlank();
-    assertThat(report.path("machine").path("daemon_jvm").asText()).as("the daemons' JVM is named").contains("version");
+    assertThat(report.path("machine").path("daemon_jvm").asText())
+        .as("the daemons' JVM is named")
+        .contains("version");
     List<String> ids = new ArrayList<>();
     for (JsonNode figure : report.path("figures")) {
       ids.add(figure.path("id").asText());
       assertThat(figure.path("runs").size()).as(figure.path("id").asText()).isPositive();
     }
     assertThat(ids)
-        .contains("1a", "1b", "1c", "1d", "1e", "2", "3-replay-1000", "3-plateau-1000", "3-default-1000", "4a-median", "4b-median", "4c-median",
-            "5a", "5b", "5c", "5d", "5e", "6a", "6b", "6c", "6d");
+        .contains(
+            "1a",
+            "1b",
+            "1c",
+            "1d",
+            "1e",
+            "2",
+            "3-replay-1000",
+            "3-plateau-1000",
+            "3-default-1000",
+            "4a-median",
+            "4b-median",
+            "4c-median",
+            "5a",
+            "5b",
+            "5c",
+            "5d",
+            "5e",
+            "6a",
+            "6b",
+            "6c",
+            "6d");
     for (JsonNode figure : report.path("figures")) {
       String id = figure.path("id").asText();
       assertThat(figure.path("median").asDouble()).as(id).isPositive();

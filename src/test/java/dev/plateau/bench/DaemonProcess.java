@@ -29,12 +29,18 @@ final class DaemonProcess implements AutoCloseable {
   }
 
   /**
-   * Starts {@code watch LOGDIR --state-dir STATE --http 127.0.0.1:PORT EXTRA...} on {@code launcher}
-   * with the image's JVM options, its class-data sharing archive being {@code classArchive} (null:
-   * none).
+   * Starts {@code watch LOGDIR --state-dir STATE --http 127.0.0.1:PORT EXTRA...} on {@code
+   * launcher} with the image's JVM options, its class-data sharing archive being {@code
+   * classArchive} (null: none).
    */
   static DaemonProcess start(
-      Path launcher, Path jar, Path logdir, Path state, Path log, List<String> extra, Path classArchive)
+      Path launcher,
+      Path jar,
+      Path logdir,
+      Path state,
+      Path log,
+      List<String> extra,
+      Path classArchive)
       throws IOException {
     int port;
     try (ServerSocket socket = new ServerSocket(0)) {

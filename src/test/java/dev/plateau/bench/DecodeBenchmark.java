@@ -38,18 +38,20 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The decode hot paths, one thread, over a scalar-only event file that the project's writer
- * writes at set-up (so it is in page cache): the limit (reading and CRC32C of every byte), the
- * framing alone, the wire-format fast path, the generated protobuf classes, and the whole tailer
- * as {@code plateau bench decode} runs it. One operation is one pass over the file; the {@code
- * points} and {@code bytes} counters give points and bytes per second.
+ * The decode hot paths, one thread, over a scalar-only event file that the project's writer writes
+ * at set-up (so it is in page cache): the limit (reading and CRC32C of every byte), the framing
+ * alone, the wire-format fast path, the generated protobuf classes, and the whole tailer as {@code
+ * plateau bench decode} runs it. One operation is one pass over the file; the {@code points} and
+ * {@code bytes} counters give points and bytes per second.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 public class DecodeBenchmark {
 
   /** How the file stores its values. */

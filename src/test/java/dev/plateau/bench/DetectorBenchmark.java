@@ -32,26 +32,29 @@ import org.openjdk.jmh.annotations.Warmup;
  * Detection cost (issue 6, figure 3): amortised nanoseconds per point of each detector, and of a
  * judge with the default detectors, over series of 10^3 to 10^6 points.
  *
- * <p>One operation is one point fed to a {@link SeriesJudge}, as the daemon and {@code check}
- * feed them; when the series ends a fresh judge starts it again, so the score is the cost per
- * point averaged over whole series of {@code points} points, construction included. Each detector
- * runs alone in its judge (so its score includes the judge's small share); {@code default} is the
+ * <p>One operation is one point fed to a {@link SeriesJudge}, as the daemon and {@code check} feed
+ * them; when the series ends a fresh judge starts it again, so the score is the cost per point
+ * averaged over whole series of {@code points} points, construction included. Each detector runs
+ * alone in its judge (so its score includes the judge's small share); {@code default} is the
  * default list (divergence, overfitting, plateau, stalled). The overfitting detector gets a
  * training twin point before every validation point, as a Keras job logging both per epoch.
  *
  * <p>The series is a seeded noisy power-law decay that levels off, the shape of a real loss curve;
  * the validation curve of the overfitting case turns up in its last third.
  *
- * <p>Run: {@code ./mvnw -B -o test-compile} then {@code java -cp "target/test-classes:target/classes:$(cat
- * cp.txt)" org.openjdk.jmh.Main DetectorBenchmark} (with {@code dependency:build-classpath
- * -Dmdep.outputFile=cp.txt}); {@code -p points=10000} picks a size.
+ * <p>Run: {@code ./mvnw -B -o test-compile} then {@code java -cp
+ * "target/test-classes:target/classes:$(cat cp.txt)" org.openjdk.jmh.Main DetectorBenchmark} (with
+ * {@code dependency:build-classpath -Dmdep.outputFile=cp.txt}); {@code -p points=10000} picks a
+ * size.
  */
 @State(Scope.Thread)
 @BenchmarkMode(org.openjdk.jmh.annotations.Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 public class DetectorBenchmark {
 
   /** Points per series. */
@@ -60,7 +63,13 @@ public class DetectorBenchmark {
 
   /** Which detector the judge runs ({@code default}: the default list). */
   @Param({
-    "plateau", "divergence", "patience", "target", "overfitting", "stalled", "smoothed_plateau",
+    "plateau",
+    "divergence",
+    "patience",
+    "target",
+    "overfitting",
+    "stalled",
+    "smoothed_plateau",
     "default"
   })
   public String detector;

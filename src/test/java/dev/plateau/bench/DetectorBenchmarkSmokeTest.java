@@ -14,9 +14,9 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
- * Runs {@link DetectorBenchmark} through JMH's runner for a moment, every case on short series,
- * so the build proves the benchmark compiles, is registered with JMH and runs. The figures of so
- * short a run mean nothing.
+ * Runs {@link DetectorBenchmark} through JMH's runner for a moment, every case on short series, so
+ * the build proves the benchmark compiles, is registered with JMH and runs. The figures of so short
+ * a run mean nothing.
  */
 class DetectorBenchmarkSmokeTest {
 

@@ -17,8 +17,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
  * Runs every decode benchmark once, very briefly, in this JVM, on a small file, so that the build
- * proves they run and measure something. Benchmarks are not unit tests: the figures come from
- * full runs ({@code org.openjdk.jmh.Main DecodeBenchmark}).
+ * proves they run and measure something. Benchmarks are not unit tests: the figures come from full
+ * runs ({@code org.openjdk.jmh.Main DecodeBenchmark}).
  */
 class JmhSmokeTest {
 
@@ -42,7 +42,9 @@ class JmhSmokeTest {
     Map<String, RunResult> byName = new TreeMap<>();
     for (RunResult r : results) {
       byName.put(
-          r.getParams().getBenchmark().replaceAll(".*\\.", "") + " " + r.getParams().getParam("kind"),
+          r.getParams().getBenchmark().replaceAll(".*\\.", "")
+              + " "
+              + r.getParams().getParam("kind"),
           r);
     }
     assertThat(byName.keySet())

@@ -8,16 +8,18 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Measures the time from a point being flushed to its flag file existing, against a running
- * {@code plateau watch} whose configuration watches {@link #TAG} with a target of 0.5 ({@link
- * #CONFIG}). Each trial has its own run: it starts with one point above the target, written
- * before the trials ({@link #prepare}), then one point below it is flushed and the harness spins
- * until the run's {@code TARGET_REACHED} flag appears.
+ * Measures the time from a point being flushed to its flag file existing, against a running {@code
+ * plateau watch} whose configuration watches {@link #TAG} with a target of 0.5 ({@link #CONFIG}).
+ * Each trial has its own run: it starts with one point above the target, written before the trials
+ * ({@link #prepare}), then one point below it is flushed and the harness spins until the run's
+ * {@code TARGET_REACHED} flag appears.
  */
 final class LatencyHarness implements AutoCloseable {
   static final String TAG = "probe_loss";
   static final String CONFIG =
-      "rules:\n  - tag: " + TAG + "\n    detectors: [divergence, target]\n    target: {value: 0.5}\n";
+      "rules:\n  - tag: "
+          + TAG
+          + "\n    detectors: [divergence, target]\n    target: {value: 0.5}\n";
 
   private final Path logdir;
   private final List<EventFileWriter> writers = new ArrayList<>();

@@ -9,9 +9,9 @@ import java.util.SplittableRandom;
 
 /**
  * Writes benchmark logdirs with the project's event writer: {@code runs} runs, each one event file
- * of scalar {@code simple_value} events (one value per event, as PyTorch's and Keras' writers
- * emit them), until the logdir holds about {@code totalBytes}. Curves are noisy power-law decays
- * that level off, so the detectors do the work they do on real training.
+ * of scalar {@code simple_value} events (one value per event, as PyTorch's and Keras' writers emit
+ * them), until the logdir holds about {@code totalBytes}. Curves are noisy power-law decays that
+ * level off, so the detectors do the work they do on real training.
  *
  * <p>Usage: {@code LogdirGenerator DIR RUNS TOTAL_BYTES [TAGS]}; tags are drawn from {@link #TAGS}.
  */
@@ -19,10 +19,26 @@ public final class LogdirGenerator {
   /** Tag names as a typical training loop writes them; the first four are watched by default. */
   public static final List<String> TAGS =
       List.of(
-          "loss", "val_loss", "accuracy", "val_accuracy", "learning_rate", "grad_norm",
-          "throughput", "gpu_memory", "epoch_time", "weight_norm", "param_norm", "momentum",
-          "batch_size", "tokens_seen", "samples_per_s", "data_time", "step_time", "ema_decay",
-          "loss_scale", "clip_fraction");
+          "loss",
+          "val_loss",
+          "accuracy",
+          "val_accuracy",
+          "learning_rate",
+          "grad_norm",
+          "throughput",
+          "gpu_memory",
+          "epoch_time",
+          "weight_norm",
+          "param_norm",
+          "momentum",
+          "batch_size",
+          "tokens_seen",
+          "samples_per_s",
+          "data_time",
+          "step_time",
+          "ema_decay",
+          "loss_scale",
+          "clip_fraction");
 
   /** Bytes of one framed simple_value event with a short tag, near enough for sizing. */
   private static final int EVENT_BYTES = 47;
@@ -47,7 +63,8 @@ public final class LogdirGenerator {
       try (var entries = Files.list(dir)) {
         if (entries.findAny().isPresent()) {
           // Runs left from an earlier write would be read too, and every figure would be off.
-          throw new IllegalArgumentException(dir + " is not empty: the generator writes into a new directory");
+          throw new IllegalArgumentException(
+              dir + " is not empty: the generator writes into a new directory");
         }
       }
     }

@@ -60,7 +60,12 @@ public final class ScalarEventFiles {
             writer.simpleValue(TAGS[t], step, wallTime, (float) values[t]);
           } else {
             writer.tensorScalar(
-                TAGS[t], step, wallTime, DataType.DT_FLOAT, TensorStorage.TENSOR_CONTENT, values[t]);
+                TAGS[t],
+                step,
+                wallTime,
+                DataType.DT_FLOAT,
+                TensorStorage.TENSOR_CONTENT,
+                values[t]);
           }
           points++;
         }
@@ -73,7 +78,11 @@ public final class ScalarEventFiles {
       writer.flush();
     }
     try (var files = Files.list(dir)) {
-      file = files.filter(f -> f.getFileName().toString().contains("tfevents")).findFirst().orElseThrow();
+      file =
+          files
+              .filter(f -> f.getFileName().toString().contains("tfevents"))
+              .findFirst()
+              .orElseThrow();
     }
     return new Written(file, Files.size(file), points);
   }
@@ -97,6 +106,10 @@ public final class ScalarEventFiles {
         args.length > 2 ? Kind.valueOf(args[2].toUpperCase(Locale.ROOT)) : Kind.SIMPLE_VALUE;
     Written written = write(Path.of(args[0]), Long.parseLong(args[1]) * 1_000_000L, kind);
     System.out.printf(
-        Locale.ROOT, "%s: %d bytes, %d points%n", written.file(), written.bytes(), written.points());
+        Locale.ROOT,
+        "%s: %d bytes, %d points%n",
+        written.file(),
+        written.bytes(),
+        written.points());
   }
 }

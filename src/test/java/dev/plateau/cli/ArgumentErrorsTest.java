@@ -26,29 +26,42 @@ class ArgumentErrorsTest {
   void anUnknownOptionIsNamedWithoutTheValueThatFollowsIt(@TempDir Path logdir) {
     Ran ran = run("check", logdir.toString(), "--webhook", "http://127.0.0.1:9/hook/" + SECRET);
     assertThat(ran.exit()).isEqualTo(2);
-    assertThat(ran.err()).contains("'--webhook'").doesNotContain(SECRET).doesNotContain("127.0.0.1");
+    assertThat(ran.err())
+        .contains("'--webhook'")
+        .doesNotContain(SECRET)
+        .doesNotContain("127.0.0.1");
     assertThat(ran.err()).contains("1 unexpected argument").contains("Usage:");
   }
 
   @Test
   void anUnknownOptionWithAnEqualsValueIsCutAtTheEquals(@TempDir Path logdir) {
-    Ran ran = run("config", "--print", "--slack-webhook=https://hooks.slack.com/services/" + SECRET);
+    Ran ran =
+        run("config", "--print", "--slack-webhook=https://hooks.slack.com/services/" + SECRET);
     assertThat(ran.exit()).isEqualTo(2);
-    assertThat(ran.err()).contains("'--slack-webhook'").doesNotContain(SECRET).doesNotContain("hooks.slack.com");
+    assertThat(ran.err())
+        .contains("'--slack-webhook'")
+        .doesNotContain(SECRET)
+        .doesNotContain("hooks.slack.com");
   }
 
   @Test
   void anInvalidValueOfAKnownOptionIsNotEchoed(@TempDir Path logdir) {
     Ran ran = run("watch", logdir.toString(), "--judge-threads", SECRET);
     assertThat(ran.exit()).isEqualTo(2);
-    assertThat(ran.err()).contains("--judge-threads").contains(ArgumentErrors.HIDDEN).doesNotContain(SECRET);
+    assertThat(ran.err())
+        .contains("--judge-threads")
+        .contains(ArgumentErrors.HIDDEN)
+        .doesNotContain(SECRET);
   }
 
   @Test
   void messagesWithoutValuesAreLeftAsTheyAre() {
-    assertThat(ArgumentErrors.withoutValues("Missing required parameter: 'LOGDIR'", new String[] {"check"}))
+    assertThat(
+            ArgumentErrors.withoutValues(
+                "Missing required parameter: 'LOGDIR'", new String[] {"check"}))
         .isEqualTo("Missing required parameter: 'LOGDIR'");
     assertThat(ArgumentErrors.unmatchedMessage(java.util.List.of("--a", "--b=x", "y")))
-        .isEqualTo("Unknown options: '--a', '--b'; 1 unexpected argument (not shown: an option's value may be a secret)");
+        .isEqualTo(
+            "Unknown options: '--a', '--b'; 1 unexpected argument (not shown: an option's value may be a secret)");
   }
 }

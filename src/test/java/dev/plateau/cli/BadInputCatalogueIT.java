@@ -18,12 +18,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The rows of the catalogue of bad input (docs/bad-input.md) that are
- * about the process: start-up (a bad configuration, a corrupt state database), the operating
- * system refusing a read (an unreadable file) or a write (a full disk for the state). Each runs
- * the real {@code plateau watch} (target/plateau.jar), reads what it says on standard error, and
- * checks that a healthy run beside the bad input is read whole and judged: its flag file appears
- * and {@code /api/runs} counts all its points.
+ * The rows of the catalogue of bad input (docs/bad-input.md) that are about the process: start-up
+ * (a bad configuration, a corrupt state database), the operating system refusing a read (an
+ * unreadable file) or a write (a full disk for the state). Each runs the real {@code plateau watch}
+ * (target/plateau.jar), reads what it says on standard error, and checks that a healthy run beside
+ * the bad input is read whole and judged: its flag file appears and {@code /api/runs} counts all
+ * its points.
  */
 class BadInputCatalogueIT {
   static final String TAG = "val_loss";
@@ -86,15 +86,18 @@ class BadInputCatalogueIT {
 
   private static Path stateDatabase(Path stateDir) throws IOException {
     try (var files = Files.list(stateDir)) {
-      return files.filter(p -> p.getFileName().toString().endsWith(".db")).findFirst().orElseThrow();
+      return files
+          .filter(p -> p.getFileName().toString().endsWith(".db"))
+          .findFirst()
+          .orElseThrow();
     }
   }
 
   // ---- an unreadable file ------------------------------------------------------------------
 
   /**
-   * Permissions do not stop root (CAP_DAC_OVERRIDE), and tests often run as root. When this JVM
-   * can read a file of mode 000, the process is started through {@code setpriv} without the
+   * Permissions do not stop root (CAP_DAC_OVERRIDE), and tests often run as root. When this JVM can
+   * read a file of mode 000, the process is started through {@code setpriv} without the
    * capabilities that bypass file permissions, so that mode 000 denies it as it would any user;
    * otherwise it runs as it is.
    */
@@ -115,7 +118,9 @@ class BadInputCatalogueIT {
     } catch (IOException missing) {
       works = false;
     }
-    assumeTrue(works, "permissions are bypassed here, and setpriv (util-linux) cannot drop CAP_DAC_OVERRIDE");
+    assumeTrue(
+        works,
+        "permissions are bypassed here, and setpriv (util-linux) cannot drop CAP_DAC_OVERRIDE");
     return setpriv;
   }
 
@@ -134,7 +139,8 @@ class BadInputCatalogueIT {
     Files.setPosixFilePermissions(bad, PosixFilePermissions.fromString("---------"));
     try (HealthyRun healthy = new HealthyRun(logdir)) {
       healthy.firstPart();
-      try (WatchProcess watch = WatchProcess.start(withoutPermissionBypass(), logdir, temp.resolve("state"))) {
+      try (WatchProcess watch =
+          WatchProcess.start(withoutPermissionBypass(), logdir, temp.resolve("state"))) {
         String denied = bad + ": cannot read (permission denied); retrying on the next poll";
         watch.await("the unreadable file is reported", () -> !watch.lines(denied).isEmpty());
         healthy.rest();
@@ -143,7 +149,8 @@ class BadInputCatalogueIT {
         assertThat(watch.series("bad", TAG).isMissingNode()).isTrue();
 
         Files.setPosixFilePermissions(bad, PosixFilePermissions.fromString("rw-r--r--"));
-        watch.await("the file is read", () -> watch.series("bad", TAG).path("points").asInt() == 60);
+        watch.await(
+            "the file is read", () -> watch.series("bad", TAG).path("points").asInt() == 60);
         assertThat(watch.lines(bad + ": readable again")).hasSize(1);
         assertThat(watch.stop()).isZero();
       }
@@ -162,7 +169,8 @@ class BadInputCatalogueIT {
     }
     try (HealthyRun healthy = new HealthyRun(logdir)) {
       healthy.firstPart();
-      try (WatchProcess watch = WatchProcess.start(withoutPermissionBypass(), logdir, temp.resolve("state"))) {
+      try (WatchProcess watch =
+          WatchProcess.start(withoutPermissionBypass(), logdir, temp.resolve("state"))) {
         watch.await("the run converged", () -> Files.exists(run.resolve("CONVERGED")));
         Files.setPosixFilePermissions(run, PosixFilePermissions.fromString("---------"));
         String denied = "cannot read " + run + ": permission denied";
@@ -170,12 +178,15 @@ class BadInputCatalogueIT {
         Files.setPosixFilePermissions(run, PosixFilePermissions.fromString("rwxr-xr-x"));
         healthy.rest(); // read only by rounds after the directory is readable again
         assertHealthyRunReadAndJudged(watch, healthy);
-        assertThat(watch.lines(run + "/")).as("none of its files forgotten").noneMatch(l -> l.contains("forgotten"));
+        assertThat(watch.lines(run + "/"))
+            .as("none of its files forgotten")
+            .noneMatch(l -> l.contains("forgotten"));
         assertThat(watch.lines("goes back")).isEmpty();
         assertThat(watch.lines("reading run 'brief' again")).isEmpty();
         assertThat(watch.lines(" brief: ").stream().filter(l -> l.contains("Watcher")).toList())
             .as("one transition, to converged, and no other")
-            .singleElement().satisfies(l -> assertThat(l).contains("training -> converged"));
+            .singleElement()
+            .satisfies(l -> assertThat(l).contains("training -> converged"));
         assertThat(watch.series("brief", TAG).path("points").asInt()).isEqualTo(80);
         assertThat(watch.stop()).isZero();
       }
@@ -191,9 +202,15 @@ class BadInputCatalogueIT {
       for (int i = 0; i < 100_000; i++) {
         summary.addValue(
             dev.plateau.proto.Summary.Value.newBuilder()
-                .setTag(com.google.protobuf.ByteString.copyFromUtf8("loss_" + i)).setSimpleValue(i));
+                .setTag(com.google.protobuf.ByteString.copyFromUtf8("loss_" + i))
+                .setSimpleValue(i));
       }
-      w.write(dev.plateau.proto.Event.newBuilder().setStep(1).setWallTime(1.7e9).setSummary(summary).build());
+      w.write(
+          dev.plateau.proto.Event.newBuilder()
+              .setStep(1)
+              .setWallTime(1.7e9)
+              .setSummary(summary)
+              .build());
     }
     try (HealthyRun healthy = new HealthyRun(logdir)) {
       healthy.firstPart();
@@ -201,12 +218,15 @@ class BadInputCatalogueIT {
       ProcessBuilder builder = WatchProcess.command(List.of(), logdir, temp.resolve("state"), port);
       builder.environment().put("JAVA_TOOL_OPTIONS", "-Xmx384m -XX:+ExitOnOutOfMemoryError");
       try (WatchProcess watch = WatchProcess.start(builder, port)) {
-        watch.await("the limit is reported", () -> !watch.lines("distinct tags in this file").isEmpty());
+        watch.await(
+            "the limit is reported", () -> !watch.lines("distinct tags in this file").isEmpty());
         healthy.rest();
         assertHealthyRunReadAndJudged(watch, healthy);
         assertThat(watch.lines("distinct tags in this file")).as("said once").hasSize(1);
         assertThat(watch.lines("distinct tags in this file").get(0)).contains(wide.toString());
-        assertThat(watch.output()).doesNotContain("java.lang.OutOfMemoryError").doesNotContain("Terminating due to");
+        assertThat(watch.output())
+            .doesNotContain("java.lang.OutOfMemoryError")
+            .doesNotContain("Terminating due to");
         assertThat(watch.status("/api/runs")).isEqualTo(200);
         assertThat(watch.stop()).isZero();
       }
@@ -219,22 +239,33 @@ class BadInputCatalogueIT {
   void configWithUnknownKeyOrWrongTypeStopsStartUpNamingTheKeyAndTouchesNothing() throws Exception {
     Path logdir = Files.createDirectories(temp.resolve("logs"));
     Path state = temp.resolve("state");
-    Path unknown = Files.writeString(temp.resolve("unknown.yaml"), "detection:\n  plateau:\n    min_detla: 0.02\n");
-    Path wrong = Files.writeString(temp.resolve("wrong.yaml"), "detection:\n  plateau:\n    min_delta: lots\n");
+    Path unknown =
+        Files.writeString(
+            temp.resolve("unknown.yaml"), "detection:\n  plateau:\n    min_detla: 0.02\n");
+    Path wrong =
+        Files.writeString(
+            temp.resolve("wrong.yaml"), "detection:\n  plateau:\n    min_delta: lots\n");
     try (HealthyRun healthy = new HealthyRun(logdir)) {
       healthy.firstPart();
 
-      try (WatchProcess watch = WatchProcess.start(List.of(), logdir, state, "--config", unknown.toString())) {
+      try (WatchProcess watch =
+          WatchProcess.start(List.of(), logdir, state, "--config", unknown.toString())) {
         assertThat(watch.awaitExit()).isEqualTo(2);
         assertThat(watch.output())
             .startsWith(
-                "plateau watch: " + unknown + ": detection.plateau.min_detla: unknown key for detector"
+                "plateau watch: "
+                    + unknown
+                    + ": detection.plateau.min_detla: unknown key for detector"
                     + " plateau; allowed: confirm, horizon, learned_sigmas, level_divisor, max_bins, min_best_age, min_delta,");
       }
-      try (WatchProcess watch = WatchProcess.start(List.of(), logdir, state, "--config", wrong.toString())) {
+      try (WatchProcess watch =
+          WatchProcess.start(List.of(), logdir, state, "--config", wrong.toString())) {
         assertThat(watch.awaitExit()).isEqualTo(2);
         assertThat(watch.output())
-            .isEqualTo("plateau watch: " + wrong + ": detection.plateau.min_delta: 'lots' is not a number\n");
+            .isEqualTo(
+                "plateau watch: "
+                    + wrong
+                    + ": detection.plateau.min_delta: 'lots' is not a number\n");
       }
       int port = WatchProcess.freePort();
       ProcessBuilder fromEnvironment = WatchProcess.command(List.of(), logdir, state, port);
@@ -247,11 +278,15 @@ class BadInputCatalogueIT {
                     + " (detection.plateau.min_delta): 'lots' is not a number\n");
       }
       assertThat(state).as("no state was started").doesNotExist();
-      assertThat(logdir.resolve("healthy")).isDirectoryNotContaining(p -> !p.getFileName().toString().contains("tfevents"));
+      assertThat(logdir.resolve("healthy"))
+          .isDirectoryNotContaining(p -> !p.getFileName().toString().contains("tfevents"));
 
       // Corrected, it starts and reads everything that was written meanwhile.
-      Path fixed = Files.writeString(temp.resolve("fixed.yaml"), "detection:\n  plateau:\n    min_delta: 0.01\n");
-      try (WatchProcess watch = WatchProcess.start(List.of(), logdir, state, "--config", fixed.toString())) {
+      Path fixed =
+          Files.writeString(
+              temp.resolve("fixed.yaml"), "detection:\n  plateau:\n    min_delta: 0.01\n");
+      try (WatchProcess watch =
+          WatchProcess.start(List.of(), logdir, state, "--config", fixed.toString())) {
         healthy.rest();
         assertHealthyRunReadAndJudged(watch, healthy);
         assertThat(watch.stop()).isZero();
@@ -298,15 +333,20 @@ class BadInputCatalogueIT {
   }
 
   private static void prlimit(long pid, String fileSize) throws Exception {
-    Process p = new ProcessBuilder("prlimit", "--pid", Long.toString(pid), "--fsize=" + fileSize).inheritIO().start();
-    assertThat(p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0).as("prlimit --fsize=" + fileSize).isTrue();
+    Process p =
+        new ProcessBuilder("prlimit", "--pid", Long.toString(pid), "--fsize=" + fileSize)
+            .inheritIO()
+            .start();
+    assertThat(p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0)
+        .as("prlimit --fsize=" + fileSize)
+        .isTrue();
   }
 
   /**
-   * The state directory's filesystem fills up. Mounting a small filesystem needs privileges CI
-   * may not have, so the test makes the kernel refuse the same writes another way: a limit on the
-   * size of files the running process may write (RLIMIT_FSIZE, set and lifted with prlimit), set
-   * at the current size of the database's write-ahead log, so the next commit cannot be written.
+   * The state directory's filesystem fills up. Mounting a small filesystem needs privileges CI may
+   * not have, so the test makes the kernel refuse the same writes another way: a limit on the size
+   * of files the running process may write (RLIMIT_FSIZE, set and lifted with prlimit), set at the
+   * current size of the database's write-ahead log, so the next commit cannot be written.
    */
   @Test
   void fullDiskForTheStateKeepsTheDaemonReadingAndCommitsOnceSpaceReturns() throws Exception {
@@ -322,14 +362,16 @@ class BadInputCatalogueIT {
     try (HealthyRun healthy = new HealthyRun(logdir);
         Receiver receiver = new Receiver()) {
       healthy.firstPart();
-      try (WatchProcess watch = WatchProcess.start(List.of(), logdir, state, "--webhook", receiver.url())) {
+      try (WatchProcess watch =
+          WatchProcess.start(List.of(), logdir, state, "--webhook", receiver.url())) {
         watch.await("the first part committed", () -> read(watch, FIRST_PART));
         Path db = stateDatabase(state);
         Path wal = db.resolveSibling(db.getFileName() + "-wal");
         prlimit(watch.pid(), Files.size(wal) + ":");
 
         healthy.rest();
-        watch.await("a commit fails", () -> !watch.lines("cannot commit a round of reading").isEmpty());
+        watch.await(
+            "a commit fails", () -> !watch.lines("cannot commit a round of reading").isEmpty());
         watch.await("the rest was read and judged", () -> read(watch, POINTS));
         assertThat(watch.lines("cannot commit").get(0))
             .contains("state database " + db + ": cannot commit a round of reading:")
@@ -344,7 +386,8 @@ class BadInputCatalogueIT {
         assertThat(watch.stop()).isZero();
       }
       // Restarted, it has nothing left to say: the verdict was committed and delivered once.
-      try (WatchProcess watch = WatchProcess.start(List.of(), logdir, state, "--webhook", receiver.url())) {
+      try (WatchProcess watch =
+          WatchProcess.start(List.of(), logdir, state, "--webhook", receiver.url())) {
         watch.await("a round after the restart", () -> watch.output().contains("first round done"));
         Thread.sleep(500); // a few more rounds, and the delivery worker's first look
         assertThat(watch.stop()).isZero();
@@ -366,7 +409,8 @@ class BadInputCatalogueIT {
         assertThat(watch.stop()).isZero();
       }
       Path db = stateDatabase(state);
-      byte[] corrupt = "not a database ".repeat(500).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+      byte[] corrupt =
+          "not a database ".repeat(500).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
       Files.write(db, corrupt);
       Files.deleteIfExists(db.resolveSibling(db.getFileName() + "-wal"));
       Files.deleteIfExists(db.resolveSibling(db.getFileName() + "-shm"));
@@ -389,8 +433,11 @@ class BadInputCatalogueIT {
         assertThat(watch.stop()).isZero();
       }
       try (var files = Files.list(state)) {
-        Path aside = files.filter(p -> p.getFileName().toString().startsWith(db.getFileName() + ".broken-"))
-            .findFirst().orElseThrow();
+        Path aside =
+            files
+                .filter(p -> p.getFileName().toString().startsWith(db.getFileName() + ".broken-"))
+                .findFirst()
+                .orElseThrow();
         assertThat(aside).as("kept aside, for a post-mortem").hasBinaryContent(corrupt);
       }
     }

@@ -43,7 +43,8 @@ class BenchDecodeCommandTest {
       for (int step = 0; step < 500; step++) {
         for (String tag : new String[] {"loss", "acc", "lr"}) {
           a.simpleValue(tag, step, 1.7e9 + step, step);
-          b.tensorScalar(tag, step, 1.7e9 + step, DataType.DT_DOUBLE, TensorStorage.TYPED_FIELD, step);
+          b.tensorScalar(
+              tag, step, 1.7e9 + step, DataType.DT_DOUBLE, TensorStorage.TYPED_FIELD, step);
           points += 2;
         }
       }

@@ -117,16 +117,27 @@ class CheckAndReplayCommandTest {
       keys.add(o.get("run").asText() + ":" + o.get("tag").asText());
       for (String field :
           List.of(
-              "run", "tag", "mode", "status", "detector", "decided_at_step", "best_step",
-              "best_value", "last_step", "points", "reason")) {
+              "run",
+              "tag",
+              "mode",
+              "status",
+              "detector",
+              "decided_at_step",
+              "best_step",
+              "best_value",
+              "last_step",
+              "points",
+              "reason")) {
         assertThat(o.has(field)).as(field + " in " + o).isTrue();
       }
       String status = o.get("status").asText();
       if (status.equals("training")) {
         assertThat(o.get("decided_at_step").isNull()).isTrue();
       } else {
-        assertThat(o.get("decided_at_step").asLong()).isLessThanOrEqualTo(o.get("last_step").asLong());
-        assertThat(o.get("best_step").asLong()).isLessThanOrEqualTo(o.get("decided_at_step").asLong());
+        assertThat(o.get("decided_at_step").asLong())
+            .isLessThanOrEqualTo(o.get("last_step").asLong());
+        assertThat(o.get("best_step").asLong())
+            .isLessThanOrEqualTo(o.get("decided_at_step").asLong());
       }
     }
     assertThat(keys).contains("diverging:loss", "converging/validation:epoch_loss");

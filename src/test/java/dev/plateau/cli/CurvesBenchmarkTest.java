@@ -24,9 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The acceptance figures of the default configuration, kept from regressing: the real learning
  * curves of ../shared/curves written as event files, replayed, and scored as
  * ../shared/tools/detect_eval.py scores them (regret against the curve's centred-moving-average
- * level, tau 0.02, curves of 20+ finite points, mean over sources). Each set's bounds are the
- * level the default configuration reached (docs/detectors.md "How well it works"), so a change
- * that gives back false stops or savings fails here.
+ * level, tau 0.02, curves of 20+ finite points, mean over sources). Each set's bounds are the level
+ * the default configuration reached (docs/detectors.md "How well it works"), so a change that gives
+ * back false stops or savings fails here.
  */
 class CurvesBenchmarkTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -76,7 +76,13 @@ class CurvesBenchmarkTest {
     }
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     int exit =
-        Main.run(out, new PrintWriter(new StringWriter()), "replay", logdir.toString(), "--format", "json");
+        Main.run(
+            out,
+            new PrintWriter(new StringWriter()),
+            "replay",
+            logdir.toString(),
+            "--format",
+            "json");
     assertThat(exit).isZero();
     Map<String, List<double[]>> bySource = new TreeMap<>();
     for (JsonNode verdict : JSON.readTree(out.toString(StandardCharsets.UTF_8))) {
@@ -90,12 +96,14 @@ class CurvesBenchmarkTest {
     StringBuilder table = new StringBuilder();
     for (Map.Entry<String, List<double[]>> e : bySource.entrySet()) {
       double s = e.getValue().stream().mapToDouble(r -> r[0]).average().orElse(0);
-      double f = e.getValue().stream().filter(r -> r[1] > TAU).count() / (double) e.getValue().size();
+      double f =
+          e.getValue().stream().filter(r -> r[1] > TAU).count() / (double) e.getValue().size();
       table.append(String.format("%s: savings %.3f, false stops %.1f%%%n", e.getKey(), s, 100 * f));
       savings += s / bySource.size();
       falseStops += f / bySource.size();
     }
-    table.append(String.format("MACRO: savings %.3f, false stops %.1f%%", savings, 100 * falseStops));
+    table.append(
+        String.format("MACRO: savings %.3f, false stops %.1f%%", savings, 100 * falseStops));
     return new Figures(bySource.size(), falseStops, savings, table.toString());
   }
 
@@ -114,8 +122,12 @@ class CurvesBenchmarkTest {
       steps[i] = n.get("steps").get(i).asLong();
     }
     return new Curve(
-        n.get("id").asText(), n.get("source").asText(), n.get("metric").asText(),
-        n.get("mode").asText().equals("max"), steps, v);
+        n.get("id").asText(),
+        n.get("source").asText(),
+        n.get("metric").asText(),
+        n.get("mode").asText().equals("max"),
+        steps,
+        v);
   }
 
   /** {savings, regret} of one verdict, as detect_eval.py computes them. */
@@ -129,7 +141,10 @@ class CurvesBenchmarkTest {
     }
     int t = c.values().length;
     int i = indexOf(c.steps(), verdict.get("decided_at_step").asLong());
-    int j = verdict.get("best_step").isNull() ? i : indexOf(c.steps(), verdict.get("best_step").asLong());
+    int j =
+        verdict.get("best_step").isNull()
+            ? i
+            : indexOf(c.steps(), verdict.get("best_step").asLong());
     if (i < 0) {
       return new double[] {0, 0};
     }

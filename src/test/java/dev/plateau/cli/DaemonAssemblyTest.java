@@ -15,7 +15,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code watch}'s daemon built from its settings, run, and closed; a start that fails leaves nothing open. */
+/**
+ * {@code watch}'s daemon built from its settings, run, and closed; a start that fails leaves
+ * nothing open.
+ */
 @Timeout(30)
 class DaemonAssemblyTest {
   private static final Clock CLOCK = Clock.systemUTC();
@@ -37,24 +40,31 @@ class DaemonAssemblyTest {
   }
 
   @Test
-  void theTimeoutStopsTheDaemonWithTheTrainingExitCodeWhenNothingWasSeen(@TempDir Path temp) throws Exception {
+  void theTimeoutStopsTheDaemonWithTheTrainingExitCodeWhenNothingWasSeen(@TempDir Path temp)
+      throws Exception {
     Path logdir = Files.createDirectories(temp.resolve("logs"));
     Path state = temp.resolve("state");
     DurationText timeout = DurationText.parse("100ms").orElseThrow();
     try (AssembledDaemon assembled =
-        DaemonAssembly.assemble(settings(logdir, state), JudgeThreads.of(2), new DaemonControl(), CLOCK)) {
+        DaemonAssembly.assemble(
+            settings(logdir, state), JudgeThreads.of(2), new DaemonControl(), CLOCK)) {
       assertThat(assembled.server()).as("--http off").isNull();
       assertThat(assembled.changes()).as("file-change events registered").hasSize(1);
       UntilDone until =
           new UntilDone(
-              assembled.daemon(), PlateauConfig.defaults().detection().stops(), false, timeout,
-              UntilDone.deadline(timeout, CLOCK), CLOCK);
+              assembled.daemon(),
+              PlateauConfig.defaults().detection().stops(),
+              false,
+              timeout,
+              UntilDone.deadline(timeout, CLOCK),
+              CLOCK);
       assertThat(until.ends()).isTrue();
       assembled.daemon().afterEachRound(until);
       assembled.run();
       assertThat(until.exitCode()).isEqualTo(CheckCommand.EXIT_TRAINING);
     }
-    assertThat(new StateLocation(state).fileFor(logdir.toAbsolutePath().normalize())).isRegularFile();
+    assertThat(new StateLocation(state).fileFor(logdir.toAbsolutePath().normalize()))
+        .isRegularFile();
   }
 
   @Test
@@ -64,7 +74,8 @@ class DaemonAssemblyTest {
     control.requestStop();
     control.wake(); // before the daemon exists: nothing to wake, and no failure
     try (AssembledDaemon assembled =
-        DaemonAssembly.assemble(settings(logdir, temp.resolve("state")), JudgeThreads.SERIAL, control, CLOCK)) {
+        DaemonAssembly.assemble(
+            settings(logdir, temp.resolve("state")), JudgeThreads.SERIAL, control, CLOCK)) {
       assembled.run(); // returns after its round: the stop was passed on
     }
   }
@@ -72,9 +83,15 @@ class DaemonAssemblyTest {
   @Test
   void anUnusableStateFailsTheStartWithTheStoresMessage(@TempDir Path temp) throws Exception {
     Path logdir = Files.createDirectories(temp.resolve("logs"));
-    Path notADirectory = Files.writeString(temp.resolve("state"), "a file where the state directory goes");
+    Path notADirectory =
+        Files.writeString(temp.resolve("state"), "a file where the state directory goes");
     assertThatThrownBy(
-            () -> DaemonAssembly.assemble(settings(logdir, notADirectory), JudgeThreads.SERIAL, new DaemonControl(), CLOCK))
+            () ->
+                DaemonAssembly.assemble(
+                    settings(logdir, notADirectory),
+                    JudgeThreads.SERIAL,
+                    new DaemonControl(),
+                    CLOCK))
         .isInstanceOf(DaemonAssembly.StartFailed.class)
         .hasMessageContaining("cannot create the state directory");
   }

@@ -34,22 +34,42 @@ class DemoCommandTest {
   }
 
   @Test
-  void shortDemoPrintsEachVerdictAsItHappensAndLeavesTheThreeFlags(@TempDir Path temp) throws Exception {
+  void shortDemoPrintsEachVerdictAsItHappensAndLeavesTheThreeFlags(@TempDir Path temp)
+      throws Exception {
     Path logdir = temp.resolve("logs");
     Result result = demo("--logdir", logdir.toString(), "--duration", "3s");
 
     assertThat(result.exit()).as(result.out() + result.err()).isZero();
     // One line per transition, printed while the job runs: elapsed time, experiment, status, flag.
     assertThat(result.lines())
-        .anySatisfy(l -> assertThat(l).matches("\\s+\\d+\\.\\ds  demo/converging\\s+converged\\s+keep step \\d+ .*flag: .*CONVERGED"))
-        .anySatisfy(l -> assertThat(l).matches("\\s+\\d+\\.\\ds  demo/overfitting\\s+overfitting\\s+keep step \\d+ .*flag: .*OVERFITTING"))
-        .anySatisfy(l -> assertThat(l).matches("\\s+\\d+\\.\\ds  demo/diverging\\s+diverged\\s+keep step \\d+ .*flag: .*DIVERGED"));
+        .anySatisfy(
+            l ->
+                assertThat(l)
+                    .matches(
+                        "\\s+\\d+\\.\\ds  demo/converging\\s+converged\\s+keep step \\d+ .*flag: .*CONVERGED"))
+        .anySatisfy(
+            l ->
+                assertThat(l)
+                    .matches(
+                        "\\s+\\d+\\.\\ds  demo/overfitting\\s+overfitting\\s+keep step \\d+ .*flag: .*OVERFITTING"))
+        .anySatisfy(
+            l ->
+                assertThat(l)
+                    .matches(
+                        "\\s+\\d+\\.\\ds  demo/diverging\\s+diverged\\s+keep step \\d+ .*flag: .*DIVERGED"));
     // The summary: expected and reached status per experiment.
     assertThat(result.lines())
-        .anySatisfy(l -> assertThat(l).matches("demo/converging\\s+converged\\s+converged\\s+\\d+\\s+.*"))
-        .anySatisfy(l -> assertThat(l).matches("demo/overfitting\\s+overfitting\\s+overfitting\\s+\\d+\\s+.*"))
-        .anySatisfy(l -> assertThat(l).matches("demo/diverging\\s+diverged\\s+diverged\\s+\\d+\\s+.*"));
-    assertThat(result.out()).contains("rm -rf " + logdir.toAbsolutePath()).contains("plateau watch");
+        .anySatisfy(
+            l -> assertThat(l).matches("demo/converging\\s+converged\\s+converged\\s+\\d+\\s+.*"))
+        .anySatisfy(
+            l ->
+                assertThat(l)
+                    .matches("demo/overfitting\\s+overfitting\\s+overfitting\\s+\\d+\\s+.*"))
+        .anySatisfy(
+            l -> assertThat(l).matches("demo/diverging\\s+diverged\\s+diverged\\s+\\d+\\s+.*"));
+    assertThat(result.out())
+        .contains("rm -rf " + logdir.toAbsolutePath())
+        .contains("plateau watch");
 
     ObjectMapper json = new ObjectMapper();
     for (String[] flag :

@@ -16,9 +16,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The demo's curves reach their statuses whatever the seed: each seed's job is written at once
- * (one epoch per second of wall time) and judged by {@code plateau check}, which judges with the
- * same defaults as the demo's watcher.
+ * The demo's curves reach their statuses whatever the seed: each seed's job is written at once (one
+ * epoch per second of wall time) and judged by {@code plateau check}, which judges with the same
+ * defaults as the demo's watcher.
  */
 class DemoCurvesTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -35,7 +35,8 @@ class DemoCurvesTest {
       }
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       StringWriter err = new StringWriter();
-      int exit = Main.run(out, new PrintWriter(err, true), "check", "--format", "json", logdir.toString());
+      int exit =
+          Main.run(out, new PrintWriter(err, true), "check", "--format", "json", logdir.toString());
       JsonNode result = JSON.readTree(out.toString(StandardCharsets.UTF_8));
       Map<String, String> statuses = new TreeMap<>();
       for (JsonNode run : result.get("runs")) {

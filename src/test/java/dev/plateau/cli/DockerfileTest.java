@@ -52,7 +52,9 @@ class DockerfileTest {
     List<String> users = instructions("USER");
     assertThat(users).as("numeric, so runAsNonRoot can check it").containsExactly("10001");
     int user = runtimeStage.indexOf("\nUSER ");
-    assertThat(runtimeStage.indexOf("\nRUN ", user)).as("nothing runs after USER as another user").isNegative();
+    assertThat(runtimeStage.indexOf("\nRUN ", user))
+        .as("nothing runs after USER as another user")
+        .isNegative();
   }
 
   @Test
@@ -75,8 +77,9 @@ class DockerfileTest {
   void theBuildRemovesAndThenRefusesAnythingWritableOutsideTheVolume() {
     String run = String.join(" ", instructions("RUN"));
     assertThat(run).contains("find / -xdev -perm -0002 ! -type l -exec chmod o-w {} +");
-    assertThat(run).containsPattern(
-        "find / -xdev \\\\\\( -perm -0002 -o -user 10001 -o -group 10001 \\\\\\) ! -type l ! -path /state\\)\"");
+    assertThat(run)
+        .containsPattern(
+            "find / -xdev \\\\\\( -perm -0002 -o -user 10001 -o -group 10001 \\\\\\) ! -type l ! -path /state\\)\"");
     assertThat(run).containsPattern("if \\[ -n \"\\$writable\" \\]; then .*exit 1; fi");
   }
 

@@ -79,7 +79,8 @@ class DumpCommandTest {
 
     Map<String, Map<Long, JsonNode>> got = new LinkedHashMap<>();
     for (JsonNode n : result.lines()) {
-      Map<Long, JsonNode> series = got.computeIfAbsent(n.get("tag").asText(), t -> new LinkedHashMap<>());
+      Map<Long, JsonNode> series =
+          got.computeIfAbsent(n.get("tag").asText(), t -> new LinkedHashMap<>());
       assertThat(series.put(n.get("step").asLong(), n)).as("one point per step").isNull();
     }
     assertThat(got.keySet()).containsExactlyInAnyOrderElementsOf(want.keySet());
@@ -160,7 +161,11 @@ class DumpCommandTest {
     Path source = fixtures().resolve("tf/diverging");
     Path file;
     try (var files = Files.list(source)) {
-      file = files.filter(p -> p.getFileName().toString().contains("tfevents")).findFirst().orElseThrow();
+      file =
+          files
+              .filter(p -> p.getFileName().toString().contains("tfevents"))
+              .findFirst()
+              .orElseThrow();
     }
     byte[] bytes = Files.readAllBytes(file);
     int total = dump(file.toString()).lines().size();
@@ -219,7 +224,10 @@ class DumpCommandTest {
         StringWriter err = new StringWriter();
         int exit = Main.run(new ClosingPipe(limit), new PrintWriter(err, true), args);
         String what = String.join(" ", args) + ", closed after " + limit + " bytes";
-        assertThat(err.toString()).as(what).doesNotContain("Exception").doesNotContain("Broken pipe");
+        assertThat(err.toString())
+            .as(what)
+            .doesNotContain("Exception")
+            .doesNotContain("Broken pipe");
         assertThat(exit).as(what).isZero();
       }
     }

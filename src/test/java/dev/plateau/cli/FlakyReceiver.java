@@ -22,11 +22,11 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * A webhook receiver on a fixed loopback port that misbehaves on demand: it answers at once, or
  * after seconds, or 503 and 429 with a Retry-After, or is down (its port closed, then opened
- * again). Like the receivers docs/alerts-and-sinks.md describes, it acts on each webhook-id once:
- * a request whose id it already acknowledged is answered 200 and dropped as a duplicate. It records every
- * request it answered: the webhook-id, the verdict's status, the answer, whether it was a
- * duplicate, when it arrived (to tell which daemon process sent it) and whether the answer went
- * out whole.
+ * again). Like the receivers docs/alerts-and-sinks.md describes, it acts on each webhook-id once: a
+ * request whose id it already acknowledged is answered 200 and dropped as a duplicate. It records
+ * every request it answered: the webhook-id, the verdict's status, the answer, whether it was a
+ * duplicate, when it arrived (to tell which daemon process sent it) and whether the answer went out
+ * whole.
  */
 final class FlakyReceiver implements AutoCloseable {
   /** How requests are answered. */
@@ -48,7 +48,13 @@ final class FlakyReceiver implements AutoCloseable {
    * @param arrivedNanos System.nanoTime() when the request arrived
    * @param mode the mode it was answered in
    */
-  record Answer(String id, String verdictStatus, int status, boolean duplicate, long arrivedNanos, Mode mode) {
+  record Answer(
+      String id,
+      String verdictStatus,
+      int status,
+      boolean duplicate,
+      long arrivedNanos,
+      Mode mode) {
     boolean accepted() {
       return status >= 200 && status < 300;
     }
@@ -62,14 +68,18 @@ final class FlakyReceiver implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final int port;
-  private final ExecutorService handlers = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "flaky-receiver");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ExecutorService handlers =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "flaky-receiver");
+            t.setDaemon(true);
+            return t;
+          });
   private final List<Answer> answers = new ArrayList<>();
+
   /** Ids answered 200, whose answer went out whole. */
   private final Set<String> acknowledged = new HashSet<>();
+
   private final Map<Mode, Integer> modeChanges = new TreeMap<>();
   private volatile Mode mode = Mode.OK;
   private HttpServer server;
@@ -80,7 +90,8 @@ final class FlakyReceiver implements AutoCloseable {
   }
 
   private HttpServer listen(int onPort) throws IOException {
-    HttpServer s = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), onPort), 64);
+    HttpServer s =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), onPort), 64);
     s.createContext("/", this::handle);
     s.setExecutor(handlers);
     s.start();
@@ -144,7 +155,7 @@ final class FlakyReceiver implements AutoCloseable {
           exchange.getResponseHeaders().add("Retry-After", "2");
           answer = 429;
         }
-        default -> { }
+        default -> {}
       }
       byte[] body = (answer == 200 ? "ok" : "try later").getBytes(StandardCharsets.UTF_8);
       exchange.sendResponseHeaders(answer, body.length);

@@ -37,7 +37,11 @@ class HostileRunNamesIT {
 
   static List<String> names(Path dir) throws Exception {
     try (Stream<Path> files = Files.walk(dir)) {
-      return files.filter(f -> !f.equals(dir)).map(f -> dir.relativize(f).toString()).sorted().collect(Collectors.toList());
+      return files
+          .filter(f -> !f.equals(dir))
+          .map(f -> dir.relativize(f).toString())
+          .sorted()
+          .collect(Collectors.toList());
     }
   }
 
@@ -55,9 +59,17 @@ class HostileRunNamesIT {
 
     Process watch =
         new ProcessBuilder(
-                Paths.get(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-                System.getProperty("plateau.jar", "target/plateau.jar"), "watch", logdir.toString(),
-                "--state-dir", state.toString(), "--http", "off", "--poll-interval", "200ms")
+                Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                System.getProperty("plateau.jar", "target/plateau.jar"),
+                "watch",
+                logdir.toString(),
+                "--state-dir",
+                state.toString(),
+                "--http",
+                "off",
+                "--poll-interval",
+                "200ms")
             .redirectErrorStream(true)
             .redirectOutput(log.toFile())
             .start();
@@ -66,7 +78,10 @@ class HostileRunNamesIT {
     try {
       // Without the condition in a minute, the assertions below say what is missing.
       waitUpToAMinute(
-          () -> Files.exists(markupFlag) && Files.exists(dashFlag) && Files.readString(log).contains("linked: flag path"));
+          () ->
+              Files.exists(markupFlag)
+                  && Files.exists(dashFlag)
+                  && Files.readString(log).contains("linked: flag path"));
     } finally {
       watch.destroy();
       assertThat(watch.waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -75,17 +90,28 @@ class HostileRunNamesIT {
     assertThat(markupFlag).as(said).exists();
     assertThat(dashFlag).exists();
     assertThat(said).contains("linked: flag path", "outside the base directory");
-    assertThat(names(outside)).as("the linked run's real directory is as it was").isEqualTo(outsideBefore);
-    assertThat(names(state)).allMatch(n -> n.matches("state-[0-9a-f]{12}\\.db(-wal|-shm|-journal|\\.lock)?"));
+    assertThat(names(outside))
+        .as("the linked run's real directory is as it was")
+        .isEqualTo(outsideBefore);
+    assertThat(names(state))
+        .allMatch(n -> n.matches("state-[0-9a-f]{12}\\.db(-wal|-shm|-journal|\\.lock)?"));
     assertThat(names(temp))
         .as("nothing was written beside the logdir")
-        .allMatch(n -> n.startsWith("logs") || n.startsWith("outside") || n.startsWith("state") || n.equals("watch.log"));
+        .allMatch(
+            n ->
+                n.startsWith("logs")
+                    || n.startsWith("outside")
+                    || n.startsWith("state")
+                    || n.equals("watch.log"));
   }
 
-  /** Runs {@code command} with an empty environment but PATH (a POSIX locale), until {@code done}. */
-  private static String runWithoutLocale(List<String> command, Path log, java.util.function.BooleanSupplier done)
-      throws Exception {
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+  /**
+   * Runs {@code command} with an empty environment but PATH (a POSIX locale), until {@code done}.
+   */
+  private static String runWithoutLocale(
+      List<String> command, Path log, java.util.function.BooleanSupplier done) throws Exception {
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().clear();
     builder.environment().put("PATH", "/usr/bin:/bin");
     String javaHome = System.getProperty("java.home");
@@ -111,46 +137,82 @@ class HostileRunNamesIT {
     Path state = temp.resolve("state");
     List<String> command =
         List.of(
-            Paths.get(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-            Paths.get(System.getProperty("plateau.jar", "target/plateau.jar")).toAbsolutePath().toString(),
-            "watch", logdir.toString(), "--state-dir", state.toString(), "--http", "off", "--poll-interval", "200ms");
+            Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
+            "-jar",
+            Paths.get(System.getProperty("plateau.jar", "target/plateau.jar"))
+                .toAbsolutePath()
+                .toString(),
+            "watch",
+            logdir.toString(),
+            "--state-dir",
+            state.toString(),
+            "--http",
+            "off",
+            "--poll-interval",
+            "200ms");
     Path plainFlag = logdir.resolve("plain/CONVERGED");
-    String said = runWithoutLocale(command, temp.resolve("first.log"), () -> Files.exists(plainFlag));
+    String said =
+        runWithoutLocale(command, temp.resolve("first.log"), () -> Files.exists(plainFlag));
     assertThat(plainFlag).as(said).exists();
     assertThat(said).contains("file names are decoded as").contains("cannot be a file name here");
-    assertThat(said.lines()).as("no ERROR line, forged or real").noneMatch(l -> l.matches("^[0-9:.]+ ERROR .*"));
-    assertThat(said).doesNotContain("Exception").contains("nl\\n12:00:00.000 ERROR forged: training -> converged");
-    assertThat(names(logdir).stream().filter(n -> !n.contains("/") && !n.contains("\\"))
-            .map(n -> n.split("/")[0]).distinct())
+    assertThat(said.lines())
+        .as("no ERROR line, forged or real")
+        .noneMatch(l -> l.matches("^[0-9:.]+ ERROR .*"));
+    assertThat(said)
+        .doesNotContain("Exception")
+        .contains("nl\\n12:00:00.000 ERROR forged: training -> converged");
+    assertThat(
+            names(logdir).stream()
+                .filter(n -> !n.contains("/") && !n.contains("\\"))
+                .map(n -> n.split("/")[0])
+                .distinct())
         .as("no sibling directory made for the name it could not hold")
         .containsExactlyInAnyOrder("exp-\u00e9", "plain", "nl\n12:00:00.000 ERROR forged");
 
-    String again = runWithoutLocale(command, temp.resolve("second.log"), () -> {
-      try {
-        return Files.readString(temp.resolve("second.log")).contains("watching");
-      } catch (java.io.IOException e) {
-        return false;
-      }
-    });
-    assertThat(again.lines()).as("the restart under the same locale").noneMatch(l -> l.matches("^[0-9:.]+ ERROR .*"));
+    String again =
+        runWithoutLocale(
+            command,
+            temp.resolve("second.log"),
+            () -> {
+              try {
+                return Files.readString(temp.resolve("second.log")).contains("watching");
+              } catch (java.io.IOException e) {
+                return false;
+              }
+            });
+    assertThat(again.lines())
+        .as("the restart under the same locale")
+        .noneMatch(l -> l.matches("^[0-9:.]+ ERROR .*"));
     assertThat(again).doesNotContain("Exception");
   }
 
   @Test
-  void theLauncherReadsAndFlagsANonAsciiNameWhateverTheCallersLocale(@TempDir Path temp) throws Exception {
+  void theLauncherReadsAndFlagsANonAsciiNameWhateverTheCallersLocale(@TempDir Path temp)
+      throws Exception {
     Path logdir = Files.createDirectories(temp.resolve("logs"));
     converging(logdir.resolve("exp-\u00e9"));
     Path flag = logdir.resolve("exp-\u00e9/CONVERGED");
     String said =
         runWithoutLocale(
-            List.of(Paths.get("plateau").toAbsolutePath().toString(), "watch", logdir.toString(),
-                "--state-dir", temp.resolve("state").toString(), "--http", "off", "--poll-interval", "200ms"),
-            temp.resolve("launcher.log"), () -> Files.exists(flag));
+            List.of(
+                Paths.get("plateau").toAbsolutePath().toString(),
+                "watch",
+                logdir.toString(),
+                "--state-dir",
+                temp.resolve("state").toString(),
+                "--http",
+                "off",
+                "--poll-interval",
+                "200ms"),
+            temp.resolve("launcher.log"),
+            () -> Files.exists(flag));
     assertThat(flag).as(said).exists();
     assertThat(said).doesNotContain("file names are decoded as");
   }
 
-  /** Waits until {@code condition} holds, a minute at most; the caller's assertions judge what came. */
+  /**
+   * Waits until {@code condition} holds, a minute at most; the caller's assertions judge what came.
+   */
   private static void waitUpToAMinute(Callable<Boolean> condition) {
     try {
       await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(condition);

@@ -15,8 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A run whose validation loss never moves beyond its noise, written as a real event file: replay
- * and check call it not learning, informational by default (no stop, no decision) and a stop
- * with {@code detection.not_learning: stop}; a run that learns beside it is judged as ever.
+ * and check call it not learning, informational by default (no stop, no decision) and a stop with
+ * {@code detection.not_learning: stop}; a run that learns beside it is judged as ever.
  */
 class NotLearningCommandTest {
 
@@ -28,7 +28,10 @@ class NotLearningCommandTest {
       for (int t = 0; t < 200; t++) {
         flat.simpleValue("val_loss", t, 1.7e9 + t, (float) (2 + 0.1 * random.nextGaussian()));
         learns.simpleValue(
-            "val_loss", t, 1.7e9 + t, (float) (1 + 9 * Math.exp(-t / 15.0) + 0.01 * random.nextGaussian()));
+            "val_loss",
+            t,
+            1.7e9 + t,
+            (float) (1 + 9 * Math.exp(-t / 15.0) + 0.01 * random.nextGaussian()));
       }
     }
     return dir;
@@ -44,8 +47,10 @@ class NotLearningCommandTest {
   }
 
   @Test
-  void replayListsNotLearningApartAndDecidesNothingByDefault(@TempDir Path temp) throws IOException {
-    CheckAndReplayCommandTest.Result result = run("replay", logdir(temp).toString(), "--format", "json");
+  void replayListsNotLearningApartAndDecidesNothingByDefault(@TempDir Path temp)
+      throws IOException {
+    CheckAndReplayCommandTest.Result result =
+        run("replay", logdir(temp).toString(), "--format", "json");
     assertThat(result.exit()).as(result.err()).isZero();
     JsonNode flat = series(result.json(), "flat");
     assertThat(flat.get("status").asText()).isEqualTo("training");
@@ -63,9 +68,12 @@ class NotLearningCommandTest {
     Files.writeString(config, "detection:\n  not_learning: stop\n");
     Path dir = logdir(temp.resolve("logs"));
     JsonNode flat =
-        series(run("replay", dir.toString(), "--format", "json", "--config", config.toString()).json(), "flat");
+        series(
+            run("replay", dir.toString(), "--format", "json", "--config", config.toString()).json(),
+            "flat");
     assertThat(flat.get("status").asText()).isEqualTo("not_learning");
-    assertThat(flat.get("decided_at_step").asLong()).isEqualTo(flat.get("first_not_learning_step").asLong());
+    assertThat(flat.get("decided_at_step").asLong())
+        .isEqualTo(flat.get("first_not_learning_step").asLong());
   }
 
   @Test

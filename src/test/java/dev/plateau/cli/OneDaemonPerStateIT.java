@@ -11,8 +11,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Two real {@code plateau watch} processes on one {@code --state-dir} and logdir: the second
  * refuses to start, naming the state database and the first's PID; once the first is killed with
- * SIGKILL (no chance to clean up), a new one starts, because the operating system released the
- * lock with the process.
+ * SIGKILL (no chance to clean up), a new one starts, because the operating system released the lock
+ * with the process.
  */
 class OneDaemonPerStateIT {
 
@@ -34,7 +34,8 @@ class OneDaemonPerStateIT {
       ProcessHandle.of(first.pid()).orElseThrow().destroyForcibly();
       first.awaitExit();
       try (WatchProcess third = WatchProcess.start(List.of(), logdir, state)) {
-        third.await("a new daemon ready after the holder was killed", () -> third.status("/readyz") == 200);
+        third.await(
+            "a new daemon ready after the holder was killed", () -> third.status("/readyz") == 200);
         assertThat(third.output()).doesNotContain("in use by another plateau");
       }
     }

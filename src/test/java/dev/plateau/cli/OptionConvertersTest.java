@@ -24,8 +24,17 @@ class OptionConvertersTest {
     WatchCommand watch = new WatchCommand();
     new CommandLine(watch)
         .parseArgs(
-            "logs", "--poll-interval", "1m30s", "--park-after", "1h 30m", "--checkpoint-interval", "PT45S",
-            "--timeout", "2d", "--http", "0.0.0.0:9090");
+            "logs",
+            "--poll-interval",
+            "1m30s",
+            "--park-after",
+            "1h 30m",
+            "--checkpoint-interval",
+            "PT45S",
+            "--timeout",
+            "2d",
+            "--http",
+            "0.0.0.0:9090");
     assertThat(watch.pollInterval.duration()).isEqualTo(Duration.ofSeconds(90));
     assertThat(watch.parkAfter.duration()).isEqualTo(Duration.ofMinutes(90));
     assertThat(watch.checkpointInterval.duration()).isEqualTo(Duration.ofSeconds(45));
@@ -42,7 +51,8 @@ class OptionConvertersTest {
     assertThat(watch.parkAfter.duration()).isEqualTo(Duration.ofMinutes(1));
     assertThat(watch.checkpointInterval.duration()).isEqualTo(Duration.ofSeconds(30));
     assertThat(watch.timeout).isNull();
-    assertThat(watch.httpOptions.http.address()).isEqualTo(new InetSocketAddress("127.0.0.1", 9321));
+    assertThat(watch.httpOptions.http.address())
+        .isEqualTo(new InetSocketAddress("127.0.0.1", 9321));
   }
 
   @Test
@@ -59,14 +69,17 @@ class OptionConvertersTest {
 
   @Test
   void boundsAreCheckedWithTheBoundsInTheMessage() {
-    assertThat(new DurationConverter.Interval().convert("10ms").duration()).isEqualTo(Duration.ofMillis(10));
+    assertThat(new DurationConverter.Interval().convert("10ms").duration())
+        .isEqualTo(Duration.ofMillis(10));
     assertThatThrownBy(() -> new DurationConverter.IntervalOrOff().convert("5ms"))
         .isInstanceOf(OptionValueException.class)
         .hasMessage("must be at least 10ms, got 5ms");
     DemoCommand.LengthConverter demo = new DemoCommand.LengthConverter();
     assertThat(demo.convert("1h").duration()).isEqualTo(Duration.ofHours(1));
-    assertThatThrownBy(() -> demo.convert("1h0m1s")).hasMessage("must be between 1s and 1h, got 1h0m1s");
-    assertThatThrownBy(() -> demo.convert("999ms")).hasMessage("must be between 1s and 1h, got 999ms");
+    assertThatThrownBy(() -> demo.convert("1h0m1s"))
+        .hasMessage("must be between 1s and 1h, got 1h0m1s");
+    assertThatThrownBy(() -> demo.convert("999ms"))
+        .hasMessage("must be between 1s and 1h, got 999ms");
   }
 
   @Test
@@ -88,7 +101,8 @@ class OptionConvertersTest {
 
   @Test
   void aRefusedValueThatCouldBeASecretIsNotShown(@TempDir Path logdir) {
-    Ran url = run("watch", logdir.toString(), "--timeout", "https://hooks.slack.com/services/" + SECRET);
+    Ran url =
+        run("watch", logdir.toString(), "--timeout", "https://hooks.slack.com/services/" + SECRET);
     assertThat(url.exit()).isEqualTo(2);
     assertThat(url.err())
         .contains("--timeout '" + ArgumentErrors.HIDDEN + "' is not a duration")
@@ -96,7 +110,9 @@ class OptionConvertersTest {
         .doesNotContain("hooks.slack.com");
     String token = "0123456789abcdef0123"; // as long as an HTTP token
     Ran long_ = run("watch", logdir.toString(), "--park-after=" + token);
-    assertThat(long_.err()).contains("--park-after '" + ArgumentErrors.HIDDEN + "'").doesNotContain(token);
+    assertThat(long_.err())
+        .contains("--park-after '" + ArgumentErrors.HIDDEN + "'")
+        .doesNotContain(token);
   }
 
   @Test
@@ -106,7 +122,8 @@ class OptionConvertersTest {
     assertThat(ran.err())
         .contains("--http 'nine': not a port; write PORT, :PORT or ADDR:PORT")
         .doesNotContain("--http --http");
-    Ran url = run("watch", logdir.toString(), "--http", "https://hooks.slack.com/services/" + SECRET);
+    Ran url =
+        run("watch", logdir.toString(), "--http", "https://hooks.slack.com/services/" + SECRET);
     assertThat(url.exit()).isEqualTo(2);
     assertThat(url.err()).contains("--http '" + ArgumentErrors.HIDDEN + "'").doesNotContain(SECRET);
     assertThat(new HttpBinding.Converter().convert("off").off()).isTrue();
@@ -119,7 +136,9 @@ class OptionConvertersTest {
   void onlyShortPlainValuesCanBeShown() {
     assertThat(ArgumentErrors.cannotBeSecret("1x")).isTrue();
     assertThat(ArgumentErrors.cannotBeSecret("1h 30 x")).isTrue();
-    assertThat(ArgumentErrors.cannotBeSecret("0123456789abcdef")).as("16: an HTTP token's length").isFalse();
+    assertThat(ArgumentErrors.cannotBeSecret("0123456789abcdef"))
+        .as("16: an HTTP token's length")
+        .isFalse();
     assertThat(ArgumentErrors.cannotBeSecret("whsec_abc")).isFalse();
     assertThat(ArgumentErrors.cannotBeSecret("http://h/x")).isFalse();
     assertThat(ArgumentErrors.cannotBeSecret("")).isFalse();

@@ -25,7 +25,16 @@ class PythonClientIT {
     Path log = Files.createTempFile("python-client", ".log");
     ProcessBuilder builder =
         new ProcessBuilder(
-                List.of(python.toString(), "-m", "unittest", "discover", "-v", "-s", "tests", "-t", "."))
+                List.of(
+                    python.toString(),
+                    "-m",
+                    "unittest",
+                    "discover",
+                    "-v",
+                    "-s",
+                    "tests",
+                    "-t",
+                    "."))
             .directory(Path.of("python").toFile())
             .redirectErrorStream(true)
             .redirectOutput(log.toFile());
@@ -42,9 +51,12 @@ class PythonClientIT {
     assertThat(ended).as(output).isTrue();
     assertThat(process.exitValue()).as(output).isZero();
     assertThat(output).contains("OK").doesNotContain("FAILED");
-    assertThat(output).containsPattern("test_a_converged_keras_experiment_is_found_from_its_own_and_its_split_directories [^\\n]*\\.\\.\\. ok");
+    assertThat(output)
+        .containsPattern(
+            "test_a_converged_keras_experiment_is_found_from_its_own_and_its_split_directories [^\\n]*\\.\\.\\. ok");
     if (output.contains("torch cannot be imported")) {
-      System.out.println("PythonClientIT: the PyTorch end-to-end test was skipped: torch cannot be imported");
+      System.out.println(
+          "PythonClientIT: the PyTorch end-to-end test was skipped: torch cannot be imported");
     } else {
       assertThat(output)
           .containsPattern(

@@ -35,7 +35,8 @@ class SecretSourcesTest {
   }
 
   @Test
-  void httpTokenComesFromTheFlagFileThenTheFlagThenTheVariableFileThenTheVariable() throws Exception {
+  void httpTokenComesFromTheFlagFileThenTheFlagThenTheVariableFileThenTheVariable()
+      throws Exception {
     Path flagFile = file("flag-token", TOKEN_A + "\n");
     Path envFile = file("env-token", TOKEN_C + "\n");
     Map<String, String> env = Map.of(SecretSources.HTTP_TOKEN_FILE, envFile.toString());
@@ -56,7 +57,9 @@ class SecretSourcesTest {
         .isInstanceOf(SinkConfigException.class)
         .hasMessageContaining("not both")
         .hasMessageNotContaining(TOKEN_B);
-    Map<String, String> both = Map.of(SecretSources.HTTP_TOKEN_FILE, flagFile.toString(), SecretSources.HTTP_TOKEN, TOKEN_D);
+    Map<String, String> both =
+        Map.of(
+            SecretSources.HTTP_TOKEN_FILE, flagFile.toString(), SecretSources.HTTP_TOKEN, TOKEN_D);
     assertThatThrownBy(() -> new SecretSources(both).httpToken(null, null))
         .hasMessageContaining("PLATEAU_HTTP_TOKEN_FILE and PLATEAU_HTTP_TOKEN")
         .hasMessageNotContaining(TOKEN_D);
@@ -67,12 +70,17 @@ class SecretSourcesTest {
     String url = "https://hooks.example.com/T0/one";
     Path urls = file("urls", "# receivers\n" + url + "\n\nhttps://hooks.example.com/T0/two\n");
     Map<String, String> env =
-        Map.of("PLATEAU_WEBHOOK_URLS", url + ",https://hooks.example.com/T0/three", "PLATEAU_WEBHOOK_URLS_FILE", urls.toString());
+        Map.of(
+            "PLATEAU_WEBHOOK_URLS",
+            url + ",https://hooks.example.com/T0/three",
+            "PLATEAU_WEBHOOK_URLS_FILE",
+            urls.toString());
     AlertsConfig alerts = alerts("", env);
     List<Secret> found = new SecretSources(env).webhookUrls(List.of(url), alerts);
     assertThat(found)
         .extracting(Secret::reveal)
-        .containsExactly(url, "https://hooks.example.com/T0/three", "https://hooks.example.com/T0/two");
+        .containsExactly(
+            url, "https://hooks.example.com/T0/three", "https://hooks.example.com/T0/two");
     assertThat(found.get(2).source()).isEqualTo("line 4 of the secret file " + urls);
   }
 
@@ -81,20 +89,27 @@ class SecretSourcesTest {
     Path sign = file("sign", "whsec_c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0MTIzNA==\n");
     Path slack = file("slack", "https://hooks.slack.com/services/T/B/fromfile\n");
     AlertsConfig alerts =
-        alerts("webhook:\n  secret_file: " + sign + "\nslack:\n  url_file: " + slack + "\n", Map.of());
+        alerts(
+            "webhook:\n  secret_file: " + sign + "\nslack:\n  url_file: " + slack + "\n", Map.of());
     SecretSources sources = new SecretSources(Map.of());
     assertThat(sources.signingSecret(null, alerts).reveal()).startsWith("whsec_c2Vj");
     assertThat(sources.slackUrl(null, alerts).reveal()).endsWith("/fromfile");
-    assertThat(sources.slackUrl("https://hooks.slack.com/services/T/B/flag", alerts).reveal()).endsWith("/flag");
+    assertThat(sources.slackUrl("https://hooks.slack.com/services/T/B/flag", alerts).reveal())
+        .endsWith("/flag");
     Path flagSign = file("flag-sign", "whsec_ZmxhZ2ZsYWdmbGFnZmxhZ2ZsYWdmbGFnZmxhZzE=");
     assertThat(sources.signingSecret(flagSign, alerts).reveal()).startsWith("whsec_ZmxhZ");
-    assertThat(new SecretSources(Map.of("PLATEAU_SLACK_WEBHOOK", "https://hooks.slack.com/services/T/B/env"))
-            .slackUrl(null, alerts).reveal()).endsWith("/env");
+    assertThat(
+            new SecretSources(
+                    Map.of("PLATEAU_SLACK_WEBHOOK", "https://hooks.slack.com/services/T/B/env"))
+                .slackUrl(null, alerts)
+                .reveal())
+        .endsWith("/env");
   }
 
   @Test
   void aSecretFromAVariableIsNamedAfterTheVariable() throws Exception {
     Map<String, String> env = Map.of("PLATEAU_WEBHOOK_SECRET", "whsec_abc");
-    assertThat(new SecretSources(env).signingSecret(null, alerts("", env)).source()).contains("PLATEAU_WEBHOOK_SECRET");
+    assertThat(new SecretSources(env).signingSecret(null, alerts("", env)).source())
+        .contains("PLATEAU_WEBHOOK_SECRET");
   }
 }

@@ -50,6 +50,7 @@ class SecretsNeverPrintedIT {
 
   /** Everything the processes and the server said, by where it came from. */
   final Map<String, String> said = new LinkedHashMap<>();
+
   /** Every secret, by a name for messages. */
   final Map<String, String> secrets = new LinkedHashMap<>();
 
@@ -61,16 +62,23 @@ class SecretsNeverPrintedIT {
 
   @Test
   void noSecretAppearsInAnyOutputAnswerOrStateFile() throws Exception {
-    HttpServer receiver = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    receiver.createContext("/", exchange -> {
-      String path = exchange.getRequestURI().toString();
-      exchange.getRequestBody().readAllBytes();
-      int status = path.startsWith("/ok/") ? 200 : path.startsWith("/bad/") ? 400 : path.startsWith("/down/") ? 500 : 403;
-      byte[] body = (status == 200 ? "ok" : "cannot deliver to " + path).getBytes(StandardCharsets.UTF_8);
-      exchange.sendResponseHeaders(status, body.length);
-      exchange.getResponseBody().write(body);
-      exchange.close();
-    });
+    HttpServer receiver =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    receiver.createContext(
+        "/",
+        exchange -> {
+          String path = exchange.getRequestURI().toString();
+          exchange.getRequestBody().readAllBytes();
+          int status =
+              path.startsWith("/ok/")
+                  ? 200
+                  : path.startsWith("/bad/") ? 400 : path.startsWith("/down/") ? 500 : 403;
+          byte[] body =
+              (status == 200 ? "ok" : "cannot deliver to " + path).getBytes(StandardCharsets.UTF_8);
+          exchange.sendResponseHeaders(status, body.length);
+          exchange.getResponseBody().write(body);
+          exchange.close();
+        });
     receiver.start();
     try {
       run(receiver.getAddress().getPort());
@@ -98,20 +106,30 @@ class SecretsNeverPrintedIT {
     secrets.put("signing-key", signingKey);
     String httpToken = secret("http-token");
 
-    Path urlsFile = Files.writeString(temp.resolve("urls"), "# more receivers\n" + refusedUrl + "\n");
+    Path urlsFile =
+        Files.writeString(temp.resolve("urls"), "# more receivers\n" + refusedUrl + "\n");
     Path slackFile = Files.writeString(temp.resolve("slack"), slackUrl + "\n");
     Path signFile = Files.writeString(temp.resolve("sign"), "whsec_" + signingKey + "\n");
     Path tokenFile = Files.writeString(temp.resolve("token"), httpToken + "\n");
     Path config =
         Files.writeString(
             temp.resolve("plateau.yaml"),
-            "webhook:\n  urls: [\"" + fileUrl + "\"]\n  urls_file: " + urlsFile + "\n"
-                + "slack:\n  url_file: " + slackFile + "\n");
+            "webhook:\n  urls: [\""
+                + fileUrl
+                + "\"]\n  urls_file: "
+                + urlsFile
+                + "\n"
+                + "slack:\n  url_file: "
+                + slackFile
+                + "\n");
     Map<String, String> env =
         Map.of(
-            "PLATEAU_LOG_LEVEL", "DEBUG",
-            "PLATEAU_WEBHOOK_URLS", downUrl + "," + badUrl,
-            "PLATEAU_WEBHOOK_SECRET_FILE", signFile.toString());
+            "PLATEAU_LOG_LEVEL",
+            "DEBUG",
+            "PLATEAU_WEBHOOK_URLS",
+            downUrl + "," + badUrl,
+            "PLATEAU_WEBHOOK_SECRET_FILE",
+            signFile.toString());
 
     Path logdir = Files.createDirectories(temp.resolve("logs"));
     Path state = temp.resolve("state");
@@ -120,9 +138,23 @@ class SecretsNeverPrintedIT {
       httpPort = free.getLocalPort();
     }
     Process watch =
-        start("watch", env, "watch", logdir.toString(), "--config", config.toString(),
-            "--state-dir", state.toString(), "--http", "127.0.0.1:" + httpPort,
-            "--http-token-file", tokenFile.toString(), "--webhook", okUrl, "--poll-interval", "200ms");
+        start(
+            "watch",
+            env,
+            "watch",
+            logdir.toString(),
+            "--config",
+            config.toString(),
+            "--state-dir",
+            state.toString(),
+            "--http",
+            "127.0.0.1:" + httpPort,
+            "--http-token-file",
+            tokenFile.toString(),
+            "--webhook",
+            okUrl,
+            "--poll-interval",
+            "200ms");
     try {
       String base = "http://127.0.0.1:" + httpPort;
       awaitStatus(base + "/readyz", 200);
@@ -135,18 +167,31 @@ class SecretsNeverPrintedIT {
       // Five sinks: delivered (ok), rejected (400, Slack 403), retried (500, refused).
       AtomicReference<String> scraped = new AtomicReference<>("");
       try {
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
-          scraped.set(get(base + "/metrics", null).body());
-          return sinksWithOutcomes(scraped.get()) >= 5;
-        });
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .pollInterval(Duration.ofMillis(200))
+            .until(
+                () -> {
+                  scraped.set(get(base + "/metrics", null).body());
+                  return sinksWithOutcomes(scraped.get()) >= 5;
+                });
       } catch (ConditionTimeoutException notYet) {
         // Said by the assertion below, with the metrics as they were.
       }
       String metrics = scraped.get();
       assertThat(sinksWithOutcomes(metrics)).as(metrics).isEqualTo(5);
-      assertThat(metrics).contains("outcome=\"delivered\"", "outcome=\"rejected\"", "outcome=\"retry\"");
+      assertThat(metrics)
+          .contains("outcome=\"delivered\"", "outcome=\"rejected\"", "outcome=\"retry\"");
 
-      for (String path : List.of("/", "/api/runs", "/metrics", "/healthz", "/readyz", "/?token=" + httpToken, "/nope")) {
+      for (String path :
+          List.of(
+              "/",
+              "/api/runs",
+              "/metrics",
+              "/healthz",
+              "/readyz",
+              "/?token=" + httpToken,
+              "/nope")) {
         record(path + " without token", get(base + path, null));
         record(path + " with token", get(base + path, httpToken));
       }
@@ -185,11 +230,12 @@ class SecretsNeverPrintedIT {
     try (Stream<Path> files = Files.walk(state)) {
       for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
         String bytes = new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1);
-        secrets.forEach((name, value) -> {
-          if (bytes.contains(value)) {
-            leaks.add(name + " in state file " + f.getFileName());
-          }
-        });
+        secrets.forEach(
+            (name, value) -> {
+              if (bytes.contains(value)) {
+                leaks.add(name + " in state file " + f.getFileName());
+              }
+            });
       }
     }
     assertThat(said).as("14 answers, and the output of 3 runs and 7 failed starts").hasSize(34);
@@ -198,12 +244,19 @@ class SecretsNeverPrintedIT {
 
   /** Each stops {@code watch} at start-up (exit 2) with a message; none may quote a secret. */
   void badConfigurations(Path logdir, String signingKey) throws Exception {
-    Path brokenYaml = Files.writeString(temp.resolve("broken.yaml"), "webhook:\n  secret: \"whsec_" + signingKey + "\n");
-    expectStartupError("broken-yaml", Map.of(), "not valid YAML", "--config", brokenYaml.toString());
+    Path brokenYaml =
+        Files.writeString(
+            temp.resolve("broken.yaml"), "webhook:\n  secret: \"whsec_" + signingKey + "\n");
+    expectStartupError(
+        "broken-yaml", Map.of(), "not valid YAML", "--config", brokenYaml.toString());
 
     String notBase64 = secret("not-base64");
-    expectStartupError("bad-signing", Map.of("PLATEAU_WEBHOOK_SECRET", "whsec_!!" + notBase64),
-        "PLATEAU_WEBHOOK_SECRET", "--webhook", "http://127.0.0.1:9/x");
+    expectStartupError(
+        "bad-signing",
+        Map.of("PLATEAU_WEBHOOK_SECRET", "whsec_!!" + notBase64),
+        "PLATEAU_WEBHOOK_SECRET",
+        "--webhook",
+        "http://127.0.0.1:9/x");
 
     String spaced = "bad token " + secret("spaced-token");
     expectStartupError("bad-token", Map.of("PLATEAU_HTTP_TOKEN", spaced), "PLATEAU_HTTP_TOKEN");
@@ -211,24 +264,42 @@ class SecretsNeverPrintedIT {
     String shortToken = secret("s").substring(0, 12);
     secrets.put("short-token", shortToken);
     Path shortFile = Files.writeString(temp.resolve("short"), shortToken);
-    expectStartupError("short-token", Map.of(), "characters long", "--http-token-file", shortFile.toString());
+    expectStartupError(
+        "short-token", Map.of(), "characters long", "--http-token-file", shortFile.toString());
 
-    expectStartupError("bad-url", Map.of("PLATEAU_WEBHOOK_URLS", "ftp://127.0.0.1/" + secret("ftp-url")),
+    expectStartupError(
+        "bad-url",
+        Map.of("PLATEAU_WEBHOOK_URLS", "ftp://127.0.0.1/" + secret("ftp-url")),
         "not an absolute http or https URL");
 
-    Path both = Files.writeString(temp.resolve("both.yaml"), "webhook:\n  secret: whsec_" + signingKey + "\n");
-    expectStartupError("both-secrets", Map.of("PLATEAU_WEBHOOK_SECRET_FILE", "/nonexistent"),
-        "set only one", "--config", both.toString());
+    Path both =
+        Files.writeString(
+            temp.resolve("both.yaml"), "webhook:\n  secret: whsec_" + signingKey + "\n");
+    expectStartupError(
+        "both-secrets",
+        Map.of("PLATEAU_WEBHOOK_SECRET_FILE", "/nonexistent"),
+        "set only one",
+        "--config",
+        both.toString());
 
     Path misspelt =
-        Files.writeString(temp.resolve("misspelt.yaml"), "slack:\n  urll: https://hooks.slack.com/services/" + secret("misspelt-url") + "\n");
+        Files.writeString(
+            temp.resolve("misspelt.yaml"),
+            "slack:\n  urll: https://hooks.slack.com/services/" + secret("misspelt-url") + "\n");
     expectStartupError("misspelt", Map.of(), "unknown key", "--config", misspelt.toString());
   }
 
   void expectStartupError(String name, Map<String, String> env, String expected, String... options)
       throws Exception {
-    List<String> args = new ArrayList<>(List.of("watch", temp.resolve("logs").toString(), "--state-dir",
-        temp.resolve("state-" + name).toString(), "--http", "127.0.0.1:0"));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "watch",
+                temp.resolve("logs").toString(),
+                "--state-dir",
+                temp.resolve("state-" + name).toString(),
+                "--http",
+                "127.0.0.1:0"));
     args.addAll(List.of(options));
     Process p = start(name, env, args.toArray(String[]::new));
     try {
@@ -247,9 +318,10 @@ class SecretsNeverPrintedIT {
     command.add("-jar");
     command.add(System.getProperty("plateau.jar", "target/plateau.jar"));
     command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command)
-        .redirectOutput(temp.resolve(name + ".out").toFile())
-        .redirectError(temp.resolve(name + ".err").toFile());
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .redirectOutput(temp.resolve(name + ".out").toFile())
+            .redirectError(temp.resolve(name + ".err").toFile());
     builder.environment().keySet().removeIf(k -> k.startsWith("PLATEAU_"));
     builder.environment().putAll(env);
     return builder.start();
@@ -265,7 +337,8 @@ class SecretsNeverPrintedIT {
   }
 
   static HttpResponse<String> get(String url, String token) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5));
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5));
     if (token != null) {
       request.header("Authorization", "Bearer " + token);
     }

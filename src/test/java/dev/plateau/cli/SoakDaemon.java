@@ -17,11 +17,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One {@code plateau watch} process of the soak test, started from {@code target/plateau.jar}
- * with the JVM options of the container image (read from the Dockerfile's ENTRYPOINT), its output
- * in its own log file, and what Linux says about it: resident memory and its high-water mark
- * ({@code /proc/PID/status}), open descriptors ({@code /proc/PID/fd}), and its own
- * {@code plateau_outbox_pending} metric.
+ * One {@code plateau watch} process of the soak test, started from {@code target/plateau.jar} with
+ * the JVM options of the container image (read from the Dockerfile's ENTRYPOINT), its output in its
+ * own log file, and what Linux says about it: resident memory and its high-water mark ({@code
+ * /proc/PID/status}), open descriptors ({@code /proc/PID/fd}), and its own {@code
+ * plateau_outbox_pending} metric.
  */
 final class SoakDaemon {
   /**
@@ -34,7 +34,8 @@ final class SoakDaemon {
    */
   record Sample(long atNanos, long rssKb, long peakRssKb, int fds, long outboxPending) {}
 
-  private static final Pattern PENDING = Pattern.compile("(?m)^plateau_outbox_pending(?:\\{[^}]*\\})? ([0-9.eE+]+)$");
+  private static final Pattern PENDING =
+      Pattern.compile("(?m)^plateau_outbox_pending(?:\\{[^}]*\\})? ([0-9.eE+]+)$");
 
   final int index;
   final Path log;
@@ -58,23 +59,38 @@ final class SoakDaemon {
    * followed by {@code options}.
    */
   static SoakDaemon start(
-      int index, Path jar, List<String> jvmOptions, Path logdir, Path state, Path config, String url,
-      List<String> options, Path log)
+      int index,
+      Path jar,
+      List<String> jvmOptions,
+      Path logdir,
+      Path state,
+      Path config,
+      String url,
+      List<String> options,
+      Path log)
       throws IOException {
     int port;
     try (ServerSocket socket = new ServerSocket(0)) {
       port = socket.getLocalPort();
     }
     List<String> command = new ArrayList<>();
-    command.add(dev.plateau.daemon.ImageJvmOptions.javaOrSkip().toString()); // the image's Java version
+    command.add(
+        dev.plateau.daemon.ImageJvmOptions.javaOrSkip().toString()); // the image's Java version
     command.addAll(jvmOptions); // the image's, its /state volume mapped to the state dir
     command.addAll(
         List.of(
-            "-jar", jar.toString(), "watch", logdir.toString(),
-            "--state-dir", state.toString(),
-            "--config", config.toString(),
-            "--webhook", url,
-            "--http", "127.0.0.1:" + port));
+            "-jar",
+            jar.toString(),
+            "watch",
+            logdir.toString(),
+            "--state-dir",
+            state.toString(),
+            "--config",
+            config.toString(),
+            "--webhook",
+            url,
+            "--http",
+            "127.0.0.1:" + port));
     command.addAll(options);
     Process p =
         new ProcessBuilder(command)
@@ -132,7 +148,8 @@ final class SoakDaemon {
   /** The body of a 200 answer, or null. */
   private String get(String path) {
     try {
-      HttpURLConnection c = (HttpURLConnection) new URL("http://127.0.0.1:" + port + path).openConnection();
+      HttpURLConnection c =
+          (HttpURLConnection) new URL("http://127.0.0.1:" + port + path).openConnection();
       // No keep-alive: a pooled connection would count among the daemon's descriptors.
       c.setRequestProperty("Connection", "close");
       c.setConnectTimeout(1000);
@@ -220,7 +237,9 @@ final class SoakDaemon {
 
   /** Exit code when the process ended on its own (it should not), else null. */
   Integer exitedOnItsOwn() {
-    return !killed && !process.isAlive() && endedNanos == Long.MAX_VALUE ? process.exitValue() : null;
+    return !killed && !process.isAlive() && endedNanos == Long.MAX_VALUE
+        ? process.exitValue()
+        : null;
   }
 
   /** Whether this process logged that {@code id} was delivered (it committed that first). */

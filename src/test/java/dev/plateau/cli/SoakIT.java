@@ -37,52 +37,52 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The soak test: writer threads append to many runs of every kind while a webhook receiver is
- * now and then slow, answering 503 or 429, or down, and the real daemon ({@code
- * target/plateau.jar}, with the container image's JVM options) is SIGKILLed at random moments and
- * started again. When everything is written and the daemon has gone quiet, it checks that:
+ * The soak test: writer threads append to many runs of every kind while a webhook receiver is now
+ * and then slow, answering 503 or 429, or down, and the real daemon ({@code target/plateau.jar},
+ * with the container image's JVM options) is SIGKILLed at random moments and started again. When
+ * everything is written and the daemon has gone quiet, it checks that:
  *
  * <ul>
  *   <li>exactly once by webhook-id: the receiver acknowledged every verdict the daemon recorded
  *       once under its id, none is missing and no id is unknown. The receiver drops a repeated id
- *       as a duplicate (as docs/alerts-and-sinks.md tells receivers to), and a duplicate is
- *       allowed only where a SIGKILL fell between the receiver's 200 and the daemon's record of it (the at-least-once
- *       window that the stable id is there for): the 200 answered the last request the killed
- *       process sent, and it had not logged the delivery; so at most one per kill;
+ *       as a duplicate (as docs/alerts-and-sinks.md tells receivers to), and a duplicate is allowed
+ *       only where a SIGKILL fell between the receiver's 200 and the daemon's record of it (the
+ *       at-least-once window that the stable id is there for): the 200 answered the last request
+ *       the killed process sent, and it had not logged the delivery; so at most one per kill;
  *   <li>the verdicts are the expected ones: each experiment's verdicts, in the order recorded,
- *       start from {@code training} and each starts from the status the one before ended in
- *       (none left out, none repeated), there are as many as the experiment counted
- *       transitions, and the receiver acknowledged each with the status recorded;
- *   <li>each experiment's final status, in the state and in its last delivered verdict, is what
- *       the one-shot {@code plateau check} says about the finished logdir;
+ *       start from {@code training} and each starts from the status the one before ended in (none
+ *       left out, none repeated), there are as many as the experiment counted transitions, and the
+ *       receiver acknowledged each with the status recorded;
+ *   <li>each experiment's final status, in the state and in its last delivered verdict, is what the
+ *       one-shot {@code plateau check} says about the finished logdir;
  *   <li>no daemon process ended on its own, and the last one stops cleanly on SIGTERM;
- *   <li>memory stayed bounded: the peak resident set (VmHWM) of every process stayed under
- *       {@value #RSS_BOUND_MB} MB. That is the benchmark suite's goal for a daemon watching 1,000
- *       live runs of 20 tags (BenchSuite, 5b); the soak has at most a few dozen runs live at a
- *       time but a history that grows with its length (some 70 runs a minute), and experiments
- *       idle for {@code --park-after} leave memory, so a daemon that needs more holds on to
- *       history: a leak. The JVM runs with the container image's options (SerialGC, a heap that
- *       shrinks), so the resident set follows the live heap. (Not yet so: a validation series
- *       that never met a training twin, like the runs here that log only {@code val_loss}, is
- *       never parked, so each process's peak, in the report, grows with the history: from 107
- *       to 171 MB over 8 minutes of writing, 518 experiments. Far below the bound in CI; how
- *       near an hour takes it is what the long run is for);
- *   <li>no descriptors leaked: between the first and the last sample of each process the count
- *       grew by at most {@value #FD_SLACK} (connections to the receiver and HTTP clients come
- *       and go; a leak per file, round or delivery grows without bound);
+ *   <li>memory stayed bounded: the peak resident set (VmHWM) of every process stayed under {@value
+ *       #RSS_BOUND_MB} MB. That is the benchmark suite's goal for a daemon watching 1,000 live runs
+ *       of 20 tags (BenchSuite, 5b); the soak has at most a few dozen runs live at a time but a
+ *       history that grows with its length (some 70 runs a minute), and experiments idle for {@code
+ *       --park-after} leave memory, so a daemon that needs more holds on to history: a leak. The
+ *       JVM runs with the container image's options (SerialGC, a heap that shrinks), so the
+ *       resident set follows the live heap. (Not yet so: a validation series that never met a
+ *       training twin, like the runs here that log only {@code val_loss}, is never parked, so each
+ *       process's peak, in the report, grows with the history: from 107 to 171 MB over 8 minutes of
+ *       writing, 518 experiments. Far below the bound in CI; how near an hour takes it is what the
+ *       long run is for);
+ *   <li>no descriptors leaked: between the first and the last sample of each process the count grew
+ *       by at most {@value #FD_SLACK} (connections to the receiver and HTTP clients come and go; a
+ *       leak per file, round or delivery grows without bound);
  *   <li>the outbox ends empty of pending entries and holds one entry per verdict.
  * </ul>
  *
  * <p>Besides the defaults, the daemons run with {@code --park-after} of {@value
- * #PARK_AFTER_SECONDS} s, so that finished experiments leave memory and restarted jobs (which
- * pause longer than that) bring theirs back; quiet rounds commit at the default checkpoint
- * interval (30 s), so most kills lose uncommitted rounds that the next process reads again.
+ * #PARK_AFTER_SECONDS} s, so that finished experiments leave memory and restarted jobs (which pause
+ * longer than that) bring theirs back; quiet rounds commit at the default checkpoint interval (30
+ * s), so most kills lose uncommitted rounds that the next process reads again.
  *
- * <p>About 75 s on an idle 2-core machine (40 s of writing, then the runs under way are
- * finished); {@code -Dplateau.soak.minutes=60} writes for an hour (CONTRIBUTING.md
- * "Soak test"). Nothing waits for a fixed time that assumes a fast machine: the kills go on until
- * there were {@value #MIN_KILLS}, and the end waits for the state to settle. The figures are
- * printed and written to {@code target/soak-report.txt}.
+ * <p>About 75 s on an idle 2-core machine (40 s of writing, then the runs under way are finished);
+ * {@code -Dplateau.soak.minutes=60} writes for an hour (CONTRIBUTING.md "Soak test"). Nothing waits
+ * for a fixed time that assumes a fast machine: the kills go on until there were {@value
+ * #MIN_KILLS}, and the end waits for the state to settle. The figures are printed and written to
+ * {@code target/soak-report.txt}.
  */
 class SoakIT {
   static final long SEED = Long.getLong("plateau.soak.seed", 20261124L);
@@ -96,8 +96,10 @@ class SoakIT {
   static final int FD_SLACK = 8;
   static final int MIN_KILLS = 3;
   static final long PARK_AFTER_SECONDS = 5;
+
   /** Long enough for the longest retry delay (5 min, RetryPolicy) and reading what is left. */
   static final Duration QUIET_LIMIT = Duration.ofMinutes(10);
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   static final String CONFIG =
@@ -129,14 +131,21 @@ class SoakIT {
 
     try (FlakyReceiver receiver = new FlakyReceiver()) {
       SoakWriters writers =
-          new SoakWriters(logdir, WRITERS, RUNS_PER_WRITER, SEED, WRITE_FOR, Duration.ofSeconds(PARK_AFTER_SECONDS + 1));
+          new SoakWriters(
+              logdir,
+              WRITERS,
+              RUNS_PER_WRITER,
+              SEED,
+              WRITE_FOR,
+              Duration.ofSeconds(PARK_AFTER_SECONDS + 1));
       Thread sampler = thread("soak-sampler", () -> sample(current, state, maxStateBytes));
       BooleanSupplier daemonUp =
           () -> {
             SoakDaemon d = current.get();
             return d != null && d.ready() && d.alive() && !d.killed();
           };
-      Thread chaos = thread("soak-chaos", () -> misbehave(receiver, writers, daemonUp, new Random(SEED + 1)));
+      Thread chaos =
+          thread("soak-chaos", () -> misbehave(receiver, writers, daemonUp, new Random(SEED + 1)));
       writers.start();
       sampler.start();
       chaos.start();
@@ -145,7 +154,8 @@ class SoakIT {
       // On a slow machine a process may take many seconds to get ready: the kills go on after
       // the writers are done until there were enough of them.
       while (writers.alive() || kills < MIN_KILLS) {
-        SoakDaemon d = startDaemon(daemons, current, jar, jvm, logdir, state, config, receiver, temp);
+        SoakDaemon d =
+            startDaemon(daemons, current, jar, jvm, logdir, state, config, receiver, temp);
         // Killed at a random moment: now and then while it starts up, mostly within seconds of
         // getting ready, sometimes after a long life (descriptors and memory watched over time).
         int draw = random.nextInt(8);
@@ -156,7 +166,8 @@ class SoakIT {
           Thread.sleep(draw < 3 ? longLife(random) : 1000 + random.nextInt(7000));
         }
         if (!d.alive()) {
-          unexpectedExits.add("process " + d.index + " exited with " + d.exitedOnItsOwn() + "; log " + d.log);
+          unexpectedExits.add(
+              "process " + d.index + " exited with " + d.exitedOnItsOwn() + "; log " + d.log);
         }
         d.kill();
         kills++;
@@ -166,7 +177,8 @@ class SoakIT {
       chaos.join();
       double writingSeconds = (System.nanoTime() - began) / 1e9;
 
-      SoakDaemon last = startDaemon(daemons, current, jar, jvm, logdir, state, config, receiver, temp);
+      SoakDaemon last =
+          startDaemon(daemons, current, jar, jvm, logdir, state, config, receiver, temp);
       assertThat(last.awaitReady(Duration.ofMinutes(2))).as("the last process got ready").isTrue();
       Quiet quiet = awaitQuiet(logdir, state, QUIET_LIMIT);
       last.sample();
@@ -186,7 +198,9 @@ class SoakIT {
       Map<String, List<FlakyReceiver.Answer>> acknowledged =
           answers.stream()
               .filter(FlakyReceiver.Answer::acknowledged)
-              .collect(Collectors.groupingBy(FlakyReceiver.Answer::id, TreeMap::new, Collectors.toList()));
+              .collect(
+                  Collectors.groupingBy(
+                      FlakyReceiver.Answer::id, TreeMap::new, Collectors.toList()));
 
       Set<String> expected = recorded.verdicts.keySet();
       Set<String> missing = new TreeSet<>(expected);
@@ -201,7 +215,12 @@ class SoakIT {
         }
         Verdict v = recorded.verdicts.get(e.getKey());
         if (v != null && !v.status.equals(e.getValue().get(0).verdictStatus())) {
-          wrongStatus.add(e.getKey() + ": recorded " + v.status + ", received " + e.getValue().get(0).verdictStatus());
+          wrongStatus.add(
+              e.getKey()
+                  + ": recorded "
+                  + v.status
+                  + ", received "
+                  + e.getValue().get(0).verdictStatus());
         }
       }
       List<String> explained = new ArrayList<>();
@@ -210,7 +229,9 @@ class SoakIT {
           answers.stream()
               .filter(FlakyReceiver.Answer::accepted)
               .sorted(Comparator.comparingLong(FlakyReceiver.Answer::arrivedNanos))
-              .collect(Collectors.groupingBy(FlakyReceiver.Answer::id, TreeMap::new, Collectors.toList()));
+              .collect(
+                  Collectors.groupingBy(
+                      FlakyReceiver.Answer::id, TreeMap::new, Collectors.toList()));
       for (Map.Entry<String, List<FlakyReceiver.Answer>> e : accepted.entrySet()) {
         String id = e.getKey();
         for (int i = 1; i < e.getValue().size(); i++) {
@@ -223,10 +244,17 @@ class SoakIT {
                   && sender.killed()
                   && !sender.loggedDelivered(id)
                   && answers.stream()
-                      .noneMatch(a -> a.arrivedNanos() > before.arrivedNanos() && senderOf(daemons, a.arrivedNanos()) == sender);
+                      .noneMatch(
+                          a ->
+                              a.arrivedNanos() > before.arrivedNanos()
+                                  && senderOf(daemons, a.arrivedNanos()) == sender);
           String what =
-              id + " (200 to process " + indexOf(sender) + ", sent again by process "
-                  + indexOf(senderOf(daemons, e.getValue().get(i).arrivedNanos())) + ")";
+              id
+                  + " (200 to process "
+                  + indexOf(sender)
+                  + ", sent again by process "
+                  + indexOf(senderOf(daemons, e.getValue().get(i).arrivedNanos()))
+                  + ")";
           (inWindow ? explained : unexplained).add(what);
         }
       }
@@ -244,13 +272,19 @@ class SoakIT {
         lastDelivered.put(experiment, recorded.lastVerdictStatus(experiment));
       }
       Map<String, String> lastDeliveredExpected = new TreeMap<>(checkStatus);
-      lastDeliveredExpected.replaceAll((experiment, status) -> status.equals("training") && recorded.lastVerdictStatus(experiment).equals("none") ? "none" : status);
+      lastDeliveredExpected.replaceAll(
+          (experiment, status) ->
+              status.equals("training") && recorded.lastVerdictStatus(experiment).equals("none")
+                  ? "none"
+                  : status);
 
-      List<SoakDaemon.Sample> samples = daemons.stream().flatMap(d -> d.samples().stream()).toList();
+      List<SoakDaemon.Sample> samples =
+          daemons.stream().flatMap(d -> d.samples().stream()).toList();
       long peakRssKb = samples.stream().mapToLong(SoakDaemon.Sample::peakRssKb).max().orElse(-1);
       int fdMin = samples.stream().mapToInt(SoakDaemon.Sample::fds).min().orElse(-1);
       int fdMax = samples.stream().mapToInt(SoakDaemon.Sample::fds).max().orElse(-1);
-      long outboxMax = samples.stream().mapToLong(SoakDaemon.Sample::outboxPending).max().orElse(-1);
+      long outboxMax =
+          samples.stream().mapToLong(SoakDaemon.Sample::outboxPending).max().orElse(-1);
       Map<Integer, Integer> fdGrowth = new TreeMap<>();
       Map<Integer, String> fdRange = new TreeMap<>();
       Map<Integer, Long> peakMbByProcess = new TreeMap<>();
@@ -260,46 +294,122 @@ class SoakIT {
           fdGrowth.put(d.index, own.get(own.size() - 1).fds() - own.get(0).fds());
         }
         if (!own.isEmpty()) {
-          peakMbByProcess.put(d.index, own.stream().mapToLong(SoakDaemon.Sample::peakRssKb).max().orElse(0) / 1024);
-          IntSummaryStatistics fds = own.stream().mapToInt(SoakDaemon.Sample::fds).summaryStatistics();
+          peakMbByProcess.put(
+              d.index, own.stream().mapToLong(SoakDaemon.Sample::peakRssKb).max().orElse(0) / 1024);
+          IntSummaryStatistics fds =
+              own.stream().mapToInt(SoakDaemon.Sample::fds).summaryStatistics();
           fdRange.put(d.index, fds.getMin() + ".." + fds.getMax());
         }
       }
-      SoakDaemon longest = daemons.stream().max(Comparator.comparingInt(d -> d.samples().size())).orElseThrow();
+      SoakDaemon longest =
+          daemons.stream().max(Comparator.comparingInt(d -> d.samples().size())).orElseThrow();
       Map<String, Long> answerCounts =
           answers.stream()
-              .collect(Collectors.groupingBy(a -> a.mode() + " " + a.status(), TreeMap::new, Collectors.counting()));
+              .collect(
+                  Collectors.groupingBy(
+                      a -> a.mode() + " " + a.status(), TreeMap::new, Collectors.counting()));
       long retries = 0;
       for (SoakDaemon d : daemons) {
-        retries += Files.readAllLines(d.log, StandardCharsets.ISO_8859_1).stream().filter(l -> l.contains(" not delivered (")).count();
+        retries +=
+            Files.readAllLines(d.log, StandardCharsets.ISO_8859_1).stream()
+                .filter(l -> l.contains(" not delivered ("))
+                .count();
       }
       Map<String, Long> statuses =
-          recorded.verdicts.values().stream().collect(Collectors.groupingBy(v -> v.status, TreeMap::new, Collectors.counting()));
+          recorded.verdicts.values().stream()
+              .collect(Collectors.groupingBy(v -> v.status, TreeMap::new, Collectors.counting()));
 
       String report =
           String.join(
               "\n",
-              String.format(Locale.ROOT, "soak: seed %d, %d writers x %d runs at a time, writing for %s (%.0f s with the last runs), %.0f s in all",
-                  SEED, WRITERS, RUNS_PER_WRITER, WRITE_FOR, writingSeconds, (System.nanoTime() - began) / 1e9),
-              String.format(Locale.ROOT, "written: %d runs, %d event files, %d points", writers.runs(), writers.files(), writers.points()),
-              String.format(Locale.ROOT, "daemon: %d processes, %d SIGKILLs (%d before it was ready), last stopped by SIGTERM with exit %d; ready after %s s; quiet %.1f s after the last was ready",
-                  daemons.size(), kills, daemons.stream().filter(d -> d.killed() && !d.ready()).count(), lastExit,
-                  daemons.stream().filter(SoakDaemon::ready).map(d -> String.format(Locale.ROOT, "%.1f", d.readySeconds())).toList(),
+              String.format(
+                  Locale.ROOT,
+                  "soak: seed %d, %d writers x %d runs at a time, writing for %s (%.0f s with the last runs), %.0f s in all",
+                  SEED,
+                  WRITERS,
+                  RUNS_PER_WRITER,
+                  WRITE_FOR,
+                  writingSeconds,
+                  (System.nanoTime() - began) / 1e9),
+              String.format(
+                  Locale.ROOT,
+                  "written: %d runs, %d event files, %d points",
+                  writers.runs(),
+                  writers.files(),
+                  writers.points()),
+              String.format(
+                  Locale.ROOT,
+                  "daemon: %d processes, %d SIGKILLs (%d before it was ready), last stopped by SIGTERM with exit %d; ready after %s s; quiet %.1f s after the last was ready",
+                  daemons.size(),
+                  kills,
+                  daemons.stream().filter(d -> d.killed() && !d.ready()).count(),
+                  lastExit,
+                  daemons.stream()
+                      .filter(SoakDaemon::ready)
+                      .map(d -> String.format(Locale.ROOT, "%.1f", d.readySeconds()))
+                      .toList(),
                   quiet.seconds),
-              String.format(Locale.ROOT, "receiver: mode changes %s; answers by mode and status %s (0: the connection broke first); %d failed attempts retried by the daemons",
-                  receiver.modeChanges(), answerCounts, retries),
-              String.format(Locale.ROOT, "verdicts: %d expected (state: %s), %d acknowledged (%d of them more than once), %d missing, %d unknown, %d with another status, %d broken chains %s",
-                  expected.size(), statuses, acknowledged.size(), acknowledgedTwice.size(), missing.size(), unknown.size(), wrongStatus.size(), brokenChains.size(), brokenChains),
-              String.format(Locale.ROOT, "duplicates dropped by webhook-id: %d after a SIGKILL between the 200 and its commit %s, %d otherwise %s",
-                  explained.size(), explained, unexplained.size(), unexplained),
-              String.format(Locale.ROOT, "memory: peak resident %.1f MB (VmHWM, bound %d MB), %d samples; peak MB per process %s", peakRssKb / 1024.0, RSS_BOUND_MB, samples.size(), peakMbByProcess),
-              String.format(Locale.ROOT, "descriptors: min %d, max %d; per process min..max %s; growth first->last sample per process %s (bound %d); longest-lived process %d: %d samples over %.0f s",
-                  fdMin, fdMax, fdRange, fdGrowth, FD_SLACK, longest.index, longest.samples().size(),
-                  longest.samples().isEmpty() ? 0.0 : (longest.samples().get(longest.samples().size() - 1).atNanos() - longest.samples().get(0).atNanos()) / 1e9),
-              String.format(Locale.ROOT, "outbox: max %d pending (plateau_outbox_pending samples); at the end %s, %d entries for %d verdicts",
-                  outboxMax, recorded.outboxStates, recorded.outboxRows, recorded.verdicts.size()),
-              String.format(Locale.ROOT, "state database: %.1f KB at quiet (%.1f KB of it WAL), at most %.1f KB during the soak; %d experiments",
-                  stateBytesAtQuiet / 1024.0, walBytesAtQuiet / 1024.0, maxStateBytes.get() / 1024.0, recorded.experiments.size()));
+              String.format(
+                  Locale.ROOT,
+                  "receiver: mode changes %s; answers by mode and status %s (0: the connection broke first); %d failed attempts retried by the daemons",
+                  receiver.modeChanges(),
+                  answerCounts,
+                  retries),
+              String.format(
+                  Locale.ROOT,
+                  "verdicts: %d expected (state: %s), %d acknowledged (%d of them more than once), %d missing, %d unknown, %d with another status, %d broken chains %s",
+                  expected.size(),
+                  statuses,
+                  acknowledged.size(),
+                  acknowledgedTwice.size(),
+                  missing.size(),
+                  unknown.size(),
+                  wrongStatus.size(),
+                  brokenChains.size(),
+                  brokenChains),
+              String.format(
+                  Locale.ROOT,
+                  "duplicates dropped by webhook-id: %d after a SIGKILL between the 200 and its commit %s, %d otherwise %s",
+                  explained.size(),
+                  explained,
+                  unexplained.size(),
+                  unexplained),
+              String.format(
+                  Locale.ROOT,
+                  "memory: peak resident %.1f MB (VmHWM, bound %d MB), %d samples; peak MB per process %s",
+                  peakRssKb / 1024.0,
+                  RSS_BOUND_MB,
+                  samples.size(),
+                  peakMbByProcess),
+              String.format(
+                  Locale.ROOT,
+                  "descriptors: min %d, max %d; per process min..max %s; growth first->last sample per process %s (bound %d); longest-lived process %d: %d samples over %.0f s",
+                  fdMin,
+                  fdMax,
+                  fdRange,
+                  fdGrowth,
+                  FD_SLACK,
+                  longest.index,
+                  longest.samples().size(),
+                  longest.samples().isEmpty()
+                      ? 0.0
+                      : (longest.samples().get(longest.samples().size() - 1).atNanos()
+                              - longest.samples().get(0).atNanos())
+                          / 1e9),
+              String.format(
+                  Locale.ROOT,
+                  "outbox: max %d pending (plateau_outbox_pending samples); at the end %s, %d entries for %d verdicts",
+                  outboxMax,
+                  recorded.outboxStates,
+                  recorded.outboxRows,
+                  recorded.verdicts.size()),
+              String.format(
+                  Locale.ROOT,
+                  "state database: %.1f KB at quiet (%.1f KB of it WAL), at most %.1f KB during the soak; %d experiments",
+                  stateBytesAtQuiet / 1024.0,
+                  walBytesAtQuiet / 1024.0,
+                  maxStateBytes.get() / 1024.0,
+                  recorded.experiments.size()));
       System.out.println(report);
       Files.createDirectories(Path.of("target"));
       Files.writeString(Path.of("target", "soak-report.txt"), report + "\n");
@@ -309,7 +419,9 @@ class SoakIT {
       assertThat(lastExit).as(context).isZero();
       assertThat(kills).as(context).isGreaterThanOrEqualTo(MIN_KILLS);
       assertThat(retries).as("the daemons met the receiver's failures\n" + context).isPositive();
-      assertThat(statuses.keySet()).as(context).contains("converged", "diverged", "target_reached", "overfitting");
+      assertThat(statuses.keySet())
+          .as(context)
+          .contains("converged", "diverged", "target_reached", "overfitting");
       assertThat(missing).as(context).isEmpty();
       assertThat(unknown).as(context).isEmpty();
       assertThat(acknowledgedTwice).as(context).isEmpty();
@@ -318,8 +430,12 @@ class SoakIT {
       assertThat(explained.size()).as(context).isLessThanOrEqualTo(kills);
       assertThat(recorded.transitionsMatchVerdicts()).as(context).isTrue();
       assertThat(brokenChains).as(context).isEmpty();
-      assertThat(stateStatus).as("final statuses in the state vs plateau check\n" + context).isEqualTo(checkStatus);
-      assertThat(lastDelivered).as("last delivered status vs plateau check\n" + context).isEqualTo(lastDeliveredExpected);
+      assertThat(stateStatus)
+          .as("final statuses in the state vs plateau check\n" + context)
+          .isEqualTo(checkStatus);
+      assertThat(lastDelivered)
+          .as("last delivered status vs plateau check\n" + context)
+          .isEqualTo(lastDeliveredExpected);
       assertThat(recorded.experiments.keySet()).as(context).isSubsetOf(checkStatus.keySet());
       assertThat(peakRssKb).as(context).isPositive().isLessThan(RSS_BOUND_MB * 1024L);
       assertThat(fdGrowth).as(context).isNotEmpty();
@@ -332,13 +448,28 @@ class SoakIT {
   // ---- the moving parts ---------------------------------------------------------------------
 
   static SoakDaemon startDaemon(
-      List<SoakDaemon> daemons, AtomicReference<SoakDaemon> current, Path jar, List<String> jvm, Path logdir,
-      Path state, Path config, FlakyReceiver receiver, Path temp) throws IOException, InterruptedException {
+      List<SoakDaemon> daemons,
+      AtomicReference<SoakDaemon> current,
+      Path jar,
+      List<String> jvm,
+      Path logdir,
+      Path state,
+      Path config,
+      FlakyReceiver receiver,
+      Path temp)
+      throws IOException, InterruptedException {
     int index = daemons.size();
     SoakDaemon d =
         SoakDaemon.start(
-            index, jar, jvm, logdir, state, config, receiver.url(),
-            List.of("--park-after", PARK_AFTER_SECONDS + "s"), temp.resolve("watch-" + index + ".log"));
+            index,
+            jar,
+            jvm,
+            logdir,
+            state,
+            config,
+            receiver.url(),
+            List.of("--park-after", PARK_AFTER_SECONDS + "s"),
+            temp.resolve("watch-" + index + ".log"));
     daemons.add(d);
     current.set(d);
     return d;
@@ -370,18 +501,24 @@ class SoakIT {
    * seconds count only while a daemon is up: on a slow machine the processes spend much of their
    * short lives starting, and a receiver misbehaving while nobody sends tests nothing.
    */
-  static void misbehave(FlakyReceiver receiver, SoakWriters writers, BooleanSupplier daemonUp, Random random) {
+  static void misbehave(
+      FlakyReceiver receiver, SoakWriters writers, BooleanSupplier daemonUp, Random random) {
     try {
       while (writers.alive()) {
         int draw = random.nextInt(100);
         FlakyReceiver.Mode mode =
-            draw < 55 ? FlakyReceiver.Mode.OK
-                : draw < 67 ? FlakyReceiver.Mode.SLOW
-                : draw < 79 ? FlakyReceiver.Mode.UNAVAILABLE
-                : draw < 87 ? FlakyReceiver.Mode.TOO_MANY
-                : FlakyReceiver.Mode.DOWN;
+            draw < 55
+                ? FlakyReceiver.Mode.OK
+                : draw < 67
+                    ? FlakyReceiver.Mode.SLOW
+                    : draw < 79
+                        ? FlakyReceiver.Mode.UNAVAILABLE
+                        : draw < 87 ? FlakyReceiver.Mode.TOO_MANY : FlakyReceiver.Mode.DOWN;
         receiver.mode(mode);
-        long span = mode == FlakyReceiver.Mode.OK ? 1000 + random.nextInt(3000) : 500 + random.nextInt(2000);
+        long span =
+            mode == FlakyReceiver.Mode.OK
+                ? 1000 + random.nextInt(3000)
+                : 500 + random.nextInt(2000);
         for (long up = 0; up < span && writers.alive(); ) {
           Thread.sleep(100);
           up += daemonUp.getAsBoolean() ? 100 : 0;
@@ -453,7 +590,13 @@ class SoakIT {
           }
         }
         boolean settled = unread.isEmpty() && pending == 0 && verdicts == lastVerdicts;
-        why = unread.size() + " files not read to the end, " + pending + " deliveries pending, " + verdicts + " verdicts";
+        why =
+            unread.size()
+                + " files not read to the end, "
+                + pending
+                + " deliveries pending, "
+                + verdicts
+                + " verdicts";
         lastVerdicts = verdicts;
         if (!settled) {
           stableSince = -1;
@@ -473,14 +616,19 @@ class SoakIT {
 
   static List<Path> eventFiles(Path logdir) throws IOException {
     try (Stream<Path> walk = Files.walk(logdir)) {
-      return walk.filter(p -> p.getFileName().toString().contains("tfevents")).map(p -> p.toAbsolutePath().normalize()).toList();
+      return walk.filter(p -> p.getFileName().toString().contains("tfevents"))
+          .map(p -> p.toAbsolutePath().normalize())
+          .toList();
     }
   }
 
   static Path stateFile(Path state) throws IOException {
     try (Stream<Path> files = Files.list(state)) {
       return files
-          .filter(p -> p.getFileName().toString().startsWith("state-") && p.getFileName().toString().endsWith(".db"))
+          .filter(
+              p ->
+                  p.getFileName().toString().startsWith("state-")
+                      && p.getFileName().toString().endsWith(".db"))
           .findFirst()
           .orElseThrow(() -> new IOException("no state database in " + state + " yet"));
     }
@@ -544,12 +692,16 @@ class SoakIT {
       try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
           Statement s = c.createStatement()) {
         try (ResultSet r =
-            s.executeQuery("SELECT id, experiment, status, previous_status, rowid FROM verdicts ORDER BY rowid")) {
+            s.executeQuery(
+                "SELECT id, experiment, status, previous_status, rowid FROM verdicts ORDER BY rowid")) {
           while (r.next()) {
-            verdicts.put(r.getString(1), new Verdict(r.getString(2), r.getString(3), r.getString(4), r.getLong(5)));
+            verdicts.put(
+                r.getString(1),
+                new Verdict(r.getString(2), r.getString(3), r.getString(4), r.getLong(5)));
           }
         }
-        try (ResultSet r = s.executeQuery("SELECT experiment, status, transitions FROM experiments")) {
+        try (ResultSet r =
+            s.executeQuery("SELECT experiment, status, transitions FROM experiments")) {
           while (r.next()) {
             experiments.put(r.getString(1), new Experiment(r.getString(2), r.getLong(3)));
           }
@@ -574,20 +726,24 @@ class SoakIT {
     }
 
     /**
-     * Experiments whose verdicts, in the order recorded, do not start from {@code training} and
-     * go on from each status to the next another one: a verdict lost, repeated or decided twice.
+     * Experiments whose verdicts, in the order recorded, do not start from {@code training} and go
+     * on from each status to the next another one: a verdict lost, repeated or decided twice.
      */
     List<String> brokenChains() {
       Map<String, List<Verdict>> byExperiment =
           verdicts.values().stream()
               .sorted(Comparator.comparingLong(Verdict::order))
-              .collect(Collectors.groupingBy(Verdict::experiment, TreeMap::new, Collectors.toList()));
+              .collect(
+                  Collectors.groupingBy(Verdict::experiment, TreeMap::new, Collectors.toList()));
       List<String> broken = new ArrayList<>();
       for (Map.Entry<String, List<Verdict>> e : byExperiment.entrySet()) {
         String before = "training";
         for (Verdict v : e.getValue()) {
           if (!before.equals(v.previous) || v.status.equals(v.previous)) {
-            broken.add(e.getKey() + ": " + e.getValue().stream().map(x -> x.previous + "->" + x.status).toList());
+            broken.add(
+                e.getKey()
+                    + ": "
+                    + e.getValue().stream().map(x -> x.previous + "->" + x.status).toList());
             break;
           }
           before = v.status;
@@ -599,7 +755,8 @@ class SoakIT {
     /** Nothing pruned or lost: each experiment has as many verdicts as it counted transitions. */
     boolean transitionsMatchVerdicts() {
       Map<String, Long> counted =
-          verdicts.values().stream().collect(Collectors.groupingBy(Verdict::experiment, Collectors.counting()));
+          verdicts.values().stream()
+              .collect(Collectors.groupingBy(Verdict::experiment, Collectors.counting()));
       return experiments.entrySet().stream()
           .allMatch(e -> e.getValue().transitions == counted.getOrDefault(e.getKey(), 0L));
     }
@@ -609,7 +766,16 @@ class SoakIT {
   static JsonNode check(Path logdir, Path config) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     StringWriter err = new StringWriter();
-    int exit = Main.run(out, new PrintWriter(err, true), "check", logdir.toString(), "--config", config.toString(), "--format", "json");
+    int exit =
+        Main.run(
+            out,
+            new PrintWriter(err, true),
+            "check",
+            logdir.toString(),
+            "--config",
+            config.toString(),
+            "--format",
+            "json");
     assertThat(exit).as(err.toString()).isIn(0, 1, 3);
     return JSON.readTree(out.toString(StandardCharsets.UTF_8));
   }

@@ -14,10 +14,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * Training jobs for the soak test: writer threads, each keeping a few runs going at once and
  * appending a point to each per tick (flushed, as a writer that calls flush() every epoch), then
  * starting a new run when one ends, until the deadline. The runs are of every kind Plateau decides
- * on: converging, diverging into NaN, reaching a target, restarted from a checkpoint (after a
- * pause longer than the daemon's park-after time, a new file opening with a SessionLog START at an
- * earlier step), still training, and a Keras-style pair of train and validation runs that
- * overfits. Every curve is drawn from a seeded random source.
+ * on: converging, diverging into NaN, reaching a target, restarted from a checkpoint (after a pause
+ * longer than the daemon's park-after time, a new file opening with a SessionLog START at an
+ * earlier step), still training, and a Keras-style pair of train and validation runs that overfits.
+ * Every curve is drawn from a seeded random source.
  */
 final class SoakWriters {
   /** What a run does. */
@@ -49,7 +49,12 @@ final class SoakWriters {
    * @param pause the least time a restarted job is silent before it resumes (up to 3 s more)
    */
   SoakWriters(
-      Path logdir, int threads, int runsPerThread, long seed, java.time.Duration writeFor, java.time.Duration pause) {
+      Path logdir,
+      int threads,
+      int runsPerThread,
+      long seed,
+      java.time.Duration writeFor,
+      java.time.Duration pause) {
     this.logdir = logdir;
     this.threads = threads;
     this.runsPerThread = runsPerThread;
@@ -204,20 +209,33 @@ final class SoakWriters {
         case CONVERGING -> loss(0.5 + 3 * Math.exp(-t / tau) + noise(0.01));
         case DIVERGING -> {
           double blowUp = length - 8;
-          loss(t < blowUp ? 0.5 + 3 * Math.exp(-t / tau) + noise(0.01) : t < blowUp + 3 ? 50 * (t - blowUp + 1) : Double.NaN);
+          loss(
+              t < blowUp
+                  ? 0.5 + 3 * Math.exp(-t / tau) + noise(0.01)
+                  : t < blowUp + 3 ? 50 * (t - blowUp + 1) : Double.NaN);
         }
-        case TARGET -> main.simpleValue("val_acc", step, now(), (float) (0.97 - 0.8 * Math.exp(-t / tau) + noise(0.003)));
+        case TARGET ->
+            main.simpleValue(
+                "val_acc", step, now(), (float) (0.97 - 0.8 * Math.exp(-t / tau) + noise(0.003)));
         case RESTARTED -> {
           boolean second = file > 1;
-          loss(second ? 0.3 + 3.2 * Math.exp(-t / tau) + noise(0.01) : 0.5 + 3 * Math.exp(-t / tau) + noise(0.01));
+          loss(
+              second
+                  ? 0.3 + 3.2 * Math.exp(-t / tau) + noise(0.01)
+                  : 0.5 + 3 * Math.exp(-t / tau) + noise(0.01));
         }
         case TRAINING -> loss(6 - 0.02 * t + noise(0.01));
         case OVERFITTING -> {
           double wall = now();
-          train.simpleValue("epoch_loss", step, wall, (float) (0.05 + 2 * Math.exp(-t / 30) + noise(0.002)));
+          train.simpleValue(
+              "epoch_loss", step, wall, (float) (0.05 + 2 * Math.exp(-t / 30) + noise(0.002)));
           train.flush();
           double rise = Math.max(0, t - 50) * 0.01;
-          main.simpleValue("epoch_loss", step, wall, (float) (0.5 + 2 * Math.exp(-t / 15) + rise + noise(0.005)));
+          main.simpleValue(
+              "epoch_loss",
+              step,
+              wall,
+              (float) (0.5 + 2 * Math.exp(-t / 15) + rise + noise(0.005)));
         }
       }
       main.flush();

@@ -42,7 +42,8 @@ final class WatchProcess implements AutoCloseable {
         new Thread(
             () -> {
               try (BufferedReader in =
-                  new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                  new BufferedReader(
+                      new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line; (line = in.readLine()) != null; ) {
                   output.append(line).append('\n');
                 }
@@ -58,22 +59,29 @@ final class WatchProcess implements AutoCloseable {
    * The command line: {@code prefix} (e.g. {@code setpriv ...}), then {@code java -jar plateau.jar
    * watch LOGDIR --state-dir STATE --poll-interval 100ms --http 127.0.0.1:PORT} and {@code more}.
    */
-  static ProcessBuilder command(List<String> prefix, Path logdir, Path state, int port, String... more) {
+  static ProcessBuilder command(
+      List<String> prefix, Path logdir, Path state, int port, String... more) {
     List<String> command = new ArrayList<>(prefix);
     command.addAll(
         List.of(
             Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-jar", System.getProperty("plateau.jar", "target/plateau.jar"),
-            "watch", logdir.toString(),
-            "--state-dir", state.toString(),
-            "--poll-interval", "100ms",
-            "--http", "127.0.0.1:" + port));
+            "-jar",
+            System.getProperty("plateau.jar", "target/plateau.jar"),
+            "watch",
+            logdir.toString(),
+            "--state-dir",
+            state.toString(),
+            "--poll-interval",
+            "100ms",
+            "--http",
+            "127.0.0.1:" + port));
     command.addAll(List.of(more));
     return new ProcessBuilder(command);
   }
 
   /** Starts {@code plateau watch} on a free port. */
-  static WatchProcess start(List<String> prefix, Path logdir, Path state, String... more) throws IOException {
+  static WatchProcess start(List<String> prefix, Path logdir, Path state, String... more)
+      throws IOException {
     int port = freePort();
     return new WatchProcess(command(prefix, logdir, state, port, more), port);
   }
@@ -157,8 +165,8 @@ final class WatchProcess implements AutoCloseable {
   }
 
   /**
-   * A series' verdict from {@code /api/runs} (its {@code points}, {@code last_step}, {@code
-   * status} ...), or a missing node while the run or series is not there.
+   * A series' verdict from {@code /api/runs} (its {@code points}, {@code last_step}, {@code status}
+   * ...), or a missing node while the run or series is not there.
    */
   JsonNode series(String run, String tag) {
     try {

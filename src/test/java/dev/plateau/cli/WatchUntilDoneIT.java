@@ -11,8 +11,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code plateau watch --until-done} and {@code --timeout} as a CI or batch job runs them (the real
- * jar): it exits once every watched experiment can stop, with {@code check}'s exit codes, or at
- * the timeout with the code of what it found then.
+ * jar): it exits once every watched experiment can stop, with {@code check}'s exit codes, or at the
+ * timeout with the code of what it found then.
  */
 class WatchUntilDoneIT {
 
@@ -27,13 +27,16 @@ class WatchUntilDoneIT {
   }
 
   @Test
-  void untilDoneExitsZeroOnceEveryExperimentHasConvergedAndItsFlagIsWritten(@TempDir Path temp) throws Exception {
+  void untilDoneExitsZeroOnceEveryExperimentHasConvergedAndItsFlagIsWritten(@TempDir Path temp)
+      throws Exception {
     Path logdir = Files.createDirectories(temp.resolve("logs"));
     curve(logdir.resolve("a"), 120, false, false);
     curve(logdir.resolve("b"), 120, false, false);
-    try (WatchProcess watch = WatchProcess.start(List.of(), logdir, temp.resolve("state"), "--until-done")) {
+    try (WatchProcess watch =
+        WatchProcess.start(List.of(), logdir, temp.resolve("state"), "--until-done")) {
       assertThat(watch.awaitExit()).as(watch.output()).isZero();
-      assertThat(watch.output()).contains("every watched experiment can stop: 2 experiment(s); exiting with 0");
+      assertThat(watch.output())
+          .contains("every watched experiment can stop: 2 experiment(s); exiting with 0");
     }
     assertThat(logdir.resolve("a/CONVERGED")).exists();
     assertThat(logdir.resolve("b/CONVERGED")).exists();
@@ -44,7 +47,8 @@ class WatchUntilDoneIT {
     Path logdir = Files.createDirectories(temp.resolve("logs"));
     curve(logdir.resolve("ok"), 120, false, false);
     curve(logdir.resolve("bad"), 30, true, false);
-    try (WatchProcess watch = WatchProcess.start(List.of(), logdir, temp.resolve("state"), "--until-done")) {
+    try (WatchProcess watch =
+        WatchProcess.start(List.of(), logdir, temp.resolve("state"), "--until-done")) {
       assertThat(watch.awaitExit()).as(watch.output()).isEqualTo(3);
     }
   }
@@ -55,7 +59,8 @@ class WatchUntilDoneIT {
     curve(logdir.resolve("done"), 120, false, false);
     curve(logdir.resolve("training"), 40, false, true); // still falling steadily
     try (WatchProcess watch =
-        WatchProcess.start(List.of(), logdir, temp.resolve("state"), "--until-done", "--timeout", "3s")) {
+        WatchProcess.start(
+            List.of(), logdir, temp.resolve("state"), "--until-done", "--timeout", "3s")) {
       assertThat(watch.awaitExit()).as(watch.output()).isEqualTo(1);
       assertThat(watch.output()).contains("the timeout (3s) has passed");
     }

@@ -52,7 +52,8 @@ class ConfigLoaderTest {
   void unknownTopLevelKeyIsRejectedNamingTheKeyAndTheAllowedKeys() {
     Throwable e = catchThrowable(() -> parse("detecton:\n  watch: all\n"));
     assertThat(e).isInstanceOf(ConfigException.class);
-    assertThat(e.getMessage()).contains("test.yaml", "detecton", "unknown key", "detection", "rules");
+    assertThat(e.getMessage())
+        .contains("test.yaml", "detecton", "unknown key", "detection", "rules");
   }
 
   @Test
@@ -99,17 +100,23 @@ class ConfigLoaderTest {
   @Test
   void outOfRangeValuesAreRejected() {
     assertThatThrownBy(() -> parse("detection:\n  smoothing: 1.0\n"))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("detection.smoothing");
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("detection.smoothing");
     assertThatThrownBy(() -> parse("detection:\n  divergence:\n    explode_factor: 1\n"))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("explode_factor");
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("explode_factor");
     assertThatThrownBy(() -> parse("detection:\n  patience:\n    patience: 0\n"))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("patience");
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("patience");
     assertThatThrownBy(() -> parse("detection:\n  patience:\n    min_delta: -1\n"))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("min_delta");
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("min_delta");
     assertThatThrownBy(() -> parse("detection:\n  stalled:\n    after: 0\n"))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("after");
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("after");
     assertThatThrownBy(() -> parse("detection:\n  overfitting:\n    window: 5\n"))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("window");
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("window");
   }
 
   @Test
@@ -130,11 +137,14 @@ class ConfigLoaderTest {
 
   @Test
   void topLevelThatIsNotAMappingIsRejected() {
-    assertThatThrownBy(() -> parse("- a\n- b\n")).isInstanceOf(ConfigException.class)
+    assertThatThrownBy(() -> parse("- a\n- b\n"))
+        .isInstanceOf(ConfigException.class)
         .hasMessageContaining("mapping");
     assertThatThrownBy(() -> parse("just text\n")).isInstanceOf(ConfigException.class);
-    assertThatThrownBy(() -> parse("rules: {tag: x}\n")).isInstanceOf(ConfigException.class)
-        .hasMessageContaining("rules").hasMessageContaining("list");
+    assertThatThrownBy(() -> parse("rules: {tag: x}\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("rules")
+        .hasMessageContaining("list");
   }
 
   @Test
@@ -147,17 +157,29 @@ class ConfigLoaderTest {
 
   @Test
   void patienceParsesPointsStepsAndDurations() throws Exception {
-    assertThat(patienceOf(parse("detection:\n  patience:\n    patience: 10\n"), "r", "loss").patience())
+    assertThat(
+            patienceOf(parse("detection:\n  patience:\n    patience: 10\n"), "r", "loss")
+                .patience())
         .isEqualTo(new Span(10, Span.Unit.POINTS));
-    assertThat(patienceOf(parse("detection:\n  patience:\n    patience: 10 points\n"), "r", "loss").patience())
+    assertThat(
+            patienceOf(parse("detection:\n  patience:\n    patience: 10 points\n"), "r", "loss")
+                .patience())
         .isEqualTo(new Span(10, Span.Unit.POINTS));
-    assertThat(patienceOf(parse("detection:\n  patience:\n    patience: 5000 steps\n"), "r", "loss").patience())
+    assertThat(
+            patienceOf(parse("detection:\n  patience:\n    patience: 5000 steps\n"), "r", "loss")
+                .patience())
         .isEqualTo(new Span(5000, Span.Unit.STEPS));
-    assertThat(patienceOf(parse("detection:\n  patience:\n    patience: 30m\n"), "r", "loss").patience())
+    assertThat(
+            patienceOf(parse("detection:\n  patience:\n    patience: 30m\n"), "r", "loss")
+                .patience())
         .isEqualTo(new Span(1800, Span.Unit.SECONDS));
-    assertThat(patienceOf(parse("detection:\n  patience:\n    patience: 2h\n"), "r", "loss").patience())
+    assertThat(
+            patienceOf(parse("detection:\n  patience:\n    patience: 2h\n"), "r", "loss")
+                .patience())
         .isEqualTo(new Span(7200, Span.Unit.SECONDS));
-    assertThat(patienceOf(parse("detection:\n  patience:\n    patience: 45s\n"), "r", "loss").patience())
+    assertThat(
+            patienceOf(parse("detection:\n  patience:\n    patience: 45s\n"), "r", "loss")
+                .patience())
         .isEqualTo(new Span(45, Span.Unit.SECONDS));
   }
 
@@ -166,7 +188,10 @@ class ConfigLoaderTest {
     PatienceDetector.Params p = patienceOf(parse("detection:\n  patience: {}\n"), "r", "loss");
     assertThat(p).isEqualTo(PatienceDetector.Params.DEFAULTS);
     PatienceDetector.Params q =
-        patienceOf(parse("detection:\n  patience:\n    start_step: 1000\n    baseline: 0.9\n"), "r", "loss");
+        patienceOf(
+            parse("detection:\n  patience:\n    start_step: 1000\n    baseline: 0.9\n"),
+            "r",
+            "loss");
     assertThat(q.startStep()).isEqualTo(1000);
     assertThat(q.baseline()).isEqualTo(0.9);
   }
@@ -217,7 +242,8 @@ class ConfigLoaderTest {
   @Test
   void notLearningIsAnAlertableStatusAndAStopOnlyWhenConfigured() throws ConfigException {
     PlateauConfig config =
-        parse("webhook:\n  statuses: [converged, not_learning]\nslack:\n  statuses: [not_learning]\n");
+        parse(
+            "webhook:\n  statuses: [converged, not_learning]\nslack:\n  statuses: [not_learning]\n");
     assertThat(config.alerts().webhookStatuses()).containsExactly("converged", "not_learning");
     assertThat(config.detection().stops().notLearningStops()).isFalse();
     assertThat(parse("detection:\n  not_learning: stop\n").detection().stops().notLearningStops())
@@ -231,7 +257,8 @@ class ConfigLoaderTest {
     assertThat(defaults.maxSeries()).isEqualTo(25_000);
     assertThat(defaults.maxTagsPerFile()).isEqualTo(10_000);
     DetectionConfig set =
-        parse("detection:\n  max_series_per_run: 7\n  max_series: 70\n  max_tags_per_file: 700\n").detection();
+        parse("detection:\n  max_series_per_run: 7\n  max_series: 70\n  max_tags_per_file: 700\n")
+            .detection();
     assertThat(set.maxSeriesPerRun()).isEqualTo(7);
     assertThat(set.maxSeries()).isEqualTo(70);
     assertThat(set.maxTagsPerFile()).isEqualTo(700);
@@ -245,7 +272,10 @@ class ConfigLoaderTest {
   @Test
   void anEmptyItemInAListOfNamesIsRefusedNamingWhereItIs() {
     for (String yaml :
-        new String[] {"detection:\n  detectors: [plateau, null]\n", "rules:\n  - tag: loss\n    detectors:\n      - \n"}) {
+        new String[] {
+          "detection:\n  detectors: [plateau, null]\n",
+          "rules:\n  - tag: loss\n    detectors:\n      - \n"
+        }) {
       assertThatThrownBy(() -> parse(yaml))
           .as(yaml)
           .isInstanceOf(ConfigException.class)

@@ -32,10 +32,13 @@ class DetectionRulesTest {
             """);
     PatienceDetector.Params val = patienceOf(c, "r", "val_loss");
     assertThat(val.patience()).isEqualTo(Span.points(7));
-    assertThat(val.minDelta().amount()).as("merged key by key from the earlier rule").isEqualTo(0.1);
+    assertThat(val.minDelta().amount())
+        .as("merged key by key from the earlier rule")
+        .isEqualTo(0.1);
     PatienceDetector.Params train = patienceOf(c, "r", "train_loss");
     assertThat(train.patience()).isEqualTo(Span.points(5));
-    assertThat(c.detection().plan("r", "val_loss").orElseThrow().detectors()).containsExactly("patience");
+    assertThat(c.detection().plan("r", "val_loss").orElseThrow().detectors())
+        .containsExactly("patience");
   }
 
   @Test
@@ -90,8 +93,10 @@ class DetectionRulesTest {
 
   @Test
   void watchAllAndNonePolicies() throws Exception {
-    assertThat(parse("detection:\n  watch: all\n").detection().plan("r", "learning_rate")).isPresent();
-    PlateauConfig none = parse("detection:\n  watch: none\nrules:\n  - tag: val_loss\n    watch: true\n");
+    assertThat(parse("detection:\n  watch: all\n").detection().plan("r", "learning_rate"))
+        .isPresent();
+    PlateauConfig none =
+        parse("detection:\n  watch: none\nrules:\n  - tag: val_loss\n    watch: true\n");
     assertThat(none.detection().plan("r", "loss")).isEmpty();
     assertThat(none.detection().plan("r", "val_loss")).isPresent();
   }
@@ -150,7 +155,8 @@ class DetectionRulesTest {
   @Test
   void detectorOwnSmoothingKeyOverridesTheSeriesDefault() throws Exception {
     PlateauConfig c =
-        parse("detection:\n  detectors: [patience]\n  smoothing: 0.6\n  patience: {smoothing: 0}\n");
+        parse(
+            "detection:\n  detectors: [patience]\n  smoothing: 0.6\n  patience: {smoothing: 0}\n");
     assertThat(c.detection().plan("r", "loss").orElseThrow().build().get(0))
         .isInstanceOf(PatienceDetector.class);
   }

@@ -33,7 +33,8 @@ class DocumentedConfigTest {
         .isEqualTo(DetectorSpecs.divergence(Map.of()));
     assertThat(OverfittingParamsBinder.bind(section("overfitting")))
         .isEqualTo(OverfittingParamsBinder.bind(Map.of()));
-    assertThat(DetectorSpecs.stalled(section("stalled"))).isEqualTo(DetectorSpecs.stalled(Map.of()));
+    assertThat(DetectorSpecs.stalled(section("stalled")))
+        .isEqualTo(DetectorSpecs.stalled(Map.of()));
   }
 
   @Test

@@ -24,7 +24,8 @@ class DurationTextTest {
         "0.5       | PT0.5S",
         "0         | PT0S",
         " 2 	   | PT2S",
-        // one amount with a unit, as both old parsers did; decimals; any case; a space before the unit
+        // one amount with a unit, as both old parsers did; decimals; any case; a space before the
+        // unit
         "500ms     | PT0.5S",
         "2s        | PT2S",
         "5m        | PT5M",
@@ -58,9 +59,30 @@ class DurationTextTest {
   @ParameterizedTest(name = "''{0}'' is not a duration")
   @ValueSource(
       strings = {
-        "", "  ", "soon", "1x", "s", "m30", "-1s", "-5", "1e3s", ".5s", "1.s", "5 minutes", "1,5s",
-        "30s1m", "1m1m", "1s500", "1h 30", "PT", "P1W", "-PT1S", "PT-1S", "1m 30s extra",
-        "99999999999999999999999999999d", "١s"
+        "",
+        "  ",
+        "soon",
+        "1x",
+        "s",
+        "m30",
+        "-1s",
+        "-5",
+        "1e3s",
+        ".5s",
+        "1.s",
+        "5 minutes",
+        "1,5s",
+        "30s1m",
+        "1m1m",
+        "1s500",
+        "1h 30",
+        "PT",
+        "P1W",
+        "-PT1S",
+        "PT-1S",
+        "1m 30s extra",
+        "99999999999999999999999999999d",
+        "١s"
       })
   void refusesWhatIsNotADuration(String text) {
     assertThat(DurationText.parse(text)).isEmpty();
@@ -82,14 +104,35 @@ class DurationTextTest {
 
   @Test
   void configurationKeysTakeCompoundAndIsoDurations() throws Exception {
-    assertThat(DetectorSpecs.stalled(parse("detection:\n  stalled:\n    after: 1h30m\n")
-            .detection().plan("r", "loss").orElseThrow().params().get("stalled")).afterSeconds())
+    assertThat(
+            DetectorSpecs.stalled(
+                    parse("detection:\n  stalled:\n    after: 1h30m\n")
+                        .detection()
+                        .plan("r", "loss")
+                        .orElseThrow()
+                        .params()
+                        .get("stalled"))
+                .afterSeconds())
         .isEqualTo(5400.0);
-    assertThat(DetectorSpecs.stalled(parse("detection:\n  stalled:\n    after: PT45M\n")
-            .detection().plan("r", "loss").orElseThrow().params().get("stalled")).afterSeconds())
+    assertThat(
+            DetectorSpecs.stalled(
+                    parse("detection:\n  stalled:\n    after: PT45M\n")
+                        .detection()
+                        .plan("r", "loss")
+                        .orElseThrow()
+                        .params()
+                        .get("stalled"))
+                .afterSeconds())
         .isEqualTo(2700.0);
-    assertThat(DetectorSpecs.stalled(parse("detection:\n  stalled:\n    after: \"90\"\n")
-            .detection().plan("r", "loss").orElseThrow().params().get("stalled")).afterSeconds())
+    assertThat(
+            DetectorSpecs.stalled(
+                    parse("detection:\n  stalled:\n    after: \"90\"\n")
+                        .detection()
+                        .plan("r", "loss")
+                        .orElseThrow()
+                        .params()
+                        .get("stalled"))
+                .afterSeconds())
         .as("a quoted number of seconds, as an environment variable gives it")
         .isEqualTo(90.0);
   }
@@ -98,16 +141,23 @@ class DurationTextTest {
   void aBadDurationKeyIsNamedWithItsText() {
     assertThatThrownBy(() -> parse("detection:\n  stalled:\n    after: soon\n"))
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("detection.stalled.after: 'soon' is not a duration; write e.g. 500ms");
+        .hasMessageContaining(
+            "detection.stalled.after: 'soon' is not a duration; write e.g. 500ms");
   }
 
   @Test
   void spansOfTimeTakeCompoundDurationsAndCountedSpansStayCounted() throws Exception {
-    assertThat(patienceOf(parse("detection:\n  patience:\n    patience: 1h30m\n"), "r", "loss").patience())
+    assertThat(
+            patienceOf(parse("detection:\n  patience:\n    patience: 1h30m\n"), "r", "loss")
+                .patience())
         .isEqualTo(new Span(5400, Span.Unit.SECONDS));
-    assertThat(patienceOf(parse("detection:\n  patience:\n    patience: 10.5\n"), "r", "loss").patience())
+    assertThat(
+            patienceOf(parse("detection:\n  patience:\n    patience: 10.5\n"), "r", "loss")
+                .patience())
         .isEqualTo(new Span(11, Span.Unit.POINTS));
-    assertThat(patienceOf(parse("detection:\n  patience:\n    patience: 3 Steps\n"), "r", "loss").patience())
+    assertThat(
+            patienceOf(parse("detection:\n  patience:\n    patience: 3 Steps\n"), "r", "loss")
+                .patience())
         .isEqualTo(new Span(3, Span.Unit.STEPS));
     assertThatThrownBy(() -> parse("detection:\n  patience:\n    patience: 0s\n"))
         .hasMessageContaining("must be above zero");

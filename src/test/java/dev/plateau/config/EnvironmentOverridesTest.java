@@ -20,7 +20,10 @@ class EnvironmentOverridesTest {
                 "PLATEAU_WEBHOOK_STATUSES", "converged, diverged",
                 "PLATEAU_WEBHOOK_SECRET", "whsec_abc",
                 "PLATEAU_FLAGS_ENABLED", "false"));
-    assertThat(DetectorSpecs.stalled(config.detection().plan("r", "val_loss").orElseThrow().params().get("stalled")).afterSeconds())
+    assertThat(
+            DetectorSpecs.stalled(
+                    config.detection().plan("r", "val_loss").orElseThrow().params().get("stalled"))
+                .afterSeconds())
         .isEqualTo(900);
     assertThat(config.alerts().webhookStatuses()).containsExactly("converged", "diverged");
     assertThat(config.alerts().webhookSecret()).isEqualTo("whsec_abc");
@@ -40,15 +43,21 @@ class EnvironmentOverridesTest {
   @Test
   void unrelatedVariablesAreNotTakenForKeys() throws Exception {
     PlateauConfig config =
-        ConfigLoader.parse("", "f.yaml", Map.of("PLATEAU_CONFIG", "/x.yaml", "PLATEAU_STATE_DIR", "/s"));
+        ConfigLoader.parse(
+            "", "f.yaml", Map.of("PLATEAU_CONFIG", "/x.yaml", "PLATEAU_STATE_DIR", "/s"));
     assertThat(config.alerts()).isEqualTo(AlertsConfig.defaults());
   }
 
   @Test
   void everyDetectorKeyHasAVariable() {
     Map<String, Boolean> paths = EnvironmentOverrides.keyPaths();
-    assertThat(paths).containsKeys("detection.plateau.min_delta", "detection.patience.patience",
-        "webhook.urls", "slack.url", "flags.dir");
+    assertThat(paths)
+        .containsKeys(
+            "detection.plateau.min_delta",
+            "detection.patience.patience",
+            "webhook.urls",
+            "slack.url",
+            "flags.dir");
     assertThat(EnvironmentOverrides.variableFor("detection.plateau.min_delta"))
         .isEqualTo("PLATEAU_DETECTION_PLATEAU_MIN_DELTA");
     assertThat(paths.get("webhook.urls")).isTrue();

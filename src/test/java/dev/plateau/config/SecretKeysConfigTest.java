@@ -42,7 +42,9 @@ class SecretKeysConfigTest {
   @Test
   void aSecretAndItsFileTwinTogetherAreRefusedNamingBothButNotTheSecret() {
     assertThatThrownBy(
-            () -> ConfigLoader.parse("webhook:\n  secret: " + SECRET + "\n  secret_file: /s\n", "f.yaml", Map.of()))
+            () ->
+                ConfigLoader.parse(
+                    "webhook:\n  secret: " + SECRET + "\n  secret_file: /s\n", "f.yaml", Map.of()))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("webhook.secret_file")
         .hasMessageContaining("webhook.secret;")
@@ -50,7 +52,9 @@ class SecretKeysConfigTest {
     assertThatThrownBy(
             () ->
                 ConfigLoader.parse(
-                    "slack:\n  url_file: /s\n", "f.yaml", Map.of("PLATEAU_SLACK_URL", "https://hooks.slack.com/services/T/B/x")))
+                    "slack:\n  url_file: /s\n",
+                    "f.yaml",
+                    Map.of("PLATEAU_SLACK_URL", "https://hooks.slack.com/services/T/B/x")))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("slack.url_file")
         .hasMessageNotContaining("services/T/B/x");

@@ -14,15 +14,16 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * An event file's bytes as the project's writer makes them, and where each record starts, so a
- * test can break one record (a checksum, a length, a cut) and know exactly what should survive.
- * Record 0 is the {@code file_version} event; record {@code i + 1} holds step {@code i}.
+ * An event file's bytes as the project's writer makes them, and where each record starts, so a test
+ * can break one record (a checksum, a length, a cut) and know exactly what should survive. Record 0
+ * is the {@code file_version} event; record {@code i + 1} holds step {@code i}.
  */
 final class BadEventFiles {
   /** Bytes of a record's header: the length (8) and its checksum (4). */
   static final int HEADER = 12;
 
   final byte[] bytes;
+
   /** Where each record starts, then the file's length. */
   final long[] offsets;
 
@@ -33,11 +34,13 @@ final class BadEventFiles {
 
   /** A file with {@code points} points of {@link WatchedLogdir#TAG}, steps 0 and up. */
   static BadEventFiles of(double start, int points) throws IOException {
-    return of(start, w -> {
-      for (int step = 0; step < points; step++) {
-        w.simpleValue(WatchedLogdir.TAG, step, start + step, WatchedLogdir.value(step));
-      }
-    });
+    return of(
+        start,
+        w -> {
+          for (int step = 0; step < points; step++) {
+            w.simpleValue(WatchedLogdir.TAG, step, start + step, WatchedLogdir.value(step));
+          }
+        });
   }
 
   /** A file with whatever {@code body} writes after the {@code file_version} event. */

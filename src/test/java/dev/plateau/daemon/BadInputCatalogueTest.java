@@ -42,12 +42,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The catalogue of bad input (docs/bad-input.md), one case per row, on
- * the daemon's real pieces: a {@link Watcher} over real event files and a real SQLite state, real
- * flag files, and real loopback receivers. Each test breaks one thing and checks two: the message
- * a user reads (as the daemon logs it; it names the file and offset, or the key), and that nothing
- * else is lost: the healthy run beside the broken one keeps being read and judged, every point of
- * it kept and its flag file written.
+ * The catalogue of bad input (docs/bad-input.md), one case per row, on the daemon's real pieces: a
+ * {@link Watcher} over real event files and a real SQLite state, real flag files, and real loopback
+ * receivers. Each test breaks one thing and checks two: the message a user reads (as the daemon
+ * logs it; it names the file and offset, or the key), and that nothing else is lost: the healthy
+ * run beside the broken one keeps being read and judged, every point of it kept and its flag file
+ * written.
  *
  * <p>Rows of one shape (a damaged event file: one WARN line, the rest kept) are a table, {@link
  * #damagedFiles()}; rows whose story has more steps (a writer that finishes later, a clock that
@@ -63,7 +63,9 @@ class BadInputCatalogueTest {
   @TempDir Path temp;
 
   private static long[] without(long[] steps, long... missing) {
-    return LongStream.of(steps).filter(s -> LongStream.of(missing).noneMatch(m -> m == s)).toArray();
+    return LongStream.of(steps)
+        .filter(s -> LongStream.of(missing).noneMatch(m -> m == s))
+        .toArray();
   }
 
   private static Path badFile(WatchedLogdir logs, byte[] content) throws IOException {
@@ -125,12 +127,19 @@ class BadInputCatalogueTest {
             // The writer died 25 bytes into step 30's record; a new attempt appended steps 31 on.
             bad -> {
               int cut = (int) bad.offsetOfStep(30);
-              return Frames.concat(bad.records(0, 31), Arrays.copyOfRange(bad.bytes, cut, cut + 25), bad.records(32, 61));
+              return Frames.concat(
+                  bad.records(0, 31),
+                  Arrays.copyOfRange(bad.bytes, cut, cut + 25),
+                  bad.records(32, 61));
             },
             (file, bad) ->
                 new Warning(
-                    file + ": corrupt record at offset " + bad.offsetOfStep(30) + " (bad data checksum",
-                    "skipped 25 bytes to the next valid record at offset " + (bad.offsetOfStep(30) + 25)),
+                    file
+                        + ": corrupt record at offset "
+                        + bad.offsetOfStep(30)
+                        + " (bad data checksum",
+                    "skipped 25 bytes to the next valid record at offset "
+                        + (bad.offsetOfStep(30) + 25)),
             TAG,
             without(range(0, 60), 30),
             null),
@@ -140,7 +149,10 @@ class BadInputCatalogueTest {
             bad -> bad.with(b -> b[(int) bad.offsetOfStep(20) + 8] ^= 0x01),
             (file, bad) ->
                 new Warning(
-                    file + ": corrupt record at offset " + bad.offsetOfStep(20) + " (bad length checksum: stored",
+                    file
+                        + ": corrupt record at offset "
+                        + bad.offsetOfStep(20)
+                        + " (bad length checksum: stored",
                     "to the next valid record at offset " + bad.offsetOfStep(21)),
             TAG,
             without(range(0, 60), 20),
@@ -151,7 +163,10 @@ class BadInputCatalogueTest {
             bad -> bad.with(b -> b[(int) bad.offsetOfStep(20) + BadEventFiles.HEADER + 3] ^= 0x40),
             (file, bad) ->
                 new Warning(
-                    file + ": corrupt record at offset " + bad.offsetOfStep(20) + " (bad data checksum over",
+                    file
+                        + ": corrupt record at offset "
+                        + bad.offsetOfStep(20)
+                        + " (bad data checksum over",
                     "to the next valid record at offset " + bad.offsetOfStep(21)),
             TAG,
             without(range(0, 60), 20),
@@ -162,11 +177,14 @@ class BadInputCatalogueTest {
             // A header whose length checksum is right, so only the length itself is wrong.
             bad -> {
               byte[] header = Frames.header(1L << 63);
-              return bad.with(b -> System.arraycopy(header, 0, b, (int) bad.offsetOfStep(20), header.length));
+              return bad.with(
+                  b -> System.arraycopy(header, 0, b, (int) bad.offsetOfStep(20), header.length));
             },
             (file, bad) ->
                 new Warning(
-                    file + ": corrupt record at offset " + bad.offsetOfStep(20)
+                    file
+                        + ": corrupt record at offset "
+                        + bad.offsetOfStep(20)
                         + " (record length 9223372036854775808 is above the limit of 67108864 bytes)",
                     "to the next valid record at offset " + bad.offsetOfStep(21)),
             TAG,
@@ -178,7 +196,9 @@ class BadInputCatalogueTest {
             bad -> bad.bytes,
             (file, bad) ->
                 Warning.exactly(
-                    file + ": record at offset " + bad.offsetOfStep(0)
+                    file
+                        + ": record at offset "
+                        + bad.offsetOfStep(0)
                         + ": tag bytes 76616c5f6c6f7373ff are not valid UTF-8; kept as 'val_loss\uFFFD'"
                         + " with U+FFFD for the invalid bytes"),
             "val_loss\uFFFD",
@@ -190,7 +210,11 @@ class BadInputCatalogueTest {
             bad -> bad.bytes,
             (file, bad) ->
                 Warning.exactly(
-                    file + ": record at offset " + bad.offsetOfStep(60) + ": tag '" + TAG
+                    file
+                        + ": record at offset "
+                        + bad.offsetOfStep(60)
+                        + ": tag '"
+                        + TAG
                         + "' is a scalar summary of unsupported type DT_STRING; skipped"),
             TAG,
             without(range(0, 120), 60, 61, 62, 63, 64),
@@ -214,7 +238,10 @@ class BadInputCatalogueTest {
       if (warning.end() == null) {
         assertThat(log.at(Level.WARN)).containsExactly(warning.start());
       } else {
-        assertThat(log.at(Level.WARN)).singleElement(STRING).startsWith(warning.start()).endsWith(warning.end());
+        assertThat(log.at(Level.WARN))
+            .singleElement(STRING)
+            .startsWith(warning.start())
+            .endsWith(warning.end());
       }
       assertThat(logs.steps("bad", row.tag())).containsExactly(row.keptSteps());
       if (row.status() != null) {
@@ -227,42 +254,53 @@ class BadInputCatalogueTest {
   /** 120 points of a tag whose last byte is not UTF-8. */
   private static BadEventFiles nonUtf8Tag(double start) throws IOException {
     byte[] tag = {'v', 'a', 'l', '_', 'l', 'o', 's', 's', (byte) 0xff};
-    return BadEventFiles.of(start, w -> {
-      for (int step = 0; step < 120; step++) {
-        Summary.Value value =
-            Summary.Value.newBuilder().setTag(ByteString.copyFrom(tag)).setSimpleValue(WatchedLogdir.value(step)).build();
-        w.write(
-            Event.newBuilder()
-                .setStep(step)
-                .setWallTime(start + step)
-                .setSummary(Summary.newBuilder().addValue(value))
-                .build());
-      }
-    });
+    return BadEventFiles.of(
+        start,
+        w -> {
+          for (int step = 0; step < 120; step++) {
+            Summary.Value value =
+                Summary.Value.newBuilder()
+                    .setTag(ByteString.copyFrom(tag))
+                    .setSimpleValue(WatchedLogdir.value(step))
+                    .build();
+            w.write(
+                Event.newBuilder()
+                    .setStep(step)
+                    .setWallTime(start + step)
+                    .setSummary(Summary.newBuilder().addValue(value))
+                    .build());
+          }
+        });
   }
 
   /** 120 points of one tag as float, double, string (steps 60 to 64) and half-precision tensors. */
   private static BadEventFiles tagThatChangesDtype(double start) throws IOException {
-    return BadEventFiles.of(start, w -> {
-      for (int step = 0; step < 120; step++) {
-        double time = start + step;
-        double value = WatchedLogdir.value(step);
-        if (step < 30) {
-          w.tensorScalar(TAG, step, time, DataType.DT_FLOAT, TensorStorage.TENSOR_CONTENT, value);
-        } else if (step < 60) {
-          w.tensorScalar(TAG, step, time, DataType.DT_DOUBLE, TensorStorage.TYPED_FIELD, value);
-        } else if (step < 65) {
-          w.tensorValue(
-              TAG, step, time,
-              TensorProto.newBuilder()
-                  .setDtype(DataType.DT_STRING)
-                  .setTensorContent(ByteString.copyFrom("0.5", StandardCharsets.UTF_8))
-                  .build());
-        } else {
-          w.tensorScalar(TAG, step, time, DataType.DT_HALF, TensorStorage.TENSOR_CONTENT, value);
-        }
-      }
-    });
+    return BadEventFiles.of(
+        start,
+        w -> {
+          for (int step = 0; step < 120; step++) {
+            double time = start + step;
+            double value = WatchedLogdir.value(step);
+            if (step < 30) {
+              w.tensorScalar(
+                  TAG, step, time, DataType.DT_FLOAT, TensorStorage.TENSOR_CONTENT, value);
+            } else if (step < 60) {
+              w.tensorScalar(TAG, step, time, DataType.DT_DOUBLE, TensorStorage.TYPED_FIELD, value);
+            } else if (step < 65) {
+              w.tensorValue(
+                  TAG,
+                  step,
+                  time,
+                  TensorProto.newBuilder()
+                      .setDtype(DataType.DT_STRING)
+                      .setTensorContent(ByteString.copyFrom("0.5", StandardCharsets.UTF_8))
+                      .build());
+            } else {
+              w.tensorScalar(
+                  TAG, step, time, DataType.DT_HALF, TensorStorage.TENSOR_CONTENT, value);
+            }
+          }
+        });
   }
 
   // ---- framing -----------------------------------------------------------------------------
@@ -283,7 +321,10 @@ class BadInputCatalogueTest {
       assertThat(log.at(Level.DEBUG, "unfinished record"))
           .as("reported once, at DEBUG: a writer in the middle of a record is normal")
           .containsExactly(
-              file + ": 20 bytes of an unfinished record at offset " + cutRecord + "; waiting for the writer");
+              file
+                  + ": 20 bytes of an unfinished record at offset "
+                  + cutRecord
+                  + "; waiting for the writer");
       assertThat(log.at(Level.WARN)).isEmpty();
       assertThat(logs.steps("bad")).containsExactly(range(0, 30));
 
@@ -291,7 +332,9 @@ class BadInputCatalogueTest {
       logs.healthyRest();
       logs.poll();
 
-      assertThat(logs.steps("bad")).as("the completed record and the rest").containsExactly(range(0, 60));
+      assertThat(logs.steps("bad"))
+          .as("the completed record and the rest")
+          .containsExactly(range(0, 60));
       logs.assertHealthyRunReadAndJudged();
     }
   }
@@ -313,7 +356,11 @@ class BadInputCatalogueTest {
       assertThat(log.at(Level.DEBUG, "unfinished record"))
           .as("reported once, at DEBUG")
           .containsExactly(
-              file + ": " + blockLength + " bytes of an unfinished record at offset " + block
+              file
+                  + ": "
+                  + blockLength
+                  + " bytes of an unfinished record at offset "
+                  + block
                   + " (zero-filled); waiting for the writer");
       assertThat(log.at(Level.WARN)).isEmpty();
       assertThat(logs.steps("bad")).containsExactly(range(0, 30));
@@ -331,7 +378,8 @@ class BadInputCatalogueTest {
   }
 
   @Test
-  void zeroFilledBlockThatStaysBeforeLaterRecordsIsSkippedAndReportedWithItsOffset() throws Exception {
+  void zeroFilledBlockThatStaysBeforeLaterRecordsIsSkippedAndReportedWithItsOffset()
+      throws Exception {
     try (WatchedLogdir logs = new WatchedLogdir(temp);
         CapturedLog log = new CapturedLog()) {
       BadEventFiles bad = BadEventFiles.of(logs.start, 60);
@@ -339,10 +387,13 @@ class BadInputCatalogueTest {
       logs.healthyFirstPart();
       // What a crash can leave: a block of zeros where data never arrived, and the job resumed
       // writing after it.
-      Path file = badFile(logs, Frames.concat(bad.records(0, 31), new byte[4096], bad.records(31, 61)));
+      Path file =
+          badFile(logs, Frames.concat(bad.records(0, 31), new byte[4096], bad.records(31, 61)));
 
       logs.poll();
-      assertThat(logs.steps("bad")).as("zeros may be a block still in flight: wait first").containsExactly(range(0, 30));
+      assertThat(logs.steps("bad"))
+          .as("zeros may be a block still in flight: wait first")
+          .containsExactly(range(0, 30));
       logs.healthyRest();
       for (int i = 0; i < 3; i++) {
         logs.poll();
@@ -350,7 +401,11 @@ class BadInputCatalogueTest {
 
       assertThat(log.at(Level.WARN))
           .singleElement(STRING)
-          .startsWith(file + ": corrupt record at offset " + block + " (zero bytes where a record should start")
+          .startsWith(
+              file
+                  + ": corrupt record at offset "
+                  + block
+                  + " (zero bytes where a record should start")
           .endsWith("skipped 4096 bytes to the next valid record at offset " + (block + 4096));
       assertThat(logs.steps("bad")).containsExactly(range(0, 60));
       logs.assertHealthyRunReadAndJudged();
@@ -379,7 +434,11 @@ class BadInputCatalogueTest {
 
       assertThat(log.at(Level.INFO, file.toString()))
           .containsExactly(
-              file + ": file shrank from at least " + bad.offsets[61] + " to " + bad.offsetOfStep(20)
+              file
+                  + ": file shrank from at least "
+                  + bad.offsets[61]
+                  + " to "
+                  + bad.offsetOfStep(20)
                   + " bytes; reading it again from the start");
       assertThat(logs.steps("bad")).as("what the file holds now").containsExactly(range(0, 20));
       logs.assertHealthyRunReadAndJudged();
@@ -396,22 +455,28 @@ class BadInputCatalogueTest {
 
       // Another file, with other values, renamed over it: same name, same length, new inode.
       BadEventFiles other =
-          BadEventFiles.of(logs.start, w -> {
-            for (int step = 0; step < 60; step++) {
-              w.simpleValue(TAG, step, logs.start + step, WatchedLogdir.value(step) + 1);
-            }
-          });
+          BadEventFiles.of(
+              logs.start,
+              w -> {
+                for (int step = 0; step < 60; step++) {
+                  w.simpleValue(TAG, step, logs.start + step, WatchedLogdir.value(step) + 1);
+                }
+              });
       Path replacement = Files.write(temp.resolve("replacement"), other.bytes);
-      Files.move(replacement, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      Files.move(
+          replacement, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       logs.healthyRest();
       logs.poll();
       logs.poll(); // the run is read again from its files' start in the round after the reset
 
       assertThat(log.at(Level.INFO, file.toString()))
           .containsExactly(
-              file + ": file was replaced (another file now has its name); reading it again from the start");
+              file
+                  + ": file was replaced (another file now has its name); reading it again from the start");
       assertThat(logs.steps("bad")).containsExactly(range(0, 60));
-      assertThat(logs.values("bad")[59]).as("the new file's values").isEqualTo(WatchedLogdir.value(59) + 1f);
+      assertThat(logs.values("bad")[59])
+          .as("the new file's values")
+          .isEqualTo(WatchedLogdir.value(59) + 1f);
       logs.assertHealthyRunReadAndJudged();
     }
   }
@@ -454,15 +519,20 @@ class BadInputCatalogueTest {
       logs.healthyRest();
       logs.poll();
       logs.poll();
-      assertThat(logs.verdict("healthy", WatchedLogdir.TAG).status().jsonName()).isEqualTo("converged");
+      assertThat(logs.verdict("healthy", WatchedLogdir.TAG).status().jsonName())
+          .isEqualTo("converged");
       assertThat(logs.watcher().pendingFlags()).isEqualTo(1);
       long failuresBefore = logs.watcher().flagFailures();
       clock.advanceMillis(500);
       logs.poll();
-      assertThat(logs.watcher().flagFailures()).as("not tried again before its delay").isEqualTo(failuresBefore);
+      assertThat(logs.watcher().flagFailures())
+          .as("not tried again before its delay")
+          .isEqualTo(failuresBefore);
       clock.advanceMillis(1_000);
       logs.poll();
-      assertThat(logs.watcher().flagFailures()).as("tried again once due").isEqualTo(failuresBefore + 1);
+      assertThat(logs.watcher().flagFailures())
+          .as("tried again once due")
+          .isEqualTo(failuresBefore + 1);
       assertThat(log.at(Level.WARN, "healthy")).as("said once").hasSize(1);
 
       Files.delete(blocker.resolve("keep"));
@@ -470,7 +540,8 @@ class BadInputCatalogueTest {
       clock.advanceMillis(RetriedFlags.MAX_DELAY.toMillis());
       logs.poll();
       assertThat(logs.watcher().pendingFlags()).isZero();
-      assertThat(log.at(Level.INFO, "healthy")).anyMatch(line -> line.contains("flag for 'healthy' (converged) written after"));
+      assertThat(log.at(Level.INFO, "healthy"))
+          .anyMatch(line -> line.contains("flag for 'healthy' (converged) written after"));
       logs.assertHealthyRunReadAndJudged();
     }
   }
@@ -484,7 +555,8 @@ class BadInputCatalogueTest {
       // Two runs still training (a few points of a long descent): one is deleted, one renamed.
       for (String run : List.of("deleted", "renamed")) {
         try (dev.plateau.write.EventFileWriter w =
-            dev.plateau.write.EventFileWriter.create(logs.logdir.resolve(run), logs.start, run, 0)) {
+            dev.plateau.write.EventFileWriter.create(
+                logs.logdir.resolve(run), logs.start, run, 0)) {
           logs.points(w, 0, 10);
         }
       }
@@ -512,9 +584,11 @@ class BadInputCatalogueTest {
       assertThat(deleted).as("never made again").doesNotExist();
       assertThat(logs.logdir.resolve("renamed")).as("never made again").doesNotExist();
       var experiments = logs.store().experiments();
-      assertThat(experiments.getOrDefault("deleted", null) == null
-              || experiments.get("deleted").status() != Status.STALLED)
-          .as("no stalled verdict recorded for a run that is gone").isTrue();
+      assertThat(
+              experiments.getOrDefault("deleted", null) == null
+                  || experiments.get("deleted").status() != Status.STALLED)
+          .as("no stalled verdict recorded for a run that is gone")
+          .isTrue();
       assertThat(logs.store().seriesOfRun("deleted")).as("its series left the store").isEmpty();
       logs.assertHealthyRunReadAndJudged();
 
@@ -526,11 +600,14 @@ class BadInputCatalogueTest {
   }
 
   private static List<String> published(WatchedLogdir logs) {
-    return logs.watcher().published().stream().map(dev.plateau.verdict.ExperimentVerdict::experiment).toList();
+    return logs.watcher().published().stream()
+        .map(dev.plateau.verdict.ExperimentVerdict::experiment)
+        .toList();
   }
 
   @Test
-  void theStateDatabaseDeletedWhileRunningIsSaidOnceMadeAgainAndNothingIsRecordedTwice() throws Exception {
+  void theStateDatabaseDeletedWhileRunningIsSaidOnceMadeAgainAndNothingIsRecordedTwice()
+      throws Exception {
     try (WatchedLogdir logs = new WatchedLogdir(temp);
         CapturedLog log = new CapturedLog()) {
       logs.healthyRest();
@@ -543,7 +620,9 @@ class BadInputCatalogueTest {
       for (int i = 0; i < 4; i++) {
         logs.poll();
       }
-      assertThat(log.at(Level.WARN, "was deleted or replaced while running")).as("said once").hasSize(1);
+      assertThat(log.at(Level.WARN, "was deleted or replaced while running"))
+          .as("said once")
+          .hasSize(1);
       assertThat(logs.db).exists();
       var experiments = logs.store().experiments();
       assertThat(experiments.get("healthy").status()).isEqualTo(Status.CONVERGED);
@@ -573,13 +652,16 @@ class BadInputCatalogueTest {
         CapturedLog log = new CapturedLog()) {
       // bad\xff\xferun: bytes that are not UTF-8, made through a URI (a string cannot name them).
       Path bad = Path.of(java.net.URI.create(logs.logdir.toUri() + "bad%FF%FErun"));
-      try (dev.plateau.write.EventFileWriter w = dev.plateau.write.EventFileWriter.create(bad, logs.start, "bad", 0)) {
+      try (dev.plateau.write.EventFileWriter w =
+          dev.plateau.write.EventFileWriter.create(bad, logs.start, "bad", 0)) {
         logs.points(w, 0, WatchedLogdir.HEALTHY_POINTS);
       }
       logs.healthyRest();
       logs.poll();
       logs.poll();
-      assertThat(bad.resolve("CONVERGED")).as("the flag inside the directory, byte for byte").exists();
+      assertThat(bad.resolve("CONVERGED"))
+          .as("the flag inside the directory, byte for byte")
+          .exists();
       try (var entries = Files.list(logs.logdir)) {
         assertThat(entries.toList()).as("no sibling named with U+FFFD").hasSize(2);
       }
@@ -591,7 +673,9 @@ class BadInputCatalogueTest {
       logs.poll();
       assertThat(log.at(Level.INFO, "goes back")).isEmpty();
       assertThat(log.at(Level.INFO, "again from its files' start")).isEmpty();
-      assertThat(logs.store().experiments().get(experiment).transitions()).as("nothing decided again").isEqualTo(1);
+      assertThat(logs.store().experiments().get(experiment).transitions())
+          .as("nothing decided again")
+          .isEqualTo(1);
       logs.assertHealthyRunReadAndJudged();
     }
   }
@@ -610,9 +694,14 @@ class BadInputCatalogueTest {
 
       assertThat(log.at(Level.WARN))
           .as("said once, not on every poll")
-          .containsExactly("directory link " + loop + " leads back into its own parent; not followed");
-      assertThat(logs.watcher().published()).extracting(v -> v.experiment()).containsExactly("bad", "healthy");
-      assertThat(logs.steps("bad")).as("read once, not once per way round the loop").containsExactly(range(0, 60));
+          .containsExactly(
+              "directory link " + loop + " leads back into its own parent; not followed");
+      assertThat(logs.watcher().published())
+          .extracting(v -> v.experiment())
+          .containsExactly("bad", "healthy");
+      assertThat(logs.steps("bad"))
+          .as("read once, not once per way round the loop")
+          .containsExactly(range(0, 60));
       logs.assertHealthyRunReadAndJudged();
     }
   }
@@ -634,11 +723,19 @@ class BadInputCatalogueTest {
       assertThat(logs.status("linked")).isEqualTo("converged");
       assertThat(log.at(Level.WARN))
           .containsExactly(
-              "linked: flag path " + link.resolve("CONVERGED") + " refused: " + link + " resolves to "
-                  + outside.toRealPath() + ", outside the base directory " + logs.logdir.toRealPath()
+              "linked: flag path "
+                  + link.resolve("CONVERGED")
+                  + " refused: "
+                  + link
+                  + " resolves to "
+                  + outside.toRealPath()
+                  + ", outside the base directory "
+                  + logs.logdir.toRealPath()
                   + "; no flag written for this experiment");
       try (var files = Files.list(outside)) {
-        assertThat(files).as("nothing written outside the logdir").containsExactly(outside.resolve(FILE));
+        assertThat(files)
+            .as("nothing written outside the logdir")
+            .containsExactly(outside.resolve(FILE));
       }
       logs.assertHealthyRunReadAndJudged();
     }
@@ -647,17 +744,20 @@ class BadInputCatalogueTest {
   // ---- events ------------------------------------------------------------------------------
 
   @Test
-  void nanWallTimeIsReportedOnceThePointsAreKeptAndStalledCountsFromTheirArrival() throws Exception {
+  void nanWallTimeIsReportedOnceThePointsAreKeptAndStalledCountsFromTheirArrival()
+      throws Exception {
     FakeClock clock = FakeClock.atNow();
     try (WatchedLogdir logs = new WatchedLogdir(temp, List.of(), clock);
         CapturedLog log = new CapturedLog()) {
       // A writer with a broken clock: every point's wall time is NaN.
       BadEventFiles bad =
-          BadEventFiles.of(logs.start, w -> {
-            for (int step = 0; step < 10; step++) {
-              w.simpleValue(TAG, step, Double.NaN, WatchedLogdir.value(step));
-            }
-          });
+          BadEventFiles.of(
+              logs.start,
+              w -> {
+                for (int step = 0; step < 10; step++) {
+                  w.simpleValue(TAG, step, Double.NaN, WatchedLogdir.value(step));
+                }
+              });
       logs.healthyFirstPart();
       Path file = badFile(logs, bad.bytes);
 
@@ -667,7 +767,11 @@ class BadInputCatalogueTest {
 
       assertThat(log.at(Level.WARN))
           .containsExactly(
-              file + ": record at offset " + bad.offsetOfStep(0) + ": tag '" + TAG
+              file
+                  + ": record at offset "
+                  + bad.offsetOfStep(0)
+                  + ": tag '"
+                  + TAG
                   + "' step 0 has wall time NaN (said once per file); its points are kept, ordered by"
                   + " step");
       assertThat(logs.steps("bad")).containsExactly(range(0, 10));
@@ -689,14 +793,17 @@ class BadInputCatalogueTest {
         CapturedLog log = new CapturedLog()) {
       // A job restarted from its checkpoint at step 30 and wrote steps 30.. again, other values.
       BadEventFiles bad =
-          BadEventFiles.of(logs.start, w -> {
-            for (int step = 0; step < 60; step++) {
-              w.simpleValue(TAG, step, logs.start + step, WatchedLogdir.value(step));
-            }
-            for (int step = 30; step < 120; step++) {
-              w.simpleValue(TAG, step, logs.start + 100 + step, WatchedLogdir.value(step) + 0.5f);
-            }
-          });
+          BadEventFiles.of(
+              logs.start,
+              w -> {
+                for (int step = 0; step < 60; step++) {
+                  w.simpleValue(TAG, step, logs.start + step, WatchedLogdir.value(step));
+                }
+                for (int step = 30; step < 120; step++) {
+                  w.simpleValue(
+                      TAG, step, logs.start + 100 + step, WatchedLogdir.value(step) + 0.5f);
+                }
+              });
       logs.healthyFirstPart();
       badFile(logs, bad.bytes);
 
@@ -706,8 +813,12 @@ class BadInputCatalogueTest {
 
       assertThat(log.at(Level.INFO, "goes back"))
           .containsExactly(
-              logs.logdir + ": run 'bad' tag '" + TAG + "' goes back from step 59 to step 30 (file "
-                  + FILE + "); its points from step 30 on are replaced, as after a restart from a"
+              logs.logdir
+                  + ": run 'bad' tag '"
+                  + TAG
+                  + "' goes back from step 59 to step 30 (file "
+                  + FILE
+                  + "); its points from step 30 on are replaced, as after a restart from a"
                   + " checkpoint");
       assertThat(logs.steps("bad")).containsExactly(range(0, 120));
       double[] values = logs.values("bad");
@@ -722,18 +833,26 @@ class BadInputCatalogueTest {
 
   /** Fast retries, so that a test sees several attempts in well under a second. */
   private static final RetryPolicy FAST =
-      new RetryPolicy(Duration.ofMillis(50), 2.0, Duration.ofMillis(200), Integer.MAX_VALUE, Duration.ofHours(1));
+      new RetryPolicy(
+          Duration.ofMillis(50),
+          2.0,
+          Duration.ofMillis(200),
+          Integer.MAX_VALUE,
+          Duration.ofHours(1));
 
   /** The daemon's loop and a delivery worker per sink over a watched logdir, until closed. */
   private static RunningDaemon running(WatchedLogdir logs, List<AlertSink> sinks) {
     List<DeliveryWorker> workers =
-        sinks.stream().map(s -> new DeliveryWorker(s, logs.store(), FAST, WatchedLogdir.SYSTEM)).toList();
+        sinks.stream()
+            .map(s -> new DeliveryWorker(s, logs.store(), FAST, WatchedLogdir.SYSTEM))
+            .toList();
     return RunningDaemon.start(List.of(logs.watcher()), workers);
   }
 
   private static WebhookSink webhook(String name, String url, Duration requestTimeout) {
     return new WebhookSink(
-        SinkSettings.of(name, Secret.fromValue(url)).withTimeouts(Duration.ofSeconds(2), requestTimeout),
+        SinkSettings.of(name, Secret.fromValue(url))
+            .withTimeouts(Duration.ofSeconds(2), requestTimeout),
         null,
         WatchedLogdir.SYSTEM);
   }
@@ -749,7 +868,8 @@ class BadInputCatalogueTest {
 
   /** Writes a run that converges at once: a verdict to deliver before the healthy run has one. */
   private static void earlyRun(WatchedLogdir logs) throws IOException {
-    try (EventFileWriter w = EventFileWriter.create(logs.logdir.resolve("early"), logs.start, "early", 0)) {
+    try (EventFileWriter w =
+        EventFileWriter.create(logs.logdir.resolve("early"), logs.start, "early", 0)) {
       logs.points(w, 0, 120);
     }
   }
@@ -762,17 +882,23 @@ class BadInputCatalogueTest {
     }
     try (WebhookReceiver other = new WebhookReceiver();
         CapturedLog log = new CapturedLog()) {
-      AlertSink dead = webhook("webhook-dead", "http://127.0.0.1:" + port + "/hook", Duration.ofSeconds(2));
+      AlertSink dead =
+          webhook("webhook-dead", "http://127.0.0.1:" + port + "/hook", Duration.ofSeconds(2));
       AlertSink live = webhook("webhook-live", other.url(), Duration.ofSeconds(2));
       try (WatchedLogdir logs = new WatchedLogdir(temp, List.of(dead, live))) {
         logs.healthyFirstPart();
         try (RunningDaemon running = running(logs, List.of(dead, live))) {
           earlyRun(logs);
-          running.awaitUntil("the dead receiver failed twice", () -> log.at(Level.WARN, "webhook-dead").size() >= 2);
+          running.awaitUntil(
+              "the dead receiver failed twice",
+              () -> log.at(Level.WARN, "webhook-dead").size() >= 2);
           long rounds = running.rounds();
           logs.healthyRest();
-          running.awaitUntil("the healthy run's flag", () -> Files.exists(logs.logdir.resolve("healthy/CONVERGED")));
-          running.awaitUntil("both verdicts at the other receiver", () -> other.received().size() == 2);
+          running.awaitUntil(
+              "the healthy run's flag",
+              () -> Files.exists(logs.logdir.resolve("healthy/CONVERGED")));
+          running.awaitUntil(
+              "both verdicts at the other receiver", () -> other.received().size() == 2);
           assertThat(running.rounds()).as("reading goes on").isGreaterThan(rounds);
 
           assertThat(log.at(Level.WARN, "webhook-dead").get(0))
@@ -783,7 +909,8 @@ class BadInputCatalogueTest {
 
           // The receiver comes up: what waited is delivered, once each, with the same ids.
           try (WebhookReceiver back = new WebhookReceiver(port)) {
-            running.awaitUntil("both verdicts at the receiver that was down", () -> back.received().size() == 2);
+            running.awaitUntil(
+                "both verdicts at the receiver that was down", () -> back.received().size() == 2);
             assertThat(back.received())
                 .extracting(WebhookReceiver.Received::id)
                 .containsExactlyInAnyOrderElementsOf(
@@ -791,7 +918,9 @@ class BadInputCatalogueTest {
             running.awaitUntil("every delivery marked done", () -> delivered(logs) == 4);
           }
         }
-        assertThat(logs.store().outboxCounts()).containsEntry("delivered", 4L).doesNotContainKey("pending");
+        assertThat(logs.store().outboxCounts())
+            .containsEntry("delivered", 4L)
+            .doesNotContainKey("pending");
       }
     }
   }
@@ -807,11 +936,15 @@ class BadInputCatalogueTest {
         logs.healthyFirstPart();
         try (RunningDaemon running = running(logs, List.of(stuck, live))) {
           earlyRun(logs);
-          running.awaitUntil("two attempts timed out", () -> log.at(Level.WARN, "webhook-hangs").size() >= 2);
+          running.awaitUntil(
+              "two attempts timed out", () -> log.at(Level.WARN, "webhook-hangs").size() >= 2);
           long rounds = running.rounds();
           logs.healthyRest();
-          running.awaitUntil("the healthy run's flag", () -> Files.exists(logs.logdir.resolve("healthy/CONVERGED")));
-          running.awaitUntil("both verdicts at the other receiver", () -> other.received().size() == 2);
+          running.awaitUntil(
+              "the healthy run's flag",
+              () -> Files.exists(logs.logdir.resolve("healthy/CONVERGED")));
+          running.awaitUntil(
+              "both verdicts at the other receiver", () -> other.received().size() == 2);
           assertThat(running.rounds()).as("reading goes on").isGreaterThan(rounds);
 
           assertThat(log.at(Level.WARN, "webhook-hangs").get(0))
@@ -822,13 +955,16 @@ class BadInputCatalogueTest {
           logs.assertHealthyRunReadAndJudged();
 
           hanging.hang.set(false);
-          running.awaitUntil("both verdicts at the receiver that hung", () -> hanging.answered().size() == 2);
+          running.awaitUntil(
+              "both verdicts at the receiver that hung", () -> hanging.answered().size() == 2);
           assertThat(hanging.answered())
               .containsExactlyInAnyOrderElementsOf(
                   other.received().stream().map(WebhookReceiver.Received::id).toList());
           running.awaitUntil("every delivery marked done", () -> delivered(logs) == 4);
         }
-        assertThat(logs.store().outboxCounts()).containsEntry("delivered", 4L).doesNotContainKey("pending");
+        assertThat(logs.store().outboxCounts())
+            .containsEntry("delivered", 4L)
+            .doesNotContainKey("pending");
       }
     }
   }

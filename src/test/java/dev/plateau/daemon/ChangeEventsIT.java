@@ -21,11 +21,21 @@ class ChangeEventsIT {
     String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
     List<String> command =
         new ArrayList<>(
-            List.of(java, "-jar", System.getProperty("plateau.jar", "target/plateau.jar"), "watch",
-                logdir.toString(), "--state-dir", state.toString(), "--poll-interval", "60s"));
+            List.of(
+                java,
+                "-jar",
+                System.getProperty("plateau.jar", "target/plateau.jar"),
+                "watch",
+                logdir.toString(),
+                "--state-dir",
+                state.toString(),
+                "--poll-interval",
+                "60s"));
     command.addAll(List.of(more));
-    return new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(log.toFile()).start();
+    return new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(log.toFile())
+        .start();
   }
 
   static void awaitLine(Path log, String text) throws Exception {
@@ -43,7 +53,8 @@ class ChangeEventsIT {
   static long convergeAndTimeFlag(Path logdir, long waitMillis) throws Exception {
     double now = System.currentTimeMillis() / 1000.0;
     long written;
-    try (EventFileWriter w = EventFileWriter.create(logdir.resolve("late/validation"), now, "t", 0)) {
+    try (EventFileWriter w =
+        EventFileWriter.create(logdir.resolve("late/validation"), now, "t", 0)) {
       for (int t = 0; t < 120; t++) {
         w.simpleValue("val_loss", t, now + t * 0.001, (float) (1 + 8 * Math.exp(-t / 8.0)));
       }
@@ -78,11 +89,13 @@ class ChangeEventsIT {
   }
 
   @Test
-  void pointsAppendedToAKnownFileAreReadLongBeforeThePollInterval(@TempDir Path temp) throws Exception {
+  void pointsAppendedToAKnownFileAreReadLongBeforeThePollInterval(@TempDir Path temp)
+      throws Exception {
     Path logdir = Files.createDirectories(temp.resolve("logs"));
     Path log = temp.resolve("watch.log");
     double now = System.currentTimeMillis() / 1000.0;
-    try (EventFileWriter w = EventFileWriter.create(logdir.resolve("known/validation"), now, "t", 0)) {
+    try (EventFileWriter w =
+        EventFileWriter.create(logdir.resolve("known/validation"), now, "t", 0)) {
       for (int t = 0; t < 10; t++) {
         w.simpleValue("val_loss", t, now + t * 0.001, (float) (1 + 8 * Math.exp(-t / 8.0)));
       }

@@ -31,7 +31,9 @@ class CheckpointTest {
     FakeClock clock = FakeClock.atMillis(T0);
     try (StateStore store = StateStore.open(temp.resolve("s.db"), false, clock);
         EventFileWriter w = EventFileWriter.create(logs.resolve("run1"), T0 / 1000.0, "t", 0)) {
-      Watcher watcher = new Watcher(logs, PlateauConfig.defaults(), store, List.of(), FlagApplier.NONE, clock, "h");
+      Watcher watcher =
+          new Watcher(
+              logs, PlateauConfig.defaults(), store, List.of(), FlagApplier.NONE, clock, "h");
       watcher.checkpointEvery(Duration.ofSeconds(30));
       watcher.restore();
       // A slowly falling loss: no verdict changes for a while.
@@ -65,7 +67,10 @@ class CheckpointTest {
   }
 
   private static long offsetOf(StateStore store, String run) throws Exception {
-    return store.files().stream().filter(c -> c.run().equals(run)).mapToLong(FileCursor::offset).sum();
+    return store.files().stream()
+        .filter(c -> c.run().equals(run))
+        .mapToLong(FileCursor::offset)
+        .sum();
   }
 
   private static long recordedVerdicts(Path db) throws Exception {
@@ -81,7 +86,8 @@ class CheckpointTest {
    * their own last commit and end where a daemon that never crashed ends, with no verdict twice.
    */
   @Test
-  void aTransitionCommitsOnlyItsExperimentAndACrashAfterItLosesNothing(@TempDir Path temp) throws Exception {
+  void aTransitionCommitsOnlyItsExperimentAndACrashAfterItLosesNothing(@TempDir Path temp)
+      throws Exception {
     Path logs = Files.createDirectories(temp.resolve("logs"));
     Path db = temp.resolve("s.db");
     FakeClock clock = FakeClock.atMillis(T0);
@@ -91,7 +97,9 @@ class CheckpointTest {
     try (EventFileWriter fast = EventFileWriter.create(logs.resolve("fast"), start, "t", 0);
         EventFileWriter slow = EventFileWriter.create(logs.resolve("slow"), start, "t", 0)) {
       StateStore store = StateStore.open(db, false, clock);
-      Watcher watcher = new Watcher(logs, PlateauConfig.defaults(), store, List.of(), FlagApplier.NONE, clock, "h");
+      Watcher watcher =
+          new Watcher(
+              logs, PlateauConfig.defaults(), store, List.of(), FlagApplier.NONE, clock, "h");
       watcher.checkpointEvery(Duration.ofSeconds(30));
       watcher.restore();
       for (int t = 0; t < 20; t++) {
@@ -116,7 +124,9 @@ class CheckpointTest {
       clock.advanceMillis(1_000);
       watcher.poll();
       assertThat(store.experiments().get("fast").status()).isEqualTo(Status.CONVERGED);
-      assertThat(offsetOf(store, "fast")).as("the converged experiment's file, committed").isGreaterThan(fastOffset);
+      assertThat(offsetOf(store, "fast"))
+          .as("the converged experiment's file, committed")
+          .isGreaterThan(fastOffset);
       assertThat(offsetOf(store, "slow")).as("the other's, not yet").isEqualTo(slowOffset);
       assertThat(store.series().get(new SeriesKey("slow", "loss"))).isEqualTo(slowState);
       long verdicts = recordedVerdicts(db);
@@ -125,18 +135,24 @@ class CheckpointTest {
       store.close(); // a crash: nothing more is committed
 
       StateStore again = StateStore.open(db, false, clock);
-      Watcher restarted = new Watcher(logs, PlateauConfig.defaults(), again, List.of(), FlagApplier.NONE, clock, "h");
+      Watcher restarted =
+          new Watcher(
+              logs, PlateauConfig.defaults(), again, List.of(), FlagApplier.NONE, clock, "h");
       restarted.checkpointEvery(Duration.ofSeconds(30));
       restarted.parkAfter(Duration.ZERO);
       restarted.restore();
       restarted.poll();
-      assertThat(restarted.judge().judgeOf("slow", "loss").verdict().toString()).isEqualTo(slowBefore);
-      assertThat(restarted.judge().judgeOf("fast", "loss").verdict().status().jsonName()).isEqualTo("converged");
+      assertThat(restarted.judge().judgeOf("slow", "loss").verdict().toString())
+          .isEqualTo(slowBefore);
+      assertThat(restarted.judge().judgeOf("fast", "loss").verdict().status().jsonName())
+          .isEqualTo("converged");
       assertThat(recordedVerdicts(db)).as("no verdict recorded twice").isEqualTo(verdicts);
 
       clock.advanceMillis(31_000);
       restarted.poll();
-      assertThat(offsetOf(again, "slow")).as("the checkpoint commits the rest").isGreaterThan(slowOffset);
+      assertThat(offsetOf(again, "slow"))
+          .as("the checkpoint commits the rest")
+          .isGreaterThan(slowOffset);
       again.close();
     }
   }

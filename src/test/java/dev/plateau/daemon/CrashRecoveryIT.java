@@ -25,11 +25,12 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The real jar, killed with SIGKILL at random moments while a writer appends events and verdicts
  * fire, restarted each time: afterwards the receiver has every verdict that an uninterrupted
- * Plateau delivers for the same data, each under one id, and the flag files show each
- * experiment's final status.
+ * Plateau delivers for the same data, each under one id, and the flag files show each experiment's
+ * final status.
  */
 class CrashRecoveryIT {
   static final int EXPERIMENTS = 6;
+
   /** Points per experiment; -Dplateau.crash.points=2000 makes a longer run on demand. */
   static final int POINTS = Integer.getInteger("plateau.crash.points", 160);
 
@@ -40,8 +41,17 @@ class CrashRecoveryIT {
   static Process start(Path logdir, Path state, String url, Path log) throws IOException {
     String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
     return new ProcessBuilder(
-            java, "-jar", jar().toString(), "watch", logdir.toString(),
-            "--state-dir", state.toString(), "--webhook", url, "--poll-interval", "100ms")
+            java,
+            "-jar",
+            jar().toString(),
+            "watch",
+            logdir.toString(),
+            "--state-dir",
+            state.toString(),
+            "--webhook",
+            url,
+            "--poll-interval",
+            "100ms")
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
         .start();
@@ -77,7 +87,8 @@ class CrashRecoveryIT {
   }
 
   /** Waits until the receiver has seen at least {@code count} distinct ids and stays quiet. */
-  static void awaitQuiet(WebhookReceiver receiver, int count, Duration limit) throws InterruptedException {
+  static void awaitQuiet(WebhookReceiver receiver, int count, Duration limit)
+      throws InterruptedException {
     long deadline = System.nanoTime() + limit.toNanos();
     int last = -1;
     long quietSince = System.nanoTime();
@@ -87,8 +98,10 @@ class CrashRecoveryIT {
         last = now;
         quietSince = System.nanoTime();
       }
-      long distinct = receiver.received().stream().map(WebhookReceiver.Received::id).distinct().count();
-      if (distinct >= count && System.nanoTime() - quietSince > TimeUnit.MILLISECONDS.toNanos(1500)) {
+      long distinct =
+          receiver.received().stream().map(WebhookReceiver.Received::id).distinct().count();
+      if (distinct >= count
+          && System.nanoTime() - quietSince > TimeUnit.MILLISECONDS.toNanos(1500)) {
         return;
       }
       Thread.sleep(50);
@@ -96,7 +109,8 @@ class CrashRecoveryIT {
   }
 
   @Test
-  void killedAndRestartedDaemonDeliversEveryVerdictOnceUnderOneId(@TempDir Path temp) throws Exception {
+  void killedAndRestartedDaemonDeliversEveryVerdictOnceUnderOneId(@TempDir Path temp)
+      throws Exception {
     Path logdir = Files.createDirectories(temp.resolve("logs"));
     Path state = temp.resolve("state");
     Path log = temp.resolve("watch.log");
@@ -130,7 +144,12 @@ class CrashRecoveryIT {
       Path referenceLogdir = temp.resolve("reference");
       copyTree(logdir, referenceLogdir);
       try (WebhookReceiver clean = new WebhookReceiver()) {
-        Process p = start(referenceLogdir, temp.resolve("reference-state"), clean.url(), temp.resolve("reference.log"));
+        Process p =
+            start(
+                referenceLogdir,
+                temp.resolve("reference-state"),
+                clean.url(),
+                temp.resolve("reference.log"));
         awaitQuiet(clean, EXPERIMENTS, Duration.ofSeconds(60));
         assertThat(p.isAlive()).isTrue();
         p.destroy();
@@ -151,7 +170,10 @@ class CrashRecoveryIT {
 
       List<WebhookReceiver.Received> got = receiver.received();
       Map<String, Long> perId =
-          got.stream().collect(Collectors.groupingBy(WebhookReceiver.Received::id, TreeMap::new, Collectors.counting()));
+          got.stream()
+              .collect(
+                  Collectors.groupingBy(
+                      WebhookReceiver.Received::id, TreeMap::new, Collectors.counting()));
       String report =
           String.format(
               "%d kills; %d deliveries, %d distinct ids; reference %d; log:%n%s",
@@ -185,10 +207,14 @@ class CrashRecoveryIT {
 
   static String verdictKey(WebhookReceiver.Received r) {
     return r.json().get("experiment").asText()
-        + " " + r.json().get("previous_status").asText()
-        + " -> " + r.json().get("status").asText()
-        + " at " + r.json().get("decided_at_step")
-        + " keep " + r.json().get("best_step");
+        + " "
+        + r.json().get("previous_status").asText()
+        + " -> "
+        + r.json().get("status").asText()
+        + " at "
+        + r.json().get("decided_at_step")
+        + " keep "
+        + r.json().get("best_step");
   }
 
   static Map<String, String> finalStatusByExperiment(List<WebhookReceiver.Received> received) {
@@ -221,6 +247,8 @@ class CrashRecoveryIT {
       return "";
     }
     List<String> all = Files.readAllLines(log);
-    return String.join(File.separator.equals("/") ? "\n" : "\r\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+    return String.join(
+        File.separator.equals("/") ? "\n" : "\r\n",
+        all.subList(Math.max(0, all.size() - lines), all.size()));
   }
 }

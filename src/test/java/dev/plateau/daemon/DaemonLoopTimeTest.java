@@ -20,21 +20,29 @@ class DaemonLoopTimeTest {
   static final Duration POLL = Duration.ofHours(1);
 
   @Test
-  void theNextWholeRoundComesWhenTheLoopsClockHasMovedAPollInterval(@TempDir Path temp) throws Exception {
+  void theNextWholeRoundComesWhenTheLoopsClockHasMovedAPollInterval(@TempDir Path temp)
+      throws Exception {
     FakeClock clock = FakeClock.atMillis(1_800_000_000_000L);
     Path logdir = Files.createDirectories(temp.resolve("logs"));
     try (StateStore store = StateStore.open(temp.resolve("s.db"), false, clock)) {
-      Watcher watcher = new Watcher(logdir, PlateauConfig.defaults(), store, List.of(), FlagApplier.NONE, clock, "h");
+      Watcher watcher =
+          new Watcher(
+              logdir, PlateauConfig.defaults(), store, List.of(), FlagApplier.NONE, clock, "h");
       watcher.restore();
       LoopTime time = new LoopTime(clock, clock.ticker(), Duration.ofMillis(5));
       Daemon daemon = new Daemon(List.of(watcher), List.of(), POLL, Duration.ofSeconds(1), time);
       try (RunningDaemon running = RunningDaemon.start(daemon)) {
         running.awaitUntil("the first round", () -> daemon.rounds() == 1);
-        assertThat(daemon.metrics().heartbeatMillis()).as("stamped on the loop's clock").isEqualTo(clock.millis());
+        assertThat(daemon.metrics().heartbeatMillis())
+            .as("stamped on the loop's clock")
+            .isEqualTo(clock.millis());
 
         clock.advance(POLL.minusMillis(1));
         // The loop looks at its clock every 5 ms: many looks, and not yet due.
-        await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(5)).until(() -> daemon.rounds() == 1);
+        await()
+            .during(Duration.ofMillis(200))
+            .atMost(Duration.ofSeconds(5))
+            .until(() -> daemon.rounds() == 1);
 
         clock.advance(Duration.ofMillis(1));
         running.awaitUntil("the second round, a poll interval on", () -> daemon.rounds() == 2);

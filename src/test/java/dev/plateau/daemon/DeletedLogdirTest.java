@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A watched logdir deleted while the daemon runs: said once (not an ERROR every round), waited
- * for, and read and judged again once it is back, without a restart.
+ * A watched logdir deleted while the daemon runs: said once (not an ERROR every round), waited for,
+ * and read and judged again once it is back, without a restart.
  */
 class DeletedLogdirTest {
 
@@ -37,18 +37,28 @@ class DeletedLogdirTest {
   }
 
   @Test
-  void aDeletedLogdirIsSaidOnceWaitedForAndJudgedAgainWhenItComesBack(@TempDir Path temp) throws Exception {
+  void aDeletedLogdirIsSaidOnceWaitedForAndJudgedAgainWhenItComesBack(@TempDir Path temp)
+      throws Exception {
     Path logdir = Files.createDirectories(temp.resolve("logs"));
     converging(logdir.resolve("first"));
-    try (StateStore store = StateStore.open(temp.resolve("state/state.db"), false, Clock.systemUTC());
+    try (StateStore store =
+            StateStore.open(temp.resolve("state/state.db"), false, Clock.systemUTC());
         CapturedLog log = new CapturedLog()) {
       Watcher watcher =
-          new Watcher(logdir, PlateauConfig.defaults(), store, List.of(),
-              new RetriedFlags(new FlagSink(logdir, FlagConfig.defaults()), Clock.systemUTC()), Clock.systemUTC(), "h");
+          new Watcher(
+              logdir,
+              PlateauConfig.defaults(),
+              store,
+              List.of(),
+              new RetriedFlags(new FlagSink(logdir, FlagConfig.defaults()), Clock.systemUTC()),
+              Clock.systemUTC(),
+              "h");
       watcher.restore();
-      Daemon daemon = new Daemon(List.of(watcher), List.of(), Duration.ofMillis(20), Duration.ofSeconds(2));
+      Daemon daemon =
+          new Daemon(List.of(watcher), List.of(), Duration.ofMillis(20), Duration.ofSeconds(2));
       try (RunningDaemon running = RunningDaemon.start(daemon)) {
-        running.awaitUntil("the first run judged", () -> status(watcher, "first") == Status.CONVERGED);
+        running.awaitUntil(
+            "the first run judged", () -> status(watcher, "first") == Status.CONVERGED);
         try (Stream<Path> all = Files.walk(logdir)) {
           for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
             Files.delete(p);
@@ -57,14 +67,18 @@ class DeletedLogdirTest {
         running.awaitMoreRounds(10); // without the logdir
         assertThat(log.at(Level.WARN, "the logdir is gone")).as("said once").hasSize(1);
         assertThat(log.at(Level.ERROR)).isEmpty();
-        assertThat(status(watcher, "first")).as("its verdicts stay while it is gone").isEqualTo(Status.CONVERGED);
+        assertThat(status(watcher, "first"))
+            .as("its verdicts stay while it is gone")
+            .isEqualTo(Status.CONVERGED);
 
         Files.createDirectories(logdir);
         converging(logdir.resolve("second"));
         running.awaitUntil(
-            "a run written after it came back judged", () -> status(watcher, "second") == Status.CONVERGED);
+            "a run written after it came back judged",
+            () -> status(watcher, "second") == Status.CONVERGED);
         running.awaitUntil("its flag", () -> Files.exists(logdir.resolve("second/CONVERGED")));
-        running.awaitUntil("the recovery said", () -> !log.at(Level.INFO, "rounds succeed again").isEmpty());
+        running.awaitUntil(
+            "the recovery said", () -> !log.at(Level.INFO, "rounds succeed again").isEmpty());
         assertThat(log.at(Level.INFO, "rounds succeed again")).hasSize(1);
       }
     }

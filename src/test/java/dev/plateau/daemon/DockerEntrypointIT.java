@@ -20,8 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code java} a JVM of the image's Java version (skipped where there is none).
  */
 class DockerEntrypointIT {
-  static List<String> command(String dockerfile, String instruction, Path logs, Path state, int port)
-      throws Exception {
+  static List<String> command(
+      String dockerfile, String instruction, Path logs, Path state, int port) throws Exception {
     return command(dockerfile, instruction, logs, state, port, builtJar());
   }
 
@@ -41,8 +41,7 @@ class DockerEntrypointIT {
       if (s.equals("java")) {
         s = java;
       }
-      s = s.replace("/opt/plateau/plateau.jar", jar)
-          .replace("9321", Integer.toString(port));
+      s = s.replace("/opt/plateau/plateau.jar", jar).replace("9321", Integer.toString(port));
       // The volumes, as an argument or as the value of an option (-Djava.io.tmpdir=/state).
       s = ImageJvmOptions.mapVolume(ImageJvmOptions.mapVolume(s, "/logs", logs), "/state", state);
       out.add(s);
@@ -51,9 +50,12 @@ class DockerEntrypointIT {
   }
 
   @Test
-  void imageEntrypointWatchesTheLogsVolumeAndPassesItsHealthCheck(@TempDir Path temp) throws Exception {
+  void imageEntrypointWatchesTheLogsVolumeAndPassesItsHealthCheck(@TempDir Path temp)
+      throws Exception {
     String dockerfile = Files.readString(Path.of("Dockerfile"));
-    assertThat(dockerfile).containsPattern("(?m)^USER 10001$").contains("FROM eclipse-temurin:17-jre");
+    assertThat(dockerfile)
+        .containsPattern("(?m)^USER 10001$")
+        .contains("FROM eclipse-temurin:17-jre");
     Path logs = Files.createDirectories(temp.resolve("logs"));
     Path state = Files.createDirectories(temp.resolve("state"));
     int port;
@@ -63,20 +65,29 @@ class DockerEntrypointIT {
     List<String> entrypoint = command(dockerfile, "ENTRYPOINT", logs, state, port);
     List<String> healthcheck = command(dockerfile, "HEALTHCHECK .*CMD|  CMD", logs, state, port);
     Path log = temp.resolve("entrypoint.log");
-    Process p = new ProcessBuilder(entrypoint).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Process p =
+        new ProcessBuilder(entrypoint)
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
     try {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
       int health = 1;
       while (System.nanoTime() < deadline && health != 0) {
-        health = new ProcessBuilder(healthcheck).redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+        health =
+            new ProcessBuilder(healthcheck)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start()
+                .waitFor();
         if (health != 0) {
           Thread.sleep(200);
         }
       }
       assertThat(health).as(Files.readString(log)).isZero();
       double start = System.currentTimeMillis() / 1000.0;
-      try (EventFileWriter w = EventFileWriter.create(logs.resolve("job/validation"), start, "c", 0)) {
+      try (EventFileWriter w =
+          EventFileWriter.create(logs.resolve("job/validation"), start, "c", 0)) {
         for (int t = 0; t < 120; t++) {
           w.simpleValue("epoch_loss", t, start + t * 0.01, (float) (1 + 8 * Math.exp(-t / 8.0)));
         }
@@ -106,14 +117,18 @@ class DockerEntrypointIT {
    * class loading names the archive as the source.
    */
   @Test
-  void theBuildStepWritesAClassArchiveThatTheEntrypointsJvmUses(@TempDir Path temp) throws Exception {
+  void theBuildStepWritesAClassArchiveThatTheEntrypointsJvmUses(@TempDir Path temp)
+      throws Exception {
     String dockerfile = Files.readString(Path.of("Dockerfile"));
     Path jar = Paths.get(System.getProperty("plateau.jar", "target/plateau.jar")).toAbsolutePath();
     Path archive =
-        ImageJvmOptions.writeClassArchive(jar, temp.resolve("plateau.jsa"), java.time.Duration.ofMinutes(3));
+        ImageJvmOptions.writeClassArchive(
+            jar, temp.resolve("plateau.jsa"), java.time.Duration.ofMinutes(3));
     assertThat(Files.size(archive)).isGreaterThan(1_000_000);
     try (var left = Files.list(temp)) {
-      assertThat(left.map(f -> f.getFileName().toString())).as("nothing but the archive is left").containsExactly("plateau.jsa");
+      assertThat(left.map(f -> f.getFileName().toString()))
+          .as("nothing but the archive is left")
+          .containsExactly("plateau.jsa");
     }
 
     List<String> entrypoint = command(dockerfile, "ENTRYPOINT", temp, temp, 1);
@@ -121,12 +136,17 @@ class DockerEntrypointIT {
     for (String word : entrypoint.subList(0, entrypoint.indexOf("-jar"))) {
       jvm.add(word.replace(ImageJvmOptions.ARCHIVE, archive.toString()));
     }
-    assertThat(jvm).anyMatch(o -> o.equals("-XX:SharedArchiveFile=" + archive) || o.equals("-XX:AOTCache=" + archive));
+    assertThat(jvm)
+        .anyMatch(
+            o ->
+                o.equals("-XX:SharedArchiveFile=" + archive)
+                    || o.equals("-XX:AOTCache=" + archive));
     String required = ImageJvmOptions.archiveRequired();
     List<String> version = new ArrayList<>(jvm);
     version.addAll(List.of(required, "-Xlog:class+load=info", "-jar", jar.toString(), "--version"));
     Path log = temp.resolve("version.log");
-    Process p = new ProcessBuilder(version).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Process p =
+        new ProcessBuilder(version).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
     String output = Files.readString(log);
     assertThat(p.exitValue()).as(output).isZero();
@@ -138,7 +158,11 @@ class DockerEntrypointIT {
     Files.setLastModifiedTime(other, java.nio.file.attribute.FileTime.fromMillis(0));
     List<String> mismatch = new ArrayList<>(jvm);
     mismatch.addAll(List.of(required, "-jar", other.toString(), "--version"));
-    Process q = new ProcessBuilder(mismatch).redirectErrorStream(true).redirectOutput(temp.resolve("other.log").toFile()).start();
+    Process q =
+        new ProcessBuilder(mismatch)
+            .redirectErrorStream(true)
+            .redirectOutput(temp.resolve("other.log").toFile())
+            .start();
     assertThat(q.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(q.exitValue()).as(Files.readString(temp.resolve("other.log"))).isNotZero();
   }

@@ -31,9 +31,11 @@ class DockerImageWritesIT {
   static final String TRACED =
       "openat,open,creat,mkdir,mkdirat,rename,renameat,renameat2,unlink,unlinkat,link,linkat,"
           + "symlink,symlinkat,truncate,chmod,fchmodat,chown,fchownat,lchown";
+
   /** A traced call, its directory fd's path (strace -y), and its first path argument. */
   static final Pattern CALL =
-      Pattern.compile("^(?:\\d+\\s+)?(\\w+)\\((?:(AT_FDCWD|-?\\d+)(?:<([^>]*)>)?, )?\"([^\"]*)\"(.*)$");
+      Pattern.compile(
+          "^(?:\\d+\\s+)?(\\w+)\\((?:(AT_FDCWD|-?\\d+)(?:<([^>]*)>)?, )?\"([^\"]*)\"(.*)$");
 
   static Optional<Path> tool(String name) {
     for (String dir : List.of("/usr/bin", "/bin", "/usr/sbin", "/sbin")) {
@@ -46,9 +48,21 @@ class DockerImageWritesIT {
   }
 
   static List<String> traced(Path trace, Path cwd, List<String> command) {
-    List<String> out = new ArrayList<>(List.of(
-        tool("strace").orElseThrow().toString(), "-f", "-qq", "-y", "-e", "trace=" + TRACED, "-o", trace.toString(),
-        tool("setpriv").orElseThrow().toString(), "--reuid=" + UID, "--regid=" + UID, "--clear-groups"));
+    List<String> out =
+        new ArrayList<>(
+            List.of(
+                tool("strace").orElseThrow().toString(),
+                "-f",
+                "-qq",
+                "-y",
+                "-e",
+                "trace=" + TRACED,
+                "-o",
+                trace.toString(),
+                tool("setpriv").orElseThrow().toString(),
+                "--reuid=" + UID,
+                "--regid=" + UID,
+                "--clear-groups"));
     out.addAll(command);
     return out;
   }
@@ -76,7 +90,8 @@ class DockerImageWritesIT {
 
   @Test
   void theImagesProcessesWriteOnlyIntoTheirVolumes(@TempDir Path temp) throws Exception {
-    assumeTrue(tool("strace").isPresent() && tool("setpriv").isPresent(), "needs strace and setpriv");
+    assumeTrue(
+        tool("strace").isPresent() && tool("setpriv").isPresent(), "needs strace and setpriv");
     assumeTrue(Files.getAttribute(temp, "unix:uid").equals(0), "needs root to become UID 10001");
     Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rwxr-xr-x"));
     Path logs = Files.createDirectories(temp.resolve("logs"));
@@ -96,22 +111,31 @@ class DockerImageWritesIT {
     Path opt = Files.createDirectories(temp.resolve("opt"));
     Path jar = Files.copy(DockerEntrypointIT.builtJar(), opt.resolve("plateau.jar"));
     Files.setPosixFilePermissions(jar, PosixFilePermissions.fromString("rw-r--r--"));
-    List<String> entrypoint = DockerEntrypointIT.command(dockerfile, "ENTRYPOINT", logs, state, port, jar);
+    List<String> entrypoint =
+        DockerEntrypointIT.command(dockerfile, "ENTRYPOINT", logs, state, port, jar);
     List<String> healthcheck =
         DockerEntrypointIT.command(dockerfile, "HEALTHCHECK .*CMD|  CMD", logs, state, port, jar);
     Path trace = temp.resolve("entrypoint.trace");
     Path log = temp.resolve("entrypoint.log");
     Process p =
-        new ProcessBuilder(traced(trace, cwd, entrypoint)).directory(cwd.toFile())
-            .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        new ProcessBuilder(traced(trace, cwd, entrypoint))
+            .directory(cwd.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
     List<String> writes = new ArrayList<>();
     try {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
       int health = 1;
       for (int i = 0; System.nanoTime() < deadline && health != 0; i++) {
         Path healthTrace = temp.resolve("health-" + i + ".trace");
-        health = new ProcessBuilder(traced(healthTrace, cwd, healthcheck)).directory(cwd.toFile())
-            .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+        health =
+            new ProcessBuilder(traced(healthTrace, cwd, healthcheck))
+                .directory(cwd.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start()
+                .waitFor();
         writes.addAll(written(healthTrace, cwd));
         if (health != 0) {
           Thread.sleep(500);
@@ -138,14 +162,24 @@ class DockerImageWritesIT {
       assertThat(flag).as(Files.readString(log)).exists();
     } finally {
       // strace passes no signal on: stop the JVM it started, then strace ends with it.
-      p.descendants().filter(h -> h.info().command().orElse("").endsWith("java")).forEach(ProcessHandle::destroy);
+      p.descendants()
+          .filter(h -> h.info().command().orElse("").endsWith("java"))
+          .forEach(ProcessHandle::destroy);
       assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
     }
     writes.addAll(written(trace, cwd));
-    assertThat(writes).as("the traces recorded the database being written").anyMatch(w -> w.endsWith(".db"));
+    assertThat(writes)
+        .as("the traces recorded the database being written")
+        .anyMatch(w -> w.endsWith(".db"));
     assertThat(writes)
         .as("written outside the volumes")
-        .allMatch(w -> w.startsWith(state + "/") || w.startsWith(logs + "/") || w.equals(state.toString())
-            || w.startsWith("/proc/self/") || w.matches("/proc/\\d+/.*") || w.equals("/dev/null"));
+        .allMatch(
+            w ->
+                w.startsWith(state + "/")
+                    || w.startsWith(logs + "/")
+                    || w.equals(state.toString())
+                    || w.startsWith("/proc/self/")
+                    || w.matches("/proc/\\d+/.*")
+                    || w.equals("/dev/null"));
   }
 }

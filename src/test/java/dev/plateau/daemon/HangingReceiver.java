@@ -15,8 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A real HTTP receiver on loopback that accepts every POST and, while {@link #hang} is set, reads
- * it and never answers (the connection stays open until the receiver is closed). Once {@link
- * #hang} is cleared it answers 200 and records the {@code webhook-id} of what it received.
+ * it and never answers (the connection stays open until the receiver is closed). Once {@link #hang}
+ * is cleared it answers 200 and records the {@code webhook-id} of what it received.
  */
 final class HangingReceiver implements AutoCloseable {
   final AtomicBoolean hang = new AtomicBoolean(true);

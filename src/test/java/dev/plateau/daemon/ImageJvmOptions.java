@@ -21,7 +21,8 @@ public final class ImageJvmOptions {
 
   /** The words of an exec-form instruction ({@code ENTRYPOINT ["java", ...]}) of the Dockerfile. */
   static List<String> words(String dockerfile, String instruction) throws IOException {
-    Matcher m = Pattern.compile("(?m)^(?:" + instruction + ")\\s*(\\[.*\\])\\s*$").matcher(dockerfile);
+    Matcher m =
+        Pattern.compile("(?m)^(?:" + instruction + ")\\s*(\\[.*\\])\\s*$").matcher(dockerfile);
     if (!m.find()) {
       throw new IOException("the Dockerfile has no exec-form " + instruction);
     }
@@ -38,12 +39,13 @@ public final class ImageJvmOptions {
    */
   static String mapVolume(String arg, String volume, Path dir) {
     return arg.replaceAll(
-        "(^|=)" + Pattern.quote(volume) + "(?=/|$)", "$1" + Matcher.quoteReplacement(dir.toString()));
+        "(^|=)" + Pattern.quote(volume) + "(?=/|$)",
+        "$1" + Matcher.quoteReplacement(dir.toString()));
   }
 
   /**
-   * The JVM options of the image's ENTRYPOINT (between {@code java} and {@code -jar}), its
-   * {@code /state} volume (temporary files, crash logs) mapped to {@code state}.
+   * The JVM options of the image's ENTRYPOINT (between {@code java} and {@code -jar}), its {@code
+   * /state} volume (temporary files, crash logs) mapped to {@code state}.
    */
   public static List<String> of(Path dockerfile, Path state) throws IOException {
     List<String> words = words(Files.readString(dockerfile), "ENTRYPOINT");
@@ -88,7 +90,9 @@ public final class ImageJvmOptions {
 
   /** The Java feature version of the image's runtime stage ({@code FROM eclipse-temurin:N-jre}). */
   public static int javaVersion() throws IOException {
-    Matcher m = Pattern.compile("(?m)^FROM eclipse-temurin:(\\d+)-jre\\s*$").matcher(Files.readString(dockerfile()));
+    Matcher m =
+        Pattern.compile("(?m)^FROM eclipse-temurin:(\\d+)-jre\\s*$")
+            .matcher(Files.readString(dockerfile()));
     if (!m.find()) {
       throw new IOException("the Dockerfile has no runtime stage FROM eclipse-temurin:N-jre");
     }
@@ -119,7 +123,9 @@ public final class ImageJvmOptions {
       for (Path home : homes.sorted().toList()) {
         Path launcher = home.resolve("bin/java");
         Path file = home.resolve("release");
-        if (Files.isExecutable(launcher) && Files.isRegularFile(file) && release.matcher(Files.readString(file)).find()) {
+        if (Files.isExecutable(launcher)
+            && Files.isRegularFile(file)
+            && release.matcher(Files.readString(file)).find()) {
           return Optional.of(launcher);
         }
       }
@@ -136,7 +142,10 @@ public final class ImageJvmOptions {
     int version = javaVersion();
     org.junit.jupiter.api.Assumptions.assumeTrue(
         found.isPresent(),
-        () -> "no Java " + version + " (the image's runtime) here; set -Dplateau.image.java to run this test");
+        () ->
+            "no Java "
+                + version
+                + " (the image's runtime) here; set -Dplateau.image.java to run this test");
     return found.get();
   }
 
@@ -147,7 +156,9 @@ public final class ImageJvmOptions {
         .orElseThrow(
             () ->
                 new IOException(
-                    "no Java " + version + " (the image's runtime) found: set -Dplateau.image.java=/path/to/bin/java"));
+                    "no Java "
+                        + version
+                        + " (the image's runtime) found: set -Dplateau.image.java=/path/to/bin/java"));
   }
 
   static Path dockerfile() {
@@ -156,9 +167,9 @@ public final class ImageJvmOptions {
 
   /**
    * Runs the Dockerfile's build step that writes the class-data sharing archive ({@code RUN sh
-   * /opt/plateau/class-archive.sh JAR ARCHIVE OPTIONS...}), with this build's jar, the script
-   * from {@code tools/}, the image's Java ({@link #requireJava()}), and {@code archive} as where
-   * it goes; returns {@code archive}.
+   * /opt/plateau/class-archive.sh JAR ARCHIVE OPTIONS...}), with this build's jar, the script from
+   * {@code tools/}, the image's Java ({@link #requireJava()}), and {@code archive} as where it
+   * goes; returns {@code archive}.
    *
    * @throws IOException when the Dockerfile has no such step or the step fails (with its output)
    */
@@ -166,7 +177,8 @@ public final class ImageJvmOptions {
       throws IOException, InterruptedException {
     String dockerfile = Files.readString(dockerfile()).replace("\\\n", " ");
     Matcher m =
-        Pattern.compile("(?m)^RUN sh " + Pattern.quote(ARCHIVE_SCRIPT) + " (\\S+) (\\S+)((?: \\S+)*)\\s*$")
+        Pattern.compile(
+                "(?m)^RUN sh " + Pattern.quote(ARCHIVE_SCRIPT) + " (\\S+) (\\S+)((?: \\S+)*)\\s*$")
             .matcher(dockerfile);
     if (!m.find()) {
       throw new IOException("the Dockerfile has no step running " + ARCHIVE_SCRIPT);
@@ -183,7 +195,8 @@ public final class ImageJvmOptions {
     }
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
     Path bin = requireJava().getParent();
-    pb.environment().put("PATH", bin + java.io.File.pathSeparator + pb.environment().getOrDefault("PATH", ""));
+    pb.environment()
+        .put("PATH", bin + java.io.File.pathSeparator + pb.environment().getOrDefault("PATH", ""));
     try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
       pb.environment().put("PLATEAU_ARCHIVE_PORT", Integer.toString(free.getLocalPort()));
     }
@@ -192,10 +205,12 @@ public final class ImageJvmOptions {
       Process p = pb.redirectOutput(log.toFile()).start();
       if (!p.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
         p.destroyForcibly();
-        throw new IOException("class-archive.sh did not finish in " + timeout + ": " + Files.readString(log));
+        throw new IOException(
+            "class-archive.sh did not finish in " + timeout + ": " + Files.readString(log));
       }
       if (p.exitValue() != 0 || !Files.exists(archive)) {
-        throw new IOException("class-archive.sh failed (exit " + p.exitValue() + "): " + Files.readString(log));
+        throw new IOException(
+            "class-archive.sh failed (exit " + p.exitValue() + "): " + Files.readString(log));
       }
       return archive;
     } finally {

@@ -26,14 +26,18 @@ import org.junit.jupiter.api.io.TempDir;
  * `diverged` with a new id.
  */
 class NetTransitionsTest {
-  static final String EXPERIMENT = "LisandroV__LSTM-Deformation-Tracker/final_with_2023_10_20-00_53_37/000/execution0";
+  static final String EXPERIMENT =
+      "LisandroV__LSTM-Deformation-Tracker/final_with_2023_10_20-00_53_37/000/execution0";
 
   @Test
-  void aRunReadAgainThatPassesThroughTrainingRecordsItsDivergenceOnce(@TempDir Path temp) throws Exception {
+  void aRunReadAgainThatPassesThroughTrainingRecordsItsDivergenceOnce(@TempDir Path temp)
+      throws Exception {
     Path source =
-        SharedFixtures.require("fixtures/public/LisandroV__LSTM-Deformation-Tracker/final_with_2023_10_20-00_53_37");
+        SharedFixtures.require(
+            "fixtures/public/LisandroV__LSTM-Deformation-Tracker/final_with_2023_10_20-00_53_37");
     Path logdir = temp.resolve("logs");
-    Path copy = logdir.resolve("LisandroV__LSTM-Deformation-Tracker/final_with_2023_10_20-00_53_37");
+    Path copy =
+        logdir.resolve("LisandroV__LSTM-Deformation-Tracker/final_with_2023_10_20-00_53_37");
     try (Stream<Path> files = Files.walk(source)) {
       for (Path p : files.toList()) {
         Path target = copy.resolve(source.relativize(p).toString());
@@ -46,8 +50,14 @@ class NetTransitionsTest {
     }
     try (StateStore store = StateStore.open(temp.resolve("state.db"), false, Clock.systemUTC())) {
       Watcher watcher =
-          new Watcher(logdir, PlateauConfig.defaults(), store, List.of(),
-              new RetriedFlags(new FlagSink(logdir, FlagConfig.defaults()), Clock.systemUTC()), Clock.systemUTC(), "h");
+          new Watcher(
+              logdir,
+              PlateauConfig.defaults(),
+              store,
+              List.of(),
+              new RetriedFlags(new FlagSink(logdir, FlagConfig.defaults()), Clock.systemUTC()),
+              Clock.systemUTC(),
+              "h");
       watcher.restore();
       for (int round = 0; round < 4; round++) {
         watcher.poll();
@@ -55,7 +65,9 @@ class NetTransitionsTest {
       Map<String, StateBatch.ExperimentStatus> experiments = store.experiments();
       assertThat(experiments).containsKey(EXPERIMENT);
       assertThat(experiments.get(EXPERIMENT).status()).isEqualTo(Status.DIVERGED);
-      assertThat(experiments.get(EXPERIMENT).transitions()).as("one transition: training -> diverged").isEqualTo(1);
+      assertThat(experiments.get(EXPERIMENT).transitions())
+          .as("one transition: training -> diverged")
+          .isEqualTo(1);
     }
   }
 }

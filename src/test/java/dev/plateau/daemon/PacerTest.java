@@ -23,7 +23,9 @@ class PacerTest {
     assertThat(pacer.book()).isEqualTo(Duration.ofSeconds(1));
     assertThat(pacer.book()).isEqualTo(Duration.ofSeconds(2));
     clock.advance(Duration.ofMillis(2_500));
-    assertThat(pacer.book()).as("the turn booked after the third").isEqualTo(Duration.ofMillis(500));
+    assertThat(pacer.book())
+        .as("the turn booked after the third")
+        .isEqualTo(Duration.ofMillis(500));
   }
 
   @Test

@@ -26,16 +26,16 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * At a restart, experiments whose saved series carry a summary start parked: their verdicts are
- * published from the summaries, no detector state is read until they have a new point or their
- * time comes, and from then on they are judged exactly as if the daemon had never stopped.
+ * published from the summaries, no detector state is read until they have a new point or their time
+ * comes, and from then on they are judged exactly as if the daemon had never stopped.
  */
 class ParkedRestartTest {
   private static final long T0 = 1_800_000_000_000L;
 
   private final List<StateStore> stores = new ArrayList<>();
 
-  private Watcher watcher(Path logdir, Path db, FakeClock clock, Duration park, PlateauConfig config)
-      throws Exception {
+  private Watcher watcher(
+      Path logdir, Path db, FakeClock clock, Duration park, PlateauConfig config) throws Exception {
     StateStore store = StateStore.open(db, false, clock);
     stores.add(store);
     FlagSink flags = new FlagSink(logdir, FlagConfig.defaults());
@@ -54,25 +54,32 @@ class ParkedRestartTest {
     w.store().close();
   }
 
-  private static void write(EventFileWriter w, String prefix, int from, int to, Random noise, double start)
+  private static void write(
+      EventFileWriter w, String prefix, int from, int to, Random noise, double start)
       throws Exception {
     for (int t = from; t < to; t++) {
       double level = 0.3 + 3 * Math.exp(-t / 30.0);
-      w.simpleValue(prefix + "loss", t, start + t, (float) (level * (1 + 0.02 * noise.nextGaussian())));
-      w.simpleValue(prefix + "val_loss", t, start + t, (float) (level * 1.1 * (1 + 0.02 * noise.nextGaussian())));
+      w.simpleValue(
+          prefix + "loss", t, start + t, (float) (level * (1 + 0.02 * noise.nextGaussian())));
+      w.simpleValue(
+          prefix + "val_loss",
+          t,
+          start + t,
+          (float) (level * 1.1 * (1 + 0.02 * noise.nextGaussian())));
     }
     w.flush();
   }
 
   @Test
-  void finishedExperimentsStartParkedWithTheVerdictsTheyHadAndResumeAsIfNeverStopped(@TempDir Path temp)
-      throws Exception {
+  void finishedExperimentsStartParkedWithTheVerdictsTheyHadAndResumeAsIfNeverStopped(
+      @TempDir Path temp) throws Exception {
     Path logs = Files.createDirectories(temp.resolve("a"));
     Path steadyLogs = Files.createDirectories(temp.resolve("b"));
     FakeClock clock = FakeClock.atMillis(T0);
     double start = T0 / 1000.0 - 100;
     Watcher first = watcher(logs, temp.resolve("a.db"), clock);
-    Watcher steady = watcher(steadyLogs, temp.resolve("b.db"), clock, Duration.ZERO, PlateauConfig.defaults());
+    Watcher steady =
+        watcher(steadyLogs, temp.resolve("b.db"), clock, Duration.ZERO, PlateauConfig.defaults());
     Random[] noise = {new Random(1), new Random(2), new Random(3)};
     Random[] steadyNoise = {new Random(1), new Random(2), new Random(3)};
     List<EventFileWriter> writers = new ArrayList<>();
@@ -89,7 +96,9 @@ class ParkedRestartTest {
       steady.poll();
       List<ExperimentVerdict> before = first.published();
       assertThat(before).hasSize(3);
-      assertThat(before).extracting(ExperimentVerdict::status).contains(Status.CONVERGED, Status.TRAINING);
+      assertThat(before)
+          .extracting(ExperimentVerdict::status)
+          .contains(Status.CONVERGED, Status.TRAINING);
       stop(first);
 
       clock.advanceMillis(5_000);
@@ -100,7 +109,9 @@ class ParkedRestartTest {
       assertThat(again.parkedExperiments()).isEqualTo(3);
       assertThat(again.judge().runs()).isEmpty();
       List<ExperimentVerdict> shown = again.published();
-      assertThat(shown).extracting(ExperimentVerdict::experiment).containsExactly("exp0", "exp1", "exp2");
+      assertThat(shown)
+          .extracting(ExperimentVerdict::experiment)
+          .containsExactly("exp0", "exp1", "exp2");
       for (int i = 0; i < 3; i++) {
         ExperimentVerdict b = before.get(i);
         ExperimentVerdict s = shown.get(i);
@@ -156,7 +167,8 @@ class ParkedRestartTest {
       assertThat(again.judge().judgeOf("lonely", "val_loss").verdict().points()).isEqualTo(50);
       stop(again);
 
-      Watcher off = watcher(logs, temp.resolve("s.db"), clock, Duration.ZERO, PlateauConfig.defaults());
+      Watcher off =
+          watcher(logs, temp.resolve("s.db"), clock, Duration.ZERO, PlateauConfig.defaults());
       assertThat(off.parkedExperiments()).isZero();
       assertThat(off.judge().runs()).containsOnlyKeys("lonely", "paired");
       assertThat(off.judge().judgeOf("paired", "loss").verdict().points()).isEqualTo(50);
@@ -164,7 +176,8 @@ class ParkedRestartTest {
   }
 
   @Test
-  void seriesSavedWithoutASummaryByAnEarlierVersionAreReadIntoMemory(@TempDir Path temp) throws Exception {
+  void seriesSavedWithoutASummaryByAnEarlierVersionAreReadIntoMemory(@TempDir Path temp)
+      throws Exception {
     Path logs = Files.createDirectories(temp.resolve("logs"));
     FakeClock clock = FakeClock.atMillis(T0);
     double start = T0 / 1000.0 - 100;
@@ -205,11 +218,14 @@ class ParkedRestartTest {
       write(a, "", 0, 60, new Random(7), start);
       first.poll();
       assertThat(first.judge().judgeOf("exp", "loss").detectors())
-          .extracting(d -> d.name()).contains("plateau");
+          .extracting(d -> d.name())
+          .contains("plateau");
       stop(first);
 
-      PlateauConfig patienceOnly = ConfigLoader.parse("detection:\n  detectors: [patience]\n", "test.yaml");
-      Watcher again = watcher(logs, temp.resolve("s.db"), clock, Duration.ofMinutes(1), patienceOnly);
+      PlateauConfig patienceOnly =
+          ConfigLoader.parse("detection:\n  detectors: [patience]\n", "test.yaml");
+      Watcher again =
+          watcher(logs, temp.resolve("s.db"), clock, Duration.ofMinutes(1), patienceOnly);
       assertThat(again.parkedExperiments()).isZero();
       again.poll(); // sets the run to be read again
       again.poll(); // reads it
@@ -225,13 +241,16 @@ class ParkedRestartTest {
     Path logs = Files.createDirectories(temp.resolve("logs"));
     FakeClock clock = FakeClock.atMillis(T0);
     Watcher first = watcher(logs, temp.resolve("s.db"), clock);
-    try (EventFileWriter writer = EventFileWriter.create(logs.resolve("exp1"), T0 / 1000.0, "t", 0)) {
+    try (EventFileWriter writer =
+        EventFileWriter.create(logs.resolve("exp1"), T0 / 1000.0, "t", 0)) {
       for (int t = 0; t < 30; t++) {
         writer.simpleValue("loss", t, T0 / 1000.0, (float) (10 - t * 0.3));
       }
       writer.flush();
       first.poll();
-      assertThat(first.published()).extracting(ExperimentVerdict::status).containsExactly(Status.TRAINING);
+      assertThat(first.published())
+          .extracting(ExperimentVerdict::status)
+          .containsExactly(Status.TRAINING);
       stop(first);
 
       clock.advanceMillis(600_000);
@@ -245,7 +264,9 @@ class ParkedRestartTest {
       clock.advanceMillis(3_600_000);
       again.poll();
       again.poll();
-      assertThat(again.published()).extracting(ExperimentVerdict::status).containsExactly(Status.STALLED);
+      assertThat(again.published())
+          .extracting(ExperimentVerdict::status)
+          .containsExactly(Status.STALLED);
       assertThat(logs.resolve("exp1/STALLED")).exists();
     }
   }

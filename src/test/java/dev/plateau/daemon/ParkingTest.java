@@ -30,17 +30,20 @@ class ParkingTest {
       throws Exception {
     StateStore store = StateStore.open(db, false, clock);
     FlagSink flags = new FlagSink(logdir, FlagConfig.defaults());
-    Watcher w = new Watcher(logdir, PlateauConfig.defaults(), store, List.of(), flags::apply, clock, "h");
+    Watcher w =
+        new Watcher(logdir, PlateauConfig.defaults(), store, List.of(), flags::apply, clock, "h");
     w.parkAfter(park);
     w.restore();
     return w;
   }
 
-  private static void write(EventFileWriter w, int from, int to, Random noise, double start) throws Exception {
+  private static void write(EventFileWriter w, int from, int to, Random noise, double start)
+      throws Exception {
     for (int t = from; t < to; t++) {
       double level = 0.3 + 3 / Math.sqrt(1 + t / 4.0);
       w.simpleValue("loss", t, start + t, (float) (level * (1 + 0.02 * noise.nextGaussian())));
-      w.simpleValue("val_loss", t, start + t, (float) (level * 1.1 * (1 + 0.02 * noise.nextGaussian())));
+      w.simpleValue(
+          "val_loss", t, start + t, (float) (level * 1.1 * (1 + 0.02 * noise.nextGaussian())));
     }
     w.flush();
   }
@@ -58,7 +61,8 @@ class ParkingTest {
     Random b = new Random(1);
     try (EventFileWriter wa = EventFileWriter.create(parkingLogs.resolve("exp1"), start, "t", 0);
         EventFileWriter wb = EventFileWriter.create(steadyLogs.resolve("exp1"), start, "t", 0);
-        EventFileWriter other = EventFileWriter.create(parkingLogs.resolve("busy"), start, "t", 0)) {
+        EventFileWriter other =
+            EventFileWriter.create(parkingLogs.resolve("busy"), start, "t", 0)) {
       write(wa, 0, 60, a, start);
       write(wb, 0, 60, b, start);
       parking.poll();
@@ -108,7 +112,8 @@ class ParkingTest {
     Path logs = Files.createDirectories(temp.resolve("logs"));
     FakeClock clock = FakeClock.atMillis(T0);
     Watcher w = watcher(logs, temp.resolve("s.db"), clock, Duration.ofMinutes(1));
-    try (EventFileWriter writer = EventFileWriter.create(logs.resolve("exp1"), T0 / 1000.0, "t", 0)) {
+    try (EventFileWriter writer =
+        EventFileWriter.create(logs.resolve("exp1"), T0 / 1000.0, "t", 0)) {
       // A steep curve, far from converged, whose writer then stops.
       for (int t = 0; t < 30; t++) {
         writer.simpleValue("loss", t, T0 / 1000.0, (float) (10 - t * 0.3));
@@ -143,7 +148,8 @@ class ParkingTest {
     Path logs = Files.createDirectories(temp.resolve("logs"));
     FakeClock clock = FakeClock.atMillis(T0);
     Watcher w = watcher(logs, temp.resolve("s.db"), clock, Duration.ZERO);
-    try (EventFileWriter writer = EventFileWriter.create(logs.resolve("exp1"), T0 / 1000.0, "t", 0)) {
+    try (EventFileWriter writer =
+        EventFileWriter.create(logs.resolve("exp1"), T0 / 1000.0, "t", 0)) {
       write(writer, 0, 30, new Random(2), T0 / 1000.0);
       w.poll();
       clock.advanceMillis(3_600_000);
@@ -154,7 +160,9 @@ class ParkingTest {
   }
 
   private static ExperimentVerdict only(List<ExperimentVerdict> verdicts, String experiment) {
-    return verdicts.stream().filter(v -> v.experiment().equals(experiment)).findFirst()
+    return verdicts.stream()
+        .filter(v -> v.experiment().equals(experiment))
+        .findFirst()
         .orElseThrow(() -> new AssertionError("no verdict for " + experiment + " in " + verdicts));
   }
 }

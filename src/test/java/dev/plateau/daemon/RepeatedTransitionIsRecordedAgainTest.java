@@ -18,16 +18,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * An experiment that reaches the same status twice (converged, trained again, converged again)
- * has each transition recorded and queued for the sinks, not the second dropped as a duplicate.
+ * An experiment that reaches the same status twice (converged, trained again, converged again) has
+ * each transition recorded and queued for the sinks, not the second dropped as a duplicate.
  */
 class RepeatedTransitionIsRecordedAgainTest {
 
   /**
    * The alert id is derived from the deciding series chosen by AlertFactory.deciding: the first
-   * series with the experiment's status. With two validation series, a second, genuine
-   * convergence of the experiment (after it trained again) is attributed to the same series and
-   * step as the first, gets the same id, and INSERT OR IGNORE drops it: never recorded, never sent.
+   * series with the experiment's status. With two validation series, a second, genuine convergence
+   * of the experiment (after it trained again) is attributed to the same series and step as the
+   * first, gets the same id, and INSERT OR IGNORE drops it: never recorded, never sent.
    */
   @Test
   void aSecondConvergenceOfAnExperimentIsRecordedAndQueued(@TempDir Path temp) throws Exception {
@@ -39,10 +39,13 @@ class RepeatedTransitionIsRecordedAgainTest {
     Clock clock = Clock.systemUTC();
     double start = clock.millis() / 1000.0 - 500;
     WebhookSink sink =
-        new WebhookSink(SinkSettings.of("webhook-1", Secret.fromValue("http://127.0.0.1:9/")), null, clock);
+        new WebhookSink(
+            SinkSettings.of("webhook-1", Secret.fromValue("http://127.0.0.1:9/")), null, clock);
     try (StateStore store = StateStore.open(temp.resolve("state.db"), false, clock);
-        EventFileWriter w = EventFileWriter.create(logdir.resolve("exp/validation"), start, "t", 0)) {
-      Watcher watcher = new Watcher(logdir, config, store, List.of(sink), FlagApplier.NONE, clock, "h");
+        EventFileWriter w =
+            EventFileWriter.create(logdir.resolve("exp/validation"), start, "t", 0)) {
+      Watcher watcher =
+          new Watcher(logdir, config, store, List.of(sink), FlagApplier.NONE, clock, "h");
       watcher.restore();
       float[] a = {1.0f, 0.9f, 0.8f, 0.8f, 0.8f, 0.8f, 0.8f};
       for (int t = 0; t < a.length; t++) {
@@ -66,7 +69,8 @@ class RepeatedTransitionIsRecordedAgainTest {
       watcher.poll();
       assertThat(store.experiments().get("exp").status()).isEqualTo(Status.CONVERGED);
       assertThat(store.outboxCounts().get("pending"))
-          .as("both convergences are queued for the webhook").isEqualTo(2L);
+          .as("both convergences are queued for the webhook")
+          .isEqualTo(2L);
     }
   }
 }

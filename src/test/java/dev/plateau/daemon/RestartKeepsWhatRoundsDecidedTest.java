@@ -42,7 +42,8 @@ class RestartKeepsWhatRoundsDecidedTest {
       throws Exception {
     StateStore store = StateStore.open(db, false, clock);
     FlagSink flags = new FlagSink(logdir, FlagConfig.defaults());
-    Watcher watcher = new Watcher(logdir, config, store, List.of(), flags::apply, clock, "test-host");
+    Watcher watcher =
+        new Watcher(logdir, config, store, List.of(), flags::apply, clock, "test-host");
     watcher.parkAfter(park);
     watcher.restore();
     return new Setup(store, watcher);
@@ -84,18 +85,22 @@ class RestartKeepsWhatRoundsDecidedTest {
       try (Setup s = setup(logdir, db, config, clock)) {
         s.watcher().poll();
         assertThat(s.watcher().judge().runVerdicts().get(0).status().jsonName())
-            .as("the judge itself says training").isEqualTo("training");
+            .as("the judge itself says training")
+            .isEqualTo("training");
         assertThat(s.store().experiments().get("run1").status())
-            .as("committed experiment status after the job resumed").isEqualTo(Status.TRAINING);
+            .as("committed experiment status after the job resumed")
+            .isEqualTo(Status.TRAINING);
       }
-      assertThat(logdir.resolve("run1/STALLED")).as("the stale STALLED flag is removed").doesNotExist();
+      assertThat(logdir.resolve("run1/STALLED"))
+          .as("the stale STALLED flag is removed")
+          .doesNotExist();
     }
   }
 
   /**
    * A rewind detected after a restart asks for the run to be read again, but the round that
-   * detected it commits the new file's offset (its points were skipped, not judged). A crash
-   * before the next round's commit loses the reread: the restarted attempt is never judged.
+   * detected it commits the new file's offset (its points were skipped, not judged). A crash before
+   * the next round's commit loses the reread: the restarted attempt is never judged.
    */
   @Test
   void crashRightAfterTheRoundThatAskedForARereadStillRereadsTheRun(@TempDir Path temp)
@@ -125,14 +130,15 @@ class RestartKeepsWhatRoundsDecidedTest {
       s.watcher().poll();
       s.watcher().poll();
       assertThat(s.watcher().judge().judgeOf("run1", "val_loss").verdict().lastStep())
-          .as("the restarted attempt (steps 30..199) is judged").isEqualTo(199);
+          .as("the restarted attempt (steps 30..199) is judged")
+          .isEqualTo(199);
     }
   }
 
   /**
-   * Twin points fed to a validation series' overfitting detector do not mark the validation
-   * series dirty: a round in which only the training run got points commits the training file's
-   * offset but not the validation detector's twin buffer. A restart then loses those points.
+   * Twin points fed to a validation series' overfitting detector do not mark the validation series
+   * dirty: a round in which only the training run got points commits the training file's offset but
+   * not the validation detector's twin buffer. A restart then loses those points.
    */
   @Test
   void twinPointsFedInARoundWithoutValidationPointsSurviveARestart(@TempDir Path temp)
@@ -142,8 +148,10 @@ class RestartKeepsWhatRoundsDecidedTest {
     Clock clock = Clock.systemUTC();
     PlateauConfig config = PlateauConfig.defaults();
     double start = clock.millis() / 1000.0 - 500;
-    try (EventFileWriter train = EventFileWriter.create(logdir.resolve("exp/train"), start, "t", 0);
-        EventFileWriter val = EventFileWriter.create(logdir.resolve("exp/validation"), start, "t", 0)) {
+    try (EventFileWriter train =
+            EventFileWriter.create(logdir.resolve("exp/train"), start, "t", 0);
+        EventFileWriter val =
+            EventFileWriter.create(logdir.resolve("exp/validation"), start, "t", 0)) {
       for (int t = 0; t < 10; t++) {
         train.simpleValue("epoch_loss", t, start + t, 1f / (t + 1));
         val.simpleValue("epoch_loss", t, start + t, 1f / (t + 1));
@@ -163,11 +171,13 @@ class RestartKeepsWhatRoundsDecidedTest {
       }
       // Parking off: every saved state is read at start, to be compared.
       try (Setup s = setup(logdir, db, config, clock, Duration.ZERO)) {
-        String after = JudgeStateCodec.json(s.watcher().judge().judgeOf("exp/validation", "epoch_loss"));
+        String after =
+            JudgeStateCodec.json(s.watcher().judge().judgeOf("exp/validation", "epoch_loss"));
         String twin = "\"twinSteps\":";
         assertThat(after.substring(after.indexOf(twin), after.indexOf("],", after.indexOf(twin))))
             .as("the validation overfitting detector's twin points after a restart")
-            .isEqualTo(before.substring(before.indexOf(twin), before.indexOf("],", before.indexOf(twin))));
+            .isEqualTo(
+                before.substring(before.indexOf(twin), before.indexOf("],", before.indexOf(twin))));
       }
     }
   }

@@ -30,7 +30,8 @@ class SlowReceiverTest {
   void hangingReceiverDelaysNeitherReadingNorTheOtherSink(@TempDir Path temp) throws Exception {
     Path logdir = Files.createDirectories(temp.resolve("logs"));
     CountDownLatch release = new CountDownLatch(1);
-    HttpServer hanging = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    HttpServer hanging =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     hanging.createContext(
         "/",
         exchange -> {
@@ -48,13 +49,23 @@ class SlowReceiverTest {
         StateStore store = StateStore.open(temp.resolve("state.db"), false, clock)) {
       AlertSink slow =
           new WebhookSink(
-              SinkSettings.of("slow", Secret.fromValue("http://127.0.0.1:" + hanging.getAddress().getPort() + "/"))
+              SinkSettings.of(
+                      "slow",
+                      Secret.fromValue("http://127.0.0.1:" + hanging.getAddress().getPort() + "/"))
                   .withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(60)),
               null,
               clock);
-      AlertSink quick = new WebhookSink(SinkSettings.of("quick", Secret.fromValue(fast.url())), null, clock);
+      AlertSink quick =
+          new WebhookSink(SinkSettings.of("quick", Secret.fromValue(fast.url())), null, clock);
       Watcher watcher =
-          new Watcher(logdir, PlateauConfig.defaults(), store, List.of(slow, quick), FlagApplier.NONE, clock, "h");
+          new Watcher(
+              logdir,
+              PlateauConfig.defaults(),
+              store,
+              List.of(slow, quick),
+              FlagApplier.NONE,
+              clock,
+              "h");
       watcher.restore();
       try (RunningDaemon running =
           RunningDaemon.start(
@@ -69,9 +80,13 @@ class SlowReceiverTest {
           }
         }
         running.awaitUntil("the quick sink's delivery", () -> !fast.received().isEmpty());
-        assertThat(fast.received()).as("the quick sink is not held up by the hanging one").hasSize(1);
+        assertThat(fast.received())
+            .as("the quick sink is not held up by the hanging one")
+            .hasSize(1);
         running.awaitMoreRounds(3); // reading goes on
-        assertThat(store.outboxCounts().get("pending")).as("the slow sink's entry waits").isEqualTo(1L);
+        assertThat(store.outboxCounts().get("pending"))
+            .as("the slow sink's entry waits")
+            .isEqualTo(1L);
         release.countDown();
       }
     } finally {

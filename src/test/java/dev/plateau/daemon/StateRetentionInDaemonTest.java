@@ -42,13 +42,22 @@ class StateRetentionInDaemonTest {
 
   static Setup setup(Path logdir, Path db, String url, FakeClock clock) throws Exception {
     StateStore store = StateStore.open(db, false, clock);
-    WebhookSink sink = new WebhookSink(SinkSettings.of("webhook-1", Secret.fromValue(url)), null, clock);
+    WebhookSink sink =
+        new WebhookSink(SinkSettings.of("webhook-1", Secret.fromValue(url)), null, clock);
     FlagSink flags = new FlagSink(logdir, FlagConfig.defaults());
     Watcher watcher =
-        new Watcher(logdir, PlateauConfig.defaults(), store, List.of(sink), flags::apply, clock, "test-host");
+        new Watcher(
+            logdir,
+            PlateauConfig.defaults(),
+            store,
+            List.of(sink),
+            flags::apply,
+            clock,
+            "test-host");
     watcher.restore();
     RetryPolicy fast =
-        new RetryPolicy(Duration.ofMillis(1), 1, Duration.ofMillis(1), Integer.MAX_VALUE, Duration.ofDays(365));
+        new RetryPolicy(
+            Duration.ofMillis(1), 1, Duration.ofMillis(1), Integer.MAX_VALUE, Duration.ofDays(365));
     return new Setup(store, watcher, new DeliveryWorker(sink, store, fast, clock));
   }
 
@@ -70,13 +79,15 @@ class StateRetentionInDaemonTest {
   }
 
   @Test
-  void aPrunedVerdictIsNotSentAgainWhenItsRunIsReadAndDecidedAgain(@TempDir Path temp) throws Exception {
+  void aPrunedVerdictIsNotSentAgainWhenItsRunIsReadAndDecidedAgain(@TempDir Path temp)
+      throws Exception {
     Path logdir = Files.createDirectories(temp.resolve("logs"));
     Path db = temp.resolve("state.db");
     FakeClock clock = FakeClock.atNow();
     double start = clock.millis() / 1000.0 - 500;
     try (WebhookReceiver receiver = new WebhookReceiver()) {
-      try (EventFileWriter w = EventFileWriter.create(logdir.resolve("exp/validation"), start, "t", 0)) {
+      try (EventFileWriter w =
+          EventFileWriter.create(logdir.resolve("exp/validation"), start, "t", 0)) {
         for (int t = 0; t < 120; t++) {
           w.simpleValue("val_loss", t, start + t, converging(t));
         }
@@ -96,7 +107,8 @@ class StateRetentionInDaemonTest {
 
       // Plateau restarts; the job restarts from its checkpoint at step 40 and writes the same
       // curve again: the run is read again from its files' start and decided again.
-      try (EventFileWriter w = EventFileWriter.create(logdir.resolve("exp/validation"), start + 200, "t", 1)) {
+      try (EventFileWriter w =
+          EventFileWriter.create(logdir.resolve("exp/validation"), start + 200, "t", 1)) {
         w.sessionStart(40, start + 200);
         for (int t = 40; t < 130; t++) {
           w.simpleValue("val_loss", t, start + 200 + t, converging(t));
@@ -106,14 +118,18 @@ class StateRetentionInDaemonTest {
         Watcher.Round rewind = s.watcher().poll();
         Watcher.Round again = s.watcher().poll();
         assertThat(rewind.read().points() + again.read().points())
-            .as("the run was read again").isGreaterThanOrEqualTo(120 + 90);
+            .as("the run was read again")
+            .isGreaterThanOrEqualTo(120 + 90);
         s.worker().deliverDue();
-        assertThat(s.watcher().judge().runVerdicts().get(0).status().jsonName()).isEqualTo("converged");
+        assertThat(s.watcher().judge().runVerdicts().get(0).status().jsonName())
+            .isEqualTo("converged");
       }
       // Read again, the run passed through training and converged again before a commit: no net
       // change, so nothing recorded or sent; and the pruned verdict's id is not sent again, which
       // it would be if pruning had lost the experiment's transition count.
-      assertThat(receiver.received()).extracting(WebhookReceiver.Received::id).containsOnlyOnce(first);
+      assertThat(receiver.received())
+          .extracting(WebhookReceiver.Received::id)
+          .containsOnlyOnce(first);
       assertThat(receiver.received()).hasSize(1);
       assertThat(ids(db, "verdicts")).doesNotContain(first);
       assertThat(ids(db, "outbox")).doesNotContain(first);
@@ -129,7 +145,8 @@ class StateRetentionInDaemonTest {
     try (StateStore store = StateStore.open(db, false, clock)) {
       FlagSink flags = new FlagSink(logdir, FlagConfig.defaults());
       Watcher watcher =
-          new Watcher(logdir, PlateauConfig.defaults(), store, List.of(), flags::apply, clock, "test-host");
+          new Watcher(
+              logdir, PlateauConfig.defaults(), store, List.of(), flags::apply, clock, "test-host");
       watcher.restore();
       try (EventFileWriter w = EventFileWriter.create(logdir.resolve("exp"), start, "t", 0)) {
         for (int t = 0; t < 120; t++) {

@@ -21,8 +21,17 @@ class StateStartupIT {
     String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
     String jar = System.getProperty("plateau.jar", "target/plateau.jar");
     List<String> command =
-        new ArrayList<>(List.of(java, "-jar", jar, "watch", logdir.toString(),
-            "--state-dir", state.toString(), "--poll-interval", "100ms"));
+        new ArrayList<>(
+            List.of(
+                java,
+                "-jar",
+                jar,
+                "watch",
+                logdir.toString(),
+                "--state-dir",
+                state.toString(),
+                "--poll-interval",
+                "100ms"));
     command.addAll(List.of(more));
     return new ProcessBuilder(command).redirectErrorStream(true);
   }
@@ -104,7 +113,8 @@ class StateStartupIT {
           .pollInterval(Duration.ofMillis(50))
           .until(() -> Files.exists(log) && Files.readString(log).contains("first round done"));
     } catch (ConditionTimeoutException e) {
-      throw new AssertionError("no first round within a minute; the daemon said:\n" + Files.readString(log), e);
+      throw new AssertionError(
+          "no first round within a minute; the daemon said:\n" + Files.readString(log), e);
     }
   }
 }

@@ -20,20 +20,22 @@ import java.util.stream.LongStream;
 
 /**
  * A logdir watched by the daemon's real pieces: a {@link Watcher} over a real SQLite {@link
- * StateStore} in a temporary directory, writing real flag files, with a healthy run beside
- * whatever a test breaks. The healthy run, {@code healthy}, is a converging {@code val_loss} of
- * {@value #HEALTHY_POINTS} points written by the project's writer in two parts, so a test can write
- * the second part after the bad input and prove that the healthy run kept being read and judged.
+ * StateStore} in a temporary directory, writing real flag files, with a healthy run beside whatever
+ * a test breaks. The healthy run, {@code healthy}, is a converging {@code val_loss} of {@value
+ * #HEALTHY_POINTS} points written by the project's writer in two parts, so a test can write the
+ * second part after the bad input and prove that the healthy run kept being read and judged.
  */
 final class WatchedLogdir implements AutoCloseable {
   static final Clock SYSTEM = Clock.systemUTC();
   static final String TAG = "val_loss";
   static final int HEALTHY_POINTS = 120;
+
   /** Points of the healthy run written before the bad input; the rest come after it. */
   static final int HEALTHY_FIRST_PART = 40;
 
   final Path logdir;
   final Path db;
+
   /** Wall time of the first point of every run written here (a few minutes ago). */
   final double start;
 
@@ -71,7 +73,8 @@ final class WatchedLogdir implements AutoCloseable {
     store = StateStore.open(db, false, clock);
     // Flags as the daemon writes them: through the sink, tried again until written.
     RetriedFlags flags = new RetriedFlags(new FlagSink(logdir, FlagConfig.defaults()), clock);
-    watcher = new Watcher(logdir, PlateauConfig.defaults(), store, sinks, flags, clock, "catalogue");
+    watcher =
+        new Watcher(logdir, PlateauConfig.defaults(), store, sinks, flags, clock, "catalogue");
     watcher.restore();
   }
 
@@ -118,15 +121,18 @@ final class WatchedLogdir implements AutoCloseable {
     healthyWritten = HEALTHY_POINTS;
   }
 
-  /** The steps kept for a run's {@value #TAG}; on the polling thread only (see {@link #steps(String, String)}). */
+  /**
+   * The steps kept for a run's {@value #TAG}; on the polling thread only (see {@link #steps(String,
+   * String)}).
+   */
   long[] steps(String run) {
     return steps(run, TAG);
   }
 
   /**
-   * The steps the judge keeps for a series (every point, up to the daemon's bound of 256 points
-   * per series). The judge belongs to the polling thread: call this only from a test that polls
-   * the watcher itself.
+   * The steps the judge keeps for a series (every point, up to the daemon's bound of 256 points per
+   * series). The judge belongs to the polling thread: call this only from a test that polls the
+   * watcher itself.
    */
   long[] steps(String run, String tag) {
     Series series = series(run, tag);
@@ -175,9 +181,9 @@ final class WatchedLogdir implements AutoCloseable {
   }
 
   /**
-   * The healthy run was read whole and judged: its series' verdict (published after every round,
-   * so this may be called from any thread) counts every one of its points, up to the last step,
-   * it converged, and its experiment's flag file says so.
+   * The healthy run was read whole and judged: its series' verdict (published after every round, so
+   * this may be called from any thread) counts every one of its points, up to the last step, it
+   * converged, and its experiment's flag file says so.
    */
   void assertHealthyRunReadAndJudged() throws IOException {
     Verdict verdict = verdict("healthy", TAG);
@@ -187,7 +193,8 @@ final class WatchedLogdir implements AutoCloseable {
     assertThat(verdict.status().jsonName()).isEqualTo("converged");
     Path flag = logdir.resolve("healthy/CONVERGED");
     assertThat(flag).as("the healthy run's flag file").exists();
-    assertThat(Files.readString(flag)).contains("\"experiment\" : \"healthy\"", "\"status\" : \"converged\"");
+    assertThat(Files.readString(flag))
+        .contains("\"experiment\" : \"healthy\"", "\"status\" : \"converged\"");
   }
 
   @Override

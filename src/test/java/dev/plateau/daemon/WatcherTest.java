@@ -45,22 +45,34 @@ class WatcherTest {
 
   static Setup setup(Path logdir, Path db, String url, Clock clock) throws Exception {
     StateStore store = StateStore.open(db, false, clock);
-    WebhookSink sink = new WebhookSink(SinkSettings.of("webhook-1", Secret.fromValue(url)), null, clock);
+    WebhookSink sink =
+        new WebhookSink(SinkSettings.of("webhook-1", Secret.fromValue(url)), null, clock);
     FlagSink flags = new FlagSink(logdir, FlagConfig.defaults());
     Watcher watcher =
-        new Watcher(logdir, PlateauConfig.defaults(), store, List.of(sink), flags::apply, clock, "test-host");
+        new Watcher(
+            logdir,
+            PlateauConfig.defaults(),
+            store,
+            List.of(sink),
+            flags::apply,
+            clock,
+            "test-host");
     watcher.restore();
-    RetryPolicy fast = new RetryPolicy(Duration.ofMillis(1), 1, Duration.ofMillis(1), Integer.MAX_VALUE, Duration.ofHours(1));
+    RetryPolicy fast =
+        new RetryPolicy(
+            Duration.ofMillis(1), 1, Duration.ofMillis(1), Integer.MAX_VALUE, Duration.ofHours(1));
     return new Setup(store, watcher, new DeliveryWorker(sink, store, fast, clock));
   }
 
   @Test
-  void convergedRunGetsItsFlagAndOneDeliveryAndARestartRepeatsNothing(@TempDir Path temp) throws Exception {
+  void convergedRunGetsItsFlagAndOneDeliveryAndARestartRepeatsNothing(@TempDir Path temp)
+      throws Exception {
     Path logdir = Files.createDirectories(temp.resolve("logs"));
     Path db = temp.resolve("state.db");
     double start = CLOCK.millis() / 1000.0 - 200;
     try (WebhookReceiver receiver = new WebhookReceiver();
-        EventFileWriter w = EventFileWriter.create(logdir.resolve("exp/validation"), start, "t", 0)) {
+        EventFileWriter w =
+            EventFileWriter.create(logdir.resolve("exp/validation"), start, "t", 0)) {
       write(w, 0, 20, start);
       try (Setup s = setup(logdir, db, receiver.url())) {
         Watcher.Round first = s.watcher().poll();
@@ -72,7 +84,8 @@ class WatcherTest {
       }
       assertThat(logdir.resolve("exp/CONVERGED")).exists();
       assertThat(Files.readString(logdir.resolve("exp/CONVERGED")))
-          .contains("\"status\" : \"converged\"", "\"experiment\" : \"exp\"", "\"host\" : \"test-host\"");
+          .contains(
+              "\"status\" : \"converged\"", "\"experiment\" : \"exp\"", "\"host\" : \"test-host\"");
       assertThat(receiver.received()).hasSize(1);
       assertThat(receiver.received().get(0).json().get("status").asText()).isEqualTo("converged");
       String id = receiver.received().get(0).id();
@@ -83,7 +96,9 @@ class WatcherTest {
         Watcher.Round round = s.watcher().poll();
         assertThat(round.read().points()).as("only the new points are read").isEqualTo(10);
         assertThat(s.worker().deliverDue()).isZero();
-        assertThat(s.store().outboxCounts()).containsEntry("delivered", 1L).doesNotContainKey("pending");
+        assertThat(s.store().outboxCounts())
+            .containsEntry("delivered", 1L)
+            .doesNotContainKey("pending");
       }
       assertThat(receiver.received()).extracting(WebhookReceiver.Received::id).containsExactly(id);
     }
@@ -126,8 +141,9 @@ class WatcherTest {
       Files.delete(logdir.resolve("run1/CONVERGED"));
       try (Setup s = setup(logdir, db, receiver.url())) {
         assertThat(logdir.resolve("run1/CONVERGED")).exists();
-        assertThat(s.watcher().judge().runVerdicts().isEmpty()
-                || s.watcher().judge().runVerdicts().get(0).status() == Status.CONVERGED)
+        assertThat(
+                s.watcher().judge().runVerdicts().isEmpty()
+                    || s.watcher().judge().runVerdicts().get(0).status() == Status.CONVERGED)
             .isTrue();
       }
     }
@@ -147,7 +163,8 @@ class WatcherTest {
         s.watcher().poll();
       }
       // Plateau restarted; then the job restarts from step 30 in a new file with other values.
-      try (EventFileWriter w = EventFileWriter.create(logdir.resolve("run1"), start + 100, "t", 1)) {
+      try (EventFileWriter w =
+          EventFileWriter.create(logdir.resolve("run1"), start + 100, "t", 1)) {
         for (int t = 30; t < 200; t++) {
           w.simpleValue("val_loss", t, start + 100 + t, (float) (3 + 6 * Math.exp(-t / 8.0)));
         }
@@ -159,13 +176,17 @@ class WatcherTest {
         assertThat(first.read().points() + second.read().points()).isGreaterThanOrEqualTo(60 + 170);
         var verdict = s.watcher().judge().judgeOf("run1", "val_loss").verdict();
         assertThat(verdict.lastStep()).isEqualTo(199);
-        assertThat(verdict.points()).as("the kept series: steps 0..29, then 30..199").isEqualTo(200);
+        assertThat(verdict.points())
+            .as("the kept series: steps 0..29, then 30..199")
+            .isEqualTo(200);
         var series = s.watcher().judge().runs().get("run1").byTag().get("val_loss");
         assertThat(series.size()).isEqualTo(200);
         int at30 = series.firstIndexAtOrAfter(30);
-        assertThat(series.value(at30)).as("step 30 holds the restarted attempt's value")
+        assertThat(series.value(at30))
+            .as("step 30 holds the restarted attempt's value")
             .isCloseTo(3 + 6 * Math.exp(-30 / 8.0), org.assertj.core.data.Offset.offset(1e-5));
-        assertThat(series.value(at30 - 1)).as("step 29 the first attempt's")
+        assertThat(series.value(at30 - 1))
+            .as("step 29 the first attempt's")
             .isCloseTo(1 + 8 * Math.exp(-29 / 8.0), org.assertj.core.data.Offset.offset(1e-5));
       }
     }
@@ -178,15 +199,19 @@ class WatcherTest {
     Path db = temp.resolve("state.db");
     double start = CLOCK.millis() / 1000.0 - 5000;
     java.util.Random noise = new java.util.Random(17);
-    var reference = new dev.plateau.verdict.LogdirJudge(
-        PlateauConfig.defaults().detection(),
-        new dev.plateau.verdict.VerdictListener() {
-          @Override
-          public void seriesTransition(dev.plateau.detect.Verdict p, dev.plateau.detect.Verdict c) {}
+    var reference =
+        new dev.plateau.verdict.LogdirJudge(
+            PlateauConfig.defaults().detection(),
+            new dev.plateau.verdict.VerdictListener() {
+              @Override
+              public void seriesTransition(
+                  dev.plateau.detect.Verdict p, dev.plateau.detect.Verdict c) {}
 
-          @Override
-          public void runTransition(dev.plateau.verdict.ExperimentVerdict p, dev.plateau.verdict.ExperimentVerdict c) {}
-        });
+              @Override
+              public void runTransition(
+                  dev.plateau.verdict.ExperimentVerdict p,
+                  dev.plateau.verdict.ExperimentVerdict c) {}
+            });
     try (WebhookReceiver receiver = new WebhookReceiver();
         Setup s = setup(logdir, db, receiver.url())) {
       try (EventFileWriter w = EventFileWriter.create(logdir.resolve("run1"), start, "t", 0)) {
@@ -194,7 +219,8 @@ class WatcherTest {
           for (int t = round * 100; t < (round + 1) * 100; t++) {
             float v = (float) (0.5 + 4 / Math.sqrt(1 + t / 3.0) + 0.02 * noise.nextGaussian());
             w.simpleValue("val_loss", t, start + t, v);
-            reference.observe(new dev.plateau.series.ScalarPoint("run1", "f0", "val_loss", t, start + t, v));
+            reference.observe(
+                new dev.plateau.series.ScalarPoint("run1", "f0", "val_loss", t, start + t, v));
           }
           w.flush();
           s.watcher().poll();
@@ -203,11 +229,13 @@ class WatcherTest {
         }
       }
       // The job restarts from its checkpoint at step 300, far before the points still kept.
-      try (EventFileWriter w = EventFileWriter.create(logdir.resolve("run1"), start + 2000, "t", 1)) {
+      try (EventFileWriter w =
+          EventFileWriter.create(logdir.resolve("run1"), start + 2000, "t", 1)) {
         for (int t = 300; t < 700; t++) {
           float v = (float) (0.3 + 2 / Math.sqrt(1 + t / 3.0) + 0.02 * noise.nextGaussian());
           w.simpleValue("val_loss", t, start + 2000 + t, v);
-          reference.observe(new dev.plateau.series.ScalarPoint("run1", "f1", "val_loss", t, start + 2000 + t, v));
+          reference.observe(
+              new dev.plateau.series.ScalarPoint("run1", "f1", "val_loss", t, start + 2000 + t, v));
         }
       }
       s.watcher().poll(); // sees the rewind, asks for the run again
@@ -226,7 +254,8 @@ class WatcherTest {
   }
 
   @Test
-  void firstFileOfARunReplacedByACopyLosesNoPointOfTheLaterFiles(@TempDir Path temp) throws Exception {
+  void firstFileOfARunReplacedByACopyLosesNoPointOfTheLaterFiles(@TempDir Path temp)
+      throws Exception {
     Path logdir = Files.createDirectories(temp.resolve("logs"));
     double start = CLOCK.millis() / 1000.0 - 500;
     Path run = logdir.resolve("run1");
@@ -257,7 +286,8 @@ class WatcherTest {
   }
 
   @Test
-  void aRunToReadAgainIsReadAtOnceAndTheLogdirIsNotReadyBeforeIt(@TempDir Path temp) throws Exception {
+  void aRunToReadAgainIsReadAtOnceAndTheLogdirIsNotReadyBeforeIt(@TempDir Path temp)
+      throws Exception {
     Path logdir = Files.createDirectories(temp.resolve("logs"));
     double start = CLOCK.millis() / 1000.0 - 2000;
     Path run = logdir.resolve("run1");
@@ -280,31 +310,42 @@ class WatcherTest {
       assertThat(second.readAgain()).isFalse();
       assertThat(metrics.ready()).isTrue();
       var verdict = s.watcher().judge().judgeOf("run1", "val_loss").verdict();
-      assertThat(verdict.points()).as("the second file's points replace the first's").isEqualTo(300);
+      assertThat(verdict.points())
+          .as("the second file's points replace the first's")
+          .isEqualTo(300);
       assertThat(verdict.lastStep()).isEqualTo(299);
     }
   }
 
   @Test
-  void aRoundWokenByEventsReadsOnlyTheDirectoriesThatGrewUntilAWholePollIsAskedFor(@TempDir Path temp)
-      throws Exception {
+  void aRoundWokenByEventsReadsOnlyTheDirectoriesThatGrewUntilAWholePollIsAskedFor(
+      @TempDir Path temp) throws Exception {
     Path logdir = Files.createDirectories(temp.resolve("logs"));
     double start = CLOCK.millis() / 1000.0 - 2000;
     Path a = logdir.resolve("a");
     Path b = logdir.resolve("b");
-    java.util.ArrayDeque<dev.plateau.tail.ChangeWatcher.Changes> told = new java.util.ArrayDeque<>();
+    java.util.ArrayDeque<dev.plateau.tail.ChangeWatcher.Changes> told =
+        new java.util.ArrayDeque<>();
     try (WebhookReceiver receiver = new WebhookReceiver();
         EventFileWriter wa = EventFileWriter.create(a, start, "t", 0);
         EventFileWriter wb = EventFileWriter.create(b, start, "t", 1);
         Setup s = setup(logdir, temp.resolve("state.db"), receiver.url())) {
-      s.watcher().changes(() -> told.isEmpty() ? new dev.plateau.tail.ChangeWatcher.Changes(false, java.util.Set.of()) : told.poll());
+      s.watcher()
+          .changes(
+              () ->
+                  told.isEmpty()
+                      ? new dev.plateau.tail.ChangeWatcher.Changes(false, java.util.Set.of())
+                      : told.poll());
       write(wa, 0, 10, start);
       write(wb, 0, 10, start);
-      assertThat(s.watcher().pollChanged().read().points()).as("the first round is whole").isEqualTo(20);
+      assertThat(s.watcher().pollChanged().read().points())
+          .as("the first round is whole")
+          .isEqualTo(20);
 
       write(wa, 10, 15, start);
       write(wb, 10, 17, start);
-      told.add(new dev.plateau.tail.ChangeWatcher.Changes(false, java.util.Set.of(a.toAbsolutePath())));
+      told.add(
+          new dev.plateau.tail.ChangeWatcher.Changes(false, java.util.Set.of(a.toAbsolutePath())));
       Watcher.Round grown = s.watcher().pollChanged();
       assertThat(grown.read().points()).as("only run a's directory was named").isEqualTo(5);
       assertThat(s.watcher().judge().judgeOf("b", "val_loss").verdict().lastStep()).isEqualTo(9);

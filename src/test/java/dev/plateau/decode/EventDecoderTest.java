@@ -15,7 +15,6 @@ import dev.plateau.proto.TensorShapeProto;
 import dev.plateau.write.EventFileWriter;
 import dev.plateau.write.TensorStorage;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -146,8 +145,18 @@ class EventDecoderTest {
   @Test
   void simpleValuesKeepTheirFloatBitsExactly() throws Exception {
     float[] values = {
-      0.1f, -0.0f, 0.0f, Float.MIN_VALUE, Float.MIN_NORMAL, Float.MAX_VALUE, -Float.MAX_VALUE,
-      Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN, 1e-40f, 3.4028235e38f
+      0.1f,
+      -0.0f,
+      0.0f,
+      Float.MIN_VALUE,
+      Float.MIN_NORMAL,
+      Float.MAX_VALUE,
+      -Float.MAX_VALUE,
+      Float.POSITIVE_INFINITY,
+      Float.NEGATIVE_INFINITY,
+      Float.NaN,
+      1e-40f,
+      3.4028235e38f
     };
     List<Summary.Value> proto = new ArrayList<>();
     for (int i = 0; i < values.length; i++) {
@@ -161,7 +170,9 @@ class EventDecoderTest {
       if (Float.isNaN(values[i])) {
         assertThat(s.value()).isNaN();
       } else {
-        assertThat(s.bits()).as("value %s", values[i]).isEqualTo(Double.doubleToRawLongBits(values[i]));
+        assertThat(s.bits())
+            .as("value %s", values[i])
+            .isEqualTo(Double.doubleToRawLongBits(values[i]));
       }
     }
   }
@@ -255,7 +266,8 @@ class EventDecoderTest {
         Arguments.of(DataType.DT_DOUBLE, Double.doubleToRawLongBits(0.1), 0.1),
         Arguments.of(DataType.DT_DOUBLE, 1L, Double.MIN_VALUE),
         Arguments.of(DataType.DT_DOUBLE, Double.doubleToRawLongBits(-0.0), -0.0),
-        Arguments.of(DataType.DT_DOUBLE, Double.doubleToRawLongBits(Double.MAX_VALUE), Double.MAX_VALUE),
+        Arguments.of(
+            DataType.DT_DOUBLE, Double.doubleToRawLongBits(Double.MAX_VALUE), Double.MAX_VALUE),
         Arguments.of(DataType.DT_DOUBLE, 0x7ff0000000000000L, Double.POSITIVE_INFINITY),
         Arguments.of(DataType.DT_DOUBLE, 0x7ff8000000000000L, Double.NaN),
         // integers
@@ -294,8 +306,12 @@ class EventDecoderTest {
       assertThat(actual).as(what).isNaN();
     } else {
       assertThat(Double.doubleToRawLongBits(actual))
-          .as("%s: got %s (%s), expected %s (%s)", what, actual,
-              Long.toHexString(Double.doubleToRawLongBits(actual)), expected,
+          .as(
+              "%s: got %s (%s), expected %s (%s)",
+              what,
+              actual,
+              Long.toHexString(Double.doubleToRawLongBits(actual)),
+              expected,
               Long.toHexString(Double.doubleToRawLongBits(expected)))
           .isEqualTo(Double.doubleToRawLongBits(expected));
     }
@@ -303,8 +319,8 @@ class EventDecoderTest {
 
   @ParameterizedTest(name = "{0} 0x{1}")
   @MethodSource("exactBits")
-  void tensorScalarBitsAreWidenedExactlyInBothStorageForms(DataType dtype, long raw, double expected)
-      throws Exception {
+  void tensorScalarBitsAreWidenedExactlyInBothStorageForms(
+      DataType dtype, long raw, double expected) throws Exception {
     Recorder r =
         decode(
             summary(1, tensorValue("c", content(dtype, width(dtype), raw), SCALARS_METADATA)),
@@ -317,14 +333,14 @@ class EventDecoderTest {
 
   @Test
   void halfValStoredSignExtendedIsReadAsItsLow16Bits() throws Exception {
-    TensorProto negativeInfinity = scalarTensor(DataType.DT_HALF).addHalfVal(0xfc00 - 0x10000).build();
+    TensorProto negativeInfinity =
+        scalarTensor(DataType.DT_HALF).addHalfVal(0xfc00 - 0x10000).build();
     TensorProto minusTwo = scalarTensor(DataType.DT_BFLOAT16).addHalfVal((short) 0xc000).build();
     Recorder r =
         decode(
             summary(1, tensorValue("h", negativeInfinity, SCALARS_METADATA)),
             summary(1, tensorValue("b", minusTwo, SCALARS_METADATA)));
-    assertThat(r.scalars).extracting(Scalar::value)
-        .containsExactly(Double.NEGATIVE_INFINITY, -2.0);
+    assertThat(r.scalars).extracting(Scalar::value).containsExactly(Double.NEGATIVE_INFINITY, -2.0);
   }
 
   @Test
@@ -394,8 +410,11 @@ class EventDecoderTest {
   void unsupportedDtypeOfAScalarSummaryIsSkippedWithOneWarning() throws Exception {
     TensorProto string =
         scalarTensor(DataType.DT_STRING).setTensorContent(ByteString.copyFromUtf8("abcd")).build();
-    TensorProto unknown = TensorProto.newBuilder().setDtypeValue(99).setTensorContent(
-        ByteString.copyFrom(new byte[4])).build();
+    TensorProto unknown =
+        TensorProto.newBuilder()
+            .setDtypeValue(99)
+            .setTensorContent(ByteString.copyFrom(new byte[4]))
+            .build();
     Recorder r =
         decode(
             summary(1, tensorValue("s", string, SCALARS_METADATA)),
@@ -414,7 +433,8 @@ class EventDecoderTest {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (EventFileWriter w = new EventFileWriter(out, 100.0)) {
       for (int step = 0; step < 5; step++) {
-        w.tensorScalar("a", step, 100 + step, DataType.DT_FLOAT, TensorStorage.TENSOR_CONTENT, step);
+        w.tensorScalar(
+            "a", step, 100 + step, DataType.DT_FLOAT, TensorStorage.TENSOR_CONTENT, step);
         w.tensorScalar("b", step, 100 + step, DataType.DT_DOUBLE, TensorStorage.TYPED_FIELD, -step);
       }
     }
@@ -422,9 +442,13 @@ class EventDecoderTest {
     EventDecoder decoder = new EventDecoder(DecodeLimits.DEFAULTS);
     Recorder r = decodeFile(file, decoder);
     assertThat(r.scalars).hasSize(10);
-    assertThat(r.scalars).filteredOn(s -> s.tag().equals("a")).extracting(Scalar::value)
+    assertThat(r.scalars)
+        .filteredOn(s -> s.tag().equals("a"))
+        .extracting(Scalar::value)
         .containsExactly(0.0, 1.0, 2.0, 3.0, 4.0);
-    assertThat(r.scalars).filteredOn(s -> s.tag().equals("b")).extracting(Scalar::value)
+    assertThat(r.scalars)
+        .filteredOn(s -> s.tag().equals("b"))
+        .extracting(Scalar::value)
         .containsExactly(0.0, -1.0, -2.0, -3.0, -4.0);
     assertThat(decoder.knownTags()).isEqualTo(Map.of("a", true, "b", true));
   }
@@ -432,8 +456,11 @@ class EventDecoderTest {
   @Test
   void freshDecoderThatMissedTheMetadataIgnoresMetadataLessTensors() throws Exception {
     Event withMetadata =
-        summary(1, tensorValue("a", typed(DataType.DT_FLOAT, Float.floatToIntBits(1f)), SCALARS_METADATA));
-    Event without = summary(2, tensorValue("a", typed(DataType.DT_FLOAT, Float.floatToIntBits(2f)), null));
+        summary(
+            1,
+            tensorValue("a", typed(DataType.DT_FLOAT, Float.floatToIntBits(1f)), SCALARS_METADATA));
+    Event without =
+        summary(2, tensorValue("a", typed(DataType.DT_FLOAT, Float.floatToIntBits(2f)), null));
 
     EventDecoder first = new EventDecoder(DecodeLimits.DEFAULTS);
     assertThat(decode(first, withMetadata).scalars).hasSize(1);
@@ -461,7 +488,8 @@ class EventDecoderTest {
         summary(1, tensorValue("h", typed(DataType.DT_FLOAT, 0), histograms)));
     Map<String, Boolean> known = first.knownTags();
     assertThat(known).isEqualTo(Map.of("s", true, "h", false));
-    assertThatThrownBy(() -> known.put("x", true)).isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> known.put("x", true))
+        .isInstanceOf(UnsupportedOperationException.class);
 
     EventDecoder second = new EventDecoder(DecodeLimits.DEFAULTS, known);
     assertThat(second.knownTags()).isEqualTo(known);
@@ -495,8 +523,13 @@ class EventDecoderTest {
         SummaryMetadata.newBuilder().setDataClass(DataClass.DATA_CLASS_SCALAR).build();
     Recorder r =
         decode(
-            summary(1, tensorValue("x", typed(DataType.DT_DOUBLE, Double.doubleToLongBits(1.5)), scalarClass)),
-            summary(2, tensorValue("x", typed(DataType.DT_DOUBLE, Double.doubleToLongBits(2.5)), null)));
+            summary(
+                1,
+                tensorValue(
+                    "x", typed(DataType.DT_DOUBLE, Double.doubleToLongBits(1.5)), scalarClass)),
+            summary(
+                2,
+                tensorValue("x", typed(DataType.DT_DOUBLE, Double.doubleToLongBits(2.5)), null)));
     assertThat(r.scalars).extracting(Scalar::value).containsExactly(1.5, 2.5);
   }
 
@@ -520,7 +553,8 @@ class EventDecoderTest {
     TensorProto vector =
         TensorProto.newBuilder()
             .setDtype(DataType.DT_FLOAT)
-            .setTensorShape(TensorShapeProto.newBuilder().addDim(TensorShapeProto.Dim.newBuilder().setSize(2)))
+            .setTensorShape(
+                TensorShapeProto.newBuilder().addDim(TensorShapeProto.Dim.newBuilder().setSize(2)))
             .addFloatVal(1f)
             .addFloatVal(2f)
             .build();
@@ -544,8 +578,20 @@ class EventDecoderTest {
         TensorShapeProto.newBuilder().addDim(TensorShapeProto.Dim.newBuilder().setSize(0)).build();
     Recorder r =
         decode(
-            summary(1, tensorValue("one", typed(DataType.DT_FLOAT, Float.floatToIntBits(8f)).toBuilder().setTensorShape(oneByOne).build(), SCALARS_METADATA)),
-            summary(1, tensorValue("zero", typed(DataType.DT_FLOAT, 0).toBuilder().setTensorShape(empty).build(), SCALARS_METADATA)));
+            summary(
+                1,
+                tensorValue(
+                    "one",
+                    typed(DataType.DT_FLOAT, Float.floatToIntBits(8f)).toBuilder()
+                        .setTensorShape(oneByOne)
+                        .build(),
+                    SCALARS_METADATA)),
+            summary(
+                1,
+                tensorValue(
+                    "zero",
+                    typed(DataType.DT_FLOAT, 0).toBuilder().setTensorShape(empty).build(),
+                    SCALARS_METADATA)));
     assertThat(r.scalars).extracting(Scalar::tag).containsExactly("one");
     assertThat(r.warnings).singleElement().asString().contains("'zero'");
   }
@@ -617,7 +663,8 @@ class EventDecoderTest {
   void tagLongerThanTheLimitIsCutWithAWarning() throws Exception {
     DecodeLimits limits = new DecodeLimits(1 << 20, 1 << 16, 8);
     Recorder r =
-        decode(new EventDecoder(limits), summary(1, value("abcdefghijkl").setSimpleValue(1f).build()));
+        decode(
+            new EventDecoder(limits), summary(1, value("abcdefghijkl").setSimpleValue(1f).build()));
     assertThat(r.scalars).extracting(Scalar::tag).containsExactly("abcdefgh");
     assertThat(r.warnings).singleElement().asString().contains("12 bytes");
   }
@@ -640,12 +687,18 @@ class EventDecoderTest {
     for (int i = 0; i < many.length; i++) {
       many[i] = value("loss_" + i).setSimpleValue(i).build();
     }
-    Recorder r = decode(decoder, summary(1, many), summary(2, value("loss_5").setSimpleValue(7f).build()),
-        summary(3, value("late_tag").setSimpleValue(1f).build()));
+    Recorder r =
+        decode(
+            decoder,
+            summary(1, many),
+            summary(2, value("loss_5").setSimpleValue(7f).build()),
+            summary(3, value("late_tag").setSimpleValue(1f).build()));
     assertThat(r.scalars).hasSize(1_000 + 1);
     assertThat(r.scalars.get(999).tag()).isEqualTo("loss_999");
     assertThat(r.scalars.get(1_000).tag()).as("a tag kept goes on being read").isEqualTo("loss_5");
-    assertThat(r.warnings).singleElement().asString()
+    assertThat(r.warnings)
+        .singleElement()
+        .asString()
         .contains("more than 1000 distinct tags in this file")
         .contains("2000 values of new tags in this event skipped");
   }
@@ -657,7 +710,13 @@ class EventDecoderTest {
       known.put("t" + i, Boolean.FALSE);
     }
     EventDecoder decoder = new EventDecoder(DecodeLimits.DEFAULTS.withMaxTagsPerFile(10), known);
-    Recorder r = decode(decoder, summary(1, value("t3").setSimpleValue(1f).build(), value("new").setSimpleValue(2f).build()));
+    Recorder r =
+        decode(
+            decoder,
+            summary(
+                1,
+                value("t3").setSimpleValue(1f).build(),
+                value("new").setSimpleValue(2f).build()));
     assertThat(r.scalars).extracting(Scalar::tag).containsExactly("t3");
   }
 
@@ -727,9 +786,10 @@ class EventDecoderTest {
     byte[] truncated = java.util.Arrays.copyOf(valid, valid.length - 3);
     return Stream.of(
         Arguments.of("zero tag", new byte[] {0, 0, 0}),
-        Arguments.of("unterminated varint", new byte[] {0x10, (byte) 0xff, (byte) 0xff, (byte) 0xff}),
-        Arguments.of("over-long varint",
-            new byte[] {0x10, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 1}),
+        Arguments.of(
+            "unterminated varint", new byte[] {0x10, (byte) 0xff, (byte) 0xff, (byte) 0xff}),
+        Arguments.of(
+            "over-long varint", new byte[] {0x10, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 1}),
         Arguments.of("length past the end", new byte[] {0x2a, 0x40, 1, 2}),
         Arguments.of("truncated summary", truncated),
         Arguments.of("end-group without start", new byte[] {0x0c}));
@@ -740,7 +800,8 @@ class EventDecoderTest {
     EventDecoder decoder = new EventDecoder(DecodeLimits.DEFAULTS);
     assertThatThrownBy(() -> decoder.decode(ByteBuffer.wrap(new byte[] {0}), new Recorder()))
         .isInstanceOf(DecodeException.class);
-    assertThat(decode(decoder, summary(1, value("x").setSimpleValue(1f).build())).scalars).hasSize(1);
+    assertThat(decode(decoder, summary(1, value("x").setSimpleValue(1f).build())).scalars)
+        .hasSize(1);
   }
 
   @Test
@@ -771,9 +832,12 @@ class EventDecoderTest {
             summary(
                 4,
                 value("simple").setSimpleValue(1f).build(),
-                tensorValue("tensor", storage == TensorStorage.TENSOR_CONTENT
-                    ? content(DataType.DT_INT64, 8, 77)
-                    : typed(DataType.DT_INT64, 77), SCALARS_METADATA),
+                tensorValue(
+                    "tensor",
+                    storage == TensorStorage.TENSOR_CONTENT
+                        ? content(DataType.DT_INT64, 8, 77)
+                        : typed(DataType.DT_INT64, 77),
+                    SCALARS_METADATA),
                 value("image").setImage(ByteString.copyFromUtf8("png")).build()));
     assertThat(r.scalars)
         .containsExactly(

@@ -65,7 +65,8 @@ class FastPathDifferentialTest {
 
   private static List<Path> fixtureFiles() throws IOException {
     List<Path> files = new ArrayList<>();
-    for (Path root : List.of(RealFixturesTest.sharedFixtures(), RealFixturesTest.projectFixtures())) {
+    for (Path root :
+        List.of(RealFixturesTest.sharedFixtures(), RealFixturesTest.projectFixtures())) {
       if (Files.isDirectory(root)) {
         try (Stream<Path> walk = Files.walk(root)) {
           walk.filter(p -> p.getFileName().toString().contains("tfevents"))
@@ -95,8 +96,8 @@ class FastPathDifferentialTest {
   /**
    * Across the fixtures, which are real writers' files, the fast path must decide nearly every
    * event: only a file's first record (file_version), the events that carry a tag's metadata or
-   * first use of a tag, and non-scalar events (hparams, histograms with metadata, source
-   * metadata) go to the reference.
+   * first use of a tag, and non-scalar events (hparams, histograms with metadata, source metadata)
+   * go to the reference.
    */
   @Test
   void fastPathDecidesNearlyEveryEventOfTheFixtures() throws IOException {
@@ -119,10 +120,10 @@ class FastPathDifferentialTest {
   private static final int EVENTS_PER_FILE = 200;
 
   /**
-   * Generated events, decoded file by file (so tag metadata and warnings carry over between
-   * events as in a real file), agree call for call on both paths. The fast path must have
-   * decided a good share of them, among them every kind of odd but valid encoding, and none with
-   * an unknown field, a dimension name, metadata or malformed bytes.
+   * Generated events, decoded file by file (so tag metadata and warnings carry over between events
+   * as in a real file), agree call for call on both paths. The fast path must have decided a good
+   * share of them, among them every kind of odd but valid encoding, and none with an unknown field,
+   * a dimension name, metadata or malformed bytes.
    */
   @Test
   void randomEventsWithOddEncodingsDecodeToTheSameCallsOnBothPaths() {
@@ -147,8 +148,9 @@ class FastPathDifferentialTest {
         fastLog.decode(fast, padded, 3, event.bytes().length);
         referenceLog.decode(reference, event.bytes(), 0, event.bytes().length);
         assertThat(fastLog.calls)
-            .as("seed %d file %d event %d: %s %s", seed, f, e, event.features(),
-                HexFormat.of().formatHex(event.bytes()))
+            .as(
+                "seed %d file %d event %d: %s %s",
+                seed, f, e, event.features(), HexFormat.of().formatHex(event.bytes()))
             .containsExactlyElementsOf(referenceLog.calls);
         boolean wasFast = fast.pathCounts().fast() > before;
         // A malformed event's features describe it before it was damaged.

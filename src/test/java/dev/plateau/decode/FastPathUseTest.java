@@ -29,7 +29,12 @@ class FastPathUseTest {
         for (String tag : TAGS) {
           if (tensors) {
             writer.tensorScalar(
-                tag, step, 1.7e9 + step, DataType.DT_FLOAT, TensorStorage.TENSOR_CONTENT, step / 7.0);
+                tag,
+                step,
+                1.7e9 + step,
+                DataType.DT_FLOAT,
+                TensorStorage.TENSOR_CONTENT,
+                step / 7.0);
           } else {
             writer.simpleValue(tag, step, 1.7e9 + step, step / 7.0f);
           }
@@ -50,7 +55,8 @@ class FastPathUseTest {
   void simpleValueFileGoesToTheReferenceOnlyForItsVersionAndEachTagsFirstValue()
       throws IOException {
     CallLog log = new CallLog();
-    EventDecoder decoder = decodeAll(writeFile(false), new EventDecoder(DecodeLimits.DEFAULTS), log);
+    EventDecoder decoder =
+        decodeAll(writeFile(false), new EventDecoder(DecodeLimits.DEFAULTS), log);
     int events = 1 + TAGS.size() * STEPS;
     assertThat(decoder.pathCounts())
         .isEqualTo(new DecodePathCounts(events - 1 - TAGS.size(), 1 + TAGS.size()));
@@ -64,13 +70,13 @@ class FastPathUseTest {
     int events = 1 + TAGS.size() * STEPS;
     assertThat(decoder.pathCounts())
         .isEqualTo(new DecodePathCounts(events - 1 - TAGS.size(), 1 + TAGS.size()));
-    assertThat(decoder.knownTags()).isEqualTo(Map.of("loss", true, "accuracy", true, "val/loss", true, "lr", true));
+    assertThat(decoder.knownTags())
+        .isEqualTo(Map.of("loss", true, "accuracy", true, "val/loss", true, "lr", true));
     assertThat(log.calls).filteredOn(c -> c.startsWith("scalar")).hasSize(TAGS.size() * STEPS);
   }
 
   @Test
-  void decoderResumedWithKnownTagsTakesTheFastPathFromTheSecondValueOfEachTag()
-      throws IOException {
+  void decoderResumedWithKnownTagsTakesTheFastPathFromTheSecondValueOfEachTag() throws IOException {
     byte[] file = writeFile(true);
     EventDecoder first = decodeAll(file, new EventDecoder(DecodeLimits.DEFAULTS), new CallLog());
     // A decoder resumed after a restart knows the tags are scalars but has no tag text yet.
@@ -86,7 +92,8 @@ class FastPathUseTest {
   @Test
   void referenceOnlyDecoderNeverTakesTheFastPath() throws IOException {
     EventDecoder decoder =
-        decodeAll(writeFile(false), EventDecoder.referenceOnly(DecodeLimits.DEFAULTS), new CallLog());
+        decodeAll(
+            writeFile(false), EventDecoder.referenceOnly(DecodeLimits.DEFAULTS), new CallLog());
     assertThat(decoder.pathCounts()).isEqualTo(new DecodePathCounts(0, 1 + TAGS.size() * STEPS));
   }
 

@@ -13,9 +13,9 @@ import java.util.TreeSet;
  * Generates event records at the wire level from a seed: mostly summary events as writers make
  * them, and many that no writer makes but protobuf accepts (fields out of order, singular fields
  * repeated, packed and unpacked repeated fields, several values, empty tags with node names,
- * non-minimal varints), plus unknown fields, metadata, other event kinds and malformed bytes.
- * Each event comes with the names of the odd features it has, so a test can see which of them
- * the fast path decided.
+ * non-minimal varints), plus unknown fields, metadata, other event kinds and malformed bytes. Each
+ * event comes with the names of the odd features it has, so a test can see which of them the fast
+ * path decided.
  */
 final class RandomEvents {
   /** An event's bytes and its odd features. */
@@ -63,14 +63,20 @@ final class RandomEvents {
       bytes = summaryEvent();
     } else if (kind < 0.84) {
       features.add("file_version");
-      bytes = shuffled(List.of(wallTime(), new WireBytes().lengthDelimited(3, utf8("brain.Event:2")).bytes()));
+      bytes =
+          shuffled(
+              List.of(
+                  wallTime(), new WireBytes().lengthDelimited(3, utf8("brain.Event:2")).bytes()));
     } else if (kind < 0.88) {
       features.add("session_log");
       byte[] log = new WireBytes().field(1, 0).varint(random.nextInt(4)).bytes();
-      bytes = shuffled(List.of(wallTime(), step(), new WireBytes().lengthDelimited(7, log).bytes()));
+      bytes =
+          shuffled(List.of(wallTime(), step(), new WireBytes().lengthDelimited(7, log).bytes()));
     } else if (kind < 0.91) {
       features.add("graph_def");
-      bytes = shuffled(List.of(wallTime(), new WireBytes().lengthDelimited(4, randomBytes(12)).bytes()));
+      bytes =
+          shuffled(
+              List.of(wallTime(), new WireBytes().lengthDelimited(4, randomBytes(12)).bytes()));
     } else if (kind < 0.94) {
       features.add("no_summary");
       bytes = shuffled(List.of(wallTime(), step()));
@@ -132,7 +138,10 @@ final class RandomEvents {
   private byte[] unknownField() {
     return switch (random.nextInt(3)) {
       case 0 -> new WireBytes().field(15, 0).varint(random.nextInt(1000)).bytes();
-      case 1 -> new WireBytes().lengthDelimited(10, new WireBytes().lengthDelimited(1, utf8("w")).bytes()).bytes();
+      case 1 ->
+          new WireBytes()
+              .lengthDelimited(10, new WireBytes().lengthDelimited(1, utf8("w")).bytes())
+              .bytes();
       default -> new WireBytes().field(21, 5).fixed32(random.nextInt()).bytes();
     };
   }
@@ -230,21 +239,24 @@ final class RandomEvents {
   private byte[] metadata() {
     WireBytes plugin = new WireBytes();
     switch (random.nextInt(5)) {
-      case 0 -> plugin.lengthDelimited(1, new WireBytes().lengthDelimited(1, utf8("scalars")).bytes());
+      case 0 ->
+          plugin.lengthDelimited(1, new WireBytes().lengthDelimited(1, utf8("scalars")).bytes());
       case 4 -> // as TensorFlow 2 writes it: the plugin and the data class
           plugin
               .lengthDelimited(1, new WireBytes().lengthDelimited(1, utf8("scalars")).bytes())
               .field(4, 0)
               .varint(1);
       case 1 -> plugin.field(4, 0).varint(1); // DATA_CLASS_SCALAR
-      case 2 -> plugin.lengthDelimited(1, new WireBytes().lengthDelimited(1, utf8("histograms")).bytes());
+      case 2 ->
+          plugin.lengthDelimited(1, new WireBytes().lengthDelimited(1, utf8("histograms")).bytes());
       default -> plugin.field(4, 0).varint(2); // DATA_CLASS_TENSOR
     }
     return plugin.bytes();
   }
 
   /** The dtypes: the six the decoder reads, usually; string, bool and unknown ones sometimes. */
-  private static final List<Integer> DTYPES = List.of(1, 2, 3, 9, 14, 19, 1, 2, 3, 9, 14, 19, 7, 10, 99);
+  private static final List<Integer> DTYPES =
+      List.of(1, 2, 3, 9, 14, 19, 1, 2, 3, 9, 14, 19, 7, 10, 99);
 
   private byte[] tensor() {
     int dtype = pick(DTYPES);
@@ -264,7 +276,8 @@ final class RandomEvents {
     if (chance(0.6)) {
       int occurrences = 1 + (chance(0.2) ? random.nextInt(3) : 0);
       for (int i = 0; i < occurrences; i++) {
-        fields.add(typedField(chance(0.85) ? typedFieldOf(dtype) : pick(List.of(5, 6, 7, 10, 11, 13))));
+        fields.add(
+            typedField(chance(0.85) ? typedFieldOf(dtype) : pick(List.of(5, 6, 7, 10, 11, 13))));
       }
     }
     return maybeShuffled(fields);
@@ -320,8 +333,11 @@ final class RandomEvents {
 
   private WireBytes element(WireBytes out, int field) {
     return switch (field) {
-      case 5 -> out.fixed32(
-          chance(0.3) ? FLOAT_SPECIALS[random.nextInt(FLOAT_SPECIALS.length)] : random.nextInt());
+      case 5 ->
+          out.fixed32(
+              chance(0.3)
+                  ? FLOAT_SPECIALS[random.nextInt(FLOAT_SPECIALS.length)]
+                  : random.nextInt());
       case 6 -> out.fixed64(random.nextLong());
       case 11 -> out.varint(random.nextInt(2));
       case 13 -> out.raw(varint(chance(0.2) ? random.nextInt() : random.nextInt(0x10000)));

@@ -122,7 +122,9 @@ class RealFixturesTest {
     if (bits != null && bits.length() == 10) {
       int want = (int) Long.parseLong(bits.substring(2), 16);
       assertThat(Float.floatToRawIntBits((float) actual))
-          .as(where + String.format(" float32 bits 0x%08x", Float.floatToRawIntBits((float) actual)))
+          .as(
+              where
+                  + String.format(" float32 bits 0x%08x", Float.floatToRawIntBits((float) actual)))
           .isEqualTo(want);
       // Widening kept every bit: the double is exactly the float.
       assertThat(Double.doubleToRawLongBits(actual))

@@ -48,7 +48,11 @@ class RecordReaderReadAllTest {
                 // The position has moved past the record before the sink is called.
                 assertThat(reader.position()).isEqualTo(next);
                 out.add(
-                    offset + " " + next + " " + hex(Arrays.copyOfRange(array, start, start + length)));
+                    offset
+                        + " "
+                        + next
+                        + " "
+                        + hex(Arrays.copyOfRange(array, start, start + length)));
               });
       out.add(stop.toString());
       if (stop instanceof IncompleteTail) {
@@ -106,7 +110,9 @@ class RecordReaderReadAllTest {
       byte[] rest = Arrays.copyOfRange(whole, cut, whole.length);
       forNext.append(rest);
       forReadAll.append(rest);
-      assertThat(withReadAll(readAll)).as(what + " grown").containsExactlyElementsOf(withNext(next));
+      assertThat(withReadAll(readAll))
+          .as(what + " grown")
+          .containsExactlyElementsOf(withNext(next));
     }
   }
 
@@ -120,7 +126,8 @@ class RecordReaderReadAllTest {
     bad[9] ^= 0x10; // the stored length checksum
     frames.add(bad);
     frames.add(frame(payload(6, 30)));
-    RecordReader reader = new RecordReader(new MemoryChannel(concat(frames)), 0, DecodeLimits.DEFAULTS);
+    RecordReader reader =
+        new RecordReader(new MemoryChannel(concat(frames)), 0, DecodeLimits.DEFAULTS);
     List<Long> offsets = new ArrayList<>();
     ReadResult.Stop stop = reader.readAll((offset, array, start, length) -> offsets.add(offset));
     assertThat(offsets).containsExactly(0L, 46L, 92L, 138L, 184L);

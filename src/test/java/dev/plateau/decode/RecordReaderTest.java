@@ -104,7 +104,8 @@ class RecordReaderTest {
    */
   @ParameterizedTest
   @ValueSource(ints = {64, 100, 4096})
-  void readersSharingBuffersOneAfterAnotherReadEachFileAsAFreshReader(int window) throws IOException {
+  void readersSharingBuffersOneAfterAnotherReadEachFileAsAFreshReader(int window)
+      throws IOException {
     DecodeLimits limits = DecodeLimits.DEFAULTS.withReadBufferSize(window);
     java.util.Random random = new java.util.Random(window);
     List<byte[]> files = new ArrayList<>();
@@ -125,19 +126,25 @@ class RecordReaderTest {
     RecordReader.Buffers shared = new RecordReader.Buffers(limits);
     for (int f = 0; f < files.size(); f++) {
       List<ReadResult> fresh = drain(new RecordReader(new MemoryChannel(files.get(f)), 0, limits));
-      List<ReadResult> reused = drain(new RecordReader(new MemoryChannel(files.get(f)), 0, limits, false, shared));
+      List<ReadResult> reused =
+          drain(new RecordReader(new MemoryChannel(files.get(f)), 0, limits, false, shared));
       assertThat(reused).as("file %d", f).hasSameSizeAs(fresh);
       for (int i = 0; i < fresh.size(); i++) {
         if (fresh.get(i) instanceof Record a) {
           assertThat(reused.get(i)).isInstanceOf(Record.class);
-          assertThat(bytesOf((Record) reused.get(i))).as("file %d record %d", f, i).isEqualTo(bytesOf(a));
+          assertThat(bytesOf((Record) reused.get(i)))
+              .as("file %d record %d", f, i)
+              .isEqualTo(bytesOf(a));
           assertThat(reused.get(i).toString()).isEqualTo(a.toString());
         } else {
           assertThat(reused.get(i)).as("file %d result %d", f, i).isEqualTo(fresh.get(i));
         }
       }
     }
-    assertThatThrownBy(() -> new RecordReader(new MemoryChannel(), 0, limits.withReadBufferSize(window * 2), false, shared))
+    assertThatThrownBy(
+            () ->
+                new RecordReader(
+                    new MemoryChannel(), 0, limits.withReadBufferSize(window * 2), false, shared))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("read window");
   }
@@ -381,7 +388,8 @@ class RecordReaderTest {
     assertThat(results).hasSize(5);
     assertThat(results.get(1))
         .isEqualTo(
-            new Corrupt(offsets[1], new Problem.BadLengthChecksum(stored, computed), offsets[2], true));
+            new Corrupt(
+                offsets[1], new Problem.BadLengthChecksum(stored, computed), offsets[2], true));
     assertThat(((Corrupt) results.get(1)).skippedBytes()).isEqualTo(frames.get(1).length);
     assertThat(payloadsOf(results))
         .containsExactly(payloads.get(0), payloads.get(2), payloads.get(3));
@@ -405,7 +413,8 @@ class RecordReaderTest {
 
     assertThat(results.get(1))
         .isEqualTo(
-            new Corrupt(offsets[1], new Problem.BadDataChecksum(40, stored, computed), offsets[2], true));
+            new Corrupt(
+                offsets[1], new Problem.BadDataChecksum(40, stored, computed), offsets[2], true));
     assertThat(payloadsOf(results))
         .containsExactly(payloads.get(0), payloads.get(2), payloads.get(3));
     assertThat(corruptionsOf(results)).hasSize(1);
@@ -418,11 +427,14 @@ class RecordReaderTest {
     byte[] file = concat(frames);
     file[(int) offsets[2] - 1] ^= 0x10; // last byte of the second frame's footer
     List<ReadResult> results = drain(new RecordReader(new MemoryChannel(file), 0, SMALL_WINDOW));
-    assertThat(corruptionsOf(results)).singleElement().satisfies(c -> {
-      assertThat(c.problem()).isInstanceOf(Problem.BadDataChecksum.class);
-      assertThat(c.offset()).isEqualTo(offsets[1]);
-      assertThat(c.resumeOffset()).isEqualTo(offsets[2]);
-    });
+    assertThat(corruptionsOf(results))
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.problem()).isInstanceOf(Problem.BadDataChecksum.class);
+              assertThat(c.offset()).isEqualTo(offsets[1]);
+              assertThat(c.resumeOffset()).isEqualTo(offsets[2]);
+            });
     assertThat(payloadsOf(results)).containsExactly(payload(0, 10), payload(2, 12));
   }
 
@@ -568,7 +580,8 @@ class RecordReaderTest {
 
   @Test
   void corruptionAtOffsetZeroIsSkipped() throws IOException {
-    byte[] file = concat(new byte[] {42, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, frame(payload(0, 10)));
+    byte[] file =
+        concat(new byte[] {42, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, frame(payload(0, 10)));
     List<ReadResult> results = drain(new RecordReader(new MemoryChannel(file), 0, SMALL_WINDOW));
     assertThat(results.get(0)).isInstanceOf(Corrupt.class);
     assertThat(((Corrupt) results.get(0)).offset()).isZero();
@@ -595,7 +608,8 @@ class RecordReaderTest {
     big[12 + 250] ^= 1;
     byte[] file = concat(frame(payload(0, 5)), big, frame(payload(2, 300)));
     List<ReadResult> results = drain(new RecordReader(new MemoryChannel(file), 0, SMALL_WINDOW));
-    assertThat(corruptionsOf(results)).singleElement()
+    assertThat(corruptionsOf(results))
+        .singleElement()
         .satisfies(c -> assertThat(c.problem()).isInstanceOf(Problem.BadDataChecksum.class));
     assertThat(payloadsOf(results)).containsExactly(payload(0, 5), payload(2, 300));
   }
@@ -604,8 +618,7 @@ class RecordReaderTest {
 
   @Test
   void newReaderResumingFromAStoredPositionReadsNothingTwice() throws IOException {
-    List<byte[]> payloads =
-        IntStream.range(0, 12).mapToObj(i -> payload(i, 5 + 17 * i)).toList();
+    List<byte[]> payloads = IntStream.range(0, 12).mapToObj(i -> payload(i, 5 + 17 * i)).toList();
     byte[] file = concat(Frames.frames(payloads));
     // Writer appends in uneven pieces; after every piece a NEW reader is built at the stored
     // position, as a tailer that reopens the file on every poll does.
@@ -636,7 +649,8 @@ class RecordReaderTest {
     MemoryChannel channel = new MemoryChannel(concat(frames));
     for (int i = 0; i <= payloads.size(); i++) {
       List<ReadResult> results = drain(new RecordReader(channel, offsets[i], SMALL_WINDOW));
-      assertThat(payloadsOf(results)).containsExactlyElementsOf(payloads.subList(i, payloads.size()));
+      assertThat(payloadsOf(results))
+          .containsExactlyElementsOf(payloads.subList(i, payloads.size()));
     }
   }
 

@@ -52,7 +52,8 @@ class TagTableTest {
     assertThat(table.size()).isEqualTo(keys.length);
     for (int round = 0; round < 3; round++) {
       for (String key : keys) {
-        assertThat(text(table.find(bytes(key), 0, bytes(key).length))).isEqualTo(reference.get(key));
+        assertThat(text(table.find(bytes(key), 0, bytes(key).length)))
+            .isEqualTo(reference.get(key));
       }
     }
     assertThat(table.find(bytes("tag/absent"), 0, 10)).isNull();

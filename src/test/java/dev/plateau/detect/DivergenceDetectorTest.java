@@ -42,7 +42,8 @@ class DivergenceDetectorTest {
 
   @Test
   void nanFalseIgnoresNonFiniteValues() {
-    DivergenceDetector d = new DivergenceDetector(Mode.MIN, new DivergenceDetector.Params(false, Double.NaN, 3, 3));
+    DivergenceDetector d =
+        new DivergenceDetector(Mode.MIN, new DivergenceDetector.Params(false, Double.NaN, 3, 3));
     List<Judgement> js = feed(d, 1.0, Double.NaN, Double.POSITIVE_INFINITY, 0.9);
     assertThat(js).allSatisfy(j -> assertThat(j.status()).isEqualTo(Status.TRAINING));
     assertThat(js.get(3).bestStep()).isEqualTo(3);
@@ -50,16 +51,20 @@ class DivergenceDetectorTest {
 
   @Test
   void valueWorseThanThresholdDivergesInMinMode() {
-    DivergenceDetector d = new DivergenceDetector(Mode.MIN, new DivergenceDetector.Params(true, 10, 0, 3));
+    DivergenceDetector d =
+        new DivergenceDetector(Mode.MIN, new DivergenceDetector.Params(true, 10, 0, 3));
     List<Judgement> js = feed(d, 5, 4, 10, 10.5);
-    assertThat(js.get(2).status()).as("equal to the threshold is not worse").isEqualTo(Status.TRAINING);
+    assertThat(js.get(2).status())
+        .as("equal to the threshold is not worse")
+        .isEqualTo(Status.TRAINING);
     assertThat(js.get(3).status()).isEqualTo(Status.DIVERGED);
     assertThat(js.get(3).bestStep()).isEqualTo(1);
   }
 
   @Test
   void valueWorseThanThresholdDivergesInMaxMode() {
-    DivergenceDetector d = new DivergenceDetector(Mode.MAX, new DivergenceDetector.Params(true, 0.1, 0, 3));
+    DivergenceDetector d =
+        new DivergenceDetector(Mode.MAX, new DivergenceDetector.Params(true, 0.1, 0, 3));
     List<Judgement> js = feed(d, 0.5, 0.6, 0.09);
     assertThat(js.get(2).status()).isEqualTo(Status.DIVERGED);
     assertThat(js.get(2).bestStep()).isEqualTo(1);
@@ -67,7 +72,8 @@ class DivergenceDetectorTest {
 
   @Test
   void thresholdAppliesEvenToTheFirstPoint() {
-    DivergenceDetector d = new DivergenceDetector(Mode.MIN, new DivergenceDetector.Params(true, 10, 0, 3));
+    DivergenceDetector d =
+        new DivergenceDetector(Mode.MIN, new DivergenceDetector.Params(true, 10, 0, 3));
     Judgement j = d.observe(0, 0, 11);
     assertThat(j.status()).isEqualTo(Status.DIVERGED);
     assertThat(j.bestStep()).isEqualTo(-1);
@@ -75,10 +81,13 @@ class DivergenceDetectorTest {
 
   @Test
   void explodesAfterExplodePointsConsecutivePointsBeyondTheLimit() {
-    // first 2.0, best 1.0: scale = max(|1|, |2 - 1|) = 1, factor 3 -> limit 2: value > 3.0 explodes.
+    // first 2.0, best 1.0: scale = max(|1|, |2 - 1|) = 1, factor 3 -> limit 2: value > 3.0
+    // explodes.
     List<Judgement> js = feed(factorOnly(Mode.MIN), 2.0, 1.0, 3.5, 3.5, 3.0, 3.5, 3.5, 3.5);
     assertThat(js.get(3).status()).isEqualTo(Status.TRAINING);
-    assertThat(js.get(4).status()).as("3.0 is not beyond 3.0: the run resets").isEqualTo(Status.TRAINING);
+    assertThat(js.get(4).status())
+        .as("3.0 is not beyond 3.0: the run resets")
+        .isEqualTo(Status.TRAINING);
     assertThat(js.get(6).status()).isEqualTo(Status.TRAINING);
     Judgement j = js.get(7);
     assertThat(j.status()).isEqualTo(Status.DIVERGED);
@@ -98,7 +107,8 @@ class DivergenceDetectorTest {
 
   @Test
   void explosionInMaxModeUsesTheLowerIsBetterOrientation() {
-    // max: first 0, best 1 -> oriented first 0, best -1; scale max(1, 1) = 1; limit 2: value < -1 explodes
+    // max: first 0, best 1 -> oriented first 0, best -1; scale max(1, 1) = 1; limit 2: value < -1
+    // explodes
     List<Judgement> js = feed(factorOnly(Mode.MAX), 0.0, 1.0, -1.5, -1.5, -1.5);
     assertThat(js.get(3).status()).isEqualTo(Status.TRAINING);
     assertThat(js.get(4).status()).isEqualTo(Status.DIVERGED);
@@ -107,7 +117,8 @@ class DivergenceDetectorTest {
 
   @Test
   void explodeFactorZeroTurnsExplosionOff() {
-    DivergenceDetector d = new DivergenceDetector(Mode.MIN, new DivergenceDetector.Params(true, Double.NaN, 0, 1));
+    DivergenceDetector d =
+        new DivergenceDetector(Mode.MIN, new DivergenceDetector.Params(true, Double.NaN, 0, 1));
     List<Judgement> js = feed(d, 1.0, 0.1, 1e6, 1e9);
     assertThat(js).allSatisfy(j -> assertThat(j.status()).isEqualTo(Status.TRAINING));
   }
@@ -117,7 +128,9 @@ class DivergenceDetectorTest {
     DivergenceDetector d = defaults(Mode.MIN);
     List<Judgement> js = feed(d, 2.0, 1.0, Double.NaN, 1.5, 0.9, 0.95);
     assertThat(js.get(2).status()).isEqualTo(Status.DIVERGED);
-    assertThat(js.get(3).status()).as("not better than the best: still diverged").isEqualTo(Status.DIVERGED);
+    assertThat(js.get(3).status())
+        .as("not better than the best: still diverged")
+        .isEqualTo(Status.DIVERGED);
     assertThat(js.get(4).status()).isEqualTo(Status.TRAINING);
     assertThat(js.get(4).bestStep()).isEqualTo(4);
     assertThat(js.get(5).status()).isEqualTo(Status.TRAINING);
@@ -172,7 +185,8 @@ class DivergenceDetectorTest {
     DivergenceDetector d = defaults(Mode.MIN);
     java.util.Random random = new java.util.Random(2);
     for (int t = 0; t < 100; t++) {
-      assertThat(d.observe(t, 0, 1 + 2 * Math.exp(-t / 20.0) + 0.05 * random.nextGaussian()).status())
+      assertThat(
+              d.observe(t, 0, 1 + 2 * Math.exp(-t / 20.0) + 0.05 * random.nextGaussian()).status())
           .isEqualTo(Status.TRAINING);
     }
     assertThat(d.observe(100, 0, 40).status()).isEqualTo(Status.TRAINING);

@@ -12,9 +12,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Built-in detectors write their judgements out only when read (from drafts). These tests feed
- * identical detectors the same points and read one at every point and the others rarely or never:
- * a judgement written out late, the previous judgement written out after the detector moved on,
- * and the evidence size counted from the draft must all be what reading at once gave.
+ * identical detectors the same points and read one at every point and the others rarely or never: a
+ * judgement written out late, the previous judgement written out after the detector moved on, and
+ * the evidence size counted from the draft must all be what reading at once gave.
  */
 class DraftedDetectorTest {
 
@@ -26,8 +26,11 @@ class DraftedDetectorTest {
         "plateau, 16 bins, confirm 2",
         () ->
             new PlateauDetector(
-                Mode.MAX, new PlateauDetector.Params(3, 0.6, 3, 1.645, 0.01, 1.0, 0.5, 8, 16, 40, 2, 0.5, false, 10, 30, 3)));
-    kinds.put("divergence", () -> new DivergenceDetector(Mode.MIN, DivergenceDetector.Params.DEFAULTS));
+                Mode.MAX,
+                new PlateauDetector.Params(
+                    3, 0.6, 3, 1.645, 0.01, 1.0, 0.5, 8, 16, 40, 2, 0.5, false, 10, 30, 3)));
+    kinds.put(
+        "divergence", () -> new DivergenceDetector(Mode.MIN, DivergenceDetector.Params.DEFAULTS));
     kinds.put(
         "divergence, threshold",
         () -> new DivergenceDetector(Mode.MIN, new DivergenceDetector.Params(false, 20.0, 0, 3)));
@@ -37,10 +40,13 @@ class DraftedDetectorTest {
         () ->
             new PatienceDetector(
                 Mode.MIN,
-                new PatienceDetector.Params(new Span(900, Span.Unit.SECONDS), new MinDelta(0.01, true), 5, 6.0)));
+                new PatienceDetector.Params(
+                    new Span(900, Span.Unit.SECONDS), new MinDelta(0.01, true), 5, 6.0)));
     kinds.put("target", () -> new TargetDetector(Mode.MIN, new TargetDetector.Params(1.2)));
     kinds.put("stalled", () -> new StalledDetector(new StalledDetector.Params(600)));
-    kinds.put("overfitting", () -> new OverfittingDetector(Mode.MIN, new OverfittingDetector.Params(8, 1.0, 0.02, 5)));
+    kinds.put(
+        "overfitting",
+        () -> new OverfittingDetector(Mode.MIN, new OverfittingDetector.Params(8, 1.0, 0.02, 5)));
     return kinds;
   }
 
@@ -67,7 +73,9 @@ class DraftedDetectorTest {
       if (t == 520) {
         v = 0.5; // recovers to a new best
       }
-      events.add(new Event(3L * t, time, v, 2 * Math.exp(-t / 100.0) + 0.01 * random.nextGaussian(), false));
+      events.add(
+          new Event(
+              3L * t, time, v, 2 * Math.exp(-t / 100.0) + 0.01 * random.nextGaussian(), false));
       if (t % 13 == 7) {
         events.add(new Event(0, time + 100 + 700 * (t % 3), 0, 0, true));
       }
@@ -105,7 +113,8 @@ class DraftedDetectorTest {
           apply(atOnce, events.get(i), true);
           apply(late, events.get(i), false);
           if (i % 7 == 0) {
-            assertThat(late.current()).as("%s, seed %d, event %d", kind.getKey(), seed, i)
+            assertThat(late.current())
+                .as("%s, seed %d, event %d", kind.getKey(), seed, i)
                 .isEqualTo(atOnce.current());
           }
         }
@@ -143,13 +152,17 @@ class DraftedDetectorTest {
         assertThat(draft.size()).as(kind.getKey()).isEqualTo(j.evidence().size());
         assertThat(draft.status).as(kind.getKey()).isEqualTo(j.status());
         assertThat(draft.bestStep).as(kind.getKey()).isEqualTo(j.bestStep());
-        assertThat(Double.valueOf(draft.bestValue)).as(kind.getKey()).isEqualTo(Double.valueOf(j.bestValue()));
+        assertThat(Double.valueOf(draft.bestValue))
+            .as(kind.getKey())
+            .isEqualTo(Double.valueOf(j.bestValue()));
         assertThat(draft.hasBest()).as(kind.getKey()).isEqualTo(j.hasBest());
         if (!seen.contains(j.status())) {
           seen.add(j.status());
         }
       }
-      assertThat(seen).as("%s reaches a status other than training", kind.getKey()).hasSizeGreaterThan(1);
+      assertThat(seen)
+          .as("%s reaches a status other than training", kind.getKey())
+          .hasSizeGreaterThan(1);
     }
   }
 }

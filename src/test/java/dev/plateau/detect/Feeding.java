@@ -29,6 +29,8 @@ final class Feeding {
 
   static PatienceDetector patience(Mode mode, int points) {
     return new PatienceDetector(
-        mode, new PatienceDetector.Params(Span.points(points), MinDelta.ZERO, Long.MIN_VALUE, Double.NaN));
+        mode,
+        new PatienceDetector.Params(
+            Span.points(points), MinDelta.ZERO, Long.MIN_VALUE, Double.NaN));
   }
 }

@@ -35,7 +35,8 @@ class LearningCurveForecastTest {
     for (long seed = 1; seed <= 20; seed++) {
       Random random = new Random(seed);
       IntToDoubleFunction truth = t -> 0.5 + 4 * Math.pow(t, -0.5);
-      LearningCurveForecast f = fit(100, t -> truth.applyAsDouble(t) + 0.02 * random.nextGaussian(), 200);
+      LearningCurveForecast f =
+          fit(100, t -> truth.applyAsDouble(t) + 0.02 * random.nextGaussian(), 200);
       assertThat(f.lower).isLessThan(f.value);
       assertThat(f.upper).isGreaterThan(f.value);
       covered += f.lower <= truth.applyAsDouble(200) && truth.applyAsDouble(200) <= f.upper ? 1 : 0;
@@ -49,10 +50,12 @@ class LearningCurveForecastTest {
     for (long seed = 1; seed <= 20; seed++) {
       Random random = new Random(seed);
       IntToDoubleFunction truth = t -> 1 + 9 * Math.exp(-t / 25.0);
-      LearningCurveForecast f = fit(60, t -> truth.applyAsDouble(t) + 0.05 * random.nextGaussian(), 120);
+      LearningCurveForecast f =
+          fit(60, t -> truth.applyAsDouble(t) + 0.05 * random.nextGaussian(), 120);
       covered += f.lower <= truth.applyAsDouble(120) && truth.applyAsDouble(120) <= f.upper ? 1 : 0;
       assertThat(f.model).isEqualTo(LearningCurveForecast.Model.EXPONENTIAL);
-      assertThat(f.value).isCloseTo(truth.applyAsDouble(120), org.assertj.core.data.Offset.offset(0.1));
+      assertThat(f.value)
+          .isCloseTo(truth.applyAsDouble(120), org.assertj.core.data.Offset.offset(0.1));
       assertThat(f.upper - f.lower).isGreaterThan(0);
     }
     assertThat(covered).isGreaterThanOrEqualTo(17);
@@ -62,7 +65,8 @@ class LearningCurveForecastTest {
   void anExactCurveIsPredictedClosely() {
     LearningCurveForecast power = fit(80, t -> 2 + 3 / Math.sqrt(t), 160);
     assertThat(power.model).isEqualTo(LearningCurveForecast.Model.POWER_LAW);
-    assertThat(power.value).isCloseTo(2 + 3 / Math.sqrt(160), org.assertj.core.data.Offset.offset(0.01));
+    assertThat(power.value)
+        .isCloseTo(2 + 3 / Math.sqrt(160), org.assertj.core.data.Offset.offset(0.01));
   }
 
   @Test
@@ -85,7 +89,9 @@ class LearningCurveForecastTest {
       }
       @SuppressWarnings("unchecked")
       Map<String, Object> f = (Map<String, Object>) j.evidence().get("forecast");
-      assertThat(f).as(j.status() + " " + j.evidence()).containsKeys("model", "step", "value", "lower", "upper", "fitted_at_points");
+      assertThat(f)
+          .as(j.status() + " " + j.evidence())
+          .containsKeys("model", "step", "value", "lower", "upper", "fitted_at_points");
       long step = (Long) f.get("step");
       assertThat(step).isEqualTo(2 * (Long) f.get("fitted_at_points") - 2);
       double at = truth.applyAsDouble((int) step);

@@ -18,9 +18,22 @@ class LearningGateTest {
   private static PlateauDetector.Params withGate(double sigmas) {
     PlateauDetector.Params d = DEFAULTS;
     return new PlateauDetector.Params(
-        d.warmup(), d.windowFraction(), d.minWindow(), d.z(), d.minDelta(), d.horizon(),
-        d.patienceFraction(), d.minPatience(), d.maxBins(), d.levelDivisor(), d.confirm(),
-        d.rateShift(), d.withinWindowDecay(), sigmas, d.notLearningAfter(), d.scales());
+        d.warmup(),
+        d.windowFraction(),
+        d.minWindow(),
+        d.z(),
+        d.minDelta(),
+        d.horizon(),
+        d.patienceFraction(),
+        d.minPatience(),
+        d.maxBins(),
+        d.levelDivisor(),
+        d.confirm(),
+        d.rateShift(),
+        d.withinWindowDecay(),
+        sigmas,
+        d.notLearningAfter(),
+        d.scales());
   }
 
   private static IntToDoubleFunction gaussian(double sigma, long seed) {
@@ -39,7 +52,8 @@ class LearningGateTest {
   }
 
   /** The statuses of a detector fed {@code curve} for {@code points} points. */
-  private static Status[] statuses(PlateauDetector detector, int points, IntToDoubleFunction curve) {
+  private static Status[] statuses(
+      PlateauDetector detector, int points, IntToDoubleFunction curve) {
     Status[] out = new Status[points];
     for (int t = 0; t < points; t++) {
       out[t] = detector.observe(t, 1.7e9 + t, curve.applyAsDouble(t)).status();
@@ -63,7 +77,9 @@ class LearningGateTest {
       Status[] s = statuses(new PlateauDetector(Mode.MIN, DEFAULTS), 400, flat(seed));
       assertThat(first(s, Status.CONVERGED)).as("seed " + seed).isEqualTo(-1);
       int notLearning = first(s, Status.NOT_LEARNING);
-      assertThat(notLearning < 0 || notLearning >= DEFAULTS.notLearningAfter() - 1).as("seed " + seed).isTrue();
+      assertThat(notLearning < 0 || notLearning >= DEFAULTS.notLearningAfter() - 1)
+          .as("seed " + seed)
+          .isTrue();
       reported += notLearning >= 0 && notLearning <= 120 ? 1 : 0;
     }
     assertThat(reported).as("seeds reported not learning by point 120").isGreaterThanOrEqualTo(8);
@@ -86,7 +102,9 @@ class LearningGateTest {
     for (long seed = 1; seed <= 5; seed++) {
       IntToDoubleFunction noise = gaussian(0.02, seed);
       IntToDoubleFunction curve =
-          t -> noise.applyAsDouble(t) + (t < 24 ? 0.1 : 0.1 + 0.89 * (1 - Math.exp(-(t - 24) / 6.0)));
+          t ->
+              noise.applyAsDouble(t)
+                  + (t < 24 ? 0.1 : 0.1 + 0.89 * (1 - Math.exp(-(t - 24) / 6.0)));
       Status[] s = statuses(new PlateauDetector(Mode.MAX, DEFAULTS), 400, curve);
       int converged = first(s, Status.CONVERGED);
       assertThat(converged).as("converged after the climb").isBetween(40, 399);

@@ -37,7 +37,8 @@ class MannKendallTest {
       double expected = TrendStatistics.mannKendallZ(v, from, from + n);
       double actual = mk.z(v, from, from + n);
       if (Double.doubleToRawLongBits(actual) != Double.doubleToRawLongBits(expected)) {
-        fail("trial %d: z %s, counting pairs gives %s, for %s [%d, %d)",
+        fail(
+            "trial %d: z %s, counting pairs gives %s, for %s [%d, %d)",
             trial, actual, expected, Arrays.toString(v), from, from + n);
       }
     }

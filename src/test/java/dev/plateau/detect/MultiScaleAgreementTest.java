@@ -16,13 +16,27 @@ class MultiScaleAgreementTest {
   private static PlateauDetector.Params scales(int scales) {
     PlateauDetector.Params d = PlateauDetector.Params.DEFAULTS;
     return new PlateauDetector.Params(
-        d.warmup(), d.windowFraction(), d.minWindow(), d.z(), d.minDelta(), d.horizon(),
-        d.patienceFraction(), d.minPatience(), d.maxBins(), d.levelDivisor(), d.confirm(),
-        d.rateShift(), d.withinWindowDecay(), d.learnedSigmas(), d.notLearningAfter(), scales);
+        d.warmup(),
+        d.windowFraction(),
+        d.minWindow(),
+        d.z(),
+        d.minDelta(),
+        d.horizon(),
+        d.patienceFraction(),
+        d.minPatience(),
+        d.maxBins(),
+        d.levelDivisor(),
+        d.confirm(),
+        d.rateShift(),
+        d.withinWindowDecay(),
+        d.learnedSigmas(),
+        d.notLearningAfter(),
+        scales);
   }
 
   /** Converged judgements among points [from, to) of {@code curve}. */
-  private static int convergedBetween(PlateauDetector.Params params, IntToDoubleFunction curve, int from, int to) {
+  private static int convergedBetween(
+      PlateauDetector.Params params, IntToDoubleFunction curve, int from, int to) {
     PlateauDetector detector = new PlateauDetector(Mode.MIN, params);
     int converged = 0;
     for (int t = 0; t < to; t++) {
@@ -50,17 +64,21 @@ class MultiScaleAgreementTest {
       assertThat(convergedBetween(scales(3), curve, 100, 400)).as("seed " + seed).isZero();
       withoutScales += convergedBetween(scales(0), curve, 100, 400) > 0 ? 1 : 0;
     }
-    assertThat(withoutScales).as("seeds converged in the decline without the agreement").isGreaterThan(0);
+    assertThat(withoutScales)
+        .as("seeds converged in the decline without the agreement")
+        .isGreaterThan(0);
   }
 
   @Test
   void scalesBeyondTheLimitAreRefusedRatherThanLoopingOverWrappedWindows() {
     // 1 << 31 wraps to a negative window share: before the limit, scales 31 looped ~2^31 times.
-    for (int refused : new int[] {-1, PlateauDetector.Params.MAX_SCALES + 1, 31, Integer.MAX_VALUE}) {
+    for (int refused :
+        new int[] {-1, PlateauDetector.Params.MAX_SCALES + 1, 31, Integer.MAX_VALUE}) {
       org.assertj.core.api.Assertions.assertThatThrownBy(() -> scales(refused))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("scales must be from 0 to " + PlateauDetector.Params.MAX_SCALES);
     }
-    assertThat(scales(PlateauDetector.Params.MAX_SCALES).scales()).isEqualTo(PlateauDetector.Params.MAX_SCALES);
+    assertThat(scales(PlateauDetector.Params.MAX_SCALES).scales())
+        .isEqualTo(PlateauDetector.Params.MAX_SCALES);
   }
 }

@@ -91,8 +91,12 @@ class OrderStatisticsTest {
       // Ranks near each other (as the median and a bound), far apart, and repeated.
       int k = random.nextInt(n);
       for (int q = 0; q < 6; q++) {
-        int rank = q % 3 == 2 ? random.nextInt(n) : Math.max(0, Math.min(n - 1, k + random.nextInt(-40, 41)));
-        assertThat(selection.select(rank)).as("trial %d, query %d: rank %d of %d", trial, q, rank, n)
+        int rank =
+            q % 3 == 2
+                ? random.nextInt(n)
+                : Math.max(0, Math.min(n - 1, k + random.nextInt(-40, 41)));
+        assertThat(selection.select(rank))
+            .as("trial %d, query %d: rank %d of %d", trial, q, rank, n)
             .isEqualTo(sorted[rank]);
       }
       double[] after = a.clone();

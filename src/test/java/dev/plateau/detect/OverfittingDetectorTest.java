@@ -69,7 +69,8 @@ class OverfittingDetectorTest {
       Judgement j = js.get(fired);
       assertThat(j.bestStep()).as("seed %d", seed).isBetween(25L, 37L);
       assertThat(j.bestValue()).isEqualTo(val[(int) j.bestStep()]);
-      assertThat(js.get(EPOCHS - 1).status()).as("stays overfitting while val keeps rising")
+      assertThat(js.get(EPOCHS - 1).status())
+          .as("stays overfitting while val keeps rising")
           .isEqualTo(Status.OVERFITTING);
       assertThat(js.get(EPOCHS - 1).bestStep()).isEqualTo(j.bestStep());
     }
@@ -80,7 +81,11 @@ class OverfittingDetectorTest {
     Random r = new Random(7);
     double[] trainAcc = curve(r, t -> 1 - 0.9 * Math.exp(-t / 15.0), 0.005);
     double[] valAcc = curve(r, t -> 1.5 - valU(t) / 2, 0.005);
-    List<Judgement> js = run(new OverfittingDetector(Mode.MAX, OverfittingDetector.Params.DEFAULTS), trainAcc, valAcc);
+    List<Judgement> js =
+        run(
+            new OverfittingDetector(Mode.MAX, OverfittingDetector.Params.DEFAULTS),
+            trainAcc,
+            valAcc);
     int fired = Feeding.firstIndexOf(js, Status.OVERFITTING);
     assertThat(fired).isBetween(32, 70);
     assertThat(js.get(fired).bestStep()).isBetween(25L, 37L);
@@ -176,7 +181,9 @@ class OverfittingDetectorTest {
       }
       List<Judgement> alongside = run(defaults(), train, val);
       for (int t = 0; t < EPOCHS; t++) {
-        assertThat(ahead.observe(t, t, val[t])).as("seed %d epoch %d", seed, t).isEqualTo(alongside.get(t));
+        assertThat(ahead.observe(t, t, val[t]))
+            .as("seed %d epoch %d", seed, t)
+            .isEqualTo(alongside.get(t));
       }
     }
   }
@@ -189,11 +196,13 @@ class OverfittingDetectorTest {
       Random r = new Random(seed);
       double[] val = curve(r, OverfittingDetectorTest::valU, 0.01);
       OverfittingDetector d =
-          new OverfittingDetector(Mode.MIN, new OverfittingDetector.Params(20, 1.645, 0.05, 10, 128));
+          new OverfittingDetector(
+              Mode.MIN, new OverfittingDetector.Params(20, 1.645, 0.05, 10, 128));
       for (int i = 0; i < 10 * EPOCHS; i++) {
         d.observeTwin(i, i, 2.0 * Math.exp(-i / 150.0) + 0.1 + 0.01 * r.nextGaussian());
       }
-      assertThat(((OverfittingDetector.State) d.snapshot()).twinSteps()).hasSizeLessThanOrEqualTo(128);
+      assertThat(((OverfittingDetector.State) d.snapshot()).twinSteps())
+          .hasSizeLessThanOrEqualTo(128);
       List<Judgement> js = new ArrayList<>();
       for (int t = 0; t < EPOCHS; t++) {
         js.add(d.observe(10L * t + 9, t, val[t]));
@@ -228,7 +237,8 @@ class OverfittingDetectorTest {
       restored.observeTwin(i, i, 2.0 * Math.exp(-i / 150.0) + 0.1);
     }
     for (int t = 0; t < EPOCHS; t++) {
-      assertThat(restored.observe(30L * t, t, val[t])).isEqualTo(original.observe(30L * t, t, val[t]));
+      assertThat(restored.observe(30L * t, t, val[t]))
+          .isEqualTo(original.observe(30L * t, t, val[t]));
     }
     var a = (OverfittingDetector.State) original.snapshot();
     var b = (OverfittingDetector.State) restored.snapshot();
@@ -253,7 +263,9 @@ class OverfittingDetectorTest {
       for (int t = cut; t < EPOCHS; t++) {
         original.observeTwin(30L * t, t, 2.0 * Math.exp(-t / 30.0) + 0.1);
         restored.observeTwin(30L * t, t, 2.0 * Math.exp(-t / 30.0) + 0.1);
-        assertThat(restored.observe(30L * t, t, val[t])).as("cut %d, epoch %d", cut, t).isEqualTo(original.observe(30L * t, t, val[t]));
+        assertThat(restored.observe(30L * t, t, val[t]))
+            .as("cut %d, epoch %d", cut, t)
+            .isEqualTo(original.observe(30L * t, t, val[t]));
       }
       assertThat(((OverfittingDetector.State) restored.snapshot()).steps())
           .containsExactly(((OverfittingDetector.State) original.snapshot()).steps());

@@ -14,13 +14,19 @@ class PatienceDetectorTest {
 
   private static PatienceDetector detector(
       Mode mode, Span span, MinDelta delta, long startStep, double baseline) {
-    return new PatienceDetector(mode, new PatienceDetector.Params(span, delta, startStep, baseline));
+    return new PatienceDetector(
+        mode, new PatienceDetector.Params(span, delta, startStep, baseline));
   }
 
   @Test
   void wallClockPatienceNamesWhenTimeAloneWouldConverge() {
     PatienceDetector d =
-        detector(Mode.MIN, new Span(600, Span.Unit.SECONDS), new MinDelta(0.0, false), Long.MIN_VALUE, Double.NaN);
+        detector(
+            Mode.MIN,
+            new Span(600, Span.Unit.SECONDS),
+            new MinDelta(0.0, false),
+            Long.MIN_VALUE,
+            Double.NaN);
     d.observe(1, 1000, 1.0);
     assertThat(d.nextChangeAt()).as("nothing waited for yet").isInfinite();
     d.observe(2, 1010, 1.5);
@@ -32,7 +38,8 @@ class PatienceDetectorTest {
 
   @Test
   void pointPatienceNeverWaitsForTime() {
-    PatienceDetector d = detector(Mode.MIN, Span.points(2), new MinDelta(0.0, false), Long.MIN_VALUE, Double.NaN);
+    PatienceDetector d =
+        detector(Mode.MIN, Span.points(2), new MinDelta(0.0, false), Long.MIN_VALUE, Double.NaN);
     d.observe(1, 1000, 1.0);
     d.observe(2, 1010, 1.5);
     assertThat(d.nextChangeAt()).isInfinite();
@@ -124,7 +131,8 @@ class PatienceDetectorTest {
         detector(Mode.MIN, Span.points(1), new MinDelta(0.01, true), Long.MIN_VALUE, Double.NaN);
     List<Judgement> js = feed(d, 200, 197.9, 196.0);
     assertThat(js.get(1).status()).isEqualTo(Status.TRAINING);
-    assertThat(js.get(2).status()).as("196.0 is not one percent below 197.9 (needs < 195.921)")
+    assertThat(js.get(2).status())
+        .as("196.0 is not one percent below 197.9 (needs < 195.921)")
         .isEqualTo(Status.CONVERGED);
     PatienceDetector max =
         detector(Mode.MAX, Span.points(1), new MinDelta(0.01, true), Long.MIN_VALUE, Double.NaN);
@@ -136,7 +144,8 @@ class PatienceDetectorTest {
   @Test
   void patienceInStepsCountsStepsSinceTheLastImprovement() {
     PatienceDetector d =
-        detector(Mode.MIN, new Span(5000, Span.Unit.STEPS), MinDelta.ZERO, Long.MIN_VALUE, Double.NaN);
+        detector(
+            Mode.MIN, new Span(5000, Span.Unit.STEPS), MinDelta.ZERO, Long.MIN_VALUE, Double.NaN);
     assertThat(d.observe(1000, T0, 1.0).status()).isEqualTo(Status.TRAINING);
     assertThat(d.observe(2000, T0 + 1, 0.5).status()).isEqualTo(Status.TRAINING);
     assertThat(d.observe(4000, T0 + 2, 0.6).status()).isEqualTo(Status.TRAINING);
@@ -149,7 +158,8 @@ class PatienceDetectorTest {
   @Test
   void patienceInSecondsUsesWriterWallTimeOfPoints() {
     PatienceDetector d =
-        detector(Mode.MAX, new Span(1800, Span.Unit.SECONDS), MinDelta.ZERO, Long.MIN_VALUE, Double.NaN);
+        detector(
+            Mode.MAX, new Span(1800, Span.Unit.SECONDS), MinDelta.ZERO, Long.MIN_VALUE, Double.NaN);
     d.observe(1, T0, 0.5);
     d.observe(2, T0 + 600, 0.8); // improvement at T0+600
     assertThat(d.observe(3, T0 + 1200, 0.7).status()).isEqualTo(Status.TRAINING);
@@ -162,7 +172,8 @@ class PatienceDetectorTest {
   @Test
   void patienceInSecondsConvergesThroughAtTimeWithoutNewPoints() {
     PatienceDetector d =
-        detector(Mode.MIN, new Span(1800, Span.Unit.SECONDS), MinDelta.ZERO, Long.MIN_VALUE, Double.NaN);
+        detector(
+            Mode.MIN, new Span(1800, Span.Unit.SECONDS), MinDelta.ZERO, Long.MIN_VALUE, Double.NaN);
     d.observe(1, T0, 1.0);
     d.observe(2, T0 + 60, 1.1); // not an improvement: waiting since T0
     assertThat(d.atTime(T0 + 1799).status()).isEqualTo(Status.TRAINING);
@@ -231,14 +242,16 @@ class PatienceDetectorTest {
 
   @Test
   void infinitiesAreNeverImprovementsEvenInTheBetterDirection() {
-    List<Judgement> js = feed(patience(Mode.MIN, 2), 1.0, Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY);
+    List<Judgement> js =
+        feed(patience(Mode.MIN, 2), 1.0, Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY);
     assertThat(js.get(2).status()).isEqualTo(Status.CONVERGED);
     assertThat(js.get(2).bestValue()).isEqualTo(1.0);
   }
 
   @Test
   void onlyNanValuesNeverConvergeAndHaveNoBest() {
-    List<Judgement> js = feed(patience(Mode.MIN, 2), Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+    List<Judgement> js =
+        feed(patience(Mode.MIN, 2), Double.NaN, Double.NaN, Double.NaN, Double.NaN);
     assertThat(js).allSatisfy(j -> assertThat(j.status()).isEqualTo(Status.TRAINING));
     assertThat(js.get(3).bestStep()).isEqualTo(-1);
     assertThat(js.get(3).hasBest()).isFalse();
@@ -267,7 +280,8 @@ class PatienceDetectorTest {
   @Test
   void nonImprovingPointAfterConvergedStaysConverged() {
     List<Judgement> js = feed(patience(Mode.MIN, 1), 1.0, 1.5, 1.2, 1.0);
-    assertThat(js.subList(1, 4)).allSatisfy(j -> assertThat(j.status()).isEqualTo(Status.CONVERGED));
+    assertThat(js.subList(1, 4))
+        .allSatisfy(j -> assertThat(j.status()).isEqualTo(Status.CONVERGED));
   }
 
   @Test

@@ -47,8 +47,7 @@ class PlateauDetectorTest {
   @Test
   void flatNoisyPlateauAfterADropIsConverged() {
     for (long seed = 1; seed <= 5; seed++) {
-      Stop stop =
-          firstStop(200, Mode.MIN, noisy(t -> t < 60 ? 10 - 8.0 * t / 60 : 2, 0.05, seed));
+      Stop stop = firstStop(200, Mode.MIN, noisy(t -> t < 60 ? 10 - 8.0 * t / 60 : 2, 0.05, seed));
       assertThat(stop.index()).as("seed " + seed).isBetween(61, 199);
     }
   }
@@ -92,7 +91,9 @@ class PlateauDetectorTest {
         };
     for (long seed = 1; seed <= 5; seed++) {
       Stop stop = firstStop(200, Mode.MIN, noisy(curve, 0.01, seed));
-      assertThat(stop.index() == -1 || stop.index() >= 90).as("seed %d stop %s", seed, stop).isTrue();
+      assertThat(stop.index() == -1 || stop.index() >= 90)
+          .as("seed %d stop %s", seed, stop)
+          .isTrue();
     }
   }
 
@@ -203,7 +204,9 @@ class PlateauDetectorTest {
       restored.restore(original.snapshot());
       for (int t = cut; t < 4_000; t++) {
         double v = curve.applyAsDouble(t);
-        assertThat(restored.observe(t, 0, v)).as("cut %d, point %d", cut, t).isEqualTo(original.observe(t, 0, v));
+        assertThat(restored.observe(t, 0, v))
+            .as("cut %d, point %d", cut, t)
+            .isEqualTo(original.observe(t, 0, v));
       }
     }
   }
@@ -213,7 +216,8 @@ class PlateauDetectorTest {
     // Converged from about point 100, the forecast refitted while converged, then a step down to a
     // new level: the "improved again" judgement after a restore carries the same (current)
     // forecast as the detector that never stopped.
-    IntToDoubleFunction curve = noisy(t -> t < 60 ? 10 - 8.0 * t / 60 : (t < 400 ? 2 : 1), 0.05, 11);
+    IntToDoubleFunction curve =
+        noisy(t -> t < 60 ? 10 - 8.0 * t / 60 : (t < 400 ? 2 : 1), 0.05, 11);
     boolean sawNewPhase = false;
     for (int cut : new int[] {150, 220, 301, 399}) {
       PlateauDetector original = new PlateauDetector(Mode.MIN, PlateauDetector.Params.DEFAULTS);
@@ -254,18 +258,37 @@ class PlateauDetectorTest {
     Random random = new Random(4);
     double[] values = new double[200];
     for (int t = 0; t < values.length; t++) {
-      values[t] = t < 100 ? 1 + 9 * Math.exp(-t / 15.0) : values[99] + Math.abs(random.nextGaussian()) * 1e-3;
+      values[t] =
+          t < 100
+              ? 1 + 9 * Math.exp(-t / 15.0)
+              : values[99] + Math.abs(random.nextGaussian()) * 1e-3;
     }
     PlateauDetector.Params d = PlateauDetector.Params.DEFAULTS;
     PlateauDetector.Params aged =
         new PlateauDetector.Params(
-            d.warmup(), d.windowFraction(), d.minWindow(), d.z(), d.minDelta(), d.horizon(),
-            d.patienceFraction(), d.minPatience(), d.maxBins(), d.levelDivisor(), d.confirm(),
-            d.rateShift(), d.withinWindowDecay(), d.learnedSigmas(), d.notLearningAfter(), d.scales(), 5);
+            d.warmup(),
+            d.windowFraction(),
+            d.minWindow(),
+            d.z(),
+            d.minDelta(),
+            d.horizon(),
+            d.patienceFraction(),
+            d.minPatience(),
+            d.maxBins(),
+            d.levelDivisor(),
+            d.confirm(),
+            d.rateShift(),
+            d.withinWindowDecay(),
+            d.learnedSigmas(),
+            d.notLearningAfter(),
+            d.scales(),
+            5);
     int withoutAge = firstConverged(new PlateauDetector(Mode.MIN, d), values);
     int withAge = firstConverged(new PlateauDetector(Mode.MIN, aged), values);
     assertThat(withoutAge).as("the defaults stop in the tail, at a new best").isBetween(40, 99);
-    assertThat(withAge).as("min_best_age 5 waits until the best is 5 points old").isBetween(104, 199);
+    assertThat(withAge)
+        .as("min_best_age 5 waits until the best is 5 points old")
+        .isBetween(104, 199);
   }
 
   private static int firstConverged(PlateauDetector detector, double[] values) {

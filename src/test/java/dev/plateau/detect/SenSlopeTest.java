@@ -28,7 +28,8 @@ class SenSlopeTest {
       }
     }
     Arrays.sort(slopes, 0, pairs);
-    double b = pairs % 2 == 1 ? slopes[pairs / 2] : 0.5 * (slopes[pairs / 2 - 1] + slopes[pairs / 2]);
+    double b =
+        pairs % 2 == 1 ? slopes[pairs / 2] : 0.5 * (slopes[pairs / 2 - 1] + slopes[pairs / 2]);
     double[] r = new double[w];
     double mean = 0;
     for (int t = 0; t < w; t++) {
@@ -97,9 +98,12 @@ class SenSlopeTest {
       double[] actual = {sen.slope, sen.lower, sen.upper, sen.mkZ, sen.lag1};
       for (int i = 0; i < expected.length; i++) {
         if (Double.doubleToRawLongBits(actual[i]) != Double.doubleToRawLongBits(expected[i])) {
-          assertThat(actual[i]).as("trial %d statistic %d of %s", trial, i, Arrays.toString(x))
+          assertThat(actual[i])
+              .as("trial %d statistic %d of %s", trial, i, Arrays.toString(x))
               .isEqualTo(expected[i]);
-          fail("statistic %d is %s, sorting gives %s, for %s", i, actual[i], expected[i], Arrays.toString(x));
+          fail(
+              "statistic %d is %s, sorting gives %s, for %s",
+              i, actual[i], expected[i], Arrays.toString(x));
         }
       }
     }
@@ -112,8 +116,10 @@ class SenSlopeTest {
     SenSlope sen = new SenSlope(16, 1.645);
     sen.estimate(x, 0, x.length);
     double[] expected = sortedReference(x, 0, x.length, 1.645);
-    assertThat(Double.doubleToRawLongBits(sen.lower)).isEqualTo(Double.doubleToRawLongBits(expected[1]));
-    assertThat(Double.doubleToRawLongBits(sen.slope)).isEqualTo(Double.doubleToRawLongBits(expected[0]));
+    assertThat(Double.doubleToRawLongBits(sen.lower))
+        .isEqualTo(Double.doubleToRawLongBits(expected[1]));
+    assertThat(Double.doubleToRawLongBits(sen.slope))
+        .isEqualTo(Double.doubleToRawLongBits(expected[0]));
   }
 
   @Test
@@ -145,8 +151,10 @@ class SenSlopeTest {
       int wanted = asks[trial % asks.length];
       all.estimate(x, 0, w);
       part.estimate(x, 0, w, wanted, null);
-      assertThat(Double.doubleToRawLongBits(part.slope)).isEqualTo(Double.doubleToRawLongBits(all.slope));
-      assertThat(Double.doubleToRawLongBits(part.lag1)).isEqualTo(Double.doubleToRawLongBits(all.lag1));
+      assertThat(Double.doubleToRawLongBits(part.slope))
+          .isEqualTo(Double.doubleToRawLongBits(all.slope));
+      assertThat(Double.doubleToRawLongBits(part.lag1))
+          .isEqualTo(Double.doubleToRawLongBits(all.lag1));
       assertSameOrNaN(part.lower, all.lower, (wanted & SenSlope.LOWER) != 0, trial);
       assertSameOrNaN(part.upper, all.upper, (wanted & SenSlope.UPPER) != 0, trial);
       assertSameOrNaN(part.mkZ, all.mkZ, (wanted & SenSlope.MANN_KENDALL) != 0, trial);
@@ -155,7 +163,9 @@ class SenSlopeTest {
 
   private static void assertSameOrNaN(double actual, double expected, boolean asked, int trial) {
     if (asked) {
-      assertThat(Double.doubleToRawLongBits(actual)).as("trial %d", trial).isEqualTo(Double.doubleToRawLongBits(expected));
+      assertThat(Double.doubleToRawLongBits(actual))
+          .as("trial %d", trial)
+          .isEqualTo(Double.doubleToRawLongBits(expected));
     } else {
       assertThat(actual).as("trial %d: not asked for", trial).isNaN();
     }
@@ -195,7 +205,11 @@ class SenSlopeTest {
         default -> {} // what the previous estimate left
       }
       // As the plateau detector asks: one bound each, and everything.
-      int wanted = new int[] {SenSlope.LOWER | SenSlope.MANN_KENDALL, SenSlope.UPPER, SenSlope.LOWER, SenSlope.ALL}[(trial / 6) % 4];
+      int wanted =
+          new int[] {
+                SenSlope.LOWER | SenSlope.MANN_KENDALL, SenSlope.UPPER, SenSlope.LOWER, SenSlope.ALL
+              }
+              [(trial / 6) % 4];
       sen.estimate(x, 0, w, wanted, hint);
       double[] actual = {sen.slope, sen.lower, sen.upper, sen.mkZ, sen.lag1};
       int[] needs = {0, SenSlope.LOWER, SenSlope.UPPER, SenSlope.MANN_KENDALL, 0};
@@ -205,7 +219,9 @@ class SenSlopeTest {
           continue;
         }
         assertThat(Double.doubleToRawLongBits(actual[i]))
-            .as("trial %d statistic %d (%s, sorting %s) of %s", trial, i, actual[i], expected[i], Arrays.toString(x))
+            .as(
+                "trial %d statistic %d (%s, sorting %s) of %s",
+                trial, i, actual[i], expected[i], Arrays.toString(x))
             .isEqualTo(Double.doubleToRawLongBits(expected[i]));
       }
     }
@@ -218,7 +234,8 @@ class SenSlopeTest {
     for (int t = 0; t < curve.length; t++) {
       curve[t] = 0.2 + 2 / Math.sqrt(1 + t / 5.0) + 0.02 * random.nextGaussian();
     }
-    for (int wanted : new int[] {SenSlope.LOWER | SenSlope.MANN_KENDALL, SenSlope.UPPER, SenSlope.LOWER}) {
+    for (int wanted :
+        new int[] {SenSlope.LOWER | SenSlope.MANN_KENDALL, SenSlope.UPPER, SenSlope.LOWER}) {
       SenSlope hinted = new SenSlope(128, 1.645);
       SenSlope plain = new SenSlope(128, 1.645);
       SenSlope.Hint hint = new SenSlope.Hint();
@@ -230,7 +247,8 @@ class SenSlopeTest {
         double[] a = {hinted.slope, hinted.lower, hinted.upper, hinted.mkZ, hinted.lag1};
         double[] b = {plain.slope, plain.lower, plain.upper, plain.mkZ, plain.lag1};
         for (int i = 0; i < a.length; i++) {
-          assertThat(Double.doubleToRawLongBits(a[i])).as("wanted %d end %d statistic %d", wanted, end, i)
+          assertThat(Double.doubleToRawLongBits(a[i]))
+              .as("wanted %d end %d statistic %d", wanted, end, i)
               .isEqualTo(Double.doubleToRawLongBits(b[i]));
         }
       }

@@ -37,7 +37,11 @@ class SeriesJudgeTest {
       Status s = script.size() > 1 ? script.removeFirst() : script.peekFirst();
       current =
           new Judgement(
-              s, withBest ? step : -1, withBest ? value : Double.NaN, Map.of("by", name), name + " " + s);
+              s,
+              withBest ? step : -1,
+              withBest ? value : Double.NaN,
+              Map.of("by", name),
+              name + " " + s);
       return current;
     }
 
@@ -70,18 +74,32 @@ class SeriesJudgeTest {
   @Test
   void highestPriorityStatusWinsInTheDocumentedOrder() {
     List<Status> byPriority =
-        List.of(Status.DIVERGED, Status.TARGET_REACHED, Status.OVERFITTING, Status.CONVERGED, Status.STALLED, Status.TRAINING);
+        List.of(
+            Status.DIVERGED,
+            Status.TARGET_REACHED,
+            Status.OVERFITTING,
+            Status.CONVERGED,
+            Status.STALLED,
+            Status.TRAINING);
     for (int hi = 0; hi < byPriority.size(); hi++) {
       for (int lo = hi + 1; lo < byPriority.size(); lo++) {
         Status a = byPriority.get(hi);
         Status b = byPriority.get(lo);
         SeriesJudge low_first =
-            new SeriesJudge("r", "loss", Mode.MIN, List.of(new Scripted("lo", true, b), new Scripted("hi", true, a)));
+            new SeriesJudge(
+                "r",
+                "loss",
+                Mode.MIN,
+                List.of(new Scripted("lo", true, b), new Scripted("hi", true, a)));
         low_first.observe(1, 0, 1.0);
         assertThat(low_first.verdict().status()).as("%s vs %s", a, b).isEqualTo(a);
         assertThat(low_first.verdict().detector()).isEqualTo("hi");
         SeriesJudge high_first =
-            new SeriesJudge("r", "loss", Mode.MIN, List.of(new Scripted("hi", true, a), new Scripted("lo", true, b)));
+            new SeriesJudge(
+                "r",
+                "loss",
+                Mode.MIN,
+                List.of(new Scripted("hi", true, a), new Scripted("lo", true, b)));
         high_first.observe(1, 0, 1.0);
         assertThat(high_first.verdict().status()).isEqualTo(a);
       }
@@ -91,8 +109,13 @@ class SeriesJudgeTest {
   @Test
   void amongEqualStatusesTheFirstListedDetectorWins() {
     SeriesJudge j =
-        new SeriesJudge("r", "loss", Mode.MIN,
-            List.of(new Scripted("a", true, Status.CONVERGED), new Scripted("b", true, Status.CONVERGED)));
+        new SeriesJudge(
+            "r",
+            "loss",
+            Mode.MIN,
+            List.of(
+                new Scripted("a", true, Status.CONVERGED),
+                new Scripted("b", true, Status.CONVERGED)));
     j.observe(1, 0, 1.0);
     assertThat(j.verdict().detector()).isEqualTo("a");
     assertThat(j.verdict().evidence()).containsEntry("by", "a");
@@ -101,7 +124,10 @@ class SeriesJudgeTest {
   @Test
   void transitionsAreReturnedOnlyWhenTheStatusChangesWithTheStepOfTheChange() {
     SeriesJudge j =
-        new SeriesJudge("r", "loss", Mode.MIN,
+        new SeriesJudge(
+            "r",
+            "loss",
+            Mode.MIN,
             List.of(new Scripted("p", true, T, T, Status.CONVERGED, Status.CONVERGED, T, T)));
     assertThat(j.observe(10, 0, 1)).isNull();
     assertThat(j.observe(20, 0, 1)).isNull();
@@ -122,7 +148,9 @@ class SeriesJudgeTest {
 
   @Test
   void verdictCarriesRunTagModeBestLastStepAndPoints() {
-    SeriesJudge j = new SeriesJudge("exp/validation", "epoch_loss", Mode.MIN, List.of(Feeding.patience(Mode.MIN, 2)));
+    SeriesJudge j =
+        new SeriesJudge(
+            "exp/validation", "epoch_loss", Mode.MIN, List.of(Feeding.patience(Mode.MIN, 2)));
     j.observe(1, 0, 1.0);
     j.observe(2, 0, 0.5);
     j.observe(3, 0, 0.7);
@@ -205,8 +233,12 @@ class SeriesJudgeTest {
   @Test
   void timeBasedChangeIsDecidedAtTheLastStep() {
     SeriesJudge j =
-        new SeriesJudge("r", "loss", Mode.MIN,
-            List.of(new DivergenceDetector(Mode.MIN, DivergenceDetector.Params.DEFAULTS),
+        new SeriesJudge(
+            "r",
+            "loss",
+            Mode.MIN,
+            List.of(
+                new DivergenceDetector(Mode.MIN, DivergenceDetector.Params.DEFAULTS),
                 new StalledDetector(new StalledDetector.Params(60))));
     j.observe(100, 1000, 1.0);
     j.observe(200, 1010, 0.9);
@@ -222,7 +254,9 @@ class SeriesJudgeTest {
 
   @Test
   void atTimeBeforeAnyPointDoesNothing() {
-    SeriesJudge j = new SeriesJudge("r", "loss", Mode.MIN, List.of(new StalledDetector(new StalledDetector.Params(1))));
+    SeriesJudge j =
+        new SeriesJudge(
+            "r", "loss", Mode.MIN, List.of(new StalledDetector(new StalledDetector.Params(1))));
     assertThat(j.atTime(1e12)).isNull();
     assertThat(j.verdict().status()).isEqualTo(Status.TRAINING);
     assertThat(j.verdict().points()).isZero();
@@ -231,8 +265,13 @@ class SeriesJudgeTest {
   @Test
   void divergedOverridesConvergedOnARealSeries() {
     SeriesJudge j =
-        new SeriesJudge("r", "loss", Mode.MIN,
-            List.of(Feeding.patience(Mode.MIN, 1), new DivergenceDetector(Mode.MIN, DivergenceDetector.Params.DEFAULTS)));
+        new SeriesJudge(
+            "r",
+            "loss",
+            Mode.MIN,
+            List.of(
+                Feeding.patience(Mode.MIN, 1),
+                new DivergenceDetector(Mode.MIN, DivergenceDetector.Params.DEFAULTS)));
     j.observe(1, 0, 1.0);
     assertThat(j.observe(2, 0, 1.2).status()).isEqualTo(Status.CONVERGED);
     Verdict v = j.observe(3, 0, Double.NaN);
@@ -259,7 +298,8 @@ class SeriesJudgeTest {
     assertThat(Status.STALLED.isStop()).isFalse();
     assertThat(Status.CONVERGED.isStop()).isTrue();
     assertThat(Status.fromJsonName("target_reached")).isEqualTo(Status.TARGET_REACHED);
-    assertThatThrownBy(() -> Status.fromJsonName("done")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Status.fromJsonName("done"))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   /** The default detectors, patience and stalled: every kind of status change a judge sees. */
@@ -294,12 +334,16 @@ class SeriesJudgeTest {
       for (DraftedDetectorTest.Event e : DraftedDetectorTest.script(seed)) {
         feedTwin(read, e);
         feedTwin(unread, e);
-        Verdict a = e.isTime() ? read.atTime(e.time()) : read.observe(e.step(), e.time(), e.value());
-        Verdict b = e.isTime() ? unread.atTime(e.time()) : unread.observe(e.step(), e.time(), e.value());
+        Verdict a =
+            e.isTime() ? read.atTime(e.time()) : read.observe(e.step(), e.time(), e.value());
+        Verdict b =
+            e.isTime() ? unread.atTime(e.time()) : unread.observe(e.step(), e.time(), e.value());
         assertThat(b).isEqualTo(a);
         if (b != null) {
           changes++;
-          assertThat(unread.beforeLastChange()).as("change %d, seed %d", changes, seed).isEqualTo(previous);
+          assertThat(unread.beforeLastChange())
+              .as("change %d, seed %d", changes, seed)
+              .isEqualTo(previous);
           assertThat(read.beforeLastChange()).isEqualTo(previous);
         }
         previous = read.verdict();
@@ -326,7 +370,11 @@ class SeriesJudgeTest {
   void verdictSharesTheWinningJudgementsEvidenceInItsOrder() {
     PlateauDetector plateau = new PlateauDetector(Mode.MIN, PlateauDetector.Params.DEFAULTS);
     SeriesJudge j =
-        new SeriesJudge("r", "loss", Mode.MIN, List.of(new DivergenceDetector(Mode.MIN, DivergenceDetector.Params.DEFAULTS), plateau));
+        new SeriesJudge(
+            "r",
+            "loss",
+            Mode.MIN,
+            List.of(new DivergenceDetector(Mode.MIN, DivergenceDetector.Params.DEFAULTS), plateau));
     for (int t = 0; t < 60; t++) {
       j.observe(t, 1.7e9 + t, 10.0 / (t + 1) + 0.01 * Math.sin(t));
     }

@@ -107,8 +107,11 @@ class SmoothedDetectorTest {
   @Test
   void weightOutsideZeroToOneIsRejected() {
     Recorder r = new Recorder();
-    assertThatThrownBy(() -> new SmoothedDetector(r, 1.0)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new SmoothedDetector(r, -0.1)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new SmoothedDetector(r, Double.NaN)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new SmoothedDetector(r, 1.0))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new SmoothedDetector(r, -0.1))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new SmoothedDetector(r, Double.NaN))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -12,7 +12,9 @@ class StalledDetectorTest {
   void stalledOnlyWhenQuietLongerThanAfter() {
     StalledDetector d = new StalledDetector(new StalledDetector.Params(600));
     d.observe(7, T, 1.0);
-    assertThat(d.atTime(T + 600).status()).as("exactly 'after' is not longer").isEqualTo(Status.TRAINING);
+    assertThat(d.atTime(T + 600).status())
+        .as("exactly 'after' is not longer")
+        .isEqualTo(Status.TRAINING);
     Judgement j = d.atTime(T + 601);
     assertThat(j.status()).isEqualTo(Status.STALLED);
     assertThat(j.evidence()).containsEntry("seconds_without_points", 601L);
@@ -65,7 +67,9 @@ class StalledDetectorTest {
 
   @Test
   void nonPositiveAfterIsRejected() {
-    assertThatThrownBy(() -> new StalledDetector.Params(0)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new StalledDetector.Params(Double.NaN)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new StalledDetector.Params(0))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new StalledDetector.Params(Double.NaN))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -11,9 +11,24 @@ class TagClassifierTest {
   @ParameterizedTest
   @ValueSource(
       strings = {
-        "loss", "val_loss", "epoch_loss", "loss/train", "train/loss", "eval/loss", "top1_err",
-        "perplexity", "ppl", "nll", "mse", "mae", "rmse", "Loss", "val/total_loss", "top5_error",
-        "wer", "kl_loss"
+        "loss",
+        "val_loss",
+        "epoch_loss",
+        "loss/train",
+        "train/loss",
+        "eval/loss",
+        "top1_err",
+        "perplexity",
+        "ppl",
+        "nll",
+        "mse",
+        "mae",
+        "rmse",
+        "Loss",
+        "val/total_loss",
+        "top5_error",
+        "wer",
+        "kl_loss"
       })
   void lossesAndErrorsAreWatchedAsMin(String tag) {
     assertThat(TagClassifier.classify(tag)).as(tag).contains(Mode.MIN);
@@ -23,9 +38,26 @@ class TagClassifierTest {
   @ParameterizedTest
   @ValueSource(
       strings = {
-        "epoch_accuracy", "val_acc", "accuracy/val", "top1", "top5_accuracy", "mIoU", "mean_iou",
-        "map", "mAP@0.5", "bleu", "rouge1", "rougeL", "f1", "auc", "precision", "recall",
-        "episode/Return", "Acc@1", "mAP50", "eval/f1_macro"
+        "epoch_accuracy",
+        "val_acc",
+        "accuracy/val",
+        "top1",
+        "top5_accuracy",
+        "mIoU",
+        "mean_iou",
+        "map",
+        "mAP@0.5",
+        "bleu",
+        "rouge1",
+        "rougeL",
+        "f1",
+        "auc",
+        "precision",
+        "recall",
+        "episode/Return",
+        "Acc@1",
+        "mAP50",
+        "eval/f1_macro"
       })
   void scoresAreWatchedAsMax(String tag) {
     assertThat(TagClassifier.classify(tag)).as(tag).contains(Mode.MAX);
@@ -35,9 +67,22 @@ class TagClassifierTest {
   @ParameterizedTest
   @ValueSource(
       strings = {
-        "learning_rate", "lr", "epoch", "step", "hp_metric", "grad_norm", "loss_scale",
-        "throughput", "time_per_step", "memory", "train/lr", "optimizer/learning_rate",
-        "gpu_memory", "samples_per_second", "momentum", ""
+        "learning_rate",
+        "lr",
+        "epoch",
+        "step",
+        "hp_metric",
+        "grad_norm",
+        "loss_scale",
+        "throughput",
+        "time_per_step",
+        "memory",
+        "train/lr",
+        "optimizer/learning_rate",
+        "gpu_memory",
+        "samples_per_second",
+        "momentum",
+        ""
       })
   void nonQualityTagsAreNotWatched(String tag) {
     assertThat(TagClassifier.classify(tag)).as(tag).isEmpty();
@@ -75,7 +120,9 @@ class TagClassifierTest {
   void trainingSeriesAreNotValidation() {
     assertThat(TagClassifier.isValidation("x/train", "epoch_loss")).isFalse();
     assertThat(TagClassifier.isValidation(".", "train_loss")).isFalse();
-    assertThat(TagClassifier.isValidation("validation/x", "loss")).as("only the last directory").isFalse();
+    assertThat(TagClassifier.isValidation("validation/x", "loss"))
+        .as("only the last directory")
+        .isFalse();
     assertThat(TagClassifier.isValidation("run", "interval_loss")).as("whole words only").isFalse();
   }
 }

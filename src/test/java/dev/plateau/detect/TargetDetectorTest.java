@@ -11,7 +11,8 @@ class TargetDetectorTest {
 
   @Test
   void maxModeReachesTargetAtFirstValueAtOrAboveIt() {
-    List<Judgement> js = feed(new TargetDetector(Mode.MAX, new TargetDetector.Params(0.9)), 0.5, 0.89, 0.9, 0.8);
+    List<Judgement> js =
+        feed(new TargetDetector(Mode.MAX, new TargetDetector.Params(0.9)), 0.5, 0.89, 0.9, 0.8);
     assertThat(js.get(1).status()).isEqualTo(Status.TRAINING);
     assertThat(js.get(2).status()).isEqualTo(Status.TARGET_REACHED);
     assertThat(js.get(2).evidence()).containsEntry("reached_at_step", 2L);
@@ -19,7 +20,9 @@ class TargetDetectorTest {
 
   @Test
   void minModeReachesTargetAtFirstValueAtOrBelowIt() {
-    List<Judgement> js = feed(new TargetDetector(Mode.MIN, new TargetDetector.Params(0.1)), 1.0, 0.2, 0.1000001, 0.1);
+    List<Judgement> js =
+        feed(
+            new TargetDetector(Mode.MIN, new TargetDetector.Params(0.1)), 1.0, 0.2, 0.1000001, 0.1);
     assertThat(js.subList(0, 3)).allSatisfy(j -> assertThat(j.status()).isEqualTo(Status.TRAINING));
     assertThat(js.get(3).status()).isEqualTo(Status.TARGET_REACHED);
   }
@@ -27,8 +30,15 @@ class TargetDetectorTest {
   @Test
   void targetReachedIsStickyWhenTheMetricWorsensAfterwards() {
     List<Judgement> js =
-        feed(new TargetDetector(Mode.MIN, new TargetDetector.Params(0.5)), 1.0, 0.4, 0.9, Double.NaN, 2.0);
-    assertThat(js.subList(1, 5)).allSatisfy(j -> assertThat(j.status()).isEqualTo(Status.TARGET_REACHED));
+        feed(
+            new TargetDetector(Mode.MIN, new TargetDetector.Params(0.5)),
+            1.0,
+            0.4,
+            0.9,
+            Double.NaN,
+            2.0);
+    assertThat(js.subList(1, 5))
+        .allSatisfy(j -> assertThat(j.status()).isEqualTo(Status.TARGET_REACHED));
     assertThat(js.get(4).evidence()).containsEntry("reached_at_step", 1L);
     assertThat(js.get(4).bestStep()).isEqualTo(1);
     assertThat(js.get(4).bestValue()).isEqualTo(0.4);
@@ -46,10 +56,16 @@ class TargetDetectorTest {
   @Test
   void nanAndInfinityNeverReachTheTarget() {
     List<Judgement> minJs =
-        feed(new TargetDetector(Mode.MIN, new TargetDetector.Params(0.5)), Double.NaN, Double.NEGATIVE_INFINITY);
+        feed(
+            new TargetDetector(Mode.MIN, new TargetDetector.Params(0.5)),
+            Double.NaN,
+            Double.NEGATIVE_INFINITY);
     assertThat(minJs).allSatisfy(j -> assertThat(j.status()).isEqualTo(Status.TRAINING));
     List<Judgement> maxJs =
-        feed(new TargetDetector(Mode.MAX, new TargetDetector.Params(0.5)), Double.NaN, Double.POSITIVE_INFINITY);
+        feed(
+            new TargetDetector(Mode.MAX, new TargetDetector.Params(0.5)),
+            Double.NaN,
+            Double.POSITIVE_INFINITY);
     assertThat(maxJs).allSatisfy(j -> assertThat(j.status()).isEqualTo(Status.TRAINING));
   }
 

@@ -11,7 +11,8 @@ class TrendStatisticsTest {
   void mannKendallSCountsLaterGreaterMinusLaterSmallerPairs() {
     assertThat(TrendStatistics.mannKendallS(new double[] {1, 2, 3, 4}, 0, 4)).isEqualTo(6);
     assertThat(TrendStatistics.mannKendallS(new double[] {4, 3, 2, 1}, 0, 4)).isEqualTo(-6);
-    // pairs of 3,1,2,2,1: (3,1)- (3,2)- (3,2)- (3,1)- (1,2)+ (1,2)+ (1,1)0 (2,2)0 (2,1)- (2,1)- => -4
+    // pairs of 3,1,2,2,1: (3,1)- (3,2)- (3,2)- (3,1)- (1,2)+ (1,2)+ (1,1)0 (2,2)0 (2,1)- (2,1)- =>
+    // -4
     assertThat(TrendStatistics.mannKendallS(new double[] {3, 1, 2, 2, 1}, 0, 5)).isEqualTo(-4);
   }
 
@@ -66,7 +67,8 @@ class TrendStatisticsTest {
       v[i] = i * i;
     }
     // S = 190, var = 20*19*45/18 = 950 -> z = 189 / sqrt(950) = 6.13
-    assertThat(TrendStatistics.mannKendallZ(v, 0, 20)).isCloseTo(189 / Math.sqrt(950), within(1e-12));
+    assertThat(TrendStatistics.mannKendallZ(v, 0, 20))
+        .isCloseTo(189 / Math.sqrt(950), within(1e-12));
   }
 
   @Test
@@ -89,7 +91,8 @@ class TrendStatisticsTest {
     double[] y = {0, 10, 4};
     // pairs with distinct x: (1,0)-(2,4) slope 4, (1,10)-(2,4) slope -6 -> median of 2 = -1
     assertThat(TrendStatistics.theilSenSlope(x, y, 0, 3)).isEqualTo(-1.0);
-    assertThat(TrendStatistics.theilSenSlope(new double[] {1, 1}, new double[] {0, 1}, 0, 2)).isNaN();
+    assertThat(TrendStatistics.theilSenSlope(new double[] {1, 1}, new double[] {0, 1}, 0, 2))
+        .isNaN();
     assertThat(TrendStatistics.theilSenSlope(new double[] {1}, new double[] {0}, 0, 1)).isNaN();
   }
 

@@ -36,8 +36,10 @@ class ValueTypesTest {
 
   @Test
   void minDeltaRejectsNegativeNaNAndInfinite() {
-    assertThatThrownBy(() -> new MinDelta(-0.1, false)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new MinDelta(Double.NaN, false)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new MinDelta(-0.1, false))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new MinDelta(Double.NaN, false))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new MinDelta(Double.POSITIVE_INFINITY, true))
         .isInstanceOf(IllegalArgumentException.class);
   }
@@ -51,7 +53,8 @@ class ValueTypesTest {
     assertThat(new Span(60, Span.Unit.SECONDS).elapsed(1, 0, 0, 10, 70)).isTrue();
     assertThat(new Span(60, Span.Unit.SECONDS).elapsed(1, 0, 0, 10, 69.9)).isFalse();
     assertThatThrownBy(() -> Span.points(0)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new Span(Double.NaN, Span.Unit.STEPS)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new Span(Double.NaN, Span.Unit.STEPS))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
@@ -61,7 +64,8 @@ class ValueTypesTest {
     Judgement j = new Judgement(Status.TRAINING, 1, 1.0, ev, "r");
     ev.put("b", 2);
     assertThat(j.evidence()).containsOnlyKeys("a");
-    assertThatThrownBy(() -> j.evidence().put("c", 3)).isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> j.evidence().put("c", 3))
+        .isInstanceOf(UnsupportedOperationException.class);
     assertThat(Judgement.waiting("x").hasBest()).isFalse();
   }
 }

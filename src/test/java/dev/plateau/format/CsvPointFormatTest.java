@@ -137,7 +137,10 @@ class CsvPointFormatTest {
 
     Random random = new Random(5);
     for (int i = 0; i < 5000; i++) {
-      double d = i % 2 == 0 ? Double.longBitsToDouble(random.nextLong()) : Float.intBitsToFloat(random.nextInt());
+      double d =
+          i % 2 == 0
+              ? Double.longBitsToDouble(random.nextLong())
+              : Float.intBitsToFloat(random.nextInt());
       if (Double.isNaN(d) || Double.isInfinite(d)) {
         continue;
       }

@@ -100,9 +100,26 @@ class JsonlPointFormatTest {
   void extremeAndSpecialFiniteValuesParseBackToTheSameBits() throws IOException {
     for (double d :
         new double[] {
-          0.0, -0.0, Double.MIN_VALUE, -Double.MIN_VALUE, Double.MIN_NORMAL, Double.MAX_VALUE,
-          -Double.MAX_VALUE, 1e-300, 1e300, 1.0, -1.0, 0.1, 1e7, 1e-3, 9007199254740993.0,
-          Float.MIN_VALUE, Float.MAX_VALUE, 0x1p-24, 65504.0, 1.7e9
+          0.0,
+          -0.0,
+          Double.MIN_VALUE,
+          -Double.MIN_VALUE,
+          Double.MIN_NORMAL,
+          Double.MAX_VALUE,
+          -Double.MAX_VALUE,
+          1e-300,
+          1e300,
+          1.0,
+          -1.0,
+          0.1,
+          1e7,
+          1e-3,
+          9007199254740993.0,
+          Float.MIN_VALUE,
+          Float.MAX_VALUE,
+          0x1p-24,
+          65504.0,
+          1.7e9
         }) {
       assertRoundTrips(d);
     }
@@ -111,8 +128,10 @@ class JsonlPointFormatTest {
   @Test
   void nanAndInfinitiesAreWrittenAsStrings() throws IOException {
     assertThat(parse(point(Double.NaN)).get("value").textValue()).isEqualTo("NaN");
-    assertThat(parse(point(Double.POSITIVE_INFINITY)).get("value").textValue()).isEqualTo("Infinity");
-    assertThat(parse(point(Double.NEGATIVE_INFINITY)).get("value").textValue()).isEqualTo("-Infinity");
+    assertThat(parse(point(Double.POSITIVE_INFINITY)).get("value").textValue())
+        .isEqualTo("Infinity");
+    assertThat(parse(point(Double.NEGATIVE_INFINITY)).get("value").textValue())
+        .isEqualTo("-Infinity");
     ScalarPoint nanTime = new ScalarPoint("r", "f", "t", 1, Double.NaN, 1);
     assertThat(parse(nanTime).get("wall_time").textValue()).isEqualTo("NaN");
   }

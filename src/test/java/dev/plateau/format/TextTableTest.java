@@ -54,7 +54,9 @@ class TextTableTest {
     table.add("esc\u001B[31m", "ok");
     String shown = table.render();
     assertThat(shown.lines()).hasSize(3);
-    assertThat(shown).contains("nl\\nforged", "\\u202Eevil\\u200B", "esc\\u001B[31m")
-        .doesNotContain("\u202E").doesNotContain("\u001B");
+    assertThat(shown)
+        .contains("nl\\nforged", "\\u202Eevil\\u200B", "esc\\u001B[31m")
+        .doesNotContain("\u202E")
+        .doesNotContain("\u001B");
   }
 }

@@ -17,10 +17,21 @@ import org.junit.jupiter.api.Test;
 class VerdictJsonTest {
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
-  private static Verdict verdict(Long decided, Long bestStep, double bestValue, Map<String, Object> evidence) {
+  private static Verdict verdict(
+      Long decided, Long bestStep, double bestValue, Map<String, Object> evidence) {
     return new Verdict(
-        "exp/validation", "epoch_loss", Mode.MIN, Status.TARGET_REACHED, "target", decided, bestStep,
-        bestValue, 900, 91, evidence, "reached the target");
+        "exp/validation",
+        "epoch_loss",
+        Mode.MIN,
+        Status.TARGET_REACHED,
+        "target",
+        decided,
+        bestStep,
+        bestValue,
+        900,
+        91,
+        evidence,
+        "reached the target");
   }
 
   @Test
@@ -30,8 +41,18 @@ class VerdictJsonTest {
     o.fieldNames().forEachRemaining(names::add);
     assertThat(names)
         .containsExactly(
-            "run", "tag", "mode", "status", "detector", "decided_at_step", "best_step", "best_value",
-            "last_step", "points", "reason", "evidence");
+            "run",
+            "tag",
+            "mode",
+            "status",
+            "detector",
+            "decided_at_step",
+            "best_step",
+            "best_value",
+            "last_step",
+            "points",
+            "reason",
+            "evidence");
     JsonNode back = MAPPER.readTree(MAPPER.writeValueAsString(o));
     assertThat(back.get("run").asText()).isEqualTo("exp/validation");
     assertThat(back.get("tag").asText()).isEqualTo("epoch_loss");
@@ -50,7 +71,9 @@ class VerdictJsonTest {
 
   @Test
   void nanBestValueIsTheStringNaN() throws Exception {
-    JsonNode back = MAPPER.readTree(MAPPER.writeValueAsString(VerdictJson.of(verdict(1L, 5L, Double.NaN, Map.of()))));
+    JsonNode back =
+        MAPPER.readTree(
+            MAPPER.writeValueAsString(VerdictJson.of(verdict(1L, 5L, Double.NaN, Map.of()))));
     assertThat(back.get("best_value").isTextual()).isTrue();
     assertThat(back.get("best_value").asText()).isEqualTo("NaN");
   }
@@ -74,7 +97,10 @@ class VerdictJsonTest {
     ev.put("since_step", 12345678901L);
     ev.put("beaten", true);
     ev.put("patience", "10 points");
-    JsonNode e = MAPPER.readTree(MAPPER.writeValueAsString(VerdictJson.of(verdict(1L, 1L, 1, ev)))).get("evidence");
+    JsonNode e =
+        MAPPER
+            .readTree(MAPPER.writeValueAsString(VerdictJson.of(verdict(1L, 1L, 1, ev))))
+            .get("evidence");
     assertThat(e.get("z").asDouble()).isEqualTo(1.5);
     assertThat(e.get("nan").asText()).isEqualTo("NaN");
     assertThat(e.get("inf").asText()).isEqualTo("-Infinity");

@@ -25,24 +25,30 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Fuzzes the configuration loader with YAML text (raw, or built from Plateau's vocabulary by
- * {@link ConfigYaml}) in a real file, with {@code PLATEAU_...} environment variables over it.
+ * Fuzzes the configuration loader with YAML text (raw, or built from Plateau's vocabulary by {@link
+ * ConfigYaml}) in a real file, with {@code PLATEAU_...} environment variables over it.
  *
  * <p>Properties: loading throws nothing but {@link ConfigException}, whose message names the file
- * or the variable; and a configuration that loads gives, for any run and tag, plans whose
- * detectors either build or fail with a {@link ConfigException}, and then take points of any
- * value without throwing. Work and memory are bounded by the fuzz run's limits (a time limit per
- * input, a 512 MiB heap): YAML aliases that multiplied a document would fail it. No allocation
- * budget is asserted here, as validation legitimately builds every rule's detectors, whose
- * buffers grow with the configured {@code max_bins}.
+ * or the variable; and a configuration that loads gives, for any run and tag, plans whose detectors
+ * either build or fail with a {@link ConfigException}, and then take points of any value without
+ * throwing. Work and memory are bounded by the fuzz run's limits (a time limit per input, a 512 MiB
+ * heap): YAML aliases that multiplied a document would fail it. No allocation budget is asserted
+ * here, as validation legitimately builds every rule's detectors, whose buffers grow with the
+ * configured {@code max_bins}.
  */
 class ConfigLoaderFuzzTest {
   private static final FuzzRun RUN = new FuzzRun(ConfigLoaderFuzzTest.class);
   private static final String[] VARIABLES = {
-    "PLATEAU_DETECTION_WATCH", "PLATEAU_DETECTION_DETECTORS", "PLATEAU_DETECTION_SMOOTHING",
-    "PLATEAU_DETECTION_PLATEAU_MIN_DELTA", "PLATEAU_DETECTION_PLATEAU_MAX_BINS",
-    "PLATEAU_DETECTION_PATIENCE_PATIENCE", "PLATEAU_DETECTION_TARGET_VALUE",
-    "PLATEAU_DETECTION_STALLED_AFTER", "PLATEAU_WEBHOOK_URLS", "PLATEAU_SLACK_STATUSES",
+    "PLATEAU_DETECTION_WATCH",
+    "PLATEAU_DETECTION_DETECTORS",
+    "PLATEAU_DETECTION_SMOOTHING",
+    "PLATEAU_DETECTION_PLATEAU_MIN_DELTA",
+    "PLATEAU_DETECTION_PLATEAU_MAX_BINS",
+    "PLATEAU_DETECTION_PATIENCE_PATIENCE",
+    "PLATEAU_DETECTION_TARGET_VALUE",
+    "PLATEAU_DETECTION_STALLED_AFTER",
+    "PLATEAU_WEBHOOK_URLS",
+    "PLATEAU_SLACK_STATUSES",
     "PLATEAU_FLAGS_ENABLED"
   };
   private static final String[] RUNS = {".", "exp/train", "exp/validation", "a/b"};
@@ -63,9 +69,9 @@ class ConfigLoaderFuzzTest {
   /**
    * Found while writing this test, not by the fuzzer (which would need seventeen levels of nested
    * aliases): a mapping key built from aliases of aliases, each a list of three references to the
-   * one before, 49 aliases in all, within the parser's limit of 50. Building the map hashed that key,
-   * visiting 3^17 lists: a 445-byte file took 25 seconds and then exhausted a 512 MiB heap (each
-   * further level triples the work). It is refused at once: keys must be text.
+   * one before, 49 aliases in all, within the parser's limit of 50. Building the map hashed that
+   * key, visiting 3^17 lists: a 445-byte file took 25 seconds and then exhausted a 512 MiB heap
+   * (each further level triples the work). It is refused at once: keys must be text.
    */
   @Test
   void aKeyMadeOfNestedAliasesIsRefusedAtOnce() throws IOException {
@@ -73,8 +79,15 @@ class ConfigLoaderFuzzTest {
     yaml.append("rules:\n");
     for (int level = 1; level <= 16; level++) {
       String previous = "*a" + (level - 1);
-      yaml.append("  - &a").append(level)
-          .append(" [").append(previous).append(", ").append(previous).append(", ").append(previous).append("]\n");
+      yaml.append("  - &a")
+          .append(level)
+          .append(" [")
+          .append(previous)
+          .append(", ")
+          .append(previous)
+          .append(", ")
+          .append(previous)
+          .append("]\n");
     }
     yaml.append("webhook:\n  ? *a16\n  : 1\n");
     Files.writeString(file, yaml, StandardCharsets.UTF_8);
@@ -82,8 +95,12 @@ class ConfigLoaderFuzzTest {
     ConfigException refused =
         assertTimeoutPreemptively(
             Duration.ofSeconds(5),
-            () -> catchThrowableOfType(ConfigException.class, () -> ConfigLoader.load(file, Map.of())));
-    assertThat(refused).hasMessageContaining(file.toString()).hasMessageContaining("keys must be text");
+            () ->
+                catchThrowableOfType(
+                    ConfigException.class, () -> ConfigLoader.load(file, Map.of())));
+    assertThat(refused)
+        .hasMessageContaining(file.toString())
+        .hasMessageContaining("keys must be text");
   }
 
   @FuzzTest

@@ -15,19 +15,82 @@ final class ConfigYaml {
   static final int MAX_DEPTH = 4;
 
   private static final String[] SECTIONS = {"detection", "rules", "webhook", "slack", "flags"};
-  private static final String[] DETECTION_KEYS = {"watch", "converged_when", "detectors", "smoothing"};
-  private static final String[] RULE_KEYS = {"run", "tag", "watch", "mode", "detectors", "smoothing"};
+  private static final String[] DETECTION_KEYS = {
+    "watch", "converged_when", "detectors", "smoothing"
+  };
+  private static final String[] RULE_KEYS = {
+    "run", "tag", "watch", "mode", "detectors", "smoothing"
+  };
   private static final String[] ALERT_KEYS = {
     "urls", "secret", "statuses", "url", "dir", "template", "enabled", "remove_on_training"
   };
   static final String[] SCALARS = {
-    "0", "-1", "1", "2", "3", "6", "16", "17", "1024", "1026", "1000000", "0.5", "0.999", "1.5",
-    "1e308", "-1e308", "4.9e-324", ".nan", ".inf", "-.inf", "99999999999999999999", "0x1F",
-    "0o17", "true", "false", "yes", "no", "on", "null", "~", "''", "'10 points'", "'0 points'",
-    "'5000 steps'", "'1e400 steps'", "30m", "500ms", "0s", "1d", "'1%'", "'-1%'", "'nan%'",
-    "'1e999%'", "abc", "'[a-'", "'*'", "'[!a-c]?'", "'\\'", "all", "auto", "min", "max", "none",
-    "any", "converged", "training", "divergence", "target", "plateau", "patience", "stalled",
-    "overfitting", "'whsec_abc'", "'http://127.0.0.1:1/x'", "'{experiment}/{STATUS}'", "'../up'"
+    "0",
+    "-1",
+    "1",
+    "2",
+    "3",
+    "6",
+    "16",
+    "17",
+    "1024",
+    "1026",
+    "1000000",
+    "0.5",
+    "0.999",
+    "1.5",
+    "1e308",
+    "-1e308",
+    "4.9e-324",
+    ".nan",
+    ".inf",
+    "-.inf",
+    "99999999999999999999",
+    "0x1F",
+    "0o17",
+    "true",
+    "false",
+    "yes",
+    "no",
+    "on",
+    "null",
+    "~",
+    "''",
+    "'10 points'",
+    "'0 points'",
+    "'5000 steps'",
+    "'1e400 steps'",
+    "30m",
+    "500ms",
+    "0s",
+    "1d",
+    "'1%'",
+    "'-1%'",
+    "'nan%'",
+    "'1e999%'",
+    "abc",
+    "'[a-'",
+    "'*'",
+    "'[!a-c]?'",
+    "'\\'",
+    "all",
+    "auto",
+    "min",
+    "max",
+    "none",
+    "any",
+    "converged",
+    "training",
+    "divergence",
+    "target",
+    "plateau",
+    "patience",
+    "stalled",
+    "overfitting",
+    "'whsec_abc'",
+    "'http://127.0.0.1:1/x'",
+    "'{experiment}/{STATUS}'",
+    "'../up'"
   };
 
   private final FuzzedDataProvider data;
@@ -76,13 +139,16 @@ final class ConfigYaml {
   }
 
   private void rule(int depth) {
-    map(true, depth, d -> {
-      if (data.consumeBoolean()) {
-        entry(data.pickValue(RULE_KEYS), d);
-      } else {
-        detectorSection(d);
-      }
-    });
+    map(
+        true,
+        depth,
+        d -> {
+          if (data.consumeBoolean()) {
+            entry(data.pickValue(RULE_KEYS), d);
+          } else {
+            detectorSection(d);
+          }
+        });
   }
 
   private void detectorSection(int depth) {
@@ -121,7 +187,10 @@ final class ConfigYaml {
     } else if (depth < MAX_DEPTH && kind == 3) {
       map(true, depth + 1, d -> entry(data.consumeAsciiString(6), d));
     } else if (kind == 4) {
-      out.append(data.consumeBoolean() ? Double.toString(data.consumeDouble()) : Long.toString(data.consumeLong()));
+      out.append(
+          data.consumeBoolean()
+              ? Double.toString(data.consumeDouble())
+              : Long.toString(data.consumeLong()));
     } else if (kind == 5) {
       out.append('\'').append(data.consumeAsciiString(12).replace("'", "''")).append('\'');
     } else {

@@ -10,8 +10,8 @@ import java.util.function.Function;
 
 /**
  * Every way Plateau turns a record's bytes into scalars. The decoding fuzz test runs each on every
- * input and, when there is more than one, checks that they report the same things: a second
- * decoder is added here with one line, and is then fuzzed against the others.
+ * input and, when there is more than one, checks that they report the same things: a second decoder
+ * is added here with one line, and is then fuzzed against the others.
  */
 final class DecoderPaths {
   private DecoderPaths() {}

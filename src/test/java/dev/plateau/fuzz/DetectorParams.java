@@ -16,20 +16,58 @@ import java.util.function.Supplier;
 
 /**
  * Detectors with parameters from fuzzer data: each parameter its default half of the time, else a
- * value at the edges of what it allows, or any number at all. A parameter record may refuse its values with an {@link
- * IllegalArgumentException} (their documented failure): then there is no such detector. The
- * result is a factory, so that the fuzz test can build the same detector twice (to check that a
- * restored snapshot goes on as the original).
+ * value at the edges of what it allows, or any number at all. A parameter record may refuse its
+ * values with an {@link IllegalArgumentException} (their documented failure): then there is no such
+ * detector. The result is a factory, so that the fuzz test can build the same detector twice (to
+ * check that a restored snapshot goes on as the original).
  */
 final class DetectorParams {
   private static final double[] DOUBLES = {
-    0, -0.0, 1e-300, 0.001, 0.01, 0.5, 0.6, 0.999, 1, 1.000001, 1.645, 2, 3, 10, 100, 1e300,
-    -1, Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.MIN_VALUE,
+    0,
+    -0.0,
+    1e-300,
+    0.001,
+    0.01,
+    0.5,
+    0.6,
+    0.999,
+    1,
+    1.000001,
+    1.645,
+    2,
+    3,
+    10,
+    100,
+    1e300,
+    -1,
+    Double.NaN,
+    Double.POSITIVE_INFINITY,
+    Double.NEGATIVE_INFINITY,
+    Double.MIN_VALUE,
     Double.MAX_VALUE
   };
   private static final int[] INTS = {
-    Integer.MIN_VALUE, -1, 0, 1, 2, 3, 5, 6, 7, 8, 10, 16, 17, 18, 40, 64, 128, 1024, 1026,
-    1 << 16, Integer.MAX_VALUE
+    Integer.MIN_VALUE,
+    -1,
+    0,
+    1,
+    2,
+    3,
+    5,
+    6,
+    7,
+    8,
+    10,
+    16,
+    17,
+    18,
+    40,
+    64,
+    128,
+    1024,
+    1026,
+    1 << 16,
+    Integer.MAX_VALUE
   };
 
   private DetectorParams() {}
@@ -83,7 +121,9 @@ final class DetectorParams {
             data.consumeBoolean()
                 ? d.patience()
                 : new Span(number(data), data.pickValue(Span.Unit.values())),
-            data.consumeBoolean() ? d.minDelta() : new MinDelta(number(data), data.consumeBoolean()),
+            data.consumeBoolean()
+                ? d.minDelta()
+                : new MinDelta(number(data), data.consumeBoolean()),
             data.consumeBoolean() ? d.startStep() : data.consumeLong(),
             data.consumeBoolean() ? d.baseline() : number(data));
     return () -> new PatienceDetector(mode, p);

@@ -18,11 +18,11 @@ import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 
 /**
- * Fuzzes every detector and {@link SeriesJudge} with arbitrary parameters ({@link
- * DetectorParams}) over arbitrary series: NaN, infinities, the largest and smallest doubles,
- * curves that flatten out (so that convergence and its hysteresis are reached), steps that repeat,
- * go back or jump, wall times that are NaN or go back, twin points for the overfitting detector,
- * and re-judging at any time.
+ * Fuzzes every detector and {@link SeriesJudge} with arbitrary parameters ({@link DetectorParams})
+ * over arbitrary series: NaN, infinities, the largest and smallest doubles, curves that flatten out
+ * (so that convergence and its hysteresis are reached), steps that repeat, go back or jump, wall
+ * times that are NaN or go back, twin points for the overfitting detector, and re-judging at any
+ * time.
  *
  * <p>Properties: nothing throws once a detector's parameters were accepted; every judgement has a
  * status, a reason and evidence without nulls, and names as the checkpoint to keep either no step
@@ -35,8 +35,17 @@ class DetectorsFuzzTest {
   private static final FuzzRun RUN = new FuzzRun(DetectorsFuzzTest.class);
   static final int MAX_POINTS = 300;
   private static final double[] SPECIAL = {
-    Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 0, -0.0, Double.MAX_VALUE,
-    -Double.MAX_VALUE, Double.MIN_VALUE, 1e-300, 1e300, -1e300
+    Double.NaN,
+    Double.POSITIVE_INFINITY,
+    Double.NEGATIVE_INFINITY,
+    0,
+    -0.0,
+    Double.MAX_VALUE,
+    -Double.MAX_VALUE,
+    Double.MIN_VALUE,
+    1e-300,
+    1e300,
+    -1e300
   };
 
   @AfterAll
@@ -103,7 +112,8 @@ class DetectorsFuzzTest {
         }
       }
       if (data.consumeInt(0, 7) == 0) {
-        double now = data.consumeBoolean() ? wallTime + data.consumeInt(0, 100_000) : data.consumeDouble();
+        double now =
+            data.consumeBoolean() ? wallTime + data.consumeInt(0, 100_000) : data.consumeDouble();
         judge.arrivedAt(now);
         Verdict changedByTime = judge.atTime(now);
         if (changedByTime != null) {
@@ -163,9 +173,9 @@ class DetectorsFuzzTest {
   }
 
   /**
-   * The series' points from fuzzer data: steps that mostly rise (sometimes repeat, go back or
-   * jump anywhere), wall times likewise, and values on a fuzzed curve that flattens out, with
-   * noise, bursts far off the curve, or special values.
+   * The series' points from fuzzer data: steps that mostly rise (sometimes repeat, go back or jump
+   * anywhere), wall times likewise, and values on a fuzzed curve that flattens out, with noise,
+   * bursts far off the curve, or special values.
    */
   private static final class Series {
     private final FuzzedDataProvider data;
@@ -222,7 +232,9 @@ class DetectorsFuzzTest {
           yield burstLevel;
         }
         default ->
-            start - drop * (1 - Math.exp(-i / tau)) + noise * (data.consumeProbabilityDouble() - 0.5);
+            start
+                - drop * (1 - Math.exp(-i / tau))
+                + noise * (data.consumeProbabilityDouble() - 0.5);
       };
     }
   }

@@ -27,8 +27,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * ({@link DecoderPaths}) decodes the records in order, with one decoder per path as for a file.
  * Properties: nothing but {@link DecodeException} escapes (its documented failure); decoding
  * allocates in proportion to the bytes really given, never to a length field's claim; and every
- * path reports the same scalars, session starts, file versions and warnings as the first, record
- * by record, as long as both decode the record.
+ * path reports the same scalars, session starts, file versions and warnings as the first, record by
+ * record, as long as both decode the record.
  */
 class EventDecoderFuzzTest {
   /** Separates records in an input: bytes that real events hardly ever contain. */
@@ -73,7 +73,8 @@ class EventDecoderFuzzTest {
     List<Outcome> reference = byPath.get(0);
     for (Outcome outcome : reference) {
       boolean scalars = outcome.seen().stream().anyMatch(seen -> seen instanceof SeenEvents.Scalar);
-      RUN.reached(outcome.failed() ? "not an event" : scalars ? "scalars" : "event without scalars");
+      RUN.reached(
+          outcome.failed() ? "not an event" : scalars ? "scalars" : "event without scalars");
     }
     for (int p = 1; p < byPath.size(); p++) {
       List<Outcome> other = byPath.get(p);
@@ -82,7 +83,9 @@ class EventDecoderFuzzTest {
           break; // From here on the decoders' knowledge of the file's tags may differ.
         }
         assertThat(other.get(r).seen())
-            .as("%s against %s, record %d", DecoderPaths.ALL.get(p).name(), DecoderPaths.ALL.get(0).name(), r)
+            .as(
+                "%s against %s, record %d",
+                DecoderPaths.ALL.get(p).name(), DecoderPaths.ALL.get(0).name(), r)
             .isEqualTo(reference.get(r).seen());
       }
     }

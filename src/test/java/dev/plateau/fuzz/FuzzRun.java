@@ -7,9 +7,9 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Counts the inputs a fuzz test ran, and how often each outcome of interest was reached (a config
- * that loaded, a series that converged ...), and reports them when the class is done: the build
- * log then shows whether fuzzing explored (thousands of inputs, every outcome reached) or only
- * replayed the corpus.
+ * that loaded, a series that converged ...), and reports them when the class is done: the build log
+ * then shows whether fuzzing explored (thousands of inputs, every outcome reached) or only replayed
+ * the corpus.
  */
 final class FuzzRun {
   private final String name;

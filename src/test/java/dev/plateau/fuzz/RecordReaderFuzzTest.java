@@ -30,12 +30,12 @@ import org.junit.jupiter.api.BeforeAll;
  * Fuzzes the TFRecord framing reader over real files: frames, frames with any 64-bit length,
  * damaged frames, zero blocks and raw bytes, with fuzzed read windows and record caps.
  *
- * <p>For every input: only complete, verified records come out (each one's bytes and both
- * checksums are checked here against the file); reading ends within one call per byte; the
- * reader allocates no more than the file's own size and its window (never a length field's
- * claim); a file made only of valid frames reads back as exactly those frames; and a file read
- * while cut at a fuzzed offset, then again after the rest was appended (by a new reader resumed
- * from the first one's position, as the tailer does), gives the same records as reading it whole.
+ * <p>For every input: only complete, verified records come out (each one's bytes and both checksums
+ * are checked here against the file); reading ends within one call per byte; the reader allocates
+ * no more than the file's own size and its window (never a length field's claim); a file made only
+ * of valid frames reads back as exactly those frames; and a file read while cut at a fuzzed offset,
+ * then again after the rest was appended (by a new reader resumed from the first one's position, as
+ * the tailer does), gives the same records as reading it whole.
  */
 class RecordReaderFuzzTest {
   private static final FuzzRun RUN = new FuzzRun(RecordReaderFuzzTest.class);
@@ -62,7 +62,8 @@ class RecordReaderFuzzTest {
             .withMaxRecordLength(
                 data.consumeBoolean()
                     ? data.consumeInt(1, FramedFile.MAX_PAYLOAD)
-                    : data.pickValue(new Integer[] {DecodeLimits.DEFAULT_MAX_RECORD_LENGTH, Integer.MAX_VALUE}));
+                    : data.pickValue(
+                        new Integer[] {DecodeLimits.DEFAULT_MAX_RECORD_LENGTH, Integer.MAX_VALUE}));
     int cutChoice = data.consumeInt();
     FramedFile framed = FramedFile.from(data);
     byte[] bytes = framed.bytes();
@@ -147,7 +148,8 @@ class RecordReaderFuzzTest {
         return out;
       }
       if (out.size() > fileLength + 2) {
-        throw new AssertionError("the reader made no progress: " + out.size() + " calls on " + fileLength + " bytes");
+        throw new AssertionError(
+            "the reader made no progress: " + out.size() + " calls on " + fileLength + " bytes");
       }
     }
   }
@@ -174,7 +176,9 @@ class RecordReaderFuzzTest {
       } else if (step.result() instanceof Corrupt corrupt) {
         assertThat(step.resyncing()).isFalse();
         assertThat(corrupt.offset()).isEqualTo(step.position());
-        assertThat(corrupt.resumeOffset()).isGreaterThan(corrupt.offset()).isLessThanOrEqualTo(file.length);
+        assertThat(corrupt.resumeOffset())
+            .isGreaterThan(corrupt.offset())
+            .isLessThanOrEqualTo(file.length);
         assertThat(corrupt.describe()).isNotBlank();
       }
     }
@@ -182,14 +186,16 @@ class RecordReaderFuzzTest {
   }
 
   /** The frame at {@code offset} of the file holds {@code payload}, and both checksums check. */
-  private static void assertVerifiedFrame(byte[] file, long offset, byte[] payload, DecodeLimits limits) {
+  private static void assertVerifiedFrame(
+      byte[] file, long offset, byte[] payload, DecodeLimits limits) {
     int at = Math.toIntExact(offset);
     ByteBuffer frame = ByteBuffer.wrap(file).order(ByteOrder.LITTLE_ENDIAN);
     assertThat(frame.getLong(at)).isEqualTo(payload.length);
     assertThat(payload.length).isLessThanOrEqualTo(limits.maxRecordLength());
     assertThat(frame.getInt(at + 8)).isEqualTo(maskedCrc(file, at, 8));
     assertThat(Arrays.copyOfRange(file, at + 12, at + 12 + payload.length)).isEqualTo(payload);
-    assertThat(frame.getInt(at + 12 + payload.length)).isEqualTo(maskedCrc(payload, 0, payload.length));
+    assertThat(frame.getInt(at + 12 + payload.length))
+        .isEqualTo(maskedCrc(payload, 0, payload.length));
   }
 
   /** CRC32C from the JDK with TensorFlow's mask: computed apart from the reader's own checksum. */
@@ -198,5 +204,4 @@ class RecordReaderFuzzTest {
     crc.update(bytes, offset, length);
     return MaskedCrc32c.mask((int) crc.getValue());
   }
-
 }

@@ -27,11 +27,11 @@ import org.junit.jupiter.api.BeforeAll;
  * offsets; a real {@link LogdirTailer} polls the file as it grows to each cut and to its end,
  * sometimes restarting from its saved cursors in between (as the daemon does after a restart).
  *
- * <p>Properties: what the tailer reports while the file grows (points and session starts, in
- * order) equals what a fresh tailer reports from the whole file in one poll; the file is never
- * taken for replaced or shrunk; no exception escapes a poll; a poll allocates in proportion to the
- * file, not to what a length field claims; and when the file holds only what the writer was asked
- * to write, the points are exactly those, value for value.
+ * <p>Properties: what the tailer reports while the file grows (points and session starts, in order)
+ * equals what a fresh tailer reports from the whole file in one poll; the file is never taken for
+ * replaced or shrunk; no exception escapes a poll; a poll allocates in proportion to the file, not
+ * to what a length field claims; and when the file holds only what the writer was asked to write,
+ * the points are exactly those, value for value.
  */
 class TailerCutFuzzTest {
   private static final String FILE = "events.out.tfevents.1700000000.fuzz";
@@ -56,7 +56,8 @@ class TailerCutFuzzTest {
   }
 
   @FuzzTest
-  void fileReadWhileGrowingGivesThePointsOfTheWholeFile(FuzzedDataProvider data) throws IOException {
+  void fileReadWhileGrowingGivesThePointsOfTheWholeFile(FuzzedDataProvider data)
+      throws IOException {
     RUN.count();
     DecodeLimits limits =
         data.consumeBoolean()
@@ -143,7 +144,8 @@ class TailerCutFuzzTest {
     for (int i = 0; i < 200 && quiet < QUIET_POLLS; i++) {
       int before = seen.events.size() + seen.problems.size() + seen.resets.size();
       tailer.poll(seen);
-      quiet = seen.events.size() + seen.problems.size() + seen.resets.size() == before ? quiet + 1 : 0;
+      quiet =
+          seen.events.size() + seen.problems.size() + seen.resets.size() == before ? quiet + 1 : 0;
     }
     assertThat(quiet).as("polls settle").isEqualTo(QUIET_POLLS);
   }

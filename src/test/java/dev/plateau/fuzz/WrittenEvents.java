@@ -18,14 +18,14 @@ import java.util.List;
 
 /**
  * An event file written from fuzzer data with the project's own writer ({@link EventFileWriter}):
- * simple_value and tensor scalars of every supported type in both storages, SessionLog STARTs,
- * and optionally events the writer would never make (any tag bytes, metadata, dtype, shape and
- * content) and raw bytes between records.
+ * simple_value and tensor scalars of every supported type in both storages, SessionLog STARTs, and
+ * optionally events the writer would never make (any tag bytes, metadata, dtype, shape and content)
+ * and raw bytes between records.
  *
  * <p>For the writer's own scalars the points a reader must find are known: a tensor scalar is
- * written with a value its type holds exactly (an integer for int32 and int64, a float for
- * float32, m &times; 2^e with an 11-bit m for float16 and an 8-bit m for bfloat16), so reading it
- * back must give that value, not merely something close.
+ * written with a value its type holds exactly (an integer for int32 and int64, a float for float32,
+ * m &times; 2^e with an 11-bit m for float16 and an 8-bit m for bfloat16), so reading it back must
+ * give that value, not merely something close.
  *
  * @param bytes the file's content
  * @param expected the points a reader must find, in order, when {@code predictable}
@@ -35,8 +35,12 @@ record WrittenEvents(byte[] bytes, List<Expected> expected, boolean predictable)
   static final int MAX_EVENTS = 40;
   private static final String[] TAGS = {"loss", "val_loss", "epoch_accuracy", "lr", "a/b/c", ""};
   private static final DataType[] SCALAR_TYPES = {
-    DataType.DT_FLOAT, DataType.DT_DOUBLE, DataType.DT_INT32, DataType.DT_INT64,
-    DataType.DT_HALF, DataType.DT_BFLOAT16
+    DataType.DT_FLOAT,
+    DataType.DT_DOUBLE,
+    DataType.DT_INT32,
+    DataType.DT_INT64,
+    DataType.DT_HALF,
+    DataType.DT_BFLOAT16
   };
 
   /** A point the file must yield (run and file name are the reader's business). */
@@ -98,9 +102,12 @@ record WrittenEvents(byte[] bytes, List<Expected> expected, boolean predictable)
       // Through double: the writer takes a double, which holds this long's rounded value.
       case DT_INT64 -> (double) data.consumeLong();
       // 11 significant bits, exponents from the smallest subnormal to below 65504.
-      case DT_HALF -> special(data, Math.scalb((double) data.consumeInt(-2047, 2047), data.consumeInt(-24, 4)));
+      case DT_HALF ->
+          special(data, Math.scalb((double) data.consumeInt(-2047, 2047), data.consumeInt(-24, 4)));
       // 8 significant bits over float32's exponent range.
-      default -> special(data, Math.scalb((double) data.consumeInt(-255, 255), data.consumeInt(-133, 120)));
+      default ->
+          special(
+              data, Math.scalb((double) data.consumeInt(-255, 255), data.consumeInt(-133, 120)));
     };
   }
 
@@ -147,7 +154,8 @@ record WrittenEvents(byte[] bytes, List<Expected> expected, boolean predictable)
                   SummaryMetadata.PluginData.newBuilder()
                       .setPluginName(
                           data.consumeBoolean()
-                              ? data.pickValue(new String[] {"scalars", "histograms", "hparams", "text"})
+                              ? data.pickValue(
+                                  new String[] {"scalars", "histograms", "hparams", "text"})
                               : data.consumeAsciiString(12)))
               .setDataClassValue(data.consumeInt(0, 4)));
     }
@@ -158,8 +166,10 @@ record WrittenEvents(byte[] bytes, List<Expected> expected, boolean predictable)
         TensorProto.Builder tensor = TensorProto.newBuilder().setDtypeValue(data.consumeInt(0, 24));
         int dims = data.consumeInt(0, 3);
         for (int d = 0; d < dims; d++) {
-          tensor.getTensorShapeBuilder().addDimBuilder().setSize(
-              data.consumeBoolean() ? data.consumeLong(-1, 2) : data.consumeLong());
+          tensor
+              .getTensorShapeBuilder()
+              .addDimBuilder()
+              .setSize(data.consumeBoolean() ? data.consumeLong(-1, 2) : data.consumeLong());
         }
         tensor.setTensorContent(ByteString.copyFrom(data.consumeBytes(data.consumeInt(0, 9))));
         int typed = data.consumeInt(0, 2);

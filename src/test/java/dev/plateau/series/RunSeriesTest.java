@@ -20,7 +20,8 @@ class RunSeriesTest {
         assertThat(run.add("eval/acc", 1 + i, i, i)).isZero();
       }
     }
-    assertThat(steps(run.byTag().get("train/loss"))).containsExactly(100L, 101L, 102L, 103L, 104L, 105L);
+    assertThat(steps(run.byTag().get("train/loss")))
+        .containsExactly(100L, 101L, 102L, 103L, 104L, 105L);
     assertThat(steps(run.byTag().get("eval/acc"))).containsExactly(1L, 2L, 3L);
 
     // The train loop restarts from a checkpoint at 102: only its own tag loses points.
@@ -81,7 +82,8 @@ class RunSeriesTest {
     }
     Series s = run.byTag().get("loss");
     assertThat(steps(s)).containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L, 12L);
-    assertThat(values(s)).containsExactly(1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 2.0, 2.0, 2.0, 2.0, 2.0, 2.0, 2.0);
+    assertThat(values(s))
+        .containsExactly(1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 2.0, 2.0, 2.0, 2.0, 2.0, 2.0, 2.0);
   }
 
   @Test

@@ -48,7 +48,8 @@ class BearerTokenTest {
         .hasMessageContaining("position 8")
         .hasMessageNotContaining(spaced);
     assertThatThrownBy(() -> BearerToken.of("é".repeat(20))).hasMessageContaining("visible ASCII");
-    assertThatThrownBy(() -> BearerToken.of("a".repeat(BearerToken.MAX_LENGTH + 1))).hasMessageContaining("1025");
+    assertThatThrownBy(() -> BearerToken.of("a".repeat(BearerToken.MAX_LENGTH + 1)))
+        .hasMessageContaining("1025");
     assertThat(BearerToken.of("a".repeat(BearerToken.MIN_LENGTH)).matches("a".repeat(16))).isTrue();
   }
 }

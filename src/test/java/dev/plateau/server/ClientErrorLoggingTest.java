@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
 /** What bad requests leave in the log: no stack traces, and not a line each. */
 class ClientErrorLoggingTest {
   static final int BAD_REQUESTS = 300;
+
   /** Chunk sizes past an int and past a long: the JDK's server, reading them, threw. */
   static final List<String> HUGE_CHUNKS = List.of("FFFFFFFFFFFF", "FFFFFFFFFFFFFFFF", "7FFFFFFF");
 
@@ -38,17 +39,19 @@ class ClientErrorLoggingTest {
   }
 
   @Test
-  void hugeChunkSizesAreRefusedUnreadWithoutAnExceptionAndLoggedOnceAMinuteWithACount(@TempDir Path temp)
-      throws Exception {
+  void hugeChunkSizesAreRefusedUnreadWithoutAnExceptionAndLoggedOnceAMinuteWithACount(
+      @TempDir Path temp) throws Exception {
     try (RunningServer running =
-        new RunningServer(temp, temp.resolve("logs"), "127.0.0.1", null, HttpLimits.DEFAULTS, time.ticker())) {
+        new RunningServer(
+            temp, temp.resolve("logs"), "127.0.0.1", null, HttpLimits.DEFAULTS, time.ticker())) {
       logs.list.clear();
       for (int i = 0; i < BAD_REQUESTS; i++) {
         RawHttp.Response r =
             RawHttp.send(
                 running.port(),
                 "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n"
-                    + HUGE_CHUNKS.get(i % HUGE_CHUNKS.size()) + "\r\nabc");
+                    + HUGE_CHUNKS.get(i % HUGE_CHUNKS.size())
+                    + "\r\nabc");
         assertThat(r.status()).isEqualTo(413);
         assertThat(r.closed()).as("closed without reading the body").isTrue();
       }
@@ -56,14 +59,23 @@ class ClientErrorLoggingTest {
       assertThat(logs.list).noneMatch(e -> e.getFormattedMessage().contains("Exception"));
       assertThat(logs.list).as("lines for %d bad requests", BAD_REQUESTS).hasSize(1);
       assertThat(logs.list.get(0).getFormattedMessage())
-          .startsWith("HTTP client errors: 413 requests to this server have no body (GET /healthz from 127.0.0.1:");
+          .startsWith(
+              "HTTP client errors: 413 requests to this server have no body (GET /healthz from 127.0.0.1:");
 
       time.advance(StatusServer.LOG_EVERY);
-      assertThat(RawHttp.get(running.port(), "/healthz").status()).as("a turn of the loop").isEqualTo(200);
-      await("the second throttled line logged").atMost(Duration.ofSeconds(30)).until(() -> logs.list.size() == 2);
+      assertThat(RawHttp.get(running.port(), "/healthz").status())
+          .as("a turn of the loop")
+          .isEqualTo(200);
+      await("the second throttled line logged")
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> logs.list.size() == 2);
       assertThat(logs.list.get(1).getFormattedMessage())
-          .isEqualTo("HTTP client errors in the last 60 s, not logged one by one: " + (BAD_REQUESTS - 1)
-              + " (413 requests to this server have no body: " + (BAD_REQUESTS - 1) + ")");
+          .isEqualTo(
+              "HTTP client errors in the last 60 s, not logged one by one: "
+                  + (BAD_REQUESTS - 1)
+                  + " (413 requests to this server have no body: "
+                  + (BAD_REQUESTS - 1)
+                  + ")");
       assertThat(logs.list).allMatch(e -> e.getLevel().toString().equals("INFO"));
     }
   }

@@ -19,7 +19,8 @@ final class ClientSockets {
 
   /** A connection that has sent {@code bytes} (perhaps nothing) and then nothing more. */
   static SocketChannel open(int port, String bytes) throws IOException {
-    SocketChannel channel = SocketChannel.open(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+    SocketChannel channel =
+        SocketChannel.open(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
     channel.write(ByteBuffer.wrap(bytes.getBytes(StandardCharsets.ISO_8859_1)));
     channel.configureBlocking(false);
     return channel;
@@ -29,7 +30,9 @@ final class ClientSockets {
   static boolean stillOpenUnanswered(SocketChannel channel) throws IOException {
     try {
       int n = channel.read(ByteBuffer.allocate(64));
-      assertThat(n).as("bytes the server sent on a connection it should not answer").isLessThanOrEqualTo(0);
+      assertThat(n)
+          .as("bytes the server sent on a connection it should not answer")
+          .isLessThanOrEqualTo(0);
       return n == 0;
     } catch (IOException reset) {
       return false;

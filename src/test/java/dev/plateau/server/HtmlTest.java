@@ -7,7 +7,15 @@ import org.junit.jupiter.api.Test;
 class HtmlTest {
   /** RLO, LRI, PDI, ZWSP, ZWJ, BOM, BEL, TAB, LINE SEPARATOR and a tag character (U+E0041). */
   static final String HIDDEN =
-      "\u202E" + "\u2066" + "\u2069" + "\u200B" + "\u200D" + "\uFEFF" + "\u0007" + "\t" + "\u2028"
+      "\u202E"
+          + "\u2066"
+          + "\u2069"
+          + "\u200B"
+          + "\u200D"
+          + "\uFEFF"
+          + "\u0007"
+          + "\t"
+          + "\u2028"
           + new String(Character.toChars(0xE0041));
 
   @Test
@@ -17,8 +25,18 @@ class HtmlTest {
         .isEqualTo("exp1<span class=\"cp\" title=\"RIGHT-TO-LEFT OVERRIDE\">\\u202E</span>gnp.exe");
     String all = Html.text(HIDDEN);
     for (String code :
-        new String[] {"\\u202E", "\\u2066", "\\u2069", "\\u200B", "\\u200D", "\\uFEFF", "\\u0007",
-          "\\u0009", "\\u2028", "\\U000E0041"}) {
+        new String[] {
+          "\\u202E",
+          "\\u2066",
+          "\\u2069",
+          "\\u200B",
+          "\\u200D",
+          "\\uFEFF",
+          "\\u0007",
+          "\\u0009",
+          "\\u2028",
+          "\\U000E0041"
+        }) {
       assertThat(all).contains(">" + code + "</span>");
     }
     assertThat(all.codePoints()).noneMatch(Html::isHidden);

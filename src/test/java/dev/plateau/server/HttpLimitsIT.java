@@ -29,9 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The limits of {@link HttpLimits#DEFAULTS} as a real {@code plateau watch} process enforces them,
- * probed with real sockets: too many header fields or header bytes are answered 431 (a request
- * line too long 414) and the connection closed, and clients that send their request slowly, or
- * nothing at all, are cut off unanswered while the probes are still answered.
+ * probed with real sockets: too many header fields or header bytes are answered 431 (a request line
+ * too long 414) and the connection closed, and clients that send their request slowly, or nothing
+ * at all, are cut off unanswered while the probes are still answered.
  */
 class HttpLimitsIT {
   @TempDir static Path temp;
@@ -47,9 +47,15 @@ class HttpLimitsIT {
     String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
     watch =
         new ProcessBuilder(
-                java, "-jar", System.getProperty("plateau.jar", "target/plateau.jar"), "watch",
-                logdir.toString(), "--state-dir", temp.resolve("state").toString(),
-                "--http", "127.0.0.1:" + port)
+                java,
+                "-jar",
+                System.getProperty("plateau.jar", "target/plateau.jar"),
+                "watch",
+                logdir.toString(),
+                "--state-dir",
+                temp.resolve("state").toString(),
+                "--http",
+                "127.0.0.1:" + port)
             .redirectErrorStream(true)
             .redirectOutput(temp.resolve("watch.log").toFile())
             .start();
@@ -60,7 +66,8 @@ class HttpLimitsIT {
           .ignoreExceptionsInstanceOf(IOException.class)
           .until(() -> RawHttp.get(port, "/healthz").status() == 200);
     } catch (ConditionTimeoutException e) {
-      throw new AssertionError("no answer; plateau watch said:\n" + Files.readString(temp.resolve("watch.log")), e);
+      throw new AssertionError(
+          "no answer; plateau watch said:\n" + Files.readString(temp.resolve("watch.log")), e);
     }
   }
 
@@ -79,18 +86,26 @@ class HttpLimitsIT {
   }
 
   static RawHttp.Response getWith(String extraHeaders) throws IOException {
-    return RawHttp.send(port, "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n" + extraHeaders + "Connection: close\r\n\r\n");
+    return RawHttp.send(
+        port,
+        "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            + extraHeaders
+            + "Connection: close\r\n\r\n");
   }
 
   @Test
   void tooManyHeaderFieldsAre431AndEndTheConnection() throws Exception {
     int limit = HttpLimits.DEFAULTS.maxHeaderFields();
-    assertThat(getWith(headers(limit - 5, "X-Field-")).status()).as("under the limit").isEqualTo(200);
+    assertThat(getWith(headers(limit - 5, "X-Field-")).status())
+        .as("under the limit")
+        .isEqualTo(200);
     RawHttp.Response over = getWith(headers(limit + 10, "X-Field-"));
     assertThat(over.status()).as("over the limit").isEqualTo(431);
     assertThat(over.closed()).isTrue();
     // One name repeated counts once per line.
-    assertThat(getWith(headers(limit + 10, "X-Same")).status()).as("one name, many lines").isEqualTo(431);
+    assertThat(getWith(headers(limit + 10, "X-Same")).status())
+        .as("one name, many lines")
+        .isEqualTo(431);
   }
 
   @Test
@@ -100,7 +115,8 @@ class HttpLimitsIT {
     RawHttp.Response big = getWith("X-Big: " + "a".repeat(limit + 100) + "\r\n");
     assertThat(big.status()).as("one huge field").isEqualTo(431);
     assertThat(big.closed()).isTrue();
-    String longTarget = "GET /healthz?" + "q".repeat(limit + 100) + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+    String longTarget =
+        "GET /healthz?" + "q".repeat(limit + 100) + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
     assertThat(RawHttp.send(port, longTarget).status()).as("a huge request line").isEqualTo(414);
   }
 
@@ -145,8 +161,8 @@ class HttpLimitsIT {
 
   /**
    * Connects and sends the start of a request, then one header line every {@code everyMillis}
-   * (nothing at all when 0), until the server closes the connection. Returns how long that took
-   * in ms and how many bytes the server sent back.
+   * (nothing at all when 0), until the server closes the connection. Returns how long that took in
+   * ms and how many bytes the server sent back.
    */
   static long[] trickle(long everyMillis) throws IOException, InterruptedException {
     try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
@@ -155,7 +171,8 @@ class HttpLimitsIT {
       InputStream in = socket.getInputStream();
       socket.setSoTimeout(everyMillis == 0 ? 30_000 : (int) everyMillis);
       if (everyMillis > 0) {
-        out.write("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n".getBytes(StandardCharsets.US_ASCII));
+        out.write(
+            "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n".getBytes(StandardCharsets.US_ASCII));
         out.flush();
       }
       long answered = 0;

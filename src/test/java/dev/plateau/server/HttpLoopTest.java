@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The connection limits of a real server on loopback, with deadlines on a {@link FakeClock}:
- * time passes when the test says so, and the deadlines are checked every few milliseconds.
+ * The connection limits of a real server on loopback, with deadlines on a {@link FakeClock}: time
+ * passes when the test says so, and the deadlines are checked every few milliseconds.
  */
 class HttpLoopTest {
   static final String UNFINISHED = "GET /api/runs HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: 1\r\n";
@@ -31,14 +31,20 @@ class HttpLoopTest {
     HttpLimits d = HttpLimits.DEFAULTS;
     HttpLimits limits =
         new HttpLimits(
-            maxConnections, d.maxHeaderFields(), d.maxHeaderBytes(), d.maxRequestTime(), d.maxResponseTime(),
-            d.idleTimeout(), d.renderThreads(), Duration.ofMillis(5));
+            maxConnections,
+            d.maxHeaderFields(),
+            d.maxHeaderBytes(),
+            d.maxRequestTime(),
+            d.maxResponseTime(),
+            d.idleTimeout(),
+            d.renderThreads(),
+            Duration.ofMillis(5));
     return new RunningServer(temp, temp.resolve("logs"), "127.0.0.1", null, limits, time.ticker());
   }
 
   /**
-   * Two probes, one after the other: when the second is answered, the loop has been through a
-   * whole turn (its deadline checks included) on the fake clock's present time.
+   * Two probes, one after the other: when the second is answered, the loop has been through a whole
+   * turn (its deadline checks included) on the fake clock's present time.
    */
   static void aTurnHasPassed(int port) throws Exception {
     for (int i = 0; i < 2; i++) {
@@ -47,7 +53,8 @@ class HttpLoopTest {
   }
 
   @Test
-  void aConnectionWithoutAWholeRequestHeadAtTheRequestDeadlineIsClosedUnanswered() throws Exception {
+  void aConnectionWithoutAWholeRequestHeadAtTheRequestDeadlineIsClosedUnanswered()
+      throws Exception {
     try (RunningServer running = server(64);
         SocketChannel partial = ClientSockets.open(running.port(), UNFINISHED);
         SocketChannel silent = ClientSockets.open(running.port(), "")) {
@@ -81,7 +88,9 @@ class HttpLoopTest {
       aTurnHasPassed(running.port());
       assertThat(openNow(idle)).as("1 ms before the idle timeout").isTrue();
       slowNext.setSoTimeout((int) CLOSED_WITHIN.toMillis());
-      assertThat(slowNext.getInputStream().read()).as("past its request time: closed").isEqualTo(-1);
+      assertThat(slowNext.getInputStream().read())
+          .as("past its request time: closed")
+          .isEqualTo(-1);
       time.advance(Duration.ofMillis(1));
       idle.setSoTimeout((int) CLOSED_WITHIN.toMillis());
       assertThat(idle.getInputStream().read()).as("past the idle timeout: closed").isEqualTo(-1);
@@ -92,10 +101,12 @@ class HttpLoopTest {
   void pipelinedRequestsOnOneConnectionAreAnsweredInOrder() throws Exception {
     try (RunningServer running = server(64);
         Socket s = new Socket(InetAddress.getLoopbackAddress(), running.port())) {
-      s.getOutputStream().write(bytes(
-          "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
-              + "HEAD /api/runs HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
-              + "GET /readyz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"));
+      s.getOutputStream()
+          .write(
+              bytes(
+                  "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+                      + "HEAD /api/runs HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+                      + "GET /readyz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"));
       assertThat(RawHttp.readOne(s).body()).isEqualTo("ok\n");
       RawHttp.Response head = RawHttp.readOne(s, true);
       assertThat(head.status()).isEqualTo(200);
@@ -136,10 +147,14 @@ class HttpLoopTest {
         Socket idle = new Socket(InetAddress.getLoopbackAddress(), running.port())) {
       byte[] request = bytes("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
       idle.getOutputStream().write(request);
-      assertThat(RawHttp.readOne(idle).status()).as("answered, so older (connected before) is accepted").isEqualTo(200);
+      assertThat(RawHttp.readOne(idle).status())
+          .as("answered, so older (connected before) is accepted")
+          .isEqualTo(200);
       time.advance(Duration.ofSeconds(1));
       idle.getOutputStream().write(request);
-      assertThat(RawHttp.readOne(idle).status()).as("idle from a second after older began").isEqualTo(200);
+      assertThat(RawHttp.readOne(idle).status())
+          .as("idle from a second after older began")
+          .isEqualTo(200);
       SocketChannel younger = ClientSockets.open(running.port(), UNFINISHED);
       assertThat(RawHttp.get(running.port(), "/healthz").status()).isEqualTo(200);
       idle.setSoTimeout((int) CLOSED_WITHIN.toMillis());

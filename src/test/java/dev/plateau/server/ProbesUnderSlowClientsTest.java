@@ -29,11 +29,15 @@ class ProbesUnderSlowClientsTest {
           RawHttp.Response r = RawHttp.get(port, probe);
           slowest = Math.max(slowest, System.nanoTime() - start);
           assertThat(r.status())
-              .as("%s in round %d, %d slow connections closed by the server so far", probe, round, slow.closedByServer())
+              .as(
+                  "%s in round %d, %d slow connections closed by the server so far",
+                  probe, round, slow.closedByServer())
               .isEqualTo(probe.equals("/healthz") ? 200 : readyStatus);
         }
       }
-      assertThat(TimeUnit.NANOSECONDS.toMillis(slowest)).as("the slowest probe, ms").isLessThan(2_000);
+      assertThat(TimeUnit.NANOSECONDS.toMillis(slowest))
+          .as("the slowest probe, ms")
+          .isLessThan(2_000);
       assertThat(slow.closedByServer())
           .as("slow connections shed: there were more than the server holds")
           .isGreaterThanOrEqualTo(SLOW_CLIENTS - HttpLimits.DEFAULTS.maxConnections());

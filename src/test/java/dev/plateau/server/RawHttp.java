@@ -39,7 +39,8 @@ final class RawHttp {
    * {@code method target} with a loopback Host header, {@code Connection: close} and the given
    * extra header lines.
    */
-  static Response request(int port, String method, String target, String... headers) throws IOException {
+  static Response request(int port, String method, String target, String... headers)
+      throws IOException {
     StringBuilder request =
         new StringBuilder(method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n");
     for (String h : headers) {
@@ -76,8 +77,8 @@ final class RawHttp {
   }
 
   /**
-   * Reads one response on a connection kept open for more (no wait to see whether the server
-   * closes it); after a HEAD request ({@code head}) no body, whatever the Content-Length says.
+   * Reads one response on a connection kept open for more (no wait to see whether the server closes
+   * it); after a HEAD request ({@code head}) no body, whatever the Content-Length says.
    */
   static Response readOne(Socket socket, boolean head) throws IOException {
     InputStream in = socket.getInputStream();
@@ -96,7 +97,8 @@ final class RawHttp {
     }
     Response start = new Response(Integer.parseInt(statusLine.split(" ")[1]), headers, "", false);
     int length = head ? 0 : start.header("Content-Length").map(Integer::parseInt).orElse(0);
-    return new Response(start.status(), headers, new String(in.readNBytes(length), StandardCharsets.UTF_8), false);
+    return new Response(
+        start.status(), headers, new String(in.readNBytes(length), StandardCharsets.UTF_8), false);
   }
 
   static Response readOne(Socket socket) throws IOException {
@@ -108,8 +110,8 @@ final class RawHttp {
   }
 
   /**
-   * Reads one response and then whether the server closed the connection within two seconds; a
-   * body the server sends after a HEAD answer shows as the connection not closed.
+   * Reads one response and then whether the server closed the connection within two seconds; a body
+   * the server sends after a HEAD answer shows as the connection not closed.
    */
   static Response read(Socket socket, boolean head) throws IOException {
     Response r = readOne(socket, head);

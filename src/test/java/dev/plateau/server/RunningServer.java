@@ -28,17 +28,27 @@ final class RunningServer implements AutoCloseable {
   }
 
   /** With other limits, and deadlines and log intervals on the time {@code nanos} tells. */
-  RunningServer(Path temp, Path logdir, String bind, BearerToken token, HttpLimits limits, LongSupplier nanos)
+  RunningServer(
+      Path temp, Path logdir, String bind, BearerToken token, HttpLimits limits, LongSupplier nanos)
       throws Exception {
     Clock clock = Clock.systemUTC();
     Files.createDirectories(logdir);
     store = StateStore.open(temp.resolve("state-" + System.nanoTime() + ".db"), false, clock);
-    watcher = new Watcher(logdir, PlateauConfig.defaults(), store, List.of(), FlagApplier.NONE, clock, "h");
+    watcher =
+        new Watcher(
+            logdir, PlateauConfig.defaults(), store, List.of(), FlagApplier.NONE, clock, "h");
     watcher.poll();
     daemon = new Daemon(List.of(watcher), List.of(), Duration.ofMillis(50), Duration.ofSeconds(1));
     server =
         new StatusServer(
-            new InetSocketAddress(bind, 0), daemon, List.of(store), Duration.ofMinutes(5), clock, token, limits, nanos);
+            new InetSocketAddress(bind, 0),
+            daemon,
+            List.of(store),
+            Duration.ofMinutes(5),
+            clock,
+            token,
+            limits,
+            nanos);
   }
 
   int port() {

@@ -11,9 +11,9 @@ import java.util.List;
 
 /**
  * Clients that start a request and never finish it, as a slowloris attack does: each connects,
- * sends a request line and a Host header, then one more header line whenever {@link #dribble()}
- * is called, and connects again (when {@code reconnect}) once the server has closed it. Real
- * sockets, driven from the calling thread.
+ * sends a request line and a Host header, then one more header line whenever {@link #dribble()} is
+ * called, and connects again (when {@code reconnect}) once the server has closed it. Real sockets,
+ * driven from the calling thread.
  */
 final class SlowClients implements AutoCloseable {
   private static final byte[] START =

@@ -27,8 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The status page in a real headless Chromium (Debian's, installed by .ci/run): after events are
- * written, the run and its verdict appear in the page the browser rendered; a screenshot is kept
- * at target/status-page.png for people to look at.
+ * written, the run and its verdict appear in the page the browser rendered; a screenshot is kept at
+ * target/status-page.png for people to look at.
  */
 class StatusPageBrowserIT {
   static final Path CHROMIUM = Paths.get("/usr/bin/chromium");
@@ -37,9 +37,16 @@ class StatusPageBrowserIT {
     List<String> command =
         new ArrayList<>(
             List.of(
-                CHROMIUM.toString(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--user-data-dir=" + profile));
+                CHROMIUM.toString(),
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--user-data-dir=" + profile));
     command.addAll(List.of(args));
     Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
     byte[] out = p.getInputStream().readAllBytes();
@@ -48,25 +55,36 @@ class StatusPageBrowserIT {
   }
 
   @Test
-  void runAndVerdictAppearInTheRenderedPageAfterEventsAreWritten(@TempDir Path temp) throws Exception {
-    assumeTrue(Files.isExecutable(CHROMIUM), "no Chromium at " + CHROMIUM + " (.ci/run installs it)");
+  void runAndVerdictAppearInTheRenderedPageAfterEventsAreWritten(@TempDir Path temp)
+      throws Exception {
+    assumeTrue(
+        Files.isExecutable(CHROMIUM), "no Chromium at " + CHROMIUM + " (.ci/run installs it)");
     Path logdir = Files.createDirectories(temp.resolve("logs"));
     Clock clock = Clock.systemUTC();
     try (StateStore store = StateStore.open(temp.resolve("s.db"), false, clock)) {
-      Watcher watcher = new Watcher(logdir, PlateauConfig.defaults(), store, List.of(), FlagApplier.NONE, clock, "h");
+      Watcher watcher =
+          new Watcher(
+              logdir, PlateauConfig.defaults(), store, List.of(), FlagApplier.NONE, clock, "h");
       watcher.restore();
-      Daemon daemon = new Daemon(List.of(watcher), List.of(), Duration.ofMillis(50), Duration.ofSeconds(1));
+      Daemon daemon =
+          new Daemon(List.of(watcher), List.of(), Duration.ofMillis(50), Duration.ofSeconds(1));
       try (RunningDaemon running = RunningDaemon.start(daemon);
           StatusServer server =
               new StatusServer(
-                  new InetSocketAddress("127.0.0.1", 0), daemon, List.of(store), Duration.ofSeconds(30), clock)) {
+                  new InetSocketAddress("127.0.0.1", 0),
+                  daemon,
+                  List.of(store),
+                  Duration.ofSeconds(30),
+                  clock)) {
         String url = "http://127.0.0.1:" + server.address().getPort() + "/";
         String before = chromium(temp.resolve("p1"), "--dump-dom", url);
         assertThat(before).contains("No watched series yet");
 
         double start = clock.millis() / 1000.0 - 200;
-        try (EventFileWriter w = EventFileWriter.create(logdir.resolve("resnet/train"), start, "h", 0);
-            EventFileWriter v = EventFileWriter.create(logdir.resolve("resnet/validation"), start, "h", 1)) {
+        try (EventFileWriter w =
+                EventFileWriter.create(logdir.resolve("resnet/train"), start, "h", 0);
+            EventFileWriter v =
+                EventFileWriter.create(logdir.resolve("resnet/validation"), start, "h", 1)) {
           for (int t = 0; t < 150; t++) {
             w.simpleValue("epoch_loss", t, start + t, (float) (0.5 + 6 * Math.exp(-t / 12.0)));
             v.simpleValue("epoch_loss", t, start + t, (float) (0.8 + 6 * Math.exp(-t / 12.0)));
@@ -88,8 +106,10 @@ class StatusPageBrowserIT {
 
   /** A run directory named {@code "><script>alert(1)</script>}: two legal Linux names, one path. */
   static final String MARKUP_RUN = "\"><script>alert(1)</script>";
+
   /** A run whose script, were it parsed as markup and run, would change the page's title. */
   static final String TITLE_RUN = "<script>document.title='pwned'</script>";
+
   /** A tag whose script or image, if ever parsed and run, would mark the document. */
   static final String MARKUP_TAG =
       "val_loss\"><script>document.documentElement.setAttribute('data-xss','script')</script>"
@@ -106,7 +126,8 @@ class StatusPageBrowserIT {
 
   @Test
   void markupInRunAndTagNamesIsShownAsTextAndNoScriptRuns(@TempDir Path temp) throws Exception {
-    assumeTrue(Files.isExecutable(CHROMIUM), "no Chromium at " + CHROMIUM + " (.ci/run installs it)");
+    assumeTrue(
+        Files.isExecutable(CHROMIUM), "no Chromium at " + CHROMIUM + " (.ci/run installs it)");
     Path logdir = temp.resolve("logs");
     writeRun(logdir, MARKUP_RUN, "val_loss");
     writeRun(logdir, TITLE_RUN, "val_loss");
@@ -117,28 +138,38 @@ class StatusPageBrowserIT {
       String dom = chromium(temp.resolve("p1"), "--dump-dom", base + "/");
 
       assertThat(dom).as("the page rendered").contains("data-run=\"tagged\"", "<svg");
-      assertThat(dom).as("the names are there, as text")
-          .contains("&lt;script&gt;alert(1)&lt;/script&gt;", "&lt;script&gt;document.title='pwned'&lt;/script&gt;")
+      assertThat(dom)
+          .as("the names are there, as text")
+          .contains(
+              "&lt;script&gt;alert(1)&lt;/script&gt;",
+              "&lt;script&gt;document.title='pwned'&lt;/script&gt;")
           .contains("val_loss\"&gt;&lt;script&gt;document.documentElement");
       assertThat(dom).as("no element was made from a name").doesNotContain("<script", "<img");
-      assertThat(dom).as("no script ran")
+      assertThat(dom)
+          .as("no script ran")
           .doesNotContainPattern("<html[^>]*data-xss")
           .contains("<title>Plateau</title>");
 
       var api = StatusServerTest.get(running.server.address(), "/api/runs", "GET");
-      assertThat(api.body()).as("the JSON holds no markup characters at all").doesNotContain("<", ">");
+      assertThat(api.body())
+          .as("the JSON holds no markup characters at all")
+          .doesNotContain("<", ">");
       JsonNode runs = new ObjectMapper().readTree(api.body()).path("logdirs").get(0).path("runs");
       List<String> names = new ArrayList<>();
       List<String> tags = new ArrayList<>();
-      runs.forEach(r -> {
-        names.add(r.path("run").asText());
-        r.path("series").forEach(v -> tags.add(v.path("tag").asText()));
-      });
-      assertThat(names).as("names survive the escaping exactly").contains(MARKUP_RUN, TITLE_RUN, "tagged");
+      runs.forEach(
+          r -> {
+            names.add(r.path("run").asText());
+            r.path("series").forEach(v -> tags.add(v.path("tag").asText()));
+          });
+      assertThat(names)
+          .as("names survive the escaping exactly")
+          .contains(MARKUP_RUN, TITLE_RUN, "tagged");
       assertThat(tags).contains(MARKUP_TAG);
 
       String apiInBrowser = chromium(temp.resolve("p2"), "--dump-dom", base + "/api/runs");
-      assertThat(apiInBrowser).as("the browser shows the API as text")
+      assertThat(apiInBrowser)
+          .as("the browser shows the API as text")
           .contains("logdirs")
           .doesNotContain("<script", "<img")
           .doesNotContainPattern("<html[^>]*data-xss");
@@ -146,16 +177,21 @@ class StatusPageBrowserIT {
   }
 
   @Test
-  void withATokenTheBrowserOpensThePageOnceWithItAndKeepsItsSession(@TempDir Path temp) throws Exception {
-    assumeTrue(Files.isExecutable(CHROMIUM), "no Chromium at " + CHROMIUM + " (.ci/run installs it)");
+  void withATokenTheBrowserOpensThePageOnceWithItAndKeepsItsSession(@TempDir Path temp)
+      throws Exception {
+    assumeTrue(
+        Files.isExecutable(CHROMIUM), "no Chromium at " + CHROMIUM + " (.ci/run installs it)");
     String token = "browser-token-5b0e8d1f9a2c4e67";
     Path logdir = temp.resolve("logs");
     writeRun(logdir, "exp1", "val_loss");
-    try (RunningServer running = new RunningServer(temp, logdir, "127.0.0.1", BearerToken.of(token))) {
+    try (RunningServer running =
+        new RunningServer(temp, logdir, "127.0.0.1", BearerToken.of(token))) {
       String base = "http://127.0.0.1:" + running.port();
 
       String noToken = chromium(temp.resolve("p1"), "--dump-dom", base + "/");
-      assertThat(noToken).contains("id=\"token-needed\"", "name=\"token\"").doesNotContain("data-run");
+      assertThat(noToken)
+          .contains("id=\"token-needed\"", "name=\"token\"")
+          .doesNotContain("data-run");
       String wrong = chromium(temp.resolve("p2"), "--dump-dom", base + "/?token=not-" + token);
       assertThat(wrong).contains("id=\"token-needed\"").doesNotContain("data-run");
 

@@ -31,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 class StatusServerTest {
   static final HttpClient CLIENT = HttpClient.newHttpClient();
 
-  static HttpResponse<String> get(InetSocketAddress address, String path, String method) throws Exception {
+  static HttpResponse<String> get(InetSocketAddress address, String path, String method)
+      throws Exception {
     HttpRequest request =
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + address.getPort() + path))
             .method(method, HttpRequest.BodyPublishers.noBody())
@@ -45,29 +46,44 @@ class StatusServerTest {
     Path logdir = Files.createDirectories(temp.resolve("logs"));
     Clock clock = Clock.systemUTC();
     try (StateStore store = StateStore.open(temp.resolve("s.db"), false, clock)) {
-      Watcher watcher = new Watcher(logdir, PlateauConfig.defaults(), store, List.of(), FlagApplier.NONE, clock, "h");
+      Watcher watcher =
+          new Watcher(
+              logdir, PlateauConfig.defaults(), store, List.of(), FlagApplier.NONE, clock, "h");
       watcher.restore();
-      Daemon daemon = new Daemon(List.of(watcher), List.of(), Duration.ofMillis(50), Duration.ofSeconds(1));
+      Daemon daemon =
+          new Daemon(List.of(watcher), List.of(), Duration.ofMillis(50), Duration.ofSeconds(1));
       try (StatusServer server =
-          new StatusServer(new InetSocketAddress("127.0.0.1", 0), daemon, List.of(store), Duration.ofSeconds(5), clock)) {
+          new StatusServer(
+              new InetSocketAddress("127.0.0.1", 0),
+              daemon,
+              List.of(store),
+              Duration.ofSeconds(5),
+              clock)) {
         InetSocketAddress address = server.address();
-        assertThat(get(address, "/readyz", "GET").statusCode()).as("before the first scan").isEqualTo(503);
-        assertThat(get(address, "/healthz", "GET").statusCode()).as("starting up is healthy").isEqualTo(200);
+        assertThat(get(address, "/readyz", "GET").statusCode())
+            .as("before the first scan")
+            .isEqualTo(503);
+        assertThat(get(address, "/healthz", "GET").statusCode())
+            .as("starting up is healthy")
+            .isEqualTo(200);
 
         try (RunningDaemon running = RunningDaemon.start(daemon)) {
           double start = clock.millis() / 1000.0 - 100;
-          try (EventFileWriter w = EventFileWriter.create(logdir.resolve("exp1/validation"), start, "h", 0)) {
+          try (EventFileWriter w =
+              EventFileWriter.create(logdir.resolve("exp1/validation"), start, "h", 0)) {
             for (int t = 0; t < 120; t++) {
               w.simpleValue("val_loss", t, start + t, (float) (1 + 8 * Math.exp(-t / 8.0)));
             }
           }
           AtomicReference<String> scraped = new AtomicReference<>("");
           // Counted and published: the transition's counter and the experiment's current status.
-          running.awaitUntil("the convergence counted and published", () -> {
-            scraped.set(get(address, "/metrics", "GET").body());
-            return scraped.get().contains("plateau_verdicts_total{status=\"converged\"}")
-                && scraped.get().contains("plateau_experiments{status=\"converged\"} 1");
-          });
+          running.awaitUntil(
+              "the convergence counted and published",
+              () -> {
+                scraped.set(get(address, "/metrics", "GET").body());
+                return scraped.get().contains("plateau_verdicts_total{status=\"converged\"}")
+                    && scraped.get().contains("plateau_experiments{status=\"converged\"} 1");
+              });
           String metrics = scraped.get();
           assertThat(get(address, "/readyz", "GET").statusCode()).isEqualTo(200);
           assertThat(metrics)
@@ -87,9 +103,16 @@ class StatusServerTest {
 
           HttpResponse<String> page = get(address, "/", "GET");
           assertThat(page.statusCode()).isEqualTo(200);
-          assertThat(page.headers().firstValue("Content-Security-Policy").orElse("")).contains("default-src 'none'");
+          assertThat(page.headers().firstValue("Content-Security-Policy").orElse(""))
+              .contains("default-src 'none'");
           assertThat(page.body())
-              .contains("data-run=\"exp1\"", "converged", "<svg", "<polyline", "class=\"best\"", "class=\"decided\"")
+              .contains(
+                  "data-run=\"exp1\"",
+                  "converged",
+                  "<svg",
+                  "<polyline",
+                  "class=\"best\"",
+                  "class=\"decided\"")
               .doesNotContain("<script");
 
           assertThat(get(address, "/api/runs", "POST").statusCode()).isEqualTo(405);
@@ -107,10 +130,18 @@ class StatusServerTest {
     FakeClock clock = FakeClock.atNow();
     Path logdir = Files.createDirectories(temp.resolve("logs"));
     try (StateStore store = StateStore.open(temp.resolve("s.db"), false, clock)) {
-      Watcher watcher = new Watcher(logdir, PlateauConfig.defaults(), store, List.of(), FlagApplier.NONE, clock, "h");
-      Daemon daemon = new Daemon(List.of(watcher), List.of(), Duration.ofMillis(50), Duration.ofSeconds(1));
+      Watcher watcher =
+          new Watcher(
+              logdir, PlateauConfig.defaults(), store, List.of(), FlagApplier.NONE, clock, "h");
+      Daemon daemon =
+          new Daemon(List.of(watcher), List.of(), Duration.ofMillis(50), Duration.ofSeconds(1));
       try (StatusServer server =
-          new StatusServer(new InetSocketAddress("127.0.0.1", 0), daemon, List.of(store), Duration.ofMillis(200), clock)) {
+          new StatusServer(
+              new InetSocketAddress("127.0.0.1", 0),
+              daemon,
+              List.of(store),
+              Duration.ofMillis(200),
+              clock)) {
         clock.advanceMillis(400); // never started: no round within the allowed time
         assertThat(get(server.address(), "/healthz", "GET").statusCode()).isEqualTo(503);
       }
@@ -139,11 +170,19 @@ class StatusServerTest {
       }
     }
     try (StateStore store = StateStore.open(temp.resolve("s.db"), false, clock)) {
-      Watcher watcher = new Watcher(logdir, PlateauConfig.defaults(), store, List.of(), FlagApplier.NONE, clock, "h");
+      Watcher watcher =
+          new Watcher(
+              logdir, PlateauConfig.defaults(), store, List.of(), FlagApplier.NONE, clock, "h");
       watcher.poll();
-      Daemon daemon = new Daemon(List.of(watcher), List.of(), Duration.ofMillis(50), Duration.ofSeconds(1));
+      Daemon daemon =
+          new Daemon(List.of(watcher), List.of(), Duration.ofMillis(50), Duration.ofSeconds(1));
       try (StatusServer server =
-          new StatusServer(new InetSocketAddress("127.0.0.1", 0), daemon, List.of(store), Duration.ofSeconds(5), clock)) {
+          new StatusServer(
+              new InetSocketAddress("127.0.0.1", 0),
+              daemon,
+              List.of(store),
+              Duration.ofSeconds(5),
+              clock)) {
         String body = get(server.address(), "/", "GET").body();
         assertThat(body).contains("&lt;script&gt;alert(&#39;run&#39;)&lt;/script&gt;");
         assertThat(body).contains("val_loss&quot;&gt;&lt;img src=x onerror=alert(1)&gt;");
@@ -153,8 +192,8 @@ class StatusServerTest {
   }
 
   @Test
-  void pageShowsBidiZeroWidthAndControlCharactersInNamesByTheirCodeNeverAsThemselves(@TempDir Path temp)
-      throws Exception {
+  void pageShowsBidiZeroWidthAndControlCharactersInNamesByTheirCodeNeverAsThemselves(
+      @TempDir Path temp) throws Exception {
     Path logdir = Files.createDirectories(temp.resolve("logs"));
     Clock clock = Clock.systemUTC();
     String run = "exp1" + "\u202E" + "gnp.exe" + "\u0007";
@@ -166,14 +205,23 @@ class StatusServerTest {
       }
     }
     try (StateStore store = StateStore.open(temp.resolve("s.db"), false, clock)) {
-      Watcher watcher = new Watcher(logdir, PlateauConfig.defaults(), store, List.of(), FlagApplier.NONE, clock, "h");
+      Watcher watcher =
+          new Watcher(
+              logdir, PlateauConfig.defaults(), store, List.of(), FlagApplier.NONE, clock, "h");
       watcher.poll();
-      Daemon daemon = new Daemon(List.of(watcher), List.of(), Duration.ofMillis(50), Duration.ofSeconds(1));
+      Daemon daemon =
+          new Daemon(List.of(watcher), List.of(), Duration.ofMillis(50), Duration.ofSeconds(1));
       try (StatusServer server =
-          new StatusServer(new InetSocketAddress("127.0.0.1", 0), daemon, List.of(store), Duration.ofSeconds(5), clock)) {
+          new StatusServer(
+              new InetSocketAddress("127.0.0.1", 0),
+              daemon,
+              List.of(store),
+              Duration.ofSeconds(5),
+              clock)) {
         String body = get(server.address(), "/", "GET").body();
         assertThat(body)
-            .contains("exp1<span class=\"cp\" title=\"RIGHT-TO-LEFT OVERRIDE\">\\u202E</span>gnp.exe")
+            .contains(
+                "exp1<span class=\"cp\" title=\"RIGHT-TO-LEFT OVERRIDE\">\\u202E</span>gnp.exe")
             .contains("<span class=\"cp\" title=\"BEL\">\\u0007</span>")
             .contains("val<span class=\"cp\" title=\"ZERO WIDTH SPACE\">\\u200B</span>_loss")
             .contains("<span class=\"cp\" title=\"LEFT-TO-RIGHT ISOLATE\">\\u2066</span>x")

@@ -15,8 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
 /**
- * With a token, the status page and /api/runs need it (as a bearer header, or as the session
- * cookie a browser gets for opening the page with {@code ?token=} once) while the probes stay open;
+ * With a token, the status page and /api/runs need it (as a bearer header, or as the session cookie
+ * a browser gets for opening the page with {@code ?token=} once) while the probes stay open;
  * nothing the server says contains the token.
  */
 class StatusServerTokenTest {
@@ -47,7 +47,9 @@ class StatusServerTokenTest {
 
   static void assertChallenged(RawHttp.Response r, String what) {
     assertThat(r.status()).as(what).isEqualTo(401);
-    assertThat(r.header("WWW-Authenticate")).as(what).hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
+    assertThat(r.header("WWW-Authenticate"))
+        .as(what)
+        .hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
     assertThat(r.body()).as(what).doesNotContain("exp1", "val_loss", "logdirs");
   }
 
@@ -55,14 +57,24 @@ class StatusServerTokenTest {
   void pageAndApiNeedTheTokenAndSayBearer() throws Exception {
     for (String path : List.of("/", "/api/runs")) {
       assertChallenged(RawHttp.get(port, path), path + " without a token");
-      assertChallenged(RawHttp.get(port, path, "Authorization: Bearer " + OTHER), path + " with another token");
-      assertChallenged(RawHttp.get(port, path, "Authorization: Bearer " + TOKEN.substring(0, 20)), path + " with a prefix");
-      assertChallenged(RawHttp.get(port, path, "Authorization: Bearer " + TOKEN + "x"), path + " with more");
-      assertChallenged(RawHttp.get(port, path, "Authorization: Basic " + TOKEN), path + " as another scheme");
-      assertChallenged(RawHttp.get(port, path, "Authorization: " + TOKEN), path + " without a scheme");
-      assertChallenged(RawHttp.get(port, path, "Cookie: plateau_session=" + TOKEN), path + " with the token as cookie");
+      assertChallenged(
+          RawHttp.get(port, path, "Authorization: Bearer " + OTHER), path + " with another token");
+      assertChallenged(
+          RawHttp.get(port, path, "Authorization: Bearer " + TOKEN.substring(0, 20)),
+          path + " with a prefix");
+      assertChallenged(
+          RawHttp.get(port, path, "Authorization: Bearer " + TOKEN + "x"), path + " with more");
+      assertChallenged(
+          RawHttp.get(port, path, "Authorization: Basic " + TOKEN), path + " as another scheme");
+      assertChallenged(
+          RawHttp.get(port, path, "Authorization: " + TOKEN), path + " without a scheme");
+      assertChallenged(
+          RawHttp.get(port, path, "Cookie: plateau_session=" + TOKEN),
+          path + " with the token as cookie");
     }
-    assertThat(RawHttp.get(port, "/").body()).as("the browser is asked for the token").contains("name=\"token\"");
+    assertThat(RawHttp.get(port, "/").body())
+        .as("the browser is asked for the token")
+        .contains("name=\"token\"");
   }
 
   @Test
@@ -101,7 +113,8 @@ class StatusServerTokenTest {
     assertThat(page.body()).contains("data-run=\"exp1\"");
     assertThat(RawHttp.get(port, "/api/runs", "Cookie: " + cookie).status()).isEqualTo(200);
 
-    String forged = cookie.substring(0, cookie.length() - 2) + (cookie.endsWith("AA") ? "BB" : "AA");
+    String forged =
+        cookie.substring(0, cookie.length() - 2) + (cookie.endsWith("AA") ? "BB" : "AA");
     assertChallenged(RawHttp.get(port, "/", "Cookie: " + forged), "an altered cookie");
     String otherTokens = RequestGate.SESSION_COOKIE + "=" + BearerToken.of(OTHER).sessionValue();
     assertChallenged(RawHttp.get(port, "/", "Cookie: " + otherTokens), "another token's cookie");
@@ -122,10 +135,12 @@ class StatusServerTokenTest {
   void noResponseContainsTheToken() throws Exception {
     List<RawHttp.Response> responses =
         List.of(
-            RawHttp.get(port, "/?token=" + TOKEN), RawHttp.get(port, "/?token=" + OTHER),
+            RawHttp.get(port, "/?token=" + TOKEN),
+            RawHttp.get(port, "/?token=" + OTHER),
             RawHttp.get(port, "/", "Authorization: Bearer " + TOKEN),
             RawHttp.get(port, "/api/runs", "Authorization: Bearer " + TOKEN),
-            RawHttp.get(port, "/metrics"), RawHttp.get(port, "/api/runs"),
+            RawHttp.get(port, "/metrics"),
+            RawHttp.get(port, "/api/runs"),
             RawHttp.get(port, "/nope?token=" + TOKEN));
     for (RawHttp.Response r : responses) {
       assertThat(r.body()).doesNotContain(TOKEN);
@@ -140,17 +155,22 @@ class StatusServerTokenTest {
     logs.start();
     logger.addAppender(logs);
     try {
-      try (RunningServer open = new RunningServer(temp.resolve("a"), temp.resolve("logs"), "0.0.0.0", null)) {
+      try (RunningServer open =
+          new RunningServer(temp.resolve("a"), temp.resolve("logs"), "0.0.0.0", null)) {
         assertThat(RawHttp.get(open.port(), "/healthz").status()).isEqualTo(200);
       }
-      assertThat(logs.list).anySatisfy(e -> {
-        assertThat(e.getLevel().toString()).isEqualTo("WARN");
-        assertThat(e.getFormattedMessage()).contains("no token", "PLATEAU_HTTP_TOKEN");
-      });
+      assertThat(logs.list)
+          .anySatisfy(
+              e -> {
+                assertThat(e.getLevel().toString()).isEqualTo("WARN");
+                assertThat(e.getFormattedMessage()).contains("no token", "PLATEAU_HTTP_TOKEN");
+              });
       logs.list.clear();
       try (RunningServer guarded =
-              new RunningServer(temp.resolve("b"), temp.resolve("logs"), "0.0.0.0", BearerToken.of(TOKEN));
-          RunningServer local = new RunningServer(temp.resolve("c"), temp.resolve("logs"), "127.0.0.1", null)) {
+              new RunningServer(
+                  temp.resolve("b"), temp.resolve("logs"), "0.0.0.0", BearerToken.of(TOKEN));
+          RunningServer local =
+              new RunningServer(temp.resolve("c"), temp.resolve("logs"), "127.0.0.1", null)) {
         assertThat(guarded.port()).isNotEqualTo(local.port());
       }
       assertThat(logs.list).noneMatch(e -> e.getLevel().toString().equals("WARN"));

@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 class ThrottledLogTest {
   final FakeClock time = FakeClock.atNow();
   final List<String> lines = new ArrayList<>();
-  final ThrottledLog log = new ThrottledLog(lines::add, "HTTP client errors", Duration.ofMinutes(1), time.ticker());
+  final ThrottledLog log =
+      new ThrottledLog(lines::add, "HTTP client errors", Duration.ofMinutes(1), time.ticker());
 
   @Test
   void theFirstIsLoggedAtOnceAndTheRestOfTheIntervalInOneLineWithCountsByKind() {
@@ -22,12 +23,16 @@ class ThrottledLogTest {
     log.record("421 not loopback", "GET /api/runs from 127.0.0.1:2");
     time.advance(Duration.ofSeconds(59));
     log.flush();
-    assertThat(lines).containsExactly(
-        "HTTP client errors: 413 no body (GET /healthz from 127.0.0.1:1); more within 60 s are counted and logged together");
+    assertThat(lines)
+        .containsExactly(
+            "HTTP client errors: 413 no body (GET /healthz from 127.0.0.1:1); more within 60 s are counted and logged together");
     time.advance(Duration.ofSeconds(1));
     log.flush();
-    assertThat(lines).hasSize(2).last().isEqualTo(
-        "HTTP client errors in the last 60 s, not logged one by one: 300 (413 no body: 299, 421 not loopback: 1)");
+    assertThat(lines)
+        .hasSize(2)
+        .last()
+        .isEqualTo(
+            "HTTP client errors in the last 60 s, not logged one by one: 300 (413 no body: 299, 421 not loopback: 1)");
   }
 
   @Test
@@ -44,6 +49,10 @@ class ThrottledLogTest {
     log.flush();
     assertThat(lines).as("a quiet interval logs nothing").hasSize(11);
     log.record("404 not found", "GET /x from a");
-    assertThat(lines).hasSize(12).last().asString().startsWith("HTTP client errors: 404 not found (GET /x from a)");
+    assertThat(lines)
+        .hasSize(12)
+        .last()
+        .asString()
+        .startsWith("HTTP client errors: 404 not found (GET /x from a)");
   }
 }

@@ -94,7 +94,8 @@ class FlagPathSafetyTest {
     assertThat(((FlagOutcome.Failed) outcome).reason())
         .contains(logdir.resolve("linked").toString())
         .contains("outside the base directory");
-    // Nothing there under the link: no flag (the run is gone, or the name is refused), nothing outside.
+    // Nothing there under the link: no flag (the run is gone, or the name is refused), nothing
+    // outside.
     assertThat(nested).isNotInstanceOf(FlagOutcome.Written.class);
     assertThat(tree(outside)).isEmpty();
   }
@@ -207,14 +208,26 @@ class FlagPathSafetyTest {
     Files.createSymbolicLink(logdir.resolve("a/b/DIVERGED"), precious);
     FlagSink sink = new FlagSink(logdir, FlagConfig.defaults());
 
-    assertThat(sink.apply("a/b", Status.TRAINING, CONTENT)).isNotInstanceOf(FlagOutcome.Failed.class);
+    assertThat(sink.apply("a/b", Status.TRAINING, CONTENT))
+        .isNotInstanceOf(FlagOutcome.Failed.class);
 
-    assertThat(Files.exists(logdir.resolve("a/b/DIVERGED"), java.nio.file.LinkOption.NOFOLLOW_LINKS)).isFalse();
+    assertThat(
+            Files.exists(logdir.resolve("a/b/DIVERGED"), java.nio.file.LinkOption.NOFOLLOW_LINKS))
+        .isFalse();
     assertThat(precious).hasContent("someone else's");
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"\"><script>alert(1)</script>", "-rf", "new\nline", " spaced ", "~", "$HOME", "a\\..\\b"})
+  @ValueSource(
+      strings = {
+        "\"><script>alert(1)</script>",
+        "-rf",
+        "new\nline",
+        " spaced ",
+        "~",
+        "$HOME",
+        "a\\..\\b"
+      })
   void oddButLegalExperimentNamesStayInsideTheBase(String experiment) throws Exception {
     Files.createDirectories(logdir.resolve(experiment)); // the run's directory, as its job made it
     FlagSink sink = new FlagSink(logdir, FlagConfig.defaults());

@@ -22,7 +22,10 @@ import org.junit.jupiter.api.Test;
  */
 class JudgeStateCodecTest {
   static SeriesPlan plan(String yaml) throws Exception {
-    return ConfigLoader.parse(yaml, "test.yaml").detection().plan("exp/validation", "val_loss").orElseThrow();
+    return ConfigLoader.parse(yaml, "test.yaml")
+        .detection()
+        .plan("exp/validation", "val_loss")
+        .orElseThrow();
   }
 
   static final String EVERY_DETECTOR =
@@ -89,7 +92,8 @@ class JudgeStateCodecTest {
           b.add(VerdictJson.of(restored.verdict()).toString());
         }
         assertThat(b).as("seed %d cut %d", seed, cut).isEqualTo(a);
-        assertThat(JudgeStateCodec.write(restored)).as("saved states equal, seed %d cut %d", seed, cut)
+        assertThat(JudgeStateCodec.write(restored))
+            .as("saved states equal, seed %d cut %d", seed, cut)
             .isEqualTo(JudgeStateCodec.write(original));
         assertThat(JudgeStateCodec.json(restored)).isEqualTo(JudgeStateCodec.json(original));
       }
@@ -186,12 +190,18 @@ class JudgeStateCodecTest {
     byte[] saved = JudgeStateCodec.summary(judge);
     SeriesSummary summary = JudgeStateCodec.readSummary(saved);
     assertThat(summary.verdict()).isEqualTo(judge.verdict());
-    assertThat(summary.wakeAt()).isEqualTo(judge.nextChangeAt()).isFinite(); // the stalled rule's hour
+    assertThat(summary.wakeAt())
+        .isEqualTo(judge.nextChangeAt())
+        .isFinite(); // the stalled rule's hour
     assertThat(summary.detectors())
         .containsExactly("divergence", "target", "overfitting", "plateau", "patience", "stalled");
     assertThat(summary.fits(judge(plan))).isTrue();
     assertThat(summary.fits(judge(plan("")))).isFalse();
-    assertThat(summary.fits(judge(plan("detection:\n  detectors: [divergence, overfitting, stalled, plateau]\n"))))
+    assertThat(
+            summary.fits(
+                judge(
+                    plan(
+                        "detection:\n  detectors: [divergence, overfitting, stalled, plateau]\n"))))
         .isFalse();
     for (int cut = 0; cut < saved.length; cut++) {
       byte[] truncated = Arrays.copyOf(saved, cut);

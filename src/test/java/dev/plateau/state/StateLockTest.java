@@ -12,8 +12,8 @@ import org.junit.jupiter.api.io.TempDir;
 class StateLockTest {
 
   @Test
-  void aSecondOpenOfTheSameDatabaseIsRefusedNamingItAndTheHolderUntilTheFirstCloses(@TempDir Path dir)
-      throws Exception {
+  void aSecondOpenOfTheSameDatabaseIsRefusedNamingItAndTheHolderUntilTheFirstCloses(
+      @TempDir Path dir) throws Exception {
     Path db = dir.resolve("state.db");
     StateStore first = StateStore.open(db, false, StateStoreTest.CLOCK);
     assertThat(Files.readString(StateLock.fileOf(db.toAbsolutePath())))
@@ -35,7 +35,8 @@ class StateLockTest {
     StateStore first = StateStore.open(db, false, StateStoreTest.CLOCK); // held only for its lock
     try {
       for (int i = 0; i < 3; i++) {
-        assertThatThrownBy(() -> StateStore.open(db, false, StateStoreTest.CLOCK)).isInstanceOf(StateException.class);
+        assertThatThrownBy(() -> StateStore.open(db, false, StateStoreTest.CLOCK))
+            .isInstanceOf(StateException.class);
       }
       assertThat(Files.readString(StateLock.fileOf(db.toAbsolutePath())))
           .startsWith(ProcessHandle.current().pid() + " on ");

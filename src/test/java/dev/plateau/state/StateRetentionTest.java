@@ -29,7 +29,8 @@ class StateRetentionTest {
   final FakeClock clock = FakeClock.at(START);
 
   /** Records one verdict of {@code experiment} as transition number {@code transition}. */
-  static void record(StateStore store, String experiment, long transition, String id, String... sinks)
+  static void record(
+      StateStore store, String experiment, long transition, String id, String... sinks)
       throws StateException {
     Map<String, List<String>> sinksFor = new HashMap<>();
     sinksFor.put(id, List.of(sinks));
@@ -38,7 +39,14 @@ class StateRetentionTest {
             List.of(),
             Map.of(),
             Map.of(experiment, new StateBatch.ExperimentStatus(Status.CONVERGED, "{}", transition)),
-            List.of(new RecordedVerdict(id, experiment, Status.CONVERGED, Status.TRAINING, 10L, "{\"id\":\"" + id + "\"}")),
+            List.of(
+                new RecordedVerdict(
+                    id,
+                    experiment,
+                    Status.CONVERGED,
+                    Status.TRAINING,
+                    10L,
+                    "{\"id\":\"" + id + "\"}")),
             sinksFor));
   }
 
@@ -61,7 +69,8 @@ class StateRetentionTest {
   }
 
   @Test
-  void finishedDeliveriesGoAfterTheRetentionPeriodAndPendingOnesStay(@TempDir Path dir) throws Exception {
+  void finishedDeliveriesGoAfterTheRetentionPeriodAndPendingOnesStay(@TempDir Path dir)
+      throws Exception {
     Path db = dir.resolve("state.db");
     Retention retention = Retention.DEFAULT;
     try (StateStore store = StateStore.open(db, false, clock)) {
@@ -106,7 +115,8 @@ class StateRetentionTest {
   }
 
   @Test
-  void verdictsOlderThanTheRetentionGoUnlessADeliveryOfThemIsPending(@TempDir Path dir) throws Exception {
+  void verdictsOlderThanTheRetentionGoUnlessADeliveryOfThemIsPending(@TempDir Path dir)
+      throws Exception {
     Path db = dir.resolve("state.db");
     Retention retention = Retention.DEFAULT;
     try (StateStore store = StateStore.open(db, false, clock)) {
@@ -140,7 +150,8 @@ class StateRetentionTest {
   }
 
   @Test
-  void pruningKeepsEveryExperimentsTransitionCountFromWhichIdsAreNumbered(@TempDir Path dir) throws Exception {
+  void pruningKeepsEveryExperimentsTransitionCountFromWhichIdsAreNumbered(@TempDir Path dir)
+      throws Exception {
     Retention retention = new Retention(DAY, DAY, 1, 500, Duration.ofHours(1));
     try (StateStore store = StateStore.open(dir.resolve("state.db"), false, clock)) {
       for (int t = 1; t <= 4; t++) {
@@ -193,7 +204,8 @@ class StateRetentionTest {
   @Test
   void stateFileStopsGrowingOnceRetentionApplies(@TempDir Path dir) throws Exception {
     Path db = dir.resolve("state.db");
-    Retention retention = new Retention(Duration.ofDays(2), Duration.ofDays(4), 20, 500, Duration.ofHours(1));
+    Retention retention =
+        new Retention(Duration.ofDays(2), Duration.ofDays(4), 20, 500, Duration.ofHours(1));
     List<Long> sizes = new ArrayList<>();
     try (StateStore store = StateStore.open(db, false, clock)) {
       StatePruner pruner = new StatePruner(store, retention, clock);
@@ -208,8 +220,11 @@ class StateRetentionTest {
             for (int e = 0; e < 10; e++) {
               String id = "d" + day + "h" + hour + "e" + e;
               long transition = day * 4L + hour / 6 + 1;
-              verdicts.add(new RecordedVerdict(id, "exp" + e, Status.CONVERGED, Status.TRAINING, 10L, "x".repeat(2000)));
-              experiments.put("exp" + e, new StateBatch.ExperimentStatus(Status.CONVERGED, "{}", transition));
+              verdicts.add(
+                  new RecordedVerdict(
+                      id, "exp" + e, Status.CONVERGED, Status.TRAINING, 10L, "x".repeat(2000)));
+              experiments.put(
+                  "exp" + e, new StateBatch.ExperimentStatus(Status.CONVERGED, "{}", transition));
               sinksFor.put(id, List.of("hook"));
             }
             store.commit(new StateBatch(List.of(), Map.of(), experiments, verdicts, sinksFor));
@@ -232,6 +247,8 @@ class StateRetentionTest {
     // Freed pages are reused: once both periods have passed, the file holds steady (without
     // pruning it would be twice as big at day 16 as at day 8).
     long atDay8 = sizes.get(7);
-    assertThat(sizes.get(15)).as("sizes by day: " + sizes).isLessThanOrEqualTo(atDay8 + atDay8 / 10);
+    assertThat(sizes.get(15))
+        .as("sizes by day: " + sizes)
+        .isLessThanOrEqualTo(atDay8 + atDay8 / 10);
   }
 }

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 class StateStoreTest {
   static final Clock CLOCK = Clock.fixed(Instant.ofEpochSecond(1_800_000_000), ZoneOffset.UTC);
 
-  static StateBatch batch(List<FileCursor> files, List<RecordedVerdict> verdicts, List<String> sinks) {
+  static StateBatch batch(
+      List<FileCursor> files, List<RecordedVerdict> verdicts, List<String> sinks) {
     Map<String, List<String>> sinksFor = new java.util.HashMap<>();
     for (RecordedVerdict v : verdicts) {
       sinksFor.put(v.id(), sinks);
@@ -30,28 +31,37 @@ class StateStoreTest {
     return new StateBatch(
         files,
         Map.of(new SeriesKey("exp/validation", "val_loss"), new byte[] {2, 0, -1, 7}),
-        Map.of("exp", new StateBatch.ExperimentStatus(Status.CONVERGED, "{\"status\":\"converged\"}")),
+        Map.of(
+            "exp", new StateBatch.ExperimentStatus(Status.CONVERGED, "{\"status\":\"converged\"}")),
         verdicts,
         sinksFor);
   }
 
   static RecordedVerdict verdict(String id) {
-    return new RecordedVerdict(id, "exp", Status.CONVERGED, Status.TRAINING, 42L, "{\"id\":\"" + id + "\"}");
+    return new RecordedVerdict(
+        id, "exp", Status.CONVERGED, Status.TRAINING, 42L, "{\"id\":\"" + id + "\"}");
   }
 
   @Test
   void committedRoundIsReadBackAfterReopening(@TempDir Path dir) throws Exception {
     Path db = dir.resolve("state.db");
     FileCursor cursor =
-        new FileCursor("/logs/exp/validation/events", "exp/validation", 1234,
-            new FileFingerprint(48, 0x1234abcd), "(dev=1,ino=2)", true, Map.of("loss", true));
+        new FileCursor(
+            "/logs/exp/validation/events",
+            "exp/validation",
+            1234,
+            new FileFingerprint(48, 0x1234abcd),
+            "(dev=1,ino=2)",
+            true,
+            Map.of("loss", true));
     try (StateStore store = StateStore.open(db, false, CLOCK)) {
       store.commit(batch(List.of(cursor), List.of(verdict("v1")), List.of("webhook-1")));
     }
     try (StateStore store = StateStore.open(db, false, CLOCK)) {
       assertThat(store.files()).containsExactly(cursor);
       assertThat(store.series()).containsOnlyKeys(new SeriesKey("exp/validation", "val_loss"));
-      assertThat(store.series().get(new SeriesKey("exp/validation", "val_loss"))).containsExactly(2, 0, -1, 7);
+      assertThat(store.series().get(new SeriesKey("exp/validation", "val_loss")))
+          .containsExactly(2, 0, -1, 7);
       assertThat(store.experiments().get("exp").status()).isEqualTo(Status.CONVERGED);
       assertThat(store.pendingCount()).isEqualTo(1);
     }
@@ -62,20 +72,24 @@ class StateStoreTest {
       throws Exception {
     try (StateStore store = StateStore.open(dir.resolve("s.db"), false, CLOCK)) {
       List<String> sinks = List.of("webhook-1", "slack");
-      assertThat(store.commit(batch(List.of(), List.of(verdict("v1")), sinks))).containsExactly("v1");
+      assertThat(store.commit(batch(List.of(), List.of(verdict("v1")), sinks)))
+          .containsExactly("v1");
       // The round is read and decided again after a crash: same verdict id.
       assertThat(store.commit(batch(List.of(), List.of(verdict("v1"), verdict("v2")), sinks)))
           .containsExactly("v2");
       assertThat(store.pendingCount()).isEqualTo(4);
-      assertThat(store.due("slack", CLOCK.millis(), 10)).extracting(OutboxEntry::verdictId)
+      assertThat(store.due("slack", CLOCK.millis(), 10))
+          .extracting(OutboxEntry::verdictId)
           .containsExactly("v1", "v2");
     }
   }
 
   @Test
-  void outboxEntriesMoveFromPendingToDeliveredRetriedOrRejected(@TempDir Path dir) throws Exception {
+  void outboxEntriesMoveFromPendingToDeliveredRetriedOrRejected(@TempDir Path dir)
+      throws Exception {
     try (StateStore store = StateStore.open(dir.resolve("s.db"), false, CLOCK)) {
-      store.commit(batch(List.of(), List.of(verdict("a"), verdict("b"), verdict("c")), List.of("hook")));
+      store.commit(
+          batch(List.of(), List.of(verdict("a"), verdict("b"), verdict("c")), List.of("hook")));
       List<OutboxEntry> due = store.due("hook", CLOCK.millis(), 10);
       assertThat(due).hasSize(3);
       assertThat(due.get(0).payload()).isEqualTo("{\"id\":\"a\"}");
@@ -145,29 +159,43 @@ class StateStoreTest {
   }
 
   @Test
-  void seriesSummariesAreSavedWithTheirStatesAndDeletedWithThem(@TempDir Path dir) throws Exception {
+  void seriesSummariesAreSavedWithTheirStatesAndDeletedWithThem(@TempDir Path dir)
+      throws Exception {
     Path db = dir.resolve("state.db");
     try (StateStore store = StateStore.open(db, false, CLOCK)) {
       store.commit(
           new StateBatch(
               List.of(),
-              Map.of(new SeriesKey("exp/train", "loss"), new byte[] {2, 1}, new SeriesKey("exp/validation", "val_loss"), new byte[] {2, 2}),
-              Map.of(), List.of(), Map.of(), List.of(),
+              Map.of(
+                  new SeriesKey("exp/train", "loss"),
+                  new byte[] {2, 1},
+                  new SeriesKey("exp/validation", "val_loss"),
+                  new byte[] {2, 2}),
+              Map.of(),
+              List.of(),
+              Map.of(),
+              List.of(),
               Map.of(new SeriesKey("exp/train", "loss"), new byte[] {1, 9, 9})));
     }
     try (StateStore store = StateStore.open(db, false, CLOCK)) {
       Map<SeriesKey, byte[]> summaries = store.seriesSummaries();
-      assertThat(summaries).containsOnlyKeys(new SeriesKey("exp/train", "loss"), new SeriesKey("exp/validation", "val_loss"));
+      assertThat(summaries)
+          .containsOnlyKeys(
+              new SeriesKey("exp/train", "loss"), new SeriesKey("exp/validation", "val_loss"));
       assertThat(summaries.get(new SeriesKey("exp/train", "loss"))).containsExactly(1, 9, 9);
-      assertThat(summaries.get(new SeriesKey("exp/validation", "val_loss"))).isNull(); // saved without one
-      store.commit(new StateBatch(List.of(), Map.of(), Map.of(), List.of(), Map.of(), List.of("exp/train")));
-      assertThat(store.seriesSummaries()).containsOnlyKeys(new SeriesKey("exp/validation", "val_loss"));
+      assertThat(summaries.get(new SeriesKey("exp/validation", "val_loss")))
+          .isNull(); // saved without one
+      store.commit(
+          new StateBatch(List.of(), Map.of(), Map.of(), List.of(), Map.of(), List.of("exp/train")));
+      assertThat(store.seriesSummaries())
+          .containsOnlyKeys(new SeriesKey("exp/validation", "val_loss"));
     }
   }
 
   /** Version 1 (before series summaries) is brought up to date in place, its states kept. */
   @Test
-  void aVersionOneDatabaseGainsTheSummaryColumnAndKeepsItsStates(@TempDir Path dir) throws Exception {
+  void aVersionOneDatabaseGainsTheSummaryColumnAndKeepsItsStates(@TempDir Path dir)
+      throws Exception {
     Path db = dir.resolve("state.db");
     try (var c = DriverManager.getConnection("jdbc:sqlite:" + db);
         var s = c.createStatement()) {
@@ -179,18 +207,31 @@ class StateStoreTest {
       s.execute("INSERT INTO series VALUES ('exp', 'loss', '{\"points\":3}')");
     }
     try (StateStore store = StateStore.open(db, false, CLOCK)) {
-      assertThat(new String(store.series().get(new SeriesKey("exp", "loss")), java.nio.charset.StandardCharsets.UTF_8))
+      assertThat(
+              new String(
+                  store.series().get(new SeriesKey("exp", "loss")),
+                  java.nio.charset.StandardCharsets.UTF_8))
           .isEqualTo("{\"points\":3}");
       assertThat(store.seriesSummaries()).containsEntry(new SeriesKey("exp", "loss"), null);
       store.commit(
-          new StateBatch(List.of(), Map.of(new SeriesKey("exp", "loss"), new byte[] {2}), Map.of(), List.of(), Map.of(),
-              List.of(), Map.of(new SeriesKey("exp", "loss"), new byte[] {1})));
+          new StateBatch(
+              List.of(),
+              Map.of(new SeriesKey("exp", "loss"), new byte[] {2}),
+              Map.of(),
+              List.of(),
+              Map.of(),
+              List.of(),
+              Map.of(new SeriesKey("exp", "loss"), new byte[] {1})));
       assertThat(store.seriesSummaries().get(new SeriesKey("exp", "loss"))).containsExactly(1);
     }
     try (var c = DriverManager.getConnection("jdbc:sqlite:" + db);
-        var r = c.createStatement().executeQuery("SELECT value FROM meta WHERE key = 'schema_version'")) {
+        var r =
+            c.createStatement()
+                .executeQuery("SELECT value FROM meta WHERE key = 'schema_version'")) {
       assertThat(r.next()).isTrue();
-      assertThat(r.getString(1)).isEqualTo(Integer.toString(StateStore.SCHEMA_VERSION)).isEqualTo("2");
+      assertThat(r.getString(1))
+          .isEqualTo(Integer.toString(StateStore.SCHEMA_VERSION))
+          .isEqualTo("2");
     }
   }
 
@@ -208,9 +249,13 @@ class StateStoreTest {
         .hasMessageContaining("schema version 99");
   }
 
-  /** Statuses are names in the table and {@link Status} values above it: a name no status has is refused. */
+  /**
+   * Statuses are names in the table and {@link Status} values above it: a name no status has is
+   * refused.
+   */
   @Test
-  void anExperimentRowWithAnUnknownStatusIsRefusedNamingTheFile(@TempDir Path dir) throws Exception {
+  void anExperimentRowWithAnUnknownStatusIsRefusedNamingTheFile(@TempDir Path dir)
+      throws Exception {
     Path db = dir.resolve("state.db");
     try (StateStore store = StateStore.open(db, false, CLOCK)) {
       store.commit(batch(List.of(), List.of(verdict("v")), List.of("hook")));
@@ -218,7 +263,8 @@ class StateStoreTest {
     }
     try (var c = DriverManager.getConnection("jdbc:sqlite:" + db)) {
       c.createStatement().execute("UPDATE experiments SET status = 'finished'");
-      try (var r = c.createStatement().executeQuery("SELECT status, previous_status FROM verdicts")) {
+      try (var r =
+          c.createStatement().executeQuery("SELECT status, previous_status FROM verdicts")) {
         assertThat(r.next()).isTrue();
         assertThat(r.getString(1)).as("the JSON name in the table").isEqualTo("converged");
         assertThat(r.getString(2)).isEqualTo("training");

@@ -90,11 +90,14 @@ class LogdirTailerTest {
       a.flush();
       b.flush();
       RecordingListener heard = new RecordingListener();
-      PollStats grown = tailer.pollGrown(heard, Set.of(logdir.resolve("b").toAbsolutePath().normalize()));
+      PollStats grown =
+          tailer.pollGrown(heard, Set.of(logdir.resolve("b").toAbsolutePath().normalize()));
       assertThat(grown.points()).isEqualTo(1);
       assertThat(grown.files()).as("files tracked").isEqualTo(2);
       assertThat(heard.points).extracting(ScalarPoint::run).containsExactly("b");
-      assertThat(tailer.poll(new RecordingListener()).points()).as("a's point is read later").isEqualTo(1);
+      assertThat(tailer.poll(new RecordingListener()).points())
+          .as("a's point is read later")
+          .isEqualTo(1);
     }
   }
 
@@ -245,7 +248,9 @@ class LogdirTailerTest {
     tailer.poll(l);
     append(file, java.util.Arrays.copyOfRange(next, 5, 20));
     tailer.poll(l);
-    assertThat(l.tails).containsExactly(new RecordingListener.Tail("run", file.getFileName().toString(), complete, 5));
+    assertThat(l.tails)
+        .containsExactly(
+            new RecordingListener.Tail("run", file.getFileName().toString(), complete, 5));
     assertThat(l.steps("run", "t")).containsExactly(0L, 1L);
 
     append(file, java.util.Arrays.copyOfRange(next, 20, next.length));
@@ -327,7 +332,9 @@ class LogdirTailerTest {
     Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     l.clear();
     tailer.poll(l);
-    assertThat(l.resets).singleElement().satisfies(r -> assertThat(r.reason()).contains("replaced"));
+    assertThat(l.resets)
+        .singleElement()
+        .satisfies(r -> assertThat(r.reason()).contains("replaced"));
     assertThat(l.steps("run", "t")).containsExactlyElementsOf(range(100, 110));
 
     l.clear();
@@ -345,7 +352,9 @@ class LogdirTailerTest {
     Files.write(file, EventFiles.points(999, "t", 50, 60), StandardOpenOption.TRUNCATE_EXISTING);
     l.clear();
     tailer.poll(l);
-    assertThat(l.resets).singleElement().satisfies(r -> assertThat(r.reason()).contains("first record"));
+    assertThat(l.resets)
+        .singleElement()
+        .satisfies(r -> assertThat(r.reason()).contains("first record"));
     assertThat(l.steps("run", "t")).containsExactlyElementsOf(range(50, 60));
   }
 
@@ -403,7 +412,10 @@ class LogdirTailerTest {
       assertThat(l.steps("open", "t")).containsExactly(0L, 1L, 2L);
     } finally {
       Files.setPosixFilePermissions(
-          locked, Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
+          locked,
+          Set.of(
+              PosixFilePermission.OWNER_READ,
+              PosixFilePermission.OWNER_WRITE,
               PosixFilePermission.OWNER_EXECUTE));
     }
   }
@@ -524,8 +536,9 @@ class LogdirTailerTest {
     tailer.poll(l);
     tailer.poll(l);
     assertThat(l.problems).isEmpty();
-    assertThat(l.tails).containsExactly(
-        new RecordingListener.Tail("run", file.getFileName().toString(), at, last.length));
+    assertThat(l.tails)
+        .containsExactly(
+            new RecordingListener.Tail("run", file.getFileName().toString(), at, last.length));
 
     java.nio.file.attribute.FileTime before = Files.getLastModifiedTime(file);
     overwriteInPlace(file, at, last);

@@ -27,14 +27,19 @@ final class ModelFile {
   final int run;
   final String dir;
   final String name;
+
   /** The model's identity of the file's inode: changed only by a new file under the name. */
   long inode;
+
   /** Changed, to a number not used before, by every change of content. */
   long version;
+
   /** Moved out of the logdir, its name taken by a directory or a dangling link. */
   boolean hidden;
+
   /** Not readable (write-only). */
   boolean denied;
+
   /** Cut in the middle: appends wait until a poll has seen the cut (see {@link OpGenerator}). */
   boolean frozen;
 
@@ -84,8 +89,8 @@ final class ModelFile {
   }
 
   /**
-   * Starts a new writer (a job that opens the file afresh) and returns its file_version record;
-   * the file's old content is the caller's to drop.
+   * Starts a new writer (a job that opens the file afresh) and returns its file_version record; the
+   * file's old content is the caller's to drop.
    */
   ModelRecord startWriter(ModelLogdir.Ids ids) throws IOException {
     sink.reset();

@@ -25,10 +25,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * The logdir of a model sequence, kept twice: as real directories and files under {@link
- * #logdir}, and in memory ({@link ModelFile}s), so the model knows every byte the tailer can see.
- * Applies the ops that change files; an op whose target does not exist (any more) does nothing,
- * so that any sub-list of a sequence can be replayed.
+ * The logdir of a model sequence, kept twice: as real directories and files under {@link #logdir},
+ * and in memory ({@link ModelFile}s), so the model knows every byte the tailer can see. Applies the
+ * ops that change files; an op whose target does not exist (any more) does nothing, so that any
+ * sub-list of a sequence can be replayed.
  */
 final class ModelLogdir {
   /** Counters that make every record, wall time and inode of a sequence distinct. */
@@ -60,8 +60,10 @@ final class ModelLogdir {
   final Ids ids = new Ids();
   final Map<Integer, Run> runs = new LinkedHashMap<>();
   final Map<Integer, ModelFile> files = new LinkedHashMap<>();
+
   /** Directories of runs deleted, which a new run may take again. */
   final List<String> deletedDirs = new ArrayList<>();
+
   /** Per directory, the names of files deleted from it, which a new file may take again. */
   final Map<String, Set<String>> deletedNames = new HashMap<>();
 
@@ -198,9 +200,7 @@ final class ModelLogdir {
       // More of the unfinished record, possibly all of it.
       int rest = f.pending.frame().length - f.pendingWritten;
       int more = 1 + random.nextInt(rest);
-      bytes =
-          Arrays.copyOfRange(
-              f.pending.frame(), f.pendingWritten, f.pendingWritten + more);
+      bytes = Arrays.copyOfRange(f.pending.frame(), f.pendingWritten, f.pendingWritten + more);
       f.pendingWritten += more;
       if (f.pendingWritten == f.pending.frame().length) {
         f.finishPending();
@@ -219,11 +219,11 @@ final class ModelLogdir {
   }
 
   /**
-   * Gives the file a modification time no write in the sequence had before. A kernel with
-   * coarse timestamps can leave the time unchanged by a write in the same tick as the poll
-   * before it, and the tailer then takes a rewrite to the same size for no change (it compares
-   * size, time and inode before opening a file): a limitation of that shortcut, which would make
-   * this test depend on the kernel, so the model's filesystem keeps exact times.
+   * Gives the file a modification time no write in the sequence had before. A kernel with coarse
+   * timestamps can leave the time unchanged by a write in the same tick as the poll before it, and
+   * the tailer then takes a rewrite to the same size for no change (it compares size, time and
+   * inode before opening a file): a limitation of that shortcut, which would make this test depend
+   * on the kernel, so the model's filesystem keeps exact times.
    */
   private void stamp(ModelFile f) throws IOException {
     Files.setLastModifiedTime(where(f), FileTime.from(f.version, TimeUnit.MILLISECONDS));

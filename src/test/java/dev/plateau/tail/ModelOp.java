@@ -9,9 +9,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One step of a tailer model sequence. Every op carries all of its random choices (a salt for
- * the records it writes), so a list of ops replays the same way on its own, and any sub-list is
- * still a sequence: an op whose file or run no longer exists does nothing.
+ * One step of a tailer model sequence. Every op carries all of its random choices (a salt for the
+ * records it writes), so a list of ops replays the same way on its own, and any sub-list is still a
+ * sequence: an op whose file or run no longer exists does nothing.
  *
  * <p>The text form, {@code append(3,2,-77); poll()}, is what a failure prints and what {@code
  * -Dplateau.model.replay} reads back.

@@ -13,10 +13,10 @@ import java.util.function.Predicate;
  * files growing while they are replaced, cut, hidden and deleted around them.
  *
  * <p>One thing it never does: append to a file cut in its middle before a poll has seen the cut.
- * The tailer tells a file that changed from one that grew by its inode, its size against the
- * offset read, and its first record; a file cut below that offset and grown past it again, first
- * record kept, looks grown. The model reports such a change as undetectable rather than as a
- * failure (see {@link TailerModel.UndetectableChange}).
+ * The tailer tells a file that changed from one that grew by its inode, its size against the offset
+ * read, and its first record; a file cut below that offset and grown past it again, first record
+ * kept, looks grown. The model reports such a change as undetectable rather than as a failure (see
+ * {@link TailerModel.UndetectableChange}).
  */
 final class OpGenerator {
   private final Random random;
@@ -36,8 +36,8 @@ final class OpGenerator {
   }
 
   /**
-   * The first op: the tailer starts with the default read window, or, half the time, one of a
-   * few dozen bytes, so that records straddle the window's edge and some are larger than it.
+   * The first op: the tailer starts with the default read window, or, half the time, one of a few
+   * dozen bytes, so that records straddle the window's edge and some are larger than it.
    */
   ModelOp start() {
     readBufferSize = random.nextBoolean() ? DecodeLimits.DEFAULT_READ_BUFFER_SIZE : smallWindow();
@@ -56,8 +56,7 @@ final class OpGenerator {
         new Choice(20, l -> new ModelOp.Poll()),
         new Choice(22, l -> withFile(l, f -> !f.frozen, f -> append(f, 1 + random.nextInt(3)))),
         new Choice(
-            10,
-            l -> withFile(l, f -> !f.frozen, f -> new ModelOp.AppendPartial(f.id, salt()))),
+            10, l -> withFile(l, f -> !f.frozen, f -> new ModelOp.AppendPartial(f.id, salt()))),
         new Choice(5, this::newFile),
         new Choice(
             3,
@@ -67,24 +66,20 @@ final class OpGenerator {
                     f -> !f.hidden,
                     f -> new ModelOp.Truncate(f.id, random.nextInt(f.records.size() + 1)))),
         new Choice(
-            3,
-            l -> withFile(l, f -> !f.hidden, f -> new ModelOp.Rewrite(f.id, records(), salt()))),
+            3, l -> withFile(l, f -> !f.hidden, f -> new ModelOp.Rewrite(f.id, records(), salt()))),
         new Choice(
-            4,
-            l -> withFile(l, f -> !f.hidden, f -> new ModelOp.Replace(f.id, records(), salt()))),
+            4, l -> withFile(l, f -> !f.hidden, f -> new ModelOp.Replace(f.id, records(), salt()))),
         new Choice(3, l -> withFile(l, f -> !f.hidden, f -> new ModelOp.DeleteFile(f.id))),
         new Choice(2, l -> new ModelOp.DeleteRun(pick(List.copyOf(l.runs.keySet())))),
         new Choice(
-            3,
-            l -> withFile(l, f -> !f.hidden, f -> new ModelOp.Hide(f.id, random.nextBoolean()))),
+            3, l -> withFile(l, f -> !f.hidden, f -> new ModelOp.Hide(f.id, random.nextBoolean()))),
         new Choice(8, l -> withFile(l, f -> f.hidden, f -> new ModelOp.Unhide(f.id))),
         new Choice(3, l -> l.denySupported ? withFile(l, f -> !f.denied, this::deny) : null),
         new Choice(4, l -> withFile(l, f -> f.denied, f -> new ModelOp.Allow(f.id))),
         new Choice(3, l -> new ModelOp.Reread(pick(List.copyOf(l.runs.keySet())))),
         // Mostly as before; sometimes with another read window, as after a change of settings.
         new Choice(
-            6,
-            l -> new ModelOp.Restart(random.nextInt(4) == 0 ? smallWindow() : readBufferSize)));
+            6, l -> new ModelOp.Restart(random.nextInt(4) == 0 ? smallWindow() : readBufferSize)));
   }
 
   ModelOp next(ModelLogdir logdir) {

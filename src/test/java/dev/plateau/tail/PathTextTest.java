@@ -12,7 +12,8 @@ import org.junit.jupiter.api.io.TempDir;
 class PathTextTest {
 
   @Test
-  void aNameThatIsNotValidUtf8RoundTripsThroughItsUriAndOthersStayAsTheyRead(@TempDir Path dir) throws Exception {
+  void aNameThatIsNotValidUtf8RoundTripsThroughItsUriAndOthersStayAsTheyRead(@TempDir Path dir)
+      throws Exception {
     Path plain = dir.resolve("exp-\\u00e9/events.out.tfevents.1");
     assertThat(PathText.of(plain)).isEqualTo(plain.toString());
     assertThat(PathText.parse(PathText.of(plain))).isEqualTo(plain);
@@ -24,6 +25,8 @@ class PathTextTest {
     assertThat(text).startsWith("file:").contains("bad%FF%FErun");
     assertThat(PathText.parse(text)).isEqualTo(file);
     assertThat(Files.readString(PathText.parse(text))).isEqualTo("x");
-    assertThat(Path.of(file.toString())).as("the string alone names another file").isNotEqualTo(file);
+    assertThat(Path.of(file.toString()))
+        .as("the string alone names another file")
+        .isNotEqualTo(file);
   }
 }

@@ -21,8 +21,8 @@ import java.util.TreeSet;
 
 /**
  * Runs one model sequence: applies each op to real files under a fresh logdir and to the model,
- * polls the real {@link LogdirTailer}, and after every poll compares what it reported with what
- * the model expects.
+ * polls the real {@link LogdirTailer}, and after every poll compares what it reported with what the
+ * model expects.
  */
 final class SequenceRunner {
   /** How a new tailer takes the saved cursors; the daemon calls {@link LogdirTailer#restore}. */
@@ -98,8 +98,10 @@ final class SequenceRunner {
     final Path dir;
     final ModelLogdir logdir;
     final TailerModel model = new TailerModel();
+
     /** What the daemon's store holds: the latest cursor of every file ever read. */
     final Map<String, FileCursor> saved = new LinkedHashMap<>();
+
     LogdirTailer tailer;
     int polls;
 
@@ -188,8 +190,12 @@ final class SequenceRunner {
       if (resets.size() != new HashSet<>(resets).size()
           || !resets.containsAll(expected.resets())
           || !union(expected.resets(), expected.optionalResets()).containsAll(resets)) {
-        return "file resets: expected " + expected.resets() + " (and maybe "
-            + expected.optionalResets() + "), reported " + resets;
+        return "file resets: expected "
+            + expected.resets()
+            + " (and maybe "
+            + expected.optionalResets()
+            + "), reported "
+            + resets;
       }
       Set<String> unreadable = new HashSet<>();
       for (TailProblem p : heard.problems) {
@@ -198,10 +204,11 @@ final class SequenceRunner {
         }
         unreadable.add(relative(p.file()));
       }
-      if (!unreadable.equals(expected.unreadable())
-          || heard.problems.size() != unreadable.size()) {
-        return "unreadable files: expected " + expected.unreadable()
-            + ", reported " + heard.problems;
+      if (!unreadable.equals(expected.unreadable()) || heard.problems.size() != unreadable.size()) {
+        return "unreadable files: expected "
+            + expected.unreadable()
+            + ", reported "
+            + heard.problems;
       }
       for (RecordingListener.Tail tail : heard.tails) {
         ModelFile f = visible.get(tail.run() + "/" + tail.file());
@@ -245,11 +252,18 @@ final class SequenceRunner {
       at++;
     }
     StringBuilder out = new StringBuilder();
-    out.append("  ").append(want.size()).append(" expected, ").append(got.size())
-        .append(" reported; first difference at index ").append(at).append('\n');
+    out.append("  ")
+        .append(want.size())
+        .append(" expected, ")
+        .append(got.size())
+        .append(" reported; first difference at index ")
+        .append(at)
+        .append('\n');
     int end = Math.min(at + 3, Math.max(want.size(), got.size()));
     for (int i = Math.max(0, at - 1); i < end; i++) {
-      out.append("  [").append(i).append("] expected ")
+      out.append("  [")
+          .append(i)
+          .append("] expected ")
           .append(i < want.size() ? brief(want.get(i)) : "-")
           .append(", reported ")
           .append(i < got.size() ? brief(got.get(i)) : "-")

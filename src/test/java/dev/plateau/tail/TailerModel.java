@@ -11,9 +11,8 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * What the tailer should know and report, by its documented contract, kept without reading a
- * byte: per file, which of the file's records it has read; per poll, the points it should
- * report.
+ * What the tailer should know and report, by its documented contract, kept without reading a byte:
+ * per file, which of the file's records it has read; per poll, the points it should report.
  *
  * <p>The contract modelled:
  *
@@ -26,8 +25,8 @@ import java.util.TreeMap;
  *   <li>A file that is no longer an event file in the logdir (deleted, its run deleted, its name
  *       taken by a directory or a link to nothing) is forgotten. If it comes back under its name
  *       and run unchanged (the same inode and version, readable, something of it read), reading
- *       resumes where it stood; otherwise it is read from its start, as a new file, without
- *       {@code fileReset}. A restart forgets what was forgotten (the saved cursors stand for it).
+ *       resumes where it stood; otherwise it is read from its start, as a new file, without {@code
+ *       fileReset}. A restart forgets what was forgotten (the saved cursors stand for it).
  *   <li>A file that cannot be opened is reported {@code UNREADABLE} once, when there is something
  *       new to read, and read from where it stood once readable.
  *   <li>A tensor value is a scalar once its tag's scalars metadata was read in the same file.
@@ -93,6 +92,7 @@ final class TailerModel {
 
   private final Map<String, Known> known = new HashMap<>();
   private final Map<String, Known> saved = new HashMap<>();
+
   /** Files the tailer forgot since its start, as it knew them. */
   private final Map<String, Known> forgotten = new HashMap<>();
 
@@ -167,8 +167,8 @@ final class TailerModel {
   }
 
   /**
-   * The index of the first record not read yet, or -1 when the tailer must read the file again
-   * from its start (it has read some of it, and sees that it is another file now).
+   * The index of the first record not read yet, or -1 when the tailer must read the file again from
+   * its start (it has read some of it, and sees that it is another file now).
    */
   private static int firstUnread(ModelFile f, Known k) {
     if (k == null) {
@@ -177,8 +177,7 @@ final class TailerModel {
     boolean otherInode = k.inode() != ANY_INODE && k.inode() != f.inode;
     boolean shrank = f.size() < k.offset();
     boolean otherFirstRecord =
-        !k.uids().isEmpty()
-            && (f.records.isEmpty() || f.records.get(0).uid() != k.uids().get(0));
+        !k.uids().isEmpty() && (f.records.isEmpty() || f.records.get(0).uid() != k.uids().get(0));
     if (otherInode || shrank || otherFirstRecord) {
       return -1;
     }

@@ -23,15 +23,15 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.slf4j.LoggerFactory;
 
 /**
- * A model-based test of {@link LogdirTailer}, after Vector's file-source model tests: seeded
- * random sequences of appends (whole records and records cut at any byte), new files and runs,
- * truncation, rewriting, replacement, deletion, files made unreadable, polls and restarts, applied
- * to real files watched by the real tailer and to {@link TailerModel}; after every poll the two
- * must agree on the points reported per run, the files read again, the problems and the cursors.
+ * A model-based test of {@link LogdirTailer}, after Vector's file-source model tests: seeded random
+ * sequences of appends (whole records and records cut at any byte), new files and runs, truncation,
+ * rewriting, replacement, deletion, files made unreadable, polls and restarts, applied to real
+ * files watched by the real tailer and to {@link TailerModel}; after every poll the two must agree
+ * on the points reported per run, the files read again, the problems and the cursors.
  *
  * <p>System properties: {@code plateau.model.sequences} (default {@value #DEFAULT_SEQUENCES}),
- * {@code plateau.model.seed} (a number, or {@code random}; sequence {@code i} runs from seed
- * {@code seed + i * 0x9E3779B97F4A7C15}, so sequence 0 runs from the seed itself), and {@code
+ * {@code plateau.model.seed} (a number, or {@code random}; sequence {@code i} runs from seed {@code
+ * seed + i * 0x9E3779B97F4A7C15}, so sequence 0 runs from the seed itself), and {@code
  * plateau.model.replay} (a sequence as a failure prints it, run alone). More sequences:
  *
  * <pre>
@@ -40,8 +40,8 @@ import org.slf4j.LoggerFactory;
  * </pre>
  *
  * <p>Unreadable files: as root, permissions deny nothing, so the {@code deny} op is generated only
- * for other users; the {@code hide} op (the name taken by a directory or a dangling link while
- * the file is moved away) runs for everyone.
+ * for other users; the {@code hide} op (the name taken by a directory or a dangling link while the
+ * file is moved away) runs for everyone.
  */
 class TailerModelTest {
   static final int DEFAULT_SEQUENCES = 2000;
@@ -88,8 +88,8 @@ class TailerModelTest {
   }
 
   /**
-   * The first failing sequence among {@code count} from {@code master}, shrunk; null when all
-   * pass. Sequences the model calls undetectable are counted as failures of the generator.
+   * The first failing sequence among {@code count} from {@code master}, shrunk; null when all pass.
+   * Sequences the model calls undetectable are counted as failures of the generator.
    */
   private static String firstFailure(SequenceRunner runner, long master, int count)
       throws IOException {
@@ -97,8 +97,12 @@ class TailerModelTest {
       long seed = master + i * SEED_STEP;
       SequenceRunner.Generated run = runner.generate(seed);
       if (run.outcome() instanceof SequenceRunner.Outcome.Undetectable u) {
-        return "seed " + seed + ": the generator made a change the tailer cannot see: "
-            + u.message() + "\n  " + ModelOp.format(run.ops());
+        return "seed "
+            + seed
+            + ": the generator made a change the tailer cannot see: "
+            + u.message()
+            + "\n  "
+            + ModelOp.format(run.ops());
       }
       if (run.outcome() instanceof SequenceRunner.Outcome.Failed failed) {
         SequenceShrinker.Shrunk shrunk =
@@ -107,12 +111,29 @@ class TailerModelTest {
         return String.join(
             "\n",
             "tailer and model disagree",
-            "  seed " + seed + " (sequence " + i + " from master seed " + master + "), "
-                + run.ops().size() + " ops; at op " + failed.op() + ", poll " + failed.poll() + ":",
+            "  seed "
+                + seed
+                + " (sequence "
+                + i
+                + " from master seed "
+                + master
+                + "), "
+                + run.ops().size()
+                + " ops; at op "
+                + failed.op()
+                + ", poll "
+                + failed.poll()
+                + ":",
             indent(failed.message()),
             "  run it again: -Dplateau.model.seed=" + seed + " -Dplateau.model.sequences=1",
-            "  shrunk to " + shrunk.ops().size() + " ops (" + shrunk.replays() + " replays);"
-                + " at poll " + shrunk.failure().poll() + ":",
+            "  shrunk to "
+                + shrunk.ops().size()
+                + " ops ("
+                + shrunk.replays()
+                + " replays);"
+                + " at poll "
+                + shrunk.failure().poll()
+                + ":",
             indent(shrunk.failure().message()),
             "  run it again: -Dplateau.model.replay='" + minimal + "'");
       }
@@ -146,17 +167,25 @@ class TailerModelTest {
     return Stream.of(
         Arguments.of(
             "a record cut at a byte is finished after a restart, through a 20-byte window",
-            "restart(20); newrun(0,r0,0," + file + ",2,1); poll(); appendpartial(0,5); poll();"
+            "restart(20); newrun(0,r0,0,"
+                + file
+                + ",2,1); poll(); appendpartial(0,5); poll();"
                 + " restart(20); appendpartial(0,6); append(0,2,7); poll()"),
         Arguments.of(
             "a file hidden while a poll looks resumes where it stood once back, as across a restart",
-            "restart(65536); newrun(0,r0,0," + file + ",3,1); poll(); hide(0,false); poll();"
+            "restart(65536); newrun(0,r0,0,"
+                + file
+                + ",3,1); poll(); hide(0,false); poll();"
                 + " unhide(0); poll(); hide(0,true); restart(65536); unhide(0); append(0,1,2);"
                 + " poll()"),
         Arguments.of(
             "a deleted run made again under its name, after a restart kept its old cursor",
-            "restart(65536); newrun(0,r0,0," + file + ",3,1); poll(); deleterun(0); poll();"
-                + " restart(65536); newrun(1,r0,1," + file + ",1,2); poll()"),
+            "restart(65536); newrun(0,r0,0,"
+                + file
+                + ",3,1); poll(); deleterun(0); poll();"
+                + " restart(65536); newrun(1,r0,1,"
+                + file
+                + ",1,2); poll()"),
         Arguments.of(
             "files of a run cut, rewritten, replaced and reread, in name order",
             "restart(30); newrun(0,g0/r0,0,events.out.tfevents.1050.model.0,2,1);"
@@ -193,8 +222,13 @@ class TailerModelTest {
                         .map(
                             c ->
                                 new FileCursor(
-                                    c.path(), c.run(), c.offset(), c.fingerprint(), c.fileKey(),
-                                    c.resyncing(), Map.of()))
+                                    c.path(),
+                                    c.run(),
+                                    c.offset(),
+                                    c.fingerprint(),
+                                    c.fileKey(),
+                                    c.resyncing(),
+                                    Map.of()))
                         .toList()));
     String failure = firstFailure(runner, DEFAULT_SEED, 500);
     assertThat(failure).isNotNull().contains("points differ").contains("lr@");

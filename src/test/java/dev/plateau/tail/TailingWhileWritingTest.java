@@ -7,7 +7,6 @@ import dev.plateau.proto.DataType;
 import dev.plateau.series.ScalarPoint;
 import dev.plateau.write.EventFileWriter;
 import dev.plateau.write.TensorStorage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -25,8 +24,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A writer appends to event files while the tailer polls them: every point must arrive exactly
- * once and in order, whatever byte boundaries the polls fall on.
+ * A writer appends to event files while the tailer polls them: every point must arrive exactly once
+ * and in order, whatever byte boundaries the polls fall on.
  */
 class TailingWhileWritingTest {
   @TempDir Path logdir;
@@ -54,8 +53,13 @@ class TailingWhileWritingTest {
         1000,
         w -> {
           for (int step = 0; step < points; step++) {
-            w.tensorScalar("tensor", step, 1000 + step, DataType.DT_FLOAT,
-                step % 2 == 0 ? TensorStorage.TENSOR_CONTENT : TensorStorage.TYPED_FIELD, step * 0.5);
+            w.tensorScalar(
+                "tensor",
+                step,
+                1000 + step,
+                DataType.DT_FLOAT,
+                step % 2 == 0 ? TensorStorage.TENSOR_CONTENT : TensorStorage.TYPED_FIELD,
+                step * 0.5);
             w.simpleValue("simple", step, 1000 + step, EventFiles.valueOf(step));
             if (step == points / 2) {
               w.sessionStart(step, 1000 + step);
@@ -177,15 +181,17 @@ class TailingWhileWritingTest {
     ExecutorService writers = Executors.newFixedThreadPool(2);
     try {
       Future<?> a =
-          writers.submit(() -> {
-            writeInRandomPieces(dirA.resolve("events.out.tfevents.1.a"), fileA, 1);
-            return null;
-          });
+          writers.submit(
+              () -> {
+                writeInRandomPieces(dirA.resolve("events.out.tfevents.1.a"), fileA, 1);
+                return null;
+              });
       Future<?> b =
-          writers.submit(() -> {
-            writeInRandomPieces(dirB.resolve("events.out.tfevents.1.b"), fileB, 2);
-            return null;
-          });
+          writers.submit(
+              () -> {
+                writeInRandomPieces(dirB.resolve("events.out.tfevents.1.b"), fileB, 2);
+                return null;
+              });
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
       int polls = 0;
       while (!(a.isDone() && b.isDone()) && System.nanoTime() < deadline) {
@@ -226,16 +232,22 @@ class TailingWhileWritingTest {
     ExecutorService writer = Executors.newSingleThreadExecutor();
     try {
       Future<?> done =
-          writer.submit(() -> {
-            try (EventFileWriter w = EventFileWriter.create(dir, 100, "host", 0)) {
-              for (int step = 0; step < points; step++) {
-                w.tensorScalar("t", step, 100 + step, DataType.DT_DOUBLE,
-                    TensorStorage.TENSOR_CONTENT, step / 3.0);
-                w.flush();
-              }
-            }
-            return null;
-          });
+          writer.submit(
+              () -> {
+                try (EventFileWriter w = EventFileWriter.create(dir, 100, "host", 0)) {
+                  for (int step = 0; step < points; step++) {
+                    w.tensorScalar(
+                        "t",
+                        step,
+                        100 + step,
+                        DataType.DT_DOUBLE,
+                        TensorStorage.TENSOR_CONTENT,
+                        step / 3.0);
+                    w.flush();
+                  }
+                }
+                return null;
+              });
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
       while (!done.isDone() && System.nanoTime() < deadline) {
         if (Files.isDirectory(dir)) {

@@ -53,7 +53,9 @@ public final class FakeClock extends Clock {
     advance(Duration.ofMillis(millis));
   }
 
-  /** A monotonic reading in nanoseconds, as {@link System#nanoTime()}, that moves with this clock. */
+  /**
+   * A monotonic reading in nanoseconds, as {@link System#nanoTime()}, that moves with this clock.
+   */
   public long nanoTime() {
     return NANO_ORIGIN + elapsedNanos.get();
   }

@@ -43,7 +43,9 @@ public final class RunningDaemon implements AutoCloseable {
     return running;
   }
 
-  /** A daemon of {@code watchers} and {@code workers} polling every {@link #POLL_INTERVAL}, started. */
+  /**
+   * A daemon of {@code watchers} and {@code workers} polling every {@link #POLL_INTERVAL}, started.
+   */
   public static RunningDaemon start(List<Watcher> watchers, List<DeliveryWorker> workers) {
     return start(new Daemon(watchers, workers, POLL_INTERVAL, SHUTDOWN_GRACE));
   }

@@ -59,8 +59,11 @@ public final class SharedFixtures {
   }
 
   private static String missing(Path path) {
-    return "shared test data not found: " + path.toAbsolutePath().normalize()
-        + " (set -D" + PROPERTY + "=DIR to the folder holding fixtures/ and curves/,"
+    return "shared test data not found: "
+        + path.toAbsolutePath().normalize()
+        + " (set -D"
+        + PROPERTY
+        + "=DIR to the folder holding fixtures/ and curves/,"
         + " or put it at ../shared beside the checkout)";
   }
 }

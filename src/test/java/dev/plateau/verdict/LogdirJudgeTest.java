@@ -1,6 +1,5 @@
 package dev.plateau.verdict;
 
-import dev.plateau.series.SeriesKey;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.plateau.config.ConfigLoader;
@@ -10,6 +9,7 @@ import dev.plateau.detect.Status;
 import dev.plateau.detect.TrendStatistics;
 import dev.plateau.detect.Verdict;
 import dev.plateau.series.ScalarPoint;
+import dev.plateau.series.SeriesKey;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -73,7 +73,8 @@ class LogdirJudgeTest {
   @Test
   void experimentVerdictsAreCombinedAgainOnlyWhenASeriesVerdictChanged() throws Exception {
     LogdirJudge judge =
-        new LogdirJudge(config("detection:\n  detectors: [patience]\n  patience: {patience: 2}\n"), recorder);
+        new LogdirJudge(
+            config("detection:\n  detectors: [patience]\n  patience: {patience: 2}\n"), recorder);
     judge.observe(pt("a", "loss", 1, 1.0));
     judge.observe(pt("a", "loss", 2, 0.5));
     judge.observe(pt("b", "loss", 1, 1.0));
@@ -94,8 +95,7 @@ class LogdirJudgeTest {
   }
 
   @Test
-  void notSelfContainedNamesTheExperimentsWaitingForATwinAndEvictAllForgetsRuns()
-      throws Exception {
+  void notSelfContainedNamesTheExperimentsWaitingForATwinAndEvictAllForgetsRuns() throws Exception {
     LogdirJudge judge = new LogdirJudge(config(""), recorder);
     for (int step = 1; step <= 20; step++) {
       double v = 1.0 / step;
@@ -113,7 +113,9 @@ class LogdirJudgeTest {
 
     judge.evictAll(java.util.Set.of("e3", "e4"));
     assertThat(judge.runs()).containsOnlyKeys("e1/train", "e1/validation", "e2/validation");
-    assertThat(judge.runVerdicts()).extracting(ExperimentVerdict::experiment).containsExactly("e1", "e2");
+    assertThat(judge.runVerdicts())
+        .extracting(ExperimentVerdict::experiment)
+        .containsExactly("e1", "e2");
     assertThat(judge.seriesVerdicts()).extracting(Verdict::run).doesNotContain("e3", "e4");
   }
 
@@ -130,28 +132,35 @@ class LogdirJudgeTest {
       judge.observe(pt("fourth", "loss", step, 1.0 / step));
     }
     assertThat(judge.seriesVerdicts().stream().filter(v -> v.run().equals("wide")))
-        .extracting(Verdict::tag).containsExactlyInAnyOrder("loss_0", "loss_1", "loss_2");
+        .extracting(Verdict::tag)
+        .containsExactlyInAnyOrder("loss_0", "loss_1", "loss_2");
     assertThat(judge.seriesVerdicts()).hasSize(5);
     assertThat(judge.seriesVerdicts()).extracting(Verdict::run).doesNotContain("fourth");
     assertThat(recorder.problems).hasSize(2);
-    assertThat(recorder.problems.get(0)).contains("run 'wide' has 3 watched series", "tag 'loss_3'", "max_series_per_run");
-    assertThat(recorder.problems.get(1)).contains("5 watched series in memory", "run 'fourth'", "detection.max_series");
+    assertThat(recorder.problems.get(0))
+        .contains("run 'wide' has 3 watched series", "tag 'loss_3'", "max_series_per_run");
+    assertThat(recorder.problems.get(1))
+        .contains("5 watched series in memory", "run 'fourth'", "detection.max_series");
   }
 
   @Test
   void onlyWatchedTagsGetVerdicts() throws Exception {
     LogdirJudge judge = new LogdirJudge(config(""), recorder);
-    for (String tag : List.of("loss", "learning_rate", "epoch", "hp_metric", "grad_norm", "epoch_accuracy")) {
+    for (String tag :
+        List.of("loss", "learning_rate", "epoch", "hp_metric", "grad_norm", "epoch_accuracy")) {
       judge.observe(pt("r", tag, 1, 0.5));
     }
-    assertThat(judge.seriesVerdicts()).extracting(Verdict::tag).containsExactly("loss", "epoch_accuracy");
+    assertThat(judge.seriesVerdicts())
+        .extracting(Verdict::tag)
+        .containsExactly("loss", "epoch_accuracy");
     assertThat(judge.runs().get("r").byTag()).hasSize(6);
   }
 
   @Test
   void stepGoingBackRebuildsTheJudgeOnTheKeptPoints() throws Exception {
     LogdirJudge judge =
-        new LogdirJudge(config("detection:\n  detectors: [patience]\n  patience: {patience: 2}\n"), recorder);
+        new LogdirJudge(
+            config("detection:\n  detectors: [patience]\n  patience: {patience: 2}\n"), recorder);
     double[] values = {1.0, 0.5, 0.6, 0.7};
     for (int i = 0; i < values.length; i++) {
       judge.observe(pt("r", "loss", i + 1, values[i]));
@@ -164,13 +173,15 @@ class LogdirJudgeTest {
     assertThat(v.lastStep()).isEqualTo(3);
     assertThat(v.status()).isEqualTo(Status.TRAINING);
     assertThat(v.bestStep()).isEqualTo(3L);
-    assertThat(recorder.seriesStatuses("r", "loss")).containsExactly(Status.CONVERGED, Status.TRAINING);
+    assertThat(recorder.seriesStatuses("r", "loss"))
+        .containsExactly(Status.CONVERGED, Status.TRAINING);
   }
 
   @Test
   void sessionLogStartDropsLaterPointsAndRejudges() throws Exception {
     LogdirJudge judge =
-        new LogdirJudge(config("detection:\n  detectors: [patience]\n  patience: {patience: 2}\n"), recorder);
+        new LogdirJudge(
+            config("detection:\n  detectors: [patience]\n  patience: {patience: 2}\n"), recorder);
     double[] values = {1.0, 0.5, 0.6, 0.7};
     for (int i = 0; i < values.length; i++) {
       judge.observe(pt("r", "loss", i + 1, values[i]));
@@ -274,19 +285,23 @@ class LogdirJudgeTest {
     assertThat(verdictOf(judge, "exp/train", "epoch_loss").status()).isEqualTo(Status.TRAINING);
     ExperimentVerdict exp = runVerdictOf(judge, "exp").orElseThrow();
     assertThat(exp.status()).isEqualTo(Status.OVERFITTING);
-    assertThat(recorder.runs).anySatisfy(p -> assertThat(p[1].status()).isEqualTo(Status.OVERFITTING));
+    assertThat(recorder.runs)
+        .anySatisfy(p -> assertThat(p[1].status()).isEqualTo(Status.OVERFITTING));
   }
 
   @Test
   void overfittingNeverFiresOnATrainingSeries() throws Exception {
     double[][] c = kerasCurves(11, 100);
-    LogdirJudge judge = new LogdirJudge(config("detection:\n  detectors: [overfitting]\n"), recorder);
+    LogdirJudge judge =
+        new LogdirJudge(config("detection:\n  detectors: [overfitting]\n"), recorder);
     for (int t = 0; t < 100; t++) {
       judge.observe(pt("exp/train", "epoch_loss", t, c[1][t])); // U-shaped, but training
     }
     Verdict v = verdictOf(judge, "exp/train", "epoch_loss");
     assertThat(v.status()).isEqualTo(Status.TRAINING);
-    assertThat(v.detector()).as("only overfitting asked for: divergence stands in").isEqualTo("divergence");
+    assertThat(v.detector())
+        .as("only overfitting asked for: divergence stands in")
+        .isEqualTo("divergence");
     judge.observe(pt("exp/train", "epoch_loss", 100, Double.NaN));
     assertThat(verdictOf(judge, "exp/train", "epoch_loss").status()).isEqualTo(Status.DIVERGED);
   }
@@ -295,7 +310,8 @@ class LogdirJudgeTest {
   void eachTwinPointIsFedToTheOverfittingDetectorOnce() throws Exception {
     LogdirJudge judge =
         new LogdirJudge(
-            config("detection:\n  detectors: [overfitting]\n  overfitting: {window: 6, min_points: 6}\n"),
+            config(
+                "detection:\n  detectors: [overfitting]\n  overfitting: {window: 6, min_points: 6}\n"),
             recorder);
     double[] val = {1.0, 0.9, 0.8, 0.85, 0.9, 0.95};
     double[] train = {5, 4, 3, 2, 1};
@@ -315,7 +331,8 @@ class LogdirJudgeTest {
   void twinEvidenceMatchesTheTrainingPointsInTheWindowWhenTrainComesFirst() throws Exception {
     LogdirJudge judge =
         new LogdirJudge(
-            config("detection:\n  detectors: [overfitting]\n  overfitting: {window: 6, min_points: 6}\n"),
+            config(
+                "detection:\n  detectors: [overfitting]\n  overfitting: {window: 6, min_points: 6}\n"),
             recorder);
     double[] val = {1.0, 0.9, 0.8, 0.85, 0.9, 0.95};
     double[] train = {5, 4, 3, 2, 1, 0.5};
@@ -346,7 +363,8 @@ class LogdirJudgeTest {
   @Test
   void autoConvergedWhenDecidesOnTheValidationSeries() throws Exception {
     LogdirJudge judge =
-        new LogdirJudge(config("detection:\n  detectors: [patience]\n  patience: {patience: 2}\n"), recorder);
+        new LogdirJudge(
+            config("detection:\n  detectors: [patience]\n  patience: {patience: 2}\n"), recorder);
     // train stops improving at step 1; validation keeps improving until step 4
     double[] train = {1.0, 0.5, 0.6, 0.6, 0.6, 0.6, 0.6};
     double[] val = {1.0, 0.9, 0.8, 0.7, 0.6, 0.65, 0.7};
@@ -360,7 +378,8 @@ class LogdirJudgeTest {
       judge.observe(pt("exp/train", "epoch_loss", t, train[t]));
       judge.observe(pt("exp/validation", "epoch_loss", t, val[t]));
     }
-    assertThat(verdictOf(judge, "exp/validation", "epoch_loss").status()).isEqualTo(Status.CONVERGED);
+    assertThat(verdictOf(judge, "exp/validation", "epoch_loss").status())
+        .isEqualTo(Status.CONVERGED);
     ExperimentVerdict exp = runVerdictOf(judge, "exp").orElseThrow();
     assertThat(exp.status()).isEqualTo(Status.CONVERGED);
     assertThat(exp.deciding()).extracting(Verdict::run).containsExactly("exp/validation");
@@ -395,7 +414,9 @@ class LogdirJudgeTest {
   @Test
   void aTimeRuleFiringBehindAStopStatusIsStateToSaveAndLeavesNothingDue() throws Exception {
     LogdirJudge judge =
-        new LogdirJudge(config("detection:\n  detectors: [patience, stalled]\n  patience: {patience: 2}\n"), recorder);
+        new LogdirJudge(
+            config("detection:\n  detectors: [patience, stalled]\n  patience: {patience: 2}\n"),
+            recorder);
     double[] values = {1.0, 0.5, 0.6, 0.7};
     for (int step = 1; step <= values.length; step++) {
       judge.observe(pt("r", "loss", step, values[step - 1]));
@@ -403,15 +424,22 @@ class LogdirJudgeTest {
     assertThat(verdictOf(judge, "r", "loss").status()).isEqualTo(Status.CONVERGED);
     judge.takeDirty();
     double due = judge.nextChangeAt("r");
-    assertThat(due).as("the stalled rule is due an hour after the last point").isEqualTo(T0 + 4 + 3600);
+    assertThat(due)
+        .as("the stalled rule is due an hour after the last point")
+        .isEqualTo(T0 + 4 + 3600);
 
     judge.atTime(due - 1);
     assertThat(judge.takeDirty()).as("nothing moved before the hour").isEmpty();
     judge.atTime(due + 1);
-    assertThat(verdictOf(judge, "r", "loss").status()).as("converged outranks stalled").isEqualTo(Status.CONVERGED);
-    assertThat(judge.takeDirty()).as("the stalled detector's judgement moved: saved")
+    assertThat(verdictOf(judge, "r", "loss").status())
+        .as("converged outranks stalled")
+        .isEqualTo(Status.CONVERGED);
+    assertThat(judge.takeDirty())
+        .as("the stalled detector's judgement moved: saved")
         .containsExactly(new SeriesKey("r", "loss"));
-    assertThat(judge.nextChangeAt("r")).as("and nothing is due any more").isEqualTo(Double.POSITIVE_INFINITY);
+    assertThat(judge.nextChangeAt("r"))
+        .as("and nothing is due any more")
+        .isEqualTo(Double.POSITIVE_INFINITY);
     judge.atTime(due + 60);
     assertThat(judge.takeDirty()).as("later rounds save nothing again").isEmpty();
   }

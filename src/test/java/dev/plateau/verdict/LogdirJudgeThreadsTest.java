@@ -15,9 +15,9 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
- * Judging queued experiments on several threads gives what judging every point as it arrives
- * gives: the same transitions per experiment and series, in the same order, and the same final
- * verdicts, over a feed that mixes experiments, twins, restarts, session starts and NaN.
+ * Judging queued experiments on several threads gives what judging every point as it arrives gives:
+ * the same transitions per experiment and series, in the same order, and the same final verdicts,
+ * over a feed that mixes experiments, twins, restarts, session starts and NaN.
  */
 class LogdirJudgeThreadsTest {
   private static final double T0 = 1_700_000_000;
@@ -34,9 +34,16 @@ class LogdirJudgeThreadsTest {
     @Override
     public void seriesTransition(Verdict previous, Verdict current) {
       threads.add(Thread.currentThread().getName());
-      series.computeIfAbsent(current.run() + "|" + current.tag(), k -> new ArrayList<>())
-          .add((previous == null ? "-" : previous.status()) + ">" + current.status() + "@" + current.lastStep()
-              + " best " + current.bestStep());
+      series
+          .computeIfAbsent(current.run() + "|" + current.tag(), k -> new ArrayList<>())
+          .add(
+              (previous == null ? "-" : previous.status())
+                  + ">"
+                  + current.status()
+                  + "@"
+                  + current.lastStep()
+                  + " best "
+                  + current.bestStep());
     }
 
     @Override
@@ -69,9 +76,12 @@ class LogdirJudgeThreadsTest {
           if (overfits && split.equals("validation") && step > STEPS / 2) {
             level += 0.002 * (step - STEPS / 2);
           }
-          double value = diverges && step > STEPS * 3 / 4 ? Double.NaN : level * (1 + 0.02 * gaussian(random));
+          double value =
+              diverges && step > STEPS * 3 / 4 ? Double.NaN : level * (1 + 0.02 * gaussian(random));
           events.add(new Event(new ScalarPoint(run, "f", loss, step, T0 + step, value), null, 0));
-          events.add(new Event(new ScalarPoint(run, "f", "accuracy", step, T0 + step, 1 - level / 3), null, 0));
+          events.add(
+              new Event(
+                  new ScalarPoint(run, "f", "accuracy", step, T0 + step, 1 - level / 3), null, 0));
           if (random.nextInt(400) == 0) {
             step = Math.max(0, step - 1 - random.nextInt(50)); // resumed from an older checkpoint
           } else if (random.nextInt(500) == 0) {
@@ -112,7 +122,8 @@ class LogdirJudgeThreadsTest {
   }
 
   /** Feeds the events; {@code everyPoint} judges each point as it arrives (no queue at all). */
-  private static LogdirJudge run(List<Event> events, ByExperiment listener, JudgeThreads threads, boolean everyPoint)
+  private static LogdirJudge run(
+      List<Event> events, ByExperiment listener, JudgeThreads threads, boolean everyPoint)
       throws Exception {
     LogdirJudge judge = new LogdirJudge(config(), listener);
     judge.judgeOn(threads);
@@ -132,7 +143,8 @@ class LogdirJudgeThreadsTest {
   }
 
   @Test
-  void judgingOnSeveralThreadsGivesTheTransitionsAndVerdictsOfJudgingEachPointAsItArrives() throws Exception {
+  void judgingOnSeveralThreadsGivesTheTransitionsAndVerdictsOfJudgingEachPointAsItArrives()
+      throws Exception {
     List<Event> events = feed(20261124);
     assertThat(events.size()).isGreaterThan(10 * QUEUE_LIMIT);
 
@@ -149,7 +161,9 @@ class LogdirJudgeThreadsTest {
     // The feed is rich enough to tell judges apart: many transitions, of several kinds.
     assertThat(atOnce.runs.values().stream().mapToInt(List::size).sum()).isGreaterThan(EXPERIMENTS);
     assertThat(String.join(" ", atOnce.runs.values().stream().flatMap(List::stream).toList()))
-        .contains("CONVERGED").contains("DIVERGED").contains("OVERFITTING");
+        .contains("CONVERGED")
+        .contains("DIVERGED")
+        .contains("OVERFITTING");
     for (ByExperiment other : List.of(serial, parallel)) {
       assertThat(other.runs).isEqualTo(atOnce.runs);
       assertThat(other.series).isEqualTo(atOnce.series);

@@ -31,8 +31,12 @@ class TwinFinderTest {
 
   @Test
   void suffixAndPrefixValidationWordsAreReplacedByTrain() {
-    assertThat(TwinFinder.candidates("r", "loss/val")).first().isEqualTo(new SeriesKey("r", "loss/train"));
-    assertThat(TwinFinder.candidates("r", "eval/loss")).first().isEqualTo(new SeriesKey("r", "train/loss"));
+    assertThat(TwinFinder.candidates("r", "loss/val"))
+        .first()
+        .isEqualTo(new SeriesKey("r", "loss/train"));
+    assertThat(TwinFinder.candidates("r", "eval/loss"))
+        .first()
+        .isEqualTo(new SeriesKey("r", "train/loss"));
     assertThat(TwinFinder.candidates("r", "valid_acc")).contains(new SeriesKey("r", "train_acc"));
     assertThat(TwinFinder.candidates("r", "loss/val")).contains(new SeriesKey("r", "loss"));
   }

@@ -16,7 +16,8 @@ class TwinPairingTest {
 
   private static WatchedSeries watched(String run, String tag) throws Exception {
     DetectionConfig config = ConfigLoader.parse("", "test.yaml").detection();
-    WatchedSeries w = new WatchedSeries(new SeriesKey(run, tag), config.plan(run, tag).orElseThrow());
+    WatchedSeries w =
+        new WatchedSeries(new SeriesKey(run, tag), config.plan(run, tag).orElseThrow());
     w.buildJudge();
     return w;
   }
@@ -32,7 +33,9 @@ class TwinPairingTest {
   void aValidationSeriesWaitsForItsTwinAndIsPairedWhenItAppears() throws Exception {
     WatchedSeries validation = appears("e1/validation", "loss");
     assertThat(twins.appeared(validation.key, known::contains)).isEmpty();
-    assertThat(twins.notSelfContained()).as("waiting: its twin may appear anywhere").containsExactly("e1");
+    assertThat(twins.notSelfContained())
+        .as("waiting: its twin may appear anywhere")
+        .containsExactly("e1");
 
     WatchedSeries training = appears("e1/train", "loss");
     assertThat(training.overfitting).as("a training series waits for nothing").isNull();

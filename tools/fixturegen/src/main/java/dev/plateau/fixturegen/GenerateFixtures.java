@@ -39,15 +39,16 @@ import org.tensorflow.types.family.TNumber;
 import org.tensorflow.types.family.TType;
 
 /**
- * Writes TensorBoard event files with TensorFlow's own C++ summary writer (the {@code SummaryWriter},
- * {@code CreateSummaryFileWriter}, {@code WriteScalarSummary}, {@code WriteSummary}, {@code WriteRawProtoSummary},
- * {@code ImportEvent}, {@code FlushSummaryWriter} and {@code CloseSummaryWriter} ops, run eagerly through
- * TensorFlow Java), one run directory per case, and next to each run's event file an {@code expected.jsonl}
- * holding every scalar point the generator asked TensorFlow to write, in write order.
+ * Writes TensorBoard event files with TensorFlow's own C++ summary writer (the {@code
+ * SummaryWriter}, {@code CreateSummaryFileWriter}, {@code WriteScalarSummary}, {@code
+ * WriteSummary}, {@code WriteRawProtoSummary}, {@code ImportEvent}, {@code FlushSummaryWriter} and
+ * {@code CloseSummaryWriter} ops, run eagerly through TensorFlow Java), one run directory per case,
+ * and next to each run's event file an {@code expected.jsonl} holding every scalar point the
+ * generator asked TensorFlow to write, in write order.
  *
- * <p>Usage: {@code GenerateFixtures OUTPUT_DIR [RUN_PREFIX]}. OUTPUT_DIR is the {@code tfjava} fixtures folder;
- * RUN_PREFIX (default {@code tfjava}) is prepended to each run's name in the {@code run} field of
- * {@code expected.jsonl}, which is relative to the fixtures root.
+ * <p>Usage: {@code GenerateFixtures OUTPUT_DIR [RUN_PREFIX]}. OUTPUT_DIR is the {@code tfjava}
+ * fixtures folder; RUN_PREFIX (default {@code tfjava}) is prepended to each run's name in the
+ * {@code run} field of {@code expected.jsonl}, which is relative to the fixtures root.
  */
 public final class GenerateFixtures {
 
@@ -77,30 +78,41 @@ public final class GenerateFixtures {
     /** The typed TensorProto field this dtype's values go into. */
     String typedField() {
       switch (this) {
-        case FLOAT32: return "float_val";
-        case FLOAT64: return "double_val";
+        case FLOAT32:
+          return "float_val";
+        case FLOAT64:
+          return "double_val";
         case FLOAT16:
-        case BFLOAT16: return "half_val";
-        case INT32: return "int_val";
-        default: return "int64_val";
+        case BFLOAT16:
+          return "half_val";
+        case INT32:
+          return "int_val";
+        default:
+          return "int64_val";
       }
     }
 
     Class<? extends TType> tfClass() {
       switch (this) {
-        case FLOAT32: return TFloat32.class;
-        case FLOAT64: return TFloat64.class;
-        case FLOAT16: return TFloat16.class;
-        case BFLOAT16: return TBfloat16.class;
-        case INT32: return TInt32.class;
-        default: return TInt64.class;
+        case FLOAT32:
+          return TFloat32.class;
+        case FLOAT64:
+          return TFloat64.class;
+        case FLOAT16:
+          return TFloat16.class;
+        case BFLOAT16:
+          return TBfloat16.class;
+        case INT32:
+          return TInt32.class;
+        default:
+          return TInt64.class;
       }
     }
   }
 
   /**
-   * One value of a dtype, held exactly: {@code raw} is the IEEE bit pattern for float types (32, 64 or 16 bits)
-   * and the integer itself for int types.
+   * One value of a dtype, held exactly: {@code raw} is the IEEE bit pattern for float types (32, 64
+   * or 16 bits) and the integer itself for int types.
    */
   record Val(DType dtype, long raw) {
 
@@ -132,27 +144,45 @@ public final class GenerateFixtures {
       return new Val(DType.INT64, l);
     }
 
-    /** Rounds a double to the dtype (round to nearest even for the float types, Math.round for ints). */
+    /**
+     * Rounds a double to the dtype (round to nearest even for the float types, Math.round for
+     * ints).
+     */
     static Val of(DType t, double x) {
       switch (t) {
-        case FLOAT32: return f32((float) x);
-        case FLOAT64: return f64(x);
-        case FLOAT16: return bits16(t, toMinifloat(x, 5, 10));
-        case BFLOAT16: return bits16(t, toMinifloat(x, 8, 7));
-        case INT32: return i32((int) Math.round(x));
-        default: return i64(Math.round(x));
+        case FLOAT32:
+          return f32((float) x);
+        case FLOAT64:
+          return f64(x);
+        case FLOAT16:
+          return bits16(t, toMinifloat(x, 5, 10));
+        case BFLOAT16:
+          return bits16(t, toMinifloat(x, 8, 7));
+        case INT32:
+          return i32((int) Math.round(x));
+        default:
+          return i64(Math.round(x));
       }
     }
 
-    /** The exact value widened to double (ints: the nearest double, as a reader converting to double gets). */
+    /**
+     * The exact value widened to double (ints: the nearest double, as a reader converting to double
+     * gets).
+     */
     double asDouble() {
       switch (dtype) {
-        case FLOAT32: return Float.intBitsToFloat((int) raw);
-        case FLOAT64: return Double.longBitsToDouble(raw);
-        case FLOAT16: return fromMinifloat((int) raw, 5, 10);
-        case BFLOAT16: return Float.intBitsToFloat(((int) raw) << 16);
-        case INT32: return (double) (int) raw;
-        default: return (double) raw;
+        case FLOAT32:
+          return Float.intBitsToFloat((int) raw);
+        case FLOAT64:
+          return Double.longBitsToDouble(raw);
+        case FLOAT16:
+          return fromMinifloat((int) raw, 5, 10);
+        case BFLOAT16:
+          return Float.intBitsToFloat(((int) raw) << 16);
+        case INT32:
+          return (double) (int) raw;
+        default:
+          return (double) raw;
       }
     }
 
@@ -160,7 +190,10 @@ public final class GenerateFixtures {
       return dtype == DType.FLOAT32 ? Float.intBitsToFloat((int) raw) : (float) asDouble();
     }
 
-    /** The bytes of this value as TensorFlow holds them in memory and in tensor_content (little-endian). */
+    /**
+     * The bytes of this value as TensorFlow holds them in memory and in tensor_content
+     * (little-endian).
+     */
     byte[] littleEndian() {
       byte[] b = new byte[dtype.width];
       for (int i = 0; i < b.length; i++) {
@@ -171,11 +204,15 @@ public final class GenerateFixtures {
 
     String bitsJson() {
       switch (dtype) {
-        case FLOAT32: return String.format(Locale.ROOT, "\"0x%08x\"", raw);
-        case FLOAT64: return String.format(Locale.ROOT, "\"0x%016x\"", raw);
+        case FLOAT32:
+          return String.format(Locale.ROOT, "\"0x%08x\"", raw);
+        case FLOAT64:
+          return String.format(Locale.ROOT, "\"0x%016x\"", raw);
         case FLOAT16:
-        case BFLOAT16: return String.format(Locale.ROOT, "\"0x%04x\"", raw);
-        default: return "null";
+        case BFLOAT16:
+          return String.format(Locale.ROOT, "\"0x%04x\"", raw);
+        default:
+          return "null";
       }
     }
 
@@ -186,12 +223,21 @@ public final class GenerateFixtures {
     /** Adds this value to a TensorProto builder's typed field. */
     void addTyped(TensorProto.Builder b) {
       switch (dtype) {
-        case FLOAT32: b.addFloatVal(Float.intBitsToFloat((int) raw)); break;
-        case FLOAT64: b.addDoubleVal(Double.longBitsToDouble(raw)); break;
+        case FLOAT32:
+          b.addFloatVal(Float.intBitsToFloat((int) raw));
+          break;
+        case FLOAT64:
+          b.addDoubleVal(Double.longBitsToDouble(raw));
+          break;
         case FLOAT16:
-        case BFLOAT16: b.addHalfVal((int) raw); break; // the 16 raw bits, zero-padded to 32
-        case INT32: b.addIntVal((int) raw); break;
-        default: b.addInt64Val(raw);
+        case BFLOAT16:
+          b.addHalfVal((int) raw);
+          break; // the 16 raw bits, zero-padded to 32
+        case INT32:
+          b.addIntVal((int) raw);
+          break;
+        default:
+          b.addInt64Val(raw);
       }
     }
   }
@@ -206,7 +252,10 @@ public final class GenerateFixtures {
     return Double.toString(d); // round-trips to exactly this double
   }
 
-  /** Rounds x to the nearest (ties to even) binary float with the given exponent and mantissa widths. */
+  /**
+   * Rounds x to the nearest (ties to even) binary float with the given exponent and mantissa
+   * widths.
+   */
   static int toMinifloat(double x, int expBits, int mantBits) {
     int bias = (1 << (expBits - 1)) - 1;
     int expMax = (1 << expBits) - 1;
@@ -257,7 +306,8 @@ public final class GenerateFixtures {
     return neg ? -v : v;
   }
 
-  // ------------------------------------------------------------------------------------------ edge values
+  // ------------------------------------------------------------------------------------------ edge
+  // values
 
   static List<Val> edgeValues(DType t) {
     List<Val> v = new ArrayList<>();
@@ -276,7 +326,8 @@ public final class GenerateFixtures {
         v.add(Val.f32(-Float.MAX_VALUE));
         v.add(Val.f32(16777216.0f));
         v.add(Val.f32Bits(0x7fc00000)); // NaN
-        v.add(Val.f32Bits(0xffc00000)); // NaN with the sign bit, as x86 produces from 0/0 or inf-inf
+        v.add(
+            Val.f32Bits(0xffc00000)); // NaN with the sign bit, as x86 produces from 0/0 or inf-inf
         v.add(Val.f32(Float.POSITIVE_INFINITY));
         v.add(Val.f32(Float.NEGATIVE_INFINITY));
         break;
@@ -302,36 +353,84 @@ public final class GenerateFixtures {
         v.add(Val.f64(Double.NEGATIVE_INFINITY));
         break;
       case FLOAT16:
-        for (int b : new int[] {
-            0x0000, 0x8000, 0x3c00, 0xbc00, 0x2e66 /* 0.1 -> 0.0999755859375 */, 0x3555 /* ~1/3 */,
-            0xd7b7 /* -123.4375 */, 0x0001 /* smallest subnormal 2^-24 */, 0x03ff /* largest subnormal */,
-            0x0400 /* smallest normal 2^-14 */, 0x7bff /* max 65504 */, 0xfbff /* -65504 */,
-            0x7e00 /* NaN */, 0xfe00 /* NaN with sign bit */, 0x7c00 /* +Inf */, 0xfc00 /* -Inf */}) {
+        for (int b :
+            new int[] {
+              0x0000,
+              0x8000,
+              0x3c00,
+              0xbc00,
+              0x2e66 /* 0.1 -> 0.0999755859375 */,
+              0x3555 /* ~1/3 */,
+              0xd7b7 /* -123.4375 */,
+              0x0001 /* smallest subnormal 2^-24 */,
+              0x03ff /* largest subnormal */,
+              0x0400 /* smallest normal 2^-14 */,
+              0x7bff /* max 65504 */,
+              0xfbff /* -65504 */,
+              0x7e00 /* NaN */,
+              0xfe00 /* NaN with sign bit */,
+              0x7c00 /* +Inf */,
+              0xfc00 /* -Inf */
+            }) {
           v.add(Val.bits16(t, b));
         }
         break;
       case BFLOAT16:
-        for (int b : new int[] {
-            0x0000, 0x8000, 0x3f80, 0xbf80, 0x3dcd /* 0.1 -> 0.10009765625 */, 0x3eab /* ~1/3 */,
-            0xc2f7 /* -123.5 */, 0x0001 /* smallest subnormal 2^-133 */, 0x0080 /* smallest normal 2^-126 */,
-            0x5f80 /* 2^64 */, 0x7f7f /* max 3.3895e38 */, 0xff7f /* -max */,
-            0x7fc0 /* NaN */, 0xffc0 /* NaN with sign bit */, 0x7f80 /* +Inf */, 0xff80 /* -Inf */}) {
+        for (int b :
+            new int[] {
+              0x0000,
+              0x8000,
+              0x3f80,
+              0xbf80,
+              0x3dcd /* 0.1 -> 0.10009765625 */,
+              0x3eab /* ~1/3 */,
+              0xc2f7 /* -123.5 */,
+              0x0001 /* smallest subnormal 2^-133 */,
+              0x0080 /* smallest normal 2^-126 */,
+              0x5f80 /* 2^64 */,
+              0x7f7f /* max 3.3895e38 */,
+              0xff7f /* -max */,
+              0x7fc0 /* NaN */,
+              0xffc0 /* NaN with sign bit */,
+              0x7f80 /* +Inf */,
+              0xff80 /* -Inf */
+            }) {
           v.add(Val.bits16(t, b));
         }
         break;
       case INT32:
-        for (int i : new int[] {0, 1, -1, 42, -42, 1_000_000, 16_777_217 /* not a float32 */,
-            Integer.MAX_VALUE, Integer.MIN_VALUE, Integer.MIN_VALUE + 1}) {
+        for (int i :
+            new int[] {
+              0,
+              1,
+              -1,
+              42,
+              -42,
+              1_000_000,
+              16_777_217 /* not a float32 */,
+              Integer.MAX_VALUE,
+              Integer.MIN_VALUE,
+              Integer.MIN_VALUE + 1
+            }) {
           v.add(Val.i32(i));
         }
         break;
       case INT64:
-        for (long l : new long[] {0, 1, -1, 42, 1L << 31 /* past int32 */, -(1L << 31) - 1,
-            (1L << 53) /* 9007199254740992, exact as double */,
-            (1L << 53) + 1 /* 9007199254740993 -> 9007199254740992.0 as double */,
-            -((1L << 53) + 1),
-            (1L << 62) + 1 /* -> 4611686018427387904.0 */,
-            Long.MAX_VALUE /* -> 9223372036854775808.0 */, Long.MIN_VALUE /* exact -2^63 */}) {
+        for (long l :
+            new long[] {
+              0,
+              1,
+              -1,
+              42,
+              1L << 31 /* past int32 */,
+              -(1L << 31) - 1,
+              (1L << 53) /* 9007199254740992, exact as double */,
+              (1L << 53) + 1 /* 9007199254740993 -> 9007199254740992.0 as double */,
+              -((1L << 53) + 1),
+              (1L << 62) + 1 /* -> 4611686018427387904.0 */,
+              Long.MAX_VALUE /* -> 9223372036854775808.0 */,
+              Long.MIN_VALUE /* exact -2^63 */
+            }) {
           v.add(Val.i64(l));
         }
         break;
@@ -350,12 +449,15 @@ public final class GenerateFixtures {
     return Math.min(1.0, 1.0 - 0.9 * Math.exp(-step / 10.0) + 0.01 * noise.nextGaussian());
   }
 
-  // ------------------------------------------------------------------------------------------ the writer
+  // ------------------------------------------------------------------------------------------ the
+  // writer
 
   /** A scalar point as written. */
   record Point(String tag, long step, Val val, String kind, String field) {}
 
-  /** One run directory, one TensorFlow summary file writer, and the points it was asked to write. */
+  /**
+   * One run directory, one TensorFlow summary file writer, and the points it was asked to write.
+   */
   static final class Run implements AutoCloseable {
     final String name;
     final Path dir;
@@ -378,14 +480,22 @@ public final class GenerateFixtures {
         }
       }
       handle = tf.summary.summaryWriter(SummaryWriter.sharedName("plateau_fixture_" + name));
-      tf.summary.createSummaryFileWriter(handle, tf.constant(dir.toAbsolutePath().toString()),
-          tf.constant(1000) /* max_queue */, tf.constant(600_000) /* flush_millis */, tf.constant(".v2"));
+      tf.summary.createSummaryFileWriter(
+          handle,
+          tf.constant(dir.toAbsolutePath().toString()),
+          tf.constant(1000) /* max_queue */,
+          tf.constant(600_000) /* flush_millis */,
+          tf.constant(".v2"));
     }
 
-    /** WriteScalarSummary: TF converts the tensor's one value to float and writes Summary.Value.simple_value. */
+    /**
+     * WriteScalarSummary: TF converts the tensor's one value to float and writes
+     * Summary.Value.simple_value.
+     */
     void writeScalarSummary(long step, String tag, Val v, Val expectedFloat) {
       try (TType t = tensorOf(v)) {
-        tf.summary.writeScalarSummary(handle, tf.constant(step), tf.constant(tag), asNumber(tf.constantOf(t)));
+        tf.summary.writeScalarSummary(
+            handle, tf.constant(step), tf.constant(tag), asNumber(tf.constantOf(t)));
       }
       points.add(new Point(tag, step, expectedFloat, "simple_value", "simple_value"));
     }
@@ -393,17 +503,23 @@ public final class GenerateFixtures {
     /** WriteSummary: a rank-0 tensor plus serialized SummaryMetadata (empty bytes: no metadata). */
     void writeTensorSummary(long step, String tag, Val v, SummaryMetadata md) {
       byte[] mdBytes = md == null ? new byte[0] : md.toByteArray();
-      try (TType t = tensorOf(v); TString m = bytesScalar(mdBytes)) {
-        tf.summary.writeSummary(handle, tf.constant(step), tf.constantOf(t), tf.constant(tag), tf.constantOf(m));
+      try (TType t = tensorOf(v);
+          TString m = bytesScalar(mdBytes)) {
+        tf.summary.writeSummary(
+            handle, tf.constant(step), tf.constantOf(t), tf.constant(tag), tf.constantOf(m));
       }
       points.add(new Point(tag, step, v, "tensor", "tensor_content"));
     }
 
-    /** WriteRawProtoSummary: a Summary we build with TF Java's proto classes, scalar in the typed field. */
+    /**
+     * WriteRawProtoSummary: a Summary we build with TF Java's proto classes, scalar in the typed
+     * field.
+     */
     void writeTypedTensor(long step, String tag, Val v, SummaryMetadata md) {
-      TensorProto.Builder tp = TensorProto.newBuilder()
-          .setDtype(v.dtype().proto)
-          .setTensorShape(TensorShapeProto.newBuilder().build()); // rank 0
+      TensorProto.Builder tp =
+          TensorProto.newBuilder()
+              .setDtype(v.dtype().proto)
+              .setTensorShape(TensorShapeProto.newBuilder().build()); // rank 0
       v.addTyped(tp);
       Summary.Value.Builder sv = Summary.Value.newBuilder().setTag(tag).setTensor(tp);
       if (md != null) {
@@ -435,8 +551,11 @@ public final class GenerateFixtures {
     /** After close: the one event file the writer made. */
     String eventFile() throws IOException {
       try (Stream<Path> s = Files.list(dir)) {
-        List<String> files = s.map(p -> p.getFileName().toString())
-            .filter(f -> f.startsWith("events.out.tfevents.")).sorted().toList();
+        List<String> files =
+            s.map(p -> p.getFileName().toString())
+                .filter(f -> f.startsWith("events.out.tfevents."))
+                .sorted()
+                .toList();
         if (files.size() != 1) {
           throw new IllegalStateException(dir + ": expected one event file, found " + files);
         }
@@ -466,18 +585,25 @@ public final class GenerateFixtures {
   }
 
   static SummaryMetadata scalarsMetadata() {
-    // what TensorBoard's tf.summary.scalar (TF2) attaches: plugin "scalars", empty content, DATA_CLASS_SCALAR
+    // what TensorBoard's tf.summary.scalar (TF2) attaches: plugin "scalars", empty content,
+    // DATA_CLASS_SCALAR
     return SummaryMetadata.newBuilder()
-        .setPluginData(SummaryMetadata.PluginData.newBuilder().setPluginName("scalars").setContent(ByteString.EMPTY))
+        .setPluginData(
+            SummaryMetadata.PluginData.newBuilder()
+                .setPluginName("scalars")
+                .setContent(ByteString.EMPTY))
         .setDataClass(DataClass.DATA_CLASS_SCALAR)
         .build();
   }
 
-  // ------------------------------------------------------------------------------------------ the runs
+  // ------------------------------------------------------------------------------------------ the
+  // runs
 
   static final int STEPS = 40; // loss every step 0..39, accuracy every 2nd step
 
-  /** loss, accuracy and edge in a training-loop order; metadata with each tag's first value only. */
+  /**
+   * loss, accuracy and edge in a training-loop order; metadata with each tag's first value only.
+   */
   static void tensorRun(Run r, DType t, boolean typed) {
     Random noise = new Random(1000L * t.ordinal() + (typed ? 1 : 0));
     List<Val> edges = edgeValues(t);
@@ -487,7 +613,10 @@ public final class GenerateFixtures {
       Val loss = Val.of(t, loss(step, noise) * scale);
       write(r, typed, step, "loss", loss, first, 0);
       if (step % 2 == 0) {
-        Val acc = t.isInt() ? Val.of(t, Math.round(accuracy(step, noise) * 10000)) : Val.of(t, accuracy(step, noise));
+        Val acc =
+            t.isInt()
+                ? Val.of(t, Math.round(accuracy(step, noise) * 10000))
+                : Val.of(t, accuracy(step, noise));
         write(r, typed, step, "accuracy", acc, first, 1);
       }
       if (step < edges.size()) {
@@ -522,17 +651,45 @@ public final class GenerateFixtures {
     }
   }
 
-  /** WriteScalarSummary fed non-float32 tensors: TF's C++ writer static_casts to float for simple_value. */
+  /**
+   * WriteScalarSummary fed non-float32 tensors: TF's C++ writer static_casts to float for
+   * simple_value.
+   */
   static void simpleValueConvertedRun(Run r, boolean tryBfloat16) {
-    List<Val> f64 = List.of(Val.f64(0.1), Val.f64(1.0 / 3.0), Val.f64(1.0000000000000002), Val.f64(-123.456),
-        Val.f64(1e-300), Val.f64(1e300), Val.f64(-1e300), Val.f64(Double.POSITIVE_INFINITY),
-        Val.f64(Double.NEGATIVE_INFINITY), Val.f64Bits(0x7ff8000000000000L));
-    List<Val> i64 = List.of(Val.i64(0), Val.i64(-1), Val.i64(16_777_217), Val.i64((1L << 53) + 1),
-        Val.i64(Long.MAX_VALUE), Val.i64(Long.MIN_VALUE));
-    List<Val> i32 = List.of(Val.i32(0), Val.i32(42), Val.i32(16_777_217), Val.i32(Integer.MAX_VALUE),
-        Val.i32(Integer.MIN_VALUE));
-    List<Val> f16 = List.of(Val.bits16(DType.FLOAT16, 0x2e66), Val.bits16(DType.FLOAT16, 0x0001),
-        Val.bits16(DType.FLOAT16, 0x7bff), Val.bits16(DType.FLOAT16, 0xfc00), Val.bits16(DType.FLOAT16, 0x7e00));
+    List<Val> f64 =
+        List.of(
+            Val.f64(0.1),
+            Val.f64(1.0 / 3.0),
+            Val.f64(1.0000000000000002),
+            Val.f64(-123.456),
+            Val.f64(1e-300),
+            Val.f64(1e300),
+            Val.f64(-1e300),
+            Val.f64(Double.POSITIVE_INFINITY),
+            Val.f64(Double.NEGATIVE_INFINITY),
+            Val.f64Bits(0x7ff8000000000000L));
+    List<Val> i64 =
+        List.of(
+            Val.i64(0),
+            Val.i64(-1),
+            Val.i64(16_777_217),
+            Val.i64((1L << 53) + 1),
+            Val.i64(Long.MAX_VALUE),
+            Val.i64(Long.MIN_VALUE));
+    List<Val> i32 =
+        List.of(
+            Val.i32(0),
+            Val.i32(42),
+            Val.i32(16_777_217),
+            Val.i32(Integer.MAX_VALUE),
+            Val.i32(Integer.MIN_VALUE));
+    List<Val> f16 =
+        List.of(
+            Val.bits16(DType.FLOAT16, 0x2e66),
+            Val.bits16(DType.FLOAT16, 0x0001),
+            Val.bits16(DType.FLOAT16, 0x7bff),
+            Val.bits16(DType.FLOAT16, 0xfc00),
+            Val.bits16(DType.FLOAT16, 0x7e00));
     for (int step = 0; step < 10; step++) {
       convert(r, "from_float64", step, f64);
       convert(r, "from_int64", step, i64);
@@ -563,13 +720,20 @@ public final class GenerateFixtures {
 
   static void dataClassRun(Run r) {
     Random noise = new Random(99);
-    SummaryMetadata classOnly = SummaryMetadata.newBuilder().setDataClass(DataClass.DATA_CLASS_SCALAR).build();
-    SummaryMetadata otherPlugin = SummaryMetadata.newBuilder()
-        .setPluginData(SummaryMetadata.PluginData.newBuilder().setPluginName("custom_metrics"))
-        .setDataClass(DataClass.DATA_CLASS_SCALAR).build();
+    SummaryMetadata classOnly =
+        SummaryMetadata.newBuilder().setDataClass(DataClass.DATA_CLASS_SCALAR).build();
+    SummaryMetadata otherPlugin =
+        SummaryMetadata.newBuilder()
+            .setPluginData(SummaryMetadata.PluginData.newBuilder().setPluginName("custom_metrics"))
+            .setDataClass(DataClass.DATA_CLASS_SCALAR)
+            .build();
     for (int step = 0; step < 30; step++) {
-      r.writeTensorSummary(step, "loss", Val.of(DType.FLOAT32, loss(step, noise)), step == 0 ? classOnly : null);
-      r.writeTensorSummary(step, "accuracy", Val.of(DType.FLOAT32, accuracy(step, noise)),
+      r.writeTensorSummary(
+          step, "loss", Val.of(DType.FLOAT32, loss(step, noise)), step == 0 ? classOnly : null);
+      r.writeTensorSummary(
+          step,
+          "accuracy",
+          Val.of(DType.FLOAT32, accuracy(step, noise)),
           step == 0 ? otherPlugin : null);
     }
   }
@@ -577,23 +741,40 @@ public final class GenerateFixtures {
   static void restartRun(Run r) throws InterruptedException {
     Random before = new Random(5);
     for (int step = 0; step <= 100; step += 5) {
-      r.writeTensorSummary(step, "loss", Val.of(DType.FLOAT32, loss(step / 5, before)), step == 0 ? scalarsMetadata() : null);
-      r.writeTensorSummary(step, "accuracy", Val.of(DType.FLOAT32, accuracy(step / 5, before)),
+      r.writeTensorSummary(
+          step,
+          "loss",
+          Val.of(DType.FLOAT32, loss(step / 5, before)),
+          step == 0 ? scalarsMetadata() : null);
+      r.writeTensorSummary(
+          step,
+          "accuracy",
+          Val.of(DType.FLOAT32, accuracy(step / 5, before)),
           step == 0 ? scalarsMetadata() : null);
     }
     Thread.sleep(1100); // the restarted job's wall times come later
-    r.importEvent(Event.newBuilder()
-        .setWallTime(System.currentTimeMillis() / 1000.0)
-        .setStep(50)
-        .setSessionLog(SessionLog.newBuilder().setStatus(SessionLog.SessionStatus.START)
-            .setCheckpointPath("/tmp/train/ckpt-50"))
-        .build());
+    r.importEvent(
+        Event.newBuilder()
+            .setWallTime(System.currentTimeMillis() / 1000.0)
+            .setStep(50)
+            .setSessionLog(
+                SessionLog.newBuilder()
+                    .setStatus(SessionLog.SessionStatus.START)
+                    .setCheckpointPath("/tmp/train/ckpt-50"))
+            .build());
     r.notes.add("SessionLog START at step 50 after the step-100 point");
     Random after = new Random(6);
     for (int step = 50; step <= 150; step += 5) {
       // a new process: metadata again with each tag's first value after the restart
-      r.writeTensorSummary(step, "loss", Val.of(DType.FLOAT32, 0.9 * loss(step / 5, after)), step == 50 ? scalarsMetadata() : null);
-      r.writeTensorSummary(step, "accuracy", Val.of(DType.FLOAT32, accuracy(step / 5, after)),
+      r.writeTensorSummary(
+          step,
+          "loss",
+          Val.of(DType.FLOAT32, 0.9 * loss(step / 5, after)),
+          step == 50 ? scalarsMetadata() : null);
+      r.writeTensorSummary(
+          step,
+          "accuracy",
+          Val.of(DType.FLOAT32, accuracy(step / 5, after)),
           step == 50 ? scalarsMetadata() : null);
     }
   }
@@ -639,16 +820,41 @@ public final class GenerateFixtures {
     }
     for (Run r : runs) {
       String file = r.eventFile();
-      try (Writer w = Files.newBufferedWriter(r.dir.resolve("expected.jsonl"), StandardCharsets.UTF_8)) {
+      try (Writer w =
+          Files.newBufferedWriter(r.dir.resolve("expected.jsonl"), StandardCharsets.UTF_8)) {
         for (Point p : r.points) {
-          w.write("{\"run\": \"" + prefix + "/" + r.name + "\", \"file\": \"" + file + "\", \"tag\": \"" + p.tag()
-              + "\", \"step\": " + p.step() + ", \"value\": " + p.val().valueJson() + ", \"bits\": "
-              + p.val().bitsJson() + ", \"kind\": \"" + p.kind() + "\", \"field\": \"" + p.field()
-              + "\", \"dtype\": \"" + p.val().dtype().json + "\""
-              + (p.val().dtype().isInt() ? ", \"exact\": \"" + p.val().raw() + "\"" : "") + "}\n");
+          w.write(
+              "{\"run\": \""
+                  + prefix
+                  + "/"
+                  + r.name
+                  + "\", \"file\": \""
+                  + file
+                  + "\", \"tag\": \""
+                  + p.tag()
+                  + "\", \"step\": "
+                  + p.step()
+                  + ", \"value\": "
+                  + p.val().valueJson()
+                  + ", \"bits\": "
+                  + p.val().bitsJson()
+                  + ", \"kind\": \""
+                  + p.kind()
+                  + "\", \"field\": \""
+                  + p.field()
+                  + "\", \"dtype\": \""
+                  + p.val().dtype().json
+                  + "\""
+                  + (p.val().dtype().isInt() ? ", \"exact\": \"" + p.val().raw() + "\"" : "")
+                  + "}\n");
         }
       }
-      System.out.printf(Locale.ROOT, "%-28s %-52s %4d scalars %7d bytes%n", r.name, file, r.points.size(),
+      System.out.printf(
+          Locale.ROOT,
+          "%-28s %-52s %4d scalars %7d bytes%n",
+          r.name,
+          file,
+          r.points.size(),
           Files.size(r.dir.resolve(file)));
     }
   }
