@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * that cannot be read back) and those that left memory. Used on the polling thread only.
  */
 final class ExperimentParking {
-  private static final Logger log = LoggerFactory.getLogger(ExperimentParking.class);
+  // Logs as the watcher, whose part this is: its lines keep the logger name people filter on.
+  private static final Logger log = LoggerFactory.getLogger(Watcher.class);
 
   /** How long an experiment goes without new points before it leaves memory, by default. */
   static final Duration DEFAULT_PARK_AFTER = Duration.ofMinutes(1);

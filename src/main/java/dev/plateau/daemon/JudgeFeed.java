@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * always logs step 0 cannot flood the log.
  */
 final class JudgeFeed implements TailListener {
-  private static final Logger log = LoggerFactory.getLogger(JudgeFeed.class);
+  // Logs as the watcher, whose part this is: its lines keep the logger name people filter on.
+  private static final Logger log = LoggerFactory.getLogger(Watcher.class);
 
   private final Path logdir;
   private final LogdirJudge judge;

@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * states, parked experiments' too, were in the lost file).
  */
 final class LostStateRecovery {
-  private static final Logger log = LoggerFactory.getLogger(LostStateRecovery.class);
+  // Logs as the watcher, whose part this is: its lines keep the logger name people filter on.
+  private static final Logger log = LoggerFactory.getLogger(Watcher.class);
 
   private final Path logdir;
   private final StateStore store;

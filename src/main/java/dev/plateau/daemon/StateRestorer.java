@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * <p>The one place the daemon reads the store's rows back.
  */
 final class StateRestorer {
-  private static final Logger log = LoggerFactory.getLogger(StateRestorer.class);
+  // Logs as the watcher, whose part this is: its lines keep the logger name people filter on.
+  private static final Logger log = LoggerFactory.getLogger(Watcher.class);
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /**

@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * which numbers its verdicts.
  */
 final class TransitionRecorder {
-  private static final Logger log = LoggerFactory.getLogger(TransitionRecorder.class);
+  // Logs as the watcher, whose part this is: its lines keep the logger name people filter on.
+  private static final Logger log = LoggerFactory.getLogger(Watcher.class);
 
   private final String logdir;
   private final AlertFactory alerts;
