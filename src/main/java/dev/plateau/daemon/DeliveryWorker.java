@@ -49,7 +49,7 @@ public final class DeliveryWorker implements Runnable {
   }
 
   public DeliveryWorker(AlertSink sink, StateStore store, RetryPolicy policy, Clock clock) {
-    this(sink, store, policy, clock, new Pacer(sink.minInterval()));
+    this(sink, store, policy, clock, new Pacer(sink.minInterval(), clock));
   }
 
   /** A worker sharing {@code pacer} with the other workers that send to the same receiver. */

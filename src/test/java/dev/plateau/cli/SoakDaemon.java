@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * One {@code plateau watch} process of the soak test, started from {@code target/plateau.jar} with
@@ -134,15 +136,16 @@ final class SoakDaemon {
   }
 
   /** Waits until /readyz answers 200; false when the process died or time ran out. */
-  boolean awaitReady(Duration limit) throws InterruptedException {
-    long deadline = System.nanoTime() + limit.toNanos();
-    while (System.nanoTime() < deadline && process.isAlive()) {
-      if (probeReady()) {
-        return true;
-      }
-      Thread.sleep(100);
+  boolean awaitReady(Duration limit) {
+    try {
+      Awaitility.await("/readyz")
+          .atMost(limit)
+          .pollInterval(Duration.ofMillis(100))
+          .until(() -> !process.isAlive() || probeReady());
+    } catch (ConditionTimeoutException timedOut) {
+      return false;
     }
-    return false;
+    return ready();
   }
 
   /** The body of a 200 answer, or null. */

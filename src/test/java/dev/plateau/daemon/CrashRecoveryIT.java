@@ -18,7 +18,10 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -87,25 +90,23 @@ class CrashRecoveryIT {
   }
 
   /** Waits until the receiver has seen at least {@code count} distinct ids and stays quiet. */
-  static void awaitQuiet(WebhookReceiver receiver, int count, Duration limit)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + limit.toNanos();
-    int last = -1;
-    long quietSince = System.nanoTime();
-    while (System.nanoTime() < deadline) {
-      int now = receiver.received().size();
-      if (now != last) {
-        last = now;
-        quietSince = System.nanoTime();
-      }
-      long distinct =
-          receiver.received().stream().map(WebhookReceiver.Received::id).distinct().count();
-      if (distinct >= count
-          && System.nanoTime() - quietSince > TimeUnit.MILLISECONDS.toNanos(1500)) {
-        return;
-      }
-      Thread.sleep(50);
-    }
+  static void awaitQuiet(WebhookReceiver receiver, int count, Duration limit) {
+    AtomicInteger last = new AtomicInteger(-1);
+    AtomicLong changedAt = new AtomicLong();
+    Awaitility.await("at least " + count + " distinct ids, then no request for 1.5 s")
+        .atMost(limit)
+        .pollInterval(Duration.ofMillis(50))
+        .until(
+            () -> {
+              List<WebhookReceiver.Received> received = receiver.received();
+              if (received.size() != last.getAndSet(received.size())) {
+                changedAt.set(System.nanoTime());
+              }
+              long distinct =
+                  received.stream().map(WebhookReceiver.Received::id).distinct().count();
+              return distinct >= count
+                  && System.nanoTime() - changedAt.get() > TimeUnit.MILLISECONDS.toNanos(1500);
+            });
   }
 
   @Test

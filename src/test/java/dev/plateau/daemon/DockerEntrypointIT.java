@@ -7,9 +7,11 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -71,20 +73,17 @@ class DockerEntrypointIT {
             .redirectOutput(log.toFile())
             .start();
     try {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      int health = 1;
-      while (System.nanoTime() < deadline && health != 0) {
-        health =
-            new ProcessBuilder(healthcheck)
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .start()
-                .waitFor();
-        if (health != 0) {
-          Thread.sleep(200);
-        }
-      }
-      assertThat(health).as(Files.readString(log)).isZero();
+      Awaitility.await("the image's health check passes")
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(200))
+          .until(
+              () ->
+                  new ProcessBuilder(healthcheck)
+                          .redirectErrorStream(true)
+                          .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                          .start()
+                          .waitFor()
+                      == 0);
       double start = System.currentTimeMillis() / 1000.0;
       try (EventFileWriter w =
           EventFileWriter.create(logs.resolve("job/validation"), start, "c", 0)) {
@@ -93,10 +92,10 @@ class DockerEntrypointIT {
         }
       }
       Path flag = logs.resolve("job/CONVERGED");
-      while (System.nanoTime() < deadline && !Files.exists(flag)) {
-        Thread.sleep(50);
-      }
-      assertThat(flag).as(Files.readString(log)).exists();
+      Awaitility.await("the flag of the converged job")
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(50))
+          .until(() -> Files.exists(flag));
       assertThat(Files.readString(log))
           .as("no warning for SQLite's native library: the jar's manifest enables native access")
           .doesNotContain("restricted method");
