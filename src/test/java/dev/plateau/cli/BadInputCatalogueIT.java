@@ -389,7 +389,9 @@ class BadInputCatalogueIT {
       try (WatchProcess watch =
           WatchProcess.start(List.of(), logdir, state, "--webhook", receiver.url())) {
         watch.await("a round after the restart", () -> watch.output().contains("first round done"));
-        Thread.sleep(500); // a few more rounds, and the delivery worker's first look
+        long after = watch.rounds();
+        // a few more rounds, each a look of the delivery worker at the outbox
+        watch.await("three more rounds", () -> watch.rounds() >= after + 3);
         assertThat(watch.stop()).isZero();
       }
       assertThat(receiver.ids()).hasSize(1);

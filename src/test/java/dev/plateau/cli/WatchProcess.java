@@ -164,6 +164,23 @@ final class WatchProcess implements AutoCloseable {
     return HTTP.send(request(path), HttpResponse.BodyHandlers.ofString()).body();
   }
 
+  /** The daemon's rounds so far ({@code plateau_rounds_total} of /metrics), or -1 before it answers. */
+  long rounds() {
+    try {
+      for (String line : get("/metrics").split("\n")) {
+        if (line.startsWith("plateau_rounds_total ")) {
+          return (long) Double.parseDouble(line.substring(line.indexOf(' ') + 1).trim());
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    }
+    return -1;
+  }
+
   /**
    * A series' verdict from {@code /api/runs} (its {@code points}, {@code last_step}, {@code status}
    * ...), or a missing node while the run or series is not there.
