@@ -32,7 +32,7 @@ COPY config/plateau.yaml /etc/plateau/plateau.yaml
 # runs the daemon (with the ENTRYPOINT's options), are mapped at every start instead of loaded
 # from the jar: about half a second less on two cores. A JVM that cannot use it ignores it.
 # (Java 25's AOT cache starts faster still, but its SerialGC lets the heap grow where 17 collects:
-# 339 -> 498 MB resident under the live-scale load; see README, Performance.)
+# 339 -> 498 MB resident under the live-scale load; see docs/performance.md.)
 COPY tools/class-archive.sh /opt/plateau/class-archive.sh
 RUN sh /opt/plateau/class-archive.sh /opt/plateau/plateau.jar /opt/plateau/plateau.jsa -XX:+UseSerialGC -Xss512k -XX:-UsePerfData
 USER 10001
