@@ -70,8 +70,8 @@ import org.jspecify.annotations.Nullable;
  * new best level beyond max(min_delta &times; S, z &times; level noise) returns to TRAINING and
  * starts a new phase: warm-up, windows, horizon and patience then count from there.
  *
- * <p>Defaults (scored on real learning curves, see docs/detectors.md): warmup 8,
- * window_fraction 0.6, min_window 10, z 1.645, min_delta 0.02, horizon 1.0, patience_fraction 0.5, min_patience 8,
+ * <p>Defaults (scored on real learning curves, see docs/detectors.md): warmup 8, window_fraction
+ * 0.6, min_window 10, z 1.645, min_delta 0.02, horizon 1.0, patience_fraction 0.5, min_patience 8,
  * max_bins 128, level_divisor 40, confirm 1, rate_shift 0.5, within_window_decay true,
  * learned_sigmas 10, not_learning_after 30, scales 0, min_best_age 0.
  */

@@ -164,7 +164,9 @@ final class WatchProcess implements AutoCloseable {
     return HTTP.send(request(path), HttpResponse.BodyHandlers.ofString()).body();
   }
 
-  /** The daemon's rounds so far ({@code plateau_rounds_total} of /metrics), or -1 before it answers. */
+  /**
+   * The daemon's rounds so far ({@code plateau_rounds_total} of /metrics), or -1 before it answers.
+   */
   long rounds() {
     try {
       for (String line : get("/metrics").split("\n")) {
