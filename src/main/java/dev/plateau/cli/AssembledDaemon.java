@@ -5,7 +5,9 @@ import dev.plateau.server.StatusServer;
 import dev.plateau.state.StateStore;
 import dev.plateau.tail.ChangeWatcher;
 import dev.plateau.verdict.JudgeThreads;
+import java.io.Closeable;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -30,16 +32,34 @@ record AssembledDaemon(
     daemon.run();
   }
 
-  /** Stops watching for changes and serving, and closes the state stores and the judge threads. */
+  /**
+   * Stops watching for changes and serving, and closes the state stores and the judge threads: each
+   * is closed even when one before it fails, and the first failure is thrown after.
+   */
   @Override
   public void close() throws IOException {
-    for (ChangeWatcher c : changes) {
-      c.close();
-    }
+    List<Closeable> parts = new ArrayList<>(changes);
     if (server != null) {
-      server.close();
+      parts.add(server::close);
     }
-    stores.forEach(StateStore::close);
-    judgeThreads.close();
+    for (StateStore store : stores) {
+      parts.add(store::close);
+    }
+    parts.add(judgeThreads::close);
+    IOException first = null;
+    for (Closeable part : parts) {
+      try {
+        part.close();
+      } catch (IOException | RuntimeException e) {
+        if (first == null) {
+          first = e instanceof IOException io ? io : new IOException(e.getMessage(), e);
+        } else {
+          first.addSuppressed(e);
+        }
+      }
+    }
+    if (first != null) {
+      throw first;
+    }
   }
 }

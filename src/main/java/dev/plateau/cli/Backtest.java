@@ -90,7 +90,8 @@ final class Backtest {
               }
 
               @Override
-              public void runTransition(ExperimentVerdict previous, ExperimentVerdict current) {
+              public void experimentTransition(
+                  ExperimentVerdict previous, ExperimentVerdict current) {
                 if (config.stops().stops(current.status())) {
                   firstRun.putIfAbsent(current.experiment(), current);
                 }

@@ -66,7 +66,7 @@ final class CheckCommand implements Callable<Integer> {
     Backtest.Result result = Backtest.run(options.logdir, loaded.detection(), err, "check");
     double time = now != null ? now : Clock.systemUTC().millis() / 1000.0;
     result.judge().atTime(time);
-    List<ExperimentVerdict> runs = result.judge().runVerdicts();
+    List<ExperimentVerdict> runs = result.judge().experimentVerdicts();
     if (options.json()) {
       out.println(json(runs, loaded.detection().stops()));
     } else {

@@ -58,7 +58,9 @@ final class DaemonAssembly {
    * failed start.
    *
    * @param control where stop requests and file-change events reach the daemon once it is built
-   * @throws StartFailed when a state database cannot be used or the HTTP address cannot be resolved
+   * @throws StartFailed when a state database cannot be used (an address is resolved earlier, by
+   *     the option's converter; this is only a last guard); any other failure closes what was built
+   *     and is thrown on
    */
   static AssembledDaemon assemble(
       WatchSettings settings, JudgeThreads judgeOn, DaemonControl control, Clock clock)
@@ -70,7 +72,7 @@ final class DaemonAssembly {
     String host = hostName();
     Map<AlertSink, Pacer> pacers = new HashMap<>();
     for (AlertSink sink : settings.sinks()) {
-      pacers.put(sink, new Pacer(sink.minInterval()));
+      pacers.put(sink, new Pacer(sink.minInterval(), clock));
     }
     List<StateStore> stores = new ArrayList<>();
     List<Watcher> watchers = new ArrayList<>();
@@ -103,6 +105,10 @@ final class DaemonAssembly {
     } catch (StateException e) {
       abandon(stores, registration, judgeOn);
       throw new StartFailed(e);
+    } catch (RuntimeException e) {
+      // A bug or an I/O failure while restoring: nothing built stays open, and the error goes on.
+      abandon(stores, registration, judgeOn);
+      throw e;
     }
     Daemon daemon = new Daemon(watchers, workers, settings.pollInterval(), WORKERS_STOP);
     daemon.countCpuOf(judgeOn);
@@ -113,6 +119,9 @@ final class DaemonAssembly {
     } catch (IllegalArgumentException e) {
       abandon(stores, registration, judgeOn);
       throw new StartFailed(e);
+    } catch (RuntimeException e) {
+      abandon(stores, registration, judgeOn);
+      throw e;
     }
     List<ChangeWatcher> changes = registration.attach(watchers, settings.pollInterval());
     return new AssembledDaemon(daemon, server, stores, changes, judgeOn);

@@ -14,6 +14,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Turns an experiment's verdict transition into an alert: which series decides, its recent values,
@@ -31,12 +32,12 @@ final class AlertFactory {
 
   private final String logdir;
   private final String host;
-  private final Function<SeriesKey, Series> kept;
+  private final Function<SeriesKey, @Nullable Series> kept;
 
   /**
    * @param kept the points kept of a series, for its recent values (null when none are kept)
    */
-  AlertFactory(String logdir, String host, Function<SeriesKey, Series> kept) {
+  AlertFactory(String logdir, String host, Function<SeriesKey, @Nullable Series> kept) {
     this.logdir = logdir;
     this.host = host;
     this.kept = kept;

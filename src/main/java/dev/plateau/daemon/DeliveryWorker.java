@@ -138,13 +138,7 @@ public final class DeliveryWorker implements Runnable {
       store.rejected(entry.seq(), "stored payload is not a JSON object: " + e.getMessage());
       return;
     }
-    Alert alert;
-    try {
-      alert = Alert.stored(entry.verdictId(), entry.experiment(), payload);
-    } catch (IllegalArgumentException e) {
-      store.rejected(entry.seq(), "stored payload names no status: " + e.getMessage());
-      return;
-    }
+    Alert alert = Alert.stored(entry.verdictId(), entry.experiment(), payload);
     DeliveryOutcome outcome = sink.deliver(alert);
     if (outcome instanceof DeliveryOutcome.Delivered) {
       metrics.delivery(sink.name(), "delivered");
@@ -154,7 +148,7 @@ public final class DeliveryWorker implements Runnable {
           sink.name(),
           entry.verdictId(),
           entry.experiment(),
-          alert.status().jsonName());
+          payload.path("status").asText("?"));
     } else if (outcome instanceof DeliveryOutcome.Rejected r) {
       metrics.delivery(sink.name(), "rejected");
       store.rejected(entry.seq(), r.reason());

@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,7 +31,7 @@ final class RoundCommitter {
   private final PendingRound pending;
   private final FlagApplier flags;
   private final PublishedVerdicts published;
-  private final Function<SeriesKey, Series> kept;
+  private final Function<SeriesKey, @Nullable Series> kept;
   private final Clock clock;
   private DaemonMetrics metrics = new DaemonMetrics();
   private long checkpointMillis;
@@ -44,7 +45,7 @@ final class RoundCommitter {
       PendingRound pending,
       FlagApplier flags,
       PublishedVerdicts published,
-      Function<SeriesKey, Series> kept,
+      Function<SeriesKey, @Nullable Series> kept,
       Clock clock) {
     this.logdir = logdir;
     this.store = store;

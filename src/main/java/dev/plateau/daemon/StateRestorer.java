@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * combined from the series' summaries. Flag files are brought in line with the committed statuses
  * on a thread of their own meanwhile (a crash may have come between a commit and its flag).
  *
- * <p>The one place the daemon reads the store's rows back.
+ * <p>Reads the store's rows back at a restart (a parked experiment's saved states are read back by
+ * {@link ExperimentParking} when it wakes).
  */
 final class StateRestorer {
   // Logs as the watcher, whose part this is: its lines keep the logger name people filter on.

@@ -3,7 +3,6 @@ package dev.plateau.daemon;
 import dev.plateau.config.PlateauConfig;
 import dev.plateau.decode.DecodeLimits;
 import dev.plateau.detect.Verdict;
-import dev.plateau.series.RunSeries;
 import dev.plateau.series.Series;
 import dev.plateau.series.SeriesKey;
 import dev.plateau.sink.AlertSink;
@@ -104,7 +103,7 @@ public final class Watcher {
     this.judge.live(() -> clock.millis() / 1000.0);
     this.judge.boundHistory(HISTORY_POINTS);
     String shown = this.logdir.toString();
-    Function<SeriesKey, Series> kept = keptBy(judge);
+    Function<SeriesKey, @Nullable Series> kept = keptBy(judge);
     AlertFactory alerts = new AlertFactory(shown, host, kept);
     this.recorder = new TransitionRecorder(shown, alerts, sinks, clock, pending);
     this.parking = new ExperimentParking(shown, judge, store, clock);
@@ -119,11 +118,8 @@ public final class Watcher {
   }
 
   /** The points {@code judge} keeps of a series (null when none), for charts and alerts. */
-  private static Function<SeriesKey, Series> keptBy(LogdirJudge judge) {
-    return key -> {
-      RunSeries run = judge.runs().get(key.run());
-      return run == null ? null : run.byTag().get(key.tag());
-    };
+  private static Function<SeriesKey, @Nullable Series> keptBy(LogdirJudge judge) {
+    return judge::kept;
   }
 
   /** Judges independent experiments on {@code threads} (default: this watcher's thread alone). */
@@ -327,7 +323,7 @@ public final class Watcher {
         parkIdle();
       }
     }
-    published.refresh(whole || transitions > 0, now, judge::runVerdicts, parking.verdicts());
+    published.refresh(whole || transitions > 0, now, judge::experimentVerdicts, parking.verdicts());
     if (!readAgain) {
       metrics.scanned(logdir.toString());
     }
@@ -373,7 +369,7 @@ public final class Watcher {
     }
 
     @Override
-    public void runTransition(ExperimentVerdict previous, ExperimentVerdict current) {
+    public void experimentTransition(ExperimentVerdict previous, ExperimentVerdict current) {
       recorder.record(current);
     }
 

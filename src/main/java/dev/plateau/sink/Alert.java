@@ -2,7 +2,7 @@ package dev.plateau.sink;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.plateau.detect.Status;
-import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One message about a verdict, to be delivered to every sink that wants its status.
@@ -17,22 +17,24 @@ import java.util.Objects;
  * @param id stable per verdict (the same across retries, restarts and state rebuilds), used as
  *     Standard Webhooks' {@code webhook-id}
  * @param experiment the experiment (run group) the verdict is about
- * @param status the experiment's new status (the payload's {@code status})
+ * @param status the experiment's new status (the payload's {@code status}); null only for an alert
+ *     read back from the outbox whose payload names no status this version knows
  * @param payload the JSON object
  */
-public record Alert(String id, String experiment, Status status, ObjectNode payload) {
-
-  public Alert {
-    Objects.requireNonNull(status, "status");
-  }
+public record Alert(String id, String experiment, @Nullable Status status, ObjectNode payload) {
 
   /**
    * An alert as stored in the outbox: its status is read from the payload, where the payload comes
-   * back into the process.
-   *
-   * @throws IllegalArgumentException when the payload names no known status
+   * back into the process. A status this version does not know (a row written by a newer one, or
+   * edited) leaves it null: the alert is still delivered, as recorded.
    */
   public static Alert stored(String id, String experiment, ObjectNode payload) {
-    return new Alert(id, experiment, Status.fromJsonName(payload.path("status").asText()), payload);
+    Status status;
+    try {
+      status = Status.fromJsonName(payload.path("status").asText());
+    } catch (IllegalArgumentException unknown) {
+      status = null;
+    }
+    return new Alert(id, experiment, status, payload);
   }
 }

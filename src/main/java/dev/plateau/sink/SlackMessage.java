@@ -8,6 +8,7 @@ import static dev.plateau.format.VerdictJson.LAST_STEP;
 import static dev.plateau.format.VerdictJson.MODE;
 import static dev.plateau.format.VerdictJson.REASON;
 import static dev.plateau.format.VerdictJson.RUN;
+import static dev.plateau.format.VerdictJson.STATUS;
 import static dev.plateau.format.VerdictJson.TAG;
 import static dev.plateau.sink.AlertPayload.EXPERIMENT;
 import static dev.plateau.sink.AlertPayload.HOST;
@@ -25,6 +26,7 @@ import dev.plateau.format.Sparkline;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The Slack incoming-webhook message for an alert, read from its payload ({@link AlertPayload}):
@@ -55,6 +57,8 @@ public final class SlackMessage {
   public static ObjectNode of(Alert alert) {
     JsonNode p = alert.payload();
     Status status = alert.status();
+    // a status this version does not know (read back from the outbox) is shown as written
+    String statusWords = status != null ? words(status) : words(text(p, STATUS));
     String subject =
         alert.experiment() == null || alert.experiment().isBlank()
             ? text(p, RUN)
@@ -72,7 +76,7 @@ public final class SlackMessage {
                     + " "
                     + subject
                     + " "
-                    + words(status)
+                    + statusWords
                     + " — "
                     + tag
                     + " best "
@@ -87,13 +91,13 @@ public final class SlackMessage {
         .putObject("text")
         .put("type", "plain_text")
         .put("emoji", true)
-        .put("text", cut(escape(emoji(status) + " " + subject + " " + words(status)), HEADER_MAX));
+        .put("text", cut(escape(emoji(status) + " " + subject + " " + statusWords), HEADER_MAX));
 
     String previous = p.path(PREVIOUS_STATUS).isTextual() ? p.path(PREVIOUS_STATUS).asText() : "";
     String[][] facts = {
       {"Run", text(p, RUN)},
       {"Tag", tag + " (" + text(p, MODE) + ")"},
-      {"Status", words(status) + (previous.isEmpty() ? "" : " (was " + words(previous) + ")")},
+      {"Status", statusWords + (previous.isEmpty() ? "" : " (was " + words(previous) + ")")},
       {"Best", best + " at step " + bestStep},
       {"Decided at step", text(p, DECIDED_AT_STEP) + " (last step " + text(p, LAST_STEP) + ")"},
       {"Detector", text(p, DETECTOR)},
@@ -192,7 +196,10 @@ public final class SlackMessage {
     return status.replace('_', ' ');
   }
 
-  private static String emoji(Status status) {
+  private static String emoji(@Nullable Status status) {
+    if (status == null) {
+      return ":information_source:";
+    }
     return switch (status) {
       case CONVERGED -> ":white_check_mark:";
       case TARGET_REACHED -> ":dart:";

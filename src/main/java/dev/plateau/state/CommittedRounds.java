@@ -126,8 +126,16 @@ final class CommittedRounds {
       }
       connection.commit();
       return out;
-    } catch (SQLException | IllegalArgumentException e) {
+    } catch (SQLException e) {
       throw db.failure("read experiments", e);
+    } catch (IllegalArgumentException e) {
+      // A status this version does not know: the file was written by a newer Plateau, or edited.
+      throw db.failure(
+          "read experiments ("
+              + e.getMessage()
+              + "; run the Plateau version that wrote it, or move the file aside and Plateau"
+              + " builds a new one from the event files)",
+          e);
     }
   }
 

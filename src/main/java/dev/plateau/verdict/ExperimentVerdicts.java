@@ -66,7 +66,7 @@ final class ExperimentVerdicts {
     return ofRun;
   }
 
-  /** See {@link LogdirJudge#runVerdicts}; queued points judged first by the caller. */
+  /** See {@link LogdirJudge#experimentVerdicts}; queued points judged first by the caller. */
   List<ExperimentVerdict> all() {
     List<ExperimentVerdict> out = new ArrayList<>(membersOf.size());
     new TreeMap<>(membersOf)
@@ -131,7 +131,7 @@ final class ExperimentVerdicts {
             experiment, verdicts(experiment), config.convergedWhen(), config.stops());
     ExperimentVerdict previous = last.put(experiment, current);
     if (previous == null || previous.status() != current.status()) {
-      found.add(() -> listener.runTransition(previous, current));
+      found.add(() -> listener.experimentTransition(previous, current));
     }
   }
 

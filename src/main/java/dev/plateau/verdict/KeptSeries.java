@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The points a judge keeps, per run and tag (the restart rule applied by {@link RunSeries}), and
@@ -71,7 +72,7 @@ final class KeptSeries {
   }
 
   /** The points kept of a series, or null for a series not known. */
-  Series series(SeriesKey key) {
+  @Nullable Series series(SeriesKey key) {
     RunSeries run = runs.get(key.run());
     return run == null ? null : run.byTag().get(key.tag());
   }

@@ -109,6 +109,11 @@ public final class LogdirJudge {
     kept.compact();
   }
 
+  /** The points kept of a series, or null for a series not known (for charts and alerts). */
+  public @Nullable Series kept(SeriesKey key) {
+    return kept.series(key);
+  }
+
   /** The series kept per run. */
   public Map<String, RunSeries> runs() {
     return kept.runs();
@@ -129,7 +134,7 @@ public final class LogdirJudge {
    * series' verdicts are the same objects as at the last call is not combined again (a series judge
    * keeps its verdict object until it changes): the status page asks every round.
    */
-  public List<ExperimentVerdict> runVerdicts() {
+  public List<ExperimentVerdict> experimentVerdicts() {
     judgeQueued();
     return experiments.all();
   }

@@ -28,21 +28,22 @@ public final class RunCombiner {
   private RunCombiner() {}
 
   /** {@link #combine(String, List, ConvergedWhen, StopPolicy)} with the default stops. */
-  public static ExperimentVerdict combine(String run, List<Verdict> series, ConvergedWhen when) {
-    return combine(run, series, when, StopPolicy.DEFAULT);
+  public static ExperimentVerdict combine(
+      String experiment, List<Verdict> series, ConvergedWhen when) {
+    return combine(experiment, series, when, StopPolicy.DEFAULT);
   }
 
   /** The experiment's verdict from its series' verdicts; {@code stops} says which statuses stop. */
   public static ExperimentVerdict combine(
-      String run, List<Verdict> series, ConvergedWhen when, StopPolicy stops) {
+      String experiment, List<Verdict> series, ConvergedWhen when, StopPolicy stops) {
     if (series.isEmpty()) {
       return new ExperimentVerdict(
-          run, Status.TRAINING, List.of(), List.of(), "no watched series yet");
+          experiment, Status.TRAINING, List.of(), List.of(), "no watched series yet");
     }
     for (Status urgent : List.of(Status.DIVERGED, Status.TARGET_REACHED)) {
       List<Verdict> hit = series.stream().filter(v -> v.status() == urgent).toList();
       if (!hit.isEmpty()) {
-        return new ExperimentVerdict(run, urgent, hit, series, describe(hit.get(0)));
+        return new ExperimentVerdict(experiment, urgent, hit, series, describe(hit.get(0)));
       }
     }
     List<Verdict> deciding = new ArrayList<>();
@@ -67,11 +68,11 @@ public final class RunCombiner {
               ? describe(strongest)
               : String.format(
                   "all %d deciding series stopped; %s", deciding.size(), describe(strongest));
-      return new ExperimentVerdict(run, strongest.status(), deciding, series, reason);
+      return new ExperimentVerdict(experiment, strongest.status(), deciding, series, reason);
     }
     if (deciding.stream().allMatch(v -> v.status() == Status.STALLED)) {
       return new ExperimentVerdict(
-          run, Status.STALLED, deciding, series, describe(deciding.get(0)));
+          experiment, Status.STALLED, deciding, series, describe(deciding.get(0)));
     }
     if (deciding.stream()
         .allMatch(v -> v.status() == Status.NOT_LEARNING || v.status() == Status.STALLED)) {
@@ -80,11 +81,12 @@ public final class RunCombiner {
               .filter(v -> v.status() == Status.NOT_LEARNING)
               .findFirst()
               .orElseThrow();
-      return new ExperimentVerdict(run, Status.NOT_LEARNING, deciding, series, describe(first));
+      return new ExperimentVerdict(
+          experiment, Status.NOT_LEARNING, deciding, series, describe(first));
     }
     long training = deciding.stream().filter(v -> !stops.stops(v.status())).count();
     return new ExperimentVerdict(
-        run,
+        experiment,
         Status.TRAINING,
         deciding,
         series,

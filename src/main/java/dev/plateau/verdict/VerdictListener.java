@@ -8,7 +8,7 @@ public interface VerdictListener {
   void seriesTransition(Verdict previous, Verdict current);
 
   /** An experiment's combined status changed. */
-  default void runTransition(ExperimentVerdict previous, ExperimentVerdict current) {}
+  default void experimentTransition(ExperimentVerdict previous, ExperimentVerdict current) {}
 
   /** A series could not be watched (a configuration that only it meets is incomplete). */
   default void problem(String message) {}

@@ -84,7 +84,7 @@ class RestartKeepsWhatRoundsDecidedTest {
       w.flush();
       try (Setup s = setup(logdir, db, config, clock)) {
         s.watcher().poll();
-        assertThat(s.watcher().judge().runVerdicts().get(0).status().jsonName())
+        assertThat(s.watcher().judge().experimentVerdicts().get(0).status().jsonName())
             .as("the judge itself says training")
             .isEqualTo("training");
         assertThat(s.store().experiments().get("run1").status())

@@ -121,7 +121,7 @@ class StateRetentionInDaemonTest {
             .as("the run was read again")
             .isGreaterThanOrEqualTo(120 + 90);
         s.worker().deliverDue();
-        assertThat(s.watcher().judge().runVerdicts().get(0).status().jsonName())
+        assertThat(s.watcher().judge().experimentVerdicts().get(0).status().jsonName())
             .isEqualTo("converged");
       }
       // Read again, the run passed through training and converged again before a commit: no net

@@ -142,8 +142,8 @@ class WatcherTest {
       try (Setup s = setup(logdir, db, receiver.url())) {
         assertThat(logdir.resolve("run1/CONVERGED")).exists();
         assertThat(
-                s.watcher().judge().runVerdicts().isEmpty()
-                    || s.watcher().judge().runVerdicts().get(0).status() == Status.CONVERGED)
+                s.watcher().judge().experimentVerdicts().isEmpty()
+                    || s.watcher().judge().experimentVerdicts().get(0).status() == Status.CONVERGED)
             .isTrue();
       }
     }
@@ -208,7 +208,7 @@ class WatcherTest {
                   dev.plateau.detect.Verdict p, dev.plateau.detect.Verdict c) {}
 
               @Override
-              public void runTransition(
+              public void experimentTransition(
                   dev.plateau.verdict.ExperimentVerdict p,
                   dev.plateau.verdict.ExperimentVerdict c) {}
             });

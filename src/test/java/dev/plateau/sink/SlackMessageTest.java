@@ -44,6 +44,18 @@ class SlackMessageTest {
   }
 
   @Test
+  void anAlertReadBackWithAStatusThisVersionDoesNotKnowIsStillAMessage() {
+    ObjectNode payload = Alerts.payload();
+    payload.put("status", "finished"); // written by a newer version, or edited
+
+    Alert stored = Alert.stored("msg_1", "exp1", payload);
+    ObjectNode message = SlackMessage.of(stored);
+
+    assertThat(stored.status()).isNull();
+    assertThat(message.path("text").asText()).startsWith(":information_source: exp1 finished");
+  }
+
+  @Test
   void nonFiniteValuesAndMissingFieldsAreShownNotFatal() {
     ObjectNode payload = Alerts.payload();
     payload.put("status", "diverged");

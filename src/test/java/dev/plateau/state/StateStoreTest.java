@@ -274,7 +274,8 @@ class StateStoreTest {
       assertThatThrownBy(store::experiments)
           .isInstanceOf(StateException.class)
           .hasMessageContaining(db.toString())
-          .hasMessageContaining("unknown status 'finished'");
+          .hasMessageContaining("unknown status 'finished'")
+          .hasMessageContaining("move the file aside");
     }
   }
 }

@@ -36,7 +36,7 @@ class LogdirJudgeTest {
     }
 
     @Override
-    public void runTransition(ExperimentVerdict previous, ExperimentVerdict current) {
+    public void experimentTransition(ExperimentVerdict previous, ExperimentVerdict current) {
       runs.add(new ExperimentVerdict[] {previous, current});
     }
 
@@ -67,7 +67,7 @@ class LogdirJudgeTest {
   }
 
   private static Optional<ExperimentVerdict> runVerdictOf(LogdirJudge judge, String name) {
-    return judge.runVerdicts().stream().filter(r -> r.experiment().equals(name)).findFirst();
+    return judge.experimentVerdicts().stream().filter(r -> r.experiment().equals(name)).findFirst();
   }
 
   @Test
@@ -113,7 +113,7 @@ class LogdirJudgeTest {
 
     judge.evictAll(java.util.Set.of("e3", "e4"));
     assertThat(judge.runs()).containsOnlyKeys("e1/train", "e1/validation", "e2/validation");
-    assertThat(judge.runVerdicts())
+    assertThat(judge.experimentVerdicts())
         .extracting(ExperimentVerdict::experiment)
         .containsExactly("e1", "e2");
     assertThat(judge.seriesVerdicts()).extracting(Verdict::run).doesNotContain("e3", "e4");
@@ -392,7 +392,7 @@ class LogdirJudgeTest {
     judge.observe(pt("exp/train", "epoch_loss", 0, 1));
     judge.observe(pt("exp/validation", "epoch_loss", 0, 1));
     judge.observe(pt("other", "loss", 0, 1));
-    List<ExperimentVerdict> runs = judge.runVerdicts();
+    List<ExperimentVerdict> runs = judge.experimentVerdicts();
     assertThat(runs).extracting(ExperimentVerdict::experiment).containsExactly("exp", "other");
     assertThat(runs.get(0).series()).hasSize(2);
   }

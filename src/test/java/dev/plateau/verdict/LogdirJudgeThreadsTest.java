@@ -47,7 +47,7 @@ class LogdirJudgeThreadsTest {
     }
 
     @Override
-    public void runTransition(ExperimentVerdict previous, ExperimentVerdict current) {
+    public void experimentTransition(ExperimentVerdict previous, ExperimentVerdict current) {
       runs.computeIfAbsent(current.experiment(), k -> new ArrayList<>())
           .add((previous == null ? "-" : previous.status()) + ">" + current.status());
     }
@@ -170,7 +170,7 @@ class LogdirJudgeThreadsTest {
     }
     assertThat(queuedSerial.seriesVerdicts()).isEqualTo(reference.seriesVerdicts());
     assertThat(queuedParallel.seriesVerdicts()).isEqualTo(reference.seriesVerdicts());
-    assertThat(queuedParallel.runVerdicts()).isEqualTo(reference.runVerdicts());
+    assertThat(queuedParallel.experimentVerdicts()).isEqualTo(reference.experimentVerdicts());
     // The listener hears of transitions on the feeding thread only, whichever thread judged.
     assertThat(parallel.threads).containsOnly(Thread.currentThread().getName());
   }
