@@ -15,14 +15,17 @@ import dev.plateau.verdict.ExperimentVerdict;
 import dev.plateau.verdict.Experiments;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code plateau replay}: backtests the detectors on finished (or running) logdirs. */
@@ -47,6 +50,14 @@ final class ReplayCommand implements Callable<Integer> {
 
   @Mixin JudgingOptions options;
 
+  @Option(
+      names = "--now",
+      paramLabel = "UNIX_TIME",
+      description =
+          "Judge the final status as of this Unix time (default: now), for stalled series,"
+              + " as check does.")
+  @Nullable Double now;
+
   @Override
   public Integer call() throws IOException {
     PrintWriter err = spec.commandLine().getErr();
@@ -56,6 +67,8 @@ final class ReplayCommand implements Callable<Integer> {
       return 2;
     }
     Backtest.Result result = Backtest.run(options.logdir, loaded.detection(), err, "replay");
+    // the final status as check judges it now: a run quiet for longer than stalled.after is stalled
+    result.judge().atTime(now != null ? now : Clock.systemUTC().millis() / 1000.0);
     if (options.json()) {
       ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
       ArrayNode array = mapper.createArrayNode();

@@ -1,14 +1,16 @@
 package dev.plateau.config;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The {@code webhook}, {@code slack} and {@code flags} sections: where verdicts go. URLs and the
- * signing secret are secrets: prefer environment variables or files for them (the command line and
- * {@code plateau config --print} mask them). Each secret key has a {@code _file} twin naming a file
- * that holds the value (a mounted Kubernetes or Docker secret); setting both is an error.
+ * The {@code alerts}, {@code webhook}, {@code slack} and {@code flags} sections: where verdicts go.
+ * URLs and the signing secret are secrets: prefer environment variables or files for them (the
+ * command line and {@code plateau config --print} mask them). Each secret key has a {@code _file}
+ * twin naming a file that holds the value (a mounted Kubernetes or Docker secret); setting both is
+ * an error.
  *
  * @param webhookUrls generic webhook URLs ({@code webhook.urls})
  * @param webhookSecret Standard Webhooks signing secret, {@code whsec_...} ({@code
@@ -25,6 +27,8 @@ import org.jspecify.annotations.Nullable;
  * @param webhookUrlsFile a file holding webhook URLs, one a line ({@code webhook.urls_file}), or
  *     null
  * @param slackUrlFile a file holding the Slack URL ({@code slack.url_file}), or null
+ * @param ignoreOlder an experiment whose newest point is older than this is not alerted on ({@code
+ *     alerts.ignore_older}; zero: every transition is)
  */
 public record AlertsConfig(
     List<String> webhookUrls,
@@ -38,7 +42,16 @@ public record AlertsConfig(
     boolean removeOnTraining,
     @Nullable String webhookSecretFile,
     @Nullable String webhookUrlsFile,
-    @Nullable String slackUrlFile) {
+    @Nullable String slackUrlFile,
+    Duration ignoreOlder) {
+  static final Set<String> ALERT_KEYS = Set.of("ignore_older");
+
+  /**
+   * An experiment whose newest point is older than this gets its verdicts recorded, shown and
+   * flagged, but no message: what is read from a backlog is history, not news.
+   */
+  public static final Duration DEFAULT_IGNORE_OLDER = Duration.ofHours(1);
+
   static final Set<String> WEBHOOK_KEYS =
       Set.of("urls", "urls_file", "secret", "secret_file", "statuses");
   static final Set<String> SLACK_KEYS = Set.of("url", "url_file", "statuses");
@@ -65,11 +78,19 @@ public record AlertsConfig(
         true,
         null,
         null,
-        null);
+        null,
+        DEFAULT_IGNORE_OLDER);
   }
 
-  static AlertsConfig parse(ConfigNode webhook, ConfigNode slack, ConfigNode flags)
+  /** Whether an experiment whose newest point is {@code age} old is history (no message). */
+  public boolean isHistory(Duration age) {
+    return !ignoreOlder.isZero() && age.compareTo(ignoreOlder) > 0;
+  }
+
+  static AlertsConfig parse(
+      ConfigNode alerts, ConfigNode webhook, ConfigNode slack, ConfigNode flags)
       throws ConfigException {
+    alerts.allowOnly(ALERT_KEYS);
     webhook.allowOnly(WEBHOOK_KEYS);
     slack.allowOnly(SLACK_KEYS);
     flags.allowOnly(FLAG_KEYS);
@@ -88,7 +109,20 @@ public record AlertsConfig(
         flags.get("remove_on_training").bool(true),
         webhook.get("secret_file").string(null),
         webhook.get("urls_file").string(null),
-        slack.get("url_file").string(null));
+        slack.get("url_file").string(null),
+        ignoreOlder(alerts.get("ignore_older")));
+  }
+
+  /** {@code alerts.ignore_older}: a duration, or 0 / off to send every transition. */
+  private static Duration ignoreOlder(ConfigNode node) throws ConfigException {
+    if (node.raw() instanceof String text && text.strip().equalsIgnoreCase("off")) {
+      return Duration.ZERO;
+    }
+    double seconds = node.durationSeconds(DEFAULT_IGNORE_OLDER.toSeconds());
+    if (!(seconds >= 0) || seconds > 1e12) {
+      throw node.error("must be a duration of 0 (off) or more, e.g. 1h");
+    }
+    return Duration.ofMillis(Math.round(seconds * 1000));
   }
 
   /** A secret is given as a value or as a file, not both (which would win is a guess). */

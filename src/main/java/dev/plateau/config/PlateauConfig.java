@@ -10,7 +10,8 @@ import java.util.Set;
  * @param alerts where verdicts go (webhooks, Slack, flag files)
  */
 public record PlateauConfig(DetectionConfig detection, AlertsConfig alerts) {
-  static final Set<String> KEYS = Set.of("detection", "rules", "webhook", "slack", "flags");
+  static final Set<String> KEYS =
+      Set.of("detection", "rules", "alerts", "webhook", "slack", "flags");
 
   /** The defaults, as with an empty file. */
   public static PlateauConfig defaults() {
@@ -24,6 +25,7 @@ public record PlateauConfig(DetectionConfig detection, AlertsConfig alerts) {
     root.allowOnly(KEYS);
     return new PlateauConfig(
         DetectionConfig.parse(root.get("detection"), root.get("rules")),
-        AlertsConfig.parse(root.get("webhook"), root.get("slack"), root.get("flags")));
+        AlertsConfig.parse(
+            root.get("alerts"), root.get("webhook"), root.get("slack"), root.get("flags")));
   }
 }

@@ -6,6 +6,7 @@ import dev.plateau.sink.Alert;
 import dev.plateau.sink.AlertSink;
 import dev.plateau.verdict.ExperimentVerdict;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -30,6 +31,7 @@ final class TransitionRecorder {
   private final List<AlertSink> sinks;
   private final Clock clock;
   private final PendingRound pending;
+  private final NewsFilter news;
   private final Map<String, Status> statuses = new HashMap<>();
   private final Map<String, Long> transitionCounts = new HashMap<>();
 
@@ -39,11 +41,23 @@ final class TransitionRecorder {
       List<AlertSink> sinks,
       Clock clock,
       PendingRound pending) {
+    this(logdir, alerts, sinks, clock, pending, NewsFilter.everything());
+  }
+
+  /** With {@code news} saying which changes are sent ({@code alerts.ignore_older}). */
+  TransitionRecorder(
+      String logdir,
+      AlertFactory alerts,
+      List<AlertSink> sinks,
+      Clock clock,
+      PendingRound pending,
+      NewsFilter news) {
     this.logdir = logdir;
     this.alerts = alerts;
     this.sinks = List.copyOf(sinks);
     this.clock = clock;
     this.pending = pending;
+    this.news = news;
   }
 
   /** An experiment's committed status and transition count, as the store had them at a restart. */
@@ -85,6 +99,19 @@ final class TransitionRecorder {
       if (sink.accepts(current.status())) {
         to.add(sink.name());
       }
+    }
+    Duration age = news.age(current, clock.instant());
+    if (!to.isEmpty() && !news.isNews(age)) {
+      log.info(
+          "{} {}: {} -> {} recorded and flagged, not sent: its newest point is {} s old"
+              + " (alerts.ignore_older: {} s)",
+          logdir,
+          experiment,
+          before.jsonName(),
+          current.status().jsonName(),
+          age.toSeconds(),
+          news.ignoreOlder().toSeconds());
+      to = List.of();
     }
     pending.transition(
         experiment,

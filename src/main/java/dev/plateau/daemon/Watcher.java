@@ -105,7 +105,14 @@ public final class Watcher {
     String shown = this.logdir.toString();
     Function<SeriesKey, @Nullable Series> kept = keptBy(judge);
     AlertFactory alerts = new AlertFactory(shown, host, kept);
-    this.recorder = new TransitionRecorder(shown, alerts, sinks, clock, pending);
+    this.recorder =
+        new TransitionRecorder(
+            shown,
+            alerts,
+            sinks,
+            clock,
+            pending,
+            new NewsFilter(config.alerts().ignoreOlder(), kept));
     this.parking = new ExperimentParking(shown, judge, store, clock);
     this.restorer = new StateRestorer(store, tailer, judge, flags, parking, recorder, pending);
     this.lostState = new LostStateRecovery(this.logdir, store, tailer, parking, recorder, pending);

@@ -5,11 +5,11 @@ import java.util.Map;
 
 /**
  * No new point for longer than {@code after}: STALLED, judged at a time passed in ({@link
- * #atTime}), against the later of the writer's wall time of the last point and the time it arrived
- * ({@link #arrivedAt}, told by a live daemon). So a daemon started on an old logdir does not call
- * every finished run stalled at once (its points just arrived), while a one-shot check judges by
- * the writer's time. The job may have died or hung. A point whose wall time is NaN or infinite
- * counts from its arrival alone (and, without one, as in {@code check}, cannot stall).
+ * #atTime}), against the writer's wall time of the last point, so that {@code check} and a daemon
+ * (started now or a month ago) say the same of the same files at the same time. A wall time later
+ * than the point's arrival ({@link #arrivedAt}, told by a live daemon: the writer's clock is ahead)
+ * counts from the arrival. The job may have finished, died or hung. A point whose wall time is NaN
+ * or infinite counts from its arrival alone (and, without one, as in {@code check}, cannot stall).
  *
  * <p>Parameters: {@code after} [1h]: seconds without a new point. A new point returns the series to
  * TRAINING. Values do not matter, NaN included. In a replay nothing stalls: only the daemon and
@@ -100,8 +100,7 @@ public final class StalledDetector extends DraftedDetector<StalledDetector.Draft
 
   @Override
   void updateAt(double nowSeconds) {
-    // A wall time that is not finite (a writer's broken clock) says nothing: the arrival does.
-    double last = Double.isFinite(lastTime) ? Math.max(lastTime, lastArrival) : lastArrival;
+    double last = lastSign();
     if (!Double.isFinite(last)) {
       return;
     }
@@ -114,9 +113,22 @@ public final class StalledDetector extends DraftedDetector<StalledDetector.Draft
     }
   }
 
+  /**
+   * When the job last gave a sign of life: the writer's wall time of the last point, which every
+   * command reads the same; never later than the point's arrival (a writer's clock ahead of this
+   * machine's counts from the arrival). A wall time that is not finite (a broken clock) says
+   * nothing, and the arrival alone counts.
+   */
+  private double lastSign() {
+    if (!Double.isFinite(lastTime)) {
+      return lastArrival;
+    }
+    return Double.isFinite(lastArrival) ? Math.min(lastTime, lastArrival) : lastTime;
+  }
+
   @Override
   public double nextChangeAt() {
-    double last = Double.isFinite(lastTime) ? Math.max(lastTime, lastArrival) : lastArrival;
+    double last = lastSign();
     if (!Double.isFinite(last) || current().status() == Status.STALLED) {
       return Double.POSITIVE_INFINITY;
     }

@@ -49,14 +49,22 @@ class NotLearningCommandTest {
   @Test
   void replayListsNotLearningApartAndDecidesNothingByDefault(@TempDir Path temp)
       throws IOException {
+    // judged a minute after the last point: the run is not (yet) stalled
     CheckAndReplayCommandTest.Result result =
-        run("replay", logdir(temp).toString(), "--format", "json");
+        run("replay", logdir(temp).toString(), "--format", "json", "--now", "1700000260");
     assertThat(result.exit()).as(result.err()).isZero();
     JsonNode flat = series(result.json(), "flat");
     assertThat(flat.get("status").asText()).isEqualTo("training");
     assertThat(flat.get("decided_at_step").isNull()).isTrue();
     assertThat(flat.get("first_not_learning_step").asLong()).isBetween(29L, 199L);
     assertThat(flat.get("final_status").asText()).isEqualTo("not_learning");
+    // judged today, years later, its final status is check's: stalled
+    JsonNode today =
+        series(
+            run("replay", logdir(temp.resolve("again")).toString(), "--format", "json").json(),
+            "flat");
+    assertThat(today.get("final_status").asText()).isEqualTo("stalled");
+    assertThat(today.get("status").asText()).as("the decision is unchanged").isEqualTo("training");
     JsonNode learns = series(result.json(), "learns");
     assertThat(learns.get("status").asText()).isEqualTo("converged");
     assertThat(learns.get("first_not_learning_step").isNull()).isTrue();

@@ -10,6 +10,7 @@ import dev.plateau.detect.PatienceDetector;
 import dev.plateau.detect.Span;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,6 +55,34 @@ class ConfigLoaderTest {
     assertThat(e).isInstanceOf(ConfigException.class);
     assertThat(e.getMessage())
         .contains("test.yaml", "detecton", "unknown key", "detection", "rules");
+  }
+
+  @Test
+  void alertsIgnoreOlderIsAnHourByDefaultAndTakesADurationOrOff() throws Exception {
+    assertThat(parse("").alerts().ignoreOlder()).isEqualTo(Duration.ofHours(1));
+    assertThat(parse("alerts:\n  ignore_older: 1d12h\n").alerts().ignoreOlder())
+        .isEqualTo(Duration.ofHours(36));
+    assertThat(parse("alerts:\n  ignore_older: off\n").alerts().ignoreOlder()).isZero();
+    assertThat(parse("alerts:\n  ignore_older: 0\n").alerts().ignoreOlder()).isZero();
+    AlertsConfig hour = parse("").alerts();
+    assertThat(hour.isHistory(Duration.ofMinutes(61))).isTrue();
+    assertThat(hour.isHistory(Duration.ofMinutes(60))).isFalse();
+    assertThat(parse("alerts:\n  ignore_older: off\n").alerts().isHistory(Duration.ofDays(365)))
+        .isFalse();
+  }
+
+  @Test
+  void aBadIgnoreOlderOrAnUnknownAlertsKeyIsRefusedNamingIt() {
+    assertThat(catchThrowable(() -> parse("alerts:\n  ignore_older: soon\n")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("alerts.ignore_older")
+        .hasMessageContaining("soon");
+    assertThat(catchThrowable(() -> parse("alerts:\n  ignore_older: -5\n")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("alerts.ignore_older");
+    assertThat(catchThrowable(() -> parse("alerts:\n  ignore: 1h\n")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("ignore");
   }
 
   @Test

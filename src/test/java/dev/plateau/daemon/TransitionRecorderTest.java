@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.plateau.detect.Mode;
 import dev.plateau.detect.Status;
 import dev.plateau.detect.Verdict;
+import dev.plateau.series.Series;
+import dev.plateau.series.SeriesKey;
 import dev.plateau.sink.Alert;
 import dev.plateau.sink.AlertSink;
 import dev.plateau.sink.DeliveryOutcome;
@@ -12,11 +14,14 @@ import dev.plateau.sink.StatusFilter;
 import dev.plateau.state.StateBatch;
 import dev.plateau.verdict.ExperimentVerdict;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 /** The net change between commits, without a logdir: what {@link PendingRound} carries. */
@@ -110,6 +115,77 @@ class TransitionRecorderTest {
     StateBatch batch = batch();
     String id = batch.verdicts().get(0).id();
     assertThat(batch.sinksFor().get(id)).containsExactly("conv");
+  }
+
+  /** A recorder whose experiment's newest point was written {@code age} before the clock. */
+  private TransitionRecorder recorderWithNewestPoint(AlertSink sink, Duration age, Duration limit) {
+    Series series = new Series();
+    double written = (clock.millis() - age.toMillis()) / 1000.0;
+    series.append(11, written - 1, 0.6);
+    series.append(12, written, 0.5);
+    Function<SeriesKey, @Nullable Series> kept =
+        key -> key.equals(new SeriesKey("exp", "loss")) ? series : null;
+    return new TransitionRecorder(
+        "/logs",
+        new AlertFactory("/logs", "h", kept),
+        List.of(sink),
+        clock,
+        pending,
+        new NewsFilter(limit, kept));
+  }
+
+  @Test
+  void aChangeOfAnExperimentWhosePointsAreOlderThanIgnoreOlderIsRecordedButNotSent() {
+    AlertSink all = sink("hook", StatusFilter.parse("all"));
+    TransitionRecorder recorder =
+        recorderWithNewestPoint(all, Duration.ofDays(30), Duration.ofHours(1));
+
+    recorder.record(verdict(Status.CONVERGED));
+
+    PendingRound.Commit commit = pending.prepare(true, Set::of, List.of(), key -> null);
+    assertThat(commit.batch().verdicts()).as("the history is recorded").hasSize(1);
+    assertThat(commit.batch().experiments().get("exp").status()).isEqualTo(Status.CONVERGED);
+    assertThat(
+            commit
+                .batch()
+                .sinksFor()
+                .getOrDefault(commit.batch().verdicts().get(0).id(), List.of()))
+        .as("but no message")
+        .isEmpty();
+  }
+
+  @Test
+  void aChangeOfAnExperimentWrittenWithinIgnoreOlderIsSent() {
+    AlertSink all = sink("hook", StatusFilter.parse("all"));
+    TransitionRecorder recorder =
+        recorderWithNewestPoint(all, Duration.ofMinutes(59), Duration.ofHours(1));
+
+    recorder.record(verdict(Status.CONVERGED));
+
+    StateBatch batch = batch();
+    assertThat(batch.sinksFor().get(batch.verdicts().get(0).id())).containsExactly("hook");
+  }
+
+  @Test
+  void ignoreOlderOfZeroSendsEvenAMonthOldChange() {
+    AlertSink all = sink("hook", StatusFilter.parse("all"));
+    TransitionRecorder recorder = recorderWithNewestPoint(all, Duration.ofDays(30), Duration.ZERO);
+
+    recorder.record(verdict(Status.CONVERGED));
+
+    StateBatch batch = batch();
+    assertThat(batch.sinksFor().get(batch.verdicts().get(0).id())).containsExactly("hook");
+  }
+
+  @Test
+  void anExperimentWithoutKeptPointsOrWallTimesIsNews() {
+    NewsFilter filter = new NewsFilter(Duration.ofHours(1), key -> null);
+    assertThat(filter.age(verdict(Status.CONVERGED), clock.instant())).isNull();
+    assertThat(filter.isNews(null)).isTrue();
+    Series noClock = new Series();
+    noClock.append(1, Double.NaN, 1.0);
+    NewsFilter broken = new NewsFilter(Duration.ofHours(1), key -> noClock);
+    assertThat(broken.age(verdict(Status.CONVERGED), clock.instant())).isNull();
   }
 
   @Test

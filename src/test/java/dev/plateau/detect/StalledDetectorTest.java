@@ -28,10 +28,33 @@ class StalledDetectorTest {
     assertThat(d.nextChangeAt()).as("no point yet").isInfinite();
     d.observe(7, T, 1.0);
     d.arrivedAt(T + 30);
-    assertThat(d.nextChangeAt()).isEqualTo(T + 30 + 600);
+    assertThat(d.nextChangeAt()).as("from the writer's time").isEqualTo(T + 600);
     assertThat(d.atTime(d.nextChangeAt() - 1).status()).isEqualTo(Status.TRAINING);
     assertThat(d.atTime(d.nextChangeAt() + 1).status()).isEqualTo(Status.STALLED);
     assertThat(d.nextChangeAt()).isInfinite();
+  }
+
+  @Test
+  void aPointReadLongAfterItWasWrittenIsJudgedByItsWallTimeAsCheckJudgesIt() {
+    // A daemon started today on a logdir written a week ago says what check says: stalled.
+    StalledDetector live = new StalledDetector(new StalledDetector.Params(3600));
+    live.observe(9, T, 1.0);
+    live.arrivedAt(T + 7 * 86400);
+    StalledDetector oneShot = new StalledDetector(new StalledDetector.Params(3600));
+    oneShot.observe(9, T, 1.0);
+
+    assertThat(live.atTime(T + 7 * 86400 + 1).status()).isEqualTo(Status.STALLED);
+    assertThat(oneShot.atTime(T + 7 * 86400 + 1)).isEqualTo(live.current());
+  }
+
+  @Test
+  void aWallTimeAheadOfTheArrivalCountsFromTheArrival() {
+    // the writer's clock is an hour ahead of this machine's
+    StalledDetector d = new StalledDetector(new StalledDetector.Params(600));
+    d.observe(3, T + 3600, 1.0);
+    d.arrivedAt(T);
+    assertThat(d.nextChangeAt()).isEqualTo(T + 600);
+    assertThat(d.atTime(T + 601).status()).isEqualTo(Status.STALLED);
   }
 
   @Test

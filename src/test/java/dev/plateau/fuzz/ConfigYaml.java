@@ -14,7 +14,9 @@ import java.util.Set;
 final class ConfigYaml {
   static final int MAX_DEPTH = 4;
 
-  private static final String[] SECTIONS = {"detection", "rules", "webhook", "slack", "flags"};
+  private static final String[] SECTIONS = {
+    "detection", "rules", "alerts", "webhook", "slack", "flags"
+  };
   private static final String[] DETECTION_KEYS = {
     "watch", "converged_when", "detectors", "smoothing"
   };
@@ -22,7 +24,15 @@ final class ConfigYaml {
     "run", "tag", "watch", "mode", "detectors", "smoothing"
   };
   private static final String[] ALERT_KEYS = {
-    "urls", "secret", "statuses", "url", "dir", "template", "enabled", "remove_on_training"
+    "urls",
+    "secret",
+    "statuses",
+    "url",
+    "dir",
+    "template",
+    "enabled",
+    "remove_on_training",
+    "ignore_older"
   };
   static final String[] SCALARS = {
     "0",

@@ -1,0 +1,87 @@
+package dev.plateau.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.plateau.testing.SharedFixtures;
+import dev.plateau.write.EventFileWriter;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code alerts.ignore_older} with the real jar and a real receiver: pointed at a copy of every
+ * shared fixture (finished runs, months old), the daemon records and flags their verdicts but sends
+ * nothing; a run written now gets its change sent as it happens, once.
+ */
+class HistoryIsNotNewsIT {
+
+  @Test
+  void finishedRunsAreFlaggedButNotSentWhileALiveRunsChangeIsSentOnce(@TempDir Path temp)
+      throws Exception {
+    Path logdir = Files.createDirectories(temp.resolve("logs"));
+    for (String set : List.of("tf", "public")) {
+      try (Stream<Path> fixtures = Files.list(SharedFixtures.require("fixtures/" + set))) {
+        for (Path fixture : fixtures.filter(Files::isDirectory).toList()) {
+          copy(fixture, logdir.resolve(set + "-" + fixture.getFileName()));
+        }
+      }
+    }
+    try (FlakyReceiver receiver = new FlakyReceiver();
+        WatchProcess watch =
+            WatchProcess.start(
+                List.of(), logdir, temp.resolve("state"), "--webhook", receiver.url())) {
+      watch.await("the first scan", () -> watch.status("/readyz") == 200);
+      watch.await(
+          "the history recorded and flagged, not sent",
+          () -> !watch.lines("recorded and flagged, not sent").isEmpty());
+      long after = watch.rounds();
+      watch.await("three more rounds", () -> watch.rounds() >= after + 3);
+      assertThat(receiver.answers()).as("nothing about history").isEmpty();
+      assertThat(flags(logdir)).as("the history's flags are written").isNotEmpty();
+
+      double start = System.currentTimeMillis() / 1000.0 - 120;
+      try (EventFileWriter w = EventFileWriter.create(logdir.resolve("live"), start, "live", 0)) {
+        for (int t = 0; t < 120; t++) {
+          w.simpleValue("val_loss", t, start + t, (float) (1 + 8 * Math.exp(-t / 8.0)));
+          if (t % 30 == 29) {
+            w.flush(); // written as a job writes it, in pieces
+          }
+        }
+      }
+      watch.await(
+          "the live run's change sent",
+          () -> receiver.answers().stream().anyMatch(FlakyReceiver.Answer::acknowledged));
+      long later = watch.rounds();
+      watch.await("three more rounds", () -> watch.rounds() >= later + 3);
+      assertThat(receiver.answers())
+          .as("one message: the live run's convergence")
+          .singleElement()
+          .satisfies(a -> assertThat(a.verdictStatus()).isEqualTo("converged"));
+      assertThat(logdir.resolve("live/CONVERGED")).exists();
+      assertThat(watch.stop()).isZero();
+    }
+  }
+
+  private static List<Path> flags(Path logdir) throws IOException {
+    try (Stream<Path> all = Files.walk(logdir)) {
+      return all.filter(p -> p.getFileName().toString().matches("[A-Z_]+")).toList();
+    }
+  }
+
+  private static void copy(Path from, Path to) throws IOException {
+    try (Stream<Path> all = Files.walk(from)) {
+      for (Path p : all.toList()) {
+        Path target = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(p, target);
+        }
+      }
+    }
+  }
+}
