@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the next commit carries: the experiments' net transitions (a verdict to record, the sinks it
@@ -47,7 +48,7 @@ final class PendingRound {
   record Transition(
       Alert alert,
       Status previous,
-      Long decidedAtStep,
+      @Nullable Long decidedAtStep,
       List<String> sinks,
       long committedSequence) {}
 
@@ -89,7 +90,7 @@ final class PendingRound {
   /**
    * Takes back {@code experiment}'s pending transition (its status stays pending); null if none.
    */
-  Transition withdraw(String experiment) {
+  @Nullable Transition withdraw(String experiment) {
     return transitions.remove(experiment);
   }
 

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What other threads (the status server) read of a watcher: the experiments' verdicts after the
@@ -30,7 +31,7 @@ final class PublishedVerdicts {
   }
 
   /** The curve of a watched series as of its last commit, or null. */
-  SeriesView curve(SeriesKey key) {
+  @Nullable SeriesView curve(SeriesKey key) {
     return curves.get(key);
   }
 

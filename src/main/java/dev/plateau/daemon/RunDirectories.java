@@ -3,6 +3,7 @@ package dev.plateau.daemon;
 import dev.plateau.tail.TailedFile;
 import java.nio.file.Path;
 import java.util.Collection;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where a directory of the logdir is, by its name relative to the logdir, as the tailer found it:
@@ -12,7 +13,7 @@ final class RunDirectories {
   private RunDirectories() {}
 
   /** The directory called {@code name}; null when no event file of {@code files} lies in it. */
-  static Path find(Collection<TailedFile> files, String name) {
+  static @Nullable Path find(Collection<TailedFile> files, String name) {
     for (TailedFile file : files) {
       String run = file.run();
       Path dir = file.path().getParent();

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The watched series of each experiment and the experiment's verdict combined from theirs ({@link
@@ -92,12 +93,12 @@ final class ExperimentVerdicts {
   }
 
   /** See {@link LogdirJudge#experimentVerdict}; queued points judged first by the caller. */
-  ExperimentVerdict of(String experiment) {
+  @Nullable ExperimentVerdict of(String experiment) {
     return combine(experiment, verdicts(experiment));
   }
 
   /** See {@link LogdirJudge#combine}. */
-  ExperimentVerdict combine(String experiment, List<Verdict> members) {
+  @Nullable ExperimentVerdict combine(String experiment, List<Verdict> members) {
     return members.isEmpty()
         ? null
         : RunCombiner.combine(experiment, members, config.convergedWhen(), config.stops());

@@ -67,7 +67,7 @@ final class KeptSeries {
   }
 
   /** The points kept of a run, or null for a run not known. */
-  RunSeries run(String run) {
+  @Nullable RunSeries run(String run) {
     return runs.get(run);
   }
 

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Which validation series has which training twin: the configured twin, or the first of {@link
@@ -59,7 +60,7 @@ final class TwinPairing {
   }
 
   /** The validation series whose twin is {@code training}, or null. */
-  List<WatchedSeries> validationsOf(SeriesKey training) {
+  @Nullable List<WatchedSeries> validationsOf(SeriesKey training) {
     return twinOf.get(training);
   }
 

@@ -1,14 +1,16 @@
 package dev.plateau.verdict;
 
 import dev.plateau.detect.Verdict;
+import org.jspecify.annotations.Nullable;
 
 /** Receives verdict transitions from a {@link LogdirJudge}, on the thread that feeds it. */
 public interface VerdictListener {
   /** A series entered a new status ({@code previous} is what it was). */
   void seriesTransition(Verdict previous, Verdict current);
 
-  /** An experiment's combined status changed. */
-  default void experimentTransition(ExperimentVerdict previous, ExperimentVerdict current) {}
+  /** An experiment's combined status changed ({@code previous} is null at its first verdict). */
+  default void experimentTransition(
+      @Nullable ExperimentVerdict previous, ExperimentVerdict current) {}
 
   /** A series could not be watched (a configuration that only it meets is incomplete). */
   default void problem(String message) {}
