@@ -17,6 +17,7 @@ import os
 import warnings
 from typing import Any, Iterable, Optional
 
+from ._lazy import lazy_class
 from ._flags import STOP_STATUSES, checkpoint_path, verdict
 
 #: Keras' ``ModelCheckpoint`` numbers epochs from 1; its TensorBoard callback logs epoch n at step n-1.
@@ -91,13 +92,4 @@ def _make_class(base: Any) -> type:
     return StopOnPlateau
 
 
-_CLASS = None
-
-
-def __getattr__(name: str) -> Any:
-    global _CLASS
-    if name == "StopOnPlateau":
-        if _CLASS is None:
-            _CLASS = _make_class(_callback_base())
-        return _CLASS
-    raise AttributeError("module %r has no attribute %r" % (__name__, name))
+__getattr__ = lazy_class(__name__, "StopOnPlateau", lambda: _make_class(_callback_base()))

@@ -10,6 +10,7 @@ first use (``lightning.pytorch``, else ``pytorch_lightning``).
 
 from typing import Any, Iterable, Optional
 
+from ._lazy import lazy_class
 from ._flags import STOP_STATUSES, verdict
 
 
@@ -72,13 +73,4 @@ def _make_class(base: Any) -> type:
     return StopOnPlateau
 
 
-_CLASS = None
-
-
-def __getattr__(name: str) -> Any:
-    global _CLASS
-    if name == "StopOnPlateau":
-        if _CLASS is None:
-            _CLASS = _make_class(_callback_base())
-        return _CLASS
-    raise AttributeError("module %r has no attribute %r" % (__name__, name))
+__getattr__ = lazy_class(__name__, "StopOnPlateau", lambda: _make_class(_callback_base()))

@@ -152,25 +152,53 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
       }
     }
 
-    /** Parameters without {@code min_best_age} (0: a convergence may fire at a new best). */
-    public Params(
-        int warmup,
-        double windowFraction,
-        int minWindow,
-        double z,
-        double minDelta,
-        double horizon,
-        double patienceFraction,
-        int minPatience,
-        int maxBins,
-        int levelDivisor,
-        int confirm,
-        double rateShift,
-        boolean withinWindowDecay,
-        double learnedSigmas,
-        int notLearningAfter,
-        int scales) {
-      this(
+    /** These parameters with {@code learned_sigmas} (the learning gate) set to {@code sigmas}. */
+    public Params withLearnedSigmas(double sigmas) {
+      return new Params(
+          warmup,
+          windowFraction,
+          minWindow,
+          z,
+          minDelta,
+          horizon,
+          patienceFraction,
+          minPatience,
+          maxBins,
+          levelDivisor,
+          confirm,
+          rateShift,
+          withinWindowDecay,
+          sigmas,
+          notLearningAfter,
+          scales,
+          minBestAge);
+    }
+
+    /** These parameters with {@code scales} (multi-scale agreement) set. */
+    public Params withScales(int windowHalvings) {
+      return new Params(
+          warmup,
+          windowFraction,
+          minWindow,
+          z,
+          minDelta,
+          horizon,
+          patienceFraction,
+          minPatience,
+          maxBins,
+          levelDivisor,
+          confirm,
+          rateShift,
+          withinWindowDecay,
+          learnedSigmas,
+          notLearningAfter,
+          windowHalvings,
+          minBestAge);
+    }
+
+    /** These parameters with {@code min_best_age} set. */
+    public Params withMinBestAge(int points) {
+      return new Params(
           warmup,
           windowFraction,
           minWindow,
@@ -187,7 +215,7 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
           learnedSigmas,
           notLearningAfter,
           scales,
-          0);
+          points);
     }
   }
 

@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,13 +27,7 @@ class CommandsAgreeIT {
   void checkReplayAndWatchGiveTheSameStatusForEverySeriesOfTheFixtures(@TempDir Path temp)
       throws Exception {
     Path logdir = Files.createDirectories(temp.resolve("logs"));
-    for (String set : List.of("tf", "public")) {
-      try (Stream<Path> fixtures = Files.list(SharedFixtures.require("fixtures/" + set))) {
-        for (Path fixture : fixtures.filter(Files::isDirectory).toList()) {
-          copy(fixture, logdir.resolve(set + "-" + fixture.getFileName()));
-        }
-      }
-    }
+    SharedFixtures.copyEveryFixtureInto(logdir);
 
     JsonNode check =
         CheckAndReplayCommandTest.run("check", logdir.toString(), "--format", "json").json();
@@ -95,18 +88,5 @@ class CommandsAgreeIT {
 
   private static String key(JsonNode series) {
     return series.path("run").asText() + " " + series.path("tag").asText();
-  }
-
-  private static void copy(Path from, Path to) throws IOException {
-    try (Stream<Path> all = Files.walk(from)) {
-      for (Path p : all.toList()) {
-        Path target = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(p, target);
-        }
-      }
-    }
   }
 }

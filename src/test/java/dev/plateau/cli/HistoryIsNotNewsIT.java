@@ -23,13 +23,7 @@ class HistoryIsNotNewsIT {
   void finishedRunsAreFlaggedButNotSentWhileALiveRunsChangeIsSentOnce(@TempDir Path temp)
       throws Exception {
     Path logdir = Files.createDirectories(temp.resolve("logs"));
-    for (String set : List.of("tf", "public")) {
-      try (Stream<Path> fixtures = Files.list(SharedFixtures.require("fixtures/" + set))) {
-        for (Path fixture : fixtures.filter(Files::isDirectory).toList()) {
-          copy(fixture, logdir.resolve(set + "-" + fixture.getFileName()));
-        }
-      }
-    }
+    SharedFixtures.copyEveryFixtureInto(logdir);
     try (FlakyReceiver receiver = new FlakyReceiver();
         WatchProcess watch =
             WatchProcess.start(
@@ -69,19 +63,6 @@ class HistoryIsNotNewsIT {
   private static List<Path> flags(Path logdir) throws IOException {
     try (Stream<Path> all = Files.walk(logdir)) {
       return all.filter(p -> p.getFileName().toString().matches("[A-Z_]+")).toList();
-    }
-  }
-
-  private static void copy(Path from, Path to) throws IOException {
-    try (Stream<Path> all = Files.walk(from)) {
-      for (Path p : all.toList()) {
-        Path target = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(p, target);
-        }
-      }
     }
   }
 }

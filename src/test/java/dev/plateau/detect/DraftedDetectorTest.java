@@ -28,7 +28,7 @@ class DraftedDetectorTest {
             new PlateauDetector(
                 Mode.MAX,
                 new PlateauDetector.Params(
-                    3, 0.6, 3, 1.645, 0.01, 1.0, 0.5, 8, 16, 40, 2, 0.5, false, 10, 30, 3)));
+                    3, 0.6, 3, 1.645, 0.01, 1.0, 0.5, 8, 16, 40, 2, 0.5, false, 10, 30, 3, 2)));
     kinds.put(
         "divergence", () -> new DivergenceDetector(Mode.MIN, DivergenceDetector.Params.DEFAULTS));
     kinds.put(

@@ -16,24 +16,7 @@ class LearningGateTest {
   private static final PlateauDetector.Params DEFAULTS = PlateauDetector.Params.DEFAULTS;
 
   private static PlateauDetector.Params withGate(double sigmas) {
-    PlateauDetector.Params d = DEFAULTS;
-    return new PlateauDetector.Params(
-        d.warmup(),
-        d.windowFraction(),
-        d.minWindow(),
-        d.z(),
-        d.minDelta(),
-        d.horizon(),
-        d.patienceFraction(),
-        d.minPatience(),
-        d.maxBins(),
-        d.levelDivisor(),
-        d.confirm(),
-        d.rateShift(),
-        d.withinWindowDecay(),
-        sigmas,
-        d.notLearningAfter(),
-        d.scales());
+    return DEFAULTS.withLearnedSigmas(sigmas);
   }
 
   private static IntToDoubleFunction gaussian(double sigma, long seed) {

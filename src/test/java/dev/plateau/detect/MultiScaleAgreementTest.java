@@ -14,24 +14,7 @@ import org.junit.jupiter.api.Test;
 class MultiScaleAgreementTest {
 
   private static PlateauDetector.Params scales(int scales) {
-    PlateauDetector.Params d = PlateauDetector.Params.DEFAULTS;
-    return new PlateauDetector.Params(
-        d.warmup(),
-        d.windowFraction(),
-        d.minWindow(),
-        d.z(),
-        d.minDelta(),
-        d.horizon(),
-        d.patienceFraction(),
-        d.minPatience(),
-        d.maxBins(),
-        d.levelDivisor(),
-        d.confirm(),
-        d.rateShift(),
-        d.withinWindowDecay(),
-        d.learnedSigmas(),
-        d.notLearningAfter(),
-        scales);
+    return PlateauDetector.Params.DEFAULTS.withScales(scales);
   }
 
   /** Converged judgements among points [from, to) of {@code curve}. */

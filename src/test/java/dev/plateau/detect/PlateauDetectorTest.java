@@ -264,25 +264,7 @@ class PlateauDetectorTest {
               : values[99] + Math.abs(random.nextGaussian()) * 1e-3;
     }
     PlateauDetector.Params d = PlateauDetector.Params.DEFAULTS;
-    PlateauDetector.Params aged =
-        new PlateauDetector.Params(
-            d.warmup(),
-            d.windowFraction(),
-            d.minWindow(),
-            d.z(),
-            d.minDelta(),
-            d.horizon(),
-            d.patienceFraction(),
-            d.minPatience(),
-            d.maxBins(),
-            d.levelDivisor(),
-            d.confirm(),
-            d.rateShift(),
-            d.withinWindowDecay(),
-            d.learnedSigmas(),
-            d.notLearningAfter(),
-            d.scales(),
-            5);
+    PlateauDetector.Params aged = d.withMinBestAge(5);
     int withoutAge = firstConverged(new PlateauDetector(Mode.MIN, d), values);
     int withAge = firstConverged(new PlateauDetector(Mode.MIN, aged), values);
     assertThat(withoutAge).as("the defaults stop in the tail, at a new best").isBetween(40, 99);

@@ -148,7 +148,8 @@ final class DetectorParams {
             data.consumeBoolean(),
             data.consumeBoolean() ? d.learnedSigmas() : number(data),
             data.consumeBoolean() ? d.notLearningAfter() : count(data),
-            data.consumeBoolean() ? d.scales() : count(data));
+            data.consumeBoolean() ? d.scales() : count(data),
+            data.consumeBoolean() ? d.minBestAge() : count(data));
     return () -> new PlateauDetector(mode, p);
   }
 

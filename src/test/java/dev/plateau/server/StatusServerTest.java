@@ -159,45 +159,35 @@ class StatusServerTest {
 
   @Test
   void pageEscapesRunAndTagNamesWithMarkup(@TempDir Path temp) throws Exception {
-    Path logdir = Files.createDirectories(temp.resolve("logs"));
-    Clock clock = Clock.systemUTC();
     String run = "<script>alert('run')</script>";
     String tag = "val_loss\"><img src=x onerror=alert(1)>";
-    double start = clock.millis() / 1000.0 - 100;
-    try (EventFileWriter w = EventFileWriter.create(logdir.resolve(run), start, "h", 0)) {
-      for (int t = 0; t < 30; t++) {
-        w.simpleValue(tag, t, start + t, (float) (5 - 0.1 * t));
-      }
-    }
-    try (StateStore store = StateStore.open(temp.resolve("s.db"), false, clock)) {
-      Watcher watcher =
-          new Watcher(
-              logdir, PlateauConfig.defaults(), store, List.of(), FlagApplier.NONE, clock, "h");
-      watcher.poll();
-      Daemon daemon =
-          new Daemon(List.of(watcher), List.of(), Duration.ofMillis(50), Duration.ofSeconds(1));
-      try (StatusServer server =
-          new StatusServer(
-              new InetSocketAddress("127.0.0.1", 0),
-              daemon,
-              List.of(store),
-              Duration.ofSeconds(5),
-              clock)) {
-        String body = get(server.address(), "/", "GET").body();
-        assertThat(body).contains("&lt;script&gt;alert(&#39;run&#39;)&lt;/script&gt;");
-        assertThat(body).contains("val_loss&quot;&gt;&lt;img src=x onerror=alert(1)&gt;");
-        assertThat(body).doesNotContain("<script", "<img");
-      }
-    }
+    String body = pageOf(temp, run, tag);
+    assertThat(body).contains("&lt;script&gt;alert(&#39;run&#39;)&lt;/script&gt;");
+    assertThat(body).contains("val_loss&quot;&gt;&lt;img src=x onerror=alert(1)&gt;");
+    assertThat(body).doesNotContain("<script", "<img");
   }
 
   @Test
   void pageShowsBidiZeroWidthAndControlCharactersInNamesByTheirCodeNeverAsThemselves(
       @TempDir Path temp) throws Exception {
-    Path logdir = Files.createDirectories(temp.resolve("logs"));
-    Clock clock = Clock.systemUTC();
     String run = "exp1" + "\u202E" + "gnp.exe" + "\u0007";
     String tag = "val" + "\u200B" + "_loss" + "\u2066" + "x" + "\u2069";
+    String body = pageOf(temp, run, tag);
+    assertThat(body)
+        .contains("exp1<span class=\"cp\" title=\"RIGHT-TO-LEFT OVERRIDE\">\\u202E</span>gnp.exe")
+        .contains("<span class=\"cp\" title=\"BEL\">\\u0007</span>")
+        .contains("val<span class=\"cp\" title=\"ZERO WIDTH SPACE\">\\u200B</span>_loss")
+        .contains("<span class=\"cp\" title=\"LEFT-TO-RIGHT ISOLATE\">\\u2066</span>x")
+        .contains("data-run=\"exp1\\u202Egnp.exe\\u0007\"");
+    assertThat(body.codePoints().filter(Html::isHidden).mapToObj(Html::code).toList())
+        .as("characters that cannot be seen, left in the page as themselves")
+        .isEmpty();
+  }
+
+  /** The status page of a logdir holding one run {@code run} with one series {@code tag}. */
+  private static String pageOf(Path temp, String run, String tag) throws Exception {
+    Path logdir = Files.createDirectories(temp.resolve("logs"));
+    Clock clock = Clock.systemUTC();
     double start = clock.millis() / 1000.0 - 100;
     try (EventFileWriter w = EventFileWriter.create(logdir.resolve(run), start, "h", 0)) {
       for (int t = 0; t < 30; t++) {
@@ -219,16 +209,7 @@ class StatusServerTest {
               Duration.ofSeconds(5),
               clock)) {
         String body = get(server.address(), "/", "GET").body();
-        assertThat(body)
-            .contains(
-                "exp1<span class=\"cp\" title=\"RIGHT-TO-LEFT OVERRIDE\">\\u202E</span>gnp.exe")
-            .contains("<span class=\"cp\" title=\"BEL\">\\u0007</span>")
-            .contains("val<span class=\"cp\" title=\"ZERO WIDTH SPACE\">\\u200B</span>_loss")
-            .contains("<span class=\"cp\" title=\"LEFT-TO-RIGHT ISOLATE\">\\u2066</span>x")
-            .contains("data-run=\"exp1\\u202Egnp.exe\\u0007\"");
-        assertThat(body.codePoints().filter(Html::isHidden).mapToObj(Html::code).toList())
-            .as("characters that cannot be seen, left in the page as themselves")
-            .isEmpty();
+        return body;
       }
     }
   }

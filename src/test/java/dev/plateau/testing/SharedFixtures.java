@@ -2,9 +2,12 @@ package dev.plateau.testing;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * The project's shared test data beside the checkout ({@code ../shared}: real TensorBoard event
@@ -65,5 +68,32 @@ public final class SharedFixtures {
         + PROPERTY
         + "=DIR to the folder holding fixtures/ and curves/,"
         + " or put it at ../shared beside the checkout)";
+  }
+
+  /**
+   * Copies every fixture of {@code fixtures/tf} and {@code fixtures/public} into {@code logdir},
+   * each as a directory named {@code SET-NAME}, so one logdir holds the writers of them all.
+   */
+  public static void copyEveryFixtureInto(Path logdir) throws IOException {
+    for (String set : List.of("tf", "public")) {
+      try (Stream<Path> fixtures = Files.list(require("fixtures/" + set))) {
+        for (Path fixture : fixtures.filter(Files::isDirectory).toList()) {
+          copyTree(fixture, logdir.resolve(set + "-" + fixture.getFileName()));
+        }
+      }
+    }
+  }
+
+  private static void copyTree(Path from, Path to) throws IOException {
+    try (Stream<Path> all = Files.walk(from)) {
+      for (Path p : all.toList()) {
+        Path target = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(p, target);
+        }
+      }
+    }
   }
 }
