@@ -29,6 +29,9 @@ import org.jspecify.annotations.Nullable;
  * @param slackUrlFile a file holding the Slack URL ({@code slack.url_file}), or null
  * @param ignoreOlder an experiment whose newest point is older than this is not alerted on ({@code
  *     alerts.ignore_older}; zero: every transition is)
+ * @param cooldown after a message, the same status is not sent again for the same experiment within
+ *     this unless its best improved beyond the noise ({@code alerts.cooldown}; zero: every change
+ *     is)
  */
 public record AlertsConfig(
     List<String> webhookUrls,
@@ -43,14 +46,21 @@ public record AlertsConfig(
     @Nullable String webhookSecretFile,
     @Nullable String webhookUrlsFile,
     @Nullable String slackUrlFile,
-    Duration ignoreOlder) {
-  static final Set<String> ALERT_KEYS = Set.of("ignore_older");
+    Duration ignoreOlder,
+    Duration cooldown) {
+  static final Set<String> ALERT_KEYS = Set.of("ignore_older", "cooldown");
 
   /**
    * An experiment whose newest point is older than this gets its verdicts recorded, shown and
    * flagged, but no message: what is read from a backlog is history, not news.
    */
   public static final Duration DEFAULT_IGNORE_OLDER = Duration.ofHours(1);
+
+  /**
+   * How long after a message an experiment's return to the same status (after some training in
+   * between) is not sent again, unless its best improved beyond the noise.
+   */
+  public static final Duration DEFAULT_COOLDOWN = Duration.ofHours(1);
 
   static final Set<String> WEBHOOK_KEYS =
       Set.of("urls", "urls_file", "secret", "secret_file", "statuses");
@@ -79,7 +89,8 @@ public record AlertsConfig(
         null,
         null,
         null,
-        DEFAULT_IGNORE_OLDER);
+        DEFAULT_IGNORE_OLDER,
+        DEFAULT_COOLDOWN);
   }
 
   /** Whether an experiment whose newest point is {@code age} old is history (no message). */
@@ -110,15 +121,17 @@ public record AlertsConfig(
         webhook.get("secret_file").string(null),
         webhook.get("urls_file").string(null),
         slack.get("url_file").string(null),
-        ignoreOlder(alerts.get("ignore_older")));
+        durationOrOff(alerts.get("ignore_older"), DEFAULT_IGNORE_OLDER),
+        durationOrOff(alerts.get("cooldown"), DEFAULT_COOLDOWN));
   }
 
-  /** {@code alerts.ignore_older}: a duration, or 0 / off to send every transition. */
-  private static Duration ignoreOlder(ConfigNode node) throws ConfigException {
+  /** {@code alerts.ignore_older} or {@code alerts.cooldown}: a duration, or 0 / off for none. */
+  private static Duration durationOrOff(ConfigNode node, Duration byDefault)
+      throws ConfigException {
     if (node.raw() instanceof String text && text.strip().equalsIgnoreCase("off")) {
       return Duration.ZERO;
     }
-    double seconds = node.durationSeconds(DEFAULT_IGNORE_OLDER.toSeconds());
+    double seconds = node.durationSeconds(byDefault.toSeconds());
     if (!(seconds >= 0) || seconds > 1e12) {
       throw node.error("must be a duration of 0 (off) or more, e.g. 1h");
     }

@@ -29,6 +29,9 @@ final class EnvironmentOverrides {
         paths.put("detection." + detector + "." + key, false);
       }
     }
+    for (String key : AlertsConfig.ALERT_KEYS) {
+      paths.put("alerts." + key, false);
+    }
     for (String key : AlertsConfig.WEBHOOK_KEYS) {
       paths.put("webhook." + key, key.equals("urls") || key.equals("statuses"));
     }

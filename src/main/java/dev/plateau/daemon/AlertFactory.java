@@ -19,12 +19,14 @@ import org.jspecify.annotations.Nullable;
 /**
  * Turns an experiment's verdict transition into an alert: which series decides, its recent values,
  * and the id; the payload is {@link AlertPayload}'s (the deciding series' verdict object, as {@code
- * plateau replay} prints it, plus logdir, experiment, host, time, previous_status and recent
- * values). The id is derived from the transition: logdir, experiment, the transition's number
- * within the experiment (committed with the round, so a round decided again after a crash numbers
- * it the same), status, deciding series and decided step. Deciding the same transition again, after
- * a crash or after rebuilding the state, gives the same id, so receivers that deduplicate on {@code
- * webhook-id} see it once; a later transition to the same status is a new id.
+ * plateau replay} prints it, plus logdir, experiment, host, time, previous_status, transitions,
+ * last_message_time and recent values).
+ *
+ * <p>The id is a function of what the verdict says: logdir, experiment, status, the step at which
+ * the experiment entered it and the best step it names. Deciding the same verdict again (after a
+ * crash, after rebuilding the state, when a run is read again from its start) gives the same id,
+ * and the store records an id once, so the same verdict is never sent twice nor under two ids; a
+ * later change to the same status enters it at a later step, and so is a new id.
  */
 final class AlertFactory {
   /** Values sent for sparklines. */
@@ -43,28 +45,40 @@ final class AlertFactory {
     this.kept = kept;
   }
 
-  /** The series verdict that speaks for an experiment's status. */
+  /**
+   * The series verdict that speaks for an experiment's status: of the deciding series with that
+   * status, the one that entered it last (the experiment entered it with that series), the first of
+   * them on a tie; a deciding series when none has it.
+   */
   static Verdict deciding(ExperimentVerdict run) {
+    Verdict latest = null;
     for (Verdict v : run.deciding()) {
-      if (v.status() == run.status()) {
-        return v;
+      if (v.status() == run.status() && (latest == null || decidedStep(v) > decidedStep(latest))) {
+        latest = v;
       }
+    }
+    if (latest != null) {
+      return latest;
     }
     return run.deciding().isEmpty() ? run.series().get(0) : run.deciding().get(0);
   }
 
-  Alert alert(ExperimentVerdict current, Status previous, long sequence, Instant time) {
+  /** The step at which a series entered its status (its last step when that is not known). */
+  static long decidedStep(Verdict v) {
+    return v.decidedAtStep() != null ? v.decidedAtStep() : v.lastStep();
+  }
+
+  /** The alert of {@code current}'s transition, found at {@code time}. */
+  Alert alert(ExperimentVerdict current, AlertPayload.Change change, Instant time) {
     Verdict v = deciding(current);
-    long step = v.decidedAtStep() != null ? v.decidedAtStep() : v.lastStep();
-    String id =
-        id(current.experiment(), sequence, current.status().jsonName(), v.run(), v.tag(), step);
+    String id = id(current.experiment(), current.status(), decidedStep(v), v.bestStep());
     ObjectNode payload =
         AlertPayload.of(
             v,
             current.status(),
             current.reason(),
             new AlertPayload.Origin(logdir, current.experiment(), host, time),
-            previous == null ? Status.TRAINING : previous,
+            change,
             recentValues(new SeriesKey(v.run(), v.tag())),
             id);
     return new Alert(id, current.experiment(), current.status(), payload);
@@ -93,7 +107,11 @@ final class AlertFactory {
     return AlertPayload.statusOnly(deciding, experiment, status);
   }
 
-  String id(String experiment, long sequence, String status, String run, String tag, long step) {
+  /**
+   * The id of a verdict that says {@code experiment} entered {@code status} at {@code decidedStep}
+   * with {@code bestStep} the checkpoint to keep (null: none yet).
+   */
+  String id(String experiment, Status status, long decidedStep, @Nullable Long bestStep) {
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
       String key =
@@ -101,11 +119,9 @@ final class AlertFactory {
               "\u0000",
               logdir,
               experiment,
-              Long.toString(sequence),
-              status,
-              run,
-              tag,
-              Long.toString(step));
+              status.jsonName(),
+              Long.toString(decidedStep),
+              bestStep == null ? "-" : Long.toString(bestStep));
       byte[] digest = sha.digest(key.getBytes(StandardCharsets.UTF_8));
       return "msg_" + HexFormat.of().formatHex(digest, 0, 16);
     } catch (NoSuchAlgorithmException e) {

@@ -5,6 +5,7 @@ import dev.plateau.detect.SeriesJudge;
 import dev.plateau.detect.Status;
 import dev.plateau.series.SeriesKey;
 import dev.plateau.sink.Alert;
+import dev.plateau.sink.AlertMemory;
 import dev.plateau.state.JudgeStateCodec;
 import dev.plateau.state.RecordedVerdict;
 import dev.plateau.state.StateBatch;
@@ -37,29 +38,31 @@ import org.jspecify.annotations.Nullable;
 final class PendingRound {
   /**
    * An experiment's transition since the last commit, and what it replaced: the committed status
-   * and transition count, so that a change undone before its commit records nothing.
+   * and alert memory, so that a change undone before its commit records nothing.
    *
    * @param alert the alert that records it (its id is the recorded verdict's)
-   * @param previous the status it changed from (the committed one)
+   * @param before the status it changed from (the committed one)
+   * @param previous the status recorded as its previous one ({@link AlertMemory#settled})
    * @param decidedAtStep the deciding series' decided step, or null
    * @param sinks names of the sinks the alert goes to
-   * @param committedSequence the experiment's transition count at the last commit
+   * @param committed the experiment's alert memory at the last commit
    */
   record Transition(
       Alert alert,
+      Status before,
       Status previous,
       @Nullable Long decidedAtStep,
       List<String> sinks,
-      long committedSequence) {}
+      AlertMemory committed) {}
 
   /**
    * An experiment's status as the next commit writes it.
    *
    * @param status the status
    * @param verdict what its flag holds (the alert payload of its last transition)
-   * @param transitions how many transitions it has had (numbering its verdicts)
+   * @param memory what its transitions so far leave behind for the next one
    */
-  record ExperimentState(Status status, ObjectNode verdict, long transitions) {}
+  record ExperimentState(Status status, ObjectNode verdict, AlertMemory memory) {}
 
   /** A prepared commit: the batch for the store, and what to settle once it is written. */
   record Commit(
@@ -217,8 +220,7 @@ final class PendingRound {
         (experiment, s) ->
             statuses.put(
                 experiment,
-                new StateBatch.ExperimentStatus(
-                    s.status(), s.verdict().toString(), s.transitions())));
+                new StateBatch.ExperimentStatus(s.status(), s.verdict().toString(), s.memory())));
     StateBatch batch =
         new StateBatch(
             changed, series, statuses, verdicts, sinksFor, new ArrayList<>(resetRuns), summaries);

@@ -116,7 +116,7 @@ final class RoundCommitter {
               "{} {}: {} -> {} ({})",
               logdir,
               experiment,
-              t.previous().jsonName(),
+              t.before().jsonName(),
               t.alert().status().jsonName(),
               id);
         } else {

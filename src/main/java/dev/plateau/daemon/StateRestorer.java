@@ -90,7 +90,7 @@ final class StateRestorer {
     Map<String, StateBatch.ExperimentStatus> saved = store.experiments();
     for (Map.Entry<String, StateBatch.ExperimentStatus> e : saved.entrySet()) {
       Status status = e.getValue().status();
-      recorder.restored(e.getKey(), status, e.getValue().transitions());
+      recorder.restored(e.getKey(), status, e.getValue().alerts());
       judge.restoreExperiment(
           new ExperimentVerdict(e.getKey(), status, List.of(), List.of(), "restored"));
     }

@@ -3,10 +3,13 @@ package dev.plateau.daemon;
 import dev.plateau.detect.Status;
 import dev.plateau.detect.Verdict;
 import dev.plateau.sink.Alert;
+import dev.plateau.sink.AlertMemory;
+import dev.plateau.sink.AlertPayload;
 import dev.plateau.sink.AlertSink;
 import dev.plateau.verdict.ExperimentVerdict;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -19,8 +22,13 @@ import org.slf4j.LoggerFactory;
  * {@link Alert}), the sinks it goes to, the experiment's status and its flag. A change undone
  * before it is committed (a run read again passes through its old status) records and sends
  * nothing, and a second change replaces the first, so what is recorded is the net change from the
- * committed status. Holds each experiment's status (committed or pending) and its transition count,
- * which numbers its verdicts.
+ * committed status. Holds each experiment's status (committed or pending) and its {@link
+ * AlertMemory}: how many times it changed status, the status it last settled on and the last
+ * message that went out for it.
+ *
+ * <p>A recorded change goes to the sinks that want its status unless it is history ({@link
+ * NewsFilter}, {@code alerts.ignore_older}) or a repeat of the last message ({@link
+ * RepeatedAlerts}, {@code alerts.cooldown}); either way it is recorded and flagged.
  */
 final class TransitionRecorder {
   // Logs as the watcher, whose part this is: its lines keep the logger name people filter on.
@@ -32,8 +40,9 @@ final class TransitionRecorder {
   private final Clock clock;
   private final PendingRound pending;
   private final NewsFilter news;
+  private final RepeatedAlerts repeats;
   private final Map<String, Status> statuses = new HashMap<>();
-  private final Map<String, Long> transitionCounts = new HashMap<>();
+  private final Map<String, AlertMemory> memories = new HashMap<>();
 
   TransitionRecorder(
       String logdir,
@@ -41,29 +50,34 @@ final class TransitionRecorder {
       List<AlertSink> sinks,
       Clock clock,
       PendingRound pending) {
-    this(logdir, alerts, sinks, clock, pending, NewsFilter.everything());
+    this(logdir, alerts, sinks, clock, pending, NewsFilter.everything(), RepeatedAlerts.none());
   }
 
-  /** With {@code news} saying which changes are sent ({@code alerts.ignore_older}). */
+  /**
+   * With {@code news} saying which changes are news ({@code alerts.ignore_older}) and {@code
+   * repeats} which repeat the last message ({@code alerts.cooldown}).
+   */
   TransitionRecorder(
       String logdir,
       AlertFactory alerts,
       List<AlertSink> sinks,
       Clock clock,
       PendingRound pending,
-      NewsFilter news) {
+      NewsFilter news,
+      RepeatedAlerts repeats) {
     this.logdir = logdir;
     this.alerts = alerts;
     this.sinks = List.copyOf(sinks);
     this.clock = clock;
     this.pending = pending;
     this.news = news;
+    this.repeats = repeats;
   }
 
-  /** An experiment's committed status and transition count, as the store had them at a restart. */
-  void restored(String experiment, Status status, long transitions) {
+  /** An experiment's committed status and alert memory, as the store had them at a restart. */
+  void restored(String experiment, Status status, AlertMemory memory) {
     statuses.put(experiment, status);
-    transitionCounts.put(experiment, transitions);
+    memories.put(experiment, memory);
   }
 
   /** The experiment's combined verdict changed status: records the net change, if any. */
@@ -76,8 +90,8 @@ final class TransitionRecorder {
     PendingRound.Transition open = pending.withdraw(experiment);
     if (open != null) {
       // Changed already since the last commit: the change recorded is from the committed status.
-      transitionCounts.put(experiment, open.committedSequence());
-      before = open.previous();
+      memories.put(experiment, open.committed());
+      before = open.before();
       if (before == current.status()) {
         statuses.put(experiment, before);
         pending.unchanged(experiment);
@@ -90,18 +104,53 @@ final class TransitionRecorder {
       }
     }
     statuses.put(experiment, current.status());
-    long sequenceBefore = transitionCounts.getOrDefault(experiment, 0L);
-    long sequence = transitionCounts.merge(experiment, 1L, Long::sum);
-    Alert alert = alerts.alert(current, before, sequence, clock.instant());
+    AlertMemory memory = memories.getOrDefault(experiment, AlertMemory.NONE);
+    Instant now = clock.instant();
     Verdict deciding = AlertFactory.deciding(current);
+    List<String> to = sendTo(experiment, before, current, deciding, memory, now);
+    AlertMemory.Sent lastSent = memory.lastSent();
+    Alert alert =
+        alerts.alert(
+            current,
+            new AlertPayload.Change(
+                memory.settled(),
+                memory.transitions() + 1,
+                lastSent == null ? null : lastSent.time()),
+            now);
+    AlertMemory next =
+        memory.after(
+            current.status(),
+            to.isEmpty()
+                ? null
+                : new AlertMemory.Sent(
+                    current.status(), now, deciding.bestStep(), deciding.bestValue()));
+    memories.put(experiment, next);
+    pending.transition(
+        experiment,
+        new PendingRound.Transition(
+            alert, before, memory.settled(), deciding.decidedAtStep(), to, memory),
+        new PendingRound.ExperimentState(current.status(), alert.payload(), next));
+  }
+
+  /** The sinks {@code current}'s change goes to: none when it is history or a repeat. */
+  private List<String> sendTo(
+      String experiment,
+      Status before,
+      ExperimentVerdict current,
+      Verdict deciding,
+      AlertMemory memory,
+      Instant now) {
     List<String> to = new ArrayList<>();
     for (AlertSink sink : sinks) {
       if (sink.accepts(current.status())) {
         to.add(sink.name());
       }
     }
-    Duration age = news.age(current, clock.instant());
-    if (!to.isEmpty() && !news.isNews(age)) {
+    if (to.isEmpty()) {
+      return to;
+    }
+    Duration age = news.age(current, now);
+    if (!news.isNews(age)) {
       log.info(
           "{} {}: {} -> {} recorded and flagged, not sent: its newest point is {} s old"
               + " (alerts.ignore_older: {} s)",
@@ -111,18 +160,29 @@ final class TransitionRecorder {
           current.status().jsonName(),
           age.toSeconds(),
           news.ignoreOlder().toSeconds());
-      to = List.of();
+      return List.of();
     }
-    pending.transition(
-        experiment,
-        new PendingRound.Transition(alert, before, deciding.decidedAtStep(), to, sequenceBefore),
-        new PendingRound.ExperimentState(current.status(), alert.payload(), sequence));
+    AlertMemory.Sent last = memory.lastSent();
+    if (repeats.isRepeat(last, current.status(), deciding, now)) {
+      log.info(
+          "{} {}: {} -> {} recorded and flagged, not sent again: {} went out {} s ago"
+              + " (alerts.cooldown: {} s) and the best has not improved beyond the noise",
+          logdir,
+          experiment,
+          before.jsonName(),
+          current.status().jsonName(),
+          last.status().jsonName(),
+          Duration.between(last.time(), now).toSeconds(),
+          repeats.cooldown().toSeconds());
+      return List.of();
+    }
+    return to;
   }
 
   /**
    * Every experiment's status to be written again with the next commit (the store was lost), with
-   * its transition count, so nothing already sent is sent again; {@code verdicts} are the
-   * experiments' last published verdicts, for their flags' content.
+   * its alert memory, so nothing already sent is sent again; {@code verdicts} are the experiments'
+   * last published verdicts, for their flags' content.
    */
   void writeAllAgain(List<ExperimentVerdict> verdicts) {
     Map<String, ExperimentVerdict> byName = new HashMap<>();
@@ -136,6 +196,6 @@ final class TransitionRecorder {
                 new PendingRound.ExperimentState(
                     status,
                     AlertFactory.statusPayload(experiment, status, byName.get(experiment)),
-                    transitionCounts.getOrDefault(experiment, 0L))));
+                    memories.getOrDefault(experiment, AlertMemory.NONE))));
   }
 }

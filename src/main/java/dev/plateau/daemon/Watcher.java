@@ -112,7 +112,8 @@ public final class Watcher {
             sinks,
             clock,
             pending,
-            new NewsFilter(config.alerts().ignoreOlder(), kept));
+            new NewsFilter(config.alerts().ignoreOlder(), kept),
+            new RepeatedAlerts(config.alerts().cooldown(), kept));
     this.parking = new ExperimentParking(shown, judge, store, clock);
     this.restorer = new StateRestorer(store, tailer, judge, flags, parking, recorder, pending);
     this.lostState = new LostStateRecovery(this.logdir, store, tailer, parking, recorder, pending);

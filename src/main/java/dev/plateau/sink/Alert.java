@@ -10,11 +10,14 @@ import org.jspecify.annotations.Nullable;
  * <p>The payload ({@link AlertPayload}) is the verdict object that {@code plateau replay} prints
  * for the deciding series (run, tag, mode, status, detector, decided_at_step, best_step,
  * best_value, last_step, points, reason, evidence) plus {@code logdir}, {@code experiment}, {@code
- * host}, {@code time} (ISO-8601, UTC), {@code previous_status} and {@code values} (up to 64 recent
- * values of the series, for sparklines). It is stored in the outbox as is, so a retry after a
- * restart sends the same bytes.
+ * host}, {@code time} (ISO-8601, UTC), {@code previous_status} (the status last recorded other than
+ * {@code training}), {@code transitions} (how many times the experiment changed status), {@code
+ * last_message_time} (when the message before this one went out, or null) and {@code values} (up to
+ * 64 recent values of the series, for sparklines). It is stored in the outbox as is, so a retry
+ * after a restart sends the same bytes.
  *
- * @param id stable per verdict (the same across retries, restarts and state rebuilds), used as
+ * @param id a function of what the verdict says (logdir, experiment, status, decided step, best
+ *     step): the same across retries, restarts, state rebuilds and runs read again, used as
  *     Standard Webhooks' {@code webhook-id}
  * @param experiment the experiment (run group) the verdict is about
  * @param status the experiment's new status (the payload's {@code status}); null only for an alert

@@ -7,6 +7,7 @@ import dev.plateau.detect.Status;
 import dev.plateau.detect.Verdict;
 import dev.plateau.format.VerdictJson;
 import java.time.Instant;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Builds an {@link Alert}'s payload: the deciding series' verdict object ({@link VerdictJson}) with
@@ -21,6 +22,8 @@ public final class AlertPayload {
   public static final String PREVIOUS_STATUS = "previous_status";
   public static final String VALUES = "values";
   public static final String ID = "id";
+  public static final String TRANSITIONS = "transitions";
+  public static final String LAST_MESSAGE_TIME = "last_message_time";
 
   /**
    * Where and when a transition was decided.
@@ -32,6 +35,16 @@ public final class AlertPayload {
    */
   public record Origin(String logdir, String experiment, String host, Instant time) {}
 
+  /**
+   * Where a transition stands in its experiment's history.
+   *
+   * @param previous the status last recorded for the experiment other than {@code training} ({@code
+   *     training} when none; see {@link AlertMemory#settled})
+   * @param transitions how many times the experiment has changed status, this change included
+   * @param lastMessage when the last message before this one went out for the experiment, or null
+   */
+  public record Change(Status previous, long transitions, @Nullable Instant lastMessage) {}
+
   private AlertPayload() {}
 
   /**
@@ -40,7 +53,7 @@ public final class AlertPayload {
    * @param deciding the series verdict that speaks for the experiment's status
    * @param status the experiment's new status
    * @param reason the experiment's reason
-   * @param previous the status before
+   * @param change where the transition stands in the experiment's history
    * @param recent up to 64 recent values of the deciding series (NaN and infinities kept)
    * @param id the alert's id
    */
@@ -49,7 +62,7 @@ public final class AlertPayload {
       Status status,
       String reason,
       Origin origin,
-      Status previous,
+      Change change,
       double[] recent,
       String id) {
     ObjectNode payload = VerdictJson.of(deciding, status, reason);
@@ -57,7 +70,13 @@ public final class AlertPayload {
     payload.put(EXPERIMENT, origin.experiment());
     payload.put(HOST, origin.host());
     payload.put(TIME, origin.time().toString());
-    payload.put(PREVIOUS_STATUS, previous.jsonName());
+    payload.put(PREVIOUS_STATUS, change.previous().jsonName());
+    payload.put(TRANSITIONS, change.transitions());
+    if (change.lastMessage() == null) {
+      payload.putNull(LAST_MESSAGE_TIME);
+    } else {
+      payload.put(LAST_MESSAGE_TIME, change.lastMessage().toString());
+    }
     ArrayNode values = payload.putArray(VALUES);
     for (double v : recent) {
       values.add(VerdictJson.number(v));

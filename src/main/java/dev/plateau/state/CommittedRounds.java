@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.plateau.detect.Status;
 import dev.plateau.series.SeriesKey;
+import dev.plateau.sink.AlertMemory;
 import dev.plateau.tail.FileCursor;
 import dev.plateau.tail.FileFingerprint;
 import java.sql.Connection;
@@ -13,6 +14,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -117,12 +119,14 @@ final class CommittedRounds {
     Map<String, StateBatch.ExperimentStatus> out = new LinkedHashMap<>();
     try (Statement s = connection.createStatement();
         ResultSet r =
-            s.executeQuery("SELECT experiment, status, verdict, transitions FROM experiments")) {
+            s.executeQuery(
+                "SELECT experiment, status, verdict, transitions, settled, sent_status, sent_at,"
+                    + " sent_best_step, sent_best_value FROM experiments")) {
       while (r.next()) {
+        Status status = Status.fromJsonName(r.getString(2));
         out.put(
             r.getString(1),
-            new StateBatch.ExperimentStatus(
-                Status.fromJsonName(r.getString(2)), r.getString(3), r.getLong(4)));
+            new StateBatch.ExperimentStatus(status, r.getString(3), alertMemory(r, status)));
       }
       connection.commit();
       return out;
@@ -137,6 +141,26 @@ final class CommittedRounds {
               + " builds a new one from the event files)",
           e);
     }
+  }
+
+  /** Columns 4 to 9 of an experiments row: its alert memory. */
+  private static AlertMemory alertMemory(ResultSet r, Status status) throws SQLException {
+    String settled = r.getString(5);
+    String sentStatus = r.getString(6);
+    AlertMemory.Sent sent = null;
+    if (sentStatus != null) {
+      Instant time = Instant.ofEpochMilli(r.getLong(7));
+      long bestStep = r.getLong(8);
+      Long best = r.wasNull() ? null : bestStep;
+      double bestValue = r.getDouble(9);
+      if (r.wasNull()) {
+        bestValue = Double.NaN;
+      }
+      sent = new AlertMemory.Sent(Status.fromJsonName(sentStatus), time, best, bestValue);
+    }
+    // A row without one (written by version 2 and not brought up to date) settled on its status.
+    Status settledStatus = settled != null ? Status.fromJsonName(settled) : status;
+    return new AlertMemory(r.getLong(4), settledStatus, sent);
   }
 
   /** See {@link StateStore#commit}. */
@@ -219,13 +243,35 @@ final class CommittedRounds {
     try (PreparedStatement p =
         connection.prepareStatement(
             "INSERT OR REPLACE INTO experiments (experiment, status, verdict, transitions,"
-                + " updated_at) VALUES (?, ?, ?, ?, ?)")) {
+                + " updated_at, settled, sent_status, sent_at, sent_best_step, sent_best_value)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
       for (Map.Entry<String, StateBatch.ExperimentStatus> e : experiments.entrySet()) {
+        AlertMemory memory = e.getValue().alerts();
         p.setString(1, e.getKey());
         p.setString(2, e.getValue().status().jsonName());
         p.setString(3, e.getValue().verdictJson());
-        p.setLong(4, e.getValue().transitions());
+        p.setLong(4, memory.transitions());
         p.setLong(5, now);
+        p.setString(6, memory.settled().jsonName());
+        AlertMemory.Sent sent = memory.lastSent();
+        if (sent == null) {
+          for (int column = 7; column <= 10; column++) {
+            p.setNull(column, Types.NULL);
+          }
+        } else {
+          p.setString(7, sent.status().jsonName());
+          p.setLong(8, sent.time().toEpochMilli());
+          if (sent.bestStep() == null) {
+            p.setNull(9, Types.INTEGER);
+          } else {
+            p.setLong(9, sent.bestStep());
+          }
+          if (Double.isFinite(sent.bestValue())) {
+            p.setDouble(10, sent.bestValue());
+          } else {
+            p.setNull(10, Types.REAL);
+          }
+        }
         p.addBatch();
       }
       p.executeBatch();

@@ -2,6 +2,7 @@ package dev.plateau.state;
 
 import dev.plateau.detect.Status;
 import dev.plateau.series.SeriesKey;
+import dev.plateau.sink.AlertMemory;
 import dev.plateau.tail.FileCursor;
 import java.util.List;
 import java.util.Map;
@@ -54,12 +55,17 @@ public record StateBatch(
   }
 
   /**
-   * An experiment's current status, the JSON its flag file holds, and how many transitions it has
-   * had (numbering its verdicts).
+   * An experiment's current status, the JSON its flag file holds, and what its transitions so far
+   * leave behind for the next one.
    */
-  public record ExperimentStatus(Status status, String verdictJson, long transitions) {
+  public record ExperimentStatus(Status status, String verdictJson, AlertMemory alerts) {
     public ExperimentStatus(Status status, String verdictJson) {
-      this(status, verdictJson, 0);
+      this(status, verdictJson, AlertMemory.NONE);
+    }
+
+    /** How many times the experiment changed status. */
+    public long transitions() {
+      return alerts.transitions();
     }
   }
 

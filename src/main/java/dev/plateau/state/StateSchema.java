@@ -8,6 +8,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.HashSet;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,10 +24,40 @@ final class StateSchema {
 
   /**
    * Bumped when the schema changes. A file of an earlier version is brought up to date when it
-   * opens (version 1 lacked {@code series.summary}); a file of a later version is refused with a
-   * clear message.
+   * opens (version 1 lacked {@code series.summary}, version 2 the experiments' alert memory); a
+   * file of a later version is refused with a clear message.
    */
-  static final int VERSION = 2;
+  static final int VERSION = 3;
+
+  /** The experiments' alert memory ({@code AlertMemory}), added by version 3: name, type. */
+  private static final String[][] ALERT_MEMORY_COLUMNS = {
+    {"settled", "TEXT"},
+    {"sent_status", "TEXT"},
+    {"sent_at", "INTEGER"},
+    {"sent_best_step", "INTEGER"},
+    {"sent_best_value", "REAL"}
+  };
+
+  /**
+   * What a version 2 file tells of the alert memory: the status last recorded other than training,
+   * from the verdicts kept; the last message, from the newest verdict with an outbox entry.
+   */
+  private static final String ALERT_MEMORY_FROM_HISTORY =
+      """
+      UPDATE experiments SET settled = COALESCE(
+        (SELECT v.status FROM verdicts v WHERE v.experiment = experiments.experiment
+           AND v.status <> 'training' ORDER BY v.recorded_at DESC, v.rowid DESC LIMIT 1),
+        'training');
+      UPDATE experiments SET
+        sent_status = m.status, sent_at = m.recorded_at,
+        sent_best_step = json_extract(m.payload, '$.best_step'),
+        sent_best_value = json_extract(m.payload, '$.best_value')
+      FROM (SELECT v.experiment, v.status, v.recorded_at, v.payload,
+              row_number() OVER (PARTITION BY v.experiment
+                                 ORDER BY v.recorded_at DESC, v.rowid DESC) AS newest
+            FROM verdicts v WHERE EXISTS (SELECT 1 FROM outbox o WHERE o.verdict_id = v.id)) m
+      WHERE m.experiment = experiments.experiment AND m.newest = 1;
+      """;
 
   private static final String TABLES =
       """
@@ -39,7 +71,9 @@ final class StateSchema {
         PRIMARY KEY (run, tag));
       CREATE TABLE IF NOT EXISTS experiments (
         experiment TEXT PRIMARY KEY, status TEXT NOT NULL, verdict TEXT NOT NULL,
-        transitions INTEGER NOT NULL DEFAULT 0, updated_at INTEGER NOT NULL);
+        transitions INTEGER NOT NULL DEFAULT 0, updated_at INTEGER NOT NULL,
+        settled TEXT, sent_status TEXT, sent_at INTEGER, sent_best_step INTEGER,
+        sent_best_value REAL);
       CREATE TABLE IF NOT EXISTS verdicts (
         id TEXT PRIMARY KEY, experiment TEXT NOT NULL, status TEXT NOT NULL,
         previous_status TEXT, decided_at_step INTEGER, payload TEXT NOT NULL,
@@ -79,11 +113,7 @@ final class StateSchema {
         s.execute("PRAGMA journal_mode=WAL");
         s.execute("PRAGMA synchronous=FULL");
         s.execute("PRAGMA busy_timeout=5000");
-        for (String statement : TABLES.split(";")) {
-          if (!statement.isBlank()) {
-            s.execute(statement);
-          }
-        }
+        executeAll(s, TABLES);
       }
       bringUpToDate(connection, file, existed);
       connection.setAutoCommit(false);
@@ -105,17 +135,47 @@ final class StateSchema {
         throw unusable(file, "it has no schema version", null);
       }
       putMeta(connection, "schema_version", Integer.toString(VERSION));
-    } else if (version.equals("1")) {
-      // Version 2 added each series' summary; rows saved before have none (their experiments
-      // are read into memory at start-up, as before, and gain one at their next save).
+    } else if (version.equals("1") || version.equals("2")) {
       try (Statement s = connection.createStatement()) {
-        s.execute("ALTER TABLE series ADD COLUMN summary BLOB");
+        if (version.equals("1")) {
+          // Version 2 added each series' summary; rows saved before have none (their experiments
+          // are read into memory at start-up, as before, and gain one at their next save).
+          s.execute("ALTER TABLE series ADD COLUMN summary BLOB");
+        }
+        // A version 1 file may lack the experiments table, made just now with the columns.
+        Set<String> columns = columns(connection, "experiments");
+        for (String[] column : ALERT_MEMORY_COLUMNS) {
+          if (!columns.contains(column[0])) {
+            s.execute("ALTER TABLE experiments ADD COLUMN " + column[0] + " " + column[1]);
+          }
+        }
+        executeAll(s, ALERT_MEMORY_FROM_HISTORY);
       }
       putMeta(connection, "schema_version", Integer.toString(VERSION));
-      log.info("state database {}: schema brought from version 1 to {}", file, VERSION);
+      log.info("state database {}: schema brought from version {} to {}", file, version, VERSION);
     } else if (!version.equals(Integer.toString(VERSION))) {
       throw unusable(
           file, "it has schema version " + version + ", this Plateau uses " + VERSION, null);
+    }
+  }
+
+  private static Set<String> columns(Connection c, String table) throws SQLException {
+    Set<String> names = new HashSet<>();
+    try (Statement s = c.createStatement();
+        ResultSet r = s.executeQuery("PRAGMA table_info(" + table + ")")) {
+      while (r.next()) {
+        names.add(r.getString("name"));
+      }
+    }
+    return names;
+  }
+
+  /** Runs each statement of {@code script} (statements end with a semicolon). */
+  private static void executeAll(Statement s, String script) throws SQLException {
+    for (String statement : script.split(";")) {
+      if (!statement.isBlank()) {
+        s.execute(statement);
+      }
     }
   }
 

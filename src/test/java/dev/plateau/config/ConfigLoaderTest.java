@@ -11,6 +11,7 @@ import dev.plateau.detect.Span;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -69,6 +70,22 @@ class ConfigLoaderTest {
     assertThat(hour.isHistory(Duration.ofMinutes(60))).isFalse();
     assertThat(parse("alerts:\n  ignore_older: off\n").alerts().isHistory(Duration.ofDays(365)))
         .isFalse();
+  }
+
+  @Test
+  void alertsCooldownIsAnHourByDefaultAndTakesADurationOrOffFromFileOrVariable() throws Exception {
+    assertThat(parse("").alerts().cooldown()).isEqualTo(Duration.ofHours(1));
+    assertThat(parse("alerts:\n  cooldown: 1m30s\n").alerts().cooldown())
+        .isEqualTo(Duration.ofSeconds(90));
+    assertThat(parse("alerts:\n  cooldown: off\n").alerts().cooldown()).isZero();
+    assertThat(
+            ConfigLoader.parse("", "test", Map.of("PLATEAU_ALERTS_COOLDOWN", "10m"))
+                .alerts()
+                .cooldown())
+        .isEqualTo(Duration.ofMinutes(10));
+    assertThat(catchThrowable(() -> parse("alerts:\n  cooldown: -1\n")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("alerts.cooldown");
   }
 
   @Test

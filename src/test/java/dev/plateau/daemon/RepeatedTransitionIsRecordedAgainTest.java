@@ -24,10 +24,12 @@ import org.junit.jupiter.api.io.TempDir;
 class RepeatedTransitionIsRecordedAgainTest {
 
   /**
-   * The alert id is derived from the deciding series chosen by AlertFactory.deciding: the first
-   * series with the experiment's status. With two validation series, a second, genuine convergence
-   * of the experiment (after it trained again) is attributed to the same series and step as the
-   * first, gets the same id, and INSERT OR IGNORE drops it: never recorded, never sent.
+   * The alert id is a function of what the verdict says, the step at which the experiment entered
+   * its status among it. With two validation series, a second, genuine convergence of the
+   * experiment (after it trained again) is entered with the series that converged last: were it
+   * attributed to the first series and its old step, it would get the first verdict's id, and
+   * INSERT OR IGNORE would drop it: never recorded, never sent. Its best improved well beyond the
+   * noise, so the cooldown does not hold it back either.
    */
   @Test
   void aSecondConvergenceOfAnExperimentIsRecordedAndQueued(@TempDir Path temp) throws Exception {

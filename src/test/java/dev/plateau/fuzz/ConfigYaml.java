@@ -32,7 +32,8 @@ final class ConfigYaml {
     "template",
     "enabled",
     "remove_on_training",
-    "ignore_older"
+    "ignore_older",
+    "cooldown"
   };
   static final String[] SCALARS = {
     "0",

@@ -36,7 +36,7 @@ class AlertPayloadTest {
             Status.OVERFITTING,
             "the experiment's reason",
             new AlertPayload.Origin("/logs", "exp", "h", Instant.parse("2026-01-01T00:00:00Z")),
-            Status.TRAINING,
+            new AlertPayload.Change(Status.CONVERGED, 3, Instant.parse("2025-12-31T23:30:00Z")),
             new double[] {1.0, Double.NaN},
             "msg_1");
 
@@ -61,12 +61,33 @@ class AlertPayloadTest {
             "host",
             "time",
             "previous_status",
+            "transitions",
+            "last_message_time",
             "values",
             "id");
     assertThat(payload.path("status").asText()).isEqualTo("overfitting");
     assertThat(payload.path("reason").asText()).isEqualTo("the experiment's reason");
     assertThat(payload.path("values").toString()).isEqualTo("[1.0,\"NaN\"]");
     assertThat(payload.path("time").asText()).isEqualTo("2026-01-01T00:00:00Z");
+    assertThat(payload.path("previous_status").asText()).isEqualTo("converged");
+    assertThat(payload.path("transitions").asLong()).isEqualTo(3);
+    assertThat(payload.path("last_message_time").asText()).isEqualTo("2025-12-31T23:30:00Z");
+  }
+
+  @Test
+  void aFirstMessageHasANullLastMessageTime() {
+    ObjectNode payload =
+        AlertPayload.of(
+            SERIES,
+            Status.CONVERGED,
+            "why",
+            new AlertPayload.Origin("/logs", "exp", "h", Instant.parse("2026-01-01T00:00:00Z")),
+            new AlertPayload.Change(Status.TRAINING, 1, null),
+            new double[0],
+            "msg_1");
+
+    assertThat(payload.has("last_message_time")).isTrue();
+    assertThat(payload.get("last_message_time").isNull()).isTrue();
   }
 
   @Test

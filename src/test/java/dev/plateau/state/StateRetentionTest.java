@@ -3,6 +3,7 @@ package dev.plateau.state;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.plateau.detect.Status;
+import dev.plateau.sink.AlertMemory;
 import dev.plateau.testing.FakeClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +39,10 @@ class StateRetentionTest {
         new StateBatch(
             List.of(),
             Map.of(),
-            Map.of(experiment, new StateBatch.ExperimentStatus(Status.CONVERGED, "{}", transition)),
+            Map.of(
+                experiment,
+                new StateBatch.ExperimentStatus(
+                    Status.CONVERGED, "{}", new AlertMemory(transition, Status.CONVERGED, null))),
             List.of(
                 new RecordedVerdict(
                     id,
@@ -224,7 +228,9 @@ class StateRetentionTest {
                   new RecordedVerdict(
                       id, "exp" + e, Status.CONVERGED, Status.TRAINING, 10L, "x".repeat(2000)));
               experiments.put(
-                  "exp" + e, new StateBatch.ExperimentStatus(Status.CONVERGED, "{}", transition));
+                  "exp" + e,
+                  new StateBatch.ExperimentStatus(
+                      Status.CONVERGED, "{}", new AlertMemory(transition, Status.CONVERGED, null)));
               sinksFor.put(id, List.of("hook"));
             }
             store.commit(new StateBatch(List.of(), Map.of(), experiments, verdicts, sinksFor));

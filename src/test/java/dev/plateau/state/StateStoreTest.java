@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.plateau.detect.Status;
 import dev.plateau.series.SeriesKey;
+import dev.plateau.sink.AlertMemory;
 import dev.plateau.tail.FileCursor;
 import dev.plateau.tail.FileFingerprint;
 import java.nio.file.Files;
@@ -231,7 +232,82 @@ class StateStoreTest {
       assertThat(r.next()).isTrue();
       assertThat(r.getString(1))
           .isEqualTo(Integer.toString(StateStore.SCHEMA_VERSION))
-          .isEqualTo("2");
+          .isEqualTo("3");
+    }
+  }
+
+  @Test
+  void aVersionTwoDatabaseGainsEachExperimentsAlertMemoryFromItsRecordedVerdicts(@TempDir Path dir)
+      throws Exception {
+    Path db = dir.resolve("state.db");
+    try (var c = DriverManager.getConnection("jdbc:sqlite:" + db);
+        var s = c.createStatement()) {
+      s.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+      s.execute("INSERT INTO meta VALUES ('schema_version', '2')");
+      s.execute(
+          "CREATE TABLE experiments (experiment TEXT PRIMARY KEY, status TEXT NOT NULL, verdict"
+              + " TEXT NOT NULL, transitions INTEGER NOT NULL DEFAULT 0, updated_at INTEGER NOT"
+              + " NULL)");
+      s.execute(
+          "CREATE TABLE verdicts (id TEXT PRIMARY KEY, experiment TEXT NOT NULL, status TEXT NOT"
+              + " NULL, previous_status TEXT, decided_at_step INTEGER, payload TEXT NOT NULL,"
+              + " recorded_at INTEGER NOT NULL)");
+      s.execute(
+          "CREATE TABLE outbox (seq INTEGER PRIMARY KEY AUTOINCREMENT, verdict_id TEXT NOT NULL,"
+              + " sink TEXT NOT NULL, state TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,"
+              + " next_at INTEGER NOT NULL, last_error TEXT, created_at INTEGER NOT NULL, done_at"
+              + " INTEGER, UNIQUE (verdict_id, sink))");
+      // flapped: converged (sent), training, converged again (history, not sent)
+      s.execute("INSERT INTO experiments VALUES ('flap', 'converged', '{}', 3, 3000)");
+      s.execute(
+          "INSERT INTO verdicts VALUES ('a', 'flap', 'converged', 'training', 10,"
+              + " '{\"best_step\":8,\"best_value\":0.5}', 1000)");
+      s.execute(
+          "INSERT INTO verdicts VALUES ('b', 'flap', 'training', 'converged', 12, '{}', 2000)");
+      s.execute(
+          "INSERT INTO verdicts VALUES ('c', 'flap', 'converged', 'training', 20,"
+              + " '{\"best_step\":8,\"best_value\":0.5}', 3000)");
+      s.execute(
+          "INSERT INTO outbox (verdict_id, sink, state, next_at, created_at)"
+              + " VALUES ('a', 'webhook-1', 'done', 1000, 1000)");
+      s.execute("INSERT INTO experiments VALUES ('quiet', 'training', '{}', 0, 3000)");
+    }
+    try (StateStore store = StateStore.open(db, false, CLOCK)) {
+      AlertMemory flap = store.experiments().get("flap").alerts();
+      assertThat(flap.transitions()).isEqualTo(3);
+      assertThat(flap.settled()).isEqualTo(Status.CONVERGED);
+      assertThat(flap.lastSent())
+          .isEqualTo(new AlertMemory.Sent(Status.CONVERGED, Instant.ofEpochMilli(1000), 8L, 0.5));
+      assertThat(store.experiments().get("quiet").alerts()).isEqualTo(AlertMemory.NONE);
+    }
+  }
+
+  @Test
+  void anExperimentsAlertMemoryIsCommittedAndReadBack(@TempDir Path dir) throws Exception {
+    AlertMemory memory =
+        new AlertMemory(
+            5,
+            Status.OVERFITTING,
+            new AlertMemory.Sent(Status.OVERFITTING, Instant.ofEpochMilli(123_456), 40L, 0.25));
+    AlertMemory noBest =
+        new AlertMemory(
+            1,
+            Status.STALLED,
+            new AlertMemory.Sent(Status.STALLED, Instant.ofEpochMilli(1), null, Double.NaN));
+    try (StateStore store = StateStore.open(dir.resolve("state.db"), false, CLOCK)) {
+      store.commit(
+          new StateBatch(
+              List.of(),
+              Map.of(),
+              Map.of(
+                  "a", new StateBatch.ExperimentStatus(Status.TRAINING, "{}", memory),
+                  "b", new StateBatch.ExperimentStatus(Status.STALLED, "{}", noBest)),
+              List.of(),
+              Map.of()));
+    }
+    try (StateStore store = StateStore.open(dir.resolve("state.db"), false, CLOCK)) {
+      assertThat(store.experiments().get("a").alerts()).isEqualTo(memory);
+      assertThat(store.experiments().get("b").alerts()).isEqualTo(noBest);
     }
   }
 
