@@ -41,8 +41,8 @@ final class PendingRound {
    * and alert memory, so that a change undone before its commit records nothing.
    *
    * @param alert the alert that records it (its id is the recorded verdict's)
-   * @param before the status it changed from (the committed one)
-   * @param previous the status recorded as its previous one ({@link AlertMemory#settled})
+   * @param before the status it changed from (the committed one), recorded with the verdict (its
+   *     message's {@code previous_status} is the status last settled on, in its payload)
    * @param decidedAtStep the deciding series' decided step, or null
    * @param sinks names of the sinks the alert goes to
    * @param committed the experiment's alert memory at the last commit
@@ -50,7 +50,6 @@ final class PendingRound {
   record Transition(
       Alert alert,
       Status before,
-      Status previous,
       @Nullable Long decidedAtStep,
       List<String> sinks,
       AlertMemory committed) {}
@@ -210,7 +209,7 @@ final class PendingRound {
                   alert.id(),
                   experiment,
                   alert.status(),
-                  t.previous(),
+                  t.before(),
                   t.decidedAtStep(),
                   alert.payload().toString()));
           sinksFor.put(alert.id(), t.sinks());

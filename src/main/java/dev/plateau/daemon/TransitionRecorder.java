@@ -127,8 +127,7 @@ final class TransitionRecorder {
     memories.put(experiment, next);
     pending.transition(
         experiment,
-        new PendingRound.Transition(
-            alert, before, memory.settled(), deciding.decidedAtStep(), to, memory),
+        new PendingRound.Transition(alert, before, deciding.decidedAtStep(), to, memory),
         new PendingRound.ExperimentState(current.status(), alert.payload(), next));
   }
 

@@ -47,6 +47,7 @@ final class FlakyReceiver implements AutoCloseable {
    * @param duplicate answered 200 for an id acknowledged before, and dropped
    * @param arrivedNanos System.nanoTime() when the request arrived
    * @param mode the mode it was answered in
+   * @param verdict the body, or a missing node when it was not JSON
    */
   record Answer(
       String id,
@@ -54,7 +55,8 @@ final class FlakyReceiver implements AutoCloseable {
       int status,
       boolean duplicate,
       long arrivedNanos,
-      Mode mode) {
+      Mode mode,
+      JsonNode verdict) {
     boolean accepted() {
       return status >= 200 && status < 300;
     }
@@ -139,10 +141,11 @@ final class FlakyReceiver implements AutoCloseable {
     Mode now = mode;
     String id = exchange.getRequestHeaders().getFirst("webhook-id");
     String verdictStatus = null;
+    JsonNode verdict = com.fasterxml.jackson.databind.node.MissingNode.getInstance();
     int status = 0;
     boolean duplicate = false;
     try {
-      JsonNode verdict = JSON.readTree(exchange.getRequestBody().readAllBytes());
+      verdict = JSON.readTree(exchange.getRequestBody().readAllBytes());
       verdictStatus = verdict.path("status").asText(null);
       int answer = 200;
       switch (now) {
@@ -174,7 +177,7 @@ final class FlakyReceiver implements AutoCloseable {
     } finally {
       exchange.close();
       synchronized (answers) {
-        answers.add(new Answer(id, verdictStatus, status, duplicate, arrived, now));
+        answers.add(new Answer(id, verdictStatus, status, duplicate, arrived, now, verdict));
       }
     }
   }

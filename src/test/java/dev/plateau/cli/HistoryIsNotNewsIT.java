@@ -2,12 +2,15 @@ package dev.plateau.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.plateau.testing.SharedFixtures;
 import dev.plateau.write.EventFileWriter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,6 +60,41 @@ class HistoryIsNotNewsIT {
           .satisfies(a -> assertThat(a.verdictStatus()).isEqualTo("converged"));
       assertThat(logdir.resolve("live/CONVERGED")).exists();
       assertThat(watch.stop()).isZero();
+    }
+  }
+
+  @Test
+  void withIgnoreOlderOffEveryExperimentOfTheFixturesGetsOneMessageAtMostFromTraining(
+      @TempDir Path temp) throws Exception {
+    Path logdir = Files.createDirectories(temp.resolve("logs"));
+    SharedFixtures.copyEveryFixtureInto(logdir);
+    try (FlakyReceiver receiver = new FlakyReceiver()) {
+      int port = WatchProcess.freePort();
+      ProcessBuilder command =
+          WatchProcess.command(
+              List.of(), logdir, temp.resolve("state"), port, "--webhook", receiver.url());
+      command.environment().put("PLATEAU_ALERTS_IGNORE_OLDER", "0");
+      try (WatchProcess watch = WatchProcess.start(command, port)) {
+        watch.await("the first scan", () -> watch.status("/readyz") == 200);
+        long after = watch.rounds();
+        watch.await("three more rounds", () -> watch.rounds() >= after + 3);
+        watch.await("every message delivered", () -> watch.metric("plateau_outbox_pending") == 0);
+        Map<String, List<JsonNode>> byExperiment =
+            receiver.answers().stream()
+                .map(FlakyReceiver.Answer::verdict)
+                .collect(Collectors.groupingBy(v -> v.path("experiment").asText()));
+        assertThat(byExperiment).as("the history counts as news: messages").isNotEmpty();
+        byExperiment.forEach(
+            (experiment, messages) -> {
+              assertThat(messages).as(experiment).hasSize(1);
+              JsonNode message = messages.get(0);
+              assertThat(message.path("previous_status").asText())
+                  .as(experiment + ": the status it had before, on a first start")
+                  .isEqualTo("training");
+              assertThat(message.path("transitions").asLong()).as(experiment).isEqualTo(1);
+            });
+        assertThat(watch.stop()).isZero();
+      }
     }
   }
 

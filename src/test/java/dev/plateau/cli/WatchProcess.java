@@ -168,9 +168,17 @@ final class WatchProcess implements AutoCloseable {
    * The daemon's rounds so far ({@code plateau_rounds_total} of /metrics), or -1 before it answers.
    */
   long rounds() {
+    return metric("plateau_rounds_total");
+  }
+
+  /**
+   * The value of a metric without labels from /metrics (e.g. {@code plateau_outbox_pending}), or -1
+   * before it answers.
+   */
+  long metric(String name) {
     try {
       for (String line : get("/metrics").split("\n")) {
-        if (line.startsWith("plateau_rounds_total ")) {
+        if (line.startsWith(name + " ")) {
           return (long) Double.parseDouble(line.substring(line.indexOf(' ') + 1).trim());
         }
       }

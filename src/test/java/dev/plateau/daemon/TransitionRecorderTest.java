@@ -87,7 +87,7 @@ class TransitionRecorderTest {
 
     PendingRound.Commit commit = pending.prepare(true, Set::of, List.of(), key -> null);
     assertThat(commit.transitions()).hasSize(1);
-    assertThat(commit.transitions().get(0).previous()).isEqualTo(Status.TRAINING);
+    assertThat(commit.transitions().get(0).before()).isEqualTo(Status.TRAINING);
     assertThat(commit.transitions().get(0).alert().status()).isEqualTo(Status.DIVERGED);
     assertThat(commit.batch().verdicts()).hasSize(1);
     assertThat(commit.batch().experiments().get("exp").transitions())
@@ -327,7 +327,9 @@ class TransitionRecorderTest {
         .isEqualTo("converged");
     assertThat(payload.path("transitions").asLong()).isEqualTo(3);
     assertThat(payload.path("last_message_time").asText()).isEqualTo(first.toString());
-    assertThat(diverged.batch().verdicts().get(0).previousStatus()).isEqualTo(Status.CONVERGED);
+    assertThat(diverged.batch().verdicts().get(0).previousStatus())
+        .as("the history records the transition itself")
+        .isEqualTo(Status.TRAINING);
   }
 
   @Test
