@@ -43,6 +43,18 @@ final class Backtest {
 
   static Result run(Path logdir, DetectionConfig config, PrintWriter err, String command)
       throws IOException {
+    Read read = read(logdir, err, command);
+    return judge(read, config, err, command);
+  }
+
+  /**
+   * A logdir's points, read once: every run's kept series (restart rule applied), and whether a
+   * file had problems (said on {@code err}).
+   */
+  record Read(Map<String, RunSeries> runs, boolean problems) {}
+
+  /** Reads every point of {@code logdir}. */
+  static Read read(Path logdir, PrintWriter err, String command) throws IOException {
     Map<String, RunSeries> runs = new TreeMap<>();
     boolean[] problems = new boolean[1];
     new LogdirTailer(logdir, DecodeLimits.DEFAULTS)
@@ -64,6 +76,15 @@ final class Backtest {
                 problems[0] = true;
               }
             });
+    return new Read(runs, problems[0]);
+  }
+
+  /**
+   * Replays what was {@code read} into a new judge with {@code config}; the points read are not
+   * changed, so one read serves several judges, on several threads at once.
+   */
+  static Result judge(Read read, DetectionConfig config, PrintWriter err, String command) {
+    Map<String, RunSeries> runs = read.runs();
     Map<SeriesKey, Verdict> firstSeries = new LinkedHashMap<>();
     Map<SeriesKey, Map<Status, Verdict>> firstNotice = new LinkedHashMap<>();
     Map<String, ExperimentVerdict> firstRun = new LinkedHashMap<>();
@@ -98,7 +119,7 @@ final class Backtest {
               }
             });
     feedInWallTimeOrder(runs, judge);
-    return new Result(judge, firstSeries, firstNotice, firstRun, runs, problems[0]);
+    return new Result(judge, firstSeries, firstNotice, firstRun, runs, read.problems());
   }
 
   /** A position in one series, ordered by the wall time of its next point. */

@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
       DumpCommand.class,
       CheckCommand.class,
       ReplayCommand.class,
+      TuneCommand.class,
       WatchCommand.class,
       ConfigCommand.class,
       HealthCommand.class,

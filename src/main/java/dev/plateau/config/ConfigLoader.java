@@ -64,6 +64,28 @@ public final class ConfigLoader {
     return parse(text, file == null ? "defaults" : file.toString(), environment);
   }
 
+  /**
+   * The configuration of {@link #load(Path, Map)} with {@code keys} set over it: key paths such as
+   * {@code detection.plateau.min_delta} and their values as a variable would give them ({@code
+   * plateau tune}'s grid).
+   *
+   * @throws ConfigException for a key path no variable can set, or a value the key refuses
+   */
+  public static PlateauConfig load(
+      Path file, Map<String, String> environment, Map<String, String> keys) throws ConfigException {
+    Map<String, String> merged = new java.util.HashMap<>(environment);
+    Map<String, Boolean> known = EnvironmentOverrides.keyPaths();
+    for (Map.Entry<String, String> key : keys.entrySet()) {
+      if (!known.containsKey(key.getKey())) {
+        throw new ConfigException(
+            key.getKey()
+                + ": not a configuration key that takes a value (e.g. detection.plateau.min_delta)");
+      }
+      merged.put(EnvironmentOverrides.variableFor(key.getKey()), key.getValue());
+    }
+    return load(file, merged);
+  }
+
   /** The effective configuration tree (file, then environment), for {@code config --print}. */
   public static Map<String, Object> effectiveTree(Path file, Map<String, String> environment)
       throws ConfigException {
