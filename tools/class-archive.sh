@@ -7,7 +7,7 @@
 # 514, 515: classes also linked, and the methods' profiles), for -XX:AOTCache=ARCHIVE.
 #
 # usage: class-archive.sh JAR ARCHIVE [JVM OPTION...]
-#   JVM OPTION: the options the daemon runs with (the image's ENTRYPOINT's), so the archive is
+#   JVM OPTION: the options the daemon runs with (the image's launcher's), so the archive is
 #   written as it will be used.
 #
 # A simulated job is written (plateau demo), watched once from scratch, then watched again from

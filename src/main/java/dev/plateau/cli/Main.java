@@ -52,13 +52,24 @@ public final class Main implements Runnable {
    * @param stderr where messages and usage go
    */
   public static int run(OutputStream stdout, PrintWriter stderr, String... args) {
+    return commandLine(stdout, stderr).execute(args);
+  }
+
+  /**
+   * The command line as {@link #run} parses it. A single-valued option given again takes its last
+   * value (options that collect values, such as {@code --webhook}, keep every one): the container
+   * image's default command carries flags ({@code --http 0.0.0.0:9321}) that the arguments of
+   * {@code docker run} or of a Pod must be able to override.
+   */
+  static CommandLine commandLine(OutputStream stdout, PrintWriter stderr) {
     CommandLine commandLine = new CommandLine(new Main(stdout));
     commandLine.setCaseInsensitiveEnumValuesAllowed(true);
+    commandLine.setOverwrittenOptionsAllowed(true);
     commandLine.setParameterExceptionHandler(new ArgumentErrors());
     commandLine.setErr(stderr);
     commandLine.setOut(
         new PrintWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), true));
-    return commandLine.execute(args);
+    return commandLine;
   }
 
   /** The stream commands write their data to. */

@@ -19,12 +19,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What the image's process writes, without a Docker engine: the Dockerfile's ENTRYPOINT and
- * HEALTHCHECK run as UID 10001 ({@code setpriv}, as the image's {@code USER}) under {@code strace},
- * which records every call that creates, writes, renames, removes or re-permissions a file. Every
- * such call that succeeded must be inside the two volumes (/state and /logs): the image needs no
- * writable /tmp, home or working directory. Needs root (to become 10001), setpriv and strace;
- * skipped otherwise.
+ * What the image's process writes, without a Docker engine: the Dockerfile's ENTRYPOINT (with its
+ * CMD and environment) and HEALTHCHECK run as UID 10001 ({@code setpriv}, as the image's {@code
+ * USER}) under {@code strace}, which records every call that creates, writes, renames, removes or
+ * re-permissions a file. Every such call that succeeded must be inside the two volumes (/state and
+ * /logs): the image needs no writable /tmp, home or working directory. Needs root (to become
+ * 10001), setpriv and strace; skipped otherwise.
  */
 class DockerImageWritesIT {
   static final int UID = 10001;
@@ -111,14 +111,17 @@ class DockerImageWritesIT {
     Path opt = Files.createDirectories(temp.resolve("opt"));
     Path jar = Files.copy(DockerEntrypointIT.builtJar(), opt.resolve("plateau.jar"));
     Files.setPosixFilePermissions(jar, PosixFilePermissions.fromString("rw-r--r--"));
-    List<String> entrypoint =
-        DockerEntrypointIT.command(dockerfile, "ENTRYPOINT", logs, state, port, jar);
-    List<String> healthcheck =
-        DockerEntrypointIT.command(dockerfile, "HEALTHCHECK .*CMD|  CMD", logs, state, port, jar);
+    // The image's scripts (launcher, probe) are copied there too, their paths mapped.
+    DockerEntrypointIT.ImagePaths paths =
+        new DockerEntrypointIT.ImagePaths(logs, state, port, jar, opt);
+    List<String> entrypoint = DockerEntrypointIT.run(dockerfile, paths);
+    List<String> healthcheck = DockerEntrypointIT.healthcheck(dockerfile, paths);
     Path trace = temp.resolve("entrypoint.trace");
     Path log = temp.resolve("entrypoint.log");
+    ProcessBuilder daemon = new ProcessBuilder(traced(trace, cwd, entrypoint));
+    daemon.environment().putAll(DockerEntrypointIT.env(dockerfile, paths));
     Process p =
-        new ProcessBuilder(traced(trace, cwd, entrypoint))
+        daemon
             .directory(cwd.toFile())
             .redirectErrorStream(true)
             .redirectOutput(log.toFile())

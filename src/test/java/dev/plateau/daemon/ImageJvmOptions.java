@@ -3,8 +3,10 @@ package dev.plateau.daemon;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -13,8 +15,9 @@ import java.util.regex.Pattern;
 
 /**
  * What the Docker image runs, for tests and benchmarks that run the daemon as the image does
- * without a Docker engine: the Dockerfile's exec-form instructions, its volumes mapped to
- * directories, and a JVM of the image's Java version ({@link #java()}).
+ * without a Docker engine: the Dockerfile's exec-form instructions, the JVM options of its launcher
+ * (the script its ENTRYPOINT runs), its volumes mapped to directories, and a JVM of the image's
+ * Java version ({@link #java()}).
  */
 public final class ImageJvmOptions {
   private ImageJvmOptions() {}
@@ -44,17 +47,87 @@ public final class ImageJvmOptions {
   }
 
   /**
-   * The JVM options of the image's ENTRYPOINT (between {@code java} and {@code -jar}), its {@code
-   * /state} volume (temporary files, crash logs) mapped to {@code state}.
+   * The JVM options the image's launcher starts the daemon with (between {@code java} and {@code
+   * -jar}, see {@link #launcherCommand}), its {@code /state} volume (temporary files, crash logs)
+   * mapped to {@code state}.
    */
   public static List<String> of(Path dockerfile, Path state) throws IOException {
-    List<String> words = words(Files.readString(dockerfile), "ENTRYPOINT");
+    List<String> words = launcherCommand(dockerfile, List.of("--version"));
     int jar = words.indexOf("-jar");
     List<String> out = new ArrayList<>();
     for (String option : jar > 1 ? words.subList(1, jar) : List.<String>of()) {
       out.add(mapVolume(option, "/state", state));
     }
     return out;
+  }
+
+  /** Where the image keeps its launcher, the script its ENTRYPOINT runs. */
+  public static final String LAUNCHER = "/opt/plateau/bin/plateau";
+
+  /**
+   * The file of the build context that the Dockerfile copies to {@code imagePath} ({@code COPY SRC
+   * DEST} or {@code COPY SRC... DIR/}), resolved against the Dockerfile's directory.
+   *
+   * @throws IOException when no COPY puts a file there
+   */
+  static Path source(Path dockerfile, String imagePath) throws IOException {
+    Matcher m =
+        Pattern.compile("(?m)^COPY\\s+(?!--from)(.+)$").matcher(Files.readString(dockerfile));
+    while (m.find()) {
+      String[] words = m.group(1).trim().split("\\s+");
+      String dest = words[words.length - 1];
+      for (int i = 0; i < words.length - 1; i++) {
+        String target =
+            dest.endsWith("/")
+                ? dest + Path.of(words[i]).getFileName()
+                : words.length == 2 ? dest : "";
+        if (target.equals(imagePath)) {
+          Path dir = dockerfile.toAbsolutePath().getParent();
+          return dir.resolve(words[i]);
+        }
+      }
+    }
+    throw new IOException("the Dockerfile copies nothing to " + imagePath);
+  }
+
+  /**
+   * The command line the image's launcher runs for {@code args} ({@code java OPTIONS... -jar JAR
+   * COMMAND...}), found by running the launcher itself with {@code sh} and, first on the PATH, a
+   * {@code java} that prints its arguments instead of starting.
+   */
+  public static List<String> launcherCommand(Path dockerfile, List<String> args)
+      throws IOException {
+    Path launcher = source(dockerfile, LAUNCHER);
+    Path bin = Files.createTempDirectory("launcher-java");
+    try {
+      Path stub = bin.resolve("java");
+      Files.writeString(stub, "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done\n");
+      Files.setPosixFilePermissions(stub, PosixFilePermissions.fromString("rwx------"));
+      List<String> command = new ArrayList<>(List.of("/bin/sh", launcher.toString()));
+      command.addAll(args);
+      ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+      pb.environment()
+          .put(
+              "PATH", bin + java.io.File.pathSeparator + pb.environment().getOrDefault("PATH", ""));
+      Process p = pb.start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (p.waitFor() != 0) {
+        throw new IOException("the launcher " + launcher + " failed: " + out);
+      }
+      List<String> words = new ArrayList<>(List.of("java"));
+      words.addAll(out.lines().toList());
+      return words;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException(e);
+    } finally {
+      try (var files = Files.list(bin)) {
+        for (Path f : files.toList()) {
+          Files.delete(f);
+        }
+      }
+      Files.delete(bin);
+    }
   }
 
   /** {@link #of(Path, Path)} with the Dockerfile named by {@code -Dplateau.dockerfile}. */
@@ -91,7 +164,7 @@ public final class ImageJvmOptions {
   /** The Java feature version of the image's runtime stage ({@code FROM eclipse-temurin:N-jre}). */
   public static int javaVersion() throws IOException {
     Matcher m =
-        Pattern.compile("(?m)^FROM eclipse-temurin:(\\d+)-jre\\s*$")
+        Pattern.compile("(?m)^FROM eclipse-temurin:(\\d+)-jre(?:@sha256:[0-9a-f]{64})?\\s*$")
             .matcher(Files.readString(dockerfile()));
     if (!m.find()) {
       throw new IOException("the Dockerfile has no runtime stage FROM eclipse-temurin:N-jre");
