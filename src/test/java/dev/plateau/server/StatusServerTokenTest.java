@@ -93,7 +93,7 @@ class StatusServerTokenTest {
     assertThat(RawHttp.get(port, "/readyz").status()).isIn(200, 503);
     RawHttp.Response metrics = RawHttp.get(port, "/metrics");
     assertThat(metrics.status()).isEqualTo(200);
-    assertThat(metrics.body()).contains("plateau_runs 1");
+    assertThat(metrics.body()).contains("plateau_watched_experiments 1.0");
   }
 
   @Test
