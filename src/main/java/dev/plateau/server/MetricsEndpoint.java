@@ -10,6 +10,7 @@ import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.List;
@@ -58,11 +59,21 @@ final class MetricsEndpoint {
     return version == null ? "development" : version;
   }
 
-  /** Every metric, in the format {@code accept} (the request's Accept field, or null) asks for. */
-  Body scrape(@Nullable String accept) throws IOException {
+  /**
+   * Every metric, in the format {@code accept} (the request's Accept field, or null) asks for.
+   *
+   * @param names whether the request may read experiment names and logdir paths: without, {@code
+   *     plateau_experiment_status} is left out (a server with a token serves it only to requests
+   *     that carry the token, as it does the page and {@code /api/runs})
+   */
+  Body scrape(@Nullable String accept, boolean names) throws IOException {
     ExpositionFormatWriter writer = OPEN_METRICS.accepts(accept) ? OPEN_METRICS : TEXT;
     ByteArrayOutputStream out = new ByteArrayOutputStream(32 * 1024);
-    writer.write(out, registry.scrape(), EscapingScheme.fromAcceptHeader(accept));
+    MetricSnapshots snapshots =
+        names
+            ? registry.scrape()
+            : registry.scrape(name -> !name.equals(PublishedMetrics.EXPERIMENT_STATUS));
+    writer.write(out, snapshots, EscapingScheme.fromAcceptHeader(accept));
     return new Body(writer.getContentType(), out.toByteArray());
   }
 

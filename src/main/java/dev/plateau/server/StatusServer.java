@@ -203,7 +203,8 @@ public final class StatusServer implements AutoCloseable {
         case METRICS -> {
           List<String> accepts = head.fields().values("Accept");
           String accept = accepts.isEmpty() ? null : String.join(", ", accepts);
-          yield new Reply.Later(() -> scrape(accept, client));
+          boolean names = gate.mayReadNames(head);
+          yield new Reply.Later(() -> scrape(accept, names, client));
         }
         case API_RUNS, PAGE -> {
           String query =
@@ -279,10 +280,13 @@ public final class StatusServer implements AutoCloseable {
     return text(ready ? 200 : 503, ready ? "ready\n" : "first scan not done\n", false);
   }
 
-  /** On a render thread: {@code /metrics} in the format {@code accept} asks for. */
-  private HttpResponse scrape(@Nullable String accept, String client) {
+  /**
+   * On a render thread: {@code /metrics} in the format {@code accept} asks for, with the
+   * experiments' names when {@code names}.
+   */
+  private HttpResponse scrape(@Nullable String accept, boolean names, String client) {
     try {
-      MetricsEndpoint.Body body = metrics.scrape(accept);
+      MetricsEndpoint.Body body = metrics.scrape(accept, names);
       return response(200, body.contentType(), body.bytes(), false);
     } catch (IOException | RuntimeException e) {
       return failed(Route.METRICS, e, client);

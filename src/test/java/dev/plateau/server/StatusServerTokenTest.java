@@ -97,6 +97,19 @@ class StatusServerTokenTest {
   }
 
   @Test
+  void metricsNameExperimentsOnlyToScrapersThatCarryTheToken() throws Exception {
+    String open = RawHttp.get(port, "/metrics").body();
+    assertThat(open)
+        .as("names and paths stay behind the token, as on the page and /api/runs")
+        .doesNotContain("plateau_experiment_status{", "exp1", temp.toString())
+        .contains("plateau_experiments{status=\"training\"} 1.0");
+    String withToken = RawHttp.get(port, "/metrics", "Authorization: Bearer " + TOKEN).body();
+    assertThat(withToken)
+        .contains("plateau_experiment_status{experiment=\"exp1\",")
+        .contains("status=\"training\"} 1.0");
+  }
+
+  @Test
   void openingThePageWithTheTokenOnceGivesAnHttpOnlyStrictSessionCookie() throws Exception {
     RawHttp.Response login = RawHttp.get(port, "/?token=" + TOKEN);
     assertThat(login.status()).isEqualTo(303);
