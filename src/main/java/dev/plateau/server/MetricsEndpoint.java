@@ -50,7 +50,8 @@ final class MetricsEndpoint {
             .build();
     build.addLabelValues(version);
     registry.register(build);
-    registry.register(JvmRegistry.SCRAPE);
+    // At the first scrape, not at start-up: a restart does not wait for the JVM metrics' setup.
+    registry.register((MultiCollector) () -> JvmRegistry.SCRAPE.collect());
   }
 
   /** The version in the jar's manifest, or "development" when run from classes. */
