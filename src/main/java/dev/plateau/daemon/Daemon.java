@@ -92,6 +92,7 @@ public final class Daemon {
     }
     for (DeliveryWorker worker : this.workers) {
       worker.metrics(metrics);
+      metrics.expectSink(worker.sink().name());
     }
     this.pollInterval = pollInterval;
     this.shutdownGrace = shutdownGrace;
@@ -254,27 +255,24 @@ public final class Daemon {
               workers.forEach(DeliveryWorker::wake);
             }
             if (!round.committed()) {
-              metrics.failedRounds.incrementAndGet();
+              metrics.roundFailed();
             }
             failures.succeeded(watcher.logdir());
           } catch (Exception e) {
-            metrics.failedRounds.incrementAndGet();
+            metrics.roundFailed();
             failures.failed(watcher.logdir(), e.toString(), false);
           }
         }
         prune();
         rounds++;
-        metrics.rounds.incrementAndGet();
-        metrics.lastRoundMillis.set((time.now() - roundStart) / 1_000_000);
-        metrics.heartbeatMillis.set(time.wall().millis());
-        if (rounds == 1) {
-          log.info("first round done in {} ms", (time.now() - started) / 1_000_000);
-        }
         long cpuEnd = roundCpuNanos();
         long roundEnd = time.now();
         long spent =
             cpuStart >= 0 && cpuEnd >= cpuStart ? cpuEnd - cpuStart : roundEnd - roundStart;
-        metrics.lastRoundCpuMicros.set(spent / 1_000);
+        metrics.roundDone(roundEnd - roundStart, spent, time.wall().millis());
+        if (rounds == 1) {
+          log.info("first round done in {} ms", (roundEnd - started) / 1_000_000);
+        }
         if (log.isDebugEnabled()) {
           log.debug(
               "round {} ({}): {} us, {} us CPU",

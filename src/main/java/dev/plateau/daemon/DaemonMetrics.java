@@ -1,38 +1,197 @@
 package dev.plateau.daemon;
 
 import dev.plateau.detect.Status;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.model.registry.Collector;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.Unit;
+import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Counters and gauges of a running daemon, updated by the polling thread and the delivery workers,
- * read by the HTTP server. Names follow Prometheus conventions ({@code plateau_*_total} for
- * counters).
+ * What a running daemon counts as it goes, as Prometheus client instruments: the polling thread
+ * counts reading, rounds and verdicts, the delivery workers their attempts; {@link #register} hands
+ * them to the registry {@code /metrics} is written from. What is read at a scrape instead (the
+ * experiments' statuses, the outbox) is not here: the status server reads it from what the daemon
+ * publishes.
+ *
+ * <p>Every labelled counter starts with each label value it can have at 0, so a rate or an alert
+ * over it has a series before its first event: {@code plateau_verdicts_total} for every {@link
+ * Status}, {@code plateau_deliveries_total} for every sink a worker delivers to ({@link
+ * #expectSink}) and every outcome of {@link #DELIVERY_OUTCOMES}.
  */
 public final class DaemonMetrics {
-  final AtomicLong records = new AtomicLong();
-  final AtomicLong bytes = new AtomicLong();
-  final AtomicLong points = new AtomicLong();
-  final AtomicLong corruptRecords = new AtomicLong();
-  final AtomicLong rounds = new AtomicLong();
-  final AtomicLong failedRounds = new AtomicLong();
-  final AtomicLong lastRoundMillis = new AtomicLong();
-  final AtomicLong lastRoundCpuMicros = new AtomicLong();
+  /** The label values of {@code plateau_deliveries_total}'s {@code outcome}. */
+  public static final List<String> DELIVERY_OUTCOMES = List.of("delivered", "retry", "rejected");
+
+  /** Upper bounds of {@code plateau_round_duration_seconds}: a round takes milliseconds. */
+  static final double[] ROUND_SECONDS =
+      new double[] {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30};
+
+  /**
+   * Upper bounds of {@code plateau_read_lag_seconds}: writers flush every few seconds to two
+   * minutes (TensorFlow's default), and a backlog read at start-up is hours old.
+   */
+  static final double[] LAG_SECONDS =
+      new double[] {1, 2, 5, 10, 30, 60, 120, 300, 600, 1800, 3600, 21600, 86400};
+
+  private final Counter records =
+      counter("plateau_records_read_total", "Complete records read from event files.");
+  private final Counter bytes =
+      counter("plateau_bytes_read_total", "Bytes of complete records read.");
+  private final Counter points = counter("plateau_points_read_total", "Scalar points decoded.");
+  private final Counter corruptRecords =
+      counter("plateau_corrupt_records_total", "Corrupt stretches skipped in event files.");
+  private final Counter rounds = counter("plateau_rounds_total", "Rounds of reading completed.");
+  private final Counter failedRounds =
+      counter("plateau_failed_rounds_total", "Rounds that failed or could not be committed.");
+  private final Counter verdicts =
+      Counter.builder()
+          .name("plateau_verdicts_total")
+          .help("Verdict transitions recorded, by status (every status, from 0).")
+          .labelNames("status")
+          .withoutExemplars()
+          .build();
+  private final Counter deliveries =
+      Counter.builder()
+          .name("plateau_deliveries_total")
+          .help(
+              "Delivery attempts, by sink and outcome (delivered, retry, rejected; every sink and"
+                  + " outcome from 0).")
+          .labelNames("sink", "outcome")
+          .withoutExemplars()
+          .build();
+  private final Gauge lag =
+      Gauge.builder()
+          .name("plateau_lag_seconds")
+          .help(
+              "From the writer's wall time of the newest point read in the last round that read"
+                  + " points, to its processing.")
+          .unit(Unit.SECONDS)
+          .withoutExemplars()
+          .build();
+  private final Gauge lastRound =
+      Gauge.builder()
+          .name("plateau_last_round_seconds")
+          .help("Duration of the last round.")
+          .unit(Unit.SECONDS)
+          .withoutExemplars()
+          .build();
+  private final Gauge lastRoundCpu =
+      Gauge.builder()
+          .name("plateau_last_round_cpu_seconds")
+          .help("CPU time of the last round's work (the polling thread and the judge threads).")
+          .unit(Unit.SECONDS)
+          .withoutExemplars()
+          .build();
+  private final Histogram roundDuration =
+      Histogram.builder()
+          .name("plateau_round_duration_seconds")
+          .help("Duration of each round (reading, judging and committing every logdir once).")
+          .unit(Unit.SECONDS)
+          .classicOnly()
+          .classicUpperBounds(ROUND_SECONDS)
+          .withoutExemplars()
+          .build();
+  private final Histogram readLag =
+      Histogram.builder()
+          .name("plateau_read_lag_seconds")
+          .help(
+              "Per round that read points: from the writer's wall time of the newest point read to"
+                  + " its processing.")
+          .unit(Unit.SECONDS)
+          .classicOnly()
+          .classicUpperBounds(LAG_SECONDS)
+          .withoutExemplars()
+          .build();
+
   final AtomicLong heartbeatMillis = new AtomicLong();
-  final AtomicLong lagMillis = new AtomicLong();
-  private final Map<String, AtomicLong> verdicts = new ConcurrentSkipListMap<>();
-  private final Map<String, AtomicLong> deliveries = new ConcurrentSkipListMap<>();
   private final Map<String, Boolean> ready = new ConcurrentHashMap<>();
 
-  void verdict(Status status) {
-    verdicts.computeIfAbsent(status.jsonName(), s -> new AtomicLong()).incrementAndGet();
+  public DaemonMetrics() {
+    for (Status status : Status.values()) {
+      verdicts.initLabelValues(status.jsonName());
+    }
   }
 
+  private static Counter counter(String name, String help) {
+    return Counter.builder().name(name).help(help).withoutExemplars().build();
+  }
+
+  /** Registers every instrument with {@code registry} (a registry may hold them once). */
+  public void register(PrometheusRegistry registry) {
+    for (Collector metric :
+        List.<Collector>of(
+            records,
+            bytes,
+            points,
+            corruptRecords,
+            rounds,
+            failedRounds,
+            verdicts,
+            deliveries,
+            lag,
+            lastRound,
+            lastRoundCpu,
+            roundDuration,
+            readLag)) {
+      registry.register(metric);
+    }
+  }
+
+  void read(long records, long bytes, long points, long corruptRecords) {
+    this.records.inc(records);
+    this.bytes.inc(bytes);
+    this.points.inc(points);
+    this.corruptRecords.inc(corruptRecords);
+  }
+
+  /** The newest point a round read was written {@code millis} before it was processed. */
+  void lag(long millis) {
+    double seconds = Unit.millisToSeconds(millis);
+    lag.set(seconds);
+    readLag.observe(seconds);
+  }
+
+  /** A round ended after {@code nanos}, its work having used {@code cpuNanos} of CPU. */
+  void roundDone(long nanos, long cpuNanos, long wallMillis) {
+    double seconds = Unit.nanosToSeconds(nanos);
+    rounds.inc();
+    lastRound.set(seconds);
+    roundDuration.observe(seconds);
+    lastRoundCpu.set(Unit.nanosToSeconds(cpuNanos));
+    heartbeatMillis.set(wallMillis);
+  }
+
+  void roundFailed() {
+    failedRounds.inc();
+  }
+
+  void verdict(Status status) {
+    verdicts.labelValues(status.jsonName()).inc();
+  }
+
+  /** Shows {@code sink}'s delivery counters at 0 for every outcome until it first delivers. */
+  void expectSink(String sink) {
+    for (String outcome : DELIVERY_OUTCOMES) {
+      deliveries.initLabelValues(sink, outcome);
+    }
+  }
+
+  /**
+   * One delivery attempt to {@code sink}.
+   *
+   * @param outcome one of {@link #DELIVERY_OUTCOMES}
+   */
   void delivery(String sink, String outcome) {
-    deliveries.computeIfAbsent(sink + "\u0000" + outcome, s -> new AtomicLong()).incrementAndGet();
+    if (!DELIVERY_OUTCOMES.contains(outcome)) {
+      throw new IllegalArgumentException("not a delivery outcome: " + outcome);
+    }
+    deliveries.labelValues(sink, outcome).inc();
   }
 
   void expect(String logdir) {
@@ -53,56 +212,13 @@ public final class DaemonMetrics {
     return heartbeatMillis.get();
   }
 
-  public long records() {
-    return records.get();
-  }
-
-  public long bytes() {
-    return bytes.get();
-  }
-
-  public long points() {
-    return points.get();
-  }
-
-  public long corruptRecords() {
-    return corruptRecords.get();
-  }
-
+  /** Rounds completed so far. */
   public long rounds() {
-    return rounds.get();
+    return rounds.getLongValue();
   }
 
-  public long failedRounds() {
-    return failedRounds.get();
-  }
-
-  /** The last round's duration. */
-  public long lastRoundMillis() {
-    return lastRoundMillis.get();
-  }
-
-  /** CPU time of the last round's work (polling and judge threads), in microseconds. */
-  public long lastRoundCpuMicros() {
-    return lastRoundCpuMicros.get();
-  }
-
-  /** Wall-clock lag between the newest point read in the last round and its processing. */
-  public long lagMillis() {
-    return lagMillis.get();
-  }
-
-  /** Verdicts recorded, by status. */
-  public Map<String, Long> verdicts() {
-    Map<String, Long> out = new TreeMap<>();
-    verdicts.forEach((k, v) -> out.put(k, v.get()));
-    return out;
-  }
-
-  /** Delivery attempts by "sink\u0000outcome" (delivered, retry, rejected). */
-  public Map<String, Long> deliveries() {
-    Map<String, Long> out = new TreeMap<>();
-    deliveries.forEach((k, v) -> out.put(k, v.get()));
-    return out;
+  /** Points decoded so far. */
+  public long points() {
+    return points.getLongValue();
   }
 }

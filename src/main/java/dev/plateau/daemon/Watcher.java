@@ -300,13 +300,10 @@ public final class Watcher {
     } else {
       judge.judgeQueued();
     }
-    metrics.records.addAndGet(read.records());
-    metrics.bytes.addAndGet(read.bytes());
-    metrics.points.addAndGet(read.points());
-    metrics.corruptRecords.addAndGet(read.corruptRecords());
+    metrics.read(read.records(), read.bytes(), read.points(), read.corruptRecords());
     double newestWallTime = feed.newestWallTime();
     if (Double.isFinite(newestWallTime)) {
-      metrics.lagMillis.set(Math.max(0, clock.millis() - (long) (newestWallTime * 1000)));
+      metrics.lag(Math.max(0, clock.millis() - (long) (newestWallTime * 1000)));
     }
     lostState
         .recoverIfLost(published.verdicts())

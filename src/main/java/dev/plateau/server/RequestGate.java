@@ -83,6 +83,17 @@ final class RequestGate {
   }
 
   /**
+   * Whether an admitted request may read experiment names and logdir paths where an open route
+   * carries them ({@code /metrics}' per-experiment status): always without a token, with one only
+   * when the request carries it, as for the page and {@code /api/*}.
+   */
+  boolean mayReadNames(RequestHead head) {
+    return token == null
+        || bearerMatches(head.fields().values("Authorization"))
+        || sessionMatches(head.fields().values("Cookie"));
+  }
+
+  /**
    * Whether the request announces a body: any Transfer-Encoding, or a Content-Length other than a
    * single 0. The body is never read, so it is never parsed either.
    */

@@ -23,9 +23,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The daemon's HTTP endpoints: {@code /healthz} (the main loop completes rounds; never depends on
  * new data), {@code /readyz} (the first scan of every logdir is done), {@code /metrics} (Prometheus
- * text format), {@code /api/runs} (every experiment and series with its verdict, as JSON) and
- * {@code /}, the status page ({@link StatusPage}), from data the polling thread publishes after
- * each round.
+ * text format or OpenMetrics, {@link MetricsEndpoint}), {@code /api/runs} (every experiment and
+ * series with its verdict, as JSON) and {@code /}, the status page ({@link StatusPage}), from data
+ * the polling thread publishes after each round.
  *
  * <p>It serves only these routes and only GET and HEAD ({@link RequestGate}); with a {@link
  * BearerToken}, the page and {@code /api/*} need it while the probes stay open. Every response
@@ -57,7 +57,7 @@ public final class StatusServer implements AutoCloseable {
   private final ThrottledLog clientErrors;
   private final ThrottledLog serverErrors;
   private final Daemon daemon;
-  private final List<StateStore> stores;
+  private final MetricsEndpoint metrics;
   private final Duration staleAfter;
   private final Clock clock;
   private final long startedMillis;
@@ -104,8 +104,26 @@ public final class StatusServer implements AutoCloseable {
       HttpLimits limits,
       LongSupplier nanos)
       throws IOException {
+    this(address, daemon, stores, staleAfter, clock, token, limits, nanos, MetricsLimits.DEFAULTS);
+  }
+
+  /**
+   * @param metricsLimits what {@code /metrics} exports at most
+   */
+  StatusServer(
+      InetSocketAddress address,
+      Daemon daemon,
+      List<StateStore> stores,
+      Duration staleAfter,
+      Clock clock,
+      @Nullable BearerToken token,
+      HttpLimits limits,
+      LongSupplier nanos,
+      MetricsLimits metricsLimits)
+      throws IOException {
     this.daemon = daemon;
-    this.stores = List.copyOf(stores);
+    this.metrics =
+        new MetricsEndpoint(daemon, stores, metricsLimits, MetricsEndpoint.buildVersion());
     this.staleAfter = staleAfter;
     this.clock = clock;
     this.startedMillis = clock.millis();
@@ -182,7 +200,13 @@ public final class StatusServer implements AutoCloseable {
       return switch (admit.route()) {
         case HEALTHZ -> new Reply.Now(healthz());
         case READYZ -> new Reply.Now(readyz());
-        case METRICS, API_RUNS, PAGE -> {
+        case METRICS -> {
+          List<String> accepts = head.fields().values("Accept");
+          String accept = accepts.isEmpty() ? null : String.join(", ", accepts);
+          boolean names = gate.mayReadNames(head);
+          yield new Reply.Later(() -> scrape(accept, names, client));
+        }
+        case API_RUNS, PAGE -> {
           String query =
               RequestTarget.parse(head.target()).map(RequestTarget::rawQuery).orElse(null);
           yield new Reply.Later(() -> render(admit.route(), query, client));
@@ -256,16 +280,23 @@ public final class StatusServer implements AutoCloseable {
     return text(ready ? 200 : 503, ready ? "ready\n" : "first scan not done\n", false);
   }
 
+  /**
+   * On a render thread: {@code /metrics} in the format {@code accept} asks for, with the
+   * experiments' names when {@code names}.
+   */
+  private HttpResponse scrape(@Nullable String accept, boolean names, String client) {
+    try {
+      MetricsEndpoint.Body body = metrics.scrape(accept, names);
+      return response(200, body.contentType(), body.bytes(), false);
+    } catch (IOException | RuntimeException e) {
+      return failed(Route.METRICS, e, client);
+    }
+  }
+
   /** On a render thread. */
-  private HttpResponse render(Route route, String query, String client) {
+  private HttpResponse render(Route route, @Nullable String query, String client) {
     try {
       return switch (route) {
-        case METRICS ->
-            response(
-                200,
-                "text/plain; version=0.0.4; charset=utf-8",
-                MetricsText.render(daemon, stores),
-                false);
         case API_RUNS ->
             response(
                 200,
@@ -275,13 +306,17 @@ public final class StatusServer implements AutoCloseable {
         case PAGE ->
             response(
                 200, "text/html; charset=utf-8", StatusPage.render(daemon.watchers(), 5), false);
-        case HEALTHZ, READYZ -> throw new IllegalArgumentException(route + " is answered at once");
+        case HEALTHZ, READYZ, METRICS ->
+            throw new IllegalArgumentException(route + " is not rendered here");
       };
     } catch (IOException | RuntimeException e) {
-      serverErrors.record("cannot answer " + route.path() + ": " + e, client);
-      return text(
-          500, "cannot answer " + route.path() + " now; the daemon's log says why\n", false);
+      return failed(route, e, client);
     }
+  }
+
+  private HttpResponse failed(Route route, Exception e, String client) {
+    serverErrors.record("cannot answer " + route.path() + ": " + e, client);
+    return text(500, "cannot answer " + route.path() + " now; the daemon's log says why\n", false);
   }
 
   private HttpResponse text(int status, String body, boolean close, String... fields) {
@@ -290,11 +325,16 @@ public final class StatusServer implements AutoCloseable {
 
   private HttpResponse response(
       int status, String type, String body, boolean close, String... fields) {
+    return response(status, type, body.getBytes(StandardCharsets.UTF_8), close, fields);
+  }
+
+  private HttpResponse response(
+      int status, String type, byte[] body, boolean close, String... fields) {
     List<HeaderFields.Field> all = new ArrayList<>(SecurityHeaders.FIELDS);
     all.add(new HeaderFields.Field("Date", HTTP_DATE.format(clock.instant())));
     all.add(new HeaderFields.Field("Content-Type", type));
     all.addAll(HeaderFields.of(fields).fields());
-    return new HttpResponse(status, all, body.getBytes(StandardCharsets.UTF_8), close);
+    return new HttpResponse(status, all, body, close);
   }
 
   @Override

@@ -180,8 +180,9 @@ class SecretsNeverPrintedIT {
       }
       String metrics = scraped.get();
       assertThat(sinksWithOutcomes(metrics)).as(metrics).isEqualTo(5);
-      assertThat(metrics)
-          .contains("outcome=\"delivered\"", "outcome=\"rejected\"", "outcome=\"retry\"");
+      for (String outcome : List.of("delivered", "rejected", "retry")) {
+        assertThat(metrics).containsPattern("outcome=\"" + outcome + "\",sink=\"[^\"]+\"} [1-9]");
+      }
 
       for (String path :
           List.of(
@@ -353,8 +354,16 @@ class SecretsNeverPrintedIT {
         .until(() -> get(url, null).statusCode() == status);
   }
 
+  /** Sinks that have had a delivery attempt (every sink is listed from the start, at 0). */
   static long sinksWithOutcomes(String metrics) {
-    Matcher m = Pattern.compile("plateau_deliveries_total\\{sink=\"([^\"]+)\"").matcher(metrics);
-    return m.results().map(r -> r.group(1)).distinct().count();
+    Matcher m =
+        Pattern.compile(
+                "plateau_deliveries_total\\{outcome=\"[^\"]+\",sink=\"([^\"]+)\"} ([0-9.eE+]+)")
+            .matcher(metrics);
+    return m.results()
+        .filter(r -> Double.parseDouble(r.group(2)) > 0)
+        .map(r -> r.group(1))
+        .distinct()
+        .count();
   }
 }

@@ -18,6 +18,7 @@ import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -121,15 +122,17 @@ class WatchEndToEndIT {
             log,
             () -> {
               String scraped = get(port, "/metrics");
-              return scraped.contains("outcome=\"delivered\"} 1")
-                  && scraped.contains("plateau_points_read_total 240");
+              return Pattern.compile("outcome=\"delivered\",sink=\"[^\"]+\"} 1\\.0")
+                      .matcher(scraped)
+                      .find()
+                  && scraped.contains("plateau_points_read_total 240.0");
             });
         String metrics = get(port, "/metrics");
         assertThat(metrics)
-            .contains("plateau_points_read_total 240")
-            .contains("plateau_verdicts_total{status=\"converged\"} 1")
+            .contains("plateau_points_read_total 240.0")
+            .contains("plateau_verdicts_total{status=\"converged\"} 1.0")
             .containsPattern(
-                "plateau_deliveries_total\\{sink=\"webhook-[0-9a-f]+\",outcome=\"delivered\"\\} 1");
+                "plateau_deliveries_total\\{outcome=\"delivered\",sink=\"webhook-[0-9a-f]+\"} 1\\.0");
         JsonNode runs = new ObjectMapper().readTree(get(port, "/api/runs"));
         JsonNode run = runs.path("logdirs").get(0).path("runs").get(0);
         assertThat(run.path("run").asText()).isEqualTo("exp");

@@ -81,20 +81,20 @@ class StatusServerTest {
               "the convergence counted and published",
               () -> {
                 scraped.set(get(address, "/metrics", "GET").body());
-                return scraped.get().contains("plateau_verdicts_total{status=\"converged\"}")
-                    && scraped.get().contains("plateau_experiments{status=\"converged\"} 1");
+                return scraped.get().contains("plateau_verdicts_total{status=\"converged\"} 1.0")
+                    && scraped.get().contains("plateau_experiments{status=\"converged\"} 1.0");
               });
           String metrics = scraped.get();
           assertThat(get(address, "/readyz", "GET").statusCode()).isEqualTo(200);
           assertThat(metrics)
               .contains("# TYPE plateau_records_read_total counter")
-              .contains("plateau_points_read_total 120")
-              .contains("plateau_verdicts_total{status=\"converged\"} 1")
-              .contains("plateau_runs 1")
-              .contains("plateau_experiments{status=\"converged\"} 1")
-              .contains("plateau_experiments{status=\"not_learning\"} 0")
-              .contains("plateau_series 1")
-              .contains("plateau_outbox_pending 0");
+              .contains("plateau_points_read_total 120.0")
+              .contains("plateau_verdicts_total{status=\"converged\"} 1.0")
+              .contains("plateau_watched_experiments 1.0")
+              .contains("plateau_experiments{status=\"converged\"} 1.0")
+              .contains("plateau_experiments{status=\"not_learning\"} 0.0")
+              .contains("plateau_series 1.0")
+              .contains("plateau_outbox_pending 0.0");
           JsonNode runs = new ObjectMapper().readTree(get(address, "/api/runs", "GET").body());
           JsonNode run = runs.path("logdirs").get(0).path("runs").get(0);
           assertThat(run.path("run").asText()).isEqualTo("exp1");

@@ -93,7 +93,20 @@ class StatusServerTokenTest {
     assertThat(RawHttp.get(port, "/readyz").status()).isIn(200, 503);
     RawHttp.Response metrics = RawHttp.get(port, "/metrics");
     assertThat(metrics.status()).isEqualTo(200);
-    assertThat(metrics.body()).contains("plateau_runs 1");
+    assertThat(metrics.body()).contains("plateau_watched_experiments 1.0");
+  }
+
+  @Test
+  void metricsNameExperimentsOnlyToScrapersThatCarryTheToken() throws Exception {
+    String open = RawHttp.get(port, "/metrics").body();
+    assertThat(open)
+        .as("names and paths stay behind the token, as on the page and /api/runs")
+        .doesNotContain("plateau_experiment_status{", "exp1", temp.toString())
+        .contains("plateau_experiments{status=\"training\"} 1.0");
+    String withToken = RawHttp.get(port, "/metrics", "Authorization: Bearer " + TOKEN).body();
+    assertThat(withToken)
+        .contains("plateau_experiment_status{experiment=\"exp1\",")
+        .contains("status=\"training\"} 1.0");
   }
 
   @Test
