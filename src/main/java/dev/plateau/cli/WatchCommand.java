@@ -215,7 +215,8 @@ final class WatchCommand implements Callable<Integer> {
     List<AlertSink> sinks;
     BearerToken token;
     try {
-      sinks = sinkOptions.sinks(loaded.alerts(), secrets);
+      sinks = new ArrayList<>(sinkOptions.sinks(loaded.alerts(), secrets));
+      sinks.addAll(sinkOptions.hooks(loaded.hooks(), loaded.detection().stops(), System.getenv()));
       token = httpOptions.token(secrets);
     } catch (SinkConfigException e) {
       err.println("plateau watch: " + e.getMessage());
