@@ -97,4 +97,16 @@ class HookOptionsTest {
         .isInstanceOf(SinkConfigException.class)
         .hasMessageContaining("name them apart");
   }
+
+  @Test
+  void configPrintMasksTheValuesOfAHooksEnvironment() throws Exception {
+    Map<String, Object> tree = ConfigLoader.effectiveTree(null, Map.of());
+    Map<String, Object> env =
+        new java.util.LinkedHashMap<>(Map.of("API_TOKEN", "tok-s3cr3t-value"));
+    Map<String, Object> hook =
+        new java.util.LinkedHashMap<>(Map.of("command", List.of("a"), "env", env));
+    tree.put("hooks", new java.util.LinkedHashMap<>(Map.of("commands", List.of(hook))));
+    ConfigCommand.mask(tree);
+    assertThat(String.valueOf(tree)).doesNotContain("tok-s3cr3t-value").contains("API_TOKEN");
+  }
 }
