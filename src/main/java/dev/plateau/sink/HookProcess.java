@@ -19,10 +19,12 @@ import org.slf4j.LoggerFactory;
  * group when it runs too long. Started through {@code setsid} (util-linux) when one is on the
  * {@code PATH}: the JVM's child is never a group leader, so {@code setsid} makes it the leader of a
  * new session without forking, and its process id is its group's. At the timeout the whole group
- * gets SIGKILL ({@code kill -KILL -- -PGID}), and so does every descendant the process tree still
- * shows, so a grandchild that went to the background dies with its parent. A descendant that makes
- * a session of its own ({@code setsid}, a double-forked daemon that does) leaves both and is not
- * killed. Without {@code setsid}, only the descendants are killed (said once at start-up).
+ * gets SIGKILL ({@code /bin/sh}'s built-in {@code kill -s KILL -- -PGID}: Java cannot signal a
+ * group, and a {@code kill} program is not in every image), and so does every descendant the
+ * process tree still shows, so a grandchild that went to the background dies with its parent. A
+ * descendant that makes a session of its own ({@code setsid}, a double-forked daemon that does)
+ * leaves both and is not killed. Without {@code setsid}, only the descendants are killed (said once
+ * at start-up).
  *
  * <p>The input is written on its own thread and the output (standard output and error merged) read
  * on another into an {@link OutputTail}, so a command that does not read its input or writes a lot
@@ -40,12 +42,15 @@ final class HookProcess {
   private static final long KILL_WAIT_SECONDS = 5;
 
   private static final @Nullable String SETSID = onPath("setsid");
-  private static final @Nullable String KILL = onPath("kill");
+
+  /** The shell whose built-in {@code kill} signals a group: every POSIX system has one. */
+  private static final @Nullable String SHELL =
+      Files.isExecutable(Path.of("/bin/sh")) ? "/bin/sh" : null;
 
   static {
-    if (SETSID == null || KILL == null) {
+    if (SETSID == null || SHELL == null) {
       LOG.warn(
-          "no setsid or kill on the PATH: a hook that times out is killed with the descendants"
+          "no setsid on the PATH (or no /bin/sh): a hook that times out is killed with the descendants"
               + " its process tree shows, not with its whole process group");
     }
   }
@@ -67,7 +72,7 @@ final class HookProcess {
       int maxOutputBytes)
       throws InterruptedException {
     List<String> argv = new ArrayList<>();
-    boolean ownGroup = SETSID != null && KILL != null;
+    boolean ownGroup = SETSID != null && SHELL != null;
     if (ownGroup) {
       argv.add(SETSID);
     }
@@ -110,7 +115,13 @@ final class HookProcess {
     if (ownGroup) {
       try {
         Process kill =
-            new ProcessBuilder(KILL, "-KILL", "--", "-" + process.pid())
+            // The group id is a number of ours, passed as an argument, not put into the script.
+            new ProcessBuilder(
+                    SHELL,
+                    "-c",
+                    "kill -s KILL -- \"-$1\"",
+                    "plateau-kill",
+                    Long.toString(process.pid()))
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .start();
