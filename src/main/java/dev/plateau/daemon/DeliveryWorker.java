@@ -261,7 +261,7 @@ public final class DeliveryWorker implements Runnable {
     } else if (outcome instanceof DeliveryOutcome.Rejected r) {
       metrics.delivery(sink.name(), "rejected");
       store.rejected(entry.seq(), r.reason());
-      log.warn("{}: receiver refused {} for good: {}", sink.name(), entry.verdictId(), r.reason());
+      log.warn("{}: {} failed for good: {}", sink.name(), entry.verdictId(), r.reason());
     } else if (outcome instanceof DeliveryOutcome.RetryLater r) {
       metrics.delivery(sink.name(), "retry");
       int failed = entry.attempts() + 1;
