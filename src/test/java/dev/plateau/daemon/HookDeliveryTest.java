@@ -105,6 +105,46 @@ class HookDeliveryTest {
     assertThat(count(tries)).isEqualTo(RUNS);
   }
 
+  @Test
+  void aCommandStillRunningWhenTheDaemonStopsIsKilledAndStaysPending(@TempDir Path temp)
+      throws Exception {
+    Path logdir = Files.createDirectories(temp.resolve("logs"));
+    Path pids = Files.createDirectories(temp.resolve("pids"));
+    Path script =
+        script(temp, "hangs.sh", "sleep 300 & echo $! > \"$PIDS/$PLATEAU_VERDICT_ID\"", "wait");
+    HookSink hook = hook("hangs", script, Map.of("PIDS", pids.toString()), new CommandSlots(RUNS));
+    writeConvergingRuns(logdir);
+    Clock clock = Clock.systemUTC();
+    List<Long> children;
+    try (StateStore store = StateStore.open(temp.resolve("state.db"), false, clock)) {
+      try (RunningDaemon daemon = start(logdir, store, hook, clock)) {
+        daemon.awaitUntil("every hook running", () -> count(pids) == RUNS);
+      }
+      try (Stream<Path> files = Files.list(pids)) {
+        children = files.map(HookDeliveryTest::pid).toList();
+      }
+      org.awaitility.Awaitility.await("the commands' children killed")
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> children.stream().noneMatch(HookDeliveryTest::alive));
+      assertThat(store.outboxCounts())
+          .as("to run again at the next start")
+          .containsEntry("pending", (long) RUNS)
+          .doesNotContainKey("delivered");
+    }
+  }
+
+  private static long pid(Path file) {
+    try {
+      return Long.parseLong(Files.readString(file).strip());
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static boolean alive(long pid) {
+    return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+  }
+
   private static RunningDaemon start(Path logdir, StateStore store, AlertSink hook, Clock clock)
       throws Exception {
     Watcher watcher =
