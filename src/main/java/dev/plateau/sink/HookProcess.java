@@ -58,6 +58,14 @@ final class HookProcess {
   private HookProcess() {}
 
   /**
+   * Whether a command that times out is killed with its whole process group (setsid and /bin/sh
+   * found). The first call says at start-up, once, when it is not.
+   */
+  static boolean killsGroups() {
+    return SETSID != null && SHELL != null;
+  }
+
+  /**
    * Runs {@code command} with exactly {@code environment}, {@code input} on its standard input, for
    * at most {@code timeout}.
    *
@@ -72,7 +80,7 @@ final class HookProcess {
       int maxOutputBytes)
       throws InterruptedException {
     List<String> argv = new ArrayList<>();
-    boolean ownGroup = SETSID != null && SHELL != null;
+    boolean ownGroup = killsGroups();
     if (ownGroup) {
       argv.add(SETSID);
     }

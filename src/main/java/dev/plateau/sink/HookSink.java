@@ -46,6 +46,7 @@ public final class HookSink implements AlertSink {
     this.inherited = Map.copyOf(inherited);
     List<String> secrets = new ArrayList<>(settings.env().values());
     this.redactor = Redactor.ofValues(secrets);
+    HookProcess.killsGroups(); // a missing setsid is said now, at start-up
   }
 
   @Override
