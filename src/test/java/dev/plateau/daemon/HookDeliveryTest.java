@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * exits 75 is run again until it succeeds.
  */
 class HookDeliveryTest {
-  private static final int RUNS = 8;
+  private static final int RUNS = 9;
   private static final int MAX_CONCURRENT = 3;
 
   @Test
@@ -46,8 +46,15 @@ class HookDeliveryTest {
             temp,
             "count.sh",
             "touch \"$RUNNING/$$\"",
+            // Wait (a while at most) for others to run beside this one, then count them all.
+            "i=0",
+            "while [ \"$(ls \"$RUNNING\" | wc -l)\" -lt "
+                + MAX_CONCURRENT
+                + " ] && [ $i -lt 200 ]; do",
+            "  sleep 0.05; i=$((i+1))",
+            "done",
             "ls \"$RUNNING\" | wc -l >> \"$COUNTS\"",
-            "sleep 1",
+            "sleep 0.2",
             "rm \"$RUNNING/$$\"",
             "mkdir \"$DONE/$PLATEAU_VERDICT_ID\"");
     HookSink hook =
