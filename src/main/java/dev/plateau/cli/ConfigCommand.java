@@ -88,5 +88,19 @@ final class ConfigCommand implements Callable<Integer> {
         s.put("url", masked(s.get("url")));
       }
     }
+    maskHookEnvironments(tree);
+  }
+
+  /** A hook's {@code env} values may be tokens (an API key for the command): masked too. */
+  @SuppressWarnings("unchecked")
+  private static void maskHookEnvironments(Map<String, Object> tree) {
+    if (tree.get("hooks") instanceof Map<?, ?> hooks
+        && hooks.get("commands") instanceof List<?> commands) {
+      for (Object command : commands) {
+        if (command instanceof Map<?, ?> c && c.get("env") instanceof Map<?, ?> env) {
+          ((Map<String, Object>) env).replaceAll((name, value) -> masked(value));
+        }
+      }
+    }
   }
 }

@@ -32,7 +32,7 @@ import picocli.CommandLine.Spec;
     description = {
       "Watches logdirs until stopped: reads every event file as it is written, judges every "
           + "watched series, writes flag files (CONVERGED, DIVERGED ...) and delivers each verdict "
-          + "once to webhooks and Slack, across restarts.",
+          + "once to webhooks, Slack and hooks (commands, --on-verdict), across restarts.",
       "",
       "Secrets: PLATEAU_WEBHOOK_SECRET (Standard Webhooks signing secret, whsec_...), "
           + "PLATEAU_SLACK_WEBHOOK (Slack URL), PLATEAU_WEBHOOK_URLS (comma-separated), "
@@ -215,7 +215,8 @@ final class WatchCommand implements Callable<Integer> {
     List<AlertSink> sinks;
     BearerToken token;
     try {
-      sinks = sinkOptions.sinks(loaded.alerts(), secrets);
+      sinks = new ArrayList<>(sinkOptions.sinks(loaded.alerts(), secrets));
+      sinks.addAll(sinkOptions.hooks(loaded.hooks(), loaded.detection().stops(), System.getenv()));
       token = httpOptions.token(secrets);
     } catch (SinkConfigException e) {
       err.println("plateau watch: " + e.getMessage());

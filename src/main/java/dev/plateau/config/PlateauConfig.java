@@ -8,10 +8,16 @@ import java.util.Set;
  *
  * @param detection what is watched and how it is judged
  * @param alerts where verdicts go (webhooks, Slack, flag files)
+ * @param hooks commands run on a verdict
  */
-public record PlateauConfig(DetectionConfig detection, AlertsConfig alerts) {
+public record PlateauConfig(DetectionConfig detection, AlertsConfig alerts, HooksConfig hooks) {
   static final Set<String> KEYS =
-      Set.of("detection", "rules", "alerts", "webhook", "slack", "flags");
+      Set.of("detection", "rules", "alerts", "webhook", "slack", "flags", "hooks");
+
+  /** A configuration without hooks. */
+  public PlateauConfig(DetectionConfig detection, AlertsConfig alerts) {
+    this(detection, alerts, HooksConfig.defaults());
+  }
 
   /** The defaults, as with an empty file. */
   public static PlateauConfig defaults() {
@@ -26,6 +32,7 @@ public record PlateauConfig(DetectionConfig detection, AlertsConfig alerts) {
     return new PlateauConfig(
         DetectionConfig.parse(root.get("detection"), root.get("rules")),
         AlertsConfig.parse(
-            root.get("alerts"), root.get("webhook"), root.get("slack"), root.get("flags")));
+            root.get("alerts"), root.get("webhook"), root.get("slack"), root.get("flags")),
+        HooksConfig.parse(root.get("hooks")));
   }
 }

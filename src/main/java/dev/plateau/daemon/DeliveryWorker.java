@@ -12,6 +12,9 @@ import dev.plateau.state.StateStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -25,6 +28,12 @@ import org.slf4j.LoggerFactory;
  * between sends it again after the restart, with the same {@code webhook-id}. Passing failures are
  * retried with the policy's backoff (never sooner than a Retry-After asks), without holding back
  * later entries; permanent ones and entries the policy gives up on are logged and kept as history.
+ *
+ * <p>A sink whose {@link AlertSink#parallelism()} is above 1 (a command) has up to that many
+ * entries in delivery at once, each on a thread of its own, so one that hangs until its timeout
+ * does not hold back the others; the worker's thread hands entries out and skips those in delivery.
+ * When the worker stops, deliveries in flight are given {@link #STOP_WAIT_MILLIS}, then interrupted
+ * (a command is killed); they stay pending and are delivered again after a restart.
  */
 public final class DeliveryWorker implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(DeliveryWorker.class);
@@ -32,6 +41,12 @@ public final class DeliveryWorker implements Runnable {
 
   /** Longest sleep between looks at the outbox, in case a wake-up is missed. */
   private static final long MAX_IDLE_MILLIS = 5_000;
+
+  /** How long deliveries in flight on their own threads are awaited when the worker stops. */
+  static final long STOP_WAIT_MILLIS = 5_000;
+
+  /** How often a worker waiting for a free lane looks whether it was asked to stop. */
+  private static final long LANE_POLL_MILLIS = 200;
 
   private final AlertSink sink;
   private final StateStore store;
@@ -43,6 +58,16 @@ public final class DeliveryWorker implements Runnable {
   private boolean signalled;
   private final Pacer pacer;
   private DaemonMetrics metrics = new DaemonMetrics();
+  private final Semaphore lanes;
+  private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
+
+  /**
+   * Entries whose delivery ended since the outbox was last read: a read that began before an
+   * outcome was stored may still show the entry pending, and it must not be delivered again.
+   */
+  private final Set<Long> finished = ConcurrentHashMap.newKeySet();
+
+  private final Set<Thread> deliveries = ConcurrentHashMap.newKeySet();
 
   void metrics(DaemonMetrics shared) {
     this.metrics = shared;
@@ -60,6 +85,7 @@ public final class DeliveryWorker implements Runnable {
     this.policy = policy;
     this.clock = clock;
     this.pacer = pacer;
+    this.lanes = new Semaphore(Math.max(1, sink.parallelism()));
   }
 
   public AlertSink sink() {
@@ -85,6 +111,14 @@ public final class DeliveryWorker implements Runnable {
 
   @Override
   public void run() {
+    try {
+      loop();
+    } finally {
+      finishInFlight();
+    }
+  }
+
+  private void loop() {
     while (!stopping) {
       try {
         deliverDue();
@@ -117,16 +151,91 @@ public final class DeliveryWorker implements Runnable {
         if (stopping) {
           return attempted;
         }
+        after = entry.seq();
+        if (parallel()) {
+          if (inFlight.contains(entry.seq()) || finished.contains(entry.seq())) {
+            continue;
+          }
+          if (!takeLane()) {
+            return attempted;
+          }
+          pacer.awaitTurn();
+          attempted++;
+          deliverOnItsOwn(entry);
+          continue;
+        }
         pacer.awaitTurn();
         attempted++;
         deliver(entry);
-        after = entry.seq();
       }
     }
     return attempted;
   }
 
+  private boolean parallel() {
+    return sink.parallelism() > 1;
+  }
+
+  /** Waits for a free lane and takes it; false when the worker stops first. */
+  private boolean takeLane() throws InterruptedException {
+    while (!lanes.tryAcquire(LANE_POLL_MILLIS, TimeUnit.MILLISECONDS)) {
+      if (stopping) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Delivers {@code entry} on a thread of its own, holding a lane taken for it. */
+  private void deliverOnItsOwn(OutboxEntry entry) {
+    inFlight.add(entry.seq());
+    Thread thread =
+        new Thread(
+            () -> {
+              try {
+                deliver(entry);
+              } catch (InterruptedException e) {
+                log.info(
+                    "{}: {} interrupted by the stop; it stays pending",
+                    sink.name(),
+                    entry.verdictId());
+              } catch (StateException | RuntimeException e) {
+                log.error("{}: delivering {}: {}", sink.name(), entry.verdictId(), e.getMessage());
+              } finally {
+                deliveries.remove(Thread.currentThread());
+                finished.add(entry.seq()); // before it leaves inFlight: see dueAfter
+                inFlight.remove(entry.seq());
+                lanes.release();
+                wake();
+              }
+            },
+            "deliver-" + sink.name() + "-" + entry.seq());
+    thread.setDaemon(true);
+    deliveries.add(thread);
+    thread.start();
+  }
+
+  /** Waits a while for deliveries on their own threads, then interrupts those left. */
+  private void finishInFlight() {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(STOP_WAIT_MILLIS);
+    try {
+      for (Thread t : List.copyOf(deliveries)) {
+        t.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+      }
+      List<Thread> left = List.copyOf(deliveries);
+      left.forEach(Thread::interrupt);
+      for (Thread t : left) {
+        t.join(STOP_WAIT_MILLIS);
+      }
+    } catch (InterruptedException e) {
+      deliveries.forEach(Thread::interrupt);
+      Thread.currentThread().interrupt();
+    }
+  }
+
   private List<OutboxEntry> dueAfter(long seq) throws StateException {
+    // Outcomes stored before this read are in it; only later ones need remembering.
+    finished.clear();
     return store.due(sink.name(), clock.millis(), 16, seq);
   }
 
@@ -152,7 +261,7 @@ public final class DeliveryWorker implements Runnable {
     } else if (outcome instanceof DeliveryOutcome.Rejected r) {
       metrics.delivery(sink.name(), "rejected");
       store.rejected(entry.seq(), r.reason());
-      log.warn("{}: receiver refused {} for good: {}", sink.name(), entry.verdictId(), r.reason());
+      log.warn("{}: {} failed for good: {}", sink.name(), entry.verdictId(), r.reason());
     } else if (outcome instanceof DeliveryOutcome.RetryLater r) {
       metrics.delivery(sink.name(), "retry");
       int failed = entry.attempts() + 1;
@@ -184,6 +293,10 @@ public final class DeliveryWorker implements Runnable {
     long next = store.nextDue(sink.name());
     long wait =
         Math.min(MAX_IDLE_MILLIS, next == Long.MAX_VALUE ? MAX_IDLE_MILLIS : next - clock.millis());
+    if (wait <= 0 && !inFlight.isEmpty()) {
+      // What is due is (or includes) entries in delivery: each one's end wakes the worker.
+      wait = MAX_IDLE_MILLIS;
+    }
     if (wait <= 0) {
       return;
     }

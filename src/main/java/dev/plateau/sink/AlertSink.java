@@ -35,6 +35,15 @@ public interface AlertSink {
     return Duration.ZERO;
   }
 
+  /**
+   * How many of this sink's alerts may be in delivery at once, each on a thread of its own; 1 (the
+   * default) delivers them one after another, in order. More suits a sink whose deliveries are
+   * independent and may be slow, such as a command ({@link HookSink}).
+   */
+  default int parallelism() {
+    return 1;
+  }
+
   /** Tries once to deliver. Never throws for a receiver's failure: that is an outcome. */
   DeliveryOutcome deliver(Alert alert) throws InterruptedException;
 }

@@ -49,6 +49,25 @@ final class Redactor {
     this.secrets = List.copyOf(s);
   }
 
+  /**
+   * A redactor of given values (a hook's configured variables), each at least as long as a token;
+   * shorter ones would mangle every text they occur in.
+   */
+  static Redactor ofValues(List<String> values) {
+    return new Redactor(values);
+  }
+
+  private Redactor(List<String> values) {
+    List<String> s = new ArrayList<>();
+    for (String value : values) {
+      if (value != null && value.strip().length() >= MIN_TOKEN_LENGTH) {
+        add(s, value);
+      }
+    }
+    s.sort(Comparator.comparingInt(String::length).reversed());
+    this.secrets = List.copyOf(s);
+  }
+
   String redact(String text) {
     if (text == null) {
       return null;
