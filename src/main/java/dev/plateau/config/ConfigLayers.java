@@ -1,0 +1,63 @@
+package dev.plateau.config;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The configuration tree built in layers, each over the one before: the file's keys, then {@code
+ * PLATEAU_...} variables ({@link EnvironmentOverrides}), then command-line options; with where each
+ * value that is not the file's came from. An option given for a secret key drops its {@code _file}
+ * twin from the layers below (and the twin's option drops the key), so {@code --http-token-file}
+ * wins over {@code PLATEAU_HTTP_TOKEN} rather than clashing with it.
+ *
+ * @param tree the YAML tree with every layer applied
+ * @param origins key paths set by a variable or an option, and which ({@link ConfigOrigin})
+ */
+record ConfigLayers(Map<String, Object> tree, Map<String, String> origins) {
+  /**
+   * Applies {@code environment} and {@code options} (setting keys to values: text, or a list of
+   * text for list keys) over {@code file} (changed in place).
+   */
+  static ConfigLayers of(
+      Map<String, Object> file, Map<String, String> environment, Map<String, Object> options)
+      throws ConfigException {
+    Map<String, String> origins =
+        new LinkedHashMap<>(EnvironmentOverrides.apply(file, environment));
+    for (Map.Entry<String, Object> option : options.entrySet()) {
+      String key = option.getKey();
+      Setting setting =
+          Settings.byKey(key).orElseThrow(() -> new IllegalArgumentException("no setting " + key));
+      String twin = key.endsWith("_file") ? key.substring(0, key.length() - 5) : key + "_file";
+      if (!options.containsKey(twin) && Settings.byKey(twin).isPresent()) {
+        remove(file, twin);
+        origins.remove(twin);
+      }
+      Object value = option.getValue();
+      EnvironmentOverrides.put(
+          file, key, setting.list() && !(value instanceof List) ? List.of(value) : value);
+      origins.put(key, ConfigOrigin.OPTION + setting.flag());
+    }
+    return new ConfigLayers(file, origins);
+  }
+
+  /** The value at {@code path} of the tree, or null when it is not set. */
+  static Object at(Map<String, Object> tree, String path) {
+    Object node = tree;
+    for (String key : path.split("\\.")) {
+      if (!(node instanceof Map<?, ?> map)) {
+        return null;
+      }
+      node = map.get(key);
+    }
+    return node;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static void remove(Map<String, Object> tree, String path) {
+    int dot = path.lastIndexOf('.');
+    if (at(tree, path.substring(0, dot)) instanceof Map<?, ?> parent) {
+      ((Map<String, Object>) parent).remove(path.substring(dot + 1));
+    }
+  }
+}
