@@ -3,9 +3,15 @@ package dev.plateau.cli;
 import ch.qos.logback.classic.encoder.JsonEncoder;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.LoggingEvent;
+import ch.qos.logback.classic.spi.ThrowableProxy;
 import ch.qos.logback.core.encoder.EncoderBase;
 import dev.plateau.config.LogFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import org.slf4j.event.KeyValuePair;
 
 /**
  * Writes a log event as a readable line or as a JSON object, whichever {@code log.format} says;
@@ -17,7 +23,7 @@ import java.util.Optional;
  *
  * <p>Text lines start with the time in ISO-8601, in UTC ({@code 2026-12-07T20:01:41.123Z}). JSON
  * lines carry the event's key-value pairs ({@code logdir}, {@code experiment}, {@code run}, {@code
- * tag}, {@code status}, {@code file} ...) as fields of {@code kvpList}, beside the message.
+ * tag}, {@code status}, {@code file} ...) as fields of its {@code mdc} object, beside the message.
  */
 public final class LogEncoder extends EncoderBase<ILoggingEvent> {
   /** The text line: ISO-8601 time in UTC, level, logger, message (control characters escaped). */
@@ -44,7 +50,7 @@ public final class LogEncoder extends EncoderBase<ILoggingEvent> {
     json.setWithNanoseconds(false);
     json.setWithContext(false);
     json.setWithMDC(true);
-    json.setWithKVPList(true);
+    json.setWithKVPList(false);
     json.setWithArguments(false);
     json.setWithFormattedMessage(true);
     json.setWithMessage(false);
@@ -66,7 +72,36 @@ public final class LogEncoder extends EncoderBase<ILoggingEvent> {
 
   @Override
   public byte[] encode(ILoggingEvent event) {
-    return format == LogFormat.JSON ? json.encode(event) : text.encode(event);
+    return format == LogFormat.JSON ? json.encode(withFields(event)) : text.encode(event);
+  }
+
+  /**
+   * The event with its key-value pairs in its MDC, so that JSON shows them as one object of named
+   * fields ({@code "mdc": {"experiment": "a", "status": "converged"}}) rather than logback's list
+   * of one-key objects.
+   */
+  static ILoggingEvent withFields(ILoggingEvent event) {
+    List<KeyValuePair> pairs = event.getKeyValuePairs();
+    if (pairs == null || pairs.isEmpty()) {
+      return event;
+    }
+    Map<String, String> fields = new LinkedHashMap<>(event.getMDCPropertyMap());
+    for (KeyValuePair pair : pairs) {
+      fields.put(pair.key, String.valueOf(pair.value));
+    }
+    LoggingEvent copy = new LoggingEvent();
+    copy.setLoggerName(event.getLoggerName());
+    copy.setLoggerContextRemoteView(event.getLoggerContextVO());
+    copy.setLevel(event.getLevel());
+    copy.setThreadName(event.getThreadName());
+    copy.setMessage(event.getMessage());
+    copy.setArgumentArray(event.getArgumentArray());
+    copy.setInstant(event.getInstant());
+    if (event.getThrowableProxy() instanceof ThrowableProxy thrown) {
+      copy.setThrowableProxy(thrown);
+    }
+    copy.setMDCPropertyMap(fields);
+    return copy;
   }
 
   @Override

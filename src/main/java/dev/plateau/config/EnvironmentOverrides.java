@@ -3,7 +3,6 @@ package dev.plateau.config;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -179,26 +178,16 @@ final class EnvironmentOverrides {
         continue;
       }
       var nearest = Suggestion.nearest(variable, known);
-      boolean inSection = sectionPrefixes.stream().anyMatch(variable::startsWith);
-      if (inSection || nearest.isPresent()) {
+      if (nearest.isPresent() || sectionPrefixes.stream().anyMatch(variable::startsWith)) {
         throw new ConfigException(
             ConfigOrigin.VARIABLE
                 + variable
-                + ": unknown key"
-                + (inSection ? " " + keyOf(variable) : "")
-                + "; "
+                + ": unknown key; "
                 + nearest.map(v -> "did you mean " + v + "? ").orElse("")
                 + "a variable is PLATEAU_ and a key path in upper case with '.' as '_'"
                 + " (plateau config --print lists every key)");
       }
     }
-  }
-
-  /** The key path a variable would name, as near as can be told ('_' is also in key names). */
-  private static String keyOf(String variable) {
-    String rest = variable.substring("PLATEAU_".length()).toLowerCase(Locale.ROOT);
-    int section = rest.indexOf('_');
-    return rest.substring(0, section) + "." + rest.substring(section + 1);
   }
 
   private static List<String> splitList(String value) {

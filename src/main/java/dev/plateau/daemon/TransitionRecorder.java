@@ -102,15 +102,20 @@ final class TransitionRecorder {
     }
     Duration age = news.age(current, clock.instant());
     if (!to.isEmpty() && !news.isNews(age)) {
-      log.info(
-          "{} {}: {} -> {} recorded and flagged, not sent: its newest point is {} s old"
-              + " (alerts.ignore_older: {} s)",
-          logdir,
-          experiment,
-          before.jsonName(),
-          current.status().jsonName(),
-          age.toSeconds(),
-          news.ignoreOlder().toSeconds());
+      log.atInfo()
+          .addKeyValue("logdir", logdir)
+          .addKeyValue("experiment", experiment)
+          .addKeyValue("previous_status", before.jsonName())
+          .addKeyValue("status", current.status().jsonName())
+          .log(
+              "{} {}: {} -> {} recorded and flagged, not sent: its newest point is {} s old"
+                  + " (alerts.ignore_older: {} s)",
+              logdir,
+              experiment,
+              before.jsonName(),
+              current.status().jsonName(),
+              age.toSeconds(),
+              news.ignoreOlder().toSeconds());
       to = List.of();
     }
     pending.transition(
