@@ -34,7 +34,9 @@ final class GivenOptions {
       }
       List<String> written = parsed.matchedOption(setting.flag()).originalStringValues();
       if (option.type() == boolean.class || option.type() == Boolean.class) {
-        out.put(setting.key(), written.isEmpty() ? "true" : written.get(written.size() - 1));
+        out.put(
+            setting.key(),
+            written.isEmpty() || Boolean.parseBoolean(written.get(written.size() - 1)));
       } else if (setting.list()) {
         out.put(setting.key(), List.copyOf(written));
       } else {
