@@ -23,7 +23,7 @@ final class SinkOptions {
       names = "--webhook",
       paramLabel = "URL",
       description =
-          "POST each verdict here (Standard Webhooks); repeatable; replaces webhook.urls. Visible in the process list: prefer --webhook-urls-file or PLATEAU_WEBHOOK_URLS_FILE.")
+          "POST each verdict here (Standard Webhooks); repeatable; added to webhook.urls. Visible in the process list: prefer --webhook-urls-file or PLATEAU_WEBHOOK_URLS_FILE.")
   List<String> webhooks = new ArrayList<>();
 
   @Option(

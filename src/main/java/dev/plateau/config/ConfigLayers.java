@@ -1,5 +1,6 @@
 package dev.plateau.config;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,7 +10,8 @@ import java.util.Map;
  * PLATEAU_...} variables ({@link EnvironmentOverrides}), then command-line options; with where each
  * value that is not the file's came from. An option given for a secret key drops its {@code _file}
  * twin from the layers below (and the twin's option drops the key), so {@code --http-token-file}
- * wins over {@code PLATEAU_HTTP_TOKEN} rather than clashing with it.
+ * wins over {@code PLATEAU_HTTP_TOKEN} rather than clashing with it. An option of a list key
+ * ({@code --webhook}) adds to the list below it, as it always has: one more receiver.
  *
  * @param tree the YAML tree with every layer applied
  * @param origins key paths set by a variable or an option, and which ({@link ConfigOrigin})
@@ -29,14 +31,29 @@ record ConfigLayers(Map<String, Object> tree, Map<String, String> origins) {
       Setting setting =
           Settings.byKey(key).orElseThrow(() -> new IllegalArgumentException("no setting " + key));
       String twin = key.endsWith("_file") ? key.substring(0, key.length() - 5) : key + "_file";
-      if (!options.containsKey(twin) && Settings.byKey(twin).isPresent()) {
+      Setting twinSetting = Settings.byKey(twin).orElse(null);
+      // A list option adds to what is below it, files of more items included.
+      if (!options.containsKey(twin)
+          && twinSetting != null
+          && !setting.list()
+          && !twinSetting.list()) {
         remove(file, twin);
         origins.remove(twin);
       }
       Object value = option.getValue();
-      EnvironmentOverrides.put(
-          file, key, setting.list() && !(value instanceof List) ? List.of(value) : value);
-      origins.put(key, ConfigOrigin.OPTION + setting.flag());
+      String origin = ConfigOrigin.OPTION + setting.flag();
+      if (setting.list()) {
+        List<Object> items = new ArrayList<>();
+        if (at(file, key) instanceof List<?> below && !below.isEmpty()) {
+          // A list option adds to the list below it (--webhook URL is one more receiver).
+          items.addAll(below);
+          origin += " and " + origins.getOrDefault(key, "the file");
+        }
+        items.addAll(value instanceof List<?> list ? list : List.of(value));
+        value = items;
+      }
+      EnvironmentOverrides.put(file, key, value);
+      origins.put(key, origin);
     }
     return new ConfigLayers(file, origins);
   }

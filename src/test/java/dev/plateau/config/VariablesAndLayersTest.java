@@ -169,4 +169,21 @@ class VariablesAndLayersTest {
         .hasMessageContaining("log.level")
         .hasMessageContaining("'loud' is not a log level");
   }
+
+  @Test
+  void aWebhookOptionIsOneMoreReceiverBesideTheVariablesUrls() throws Exception {
+    Map<String, String> env = Map.of("PLATEAU_WEBHOOK_URLS", "https://a.example.com/1");
+    Map<String, Object> options = Map.of("webhook.urls", List.of("https://b.example.com/2"));
+    AlertsConfig alerts = load("webhook:\n  urls_file: /run/secrets/urls\n", env, options).alerts();
+    assertThat(alerts.webhookUrls())
+        .containsExactly("https://a.example.com/1", "https://b.example.com/2");
+    assertThat(alerts.webhookUrlsFile()).isEqualTo("/run/secrets/urls");
+    EffectiveValue shown =
+        ConfigLoader.effective(temp.resolve("p.yaml"), env, options).stream()
+            .filter(v -> v.setting().key().equals("webhook.urls"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(shown.origin())
+        .isEqualTo("option --webhook and environment variable PLATEAU_WEBHOOK_URLS");
+  }
 }
