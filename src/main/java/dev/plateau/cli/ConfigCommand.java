@@ -2,6 +2,7 @@ package dev.plateau.cli;
 
 import dev.plateau.config.ConfigException;
 import dev.plateau.config.ConfigLoader;
+import dev.plateau.config.EffectiveValue;
 import dev.plateau.sink.Secret;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -17,21 +18,27 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code plateau config --print}: the effective configuration, checked, secrets masked. */
+/**
+ * {@code plateau config --print}: every setting in effect and where it came from, checked, secrets
+ * masked.
+ */
 @Command(
     name = "config",
     mixinStandardHelpOptions = true,
     description = {
-      "Checks the configuration (the --config file or $PLATEAU_CONFIG, with PLATEAU_... "
-          + "variables over it: PLATEAU_ and the key path in upper case with '.' as '_', e.g. "
-          + "PLATEAU_DETECTION_PLATEAU_MIN_DELTA) and, with --print, prints what is set, URLs and "
-          + "secrets masked. Keys not shown have their documented defaults (config/plateau.yaml).",
+      "Checks the configuration (the --config file or $PLATEAU_CONFIG, PLATEAU_... variables over "
+          + "it: PLATEAU_ and the key path in upper case with '.' as '_', e.g. "
+          + "PLATEAU_DETECTION_PLATEAU_MIN_DELTA; and watch's options over those) and, with "
+          + "--print, prints every key, its value and where it came from (default, file, "
+          + "environment variable, option), URLs and secrets masked.",
       "Exit codes: 0 valid; 2 invalid (the message names the key, the value and what is allowed)."
     })
 final class ConfigCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Mixin ConfigOption config;
+
+  @Mixin DaemonOptions daemonOptions;
 
   @Option(names = "--print", description = "Print the effective configuration.")
   boolean print;
@@ -41,12 +48,14 @@ final class ConfigCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     PrintWriter out = spec.commandLine().getOut();
     try {
-      config.load();
+      Map<String, Object> options = GivenOptions.of(spec);
+      config.load(options);
       if (print) {
-        Map<String, Object> tree = ConfigLoader.effectiveTree(config.path(), System.getenv());
-        mask(tree);
-        DumpSettings settings = DumpSettings.builder().setDefaultFlowStyle(FlowStyle.BLOCK).build();
-        out.print(new Dump(settings).dumpToString(tree));
+        List<EffectiveValue> values =
+            ConfigLoader.effective(config.path(), System.getenv(), options);
+        Object rules =
+            ConfigLoader.effectiveTree(config.path(), System.getenv(), options).get("rules");
+        out.print(printed(values, rules));
       } else {
         out.println("configuration is valid");
       }
@@ -59,48 +68,71 @@ final class ConfigCommand implements Callable<Integer> {
   }
 
   /**
-   * A secret's mask; a blank value stays as it is (there is nothing to hide, and it is no secret).
+   * One line a key: {@code key: value # origin}, the value in YAML's flow style (secrets masked),
+   * the origins aligned; then the rules as they are set.
    */
-  private static String masked(Object value) {
+  static String printed(List<EffectiveValue> values, Object rules) {
+    DumpSettings flow = DumpSettings.builder().setDefaultFlowStyle(FlowStyle.FLOW).build();
+    List<String> left = new ArrayList<>();
+    int width = 0;
+    for (EffectiveValue v : values) {
+      Object value =
+          v.setting().secret()
+              ? masked(v.value())
+              : v.setting().key().equals("hooks.commands") ? hooksMasked(v.value()) : v.value();
+      String line =
+          v.setting().key()
+              + ": "
+              + (value == null ? "null" : new Dump(flow).dumpToString(value).strip());
+      left.add(line);
+      width = Math.max(width, line.length());
+    }
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < values.size(); i++) {
+      out.append(String.format("%-" + width + "s  # %s%n", left.get(i), values.get(i).origin()));
+    }
+    out.append("rules: ")
+        .append(rules == null ? "[]" : new Dump(flow).dumpToString(rules).strip())
+        .append(System.lineSeparator());
+    return out.toString();
+  }
+
+  /** Hooks as configured, with their {@code env} values masked (they may be tokens). */
+  private static Object hooksMasked(Object hooks) {
+    if (!(hooks instanceof List<?> commands)) {
+      return hooks;
+    }
+    List<Object> out = new ArrayList<>();
+    for (Object command : commands) {
+      if (command instanceof Map<?, ?> c && c.get("env") instanceof Map<?, ?> env) {
+        Map<Object, Object> copy = new java.util.LinkedHashMap<>(c);
+        Map<Object, Object> maskedEnv = new java.util.LinkedHashMap<>();
+        env.forEach((name, value) -> maskedEnv.put(name, masked(value)));
+        copy.put("env", maskedEnv);
+        out.add(copy);
+      } else {
+        out.add(command);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * A secret's mask (each item of a list); a blank value stays as it is (there is nothing to hide,
+   * and it is no secret).
+   */
+  private static Object masked(Object value) {
+    if (value == null) {
+      return null;
+    }
+    if (value instanceof List<?> list) {
+      List<String> out = new ArrayList<>();
+      for (Object item : list) {
+        out.add(String.valueOf(masked(item)));
+      }
+      return out;
+    }
     String text = String.valueOf(value);
     return text.isBlank() ? text : Secret.fromValue(text).toString();
-  }
-
-  /** Replaces URLs and secrets by their masked form. */
-  @SuppressWarnings("unchecked")
-  static void mask(Map<String, Object> tree) {
-    if (tree.get("webhook") instanceof Map<?, ?> webhook) {
-      Map<String, Object> w = (Map<String, Object>) webhook;
-      if (w.get("secret") != null) {
-        w.put("secret", masked(w.get("secret")));
-      }
-      if (w.get("urls") instanceof List<?> urls) {
-        List<String> masked = new ArrayList<>();
-        for (Object url : urls) {
-          masked.add(masked(url));
-        }
-        w.put("urls", masked);
-      }
-    }
-    if (tree.get("slack") instanceof Map<?, ?> slack) {
-      Map<String, Object> s = (Map<String, Object>) slack;
-      if (s.get("url") != null) {
-        s.put("url", masked(s.get("url")));
-      }
-    }
-    maskHookEnvironments(tree);
-  }
-
-  /** A hook's {@code env} values may be tokens (an API key for the command): masked too. */
-  @SuppressWarnings("unchecked")
-  private static void maskHookEnvironments(Map<String, Object> tree) {
-    if (tree.get("hooks") instanceof Map<?, ?> hooks
-        && hooks.get("commands") instanceof List<?> commands) {
-      for (Object command : commands) {
-        if (command instanceof Map<?, ?> c && c.get("env") instanceof Map<?, ?> env) {
-          ((Map<String, Object>) env).replaceAll((name, value) -> masked(value));
-        }
-      }
-    }
   }
 }

@@ -116,6 +116,17 @@ final class DaemonAssembly {
     StatusServer server;
     try {
       server = server(settings, daemon, stores, clock);
+    } catch (IOException e) {
+      abandon(stores, registration, judgeOn);
+      throw new StartFailed(
+          new IOException(
+              "cannot serve HTTP on "
+                  + settings.http()
+                  + " ("
+                  + e.getMessage()
+                  + "); is another plateau watch listening there? Give another --http address,"
+                  + " or --http off for no server",
+              e));
     } catch (IllegalArgumentException e) {
       abandon(stores, registration, judgeOn);
       throw new StartFailed(e);
@@ -128,26 +139,19 @@ final class DaemonAssembly {
   }
 
   /**
-   * The status server, or null when off or when its address cannot be bound (logged: the daemon
-   * goes on without it).
+   * The status server, or null when off. An address that cannot be bound fails the start: probes
+   * would otherwise reach whatever else listens there and call this daemon healthy.
    */
   private static @Nullable StatusServer server(
-      WatchSettings settings, Daemon daemon, List<StateStore> stores, Clock clock) {
+      WatchSettings settings, Daemon daemon, List<StateStore> stores, Clock clock)
+      throws IOException {
     if (settings.http().off()) {
       return null;
     }
     // /healthz fails after ten rounds missed, and never sooner than 30 s.
     Duration stale = Duration.ofMillis(Math.max(30_000, 10 * settings.pollInterval().toMillis()));
-    try {
-      return new StatusServer(
-          settings.http().address(), daemon, stores, stale, clock, settings.token());
-    } catch (IOException e) {
-      log.warn(
-          "cannot serve HTTP on {} ({}); going on without /healthz and /metrics",
-          settings.http(),
-          e.getMessage());
-      return null;
-    }
+    return new StatusServer(
+        settings.http().address(), daemon, stores, stale, clock, settings.token());
   }
 
   private static FlagApplier flags(Path logdir, WatchSettings settings, Clock clock) {
@@ -161,10 +165,8 @@ final class DaemonAssembly {
             .withTemplate(alerts.flagTemplate())
             .withRemoveOnTraining(alerts.removeOnTraining())
             .withNotLearningFlags(stops.notLearningStops());
-    Path dir =
-        settings.flagDir() != null
-            ? settings.flagDir()
-            : alerts.flagDir() == null ? null : Path.of(alerts.flagDir());
+    // flags.dir: --flag-dir, PLATEAU_FLAGS_DIR or the file
+    Path dir = alerts.flagDir() == null ? null : Path.of(alerts.flagDir());
     if (dir != null) {
       flagConfig = flagConfig.withFlagDir(dir);
     }

@@ -1,5 +1,6 @@
 package dev.plateau.cli;
 
+import dev.plateau.config.HttpConfig;
 import dev.plateau.server.BearerToken;
 import dev.plateau.sink.Secret;
 import dev.plateau.sink.SinkConfigException;
@@ -16,36 +17,37 @@ final class HttpOptions {
   @Option(
       names = "--http",
       paramLabel = "ADDR:PORT",
-      defaultValue = "127.0.0.1:9321",
       converter = HttpBinding.Converter.class,
       description =
-          "Serve /healthz, /readyz, /metrics, /api/runs and the status page here; PORT and :PORT bind to 127.0.0.1; 0.0.0.0:PORT in containers; 'off' for none (default: ${DEFAULT-VALUE}).")
+          "Serve /healthz, /readyz, /metrics, /api/runs and the status page here; PORT and :PORT bind to 127.0.0.1; 0.0.0.0:PORT in containers; 'off' for none (http.address; default: 127.0.0.1:9321). Start-up fails (exit 2) when it cannot be bound.")
   HttpBinding http;
 
   @Option(
       names = "--http-token-file",
       paramLabel = "FILE",
       description =
-          "File holding the token that the status page and /api/* need (the probes /healthz, /readyz and /metrics stay open); also PLATEAU_HTTP_TOKEN_FILE or PLATEAU_HTTP_TOKEN. At least 16 visible ASCII characters, e.g. from: openssl rand -hex 32.")
+          "File holding the token that the status page and /api/* need (the probes /healthz, /readyz and /metrics stay open); http.token_file, PLATEAU_HTTP_TOKEN_FILE. At least 16 visible ASCII characters, e.g. from: openssl rand -hex 32.")
   Path httpTokenFile;
 
   @Option(
       names = "--http-token",
       paramLabel = "TOKEN",
       description =
-          "The token itself; other users of this machine can see it in the process list, so prefer --http-token-file or PLATEAU_HTTP_TOKEN.")
+          "The token itself (http.token, PLATEAU_HTTP_TOKEN); other users of this machine can see it in the process list, so prefer --http-token-file or PLATEAU_HTTP_TOKEN.")
   String httpToken;
 
   /**
    * The HTTP token, or null for none (or no server); refused when too short or not plain ASCII.
    *
+   * @param binding where the server listens
+   * @param config the {@code http} section, options and variables included
    * @throws SinkConfigException naming where the token came from, never the token
    */
-  BearerToken token(SecretSources secrets) {
-    if (http.off()) {
+  BearerToken token(HttpBinding binding, HttpConfig config, SecretSources secrets) {
+    if (binding.off()) {
       return null;
     }
-    Secret secret = secrets.httpToken(httpTokenFile, httpToken);
+    Secret secret = secrets.httpToken(config);
     if (secret == null) {
       return null;
     }

@@ -1,8 +1,8 @@
 package dev.plateau.cli;
 
 import dev.plateau.config.AlertsConfig;
+import dev.plateau.config.HttpConfig;
 import dev.plateau.sink.Secret;
-import dev.plateau.sink.SinkConfigException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -13,10 +13,10 @@ import java.util.Set;
 /**
  * Where {@code plateau watch} takes each secret from, and which source wins when several are given:
  * flags over environment variables over the configuration file, as for every setting. The
- * configuration's values already include their {@code PLATEAU_...} variables ({@code
- * PLATEAU_WEBHOOK_URLS}, {@code PLATEAU_WEBHOOK_SECRET}, {@code PLATEAU_SLACK_URL} and the {@code
- * _FILE} twins). Values are read into {@link Secret}s, whose errors name the source, never the
- * content.
+ * configuration's values already include their options and {@code PLATEAU_...} variables ({@code
+ * PLATEAU_WEBHOOK_URLS}, {@code PLATEAU_WEBHOOK_SECRET}, {@code PLATEAU_SLACK_URL}, {@code
+ * PLATEAU_HTTP_TOKEN} and the {@code _FILE} twins). Values are read into {@link Secret}s, whose
+ * errors name the source, never the content.
  */
 final class SecretSources {
   static final String HTTP_TOKEN = "PLATEAU_HTTP_TOKEN";
@@ -29,15 +29,12 @@ final class SecretSources {
   }
 
   /**
-   * Every {@code --webhook}, then {@code webhook.urls} (or {@code PLATEAU_WEBHOOK_URLS}), then the
-   * lines of {@code webhook.urls_file}: each URL once, however many places name it (two sinks for
-   * one URL would deliver every verdict twice).
+   * {@code webhook.urls} (from {@code --webhook}, {@code PLATEAU_WEBHOOK_URLS} or the file), then
+   * the lines of {@code webhook.urls_file}: each URL once, however many places name it (two sinks
+   * for one URL would deliver every verdict twice).
    */
-  List<Secret> webhookUrls(List<String> flags, AlertsConfig alerts) {
+  List<Secret> webhookUrls(AlertsConfig alerts) {
     List<Secret> all = new ArrayList<>();
-    for (String url : flags) {
-      all.add(Secret.fromValue(url));
-    }
     for (String url : alerts.webhookUrls()) {
       all.add(Secret.fromValue(url));
     }
@@ -55,14 +52,10 @@ final class SecretSources {
   }
 
   /**
-   * The signing secret: {@code --webhook-secret-file}, else {@code webhook.secret_file} (or {@code
-   * PLATEAU_WEBHOOK_SECRET_FILE}), else {@code webhook.secret} (or {@code PLATEAU_WEBHOOK_SECRET});
-   * null when none is set.
+   * The signing secret: {@code webhook.secret_file}, else {@code webhook.secret}; null when none is
+   * set. Each from its option, variable or the file; the configuration refuses both at once.
    */
-  Secret signingSecret(Path flagFile, AlertsConfig alerts) {
-    if (flagFile != null) {
-      return Secret.fromFile(flagFile);
-    }
+  Secret signingSecret(AlertsConfig alerts) {
     if (alerts.webhookSecretFile() != null) {
       return Secret.fromFile(Path.of(alerts.webhookSecretFile()));
     }
@@ -73,17 +66,11 @@ final class SecretSources {
   }
 
   /**
-   * The Slack URL: {@code --slack-webhook}, else {@code PLATEAU_SLACK_WEBHOOK}, else {@code
-   * slack.url_file} (or {@code PLATEAU_SLACK_URL_FILE}), else {@code slack.url} (or {@code
-   * PLATEAU_SLACK_URL}); null when none is set.
+   * The Slack URL: {@code slack.url_file}, else {@code slack.url} (from {@code --slack-url}, {@code
+   * PLATEAU_SLACK_URL}, its deprecated name {@code PLATEAU_SLACK_WEBHOOK}, or the file); null when
+   * none is set.
    */
-  Secret slackUrl(String flag, AlertsConfig alerts) {
-    if (flag != null) {
-      return Secret.fromValue(flag);
-    }
-    if (environment.get("PLATEAU_SLACK_WEBHOOK") != null) {
-      return Secret.fromEnv("PLATEAU_SLACK_WEBHOOK", environment::get);
-    }
+  Secret slackUrl(AlertsConfig alerts) {
     if (alerts.slackUrlFile() != null) {
       return Secret.fromFile(Path.of(alerts.slackUrlFile()));
     }
@@ -94,30 +81,16 @@ final class SecretSources {
   }
 
   /**
-   * The token for the status page and {@code /api/*}: {@code --http-token-file}, else {@code
-   * --http-token}, else {@code PLATEAU_HTTP_TOKEN_FILE}, else {@code PLATEAU_HTTP_TOKEN}; null when
-   * none is set. Both flags, or both variables, is an error: which was meant is a guess.
+   * The token for the status page and {@code /api/*}: {@code http.token_file}, else {@code
+   * http.token}, each from its option, variable or the file; null when none is set. The
+   * configuration refuses both from the same layer: which was meant is a guess.
    */
-  Secret httpToken(Path flagFile, String flagValue) {
-    if (flagFile != null && flagValue != null) {
-      throw new SinkConfigException("give --http-token-file or --http-token, not both");
+  Secret httpToken(HttpConfig http) {
+    if (http.tokenFile() != null) {
+      return Secret.fromFile(Path.of(http.tokenFile()));
     }
-    if (flagFile != null) {
-      return Secret.fromFile(flagFile);
-    }
-    if (flagValue != null) {
-      return Secret.fromValue(flagValue);
-    }
-    String file = environment.get(HTTP_TOKEN_FILE);
-    if (file != null && environment.get(HTTP_TOKEN) != null) {
-      throw new SinkConfigException(
-          "both " + HTTP_TOKEN_FILE + " and " + HTTP_TOKEN + " are set; set only one of them");
-    }
-    if (file != null) {
-      return Secret.fromFile(Path.of(file));
-    }
-    if (environment.get(HTTP_TOKEN) != null) {
-      return Secret.fromEnv(HTTP_TOKEN, environment::get);
+    if (http.token() != null) {
+      return fromConfigOrEnv(http.token(), HTTP_TOKEN);
     }
     return null;
   }

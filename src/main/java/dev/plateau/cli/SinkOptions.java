@@ -33,21 +33,33 @@ final class SinkOptions {
       names = "--webhook",
       paramLabel = "URL",
       description =
-          "POST each verdict here (Standard Webhooks); repeatable. Visible in the process list: prefer webhook.urls_file or PLATEAU_WEBHOOK_URLS_FILE.")
+          "POST each verdict here (Standard Webhooks); repeatable; added to webhook.urls. Visible in the process list: prefer --webhook-urls-file or PLATEAU_WEBHOOK_URLS_FILE.")
   List<String> webhooks = new ArrayList<>();
+
+  @Option(
+      names = "--webhook-urls-file",
+      paramLabel = "FILE",
+      description = "File holding more webhook URLs, one a line (webhook.urls_file).")
+  Path webhookUrlsFile;
 
   @Option(
       names = "--webhook-secret-file",
       paramLabel = "FILE",
-      description = "File holding the signing secret (whsec_...).")
+      description = "File holding the signing secret, whsec_... (webhook.secret_file).")
   Path webhookSecretFile;
 
   @Option(
-      names = "--slack-webhook",
+      names = {"--slack-url", "--slack-webhook"},
       paramLabel = "URL",
       description =
-          "Slack incoming-webhook URL. Visible in the process list: prefer slack.url_file or PLATEAU_SLACK_URL_FILE.")
-  String slackWebhook;
+          "Slack incoming-webhook URL (slack.url, PLATEAU_SLACK_URL). Visible in the process list: prefer --slack-url-file or PLATEAU_SLACK_URL_FILE.")
+  String slackUrl;
+
+  @Option(
+      names = "--slack-url-file",
+      paramLabel = "FILE",
+      description = "File holding the Slack URL (slack.url_file).")
+  Path slackUrlFile;
 
   /** The variable that gives {@code --on-verdict} when the option is not given. */
   static final String ON_VERDICT_VARIABLE = "PLATEAU_ON_VERDICT";
@@ -130,15 +142,15 @@ final class SinkOptions {
   }
 
   /**
-   * A webhook sink per URL (options, environment and configuration together) and a Slack sink when
-   * a Slack URL is given.
+   * A webhook sink per URL and a Slack sink when a Slack URL is given, from the configuration with
+   * the options and variables already over it.
    *
    * @throws SinkConfigException when a URL or secret is unusable (the message shows neither)
    */
   List<AlertSink> sinks(AlertsConfig alerts, SecretSources secrets) {
     List<AlertSink> out = new ArrayList<>();
-    List<Secret> urls = secrets.webhookUrls(webhooks, alerts);
-    Secret signing = secrets.signingSecret(webhookSecretFile, alerts);
+    List<Secret> urls = secrets.webhookUrls(alerts);
+    Secret signing = secrets.signingSecret(alerts);
     Clock clock = Clock.systemUTC();
     for (Secret url : urls) {
       // Named by the URL's hash, not its position: pending deliveries stay with their receiver
@@ -148,7 +160,7 @@ final class SinkOptions {
               .withFilter(StatusFilter.parse(alerts.webhookStatuses()));
       out.add(new WebhookSink(settings, signing, clock));
     }
-    Secret slack = secrets.slackUrl(slackWebhook, alerts);
+    Secret slack = secrets.slackUrl(alerts);
     if (slack != null) {
       out.add(
           new SlackSink(

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.plateau.config.ConfigException;
 import dev.plateau.config.ConfigLoader;
 import dev.plateau.config.PlateauConfig;
+import dev.plateau.config.Settings;
 import dev.plateau.detect.Mode;
 import dev.plateau.detect.Verdict;
 import dev.plateau.format.TextTable;
@@ -117,7 +118,7 @@ final class TuneCommand implements Callable<Integer> {
   @Nullable Integer threads;
 
   /** One setting of the grid and its scores. */
-  record Setting(
+  record Scored(
       Map<String, String> keys,
       Summary summary,
       List<CurveResult> curves,
@@ -143,7 +144,7 @@ final class TuneCommand implements Callable<Integer> {
       budget = rate(maxFalse);
       settings = current ? List.of(Map.of()) : settings(grid.isEmpty() ? DEFAULT_GRID : grid);
       for (Map<String, String> keys : settings) {
-        ConfigLoader.load(options.config.path(), System.getenv(), keys); // every value checked
+        load(keys); // every value checked before the first replay
       }
     } catch (IllegalArgumentException | ConfigException e) {
       err.println("plateau tune: " + e.getMessage());
@@ -154,9 +155,9 @@ final class TuneCommand implements Callable<Integer> {
       return 2;
     }
     Backtest.Read read = Backtest.read(options.logdir, err, "tune");
-    List<Setting> scored = scoreAll(read, settings, err);
-    List<Setting> frontier = Frontier.of(scored, Setting::summary);
-    Optional<Setting> chosen = Frontier.best(scored, Setting::summary, budget);
+    List<Scored> scored = scoreAll(read, settings, err);
+    List<Scored> frontier = Frontier.of(scored, Scored::summary);
+    Optional<Scored> chosen = Frontier.best(scored, Scored::summary, budget);
     if (options.json()) {
       out.println(json(scored, frontier, chosen.orElse(null), budget));
     } else {
@@ -166,18 +167,18 @@ final class TuneCommand implements Callable<Integer> {
     return 0;
   }
 
-  private List<Setting> scoreAll(
+  private List<Scored> scoreAll(
       Backtest.Read read, List<Map<String, String>> settings, PrintWriter err)
       throws InterruptedException {
     int n = threads != null ? threads : Runtime.getRuntime().availableProcessors();
     ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(n, settings.size())));
     try {
-      List<Future<Setting>> futures = new ArrayList<>();
+      List<Future<Scored>> futures = new ArrayList<>();
       for (Map<String, String> keys : settings) {
         futures.add(pool.submit(() -> score(read, keys, err)));
       }
-      List<Setting> out = new ArrayList<>();
-      for (Future<Setting> f : futures) {
+      List<Scored> out = new ArrayList<>();
+      for (Future<Scored> f : futures) {
         try {
           out.add(f.get());
         } catch (ExecutionException e) {
@@ -191,9 +192,9 @@ final class TuneCommand implements Callable<Integer> {
     }
   }
 
-  private Setting score(Backtest.Read read, Map<String, String> keys, PrintWriter err)
+  private Scored score(Backtest.Read read, Map<String, String> keys, PrintWriter err)
       throws ConfigException {
-    PlateauConfig config = ConfigLoader.load(options.config.path(), System.getenv(), keys);
+    PlateauConfig config = load(keys);
     // Problems of the files were said when they were read; a judge's are said once, by the first.
     PrintWriter quiet = new PrintWriter(new StringWriter());
     Backtest.Result result = Backtest.judge(read, config.detection(), quiet, "tune");
@@ -223,7 +224,7 @@ final class TuneCommand implements Callable<Integer> {
         }
       }
     }
-    return new Setting(
+    return new Scored(
         keys,
         Summary.of(finite, tau),
         curves,
@@ -231,6 +232,32 @@ final class TuneCommand implements Callable<Integer> {
             diverged,
             divergedStopped,
             divergedStopped == 0 ? Double.NaN : (double) delays / divergedStopped));
+  }
+
+  /**
+   * The configuration in effect with a setting's keys over it, as variables would set them (so they
+   * take the same values and the same checks).
+   */
+  private PlateauConfig load(Map<String, String> keys) throws ConfigException {
+    Map<String, String> environment = new LinkedHashMap<>(System.getenv());
+    for (Map.Entry<String, String> key : keys.entrySet()) {
+      dev.plateau.config.Setting setting =
+          Settings.byKey(key.getKey())
+              .filter(s -> s.key().startsWith("detection."))
+              .orElseThrow(
+                  () ->
+                      new ConfigException(
+                          "--grid: "
+                              + key.getKey()
+                              + " is not a detection key (e.g. plateau.min_delta,"
+                              + " patience.patience)"));
+      environment.put(setting.variable(), key.getValue());
+    }
+    try {
+      return ConfigLoader.load(options.config.path(), environment);
+    } catch (ConfigException e) {
+      throw new ConfigException("--grid " + describe(keys) + ": " + e.getMessage(), e);
+    }
   }
 
   /**
@@ -333,7 +360,7 @@ final class TuneCommand implements Callable<Integer> {
   }
 
   private String table(
-      List<Setting> scored, List<Setting> frontier, @Nullable Setting chosen, double budget) {
+      List<Scored> scored, List<Scored> frontier, @Nullable Scored chosen, double budget) {
     TextTable table =
         new TextTable(
             new String[] {
@@ -352,7 +379,7 @@ final class TuneCommand implements Callable<Integer> {
             4,
             5,
             6);
-    for (Setting s : scored) {
+    for (Scored s : scored) {
       Summary m = s.summary();
       table.add(
           describe(s.keys()),
@@ -365,7 +392,7 @@ final class TuneCommand implements Callable<Integer> {
           frontier.contains(s) ? "*" : "");
     }
     StringBuilder out = new StringBuilder(table.render());
-    Setting first = scored.get(0);
+    Scored first = scored.get(0);
     out.append(
         String.format(
             Locale.ROOT,
@@ -402,14 +429,14 @@ final class TuneCommand implements Callable<Integer> {
   }
 
   private String json(
-      List<Setting> scored, List<Setting> frontier, @Nullable Setting chosen, double budget) {
+      List<Scored> scored, List<Scored> frontier, @Nullable Scored chosen, double budget) {
     ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     ObjectNode root = mapper.createObjectNode();
     root.put("tau", tau);
     root.put("max_false", budget);
     root.put("min_len", minLength);
     ArrayNode settings = root.putArray("settings");
-    for (Setting s : scored) {
+    for (Scored s : scored) {
       ObjectNode o = settings.addObject();
       ObjectNode keys = o.putObject("keys");
       s.keys().forEach(keys::put);

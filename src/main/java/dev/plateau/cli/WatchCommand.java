@@ -1,6 +1,7 @@
 package dev.plateau.cli;
 
 import dev.plateau.config.ConfigException;
+import dev.plateau.config.DaemonConfig;
 import dev.plateau.config.DurationText;
 import dev.plateau.config.PlateauConfig;
 import dev.plateau.daemon.Daemon;
@@ -34,13 +35,20 @@ import picocli.CommandLine.Spec;
           + "watched series, writes flag files (CONVERGED, DIVERGED ...) and delivers each verdict "
           + "once to webhooks, Slack and hooks (commands, --on-verdict), across restarts.",
       "",
+      "Every option but --config, --rebuild-state, --until-done and --timeout is a setting with "
+          + "a configuration key and a variable (PLATEAU_ and the key in upper case, '.' as '_', "
+          + "e.g. PLATEAU_DAEMON_POLL_INTERVAL); option over variable over file over default. "
+          + "plateau config --print shows each with where it came from.",
       "Secrets: PLATEAU_WEBHOOK_SECRET (Standard Webhooks signing secret, whsec_...), "
-          + "PLATEAU_SLACK_WEBHOOK (Slack URL), PLATEAU_WEBHOOK_URLS (comma-separated), "
+          + "PLATEAU_SLACK_URL (Slack URL), PLATEAU_WEBHOOK_URLS (comma-separated), "
           + "PLATEAU_HTTP_TOKEN, each also as a file (PLATEAU_..._FILE), or the config file's "
-          + "webhook and slack sections. They never appear in logs or messages.",
+          + "webhook, slack and http sections. They never appear in logs or messages.",
       "Durations: 500ms, 2s, 5m, 1h, 2d, together largest first (1m30s, 1h30m), ISO-8601 (PT1M30S), "
           + "or a number of seconds.",
-      "Exit codes: 0 stopped by SIGTERM/SIGINT; 2 error at start-up (bad config, unusable state)."
+      "Signals: SIGTERM, SIGINT and SIGHUP stop it after committing its state (exit 0); the "
+          + "configuration is not reloaded: restart to apply a new one.",
+      "Exit codes: 0 stopped by a signal; 2 error at start-up (bad config, unusable state, HTTP "
+          + "address in use)."
     })
 final class WatchCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(WatchCommand.class);
@@ -55,53 +63,7 @@ final class WatchCommand implements Callable<Integer> {
 
   @Mixin ConfigOption config;
 
-  @Option(
-      names = "--state-dir",
-      paramLabel = "DIR",
-      description =
-          "Where the state database lives (default: .plateau beside the first logdir, else ~/.plateau).")
-  Path stateDir;
-
-  @Option(
-      names = "--flag-dir",
-      paramLabel = "DIR",
-      description = "Write flag files here, mirroring the logdir's layout (for read-only logdirs).")
-  Path flagDir;
-
-  @Mixin SinkOptions sinkOptions;
-
-  @Option(
-      names = "--poll-interval",
-      paramLabel = "DURATION",
-      defaultValue = "2s",
-      converter = DurationConverter.Interval.class,
-      description = "How often files are checked for new data (default: ${DEFAULT-VALUE}).")
-  DurationText pollInterval;
-
-  @Option(
-      names = "--park-after",
-      paramLabel = "DURATION",
-      defaultValue = "1m",
-      converter = DurationConverter.IntervalOrOff.class,
-      description =
-          "Experiments without new points for this long leave memory until their next point (their verdicts stay published); 0 keeps all in memory (default: ${DEFAULT-VALUE}).")
-  DurationText parkAfter;
-
-  @Option(
-      names = "--checkpoint-interval",
-      paramLabel = "DURATION",
-      defaultValue = "30s",
-      converter = DurationConverter.IntervalOrOff.class,
-      description =
-          "Rounds without a verdict commit file positions and detector states at most this often; after a crash, the files are read again from the last commit (default: ${DEFAULT-VALUE}).")
-  DurationText checkpointInterval;
-
-  @Option(
-      names = "--judge-threads",
-      paramLabel = "N",
-      description =
-          "Threads that judge experiments at the same time when many have new points, as when reading a logdir's history at start (default: the available cores).")
-  Integer judgeThreads;
+  @Mixin DaemonOptions daemonOptions;
 
   @Option(
       names = "--rebuild-state",
@@ -126,14 +88,6 @@ final class WatchCommand implements Callable<Integer> {
               + " train. With or without --until-done.")
   DurationText timeout;
 
-  @Option(
-      names = "--poll-only",
-      description =
-          "Do not use file-change events (inotify); check files every poll interval only.")
-  boolean pollOnly;
-
-  @Mixin HttpOptions httpOptions;
-
   @Override
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
@@ -145,13 +99,13 @@ final class WatchCommand implements Callable<Integer> {
     if (settings == null) {
       return 2;
     }
+    int threads = settings.config().daemon().judgeThreads();
     JudgeThreads judgeOn;
     try {
       judgeOn =
-          JudgeThreads.of(
-              judgeThreads == null ? Runtime.getRuntime().availableProcessors() : judgeThreads);
+          JudgeThreads.of(threads == 0 ? Runtime.getRuntime().availableProcessors() : threads);
     } catch (IllegalArgumentException e) {
-      err.println("plateau watch: --judge-threads: " + e.getMessage());
+      err.println("plateau watch: daemon.judge_threads: " + e.getMessage());
       return 2;
     }
     Clock clock = Clock.systemUTC();
@@ -195,7 +149,7 @@ final class WatchCommand implements Callable<Integer> {
   private WatchSettings settings(PrintWriter err) {
     PlateauConfig loaded;
     try {
-      loaded = config.load();
+      loaded = config.load(GivenOptions.of(spec));
     } catch (ConfigException e) {
       err.println("plateau watch: " + e.getMessage());
       return null;
@@ -211,29 +165,37 @@ final class WatchCommand implements Callable<Integer> {
       }
       absolute.add(logdir.toAbsolutePath().normalize());
     }
+    HttpBinding http;
+    try {
+      http = new HttpBinding.Converter().convert(loaded.http().address());
+    } catch (OptionValueException e) {
+      err.println("plateau watch: http.address: " + e.getMessage());
+      return null;
+    }
     SecretSources secrets = new SecretSources(System.getenv());
     List<AlertSink> sinks;
     BearerToken token;
     try {
-      sinks = new ArrayList<>(sinkOptions.sinks(loaded.alerts(), secrets));
-      sinks.addAll(sinkOptions.hooks(loaded.hooks(), loaded.detection().stops(), System.getenv()));
-      token = httpOptions.token(secrets);
+      sinks = new ArrayList<>(daemonOptions.sinks.sinks(loaded.alerts(), secrets));
+      sinks.addAll(
+          daemonOptions.sinks.hooks(loaded.hooks(), loaded.detection().stops(), System.getenv()));
+      token = daemonOptions.http.token(http, loaded.http(), secrets);
     } catch (SinkConfigException e) {
       err.println("plateau watch: " + e.getMessage());
       return null;
     }
+    DaemonConfig daemon = loaded.daemon();
     return new WatchSettings(
         absolute,
         loaded,
         sinks,
-        new StateLocation(stateDir),
+        new StateLocation(daemon.stateDir() == null ? null : Path.of(daemon.stateDir())),
         rebuildState,
-        flagDir,
-        pollInterval.duration(),
-        parkAfter.duration(),
-        checkpointInterval.duration(),
-        pollOnly,
-        httpOptions.http,
+        daemon.pollInterval(),
+        daemon.parkAfter(),
+        daemon.checkpointInterval(),
+        daemon.pollOnly(),
+        http,
         token);
   }
 

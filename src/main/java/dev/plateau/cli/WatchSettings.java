@@ -16,7 +16,6 @@ import java.util.List;
  * @param sinks where verdicts are delivered
  * @param stateLocation where each logdir's state database lives
  * @param rebuildState whether an unusable state database is moved aside and rebuilt
- * @param flagDir {@code --flag-dir}, or null for the configuration's (or the logdir)
  * @param pollInterval how often files are checked
  * @param parkAfter how long an experiment without points stays in memory; zero: always
  * @param checkpointInterval how often quiet rounds commit at most; zero: every round
@@ -30,7 +29,6 @@ record WatchSettings(
     List<AlertSink> sinks,
     StateLocation stateLocation,
     boolean rebuildState,
-    Path flagDir,
     Duration pollInterval,
     Duration parkAfter,
     Duration checkpointInterval,

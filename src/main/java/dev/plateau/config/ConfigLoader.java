@@ -1,11 +1,14 @@
 package dev.plateau.config;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
@@ -60,46 +63,87 @@ public final class ConfigLoader {
    */
   public static PlateauConfig load(Path file, Map<String, String> environment)
       throws ConfigException {
-    String text = file == null ? "" : read(file);
-    return parse(text, file == null ? "defaults" : file.toString(), environment);
+    return load(file, environment, Map.of());
   }
 
   /**
-   * The configuration of {@link #load(Path, Map)} with {@code keys} set over it: key paths such as
-   * {@code detection.plateau.min_delta} and their values as a variable would give them ({@code
-   * plateau tune}'s grid).
+   * The configuration from a file (or none: the defaults), with {@code PLATEAU_...} environment
+   * variables over it and command-line options over those ({@link ConfigLayers}).
    *
-   * @throws ConfigException for a key path no variable can set, or a value the key refuses
+   * @param options the options given, by setting key: text, or a list of text for list keys
    */
   public static PlateauConfig load(
-      Path file, Map<String, String> environment, Map<String, String> keys) throws ConfigException {
-    Map<String, String> merged = new java.util.HashMap<>(environment);
-    Map<String, Boolean> known = EnvironmentOverrides.keyPaths();
-    for (Map.Entry<String, String> key : keys.entrySet()) {
-      if (!known.containsKey(key.getKey())) {
-        throw new ConfigException(
-            key.getKey()
-                + ": not a configuration key that takes a value (e.g. detection.plateau.min_delta)");
-      }
-      merged.put(EnvironmentOverrides.variableFor(key.getKey()), key.getValue());
-    }
-    return load(file, merged);
-  }
-
-  /** The effective configuration tree (file, then environment), for {@code config --print}. */
-  public static Map<String, Object> effectiveTree(Path file, Map<String, String> environment)
+      Path file, Map<String, String> environment, Map<String, Object> options)
       throws ConfigException {
     String source = file == null ? "defaults" : file.toString();
-    Map<String, Object> tree = tree(file == null ? "" : read(file), source);
-    EnvironmentOverrides.apply(tree, environment);
-    return tree;
+    ConfigLayers layers =
+        ConfigLayers.of(tree(file == null ? "" : read(file), source), environment, options);
+    return PlateauConfig.parse(new ConfigNode(source, "", layers.tree(), layers.origins()));
+  }
+
+  /** The effective configuration tree (file, environment, options), for {@code config --print}. */
+  public static Map<String, Object> effectiveTree(
+      Path file, Map<String, String> environment, Map<String, Object> options)
+      throws ConfigException {
+    String source = file == null ? "defaults" : file.toString();
+    return ConfigLayers.of(tree(file == null ? "" : read(file), source), environment, options)
+        .tree();
+  }
+
+  /** The effective configuration tree (file, then environment). */
+  public static Map<String, Object> effectiveTree(Path file, Map<String, String> environment)
+      throws ConfigException {
+    return effectiveTree(file, environment, Map.of());
+  }
+
+  /**
+   * Every setting's value in effect and where it came from: an option, a variable, the file, or the
+   * default that {@code config/plateau.yaml} documents (null where it documents none).
+   */
+  public static List<EffectiveValue> effective(
+      Path file, Map<String, String> environment, Map<String, Object> options)
+      throws ConfigException {
+    String source = file == null ? "defaults" : file.toString();
+    ConfigLayers layers =
+        ConfigLayers.of(tree(file == null ? "" : read(file), source), environment, options);
+    Map<String, Object> defaults = documentedDefaults();
+    List<EffectiveValue> out = new ArrayList<>();
+    for (Setting setting : Settings.all()) {
+      Object value = ConfigLayers.at(layers.tree(), setting.key());
+      String origin = layers.origins().get(setting.key());
+      if (origin == null && value != null) {
+        origin = "file " + source;
+      }
+      if (value == null) {
+        value = ConfigLayers.at(defaults, setting.key());
+        origin = EffectiveValue.DEFAULT;
+      }
+      out.add(new EffectiveValue(setting, value, origin));
+    }
+    return out;
+  }
+
+  /** Warnings for deprecated variables set in {@code environment}, to be logged at start-up. */
+  public static List<String> deprecations(Map<String, String> environment) {
+    return EnvironmentOverrides.deprecations(environment);
+  }
+
+  /** The values of config/plateau.yaml, which the build keeps equal to the built-in defaults. */
+  static Map<String, Object> documentedDefaults() throws ConfigException {
+    try (InputStream in = ConfigLoader.class.getResourceAsStream("/plateau.yaml")) {
+      if (in == null) {
+        return Map.of();
+      }
+      return tree(new String(in.readAllBytes(), StandardCharsets.UTF_8), "plateau.yaml");
+    } catch (IOException e) {
+      throw new ConfigException("plateau.yaml (the documented defaults): " + e.getMessage(), e);
+    }
   }
 
   static PlateauConfig parse(String text, String source, Map<String, String> environment)
       throws ConfigException {
-    Map<String, Object> tree = tree(text, source);
-    Map<String, String> origins = EnvironmentOverrides.apply(tree, environment);
-    return PlateauConfig.parse(new ConfigNode(source, "", tree, origins));
+    ConfigLayers layers = ConfigLayers.of(tree(text, source), environment, Map.of());
+    return PlateauConfig.parse(new ConfigNode(source, "", layers.tree(), layers.origins()));
   }
 
   /**

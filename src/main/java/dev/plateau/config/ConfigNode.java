@@ -18,18 +18,21 @@ public final class ConfigNode {
   private final String path;
   private final Object value;
 
-  /** Key paths whose value came from an environment variable, and that variable's name. */
-  private final Map<String, String> fromEnvironment;
+  /**
+   * Key paths whose value came from elsewhere than the file, and where: {@code environment variable
+   * PLATEAU_...} or {@code option --...}.
+   */
+  private final Map<String, String> origins;
 
   ConfigNode(String source, String path, Object value) {
     this(source, path, value, Map.of());
   }
 
-  ConfigNode(String source, String path, Object value, Map<String, String> fromEnvironment) {
+  ConfigNode(String source, String path, Object value, Map<String, String> origins) {
     this.source = source;
     this.path = path;
     this.value = value;
-    this.fromEnvironment = fromEnvironment;
+    this.origins = origins;
   }
 
   /** The key path of this node, e.g. {@code rules[0].tag}. */
@@ -56,7 +59,7 @@ public final class ConfigNode {
   /** A child of a map node (missing when absent). */
   public ConfigNode get(String key) {
     Object child = value instanceof Map<?, ?> map ? map.get(key) : null;
-    return new ConfigNode(source, path.isEmpty() ? key : path + "." + key, child, fromEnvironment);
+    return new ConfigNode(source, path.isEmpty() ? key : path + "." + key, child, origins);
   }
 
   /** The keys of a map node, in file order; an error when this is not a map. */
@@ -82,7 +85,9 @@ public final class ConfigNode {
             where()
                 + (path.isEmpty() ? "" : path + ".")
                 + key
-                + ": unknown key; allowed here: "
+                + ": unknown key; "
+                + Suggestion.nearest(key, allowed).map(k -> "did you mean " + k + "? ").orElse("")
+                + "allowed here: "
                 + String.join(", ", new TreeSet<>(allowed)));
       }
     }
@@ -98,7 +103,7 @@ public final class ConfigNode {
     }
     List<ConfigNode> items = new ArrayList<>();
     for (int i = 0; i < list.size(); i++) {
-      items.add(new ConfigNode(source, path + "[" + i + "]", list.get(i), fromEnvironment));
+      items.add(new ConfigNode(source, path + "[" + i + "]", list.get(i), origins));
     }
     return items;
   }
@@ -236,9 +241,9 @@ public final class ConfigNode {
 
   /** An error about this node. */
   public ConfigException error(String what) {
-    String variable = fromEnvironment.get(path);
-    if (variable != null) {
-      return new ConfigException("environment variable " + variable + " (" + path + "): " + what);
+    String origin = origins.get(path);
+    if (origin != null) {
+      return new ConfigException(origin + " (" + path + "): " + what);
     }
     return new ConfigException(where() + (path.isEmpty() ? "(top level)" : path) + ": " + what);
   }
@@ -250,10 +255,17 @@ public final class ConfigNode {
   ConfigException locate(ConfigException e) {
     String message = String.valueOf(e.getMessage());
     if ((source != null && message.startsWith(where()))
-        || message.startsWith("environment variable ")) {
+        || message.startsWith(ConfigOrigin.VARIABLE)
+        || message.startsWith(ConfigOrigin.OPTION)) {
       return e;
     }
     return error(message);
+  }
+
+  /** This node as a message names it: its key path, and the variable or option that set it. */
+  public String describe() {
+    String origin = origins.get(path);
+    return origin == null ? path : origin + " (" + path + ")";
   }
 
   private String where() {

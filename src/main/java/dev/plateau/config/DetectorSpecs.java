@@ -74,7 +74,11 @@ public final class DetectorSpecs {
             .error(
                 "unknown key for detector "
                     + name
-                    + "; allowed: "
+                    + "; "
+                    + Suggestion.nearest(entry.getKey(), allowed)
+                        .map(k -> "did you mean " + k + "? ")
+                        .orElse("")
+                    + "allowed: "
                     + String.join(", ", sorted(allowed)));
       }
     }

@@ -4,24 +4,46 @@ import java.util.Set;
 
 /**
  * The whole configuration. Sections: {@code detection} and {@code rules} (see {@link
- * DetectionConfig}); the daemon's sections are added as it grows.
+ * DetectionConfig}), where verdicts go ({@link AlertsConfig}), and how the daemon runs ({@link
+ * DaemonConfig}, {@link HttpConfig}, {@link LogConfig}); {@link Settings} lists every key.
  *
  * @param detection what is watched and how it is judged
  * @param alerts where verdicts go (webhooks, Slack, flag files)
- * @param hooks commands run on a verdict
+ * @param daemon how {@code watch} runs ({@code daemon} and {@code state} sections)
+ * @param http the status server ({@code http})
+ * @param log logging ({@code log})
+ * @param hooks commands run on a verdict ({@code hooks})
  */
-public record PlateauConfig(DetectionConfig detection, AlertsConfig alerts, HooksConfig hooks) {
+public record PlateauConfig(
+    DetectionConfig detection,
+    AlertsConfig alerts,
+    DaemonConfig daemon,
+    HttpConfig http,
+    LogConfig log,
+    HooksConfig hooks) {
   static final Set<String> KEYS =
-      Set.of("detection", "rules", "alerts", "webhook", "slack", "flags", "hooks");
-
-  /** A configuration without hooks. */
-  public PlateauConfig(DetectionConfig detection, AlertsConfig alerts) {
-    this(detection, alerts, HooksConfig.defaults());
-  }
+      Set.of(
+          "detection",
+          "rules",
+          "alerts",
+          "webhook",
+          "slack",
+          "flags",
+          "daemon",
+          "state",
+          "http",
+          "log",
+          "hooks");
 
   /** The defaults, as with an empty file. */
   public static PlateauConfig defaults() {
-    return new PlateauConfig(DetectionConfig.defaults(), AlertsConfig.defaults());
+    return new PlateauConfig(
+        DetectionConfig.defaults(),
+        AlertsConfig.defaults(),
+        DaemonConfig.defaults(),
+        HttpConfig.defaults(),
+        LogConfig.defaults(),
+        HooksConfig.defaults());
   }
 
   static PlateauConfig parse(ConfigNode root) throws ConfigException {
@@ -33,6 +55,9 @@ public record PlateauConfig(DetectionConfig detection, AlertsConfig alerts, Hook
         DetectionConfig.parse(root.get("detection"), root.get("rules")),
         AlertsConfig.parse(
             root.get("alerts"), root.get("webhook"), root.get("slack"), root.get("flags")),
+        DaemonConfig.parse(root.get("daemon"), root.get("state")),
+        HttpConfig.parse(root.get("http")),
+        LogConfig.parse(root.get("log")),
         HooksConfig.parse(root.get("hooks")));
   }
 }

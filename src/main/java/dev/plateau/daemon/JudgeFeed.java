@@ -57,7 +57,11 @@ final class JudgeFeed implements TailListener {
           d.suppressedBefore());
     }
     if (d.log()) {
-      log.warn(problem.message());
+      log.atWarn()
+          .addKeyValue("file", problem.file())
+          .addKeyValue("problem", problem.kind())
+          .addKeyValue("offset", problem.offset())
+          .log(problem.message());
     }
   }
 
@@ -88,15 +92,21 @@ final class JudgeFeed implements TailListener {
           d.suppressedBefore());
     }
     if (d.log()) {
-      log.info(
-          "{}: {} goes back from step {} to step {} (file {}); its points from step {} on are"
-              + " replaced, as after a restart from a checkpoint",
-          logdir,
-          key,
-          last,
-          point.step(),
-          point.file(),
-          point.step());
+      log.atInfo()
+          .addKeyValue("logdir", logdir)
+          .addKeyValue("run", point.run())
+          .addKeyValue("tag", point.tag())
+          .addKeyValue("file", point.file())
+          .addKeyValue("step", point.step())
+          .log(
+              "{}: {} goes back from step {} to step {} (file {}); its points from step {} on are"
+                  + " replaced, as after a restart from a checkpoint",
+              logdir,
+              key,
+              last,
+              point.step(),
+              point.file(),
+              point.step());
     }
   }
 
@@ -110,11 +120,15 @@ final class JudgeFeed implements TailListener {
 
   @Override
   public void runGone(String run, Path directory) {
-    log.info(
-        "{}: run '{}' is gone ({} no longer exists); it is no longer judged",
-        logdir,
-        run,
-        directory);
+    log.atInfo()
+        .addKeyValue("logdir", logdir)
+        .addKeyValue("run", run)
+        .addKeyValue("file", directory)
+        .log(
+            "{}: run '{}' is gone ({} no longer exists); it is no longer judged",
+            logdir,
+            run,
+            directory);
     resets.gone(run);
   }
 

@@ -112,13 +112,19 @@ final class RoundCommitter {
         String experiment = t.alert().experiment();
         if (recorded.contains(id)) {
           metrics.verdict(t.alert().status());
-          log.info(
-              "{} {}: {} -> {} ({})",
-              logdir,
-              experiment,
-              t.before().jsonName(),
-              t.alert().status().jsonName(),
-              id);
+          log.atInfo()
+              .addKeyValue("logdir", logdir)
+              .addKeyValue("experiment", experiment)
+              .addKeyValue("previous_status", t.before().jsonName())
+              .addKeyValue("status", t.alert().status().jsonName())
+              .addKeyValue("verdict_id", id)
+              .log(
+                  "{} {}: {} -> {} ({})",
+                  logdir,
+                  experiment,
+                  t.before().jsonName(),
+                  t.alert().status().jsonName(),
+                  id);
         } else {
           log.debug(
               "{} {}: {} was recorded before (a round decided again)", logdir, experiment, id);

@@ -150,29 +150,39 @@ final class TransitionRecorder {
     }
     Duration age = news.age(current, now);
     if (!news.isNews(age)) {
-      log.info(
-          "{} {}: {} -> {} recorded and flagged, not sent: its newest point is {} s old"
-              + " (alerts.ignore_older: {} s)",
-          logdir,
-          experiment,
-          before.jsonName(),
-          current.status().jsonName(),
-          age.toSeconds(),
-          news.ignoreOlder().toSeconds());
+      log.atInfo()
+          .addKeyValue("logdir", logdir)
+          .addKeyValue("experiment", experiment)
+          .addKeyValue("previous_status", before.jsonName())
+          .addKeyValue("status", current.status().jsonName())
+          .log(
+              "{} {}: {} -> {} recorded and flagged, not sent: its newest point is {} s old"
+                  + " (alerts.ignore_older: {} s)",
+              logdir,
+              experiment,
+              before.jsonName(),
+              current.status().jsonName(),
+              age.toSeconds(),
+              news.ignoreOlder().toSeconds());
       return List.of();
     }
     AlertMemory.Sent last = memory.lastSent();
     if (repeats.isRepeat(last, current.status(), deciding, now)) {
-      log.info(
-          "{} {}: {} -> {} recorded and flagged, not sent again: {} went out {} s ago"
-              + " (alerts.cooldown: {} s) and the best has not improved beyond the noise",
-          logdir,
-          experiment,
-          before.jsonName(),
-          current.status().jsonName(),
-          last.status().jsonName(),
-          Duration.between(last.time(), now).toSeconds(),
-          repeats.cooldown().toSeconds());
+      log.atInfo()
+          .addKeyValue("logdir", logdir)
+          .addKeyValue("experiment", experiment)
+          .addKeyValue("previous_status", before.jsonName())
+          .addKeyValue("status", current.status().jsonName())
+          .log(
+              "{} {}: {} -> {} recorded and flagged, not sent again: {} went out {} s ago"
+                  + " (alerts.cooldown: {} s) and the best has not improved beyond the noise",
+              logdir,
+              experiment,
+              before.jsonName(),
+              current.status().jsonName(),
+              last.status().jsonName(),
+              Duration.between(last.time(), now).toSeconds(),
+              repeats.cooldown().toSeconds());
       return List.of();
     }
     return to;

@@ -36,7 +36,10 @@ class ArgumentErrorsTest {
   @Test
   void anUnknownOptionWithAnEqualsValueIsCutAtTheEquals(@TempDir Path logdir) {
     Ran ran =
-        run("config", "--print", "--slack-webhook=https://hooks.slack.com/services/" + SECRET);
+        run(
+            "check",
+            logdir.toString(),
+            "--slack-webhook=https://hooks.slack.com/services/" + SECRET);
     assertThat(ran.exit()).isEqualTo(2);
     assertThat(ran.err())
         .contains("'--slack-webhook'")

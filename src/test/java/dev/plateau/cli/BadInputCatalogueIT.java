@@ -256,7 +256,8 @@ class BadInputCatalogueIT {
                 "plateau watch: "
                     + unknown
                     + ": detection.plateau.min_detla: unknown key for detector"
-                    + " plateau; allowed: confirm, horizon, learned_sigmas, level_divisor, max_bins, min_best_age, min_delta,");
+                    + " plateau; did you mean min_delta? allowed: confirm, horizon, learned_sigmas,"
+                    + " level_divisor, max_bins, min_best_age, min_delta,");
       }
       try (WatchProcess watch =
           WatchProcess.start(List.of(), logdir, state, "--config", wrong.toString())) {

@@ -30,7 +30,6 @@ class DaemonAssemblyTest {
         List.of(),
         new StateLocation(stateDir),
         false,
-        null,
         Duration.ofMillis(20),
         Duration.ofMinutes(1),
         Duration.ofSeconds(30),

@@ -100,13 +100,18 @@ class HookOptionsTest {
 
   @Test
   void configPrintMasksTheValuesOfAHooksEnvironment() throws Exception {
-    Map<String, Object> tree = ConfigLoader.effectiveTree(null, Map.of());
     Map<String, Object> env =
         new java.util.LinkedHashMap<>(Map.of("API_TOKEN", "tok-s3cr3t-value"));
     Map<String, Object> hook =
         new java.util.LinkedHashMap<>(Map.of("command", List.of("a"), "env", env));
-    tree.put("hooks", new java.util.LinkedHashMap<>(Map.of("commands", List.of(hook))));
-    ConfigCommand.mask(tree);
-    assertThat(String.valueOf(tree)).doesNotContain("tok-s3cr3t-value").contains("API_TOKEN");
+    String printed =
+        ConfigCommand.printed(
+            List.of(
+                new dev.plateau.config.EffectiveValue(
+                    dev.plateau.config.Settings.byKey("hooks.commands").orElseThrow(),
+                    List.of(hook),
+                    "file t.yaml")),
+            null);
+    assertThat(printed).doesNotContain("tok-s3cr3t-value").contains("API_TOKEN", "hooks.commands");
   }
 }

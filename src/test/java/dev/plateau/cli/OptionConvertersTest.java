@@ -35,24 +35,22 @@ class OptionConvertersTest {
             "2d",
             "--http",
             "0.0.0.0:9090");
-    assertThat(watch.pollInterval.duration()).isEqualTo(Duration.ofSeconds(90));
-    assertThat(watch.parkAfter.duration()).isEqualTo(Duration.ofMinutes(90));
-    assertThat(watch.checkpointInterval.duration()).isEqualTo(Duration.ofSeconds(45));
+    DaemonOptions options = watch.daemonOptions;
+    assertThat(options.pollInterval.duration()).isEqualTo(Duration.ofSeconds(90));
+    assertThat(options.parkAfter.duration()).isEqualTo(Duration.ofMinutes(90));
+    assertThat(options.checkpointInterval.duration()).isEqualTo(Duration.ofSeconds(45));
     assertThat(watch.timeout.duration()).isEqualTo(Duration.ofDays(2));
     assertThat(watch.timeout).as("said back as written").hasToString("2d");
-    assertThat(watch.httpOptions.http.address()).isEqualTo(new InetSocketAddress("0.0.0.0", 9090));
+    assertThat(options.http.http.address()).isEqualTo(new InetSocketAddress("0.0.0.0", 9090));
   }
 
   @Test
-  void defaultsAreReadByTheSameConverters() {
+  void optionsNotGivenAreLeftToTheConfiguration() {
     WatchCommand watch = new WatchCommand();
     new CommandLine(watch).parseArgs("logs");
-    assertThat(watch.pollInterval.duration()).isEqualTo(Duration.ofSeconds(2));
-    assertThat(watch.parkAfter.duration()).isEqualTo(Duration.ofMinutes(1));
-    assertThat(watch.checkpointInterval.duration()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(watch.daemonOptions.pollInterval).isNull();
+    assertThat(watch.daemonOptions.http.http).isNull();
     assertThat(watch.timeout).isNull();
-    assertThat(watch.httpOptions.http.address())
-        .isEqualTo(new InetSocketAddress("127.0.0.1", 9321));
   }
 
   @Test

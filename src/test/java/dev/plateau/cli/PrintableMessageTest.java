@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.joran.JoranConfigurator;
 import ch.qos.logback.classic.spi.LoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
@@ -34,8 +33,9 @@ class PrintableMessageTest {
     configurator.doConfigure(Path.of("config/logback.xml").toFile());
     ConsoleAppender<?> appender =
         (ConsoleAppender<?>)
-            context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).getAppender("TEXT");
-    PatternLayoutEncoder encoder = (PatternLayoutEncoder) appender.getEncoder();
+            context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).getAppender("STDERR");
+    LogEncoder encoder = (LogEncoder) appender.getEncoder();
+    LogEncoder.use(dev.plateau.config.LogFormat.TEXT);
     LoggingEvent event =
         new LoggingEvent(
             "x",

@@ -4,9 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.plateau.config.AlertsConfig;
+import dev.plateau.config.ConfigException;
 import dev.plateau.config.ConfigLoader;
+import dev.plateau.config.PlateauConfig;
 import dev.plateau.sink.Secret;
-import dev.plateau.sink.SinkConfigException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -34,6 +35,12 @@ class SecretSourcesTest {
         : ConfigLoader.parse(yaml, "test.yaml").alerts();
   }
 
+  static PlateauConfig config(Map<String, String> env, Map<String, Object> options)
+      throws Exception {
+    Path none = null;
+    return ConfigLoader.load(none, env, options);
+  }
+
   @Test
   void httpTokenComesFromTheFlagFileThenTheFlagThenTheVariableFileThenTheVariable()
       throws Exception {
@@ -41,27 +48,41 @@ class SecretSourcesTest {
     Path envFile = file("env-token", TOKEN_C + "\n");
     Map<String, String> env = Map.of(SecretSources.HTTP_TOKEN_FILE, envFile.toString());
     Map<String, String> envValue = Map.of(SecretSources.HTTP_TOKEN, TOKEN_D);
-    assertThat(new SecretSources(env).httpToken(flagFile, null).reveal()).isEqualTo(TOKEN_A);
-    assertThat(new SecretSources(env).httpToken(null, TOKEN_B).reveal()).isEqualTo(TOKEN_B);
-    assertThat(new SecretSources(env).httpToken(null, null).reveal()).isEqualTo(TOKEN_C);
-    Secret fromVariable = new SecretSources(envValue).httpToken(null, null);
+    assertThat(token(env, Map.of("http.token_file", flagFile.toString())).reveal())
+        .isEqualTo(TOKEN_A);
+    assertThat(token(env, Map.of("http.token", TOKEN_B)).reveal()).isEqualTo(TOKEN_B);
+    assertThat(token(envValue, Map.of("http.token_file", flagFile.toString())).reveal())
+        .isEqualTo(TOKEN_A);
+    assertThat(token(env, Map.of()).reveal()).isEqualTo(TOKEN_C);
+    Secret fromVariable = token(envValue, Map.of());
     assertThat(fromVariable.reveal()).isEqualTo(TOKEN_D);
     assertThat(fromVariable.source()).contains("PLATEAU_HTTP_TOKEN");
-    assertThat(new SecretSources(Map.of()).httpToken(null, null)).isNull();
+    assertThat(token(Map.of(), Map.of())).isNull();
+  }
+
+  private static Secret token(Map<String, String> env, Map<String, Object> options)
+      throws Exception {
+    return new SecretSources(env).httpToken(config(env, options).http());
   }
 
   @Test
   void twoTokenFlagsOrTwoTokenVariablesAreAnErrorNotAGuess() throws Exception {
     Path flagFile = file("t", TOKEN_A);
-    assertThatThrownBy(() -> new SecretSources(Map.of()).httpToken(flagFile, TOKEN_B))
-        .isInstanceOf(SinkConfigException.class)
-        .hasMessageContaining("not both")
+    assertThatThrownBy(
+            () ->
+                config(
+                    Map.of(),
+                    Map.of("http.token_file", flagFile.toString(), "http.token", TOKEN_B)))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("option --http-token-file")
+        .hasMessageContaining("option --http-token (http.token)")
         .hasMessageNotContaining(TOKEN_B);
     Map<String, String> both =
         Map.of(
             SecretSources.HTTP_TOKEN_FILE, flagFile.toString(), SecretSources.HTTP_TOKEN, TOKEN_D);
-    assertThatThrownBy(() -> new SecretSources(both).httpToken(null, null))
-        .hasMessageContaining("PLATEAU_HTTP_TOKEN_FILE and PLATEAU_HTTP_TOKEN")
+    assertThatThrownBy(() -> config(both, Map.of()))
+        .hasMessageContaining("PLATEAU_HTTP_TOKEN_FILE")
+        .hasMessageContaining("PLATEAU_HTTP_TOKEN (http.token)")
         .hasMessageNotContaining(TOKEN_D);
   }
 
@@ -76,7 +97,7 @@ class SecretSourcesTest {
             "PLATEAU_WEBHOOK_URLS_FILE",
             urls.toString());
     AlertsConfig alerts = alerts("", env);
-    List<Secret> found = new SecretSources(env).webhookUrls(List.of(url), alerts);
+    List<Secret> found = new SecretSources(env).webhookUrls(alerts);
     assertThat(found)
         .extracting(Secret::reveal)
         .containsExactly(
@@ -92,24 +113,31 @@ class SecretSourcesTest {
         alerts(
             "webhook:\n  secret_file: " + sign + "\nslack:\n  url_file: " + slack + "\n", Map.of());
     SecretSources sources = new SecretSources(Map.of());
-    assertThat(sources.signingSecret(null, alerts).reveal()).startsWith("whsec_c2Vj");
-    assertThat(sources.slackUrl(null, alerts).reveal()).endsWith("/fromfile");
-    assertThat(sources.slackUrl("https://hooks.slack.com/services/T/B/flag", alerts).reveal())
+    assertThat(sources.signingSecret(alerts).reveal()).startsWith("whsec_c2Vj");
+    assertThat(sources.slackUrl(alerts).reveal()).endsWith("/fromfile");
+    Map<String, String> env =
+        Map.of("PLATEAU_SLACK_URL", "https://hooks.slack.com/services/T/B/env");
+    assertThat(sources.slackUrl(config(env, Map.of()).alerts()).reveal()).endsWith("/env");
+    assertThat(
+            sources
+                .slackUrl(
+                    config(env, Map.of("slack.url", "https://hooks.slack.com/services/T/B/flag"))
+                        .alerts())
+                .reveal())
         .endsWith("/flag");
     Path flagSign = file("flag-sign", "whsec_ZmxhZ2ZsYWdmbGFnZmxhZ2ZsYWdmbGFnZmxhZzE=");
-    assertThat(sources.signingSecret(flagSign, alerts).reveal()).startsWith("whsec_ZmxhZ");
     assertThat(
-            new SecretSources(
-                    Map.of("PLATEAU_SLACK_WEBHOOK", "https://hooks.slack.com/services/T/B/env"))
-                .slackUrl(null, alerts)
+            sources
+                .signingSecret(
+                    config(Map.of(), Map.of("webhook.secret_file", flagSign.toString())).alerts())
                 .reveal())
-        .endsWith("/env");
+        .startsWith("whsec_ZmxhZ");
   }
 
   @Test
   void aSecretFromAVariableIsNamedAfterTheVariable() throws Exception {
     Map<String, String> env = Map.of("PLATEAU_WEBHOOK_SECRET", "whsec_abc");
-    assertThat(new SecretSources(env).signingSecret(null, alerts("", env)).source())
+    assertThat(new SecretSources(env).signingSecret(alerts("", env)).source())
         .contains("PLATEAU_WEBHOOK_SECRET");
   }
 }

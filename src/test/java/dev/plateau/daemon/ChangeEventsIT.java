@@ -30,7 +30,11 @@ class ChangeEventsIT {
                 "--state-dir",
                 state.toString(),
                 "--poll-interval",
-                "60s"));
+                "60s",
+                // no status server: port 9321 may be another test's, and a taken port stops
+                // start-up
+                "--http",
+                "off"));
     command.addAll(List.of(more));
     return new ProcessBuilder(command)
         .redirectErrorStream(true)

@@ -54,7 +54,10 @@ class CrashRecoveryIT {
             "--webhook",
             url,
             "--poll-interval",
-            "100ms")
+            "100ms",
+            // no status server: port 9321 may be another test's, and a taken port stops start-up
+            "--http",
+            "off")
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
         .start();

@@ -31,7 +31,11 @@ class StateStartupIT {
                 "--state-dir",
                 state.toString(),
                 "--poll-interval",
-                "100ms"));
+                "100ms",
+                // no status server: port 9321 may be another test's, and a taken port stops
+                // start-up
+                "--http",
+                "off"));
     command.addAll(List.of(more));
     return new ProcessBuilder(command).redirectErrorStream(true);
   }
