@@ -4,6 +4,7 @@ import dev.plateau.daemon.Daemon;
 import dev.plateau.state.StateStore;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -61,6 +62,7 @@ public final class StatusServer implements AutoCloseable {
   private final Duration staleAfter;
   private final Clock clock;
   private final long startedMillis;
+  private volatile @Nullable TensorBoardLink tensorBoard;
 
   /** A server without a token (every route open), with {@link HttpLimits#DEFAULTS}. */
   public StatusServer(
@@ -182,7 +184,9 @@ public final class StatusServer implements AutoCloseable {
       return switch (admit.route()) {
         case HEALTHZ -> new Reply.Now(healthz());
         case READYZ -> new Reply.Now(readyz());
-        case METRICS, API_RUNS, PAGE -> {
+        case STYLE -> new Reply.Now(staticFile(StaticFile.STYLE));
+        case SCRIPT -> new Reply.Now(staticFile(StaticFile.SCRIPT));
+        case METRICS, API_RUNS, PAGE, EXPERIMENT -> {
           String query =
               RequestTarget.parse(head.target()).map(RequestTarget::rawQuery).orElse(null);
           yield new Reply.Later(() -> render(admit.route(), query, client));
@@ -274,14 +278,41 @@ public final class StatusServer implements AutoCloseable {
                 false);
         case PAGE ->
             response(
-                200, "text/html; charset=utf-8", StatusPage.render(daemon.watchers(), 5), false);
-        case HEALTHZ, READYZ -> throw new IllegalArgumentException(route + " is answered at once");
+                200,
+                "text/html; charset=utf-8",
+                StatusPage.render(daemon.watchers(), PageQuery.of(query), tensorBoard),
+                false);
+        case EXPERIMENT -> {
+          String page = ExperimentPage.render(daemon.watchers(), PageQuery.of(query), tensorBoard);
+          yield page == null
+              ? text(404, "no such experiment (it may have left the logdir); see /\n", false)
+              : response(200, "text/html; charset=utf-8", page, false);
+        }
+        case HEALTHZ, READYZ, STYLE, SCRIPT ->
+            throw new IllegalArgumentException(route + " is answered at once");
       };
     } catch (IOException | RuntimeException e) {
       serverErrors.record("cannot answer " + route.path() + ": " + e, client);
       return text(
           500, "cannot answer " + route.path() + " now; the daemon's log says why\n", false);
     }
+  }
+
+  private HttpResponse staticFile(StaticFile file) {
+    List<HeaderFields.Field> all = new ArrayList<>(SecurityHeaders.FIELDS);
+    all.add(new HeaderFields.Field("Date", HTTP_DATE.format(clock.instant())));
+    all.add(new HeaderFields.Field("Content-Type", file.type()));
+    return new HttpResponse(200, all, file.bytes(), false);
+  }
+
+  /**
+   * Links every experiment on the page to TensorBoard's scalars at {@code base} ({@code
+   * --tensorboard-url}); null for no links.
+   *
+   * @throws IllegalArgumentException when {@code base} is not an http or https URL with a host
+   */
+  public void linkToTensorBoard(@Nullable URI base) {
+    this.tensorBoard = TensorBoardLink.of(base);
   }
 
   private HttpResponse text(int status, String body, boolean close, String... fields) {

@@ -1,0 +1,340 @@
+package dev.plateau.server;
+
+import dev.plateau.daemon.SeriesView;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The chart of one metric of an experiment, as inline SVG drawn here (so it shows with scripts
+ * off): the series of the metric overlaid (a training run's and its validation twin's), each as its
+ * raw points (light) and a smoothed level (bold: TensorBoard's debiased exponential moving average,
+ * weight {@value #SMOOTHING}); axes with ticks and values, logarithmic when the values span more
+ * than two decades ({@link ChartScale}); the best step and the decided step marked and labelled
+ * inside the plot area.
+ *
+ * <p>A few spikes do not flatten the rest: as TensorBoard's "ignore outliers", the value axis spans
+ * the 2nd to 98th percentiles of the points (with a margin) when the full range is more than
+ * {@value #OUTLIER_SPAN} times wider, and points beyond it are drawn on its edge. Markers always
+ * fall inside.
+ */
+final class MetricChart {
+  static final int WIDTH = 640;
+  static final int HEIGHT = 240;
+  static final int LEFT = 58;
+  static final int RIGHT = 12;
+  static final int TOP = 12;
+  static final int BOTTOM = 30;
+
+  /** The weight of the smoothed level (TensorBoard's default smoothing). */
+  static final double SMOOTHING = 0.6;
+
+  /** When the full value range is this many times the 2nd..98th percentile range: clip. */
+  static final double OUTLIER_SPAN = 5;
+
+  /** A series on the chart: its label (the run, relative to the experiment) and its points. */
+  record Line(String label, SeriesView view) {}
+
+  /** A marked step: the best (a dot on its value) or the decided one (a vertical line). */
+  record Marker(Kind kind, long step, double value, int line) {
+    enum Kind {
+      BEST,
+      DECIDED
+    }
+  }
+
+  /** Where things go: the axes, and a point's position in the SVG's coordinates. */
+  record Plot(ChartScale x, ChartScale y) {
+    double xOf(long step) {
+      return LEFT + x.share(step) * (WIDTH - LEFT - RIGHT);
+    }
+
+    double yOf(double value) {
+      return TOP + (1 - y.share(value)) * (HEIGHT - TOP - BOTTOM);
+    }
+  }
+
+  private MetricChart() {}
+
+  /** The axes for these lines and markers: every point's step and every marker inside. */
+  static Plot plot(List<Line> lines, List<Marker> markers) {
+    long first = Long.MAX_VALUE;
+    long last = Long.MIN_VALUE;
+    int count = 0;
+    for (Line l : lines) {
+      long[] steps = l.view().steps();
+      if (steps.length > 0) {
+        first = Math.min(first, steps[0]);
+        last = Math.max(last, steps[steps.length - 1]);
+      }
+      for (double v : l.view().values()) {
+        if (Double.isFinite(v)) {
+          count++;
+        }
+      }
+    }
+    double[] values = new double[count];
+    int i = 0;
+    for (Line l : lines) {
+      for (double v : l.view().values()) {
+        if (Double.isFinite(v)) {
+          values[i++] = v;
+        }
+      }
+    }
+    Arrays.sort(values);
+    double low = count == 0 ? 0 : values[0];
+    double high = count == 0 ? 1 : values[count - 1];
+    if (count >= 20) {
+      double p2 = values[(int) (0.02 * (count - 1))];
+      double p98 = values[(int) Math.ceil(0.98 * (count - 1))];
+      if (p98 > p2 && high - low > OUTLIER_SPAN * (p98 - p2)) {
+        double pad = 0.25 * (p98 - p2);
+        low = Math.max(low, p2 - pad);
+        high = Math.min(high, p98 + pad);
+      }
+    }
+    for (Marker m : markers) {
+      first = Math.min(first, m.step());
+      last = Math.max(last, m.step());
+      if (m.kind() == Marker.Kind.BEST && Double.isFinite(m.value())) {
+        low = Math.min(low, m.value());
+        high = Math.max(high, m.value());
+      }
+    }
+    if (first == Long.MAX_VALUE) {
+      first = 0;
+      last = 1;
+    }
+    return new Plot(ChartScale.steps(first, last), ChartScale.values(low, high));
+  }
+
+  /** TensorBoard's debiased exponential moving average; non-finite values pass and are skipped. */
+  static double[] smoothed(double[] values) {
+    double[] out = new double[values.length];
+    double last = 0;
+    int n = 0;
+    for (int i = 0; i < values.length; i++) {
+      double v = values[i];
+      if (!Double.isFinite(v)) {
+        out[i] = v;
+        continue;
+      }
+      last = last * SMOOTHING + (1 - SMOOTHING) * v;
+      n++;
+      out[i] = last / (1 - Math.pow(SMOOTHING, n));
+    }
+    return out;
+  }
+
+  /** The chart's SVG; {@code metric} names it (escaped here). */
+  static String svg(String metric, List<Line> lines, List<Marker> markers) {
+    Plot p = plot(lines, markers);
+    StringBuilder svg = new StringBuilder(8192);
+    svg.append("<svg class=\"chart\" viewBox=\"0 0 ")
+        .append(WIDTH)
+        .append(' ')
+        .append(HEIGHT)
+        .append("\" preserveAspectRatio=\"xMidYMid meet\" role=\"img\" aria-label=\"")
+        .append(Html.attribute(metric))
+        .append("\" data-x0=\"")
+        .append(fmt(p.x().low()))
+        .append("\" data-x1=\"")
+        .append(fmt(p.x().high()))
+        .append("\" data-l=\"")
+        .append(LEFT)
+        .append("\" data-r=\"")
+        .append(WIDTH - RIGHT)
+        .append("\">");
+    axes(svg, p);
+    for (int i = 0; i < lines.size(); i++) {
+      line(svg, p, lines.get(i), i);
+    }
+    for (Marker m : markers) {
+      marker(svg, p, m);
+    }
+    return svg.append("</svg>").toString();
+  }
+
+  private static void axes(StringBuilder svg, Plot p) {
+    int bottom = HEIGHT - BOTTOM;
+    svg.append("<g class=\"axes\"><rect class=\"frame\" x=\"")
+        .append(LEFT)
+        .append("\" y=\"")
+        .append(TOP)
+        .append("\" width=\"")
+        .append(WIDTH - LEFT - RIGHT)
+        .append("\" height=\"")
+        .append(bottom - TOP)
+        .append("\"/>");
+    for (double t : p.y().ticks()) {
+      String y = fmt(p.yOf(t));
+      svg.append("<line class=\"grid\" x1=\"")
+          .append(LEFT)
+          .append("\" x2=\"")
+          .append(WIDTH - RIGHT)
+          .append("\" y1=\"")
+          .append(y)
+          .append("\" y2=\"")
+          .append(y)
+          .append("\"/><text class=\"tick y\" x=\"")
+          .append(LEFT - 4)
+          .append("\" y=\"")
+          .append(fmt(p.yOf(t) + 4))
+          .append("\" text-anchor=\"end\">")
+          .append(Html.text(HumanNumber.of(t)))
+          .append("</text>");
+    }
+    for (double t : p.x().ticks()) {
+      String x = fmt(p.xOf((long) t));
+      svg.append("<line class=\"grid\" x1=\"")
+          .append(x)
+          .append("\" x2=\"")
+          .append(x)
+          .append("\" y1=\"")
+          .append(TOP)
+          .append("\" y2=\"")
+          .append(bottom)
+          .append("\"/><text class=\"tick x\" x=\"")
+          .append(x)
+          .append("\" y=\"")
+          .append(bottom + 14)
+          .append("\" text-anchor=\"middle\">")
+          .append(Html.text(HumanNumber.of(t)))
+          .append("</text>");
+    }
+    svg.append("<text class=\"axis-name\" x=\"")
+        .append(WIDTH - RIGHT)
+        .append("\" y=\"")
+        .append(HEIGHT - 2)
+        .append("\" text-anchor=\"end\">step</text>");
+    if (p.y().log()) {
+      svg.append("<text class=\"axis-name\" x=\"2\" y=\"").append(TOP - 2).append("\">log</text>");
+    }
+    svg.append("</g>");
+  }
+
+  private static void line(StringBuilder svg, Plot p, Line line, int index) {
+    long[] steps = line.view().steps();
+    double[] values = line.view().values();
+    String css = "s" + (index % 6);
+    svg.append("<polyline class=\"raw ")
+        .append(css)
+        .append("\" data-label=\"")
+        .append(Html.attribute(line.label()))
+        .append("\" data-s=\"");
+    for (int i = 0; i < steps.length; i++) {
+      svg.append(i == 0 ? "" : " ").append(steps[i]);
+    }
+    svg.append("\" data-v=\"");
+    for (int i = 0; i < values.length; i++) {
+      svg.append(i == 0 ? "" : " ").append(String.format(Locale.ROOT, "%.5g", values[i]));
+    }
+    svg.append("\" points=\"");
+    points(svg, p, steps, values);
+    svg.append("\"/>");
+    svg.append("<polyline class=\"smooth ").append(css).append("\" points=\"");
+    points(svg, p, steps, smoothed(values));
+    svg.append("\"/>");
+    if (steps.length == 1) {
+      svg.append("<circle class=\"only ")
+          .append(css)
+          .append("\" r=\"3\" cx=\"")
+          .append(fmt(p.xOf(steps[0])))
+          .append("\" cy=\"")
+          .append(fmt(p.yOf(values[0])))
+          .append("\"/>");
+    }
+  }
+
+  private static void points(StringBuilder svg, Plot p, long[] steps, double[] values) {
+    String sep = "";
+    for (int i = 0; i < steps.length; i++) {
+      if (Double.isFinite(values[i])) {
+        svg.append(sep).append(fmt(p.xOf(steps[i]))).append(',').append(fmt(p.yOf(values[i])));
+        sep = " ";
+      }
+    }
+  }
+
+  private static void marker(StringBuilder svg, Plot p, Marker m) {
+    double x = p.xOf(m.step());
+    boolean right = x > LEFT + 0.6 * (WIDTH - LEFT - RIGHT);
+    double labelX = right ? x - 5 : x + 5;
+    String anchor = right ? "end" : "start";
+    if (m.kind() == Marker.Kind.DECIDED) {
+      svg.append("<line class=\"decided\" x1=\"")
+          .append(fmt(x))
+          .append("\" x2=\"")
+          .append(fmt(x))
+          .append("\" y1=\"")
+          .append(TOP)
+          .append("\" y2=\"")
+          .append(HEIGHT - BOTTOM)
+          .append("\"/><text class=\"marker-label decided\" x=\"")
+          .append(fmt(labelX))
+          .append("\" y=\"")
+          .append(HEIGHT - BOTTOM - 6)
+          .append("\" text-anchor=\"")
+          .append(anchor)
+          .append("\">decided ")
+          .append(m.step())
+          .append("</text>");
+      return;
+    }
+    double y = p.yOf(m.value());
+    double labelY = y > TOP + 18 ? y - 8 : y + 16;
+    svg.append("<circle class=\"best s")
+        .append(m.line() % 6)
+        .append("\" r=\"4.5\" cx=\"")
+        .append(fmt(x))
+        .append("\" cy=\"")
+        .append(fmt(y))
+        .append("\"><title>best step ")
+        .append(m.step())
+        .append(": ")
+        .append(HumanNumber.of(m.value()))
+        .append("</title></circle><text class=\"marker-label best\" x=\"")
+        .append(fmt(labelX))
+        .append("\" y=\"")
+        .append(fmt(labelY))
+        .append("\" text-anchor=\"")
+        .append(anchor)
+        .append("\">best ")
+        .append(m.step())
+        .append(" (")
+        .append(HumanNumber.of(m.value()))
+        .append(")</text>");
+  }
+
+  /** The polyline of a small overview sparkline (no axes), {@code width} by {@code height}. */
+  static String sparkline(SeriesView view, int width, int height) {
+    StringBuilder svg = new StringBuilder(1024);
+    svg.append("<svg class=\"spark\" viewBox=\"0 0 ")
+        .append(width)
+        .append(' ')
+        .append(height)
+        .append("\" aria-hidden=\"true\">");
+    List<Line> one = new ArrayList<>(List.of(new Line("", view)));
+    Plot p = plot(one, List.of());
+    svg.append("<polyline class=\"smooth s0\" points=\"");
+    String sep = "";
+    double[] values = smoothed(view.values());
+    long[] steps = view.steps();
+    int stride = Math.max(1, steps.length / width);
+    for (int i = 0; i < steps.length; i += stride) {
+      if (Double.isFinite(values[i])) {
+        double x = 1 + p.x().share(steps[i]) * (width - 2);
+        double y = 1 + (1 - p.y().share(values[i])) * (height - 2);
+        svg.append(sep).append(fmt(x)).append(',').append(fmt(y));
+        sep = " ";
+      }
+    }
+    return svg.append("\"/></svg>").toString();
+  }
+
+  static String fmt(double v) {
+    return String.format(Locale.ROOT, "%.1f", v);
+  }
+}
