@@ -79,7 +79,7 @@ final class ExperimentPage {
             .append(" more metrics, in /api/runs</p>");
         break;
       }
-      metric(out, watcher, verdict.experiment(), m.getKey(), m.getValue());
+      metric(out, watcher, verdict, m.getKey(), m.getValue());
     }
     out.append("</section></main>");
     PageLayout.close(out);
@@ -106,7 +106,12 @@ final class ExperimentPage {
   }
 
   private static void metric(
-      StringBuilder out, Watcher watcher, String experiment, String metric, List<Verdict> series) {
+      StringBuilder out,
+      Watcher watcher,
+      ExperimentVerdict experimentVerdict,
+      String metric,
+      List<Verdict> series) {
+    String experiment = experimentVerdict.experiment();
     List<MetricChart.Line> lines = new ArrayList<>();
     List<MetricChart.Marker> markers = new ArrayList<>();
     Set<Long> decided = new HashSet<>();
@@ -124,7 +129,11 @@ final class ExperimentPage {
             new MetricChart.Marker(
                 MetricChart.Marker.Kind.BEST, v.bestStep(), v.bestValue(), index));
       }
-      if (v.decidedAtStep() != null && v.status().isStop() && decided.add(v.decidedAtStep())) {
+      // the step at which the experiment's verdict was decided: its deciding series' own
+      if (v.decidedAtStep() != null
+          && v.status().isStop()
+          && experimentVerdict.deciding().contains(v)
+          && decided.add(v.decidedAtStep())) {
         markers.add(
             new MetricChart.Marker(
                 MetricChart.Marker.Kind.DECIDED, v.decidedAtStep(), Double.NaN, index));

@@ -151,8 +151,9 @@ final class MetricChart {
     for (int i = 0; i < lines.size(); i++) {
       line(svg, p, lines.get(i), i);
     }
+    List<double[]> labels = new ArrayList<>();
     for (Marker m : markers) {
-      marker(svg, p, m);
+      marker(svg, p, m, labels);
     }
     return svg.append("</svg>").toString();
   }
@@ -258,12 +259,50 @@ final class MetricChart {
     }
   }
 
-  private static void marker(StringBuilder svg, Plot p, Marker m) {
+  /** About how wide a label's character is, in SVG units (11-pixel sans-serif text). */
+  private static final double CHAR_WIDTH = 6.5;
+
+  private static final double LABEL_HEIGHT = 13;
+
+  /**
+   * A label's baseline: {@code preferred} or the nearest place above or below it, inside the plot,
+   * where it overlaps none of the labels {@code placed} (boxes: left, baseline, right).
+   */
+  static double labelY(double left, double right, double preferred, List<double[]> placed) {
+    double top = TOP + LABEL_HEIGHT;
+    double bottom = HEIGHT - BOTTOM - 3;
+    for (int k = 0; k < 16; k++) {
+      double shift = (k + 1) / 2 * LABEL_HEIGHT * (k % 2 == 0 ? 1 : -1);
+      double y = Math.max(top, Math.min(bottom, preferred + shift));
+      boolean free = true;
+      for (double[] b : placed) {
+        if (left < b[2] && right > b[0] && Math.abs(y - b[1]) < LABEL_HEIGHT) {
+          free = false;
+          break;
+        }
+      }
+      if (free) {
+        placed.add(new double[] {left, y, right});
+        return y;
+      }
+    }
+    return Math.max(top, Math.min(bottom, preferred));
+  }
+
+  private static void marker(StringBuilder svg, Plot p, Marker m, List<double[]> labels) {
     double x = p.xOf(m.step());
     boolean right = x > LEFT + 0.6 * (WIDTH - LEFT - RIGHT);
     double labelX = right ? x - 5 : x + 5;
     String anchor = right ? "end" : "start";
     if (m.kind() == Marker.Kind.DECIDED) {
+      String text = "decided " + m.step();
+      double w = text.length() * CHAR_WIDTH;
+      double y =
+          labelY(
+              right ? labelX - w : labelX,
+              right ? labelX : labelX + w,
+              HEIGHT - BOTTOM - 6,
+              labels);
       svg.append("<line class=\"decided\" x1=\"")
           .append(fmt(x))
           .append("\" x2=\"")
@@ -275,16 +314,23 @@ final class MetricChart {
           .append("\"/><text class=\"marker-label decided\" x=\"")
           .append(fmt(labelX))
           .append("\" y=\"")
-          .append(HEIGHT - BOTTOM - 6)
+          .append(fmt(y))
           .append("\" text-anchor=\"")
           .append(anchor)
-          .append("\">decided ")
-          .append(m.step())
+          .append("\">")
+          .append(text)
           .append("</text>");
       return;
     }
     double y = p.yOf(m.value());
-    double labelY = y > TOP + 18 ? y - 8 : y + 16;
+    String text = "best " + m.step() + " (" + HumanNumber.of(m.value()) + ")";
+    double w = text.length() * CHAR_WIDTH;
+    double labelY =
+        labelY(
+            right ? labelX - w : labelX,
+            right ? labelX : labelX + w,
+            y > TOP + 18 ? y - 8 : y + 16,
+            labels);
     svg.append("<circle class=\"best s")
         .append(m.line() % 6)
         .append("\" r=\"4.5\" cx=\"")
@@ -301,11 +347,9 @@ final class MetricChart {
         .append(fmt(labelY))
         .append("\" text-anchor=\"")
         .append(anchor)
-        .append("\">best ")
-        .append(m.step())
-        .append(" (")
-        .append(HumanNumber.of(m.value()))
-        .append(")</text>");
+        .append("\">")
+        .append(text)
+        .append("</text>");
   }
 
   /** The polyline of a small overview sparkline (no axes), {@code width} by {@code height}. */
@@ -323,9 +367,11 @@ final class MetricChart {
     double[] values = smoothed(view.values());
     long[] steps = view.steps();
     int stride = Math.max(1, steps.length / width);
+    double first = steps[0];
+    double span = Math.max(1, steps[steps.length - 1] - first);
     for (int i = 0; i < steps.length; i += stride) {
       if (Double.isFinite(values[i])) {
-        double x = 1 + p.x().share(steps[i]) * (width - 2);
+        double x = 1 + (steps[i] - first) / span * (width - 2);
         double y = 1 + (1 - p.y().share(values[i])) * (height - 2);
         svg.append(sep).append(fmt(x)).append(',').append(fmt(y));
         sep = " ";

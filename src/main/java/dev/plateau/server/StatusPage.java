@@ -102,6 +102,7 @@ final class StatusPage {
       out.append("<a class=\"count ")
           .append(s.jsonName())
           .append(query.status() == s ? " current" : "")
+          .append(counts[s.ordinal()] == 0 ? " zero" : "")
           .append("\" data-status=\"")
           .append(s.jsonName())
           .append("\" href=\"")

@@ -65,6 +65,18 @@ class MetricChartTest {
   }
 
   @Test
+  void labelsOfNearbyMarkersDoNotOverlap() {
+    List<double[]> placed = new ArrayList<>();
+    double a = MetricChart.labelY(500, 600, 200, placed);
+    double b = MetricChart.labelY(520, 620, 202, placed);
+    double c = MetricChart.labelY(100, 160, 200, placed);
+    assertThat(Math.abs(a - b)).isGreaterThanOrEqualTo(13);
+    assertThat(c).as("a label elsewhere keeps its place").isEqualTo(200);
+    assertThat(b)
+        .isBetween((double) MetricChart.TOP, (double) MetricChart.HEIGHT - MetricChart.BOTTOM);
+  }
+
+  @Test
   void axesCarryTickValuesAndBothSeriesAreDrawnRawAndSmoothed() {
     String svg =
         MetricChart.svg(

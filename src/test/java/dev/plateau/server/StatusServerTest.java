@@ -202,7 +202,8 @@ class StatusServerTest {
 
   /** The page without the one script element it may have: Plateau's own, from this server. */
   static String withoutOwnScript(String page) {
-    return page.replace("<script src=\"/static/plateau.js\" defer></script>", "");
+    // as served, or as a browser writes it back (defer="")
+    return page.replaceAll("<script src=\"/static/plateau\\.js\" defer(=\"\")?></script>", "");
   }
 
   /** The status page of a logdir holding one run {@code run} with one series {@code tag}. */
