@@ -139,8 +139,11 @@ final class DaemonAssembly {
     // /healthz fails after ten rounds missed, and never sooner than 30 s.
     Duration stale = Duration.ofMillis(Math.max(30_000, 10 * settings.pollInterval().toMillis()));
     try {
-      return new StatusServer(
-          settings.http().address(), daemon, stores, stale, clock, settings.token());
+      StatusServer server =
+          new StatusServer(
+              settings.http().address(), daemon, stores, stale, clock, settings.token());
+      server.linkToTensorBoard(settings.tensorBoardUrl());
+      return server;
     } catch (IOException e) {
       log.warn(
           "cannot serve HTTP on {} ({}); going on without /healthz and /metrics",

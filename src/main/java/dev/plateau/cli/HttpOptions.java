@@ -1,9 +1,12 @@
 package dev.plateau.cli;
 
 import dev.plateau.server.BearerToken;
+import dev.plateau.server.StatusServer;
 import dev.plateau.sink.Secret;
 import dev.plateau.sink.SinkConfigException;
+import java.net.URI;
 import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Option;
@@ -35,6 +38,18 @@ final class HttpOptions {
       description =
           "The token itself; other users of this machine can see it in the process list, so prefer --http-token-file or PLATEAU_HTTP_TOKEN.")
   String httpToken;
+
+  @Option(
+      names = "--tensorboard-url",
+      paramLabel = "URL",
+      description =
+          "Link each experiment on the status page to its runs in TensorBoard at this http(s) URL, e.g. http://localhost:6006/ (default: no links).")
+  @Nullable URI tensorBoardUrl;
+
+  /** Refuses a TensorBoard URL the page would not link to: not http or https, or no host. */
+  void checkTensorBoardUrl() {
+    StatusServer.checkTensorBoardUrl(tensorBoardUrl);
+  }
 
   /**
    * The HTTP token, or null for none (or no server); refused when too short or not plain ASCII.

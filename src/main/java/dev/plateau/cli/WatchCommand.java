@@ -221,6 +221,12 @@ final class WatchCommand implements Callable<Integer> {
       err.println("plateau watch: " + e.getMessage());
       return null;
     }
+    try {
+      httpOptions.checkTensorBoardUrl();
+    } catch (IllegalArgumentException e) {
+      err.println("plateau watch: --tensorboard-url: " + e.getMessage());
+      return null;
+    }
     return new WatchSettings(
         absolute,
         loaded,
@@ -233,7 +239,8 @@ final class WatchCommand implements Callable<Integer> {
         checkpointInterval.duration(),
         pollOnly,
         httpOptions.http,
-        token);
+        token,
+        httpOptions.tensorBoardUrl);
   }
 
   /** Stops the daemon when the JVM is asked to exit other than by SIGTERM or SIGINT. */

@@ -315,6 +315,15 @@ public final class StatusServer implements AutoCloseable {
     this.tensorBoard = TensorBoardLink.of(base);
   }
 
+  /**
+   * Checks a TensorBoard URL as {@link #linkToTensorBoard} would take it (null is fine).
+   *
+   * @throws IllegalArgumentException saying what is wrong with it
+   */
+  public static void checkTensorBoardUrl(@Nullable URI base) {
+    TensorBoardLink.of(base);
+  }
+
   private HttpResponse text(int status, String body, boolean close, String... fields) {
     return response(status, "text/plain; charset=utf-8", body, close, fields);
   }

@@ -36,6 +36,7 @@ class DaemonAssemblyTest {
         Duration.ofSeconds(30),
         false,
         new HttpBinding.Converter().convert("off"),
+        null,
         null);
   }
 
