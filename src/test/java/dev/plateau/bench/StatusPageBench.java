@@ -77,7 +77,7 @@ public final class StatusPageBench {
         System.out.println("view | median ms | p95 ms | max ms | bytes");
         for (String view : views) {
           HttpRequest request = HttpRequest.newBuilder(URI.create(base + view)).build();
-          for (int i = 0; i < 20; i++) {
+          for (int i = 0; i < 50; i++) {
             http.send(request, HttpResponse.BodyHandlers.ofByteArray());
           }
           double[] ms = new double[gets];

@@ -137,6 +137,14 @@ class MetricChartTest {
   }
 
   @Test
+  void coordinatesHaveOneDecimal() {
+    assertThat(MetricChart.fmt(12.345)).isEqualTo("12.3");
+    assertThat(MetricChart.fmt(-0.04)).isEqualTo("0.0");
+    assertThat(MetricChart.fmt(-3.26)).isEqualTo("-3.3");
+    assertThat(MetricChart.fmt(640)).isEqualTo("640.0");
+  }
+
+  @Test
   void theSmoothedLevelIsTensorBoardsDebiasedAverage() {
     double[] s = MetricChart.smoothed(new double[] {1, 1, Double.NaN, 1});
     assertThat(s[0]).isEqualTo(1.0);
