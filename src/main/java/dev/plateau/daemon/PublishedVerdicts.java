@@ -21,8 +21,9 @@ import org.jspecify.annotations.Nullable;
  * What other threads (the status server) read of a watcher: the experiments' verdicts after the
  * last round, in name order, and the curves of watched series, as copies safe to read from any
  * thread. Combining every experiment's verdict is most of a quiet round's work on a large logdir,
- * so rounds woken by events refresh the verdicts only with a transition or once a second; the
- * curves of series that got points are refreshed with them, so a chart keeps up with the table.
+ * so rounds woken by events refresh the verdicts only with a transition or once a second; while
+ * someone looks at charts, the curves of series that got points are refreshed with them, so a chart
+ * keeps up with the table (otherwise at each commit of their series).
  *
  * <p>When an experiment parks, its series leave the judge's memory but their curves stay here,
  * thinned to {@value #PARKED_POINTS} points, for the {@value #MAX_PARKED_SERIES} series parked last
@@ -44,12 +45,19 @@ final class PublishedVerdicts {
   private final Map<SeriesKey, SeriesView> parked = new LinkedHashMap<>();
   private long lastMillis = Long.MIN_VALUE / 2;
 
+  /** Charts stay this fresh for this long after someone last looked at one. */
+  static final long VIEWERS_GONE_MILLIS = 60_000;
+
+  private volatile boolean viewed;
+  private long lastViewedMillis = Long.MIN_VALUE / 2;
+
   List<ExperimentVerdict> verdicts() {
     return verdicts;
   }
 
   /** The curve of a watched series as of the last refresh (also when parked), or null. */
   @Nullable SeriesView curve(SeriesKey key) {
+    viewed = true;
     SeriesView live = curves.get(key);
     if (live != null) {
       return live;
@@ -87,6 +95,20 @@ final class PublishedVerdicts {
         }
       }
     }
+  }
+
+  /**
+   * Whether a chart was read (by the status server) within {@link #VIEWERS_GONE_MILLIS} of {@code
+   * nowMillis}: only then are curves refreshed with the verdicts, since with a thousand live runs
+   * drawing every curve each second is megabytes of garbage a second that nobody looks at. Without
+   * viewers, curves are still drawn at each commit of their series. On the polling thread.
+   */
+  boolean viewedRecently(long nowMillis) {
+    if (viewed) {
+      viewed = false;
+      lastViewedMillis = nowMillis;
+    }
+    return nowMillis - lastViewedMillis < VIEWERS_GONE_MILLIS && nowMillis >= lastViewedMillis;
   }
 
   /** The runs left memory (parked): their curves are kept, thinned, within the bound. */

@@ -341,7 +341,8 @@ public final class Watcher {
       }
     }
     if (published.refresh(
-        whole || transitions > 0, now, judge::experimentVerdicts, parking.verdicts())) {
+            whole || transitions > 0, now, judge::experimentVerdicts, parking.verdicts())
+        && published.viewedRecently(now)) {
       published.refreshCurves(judge.runs(), (run, tag) -> judge.judgeOf(run, tag) != null);
     }
     if (!readAgain) {

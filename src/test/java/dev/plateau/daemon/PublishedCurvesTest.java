@@ -54,6 +54,19 @@ class PublishedCurvesTest {
   }
 
   @Test
+  void curvesAreRefreshedEveryRoundOnlyWhileSomeoneLooksAtThem() {
+    PublishedVerdicts published = new PublishedVerdicts();
+    assertThat(published.viewedRecently(1_000)).as("nobody looked yet").isFalse();
+    published.curve(new SeriesKey("exp", "loss"));
+    assertThat(published.viewedRecently(2_000)).isTrue();
+    assertThat(published.viewedRecently(2_000 + PublishedVerdicts.VIEWERS_GONE_MILLIS - 1))
+        .isTrue();
+    assertThat(published.viewedRecently(2_000 + PublishedVerdicts.VIEWERS_GONE_MILLIS))
+        .as("a minute without a look")
+        .isFalse();
+  }
+
+  @Test
   void curvesFollowTheKeptPointsOfWatchedSeriesOnly() {
     PublishedVerdicts published = new PublishedVerdicts();
     RunSeries run = new RunSeries("exp");
