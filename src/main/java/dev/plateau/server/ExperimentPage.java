@@ -114,6 +114,7 @@ final class ExperimentPage {
     String experiment = experimentVerdict.experiment();
     List<MetricChart.Line> lines = new ArrayList<>();
     List<MetricChart.Marker> markers = new ArrayList<>();
+    List<MetricChart.Forecast> forecasts = new ArrayList<>();
     Set<Long> decided = new HashSet<>();
     List<Verdict> charted = new ArrayList<>();
     for (Verdict v : series) {
@@ -124,6 +125,10 @@ final class ExperimentPage {
       int index = lines.size();
       lines.add(new MetricChart.Line(label(experiment, v), view));
       charted.add(v);
+      MetricChart.Forecast forecast = forecastOf(v.evidence(), index);
+      if (forecast != null) {
+        forecasts.add(forecast);
+      }
       if (v.bestStep() != null && Double.isFinite(v.bestValue())) {
         markers.add(
             new MetricChart.Marker(
@@ -153,9 +158,11 @@ final class ExperimentPage {
     }
     out.append("</figcaption>");
     if (!lines.isEmpty()) {
-      out.append(MetricChart.svg(metric, lines, markers));
+      out.append(MetricChart.svg(metric, lines, markers, forecasts));
     } else {
-      out.append("<p class=\"muted\">no points kept yet</p>");
+      out.append(
+          "<p class=\"muted\">no points in memory: an experiment that has been parked since the"
+              + " daemon started gets its chart back with its next point</p>");
     }
     out.append("<div class=\"scroll\"><table class=\"series\"><thead><tr><th>run</th><th>tag</th>")
         .append("<th>status</th><th>best step</th><th>best value</th><th>last step</th>")
@@ -180,6 +187,22 @@ final class ExperimentPage {
           .append("</td></tr>");
     }
     out.append("</tbody></table></div></figure>");
+  }
+
+  /** The forecast in a verdict's evidence, when it has one with finite numbers. */
+  static MetricChart.@Nullable Forecast forecastOf(Map<String, Object> evidence, int line) {
+    if (!(evidence.get("forecast") instanceof Map<?, ?> f)
+        || !(f.get("value") instanceof Number value)
+        || !(f.get("lower") instanceof Number lower)
+        || !(f.get("upper") instanceof Number upper)
+        || !(f.get("step") instanceof Number step)
+        || !Double.isFinite(value.doubleValue())
+        || !Double.isFinite(lower.doubleValue())
+        || !Double.isFinite(upper.doubleValue())) {
+      return null;
+    }
+    return new MetricChart.Forecast(
+        step.longValue(), value.doubleValue(), lower.doubleValue(), upper.doubleValue(), line);
   }
 
   private static String label(String experiment, Verdict v) {

@@ -44,6 +44,12 @@ final class MetricChart {
     }
   }
 
+  /**
+   * A series' forecast (the plateau detector's): the level predicted at {@code step}, with its 90%
+   * interval, drawn as a dot on a bar and joined to the series' last point by a dotted line.
+   */
+  record Forecast(long step, double value, double lower, double upper, int line) {}
+
   /** Where things go: the axes, and a point's position in the SVG's coordinates. */
   record Plot(ChartScale x, ChartScale y) {
     double xOf(long step) {
@@ -59,6 +65,11 @@ final class MetricChart {
 
   /** The axes for these lines and markers: every point's step and every marker inside. */
   static Plot plot(List<Line> lines, List<Marker> markers) {
+    return plot(lines, markers, List.of());
+  }
+
+  /** As {@link #plot(List, List)}, with forecasts (their steps and intervals inside too). */
+  static Plot plot(List<Line> lines, List<Marker> markers, List<Forecast> forecasts) {
     long first = Long.MAX_VALUE;
     long last = Long.MIN_VALUE;
     int count = 0;
@@ -103,6 +114,11 @@ final class MetricChart {
         high = Math.max(high, m.value());
       }
     }
+    for (Forecast f : forecasts) {
+      last = Math.max(last, f.step());
+      low = Math.min(low, f.lower());
+      high = Math.max(high, f.upper());
+    }
     if (first == Long.MAX_VALUE) {
       first = 0;
       last = 1;
@@ -130,7 +146,13 @@ final class MetricChart {
 
   /** The chart's SVG; {@code metric} names it (escaped here). */
   static String svg(String metric, List<Line> lines, List<Marker> markers) {
-    Plot p = plot(lines, markers);
+    return svg(metric, lines, markers, List.of());
+  }
+
+  /** The chart's SVG with the series' forecasts. */
+  static String svg(
+      String metric, List<Line> lines, List<Marker> markers, List<Forecast> forecasts) {
+    Plot p = plot(lines, markers, forecasts);
     StringBuilder svg = new StringBuilder(8192);
     svg.append("<svg class=\"chart\" viewBox=\"0 0 ")
         .append(WIDTH)
@@ -152,6 +174,9 @@ final class MetricChart {
       line(svg, p, lines.get(i), i);
     }
     List<double[]> labels = new ArrayList<>();
+    for (Forecast f : forecasts) {
+      forecast(svg, p, f, lines.get(f.line()).view(), labels);
+    }
     for (Marker m : markers) {
       marker(svg, p, m, labels);
     }
@@ -258,6 +283,49 @@ final class MetricChart {
         sep = " ";
       }
     }
+  }
+
+  private static void forecast(
+      StringBuilder svg, Plot p, Forecast f, SeriesView view, List<double[]> labels) {
+    double x = p.xOf(f.step());
+    String css = "s" + (f.line() % 6);
+    int last = view.steps().length - 1;
+    while (last >= 0 && !Double.isFinite(view.values()[last])) {
+      last--;
+    }
+    svg.append("<g class=\"forecast ").append(css).append("\">");
+    if (last >= 0) {
+      svg.append("<line class=\"forecast-path\" x1=\"")
+          .append(fmt(p.xOf(view.steps()[last])))
+          .append("\" y1=\"")
+          .append(fmt(p.yOf(smoothed(view.values())[last])))
+          .append("\" x2=\"")
+          .append(fmt(x))
+          .append("\" y2=\"")
+          .append(fmt(p.yOf(f.value())))
+          .append("\"/>");
+    }
+    svg.append("<line class=\"interval\" x1=\"")
+        .append(fmt(x))
+        .append("\" x2=\"")
+        .append(fmt(x))
+        .append("\" y1=\"")
+        .append(fmt(p.yOf(f.lower())))
+        .append("\" y2=\"")
+        .append(fmt(p.yOf(f.upper())))
+        .append("\"/><circle r=\"3\" cx=\"")
+        .append(fmt(x))
+        .append("\" cy=\"")
+        .append(fmt(p.yOf(f.value())))
+        .append("\"><title>forecast at step ")
+        .append(f.step())
+        .append(": ")
+        .append(HumanNumber.of(f.value()))
+        .append(" (90%: ")
+        .append(HumanNumber.of(f.lower()))
+        .append(" to ")
+        .append(HumanNumber.of(f.upper()))
+        .append(")</title></circle></g>");
   }
 
   /** About how wide a label's character is, in SVG units (11-pixel sans-serif text). */

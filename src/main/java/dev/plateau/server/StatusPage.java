@@ -82,7 +82,11 @@ final class StatusPage {
           .append(all.size())
           .append(all.size() == total ? "" : " matching (of " + total + ")")
           .append("</p>");
-      table(out, shown, tb);
+      if (shown.isEmpty()) {
+        out.append("<p id=\"none-match\">No experiment matches. <a href=\"/\">Show all</a></p>");
+      } else {
+        table(out, shown, tb);
+      }
       pager(out, query, page, pages);
     }
     out.append("</main>");

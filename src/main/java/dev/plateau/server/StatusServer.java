@@ -213,7 +213,7 @@ public final class StatusServer implements AutoCloseable {
     if (admission instanceof Admission.Challenge challenge) {
       String realm = "Bearer realm=\"plateau\"";
       return new Reply.Now(
-          challenge.route() == Route.PAGE
+          challenge.route() == Route.PAGE || challenge.route() == Route.EXPERIMENT
               ? response(
                   401,
                   "text/html; charset=utf-8",

@@ -65,6 +65,23 @@ class MetricChartTest {
   }
 
   @Test
+  void aForecastBeyondTheLastPointWidensTheAxesAndLiesInside() {
+    SeriesView run = curve(100, 1, 5, 0.5);
+    MetricChart.Forecast f = new MetricChart.Forecast(250, 0.4, 0.3, 0.45, 0);
+    String svg =
+        MetricChart.svg("loss", List.of(new MetricChart.Line("run", run)), List.of(), List.of(f));
+    MetricChart.Plot p =
+        MetricChart.plot(List.of(new MetricChart.Line("run", run)), List.of(), List.of(f));
+    assertThat(p.x().high()).isGreaterThanOrEqualTo(250);
+    assertThat(p.y().low()).isLessThanOrEqualTo(0.3);
+    double right = MetricChart.WIDTH - MetricChart.RIGHT;
+    assertThat(attribute(svg, "line class=\"interval\"", "x1"))
+        .singleElement()
+        .satisfies(x -> assertThat(x).isBetween((double) MetricChart.LEFT, right));
+    assertThat(svg).contains("<title>forecast at step 250: 0.4 (90%: 0.3 to 0.45)</title>");
+  }
+
+  @Test
   void labelsOfNearbyMarkersDoNotOverlap() {
     List<double[]> placed = new ArrayList<>();
     double a = MetricChart.labelY(500, 600, 200, placed);
