@@ -45,6 +45,23 @@ final class MetricChart {
   }
 
   /**
+   * How far past the last point a forecast may widen the step axis, as a share of the points' span:
+   * a forecast further out would squeeze the curve it continues into a corner.
+   */
+  static final double FORECAST_REACH = 0.5;
+
+  /** The forecasts drawn: those within {@link #FORECAST_REACH} of the points' steps. */
+  static List<Forecast> shown(List<Forecast> forecasts, long first, long last) {
+    List<Forecast> out = new ArrayList<>();
+    for (Forecast f : forecasts) {
+      if (f.step() <= last + FORECAST_REACH * Math.max(1, last - first)) {
+        out.add(f);
+      }
+    }
+    return out;
+  }
+
+  /**
    * A series' forecast (the plateau detector's): the level predicted at {@code step}, with its 90%
    * interval, drawn as a dot on a bar and joined to the series' last point by a dotted line.
    */
@@ -85,6 +102,7 @@ final class MetricChart {
         }
       }
     }
+    List<Forecast> drawn = first > last ? List.of() : shown(forecasts, first, last);
     double[] values = new double[count];
     int i = 0;
     for (Line l : lines) {
@@ -114,10 +132,10 @@ final class MetricChart {
         high = Math.max(high, m.value());
       }
     }
-    for (Forecast f : forecasts) {
+    for (Forecast f : drawn) {
       last = Math.max(last, f.step());
-      low = Math.min(low, f.lower());
-      high = Math.max(high, f.upper());
+      low = Math.min(low, f.value());
+      high = Math.max(high, f.value());
     }
     if (first == Long.MAX_VALUE) {
       first = 0;
@@ -174,7 +192,16 @@ final class MetricChart {
       line(svg, p, lines.get(i), i);
     }
     List<double[]> labels = new ArrayList<>();
-    for (Forecast f : forecasts) {
+    long first = Long.MAX_VALUE;
+    long last = Long.MIN_VALUE;
+    for (Line l : lines) {
+      long[] steps = l.view().steps();
+      if (steps.length > 0) {
+        first = Math.min(first, steps[0]);
+        last = Math.max(last, steps[steps.length - 1]);
+      }
+    }
+    for (Forecast f : first > last ? List.<Forecast>of() : shown(forecasts, first, last)) {
       forecast(svg, p, f, lines.get(f.line()).view(), labels);
     }
     for (Marker m : markers) {
@@ -213,7 +240,10 @@ final class MetricChart {
           .append("</text>");
     }
     for (double t : p.x().ticks()) {
-      String x = fmt(p.xOf((long) t));
+      double at = p.xOf((long) t);
+      String x = fmt(at);
+      // the last tick's label would cross the chart's right edge if centred on it
+      String anchor = at > WIDTH - RIGHT - 24 ? "end" : "middle";
       svg.append("<line class=\"grid\" x1=\"")
           .append(x)
           .append("\" x2=\"")
@@ -226,15 +256,17 @@ final class MetricChart {
           .append(x)
           .append("\" y=\"")
           .append(bottom + 14)
-          .append("\" text-anchor=\"middle\">")
+          .append("\" text-anchor=\"")
+          .append(anchor)
+          .append("\">")
           .append(Html.text(HumanNumber.of(t)))
           .append("</text>");
     }
     svg.append("<text class=\"axis-name\" x=\"")
-        .append(WIDTH - RIGHT)
+        .append((LEFT + WIDTH - RIGHT) / 2)
         .append("\" y=\"")
         .append(HEIGHT - 2)
-        .append("\" text-anchor=\"end\">step</text>");
+        .append("\" text-anchor=\"middle\">step</text>");
     if (p.y().log()) {
       svg.append("<text class=\"axis-name\" x=\"2\" y=\"").append(TOP - 2).append("\">log</text>");
     }

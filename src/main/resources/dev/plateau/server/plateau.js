@@ -119,7 +119,8 @@
       }
       var i = nearest(steps, step);
       shownStep = shownStep === null ? steps[i] : shownStep;
-      lines.push(line.getAttribute('data-label') + ': ' + values[i] + ' (step ' + steps[i] + ')');
+      var v = isFinite(values[i]) ? Number(values[i].toPrecision(4)) : values[i];
+      lines.push(line.getAttribute('data-label') + ': ' + v + ' (step ' + steps[i] + ')');
     });
     if (!lines.length) {
       hide();

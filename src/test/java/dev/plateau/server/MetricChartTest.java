@@ -67,18 +67,32 @@ class MetricChartTest {
   @Test
   void aForecastBeyondTheLastPointWidensTheAxesAndLiesInside() {
     SeriesView run = curve(100, 1, 5, 0.5);
-    MetricChart.Forecast f = new MetricChart.Forecast(250, 0.4, 0.3, 0.45, 0);
+    MetricChart.Forecast f = new MetricChart.Forecast(140, 0.4, 0.3, 0.45, 0);
     String svg =
         MetricChart.svg("loss", List.of(new MetricChart.Line("run", run)), List.of(), List.of(f));
     MetricChart.Plot p =
         MetricChart.plot(List.of(new MetricChart.Line("run", run)), List.of(), List.of(f));
-    assertThat(p.x().high()).isGreaterThanOrEqualTo(250);
-    assertThat(p.y().low()).isLessThanOrEqualTo(0.3);
+    assertThat(p.x().high()).isGreaterThanOrEqualTo(140);
+    assertThat(p.y().low()).isLessThanOrEqualTo(0.4);
     double right = MetricChart.WIDTH - MetricChart.RIGHT;
     assertThat(attribute(svg, "line class=\"interval\"", "x1"))
         .singleElement()
         .satisfies(x -> assertThat(x).isBetween((double) MetricChart.LEFT, right));
-    assertThat(svg).contains("<title>forecast at step 250: 0.4 (90%: 0.3 to 0.45)</title>");
+    assertThat(svg).contains("<title>forecast at step 140: 0.4 (90%: 0.3 to 0.45)</title>");
+  }
+
+  @Test
+  void aForecastFarBeyondThePointsIsLeftOutRatherThanSqueezeTheCurve() {
+    SeriesView run = curve(100, 1, 5, 0.5);
+    MetricChart.Forecast far = new MetricChart.Forecast(1_000, 0.4, -5, 9, 0);
+    MetricChart.Plot p =
+        MetricChart.plot(List.of(new MetricChart.Line("run", run)), List.of(), List.of(far));
+    assertThat(p.x().high()).isLessThan(200);
+    assertThat(p.y().low()).isGreaterThan(-1);
+    assertThat(
+            MetricChart.svg(
+                "loss", List.of(new MetricChart.Line("run", run)), List.of(), List.of(far)))
+        .doesNotContain("forecast at step");
   }
 
   @Test

@@ -264,13 +264,13 @@ class StatusPageBrowserIT {
               "(() => { const svg = document.querySelector('svg.chart');"
                   + " const vb = svg.viewBox.baseVal;"
                   + " const els = [...svg.querySelectorAll('circle.best, line.decided,"
-                  + " text.marker-label')];"
+                  + " text.marker-label, text.tick')];"
                   + " return els.length + ':' + els.every(e => { const b = e.getBBox();"
                   + " return b.x >= vb.x && b.y >= vb.y && b.x + b.width <= vb.x + vb.width"
                   + " && b.y + b.height <= vb.y + vb.height; }); })()";
           assertThat(browser.eval(inside).asText())
-              .as("best dots, the decided line and their labels, inside the viewBox")
-              .matches("[4-9]:true");
+              .as("best dots, the decided line, their labels and the ticks, inside the viewBox")
+              .matches("[0-9]{2}:true");
           assertThat(
                   browser
                       .eval("document.querySelector('text.marker-label.best').textContent")
@@ -338,6 +338,45 @@ class StatusPageBrowserIT {
       }
     }
     assertThat(SHOTS.resolve("overview.png")).exists();
+  }
+
+  /**
+   * Real LSTM runs from the shared fixtures, whose spiky curves used to render as flat lines: each
+   * chart has axes with numbers and its curve spans a visible height. Screenshot kept.
+   */
+  @Test
+  void realSpikyLstmRunsAreChartedWithAxesAndShape(@TempDir Path temp) throws Exception {
+    assumeTrue(
+        Files.isExecutable(CHROMIUM), "no Chromium at " + CHROMIUM + " (.ci/run installs it)");
+    Path fixture =
+        dev.plateau.testing.SharedFixtures.require(
+            "fixtures/public/LisandroV__LSTM-Deformation-Tracker");
+    try (RunningServer running = new RunningServer(temp, fixture, "127.0.0.1", null)) {
+      var experiments = running.watcher.published();
+      assertThat(experiments).isNotEmpty();
+      String base = "http://127.0.0.1:" + running.port();
+      try (HeadlessChromium browser = new HeadlessChromium(temp.resolve("cdp"), 1200, 1400)) {
+        int charted = 0;
+        for (int i = 0; i < Math.min(2, experiments.size()); i++) {
+          browser.open(base + ExperimentPage.link(0, experiments.get(i).experiment()));
+          int charts = browser.eval("document.querySelectorAll('svg.chart').length").asInt();
+          charted += charts;
+          if (charts > 0) {
+            browser.screenshot(SHOTS.resolve("fixture-lstm-" + i + ".png"));
+            assertThat(
+                    browser
+                        .eval(
+                            "[...document.querySelectorAll('svg.chart')].every(svg =>"
+                                + " svg.querySelectorAll('.tick.y').length >= 2"
+                                + " && svg.querySelector('polyline.smooth').getBBox().height > 20)")
+                        .asBoolean())
+                .as("every chart has a value axis and a curve with a visible shape")
+                .isTrue();
+          }
+        }
+        assertThat(charted).isPositive();
+      }
+    }
   }
 
   private static String statusOf(Watcher watcher, String experiment) {
