@@ -25,8 +25,9 @@ import org.slf4j.LoggerFactory;
  * The daemon's HTTP endpoints: {@code /healthz} (the main loop completes rounds; never depends on
  * new data), {@code /readyz} (the first scan of every logdir is done), {@code /metrics} (Prometheus
  * text format), {@code /api/runs} (every experiment and series with its verdict, as JSON) and
- * {@code /}, the status page ({@link StatusPage}), from data the polling thread publishes after
- * each round.
+ * {@code /}, the status page ({@link StatusPage}, one experiment at {@code /experiment}: {@link
+ * ExperimentPage}; its own script and stylesheet under {@code /static/}), from data the polling
+ * thread publishes after each round.
  *
  * <p>It serves only these routes and only GET and HEAD ({@link RequestGate}); with a {@link
  * BearerToken}, the page and {@code /api/*} need it while the probes stay open. Every response
