@@ -14,8 +14,10 @@ record TensorBoardLink(URI base) {
   TensorBoardLink {
     String scheme = base.getScheme() == null ? "" : base.getScheme().toLowerCase(Locale.ROOT);
     if (!scheme.equals("http") && !scheme.equals("https") || base.getHost() == null) {
+      // the URL itself is not echoed: it may carry a token
       throw new IllegalArgumentException(
-          "the TensorBoard URL must be an http or https URL with a host, got '" + base + "'");
+          "the TensorBoard URL must be an http or https URL with a host (e.g."
+              + " http://localhost:6006/)");
     }
   }
 
