@@ -331,6 +331,24 @@ class StatusPageBrowserIT {
           browser.screenshot(SHOTS.resolve("phone-experiment.png"));
           browser.open(base + "/");
           browser.screenshot(SHOTS.resolve("phone-overview.png"));
+
+          // Scripts off: the same charts, drawn by the server, and a page that reloads itself.
+          browser.call("Emulation.setScriptExecutionDisabled", java.util.Map.of("value", true));
+          browser.viewport(1200, 900, false);
+          browser.open(base + ExperimentPage.link(0, "resnet"));
+          assertThat(browser.eval("document.documentElement.hasAttribute('data-live')").asBoolean())
+              .as("the page's script did not run")
+              .isFalse();
+          assertThat(
+                  browser
+                      .eval(
+                          "document.querySelectorAll('svg.chart .tick.y').length > 1"
+                              + " && !!document.querySelector('svg.chart line.decided')"
+                              + " && !!document.querySelector('noscript')")
+                      .asBoolean())
+              .as("charted with axes and markers, with the reload for browsers without scripts")
+              .isTrue();
+          browser.screenshot(SHOTS.resolve("experiment-no-script.png"));
         } finally {
           writing.set(false);
           writer.join(5_000);
