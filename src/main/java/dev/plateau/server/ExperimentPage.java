@@ -4,7 +4,10 @@ import dev.plateau.daemon.SeriesView;
 import dev.plateau.daemon.Watcher;
 import dev.plateau.detect.Verdict;
 import dev.plateau.format.ForecastText;
+import dev.plateau.state.Delivery;
 import dev.plateau.verdict.ExperimentVerdict;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -23,6 +26,9 @@ final class ExperimentPage {
   /** Metrics charted per experiment: the page stays small. */
   static final int MAX_METRICS = 24;
 
+  /** Deliveries shown: the newest. */
+  static final int MAX_DELIVERIES = 10;
+
   private ExperimentPage() {}
 
   /** The page's path and query for an experiment (not escaped for HTML). */
@@ -32,7 +38,10 @@ final class ExperimentPage {
 
   /** The page, or null when no such experiment is published. */
   static @Nullable String render(
-      List<Watcher> watchers, PageQuery query, @Nullable TensorBoardLink tb) {
+      List<Watcher> watchers,
+      PageQuery query,
+      @Nullable TensorBoardLink tb,
+      @Nullable List<Delivery> deliveries) {
     if (query.logdir() < 0 || query.logdir() >= watchers.size()) {
       return null;
     }
@@ -70,6 +79,7 @@ final class ExperimentPage {
           .append("\">open the runs</a></dd>");
     }
     out.append("</dl>");
+    deliveries(out, deliveries);
     Map<String, List<Verdict>> metrics = byMetric(verdict.series());
     int shown = 0;
     for (Map.Entry<String, List<Verdict>> m : metrics.entrySet()) {
@@ -84,6 +94,37 @@ final class ExperimentPage {
     out.append("</section></main>");
     PageLayout.close(out);
     return out.toString();
+  }
+
+  private static void deliveries(StringBuilder out, @Nullable List<Delivery> deliveries) {
+    if (deliveries == null) {
+      return;
+    }
+    if (deliveries.isEmpty()) {
+      out.append("<p class=\"muted deliveries\">No alert sent for this experiment yet.</p>");
+      return;
+    }
+    out.append("<div class=\"scroll\"><table class=\"deliveries\"><thead><tr><th>alert</th>")
+        .append("<th>sink</th><th>delivery</th><th>attempts</th><th>recorded (UTC)</th>")
+        .append("<th>last error</th></tr></thead><tbody>");
+    for (Delivery d : deliveries) {
+      out.append("<tr class=\"delivery ")
+          .append(Html.attribute(d.state()))
+          .append("\"><td>")
+          .append(Html.text(d.status()))
+          .append("</td><td>")
+          .append(Html.text(d.sink()))
+          .append("</td><td>")
+          .append(Html.text(d.state()))
+          .append("</td><td>")
+          .append(d.attempts())
+          .append("</td><td>")
+          .append(Instant.ofEpochMilli(d.createdAtMillis()).truncatedTo(ChronoUnit.SECONDS))
+          .append("</td><td class=\"reason\">")
+          .append(d.lastError() == null ? "" : Html.text(d.lastError()))
+          .append("</td></tr>");
+    }
+    out.append("</tbody></table></div>");
   }
 
   /**

@@ -1,6 +1,8 @@
 package dev.plateau.server;
 
 import dev.plateau.daemon.Daemon;
+import dev.plateau.state.Delivery;
+import dev.plateau.state.StateException;
 import dev.plateau.state.StateStore;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -284,7 +286,9 @@ public final class StatusServer implements AutoCloseable {
                 StatusPage.render(daemon.watchers(), PageQuery.of(query), tensorBoard),
                 false);
         case EXPERIMENT -> {
-          String page = ExperimentPage.render(daemon.watchers(), PageQuery.of(query), tensorBoard);
+          PageQuery asked = PageQuery.of(query);
+          List<Delivery> deliveries = deliveriesOf(asked, client);
+          String page = ExperimentPage.render(daemon.watchers(), asked, tensorBoard, deliveries);
           yield page == null
               ? text(404, "no such experiment (it may have left the logdir); see /\n", false)
               : response(200, "text/html; charset=utf-8", page, false);
@@ -296,6 +300,25 @@ public final class StatusServer implements AutoCloseable {
       serverErrors.record("cannot answer " + route.path() + ": " + e, client);
       return text(
           500, "cannot answer " + route.path() + " now; the daemon's log says why\n", false);
+    }
+  }
+
+  /**
+   * The newest deliveries of the experiment the page asks for, or null when they cannot be told
+   * (stores and logdirs do not pair up, or the store failed: said in the log, the page goes on).
+   */
+  private @Nullable List<Delivery> deliveriesOf(PageQuery asked, String client) {
+    // stores are one per logdir, in the watchers' order, when the daemon has both
+    if (stores.size() != daemon.watchers().size()
+        || asked.logdir() < 0
+        || asked.logdir() >= stores.size()) {
+      return null;
+    }
+    try {
+      return stores.get(asked.logdir()).deliveriesOf(asked.name(), ExperimentPage.MAX_DELIVERIES);
+    } catch (StateException e) {
+      serverErrors.record("cannot read deliveries for the status page: " + e.getMessage(), client);
+      return null;
     }
   }
 
