@@ -64,6 +64,9 @@ USER 10001
 VOLUME ["/state"]
 EXPOSE 9321
 ENV PLATEAU_STATE_DIR=/state
+# The status server on every interface of the container (the port is published or not); a Pod's
+# env or an --http option changes it.
+ENV PLATEAU_HTTP_ADDRESS=0.0.0.0:9321
 # File names are decoded with the locale's charset: a UTF-8 locale, whatever the base image sets,
 # so that a run named 'exp-é' is read and flagged (under a POSIX locale Java cannot name it).
 ENV LANG=C.UTF-8 LC_ALL=C.UTF-8
@@ -75,4 +78,4 @@ HEALTHCHECK --interval=30s --timeout=10s --start-period=20s \
 # The launcher holds the JVM's options and why (docker/plateau); the JVM replaces it as PID 1, so
 # docker stop's SIGTERM reaches the daemon. The state directory comes from PLATEAU_STATE_DIR.
 ENTRYPOINT ["/bin/sh", "/opt/plateau/bin/plateau"]
-CMD ["watch", "/logs", "--http", "0.0.0.0:9321"]
+CMD ["watch", "/logs"]

@@ -150,8 +150,10 @@ final class DaemonAssembly {
     }
     // /healthz fails after ten rounds missed, and never sooner than 30 s.
     Duration stale = Duration.ofMillis(Math.max(30_000, 10 * settings.pollInterval().toMillis()));
-    return new StatusServer(
-        settings.http().address(), daemon, stores, stale, clock, settings.token());
+    StatusServer server =
+        new StatusServer(settings.http().address(), daemon, stores, stale, clock, settings.token());
+    server.linkToTensorBoard(settings.tensorBoardUrl());
+    return server;
   }
 
   private static FlagApplier flags(Path logdir, WatchSettings settings, Clock clock) {

@@ -5,6 +5,7 @@ import dev.plateau.server.BearerToken;
 import dev.plateau.sink.Secret;
 import dev.plateau.sink.SinkConfigException;
 import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Option;
@@ -35,6 +36,13 @@ final class HttpOptions {
       description =
           "The token itself (http.token, PLATEAU_HTTP_TOKEN); other users of this machine can see it in the process list, so prefer --http-token-file or PLATEAU_HTTP_TOKEN.")
   String httpToken;
+
+  @Option(
+      names = "--tensorboard-url",
+      paramLabel = "URL",
+      description =
+          "Link each experiment on the status page to its runs in TensorBoard at this http(s) URL, e.g. http://localhost:6006/ (http.tensorboard_url, PLATEAU_HTTP_TENSORBOARD_URL; default: no links).")
+  @Nullable String tensorBoardUrl;
 
   /**
    * The HTTP token, or null for none (or no server); refused when too short or not plain ASCII.

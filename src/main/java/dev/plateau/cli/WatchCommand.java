@@ -6,10 +6,13 @@ import dev.plateau.config.DurationText;
 import dev.plateau.config.PlateauConfig;
 import dev.plateau.daemon.Daemon;
 import dev.plateau.server.BearerToken;
+import dev.plateau.server.StatusServer;
 import dev.plateau.sink.AlertSink;
 import dev.plateau.sink.SinkConfigException;
 import dev.plateau.verdict.JudgeThreads;
 import java.io.PrintWriter;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -185,6 +188,15 @@ final class WatchCommand implements Callable<Integer> {
       return null;
     }
     DaemonConfig daemon = loaded.daemon();
+    URI tensorBoard;
+    try {
+      String url = loaded.http().tensorboardUrl();
+      tensorBoard = url == null || url.isBlank() ? null : new URI(url.strip());
+      StatusServer.checkTensorBoardUrl(tensorBoard);
+    } catch (URISyntaxException | IllegalArgumentException e) {
+      err.println("plateau watch: http.tensorboard_url (--tensorboard-url): " + e.getMessage());
+      return null;
+    }
     return new WatchSettings(
         absolute,
         loaded,
@@ -196,7 +208,8 @@ final class WatchCommand implements Callable<Integer> {
         daemon.checkpointInterval(),
         daemon.pollOnly(),
         http,
-        token);
+        token,
+        tensorBoard);
   }
 
   /** Stops the daemon when the JVM is asked to exit other than by SIGTERM or SIGINT. */

@@ -3,9 +3,11 @@ package dev.plateau.cli;
 import dev.plateau.config.PlateauConfig;
 import dev.plateau.server.BearerToken;
 import dev.plateau.sink.AlertSink;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What {@code watch} runs with, its options read and checked and its secrets resolved: all {@link
@@ -22,6 +24,8 @@ import java.util.List;
  * @param pollOnly whether file-change events are left unused
  * @param http where the status server listens, or off
  * @param token what the status page and the API ask for, or null for nothing
+ * @param tensorBoardUrl where the status page links experiments in TensorBoard, or null for no
+ *     links
  */
 record WatchSettings(
     List<Path> logdirs,
@@ -34,7 +38,8 @@ record WatchSettings(
     Duration checkpointInterval,
     boolean pollOnly,
     HttpBinding http,
-    BearerToken token) {
+    BearerToken token,
+    @Nullable URI tensorBoardUrl) {
   WatchSettings {
     logdirs = List.copyOf(logdirs);
     sinks = List.copyOf(sinks);

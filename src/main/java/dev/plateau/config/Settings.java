@@ -44,6 +44,7 @@ public final class Settings {
           Map.entry("http.address", "--http"),
           Map.entry("http.token", "--http-token"),
           Map.entry("http.token_file", "--http-token-file"),
+          Map.entry("http.tensorboard_url", "--tensorboard-url"),
           Map.entry("log.level", "--log-level"),
           Map.entry("log.format", "--log-format"),
           Map.entry("webhook.urls", "--webhook"),

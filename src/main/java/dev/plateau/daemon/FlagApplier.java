@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.plateau.detect.Status;
 import java.nio.file.Path;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Brings an experiment's flag file in line with its committed status. Called after each commit and
@@ -31,6 +32,14 @@ public interface FlagApplier {
    * a name with no exact string (not valid in the platform's charset) still gets its flag.
    */
   default void knowDirectories(Function<String, Path> directories) {}
+
+  /**
+   * The path of the experiment's flag file for {@code status} as the status page shows it, or null
+   * when there is none (no flags, or a status without a flag).
+   */
+  default @Nullable String flagPath(String experiment, Status status) {
+    return null;
+  }
 
   /** Flags waiting to be written again. */
   default int pending() {

@@ -1,15 +1,19 @@
 package dev.plateau.daemon;
 
+import dev.plateau.series.RunSeries;
 import dev.plateau.series.Series;
 import dev.plateau.series.SeriesKey;
 import dev.plateau.verdict.ExperimentVerdict;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiPredicate;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -17,32 +21,119 @@ import org.jspecify.annotations.Nullable;
  * What other threads (the status server) read of a watcher: the experiments' verdicts after the
  * last round, in name order, and the curves of watched series, as copies safe to read from any
  * thread. Combining every experiment's verdict is most of a quiet round's work on a large logdir,
- * so rounds woken by events refresh the verdicts only with a transition or once a second.
+ * so rounds woken by events refresh the verdicts only with a transition or once a second; while
+ * someone looks at charts, the curves of series that got points are refreshed with them, so a chart
+ * keeps up with the table (otherwise at each commit of their series).
+ *
+ * <p>When an experiment parks, its series leave the judge's memory but their curves stay here,
+ * thinned to {@value #PARKED_POINTS} points, for the {@value #MAX_PARKED_SERIES} series parked last
+ * (about 2.3 KB each: at most about 19 MB); when it wakes, its new points are drawn after them. A
+ * restart starts with no parked curves: an experiment restored parked has a chart from its next
+ * point on.
  */
 final class PublishedVerdicts {
   private static final long EVERY_MILLIS = 1_000;
 
+  /** Points kept of a parked series' curve. */
+  static final int PARKED_POINTS = 128;
+
+  /** Parked series whose curves are kept; those parked earliest go first. */
+  static final int MAX_PARKED_SERIES = 8_192;
+
   private volatile List<ExperimentVerdict> verdicts = List.of();
   private final Map<SeriesKey, SeriesView> curves = new ConcurrentHashMap<>();
+  private final Map<SeriesKey, SeriesView> parked = new LinkedHashMap<>();
   private long lastMillis = Long.MIN_VALUE / 2;
+
+  /** Charts stay this fresh for this long after someone last looked at one. */
+  static final long VIEWERS_GONE_MILLIS = 60_000;
+
+  private volatile boolean viewed;
+  private long lastViewedMillis = Long.MIN_VALUE / 2;
 
   List<ExperimentVerdict> verdicts() {
     return verdicts;
   }
 
-  /** The curve of a watched series as of its last commit, or null. */
+  /** The curve of a watched series as of the last refresh (also when parked), or null. */
   @Nullable SeriesView curve(SeriesKey key) {
-    return curves.get(key);
+    viewed = true;
+    SeriesView live = curves.get(key);
+    if (live != null) {
+      return live;
+    }
+    synchronized (parked) {
+      return parked.get(key);
+    }
   }
 
-  /** A watched series' curve, from the points kept of it. */
+  /** A watched series' curve, from the points kept of it (after its parked curve, if any). */
   void curve(SeriesKey key, Series points) {
-    curves.put(key, SeriesView.of(points));
+    SeriesView view = SeriesView.of(points);
+    SeriesView before;
+    synchronized (parked) {
+      before = parked.get(key);
+    }
+    curves.put(key, before == null ? view : SeriesView.joined(before, view));
   }
 
-  /** The curves of runs that left memory. */
-  void dropCurves(Set<String> runs) {
-    curves.keySet().removeIf(k -> runs.contains(k.run()));
+  /**
+   * Refreshes the curve of every watched series whose kept points changed since it was drawn. On
+   * the polling thread.
+   */
+  void refreshCurves(Map<String, RunSeries> runs, BiPredicate<String, String> watched) {
+    for (RunSeries run : runs.values()) {
+      for (Map.Entry<String, Series> e : run.byTag().entrySet()) {
+        Series points = e.getValue();
+        if (points.isEmpty() || !watched.test(run.run(), e.getKey())) {
+          continue;
+        }
+        SeriesKey key = new SeriesKey(run.run(), e.getKey());
+        SeriesView drawn = curves.get(key);
+        if (drawn == null || !drawn.endsLike(points)) {
+          curve(key, points);
+        }
+      }
+    }
+  }
+
+  /**
+   * Whether a chart was read (by the status server) within {@link #VIEWERS_GONE_MILLIS} of {@code
+   * nowMillis}: only then are curves refreshed with the verdicts, since with a thousand live runs
+   * drawing every curve each second is megabytes of garbage a second that nobody looks at. Without
+   * viewers, curves are still drawn at each commit of their series. On the polling thread.
+   */
+  boolean viewedRecently(long nowMillis) {
+    if (viewed) {
+      viewed = false;
+      lastViewedMillis = nowMillis;
+    }
+    return nowMillis - lastViewedMillis < VIEWERS_GONE_MILLIS && nowMillis >= lastViewedMillis;
+  }
+
+  /** The runs left memory (parked): their curves are kept, thinned, within the bound. */
+  void park(Set<String> runs) {
+    List<SeriesKey> leaving = new ArrayList<>();
+    for (SeriesKey k : curves.keySet()) {
+      if (runs.contains(k.run())) {
+        leaving.add(k);
+      }
+    }
+    synchronized (parked) {
+      for (SeriesKey k : leaving) {
+        SeriesView view = curves.get(k);
+        if (view != null) {
+          parked.remove(k);
+          parked.put(k, view.thinnedTo(PARKED_POINTS));
+        }
+      }
+      Iterator<SeriesKey> oldest = parked.keySet().iterator();
+      while (parked.size() > MAX_PARKED_SERIES && oldest.hasNext()) {
+        oldest.next();
+        oldest.remove();
+      }
+    }
+    curves.keySet().removeAll(leaving);
   }
 
   /** The verdicts are refreshed at the end of this round, whatever the round. */
@@ -52,20 +143,21 @@ final class PublishedVerdicts {
 
   /**
    * Refreshes the verdicts from {@code inMemory} and {@code parked} when {@code now} asks for it (a
-   * whole round, a transition) or a second has passed since the last refresh.
+   * whole round, a transition) or a second has passed since the last refresh; says whether it did.
    */
-  void refresh(
+  boolean refresh(
       boolean now,
       long nowMillis,
       Supplier<List<ExperimentVerdict>> inMemory,
       Collection<ExperimentVerdict> parked) {
     if (!now && nowMillis - lastMillis < EVERY_MILLIS && nowMillis >= lastMillis) {
-      return;
+      return false;
     }
     List<ExperimentVerdict> all = new ArrayList<>(inMemory.get());
     all.addAll(parked);
     all.sort(Comparator.comparing(ExperimentVerdict::experiment));
     verdicts = List.copyOf(all);
     lastMillis = nowMillis;
+    return true;
   }
 }

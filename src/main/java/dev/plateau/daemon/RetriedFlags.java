@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +45,18 @@ public final class RetriedFlags implements FlagApplier {
   public synchronized void apply(String experiment, Status status, ObjectNode content) {
     waiting.remove(experiment);
     attempt(experiment, status, content, 0, clock.millis());
+  }
+
+  @Override
+  public @Nullable String flagPath(String experiment, Status status) {
+    if (status == Status.TRAINING) {
+      return null;
+    }
+    try {
+      return sink.flagPathFor(experiment, status);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.plateau.daemon;
 
 import dev.plateau.config.PlateauConfig;
 import dev.plateau.decode.DecodeLimits;
+import dev.plateau.detect.Status;
 import dev.plateau.detect.Verdict;
 import dev.plateau.series.Series;
 import dev.plateau.series.SeriesKey;
@@ -200,6 +201,14 @@ public final class Watcher {
     return published.curve(new SeriesKey(run, tag));
   }
 
+  /**
+   * The path of an experiment's flag file for {@code status}, or null when it has none (for the
+   * status page; any thread).
+   */
+  public @Nullable String flagPath(String experiment, Status status) {
+    return flags.flagPath(experiment, status);
+  }
+
   /** The judge, for status pages and tests (read on the polling thread only). */
   public LogdirJudge judge() {
     return judge;
@@ -328,7 +337,11 @@ public final class Watcher {
         parkIdle();
       }
     }
-    published.refresh(whole || transitions > 0, now, judge::experimentVerdicts, parking.verdicts());
+    if (published.refresh(
+            whole || transitions > 0, now, judge::experimentVerdicts, parking.verdicts())
+        && published.viewedRecently(now)) {
+      published.refreshCurves(judge.runs(), (run, tag) -> judge.judgeOf(run, tag) != null);
+    }
     if (!readAgain) {
       metrics.scanned(logdir.toString());
     }
@@ -356,7 +369,7 @@ public final class Watcher {
     }
     Set<String> left = parking.parkIdle();
     if (!left.isEmpty()) {
-      published.dropCurves(left);
+      published.park(left);
     }
   }
 

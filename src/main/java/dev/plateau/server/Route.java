@@ -13,7 +13,10 @@ enum Route {
   HEALTHZ("/healthz", false),
   READYZ("/readyz", false),
   METRICS("/metrics", false),
-  API_RUNS("/api/runs", true);
+  API_RUNS("/api/runs", true),
+  EXPERIMENT("/experiment", true),
+  STYLE("/static/plateau.css", false),
+  SCRIPT("/static/plateau.js", false);
 
   private final String path;
   private final boolean guarded;

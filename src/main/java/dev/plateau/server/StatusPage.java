@@ -2,213 +2,210 @@ package dev.plateau.server;
 
 import dev.plateau.daemon.SeriesView;
 import dev.plateau.daemon.Watcher;
+import dev.plateau.detect.Status;
 import dev.plateau.detect.Verdict;
-import dev.plateau.format.ForecastText;
 import dev.plateau.verdict.ExperimentVerdict;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
- * The status page: every experiment with its status, and for each watched series a chart of its
- * curve (SVG drawn here, no scripts, no external resources) marking the best step (the checkpoint
- * to keep) and the step at which the verdict was decided. It reloads itself every few seconds.
- * Every run and tag name is escaped, characters that cannot be seen shown by their code ({@link
- * Html}).
+ * The overview at {@code /}: how many experiments have each status, then the experiments, those
+ * that need attention first (diverged, overfitting, not learning, stalled, converged, target
+ * reached, then training; by name within each), filtered by {@code ?status=} and {@code ?q=} and
+ * {@value #PAGE_SIZE} to a page ({@code ?page=}), so a thousand experiments stay a small page. Each
+ * links to its {@link ExperimentPage}, and to TensorBoard when its URL is set. Every name is
+ * escaped ({@link Html}).
  */
 final class StatusPage {
-  static final int WIDTH = 360;
-  static final int HEIGHT = 90;
+  static final int PAGE_SIZE = 50;
 
-  /** Experiments shown per logdir, and series per experiment: the page stays small. */
-  static final int MAX_EXPERIMENTS = 200;
+  /** Statuses in the order they need attention. */
+  static final List<Status> ATTENTION =
+      List.of(
+          Status.DIVERGED,
+          Status.OVERFITTING,
+          Status.NOT_LEARNING,
+          Status.STALLED,
+          Status.CONVERGED,
+          Status.TARGET_REACHED,
+          Status.TRAINING);
 
-  static final int MAX_SERIES = 50;
+  private record Entry(int logdir, Watcher watcher, ExperimentVerdict verdict) {}
 
   private StatusPage() {}
 
-  static String render(List<Watcher> watchers, int refreshSeconds) {
-    StringBuilder out = new StringBuilder(8192);
-    out.append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">")
-        .append("<meta http-equiv=\"refresh\" content=\"")
-        .append(refreshSeconds)
-        .append("\">")
-        .append("<title>Plateau</title><style>")
-        .append("body{font:14px system-ui,sans-serif;margin:24px;color:#222}")
-        .append("h1{font-size:20px}h2{font-size:16px;margin:20px 0 6px}")
-        .append(
-            ".status{display:inline-block;padding:1px 8px;border-radius:10px;color:#fff;font-size:12px}")
-        .append(
-            ".training{background:#607d8b}.converged{background:#2e7d32}.target_reached{background:#1565c0}")
-        .append(
-            ".diverged{background:#c62828}.overfitting{background:#ef6c00}.stalled{background:#6d4c41}")
-        .append(".not_learning{background:#9e9d24}")
-        .append(
-            "table{border-collapse:collapse}td,th{padding:4px 10px;text-align:left;vertical-align:middle}")
-        .append(
-            "th{font-weight:600;border-bottom:1px solid #ccc}.reason{color:#555;font-size:12px}")
-        .append(Html.HIDDEN_STYLE)
-        .append("</style></head><body><h1>Plateau</h1>");
-    boolean any = false;
-    for (Watcher watcher : watchers) {
-      out.append("<p class=\"reason\">logdir ")
-          .append(Html.text(watcher.logdir().toString()))
+  static String render(List<Watcher> watchers, PageQuery query, @Nullable TensorBoardLink tb) {
+    List<Entry> all = new ArrayList<>();
+    int[] counts = new int[Status.values().length];
+    for (int i = 0; i < watchers.size(); i++) {
+      for (ExperimentVerdict v : watchers.get(i).published()) {
+        counts[v.status().ordinal()]++;
+        if (query.matches(v.experiment(), v.status())) {
+          all.add(new Entry(i, watchers.get(i), v));
+        }
+      }
+    }
+    all.sort(
+        Comparator.comparingInt((Entry e) -> ATTENTION.indexOf(e.verdict().status()))
+            .thenComparing(e -> e.verdict().experiment())
+            .thenComparingInt(Entry::logdir));
+    int total = 0;
+    for (int c : counts) {
+      total += c;
+    }
+    int pages = Math.max(1, (all.size() + PAGE_SIZE - 1) / PAGE_SIZE);
+    int page = Math.min(query.page(), pages);
+    List<Entry> shown = all.subList((page - 1) * PAGE_SIZE, Math.min(all.size(), page * PAGE_SIZE));
+
+    StringBuilder out = new StringBuilder(16384 + shown.size() * 1600);
+    PageLayout.open(out);
+    out.append("<main id=\"live\">");
+    for (Watcher w : watchers) {
+      out.append("<p class=\"muted\">logdir ")
+          .append(Html.text(w.logdir().toString()))
           .append("</p>");
-      List<ExperimentVerdict> published = watcher.published();
-      for (ExperimentVerdict run :
-          published.subList(0, Math.min(published.size(), MAX_EXPERIMENTS))) {
-        any = true;
-        out.append("<section class=\"run\" data-run=\"")
-            .append(Html.attribute(run.experiment()))
-            .append("\">")
-            .append("<h2>")
-            .append(Html.text(run.experiment()))
-            .append(' ')
-            .append(badge(run.status().jsonName()))
-            .append("</h2>")
-            .append("<div class=\"reason\">")
-            .append(Html.text(run.reason()))
-            .append("</div>")
-            .append("<table><tr><th>run</th><th>tag</th><th>status</th><th>best step</th>")
-            .append(
-                "<th>best value</th><th>last step</th><th>forecast (90%)</th><th>curve</th></tr>");
-        List<Verdict> series = run.series();
-        for (Verdict v : series.subList(0, Math.min(series.size(), MAX_SERIES))) {
-          out.append("<tr class=\"series\"><td>")
-              .append(Html.text(v.run()))
-              .append("</td><td>")
-              .append(Html.text(v.tag()))
-              .append("</td><td>")
-              .append(badge(v.status().jsonName()))
-              .append("</td><td class=\"best-step\">")
-              .append(v.bestStep() == null ? "" : v.bestStep())
-              .append("</td><td>")
-              .append(v.bestStep() == null ? "" : number(v.bestValue()))
-              .append("</td><td>")
-              .append(v.lastStep())
-              .append("</td><td class=\"forecast\">")
-              .append(Html.text(ForecastText.of(v.evidence())))
-              .append("</td><td>")
-              .append(chart(watcher.view(v.run(), v.tag()), v))
-              .append("</td></tr>");
-        }
-        out.append("</table>");
-        if (series.size() > MAX_SERIES) {
-          out.append("<p class=\"reason more\">and ")
-              .append(series.size() - MAX_SERIES)
-              .append(" more series, in /api/runs</p>");
-        }
-        out.append("</section>");
-      }
-      if (published.size() > MAX_EXPERIMENTS) {
-        int[] byStatus = new int[dev.plateau.detect.Status.values().length];
-        for (ExperimentVerdict run : published.subList(MAX_EXPERIMENTS, published.size())) {
-          byStatus[run.status().ordinal()]++;
-        }
-        out.append("<p class=\"reason more\">and ")
-            .append(published.size() - MAX_EXPERIMENTS)
-            .append(" more experiments (");
-        String sep = "";
-        for (dev.plateau.detect.Status status : dev.plateau.detect.Status.values()) {
-          if (byStatus[status.ordinal()] > 0) {
-            out.append(sep)
-                .append(byStatus[status.ordinal()])
-                .append(' ')
-                .append(status.jsonName());
-            sep = ", ";
-          }
-        }
-        out.append("): all are in <a href=\"/api/runs?offset=")
-            .append(MAX_EXPERIMENTS)
-            .append("\">/api/runs</a></p>");
-      }
     }
-    if (!any) {
+    counts(out, query, counts, total);
+    filterForm(out, query);
+    if (total == 0) {
       out.append(
-          "<p>No watched series yet. Runs appear here as soon as their event files hold a"
-              + " quality metric (loss, accuracy ...).</p>");
-    }
-    return out.append("</body></html>").toString();
-  }
-
-  private static String badge(String status) {
-    return "<span class=\"status " + status + "\">" + status + "</span>";
-  }
-
-  static String chart(SeriesView view, Verdict v) {
-    if (view == null || view.steps().length == 0) {
-      return "";
-    }
-    long first = view.steps()[0];
-    long last = view.steps()[view.steps().length - 1];
-    double low = Double.POSITIVE_INFINITY;
-    double high = Double.NEGATIVE_INFINITY;
-    for (double value : view.values()) {
-      if (Double.isFinite(value)) {
-        low = Math.min(low, value);
-        high = Math.max(high, value);
+          "<p id=\"empty\">No watched series yet. Runs appear here as soon as their event files hold"
+              + " a quality metric (loss, accuracy ...).</p>");
+    } else {
+      out.append("<p class=\"muted summary\">")
+          .append(all.isEmpty() ? 0 : (page - 1) * PAGE_SIZE + 1)
+          .append("–")
+          .append((page - 1) * PAGE_SIZE + shown.size())
+          .append(" of ")
+          .append(all.size())
+          .append(all.size() == total ? "" : " matching (of " + total + ")")
+          .append("</p>");
+      if (shown.isEmpty()) {
+        out.append("<p id=\"none-match\">No experiment matches. <a href=\"/\">Show all</a></p>");
+      } else {
+        table(out, shown, tb);
       }
+      pager(out, query, page, pages);
     }
-    StringBuilder svg = new StringBuilder(4096);
-    svg.append("<svg class=\"chart\" width=\"")
-        .append(WIDTH)
-        .append("\" height=\"")
-        .append(HEIGHT)
-        .append("\" viewBox=\"0 0 ")
-        .append(WIDTH)
-        .append(' ')
-        .append(HEIGHT)
-        .append("\" role=\"img\" aria-label=\"")
-        .append(Html.attribute(v.tag()))
-        .append("\">");
-    if (!Double.isFinite(low)) {
-      return svg.append("</svg>").toString();
+    out.append("</main>");
+    PageLayout.close(out);
+    return out.toString();
+  }
+
+  private static void counts(StringBuilder out, PageQuery query, int[] counts, int total) {
+    out.append("<nav class=\"counts\"><a class=\"count all")
+        .append(query.status() == null ? " current" : "")
+        .append("\" href=\"")
+        .append(Html.attribute(query.overviewQuery(null, 1)))
+        .append("\">all <b>")
+        .append(total)
+        .append("</b></a>");
+    for (Status s : ATTENTION) {
+      out.append("<a class=\"count ")
+          .append(s.jsonName())
+          .append(query.status() == s ? " current" : "")
+          .append(counts[s.ordinal()] == 0 ? " zero" : "")
+          .append("\" data-status=\"")
+          .append(s.jsonName())
+          .append("\" href=\"")
+          .append(Html.attribute(query.overviewQuery(s, 1)))
+          .append("\">")
+          .append(s.jsonName().replace('_', ' '))
+          .append(" <b>")
+          .append(counts[s.ordinal()])
+          .append("</b></a>");
     }
-    double span = Math.max(high - low, 1e-12);
-    svg.append("<polyline fill=\"none\" stroke=\"#37474f\" stroke-width=\"1.2\" points=\"");
-    for (int i = 0; i < view.steps().length; i++) {
-      double value = view.values()[i];
-      if (Double.isFinite(value)) {
-        svg.append(x(view.steps()[i], first, last))
-            .append(',')
-            .append(y(value, low, span))
-            .append(' ');
+    out.append("</nav>");
+  }
+
+  private static void filterForm(StringBuilder out, PageQuery query) {
+    out.append("<form class=\"filter\" method=\"get\" action=\"/\"><select name=\"status\">")
+        .append("<option value=\"\">any status</option>");
+    for (Status s : ATTENTION) {
+      out.append("<option value=\"")
+          .append(s.jsonName())
+          .append(query.status() == s ? "\" selected>" : "\">")
+          .append(s.jsonName().replace('_', ' '))
+          .append("</option>");
+    }
+    out.append("</select><input type=\"search\" name=\"q\" placeholder=\"name contains\" value=\"")
+        .append(Html.attribute(query.q()))
+        .append("\"><button type=\"submit\">Filter</button></form>");
+  }
+
+  private static void table(StringBuilder out, List<Entry> shown, @Nullable TensorBoardLink tb) {
+    out.append("<div class=\"scroll\"><table class=\"runs\"><thead><tr><th>experiment</th>")
+        .append("<th>status</th><th>curve</th><th>last step</th><th>best step</th><th>why</th>")
+        .append(tb == null ? "" : "<th></th>")
+        .append("</tr></thead><tbody>");
+    for (Entry e : shown) {
+      ExperimentVerdict v = e.verdict();
+      Verdict deciding =
+          !v.deciding().isEmpty()
+              ? v.deciding().get(0)
+              : v.series().isEmpty() ? null : v.series().get(0);
+      long lastStep = -1;
+      for (Verdict s : v.series()) {
+        lastStep = Math.max(lastStep, s.lastStep());
       }
+      out.append("<tr class=\"run\" data-run=\"")
+          .append(Html.attribute(v.experiment()))
+          .append("\" data-status=\"")
+          .append(v.status().jsonName())
+          .append("\"><td class=\"name\"><a href=\"")
+          .append(Html.attribute(ExperimentPage.link(e.logdir(), v.experiment())))
+          .append("\">")
+          .append(Html.text(v.experiment()))
+          .append("</a>");
+      if (deciding != null) {
+        out.append("<div class=\"muted series-name\">")
+            .append(Html.text(deciding.run()))
+            .append(" · ")
+            .append(Html.text(deciding.tag()))
+            .append("</div>");
+      }
+      out.append("</td><td>");
+      PageLayout.badge(out, v.status().jsonName());
+      out.append("</td><td class=\"spark-cell\">");
+      SeriesView view = deciding == null ? null : e.watcher().view(deciding.run(), deciding.tag());
+      if (view != null && view.steps().length > 0) {
+        out.append(MetricChart.sparkline(view, 120, 28));
+      }
+      out.append("</td><td class=\"last-step\">")
+          .append(lastStep < 0 ? "" : Long.toString(lastStep))
+          .append("</td><td class=\"best-step\">")
+          .append(deciding == null || deciding.bestStep() == null ? "" : deciding.bestStep())
+          .append("</td><td class=\"reason\">")
+          .append(Html.text(HumanNumber.inText(v.reason())))
+          .append("</td>");
+      if (tb != null) {
+        out.append("<td><a class=\"tb\" rel=\"noreferrer\" href=\"")
+            .append(Html.attribute(tb.toExperiment(v.experiment())))
+            .append("\">TensorBoard</a></td>");
+      }
+      out.append("</tr>");
     }
-    svg.append("\"/>");
-    if (v.decidedAtStep() != null && v.status().isStop()) {
-      String xd = x(v.decidedAtStep(), first, last);
-      svg.append("<line class=\"decided\" x1=\"")
-          .append(xd)
-          .append("\" x2=\"")
-          .append(xd)
-          .append("\" y1=\"0\" y2=\"")
-          .append(HEIGHT)
-          .append("\" stroke=\"#c62828\" stroke-dasharray=\"3,3\"><title>decided at step ")
-          .append(v.decidedAtStep())
-          .append("</title></line>");
-    }
-    if (v.bestStep() != null && Double.isFinite(v.bestValue())) {
-      svg.append("<circle class=\"best\" cx=\"")
-          .append(x(v.bestStep(), first, last))
-          .append("\" cy=\"")
-          .append(y(v.bestValue(), low, span))
-          .append("\" r=\"3.5\" fill=\"#2e7d32\"><title>best step ")
-          .append(v.bestStep())
-          .append("</title></circle>");
-    }
-    return svg.append("</svg>").toString();
+    out.append("</tbody></table></div>");
   }
 
-  private static String x(long step, long first, long last) {
-    double share = last == first ? 1 : (double) (step - first) / (last - first);
-    return String.format(Locale.ROOT, "%.1f", 4 + share * (WIDTH - 8));
-  }
-
-  private static String y(double value, double low, double span) {
-    return String.format(Locale.ROOT, "%.1f", 4 + (1 - (value - low) / span) * (HEIGHT - 8));
-  }
-
-  private static String number(double value) {
-    return String.format(Locale.ROOT, "%.6g", value);
+  private static void pager(StringBuilder out, PageQuery query, int page, int pages) {
+    if (pages <= 1) {
+      return;
+    }
+    out.append("<nav class=\"pager\">");
+    if (page > 1) {
+      out.append("<a rel=\"prev\" href=\"")
+          .append(Html.attribute(query.overviewQuery(query.status(), page - 1)))
+          .append("\">← previous</a> ");
+    }
+    out.append("<span>page ").append(page).append(" of ").append(pages).append("</span>");
+    if (page < pages) {
+      out.append(" <a rel=\"next\" href=\"")
+          .append(Html.attribute(query.overviewQuery(query.status(), page + 1)))
+          .append("\">next →</a>");
+    }
+    out.append("</nav>");
   }
 }

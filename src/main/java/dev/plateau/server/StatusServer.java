@@ -1,9 +1,12 @@
 package dev.plateau.server;
 
 import dev.plateau.daemon.Daemon;
+import dev.plateau.state.Delivery;
+import dev.plateau.state.StateException;
 import dev.plateau.state.StateStore;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,8 +27,9 @@ import org.slf4j.LoggerFactory;
  * The daemon's HTTP endpoints: {@code /healthz} (the main loop completes rounds; never depends on
  * new data), {@code /readyz} (the first scan of every logdir is done), {@code /metrics} (Prometheus
  * text format or OpenMetrics, {@link MetricsEndpoint}), {@code /api/runs} (every experiment and
- * series with its verdict, as JSON) and {@code /}, the status page ({@link StatusPage}), from data
- * the polling thread publishes after each round.
+ * series with its verdict, as JSON) and {@code /}, the status page ({@link StatusPage}, one
+ * experiment at {@code /experiment}: {@link ExperimentPage}; its own script and stylesheet under
+ * {@code /static/}), from data the polling thread publishes after each round.
  *
  * <p>It serves only these routes and only GET and HEAD ({@link RequestGate}); with a {@link
  * BearerToken}, the page and {@code /api/*} need it while the probes stay open. Every response
@@ -58,9 +62,14 @@ public final class StatusServer implements AutoCloseable {
   private final ThrottledLog serverErrors;
   private final Daemon daemon;
   private final MetricsEndpoint metrics;
+
+  /** The logdirs' state stores, in the watchers' order (the page reads deliveries from them). */
+  private final List<StateStore> stores;
+
   private final Duration staleAfter;
   private final Clock clock;
   private final long startedMillis;
+  private volatile @Nullable TensorBoardLink tensorBoard;
 
   /** A server without a token (every route open), with {@link HttpLimits#DEFAULTS}. */
   public StatusServer(
@@ -122,6 +131,7 @@ public final class StatusServer implements AutoCloseable {
       MetricsLimits metricsLimits)
       throws IOException {
     this.daemon = daemon;
+    this.stores = List.copyOf(stores);
     this.metrics =
         new MetricsEndpoint(daemon, stores, metricsLimits, MetricsEndpoint.buildVersion());
     this.staleAfter = staleAfter;
@@ -206,7 +216,9 @@ public final class StatusServer implements AutoCloseable {
           boolean names = gate.mayReadNames(head);
           yield new Reply.Later(() -> scrape(accept, names, client));
         }
-        case API_RUNS, PAGE -> {
+        case STYLE -> new Reply.Now(staticFile(StaticFile.STYLE));
+        case SCRIPT -> new Reply.Now(staticFile(StaticFile.SCRIPT));
+        case API_RUNS, PAGE, EXPERIMENT -> {
           String query =
               RequestTarget.parse(head.target()).map(RequestTarget::rawQuery).orElse(null);
           yield new Reply.Later(() -> render(admit.route(), query, client));
@@ -233,7 +245,7 @@ public final class StatusServer implements AutoCloseable {
     if (admission instanceof Admission.Challenge challenge) {
       String realm = "Bearer realm=\"plateau\"";
       return new Reply.Now(
-          challenge.route() == Route.PAGE
+          challenge.route() == Route.PAGE || challenge.route() == Route.EXPERIMENT
               ? response(
                   401,
                   "text/html; charset=utf-8",
@@ -305,9 +317,20 @@ public final class StatusServer implements AutoCloseable {
                 false);
         case PAGE ->
             response(
-                200, "text/html; charset=utf-8", StatusPage.render(daemon.watchers(), 5), false);
-        case HEALTHZ, READYZ, METRICS ->
-            throw new IllegalArgumentException(route + " is not rendered here");
+                200,
+                "text/html; charset=utf-8",
+                StatusPage.render(daemon.watchers(), PageQuery.of(query), tensorBoard),
+                false);
+        case EXPERIMENT -> {
+          PageQuery asked = PageQuery.of(query);
+          List<Delivery> deliveries = deliveriesOf(asked, client);
+          String page = ExperimentPage.render(daemon.watchers(), asked, tensorBoard, deliveries);
+          yield page == null
+              ? text(404, "no such experiment (it may have left the logdir); see /\n", false)
+              : response(200, "text/html; charset=utf-8", page, false);
+        }
+        case HEALTHZ, READYZ, METRICS, STYLE, SCRIPT ->
+            throw new IllegalArgumentException(route + " is answered at once");
       };
     } catch (IOException | RuntimeException e) {
       return failed(route, e, client);
@@ -317,6 +340,51 @@ public final class StatusServer implements AutoCloseable {
   private HttpResponse failed(Route route, Exception e, String client) {
     serverErrors.record("cannot answer " + route.path() + ": " + e, client);
     return text(500, "cannot answer " + route.path() + " now; the daemon's log says why\n", false);
+  }
+
+  /**
+   * The newest deliveries of the experiment the page asks for, or null when they cannot be told
+   * (stores and logdirs do not pair up, or the store failed: said in the log, the page goes on).
+   */
+  private @Nullable List<Delivery> deliveriesOf(PageQuery asked, String client) {
+    // stores are one per logdir, in the watchers' order, when the daemon has both
+    if (stores.size() != daemon.watchers().size()
+        || asked.logdir() < 0
+        || asked.logdir() >= stores.size()) {
+      return null;
+    }
+    try {
+      return stores.get(asked.logdir()).deliveriesOf(asked.name(), ExperimentPage.MAX_DELIVERIES);
+    } catch (StateException e) {
+      serverErrors.record("cannot read deliveries for the status page: " + e.getMessage(), client);
+      return null;
+    }
+  }
+
+  private HttpResponse staticFile(StaticFile file) {
+    List<HeaderFields.Field> all = new ArrayList<>(SecurityHeaders.FIELDS);
+    all.add(new HeaderFields.Field("Date", HTTP_DATE.format(clock.instant())));
+    all.add(new HeaderFields.Field("Content-Type", file.type()));
+    return new HttpResponse(200, all, file.bytes(), false);
+  }
+
+  /**
+   * Links every experiment on the page to TensorBoard's scalars at {@code base} ({@code
+   * --tensorboard-url}); null for no links.
+   *
+   * @throws IllegalArgumentException when {@code base} is not an http or https URL with a host
+   */
+  public void linkToTensorBoard(@Nullable URI base) {
+    this.tensorBoard = TensorBoardLink.of(base);
+  }
+
+  /**
+   * Checks a TensorBoard URL as {@link #linkToTensorBoard} would take it (null is fine).
+   *
+   * @throws IllegalArgumentException saying what is wrong with it
+   */
+  public static void checkTensorBoardUrl(@Nullable URI base) {
+    TensorBoardLink.of(base);
   }
 
   private HttpResponse text(int status, String body, boolean close, String... fields) {

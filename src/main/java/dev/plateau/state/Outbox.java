@@ -150,4 +150,34 @@ final class Outbox {
       throw db.failure("count the outbox", e);
     }
   }
+
+  /** See {@link StateStore#deliveriesOf}. */
+  List<Delivery> ofExperiment(String experiment, int limit) throws StateException {
+    Connection connection = db.connection();
+    List<Delivery> out = new ArrayList<>();
+    try (PreparedStatement p =
+        connection.prepareStatement(
+            "SELECT o.sink, o.state, o.attempts, o.last_error, v.status, o.created_at"
+                + " FROM outbox o JOIN verdicts v ON v.id = o.verdict_id"
+                + " WHERE v.experiment = ? ORDER BY o.seq DESC LIMIT ?")) {
+      p.setString(1, experiment);
+      p.setInt(2, limit);
+      try (ResultSet r = p.executeQuery()) {
+        while (r.next()) {
+          out.add(
+              new Delivery(
+                  r.getString(1),
+                  r.getString(2),
+                  r.getInt(3),
+                  r.getString(4),
+                  r.getString(5),
+                  r.getLong(6)));
+        }
+      }
+      connection.commit();
+      return out;
+    } catch (SQLException e) {
+      throw db.failure("read the deliveries of an experiment", e);
+    }
+  }
 }

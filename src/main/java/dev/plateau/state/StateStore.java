@@ -149,6 +149,15 @@ public final class StateStore implements AutoCloseable {
     return outbox.pendingCount();
   }
 
+  /**
+   * The newest {@code limit} deliveries of an experiment's alerts, newest first, for the status
+   * page (one query; the verdicts kept are bounded by retention).
+   */
+  public synchronized List<Delivery> deliveriesOf(String experiment, int limit)
+      throws StateException {
+    return outbox.ofExperiment(experiment, limit);
+  }
+
   /** Outbox entries per state ("pending", "delivered", "rejected"), for metrics and tests. */
   public synchronized Map<String, Long> outboxCounts() throws StateException {
     return outbox.counts();

@@ -58,6 +58,20 @@ class ArgumentErrorsTest {
   }
 
   @Test
+  void aTensorBoardUrlThatIsNotHttpIsRefusedWithoutEchoingIt(@TempDir Path logdir) {
+    Ran ran =
+        run(
+            "watch",
+            logdir.toString(),
+            "--http",
+            "off",
+            "--tensorboard-url",
+            "javascript:alert('" + SECRET + "')");
+    assertThat(ran.exit()).isNotZero();
+    assertThat(ran.err()).contains("--tensorboard-url", "http or https").doesNotContain(SECRET);
+  }
+
+  @Test
   void messagesWithoutValuesAreLeftAsTheyAre() {
     assertThat(
             ArgumentErrors.withoutValues(

@@ -35,6 +35,7 @@ class DaemonAssemblyTest {
         Duration.ofSeconds(30),
         false,
         new HttpBinding.Converter().convert("off"),
+        null,
         null);
   }
 

@@ -81,7 +81,11 @@ class ParkingTest {
       assertThat(parking.parkedExperiments()).isEqualTo(1);
       assertThat(parking.judge().runs()).doesNotContainKey("exp1").containsKey("busy");
       assertThat(only(parking.published(), "exp1").status()).isEqualTo(before.status());
-      assertThat(parking.view("exp1", "val_loss")).isNull();
+      assertThat(parking.view("exp1", "val_loss"))
+          .as("its curve stays for the status page, thinned")
+          .isNotNull()
+          .satisfies(
+              v -> assertThat(v.steps()).hasSizeLessThanOrEqualTo(PublishedVerdicts.PARKED_POINTS));
 
       // exp1 writes again: it comes back from the store and goes on where it stopped.
       write(wa, 60, 400, a, start);

@@ -1,6 +1,7 @@
 package dev.plateau.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -22,6 +23,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -104,6 +107,305 @@ class StatusPageBrowserIT {
     }
   }
 
+  /** Where the live test keeps its screenshots, for people to look at. */
+  static final Path SHOTS = Paths.get("target", "page-screenshots").toAbsolutePath();
+
+  /** Writes {@code n} points of a curve to a run, all at once. */
+  static void writeCurve(Path dir, String tag, int n, double start, CurveShape shape)
+      throws Exception {
+    try (EventFileWriter w = EventFileWriter.create(dir, start, "h", 0)) {
+      for (int t = 0; t < n; t++) {
+        w.simpleValue(tag, t, start + t, (float) shape.at(t));
+      }
+    }
+  }
+
+  interface CurveShape {
+    double at(int step);
+  }
+
+  /**
+   * A live logdir in a real Chromium that stays open: finished runs parked and still charted, a run
+   * of 3 points charted, train and validation on one chart with axes and the best and decided steps
+   * marked inside it, the overview sorted and filtered, and a live run's new points arriving in the
+   * open page without a reload. Screenshots in target/page-screenshots.
+   */
+  @Test
+  void aLiveLogdirIsChartedFilteredAndUpdatedInPlace(@TempDir Path temp) throws Exception {
+    assumeTrue(
+        Files.isExecutable(CHROMIUM), "no Chromium at " + CHROMIUM + " (.ci/run installs it)");
+    Path logdir = Files.createDirectories(temp.resolve("logs"));
+    Clock clock = Clock.systemUTC();
+    double start = clock.millis() / 1000.0 - 300;
+    writeCurve(
+        logdir.resolve("resnet/train"),
+        "epoch_loss",
+        150,
+        start,
+        t -> 0.5 + 6 * Math.exp(-t / 12.0));
+    writeCurve(
+        logdir.resolve("resnet/validation"),
+        "epoch_loss",
+        150,
+        start,
+        t -> 0.8 + 6 * Math.exp(-t / 12.0) + 0.01 * Math.sin(t));
+    writeCurve(logdir.resolve("tiny"), "loss", 3, start, t -> 2.0 - 0.3 * t);
+    writeCurve(
+        logdir.resolve("lstm-blowup"), "loss", 60, start, t -> t < 55 ? 3 - 0.01 * t : Double.NaN);
+    for (String name : List.of("lstm-small", "lstm-large", "gru-base")) {
+      writeCurve(
+          logdir.resolve(name), "loss", 40, start, t -> 1 + 2 * Math.exp(-t / 30.0) + 0.001 * t);
+    }
+    try (StateStore store = StateStore.open(temp.resolve("s.db"), false, clock)) {
+      Watcher watcher =
+          new Watcher(
+              logdir, PlateauConfig.defaults(), store, List.of(), FlagApplier.NONE, clock, "h");
+      watcher.parkAfter(Duration.ofSeconds(1));
+      watcher.checkpointEvery(Duration.ofMillis(200));
+      watcher.restore();
+      Daemon daemon =
+          new Daemon(List.of(watcher), List.of(), Duration.ofMillis(50), Duration.ofSeconds(1));
+      AtomicBoolean writing = new AtomicBoolean(true);
+      AtomicLong liveStep = new AtomicLong();
+      Thread writer =
+          new Thread(
+              () -> {
+                double t0 = clock.millis() / 1000.0;
+                try (EventFileWriter w =
+                    EventFileWriter.create(logdir.resolve("live/train"), t0, "h", 0)) {
+                  for (int t = 0; writing.get(); t++) {
+                    w.simpleValue("loss", t, clock.millis() / 1000.0, (float) (4 / (1 + 0.05 * t)));
+                    w.flush();
+                    liveStep.set(t);
+                    Thread.sleep(100); // a training job's pace: the writer is the real thing
+                  }
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              },
+              "live-writer");
+      try (RunningDaemon running = RunningDaemon.start(daemon);
+          StatusServer server =
+              new StatusServer(
+                  new InetSocketAddress("127.0.0.1", 0),
+                  daemon,
+                  List.of(store),
+                  Duration.ofSeconds(30),
+                  clock)) {
+        server.linkToTensorBoard(java.net.URI.create("http://tensorboard.example:6006/"));
+        writer.start();
+        running.awaitUntil(
+            "the finished runs judged and parked, the live run read",
+            () ->
+                statusOf(watcher, "resnet").equals("converged")
+                    && statusOf(watcher, "lstm-blowup").equals("diverged")
+                    && watcher.parkedExperiments() >= 5
+                    && !statusOf(watcher, "live").isEmpty());
+        String base = "http://127.0.0.1:" + server.address().getPort();
+        try (HeadlessChromium browser = new HeadlessChromium(temp.resolve("cdp"), 1200, 900)) {
+          // The overview: counts, attention order, filter.
+          browser.open(base + "/");
+          assertThat(
+                  browser.eval("document.querySelector('.count.diverged b').textContent").asText())
+              .isEqualTo("1");
+          assertThat(browser.eval("document.querySelector('tr.run').dataset.status").asText())
+              .as("what needs attention comes first")
+              .isEqualTo("diverged");
+          assertThat(browser.eval("document.querySelector('a.tb').href").asText())
+              .startsWith("http://tensorboard.example:6006/#scalars&regexInput=");
+          browser.screenshot(SHOTS.resolve("overview.png"));
+          browser.open(base + "/?q=lstm");
+          assertThat(
+                  browser
+                      .eval(
+                          "[...document.querySelectorAll('tr.run')].map(r => r.dataset.run).join(',')")
+                      .asText())
+              .as("searching by name, still in attention order")
+              .isEqualTo("lstm-blowup,lstm-large,lstm-small");
+          browser.open(base + "/?status=converged");
+          assertThat(
+                  browser
+                      .eval(
+                          "[...document.querySelectorAll('tr.run')].every(r => r.dataset.status"
+                              + " === 'converged') && document.querySelectorAll('tr.run').length")
+                      .asInt())
+              .as("filtered by status")
+              .isPositive();
+
+          // A parked experiment: one chart, train and validation on it, axes, markers inside.
+          assertThat(
+                  watcher
+                      .judge()
+                      .kept(new dev.plateau.series.SeriesKey("resnet/validation", "epoch_loss")))
+              .as("resnet has left the judge's memory (parked)")
+              .isNull();
+          browser.open(base + ExperimentPage.link(0, "resnet"));
+          assertThat(browser.eval("document.querySelectorAll('figure.metric').length").asInt())
+              .as("one chart per metric")
+              .isEqualTo(1);
+          assertThat(
+                  browser
+                      .eval(
+                          "[...document.querySelectorAll('polyline.raw')].map(p => p.dataset.label)"
+                              + ".join(',')")
+                      .asText())
+              .isEqualTo("train · epoch_loss,validation · epoch_loss");
+          assertThat(
+                  browser
+                      .eval(
+                          "[...document.querySelectorAll('.tick.y')].filter(t =>"
+                              + " isFinite(parseFloat(t.textContent))).length")
+                      .asInt())
+              .as("the value axis has numbers")
+              .isGreaterThanOrEqualTo(2);
+          assertThat(browser.eval("document.querySelectorAll('.tick.x').length").asInt())
+              .isGreaterThanOrEqualTo(2);
+          String inside =
+              "(() => { const svg = document.querySelector('svg.chart');"
+                  + " const vb = svg.viewBox.baseVal;"
+                  + " const els = [...svg.querySelectorAll('circle.best, line.decided,"
+                  + " text.marker-label, text.tick')];"
+                  + " return els.length + ':' + els.every(e => { const b = e.getBBox();"
+                  + " return b.x >= vb.x && b.y >= vb.y && b.x + b.width <= vb.x + vb.width"
+                  + " && b.y + b.height <= vb.y + vb.height; }); })()";
+          assertThat(browser.eval(inside).asText())
+              .as("best dots, the decided line, their labels and the ticks, inside the viewBox")
+              .matches("[0-9]{2}:true");
+          assertThat(
+                  browser
+                      .eval("document.querySelector('text.marker-label.best').textContent")
+                      .asText())
+              .startsWith("best ");
+          browser.screenshot(SHOTS.resolve("experiment-resnet.png"));
+
+          // Three points make a chart.
+          browser.open(base + ExperimentPage.link(0, "tiny"));
+          assertThat(
+                  browser
+                      .eval(
+                          "document.querySelector('polyline.raw').getAttribute('points')"
+                              + ".trim().split(' ').length")
+                      .asInt())
+              .isEqualTo(3);
+
+          // The live run: new points arrive in the open page, which is not reloaded.
+          browser.open(base + ExperimentPage.link(0, "live"));
+          browser.eval("window.plateauTestMarker = 'same page'");
+          long before =
+              browser.eval("+document.querySelector('td.last-step').textContent").asLong();
+          await("a newer step shown without a reload")
+              .atMost(Duration.ofSeconds(30))
+              .pollInterval(Duration.ofMillis(250))
+              .until(
+                  () ->
+                      browser.eval("+document.querySelector('td.last-step').textContent").asLong()
+                          > before + 5);
+          assertThat(browser.eval("window.plateauTestMarker").asText()).isEqualTo("same page");
+          assertThat(browser.eval("+document.documentElement.dataset.updates").asInt())
+              .isPositive();
+          assertThat(
+                  browser
+                      .eval(
+                          "Math.max(...document.querySelector('polyline.raw').dataset.s.split(' ')"
+                              + ".map(Number))")
+                      .asLong())
+              .as("the curve keeps up with the table")
+              .isEqualTo(
+                  browser.eval("+document.querySelector('td.last-step').textContent").asLong());
+
+          // Hover: step and value under the pointer.
+          JsonNode box =
+              browser.eval(
+                  "(() => { const r = document.querySelector('svg.chart').getBoundingClientRect();"
+                      + " return {x: r.left + r.width * 0.7, y: r.top + r.height / 2}; })()");
+          browser.mouseTo(box.path("x").asDouble(), box.path("y").asDouble());
+          await("the hover tip")
+              .atMost(Duration.ofSeconds(10))
+              .until(() -> !browser.eval("document.getElementById('tip').hidden").asBoolean());
+          assertThat(browser.eval("document.getElementById('tip').textContent").asText())
+              .matches("train · loss: [0-9.e+-]+ \\(step [0-9]+\\)");
+          browser.screenshot(SHOTS.resolve("experiment-live-hover.png"));
+
+          browser.viewport(390, 844, true);
+          browser.open(base + ExperimentPage.link(0, "resnet"));
+          browser.screenshot(SHOTS.resolve("phone-experiment.png"));
+          browser.open(base + "/");
+          browser.screenshot(SHOTS.resolve("phone-overview.png"));
+
+          // Scripts off: the same charts, drawn by the server, and a page that reloads itself.
+          browser.call("Emulation.setScriptExecutionDisabled", java.util.Map.of("value", true));
+          browser.viewport(1200, 900, false);
+          browser.open(base + ExperimentPage.link(0, "resnet"));
+          assertThat(browser.eval("document.documentElement.hasAttribute('data-live')").asBoolean())
+              .as("the page's script did not run")
+              .isFalse();
+          assertThat(
+                  browser
+                      .eval(
+                          "document.querySelectorAll('svg.chart .tick.y').length > 1"
+                              + " && !!document.querySelector('svg.chart line.decided')"
+                              + " && !!document.querySelector('noscript')")
+                      .asBoolean())
+              .as("charted with axes and markers, with the reload for browsers without scripts")
+              .isTrue();
+          browser.screenshot(SHOTS.resolve("experiment-no-script.png"));
+        } finally {
+          writing.set(false);
+          writer.join(5_000);
+        }
+      }
+    }
+    assertThat(SHOTS.resolve("overview.png")).exists();
+  }
+
+  /**
+   * Real LSTM runs from the shared fixtures, whose spiky curves used to render as flat lines: each
+   * chart has axes with numbers and its curve spans a visible height. Screenshot kept.
+   */
+  @Test
+  void realSpikyLstmRunsAreChartedWithAxesAndShape(@TempDir Path temp) throws Exception {
+    assumeTrue(
+        Files.isExecutable(CHROMIUM), "no Chromium at " + CHROMIUM + " (.ci/run installs it)");
+    Path fixture =
+        dev.plateau.testing.SharedFixtures.require(
+            "fixtures/public/LisandroV__LSTM-Deformation-Tracker");
+    try (RunningServer running = new RunningServer(temp, fixture, "127.0.0.1", null)) {
+      var experiments = running.watcher.published();
+      assertThat(experiments).isNotEmpty();
+      String base = "http://127.0.0.1:" + running.port();
+      try (HeadlessChromium browser = new HeadlessChromium(temp.resolve("cdp"), 1200, 1400)) {
+        int charted = 0;
+        for (int i = 0; i < Math.min(2, experiments.size()); i++) {
+          browser.open(base + ExperimentPage.link(0, experiments.get(i).experiment()));
+          int charts = browser.eval("document.querySelectorAll('svg.chart').length").asInt();
+          charted += charts;
+          if (charts > 0) {
+            browser.screenshot(SHOTS.resolve("fixture-lstm-" + i + ".png"));
+            assertThat(
+                    browser
+                        .eval(
+                            "[...document.querySelectorAll('svg.chart')].every(svg =>"
+                                + " svg.querySelectorAll('.tick.y').length >= 2"
+                                + " && svg.querySelector('polyline.smooth').getBBox().height > 20)")
+                        .asBoolean())
+                .as("every chart has a value axis and a curve with a visible shape")
+                .isTrue();
+          }
+        }
+        assertThat(charted).isPositive();
+      }
+    }
+  }
+
+  private static String statusOf(Watcher watcher, String experiment) {
+    for (var v : watcher.published()) {
+      if (v.experiment().equals(experiment)) {
+        return v.status().jsonName();
+      }
+    }
+    return "";
+  }
+
   /** A run directory named {@code "><script>alert(1)</script>}: two legal Linux names, one path. */
   static final String MARKUP_RUN = "\"><script>alert(1)</script>";
 
@@ -144,11 +446,41 @@ class StatusPageBrowserIT {
               "&lt;script&gt;alert(1)&lt;/script&gt;",
               "&lt;script&gt;document.title='pwned'&lt;/script&gt;")
           .contains("val_loss\"&gt;&lt;script&gt;document.documentElement");
-      assertThat(dom).as("no element was made from a name").doesNotContain("<script", "<img");
+      assertThat(StatusServerTest.withoutOwnScript(dom))
+          .as("no element was made from a name")
+          .doesNotContain("<script", "<img");
       assertThat(dom)
           .as("no script ran")
           .doesNotContainPattern("<html[^>]*data-xss")
           .contains("<title>Plateau</title>");
+
+      for (String page :
+          List.of(
+              ExperimentPage.link(0, MARKUP_RUN),
+              ExperimentPage.link(0, TITLE_RUN),
+              ExperimentPage.link(0, "tagged"),
+              "/?q=" + PageQuery.encode(MARKUP_TAG) + "&status=" + PageQuery.encode(MARKUP_RUN))) {
+        String shown = chromium(temp.resolve("p" + page.hashCode()), "--dump-dom", base + page);
+        assertThat(StatusServerTest.withoutOwnScript(shown))
+            .as("names in chart labels and filter values echoed back stay text: " + page)
+            .contains("<title>Plateau</title>")
+            .doesNotContain("<script", "<img")
+            .doesNotContainPattern("<html[^>]*data-xss");
+      }
+      String echoed =
+          StatusServerTest.get(
+                  running.server.address(), "/?q=" + PageQuery.encode(MARKUP_TAG), "GET")
+              .body();
+      assertThat(echoed)
+          .as("the filter's text comes back as the input's value, escaped")
+          .contains("value=\"val_loss&quot;&gt;&lt;script&gt;");
+      String chart =
+          StatusServerTest.get(running.server.address(), ExperimentPage.link(0, "tagged"), "GET")
+              .body();
+      assertThat(chart)
+          .as("the chart's labels of the tag, as text")
+          .contains("aria-label=\"val_loss&quot;&gt;&lt;script&gt;")
+          .contains("<figcaption><b>val_loss&quot;&gt;&lt;script&gt;");
 
       var api = StatusServerTest.get(running.server.address(), "/api/runs", "GET");
       assertThat(api.body())

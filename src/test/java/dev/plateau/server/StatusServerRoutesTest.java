@@ -160,8 +160,10 @@ class StatusServerRoutesTest {
           .hasValueSatisfying(
               csp ->
                   assertThat(csp)
-                      .contains("default-src 'none'", "frame-ancestors 'none'")
-                      .doesNotContain("script-src"));
+                      .contains(
+                          "default-src 'none'", "frame-ancestors 'none'", "script-src 'self';")
+                      .as("scripts: Plateau's own file only, never inline, never elsewhere")
+                      .doesNotContainPattern("script-src[^;]*(unsafe|:|\\*)"));
       assertThat(r.header("Content-Type")).as(what).isPresent();
     }
   }

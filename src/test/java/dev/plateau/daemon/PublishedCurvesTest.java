@@ -1,0 +1,84 @@
+package dev.plateau.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.plateau.series.RunSeries;
+import dev.plateau.series.Series;
+import dev.plateau.series.SeriesKey;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class PublishedCurvesTest {
+  private static Series points(long from, long to) {
+    Series s = new Series();
+    for (long step = from; step < to; step++) {
+      s.append(step, step, 1.0 / (1 + step));
+    }
+    return s;
+  }
+
+  @Test
+  void aParkedSeriesKeepsAThinnedCurveAndContinuesItWhenItWakes() {
+    PublishedVerdicts published = new PublishedVerdicts();
+    SeriesKey key = new SeriesKey("exp/train", "loss");
+    published.curve(key, points(0, 1000));
+    published.park(Set.of("exp/train"));
+    SeriesView parked = published.curve(key);
+    assertThat(parked).isNotNull();
+    assertThat(parked.steps()).hasSize(PublishedVerdicts.PARKED_POINTS);
+    assertThat(parked.steps()[0]).isZero();
+    assertThat(parked.steps()[parked.steps().length - 1]).isEqualTo(999);
+
+    // Woken with none of its old points in memory: the new ones are drawn after the old curve.
+    published.curve(key, points(1000, 1010));
+    SeriesView woken = published.curve(key);
+    assertThat(woken.steps()[0]).isZero();
+    assertThat(woken.steps()[woken.steps().length - 1]).isEqualTo(1009);
+    assertThat(woken.steps()).hasSize(PublishedVerdicts.PARKED_POINTS + 10);
+  }
+
+  @Test
+  void parkedCurvesAreBoundedAndTheEarliestParkedGoFirst() {
+    PublishedVerdicts published = new PublishedVerdicts();
+    int n = PublishedVerdicts.MAX_PARKED_SERIES + 5;
+    for (int i = 0; i < n; i++) {
+      SeriesKey key = new SeriesKey("run" + i, "loss");
+      published.curve(key, points(0, 3));
+      published.park(Set.of("run" + i));
+    }
+    assertThat(published.curve(new SeriesKey("run0", "loss"))).isNull();
+    assertThat(published.curve(new SeriesKey("run4", "loss"))).isNull();
+    assertThat(published.curve(new SeriesKey("run5", "loss"))).isNotNull();
+    assertThat(published.curve(new SeriesKey("run" + (n - 1), "loss"))).isNotNull();
+  }
+
+  @Test
+  void curvesAreRefreshedEveryRoundOnlyWhileSomeoneLooksAtThem() {
+    PublishedVerdicts published = new PublishedVerdicts();
+    assertThat(published.viewedRecently(1_000)).as("nobody looked yet").isFalse();
+    published.curve(new SeriesKey("exp", "loss"));
+    assertThat(published.viewedRecently(2_000)).isTrue();
+    assertThat(published.viewedRecently(2_000 + PublishedVerdicts.VIEWERS_GONE_MILLIS - 1))
+        .isTrue();
+    assertThat(published.viewedRecently(2_000 + PublishedVerdicts.VIEWERS_GONE_MILLIS))
+        .as("a minute without a look")
+        .isFalse();
+  }
+
+  @Test
+  void curvesFollowTheKeptPointsOfWatchedSeriesOnly() {
+    PublishedVerdicts published = new PublishedVerdicts();
+    RunSeries run = new RunSeries("exp");
+    for (int step = 0; step < 3; step++) {
+      run.add("loss", step, step, 3 - step);
+      run.add("lr", step, step, 0.1);
+    }
+    published.refreshCurves(Map.of("exp", run), (r, tag) -> tag.equals("loss"));
+    assertThat(published.curve(new SeriesKey("exp", "loss")).steps()).containsExactly(0, 1, 2);
+    assertThat(published.curve(new SeriesKey("exp", "lr"))).isNull();
+    run.add("loss", 3, 3, 0.5);
+    published.refreshCurves(Map.of("exp", run), (r, tag) -> tag.equals("loss"));
+    assertThat(published.curve(new SeriesKey("exp", "loss")).steps()).endsWith(3);
+  }
+}
