@@ -91,7 +91,7 @@ class HookAcrossKillIT {
       assertThat(second.lines("stop-job: delivered")).hasSize(1);
       assertThat(second.get("/metrics"))
           .as("/metrics counts the hook's deliveries as any sink's")
-          .contains("plateau_deliveries_total{sink=\"stop-job\",outcome=\"delivered\"} 1");
+          .contains("plateau_deliveries_total{outcome=\"delivered\",sink=\"stop-job\"} 1.0");
       assertThat(Files.readString(out.resolve("effect-" + verdictId).resolve("run")))
           .as("the run's name, verbatim")
           .isEqualTo(RUN);
