@@ -34,20 +34,23 @@ import org.junit.jupiter.api.io.TempDir;
 class StatusPageBrowserIT {
   static final Path CHROMIUM = Paths.get("/usr/bin/chromium");
 
+  /** Chromium headless, without a sandbox, GPU or any traffic of its own: every test's flags. */
+  static final List<String> HEADLESS =
+      List.of(
+          "--headless",
+          "--no-sandbox",
+          "--disable-gpu",
+          "--disable-quic",
+          "--no-first-run",
+          "--disable-background-networking",
+          "--disable-component-update",
+          "--disable-sync");
+
   static String chromium(Path profile, String... args) throws Exception {
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                CHROMIUM.toString(),
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--user-data-dir=" + profile));
+    List<String> command = new ArrayList<>();
+    command.add(CHROMIUM.toString());
+    command.addAll(HEADLESS);
+    command.add("--user-data-dir=" + profile);
     command.addAll(List.of(args));
     Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
     byte[] out = p.getInputStream().readAllBytes();
