@@ -8,9 +8,6 @@ import dev.plateau.daemon.Watcher;
 import dev.plateau.detect.Status;
 import dev.plateau.sink.AlertSink;
 import dev.plateau.sink.RetryPolicy;
-import dev.plateau.sink.Secret;
-import dev.plateau.sink.SinkSettings;
-import dev.plateau.sink.WebhookSink;
 import dev.plateau.state.StateStore;
 import dev.plateau.testing.LoopbackStatus;
 import dev.plateau.testing.RunningDaemon;
@@ -45,11 +42,7 @@ class MetricsScrapeTest {
       throws Exception {
     Path logdir = Files.createDirectories(temp.resolve("logs"));
     try (StateStore store = StateStore.open(temp.resolve("s.db"), false, CLOCK)) {
-      AlertSink sink =
-          new WebhookSink(
-              SinkSettings.of("webhook-1", Secret.fromValue("http://127.0.0.1:9/hook")),
-              null,
-              CLOCK);
+      AlertSink sink = LoopbackStatus.unansweredWebhook(CLOCK);
       Watcher watcher = LoopbackStatus.watcher(logdir, store, List.of(sink), CLOCK);
       Daemon daemon =
           LoopbackStatus.daemon(

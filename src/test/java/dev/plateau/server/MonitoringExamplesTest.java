@@ -9,9 +9,6 @@ import dev.plateau.daemon.DeliveryWorker;
 import dev.plateau.daemon.Watcher;
 import dev.plateau.sink.AlertSink;
 import dev.plateau.sink.RetryPolicy;
-import dev.plateau.sink.Secret;
-import dev.plateau.sink.SinkSettings;
-import dev.plateau.sink.WebhookSink;
 import dev.plateau.state.StateStore;
 import dev.plateau.testing.LoopbackStatus;
 import dev.plateau.write.EventFileWriter;
@@ -80,11 +77,7 @@ class MonitoringExamplesTest {
       }
     }
     try (StateStore store = StateStore.open(temp.resolve("s.db"), false, clock)) {
-      AlertSink sink =
-          new WebhookSink(
-              SinkSettings.of("webhook-1", Secret.fromValue("http://127.0.0.1:9/hook")),
-              null,
-              clock);
+      AlertSink sink = LoopbackStatus.unansweredWebhook(clock);
       Watcher watcher = LoopbackStatus.watcher(logdir, store, List.of(sink), clock);
       watcher.poll();
       Daemon daemon =

@@ -7,6 +7,9 @@ import dev.plateau.daemon.FlagApplier;
 import dev.plateau.daemon.Watcher;
 import dev.plateau.server.StatusServer;
 import dev.plateau.sink.AlertSink;
+import dev.plateau.sink.Secret;
+import dev.plateau.sink.SinkSettings;
+import dev.plateau.sink.WebhookSink;
 import dev.plateau.state.StateStore;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -35,6 +38,15 @@ public final class LoopbackStatus {
   public static Watcher watcher(Path logdir, StateStore store, List<AlertSink> sinks, Clock clock) {
     return new Watcher(
         logdir, PlateauConfig.defaults(), store, sinks, FlagApplier.NONE, clock, "h");
+  }
+
+  /**
+   * A webhook sink named {@code webhook-1} that posts to a loopback port where nothing listens (9):
+   * its deliveries are tried and fail, so its counters move and its outbox fills.
+   */
+  public static AlertSink unansweredWebhook(Clock clock) {
+    return new WebhookSink(
+        SinkSettings.of("webhook-1", Secret.fromValue("http://127.0.0.1:9/hook")), null, clock);
   }
 
   /** A daemon of {@code watcher} and {@code workers}, not started. */
