@@ -150,42 +150,50 @@ final class TransitionRecorder {
     }
     Duration age = news.age(current, now);
     if (!news.isNews(age)) {
-      log.atInfo()
-          .addKeyValue("logdir", logdir)
-          .addKeyValue("experiment", experiment)
-          .addKeyValue("previous_status", before.jsonName())
-          .addKeyValue("status", current.status().jsonName())
-          .log(
-              "{} {}: {} -> {} recorded and flagged, not sent: its newest point is {} s old"
-                  + " (alerts.ignore_older: {} s)",
-              logdir,
-              experiment,
-              before.jsonName(),
-              current.status().jsonName(),
-              age.toSeconds(),
-              news.ignoreOlder().toSeconds());
+      logNotSent(
+          experiment,
+          before,
+          current.status(),
+          ": its newest point is {} s old (alerts.ignore_older: {} s)",
+          age.toSeconds(),
+          news.ignoreOlder().toSeconds());
       return List.of();
     }
     AlertMemory.Sent last = memory.lastSent();
     if (repeats.isRepeat(last, current.status(), deciding, now)) {
-      log.atInfo()
-          .addKeyValue("logdir", logdir)
-          .addKeyValue("experiment", experiment)
-          .addKeyValue("previous_status", before.jsonName())
-          .addKeyValue("status", current.status().jsonName())
-          .log(
-              "{} {}: {} -> {} recorded and flagged, not sent again: {} went out {} s ago"
-                  + " (alerts.cooldown: {} s) and the best has not improved beyond the noise",
-              logdir,
-              experiment,
-              before.jsonName(),
-              current.status().jsonName(),
-              last.status().jsonName(),
-              Duration.between(last.time(), now).toSeconds(),
-              repeats.cooldown().toSeconds());
+      logNotSent(
+          experiment,
+          before,
+          current.status(),
+          " again: {} went out {} s ago (alerts.cooldown: {} s) and the best has not improved"
+              + " beyond the noise",
+          last.status().jsonName(),
+          Duration.between(last.time(), now).toSeconds(),
+          repeats.cooldown().toSeconds());
       return List.of();
     }
     return to;
+  }
+
+  /**
+   * Logs that {@code experiment}'s change from {@code before} to {@code status} was recorded and
+   * flagged but goes to no sink; {@code why} (a message tail with placeholders) and {@code
+   * whyArguments} say why.
+   */
+  private void logNotSent(
+      String experiment, Status before, Status status, String why, Object... whyArguments) {
+    Object[] arguments = new Object[4 + whyArguments.length];
+    arguments[0] = logdir;
+    arguments[1] = experiment;
+    arguments[2] = before.jsonName();
+    arguments[3] = status.jsonName();
+    System.arraycopy(whyArguments, 0, arguments, 4, whyArguments.length);
+    log.atInfo()
+        .addKeyValue("logdir", logdir)
+        .addKeyValue("experiment", experiment)
+        .addKeyValue("previous_status", before.jsonName())
+        .addKeyValue("status", status.jsonName())
+        .log("{} {}: {} -> {} recorded and flagged, not sent" + why, arguments);
   }
 
   /**

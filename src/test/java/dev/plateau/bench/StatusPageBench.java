@@ -6,7 +6,7 @@ import dev.plateau.daemon.FlagApplier;
 import dev.plateau.daemon.Watcher;
 import dev.plateau.server.StatusServer;
 import dev.plateau.state.StateStore;
-import java.net.InetSocketAddress;
+import dev.plateau.testing.LoopbackStatus;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -56,15 +56,9 @@ public final class StatusPageBench {
           "read and judged in %.1f s: %d experiments%n",
           (System.nanoTime() - t0) / 1e9,
           watcher.published().size());
-      Daemon daemon =
-          new Daemon(List.of(watcher), List.of(), Duration.ofMillis(50), Duration.ofSeconds(1));
+      Daemon daemon = LoopbackStatus.daemon(watcher, List.of());
       try (StatusServer server =
-          new StatusServer(
-              new InetSocketAddress("127.0.0.1", 0),
-              daemon,
-              List.of(store),
-              Duration.ofMinutes(5),
-              clock)) {
+          LoopbackStatus.server(daemon, store, Duration.ofMinutes(5), clock)) {
         String base = "http://127.0.0.1:" + server.address().getPort();
         String middle = watcher.published().get(runs / 2).experiment();
         List<String> views =

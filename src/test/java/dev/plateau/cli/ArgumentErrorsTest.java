@@ -1,10 +1,8 @@
 package dev.plateau.cli;
 
+import static dev.plateau.cli.Ran.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -12,15 +10,6 @@ import org.junit.jupiter.api.io.TempDir;
 /** Parse errors name what was wrong and never echo a value that was typed (it may be a secret). */
 class ArgumentErrorsTest {
   private static final String SECRET = "T000/B000/XyZsEcReTtOkEn";
-
-  /** What a command line run in-process exited with and said on standard error. */
-  record Ran(int exit, String err) {}
-
-  static Ran run(String... args) {
-    StringWriter err = new StringWriter();
-    int exit = Main.run(new ByteArrayOutputStream(), new PrintWriter(err, true), args);
-    return new Ran(exit, err.toString());
-  }
 
   @Test
   void anUnknownOptionIsNamedWithoutTheValueThatFollowsIt(@TempDir Path logdir) {

@@ -106,7 +106,12 @@ class DockerfileTest {
     assertThat(healthcheck).containsExactly("/bin/bash", "/opt/plateau/bin/healthcheck");
     String probe = Files.readString(Path.of("docker/healthcheck"));
     assertThat(probe).contains("/dev/tcp/127.0.0.1/").doesNotContain("java");
-    assertThat(probe).contains("port=${1:-9321}", "path=${2:-/healthz}");
+    assertThat(probe)
+        .as("the port given, else PLATEAU_HTTP_ADDRESS's, else 9321")
+        .contains(
+            "address=${PLATEAU_HTTP_ADDRESS:-9321}",
+            "port=${1:-${address##*:}}",
+            "path=${2:-/healthz}");
   }
 
   @Test

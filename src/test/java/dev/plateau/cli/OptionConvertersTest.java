@@ -1,10 +1,9 @@
 package dev.plateau.cli;
 
-import static dev.plateau.cli.ArgumentErrorsTest.run;
+import static dev.plateau.cli.Ran.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.plateau.cli.ArgumentErrorsTest.Ran;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package dev.plateau.cli;
 
+import static dev.plateau.cli.Ran.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,7 +9,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -57,15 +57,6 @@ class RepeatedOptionsTest {
             "http://127.0.0.1:9/b");
     List<String> webhooks = watch.matchedOption("--webhook").getValue();
     assertThat(webhooks).containsExactly("http://127.0.0.1:9/a", "http://127.0.0.1:9/b");
-  }
-
-  record Ran(int exit, String out, String err) {}
-
-  static Ran run(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    StringWriter err = new StringWriter();
-    int exit = Main.run(out, new PrintWriter(err, true), args);
-    return new Ran(exit, out.toString(StandardCharsets.UTF_8), err.toString());
   }
 
   @Test

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -23,6 +24,13 @@ class HealthProbeTest {
   record Probe(int exit, String err, long millis) {}
 
   static Probe probe(String... args) throws Exception {
+    return probe(Map.of(), args);
+  }
+
+  /**
+   * The probe run with {@code environment} over the test's own (which has no PLATEAU_ variables).
+   */
+  static Probe probe(Map<String, String> environment, String... args) throws Exception {
     List<String> command =
         new ArrayList<>(
             List.of(
@@ -31,7 +39,10 @@ class HealthProbeTest {
                     .toString()));
     command.addAll(List.of(args));
     long start = System.nanoTime();
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().keySet().removeIf(name -> name.startsWith("PLATEAU_"));
+    builder.environment().putAll(environment);
+    Process p = builder.start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
     return new Probe(p.exitValue(), out, (System.nanoTime() - start) / 1_000_000);
@@ -86,6 +97,18 @@ class HealthProbeTest {
   void aTwoHundredIsHealthy() throws Exception {
     try (ServerSocket server = serving("HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nok\n")) {
       assertThat(probe(Integer.toString(server.getLocalPort())).exit()).isZero();
+    }
+  }
+
+  @Test
+  void withoutAPortTheProbeFindsTheDaemonWherePlateauHttpAddressPutIt() throws Exception {
+    try (ServerSocket server = serving("HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nok\n")) {
+      int port = server.getLocalPort();
+      for (String address : List.of("0.0.0.0:" + port, ":" + port, Integer.toString(port))) {
+        assertThat(probe(Map.of("PLATEAU_HTTP_ADDRESS", address)).exit())
+            .as("PLATEAU_HTTP_ADDRESS=" + address)
+            .isZero();
+      }
     }
   }
 

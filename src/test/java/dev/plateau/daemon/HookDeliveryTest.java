@@ -11,12 +11,11 @@ import dev.plateau.sink.RetryPolicy;
 import dev.plateau.sink.StatusFilter;
 import dev.plateau.state.StateStore;
 import dev.plateau.testing.RunningDaemon;
+import dev.plateau.testing.ShellScripts;
 import dev.plateau.write.EventFileWriter;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -42,7 +41,7 @@ class HookDeliveryTest {
     Path done = Files.createDirectories(temp.resolve("done"));
     Path counts = temp.resolve("counts");
     Path script =
-        script(
+        ShellScripts.write(
             temp,
             "count.sh",
             "touch \"$RUNNING/$$\"",
@@ -89,7 +88,7 @@ class HookDeliveryTest {
     Path logdir = Files.createDirectories(temp.resolve("logs"));
     Path tries = Files.createDirectories(temp.resolve("tries"));
     Path script =
-        script(
+        ShellScripts.write(
             temp,
             "later.sh",
             "echo x >> \"$TRIES/$PLATEAU_VERDICT_ID\"",
@@ -118,7 +117,8 @@ class HookDeliveryTest {
     Path logdir = Files.createDirectories(temp.resolve("logs"));
     Path pids = Files.createDirectories(temp.resolve("pids"));
     Path script =
-        script(temp, "hangs.sh", "sleep 300 & echo $! > \"$PIDS/$PLATEAU_VERDICT_ID\"", "wait");
+        ShellScripts.write(
+            temp, "hangs.sh", "sleep 300 & echo $! > \"$PIDS/$PLATEAU_VERDICT_ID\"", "wait");
     HookSink hook = hook("hangs", script, Map.of("PIDS", pids.toString()), new CommandSlots(RUNS));
     writeConvergingRuns(logdir);
     Clock clock = Clock.systemUTC();
@@ -195,13 +195,5 @@ class HookDeliveryTest {
     try (Stream<Path> files = Files.list(dir)) {
       return files.count();
     }
-  }
-
-  private static Path script(Path dir, String name, String... lines) throws IOException {
-    Path file = dir.resolve(name);
-    Files.writeString(
-        file, "#!/bin/sh\n" + String.join("\n", lines) + "\n", StandardCharsets.UTF_8);
-    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwx------"));
-    return file;
   }
 }

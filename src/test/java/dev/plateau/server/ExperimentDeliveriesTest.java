@@ -2,17 +2,15 @@ package dev.plateau.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.plateau.config.PlateauConfig;
 import dev.plateau.daemon.Daemon;
-import dev.plateau.daemon.FlagApplier;
 import dev.plateau.daemon.Watcher;
 import dev.plateau.detect.Status;
 import dev.plateau.sink.Alert;
 import dev.plateau.sink.AlertSink;
 import dev.plateau.sink.DeliveryOutcome;
 import dev.plateau.state.StateStore;
+import dev.plateau.testing.LoopbackStatus;
 import dev.plateau.write.EventFileWriter;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -54,26 +52,12 @@ class ExperimentDeliveriesTest {
       }
     }
     try (StateStore store = StateStore.open(temp.resolve("s.db"), false, clock)) {
-      Watcher watcher =
-          new Watcher(
-              logdir,
-              PlateauConfig.defaults(),
-              store,
-              List.of(UNSENT),
-              FlagApplier.NONE,
-              clock,
-              "h");
+      Watcher watcher = LoopbackStatus.watcher(logdir, store, List.of(UNSENT), clock);
       watcher.poll();
       watcher.poll();
-      Daemon daemon =
-          new Daemon(List.of(watcher), List.of(), Duration.ofMillis(50), Duration.ofSeconds(1));
+      Daemon daemon = LoopbackStatus.daemon(watcher, List.of());
       try (StatusServer server =
-          new StatusServer(
-              new InetSocketAddress("127.0.0.1", 0),
-              daemon,
-              List.of(store),
-              Duration.ofSeconds(5),
-              clock)) {
+          LoopbackStatus.server(daemon, store, Duration.ofSeconds(5), clock)) {
         String page =
             StatusServerTest.get(server.address(), ExperimentPage.link(0, "exp1"), "GET").body();
         assertThat(page)

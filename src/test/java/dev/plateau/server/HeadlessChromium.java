@@ -14,7 +14,9 @@ import java.net.http.WebSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -38,23 +40,19 @@ final class HeadlessChromium implements AutoCloseable {
 
   HeadlessChromium(Path profile, int width, int height) throws Exception {
     Files.createDirectories(profile);
+    List<String> command = new ArrayList<>();
+    command.add(StatusPageBrowserIT.CHROMIUM.toString());
+    command.addAll(StatusPageBrowserIT.HEADLESS);
+    command.addAll(
+        List.of(
+            "--hide-scrollbars",
+            "--remote-debugging-port=0",
+            "--remote-allow-origins=*",
+            "--window-size=" + width + "," + height,
+            "--user-data-dir=" + profile,
+            "about:blank"));
     process =
-        new ProcessBuilder(
-                StatusPageBrowserIT.CHROMIUM.toString(),
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--hide-scrollbars",
-                "--remote-debugging-port=0",
-                "--remote-allow-origins=*",
-                "--window-size=" + width + "," + height,
-                "--user-data-dir=" + profile,
-                "about:blank")
+        new ProcessBuilder(command)
             .redirectError(ProcessBuilder.Redirect.DISCARD)
             .redirectOutput(ProcessBuilder.Redirect.DISCARD)
             .start();

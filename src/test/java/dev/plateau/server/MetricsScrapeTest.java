@@ -2,18 +2,14 @@ package dev.plateau.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.plateau.config.PlateauConfig;
 import dev.plateau.daemon.Daemon;
 import dev.plateau.daemon.DeliveryWorker;
-import dev.plateau.daemon.FlagApplier;
 import dev.plateau.daemon.Watcher;
 import dev.plateau.detect.Status;
 import dev.plateau.sink.AlertSink;
 import dev.plateau.sink.RetryPolicy;
-import dev.plateau.sink.Secret;
-import dev.plateau.sink.SinkSettings;
-import dev.plateau.sink.WebhookSink;
 import dev.plateau.state.StateStore;
+import dev.plateau.testing.LoopbackStatus;
 import dev.plateau.testing.RunningDaemon;
 import dev.plateau.write.EventFileWriter;
 import java.net.InetSocketAddress;
@@ -46,20 +42,11 @@ class MetricsScrapeTest {
       throws Exception {
     Path logdir = Files.createDirectories(temp.resolve("logs"));
     try (StateStore store = StateStore.open(temp.resolve("s.db"), false, CLOCK)) {
-      AlertSink sink =
-          new WebhookSink(
-              SinkSettings.of("webhook-1", Secret.fromValue("http://127.0.0.1:9/hook")),
-              null,
-              CLOCK);
-      Watcher watcher =
-          new Watcher(
-              logdir, PlateauConfig.defaults(), store, List.of(sink), FlagApplier.NONE, CLOCK, "h");
+      AlertSink sink = LoopbackStatus.unansweredWebhook(CLOCK);
+      Watcher watcher = LoopbackStatus.watcher(logdir, store, List.of(sink), CLOCK);
       Daemon daemon =
-          new Daemon(
-              List.of(watcher),
-              List.of(new DeliveryWorker(sink, store, RetryPolicy.DEFAULT, CLOCK)),
-              Duration.ofMillis(50),
-              Duration.ofSeconds(1));
+          LoopbackStatus.daemon(
+              watcher, List.of(new DeliveryWorker(sink, store, RetryPolicy.DEFAULT, CLOCK)));
       try (StatusServer server = server(daemon, store, MetricsLimits.DEFAULTS)) {
         RawHttp.Response r = RawHttp.get(server.address().getPort(), "/metrics");
         assertThat(r.status()).isEqualTo(200);
@@ -95,12 +82,9 @@ class MetricsScrapeTest {
       throws Exception {
     Path logdir = Files.createDirectories(temp.resolve("logs"));
     try (StateStore store = StateStore.open(temp.resolve("s.db"), false, CLOCK)) {
-      Watcher watcher =
-          new Watcher(
-              logdir, PlateauConfig.defaults(), store, List.of(), FlagApplier.NONE, CLOCK, "h");
+      Watcher watcher = LoopbackStatus.watcher(logdir, store, List.of(), CLOCK);
       watcher.restore();
-      Daemon daemon =
-          new Daemon(List.of(watcher), List.of(), Duration.ofMillis(50), Duration.ofSeconds(1));
+      Daemon daemon = LoopbackStatus.daemon(watcher, List.of());
       try (StatusServer server = server(daemon, store, MetricsLimits.DEFAULTS);
           RunningDaemon running = RunningDaemon.start(daemon)) {
         // The newest point was written 381 s ago.
@@ -164,12 +148,9 @@ class MetricsScrapeTest {
       }
     }
     try (StateStore store = StateStore.open(temp.resolve("s.db"), false, CLOCK)) {
-      Watcher watcher =
-          new Watcher(
-              logdir, PlateauConfig.defaults(), store, List.of(), FlagApplier.NONE, CLOCK, "h");
+      Watcher watcher = LoopbackStatus.watcher(logdir, store, List.of(), CLOCK);
       watcher.poll();
-      Daemon daemon =
-          new Daemon(List.of(watcher), List.of(), Duration.ofMillis(50), Duration.ofSeconds(1));
+      Daemon daemon = LoopbackStatus.daemon(watcher, List.of());
       try (StatusServer server = server(daemon, store, new MetricsLimits(2))) {
         String text = RawHttp.get(server.address().getPort(), "/metrics").body();
         assertThat(text)

@@ -4,19 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.plateau.config.PlateauConfig;
 import dev.plateau.daemon.Daemon;
 import dev.plateau.daemon.DeliveryWorker;
-import dev.plateau.daemon.FlagApplier;
 import dev.plateau.daemon.Watcher;
 import dev.plateau.sink.AlertSink;
 import dev.plateau.sink.RetryPolicy;
-import dev.plateau.sink.Secret;
-import dev.plateau.sink.SinkSettings;
-import dev.plateau.sink.WebhookSink;
 import dev.plateau.state.StateStore;
+import dev.plateau.testing.LoopbackStatus;
 import dev.plateau.write.EventFileWriter;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -82,28 +77,14 @@ class MonitoringExamplesTest {
       }
     }
     try (StateStore store = StateStore.open(temp.resolve("s.db"), false, clock)) {
-      AlertSink sink =
-          new WebhookSink(
-              SinkSettings.of("webhook-1", Secret.fromValue("http://127.0.0.1:9/hook")),
-              null,
-              clock);
-      Watcher watcher =
-          new Watcher(
-              logdir, PlateauConfig.defaults(), store, List.of(sink), FlagApplier.NONE, clock, "h");
+      AlertSink sink = LoopbackStatus.unansweredWebhook(clock);
+      Watcher watcher = LoopbackStatus.watcher(logdir, store, List.of(sink), clock);
       watcher.poll();
       Daemon daemon =
-          new Daemon(
-              List.of(watcher),
-              List.of(new DeliveryWorker(sink, store, RetryPolicy.DEFAULT, clock)),
-              Duration.ofMillis(50),
-              Duration.ofSeconds(1));
+          LoopbackStatus.daemon(
+              watcher, List.of(new DeliveryWorker(sink, store, RetryPolicy.DEFAULT, clock)));
       try (StatusServer server =
-          new StatusServer(
-              new InetSocketAddress("127.0.0.1", 0),
-              daemon,
-              List.of(store),
-              Duration.ofMinutes(5),
-              clock)) {
+          LoopbackStatus.server(daemon, store, Duration.ofMinutes(5), clock)) {
         RawHttp.Response r = RawHttp.get(server.address().getPort(), "/metrics");
         assertThat(r.status()).isEqualTo(200);
         scrape = r.body();

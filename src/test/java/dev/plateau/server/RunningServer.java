@@ -1,10 +1,9 @@
 package dev.plateau.server;
 
-import dev.plateau.config.PlateauConfig;
 import dev.plateau.daemon.Daemon;
-import dev.plateau.daemon.FlagApplier;
 import dev.plateau.daemon.Watcher;
 import dev.plateau.state.StateStore;
+import dev.plateau.testing.LoopbackStatus;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,11 +33,9 @@ final class RunningServer implements AutoCloseable {
     Clock clock = Clock.systemUTC();
     Files.createDirectories(logdir);
     store = StateStore.open(temp.resolve("state-" + System.nanoTime() + ".db"), false, clock);
-    watcher =
-        new Watcher(
-            logdir, PlateauConfig.defaults(), store, List.of(), FlagApplier.NONE, clock, "h");
+    watcher = LoopbackStatus.watcher(logdir, store, List.of(), clock);
     watcher.poll();
-    daemon = new Daemon(List.of(watcher), List.of(), Duration.ofMillis(50), Duration.ofSeconds(1));
+    daemon = LoopbackStatus.daemon(watcher, List.of());
     server =
         new StatusServer(
             new InetSocketAddress(bind, 0),

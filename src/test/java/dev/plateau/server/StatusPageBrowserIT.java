@@ -6,14 +6,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.plateau.config.PlateauConfig;
 import dev.plateau.daemon.Daemon;
-import dev.plateau.daemon.FlagApplier;
 import dev.plateau.daemon.Watcher;
 import dev.plateau.state.StateStore;
+import dev.plateau.testing.LoopbackStatus;
 import dev.plateau.testing.RunningDaemon;
 import dev.plateau.write.EventFileWriter;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,20 +34,23 @@ import org.junit.jupiter.api.io.TempDir;
 class StatusPageBrowserIT {
   static final Path CHROMIUM = Paths.get("/usr/bin/chromium");
 
+  /** Chromium headless, without a sandbox, GPU or any traffic of its own: every test's flags. */
+  static final List<String> HEADLESS =
+      List.of(
+          "--headless",
+          "--no-sandbox",
+          "--disable-gpu",
+          "--disable-quic",
+          "--no-first-run",
+          "--disable-background-networking",
+          "--disable-component-update",
+          "--disable-sync");
+
   static String chromium(Path profile, String... args) throws Exception {
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                CHROMIUM.toString(),
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--user-data-dir=" + profile));
+    List<String> command = new ArrayList<>();
+    command.add(CHROMIUM.toString());
+    command.addAll(HEADLESS);
+    command.add("--user-data-dir=" + profile);
     command.addAll(List.of(args));
     Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
     byte[] out = p.getInputStream().readAllBytes();
@@ -65,20 +66,12 @@ class StatusPageBrowserIT {
     Path logdir = Files.createDirectories(temp.resolve("logs"));
     Clock clock = Clock.systemUTC();
     try (StateStore store = StateStore.open(temp.resolve("s.db"), false, clock)) {
-      Watcher watcher =
-          new Watcher(
-              logdir, PlateauConfig.defaults(), store, List.of(), FlagApplier.NONE, clock, "h");
+      Watcher watcher = LoopbackStatus.watcher(logdir, store, List.of(), clock);
       watcher.restore();
-      Daemon daemon =
-          new Daemon(List.of(watcher), List.of(), Duration.ofMillis(50), Duration.ofSeconds(1));
+      Daemon daemon = LoopbackStatus.daemon(watcher, List.of());
       try (RunningDaemon running = RunningDaemon.start(daemon);
           StatusServer server =
-              new StatusServer(
-                  new InetSocketAddress("127.0.0.1", 0),
-                  daemon,
-                  List.of(store),
-                  Duration.ofSeconds(30),
-                  clock)) {
+              LoopbackStatus.server(daemon, store, Duration.ofSeconds(30), clock)) {
         String url = "http://127.0.0.1:" + server.address().getPort() + "/";
         String before = chromium(temp.resolve("p1"), "--dump-dom", url);
         assertThat(before).contains("No watched series yet");
@@ -157,14 +150,11 @@ class StatusPageBrowserIT {
           logdir.resolve(name), "loss", 40, start, t -> 1 + 2 * Math.exp(-t / 30.0) + 0.001 * t);
     }
     try (StateStore store = StateStore.open(temp.resolve("s.db"), false, clock)) {
-      Watcher watcher =
-          new Watcher(
-              logdir, PlateauConfig.defaults(), store, List.of(), FlagApplier.NONE, clock, "h");
+      Watcher watcher = LoopbackStatus.watcher(logdir, store, List.of(), clock);
       watcher.parkAfter(Duration.ofSeconds(1));
       watcher.checkpointEvery(Duration.ofMillis(200));
       watcher.restore();
-      Daemon daemon =
-          new Daemon(List.of(watcher), List.of(), Duration.ofMillis(50), Duration.ofSeconds(1));
+      Daemon daemon = LoopbackStatus.daemon(watcher, List.of());
       AtomicBoolean writing = new AtomicBoolean(true);
       AtomicLong liveStep = new AtomicLong();
       Thread writer =
@@ -186,12 +176,7 @@ class StatusPageBrowserIT {
               "live-writer");
       try (RunningDaemon running = RunningDaemon.start(daemon);
           StatusServer server =
-              new StatusServer(
-                  new InetSocketAddress("127.0.0.1", 0),
-                  daemon,
-                  List.of(store),
-                  Duration.ofSeconds(30),
-                  clock)) {
+              LoopbackStatus.server(daemon, store, Duration.ofSeconds(30), clock)) {
         server.linkToTensorBoard(java.net.URI.create("http://tensorboard.example:6006/"));
         writer.start();
         running.awaitUntil(

@@ -5,12 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.plateau.config.PlateauConfig;
 import dev.plateau.daemon.Daemon;
-import dev.plateau.daemon.FlagApplier;
 import dev.plateau.daemon.Watcher;
 import dev.plateau.state.StateStore;
 import dev.plateau.testing.FakeClock;
+import dev.plateau.testing.LoopbackStatus;
 import dev.plateau.testing.RunningDaemon;
 import dev.plateau.write.EventFileWriter;
 import java.net.InetSocketAddress;
@@ -46,19 +45,11 @@ class StatusServerTest {
     Path logdir = Files.createDirectories(temp.resolve("logs"));
     Clock clock = Clock.systemUTC();
     try (StateStore store = StateStore.open(temp.resolve("s.db"), false, clock)) {
-      Watcher watcher =
-          new Watcher(
-              logdir, PlateauConfig.defaults(), store, List.of(), FlagApplier.NONE, clock, "h");
+      Watcher watcher = LoopbackStatus.watcher(logdir, store, List.of(), clock);
       watcher.restore();
-      Daemon daemon =
-          new Daemon(List.of(watcher), List.of(), Duration.ofMillis(50), Duration.ofSeconds(1));
+      Daemon daemon = LoopbackStatus.daemon(watcher, List.of());
       try (StatusServer server =
-          new StatusServer(
-              new InetSocketAddress("127.0.0.1", 0),
-              daemon,
-              List.of(store),
-              Duration.ofSeconds(5),
-              clock)) {
+          LoopbackStatus.server(daemon, store, Duration.ofSeconds(5), clock)) {
         InetSocketAddress address = server.address();
         assertThat(get(address, "/readyz", "GET").statusCode())
             .as("before the first scan")
@@ -146,18 +137,10 @@ class StatusServerTest {
     FakeClock clock = FakeClock.atNow();
     Path logdir = Files.createDirectories(temp.resolve("logs"));
     try (StateStore store = StateStore.open(temp.resolve("s.db"), false, clock)) {
-      Watcher watcher =
-          new Watcher(
-              logdir, PlateauConfig.defaults(), store, List.of(), FlagApplier.NONE, clock, "h");
-      Daemon daemon =
-          new Daemon(List.of(watcher), List.of(), Duration.ofMillis(50), Duration.ofSeconds(1));
+      Watcher watcher = LoopbackStatus.watcher(logdir, store, List.of(), clock);
+      Daemon daemon = LoopbackStatus.daemon(watcher, List.of());
       try (StatusServer server =
-          new StatusServer(
-              new InetSocketAddress("127.0.0.1", 0),
-              daemon,
-              List.of(store),
-              Duration.ofMillis(200),
-              clock)) {
+          LoopbackStatus.server(daemon, store, Duration.ofMillis(200), clock)) {
         clock.advanceMillis(400); // never started: no round within the allowed time
         assertThat(get(server.address(), "/healthz", "GET").statusCode()).isEqualTo(503);
       }
@@ -217,19 +200,11 @@ class StatusServerTest {
       }
     }
     try (StateStore store = StateStore.open(temp.resolve("s.db"), false, clock)) {
-      Watcher watcher =
-          new Watcher(
-              logdir, PlateauConfig.defaults(), store, List.of(), FlagApplier.NONE, clock, "h");
+      Watcher watcher = LoopbackStatus.watcher(logdir, store, List.of(), clock);
       watcher.poll();
-      Daemon daemon =
-          new Daemon(List.of(watcher), List.of(), Duration.ofMillis(50), Duration.ofSeconds(1));
+      Daemon daemon = LoopbackStatus.daemon(watcher, List.of());
       try (StatusServer server =
-          new StatusServer(
-              new InetSocketAddress("127.0.0.1", 0),
-              daemon,
-              List.of(store),
-              Duration.ofSeconds(5),
-              clock)) {
+          LoopbackStatus.server(daemon, store, Duration.ofSeconds(5), clock)) {
         String body = get(server.address(), "/", "GET").body();
         return body;
       }

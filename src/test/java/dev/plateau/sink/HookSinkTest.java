@@ -6,11 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.plateau.detect.Status;
+import dev.plateau.testing.ShellScripts;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -32,7 +32,7 @@ class HookSinkTest {
   void hostileRunNamesReachTheCommandVerbatimAndNoShellActsOnThem(@TempDir Path temp)
       throws Exception {
     Path script =
-        script(
+        ShellScripts.write(
             temp,
             "seen.sh",
             "printf '%s' \"$PLATEAU_RUN\" > \"$OUT/run-$PLATEAU_VERDICT_ID\"",
@@ -68,7 +68,7 @@ class HookSinkTest {
 
   @Test
   void exit75IsTriedAgainLaterWithWhatTheCommandSaid(@TempDir Path temp) throws Exception {
-    Path script = script(temp, "busy.sh", "echo 'queue is full, later' >&2", "exit 75");
+    Path script = ShellScripts.write(temp, "busy.sh", "echo 'queue is full, later' >&2", "exit 75");
     DeliveryOutcome outcome =
         sink(settings("busy", List.of(script.toString()), Duration.ofSeconds(30)), env(), temp)
             .deliver(alert("v1", "run", temp));
@@ -82,7 +82,7 @@ class HookSinkTest {
   void otherExitsFailForGoodWithTheEndOfTheOutputAndConfiguredSecretsMasked(@TempDir Path temp)
       throws Exception {
     Path script =
-        script(
+        ShellScripts.write(
             temp,
             "fails.sh",
             "i=0; while [ $i -lt 2000 ]; do echo \"line $i of noise\"; i=$((i+1)); done",
@@ -124,7 +124,7 @@ class HookSinkTest {
   void aCommandPastItsTimeoutIsKilledWithItsChildrenAndOrphansAndTriedAgain(@TempDir Path temp)
       throws Exception {
     Path script =
-        script(
+        ShellScripts.write(
             temp,
             "hangs.sh",
             // A child in the background, an orphan (its parent subshell exits at once, so it is no
@@ -161,7 +161,7 @@ class HookSinkTest {
     Path running = Files.createDirectories(temp.resolve("running"));
     Path counts = temp.resolve("counts");
     Path script =
-        script(
+        ShellScripts.write(
             temp,
             "count.sh",
             "touch \"$RUNNING/$$\"",
@@ -257,14 +257,6 @@ class HookSinkTest {
     payload.put("experiment", run);
     payload.put("id", id);
     return new Alert(id, run, Status.CONVERGED, payload);
-  }
-
-  static Path script(Path dir, String name, String... lines) throws IOException {
-    Path file = dir.resolve(name);
-    Files.writeString(
-        file, "#!/bin/sh\n" + String.join("\n", lines) + "\n", StandardCharsets.UTF_8);
-    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwx------"));
-    return file;
   }
 
   private static String read(Path file) throws IOException {
