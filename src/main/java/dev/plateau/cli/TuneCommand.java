@@ -154,6 +154,12 @@ final class TuneCommand implements Callable<Integer> {
       err.println("plateau tune: --tau must not be negative and --min-len must be at least 2");
       return 2;
     }
+    if (!current && !base.detection().rules().isEmpty()) {
+      err.println(
+          "plateau tune: note: the configuration's rules apply over the grid to the runs they"
+              + " match; a rule that sets a key of the grid makes every setting score the same"
+              + " on those runs");
+    }
     Backtest.Read read = Backtest.read(options.logdir, err, "tune");
     List<Scored> scored = scoreAll(read, settings, err);
     List<Scored> frontier = Frontier.of(scored, Scored::summary);
@@ -252,6 +258,9 @@ final class TuneCommand implements Callable<Integer> {
                               + " is not a detection key (e.g. plateau.min_delta,"
                               + " patience.patience)"));
       environment.put(setting.variable(), key.getValue());
+    }
+    if (keys.isEmpty()) {
+      return ConfigLoader.load(options.config.path(), environment);
     }
     try {
       return ConfigLoader.load(options.config.path(), environment);
