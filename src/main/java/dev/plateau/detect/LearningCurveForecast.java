@@ -1,5 +1,7 @@
 package dev.plateau.detect;
 
+import java.util.Arrays;
+
 /**
  * Fits learning-curve models to a series' history and predicts its level further on, with a 90%
  * interval.
@@ -57,6 +59,10 @@ final class LearningCurveForecast {
   private final double[] logT;
   private final double[] centre;
   private final boolean[] wide;
+  // Per model, the best of the last fit (reused: a fit allocates nothing).
+  private final double[] bestLogP = new double[2];
+  private final double[] bestSse = new double[2];
+  private final double[] bestPrediction = new double[2];
   // The inputs of the fit in progress (set by fit(), read by its helpers).
   private double[] from;
   private double[] to;
@@ -130,9 +136,12 @@ final class LearningCurveForecast {
       wide[k] = to[k] - from[k] >= from[k] / 16;
     }
     span = to[m - 1];
-    double[] bestLogP = new double[2];
-    double[] bestSse = {Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY};
-    double[] bestPrediction = new double[2];
+    double[] bestLogP = this.bestLogP;
+    double[] bestSse = this.bestSse;
+    double[] bestPrediction = this.bestPrediction;
+    Arrays.fill(bestLogP, 0);
+    Arrays.fill(bestSse, Double.POSITIVE_INFINITY);
+    Arrays.fill(bestPrediction, 0);
     for (int model = 0; model < 2; model++) {
       double[] grid = model == 0 ? EXPONENTS : TIME_SHARES;
       int bestG = -1;

@@ -19,7 +19,13 @@ import org.junit.jupiter.api.Test;
  * forecast it then holds predicts the level at its target step (twice the step it was fitted at,
  * within the curve); the truth is the curve's level there (detect_eval.py's centred moving average,
  * over the whole curve). A 90% interval should cover it for 85-95% of the curves. The figures are
- * printed per source and per set, and kept from regressing.
+ * printed per source and per set, and kept within that range.
+ *
+ * <p>Measured 2026-12-07 (the interval at least as wide as the models' scaled miss on the series'
+ * own past, {@code PlateauDetector.holdoutMiss}): 91.0% of 836 clean curves (per source 88.7-100%)
+ * and 92.8% of 609 noisy ones (88.7-98.8%). Before that check, with the statistical interval alone:
+ * 52.3% and 64.4% (NAS-Bench-NLP 50.6%: its validation losses turn up as the architectures overfit,
+ * a shape neither model has).
  */
 class ForecastCalibrationTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -105,7 +111,7 @@ class ForecastCalibrationTest {
     Coverage c = coverage("curves.jsonl");
     System.out.print("forecast calibration, curves.jsonl:\n" + c.table());
     assertThat(c.forecasts()).as(c.table()).isGreaterThan(800);
-    assertThat((double) c.covered() / c.forecasts()).as(c.table()).isGreaterThanOrEqualTo(0.52);
+    assertThat((double) c.covered() / c.forecasts()).as(c.table()).isBetween(0.85, 0.95);
   }
 
   @Test
@@ -113,6 +119,6 @@ class ForecastCalibrationTest {
     Coverage c = coverage("noisy.jsonl");
     System.out.print("forecast calibration, noisy.jsonl:\n" + c.table());
     assertThat(c.forecasts()).as(c.table()).isGreaterThan(600);
-    assertThat((double) c.covered() / c.forecasts()).as(c.table()).isGreaterThanOrEqualTo(0.64);
+    assertThat((double) c.covered() / c.forecasts()).as(c.table()).isBetween(0.85, 0.95);
   }
 }
