@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.plateau.testing.SharedFixtures;
+import dev.plateau.testing.VerdictFields;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -115,19 +116,7 @@ class CheckAndReplayCommandTest {
     List<String> keys = new ArrayList<>();
     for (JsonNode o : array) {
       keys.add(o.get("run").asText() + ":" + o.get("tag").asText());
-      for (String field :
-          List.of(
-              "run",
-              "tag",
-              "mode",
-              "status",
-              "detector",
-              "decided_at_step",
-              "best_step",
-              "best_value",
-              "last_step",
-              "points",
-              "reason")) {
+      for (String field : VerdictFields.SERIES) {
         assertThat(o.has(field)).as(field + " in " + o).isTrue();
       }
       String status = o.get("status").asText();

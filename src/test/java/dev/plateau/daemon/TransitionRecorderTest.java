@@ -124,6 +124,19 @@ class TransitionRecorderTest {
     double written = (clock.millis() - age.toMillis()) / 1000.0;
     series.append(11, written - 1, 0.6);
     series.append(12, written, 0.5);
+    return recorderKeeping(
+        series, sink, kept -> new NewsFilter(limit, kept), kept -> RepeatedAlerts.none());
+  }
+
+  /**
+   * A recorder whose experiment's series ({@code exp}, {@code loss}) keeps {@code series}, with the
+   * news filter and repeat rule made from what it keeps.
+   */
+  private TransitionRecorder recorderKeeping(
+      Series series,
+      AlertSink sink,
+      Function<Function<SeriesKey, @Nullable Series>, NewsFilter> news,
+      Function<Function<SeriesKey, @Nullable Series>, RepeatedAlerts> repeats) {
     Function<SeriesKey, @Nullable Series> kept =
         key -> key.equals(new SeriesKey("exp", "loss")) ? series : null;
     return new TransitionRecorder(
@@ -132,8 +145,8 @@ class TransitionRecorderTest {
         List.of(sink),
         clock,
         pending,
-        new NewsFilter(limit, kept),
-        RepeatedAlerts.none());
+        news.apply(kept),
+        repeats.apply(kept));
   }
 
   @Test
@@ -234,16 +247,8 @@ class TransitionRecorderTest {
     for (int i = 0; i < 64; i++) {
       series.append(i, clock.millis() / 1000.0, 0.5 + noise * random.nextGaussian());
     }
-    Function<SeriesKey, @Nullable Series> kept =
-        key -> key.equals(new SeriesKey("exp", "loss")) ? series : null;
-    return new TransitionRecorder(
-        "/logs",
-        new AlertFactory("/logs", "h", kept),
-        List.of(sink),
-        clock,
-        pending,
-        NewsFilter.everything(),
-        new RepeatedAlerts(COOLDOWN, kept));
+    return recorderKeeping(
+        series, sink, kept -> NewsFilter.everything(), kept -> new RepeatedAlerts(COOLDOWN, kept));
   }
 
   /** Records {@code verdict} and commits it: the sinks its alert went to. */

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.plateau.detect.Mode;
 import dev.plateau.detect.Status;
 import dev.plateau.detect.Verdict;
+import dev.plateau.testing.VerdictFields;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,20 +40,7 @@ class VerdictJsonTest {
     ObjectNode o = VerdictJson.of(verdict(800L, 750L, 0.25, Map.of()));
     List<String> names = new ArrayList<>();
     o.fieldNames().forEachRemaining(names::add);
-    assertThat(names)
-        .containsExactly(
-            "run",
-            "tag",
-            "mode",
-            "status",
-            "detector",
-            "decided_at_step",
-            "best_step",
-            "best_value",
-            "last_step",
-            "points",
-            "reason",
-            "evidence");
+    assertThat(names).containsExactlyElementsOf(VerdictFields.SERIES);
     JsonNode back = MAPPER.readTree(MAPPER.writeValueAsString(o));
     assertThat(back.get("run").asText()).isEqualTo("exp/validation");
     assertThat(back.get("tag").asText()).isEqualTo("epoch_loss");

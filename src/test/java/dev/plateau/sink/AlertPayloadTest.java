@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.plateau.detect.Mode;
 import dev.plateau.detect.Status;
 import dev.plateau.detect.Verdict;
+import dev.plateau.testing.VerdictFields;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,20 +43,9 @@ class AlertPayloadTest {
 
     List<String> names = new ArrayList<>();
     payload.fieldNames().forEachRemaining(names::add);
-    assertThat(names)
-        .containsExactly(
-            "run",
-            "tag",
-            "mode",
-            "status",
-            "detector",
-            "decided_at_step",
-            "best_step",
-            "best_value",
-            "last_step",
-            "points",
-            "reason",
-            "evidence",
+    List<String> expected = new ArrayList<>(VerdictFields.SERIES);
+    expected.addAll(
+        List.of(
             "logdir",
             "experiment",
             "host",
@@ -64,7 +54,8 @@ class AlertPayloadTest {
             "transitions",
             "last_message_time",
             "values",
-            "id");
+            "id"));
+    assertThat(names).containsExactlyElementsOf(expected);
     assertThat(payload.path("status").asText()).isEqualTo("overfitting");
     assertThat(payload.path("reason").asText()).isEqualTo("the experiment's reason");
     assertThat(payload.path("values").toString()).isEqualTo("[1.0,\"NaN\"]");
