@@ -166,7 +166,8 @@ final class DaemonAssembly {
         FlagConfig.defaults()
             .withTemplate(alerts.flagTemplate())
             .withRemoveOnTraining(alerts.removeOnTraining())
-            .withNotLearningFlags(stops.notLearningStops());
+            .withNotLearningFlags(stops.notLearningStops())
+            .withLaggingFlags(stops.laggingStops());
     // flags.dir: --flag-dir, PLATEAU_FLAGS_DIR or the file
     Path dir = alerts.flagDir() == null ? null : Path.of(alerts.flagDir());
     if (dir != null) {

@@ -157,7 +157,8 @@ public record AlertsConfig(
             "diverged",
             "overfitting",
             "stalled",
-            "not_learning");
+            "not_learning",
+            "lagging");
     for (String name : names) {
       if (!allowed.contains(name)) {
         throw node.error("unknown status '" + name + "'; allowed: " + String.join(", ", allowed));

@@ -35,6 +35,9 @@ public final class DetectionConfig {
           "overfitting",
           "stalled",
           "not_learning",
+          "lagging",
+          "sweep",
+          "sweeps",
           "max_series_per_run",
           "max_series",
           "max_tags_per_file");
@@ -94,6 +97,7 @@ public final class DetectionConfig {
   private final int maxSeriesPerRun;
   private final int maxSeries;
   private final int maxTagsPerFile;
+  private SweepConfig sweep = SweepConfig.DEFAULTS;
 
   private DetectionConfig(
       WatchPolicy watch,
@@ -133,7 +137,12 @@ public final class DetectionConfig {
         DEFAULT_MAX_TAGS_PER_FILE);
   }
 
-  /** Which statuses stop a job ({@code not_learning: notice | stop}). */
+  /** How runs are compared with their sweep's siblings ({@code sweep}, {@code sweeps}). */
+  public SweepConfig sweep() {
+    return sweep;
+  }
+
+  /** Which statuses stop a job ({@code not_learning: notice | stop}, {@code lagging}). */
   public StopPolicy stops() {
     return stops;
   }
@@ -185,7 +194,8 @@ public final class DetectionConfig {
             detection
                 .get("not_learning")
                 .choice("notice", List.of("notice", "stop"))
-                .equals("stop"));
+                .equals("stop"),
+            detection.get("lagging").choice("notice", List.of("notice", "stop")).equals("stop"));
     int perRun =
         (int) detection.get("max_series_per_run").integer(DEFAULT_MAX_SERIES_PER_RUN, 1, 1_000_000);
     int all = (int) detection.get("max_series").integer(DEFAULT_MAX_SERIES, 1, 10_000_000);
@@ -194,6 +204,7 @@ public final class DetectionConfig {
     DetectionConfig config =
         new DetectionConfig(
             watch, when, detectors, smoothing, params, rules, stops, perRun, all, tags);
+    config.sweep = SweepConfig.parse(detection.get("sweep"), detection.get("sweeps"));
     config.validate(detection, rulesNode);
     return config;
   }

@@ -58,6 +58,7 @@ public final class Settings {
   private static final Set<String> LISTS =
       Set.of(
           "detection.detectors",
+          "detection.sweeps",
           "webhook.urls",
           "webhook.statuses",
           "slack.statuses",
@@ -77,6 +78,10 @@ public final class Settings {
     keys.put("log", LogConfig.KEYS);
     Set<String> detection = new TreeSet<>(DetectionConfig.KEYS);
     detection.removeAll(DetectorSpecs.NAMES);
+    detection.remove("sweep");
+    for (String key : SweepConfig.KEYS) {
+      detection.add("sweep." + key);
+    }
     for (String detector : DetectorSpecs.NAMES) {
       for (String key : DetectorSpecs.keysOf(detector)) {
         detection.add(detector + "." + key);

@@ -18,7 +18,13 @@ public enum Status {
    * After a warm-up, the metric has not moved beyond its own noise: informational (no flag, no
    * stop) unless the configuration makes it a stop.
    */
-  NOT_LEARNING;
+  NOT_LEARNING,
+  /**
+   * Worse than most of its sweep's runs at the same step (or elapsed time), by more than its noise:
+   * decided across sibling runs, never by a series detector. Informational (no flag, no stop)
+   * unless the configuration makes it a stop (the median stopping rule).
+   */
+  LAGGING;
 
   /** The name used in config, JSON and flag files' content: lower case. */
   public String jsonName() {
@@ -38,12 +44,17 @@ public enum Status {
       case STALLED -> 3;
       case NOT_LEARNING -> 2;
       case TRAINING -> 1;
+      // Not a series status (no detector decides it): it never competes with these.
+      case LAGGING -> 0;
     };
   }
 
-  /** Whether this status means training can stop (all but TRAINING, STALLED and NOT_LEARNING). */
+  /**
+   * Whether this status means training can stop (all but TRAINING, STALLED, NOT_LEARNING and
+   * LAGGING).
+   */
   public boolean isStop() {
-    return this != TRAINING && this != STALLED && this != NOT_LEARNING;
+    return this != TRAINING && this != STALLED && this != NOT_LEARNING && this != LAGGING;
   }
 
   /** The status for a config or JSON name. */
@@ -56,6 +67,7 @@ public enum Status {
     throw new IllegalArgumentException(
         "unknown status '"
             + name
-            + "'; allowed: training, converged, target_reached, diverged, overfitting, stalled, not_learning");
+            + "'; allowed: training, converged, target_reached, diverged, overfitting, stalled, not_learning,"
+            + " lagging");
   }
 }

@@ -60,15 +60,15 @@ record ExperimentStatuses(List<Exported> exported, int omitted) {
 
   /**
    * 0 for the status that most needs someone to look, up to 6: a job that blew up, then one that
-   * may have died, then one past its best, one not learning, one still training, and last the
-   * finished ones.
+   * may have died, then one past its best, one not learning (or lagging behind its sweep), one
+   * still training, and last the finished ones.
    */
   static int attentionRank(Status status) {
     return switch (status) {
       case DIVERGED -> 0;
       case STALLED -> 1;
       case OVERFITTING -> 2;
-      case NOT_LEARNING -> 3;
+      case NOT_LEARNING, LAGGING -> 3;
       case TRAINING -> 4;
       case TARGET_REACHED -> 5;
       case CONVERGED -> 6;

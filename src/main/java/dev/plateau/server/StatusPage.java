@@ -27,6 +27,7 @@ final class StatusPage {
           Status.DIVERGED,
           Status.OVERFITTING,
           Status.NOT_LEARNING,
+          Status.LAGGING,
           Status.STALLED,
           Status.CONVERGED,
           Status.TARGET_REACHED,

@@ -131,8 +131,10 @@ public final class FlagSink {
 
   private FlagOutcome applyChecked(String experiment, Status status, ObjectNode content) {
     if (status == Status.TRAINING
-        || (status == Status.NOT_LEARNING && !config.notLearningFlags())) {
-      // not_learning is informational unless configured as a stop: no flag, as for training.
+        || (status == Status.NOT_LEARNING && !config.notLearningFlags())
+        || (status == Status.LAGGING && !config.laggingFlags())) {
+      // not_learning and lagging are informational unless configured as stops: no flag, as for
+      // training.
       return config.removeOnTraining() ? removeAll(experiment) : settled(experiment, unchanged());
     }
     Path runDirectory = config.flagDir() == null ? runDirectory(experiment) : null;

@@ -207,6 +207,7 @@ public final class SlackMessage {
       case OVERFITTING -> ":warning:";
       case STALLED -> ":hourglass:";
       case NOT_LEARNING -> ":zzz:";
+      case LAGGING -> ":turtle:";
       case TRAINING -> ":arrow_forward:";
     };
   }
