@@ -116,6 +116,19 @@ final class Backtest {
                 if (config.stops().stops(current.status())) {
                   firstRun.putIfAbsent(current.experiment(), current);
                 }
+                if (current.status() == Status.LAGGING) {
+                  // Decided across the sweep, not by a series' detector: its deciding series are
+                  // the lagging verdicts, a stop or a notice as configured.
+                  for (Verdict v : current.deciding()) {
+                    SeriesKey key = new SeriesKey(v.run(), v.tag());
+                    if (config.stops().stops(Status.LAGGING)) {
+                      firstSeries.putIfAbsent(key, v);
+                    }
+                    firstNotice
+                        .computeIfAbsent(key, k -> new EnumMap<>(Status.class))
+                        .putIfAbsent(Status.LAGGING, v);
+                  }
+                }
               }
             });
     feedInWallTimeOrder(runs, judge);

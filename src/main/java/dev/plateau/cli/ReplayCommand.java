@@ -35,14 +35,15 @@ import picocli.CommandLine.Spec;
     description = {
       "Replays every watched series point by point, as if live, and prints for each the first "
           + "verdict that stops the job (converged, target_reached, diverged, overfitting; "
-          + "not_learning with detection.not_learning: stop): when it would have stopped, and "
+          + "not_learning with detection.not_learning: stop; lagging with detection.lagging: "
+          + "stop): when it would have stopped, and "
           + "which step to keep. The table also shows how many steps each series and run would "
           + "have saved.",
       "",
       "JSON: an array with one object per watched series: run, tag, mode, status, detector, "
           + "decided_at_step, best_step, best_value, last_step, points, reason, evidence, "
-          + "final_status, first_not_learning_step, first_stalled_step (informational statuses, "
-          + "listed apart).",
+          + "final_status, first_not_learning_step, first_stalled_step, first_lagging_step "
+          + "(informational statuses, listed apart; lagging: the run behind its sweep).",
       "Exit codes: 0 done; 2 error (missing logdir, invalid config)."
     })
 final class ReplayCommand implements Callable<Integer> {
@@ -90,8 +91,9 @@ final class ReplayCommand implements Callable<Integer> {
 
   /**
    * The replay object of a series: its first verdict that stops the job (a status that writes a
-   * flag file), or its last one; informational statuses (not learning, stalled) that came first are
-   * listed apart, as {@code first_not_learning_step} and {@code first_stalled_step}.
+   * flag file), or its last one; informational statuses (not learning, stalled, lagging) that came
+   * first are listed apart, as {@code first_not_learning_step}, {@code first_stalled_step} and
+   * {@code first_lagging_step}.
    */
   static ObjectNode replayed(Verdict last, Verdict first, Map<Status, Verdict> notices) {
     Verdict shown = first != null ? first : last;
@@ -103,7 +105,7 @@ final class ReplayCommand implements Callable<Integer> {
     o.put("last_step", last.lastStep());
     o.put("points", last.points());
     o.put("final_status", last.status().jsonName());
-    for (Status informational : List.of(Status.NOT_LEARNING, Status.STALLED)) {
+    for (Status informational : List.of(Status.NOT_LEARNING, Status.STALLED, Status.LAGGING)) {
       Verdict notice = notices.get(informational);
       String field = "first_" + informational.jsonName() + "_step";
       if (notice == null || notice.decidedAtStep() == null) {

@@ -32,9 +32,14 @@ final class ExperimentVerdicts {
 
   private final Map<String, Combined> combined = new HashMap<>();
 
-  ExperimentVerdicts(DetectionConfig config, VerdictListener listener) {
+  /** How series stand in their sweeps (or no lagging when sweeps are off). */
+  private final RunCombiner.Lagging lagging;
+
+  ExperimentVerdicts(
+      DetectionConfig config, VerdictListener listener, RunCombiner.Lagging lagging) {
     this.config = config;
     this.listener = listener;
+    this.lagging = lagging;
   }
 
   /** An experiment's combined verdict and the series verdicts it was combined from. */
@@ -101,7 +106,7 @@ final class ExperimentVerdicts {
   @Nullable ExperimentVerdict combine(String experiment, List<Verdict> members) {
     return members.isEmpty()
         ? null
-        : RunCombiner.combine(experiment, members, config.convergedWhen(), config.stops());
+        : RunCombiner.combine(experiment, members, config.convergedWhen(), config.stops(), lagging);
   }
 
   /** See {@link LogdirJudge#nextChangeAt}; queued points judged first by the caller. */
@@ -129,7 +134,25 @@ final class ExperimentVerdicts {
     String experiment = Experiments.of(after.run());
     ExperimentVerdict current =
         RunCombiner.combine(
-            experiment, verdicts(experiment), config.convergedWhen(), config.stops());
+            experiment, verdicts(experiment), config.convergedWhen(), config.stops(), lagging);
+    ExperimentVerdict previous = last.put(experiment, current);
+    if (previous == null || previous.status() != current.status()) {
+      found.add(() -> listener.experimentTransition(previous, current));
+    }
+  }
+
+  /**
+   * An experiment's standing in its sweep changed: combines it again and adds the transition, if
+   * its status changed, to {@code found}. On the feeding thread, its queue judged by the caller.
+   */
+  void standingChanged(String experiment, List<Runnable> found) {
+    combined.remove(experiment);
+    List<Verdict> members = verdicts(experiment);
+    if (members.isEmpty()) {
+      return;
+    }
+    ExperimentVerdict current =
+        RunCombiner.combine(experiment, members, config.convergedWhen(), config.stops(), lagging);
     ExperimentVerdict previous = last.put(experiment, current);
     if (previous == null || previous.status() != current.status()) {
       found.add(() -> listener.experimentTransition(previous, current));

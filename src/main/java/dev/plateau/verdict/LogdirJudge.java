@@ -51,13 +51,17 @@ public final class LogdirJudge {
   private final ExperimentVerdicts experiments;
   private final ExperimentQueues queues;
   private final WatchLimits limits;
+  private final @Nullable SweepBoard sweeps;
   private DoubleSupplier arrivalClock;
 
   public LogdirJudge(DetectionConfig config, VerdictListener listener) {
     this.config = config;
     this.listener = listener;
     this.kept = new KeptSeries(config);
-    this.experiments = new ExperimentVerdicts(config, listener);
+    this.sweeps = config.sweep().enabled() ? new SweepBoard(config.sweep()) : null;
+    this.experiments =
+        new ExperimentVerdicts(
+            config, listener, sweeps == null ? RunCombiner.Lagging.NONE : sweeps::laggingVerdict);
     this.queues = new ExperimentQueues(experiments::seriesChanged);
     this.limits = new WatchLimits(config, listener);
   }
@@ -174,6 +178,13 @@ public final class LogdirJudge {
       } else {
         double arrival = arrivalClock == null ? Double.NaN : arrivalClock.getAsDouble();
         queues.point(w, point.step(), point.wallTime(), point.value(), arrival);
+      }
+      if (sweeps != null
+          && sweeps.observe(key, w.plan.mode(), point.step(), point.wallTime(), point.value())) {
+        queues.judge(w.experiment); // its series' verdicts up to this point first
+        List<Runnable> found = new ArrayList<>(1);
+        experiments.standingChanged(w.experiment, found);
+        found.forEach(Runnable::run);
       }
     }
     List<WatchedSeries> validations = twins.validationsOf(key);
@@ -349,6 +360,14 @@ public final class LogdirJudge {
    */
   public Set<String> notSelfContained() {
     return twins.notSelfContained();
+  }
+
+  /**
+   * Where a watched series stands in its sweep (its last comparison with its siblings), or null
+   * when it was not compared yet or sweeps are off.
+   */
+  public @Nullable SweepStanding standing(String run, String tag) {
+    return sweeps == null ? null : sweeps.standing(new SeriesKey(run, tag));
   }
 
   /** The current verdict of one experiment, or null when none of its series is watched. */

@@ -8,6 +8,7 @@ import dev.plateau.detect.Verdict;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Combines the verdicts of an experiment's watched series into its status.
@@ -20,12 +21,24 @@ import java.util.List;
  *   <li>{@code all} and {@code auto}: when every deciding series has stopped (converged or
  *       overfitting), the experiment takes the strongest of their statuses; {@code any}: when one
  *       has.
- *   <li>Else STALLED when every deciding series is stalled, NOT_LEARNING when every deciding series
- *       is not learning (or stalled), else TRAINING.
+ *   <li>Else STALLED when every deciding series is stalled; LAGGING when every deciding series lags
+ *       behind its sweep (its verdicts then are the lagging ones, decided at the step each began to
+ *       lag); NOT_LEARNING when every deciding series is not learning (or stalled), else TRAINING.
+ *       A lagging stop ({@code detection.lagging: stop}) is a stop like the others.
  * </ul>
  */
 public final class RunCombiner {
   private RunCombiner() {}
+
+  /** Tells, for a series' verdict, its lagging verdict when it lags behind its sweep. */
+  @FunctionalInterface
+  public interface Lagging {
+    /** No series lags. */
+    Lagging NONE = v -> null;
+
+    /** {@code series} as a lagging verdict, or null when it does not lag. */
+    @Nullable Verdict of(Verdict series);
+  }
 
   /** {@link #combine(String, List, ConvergedWhen, StopPolicy)} with the default stops. */
   public static ExperimentVerdict combine(
@@ -36,6 +49,19 @@ public final class RunCombiner {
   /** The experiment's verdict from its series' verdicts; {@code stops} says which statuses stop. */
   public static ExperimentVerdict combine(
       String experiment, List<Verdict> series, ConvergedWhen when, StopPolicy stops) {
+    return combine(experiment, series, when, stops, Lagging.NONE);
+  }
+
+  /**
+   * The experiment's verdict from its series' verdicts and, through {@code lagging}, their standing
+   * in their sweeps.
+   */
+  public static ExperimentVerdict combine(
+      String experiment,
+      List<Verdict> series,
+      ConvergedWhen when,
+      StopPolicy stops,
+      Lagging lagging) {
     if (series.isEmpty()) {
       return new ExperimentVerdict(
           experiment, Status.TRAINING, List.of(), List.of(), "no watched series yet");
@@ -73,6 +99,18 @@ public final class RunCombiner {
     if (deciding.stream().allMatch(v -> v.status() == Status.STALLED)) {
       return new ExperimentVerdict(
           experiment, Status.STALLED, deciding, series, describe(deciding.get(0)));
+    }
+    List<Verdict> lags = new ArrayList<>(deciding.size());
+    for (Verdict v : deciding) {
+      Verdict lag =
+          v.status() == Status.TRAINING || v.status() == Status.NOT_LEARNING ? lagging.of(v) : null;
+      if (lag == null) {
+        break;
+      }
+      lags.add(lag);
+    }
+    if (lags.size() == deciding.size()) {
+      return new ExperimentVerdict(experiment, Status.LAGGING, lags, series, describe(lags.get(0)));
     }
     if (deciding.stream()
         .allMatch(v -> v.status() == Status.NOT_LEARNING || v.status() == Status.STALLED)) {

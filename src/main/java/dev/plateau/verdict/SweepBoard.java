@@ -1,0 +1,151 @@
+package dev.plateau.verdict;
+
+import dev.plateau.config.SweepConfig;
+import dev.plateau.detect.Mode;
+import dev.plateau.detect.Status;
+import dev.plateau.detect.Verdict;
+import dev.plateau.series.SeriesKey;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The watched series of every sweep, compared point by point with their siblings (the same tag, in
+ * runs of the same place in sibling experiments: {@code X/train} with {@code Y/train}): each
+ * series' {@link SweepTrace} and its last {@link SweepStanding}. A series is compared when a point
+ * of its own arrives, with the siblings that have reached that step (or elapsed time), so a run is
+ * judged against what its sweep had done by then, as a live daemon sees it.
+ *
+ * <p>Memory: a trace of at most {@code max_knots} positions per series, whatever the runs' length.
+ * Traces stay when a run's judges leave memory (parking): they are its siblings' yardstick.
+ * Comparing costs a lookup per sibling. Written on the feeding thread; standings are read on judge
+ * threads too (when an experiment's verdict is combined), so they live in a concurrent map.
+ */
+final class SweepBoard {
+  /** The detector name lagging verdicts carry. */
+  static final String DETECTOR = "sweep";
+
+  private final SweepComparator comparator;
+  private final Map<String, Map<String, SweepTrace>> groups = new HashMap<>();
+  private final Map<SeriesKey, SweepStanding> standings = new ConcurrentHashMap<>();
+  private final Map<SeriesKey, Long> laggingSince = new ConcurrentHashMap<>();
+  private double[] siblings = new double[64];
+
+  SweepBoard(SweepConfig config) {
+    this.comparator = new SweepComparator(config);
+  }
+
+  /**
+   * Adds a point of a watched series and compares the series with its siblings. Returns true when
+   * whether it lags changed.
+   */
+  boolean observe(SeriesKey key, Mode mode, long step, double wallTime, double value) {
+    SweepConfig config = comparator.config();
+    String experiment = Experiments.of(key.run());
+    String sweep = Sweeps.of(experiment, config.groups());
+    if (sweep == null) {
+      return false;
+    }
+    // The part of the run below its experiment ("/train"), so splits compare with their like.
+    String split =
+        key.run().length() > experiment.length() ? key.run().substring(experiment.length()) : "";
+    Map<String, SweepTrace> group =
+        groups.computeIfAbsent(sweep + '\0' + split + '\0' + key.tag(), g -> new HashMap<>());
+    SweepTrace own = group.computeIfAbsent(key.run(), r -> new SweepTrace(config.maxKnots()));
+    double sign = mode == Mode.MAX ? -1 : 1;
+    boolean wallTimeAxis = config.align() == SweepConfig.Align.WALL_TIME;
+    if (!own.add(step, wallTime, wallTimeAxis, sign * value)) {
+      return false;
+    }
+    double x = own.lastX();
+    int count = 0;
+    for (Map.Entry<String, SweepTrace> e : group.entrySet()) {
+      if (e.getValue() == own) {
+        continue;
+      }
+      double at = e.getValue().bestAt(x);
+      if (!Double.isNaN(at)) {
+        if (count == siblings.length) {
+          siblings = java.util.Arrays.copyOf(siblings, count * 2);
+        }
+        siblings[count++] = at;
+      }
+    }
+    SweepStanding before = standings.get(key);
+    boolean wasLagging = before != null && before.lagging();
+    SweepComparator.Comparison c =
+        comparator.compare(own.best(), own.noise(), own.points(), siblings, count, wasLagging);
+    if (c == null) {
+      return false;
+    }
+    standings.put(
+        key,
+        new SweepStanding(
+            c.lagging(),
+            step,
+            sign * own.best(),
+            sign * c.threshold(),
+            c.margin(),
+            count,
+            config.percentile()));
+    if (c.lagging() == wasLagging) {
+      return false;
+    }
+    if (c.lagging()) {
+      laggingSince.put(key, step);
+    } else {
+      laggingSince.remove(key);
+    }
+    return true;
+  }
+
+  /** The series' last standing in its sweep, or null before its first comparison. */
+  @Nullable SweepStanding standing(SeriesKey key) {
+    return standings.get(key);
+  }
+
+  /**
+   * {@code series} as a lagging verdict (detector {@value #DETECTOR}, decided at the step it began
+   * to lag, the sweep's figures as evidence), or null when it does not lag.
+   */
+  @Nullable Verdict laggingVerdict(Verdict series) {
+    SeriesKey key = new SeriesKey(series.run(), series.tag());
+    SweepStanding s = standings.get(key);
+    Long since = laggingSince.get(key);
+    if (s == null || !s.lagging() || since == null) {
+      return null;
+    }
+    Map<String, Object> evidence = new LinkedHashMap<>();
+    evidence.put("sweep_percentile", s.percentile());
+    evidence.put("sweep_threshold", s.threshold());
+    evidence.put("sweep_margin", s.margin());
+    evidence.put("sweep_siblings", s.siblings());
+    evidence.put("compared_at_step", s.step());
+    evidence.put("best_so_far", s.value());
+    String reason =
+        String.format(
+            java.util.Locale.ROOT,
+            "best %.4g at step %d is behind its sweep: the %s of %d siblings is %.4g (margin %.3g)",
+            s.value(),
+            s.step(),
+            s.percentile() == 50 ? "median" : "p" + (int) Math.round(s.percentile()),
+            s.siblings(),
+            s.threshold(),
+            s.margin());
+    return new Verdict(
+        series.run(),
+        series.tag(),
+        series.mode(),
+        Status.LAGGING,
+        DETECTOR,
+        since,
+        series.bestStep(),
+        series.bestValue(),
+        series.lastStep(),
+        series.points(),
+        evidence,
+        reason);
+  }
+}
