@@ -35,8 +35,9 @@ import picocli.CommandLine.Spec;
           + "(runs named train, validation, val, eval or test are grouped under their parent).",
       "",
       "Exit codes: 0 every watched run has converged, reached its target or is overfitting "
-          + "(training can stop; also not learning with detection.not_learning: stop); 1 some "
-          + "still train, stalled or are not learning, or nothing is watched; "
+          + "(training can stop; also not learning with detection.not_learning: stop, lagging "
+          + "behind its sweep with detection.lagging: stop); 1 some still train, stalled, are "
+          + "not learning or lag behind their sweep, or nothing is watched; "
           + "3 some diverged; 2 error (missing logdir, invalid config)."
     })
 final class CheckCommand implements Callable<Integer> {

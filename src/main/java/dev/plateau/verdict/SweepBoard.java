@@ -16,7 +16,10 @@ import org.jspecify.annotations.Nullable;
  * runs of the same place in sibling experiments: {@code X/train} with {@code Y/train}): each
  * series' {@link SweepTrace} and its last {@link SweepStanding}. A series is compared when a point
  * of its own arrives, with the siblings that have reached that step (or elapsed time), so a run is
- * judged against what its sweep had done by then, as a live daemon sees it.
+ * judged against what its sweep had done by then, as a live daemon sees it. A run ahead of its
+ * sweep (fewer than {@code min_siblings} siblings there yet, as the first run to write an epoch of
+ * parallel jobs always is) is compared at its own last kept position that enough siblings reached,
+ * so that every run is compared, not only those that happen to write last.
  *
  * <p>Memory: a trace of at most {@code max_knots} positions per series, whatever the runs' length.
  * Traces stay when a run's judges leave memory (parking): they are its siblings' yardstick.
@@ -59,24 +62,21 @@ final class SweepBoard {
     if (!own.add(step, wallTime, wallTimeAxis, sign * value)) {
       return false;
     }
-    double x = own.lastX();
+    double x = comparedAt(group, own, config.minSiblings());
+    if (Double.isNaN(x)) {
+      return false;
+    }
     int count = 0;
-    for (Map.Entry<String, SweepTrace> e : group.entrySet()) {
-      if (e.getValue() == own) {
-        continue;
-      }
-      double at = e.getValue().bestAt(x);
+    for (SweepTrace sibling : group.values()) {
+      double at = sibling == own ? Double.NaN : sibling.bestAt(x);
       if (!Double.isNaN(at)) {
-        if (count == siblings.length) {
-          siblings = java.util.Arrays.copyOf(siblings, count * 2);
-        }
         siblings[count++] = at;
       }
     }
     SweepStanding before = standings.get(key);
     boolean wasLagging = before != null && before.lagging();
     SweepComparator.Comparison c =
-        comparator.compare(own.best(), own.noise(), own.points(), siblings, count, wasLagging);
+        comparator.compare(own.bestAt(x), own.noise(), own.points(), siblings, count, wasLagging);
     if (c == null) {
       return false;
     }
@@ -85,7 +85,7 @@ final class SweepBoard {
         new SweepStanding(
             c.lagging(),
             step,
-            sign * own.best(),
+            sign * own.bestAt(x),
             sign * c.threshold(),
             c.margin(),
             count,
@@ -99,6 +99,33 @@ final class SweepBoard {
       laggingSince.remove(key);
     }
     return true;
+  }
+
+  /**
+   * Where to compare {@code own}: its newest position when at least {@code enough} siblings have
+   * reached it, else its last kept position that the {@code enough}-th furthest sibling has reached
+   * (NaN when there is none). Leaves the siblings' last positions in {@link #siblings}, sized.
+   */
+  private double comparedAt(Map<String, SweepTrace> group, SweepTrace own, int enough) {
+    if (siblings.length < group.size()) {
+      siblings = new double[Math.max(group.size(), siblings.length * 2)];
+    }
+    double x = own.lastX();
+    int count = 0;
+    int reached = 0;
+    for (SweepTrace sibling : group.values()) {
+      if (sibling != own && sibling.points() > 0) {
+        siblings[count++] = sibling.lastX();
+        if (sibling.lastX() >= x) {
+          reached++;
+        }
+      }
+    }
+    if (reached >= enough || count < enough) {
+      return count < enough ? Double.NaN : x;
+    }
+    java.util.Arrays.sort(siblings, 0, count);
+    return own.positionAtOrBefore(siblings[count - enough]);
   }
 
   /** The series' last standing in its sweep, or null before its first comparison. */

@@ -81,6 +81,11 @@ final class SweepTrace {
     return points;
   }
 
+  /** How many positions are kept (at most {@code maxKnots}). */
+  int keptPositions() {
+    return knots;
+  }
+
   /** The best value so far; positive infinity before a finite point. */
   double best() {
     return best;
@@ -110,6 +115,22 @@ final class SweepTrace {
       at++;
     }
     return at < 0 ? Double.NaN : bests[at];
+  }
+
+  /**
+   * The last kept position at or before {@code x} (where {@link #bestAt} is exact), or NaN when
+   * none is.
+   */
+  double positionAtOrBefore(double x) {
+    if (points == 0) {
+      return Double.NaN;
+    }
+    if (x >= lastX) {
+      return lastX;
+    }
+    int i = Arrays.binarySearch(xs, 0, knots, x);
+    int at = i >= 0 ? i : -i - 2;
+    return at < 0 ? Double.NaN : xs[at];
   }
 
   /**
