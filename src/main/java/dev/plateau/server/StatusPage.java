@@ -5,6 +5,7 @@ import dev.plateau.daemon.Watcher;
 import dev.plateau.detect.Status;
 import dev.plateau.detect.Verdict;
 import dev.plateau.verdict.ExperimentVerdict;
+import dev.plateau.verdict.SweepRanks;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -89,6 +90,9 @@ final class StatusPage {
         table(out, shown, tb);
       }
       pager(out, query, page, pages);
+      for (Watcher w : watchers) {
+        SweepSection.render(out, SweepRanks.of(w.published(), w.judge().sweepConfig()));
+      }
     }
     out.append("</main>");
     PageLayout.close(out);

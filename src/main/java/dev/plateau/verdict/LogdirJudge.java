@@ -3,6 +3,7 @@ package dev.plateau.verdict;
 import dev.plateau.config.ConfigException;
 import dev.plateau.config.DetectionConfig;
 import dev.plateau.config.SeriesPlan;
+import dev.plateau.config.SweepConfig;
 import dev.plateau.detect.SeriesJudge;
 import dev.plateau.detect.Verdict;
 import dev.plateau.series.RunSeries;
@@ -360,6 +361,11 @@ public final class LogdirJudge {
    */
   public Set<String> notSelfContained() {
     return twins.notSelfContained();
+  }
+
+  /** How runs are compared with their sweep (immutable: safe on any thread). */
+  public SweepConfig sweepConfig() {
+    return config.sweep();
   }
 
   /**
