@@ -59,8 +59,8 @@ record ExperimentStatuses(List<Exported> exported, int omitted) {
   }
 
   /**
-   * 0 for the status that most needs someone to look, up to 6: a job that blew up, then one that
-   * may have died, then one past its best, one not learning (or lagging behind its sweep), one
+   * 0 for the status that most needs someone to look, up to 7: a job that blew up, then one that
+   * may have died, then one past its best, one not learning, one lagging behind its sweep, one
    * still training, and last the finished ones.
    */
   static int attentionRank(Status status) {
@@ -68,10 +68,11 @@ record ExperimentStatuses(List<Exported> exported, int omitted) {
       case DIVERGED -> 0;
       case STALLED -> 1;
       case OVERFITTING -> 2;
-      case NOT_LEARNING, LAGGING -> 3;
-      case TRAINING -> 4;
-      case TARGET_REACHED -> 5;
-      case CONVERGED -> 6;
+      case NOT_LEARNING -> 3;
+      case LAGGING -> 4;
+      case TRAINING -> 5;
+      case TARGET_REACHED -> 6;
+      case CONVERGED -> 7;
     };
   }
 }

@@ -57,9 +57,9 @@ class ExperimentStatusesTest {
   @Test
   void everyStatusHasItsOwnRankDivergedFirstConvergedLast() {
     assertThat(Arrays.stream(Status.values()).mapToInt(ExperimentStatuses::attentionRank).sorted())
-        .containsExactly(0, 1, 2, 3, 4, 5, 6);
+        .containsExactly(0, 1, 2, 3, 4, 5, 6, 7);
     assertThat(ExperimentStatuses.attentionRank(Status.DIVERGED)).isZero();
-    assertThat(ExperimentStatuses.attentionRank(Status.CONVERGED)).isEqualTo(6);
+    assertThat(ExperimentStatuses.attentionRank(Status.CONVERGED)).isEqualTo(7);
   }
 
   @Test
