@@ -286,6 +286,17 @@ class FlagSinkTest {
   }
 
   @Test
+  void laggingWritesNoFlagUnlessConfiguredAsAStop() throws Exception {
+    FlagSink informational = new FlagSink(logdir, FlagConfig.defaults());
+    informational.apply("exp/sub", Status.LAGGING, verdict("lagging", 12));
+    assertThat(Files.exists(logdir.resolve("exp/sub/LAGGING"))).isFalse();
+
+    FlagSink asStop = new FlagSink(logdir, FlagConfig.defaults().withLaggingFlags(true));
+    FlagOutcome outcome = asStop.apply("exp/sub", Status.LAGGING, verdict("lagging", 12));
+    assertThat(outcome).isEqualTo(new FlagOutcome.Written(logdir.resolve("exp/sub/LAGGING")));
+  }
+
+  @Test
   void anExperimentWhoseDirectoryIsGoneGetsNoFlagAndItsDirectoryIsNeverMade() throws Exception {
     for (FlagConfig config : List.of(FlagConfig.defaults())) {
       FlagSink sink = new FlagSink(logdir, config);
