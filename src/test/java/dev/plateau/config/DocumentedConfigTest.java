@@ -51,6 +51,8 @@ class DocumentedConfigTest {
       }
     }
     assertThat(file.detection().convergedWhen()).isEqualTo(builtIn.detection().convergedWhen());
+    assertThat(file.detection().sweep()).isEqualTo(builtIn.detection().sweep());
+    assertThat(file.detection().stops()).isEqualTo(builtIn.detection().stops());
     assertThat(file.alerts()).isEqualTo(AlertsConfig.defaults());
     assertThat(file.detection().plan("run", "val_loss").orElseThrow().mode()).isEqualTo(Mode.MIN);
   }
