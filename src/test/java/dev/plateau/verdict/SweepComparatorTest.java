@@ -64,4 +64,25 @@ class SweepComparatorTest {
     assertThat(SweepComparator.percentile(new double[] {4, 1, 3, 2, 99}, 4, 100)).isEqualTo(4);
     assertThat(SweepComparator.percentile(new double[] {7}, 1, 50)).isEqualTo(7);
   }
+
+  @Test
+  void selectionGivesTheSamePercentilesAsSorting() {
+    java.util.Random random = new java.util.Random(5);
+    for (int trial = 0; trial < 300; trial++) {
+      int n = 1 + random.nextInt(400);
+      double[] values = new double[n];
+      for (int i = 0; i < n; i++) {
+        // ties too: a sweep's runs can share values
+        values[i] = random.nextInt(4) == 0 ? 1.0 : random.nextGaussian();
+      }
+      double[] sorted = values.clone();
+      java.util.Arrays.sort(sorted);
+      double p = random.nextInt(101);
+      double rank = (n - 1) * p / 100.0;
+      int below = (int) Math.floor(rank);
+      int above = Math.min(below + 1, n - 1);
+      double expected = sorted[below] + (sorted[above] - sorted[below]) * (rank - below);
+      assertThat(SweepComparator.percentile(values.clone(), n, p)).isEqualTo(expected);
+    }
+  }
 }
