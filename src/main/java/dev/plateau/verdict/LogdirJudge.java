@@ -245,9 +245,29 @@ public final class LogdirJudge {
     }
   }
 
-  /** Re-judges every series at time {@code nowSeconds} (stalled, wall-clock patience). */
+  /**
+   * Re-judges every series at time {@code nowSeconds} (stalled, wall-clock patience), and compares
+   * again with their sweeps the runs that were read before enough of their siblings (here, once a
+   * round, rather than whenever queued points are judged, so that the outcome does not depend on
+   * when the queues were judged).
+   */
   public void atTime(double nowSeconds) {
     judgeQueued();
+    if (sweeps != null) {
+      // Runs read before their siblings (a finished sweep read file by file) are compared now.
+      List<SeriesKey> changed = sweeps.compareStale();
+      if (!changed.isEmpty()) {
+        List<Runnable> found = new ArrayList<>();
+        Set<String> done = new java.util.HashSet<>();
+        for (SeriesKey key : changed) {
+          String experiment = Experiments.of(key.run());
+          if (done.add(experiment)) {
+            experiments.standingChanged(experiment, found);
+          }
+        }
+        found.forEach(Runnable::run);
+      }
+    }
     for (WatchedSeries w : watched.values()) {
       double due = w.judge.nextChangeAt();
       Verdict changed = w.judge.atTime(nowSeconds);

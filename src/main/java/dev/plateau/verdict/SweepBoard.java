@@ -5,8 +5,10 @@ import dev.plateau.detect.Mode;
 import dev.plateau.detect.Status;
 import dev.plateau.detect.Verdict;
 import dev.plateau.series.SeriesKey;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
@@ -31,10 +33,27 @@ final class SweepBoard {
   static final String DETECTOR = "sweep";
 
   private final SweepComparator comparator;
-  private final Map<String, Map<String, SweepTrace>> groups = new HashMap<>();
+  private final Map<String, Group> groups = new HashMap<>();
   private final Map<SeriesKey, SweepStanding> standings = new ConcurrentHashMap<>();
   private final Map<SeriesKey, Long> laggingSince = new ConcurrentHashMap<>();
+
+  /**
+   * Series not compared at their newest position for want of siblings there (read before their
+   * siblings, as a daemon reading a finished sweep file by file does, or ahead of them): compared
+   * again by {@link #compareStale} once their group has new points.
+   */
+  private final Map<SeriesKey, Stale> stale = new LinkedHashMap<>();
+
   private double[] siblings = new double[64];
+
+  /** The runs of one sweep on one tag (and split), and a count of the points added to them. */
+  private static final class Group {
+    final Map<String, SweepTrace> traces = new HashMap<>();
+    long version;
+  }
+
+  /** A series to compare again, and its group's version when it last was. */
+  private record Stale(Group group, double sign, long version) {}
 
   SweepBoard(SweepConfig config) {
     this.comparator = new SweepComparator(config);
@@ -54,20 +73,54 @@ final class SweepBoard {
     // The part of the run below its experiment ("/train"), so splits compare with their like.
     String split =
         key.run().length() > experiment.length() ? key.run().substring(experiment.length()) : "";
-    Map<String, SweepTrace> group =
-        groups.computeIfAbsent(sweep + '\0' + split + '\0' + key.tag(), g -> new HashMap<>());
-    SweepTrace own = group.computeIfAbsent(key.run(), r -> new SweepTrace(config.maxKnots()));
+    Group group = groups.computeIfAbsent(sweep + '\0' + split + '\0' + key.tag(), g -> new Group());
+    SweepTrace own =
+        group.traces.computeIfAbsent(key.run(), r -> new SweepTrace(config.maxKnots()));
     double sign = mode == Mode.MAX ? -1 : 1;
     boolean wallTimeAxis = config.align() == SweepConfig.Align.WALL_TIME;
     if (!own.add(step, wallTime, wallTimeAxis, sign * value)) {
       return false;
     }
-    double x = comparedAt(group, own, config.minSiblings());
+    group.version++;
+    return compare(key, group, own, sign);
+  }
+
+  /**
+   * Compares again the series that could not be compared at their newest position, where their
+   * group has had points since. Returns those whose lagging changed.
+   */
+  List<SeriesKey> compareStale() {
+    if (stale.isEmpty()) {
+      return List.of();
+    }
+    List<SeriesKey> changed = new ArrayList<>();
+    for (Map.Entry<SeriesKey, Stale> e : new ArrayList<>(stale.entrySet())) {
+      Stale s = e.getValue();
+      SweepTrace own = s.group().traces.get(e.getKey().run());
+      if (own == null) {
+        stale.remove(e.getKey());
+      } else if (s.group().version != s.version()
+          && compare(e.getKey(), s.group(), own, s.sign())) {
+        changed.add(e.getKey());
+      }
+    }
+    return changed;
+  }
+
+  /** Compares {@code own} with its group; true when whether it lags changed. */
+  private boolean compare(SeriesKey key, Group group, SweepTrace own, double sign) {
+    SweepConfig config = comparator.config();
+    double x = comparedAt(group.traces, own, config.minSiblings());
+    if (Double.isNaN(x) || x < own.lastX()) {
+      stale.put(key, new Stale(group, sign, group.version));
+    } else {
+      stale.remove(key);
+    }
     if (Double.isNaN(x)) {
       return false;
     }
     int count = 0;
-    for (SweepTrace sibling : group.values()) {
+    for (SweepTrace sibling : group.traces.values()) {
       double at = sibling == own ? Double.NaN : sibling.bestAt(x);
       if (!Double.isNaN(at)) {
         siblings[count++] = at;
@@ -80,6 +133,7 @@ final class SweepBoard {
     if (c == null) {
       return false;
     }
+    long step = own.lastStep();
     standings.put(
         key,
         new SweepStanding(

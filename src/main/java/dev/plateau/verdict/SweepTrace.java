@@ -81,6 +81,11 @@ final class SweepTrace {
     return points;
   }
 
+  /** The last step seen. */
+  long lastStep() {
+    return lastStep;
+  }
+
   /** How many positions are kept (at most {@code maxKnots}). */
   int keptPositions() {
     return knots;

@@ -180,6 +180,26 @@ class SweepVerdictsTest {
   }
 
   @Test
+  void aRunReadBeforeItsSiblingsIsComparedOnceTheyAreRead() throws Exception {
+    // A daemon reading a finished sweep file by file: "a-slow" first, whole, with no sibling yet.
+    Map<String, Double> floors = sweep("s", "a-slow");
+    Judged j = new Judged(DetectionConfig.defaults());
+    Random noise = new Random(5);
+    for (Map.Entry<String, Double> run : floors.entrySet()) {
+      for (int epoch = 1; epoch <= EPOCHS; epoch++) {
+        double v = loss(run.getValue(), epoch, noise);
+        j.judge.observe(new ScalarPoint(run.getKey(), "", "val_loss", epoch, epoch, v));
+      }
+    }
+    assertThat(j.judge.standing("s/a-slow", "val_loss")).isNull();
+    j.judge.atTime(EPOCHS + 1); // the end of a daemon's round, or of check and replay
+    assertThat(j.judge.standing("s/a-slow", "val_loss").lagging()).isTrue();
+    assertThat(j.statuses().get("s/a-slow")).isEqualTo(Status.LAGGING);
+    assertThat(j.transitions)
+        .anyMatch(v -> v.experiment().equals("s/a-slow") && v.status() == Status.LAGGING);
+  }
+
+  @Test
   void aConfigurationWithUnknownSweepKeysOrValuesIsRefused() {
     org.assertj.core.api.Assertions.assertThatThrownBy(
             () -> config("detection:\n  sweep:\n    median: 50\n"))
