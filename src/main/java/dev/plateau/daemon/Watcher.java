@@ -73,7 +73,7 @@ public final class Watcher {
   private final RunResets resets;
   private final JudgeFeed feed;
   private final RoundCommitter committer;
-  private final PublishedVerdicts published = new PublishedVerdicts();
+  private final PublishedVerdicts published;
   private DaemonMetrics metrics = new DaemonMetrics();
   private Supplier<ChangeWatcher.Changes> changes;
   private long lastAtTimeMillis = Long.MIN_VALUE / 2;
@@ -96,6 +96,7 @@ public final class Watcher {
     this.store = store;
     this.flags = flags;
     this.clock = clock;
+    this.published = new PublishedVerdicts(new CurveShelf(store));
     this.tailer =
         new LogdirTailer(
             this.logdir,
@@ -171,9 +172,14 @@ public final class Watcher {
     committer.checkpointEvery(interval);
   }
 
-  /** Commits what is pending now (on stop); false when the commit failed. */
+  /**
+   * Commits what is pending now (on stop), and saves the status page's curves drawn since they were
+   * last saved; false when the commit failed.
+   */
   public boolean checkpoint() {
-    return committer.commit(true);
+    boolean committed = committer.commit(true);
+    published.saveDrawn();
+    return committed;
   }
 
   /** How many experiments are parked now. */
