@@ -12,7 +12,7 @@ import java.util.Locale;
  * raw points (light) and a smoothed level (bold: TensorBoard's debiased exponential moving average,
  * weight {@value #SMOOTHING}); axes with ticks and values, logarithmic when the values span more
  * than two decades ({@link ChartScale}); the best step and the decided step marked and labelled
- * inside the plot area.
+ * inside the plot area; the window the detector's decision rests on shaded behind the curves.
  *
  * <p>A few spikes do not flatten the rest: as TensorBoard's "ignore outliers", the value axis spans
  * the 2nd to 98th percentiles of the points (with a margin) when the full range is more than
@@ -43,6 +43,12 @@ final class MetricChart {
       DECIDED
     }
   }
+
+  /**
+   * A stretch of steps the detector's decision rests on ({@link EvidenceBands}), shaded behind the
+   * curves with a short label; {@code title} says it in full on hover.
+   */
+  record Band(long from, long to, String label, String title) {}
 
   /**
    * How far past the last point a forecast may widen the step axis, as a share of the points' span:
@@ -170,6 +176,16 @@ final class MetricChart {
   /** The chart's SVG with the series' forecasts. */
   static String svg(
       String metric, List<Line> lines, List<Marker> markers, List<Forecast> forecasts) {
+    return svg(metric, lines, markers, forecasts, List.of());
+  }
+
+  /** The chart's SVG with the series' forecasts and the detector's evidence shaded. */
+  static String svg(
+      String metric,
+      List<Line> lines,
+      List<Marker> markers,
+      List<Forecast> forecasts,
+      List<Band> bands) {
     Plot p = plot(lines, markers, forecasts);
     StringBuilder svg = new StringBuilder(8192);
     svg.append("<svg class=\"chart\" viewBox=\"0 0 ")
@@ -188,10 +204,13 @@ final class MetricChart {
         .append(WIDTH - RIGHT)
         .append("\">");
     axes(svg, p);
+    List<double[]> labels = new ArrayList<>();
+    for (Band b : bands) {
+      band(svg, p, b, labels);
+    }
     for (int i = 0; i < lines.size(); i++) {
       line(svg, p, lines.get(i), i);
     }
-    List<double[]> labels = new ArrayList<>();
     long first = Long.MAX_VALUE;
     long last = Long.MIN_VALUE;
     for (Line l : lines) {
@@ -388,6 +407,37 @@ final class MetricChart {
       }
     }
     return Math.max(top, Math.min(bottom, preferred));
+  }
+
+  /** A band behind the curves, from one step to another, its label at its top inside the plot. */
+  private static void band(StringBuilder svg, Plot p, Band b, List<double[]> labels) {
+    double left = Math.max(LEFT, p.xOf(b.from()));
+    double right = Math.min(WIDTH - RIGHT, Math.max(left + 2, p.xOf(b.to())));
+    // the label starts at the band's left edge, or ends at its right one near the chart's right
+    boolean fromRight = left > LEFT + 0.6 * (WIDTH - LEFT - RIGHT);
+    double labelX = fromRight ? right - 4 : left + 4;
+    double w = b.label().length() * CHAR_WIDTH;
+    double y =
+        labelY(fromRight ? labelX - w : labelX, fromRight ? labelX : labelX + w, TOP + 13, labels);
+    svg.append("<g class=\"evidence\"><rect class=\"evidence\" x=\"")
+        .append(fmt(left))
+        .append("\" y=\"")
+        .append(TOP)
+        .append("\" width=\"")
+        .append(fmt(right - left))
+        .append("\" height=\"")
+        .append(HEIGHT - BOTTOM - TOP)
+        .append("\"><title>")
+        .append(Html.text(b.title()))
+        .append("</title></rect><text class=\"marker-label evidence\" x=\"")
+        .append(fmt(labelX))
+        .append("\" y=\"")
+        .append(fmt(y))
+        .append("\" text-anchor=\"")
+        .append(fromRight ? "end" : "start")
+        .append("\">")
+        .append(Html.text(b.label()))
+        .append("</text></g>");
   }
 
   private static void marker(StringBuilder svg, Plot p, Marker m, List<double[]> labels) {
