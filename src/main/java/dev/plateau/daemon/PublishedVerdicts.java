@@ -1,5 +1,6 @@
 package dev.plateau.daemon;
 
+import dev.plateau.detect.Status;
 import dev.plateau.series.RunSeries;
 import dev.plateau.series.Series;
 import dev.plateau.series.SeriesKey;
@@ -52,6 +53,15 @@ final class PublishedVerdicts {
 
   private volatile boolean viewed;
   private long lastViewedMillis = Long.MIN_VALUE / 2;
+
+  /**
+   * How long, on the daemon's clock, an experiment that converged ranks as newly converged on the
+   * overview: an hour, about how long an alert stays the reason someone opens the page.
+   */
+  static final long NEWLY_CONVERGED_MILLIS = 3_600_000;
+
+  /** When experiments converged as news (not history read at a start), within the last hour. */
+  private final Map<String, Long> convergedAt = new ConcurrentHashMap<>();
 
   /** Marks, among the parked curves, a series the shelf was asked for and had none of. */
   private static final SeriesView NOTHING_SAVED = new SeriesView(new long[0], new double[0]);
@@ -211,6 +221,27 @@ final class PublishedVerdicts {
     unsaved.removeAll(drawn);
   }
 
+  /**
+   * An experiment changed status at {@code nowMillis}; {@code news}: its newest point was within
+   * {@code alerts.ignore_older} (a backlog read at a start is history, not news). On the polling
+   * thread.
+   */
+  void transition(String experiment, Status status, boolean news, long nowMillis) {
+    if (status == Status.CONVERGED && news) {
+      convergedAt.put(experiment, nowMillis);
+    } else {
+      convergedAt.remove(experiment);
+    }
+  }
+
+  /**
+   * When the experiment converged, on the daemon's clock, if that was news within the last {@link
+   * #NEWLY_CONVERGED_MILLIS} as of the last refresh; otherwise null. Any thread.
+   */
+  @Nullable Long newlyConverged(String experiment) {
+    return convergedAt.get(experiment);
+  }
+
   /** The verdicts are refreshed at the end of this round, whatever the round. */
   void refreshSoon() {
     lastMillis = Long.MIN_VALUE / 2;
@@ -233,6 +264,7 @@ final class PublishedVerdicts {
     all.sort(Comparator.comparing(ExperimentVerdict::experiment));
     verdicts = List.copyOf(all);
     lastMillis = nowMillis;
+    convergedAt.values().removeIf(at -> nowMillis - at >= NEWLY_CONVERGED_MILLIS);
     return true;
   }
 }

@@ -20,6 +20,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
@@ -74,6 +75,7 @@ public final class Watcher {
   private final JudgeFeed feed;
   private final RoundCommitter committer;
   private final PublishedVerdicts published;
+  private final NewsFilter news;
   private DaemonMetrics metrics = new DaemonMetrics();
   private Supplier<ChangeWatcher.Changes> changes;
   private long lastAtTimeMillis = Long.MIN_VALUE / 2;
@@ -107,6 +109,7 @@ public final class Watcher {
     String shown = this.logdir.toString();
     Function<SeriesKey, @Nullable Series> kept = keptBy(judge);
     AlertFactory alerts = new AlertFactory(shown, host, kept);
+    this.news = new NewsFilter(config.alerts().ignoreOlder(), kept);
     this.recorder =
         new TransitionRecorder(
             shown,
@@ -114,7 +117,7 @@ public final class Watcher {
             sinks,
             clock,
             pending,
-            new NewsFilter(config.alerts().ignoreOlder(), kept),
+            news,
             new RepeatedAlerts(config.alerts().cooldown(), kept));
     this.parking = new ExperimentParking(shown, judge, store, clock);
     this.restorer = new StateRestorer(store, tailer, judge, flags, parking, recorder, pending);
@@ -205,6 +208,15 @@ public final class Watcher {
   /** The curve of a watched series as of the last round (for charts), or null. */
   public @Nullable SeriesView view(String run, String tag) {
     return published.curve(new SeriesKey(run, tag));
+  }
+
+  /**
+   * When the experiment converged (epoch milliseconds on the daemon's clock) if it did so as news
+   * within the last hour, else null: the overview ranks those before older convergences. Any
+   * thread.
+   */
+  public @Nullable Long newlyConverged(String experiment) {
+    return published.newlyConverged(experiment);
   }
 
   /**
@@ -395,6 +407,12 @@ public final class Watcher {
     @Override
     public void experimentTransition(ExperimentVerdict previous, ExperimentVerdict current) {
       recorder.record(current);
+      Instant now = clock.instant();
+      published.transition(
+          current.experiment(),
+          current.status(),
+          current.status() == Status.CONVERGED && news.isNews(news.age(current, now)),
+          now.toEpochMilli());
     }
 
     @Override
