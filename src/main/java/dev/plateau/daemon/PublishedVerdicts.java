@@ -108,7 +108,7 @@ final class PublishedVerdicts {
         return view;
       }
     }
-    if (!shelf.keeps()) {
+    if (!shelf.mayHave(key)) {
       return null;
     }
     SeriesView saved = shelf.load(key);

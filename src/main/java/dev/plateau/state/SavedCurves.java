@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -44,6 +45,22 @@ final class SavedCurves {
     } catch (SQLException e) {
       db.rollbackQuietly();
       throw db.failure("save " + curves.size() + " curves for the status page", e);
+    }
+  }
+
+  /** See {@link StateStore#curveKeys}. */
+  List<SeriesKey> keys() throws StateException {
+    Connection connection = db.connection();
+    List<SeriesKey> out = new ArrayList<>();
+    try (PreparedStatement p = connection.prepareStatement("SELECT run, tag FROM curves");
+        ResultSet r = p.executeQuery()) {
+      while (r.next()) {
+        out.add(new SeriesKey(r.getString(1), r.getString(2)));
+      }
+      connection.commit();
+      return out;
+    } catch (SQLException e) {
+      throw db.failure("list the saved curves", e);
     }
   }
 

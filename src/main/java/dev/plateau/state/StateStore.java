@@ -123,6 +123,11 @@ public final class StateStore implements AutoCloseable {
     curves.save(saved);
   }
 
+  /** The series that have a saved curve (one short query, no curve read). */
+  public synchronized List<SeriesKey> curveKeys() throws StateException {
+    return curves.keys();
+  }
+
   /** The curve saved of a series, or null when none was (or its row is damaged). */
   public synchronized @Nullable SavedCurve curve(SeriesKey key) throws StateException {
     return curves.curve(key);

@@ -154,4 +154,26 @@ class PublishedCurvesTest {
       assertThat(store.curve(key)).isNull();
     }
   }
+
+  @Test
+  void theShelfKnowsWhichSeriesHaveASavedCurveWithoutReadingOne(@TempDir Path dir)
+      throws Exception {
+    Path db = dir.resolve("state.db");
+    SeriesKey saved = new SeriesKey("exp", "loss");
+    try (StateStore store = StateStore.open(db, false, Clock.systemUTC())) {
+      CurveShelf shelf = new CurveShelf(store);
+      assertThat(shelf.mayHave(saved)).isFalse();
+      shelf.save(Map.of(saved, new SeriesView(new long[] {0, 1, 2}, new double[] {3, 2, 1})));
+      assertThat(shelf.mayHave(saved)).as("saved by this daemon").isTrue();
+    }
+    try (StateStore store = StateStore.open(db, false, Clock.systemUTC())) {
+      CurveShelf shelf = new CurveShelf(store);
+      assertThat(shelf.mayHave(saved)).as("saved before the start").isTrue();
+      assertThat(shelf.mayHave(new SeriesKey("exp", "val_loss"))).isFalse();
+      assertThat(shelf.mayHave(new SeriesKey("exploss", "")))
+          .as("run and tag kept apart")
+          .isFalse();
+      assertThat(CurveShelf.NONE.mayHave(saved)).isFalse();
+    }
+  }
 }
