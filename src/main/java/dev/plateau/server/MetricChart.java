@@ -205,6 +205,7 @@ final class MetricChart {
         .append("\">");
     axes(svg, p);
     List<double[]> labels = new ArrayList<>();
+    segments(p, lines, labels);
     for (Band b : bands) {
       band(svg, p, b, labels);
     }
@@ -386,27 +387,76 @@ final class MetricChart {
 
   /**
    * A label's baseline: {@code preferred} or the nearest place above or below it, inside the plot,
-   * where it overlaps none of the labels {@code placed} (boxes: left, baseline, right).
+   * where it overlaps none of the labels {@code placed} (boxes: left, baseline, right) and, if one
+   * of the nearest few places allows, crosses none of the curves' segments also in {@code placed}
+   * (x1, y1, x2, y2: a label written over the bold line it labels is hard to read).
    */
   static double labelY(double left, double right, double preferred, List<double[]> placed) {
     double top = TOP + LABEL_HEIGHT;
     double bottom = HEIGHT - BOTTOM - 3;
-    for (int k = 0; k < 16; k++) {
-      double shift = (k + 1) / 2 * LABEL_HEIGHT * (k % 2 == 0 ? 1 : -1);
-      double y = Math.max(top, Math.min(bottom, preferred + shift));
-      boolean free = true;
-      for (double[] b : placed) {
-        if (left < b[2] && right > b[0] && Math.abs(y - b[1]) < LABEL_HEIGHT) {
-          free = false;
-          break;
+    for (int pass = 0; pass < 2; pass++) {
+      for (int k = 0; k < (pass == 0 ? CLEAR_OF_CURVES_TRIES : 16); k++) {
+        double shift = (k + 1) / 2 * LABEL_HEIGHT * (k % 2 == 0 ? 1 : -1);
+        double y = Math.max(top, Math.min(bottom, preferred + shift));
+        if (free(left, right, y, placed, pass == 0)) {
+          placed.add(new double[] {left, y, right});
+          return y;
         }
-      }
-      if (free) {
-        placed.add(new double[] {left, y, right});
-        return y;
       }
     }
     return Math.max(top, Math.min(bottom, preferred));
+  }
+
+  /** Places tried (the preferred, then alternately below and above) for a label clear of curves. */
+  private static final int CLEAR_OF_CURVES_TRIES = 5;
+
+  private static boolean free(
+      double left, double right, double y, List<double[]> placed, boolean ofCurves) {
+    for (double[] b : placed) {
+      if (b.length == 3) {
+        if (left < b[2] && right > b[0] && Math.abs(y - b[1]) < LABEL_HEIGHT) {
+          return false;
+        }
+      } else if (ofCurves && crosses(b, left, right, y - LABEL_HEIGHT + 3, y + 3)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Whether segment {@code s} (x1, y1, x2, y2; x1 <= x2) passes through the box. */
+  private static boolean crosses(double[] s, double left, double right, double top, double bottom) {
+    if (s[2] < left || s[0] > right) {
+      return false;
+    }
+    double from = Math.max(left, s[0]);
+    double to = Math.min(right, s[2]);
+    double dx = s[2] - s[0];
+    double ya = dx == 0 ? s[1] : s[1] + (s[3] - s[1]) * (from - s[0]) / dx;
+    double yb = dx == 0 ? s[3] : s[1] + (s[3] - s[1]) * (to - s[0]) / dx;
+    return Math.max(ya, yb) >= top && Math.min(ya, yb) <= bottom;
+  }
+
+  /** The smoothed curves' segments, in the plot's coordinates, for labels to keep clear of. */
+  private static void segments(Plot p, List<Line> lines, List<double[]> placed) {
+    for (Line l : lines) {
+      long[] steps = l.view().steps();
+      double[] smooth = smoothed(l.view().values());
+      double px = Double.NaN;
+      double py = Double.NaN;
+      for (int i = 0; i < steps.length; i++) {
+        if (!Double.isFinite(smooth[i])) {
+          continue;
+        }
+        double x = p.xOf(steps[i]);
+        double y = p.yOf(smooth[i]);
+        if (!Double.isNaN(px)) {
+          placed.add(new double[] {px, py, x, y});
+        }
+        px = x;
+        py = y;
+      }
+    }
   }
 
   /** A band behind the curves, from one step to another, its label at its top inside the plot. */
