@@ -1,5 +1,6 @@
 package dev.plateau.daemon;
 
+import dev.plateau.detect.Status;
 import dev.plateau.series.RunSeries;
 import dev.plateau.series.Series;
 import dev.plateau.series.SeriesKey;
@@ -27,9 +28,11 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>When an experiment parks, its series leave the judge's memory but their curves stay here,
  * thinned to {@value #PARKED_POINTS} points, for the {@value #MAX_PARKED_SERIES} series parked last
- * (about 2.3 KB each: at most about 19 MB); when it wakes, its new points are drawn after them. A
- * restart starts with no parked curves: an experiment restored parked has a chart from its next
- * point on.
+ * (about 2.3 KB each: at most about 19 MB); when it wakes, its new points are drawn after them. The
+ * thinned curves are also saved ({@link CurveShelf}, in the state database) when their experiment
+ * parks and when the daemon stops, and read back the first time a page asks for a series this
+ * process has not parked itself: a restart starts experiments parked, and their charts come from
+ * there (within the same bound, as they are read).
  */
 final class PublishedVerdicts {
   private static final long EVERY_MILLIS = 1_000;
@@ -51,6 +54,33 @@ final class PublishedVerdicts {
   private volatile boolean viewed;
   private long lastViewedMillis = Long.MIN_VALUE / 2;
 
+  /**
+   * How long, on the daemon's clock, an experiment that converged ranks as newly converged on the
+   * overview: an hour, about how long an alert stays the reason someone opens the page.
+   */
+  static final long NEWLY_CONVERGED_MILLIS = 3_600_000;
+
+  /** When experiments converged as news (not history read at a start), within the last hour. */
+  private final Map<String, Long> convergedAt = new ConcurrentHashMap<>();
+
+  /** Marks, among the parked curves, a series the shelf was asked for and had none of. */
+  private static final SeriesView NOTHING_SAVED = new SeriesView(new long[0], new double[0]);
+
+  private final CurveShelf shelf;
+
+  /** Series drawn since their curve was last saved: saved when the daemon stops. */
+  private final Set<SeriesKey> unsaved = ConcurrentHashMap.newKeySet();
+
+  /** Curves kept in memory only (lost at a restart). */
+  PublishedVerdicts() {
+    this(CurveShelf.NONE);
+  }
+
+  /** Curves of parked series saved on, and read back from, {@code shelf}. */
+  PublishedVerdicts(CurveShelf shelf) {
+    this.shelf = shelf;
+  }
+
   List<ExperimentVerdict> verdicts() {
     return verdicts;
   }
@@ -59,11 +89,41 @@ final class PublishedVerdicts {
   @Nullable SeriesView curve(SeriesKey key) {
     viewed = true;
     SeriesView live = curves.get(key);
-    if (live != null) {
-      return live;
+    SeriesView before = parkedOrSaved(key);
+    if (live == null) {
+      return before == null || before.steps().length == 0 ? null : before;
     }
+    // A series drawn since a restart before its saved curve was read: the saved one goes first.
+    return before == null ? live : SeriesView.joined(before, live);
+  }
+
+  /**
+   * The parked curve of a series; when this process has none, the saved one, read once (and kept
+   * with the parked curves, within their bound; a series with none saved is remembered as such).
+   */
+  private @Nullable SeriesView parkedOrSaved(SeriesKey key) {
     synchronized (parked) {
-      return parked.get(key);
+      SeriesView view = parked.get(key);
+      if (view != null) {
+        return view;
+      }
+    }
+    if (!shelf.mayHave(key)) {
+      return null;
+    }
+    SeriesView saved = shelf.load(key);
+    synchronized (parked) {
+      SeriesView raced = parked.putIfAbsent(key, saved == null ? NOTHING_SAVED : saved);
+      evictOldest();
+      return raced != null ? raced : saved;
+    }
+  }
+
+  private void evictOldest() {
+    Iterator<SeriesKey> oldest = parked.keySet().iterator();
+    while (parked.size() > MAX_PARKED_SERIES && oldest.hasNext()) {
+      oldest.next();
+      oldest.remove();
     }
   }
 
@@ -75,6 +135,7 @@ final class PublishedVerdicts {
       before = parked.get(key);
     }
     curves.put(key, before == null ? view : SeriesView.joined(before, view));
+    unsaved.add(key);
   }
 
   /**
@@ -119,21 +180,66 @@ final class PublishedVerdicts {
         leaving.add(k);
       }
     }
+    Map<SeriesKey, SeriesView> thinned = whole(leaving);
     synchronized (parked) {
-      for (SeriesKey k : leaving) {
-        SeriesView view = curves.get(k);
-        if (view != null) {
-          parked.remove(k);
-          parked.put(k, view.thinnedTo(PARKED_POINTS));
-        }
+      for (Map.Entry<SeriesKey, SeriesView> e : thinned.entrySet()) {
+        parked.remove(e.getKey());
+        parked.put(e.getKey(), e.getValue());
       }
-      Iterator<SeriesKey> oldest = parked.keySet().iterator();
-      while (parked.size() > MAX_PARKED_SERIES && oldest.hasNext()) {
-        oldest.next();
-        oldest.remove();
-      }
+      evictOldest();
     }
     curves.keySet().removeAll(leaving);
+    shelf.save(thinned);
+    unsaved.removeAll(leaving);
+  }
+
+  /**
+   * The whole curves of {@code keys} (a series drawn since a restart joined after its saved curve),
+   * thinned to {@link #PARKED_POINTS}.
+   */
+  private Map<SeriesKey, SeriesView> whole(Collection<SeriesKey> keys) {
+    Map<SeriesKey, SeriesView> out = new LinkedHashMap<>();
+    for (SeriesKey k : keys) {
+      SeriesView view = curves.get(k);
+      if (view != null) {
+        SeriesView before = parkedOrSaved(k);
+        out.put(
+            k, (before == null ? view : SeriesView.joined(before, view)).thinnedTo(PARKED_POINTS));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Saves the curves of the series drawn since they were last saved (when the daemon stops), so an
+   * experiment that finished but had not parked yet keeps its chart across a restart. On the
+   * polling thread.
+   */
+  void saveDrawn() {
+    List<SeriesKey> drawn = new ArrayList<>(unsaved);
+    shelf.save(whole(drawn));
+    unsaved.removeAll(drawn);
+  }
+
+  /**
+   * An experiment changed status at {@code nowMillis}; {@code news}: its newest point was within
+   * {@code alerts.ignore_older} (a backlog read at a start is history, not news). On the polling
+   * thread.
+   */
+  void transition(String experiment, Status status, boolean news, long nowMillis) {
+    if (status == Status.CONVERGED && news) {
+      convergedAt.put(experiment, nowMillis);
+    } else {
+      convergedAt.remove(experiment);
+    }
+  }
+
+  /**
+   * When the experiment converged, on the daemon's clock, if that was news within the last {@link
+   * #NEWLY_CONVERGED_MILLIS} as of the last refresh; otherwise null. Any thread.
+   */
+  @Nullable Long newlyConverged(String experiment) {
+    return convergedAt.get(experiment);
   }
 
   /** The verdicts are refreshed at the end of this round, whatever the round. */
@@ -158,6 +264,7 @@ final class PublishedVerdicts {
     all.sort(Comparator.comparing(ExperimentVerdict::experiment));
     verdicts = List.copyOf(all);
     lastMillis = nowMillis;
+    convergedAt.values().removeIf(at -> nowMillis - at >= NEWLY_CONVERGED_MILLIS);
     return true;
   }
 }

@@ -20,6 +20,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
@@ -73,7 +74,8 @@ public final class Watcher {
   private final RunResets resets;
   private final JudgeFeed feed;
   private final RoundCommitter committer;
-  private final PublishedVerdicts published = new PublishedVerdicts();
+  private final PublishedVerdicts published;
+  private final NewsFilter news;
   private DaemonMetrics metrics = new DaemonMetrics();
   private Supplier<ChangeWatcher.Changes> changes;
   private long lastAtTimeMillis = Long.MIN_VALUE / 2;
@@ -96,6 +98,7 @@ public final class Watcher {
     this.store = store;
     this.flags = flags;
     this.clock = clock;
+    this.published = new PublishedVerdicts(new CurveShelf(store));
     this.tailer =
         new LogdirTailer(
             this.logdir,
@@ -106,6 +109,7 @@ public final class Watcher {
     String shown = this.logdir.toString();
     Function<SeriesKey, @Nullable Series> kept = keptBy(judge);
     AlertFactory alerts = new AlertFactory(shown, host, kept);
+    this.news = new NewsFilter(config.alerts().ignoreOlder(), kept);
     this.recorder =
         new TransitionRecorder(
             shown,
@@ -113,7 +117,7 @@ public final class Watcher {
             sinks,
             clock,
             pending,
-            new NewsFilter(config.alerts().ignoreOlder(), kept),
+            news,
             new RepeatedAlerts(config.alerts().cooldown(), kept));
     this.parking = new ExperimentParking(shown, judge, store, clock);
     this.restorer = new StateRestorer(store, tailer, judge, flags, parking, recorder, pending);
@@ -171,9 +175,14 @@ public final class Watcher {
     committer.checkpointEvery(interval);
   }
 
-  /** Commits what is pending now (on stop); false when the commit failed. */
+  /**
+   * Commits what is pending now (on stop), and saves the status page's curves drawn since they were
+   * last saved; false when the commit failed.
+   */
   public boolean checkpoint() {
-    return committer.commit(true);
+    boolean committed = committer.commit(true);
+    published.saveDrawn();
+    return committed;
   }
 
   /** How many experiments are parked now. */
@@ -199,6 +208,15 @@ public final class Watcher {
   /** The curve of a watched series as of the last round (for charts), or null. */
   public @Nullable SeriesView view(String run, String tag) {
     return published.curve(new SeriesKey(run, tag));
+  }
+
+  /**
+   * When the experiment converged (epoch milliseconds on the daemon's clock) if it did so as news
+   * within the last hour, else null: the overview ranks those before older convergences. Any
+   * thread.
+   */
+  public @Nullable Long newlyConverged(String experiment) {
+    return published.newlyConverged(experiment);
   }
 
   /**
@@ -389,6 +407,12 @@ public final class Watcher {
     @Override
     public void experimentTransition(ExperimentVerdict previous, ExperimentVerdict current) {
       recorder.record(current);
+      Instant now = clock.instant();
+      published.transition(
+          current.experiment(),
+          current.status(),
+          current.status() == Status.CONVERGED && news.isNews(news.age(current, now)),
+          now.toEpochMilli());
     }
 
     @Override

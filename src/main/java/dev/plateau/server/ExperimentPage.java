@@ -156,6 +156,7 @@ final class ExperimentPage {
     List<MetricChart.Line> lines = new ArrayList<>();
     List<MetricChart.Marker> markers = new ArrayList<>();
     List<MetricChart.Forecast> forecasts = new ArrayList<>();
+    List<MetricChart.Band> bands = new ArrayList<>();
     Set<Long> decided = new HashSet<>();
     List<Verdict> charted = new ArrayList<>();
     for (Verdict v : series) {
@@ -183,6 +184,10 @@ final class ExperimentPage {
         markers.add(
             new MetricChart.Marker(
                 MetricChart.Marker.Kind.DECIDED, v.decidedAtStep(), Double.NaN, index));
+        MetricChart.Band band = EvidenceBands.of(v, view);
+        if (band != null) {
+          bands.add(band);
+        }
       }
     }
     out.append("<figure class=\"metric\" data-metric=\"")
@@ -199,11 +204,12 @@ final class ExperimentPage {
     }
     out.append("</figcaption>");
     if (!lines.isEmpty()) {
-      out.append(MetricChart.svg(metric, lines, markers, forecasts));
+      out.append(MetricChart.svg(metric, lines, markers, forecasts, bands));
     } else {
       out.append(
-          "<p class=\"muted\">no points in memory: an experiment that has been parked since the"
-              + " daemon started gets its chart back with its next point</p>");
+          "<p class=\"muted\">no curve to draw: none in memory and none saved in the state (an"
+              + " experiment parked before this version, or whose curve could not be saved, is"
+              + " charted again from its next point)</p>");
     }
     out.append("<div class=\"scroll\"><table class=\"series\"><thead><tr><th>run</th><th>tag</th>")
         .append("<th>status</th><th>best step</th><th>best value</th><th>last step</th>")

@@ -12,7 +12,7 @@ import java.util.Locale;
  * raw points (light) and a smoothed level (bold: TensorBoard's debiased exponential moving average,
  * weight {@value #SMOOTHING}); axes with ticks and values, logarithmic when the values span more
  * than two decades ({@link ChartScale}); the best step and the decided step marked and labelled
- * inside the plot area.
+ * inside the plot area; the window the detector's decision rests on shaded behind the curves.
  *
  * <p>A few spikes do not flatten the rest: as TensorBoard's "ignore outliers", the value axis spans
  * the 2nd to 98th percentiles of the points (with a margin) when the full range is more than
@@ -43,6 +43,12 @@ final class MetricChart {
       DECIDED
     }
   }
+
+  /**
+   * A stretch of steps the detector's decision rests on ({@link EvidenceBands}), shaded behind the
+   * curves with a short label; {@code title} says it in full on hover.
+   */
+  record Band(long from, long to, String label, String title) {}
 
   /**
    * How far past the last point a forecast may widen the step axis, as a share of the points' span:
@@ -170,6 +176,16 @@ final class MetricChart {
   /** The chart's SVG with the series' forecasts. */
   static String svg(
       String metric, List<Line> lines, List<Marker> markers, List<Forecast> forecasts) {
+    return svg(metric, lines, markers, forecasts, List.of());
+  }
+
+  /** The chart's SVG with the series' forecasts and the detector's evidence shaded. */
+  static String svg(
+      String metric,
+      List<Line> lines,
+      List<Marker> markers,
+      List<Forecast> forecasts,
+      List<Band> bands) {
     Plot p = plot(lines, markers, forecasts);
     StringBuilder svg = new StringBuilder(8192);
     svg.append("<svg class=\"chart\" viewBox=\"0 0 ")
@@ -188,10 +204,14 @@ final class MetricChart {
         .append(WIDTH - RIGHT)
         .append("\">");
     axes(svg, p);
+    List<double[]> labels = new ArrayList<>();
+    segments(p, lines, labels);
+    for (Band b : bands) {
+      band(svg, p, b, labels);
+    }
     for (int i = 0; i < lines.size(); i++) {
       line(svg, p, lines.get(i), i);
     }
-    List<double[]> labels = new ArrayList<>();
     long first = Long.MAX_VALUE;
     long last = Long.MIN_VALUE;
     for (Line l : lines) {
@@ -367,27 +387,107 @@ final class MetricChart {
 
   /**
    * A label's baseline: {@code preferred} or the nearest place above or below it, inside the plot,
-   * where it overlaps none of the labels {@code placed} (boxes: left, baseline, right).
+   * where it overlaps none of the labels {@code placed} (boxes: left, baseline, right) and, if one
+   * of the nearest few places allows, crosses none of the curves' segments also in {@code placed}
+   * (x1, y1, x2, y2: a label written over the bold line it labels is hard to read).
    */
   static double labelY(double left, double right, double preferred, List<double[]> placed) {
     double top = TOP + LABEL_HEIGHT;
     double bottom = HEIGHT - BOTTOM - 3;
-    for (int k = 0; k < 16; k++) {
-      double shift = (k + 1) / 2 * LABEL_HEIGHT * (k % 2 == 0 ? 1 : -1);
-      double y = Math.max(top, Math.min(bottom, preferred + shift));
-      boolean free = true;
-      for (double[] b : placed) {
-        if (left < b[2] && right > b[0] && Math.abs(y - b[1]) < LABEL_HEIGHT) {
-          free = false;
-          break;
+    for (int pass = 0; pass < 2; pass++) {
+      for (int k = 0; k < (pass == 0 ? CLEAR_OF_CURVES_TRIES : 16); k++) {
+        double shift = (k + 1) / 2 * LABEL_HEIGHT * (k % 2 == 0 ? 1 : -1);
+        double y = Math.max(top, Math.min(bottom, preferred + shift));
+        if (free(left, right, y, placed, pass == 0)) {
+          placed.add(new double[] {left, y, right});
+          return y;
         }
-      }
-      if (free) {
-        placed.add(new double[] {left, y, right});
-        return y;
       }
     }
     return Math.max(top, Math.min(bottom, preferred));
+  }
+
+  /** Places tried (the preferred, then alternately below and above) for a label clear of curves. */
+  private static final int CLEAR_OF_CURVES_TRIES = 5;
+
+  private static boolean free(
+      double left, double right, double y, List<double[]> placed, boolean ofCurves) {
+    for (double[] b : placed) {
+      if (b.length == 3) {
+        if (left < b[2] && right > b[0] && Math.abs(y - b[1]) < LABEL_HEIGHT) {
+          return false;
+        }
+      } else if (ofCurves && crosses(b, left, right, y - LABEL_HEIGHT + 3, y + 3)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Whether segment {@code s} (x1, y1, x2, y2; x1 <= x2) passes through the box. */
+  private static boolean crosses(double[] s, double left, double right, double top, double bottom) {
+    if (s[2] < left || s[0] > right) {
+      return false;
+    }
+    double from = Math.max(left, s[0]);
+    double to = Math.min(right, s[2]);
+    double dx = s[2] - s[0];
+    double ya = dx == 0 ? s[1] : s[1] + (s[3] - s[1]) * (from - s[0]) / dx;
+    double yb = dx == 0 ? s[3] : s[1] + (s[3] - s[1]) * (to - s[0]) / dx;
+    return Math.max(ya, yb) >= top && Math.min(ya, yb) <= bottom;
+  }
+
+  /** The smoothed curves' segments, in the plot's coordinates, for labels to keep clear of. */
+  private static void segments(Plot p, List<Line> lines, List<double[]> placed) {
+    for (Line l : lines) {
+      long[] steps = l.view().steps();
+      double[] smooth = smoothed(l.view().values());
+      double px = Double.NaN;
+      double py = Double.NaN;
+      for (int i = 0; i < steps.length; i++) {
+        if (!Double.isFinite(smooth[i])) {
+          continue;
+        }
+        double x = p.xOf(steps[i]);
+        double y = p.yOf(smooth[i]);
+        if (!Double.isNaN(px)) {
+          placed.add(new double[] {px, py, x, y});
+        }
+        px = x;
+        py = y;
+      }
+    }
+  }
+
+  /** A band behind the curves, from one step to another, its label at its top inside the plot. */
+  private static void band(StringBuilder svg, Plot p, Band b, List<double[]> labels) {
+    double left = Math.max(LEFT, p.xOf(b.from()));
+    double right = Math.min(WIDTH - RIGHT, Math.max(left + 2, p.xOf(b.to())));
+    // the label starts at the band's left edge, or ends at its right one near the chart's right
+    boolean fromRight = left > LEFT + 0.6 * (WIDTH - LEFT - RIGHT);
+    double labelX = fromRight ? right - 4 : left + 4;
+    double w = b.label().length() * CHAR_WIDTH;
+    double y =
+        labelY(fromRight ? labelX - w : labelX, fromRight ? labelX : labelX + w, TOP + 13, labels);
+    svg.append("<g class=\"evidence\"><rect class=\"evidence\" x=\"")
+        .append(fmt(left))
+        .append("\" y=\"")
+        .append(TOP)
+        .append("\" width=\"")
+        .append(fmt(right - left))
+        .append("\" height=\"")
+        .append(HEIGHT - BOTTOM - TOP)
+        .append("\"><title>")
+        .append(Html.text(b.title()))
+        .append("</title></rect><text class=\"marker-label evidence\" x=\"")
+        .append(fmt(labelX))
+        .append("\" y=\"")
+        .append(fmt(y))
+        .append("\" text-anchor=\"")
+        .append(fromRight ? "end" : "start")
+        .append("\">")
+        .append(Html.text(b.label()))
+        .append("</text></g>");
   }
 
   private static void marker(StringBuilder svg, Plot p, Marker m, List<double[]> labels) {

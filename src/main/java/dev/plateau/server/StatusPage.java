@@ -13,11 +13,11 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The overview at {@code /}: how many experiments have each status, then the experiments, those
- * that need attention first (diverged, overfitting, not learning, stalled, converged, target
- * reached, then training; by name within each), filtered by {@code ?status=} and {@code ?q=} and
- * {@value #PAGE_SIZE} to a page ({@code ?page=}), so a thousand experiments stay a small page. Each
- * links to its {@link ExperimentPage}, and to TensorBoard when its URL is set. Every name is
- * escaped ({@link Html}).
+ * that need attention first (diverged, overfitting, not learning, stalled, newly converged, newest
+ * first, converged, target reached, then training; by name within each), filtered by {@code
+ * ?status=} and {@code ?q=} and {@value #PAGE_SIZE} to a page ({@code ?page=}), so a thousand
+ * experiments stay a small page. Each links to its {@link ExperimentPage}, and to TensorBoard when
+ * its URL is set. Every name is escaped ({@link Html}).
  */
 final class StatusPage {
   static final int PAGE_SIZE = 50;
@@ -34,7 +34,26 @@ final class StatusPage {
           Status.TARGET_REACHED,
           Status.TRAINING);
 
-  private record Entry(int logdir, Watcher watcher, ExperimentVerdict verdict) {}
+  /**
+   * An experiment listed; {@code convergedAt}: when it converged as news within the last hour (on
+   * the daemon's clock), else {@link Long#MIN_VALUE}.
+   */
+  private record Entry(int logdir, Watcher watcher, ExperimentVerdict verdict, long convergedAt) {
+    boolean newlyConverged() {
+      return convergedAt != Long.MIN_VALUE;
+    }
+
+    /** Its place in the attention order: newly converged between stalled and converged. */
+    int rank() {
+      int rank = 2 * ATTENTION.indexOf(verdict.status());
+      return newlyConverged() ? rank - 1 : rank;
+    }
+  }
+
+  private static Entry entry(int logdir, Watcher watcher, ExperimentVerdict v) {
+    Long at = v.status() == Status.CONVERGED ? watcher.newlyConverged(v.experiment()) : null;
+    return new Entry(logdir, watcher, v, at == null ? Long.MIN_VALUE : at);
+  }
 
   private StatusPage() {}
 
@@ -45,12 +64,13 @@ final class StatusPage {
       for (ExperimentVerdict v : watchers.get(i).published()) {
         counts[v.status().ordinal()]++;
         if (query.matches(v.experiment(), v.status())) {
-          all.add(new Entry(i, watchers.get(i), v));
+          all.add(entry(i, watchers.get(i), v));
         }
       }
     }
     all.sort(
-        Comparator.comparingInt((Entry e) -> ATTENTION.indexOf(e.verdict().status()))
+        Comparator.comparingInt(Entry::rank)
+            .thenComparing(Comparator.comparingLong(Entry::convergedAt).reversed())
             .thenComparing(e -> e.verdict().experiment())
             .thenComparingInt(Entry::logdir));
     int total = 0;
@@ -159,6 +179,7 @@ final class StatusPage {
           .append(Html.attribute(v.experiment()))
           .append("\" data-status=\"")
           .append(v.status().jsonName())
+          .append(e.newlyConverged() ? "\" data-new=\"" + e.convergedAt() : "")
           .append("\"><td class=\"name\"><a href=\"")
           .append(Html.attribute(ExperimentPage.link(e.logdir(), v.experiment())))
           .append("\">")
@@ -173,6 +194,9 @@ final class StatusPage {
       }
       out.append("</td><td>");
       PageLayout.badge(out, v.status().jsonName());
+      if (e.newlyConverged()) {
+        out.append(" <span class=\"new\" title=\"converged within the last hour\">new</span>");
+      }
       out.append("</td><td class=\"spark-cell\">");
       SeriesView view = deciding == null ? null : e.watcher().view(deciding.run(), deciding.tag());
       if (view != null && view.steps().length > 0) {

@@ -192,6 +192,7 @@ final class CommittedRounds {
         series.executeUpdate();
       }
     }
+    SavedCurves.deleteRuns(connection, runs);
   }
 
   private static void saveFiles(Connection connection, List<FileCursor> files)

@@ -25,7 +25,9 @@ final class StateSchema {
   /**
    * Bumped when the schema changes. A file of an earlier version is brought up to date when it
    * opens (version 1 lacked {@code series.summary}, version 2 the experiments' alert memory); a
-   * file of a later version is refused with a clear message.
+   * file of a later version is refused with a clear message. The {@code curves} table (the status
+   * page's charts of parked series) came without a new version: it is made when missing, and a
+   * version that does not know it leaves it alone.
    */
   static final int VERSION = 3;
 
@@ -84,6 +86,8 @@ final class StateSchema {
         last_error TEXT, created_at INTEGER NOT NULL, done_at INTEGER,
         UNIQUE (verdict_id, sink));
       CREATE INDEX IF NOT EXISTS outbox_due ON outbox (sink, state, next_at);
+      CREATE TABLE IF NOT EXISTS curves (
+        run TEXT NOT NULL, tag TEXT NOT NULL, curve BLOB NOT NULL, PRIMARY KEY (run, tag));
       """;
 
   private StateSchema() {}

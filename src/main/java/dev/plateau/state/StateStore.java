@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Plateau's state, in an embedded SQLite database in WAL mode: per event file where reading stands,
@@ -33,12 +34,14 @@ public final class StateStore implements AutoCloseable {
   private final CommittedRounds rounds;
   private final Outbox outbox;
   private final HistoryPruning pruning;
+  private final SavedCurves curves;
 
   private StateStore(StateDatabase db, Clock clock) {
     this.db = db;
     this.rounds = new CommittedRounds(db, clock);
     this.outbox = new Outbox(db, clock);
     this.pruning = new HistoryPruning(db);
+    this.curves = new SavedCurves(db);
   }
 
   /**
@@ -110,6 +113,24 @@ public final class StateStore implements AutoCloseable {
    */
   public synchronized List<String> commit(StateBatch batch) throws StateException {
     return rounds.commit(batch);
+  }
+
+  /**
+   * Saves (replaces) the curves the status page draws of these series, in one short transaction of
+   * its own: charts are not part of a round, and a curve lost with a crash only costs a chart.
+   */
+  public synchronized void saveCurves(Map<SeriesKey, SavedCurve> saved) throws StateException {
+    curves.save(saved);
+  }
+
+  /** The series that have a saved curve (one short query, no curve read). */
+  public synchronized List<SeriesKey> curveKeys() throws StateException {
+    return curves.keys();
+  }
+
+  /** The curve saved of a series, or null when none was (or its row is damaged). */
+  public synchronized @Nullable SavedCurve curve(SeriesKey key) throws StateException {
+    return curves.curve(key);
   }
 
   /** Up to {@code limit} pending deliveries for a sink that are due at {@code nowMillis}. */

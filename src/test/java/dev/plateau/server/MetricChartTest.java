@@ -183,4 +183,54 @@ class MetricChartTest {
     assertThat(s[2]).isNaN();
     assertThat(s[3]).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-12));
   }
+
+  @Test
+  void aBestLabelIsNotWrittenOverTheOtherSeriesCurveWhenThereIsRoomNearby() {
+    // Train and validation flatten close together: a best label above train's last point would
+    // sit on the validation curve, as the page once drew it.
+    int n = 150;
+    long[] steps = new long[n];
+    double[] train = new double[n];
+    double[] validation = new double[n];
+    for (int i = 0; i < n; i++) {
+      steps[i] = i;
+      train[i] = 0.5 + 6 * Math.exp(-i / 12.0);
+      validation[i] = 0.8 + 6 * Math.exp(-i / 12.0);
+    }
+    String svg =
+        MetricChart.svg(
+            "loss",
+            List.of(
+                new MetricChart.Line("train", new SeriesView(steps, train)),
+                new MetricChart.Line("validation", new SeriesView(steps, validation))),
+            List.of(
+                new MetricChart.Marker(MetricChart.Marker.Kind.BEST, 149, train[149], 0),
+                new MetricChart.Marker(MetricChart.Marker.Kind.BEST, 143, validation[143], 1)));
+    Matcher label =
+        Pattern.compile(
+                "<text class=\"marker-label best\" x=\"([-0-9.]+)\" y=\"([-0-9.]+)\""
+                    + " text-anchor=\"end\">([^<]*)</text>")
+            .matcher(svg);
+    Matcher smooth =
+        Pattern.compile("<polyline class=\"smooth [^\"]*\" points=\"([^\"]*)\"").matcher(svg);
+    List<double[]> points = new ArrayList<>();
+    while (smooth.find()) {
+      for (String xy : smooth.group(1).split(" ")) {
+        String[] c = xy.split(",");
+        points.add(new double[] {Double.parseDouble(c[0]), Double.parseDouble(c[1])});
+      }
+    }
+    int labels = 0;
+    while (label.find()) {
+      labels++;
+      double right = Double.parseDouble(label.group(1));
+      double baseline = Double.parseDouble(label.group(2));
+      double left = right - label.group(3).length() * 6.5;
+      assertThat(points)
+          .as("no curve point under the label '" + label.group(3) + "'")
+          .noneMatch(
+              c -> c[0] >= left && c[0] <= right && c[1] >= baseline - 10 && c[1] <= baseline + 3);
+    }
+    assertThat(labels).isEqualTo(2);
+  }
 }

@@ -198,6 +198,22 @@ class StatusPageBrowserIT {
               .isEqualTo("diverged");
           assertThat(browser.eval("document.querySelector('a.tb').href").asText())
               .startsWith("http://tensorboard.example:6006/#scalars&regexInput=");
+          assertThat(
+                  browser
+                      .eval(
+                          "[...document.querySelectorAll('tr.run')].map(r => r.dataset.status"
+                              + " + (r.dataset.new ? '+new' : '')).join(',')")
+                      .asText())
+              .as("diverged, then the runs that converged as news (their points are minutes old)")
+              .startsWith("diverged,converged+new")
+              .doesNotContain("training,converged");
+          assertThat(
+                  browser
+                      .eval(
+                          "[...document.querySelectorAll('tr.run[data-new]')].every(r =>"
+                              + " r.querySelector('.new').textContent === 'new')")
+                      .asBoolean())
+              .isTrue();
           browser.screenshot(SHOTS.resolve("overview.png"));
           browser.open(base + "/?q=lstm");
           assertThat(
@@ -261,6 +277,18 @@ class StatusPageBrowserIT {
                       .eval("document.querySelector('text.marker-label.best').textContent")
                       .asText())
               .startsWith("best ");
+          assertThat(
+                  browser
+                      .eval(
+                          "(() => { const r = document.querySelector('svg.chart rect.evidence');"
+                              + " const d = document.querySelector('svg.chart line.decided');"
+                              + " const right = r.x.baseVal.value + r.width.baseVal.value;"
+                              + " return r.width.baseVal.value > 5"
+                              + " && Math.abs(right - d.x1.baseVal.value) < 0.2"
+                              + " && r.parentNode.querySelector('text').textContent; })()")
+                      .asText())
+              .as("the plateau test's window shaded up to the decided step, labelled")
+              .isEqualTo("trend window");
           browser.screenshot(SHOTS.resolve("experiment-resnet.png"));
 
           // Three points make a chart.
@@ -341,6 +369,108 @@ class StatusPageBrowserIT {
       }
     }
     assertThat(SHOTS.resolve("overview.png")).exists();
+  }
+
+  /**
+   * Finished experiments parked, the daemon stopped and started again on the same state: the page
+   * in Chromium charts them before any new point (from the curves saved in the state), with axes,
+   * train and validation on one chart and the markers inside. Screenshots at laptop and phone
+   * width.
+   */
+  @Test
+  void parkedExperimentsAreStillChartedAfterTheDaemonRestarts(@TempDir Path temp) throws Exception {
+    assumeTrue(
+        Files.isExecutable(CHROMIUM), "no Chromium at " + CHROMIUM + " (.ci/run installs it)");
+    Path logdir = Files.createDirectories(temp.resolve("logs"));
+    Clock clock = Clock.systemUTC();
+    double start = clock.millis() / 1000.0 - 600;
+    writeCurve(
+        logdir.resolve("resnet/train"),
+        "epoch_loss",
+        300,
+        start,
+        t -> 0.5 + 6 * Math.exp(-t / 12.0) + 0.02 * Math.sin(t));
+    writeCurve(
+        logdir.resolve("resnet/validation"),
+        "epoch_loss",
+        300,
+        start,
+        t -> 0.8 + 6 * Math.exp(-t / 12.0) + 0.03 * Math.cos(t));
+    writeCurve(logdir.resolve("tiny"), "loss", 3, start, t -> 2.0 - 0.3 * t);
+    String drawnBefore;
+    try (StateStore store = StateStore.open(temp.resolve("s.db"), false, clock)) {
+      Watcher watcher = LoopbackStatus.watcher(logdir, store, List.of(), clock);
+      watcher.parkAfter(Duration.ofSeconds(1));
+      watcher.checkpointEvery(Duration.ofMillis(200));
+      watcher.restore();
+      Daemon daemon = LoopbackStatus.daemon(watcher, List.of());
+      try (RunningDaemon running = RunningDaemon.start(daemon);
+          StatusServer server =
+              LoopbackStatus.server(daemon, store, Duration.ofSeconds(30), clock)) {
+        running.awaitUntil("both parked", () -> watcher.parkedExperiments() == 2);
+        drawnBefore =
+            StatusServerTest.get(server.address(), ExperimentPage.link(0, "resnet"), "GET").body();
+      }
+    }
+    assertThat(drawnBefore).contains("class=\"raw s1\"");
+    try (StateStore store = StateStore.open(temp.resolve("s.db"), false, clock)) {
+      Watcher watcher = LoopbackStatus.watcher(logdir, store, List.of(), clock);
+      watcher.parkAfter(Duration.ofSeconds(1));
+      watcher.restore();
+      assertThat(watcher.parkedExperiments()).as("started parked").isEqualTo(2);
+      Daemon daemon = LoopbackStatus.daemon(watcher, List.of());
+      try (RunningDaemon running = RunningDaemon.start(daemon);
+          StatusServer server =
+              LoopbackStatus.server(daemon, store, Duration.ofSeconds(30), clock);
+          HeadlessChromium browser = new HeadlessChromium(temp.resolve("cdp"), 1200, 900)) {
+        running.awaitUntil("a first round", () -> watcher.published().size() == 2);
+        String base = "http://127.0.0.1:" + server.address().getPort();
+        browser.open(base + ExperimentPage.link(0, "resnet"));
+        assertThat(
+                browser
+                    .eval(
+                        "[...document.querySelectorAll('svg.chart polyline.raw')].map(p =>"
+                            + " p.dataset.label + ':' + p.getAttribute('points').trim().split(' ')"
+                            + ".length).join(',')")
+                    .asText())
+            .as("one chart, train and validation, from the curves saved before the restart")
+            .isEqualTo("train · epoch_loss:128,validation · epoch_loss:128");
+        assertThat(
+                watcher
+                    .judge()
+                    .kept(new dev.plateau.series.SeriesKey("resnet/train", "epoch_loss")))
+            .as("nothing read into memory: the chart came from the state")
+            .isNull();
+        assertThat(
+                browser
+                    .eval(
+                        "document.querySelectorAll('svg.chart .tick.y').length >= 2"
+                            + " && document.querySelectorAll('svg.chart .tick.x').length >= 2"
+                            + " && !!document.querySelector('svg.chart circle.best')")
+                    .asBoolean())
+            .isTrue();
+        browser.screenshot(SHOTS.resolve("after-restart-experiment.png"));
+        browser.open(base + ExperimentPage.link(0, "tiny"));
+        assertThat(
+                browser
+                    .eval(
+                        "document.querySelector('polyline.raw').getAttribute('points')"
+                            + ".trim().split(' ').length")
+                    .asInt())
+            .isEqualTo(3);
+        browser.open(base + "/");
+        assertThat(
+                browser
+                    .eval("document.querySelectorAll('tr.run svg.spark polyline').length")
+                    .asInt())
+            .as("the overview's sparklines too")
+            .isEqualTo(2);
+        browser.screenshot(SHOTS.resolve("after-restart-overview.png"));
+        browser.viewport(390, 844, true);
+        browser.open(base + ExperimentPage.link(0, "resnet"));
+        browser.screenshot(SHOTS.resolve("after-restart-phone-experiment.png"));
+      }
+    }
   }
 
   /**
