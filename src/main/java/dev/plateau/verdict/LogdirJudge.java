@@ -51,6 +51,7 @@ public final class LogdirJudge {
   private final ExperimentVerdicts experiments;
   private final ExperimentQueues queues;
   private final WatchLimits limits;
+  private final PlannedEnds plannedEnds = new PlannedEnds();
   private DoubleSupplier arrivalClock;
 
   public LogdirJudge(DetectionConfig config, VerdictListener listener) {
@@ -147,6 +148,9 @@ public final class LogdirJudge {
    */
   public void observe(ScalarPoint point) {
     SeriesKey key = new SeriesKey(point.run(), point.tag());
+    if (PlannedEnds.declares(point.tag())) {
+      plannedEnd(Experiments.of(point.run()), point.value());
+    }
     boolean isNew = !known.containsKey(key);
     int dropped = kept.add(point, isNew);
     if (isNew) {
@@ -380,6 +384,36 @@ public final class LogdirJudge {
     experiments.restore(verdict);
   }
 
+  /**
+   * A run of the experiment declared its planned end ({@link PlannedEnds}): its watched series'
+   * judges are told (after their queued points), and so are those of series that appear later.
+   */
+  private void plannedEnd(String experiment, double value) {
+    long step = plannedEnds.record(experiment, value);
+    if (step < 0) {
+      return;
+    }
+    boolean judged = false;
+    for (WatchedSeries w : watched.values()) {
+      if (w.experiment.equals(experiment)) {
+        if (!judged) {
+          queues.judge(experiment);
+          judged = true;
+        }
+        w.judge.plannedEnd(step);
+        dirty.add(w.key);
+      }
+    }
+  }
+
+  /** Tells a new judge its experiment's planned end, when the experiment declared one. */
+  private void tellPlannedEnd(WatchedSeries w) {
+    long step = plannedEnds.of(w.experiment);
+    if (step > 0) {
+      w.judge.plannedEnd(step);
+    }
+  }
+
   private void newSeries(SeriesKey key) {
     Optional<SeriesPlan> plan = config.plan(key.run(), key.tag());
     if (plan.isPresent()
@@ -392,6 +426,7 @@ public final class LogdirJudge {
             "run '" + key.run() + "' tag '" + key.tag() + "' is not watched: " + e.getMessage());
         return;
       }
+      tellPlannedEnd(w);
       watched.put(key, w);
       experiments.add(w);
       twins.watching(w);
@@ -432,6 +467,7 @@ public final class LogdirJudge {
     } catch (ConfigException e) {
       throw new IllegalStateException("detectors built once could not be built again", e);
     }
+    tellPlannedEnd(w);
     if (hadOverfitting && w.overfitting != null && w.twin != null) {
       feedTwinSoFar(w);
     }
