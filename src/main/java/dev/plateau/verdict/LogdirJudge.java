@@ -4,6 +4,7 @@ import dev.plateau.config.ConfigException;
 import dev.plateau.config.DetectionConfig;
 import dev.plateau.config.SeriesPlan;
 import dev.plateau.detect.SeriesJudge;
+import dev.plateau.detect.StopPolicy;
 import dev.plateau.detect.Verdict;
 import dev.plateau.series.RunSeries;
 import dev.plateau.series.ScalarPoint;
@@ -69,6 +70,11 @@ public final class LogdirJudge {
    */
   public void live(DoubleSupplier clock) {
     this.arrivalClock = clock;
+  }
+
+  /** Which statuses stop a job, as configured (safe on any thread: the configuration's). */
+  public StopPolicy stops() {
+    return config.stops();
   }
 
   /** Judges queued experiments on {@code threads} (by default, on the feeding thread alone). */
