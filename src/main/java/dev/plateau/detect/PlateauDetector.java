@@ -1173,8 +1173,8 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
    */
   private void convergenceStep(int m) {
     ForecastCurve curve = forecast.curve(mode);
-    if (curve == null) {
-      return;
+    if (curve == null || !(curve.amplitude() > 0)) {
+      return; // a curve that does not come down has no step of convergence
     }
     double min = Double.POSITIVE_INFINITY;
     double max = Double.NEGATIVE_INFINITY;
