@@ -47,7 +47,12 @@ import org.jspecify.annotations.Nullable;
  * <p><b>Forecast.</b> Every judgement from the fifth bin on carries {@code forecast}: the level
  * predicted at twice the current step, with a 90% interval, from a power law or an exponential
  * approach fitted to the bins ({@link LearningCurveForecast}), refitted each time the series has
- * grown by a third. It informs; it does not decide.
+ * grown by a third. With a planned end ({@link #plannedEnd}: {@code max_steps}, configured or
+ * logged by the run) it also predicts the level there, with its interval; it says from which step
+ * training {@code horizon} times as long again gains less than {@code min_delta} of the fitted
+ * values' range ({@code converges_at_step}), and the series' pace ({@code steps_per_hour}, from the
+ * writer's wall times); the fitted curve itself ({@link #forecastCurve}) answers when a target is
+ * reached. It informs; it does not decide.
  *
  * <p><b>Scale and checkpoint.</b> The level is the centred moving average of the points over
  * &plusmn;max(1, n/{@code level_divisor}) points; the scale S is the level's range so far (for a

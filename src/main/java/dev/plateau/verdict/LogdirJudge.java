@@ -166,6 +166,10 @@ public final class LogdirJudge {
     WatchedSeries w = watched.get(key);
     if (w != null) {
       dirty.add(key);
+      if (!plannedEnds.isEmpty() && plannedEnds.of(w.experiment) != w.plannedEndTold) {
+        queues.judge(w.experiment); // restored or parked since the run said it: tell it now
+        tellPlannedEnd(w);
+      }
       // Restored judges have no points kept from before the restart, and a bounded series not all
       // of its points: a rewind into that history can only be judged from the files.
       Series series = kept.series(key);
@@ -279,6 +283,7 @@ public final class LogdirJudge {
       return null;
     }
     w.complete = false;
+    w.plannedEndTold = 0; // the caller restores the judge: what it was told is the saved state's
     return w.judge;
   }
 
@@ -406,17 +411,21 @@ public final class LogdirJudge {
           queues.judge(experiment);
           judged = true;
         }
-        w.judge.plannedEnd(step);
+        tellPlannedEnd(w);
         dirty.add(w.key);
       }
     }
   }
 
-  /** Tells a new judge its experiment's planned end, when the experiment declared one. */
+  /**
+   * Tells a judge its experiment's planned end when the experiment declared one it has not been
+   * told. A judge restored from saved state keeps the end saved with it until the run says another.
+   */
   private void tellPlannedEnd(WatchedSeries w) {
     long step = plannedEnds.of(w.experiment);
-    if (step > 0) {
+    if (step > 0 && step != w.plannedEndTold) {
       w.judge.plannedEnd(step);
+      w.plannedEndTold = step;
     }
   }
 
@@ -473,6 +482,7 @@ public final class LogdirJudge {
     } catch (ConfigException e) {
       throw new IllegalStateException("detectors built once could not be built again", e);
     }
+    w.plannedEndTold = 0; // a new judge
     tellPlannedEnd(w);
     if (hadOverfitting && w.overfitting != null && w.twin != null) {
       feedTwinSoFar(w);

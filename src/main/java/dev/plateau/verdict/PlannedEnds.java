@@ -33,6 +33,11 @@ final class PlannedEnds {
     return before != null && before == step ? -1 : step;
   }
 
+  /** True while no experiment has said its end (checked per point: cheaper than a lookup). */
+  boolean isEmpty() {
+    return byExperiment.isEmpty();
+  }
+
   /** The experiment's planned end, or 0 when it has not said one. */
   long of(String experiment) {
     Long step = byExperiment.get(experiment);
