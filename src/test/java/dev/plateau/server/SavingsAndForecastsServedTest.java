@@ -70,6 +70,14 @@ class SavingsAndForecastsServedTest {
       assertThat(page)
           .contains("stopping saved: " + (149 - best) + " steps")
           .contains("1 of 1 experiments stopped, sparing " + (600 - decided) + " steps");
+
+      // The experiment's page: its forecast column says the level at max_steps and the step of
+      // convergence, beside the interval drawn on the chart.
+      String experiment =
+          StatusServerTest.get(address, "/experiment?logdir=0&name=exp", "GET").body();
+      assertThat(experiment)
+          .contains("@600 max_steps")
+          .contains("gains &lt; min_delta from @" + forecast.path("converges_at_step").asLong());
     }
   }
 }
