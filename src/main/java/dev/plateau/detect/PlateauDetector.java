@@ -321,8 +321,9 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
   private final SenSlope.Hint newerHalfHint = new SenSlope.Hint();
 
   private long lastStep;
-  // The writer's wall time of the first and last finite points: the series' pace.
+  // The writer's wall time of the first finite point (and its step) and of the last: the pace.
   private double firstWallTime = Double.NaN;
+  private long firstWallStep;
   private double lastWallTime = Double.NaN;
   // The step the run is planned to end at (max_steps: configured or said by the run), 0 when
   // unknown; a change makes the next evaluation fit the forecast again.
@@ -744,6 +745,7 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
     lastStep = step;
     if (Double.isNaN(firstWallTime)) {
       firstWallTime = wallTime;
+      firstWallStep = step;
     }
     lastWallTime = wallTime;
     long i = n++;
@@ -1129,8 +1131,8 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
     extra[Extra.LAST_STEP] = lastStep;
     extra[Extra.STEPS_PER_POINT] = spacing;
     extra[Extra.SECONDS_PER_STEP] =
-        lastStep > firstStep[0] && lastWallTime > firstWallTime
-            ? (lastWallTime - firstWallTime) / (lastStep - firstStep[0])
+        lastStep > firstWallStep && lastWallTime > firstWallTime
+            ? (lastWallTime - firstWallTime) / (lastStep - firstWallStep)
             : Double.NaN;
     extra[Extra.LAST_WALL_TIME] = lastWallTime;
     // The interval is at least as wide as the same fit's miss on the series' own past.
@@ -1325,6 +1327,7 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
       double[] forecastExtra,
       long plannedEnd,
       double firstWallTime,
+      long firstWallStep,
       double lastWallTime,
       int closed,
       int width,
@@ -1363,6 +1366,7 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
         forecast.extra.clone(),
         plannedEnd,
         firstWallTime,
+        firstWallStep,
         lastWallTime,
         closed,
         width,
@@ -1385,7 +1389,7 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
         || s.closed() >= capacity
         || s.absDiff().length != s.sum().length
         || s.diffs().length != s.sum().length
-        || s.forecastExtra().length != Extra.SIZE) {
+        || (s.forecastExtra() != null && s.forecastExtra().length != Extra.SIZE)) {
       throw new IllegalArgumentException("not this plateau detector's state: " + state);
     }
     int used = s.sum().length;
@@ -1407,10 +1411,19 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
     forecast.lower = s.forecastLower();
     forecast.upper = s.forecastUpper();
     forecast.fittedAtPoints = s.forecastFittedAtPoints();
-    System.arraycopy(s.forecastExtra(), 0, forecast.extra, 0, Extra.SIZE);
     plannedEnd = s.plannedEnd();
-    firstWallTime = s.firstWallTime();
-    lastWallTime = s.lastWallTime();
+    if (s.forecastExtra() == null) {
+      // Saved as JSON by a version without them: no curve until the next fit, and the pace is
+      // measured from the next point on.
+      Arrays.fill(forecast.extra, Double.NaN);
+      firstWallTime = Double.NaN;
+      lastWallTime = Double.NaN;
+    } else {
+      System.arraycopy(s.forecastExtra(), 0, forecast.extra, 0, Extra.SIZE);
+      firstWallTime = s.firstWallTime();
+      firstWallStep = s.firstWallStep();
+      lastWallTime = s.lastWallTime();
+    }
     closed = s.closed();
     if (used == closed) {
       count[closed] = 0; // no open bin
