@@ -9,11 +9,13 @@ import dev.plateau.detect.Status;
 import dev.plateau.detect.StopPolicy;
 import dev.plateau.detect.Verdict;
 import dev.plateau.format.ForecastText;
+import dev.plateau.format.SavingsJson;
 import dev.plateau.format.Sparkline;
 import dev.plateau.format.TextTable;
 import dev.plateau.format.VerdictJson;
 import dev.plateau.series.RunSeries;
 import dev.plateau.series.Series;
+import dev.plateau.verdict.ExperimentSavings;
 import dev.plateau.verdict.ExperimentVerdict;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -107,7 +109,9 @@ final class CheckCommand implements Callable<Integer> {
       for (Verdict v : run.series()) {
         series.add(VerdictJson.of(v));
       }
+      r.set(SavingsJson.FIELD, SavingsJson.of(ExperimentSavings.of(run, stops)));
     }
+    root.set(SavingsJson.FIELD, SavingsJson.of(ExperimentSavings.total(runs, stops)));
     root.put("exit_code", runs.isEmpty() ? EXIT_TRAINING : exitCode(runs, stops));
     return mapper.writeValueAsString(root);
   }

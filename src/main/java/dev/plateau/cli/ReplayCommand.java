@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.plateau.config.PlateauConfig;
 import dev.plateau.detect.Status;
 import dev.plateau.detect.StopPolicy;
+import dev.plateau.detect.StoppingSavings;
 import dev.plateau.detect.Verdict;
 import dev.plateau.format.TextTable;
 import dev.plateau.format.VerdictJson;
@@ -171,7 +172,68 @@ final class ReplayCommand implements Callable<Integer> {
             series.rows(),
             savedTotal,
             stepsTotal,
-            stepsTotal == 0 ? 0.0 : 100.0 * savedTotal / stepsTotal);
+            stepsTotal == 0 ? 0.0 : 100.0 * savedTotal / stepsTotal)
+        + "\n"
+        + savings(result, stops);
+  }
+
+  /**
+   * What stopping saved, per experiment and in total ({@link StoppingSavings}): steps and hours
+   * trained after the best step, and for experiments that would have stopped, the steps and hours
+   * the stop spared up to the run's max_steps or forecast end.
+   */
+  static String savings(Backtest.Result result, StopPolicy stops) {
+    TextTable table =
+        new TextTable(
+            new String[] {
+              "RUN", "BEST", "LAST", "AFTER BEST", "HOURS", "STOPPED AT", "SPARED", "HOURS SPARED"
+            },
+            1,
+            2,
+            3,
+            4,
+            5,
+            6,
+            7);
+    StoppingSavings total = StoppingSavings.NONE;
+    for (ExperimentVerdict e : result.judge().experimentVerdicts()) {
+      ExperimentVerdict stop = result.firstRunStop().get(e.experiment());
+      Long at = stop == null ? null : StoppingSavings.stoppedAt(stop.deciding(), stops);
+      List<Verdict> deciding = e.deciding().isEmpty() ? e.series() : e.deciding();
+      StoppingSavings s = StoppingSavings.of(deciding, at);
+      total = total.plus(s);
+      Verdict best = null;
+      for (Verdict v : deciding) {
+        if (v.bestStep() != null && (best == null || v.bestStep() > best.bestStep())) {
+          best = v;
+        }
+      }
+      table.add(
+          e.experiment(),
+          best == null ? "" : String.valueOf(best.bestStep()),
+          best == null ? "" : String.valueOf(best.lastStep()),
+          String.valueOf(s.stepsAfterBest()),
+          hours(s.hoursAfterBest()),
+          at == null ? "" : String.valueOf(at),
+          at == null ? "" : String.valueOf(s.stepsSpared()),
+          at == null ? "" : hours(s.hoursSpared()));
+    }
+    return "What stopping saved:\n"
+        + table.render()
+        + String.format(
+            Locale.ROOT,
+            "%nin total: %d steps (%s h) trained after the best step; %d of %d experiments"
+                + " stopped, sparing %d steps (%s h)%n",
+            total.stepsAfterBest(),
+            hours(total.hoursAfterBest()),
+            total.stopped(),
+            total.experiments(),
+            total.stepsSpared(),
+            hours(total.hoursSpared()));
+  }
+
+  private static String hours(double hours) {
+    return Double.isFinite(hours) ? String.format(Locale.ROOT, "%.2f", hours) : "?";
   }
 
   private static Long firstDecided(ExperimentVerdict stop, StopPolicy stops) {

@@ -87,7 +87,7 @@ public final class DetectorSpecs {
           case "patience" -> new PatienceDetector(mode, patience(keys));
           case "target" -> new TargetDetector(mode, target(keys));
           case "divergence" -> new DivergenceDetector(mode, divergence(keys));
-          case "plateau" -> new PlateauDetector(mode, PlateauParamsBinder.bind(keys));
+          case "plateau" -> plateau(mode, keys);
           case "overfitting" -> new OverfittingDetector(mode, OverfittingParamsBinder.bind(keys));
           case "stalled" -> new StalledDetector(stalled(keys));
           default -> throw new IllegalStateException(name);
@@ -101,6 +101,16 @@ public final class DetectorSpecs {
     if (weight > 0 && SMOOTHABLE.contains(name)) {
       detector = new SmoothedDetector(detector, weight);
     }
+    return detector;
+  }
+
+  /**
+   * A plateau detector, told the run's planned end when {@code max_steps} says it (the forecast
+   * then also predicts the level there).
+   */
+  private static Detector plateau(Mode mode, Map<String, ConfigNode> keys) throws ConfigException {
+    PlateauDetector detector = new PlateauDetector(mode, PlateauParamsBinder.bind(keys));
+    detector.plannedEnd(key(keys, "max_steps").integer(0, 0, Long.MAX_VALUE / 2));
     return detector;
   }
 

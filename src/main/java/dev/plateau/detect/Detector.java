@@ -68,6 +68,21 @@ public interface Detector {
     return null;
   }
 
+  /**
+   * The curve the detector's forecast was read from, to ask it when a target is reached (null when
+   * it makes no forecast, the default).
+   */
+  default @Nullable ForecastCurve forecastCurve() {
+    return null;
+  }
+
+  /**
+   * The run is planned to end at {@code step} (its {@code max_steps}, from the configuration or
+   * from the run itself); 0 or less when unknown. Detectors that forecast predict the level there
+   * too; others ignore it (the default). Saved with the detector's state.
+   */
+  default void plannedEnd(long step) {}
+
   /** What the detector has learnt so far, to save with the file offsets it corresponds to. */
   DetectorState snapshot();
 

@@ -79,6 +79,15 @@ final class LearningCurveForecast {
   double lower = Double.NaN;
   double upper = Double.NaN;
 
+  /**
+   * The best model's curve after the last {@link #fit}, {@code y = asymptote + amplitude·x(t)} with
+   * x = t^-rate (power law) or e^(-rate·t) (exponential); NaN when there was no fit.
+   */
+  double asymptote = Double.NaN;
+
+  double amplitude = Double.NaN;
+  double rate = Double.NaN;
+
   LearningCurveForecast(int capacity) {
     logT = new double[capacity];
     centre = new double[capacity];
@@ -120,6 +129,9 @@ final class LearningCurveForecast {
     value = Double.NaN;
     lower = Double.NaN;
     upper = Double.NaN;
+    asymptote = Double.NaN;
+    amplitude = Double.NaN;
+    rate = Double.NaN;
     model = null;
     if (m < 5) {
       return;
@@ -194,7 +206,10 @@ final class LearningCurveForecast {
       return;
     }
     double residual = bestSse[best] / (m - 3);
-    double inflation = residualInflation(best, parameter(best, Math.exp(bestLogP[best]), span));
+    double bestRate = parameter(best, Math.exp(bestLogP[best]), span);
+    double inflation = residualInflation(best, bestRate);
+    double bestA = evalA; // residualInflation evaluated the best model last
+    double bestB = evalB;
     double bound = bestSse[best] * (1 + CHI2_90 / (m - 3)) + 1e-300;
     lo = Double.POSITIVE_INFINITY;
     hi = Double.NEGATIVE_INFINITY;
@@ -234,6 +249,9 @@ final class LearningCurveForecast {
       }
     }
     this.model = best == 0 ? Model.POWER_LAW : Model.EXPONENTIAL;
+    asymptote = bestA;
+    amplitude = bestB;
+    rate = bestRate;
     value = bestPrediction[best];
     lower = Math.min(lo, value);
     upper = Math.max(hi, value);

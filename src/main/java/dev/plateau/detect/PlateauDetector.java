@@ -47,7 +47,12 @@ import org.jspecify.annotations.Nullable;
  * <p><b>Forecast.</b> Every judgement from the fifth bin on carries {@code forecast}: the level
  * predicted at twice the current step, with a 90% interval, from a power law or an exponential
  * approach fitted to the bins ({@link LearningCurveForecast}), refitted each time the series has
- * grown by a third. It informs; it does not decide.
+ * grown by a third. With a planned end ({@link #plannedEnd}: {@code max_steps}, configured or
+ * logged by the run) it also predicts the level there, with its interval; it says from which step
+ * training {@code horizon} times as long again gains less than {@code min_delta} of the fitted
+ * values' range ({@code converges_at_step}), and the series' pace ({@code steps_per_hour}, from the
+ * writer's wall times); the fitted curve itself ({@link #forecastCurve}) answers when a target is
+ * reached. It informs; it does not decide.
  *
  * <p><b>Scale and checkpoint.</b> The level is the centred moving average of the points over
  * &plusmn;max(1, n/{@code level_divisor}) points; the scale S is the level's range so far (for a
@@ -114,7 +119,8 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
             "not_learning_after",
             "scales",
             "min_best_age",
-            "smoothing");
+            "smoothing",
+            "max_steps");
     public static final Params DEFAULTS =
         new Params(8, 0.6, 10, 1.645, 0.02, 1.0, 0.5, 8, 128, 40, 1, 0.5, true, 10, 30, 0, 0);
 
@@ -315,6 +321,14 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
   private final SenSlope.Hint newerHalfHint = new SenSlope.Hint();
 
   private long lastStep;
+  // The writer's wall time of the first finite point (and its step) and of the last: the pace.
+  private double firstWallTime = Double.NaN;
+  private long firstWallStep;
+  private double lastWallTime = Double.NaN;
+  // The step the run is planned to end at (max_steps: configured or said by the run), 0 when
+  // unknown; a change makes the next evaluation fit the forecast again.
+  private long plannedEnd;
+  private boolean refitDue;
   private final Forecast forecast = new Forecast();
   private boolean converged;
   private int agreeing;
@@ -347,6 +361,8 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
     double lower = Double.NaN;
     double upper = Double.NaN;
     long fittedAtPoints;
+    // The fitted curve and the questions asked of it: see Extra for the layout.
+    final double[] extra = Extra.empty();
 
     boolean hasValue() {
       return model != null;
@@ -359,6 +375,25 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
       lower = o.lower;
       upper = o.upper;
       fittedAtPoints = o.fittedAtPoints;
+      System.arraycopy(o.extra, 0, extra, 0, Extra.SIZE);
+    }
+
+    /** The curve the forecast was read from, or null before a first fit. */
+    @Nullable ForecastCurve curve(Mode mode) {
+      if (model == null || Double.isNaN(extra[Extra.ASYMPTOTE])) {
+        return null;
+      }
+      return new ForecastCurve(
+          model.equals(LearningCurveForecast.Model.POWER_LAW.jsonName),
+          extra[Extra.ASYMPTOTE],
+          extra[Extra.AMPLITUDE],
+          extra[Extra.RATE],
+          mode,
+          (long) extra[Extra.LAST_STEP],
+          fittedAtPoints,
+          extra[Extra.STEPS_PER_POINT],
+          extra[Extra.SECONDS_PER_STEP],
+          extra[Extra.LAST_WALL_TIME]);
     }
 
     /** The evidence entry, or null before a first fit. */
@@ -374,9 +409,57 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
       f.put("upper", upper);
       f.put("interval", 0.9);
       f.put("fitted_at_points", fittedAtPoints);
+      if (!Double.isNaN(extra[Extra.MAX_STEPS])) {
+        f.put("max_steps", (long) extra[Extra.MAX_STEPS]);
+        f.put("max_steps_value", extra[Extra.MAX_STEPS_VALUE]);
+        f.put("max_steps_lower", extra[Extra.MAX_STEPS_LOWER]);
+        f.put("max_steps_upper", extra[Extra.MAX_STEPS_UPPER]);
+      }
+      if (!Double.isNaN(extra[Extra.CONVERGES_AT])) {
+        f.put("converges_at_step", (long) extra[Extra.CONVERGES_AT]);
+      }
+      double secondsPerStep = extra[Extra.SECONDS_PER_STEP];
+      if (secondsPerStep > 0 && Double.isFinite(secondsPerStep)) {
+        f.put("steps_per_hour", 3600 / secondsPerStep);
+      }
       return f;
     }
   }
+
+  /**
+   * The layout of a forecast's numbers beyond its level at the horizon, kept as one array so a
+   * draft copies them without allocating and a saved state holds them as one component. NaN where a
+   * number is unknown (no planned end, no step of convergence within reach, no pace).
+   */
+  static final class Extra {
+    static final int ASYMPTOTE = 0;
+    static final int AMPLITUDE = 1;
+    static final int RATE = 2;
+    static final int LAST_STEP = 3;
+    static final int STEPS_PER_POINT = 4;
+    static final int SECONDS_PER_STEP = 5;
+    static final int LAST_WALL_TIME = 6;
+    static final int MAX_STEPS = 7;
+    static final int MAX_STEPS_VALUE = 8;
+    static final int MAX_STEPS_LOWER = 9;
+    static final int MAX_STEPS_UPPER = 10;
+    static final int CONVERGES_AT = 11;
+    static final int SIZE = 12;
+
+    private Extra() {}
+
+    static double[] empty() {
+      double[] e = new double[SIZE];
+      Arrays.fill(e, Double.NaN);
+      return e;
+    }
+  }
+
+  /**
+   * How far past the series' end the step of convergence is looked for, as a multiple of its last
+   * step (or of its planned end, when later).
+   */
+  static final int CONVERGENCE_SEARCH_REACH = 1000;
 
   /** The judgement while fewer than {@code warmup} points are in. */
   private static final Judgement WARMING_UP = Judgement.waiting("warming up");
@@ -636,12 +719,35 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
   }
 
   @Override
+  public @Nullable ForecastCurve forecastCurve() {
+    return forecast.curve(mode);
+  }
+
+  /**
+   * The run is planned to end at {@code step} (its {@code max_steps}): the forecast also predicts
+   * the level there, from its next fit on. 0 or less: not known.
+   */
+  @Override
+  public void plannedEnd(long step) {
+    long end = Math.max(0, step);
+    if (end != plannedEnd) {
+      plannedEnd = end;
+      refitDue = true;
+    }
+  }
+
+  @Override
   void update(long step, double wallTime, double value) {
     if (!Double.isFinite(value)) {
       return;
     }
     double v = mode.lowerIsBetter(value);
     lastStep = step;
+    if (Double.isNaN(firstWallTime)) {
+      firstWallTime = wallTime;
+      firstWallStep = step;
+    }
+    lastWallTime = wallTime;
     long i = n++;
     int b = closed;
     double difference = Math.abs(v - previous); // NaN before the first point
@@ -975,6 +1081,9 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
    * fitting costs O(log n) fits over a series' life, not one per evaluation.
    */
   private void refreshForecast(int nb, boolean now) {
+    if (refitDue) {
+      now = true;
+    }
     if (nb < 5
         || (!now
             && forecast.hasValue()
@@ -1014,6 +1123,18 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
     double value = fitter.value;
     double lower = fitter.lower;
     double upper = fitter.upper;
+    double[] extra = forecast.extra;
+    Arrays.fill(extra, Double.NaN);
+    extra[Extra.ASYMPTOTE] = fitter.asymptote;
+    extra[Extra.AMPLITUDE] = fitter.amplitude;
+    extra[Extra.RATE] = fitter.rate;
+    extra[Extra.LAST_STEP] = lastStep;
+    extra[Extra.STEPS_PER_POINT] = spacing;
+    extra[Extra.SECONDS_PER_STEP] =
+        lastStep > firstWallStep && lastWallTime > firstWallTime
+            ? (lastWallTime - firstWallTime) / (lastStep - firstWallStep)
+            : Double.NaN;
+    extra[Extra.LAST_WALL_TIME] = lastWallTime;
     // The interval is at least as wide as the same fit's miss on the series' own past.
     double miss = holdoutMiss(m, target);
     lower = Math.min(lower, value - miss);
@@ -1026,6 +1147,56 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
     forecast.lower = Math.min(a, b);
     forecast.upper = Math.max(a, b);
     forecast.fittedAtPoints = n;
+    refitDue = false;
+    if (plannedEnd > lastStep) {
+      forecastAtPlannedEnd(m, n + (plannedEnd - lastStep) / spacing);
+    }
+    convergenceStep(m);
+  }
+
+  /** The level at the planned end, with its interval built as the horizon's is. */
+  private void forecastAtPlannedEnd(int m, double target) {
+    fitter.fit(positions, ends, fitValues, weights, m, target);
+    if (fitter.model == null) {
+      return;
+    }
+    double value = fitter.value;
+    double lower = fitter.lower;
+    double upper = fitter.upper;
+    double miss = holdoutMiss(m, target);
+    double a = mode.fromLowerIsBetter(Math.min(lower, value - miss));
+    double b = mode.fromLowerIsBetter(Math.max(upper, value + miss));
+    double[] extra = forecast.extra;
+    extra[Extra.MAX_STEPS] = plannedEnd;
+    extra[Extra.MAX_STEPS_VALUE] = mode.fromLowerIsBetter(value);
+    extra[Extra.MAX_STEPS_LOWER] = Math.min(a, b);
+    extra[Extra.MAX_STEPS_UPPER] = Math.max(a, b);
+  }
+
+  /**
+   * The step from which training {@code horizon} times as long again gains less than {@code
+   * min_delta} of the curve's scale on the fitted curve (the scale: the fitted values' range, as
+   * the detector's level range): the step where a converging run stops being worth its compute.
+   */
+  private void convergenceStep(int m) {
+    ForecastCurve curve = forecast.curve(mode);
+    if (curve == null || !(curve.amplitude() > 0)) {
+      return; // a curve that does not come down has no step of convergence
+    }
+    double min = Double.POSITIVE_INFINITY;
+    double max = Double.NEGATIVE_INFINITY;
+    for (int k = 0; k < m; k++) {
+      min = Math.min(min, fitValues[k]);
+      max = Math.max(max, fitValues[k]);
+    }
+    long reach = Math.max(lastStep, plannedEnd);
+    long limit =
+        reach > Long.MAX_VALUE / CONVERGENCE_SEARCH_REACH
+            ? Long.MAX_VALUE
+            : Math.max(1, reach) * CONVERGENCE_SEARCH_REACH;
+    curve
+        .stepGainingLessThan(params.minDelta() * (max - min), params.horizon(), limit)
+        .ifPresent(step -> forecast.extra[Extra.CONVERGES_AT] = step);
   }
 
   /**
@@ -1153,6 +1324,11 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
       double forecastLower,
       double forecastUpper,
       long forecastFittedAtPoints,
+      double[] forecastExtra,
+      long plannedEnd,
+      double firstWallTime,
+      long firstWallStep,
+      double lastWallTime,
       int closed,
       int width,
       long n,
@@ -1187,6 +1363,11 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
         forecast.lower,
         forecast.upper,
         forecast.fittedAtPoints,
+        forecast.extra.clone(),
+        plannedEnd,
+        firstWallTime,
+        firstWallStep,
+        lastWallTime,
         closed,
         width,
         n,
@@ -1207,7 +1388,8 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
         || s.sum().length > capacity
         || s.closed() >= capacity
         || s.absDiff().length != s.sum().length
-        || s.diffs().length != s.sum().length) {
+        || s.diffs().length != s.sum().length
+        || (s.forecastExtra() != null && s.forecastExtra().length != Extra.SIZE)) {
       throw new IllegalArgumentException("not this plateau detector's state: " + state);
     }
     int used = s.sum().length;
@@ -1229,6 +1411,19 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
     forecast.lower = s.forecastLower();
     forecast.upper = s.forecastUpper();
     forecast.fittedAtPoints = s.forecastFittedAtPoints();
+    plannedEnd = s.plannedEnd();
+    if (s.forecastExtra() == null) {
+      // Saved as JSON by a version without them: no curve until the next fit, and the pace is
+      // measured from the next point on.
+      Arrays.fill(forecast.extra, Double.NaN);
+      firstWallTime = Double.NaN;
+      lastWallTime = Double.NaN;
+    } else {
+      System.arraycopy(s.forecastExtra(), 0, forecast.extra, 0, Extra.SIZE);
+      firstWallTime = s.firstWallTime();
+      firstWallStep = s.firstWallStep();
+      lastWallTime = s.lastWallTime();
+    }
     closed = s.closed();
     if (used == closed) {
       count[closed] = 0; // no open bin

@@ -265,15 +265,55 @@ public final class SeriesJudge {
    */
   private Map<String, Object> withForecast(Map<String, Object> evidence) {
     if (evidence.containsKey("forecast")) {
-      return evidence;
+      return withTarget(evidence);
     }
     for (Detector d : detectors) {
       Map<String, Object> forecast = d.forecast();
       if (forecast != null) {
-        return Evidence.with(evidence, "forecast", forecast);
+        return withTarget(Evidence.with(evidence, "forecast", forecast));
       }
     }
     return evidence;
+  }
+
+  /**
+   * The evidence with, in its forecast, when the series' target rule is forecast to be met (while
+   * it is not met yet): {@link TargetForecast}.
+   */
+  private Map<String, Object> withTarget(Map<String, Object> evidence) {
+    if (status == Status.TARGET_REACHED
+        || !(evidence.get("forecast") instanceof Map<?, ?> raw)
+        || raw.containsKey("target")) {
+      return evidence;
+    }
+    TargetDetector target = null;
+    ForecastCurve curve = null;
+    for (Detector d : detectors) {
+      Detector inner = d instanceof SmoothedDetector s ? s.inner() : d;
+      if (inner instanceof TargetDetector t && target == null) {
+        target = t;
+      }
+      if (curve == null) {
+        curve = d.forecastCurve();
+      }
+    }
+    if (target == null || curve == null) {
+      return evidence;
+    }
+    @SuppressWarnings("unchecked")
+    Map<String, Object> forecast = (Map<String, Object>) raw;
+    return Evidence.with(
+        evidence, "forecast", TargetForecast.with(forecast, curve, target.target()));
+  }
+
+  /**
+   * Tells every detector the run is planned to end at {@code step} (its {@code max_steps}); the
+   * forecasts predict the level there from their next fit.
+   */
+  public void plannedEnd(long step) {
+    for (Detector d : detectors) {
+      d.plannedEnd(step);
+    }
   }
 
   /**

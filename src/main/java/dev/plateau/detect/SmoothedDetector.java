@@ -1,6 +1,7 @@
 package dev.plateau.detect;
 
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Feeds a detector TensorBoard's debiased exponential moving average of the series instead of the
@@ -36,6 +37,16 @@ public final class SmoothedDetector implements Detector {
   @Override
   public Map<String, Object> forecast() {
     return inner.forecast();
+  }
+
+  @Override
+  public @Nullable ForecastCurve forecastCurve() {
+    return inner.forecastCurve();
+  }
+
+  @Override
+  public void plannedEnd(long step) {
+    inner.plannedEnd(step);
   }
 
   @Override

@@ -85,6 +85,11 @@ public final class TargetDetector extends DraftedDetector<TargetDetector.Draft> 
     this.best = new BestTracker(mode);
   }
 
+  /** The threshold the metric is to reach. */
+  public double target() {
+    return params.value();
+  }
+
   @Override
   public String name() {
     return "target";

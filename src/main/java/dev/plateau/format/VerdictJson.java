@@ -13,7 +13,7 @@ import java.util.Map;
  * Verdicts as JSON objects, with the field names users' scripts rely on: run, tag, mode, status,
  * detector, decided_at_step, best_step, best_value, last_step, points, reason, evidence. Numbers
  * that JSON cannot express (NaN, infinities) are written as the strings "NaN", "Infinity" and
- * "-Infinity".
+ * "-Infinity". An evidence entry that is itself a map (the {@code forecast}) is an object.
  *
  * <p>The one place a verdict object is built: {@code replay}, {@code check}, {@code /api/runs}, and
  * the alert payload ({@code sink.AlertPayload} adds its fields to {@link #of(Verdict, Status,
@@ -95,11 +95,14 @@ public final class VerdictJson {
     return NODES.numberNode(value);
   }
 
-  static ObjectNode evidence(Map<String, Object> evidence) {
+  static ObjectNode evidence(Map<?, ?> evidence) {
     ObjectNode o = NODES.objectNode();
     evidence.forEach(
-        (k, val) -> {
-          if (val instanceof Double d) {
+        (key, val) -> {
+          String k = String.valueOf(key);
+          if (val instanceof Map<?, ?> nested) {
+            o.set(k, evidence(nested)); // the forecast: an object, its numbers as numbers
+          } else if (val instanceof Double d) {
             o.set(k, number(d));
           } else if (val instanceof Float f) {
             o.set(k, number(f));

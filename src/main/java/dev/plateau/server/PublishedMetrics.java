@@ -3,8 +3,11 @@ package dev.plateau.server;
 import dev.plateau.daemon.Daemon;
 import dev.plateau.daemon.Watcher;
 import dev.plateau.detect.Status;
+import dev.plateau.detect.StopPolicy;
+import dev.plateau.detect.StoppingSavings;
 import dev.plateau.state.StateException;
 import dev.plateau.state.StateStore;
+import dev.plateau.verdict.ExperimentSavings;
 import dev.plateau.verdict.ExperimentVerdict;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
@@ -15,7 +18,10 @@ import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricFamilyDescriptor;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +35,14 @@ final class PublishedMetrics implements MultiCollector {
 
   static final String EXPERIMENT_STATUS = "plateau_experiment_status";
   static final String EXPERIMENT_STATUS_OMITTED = "plateau_experiment_status_omitted";
+
+  // What stopping saved (StoppingSavings): per logdir, and per exported experiment.
+  static final String STEPS_AFTER_BEST = "plateau_steps_after_best";
+  static final String HOURS_AFTER_BEST = "plateau_hours_after_best";
+  static final String STEPS_SPARED = "plateau_steps_spared";
+  static final String HOURS_SPARED = "plateau_hours_spared";
+  static final String EXPERIMENT_STEPS_AFTER_BEST = "plateau_experiment_steps_after_best";
+  static final String EXPERIMENT_STEPS_SPARED = "plateau_experiment_steps_spared";
 
   /** The old name of {@code plateau_watched_experiments}, kept for one release. */
   static final String DEPRECATED_RUNS = "plateau_runs";
@@ -46,7 +60,17 @@ final class PublishedMetrics implements MultiCollector {
               .labelNames("logdir", "experiment", "status")
               .build(),
           MetricFamilyDescriptor.gauge(EXPERIMENT_STATUS_OMITTED).build(),
-          MetricFamilyDescriptor.gauge("plateau_outbox_pending").build());
+          MetricFamilyDescriptor.gauge("plateau_outbox_pending").build(),
+          MetricFamilyDescriptor.gauge(STEPS_AFTER_BEST).labelNames("logdir").build(),
+          MetricFamilyDescriptor.gauge(HOURS_AFTER_BEST).labelNames("logdir").build(),
+          MetricFamilyDescriptor.gauge(STEPS_SPARED).labelNames("logdir").build(),
+          MetricFamilyDescriptor.gauge(HOURS_SPARED).labelNames("logdir").build(),
+          MetricFamilyDescriptor.gauge(EXPERIMENT_STEPS_AFTER_BEST)
+              .labelNames("logdir", "experiment")
+              .build(),
+          MetricFamilyDescriptor.gauge(EXPERIMENT_STEPS_SPARED)
+              .labelNames("logdir", "experiment")
+              .build());
 
   private final Daemon daemon;
   private final List<StateStore> stores;
@@ -71,12 +95,17 @@ final class PublishedMetrics implements MultiCollector {
     long flagsPending = 0;
     long flagFailures = 0;
     List<ExperimentStatuses.Logdir> logdirs = new ArrayList<>();
+    Map<String, Map<String, StoppingSavings>> savings = new LinkedHashMap<>();
     for (Watcher w : daemon.watchers()) {
       List<ExperimentVerdict> published = w.published();
+      StopPolicy stops = w.judge().stops();
+      Map<String, StoppingSavings> ofLogdir =
+          savings.computeIfAbsent(w.logdir().toString(), k -> new LinkedHashMap<>());
       for (ExperimentVerdict e : published) {
         experiments++;
         series += e.series().size();
         byStatus[e.status().ordinal()]++;
+        ofLogdir.put(e.experiment(), ExperimentSavings.of(e, stops));
       }
       logdirs.add(new ExperimentStatuses.Logdir(w.logdir().toString(), published));
       flagsPending += w.pendingFlags();
@@ -133,7 +162,78 @@ final class PublishedMetrics implements MultiCollector {
             EXPERIMENT_STATUS_OMITTED,
             "Experiments left out of plateau_experiment_status by its limit.",
             statuses.omitted()),
-        gauge("plateau_outbox_pending", "Deliveries waiting in the outbox.", outboxPending()));
+        gauge("plateau_outbox_pending", "Deliveries waiting in the outbox.", outboxPending()),
+        perLogdir(
+            STEPS_AFTER_BEST,
+            "Steps trained after the best step, summed over the logdir's experiments.",
+            savings,
+            s -> s.stepsAfterBest()),
+        perLogdir(
+            HOURS_AFTER_BEST,
+            "Wall-clock hours trained after the best step (at each series' pace), summed.",
+            savings,
+            s -> s.hoursAfterBest()),
+        perLogdir(
+            STEPS_SPARED,
+            "Steps that stopped experiments' verdicts spared up to their max_steps or forecast"
+                + " end, summed.",
+            savings,
+            s -> s.stepsSpared()),
+        perLogdir(
+            HOURS_SPARED,
+            "Wall-clock hours the stops spared (at each series' pace), summed.",
+            savings,
+            s -> s.hoursSpared()),
+        perExperiment(
+            EXPERIMENT_STEPS_AFTER_BEST,
+            "Steps trained after the best step, for each experiment exported in "
+                + EXPERIMENT_STATUS
+                + ".",
+            statuses,
+            savings,
+            s -> s.stepsAfterBest()),
+        perExperiment(
+            EXPERIMENT_STEPS_SPARED,
+            "Steps the stop spared, for each experiment exported in " + EXPERIMENT_STATUS + ".",
+            statuses,
+            savings,
+            s -> s.stepsSpared()));
+  }
+
+  private static GaugeSnapshot perLogdir(
+      String name,
+      String help,
+      Map<String, Map<String, StoppingSavings>> savings,
+      ToDoubleFunction<StoppingSavings> value) {
+    GaugeSnapshot.Builder g = GaugeSnapshot.builder().name(name).help(help);
+    savings.forEach(
+        (logdir, ofLogdir) -> {
+          StoppingSavings sum = StoppingSavings.NONE;
+          for (StoppingSavings s : ofLogdir.values()) {
+            sum = sum.plus(s);
+          }
+          g.dataPoint(point(value.applyAsDouble(sum), Labels.of("logdir", logdir)));
+        });
+    return g.build();
+  }
+
+  private static GaugeSnapshot perExperiment(
+      String name,
+      String help,
+      ExperimentStatuses statuses,
+      Map<String, Map<String, StoppingSavings>> savings,
+      ToDoubleFunction<StoppingSavings> value) {
+    GaugeSnapshot.Builder g = GaugeSnapshot.builder().name(name).help(help);
+    for (ExperimentStatuses.Exported e : statuses.exported()) {
+      StoppingSavings s = savings.getOrDefault(e.logdir(), Map.of()).get(e.experiment());
+      if (s != null) {
+        g.dataPoint(
+            point(
+                value.applyAsDouble(s),
+                Labels.of("logdir", e.logdir(), "experiment", e.experiment())));
+      }
+    }
+    return g.build();
   }
 
   private long outboxPending() {

@@ -6,7 +6,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.plateau.daemon.Watcher;
+import dev.plateau.detect.StopPolicy;
+import dev.plateau.format.SavingsJson;
 import dev.plateau.format.VerdictJson;
+import dev.plateau.verdict.ExperimentSavings;
 import dev.plateau.verdict.ExperimentVerdict;
 import java.util.List;
 
@@ -16,7 +19,8 @@ import java.util.List;
  * Paged, so that the answer stays small whatever the logdir holds: {@code ?offset=N&limit=M}
  * (default 0 and {@value #DEFAULT_LIMIT}, at most {@value #MAX_LIMIT}) selects experiments by their
  * place in name order, and each logdir says {@code total_runs}, {@code offset} and {@code
- * next_offset} (null on the last page).
+ * next_offset} (null on the last page). What stopping saved ({@code saved}, {@link SavingsJson}) is
+ * given per experiment and, over every experiment of the logdir, per logdir.
  */
 final class RunsJson {
   static final int DEFAULT_LIMIT = 1_000;
@@ -81,9 +85,13 @@ final class RunsJson {
       } else {
         l.putNull("next_offset");
       }
+      StopPolicy stops = w.judge().stops();
+      l.set(SavingsJson.FIELD, SavingsJson.of(ExperimentSavings.total(all, stops)));
       ArrayNode runs = l.putArray("runs");
       for (ExperimentVerdict r : all.subList(from, to)) {
-        runs.add(VerdictJson.experiment(r.experiment(), r.status(), r.reason(), r.series()));
+        runs.add(
+            VerdictJson.experiment(r.experiment(), r.status(), r.reason(), r.series())
+                .set(SavingsJson.FIELD, SavingsJson.of(ExperimentSavings.of(r, stops))));
       }
     }
     return JSON.writeValueAsString(root);

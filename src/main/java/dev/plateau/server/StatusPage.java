@@ -4,6 +4,8 @@ import dev.plateau.daemon.SeriesView;
 import dev.plateau.daemon.Watcher;
 import dev.plateau.detect.Status;
 import dev.plateau.detect.Verdict;
+import dev.plateau.format.SavingsText;
+import dev.plateau.verdict.ExperimentSavings;
 import dev.plateau.verdict.ExperimentVerdict;
 import dev.plateau.verdict.SweepRanks;
 import java.util.ArrayList;
@@ -87,7 +89,10 @@ final class StatusPage {
     for (Watcher w : watchers) {
       out.append("<p class=\"muted\">logdir ")
           .append(Html.text(w.logdir().toString()))
-          .append("</p>");
+          .append(" · <span class=\"saved\">")
+          .append(
+              Html.text(SavingsText.of(ExperimentSavings.total(w.published(), w.judge().stops()))))
+          .append("</span></p>");
     }
     counts(out, query, counts, total);
     filterForm(out, query);

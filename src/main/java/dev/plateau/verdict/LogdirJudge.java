@@ -5,6 +5,7 @@ import dev.plateau.config.DetectionConfig;
 import dev.plateau.config.SeriesPlan;
 import dev.plateau.config.SweepConfig;
 import dev.plateau.detect.SeriesJudge;
+import dev.plateau.detect.StopPolicy;
 import dev.plateau.detect.Verdict;
 import dev.plateau.series.RunSeries;
 import dev.plateau.series.ScalarPoint;
@@ -53,6 +54,7 @@ public final class LogdirJudge {
   private final ExperimentQueues queues;
   private final WatchLimits limits;
   private final @Nullable SweepBoard sweeps;
+  private final PlannedEnds plannedEnds = new PlannedEnds();
   private DoubleSupplier arrivalClock;
 
   public LogdirJudge(DetectionConfig config, VerdictListener listener) {
@@ -73,6 +75,11 @@ public final class LogdirJudge {
    */
   public void live(DoubleSupplier clock) {
     this.arrivalClock = clock;
+  }
+
+  /** Which statuses stop a job, as configured (safe on any thread: the configuration's). */
+  public StopPolicy stops() {
+    return config.stops();
   }
 
   /** Judges queued experiments on {@code threads} (by default, on the feeding thread alone). */
@@ -152,6 +159,9 @@ public final class LogdirJudge {
    */
   public void observe(ScalarPoint point) {
     SeriesKey key = new SeriesKey(point.run(), point.tag());
+    if (PlannedEnds.declares(point.tag())) {
+      plannedEnd(Experiments.of(point.run()), point.value());
+    }
     boolean isNew = !known.containsKey(key);
     int dropped = kept.add(point, isNew);
     if (isNew) {
@@ -161,6 +171,10 @@ public final class LogdirJudge {
     WatchedSeries w = watched.get(key);
     if (w != null) {
       dirty.add(key);
+      if (!plannedEnds.isEmpty() && plannedEnds.of(w.experiment) != w.plannedEndTold) {
+        queues.judge(w.experiment); // restored or parked since the run said it: tell it now
+        tellPlannedEnd(w);
+      }
       // Restored judges have no points kept from before the restart, and a bounded series not all
       // of its points: a rewind into that history can only be judged from the files.
       Series series = kept.series(key);
@@ -301,6 +315,7 @@ public final class LogdirJudge {
       return null;
     }
     w.complete = false;
+    w.plannedEndTold = 0; // the caller restores the judge: what it was told is the saved state's
     return w.judge;
   }
 
@@ -425,6 +440,40 @@ public final class LogdirJudge {
     experiments.restore(verdict);
   }
 
+  /**
+   * A run of the experiment declared its planned end ({@link PlannedEnds}): its watched series'
+   * judges are told (after their queued points), and so are those of series that appear later.
+   */
+  private void plannedEnd(String experiment, double value) {
+    long step = plannedEnds.record(experiment, value);
+    if (step < 0) {
+      return;
+    }
+    boolean judged = false;
+    for (WatchedSeries w : watched.values()) {
+      if (w.experiment.equals(experiment)) {
+        if (!judged) {
+          queues.judge(experiment);
+          judged = true;
+        }
+        tellPlannedEnd(w);
+        dirty.add(w.key);
+      }
+    }
+  }
+
+  /**
+   * Tells a judge its experiment's planned end when the experiment declared one it has not been
+   * told. A judge restored from saved state keeps the end saved with it until the run says another.
+   */
+  private void tellPlannedEnd(WatchedSeries w) {
+    long step = plannedEnds.of(w.experiment);
+    if (step > 0 && step != w.plannedEndTold) {
+      w.judge.plannedEnd(step);
+      w.plannedEndTold = step;
+    }
+  }
+
   private void newSeries(SeriesKey key) {
     Optional<SeriesPlan> plan = config.plan(key.run(), key.tag());
     if (plan.isPresent()
@@ -437,6 +486,7 @@ public final class LogdirJudge {
             "run '" + key.run() + "' tag '" + key.tag() + "' is not watched: " + e.getMessage());
         return;
       }
+      tellPlannedEnd(w);
       watched.put(key, w);
       experiments.add(w);
       twins.watching(w);
@@ -477,6 +527,8 @@ public final class LogdirJudge {
     } catch (ConfigException e) {
       throw new IllegalStateException("detectors built once could not be built again", e);
     }
+    w.plannedEndTold = 0; // a new judge
+    tellPlannedEnd(w);
     if (hadOverfitting && w.overfitting != null && w.twin != null) {
       feedTwinSoFar(w);
     }

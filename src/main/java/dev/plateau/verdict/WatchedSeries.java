@@ -34,6 +34,9 @@ final class WatchedSeries {
   /** The last twin step already fed when the twin was found (so it is not fed twice). */
   long twinFedUpTo = Long.MIN_VALUE;
 
+  /** The planned end (the run's max_steps) last told to the judge; 0 when none was. */
+  long plannedEndTold;
+
   /** False when restored from saved state: the kept points do not go back to the start. */
   boolean complete = true;
 

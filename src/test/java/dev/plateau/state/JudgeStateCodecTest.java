@@ -284,4 +284,35 @@ class JudgeStateCodecTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("other fields");
   }
+
+  @Test
+  void aStateSavedAsJsonBeforeTheForecastsAnswersIsReadAndAnswersAgainAfterTheNextFit()
+      throws Exception {
+    SeriesPlan plan = plan(EVERY_DETECTOR);
+    int n = 300;
+    double[] values = curve(4, n);
+    double[] twin = curve(104, n);
+    SeriesJudge original = judge(plan);
+    for (int t = 0; t < 150; t++) {
+      feed(original, t, values[t], twin);
+    }
+    String saved = JudgeStateCodec.json(original);
+    String older =
+        saved
+            .replaceAll(",\"forecastExtra\":\\[[^\\]]*\\]", "")
+            .replaceAll(",\"plannedEnd\":\\d+", "")
+            .replaceAll(",\"firstWallTime\":[^,]+", "")
+            .replaceAll(",\"lastWallTime\":[^,]+", "");
+    assertThat(older).doesNotContain("forecastExtra").doesNotContain("WallTime");
+    SeriesJudge restored = judge(plan);
+    JudgeStateCodec.read(older.getBytes(StandardCharsets.UTF_8), restored);
+    for (int t = 150; t < n; t++) {
+      feed(restored, t, values[t], twin);
+    }
+    @SuppressWarnings("unchecked")
+    java.util.Map<String, Object> forecast =
+        (java.util.Map<String, Object>) restored.verdict().evidence().get("forecast");
+    assertThat(forecast).containsKey("value").containsKey("steps_per_hour");
+    assertThat(((Number) forecast.get("steps_per_hour")).doubleValue()).isEqualTo(3600.0);
+  }
 }
