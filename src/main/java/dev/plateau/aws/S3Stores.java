@@ -7,7 +7,6 @@ import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
-import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
@@ -95,7 +94,7 @@ public final class S3Stores {
         settings,
         counts,
         sleeper,
-        () -> credentialSource(credentials),
+        () -> CredentialSource.describe(credentials),
         pageSize);
   }
 
@@ -117,25 +116,5 @@ public final class S3Stores {
               + ": no region found (set AWS_REGION, a profile's region, or object_store.region)",
           e);
     }
-  }
-
-  /** Which provider of the default chain gave the credentials, or where it looked; no secret. */
-  static String credentialSource(AwsCredentialsProvider provider) {
-    try {
-      AwsCredentials found = provider.resolveCredentials();
-      return "the default chain's "
-          + found.providerName().orElse("provider")
-          + " (access key id ending in "
-          + tail(found.accessKeyId())
-          + ")";
-    } catch (SdkException e) {
-      return "nowhere: the default chain found none (it looks at the aws.accessKeyId system"
-          + " property, AWS_ACCESS_KEY_ID, AWS_WEB_IDENTITY_TOKEN_FILE, the profile of"
-          + " AWS_PROFILE in ~/.aws, the container and the instance roles)";
-    }
-  }
-
-  private static String tail(String keyId) {
-    return keyId.length() <= 4 ? "…" : "…" + keyId.substring(keyId.length() - 4);
   }
 }
