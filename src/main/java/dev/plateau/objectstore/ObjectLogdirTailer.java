@@ -70,13 +70,31 @@ public final class ObjectLogdirTailer implements LogdirSource {
    * How long the prefix could not be listed, counted from the first failed listing since the last
    * one that worked; zero while listings work.
    */
+  @Override
   public Duration unreachableFor() {
     Instant since = unreachableSince;
     return since == null ? Duration.ZERO : Duration.between(since, clock.instant());
   }
 
+  /**
+   * Lists the prefix at most every {@code interval}: a poll sooner reads nothing and sends nothing
+   * (the daemon's rounds come every {@code daemon.poll_interval}, suited to local files; an object
+   * store is billed per request).
+   */
+  public void pollEvery(Duration interval) {
+    this.every = interval;
+  }
+
+  private Duration every = Duration.ZERO;
+  private @Nullable Instant listedAt;
+
   @Override
   public PollStats poll(TailListener listener) throws ObjectStoreException {
+    Instant now = clock.instant();
+    if (listedAt != null && now.isBefore(listedAt.plus(every))) {
+      return new PollStats(runs(), objects.size(), 0, 0, 0, 0);
+    }
+    listedAt = now;
     Map<String, Listed> listed = list();
     List<Listed> changed = new ArrayList<>();
     for (Listed entry : listed.values()) {

@@ -1,6 +1,7 @@
 package dev.plateau.tail;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 
@@ -35,4 +36,12 @@ public interface LogdirSource {
 
   /** Totals since this source was created. */
   PollStats totals();
+
+  /**
+   * How long the logdir has failed to be listed, from the first failure since the last success;
+   * zero while it can be (and always for a local directory, which says so through its files).
+   */
+  default Duration unreachableFor() {
+    return Duration.ZERO;
+  }
 }
