@@ -170,4 +170,31 @@ class ObjectStoreWatchIT {
       }
     }
   }
+
+  @Test
+  void storeUnreachableLongerThanItsLimitMakesReadyzSaySoUntilItIsBack() throws Exception {
+    Path bucket = server.bucket("outage");
+    upload(bucket, "converging", "logs/converging", 1.0);
+    Path local = Files.createDirectories(dir.resolve("outage-local"));
+    try (FaultyHttpProxy proxy = new FaultyHttpProxy(server.port(), 0)) {
+      proxy.faults(false);
+      Map<String, String> env = new HashMap<>(server.environment());
+      env.put("AWS_ENDPOINT_URL_S3", proxy.endpoint());
+      env.put("PLATEAU_OBJECT_STORE_POLL_INTERVAL", "200ms");
+      env.put("PLATEAU_OBJECT_STORE_UNREACHABLE_AFTER", "1s");
+      try (WatchProcess watch =
+          watch("s3://outage/logs", dir.resolve("state-outage"), env, local.toString())) {
+        watch.await("ready", () -> watch.status("/readyz") == 200);
+        proxy.down(true);
+        watch.await("not ready", () -> watch.status("/readyz") == 503);
+        assertThat(watch.get("/readyz")).contains("unreachable").contains("outage/logs");
+        assertThat(watch.get("/metrics"))
+            .containsPattern(
+                "plateau_object_store_requests_total\\{kind=\"list\",outcome=\"io_error\"\\} [1-9]");
+        proxy.down(false);
+        watch.await("ready again", () -> watch.status("/readyz") == 200);
+        assertThat(watch.lines("-> converged")).hasSize(1);
+      }
+    }
+  }
 }

@@ -44,6 +44,13 @@ public final class FaultyHttpProxy implements AutoCloseable {
     return "http://127.0.0.1:" + server.getLocalPort();
   }
 
+  private final AtomicBoolean down = new AtomicBoolean();
+
+  /** While down, every connection is reset as it comes: the server cannot be reached. */
+  public void down(boolean on) {
+    down.set(on);
+  }
+
   /** Faults on or off (off: a plain proxy). */
   public void faults(boolean on) {
     faults.set(on);
@@ -71,6 +78,10 @@ public final class FaultyHttpProxy implements AutoCloseable {
 
   private void handle(Socket client) {
     try (client) {
+      if (down.get()) {
+        client.setSoLinger(true, 0);
+        return;
+      }
       InputStream in = client.getInputStream();
       byte[] head = readHead(in);
       if (head == null) {
