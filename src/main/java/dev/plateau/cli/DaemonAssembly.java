@@ -166,7 +166,8 @@ final class DaemonAssembly {
     return server;
   }
 
-  static FlagApplier flags(Path logdir, WatchSettings settings, Clock clock) {
+  static FlagApplier flags(Path logdir, WatchSettings settings, Clock clock)
+      throws dev.plateau.objectstore.ObjectStoreException {
     AlertsConfig alerts = settings.config().alerts();
     if (!alerts.flagsEnabled()) {
       return FlagApplier.NONE;
@@ -177,7 +178,15 @@ final class DaemonAssembly {
             .withTemplate(alerts.flagTemplate())
             .withRemoveOnTraining(alerts.removeOnTraining())
             .withNotLearningFlags(stops.notLearningStops());
-    // flags.dir: --flag-dir, PLATEAU_FLAGS_DIR or the file
+    // flags.dir: --flag-dir, PLATEAU_FLAGS_DIR or the file; s3:// puts them in a bucket
+    java.util.Optional<dev.plateau.objectstore.ObjectUrl> inBucket =
+        alerts.flagDir() == null
+            ? java.util.Optional.empty()
+            : dev.plateau.objectstore.ObjectUrl.parse(alerts.flagDir());
+    if (inBucket.isPresent()) {
+      return new ObjectStoreFlags(
+          ObjectStoreAccess.store(inBucket.get()), inBucket.get(), flagConfig, clock);
+    }
     Path dir = alerts.flagDir() == null ? null : Path.of(alerts.flagDir());
     if (dir != null) {
       flagConfig = flagConfig.withFlagDir(dir);

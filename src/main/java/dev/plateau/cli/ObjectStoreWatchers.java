@@ -67,11 +67,8 @@ final class ObjectStoreWatchers {
     if (!alerts.flagsEnabled()) {
       return FlagApplier.NONE;
     }
-    String dir = alerts.flagDir();
-    java.util.Optional<ObjectUrl> inBucket =
-        dir == null ? java.util.Optional.of(url) : ObjectUrl.parse(dir);
-    if (inBucket.isEmpty()) {
-      // A local --flag-dir: the flag files of a local logdir.
+    if (alerts.flagDir() != null) {
+      // A --flag-dir, local or s3://: as for a local logdir.
       return DaemonAssembly.flags(logdir, settings, clock);
     }
     FlagConfig flagConfig =
@@ -79,7 +76,6 @@ final class ObjectStoreWatchers {
             .withTemplate(alerts.flagTemplate())
             .withRemoveOnTraining(alerts.removeOnTraining())
             .withNotLearningFlags(settings.config().detection().stops().notLearningStops());
-    return new ObjectStoreFlags(
-        ObjectStoreAccess.store(inBucket.get()), inBucket.get(), flagConfig, clock);
+    return new ObjectStoreFlags(ObjectStoreAccess.store(url), url, flagConfig, clock);
   }
 }
