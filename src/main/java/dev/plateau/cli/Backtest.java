@@ -8,7 +8,6 @@ import dev.plateau.series.RunSeries;
 import dev.plateau.series.ScalarPoint;
 import dev.plateau.series.Series;
 import dev.plateau.series.SeriesKey;
-import dev.plateau.tail.LogdirTailer;
 import dev.plateau.tail.TailListener;
 import dev.plateau.tail.TailProblem;
 import dev.plateau.verdict.ExperimentVerdict;
@@ -57,7 +56,8 @@ final class Backtest {
   static Read read(Path logdir, PrintWriter err, String command) throws IOException {
     Map<String, RunSeries> runs = new TreeMap<>();
     boolean[] problems = new boolean[1];
-    new LogdirTailer(logdir, DecodeLimits.DEFAULTS)
+    LogdirLocation.of(logdir)
+        .open(DecodeLimits.DEFAULTS)
         .poll(
             new TailListener() {
               @Override

@@ -3,6 +3,7 @@ package dev.plateau.cli;
 import dev.plateau.decode.ChecksumReader;
 import dev.plateau.decode.DecodeLimits;
 import dev.plateau.series.ScalarPoint;
+import dev.plateau.tail.LogdirSource;
 import dev.plateau.tail.LogdirTailer;
 import dev.plateau.tail.PollStats;
 import dev.plateau.tail.TailListener;
@@ -10,7 +11,6 @@ import dev.plateau.tail.TailProblem;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -38,7 +38,9 @@ import picocli.CommandLine.Spec;
           + "{\"points\", \"bytes\", \"seconds\", \"points_per_s\", \"mb_per_s\", \"passes\", "
           + "\"limit_mb_per_s\", \"share_of_limit\"} (MB = 10^6 bytes). The limit is reading the "
           + "same files in the same windows and computing CRC32C over every byte, nothing else, "
-          + "measured in the same passes; share_of_limit is mb_per_s / limit_mb_per_s."
+          + "measured in the same passes; share_of_limit is mb_per_s / limit_mb_per_s. "
+          + "PATH may be s3://BUCKET/PREFIX (fetched again at each pass; the limit covers local "
+          + "files only)."
     })
 final class BenchDecodeCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -56,8 +58,13 @@ final class BenchDecodeCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
     for (Path path : paths) {
-      if (!Files.exists(path)) {
-        err.println("plateau bench decode: " + path + ": no such file or directory");
+      try {
+        if (!LogdirLocation.of(path).exists()) {
+          err.println("plateau bench decode: " + path + ": no such file or directory");
+          return 2;
+        }
+      } catch (IllegalArgumentException e) {
+        err.println("plateau bench decode: " + e.getMessage());
         return 2;
       }
     }
@@ -77,10 +84,12 @@ final class BenchDecodeCommand implements Callable<Integer> {
       long passBytes = 0;
       for (Path path : paths) {
         try {
-          LogdirTailer tailer = new LogdirTailer(path, DecodeLimits.DEFAULTS);
-          PollStats stats = tailer.poll(counter);
+          LogdirSource source = LogdirLocation.of(path).open(DecodeLimits.DEFAULTS);
+          PollStats stats = source.poll(counter);
           passBytes += stats.bytes();
-          tailer.files().forEach(file -> files.add(file.path()));
+          if (source instanceof LogdirTailer tailer) {
+            tailer.files().forEach(file -> files.add(file.path()));
+          }
         } catch (IOException e) {
           err.println("plateau bench decode: " + path + ": cannot read: " + e.getMessage());
           return 2;

@@ -68,7 +68,11 @@ final class DaemonAssembly {
     ChangeRegistration registration =
         settings.pollOnly()
             ? ChangeRegistration.none()
-            : ChangeRegistration.start(settings.logdirs(), control::wake);
+            : ChangeRegistration.start(
+                settings.logdirs().stream()
+                    .filter(l -> LogdirLocation.of(l) instanceof LogdirLocation.Local)
+                    .toList(),
+                control::wake);
     String host = hostName();
     Map<AlertSink, Pacer> pacers = new HashMap<>();
     for (AlertSink sink : settings.sinks()) {
@@ -84,14 +88,16 @@ final class DaemonAssembly {
                 settings.stateLocation().fileFor(logdir), settings.rebuildState(), clock);
         stores.add(store);
         Watcher watcher =
-            new Watcher(
-                logdir,
-                settings.config(),
-                store,
-                settings.sinks(),
-                flags(logdir, settings, clock),
-                clock,
-                host);
+            LogdirLocation.of(logdir) instanceof LogdirLocation.InObjectStore bucket
+                ? ObjectStoreWatchers.watcher(bucket.url(), logdir, settings, store, clock, host)
+                : new Watcher(
+                    logdir,
+                    settings.config(),
+                    store,
+                    settings.sinks(),
+                    flags(logdir, settings, clock),
+                    clock,
+                    host);
         watcher.parkAfter(settings.parkAfter());
         watcher.checkpointEvery(settings.checkpointInterval());
         watcher.judgeOn(judgeOn);
@@ -102,7 +108,7 @@ final class DaemonAssembly {
               new DeliveryWorker(sink, store, RetryPolicy.DEFAULT, clock, pacers.get(sink)));
         }
       }
-    } catch (StateException e) {
+    } catch (StateException | dev.plateau.objectstore.ObjectStoreException e) {
       abandon(stores, registration, judgeOn);
       throw new StartFailed(e);
     } catch (RuntimeException e) {
@@ -111,6 +117,10 @@ final class DaemonAssembly {
       throw e;
     }
     Daemon daemon = new Daemon(watchers, workers, settings.pollInterval(), WORKERS_STOP);
+    if (settings.logdirs().stream()
+        .anyMatch(l -> LogdirLocation.of(l) instanceof LogdirLocation.InObjectStore)) {
+      daemon.metrics().alsoCollect(new ObjectStoreMetrics(ObjectStoreAccess.COUNTS));
+    }
     daemon.countCpuOf(judgeOn);
     control.attach(daemon);
     StatusServer server;
@@ -156,7 +166,8 @@ final class DaemonAssembly {
     return server;
   }
 
-  private static FlagApplier flags(Path logdir, WatchSettings settings, Clock clock) {
+  static FlagApplier flags(Path logdir, WatchSettings settings, Clock clock)
+      throws dev.plateau.objectstore.ObjectStoreException {
     AlertsConfig alerts = settings.config().alerts();
     if (!alerts.flagsEnabled()) {
       return FlagApplier.NONE;
@@ -168,7 +179,15 @@ final class DaemonAssembly {
             .withRemoveOnTraining(alerts.removeOnTraining())
             .withNotLearningFlags(stops.notLearningStops())
             .withLaggingFlags(stops.laggingStops());
-    // flags.dir: --flag-dir, PLATEAU_FLAGS_DIR or the file
+    // flags.dir: --flag-dir, PLATEAU_FLAGS_DIR or the file; s3:// puts them in a bucket
+    java.util.Optional<dev.plateau.objectstore.ObjectUrl> inBucket =
+        alerts.flagDir() == null
+            ? java.util.Optional.empty()
+            : dev.plateau.objectstore.ObjectUrl.parse(alerts.flagDir());
+    if (inBucket.isPresent()) {
+      return new ObjectStoreFlags(
+          ObjectStoreAccess.store(inBucket.get()), inBucket.get(), flagConfig, clock);
+    }
     Path dir = alerts.flagDir() == null ? null : Path.of(alerts.flagDir());
     if (dir != null) {
       flagConfig = flagConfig.withFlagDir(dir);

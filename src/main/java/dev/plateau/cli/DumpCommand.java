@@ -6,7 +6,6 @@ import dev.plateau.match.Glob;
 import dev.plateau.series.RunSeries;
 import dev.plateau.series.ScalarPoint;
 import dev.plateau.series.Series;
-import dev.plateau.tail.LogdirTailer;
 import dev.plateau.tail.PollStats;
 import dev.plateau.tail.TailListener;
 import dev.plateau.tail.TailProblem;
@@ -16,7 +15,6 @@ import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -98,16 +96,23 @@ final class DumpCommand implements Callable<Integer> {
     int exit = 0;
     pointFormat.begin(out);
     for (Path path : paths) {
-      if (!Files.exists(path)) {
+      LogdirLocation location;
+      try {
+        location = LogdirLocation.of(path);
+      } catch (IllegalArgumentException e) {
+        err.println("plateau dump: " + e.getMessage());
+        exit = 2;
+        continue;
+      }
+      if (!location.exists()) {
         err.println("plateau dump: " + path + ": no such file or directory");
         exit = 2;
         continue;
       }
       Collector collector = new Collector(out, pointFormat, globs, series, err);
-      LogdirTailer tailer = new LogdirTailer(path, limits);
       PollStats stats;
       try {
-        stats = tailer.poll(collector);
+        stats = location.open(limits).poll(collector);
         if (series) {
           collector.printSeries();
         }

@@ -3,7 +3,6 @@ package dev.plateau.cli;
 import dev.plateau.config.ConfigException;
 import dev.plateau.config.PlateauConfig;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -36,12 +35,21 @@ final class JudgingOptions {
       err.println("plateau " + command + ": unknown format '" + format + "'; allowed: table, json");
       return null;
     }
-    if (!Files.exists(logdir)) {
+    LogdirLocation location;
+    try {
+      location = LogdirLocation.of(logdir);
+    } catch (IllegalArgumentException e) {
+      err.println("plateau " + command + ": " + e.getMessage());
+      return null;
+    }
+    if (!location.exists()) {
       err.println("plateau " + command + ": " + logdir + ": no such file or directory");
       return null;
     }
     try {
-      return config.load();
+      PlateauConfig loaded = config.load();
+      ObjectStoreAccess.configure(loaded.objectStore());
+      return loaded;
     } catch (ConfigException e) {
       err.println("plateau " + command + ": " + e.getMessage());
       return null;

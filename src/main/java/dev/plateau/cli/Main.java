@@ -66,6 +66,7 @@ public final class Main implements Runnable {
     commandLine.setCaseInsensitiveEnumValuesAllowed(true);
     commandLine.setOverwrittenOptionsAllowed(true);
     commandLine.setParameterExceptionHandler(new ArgumentErrors());
+    commandLine.setExecutionExceptionHandler(new ObjectStoreRefusals());
     commandLine.setErr(stderr);
     commandLine.setOut(
         new PrintWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), true));

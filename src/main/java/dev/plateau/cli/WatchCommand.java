@@ -157,8 +157,20 @@ final class WatchCommand implements Callable<Integer> {
       err.println("plateau watch: " + e.getMessage());
       return null;
     }
+    ObjectStoreAccess.configure(loaded.objectStore());
     List<Path> absolute = new ArrayList<>();
     for (Path logdir : logdirs) {
+      LogdirLocation location;
+      try {
+        location = LogdirLocation.of(logdir);
+      } catch (IllegalArgumentException e) {
+        err.println("plateau watch: " + e.getMessage());
+        return null;
+      }
+      if (location instanceof LogdirLocation.InObjectStore) {
+        absolute.add(logdir); // checked at start: the bucket is listed once before the first round
+        continue;
+      }
       if (!Files.isDirectory(logdir)) {
         err.println(
             "plateau watch: "

@@ -13,6 +13,7 @@ import java.util.Set;
  * @param http the status server ({@code http})
  * @param log logging ({@code log})
  * @param hooks commands run on a verdict ({@code hooks})
+ * @param objectStore how {@code s3://} logdirs are read ({@code object_store})
  */
 public record PlateauConfig(
     DetectionConfig detection,
@@ -20,7 +21,8 @@ public record PlateauConfig(
     DaemonConfig daemon,
     HttpConfig http,
     LogConfig log,
-    HooksConfig hooks) {
+    HooksConfig hooks,
+    ObjectStoreConfig objectStore) {
   static final Set<String> KEYS =
       Set.of(
           "detection",
@@ -33,7 +35,8 @@ public record PlateauConfig(
           "state",
           "http",
           "log",
-          "hooks");
+          "hooks",
+          "object_store");
 
   /** The defaults, as with an empty file. */
   public static PlateauConfig defaults() {
@@ -43,7 +46,8 @@ public record PlateauConfig(
         DaemonConfig.defaults(),
         HttpConfig.defaults(),
         LogConfig.defaults(),
-        HooksConfig.defaults());
+        HooksConfig.defaults(),
+        ObjectStoreConfig.defaults());
   }
 
   static PlateauConfig parse(ConfigNode root) throws ConfigException {
@@ -58,6 +62,7 @@ public record PlateauConfig(
         DaemonConfig.parse(root.get("daemon"), root.get("state")),
         HttpConfig.parse(root.get("http")),
         LogConfig.parse(root.get("log")),
-        HooksConfig.parse(root.get("hooks")));
+        HooksConfig.parse(root.get("hooks")),
+        ObjectStoreConfig.parse(root.get("object_store")));
   }
 }

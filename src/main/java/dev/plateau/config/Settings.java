@@ -30,7 +30,8 @@ public final class Settings {
           "webhook",
           "slack",
           "flags",
-          "hooks");
+          "hooks",
+          "object_store");
 
   /** The settings that also have a command-line flag, by key. */
   private static final Map<String, String> FLAGS =
@@ -93,6 +94,7 @@ public final class Settings {
     keys.put("slack", AlertsConfig.SLACK_KEYS);
     keys.put("flags", AlertsConfig.FLAG_KEYS);
     keys.put("hooks", HooksConfig.KEYS);
+    keys.put("object_store", ObjectStoreConfig.KEYS);
     List<Setting> out = new ArrayList<>();
     for (String section : SECTIONS) {
       for (String key : new TreeSet<>(keys.get(section))) {

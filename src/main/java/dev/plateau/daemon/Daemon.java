@@ -5,7 +5,6 @@ import dev.plateau.state.Retention;
 import dev.plateau.state.StatePruner;
 import dev.plateau.state.StateStore;
 import dev.plateau.verdict.JudgeThreads;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -240,7 +239,7 @@ public final class Daemon {
           lastWholeRound = roundStart;
         }
         for (Watcher watcher : watchers) {
-          if (!Files.isDirectory(watcher.logdir())) {
+          if (!watcher.logdirPresent()) {
             // Deleted or unmounted: wait for it (its state and verdicts stay), said once.
             failures.failed(
                 watcher.logdir(),

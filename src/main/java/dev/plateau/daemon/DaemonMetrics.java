@@ -141,6 +141,18 @@ public final class DaemonMetrics {
             readLag)) {
       registry.register(metric);
     }
+    extra.forEach(registry::register);
+  }
+
+  private final List<io.prometheus.metrics.model.registry.MultiCollector> extra =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /**
+   * Adds metrics that the daemon does not make itself (the object stores' requests), written with
+   * the rest; before {@link #register}.
+   */
+  public void alsoCollect(io.prometheus.metrics.model.registry.MultiCollector collector) {
+    extra.add(collector);
   }
 
   void read(long records, long bytes, long points, long corruptRecords) {
@@ -202,9 +214,31 @@ public final class DaemonMetrics {
     ready.put(logdir, true);
   }
 
-  /** Whether the first scan of every logdir is done. */
+  /** Whether the first scan of every logdir is done, and none is unreachable for too long. */
   public boolean ready() {
-    return !ready.isEmpty() && ready.values().stream().allMatch(Boolean::booleanValue);
+    return !ready.isEmpty()
+        && ready.values().stream().allMatch(Boolean::booleanValue)
+        && unreachable.isEmpty();
+  }
+
+  /** Why the daemon is not ready, in a line; empty when it is. */
+  public String notReady() {
+    if (!unreachable.isEmpty()) {
+      return "unreachable for longer than object_store.unreachable_after: "
+          + String.join(", ", new java.util.TreeSet<>(unreachable));
+    }
+    return ready() ? "" : "first scan not done";
+  }
+
+  /** Logdirs that could not be read for longer than their limit. */
+  private final java.util.Set<String> unreachable = ConcurrentHashMap.newKeySet();
+
+  void unreachable(String logdir, boolean tooLong) {
+    if (tooLong) {
+      unreachable.add(logdir);
+    } else {
+      unreachable.remove(logdir);
+    }
   }
 
   /** When the main loop last completed a round, in epoch milliseconds (0 before the first). */

@@ -2,8 +2,8 @@ package dev.plateau.daemon;
 
 import dev.plateau.state.StateException;
 import dev.plateau.state.StateStore;
-import dev.plateau.tail.LogdirTailer;
-import dev.plateau.tail.TailedFile;
+import dev.plateau.tail.FileCursor;
+import dev.plateau.tail.LogdirSource;
 import dev.plateau.verdict.ExperimentVerdict;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
@@ -26,7 +26,7 @@ final class LostStateRecovery {
 
   private final Path logdir;
   private final StateStore store;
-  private final LogdirTailer tailer;
+  private final LogdirSource tailer;
   private final ExperimentParking parking;
   private final TransitionRecorder recorder;
   private final PendingRound pending;
@@ -34,7 +34,7 @@ final class LostStateRecovery {
   LostStateRecovery(
       Path logdir,
       StateStore store,
-      LogdirTailer tailer,
+      LogdirSource tailer,
       ExperimentParking parking,
       TransitionRecorder recorder,
       PendingRound pending) {
@@ -68,7 +68,7 @@ final class LostStateRecovery {
       return Optional.empty();
     }
     Set<String> runs = new LinkedHashSet<>();
-    for (TailedFile file : tailer.files()) {
+    for (FileCursor file : tailer.cursors()) {
       runs.add(file.run());
     }
     runs.addAll(parking.forgetParked());

@@ -10,7 +10,6 @@ import dev.plateau.state.JudgeStateCodec;
 import dev.plateau.state.RecordedVerdict;
 import dev.plateau.state.StateBatch;
 import dev.plateau.tail.FileCursor;
-import dev.plateau.tail.TailedFile;
 import dev.plateau.verdict.Experiments;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -168,12 +167,11 @@ final class PendingRound {
   Commit prepare(
       boolean whole,
       Supplier<Set<String>> tied,
-      Collection<TailedFile> files,
+      Collection<FileCursor> files,
       Function<SeriesKey, SeriesJudge> judges) {
     Set<String> only = whole ? null : experimentsToCommit(tied);
     List<FileCursor> changed = new ArrayList<>();
-    for (TailedFile file : files) {
-      FileCursor c = file.cursor();
+    for (FileCursor c : files) {
       FileCursor before = committedCursors.get(c.path());
       if (c != before) {
         if (c.equals(before)) {

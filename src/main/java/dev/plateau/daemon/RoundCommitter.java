@@ -4,7 +4,7 @@ import dev.plateau.series.Series;
 import dev.plateau.series.SeriesKey;
 import dev.plateau.state.StateException;
 import dev.plateau.state.StateStore;
-import dev.plateau.tail.LogdirTailer;
+import dev.plateau.tail.LogdirSource;
 import dev.plateau.verdict.LogdirJudge;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -27,7 +27,7 @@ final class RoundCommitter {
   private final Path logdir;
   private final StateStore store;
   private final LogdirJudge judge;
-  private final LogdirTailer tailer;
+  private final LogdirSource tailer;
   private final PendingRound pending;
   private final FlagApplier flags;
   private final PublishedVerdicts published;
@@ -41,7 +41,7 @@ final class RoundCommitter {
       Path logdir,
       StateStore store,
       LogdirJudge judge,
-      LogdirTailer tailer,
+      LogdirSource tailer,
       PendingRound pending,
       FlagApplier flags,
       PublishedVerdicts published,
@@ -89,7 +89,7 @@ final class RoundCommitter {
     pending.unsaved(judge.takeDirty());
     PendingRound.Commit commit =
         pending.prepare(
-            whole, judge::notSelfContained, tailer.files(), k -> judge.judgeOf(k.run(), k.tag()));
+            whole, judge::notSelfContained, tailer.cursors(), k -> judge.judgeOf(k.run(), k.tag()));
     for (SeriesKey key : commit.saved()) {
       Series points = kept.apply(key);
       if (points != null) {

@@ -1,6 +1,6 @@
 package dev.plateau.daemon;
 
-import dev.plateau.tail.LogdirTailer;
+import dev.plateau.tail.LogdirSource;
 import dev.plateau.verdict.Experiments;
 import dev.plateau.verdict.LogdirJudge;
 import java.nio.file.Path;
@@ -23,7 +23,7 @@ final class RunResets {
   private static final Logger log = LoggerFactory.getLogger(Watcher.class);
 
   private final Path logdir;
-  private final LogdirTailer tailer;
+  private final LogdirSource tailer;
   private final LogdirJudge judge;
   private final ExperimentParking parking;
   private final PendingRound pending;
@@ -32,7 +32,7 @@ final class RunResets {
 
   RunResets(
       Path logdir,
-      LogdirTailer tailer,
+      LogdirSource tailer,
       LogdirJudge judge,
       ExperimentParking parking,
       PendingRound pending) {

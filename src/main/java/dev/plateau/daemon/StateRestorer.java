@@ -13,7 +13,7 @@ import dev.plateau.state.StateBatch;
 import dev.plateau.state.StateException;
 import dev.plateau.state.StateStore;
 import dev.plateau.tail.FileCursor;
-import dev.plateau.tail.LogdirTailer;
+import dev.plateau.tail.LogdirSource;
 import dev.plateau.verdict.ExperimentVerdict;
 import dev.plateau.verdict.Experiments;
 import dev.plateau.verdict.JudgeThreads;
@@ -58,7 +58,7 @@ final class StateRestorer {
       int files, int experiments, Set<String> rereads, List<SeriesKey> withoutSummary) {}
 
   private final StateStore store;
-  private final LogdirTailer tailer;
+  private final LogdirSource tailer;
   private final LogdirJudge judge;
   private final FlagApplier flags;
   private final ExperimentParking parking;
@@ -67,7 +67,7 @@ final class StateRestorer {
 
   StateRestorer(
       StateStore store,
-      LogdirTailer tailer,
+      LogdirSource tailer,
       LogdirJudge judge,
       FlagApplier flags,
       ExperimentParking parking,

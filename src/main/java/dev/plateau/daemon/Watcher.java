@@ -10,6 +10,7 @@ import dev.plateau.sink.AlertSink;
 import dev.plateau.state.StateException;
 import dev.plateau.state.StateStore;
 import dev.plateau.tail.ChangeWatcher;
+import dev.plateau.tail.LogdirSource;
 import dev.plateau.tail.LogdirTailer;
 import dev.plateau.tail.PollStats;
 import dev.plateau.verdict.ExperimentVerdict;
@@ -64,7 +65,7 @@ public final class Watcher {
   private final StateStore store;
   private final FlagApplier flags;
   private final Clock clock;
-  private final LogdirTailer tailer;
+  private final LogdirSource tailer;
   private final LogdirJudge judge;
   private final PendingRound pending = new PendingRound();
   private final TransitionRecorder recorder;
@@ -94,15 +95,38 @@ public final class Watcher {
       FlagApplier flags,
       Clock clock,
       String host) {
-    this.logdir = logdir.toAbsolutePath().normalize();
+    this(
+        new LogdirTailer(
+            logdir.toAbsolutePath().normalize(),
+            DecodeLimits.DEFAULTS.withMaxTagsPerFile(config.detection().maxTagsPerFile())),
+        logdir.toAbsolutePath().normalize(),
+        config,
+        store,
+        sinks,
+        flags,
+        clock,
+        host);
+  }
+
+  /**
+   * A watcher of the logdir {@code source} reads (a local directory, or a prefix of an object
+   * store), known as {@code logdir} to the status server, the metrics and the logs.
+   */
+  public Watcher(
+      LogdirSource source,
+      Path logdir,
+      PlateauConfig config,
+      StateStore store,
+      List<AlertSink> sinks,
+      FlagApplier flags,
+      Clock clock,
+      String host) {
+    this.logdir = logdir;
     this.store = store;
     this.flags = flags;
     this.clock = clock;
     this.published = new PublishedVerdicts(new CurveShelf(store));
-    this.tailer =
-        new LogdirTailer(
-            this.logdir,
-            DecodeLimits.DEFAULTS.withMaxTagsPerFile(config.detection().maxTagsPerFile()));
+    this.tailer = source;
     this.judge = new LogdirJudge(config.detection(), new JudgeEvents());
     this.judge.live(() -> clock.millis() / 1000.0);
     this.judge.boundHistory(HISTORY_POINTS);
@@ -127,7 +151,9 @@ public final class Watcher {
     this.committer =
         new RoundCommitter(
             this.logdir, store, judge, tailer, pending, flags, published, kept, clock);
-    flags.knowDirectories(name -> RunDirectories.find(tailer.files(), name));
+    if (source instanceof LogdirTailer local) {
+      flags.knowDirectories(name -> RunDirectories.find(local.files(), name));
+    }
   }
 
   /** The points {@code judge} keeps of a series (null when none), for charts and alerts. */
@@ -144,6 +170,24 @@ public final class Watcher {
   public Path logdir() {
     return logdir;
   }
+
+  /**
+   * Whether the logdir is there to be read: a local one is a directory; one in an object store is
+   * taken as there (a bucket that cannot be listed fails the round instead, and is retried).
+   */
+  public boolean logdirPresent() {
+    return !(tailer instanceof LogdirTailer) || java.nio.file.Files.isDirectory(logdir);
+  }
+
+  /**
+   * How long the logdir may fail to be read (an object store that cannot be listed) before the
+   * daemon is not ready ({@code /readyz}); null: never.
+   */
+  public void unreachableAfter(@Nullable Duration limit) {
+    this.unreachableAfter = limit;
+  }
+
+  private @Nullable Duration unreachableAfter;
 
   /** The state database this watcher commits to. */
   StateStore store() {
@@ -291,7 +335,7 @@ public final class Watcher {
    * runs, walking it is most of an idle round's cost.
    */
   public Round pollChanged() throws IOException {
-    if (changes == null || wholePollNeeded) {
+    if (changes == null || wholePollNeeded || !(tailer instanceof LogdirTailer)) {
       return poll();
     }
     ChangeWatcher.Changes changed = changes.get();
@@ -299,13 +343,20 @@ public final class Watcher {
       return round(readAll(), true);
     }
     feed.startRead();
-    return round(tailer.pollGrown(feed, changed.grown()), false);
+    return round(((LogdirTailer) tailer).pollGrown(feed, changed.grown()), false);
   }
 
   private PollStats readAll() throws IOException {
     feed.startRead();
     wholePollNeeded = false;
-    return tailer.poll(feed);
+    try {
+      return tailer.poll(feed);
+    } finally {
+      Duration limit = unreachableAfter;
+      if (limit != null) {
+        metrics.unreachable(logdir.toString(), tailer.unreachableFor().compareTo(limit) > 0);
+      }
+    }
   }
 
   /**

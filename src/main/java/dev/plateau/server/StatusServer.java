@@ -289,7 +289,7 @@ public final class StatusServer implements AutoCloseable {
 
   private HttpResponse readyz() {
     boolean ready = daemon.metrics().ready();
-    return text(ready ? 200 : 503, ready ? "ready\n" : "first scan not done\n", false);
+    return text(ready ? 200 : 503, ready ? "ready\n" : daemon.metrics().notReady() + "\n", false);
   }
 
   /**

@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Not thread-safe: one thread polls.
  */
-public final class LogdirTailer {
+public final class LogdirTailer implements LogdirSource {
   private static final Logger log = LoggerFactory.getLogger(LogdirTailer.class);
 
   private final Path logdir;
@@ -76,6 +76,7 @@ public final class LogdirTailer {
    *
    * @throws IOException only when the logdir itself cannot be read
    */
+  @Override
   public PollStats poll(TailListener listener) throws IOException {
     List<RunDirectory> runs = scanner.scan();
     knownRuns = runs.size();
@@ -165,6 +166,7 @@ public final class LogdirTailer {
    * Resumes from saved cursors (before the first poll): files listed here are read from their
    * offsets once found again; a file whose identity changed meanwhile is read from its start.
    */
+  @Override
   public void restore(Collection<FileCursor> cursors) {
     for (FileCursor cursor : cursors) {
       Path path;
@@ -188,12 +190,14 @@ public final class LogdirTailer {
    * Reads a run's files again from their start on the next poll (after its history was needed
    * again, e.g. for a rewind into points read before a restart).
    */
+  @Override
   public void rereadRun(String run) {
     files.values().removeIf(f -> f.run().equals(run));
     forgotten.values().removeIf(f -> f.cursor().run().equals(run));
   }
 
   /** Where reading stands in every file being tailed. */
+  @Override
   public List<FileCursor> cursors() {
     List<FileCursor> out = new ArrayList<>(files.size());
     for (TailedFile file : files.values()) {
@@ -208,6 +212,7 @@ public final class LogdirTailer {
   }
 
   /** Totals since this tailer was created. */
+  @Override
   public PollStats totals() {
     long runs = files.values().stream().map(TailedFile::run).distinct().count();
     return new PollStats((int) runs, files.size(), records, bytes, points, corruptRecords);
