@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
 final class HumanNumber {
   /** A decimal with a fraction or an exponent, as Java and detectors print doubles. */
   private static final Pattern LONG_DECIMAL =
-      Pattern.compile("(?<![\\w.])-?\\d+(?:\\.\\d+(?:[eE][-+]?\\d+)?|[eE][-+]?\\d+)(?![\\w.])");
+      Pattern.compile("(?<![\\w./-])-?\\d+(?:\\.\\d+(?:[eE][-+]?\\d+)?|[eE][-+]?\\d+)(?![\\w.])");
 
   private static final MathContext THREE = new MathContext(3);
 

@@ -34,4 +34,11 @@ class HumanNumberTest {
         .isEqualTo("no improvement beyond 5.8e-5 over 1537 points (best 0.235 at step 120)");
     assertThat(HumanNumber.inText("run v1.2.3 at 2%")).isEqualTo("run v1.2.3 at 2%");
   }
+
+  @Test
+  void numbersInsideRunNamesAreLeftAsWritten() {
+    assertThat(HumanNumber.inText("grid-1/lr-1.0 lags its sweep by -0.1234567"))
+        .isEqualTo("grid-1/lr-1.0 lags its sweep by -0.123");
+    assertThat(HumanNumber.inText("sweep/0.5000 and x_2.50")).isEqualTo("sweep/0.5000 and x_2.50");
+  }
 }
