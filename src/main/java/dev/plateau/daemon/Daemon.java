@@ -89,6 +89,7 @@ public final class Daemon {
     this.pruners = List.copyOf(pruners);
     for (Watcher watcher : this.watchers) {
       watcher.metrics(metrics);
+      watcher.stopReadingWhen(() -> stop.getCount() == 0);
     }
     for (DeliveryWorker worker : this.workers) {
       worker.metrics(metrics);
