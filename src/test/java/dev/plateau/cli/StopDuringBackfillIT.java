@@ -12,10 +12,12 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,8 +37,8 @@ class StopDuringBackfillIT {
   void sigtermInABackfillExitsPromptlyAndTheNextStartReadsOnToTheSameVerdicts(@TempDir Path temp)
       throws Exception {
     Path logdir = temp.resolve("logs");
-    // 400 runs of 4 tags, 3.4 M points: seconds of judging, longer than the wait below.
-    long total = LogdirGenerator.write(logdir, 400, 160_000_000L, 4, 24);
+    // 400 runs of 4 tags, 2.1 M points: seconds of judging, longer than the wait below.
+    long total = LogdirGenerator.write(logdir, 400, 100_000_000L, 4, 24);
     Path state = temp.resolve("state");
 
     // What is left to do after the signal is CPU work (the queued points judged, one commit): on a
@@ -62,7 +64,7 @@ class StopDuringBackfillIT {
 
     Map<String, String> resumed;
     try (WatchProcess again = WatchProcess.start(List.of(), logdir, state)) {
-      again.await("ready after the rest of the backfill", () -> again.status("/readyz") == 200);
+      awaitReady(again);
       assertThat(again.metric("plateau_bytes_read_total"))
           .as("bytes read after the restart: the rest, nothing again")
           .isEqualTo(total - committed);
@@ -70,7 +72,7 @@ class StopDuringBackfillIT {
     }
     Map<String, String> reference;
     try (WatchProcess whole = WatchProcess.start(List.of(), logdir, temp.resolve("state-whole"))) {
-      whole.await("ready after one backfill", () -> whole.status("/readyz") == 200);
+      awaitReady(whole);
       assertThat(whole.metric("plateau_bytes_read_total")).isEqualTo(total);
       reference = verdicts(whole);
     }
@@ -78,6 +80,18 @@ class StopDuringBackfillIT {
         .as("every experiment has a verdict")
         .hasSize(400);
     assertThat(resumed).isEqualTo(reference);
+  }
+
+  /**
+   * Waits for {@code /readyz}: a whole backfill, minutes on a machine shared by many (longer than
+   * {@link WatchProcess#await} waits).
+   */
+  private static void awaitReady(WatchProcess daemon) {
+    Awaitility.await("ready after the backfill")
+        .atMost(Duration.ofMinutes(10))
+        .pollInterval(Duration.ofMillis(200))
+        .failFast("plateau watch exited", () -> !daemon.isAlive())
+        .until(() -> daemon.status("/readyz") == 200);
   }
 
   /** The bytes of the logdir the state database says were read and judged. */
