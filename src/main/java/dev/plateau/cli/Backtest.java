@@ -4,6 +4,7 @@ import dev.plateau.config.DetectionConfig;
 import dev.plateau.decode.DecodeLimits;
 import dev.plateau.detect.Status;
 import dev.plateau.detect.Verdict;
+import dev.plateau.format.Sparkline;
 import dev.plateau.series.RunSeries;
 import dev.plateau.series.ScalarPoint;
 import dev.plateau.series.Series;
@@ -17,7 +18,9 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.TreeMap;
@@ -40,6 +43,62 @@ final class Backtest {
 
   private Backtest() {}
 
+  /**
+   * What check and replay print of a logdir, judged as of one time: the current verdict of every
+   * watched series (in the order their first points were written) and of every experiment (by
+   * name), each series' and experiment's first verdict that stops the job, and a sparkline per
+   * watched series. Holds no points.
+   */
+  record Judged(
+      List<Verdict> series,
+      List<ExperimentVerdict> experiments,
+      Map<SeriesKey, Verdict> firstSeriesStop,
+      Map<SeriesKey, Map<Status, Verdict>> firstSeriesNotice,
+      Map<String, ExperimentVerdict> firstRunStop,
+      Map<SeriesKey, String> sparklines,
+      boolean readProblems) {}
+
+  /** Width of the sparkline of a series in check's table. */
+  static final int SPARKLINE_WIDTH = 24;
+
+  /**
+   * The verdicts of this backtest at {@code nowSeconds} (time rules such as stalled judged then;
+   * their transitions are recorded as any other).
+   */
+  static Judged judgedAt(Result result, double nowSeconds) {
+    result.judge().atTime(nowSeconds);
+    return new Judged(
+        result.judge().seriesVerdicts(),
+        result.judge().experimentVerdicts(),
+        result.firstSeriesStop(),
+        result.firstSeriesNotice(),
+        result.firstRunStop(),
+        sparklines(result),
+        result.readProblems());
+  }
+
+  private static Map<SeriesKey, String> sparklines(Result result) {
+    Map<SeriesKey, String> out = new HashMap<>();
+    for (Verdict v : result.judge().seriesVerdicts()) {
+      RunSeries run = result.runs().get(v.run());
+      Series s = run == null ? null : run.byTag().get(v.tag());
+      if (s == null) {
+        continue;
+      }
+      double[] values = new double[s.size()];
+      for (int i = 0; i < values.length; i++) {
+        values[i] = s.value(i);
+      }
+      out.put(
+          new SeriesKey(v.run(), v.tag()), Sparkline.of(values, values.length, SPARKLINE_WIDTH));
+    }
+    return out;
+  }
+
+  /**
+   * Reads every point of the logdir into memory, then judges them all: the whole-history path, for
+   * {@code tune} (one read, many judges) and as the reference the streamed path is held to.
+   */
   static Result run(Path logdir, DetectionConfig config, PrintWriter err, String command)
       throws IOException {
     Read read = read(logdir, err, command);
@@ -58,25 +117,33 @@ final class Backtest {
     boolean[] problems = new boolean[1];
     LogdirLocation.of(logdir)
         .open(DecodeLimits.DEFAULTS)
-        .poll(
-            new TailListener() {
-              @Override
-              public void scalar(ScalarPoint point) {
-                runs.computeIfAbsent(point.run(), RunSeries::new).add(point);
-              }
-
-              @Override
-              public void sessionStart(String run, String file, long step) {
-                runs.computeIfAbsent(run, RunSeries::new).sessionStart(step);
-              }
-
-              @Override
-              public void problem(TailProblem problem) {
-                err.println("plateau " + command + ": " + problem.message());
-                problems[0] = true;
-              }
-            });
+        .poll(collecting(runs, problems, err, command));
     return new Read(runs, problems[0]);
+  }
+
+  /**
+   * A listener that keeps what is read in {@code runs} (restart rule applied), says problems on
+   * {@code err} and notes them in {@code problems[0]}.
+   */
+  static TailListener collecting(
+      Map<String, RunSeries> runs, boolean[] problems, PrintWriter err, String command) {
+    return new TailListener() {
+      @Override
+      public void scalar(ScalarPoint point) {
+        runs.computeIfAbsent(point.run(), RunSeries::new).add(point);
+      }
+
+      @Override
+      public void sessionStart(String run, String file, long step) {
+        runs.computeIfAbsent(run, RunSeries::new).sessionStart(step);
+      }
+
+      @Override
+      public void problem(TailProblem problem) {
+        err.println("plateau " + command + ": " + problem.message());
+        problems[0] = true;
+      }
+    };
   }
 
   /**

@@ -10,11 +10,9 @@ import dev.plateau.detect.StopPolicy;
 import dev.plateau.detect.Verdict;
 import dev.plateau.format.ForecastText;
 import dev.plateau.format.SavingsJson;
-import dev.plateau.format.Sparkline;
 import dev.plateau.format.TextTable;
 import dev.plateau.format.VerdictJson;
-import dev.plateau.series.RunSeries;
-import dev.plateau.series.Series;
+import dev.plateau.series.SeriesKey;
 import dev.plateau.verdict.ExperimentSavings;
 import dev.plateau.verdict.ExperimentVerdict;
 import java.io.IOException;
@@ -66,10 +64,11 @@ final class CheckCommand implements Callable<Integer> {
     if (loaded == null) {
       return EXIT_ERROR;
     }
-    Backtest.Result result = Backtest.run(options.logdir, loaded.detection(), err, "check");
     double time = now != null ? now : Clock.systemUTC().millis() / 1000.0;
-    result.judge().atTime(time);
-    List<ExperimentVerdict> runs = result.judge().experimentVerdicts();
+    Backtest.Judged result =
+        StreamedBacktest.run(
+            options.logdir, loaded.detection(), time, StreamedBacktest.cores(), err, "check");
+    List<ExperimentVerdict> runs = result.experiments();
     if (options.json()) {
       out.println(json(runs, loaded.detection().stops()));
     } else {
@@ -96,7 +95,8 @@ final class CheckCommand implements Callable<Integer> {
     return EXIT_TRAINING;
   }
 
-  private static String json(List<ExperimentVerdict> runs, StopPolicy stops) throws IOException {
+  /** Check's JSON for {@code runs}. */
+  static String json(List<ExperimentVerdict> runs, StopPolicy stops) throws IOException {
     ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     ObjectNode root = mapper.createObjectNode();
     ArrayNode array = root.putArray("runs");
@@ -116,7 +116,7 @@ final class CheckCommand implements Callable<Integer> {
     return mapper.writeValueAsString(root);
   }
 
-  private static String table(List<ExperimentVerdict> runs, Backtest.Result result) {
+  private static String table(List<ExperimentVerdict> runs, Backtest.Judged result) {
     TextTable runTable = new TextTable(new String[] {"RUN", "STATUS", "REASON"});
     TextTable seriesTable =
         new TextTable(
@@ -144,16 +144,7 @@ final class CheckCommand implements Callable<Integer> {
     return runTable.render() + "\n" + seriesTable.render();
   }
 
-  private static String sparkline(Backtest.Result result, Verdict v) {
-    RunSeries run = result.runs().get(v.run());
-    Series s = run == null ? null : run.byTag().get(v.tag());
-    if (s == null) {
-      return "";
-    }
-    double[] values = new double[s.size()];
-    for (int i = 0; i < values.length; i++) {
-      values[i] = s.value(i);
-    }
-    return Sparkline.of(values, values.length, 24);
+  private static String sparkline(Backtest.Judged result, Verdict v) {
+    return result.sparklines().getOrDefault(new SeriesKey(v.run(), v.tag()), "");
   }
 }

@@ -41,6 +41,7 @@ public final class Main implements Runnable {
   }
 
   public static void main(String[] args) {
+    OutOfMemory.exitOnAnyThread();
     System.exit(
         run(new FileOutputStream(FileDescriptor.out), new PrintWriter(System.err, true), args));
   }
@@ -52,7 +53,13 @@ public final class Main implements Runnable {
    * @param stderr where messages and usage go
    */
   public static int run(OutputStream stdout, PrintWriter stderr, String... args) {
-    return commandLine(stdout, stderr).execute(args);
+    try {
+      return commandLine(stdout, stderr).execute(args);
+    } catch (OutOfMemoryError e) {
+      stderr.println(OutOfMemory.message());
+      stderr.flush();
+      return OutOfMemory.EXIT;
+    }
   }
 
   /**

@@ -68,26 +68,33 @@ final class ReplayCommand implements Callable<Integer> {
     if (loaded == null) {
       return 2;
     }
-    Backtest.Result result = Backtest.run(options.logdir, loaded.detection(), err, "replay");
     // the final status as check judges it now: a run quiet for longer than stalled.after is stalled
-    result.judge().atTime(now != null ? now : Clock.systemUTC().millis() / 1000.0);
+    double time = now != null ? now : Clock.systemUTC().millis() / 1000.0;
+    Backtest.Judged result =
+        StreamedBacktest.run(
+            options.logdir, loaded.detection(), time, StreamedBacktest.cores(), err, "replay");
     if (options.json()) {
-      ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-      ArrayNode array = mapper.createArrayNode();
-      for (Verdict last : result.judge().seriesVerdicts()) {
-        SeriesKey key = new SeriesKey(last.run(), last.tag());
-        array.add(
-            replayed(
-                last,
-                result.firstSeriesStop().get(key),
-                result.firstSeriesNotice().getOrDefault(key, Map.of())));
-      }
-      out.println(mapper.writeValueAsString(array));
+      out.println(json(result));
     } else {
       out.print(table(result, loaded.detection().stops()));
     }
     out.flush();
     return 0;
+  }
+
+  /** Replay's JSON: one object per watched series ({@link #replayed}). */
+  static String json(Backtest.Judged result) throws IOException {
+    ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    ArrayNode array = mapper.createArrayNode();
+    for (Verdict last : result.series()) {
+      SeriesKey key = new SeriesKey(last.run(), last.tag());
+      array.add(
+          replayed(
+              last,
+              result.firstSeriesStop().get(key),
+              result.firstSeriesNotice().getOrDefault(key, Map.of())));
+    }
+    return mapper.writeValueAsString(array);
   }
 
   /**
@@ -118,7 +125,7 @@ final class ReplayCommand implements Callable<Integer> {
     return o;
   }
 
-  private static String table(Backtest.Result result, StopPolicy stops) {
+  private static String table(Backtest.Judged result, StopPolicy stops) {
     TextTable series =
         new TextTable(
             new String[] {"RUN", "TAG", "STATUS", "DETECTOR", "DECIDED", "BEST", "LAST", "SAVED"},
@@ -128,7 +135,7 @@ final class ReplayCommand implements Callable<Integer> {
             7);
     long savedTotal = 0;
     long stepsTotal = 0;
-    for (Verdict last : result.judge().seriesVerdicts()) {
+    for (Verdict last : result.series()) {
       Verdict first = result.firstSeriesStop().get(new SeriesKey(last.run(), last.tag()));
       boolean stopped = first != null; // only stops are recorded as the first
       long saved = stopped ? last.lastStep() - first.decidedAtStep() : 0;
@@ -149,7 +156,7 @@ final class ReplayCommand implements Callable<Integer> {
     TextTable runs =
         new TextTable(new String[] {"RUN", "STOPPED AS", "AT STEP", "LAST", "SAVED"}, 2, 3, 4);
     Map<String, Long> lastStepOfRun = new TreeMap<>();
-    for (Verdict v : result.judge().seriesVerdicts()) {
+    for (Verdict v : result.series()) {
       lastStepOfRun.merge(Experiments.of(v.run()), v.lastStep(), Math::max);
     }
     for (Map.Entry<String, Long> e : lastStepOfRun.entrySet()) {
@@ -182,7 +189,7 @@ final class ReplayCommand implements Callable<Integer> {
    * trained after the best step, and for experiments that would have stopped, the steps and hours
    * the stop spared up to the run's max_steps or forecast end.
    */
-  static String savings(Backtest.Result result, StopPolicy stops) {
+  static String savings(Backtest.Judged result, StopPolicy stops) {
     TextTable table =
         new TextTable(
             new String[] {
@@ -196,7 +203,7 @@ final class ReplayCommand implements Callable<Integer> {
             6,
             7);
     StoppingSavings total = StoppingSavings.NONE;
-    for (ExperimentVerdict e : result.judge().experimentVerdicts()) {
+    for (ExperimentVerdict e : result.experiments()) {
       ExperimentVerdict stop = result.firstRunStop().get(e.experiment());
       Long at = stop == null ? null : StoppingSavings.stoppedAt(stop.deciding(), stops);
       List<Verdict> deciding = e.deciding().isEmpty() ? e.series() : e.deciding();

@@ -88,6 +88,7 @@ public final class Daemon {
     this.pruners = List.copyOf(pruners);
     for (Watcher watcher : this.watchers) {
       watcher.metrics(metrics);
+      watcher.stopReadingWhen(() -> stop.getCount() == 0);
     }
     for (DeliveryWorker worker : this.workers) {
       worker.metrics(metrics);
@@ -133,7 +134,11 @@ public final class Daemon {
     return rounds;
   }
 
-  /** Asks the loop to stop after the round in flight. */
+  /**
+   * Asks the loop to stop after the round in flight, whose reading ends after the file in hand (a
+   * backfill is not finished first: what was read is judged and committed, and the next start reads
+   * on from there).
+   */
   public void requestStop() {
     stop.countDown();
     wake();

@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -83,6 +84,9 @@ public final class Watcher {
 
   /** Runs were set to be read again: only a whole poll finds their files. */
   private boolean wholePollNeeded = true;
+
+  /** Whether the daemon was asked to stop: a whole poll then ends after the file in hand. */
+  private BooleanSupplier stopRequested = () -> false;
 
   /** Where saved detector states are read at a restart (see {@link #judgeOn}). */
   private JudgeThreads threads = JudgeThreads.SERIAL;
@@ -188,6 +192,15 @@ public final class Watcher {
   }
 
   private @Nullable Duration unreachableAfter;
+
+  /**
+   * Ends reading early once {@code stop} says so: a whole poll stops between files, so a stop in
+   * the middle of a backfill commits what was read and judged, and the next start goes on from
+   * there.
+   */
+  public void stopReadingWhen(BooleanSupplier stop) {
+    this.stopRequested = stop;
+  }
 
   /** The state database this watcher commits to. */
   StateStore store() {
@@ -350,7 +363,7 @@ public final class Watcher {
     feed.startRead();
     wholePollNeeded = false;
     try {
-      return tailer.poll(feed);
+      return tailer.poll(feed, stopRequested);
     } finally {
       Duration limit = unreachableAfter;
       if (limit != null) {

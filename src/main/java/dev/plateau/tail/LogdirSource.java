@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 /**
  * Where a logdir's event files are read from: a local directory ({@link LogdirTailer}) or a prefix
@@ -21,6 +22,15 @@ public interface LogdirSource {
    * @throws IOException only when the logdir itself cannot be read (listed)
    */
   PollStats poll(TailListener listener) throws IOException;
+
+  /**
+   * As {@link #poll(TailListener)}, ending the pass early once {@code stopRequested} says so (a
+   * daemon asked to stop): what was read is reported, what was not is read by the next poll. A
+   * source that cannot stop part-way reads the whole pass.
+   */
+  default PollStats poll(TailListener listener, BooleanSupplier stopRequested) throws IOException {
+    return poll(listener);
+  }
 
   /**
    * Resumes from saved cursors (before the first poll): files listed here are read on from their

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,6 +79,18 @@ public final class LogdirTailer implements LogdirSource {
    */
   @Override
   public PollStats poll(TailListener listener) throws IOException {
+    return poll(listener, () -> false);
+  }
+
+  /**
+   * {@link #poll}, stopping between files once {@code stopRequested} says so (a daemon asked to
+   * stop in the middle of a backfill): the files not reached keep their positions, or are read from
+   * their start by a later poll if never read, and none is taken for gone.
+   *
+   * @throws IOException only when the logdir itself cannot be read
+   */
+  @Override
+  public PollStats poll(TailListener listener, BooleanSupplier stopRequested) throws IOException {
     List<RunDirectory> runs = scanner.scan();
     knownRuns = runs.size();
     for (String problem : newScanProblems) {
@@ -85,13 +98,19 @@ public final class LogdirTailer implements LogdirSource {
     }
     newScanProblems.clear();
     Set<Path> present = new HashSet<>();
+    for (RunDirectory run : runs) {
+      present.addAll(run.eventFiles());
+    }
     long polledRecords = 0;
     long polledBytes = 0;
     long polledPoints = 0;
     long polledCorrupt = 0;
+    reading:
     for (RunDirectory run : runs) {
       for (Path path : run.eventFiles()) {
-        present.add(path);
+        if (stopRequested.getAsBoolean()) {
+          break reading;
+        }
         TailedFile file = files.computeIfAbsent(path, p -> comeBackOrNew(run.name(), p));
         TailedFile.ReadCounts counts = file.poll(listener);
         polledRecords += counts.records();

@@ -38,6 +38,16 @@ public final class BenchSuite {
   private final int repeats;
   private final List<Figure> figures = new ArrayList<>();
 
+  /** Figures left out, and why (the peer missing), said in the report. */
+  private final List<String> notMeasured = new ArrayList<>();
+
+  /** TensorBoard's data server, when {@code ../shared/peers} has it (null: not measured). */
+  private PeerDataServer peer;
+
+  /** Why the peer was not measured, for the report. */
+  private static final String NO_PEER =
+      "peer not measured: no TensorBoard data server in ../shared/" + PeerDataServer.WHEEL;
+
   /** The image's class-data sharing archive, written as its build writes it (null: none). */
   private Path classArchive;
 
@@ -91,6 +101,7 @@ public final class BenchSuite {
             dev.plateau.daemon.ImageJvmOptions.writeClassArchive(
                 jar, work.resolve("plateau.jsa"), java.time.Duration.ofMinutes(3));
       }
+      peer = PeerDataServer.find(work).orElse(null);
       if (!only || chosen.contains("decode")) {
         decode();
       }
@@ -109,6 +120,9 @@ public final class BenchSuite {
       }
       if (!only || chosen.contains("idle")) {
         idleRuns();
+      }
+      if (!only || chosen.contains("growth")) {
+        growth();
       }
     } finally {
       write((System.nanoTime() - started) / 1e9);
@@ -147,6 +161,7 @@ public final class BenchSuite {
     add("1b", "Decode throughput", "MB/s", mbps, "", null, "");
     add("1c", "Limit: read the same bytes + CRC32C, nothing else", "MB/s", limit, "", null, "");
     add("1d", "Decode as share of the limit", "%", share, "≥ 25", Stats.median(share) >= 25, "");
+    peerOnFile(dir, file);
     // The Python way users decode today, on a slice small enough for it.
     Path small = work.resolve("decode-py");
     LogdirGenerator.write(small, 1, smoke ? 1_000_000L : 20_000_000L, 4, 2);
@@ -176,6 +191,46 @@ public final class BenchSuite {
             java.path("points_per_s").asDouble() / 1e6));
     deleteTree(dir);
     deleteTree(small);
+  }
+
+  /** Figure 1f: the peer loads the file of figure 1 (its run alone in a logdir). */
+  private void peerOnFile(Path logdir, Path file) throws Exception {
+    if (peer == null) {
+      add(
+          "1f",
+          "TensorBoard data server on the same file",
+          "M points/s",
+          new double[] {0},
+          "",
+          null,
+          NO_PEER);
+      return;
+    }
+    long points =
+        JSON.readTree(runPlateau("bench", "decode", "--passes", "1", file.toString()))
+            .path("points")
+            .asLong();
+    double[] pps = new double[repeats];
+    double[] cpu = new double[repeats];
+    for (int i = 0; i < repeats; i++) {
+      PeerDataServer.Load load = peer.load(logdir);
+      pps[i] = points / load.seconds() / 1e6;
+      cpu[i] = load.cpuSeconds();
+    }
+    Figure plateau = find("1a");
+    add(
+        "1f",
+        "TensorBoard data server 0.7.2 on the same file (--reload once --checksum, its load time)",
+        "M points/s",
+        pps,
+        "",
+        null,
+        String.format(
+            Locale.ROOT,
+            "Plateau (1a) is %.1f× the peer; peer CPU %.1f s; load %s",
+            plateau == null ? Double.NaN : plateau.median() / Stats.median(pps),
+            Stats.median(cpu),
+            loadAverage()));
   }
 
   private static Path python() {
@@ -229,6 +284,7 @@ public final class BenchSuite {
         goal,
         met,
         String.format(Locale.ROOT, "%.0f MB/s", mbps));
+    sideBySide(logdir, bytes, runs);
     Path state = work.resolve("backfill-state-" + (backfills - 1));
     restart(
         "6a",
@@ -257,6 +313,206 @@ public final class BenchSuite {
         smallLog,
         smallState,
         true);
+  }
+
+  /**
+   * Figures 2-peer, 2-ratio, 2c and 2d: TensorBoard's data server loads the backfill logdir, and
+   * {@code check} and {@code replay} read it, with the image's JVM options, in the same run.
+   */
+  private void sideBySide(Path logdir, long bytes, int runs) throws Exception {
+    double peerSeconds = Double.NaN;
+    if (peer != null) {
+      double[] seconds = new double[Math.min(repeats, 2)];
+      double[] rss = new double[seconds.length];
+      double[] cpu = new double[seconds.length];
+      for (int i = 0; i < seconds.length; i++) {
+        PeerDataServer.Load load = peer.load(logdir);
+        seconds[i] = load.seconds();
+        rss[i] = load.peakRssMb();
+        cpu[i] = load.cpuSeconds();
+      }
+      peerSeconds = Stats.median(seconds);
+      add(
+          "2-peer",
+          "TensorBoard data server 0.7.2 on the same logdir (--reload once --checksum, its load)",
+          "s",
+          seconds,
+          "",
+          null,
+          String.format(
+              Locale.ROOT,
+              "peak RSS %.0f MB, CPU %.1f s; load %s",
+              Stats.median(rss),
+              Stats.median(cpu),
+              loadAverage()));
+      double[] ratio = {find("2").median() / peerSeconds};
+      add(
+          "2-ratio",
+          "Backfill (2) / data server (2-peer)",
+          "×",
+          ratio,
+          "≤ 0.5",
+          ratio[0] <= 0.5,
+          "");
+    } else {
+      add(
+          "2-peer",
+          "TensorBoard data server on the same logdir",
+          "s",
+          new double[] {0},
+          "",
+          null,
+          NO_PEER);
+    }
+    oneShot("2c", "check", logdir, bytes, runs, peerSeconds, 0.5);
+    oneShot("2d", "replay", logdir, bytes, runs, peerSeconds, 1.0);
+  }
+
+  private void oneShot(
+      String id,
+      String command,
+      Path logdir,
+      long bytes,
+      int runs,
+      double peerSeconds,
+      double share)
+      throws Exception {
+    int times = Math.min(repeats, 2);
+    double[] seconds = new double[times];
+    double[] cpu = new double[times];
+    double[] rss = new double[times];
+    for (int i = 0; i < times; i++) {
+      Measured m = measured(command, logdir.toString(), "--format", "json");
+      seconds[i] = m.seconds();
+      cpu[i] = m.cpuSeconds();
+      rss[i] = m.peakRssMb();
+    }
+    boolean peerKnown = !Double.isNaN(peerSeconds);
+    add(
+        id,
+        String.format(
+            Locale.ROOT,
+            "%s: %d runs, %.2f GB, whole process (image's JVM options)",
+            command,
+            runs,
+            bytes / 1e9),
+        "s",
+        seconds,
+        peerKnown
+            ? String.format(Locale.ROOT, "≤ %.1f (%.1f × data server)", share * peerSeconds, share)
+            : "",
+        peerKnown ? Stats.median(seconds) <= share * peerSeconds : null,
+        String.format(
+            Locale.ROOT,
+            "CPU %.1f s; %s; load %s",
+            Stats.median(cpu),
+            peerKnown
+                ? String.format(
+                    Locale.ROOT, "%.2f× the data server", Stats.median(seconds) / peerSeconds)
+                : NO_PEER,
+            loadAverage()));
+    add(
+        id + "-rss",
+        command + ": peak resident memory",
+        "MB",
+        rss,
+        "≤ 256",
+        Stats.max(rss) <= 256,
+        "");
+  }
+
+  /** A one-shot command's wall time, CPU time and peak resident memory. */
+  record Measured(double seconds, double cpuSeconds, double peakRssMb) {}
+
+  /**
+   * Runs a plateau command with the JVM options the image's launcher gives it (its class archive
+   * aside), sampling its CPU time and peak resident memory from {@code /proc} until it exits.
+   */
+  private Measured measured(String... args) throws IOException, InterruptedException {
+    List<String> launched =
+        dev.plateau.daemon.ImageJvmOptions.launcherCommand(Path.of("Dockerfile"), List.of(args[0]));
+    List<String> command = new ArrayList<>(List.of(daemonJava.toString()));
+    for (String option : launched.subList(1, launched.indexOf("-jar"))) {
+      if (!option.startsWith("-XX:SharedArchiveFile")) {
+        command.add(option.replace("/state", work.toString()));
+      }
+    }
+    command.add("-jar");
+    command.add(jar.toString());
+    command.addAll(List.of(args));
+    long t0 = System.nanoTime();
+    Process p =
+        new ProcessBuilder(command)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .redirectError(ProcessBuilder.Redirect.appendTo(work.resolve("stderr.log").toFile()))
+            .start();
+    double cpu = 0;
+    double rss = 0;
+    while (!p.waitFor(50, TimeUnit.MILLISECONDS)) {
+      try {
+        cpu = PeerDataServer.cpuSeconds(p.pid());
+        rss = Math.max(rss, PeerDataServer.peakRssMb(p.pid()));
+      } catch (IOException | RuntimeException gone) {
+        // exited between the wait and the read
+      }
+    }
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    if (p.exitValue() > 1) {
+      throw new IOException(command + " exited with " + p.exitValue());
+    }
+    return new Measured(seconds, cpu, rss);
+  }
+
+  // ---- figure 7: growth ----------------------------------------------------------------------
+
+  /**
+   * Backfill and check on logdirs of 0.25, 1 and 4 GB (1 GB per 1,000 runs): time should grow
+   * linearly and memory stay flat.
+   */
+  private void growth() throws Exception {
+    double[] gigabytes = {0.25, 1, 4};
+    for (double gb : gigabytes) {
+      int runs = (int) (gb * (smoke ? 20 : 1000));
+      long size = (long) (gb * (smoke ? 2_000_000L : 1_000_000_000L));
+      Path logdir = work.resolve("growth-" + gb);
+      long bytes = LogdirGenerator.write(logdir, runs, size, 4, 7);
+      Path state = work.resolve("growth-state-" + gb);
+      double seconds;
+      double rss;
+      double cpu;
+      try (DaemonProcess d =
+          start(logdir, state, List.of("--poll-interval", "10s", "--poll-only"))) {
+        seconds = d.awaitReady(7200);
+        rss = d.residentMb();
+        cpu = d.cpuSeconds();
+      }
+      String label = String.format(Locale.ROOT, "%s (%d runs)", human(bytes), runs);
+      add(
+          "7-backfill-" + gb,
+          "Growth: backfill to /readyz, " + label,
+          "s",
+          new double[] {seconds},
+          "linear",
+          null,
+          String.format(
+              Locale.ROOT, "RSS at ready %.0f MB, CPU %.1f s; load %s", rss, cpu, loadAverage()));
+      Measured check = measured("check", logdir.toString(), "--format", "json");
+      add(
+          "7-check-" + gb,
+          "Growth: check, " + label,
+          "s",
+          new double[] {check.seconds()},
+          "linear; peak RSS flat",
+          null,
+          String.format(
+              Locale.ROOT,
+              "peak RSS %.0f MB, CPU %.1f s; load %s",
+              check.peakRssMb(),
+              check.cpuSeconds(),
+              loadAverage()));
+      deleteTree(logdir);
+      deleteTree(state);
+    }
   }
 
   private void restart(String id, String name, Path logdir, Path state, boolean kill)
@@ -713,6 +969,8 @@ public final class BenchSuite {
     root.put("smoke", smoke);
     root.put("repeats", repeats);
     root.put("seconds", totalSeconds);
+    ArrayNode skipped = root.putArray("not_measured");
+    notMeasured.forEach(skipped::add);
     ArrayNode list = root.putArray("figures");
     StringBuilder md = new StringBuilder();
     md.append("# Plateau benchmark report\n\n");
@@ -738,6 +996,9 @@ public final class BenchSuite {
             smoke ? "**Smoke run (tiny inputs; the figures mean nothing).** " : "",
             repeats,
             totalSeconds));
+    for (String skip : notMeasured) {
+      md.append("Not measured: ").append(skip).append(".\n\n");
+    }
     md.append(
         "| # | figure | median | min–max | unit | goal | met | note |\n|---|---|---|---|---|---|---|---|\n");
     for (Figure f : figures) {

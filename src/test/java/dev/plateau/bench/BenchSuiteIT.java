@@ -61,6 +61,14 @@ class BenchSuiteIT {
       String id = figure.path("id").asText();
       assertThat(figure.path("median").asDouble()).as(id).isPositive();
     }
+    // The peer (TensorBoard's data server) is measured beside figures 1 and 2 when ../shared/peers
+    // has it; without it the report says so, and nothing else is missing.
+    assertThat(ids).contains("2c", "2c-rss", "2d", "2d-rss", "7-backfill-1.0", "7-check-4.0");
+    if (ids.contains("2-peer")) {
+      assertThat(ids).contains("1f", "2-ratio");
+    } else {
+      assertThat(report.path("not_measured").toString()).contains("peer not measured");
+    }
     String md = Files.readString(out.resolve("report.md"));
     assertThat(md).contains("| 2 | Backfill", "| 5e |", "Machine:");
     assertThat(out.resolve("work")).doesNotExist();

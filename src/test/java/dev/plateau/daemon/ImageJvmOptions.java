@@ -52,7 +52,8 @@ public final class ImageJvmOptions {
    * mapped to {@code state}.
    */
   public static List<String> of(Path dockerfile, Path state) throws IOException {
-    List<String> words = launcherCommand(dockerfile, List.of("--version"));
+    // The daemon's command: the launcher gives watch options the other commands do not get.
+    List<String> words = launcherCommand(dockerfile, List.of("watch", "--version"));
     int jar = words.indexOf("-jar");
     List<String> out = new ArrayList<>();
     for (String option : jar > 1 ? words.subList(1, jar) : List.<String>of()) {
