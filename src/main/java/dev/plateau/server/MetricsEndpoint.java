@@ -63,8 +63,8 @@ final class MetricsEndpoint {
   /**
    * Every metric, in the format {@code accept} (the request's Accept field, or null) asks for.
    *
-   * @param names whether the request may read experiment names and logdir paths: without, {@code
-   *     plateau_experiment_status} is left out (a server with a token serves it only to requests
+   * @param names whether the request may read experiment names and logdir paths: without, the
+   *     families that name them ({@link PublishedMetrics#NAMING}) are left out (a server with a token serves it only to requests
    *     that carry the token, as it does the page and {@code /api/runs})
    */
   Body scrape(@Nullable String accept, boolean names) throws IOException {
@@ -73,7 +73,7 @@ final class MetricsEndpoint {
     MetricSnapshots snapshots =
         names
             ? registry.scrape()
-            : registry.scrape(name -> !name.equals(PublishedMetrics.EXPERIMENT_STATUS));
+            : registry.scrape(name -> !PublishedMetrics.NAMING.contains(name));
     writer.write(out, snapshots, EscapingScheme.fromAcceptHeader(accept));
     return new Body(writer.getContentType(), out.toByteArray());
   }

@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.ToDoubleFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +44,20 @@ final class PublishedMetrics implements MultiCollector {
   static final String HOURS_SPARED = "plateau_hours_spared";
   static final String EXPERIMENT_STEPS_AFTER_BEST = "plateau_experiment_steps_after_best";
   static final String EXPERIMENT_STEPS_SPARED = "plateau_experiment_steps_spared";
+
+  /**
+   * The families whose labels name experiments or logdir paths: a server with a token serves them
+   * only to requests that carry it, as it does the page and {@code /api/runs}.
+   */
+  static final Set<String> NAMING =
+      Set.of(
+          EXPERIMENT_STATUS,
+          STEPS_AFTER_BEST,
+          HOURS_AFTER_BEST,
+          STEPS_SPARED,
+          HOURS_SPARED,
+          EXPERIMENT_STEPS_AFTER_BEST,
+          EXPERIMENT_STEPS_SPARED);
 
   /** The old name of {@code plateau_watched_experiments}, kept for one release. */
   static final String DEPRECATED_RUNS = "plateau_runs";
