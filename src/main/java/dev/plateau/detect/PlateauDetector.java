@@ -319,6 +319,10 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
   private boolean converged;
   private int agreeing;
   private long phaseStart;
+  // The first point the forecast fits: 0, or the first point after a learning-rate drop.
+  private long forecastFrom;
+  // A drop was told and the next point has not come yet (never saved: told just before it).
+  private boolean phaseRestarted;
   private double stopBestLevel;
   private double stopScale;
   private double stopNoise;
@@ -665,7 +669,30 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
       closeBin();
     } else if (draft().status == Status.TRAINING && n < params.warmup()) {
       fix(WARMING_UP);
+    } else if (phaseRestarted) {
+      training(draft().bestStep, draft().bestValue, Kind.NOT_ENOUGH_POINTS);
     }
+    phaseRestarted = false;
+  }
+
+  /**
+   * The learning rate dropped: the next point starts a new phase (warm-up, windows, horizon and
+   * patience count from it, as after IMPROVED_AGAIN), a convergence is left, and the forecast is
+   * fitted to the points from it on alone, once five bins of them are closed (before, there is
+   * none: the curve before the drop says nothing of the level the new rate reaches).
+   */
+  @Override
+  public void learningRateDropped(long step) {
+    converged = false;
+    agreeing = 0;
+    phaseStart = n;
+    forecastFrom = n;
+    forecast.model = null;
+    forecast.value = Double.NaN;
+    forecast.lower = Double.NaN;
+    forecast.upper = Double.NaN;
+    forecast.fittedAtPoints = n;
+    phaseRestarted = true;
   }
 
   /** Starts bin {@code b} with point {@code i} (its difference from the point before, or NaN). */
@@ -975,16 +1002,22 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
    * fitting costs O(log n) fits over a series' life, not one per evaluation.
    */
   private void refreshForecast(int nb, boolean now) {
-    if (nb < 5
+    // After a learning-rate drop, only the bins from the drop on (a straddling bin left out).
+    int k0 = 0;
+    while (forecastFrom > 0 && k0 < nb && first[k0] < forecastFrom) {
+      k0++;
+    }
+    if (nb - k0 < 5
         || (!now
             && forecast.hasValue()
-            && n < forecast.fittedAtPoints * (1 + FORECAST_REFIT_GROWTH))) {
+            && n - forecastFrom
+                < (forecast.fittedAtPoints - forecastFrom) * (1 + FORECAST_REFIT_GROWTH))) {
       return;
     }
     // At most FORECAST_VALUES values: neighbouring bins merged into groups of equal size.
-    int group = (nb + FORECAST_VALUES - 1) / FORECAST_VALUES;
+    int group = (nb - k0 + FORECAST_VALUES - 1) / FORECAST_VALUES;
     int m = 0;
-    for (int k = 0; k < nb; k += group) {
+    for (int k = k0; k < nb; k += group) {
       int end = Math.min(nb, k + group);
       double total = 0;
       int points = 0;
@@ -992,8 +1025,8 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
         total += sum[j];
         points += count[j];
       }
-      positions[m] = first[k] + 1;
-      ends[m] = last[end - 1] + 1;
+      positions[m] = first[k] + 1 - forecastFrom;
+      ends[m] = last[end - 1] + 1 - forecastFrom;
       fitValues[m] = total / points;
       weights[m] = points;
       m++;
@@ -1005,7 +1038,7 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
     // Twice the last step, saturating: a writer's steps may be anywhere in the long range.
     long targetStep =
         lastStep > Long.MAX_VALUE / 2 ? Long.MAX_VALUE : lastStep > 0 ? 2 * lastStep : lastStep + n;
-    double target = n + (targetStep - lastStep) / spacing;
+    double target = n - forecastFrom + (targetStep - lastStep) / spacing;
     fitter.fit(positions, ends, fitValues, weights, m, target);
     if (fitter.model == null) {
       return;
@@ -1163,7 +1196,8 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
       double stopScale,
       double stopNoise,
       String stopReason,
-      Judgement current)
+      Judgement current,
+      long forecastFrom)
       implements DetectorState {}
 
   @Override
@@ -1197,7 +1231,8 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
         stopScale,
         stopNoise,
         stopReason,
-        current());
+        current(),
+        forecastFrom);
   }
 
   @Override
@@ -1242,6 +1277,8 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
     stopScale = s.stopScale();
     stopNoise = s.stopNoise();
     stopReason = s.stopReason();
+    forecastFrom = s.forecastFrom();
+    phaseRestarted = false;
     fix(s.current());
   }
 }
