@@ -9,8 +9,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p><b>What counts as a drop.</b> A level is held steady when {@code steady_points} consecutive
  * values stay within {@value #STEADY_TOLERANCE_PERCENT}% of the first of them. A drop is the first
- * point, at most {@code drop_span} points after the last steady one, whose value is at most the
- * steady level divided by {@code drop_factor}. So:
+ * point, at most {@code drop_span} points after the last steady one, whose value is at most that
+ * last steady value divided by {@code drop_factor}. So:
  *
  * <ul>
  *   <li>a step schedule (StepLR, MultiStepLR, ReduceLROnPlateau, a staircase decay, a manual cut)
@@ -108,8 +108,8 @@ public final class LearningRateDrops {
       runValue = value;
       runLength = 1;
     }
-    if (found == null && runLength >= params.steadyPoints() && runValue > 0) {
-      reference = runValue;
+    if (found == null && runLength >= params.steadyPoints() && value > 0) {
+      reference = value; // the level just before a fall, not where a slow creep into it began
       sinceReference = 0;
     }
     return found;

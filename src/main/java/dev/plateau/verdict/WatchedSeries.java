@@ -40,6 +40,10 @@ final class WatchedSeries {
   /** False when restored from saved state: the kept points do not go back to the start. */
   boolean complete = true;
 
+  WatchedSeries(SeriesKey key, SeriesPlan plan) {
+    this(key, plan, null);
+  }
+
   WatchedSeries(SeriesKey key, SeriesPlan plan, ScheduleGrace.@Nullable Params schedule) {
     this.key = key;
     this.experiment = Experiments.of(key.run());
