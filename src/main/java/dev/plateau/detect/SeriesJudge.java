@@ -29,9 +29,10 @@ import org.jspecify.annotations.Nullable;
  * <p><b>Learning-rate schedules.</b> A judge built with {@link ScheduleGrace.Params} is also fed
  * its run's learning rate ({@link #learningRate}). When the learning rate drops (a step schedule's
  * next phase, {@link LearningRateDrops}) and the judged series reaches the drop's step, the
- * detectors are told ({@link Detector#learningRateDropped}: the plateau detector starts a new phase
- * and forecast there) and, within the grace that follows, a detector's CONVERGED counts as
- * TRAINING: the verdict says why, with the drop in its evidence ({@code learning_rate_drop}).
+ * detectors are told ({@link Detector#learningRateDropped}: the plateau detector leaves a
+ * convergence and fits its forecast to the points after the drop) and, within the grace that
+ * follows, a detector's CONVERGED counts as TRAINING: the verdict says why, with the drop in its
+ * evidence ({@code learning_rate_drop}).
  *
  * <p>Pure: no I/O and no clock.
  */

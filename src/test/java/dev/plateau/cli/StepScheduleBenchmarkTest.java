@@ -41,6 +41,7 @@ class StepScheduleBenchmarkTest {
     deleteTree(out);
     Files.createDirectories(logdir);
     StringBuilder jsonl = new StringBuilder();
+    StringBuilder map = new StringBuilder();
     for (int[] schedule : SCHEDULES) {
       int[] milestones = java.util.Arrays.copyOfRange(schedule, 1, schedule.length);
       for (long seed = 1; seed <= SEEDS; seed++) {
@@ -81,12 +82,15 @@ class StepScheduleBenchmarkTest {
                 steps,
                 vals,
                 run.run()));
+        map.append(map.length() == 0 ? "{" : ", ")
+            .append(String.format("\"%s-%s\": [\"%s\", \"%s\"]", run.run(), tag, run.run(), tag));
         SeriesKey key = new SeriesKey(run.run(), tag);
         scoresBefore.add(CurveScore.score(values, stop(s, before.firstSeriesStop().get(key))));
         scoresAfter.add(CurveScore.score(values, stop(s, after.firstSeriesStop().get(key))));
       }
     }
     Files.writeString(out.resolve("curves.jsonl"), jsonl);
+    Files.writeString(out.resolve("map.json"), map.append("}"));
     Summary b = Summary.of(scoresBefore, 0.02);
     Summary a = Summary.of(scoresAfter, 0.02);
     System.out.printf(
