@@ -102,12 +102,7 @@ final class KeptSeries {
     if (historyLimit == Series.UNBOUNDED || readingAgain.contains(key.run())) {
       return Series.UNBOUNDED;
     }
-    // A learning rate is kept like a watched series: a series that appears later in its
-    // experiment is fed the schedule so far (a step schedule's constant phases survive thinning).
-    return config.plan(key.run(), key.tag()).isPresent()
-            || config.schedule().isLearningRate(key.tag())
-        ? historyLimit
-        : 0;
+    return config.plan(key.run(), key.tag()).isPresent() ? historyLimit : 0;
   }
 
   /** See {@link LogdirJudge#runsByExperiment}. */

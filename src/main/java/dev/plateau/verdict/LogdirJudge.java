@@ -34,9 +34,11 @@ import org.jspecify.annotations.Nullable;
  * <p><b>Learning rates.</b> A series whose tag the configuration names a learning rate ({@code
  * detection.schedule}) is fed, point by point, to the judge of every watched series of its
  * experiment (the run itself, or a Keras layout's {@code train} and {@code validation} runs), and a
- * series watched later is fed the learning-rate points kept so far: each judge follows the schedule
- * itself ({@link SeriesJudge#learningRate}), so what it learnt is saved and restored with it, and
- * its drops apply at their step whatever order the files are read in.
+ * series watched later is fed the learning-rate points kept so far (every point in the one-shot
+ * commands; none in a bounded daemon, which keeps no points of unwatched series, so a series that
+ * first appears after its experiment's learning rate was read sees only the later drops): each
+ * judge follows the schedule itself ({@link SeriesJudge#learningRate}), so what it learnt is saved
+ * and restored with it, and its drops apply at their step whatever order the files are read in.
  *
  * <p>Pure apart from the listener: no I/O, no clock ({@link #atTime} takes the time). Not
  * thread-safe: one thread feeds it.
