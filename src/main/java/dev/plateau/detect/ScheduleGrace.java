@@ -107,8 +107,8 @@ public final class ScheduleGrace {
 
   /**
    * The judged series' next point, its {@code points}-th, at {@code step}, before its detectors see
-   * it: applies the waiting drops it reaches (every drop found before this point, when {@code
-   * lastStep} is already past them). Returns the latest drop applied, or null.
+   * it: applies the waiting drops at or before {@code step} (a drop found after the series passed
+   * its step applies here, at the next point). Returns the latest drop applied, or null.
    */
   LearningRateDrops.@Nullable Drop reach(long points, long step) {
     int applied = 0;
