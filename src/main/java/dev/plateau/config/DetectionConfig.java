@@ -40,7 +40,8 @@ public final class DetectionConfig {
           "sweeps",
           "max_series_per_run",
           "max_series",
-          "max_tags_per_file");
+          "max_tags_per_file",
+          "schedule");
   static final Set<String> RULE_KEYS =
       Set.of(
           "run",
@@ -98,6 +99,7 @@ public final class DetectionConfig {
   private final int maxSeries;
   private final int maxTagsPerFile;
   private SweepConfig sweep = SweepConfig.DEFAULTS;
+  private final ScheduleConfig schedule;
 
   private DetectionConfig(
       WatchPolicy watch,
@@ -109,8 +111,10 @@ public final class DetectionConfig {
       StopPolicy stops,
       int maxSeriesPerRun,
       int maxSeries,
-      int maxTagsPerFile) {
+      int maxTagsPerFile,
+      ScheduleConfig schedule) {
     this.watch = watch;
+    this.schedule = schedule;
     this.maxSeriesPerRun = maxSeriesPerRun;
     this.maxSeries = maxSeries;
     this.maxTagsPerFile = maxTagsPerFile;
@@ -134,7 +138,8 @@ public final class DetectionConfig {
         StopPolicy.DEFAULT,
         DEFAULT_MAX_SERIES_PER_RUN,
         DEFAULT_MAX_SERIES,
-        DEFAULT_MAX_TAGS_PER_FILE);
+        DEFAULT_MAX_TAGS_PER_FILE,
+        ScheduleConfig.defaults());
   }
 
   /** How runs are compared with their sweep's siblings ({@code sweep}, {@code sweeps}). */
@@ -155,6 +160,11 @@ public final class DetectionConfig {
   /** The most watched series in memory for one logdir ({@code max_series}). */
   public int maxSeries() {
     return maxSeries;
+  }
+
+  /** Learning rates and their drops ({@code schedule}). */
+  public ScheduleConfig schedule() {
+    return schedule;
   }
 
   /** The most distinct tags kept from one event file ({@code max_tags_per_file}). */
@@ -201,9 +211,12 @@ public final class DetectionConfig {
     int all = (int) detection.get("max_series").integer(DEFAULT_MAX_SERIES, 1, 10_000_000);
     int tags =
         (int) detection.get("max_tags_per_file").integer(DEFAULT_MAX_TAGS_PER_FILE, 1, 10_000_000);
+    ConfigNode scheduleNode = detection.get("schedule");
+    ScheduleConfig schedule =
+        scheduleNode.isMissing() ? ScheduleConfig.defaults() : ScheduleConfig.parse(scheduleNode);
     DetectionConfig config =
         new DetectionConfig(
-            watch, when, detectors, smoothing, params, rules, stops, perRun, all, tags);
+            watch, when, detectors, smoothing, params, rules, stops, perRun, all, tags, schedule);
     config.sweep = SweepConfig.parse(detection.get("sweep"), detection.get("sweeps"));
     config.validate(detection, rulesNode);
     return config;

@@ -50,6 +50,15 @@ public interface Detector {
     return Double.POSITIVE_INFINITY;
   }
 
+  /**
+   * The run's learning rate dropped at {@code step} (a step schedule's next phase; {@link
+   * LearningRateDrops}), told just before the first point at or after that step. A detector whose
+   * judgement rests on the curve's shape so far may start afresh (the plateau detector leaves a
+   * convergence and fits its forecast to the points after the drop); by default nothing changes.
+   * Whatever a detector does here must be in its saved state.
+   */
+  default void learningRateDropped(long step) {}
+
   /** The judgement after the last point (a waiting TRAINING judgement before any). */
   Judgement current();
 

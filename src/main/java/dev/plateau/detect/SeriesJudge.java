@@ -26,6 +26,14 @@ import org.jspecify.annotations.Nullable;
  * written out when {@link #verdict()} is called or the status changes; the built-in detectors are
  * read the same way (status and checkpoint, without their evidence and reason).
  *
+ * <p><b>Learning-rate schedules.</b> A judge built with {@link ScheduleGrace.Params} is also fed
+ * its run's learning rate ({@link #learningRate}). When the learning rate drops (a step schedule's
+ * next phase, {@link LearningRateDrops}) and the judged series reaches the drop's step, the
+ * detectors are told ({@link Detector#learningRateDropped}: the plateau detector leaves a
+ * convergence and fits its forecast to the points after the drop) and, within the grace that
+ * follows, a detector's CONVERGED counts as TRAINING: the verdict says why, with the drop in its
+ * evidence ({@code learning_rate_drop}).
+ *
  * <p>Pure: no I/O and no clock.
  */
 public final class SeriesJudge {
@@ -34,12 +42,14 @@ public final class SeriesJudge {
   private final Mode mode;
   private final List<Detector> detectors;
   private final Slot[] slots;
+  private final @Nullable ScheduleGrace schedule;
   private long points;
   private long lastStep = Long.MIN_VALUE;
 
   // The verdict as fields, and as written out (null until read, after each point or time).
   private Status status = Status.TRAINING;
   private int winner;
+  private boolean held;
   private Long decidedAt;
   // The checkpoint to keep: the series' best measured finite point (the earliest of equals).
   private boolean kept;
@@ -51,6 +61,7 @@ public final class SeriesJudge {
 
   // The same fields as they were before the latest point or time.
   private int previousWinner;
+  private boolean previousHeld;
   private Long previousDecidedAt;
   private boolean previousKept;
   private long previousKeptStep;
@@ -62,6 +73,21 @@ public final class SeriesJudge {
   private @Nullable Verdict beforeChange;
 
   public SeriesJudge(String run, String tag, Mode mode, List<Detector> detectors) {
+    this(run, tag, mode, detectors, null);
+  }
+
+  /**
+   * A judge that also follows its run's learning rate ({@code schedule} null: it does not).
+   *
+   * @throws IllegalArgumentException without detectors
+   */
+  public SeriesJudge(
+      String run,
+      String tag,
+      Mode mode,
+      List<Detector> detectors,
+      ScheduleGrace.@Nullable Params schedule) {
+    this.schedule = schedule == null ? null : new ScheduleGrace(schedule);
     if (detectors.isEmpty()) {
       throw new IllegalArgumentException("a watched series needs at least one detector: " + tag);
     }
@@ -112,6 +138,7 @@ public final class SeriesJudge {
           write(
               status,
               winner,
+              held,
               slots[winner].judgement(),
               decidedAt,
               kept ? keptStep : null,
@@ -138,6 +165,14 @@ public final class SeriesJudge {
     rememberCheckpoint();
     points++;
     lastStep = step;
+    if (schedule != null) {
+      LearningRateDrops.Drop drop = schedule.reach(points, step);
+      if (drop != null) {
+        for (Slot slot : slots) {
+          slot.detector.learningRateDropped(drop.step());
+        }
+      }
+    }
     if (Double.isFinite(value) && (!kept || mode.better(value, keptValue))) {
       kept = true;
       keptStep = step;
@@ -147,6 +182,22 @@ public final class SeriesJudge {
       slot.feed(step, wallTime, value);
     }
     return settle(step);
+  }
+
+  /**
+   * Feeds a point of a learning-rate series of the run ({@code source} names it; only the first
+   * source is followed). A drop it completes applies when the judged series reaches its step. Does
+   * nothing for a judge built without schedule settings.
+   */
+  public void learningRate(String source, long step, double value) {
+    if (schedule != null) {
+      schedule.learningRate(source, step, value);
+    }
+  }
+
+  /** Whether this judge follows a learning rate (it was built with schedule settings). */
+  public boolean followsSchedule() {
+    return schedule != null;
   }
 
   /** Tells the detectors that the last point arrived at {@code nowSeconds} (live daemons). */
@@ -194,14 +245,19 @@ public final class SeriesJudge {
   private Verdict settle(long step) {
     Status previousStatus = status;
     previousWinner = winner;
+    previousHeld = held;
     previousDecidedAt = decidedAt;
     previousLastStep = verdictLastStep;
     previousPoints = verdictPoints;
     previousVerdict = verdict;
 
+    boolean holding = schedule != null && schedule.holds(points, lastStep);
     int w = 0;
     for (int i = 1; i < slots.length; i++) {
-      int byPriority = Integer.compare(slots[i].status().priority(), slots[w].status().priority());
+      int byPriority =
+          Integer.compare(
+              effective(slots[i].status(), holding).priority(),
+              effective(slots[w].status(), holding).priority());
       // Among equals, the judgement with the most evidence says the most (the plateau
       // detector's statistics rather than divergence's "no sign of divergence").
       if (byPriority > 0
@@ -209,9 +265,11 @@ public final class SeriesJudge {
         w = i;
       }
     }
-    boolean changed = slots[w].status() != previousStatus;
+    Status now = effective(slots[w].status(), holding);
+    boolean changed = now != previousStatus;
     winner = w;
-    status = slots[w].status();
+    held = now != slots[w].status();
+    status = now;
     if (changed) {
       decidedAt = step;
     }
@@ -227,6 +285,7 @@ public final class SeriesJudge {
             : write(
                 previousStatus,
                 previousWinner,
+                previousHeld,
                 slots[previousWinner].previous(),
                 previousDecidedAt,
                 previousKept ? previousKeptStep : null,
@@ -236,9 +295,15 @@ public final class SeriesJudge {
     return verdict();
   }
 
+  /** A detector's status as the judge counts it: CONVERGED is held back within a drop's grace. */
+  private static Status effective(Status status, boolean holding) {
+    return holding && status == Status.CONVERGED ? Status.TRAINING : status;
+  }
+
   private Verdict write(
       Status status,
       int winner,
+      boolean held,
       Judgement judgement,
       Long decidedAt,
       Long bestStep,
@@ -256,8 +321,11 @@ public final class SeriesJudge {
         bestValue,
         lastStep,
         points,
-        withForecast(judgement.evidence()),
-        judgement.reason());
+        held && schedule != null
+            ? Evidence.with(
+                withForecast(judgement.evidence()), "learning_rate_drop", schedule.evidence())
+            : withForecast(judgement.evidence()),
+        held && schedule != null ? schedule.reason() + judgement.reason() : judgement.reason());
   }
 
   /**
@@ -320,9 +388,19 @@ public final class SeriesJudge {
    * The judge's saved state: its verdict, counters and each detector's state, in the order of
    * {@link #detectors()}.
    */
-  public record State(Verdict verdict, long points, long lastStep, List<DetectorState> detectors) {
+  public record State(
+      Verdict verdict,
+      long points,
+      long lastStep,
+      List<DetectorState> detectors,
+      ScheduleGrace.@Nullable State schedule) {
     public State {
       detectors = List.copyOf(detectors);
+    }
+
+    /** A state without a schedule (a judge that follows no learning rate). */
+    public State(Verdict verdict, long points, long lastStep, List<DetectorState> detectors) {
+      this(verdict, points, lastStep, detectors, null);
     }
   }
 
@@ -331,7 +409,8 @@ public final class SeriesJudge {
     for (Detector detector : detectors) {
       states.add(detector.snapshot());
     }
-    return new State(verdict(), points, lastStep, states);
+    return new State(
+        verdict(), points, lastStep, states, schedule == null ? null : schedule.snapshot());
   }
 
   /**
@@ -351,8 +430,12 @@ public final class SeriesJudge {
       detectors.get(i).restore(state.detectors().get(i));
       slots[i].restored();
     }
+    if (schedule != null && state.schedule() != null) {
+      schedule.restore(state.schedule());
+    }
     verdict = state.verdict();
     status = verdict.status();
+    held = false;
     decidedAt = verdict.decidedAtStep();
     kept = verdict.bestStep() != null;
     keptStep = kept ? verdict.bestStep() : 0;

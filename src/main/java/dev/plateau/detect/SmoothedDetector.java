@@ -65,6 +65,11 @@ public final class SmoothedDetector implements Detector {
   }
 
   @Override
+  public void learningRateDropped(long step) {
+    inner.learningRateDropped(step);
+  }
+
+  @Override
   public void arrivedAt(double nowSeconds) {
     inner.arrivedAt(nowSeconds);
   }

@@ -64,8 +64,9 @@ final class MetricsEndpoint {
    * Every metric, in the format {@code accept} (the request's Accept field, or null) asks for.
    *
    * @param names whether the request may read experiment names and logdir paths: without, the
-   *     families that name them ({@link PublishedMetrics#NAMING}) are left out (a server with a token serves it only to requests
-   *     that carry the token, as it does the page and {@code /api/runs})
+   *     families that name them ({@link PublishedMetrics#NAMING}) are left out (a server with a
+   *     token serves it only to requests that carry the token, as it does the page and {@code
+   *     /api/runs})
    */
   Body scrape(@Nullable String accept, boolean names) throws IOException {
     ExpositionFormatWriter writer = OPEN_METRICS.accepts(accept) ? OPEN_METRICS : TEXT;

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.plateau.detect.Detector;
 import dev.plateau.detect.DetectorState;
+import dev.plateau.detect.ScheduleGrace;
 import dev.plateau.detect.SeriesJudge;
 import dev.plateau.detect.SmoothedDetector;
 import dev.plateau.detect.Verdict;
@@ -60,6 +61,11 @@ public final class JudgeStateCodec {
     for (int i = 0; i < state.detectors().size(); i++) {
       out.writeString(judge.detectors().get(i).name());
       writeState(out, judge.detectors().get(i), state.detectors().get(i));
+    }
+    // The schedule last, and only for a judge that follows one: a state without it reads as
+    // before, and a state saved before schedules existed restores a schedule that knows nothing.
+    if (state.schedule() != null) {
+      RecordCodec.write(out, state.schedule());
     }
     return out.toByteArray();
   }
@@ -166,6 +172,10 @@ public final class JudgeStateCodec {
       }
       states.add(readState(in, detector));
     }
+    ScheduleGrace.State schedule =
+        judge.followsSchedule() && !in.atEnd()
+            ? RecordCodec.read(in, ScheduleGrace.State.class)
+            : null;
     if (!in.atEnd()) {
       throw new IllegalArgumentException(
           "unreadable saved state: "
@@ -173,7 +183,7 @@ public final class JudgeStateCodec {
               + " bytes after its end at byte "
               + in.offset());
     }
-    judge.restore(new SeriesJudge.State(verdict, points, lastStep, states));
+    judge.restore(new SeriesJudge.State(verdict, points, lastStep, states, schedule));
   }
 
   private static DetectorState readState(StateBytes.Reader in, Detector detector) {
@@ -201,6 +211,9 @@ public final class JudgeStateCodec {
       ObjectNode d = detectors.addObject();
       d.put("name", judge.detectors().get(i).name());
       d.set("state", JSON.valueToTree(state.detectors().get(i)));
+    }
+    if (state.schedule() != null) {
+      root.set("schedule", JSON.valueToTree(state.schedule()));
     }
     // Written by this mapper, not JsonNode.toString() (Jackson's internal mapper), so the fast
     // double writer applies: a checkpoint of a thousand live runs writes millions of doubles.
@@ -239,9 +252,17 @@ public final class JudgeStateCodec {
         states.add(readState(saved.path("state"), detector));
       }
       Verdict verdict = JSON.treeToValue(root.path("verdict"), Verdict.class);
+      ScheduleGrace.State schedule =
+          judge.followsSchedule() && root.hasNonNull("schedule")
+              ? JSON.treeToValue(root.path("schedule"), ScheduleGrace.State.class)
+              : null;
       judge.restore(
           new SeriesJudge.State(
-              verdict, root.path("points").asLong(), root.path("last_step").asLong(), states));
+              verdict,
+              root.path("points").asLong(),
+              root.path("last_step").asLong(),
+              states,
+              schedule));
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException("unreadable saved state: " + e.getOriginalMessage(), e);
     }

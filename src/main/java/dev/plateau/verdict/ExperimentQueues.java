@@ -65,6 +65,17 @@ final class ExperimentQueues {
     added();
   }
 
+  /**
+   * Queues a point of a learning-rate series of {@code w}'s experiment ({@code source}: run and
+   * tag) for its judge.
+   */
+  void learningRatePoint(WatchedSeries w, String source, long step, double value) {
+    Queue q = queueOf(w.experiment);
+    q.add(w, false, step, Double.NaN, value, Double.NaN);
+    q.learningRate[q.size - 1] = source;
+    added();
+  }
+
   /** Judges every queued point now, on the judge threads, and reports what was found. */
   void judgeAll() {
     if (queued.isEmpty()) {
@@ -108,6 +119,8 @@ final class ExperimentQueues {
     int size;
     WatchedSeries[] who = new WatchedSeries[16];
     boolean[] twin = new boolean[16];
+    // The learning-rate series of a learning-rate point, else null.
+    String[] learningRate = new String[16];
     long[] step = new long[16];
     double[] wallTime = new double[16];
     double[] value = new double[16];
@@ -123,6 +136,7 @@ final class ExperimentQueues {
         int n = size * 2;
         who = Arrays.copyOf(who, n);
         twin = Arrays.copyOf(twin, n);
+        learningRate = Arrays.copyOf(learningRate, n);
         step = Arrays.copyOf(step, n);
         wallTime = Arrays.copyOf(wallTime, n);
         value = Arrays.copyOf(value, n);
@@ -130,6 +144,7 @@ final class ExperimentQueues {
       }
       who[size] = w;
       twin[size] = isTwin;
+      learningRate[size] = null;
       step[size] = s;
       wallTime[size] = t;
       value[size] = v;
@@ -144,6 +159,11 @@ final class ExperimentQueues {
         who[i] = null;
         if (twin[i]) {
           w.overfitting.observeTwin(step[i], wallTime[i], value[i]);
+          continue;
+        }
+        if (learningRate[i] != null) {
+          w.judge.learningRate(learningRate[i], step[i], value[i]);
+          learningRate[i] = null;
           continue;
         }
         if (!Double.isNaN(arrival[i])) {

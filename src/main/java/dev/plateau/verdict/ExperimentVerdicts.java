@@ -61,6 +61,11 @@ final class ExperimentVerdicts {
     membersOf.computeIfAbsent(w.experiment, e -> new ArrayList<>()).add(w);
   }
 
+  /** The watched series of {@code experiment} (empty when it has none). */
+  List<WatchedSeries> members(String experiment) {
+    return membersOf.getOrDefault(experiment, List.of());
+  }
+
   /** How many watched series {@code run} has. */
   int watchedOfRun(String run) {
     int ofRun = 0;

@@ -33,6 +33,15 @@ import org.jspecify.annotations.Nullable;
  * this class decides which series are watched and feeds the parts, none of which calls back into
  * it.
  *
+ * <p><b>Learning rates.</b> A series whose tag the configuration names a learning rate ({@code
+ * detection.schedule}) is fed, point by point, to the judge of every watched series of its
+ * experiment (the run itself, or a Keras layout's {@code train} and {@code validation} runs), and a
+ * series watched later is fed the learning-rate points kept so far (every point in the one-shot
+ * commands; none in a bounded daemon, which keeps no points of unwatched series, so a series that
+ * first appears after its experiment's learning rate was read sees only the later drops): each
+ * judge follows the schedule itself ({@link SeriesJudge#learningRate}), so what it learnt is saved
+ * and restored with it, and its drops apply at their step whatever order the files are read in.
+ *
  * <p>Pure apart from the listener: no I/O, no clock ({@link #atTime} takes the time). Not
  * thread-safe: one thread feeds it.
  *
@@ -47,7 +56,10 @@ public final class LogdirJudge {
   private final VerdictListener listener;
   private final KeptSeries kept;
   private final Map<SeriesKey, WatchedSeries> watched = new LinkedHashMap<>();
+
+  /** Every series seen, and whether it is a learning rate (matched once, not per point). */
   private final Map<SeriesKey, Boolean> known = new HashMap<>();
+
   private final Set<SeriesKey> dirty = new LinkedHashSet<>();
   private final TwinPairing twins = new TwinPairing();
   private final ExperimentVerdicts experiments;
@@ -55,6 +67,10 @@ public final class LogdirJudge {
   private final WatchLimits limits;
   private final @Nullable SweepBoard sweeps;
   private final PlannedEnds plannedEnds = new PlannedEnds();
+
+  /** The learning-rate series of each experiment, in order of appearance. */
+  private final Map<String, List<SeriesKey>> learningRates = new HashMap<>();
+
   private DoubleSupplier arrivalClock;
 
   public LogdirJudge(DetectionConfig config, VerdictListener listener) {
@@ -162,10 +178,12 @@ public final class LogdirJudge {
     if (PlannedEnds.declares(point.tag())) {
       plannedEnd(Experiments.of(point.run()), point.value());
     }
-    boolean isNew = !known.containsKey(key);
+    Boolean isLearningRate = known.get(key);
+    boolean isNew = isLearningRate == null;
     int dropped = kept.add(point, isNew);
     if (isNew) {
-      known.put(key, Boolean.TRUE);
+      isLearningRate = config.schedule().isLearningRate(key.tag());
+      known.put(key, isLearningRate);
       newSeries(key);
     }
     WatchedSeries w = watched.get(key);
@@ -202,6 +220,9 @@ public final class LogdirJudge {
         found.forEach(Runnable::run);
       }
     }
+    if (isLearningRate) {
+      learningRate(key, point);
+    }
     List<WatchedSeries> validations = twins.validationsOf(key);
     if (validations != null) {
       for (WatchedSeries v : validations) {
@@ -210,6 +231,52 @@ public final class LogdirJudge {
           dirty.add(v.key); // the validation series' detector changed too
         }
         v.twinFedUpTo = Long.MIN_VALUE;
+      }
+    }
+  }
+
+  /** A learning-rate point: to the judge of every watched series of its experiment but itself. */
+  private void learningRate(SeriesKey key, ScalarPoint point) {
+    String experiment = Experiments.of(key.run());
+    List<SeriesKey> sources = learningRates.computeIfAbsent(experiment, e -> new ArrayList<>(1));
+    if (!sources.contains(key)) {
+      sources.add(key);
+    }
+    String source = sourceName(key);
+    for (WatchedSeries w : experiments.members(experiment)) {
+      if (!w.key.equals(key) && w.schedule != null) {
+        queues.learningRatePoint(w, source, point.step(), point.value());
+        dirty.add(w.key); // what its judge knows of the schedule is state to save
+      }
+    }
+  }
+
+  /** How a judge names the learning-rate series it follows. */
+  private static String sourceName(SeriesKey key) {
+    return key.run() + "\n" + key.tag();
+  }
+
+  /**
+   * Feeds {@code w}'s judge the learning-rate points of its experiment kept so far: queued (a new
+   * series, in order with its own points) or at once (a judge rebuilt on this thread).
+   */
+  private void feedScheduleSoFar(WatchedSeries w, boolean queued) {
+    List<SeriesKey> sources = learningRates.get(w.experiment);
+    if (sources == null || w.schedule == null) {
+      return;
+    }
+    for (SeriesKey source : sources) {
+      Series series = kept.series(source);
+      if (source.equals(w.key) || series == null) {
+        continue;
+      }
+      String name = sourceName(source);
+      for (int i = 0; i < series.size(); i++) {
+        if (queued) {
+          queues.learningRatePoint(w, name, series.step(i), series.value(i));
+        } else {
+          w.judge.learningRate(name, series.step(i), series.value(i));
+        }
       }
     }
   }
@@ -307,7 +374,7 @@ public final class LogdirJudge {
     queues.judge(Experiments.of(run));
     SeriesKey key = new SeriesKey(run, tag);
     kept.register(run);
-    if (known.putIfAbsent(key, Boolean.TRUE) == null) {
+    if (known.putIfAbsent(key, config.schedule().isLearningRate(tag)) == null) {
       newSeries(key);
     }
     WatchedSeries w = watched.get(key);
@@ -367,6 +434,8 @@ public final class LogdirJudge {
     experiments.evict(gone);
     watched.keySet().removeIf(k -> gone.contains(k.run()));
     known.keySet().removeIf(k -> gone.contains(k.run()));
+    learningRates.values().forEach(keys -> keys.removeIf(k -> gone.contains(k.run())));
+    learningRates.values().removeIf(List::isEmpty);
     dirty.removeIf(k -> gone.contains(k.run()));
     twins.evict(gone);
   }
@@ -478,7 +547,7 @@ public final class LogdirJudge {
     Optional<SeriesPlan> plan = config.plan(key.run(), key.tag());
     if (plan.isPresent()
         && !limits.over(key, experiments.watchedOfRun(key.run()), watched.size())) {
-      WatchedSeries w = new WatchedSeries(key, plan.get());
+      WatchedSeries w = new WatchedSeries(key, plan.get(), config.schedule().judgeParams());
       try {
         w.buildJudge();
       } catch (ConfigException e) {
@@ -490,6 +559,7 @@ public final class LogdirJudge {
       watched.put(key, w);
       experiments.add(w);
       twins.watching(w);
+      feedScheduleSoFar(w, true);
     }
     // A new series may be the twin someone waits for.
     for (WatchedSeries v : twins.appeared(key, known::containsKey)) {
@@ -532,6 +602,7 @@ public final class LogdirJudge {
     if (hadOverfitting && w.overfitting != null && w.twin != null) {
       feedTwinSoFar(w);
     }
+    feedScheduleSoFar(w, false);
     for (int i = 0; i < series.size(); i++) {
       w.judge.observe(series.step(i), series.wallTime(i), series.value(i));
     }

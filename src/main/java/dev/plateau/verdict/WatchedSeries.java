@@ -5,11 +5,13 @@ import dev.plateau.config.SeriesPlan;
 import dev.plateau.detect.Detector;
 import dev.plateau.detect.DivergenceDetector;
 import dev.plateau.detect.OverfittingDetector;
+import dev.plateau.detect.ScheduleGrace;
 import dev.plateau.detect.SeriesJudge;
 import dev.plateau.detect.TagClassifier;
 import dev.plateau.series.SeriesKey;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A series the configuration watches: its plan, its judge, its overfitting detector if it has one,
@@ -22,6 +24,7 @@ final class WatchedSeries {
   final SeriesKey key;
   final String experiment;
   final SeriesPlan plan;
+  final ScheduleGrace.@Nullable Params schedule;
   SeriesJudge judge;
   OverfittingDetector overfitting;
 
@@ -41,9 +44,14 @@ final class WatchedSeries {
   boolean complete = true;
 
   WatchedSeries(SeriesKey key, SeriesPlan plan) {
+    this(key, plan, null);
+  }
+
+  WatchedSeries(SeriesKey key, SeriesPlan plan, ScheduleGrace.@Nullable Params schedule) {
     this.key = key;
     this.experiment = Experiments.of(key.run());
     this.plan = plan;
+    this.schedule = schedule;
   }
 
   /**
@@ -76,6 +84,6 @@ final class WatchedSeries {
       // Only overfitting was asked for, on a series that cannot have it: still catch NaN.
       detectors.add(new DivergenceDetector(plan.mode(), DivergenceDetector.Params.DEFAULTS));
     }
-    judge = new SeriesJudge(key.run(), key.tag(), plan.mode(), detectors);
+    judge = new SeriesJudge(key.run(), key.tag(), plan.mode(), detectors, schedule);
   }
 }

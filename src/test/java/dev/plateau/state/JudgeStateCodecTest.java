@@ -100,6 +100,84 @@ class JudgeStateCodecTest {
     }
   }
 
+  static SeriesJudge followingSchedule(SeriesPlan plan) throws Exception {
+    return new SeriesJudge(
+        "exp/validation",
+        "val_loss",
+        plan.mode(),
+        plan.build(),
+        dev.plateau.detect.ScheduleGrace.Params.DEFAULTS);
+  }
+
+  /** A step schedule: 0.1, then 0.01 from step 60, 0.001 from step 120; logged every step. */
+  static double learningRate(int t) {
+    return t < 60 ? 0.1 : t < 120 ? 0.01 : 0.001;
+  }
+
+  static void feedWithSchedule(SeriesJudge judge, int t, double value, double[] twin) {
+    judge.learningRate("exp/train\nlr", t, learningRate(t));
+    feed(judge, t, value, twin);
+  }
+
+  @Test
+  void aJudgeFollowingAScheduleIsRestoredWithWhatItKnowsOfTheLearningRate() throws Exception {
+    SeriesPlan plan = plan(EVERY_DETECTOR);
+    int n = 180;
+    double[] values = curve(2, n);
+    double[] twin = new double[n];
+    for (int i = 0; i < n; i++) {
+      twin[i] = 2 * Math.exp(-i / 30.0) + 0.1;
+    }
+    // cuts: before the first drop's steady level, a drop found but not reached, inside a grace
+    for (int cut : new int[] {1, 59, 60, 61, 65, 70, 121, 125, 150}) {
+      SeriesJudge original = followingSchedule(plan);
+      for (int t = 0; t < cut; t++) {
+        feedWithSchedule(original, t, values[t], twin);
+      }
+      // the learning rate of the next step arrives before the cut is saved
+      original.learningRate("exp/train\nlr", cut, learningRate(cut));
+      byte[] saved = JudgeStateCodec.write(original);
+      SeriesJudge restored = followingSchedule(plan);
+      JudgeStateCodec.read(saved, restored);
+      SeriesJudge fromJson = followingSchedule(plan);
+      JudgeStateCodec.read(
+          JudgeStateCodec.json(original).getBytes(StandardCharsets.UTF_8), fromJson);
+      List<String> a = new ArrayList<>();
+      List<String> b = new ArrayList<>();
+      List<String> c = new ArrayList<>();
+      for (int t = cut; t < n; t++) {
+        for (SeriesJudge j : List.of(original, restored, fromJson)) {
+          if (t > cut) {
+            j.learningRate("exp/train\nlr", t, learningRate(t));
+          }
+          feed(j, t, values[t], twin);
+        }
+        a.add(VerdictJson.of(original.verdict()).toString());
+        b.add(VerdictJson.of(restored.verdict()).toString());
+        c.add(VerdictJson.of(fromJson.verdict()).toString());
+      }
+      assertThat(b).as("cut %d", cut).isEqualTo(a);
+      assertThat(c).as("cut %d, from JSON", cut).isEqualTo(a);
+      assertThat(JudgeStateCodec.write(restored)).isEqualTo(JudgeStateCodec.write(original));
+      assertThat(JudgeStateCodec.json(restored))
+          .as("the last drop reached is saved")
+          .contains("\"dropped\":true", "\"dropStep\":120");
+    }
+  }
+
+  @Test
+  void aStateSavedWithoutAScheduleIsReadByAJudgeThatFollowsOne() throws Exception {
+    SeriesPlan plan = plan(EVERY_DETECTOR);
+    SeriesJudge older = judge(plan);
+    double[] values = curve(4, 50);
+    for (int t = 0; t < 50; t++) {
+      feed(older, t, values[t], values);
+    }
+    SeriesJudge following = followingSchedule(plan);
+    JudgeStateCodec.read(JudgeStateCodec.write(older), following);
+    assertThat(following.verdict()).isEqualTo(older.verdict());
+  }
+
   @Test
   void stateOfOtherDetectorsIsRefused() throws Exception {
     SeriesJudge everything = judge(plan(EVERY_DETECTOR));
