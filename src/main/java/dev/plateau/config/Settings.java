@@ -60,6 +60,8 @@ public final class Settings {
       Set.of(
           "detection.detectors",
           "detection.sweeps",
+          "detection.schedule.tags",
+          "detection.schedule.ignore_tags",
           "webhook.urls",
           "webhook.statuses",
           "slack.statuses",
@@ -82,6 +84,10 @@ public final class Settings {
     detection.remove("sweep");
     for (String key : SweepConfig.KEYS) {
       detection.add("sweep." + key);
+    }
+    detection.remove("schedule");
+    for (String key : ScheduleConfig.KEYS) {
+      detection.add("schedule." + key);
     }
     for (String detector : DetectorSpecs.NAMES) {
       for (String key : DetectorSpecs.keysOf(detector)) {

@@ -104,7 +104,10 @@ class MetricsScrapeTest {
             "the convergence exported",
             () -> {
               scraped.set(RawHttp.get(server.address().getPort(), "/metrics").body());
-              return scraped.get().contains(converged);
+              // The status is published at the end of the round that decided it, the count once
+              // that round's commit is in: a scrape may fall between the two.
+              return scraped.get().contains(converged)
+                  && scraped.get().contains("plateau_verdicts_total{status=\"converged\"} 1.0");
             });
         String text = scraped.get();
         assertThat(text)
