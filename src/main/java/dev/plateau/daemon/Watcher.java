@@ -63,6 +63,7 @@ public final class Watcher {
   private static final long AT_TIME_EVERY_MILLIS = 1_000;
 
   private final Path logdir;
+  private final String name;
   private final StateStore store;
   private final FlagApplier flags;
   private final Clock clock;
@@ -134,7 +135,9 @@ public final class Watcher {
     this.judge = new LogdirJudge(config.detection(), new JudgeEvents());
     this.judge.live(() -> clock.millis() / 1000.0);
     this.judge.boundHistory(HISTORY_POINTS);
-    String shown = this.logdir.toString();
+    String url = source.url();
+    this.name = url != null ? url : this.logdir.toString();
+    String shown = name;
     Function<SeriesKey, @Nullable Series> kept = keptBy(judge);
     AlertFactory alerts = new AlertFactory(shown, host, kept);
     this.news = new NewsFilter(config.alerts().ignoreOlder(), kept);
@@ -173,6 +176,14 @@ public final class Watcher {
 
   public Path logdir() {
     return logdir;
+  }
+
+  /**
+   * The logdir as people know it, in the status page, metrics and alerts: its path, or its URL for
+   * one in an object store ({@code s3://bucket/prefix}, which a path would fold to {@code s3:/}).
+   */
+  public String logdirName() {
+    return name;
   }
 
   /**
@@ -251,7 +262,7 @@ public final class Watcher {
   public void metrics(DaemonMetrics shared) {
     this.metrics = shared;
     committer.metrics(shared);
-    shared.expect(logdir.toString());
+    shared.expect(name);
   }
 
   /**
@@ -367,7 +378,7 @@ public final class Watcher {
     } finally {
       Duration limit = unreachableAfter;
       if (limit != null) {
-        metrics.unreachable(logdir.toString(), tailer.unreachableFor().compareTo(limit) > 0);
+        metrics.unreachable(name, tailer.unreachableFor().compareTo(limit) > 0);
       }
     }
   }
@@ -425,7 +436,7 @@ public final class Watcher {
       published.refreshCurves(judge.runs(), (run, tag) -> judge.judgeOf(run, tag) != null);
     }
     if (!readAgain) {
-      metrics.scanned(logdir.toString());
+      metrics.scanned(name);
     }
     flags.retry(clock.millis());
     return new Round(read, transitions, committed, readAgain);

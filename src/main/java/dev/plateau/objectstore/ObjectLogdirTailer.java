@@ -241,4 +241,9 @@ public final class ObjectLogdirTailer implements LogdirSource {
   public PollStats totals() {
     return new PollStats(runs(), objects.size(), records, bytes, points, corrupt);
   }
+
+  @Override
+  public String url() {
+    return root.toString();
+  }
 }

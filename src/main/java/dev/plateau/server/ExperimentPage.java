@@ -67,7 +67,7 @@ final class ExperimentPage {
     out.append("</h1><p class=\"reason\">")
         .append(Html.text(HumanNumber.inText(verdict.reason())))
         .append("</p><dl class=\"facts\"><dt>logdir</dt><dd>")
-        .append(Html.text(watcher.logdir().toString()))
+        .append(Html.text(watcher.logdirName()))
         .append("</dd>");
     String flag = watcher.flagPath(verdict.experiment(), verdict.status());
     out.append("<dt>flag file</dt><dd class=\"flag\">")

@@ -115,14 +115,14 @@ final class PublishedMetrics implements MultiCollector {
       List<ExperimentVerdict> published = w.published();
       StopPolicy stops = w.judge().stops();
       Map<String, StoppingSavings> ofLogdir =
-          savings.computeIfAbsent(w.logdir().toString(), k -> new LinkedHashMap<>());
+          savings.computeIfAbsent(w.logdirName(), k -> new LinkedHashMap<>());
       for (ExperimentVerdict e : published) {
         experiments++;
         series += e.series().size();
         byStatus[e.status().ordinal()]++;
         ofLogdir.put(e.experiment(), ExperimentSavings.of(e, stops));
       }
-      logdirs.add(new ExperimentStatuses.Logdir(w.logdir().toString(), published));
+      logdirs.add(new ExperimentStatuses.Logdir(w.logdirName(), published));
       flagsPending += w.pendingFlags();
       flagFailures += w.flagFailures();
     }

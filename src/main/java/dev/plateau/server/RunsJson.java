@@ -74,7 +74,7 @@ final class RunsJson {
     ArrayNode logdirs = root.putArray("logdirs");
     for (Watcher w : watchers) {
       ObjectNode l = logdirs.addObject();
-      l.put("logdir", w.logdir().toString());
+      l.put("logdir", w.logdirName());
       List<ExperimentVerdict> all = w.published();
       int from = Math.min(slice.offset(), all.size());
       int to = (int) Math.min(all.size(), (long) from + slice.limit());

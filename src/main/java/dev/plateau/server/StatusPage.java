@@ -88,7 +88,7 @@ final class StatusPage {
     out.append("<main id=\"live\">");
     for (Watcher w : watchers) {
       out.append("<p class=\"muted\">logdir ")
-          .append(Html.text(w.logdir().toString()))
+          .append(Html.text(w.logdirName()))
           .append(" · <span class=\"saved\">")
           .append(
               Html.text(SavingsText.of(ExperimentSavings.total(w.published(), w.judge().stops()))))

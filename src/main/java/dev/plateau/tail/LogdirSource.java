@@ -54,4 +54,13 @@ public interface LogdirSource {
   default Duration unreachableFor() {
     return Duration.ZERO;
   }
+
+  /**
+   * How this logdir is named to people (logs, the status page, metrics, alert payloads) when its
+   * path does not say it: an object store's URL ({@code s3://bucket/prefix}); null for a local
+   * directory, named by its path.
+   */
+  default @org.jspecify.annotations.Nullable String url() {
+    return null;
+  }
 }

@@ -257,7 +257,7 @@ class BadInputCatalogueIT {
                     + unknown
                     + ": detection.plateau.min_detla: unknown key for detector"
                     + " plateau; did you mean min_delta? allowed: confirm, horizon, learned_sigmas,"
-                    + " level_divisor, max_bins, min_best_age, min_delta,");
+                    + " level_divisor, max_bins, max_steps, min_best_age, min_delta,");
       }
       try (WatchProcess watch =
           WatchProcess.start(List.of(), logdir, state, "--config", wrong.toString())) {

@@ -185,9 +185,13 @@ class ObjectStoreWatchIT {
       try (WatchProcess watch =
           watch("s3://outage/logs", dir.resolve("state-outage"), env, local.toString())) {
         watch.await("ready", () -> watch.status("/readyz") == 200);
+        assertThat(watch.get("/api/runs"))
+            .as("an s3 logdir is named by its URL, not the path it folds to")
+            .contains("s3://outage/logs")
+            .doesNotContain("s3:/outage");
         proxy.down(true);
         watch.await("not ready", () -> watch.status("/readyz") == 503);
-        assertThat(watch.get("/readyz")).contains("unreachable").contains("outage/logs");
+        assertThat(watch.get("/readyz")).contains("unreachable").contains("s3://outage/logs");
         assertThat(watch.get("/metrics"))
             .containsPattern(
                 "plateau_object_store_requests_total\\{kind=\"list\",outcome=\"io_error\"\\} [1-9]");

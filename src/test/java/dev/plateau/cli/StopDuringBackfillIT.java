@@ -40,6 +40,10 @@ class StopDuringBackfillIT {
     // 400 runs of 4 tags, 2.1 M points: seconds of judging, longer than the wait below.
     long total = LogdirGenerator.write(logdir, 400, 100_000_000L, 4, 24);
     Path state = temp.resolve("state");
+    // The 400 runs are one sweep; a sweep's standings are rebuilt from the points read since a
+    // start, not saved (docs/sweeps.md), so they are left out of what must match here.
+    Path config =
+        Files.writeString(temp.resolve("plateau.yaml"), "detection: {sweep: {enabled: false}}\n");
 
     // What is left to do after the signal is CPU work (the queued points judged, one commit): on a
     // machine busier than its cores it waits for them, so the bound grows with the load.
@@ -47,7 +51,8 @@ class StopDuringBackfillIT {
     double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     long stopWithin = (long) (STOP_WITHIN_MILLIS * Math.max(1, load / cores));
     long stoppedAfterMillis;
-    try (WatchProcess first = WatchProcess.start(List.of(), logdir, state)) {
+    try (WatchProcess first =
+        WatchProcess.start(List.of(), logdir, state, "--config", config.toString())) {
       first.await("the daemon's loop started", () -> !first.lines("watching").isEmpty());
       // A real process reading: let it read part of the logdir (there is no clock to move).
       Thread.sleep(1_500);
@@ -63,7 +68,8 @@ class StopDuringBackfillIT {
         .isLessThan(stopWithin);
 
     Map<String, String> resumed;
-    try (WatchProcess again = WatchProcess.start(List.of(), logdir, state)) {
+    try (WatchProcess again =
+        WatchProcess.start(List.of(), logdir, state, "--config", config.toString())) {
       awaitReady(again);
       assertThat(again.metric("plateau_bytes_read_total"))
           .as("bytes read after the restart: the rest, nothing again")
@@ -71,7 +77,9 @@ class StopDuringBackfillIT {
       resumed = verdicts(again);
     }
     Map<String, String> reference;
-    try (WatchProcess whole = WatchProcess.start(List.of(), logdir, temp.resolve("state-whole"))) {
+    try (WatchProcess whole =
+        WatchProcess.start(
+            List.of(), logdir, temp.resolve("state-whole"), "--config", config.toString())) {
       awaitReady(whole);
       assertThat(whole.metric("plateau_bytes_read_total")).isEqualTo(total);
       reference = verdicts(whole);
