@@ -50,6 +50,11 @@ final class SlidingMannKendall {
     if (size == 0) {
       return false;
     }
+    // The usual move, first: one value out at the start, one in at the end.
+    if (n == size && Arrays.equals(values, from, from + n - 1, window, 1, size)) {
+      slide(values[from + n - 1]);
+      return true;
+    }
     for (int dropped = 0; dropped <= Math.min(MOST_MOVED, size); dropped++) {
       int kept = size - dropped;
       int added = n - kept;
@@ -76,6 +81,27 @@ final class SlidingMannKendall {
     Arrays.sort(sorted, 0, n);
     size = n;
     s = afresh.s(values, from, from + n);
+  }
+
+  /** Drops the first value and adds {@code x} at the end, in one pass over the window. */
+  private void slide(double x) {
+    double x0 = window[0];
+    long change = 0;
+    for (int j = 1; j < size; j++) {
+      double v = window[j];
+      change += sign(x - v) - sign(v - x0);
+    }
+    s += change;
+    int out = Arrays.binarySearch(sorted, 0, size, x0);
+    System.arraycopy(sorted, out + 1, sorted, out, size - out - 1);
+    int at = Arrays.binarySearch(sorted, 0, size - 1, x);
+    if (at < 0) {
+      at = -at - 1;
+    }
+    System.arraycopy(sorted, at, sorted, at + 1, size - 1 - at);
+    sorted[at] = x;
+    System.arraycopy(window, 1, window, 0, size - 1);
+    window[size - 1] = x;
   }
 
   private void dropFirst() {
