@@ -167,8 +167,9 @@ public final class OverfittingDetector extends DraftedDetector<OverfittingDetect
   private int count;
   private double worst = Double.NaN;
   // The validation window and the twin's slide a point at a time: their trends are updated.
-  private final SlidingMannKendall validationTrend = new SlidingMannKendall();
-  private final SlidingMannKendall twinTrend = new SlidingMannKendall();
+  private final MannKendall mannKendall = new MannKendall();
+  private final SlidingMannKendall validationTrend = new SlidingMannKendall(mannKendall);
+  private final SlidingMannKendall twinTrend = new SlidingMannKendall(mannKendall);
 
   // The twin's kept points, oldest first, in [twinHead, twinTail); values oriented lower-is-better.
   private double[] twinSteps = new double[16];

@@ -17,11 +17,17 @@ final class SlidingMannKendall {
   /** The most values that may leave, and the most that may enter, between two windows. */
   static final int MOST_MOVED = 4;
 
-  private final MannKendall afresh = new MannKendall();
-  private double[] window = new double[16];
-  private double[] sorted = new double[16];
+  private final MannKendall afresh;
+  // Grown to the longest window asked about, a few values at a time: a detector holds two.
+  private double[] window = new double[0];
+  private double[] sorted = new double[0];
   private int size;
   private long s;
+
+  /** Computes windows afresh with {@code afresh} (which may serve others on the same thread). */
+  SlidingMannKendall(MannKendall afresh) {
+    this.afresh = afresh;
+  }
 
   /** The z score of {@code values[from..to)}; see {@link TrendStatistics#mannKendallZ}. */
   double z(double[] values, int from, int to) {
@@ -151,9 +157,11 @@ final class SlidingMannKendall {
     return v / 18.0;
   }
 
+  private static final int GROWTH = 4;
+
   private void grow(int n) {
     if (window.length < n) {
-      window = Arrays.copyOf(window, Math.max(n, 2 * window.length));
+      window = Arrays.copyOf(window, n + GROWTH);
       sorted = Arrays.copyOf(sorted, window.length);
     }
   }

@@ -51,7 +51,7 @@ class SlidingMannKendallTest {
     for (int trial = 0; trial < 300; trial++) {
       int distinct = trial % 10 == 0 ? 1 : 1 + random.nextInt(trial % 2 == 0 ? 4 : 100_000);
       double[] v = series(random, 400, distinct, trial % 3 == 0);
-      SlidingMannKendall sliding = new SlidingMannKendall();
+      SlidingMannKendall sliding = new SlidingMannKendall(new MannKendall());
       int width = 3 + random.nextInt(40);
       int from = 0;
       int to = Math.min(v.length, 1 + random.nextInt(width));
@@ -77,7 +77,7 @@ class SlidingMannKendallTest {
       double[] v = series(random, 300, 1 + random.nextInt(6), false);
       int width = 6 + random.nextInt(30);
       double[] buffer = new double[width];
-      SlidingMannKendall sliding = new SlidingMannKendall();
+      SlidingMannKendall sliding = new SlidingMannKendall(new MannKendall());
       int size = 0;
       for (double x : v) {
         if (size == width) {
@@ -94,7 +94,7 @@ class SlidingMannKendallTest {
   void aShrinkingOrUnchangedWindowGivesTheSameDouble() {
     SplittableRandom random = new SplittableRandom(26);
     double[] v = series(random, 60, 3, false);
-    SlidingMannKendall sliding = new SlidingMannKendall();
+    SlidingMannKendall sliding = new SlidingMannKendall(new MannKendall());
     assertSame(sliding, v, 0, 50);
     assertSame(sliding, v, 0, 50);
     assertSame(sliding, v, 2, 50);
