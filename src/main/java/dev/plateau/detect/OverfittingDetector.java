@@ -166,7 +166,10 @@ public final class OverfittingDetector extends DraftedDetector<OverfittingDetect
   private int size;
   private int count;
   private double worst = Double.NaN;
+  // The validation window and the twin's slide a point at a time: their trends are updated.
   private final MannKendall mannKendall = new MannKendall();
+  private final SlidingMannKendall validationTrend = new SlidingMannKendall(mannKendall);
+  private final SlidingMannKendall twinTrend = new SlidingMannKendall(mannKendall);
 
   // The twin's kept points, oldest first, in [twinHead, twinTail); values oriented lower-is-better.
   private double[] twinSteps = new double[16];
@@ -306,12 +309,12 @@ public final class OverfittingDetector extends DraftedDetector<OverfittingDetect
       d.kind = newBest ? Kind.NEW_BEST : Kind.WARMING_UP;
       return;
     }
-    double valZ = mannKendall.z(values, 0, size);
+    double valZ = validationTrend.z(values, 0, size);
     double bestOriented = mode.lowerIsBetter(best.value());
     double range = worst - bestOriented;
     double worsening = range > 0 ? (oriented - bestOriented) / range : 0;
     int twinCount = twinValuesBetween(steps[0], step);
-    double twinZ = twinCount >= 4 ? mannKendall.z(twinWindow, 0, twinCount) : Double.NaN;
+    double twinZ = twinCount >= 4 ? twinTrend.z(twinWindow, 0, twinCount) : Double.NaN;
     boolean overfitting =
         valZ > params.z() && worsening > params.minWorsening() && twinZ < -params.z();
     if (overfitting || draft().status != Status.OVERFITTING) {

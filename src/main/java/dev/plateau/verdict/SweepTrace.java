@@ -37,6 +37,10 @@ final class SweepTrace {
   private final float[] secondDifferences = new float[NOISE_WINDOW];
   private int differences;
 
+  // The same second differences kept in the order Arrays.sort(float[]) gives them (updated as one
+  // leaves and one comes), so the noise reads its median without sorting at every comparison.
+  private final float[] sortedDifferences = new float[NOISE_WINDOW];
+
   SweepTrace(int maxKnots) {
     this.maxKnots = maxKnots;
   }
@@ -67,8 +71,10 @@ final class SweepTrace {
     }
     points++;
     if (!Double.isNaN(beforePrevious)) {
-      secondDifferences[differences % NOISE_WINDOW] =
-          (float) Math.abs(value - 2 * previous + beforePrevious);
+      float difference = (float) Math.abs(value - 2 * previous + beforePrevious);
+      int slot = differences % NOISE_WINDOW;
+      keepSorted(secondDifferences[slot], difference);
+      secondDifferences[slot] = difference;
       differences++;
     }
     beforePrevious = previous;
@@ -148,10 +154,29 @@ final class SweepTrace {
     if (n == 0) {
       return 0;
     }
-    float[] sorted = Arrays.copyOf(secondDifferences, n);
-    Arrays.sort(sorted);
+    float[] sorted = sortedDifferences;
     double median = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0;
     return median / SECOND_DIFFERENCE_SCALE;
+  }
+
+  /**
+   * Puts {@code entering} among the sorted second differences, in place of {@code leaving} once the
+   * window is full. Arrays.binarySearch orders floats as Arrays.sort does (-0.0 before 0.0, NaN
+   * last), so the array stays what sorting the window would give.
+   */
+  private void keepSorted(float leaving, float entering) {
+    int n = Math.min(differences, NOISE_WINDOW);
+    if (n == NOISE_WINDOW) {
+      int at = Arrays.binarySearch(sortedDifferences, 0, n, leaving);
+      System.arraycopy(sortedDifferences, at + 1, sortedDifferences, at, n - at - 1);
+      n--;
+    }
+    int at = Arrays.binarySearch(sortedDifferences, 0, n, entering);
+    if (at < 0) {
+      at = -at - 1;
+    }
+    System.arraycopy(sortedDifferences, at, sortedDifferences, at + 1, n - at);
+    sortedDifferences[at] = entering;
   }
 
   private void keep(double x) {
