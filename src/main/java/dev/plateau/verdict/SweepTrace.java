@@ -35,7 +35,7 @@ final class SweepTrace {
   private double previous = Double.NaN;
   private double beforePrevious = Double.NaN;
   private final float[] secondDifferences = new float[NOISE_WINDOW];
-  private int differences;
+  private long differences;
 
   // The same second differences kept in the order Arrays.sort(float[]) gives them (updated as one
   // leaves and one comes), so the noise reads its median without sorting at every comparison.
@@ -72,7 +72,7 @@ final class SweepTrace {
     points++;
     if (!Double.isNaN(beforePrevious)) {
       float difference = (float) Math.abs(value - 2 * previous + beforePrevious);
-      int slot = differences % NOISE_WINDOW;
+      int slot = (int) (differences % NOISE_WINDOW);
       keepSorted(secondDifferences[slot], difference);
       secondDifferences[slot] = difference;
       differences++;
@@ -150,7 +150,7 @@ final class SweepTrace {
    * three finite points.
    */
   double noise() {
-    int n = Math.min(differences, NOISE_WINDOW);
+    int n = (int) Math.min(differences, NOISE_WINDOW);
     if (n == 0) {
       return 0;
     }
@@ -165,7 +165,7 @@ final class SweepTrace {
    * last), so the array stays what sorting the window would give.
    */
   private void keepSorted(float leaving, float entering) {
-    int n = Math.min(differences, NOISE_WINDOW);
+    int n = (int) Math.min(differences, NOISE_WINDOW);
     if (n == NOISE_WINDOW) {
       int at = Arrays.binarySearch(sortedDifferences, 0, n, leaving);
       System.arraycopy(sortedDifferences, at + 1, sortedDifferences, at, n - at - 1);
