@@ -451,7 +451,11 @@ public final class BenchSuite {
     while (!p.waitFor(50, TimeUnit.MILLISECONDS)) {
       try {
         cpu = PeerDataServer.cpuSeconds(p.pid());
-        rss = Math.max(rss, PeerDataServer.peakRssMb(p.pid()));
+        double sampled = PeerDataServer.peakRssMb(p.pid());
+        if (Double.isFinite(sampled)) {
+          // a process that has exited but is not yet reaped has no VmHWM: NaN, not a figure
+          rss = Math.max(rss, sampled);
+        }
       } catch (IOException | RuntimeException gone) {
         // exited between the wait and the read
       }
