@@ -9,7 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -36,6 +38,12 @@ class DockerImageWritesIT {
   static final Pattern CALL =
       Pattern.compile(
           "^(?:\\d+\\s+)?(\\w+)\\((?:(AT_FDCWD|-?\\d+)(?:<([^>]*)>)?, )?\"([^\"]*)\"(.*)$");
+
+  /** The first half of a call another thread interrupted: its pid and the call up to the break. */
+  static final Pattern UNFINISHED = Pattern.compile("^(\\d+)\\s+(.*?)\\s*<unfinished \\.\\.\\.>$");
+
+  /** The second half: its pid and the rest of the call after the break. */
+  static final Pattern RESUMED = Pattern.compile("^(\\d+)\\s+<\\.\\.\\. \\w+ resumed>(.*)$");
 
   static Optional<Path> tool(String name) {
     for (String dir : List.of("/usr/bin", "/bin", "/usr/sbin", "/sbin")) {
@@ -70,9 +78,26 @@ class DockerImageWritesIT {
   /** Every path a successful writing call touched, resolved against its directory. */
   static List<String> written(Path trace, Path cwd) throws Exception {
     List<String> paths = new ArrayList<>();
-    for (String line : Files.readAllLines(trace)) {
+    // With -f, a call another thread interrupts is split: "PID openat(... <unfinished ...>" and
+    // later "PID <... openat resumed>) = 5". Join the halves, or such a call would go unseen.
+    Map<String, String> unfinished = new HashMap<>();
+    for (String raw : Files.readAllLines(trace)) {
+      String line = raw;
+      Matcher half = UNFINISHED.matcher(raw);
+      if (half.matches()) {
+        unfinished.put(half.group(1), half.group(2));
+        continue;
+      }
+      Matcher resumed = RESUMED.matcher(raw);
+      if (resumed.matches()) {
+        String start = unfinished.remove(resumed.group(1));
+        if (start == null) {
+          continue;
+        }
+        line = resumed.group(1) + " " + start + resumed.group(2);
+      }
       Matcher m = CALL.matcher(line);
-      if (!m.matches() || m.group(5).contains("= -1 ") || m.group(5).contains("<unfinished")) {
+      if (!m.matches() || m.group(5).contains("= -1 ")) {
         continue;
       }
       String call = m.group(1);
