@@ -59,6 +59,8 @@ final class LearningCurveForecast {
   private final double[] logT;
   private final double[] centre;
   private final boolean[] wide;
+  // How many points a wide value stands for: read by every evaluation, so counted once a fit.
+  private final int[] points;
   // Per model, the best of the last fit (reused: a fit allocates nothing).
   private final double[] bestLogP = new double[2];
   private final double[] bestSse = new double[2];
@@ -92,6 +94,7 @@ final class LearningCurveForecast {
     logT = new double[capacity];
     centre = new double[capacity];
     wide = new boolean[capacity];
+    points = new int[capacity];
   }
 
   private static double[] logGrid(double from, double to) {
@@ -146,6 +149,7 @@ final class LearningCurveForecast {
       centre[k] = 0.5 * (from[k] + to[k]);
       logT[k] = Math.log(centre[k]);
       wide[k] = to[k] - from[k] >= from[k] / 16;
+      points[k] = (int) Math.round(to[k] - from[k]) + 1;
     }
     span = to[m - 1];
     double[] bestLogP = this.bestLogP;
@@ -293,7 +297,7 @@ final class LearningCurveForecast {
     }
     double a = from[k];
     double b = to[k];
-    int count = (int) Math.round(b - a) + 1;
+    int count = points[k];
     if (count <= EXACT_POINTS) {
       double sum = 0;
       for (int i = 0; i < count; i++) {

@@ -66,14 +66,15 @@ class CheckpointBenchmarkTest {
             keras10.regret(),
             keras20.stop(),
             keras20.regret());
-    // Reached: defaults stop 25.1, regret 0.0330; min_best_age 5 stop 37.8, regret 0.0312;
+    // Reached: defaults stop 25.5, regret 0.0328 (64 bins; 25.1 / 0.0330 with 128); min_best_age 5
+    // stop 38.1, regret 0.0313 (37.8 / 0.0312 with 128);
     // Keras 10: 39.1 / 0.0294; Keras 20: 49.9 / 0.0307. Issue 23's goal (regret no worse than
     // Keras patience 10, stop no later than patience 20) is met for the stop, not the regret.
     assertThat(plateau.stop())
         .as(table)
         .isLessThanOrEqualTo(keras20.stop())
-        .isLessThanOrEqualTo(25.5);
-    assertThat(plateau.regret()).as(table).isLessThanOrEqualTo(0.0335);
+        .isLessThanOrEqualTo(26.0);
+    assertThat(plateau.regret()).as(table).isLessThanOrEqualTo(0.0330);
     assertThat(plateauQuality.stop())
         .as(table)
         .isLessThanOrEqualTo(keras20.stop())
