@@ -90,6 +90,19 @@ final class LearningCurveForecast {
   double amplitude = Double.NaN;
   double rate = Double.NaN;
 
+  /**
+   * The last fit's curve at position {@code t}: to the bit what {@link #value} would be had the fit
+   * been asked for {@code t} (the model, its parameter and the linear coefficients do not depend on
+   * the position predicted, only the prediction does). NaN when there was no fit.
+   */
+  double predictAt(double t) {
+    if (model == null) {
+      return Double.NaN;
+    }
+    double xt = model == Model.POWER_LAW ? Math.exp(-rate * Math.log(t)) : Math.exp(-rate * t);
+    return asymptote + amplitude * xt;
+  }
+
   LearningCurveForecast(int capacity) {
     logT = new double[capacity];
     centre = new double[capacity];

@@ -1270,15 +1270,22 @@ public final class PlateauDetector extends DraftedDetector<PlateauDetector.Draft
     double fittedTo = ends[half - 1];
     double ahead = Math.max(0, target - ends[m - 1]);
     double miss = 0;
-    for (int k = half + (m - half) / 2; k < m; k++) {
+    int newestQuarter = half + (m - half) / 2;
+    // One fit to the older half, read at each value of the newest quarter (the same predictions as
+    // one fit per value: only the position predicted differs between them).
+    fitter.fit(positions, ends, fitValues, weights, half, 0.5 * (positions[m - 1] + ends[m - 1]));
+    if (fitter.model == null) {
+      return 0;
+    }
+    for (int k = newestQuarter; k < m; k++) {
       double at = 0.5 * (positions[k] + ends[k]);
-      fitter.fit(positions, ends, fitValues, weights, half, at);
-      if (fitter.model == null || !Double.isFinite(fitter.value)) {
+      double predicted = fitter.predictAt(at);
+      if (!Double.isFinite(predicted)) {
         return 0;
       }
       // a miss grows with how far ahead the prediction is: scaled to the forecast's distance
       double scale = Math.max(1, ahead / Math.max(at - fittedTo, 1e-9));
-      miss = Math.max(miss, Math.abs(fitValues[k] - fitter.value) * scale);
+      miss = Math.max(miss, Math.abs(fitValues[k] - predicted) * scale);
     }
     return miss;
   }

@@ -103,4 +103,52 @@ class LearningCurveForecastTest {
     // early curvature does not bias it): the same coverage as a fit of every point.
     assertThat(covered).isGreaterThanOrEqualTo(8);
   }
+
+  /**
+   * The holdout reads one fit at several positions: each reading must be, to the bit, the value of
+   * a fit asked for that position, on noisy, binned (wide values), flat and rising inputs.
+   */
+  @Test
+  void aFitReadAtAnotherPositionGivesThatPositionsFitToTheBit() {
+    java.util.SplittableRandom random = new java.util.SplittableRandom(24);
+    int checked = 0;
+    for (int trial = 0; trial < 400; trial++) {
+      int m = 5 + random.nextInt(60);
+      double[] from = new double[m];
+      double[] to = new double[m];
+      double[] y = new double[m];
+      double[] w = new double[m];
+      double width = 1 + random.nextInt(4) * random.nextInt(50);
+      double start = 1 + random.nextInt(30);
+      int shape = random.nextInt(4);
+      for (int k = 0; k < m; k++) {
+        from[k] = start + k * width;
+        to[k] = from[k] + width - 1;
+        double t = 0.5 * (from[k] + to[k]);
+        double level =
+            switch (shape) {
+              case 0 -> 0.3 + 3 * Math.pow(t, -0.4);
+              case 1 -> 1 + 5 * Math.exp(-t / (10 + random.nextInt(300)));
+              case 2 -> 2.0; // flat: the fit may find no shape
+              default -> 0.1 * Math.log(t); // rising
+            };
+        y[k] = level + random.nextGaussian() * 0.05 * random.nextInt(3);
+        w[k] = to[k] - from[k] + 1;
+      }
+      double last = to[m - 1];
+      double[] targets = {last, last * 1.5, last * 2, 0.5 * (from[m / 2] + to[m / 2]), last * 17};
+      LearningCurveForecast once = new LearningCurveForecast(m);
+      once.fit(from, to, y, w, m, targets[0]);
+      for (double target : targets) {
+        LearningCurveForecast each = new LearningCurveForecast(m);
+        each.fit(from, to, y, w, m, target);
+        assertThat(once.model).isEqualTo(each.model);
+        assertThat(Double.doubleToRawLongBits(once.predictAt(target)))
+            .as("trial %d, m %d, target %s", trial, m, target)
+            .isEqualTo(Double.doubleToRawLongBits(each.value));
+        checked += each.model != null ? 1 : 0;
+      }
+    }
+    assertThat(checked).as("fits that found a model").isGreaterThan(1000);
+  }
 }
