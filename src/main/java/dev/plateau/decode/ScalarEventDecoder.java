@@ -75,13 +75,20 @@ final class ScalarEventDecoder {
     if (length >= 11 && array[start] == EVENT_WALL_TIME) {
       int at = start + 9;
       long step = 0;
-      if (array[at] == EVENT_STEP) {
-        at = wire.varint(array, at + 1, end);
-        step = wire.value;
+      if (array[at] == EVENT_STEP && end - at >= 9) {
+        // The step's varint from one 8-byte word, without a loop: steps past 2^21 take 4 bytes.
+        long word = WireReader.fixed64(array, at + 1);
+        int bits = WireReader.varintBits(word);
+        if (bits < 0) {
+          return decodeAnyLayout(array, start, length, visitor); // 9 or 10 bytes
+        }
+        step = WireReader.varintOfWord(word, bits);
+        at += 1 + (bits >>> 3);
+      } else if (array[at] == EVENT_STEP) {
+        return decodeAnyLayout(array, start, length, visitor);
       }
       int summary = at + 2;
-      if (at >= 0
-          && end - summary >= 4
+      if (end - summary >= 4
           && array[at] == EVENT_SUMMARY
           && array[at + 1] == end - summary
           && array[summary] == SUMMARY_VALUE
