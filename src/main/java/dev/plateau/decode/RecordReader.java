@@ -35,7 +35,10 @@ import org.jspecify.annotations.Nullable;
  * returns something other than a record, without allocating per record: frames that lie whole in
  * the window are checked in place and handed over as a range of the window's array; everything else
  * (a frame across the window's end, a large frame, corruption, the end of the data) goes through
- * {@link #next()}.
+ * {@link #next()}. The data checksums of the frames in the window are checked together, a span of
+ * frames at a time, in one CRC32C pass ({@link ChainedFrames}): one pass per frame cost as much as
+ * reading the file. When a span does not check, its frames are checked one by one, so the first bad
+ * frame is named as {@link #next()} names it.
  *
  * <p>The reader does not own the channel: the caller opens and closes it. Not thread-safe.
  */
