@@ -68,6 +68,56 @@ final class ScalarEventDecoder {
    * decode it.
    */
   boolean decode(byte[] array, int start, int length, EventVisitor visitor) {
+    // Most events of most files: wall_time, step, and a summary of one simple_value of a known tag
+    // (the one-byte lengths checked as in decodeOneValue). Kept small, so that it is compiled into
+    // its caller; everything else goes on in decodeAnyLayout.
+    int end = start + length;
+    if (length >= 11 && array[start] == EVENT_WALL_TIME) {
+      int at = start + 9;
+      long step = 0;
+      if (array[at] == EVENT_STEP && end - at >= 9) {
+        // The step's varint from one 8-byte word, without a loop: steps past 2^21 take 4 bytes.
+        long word = WireReader.fixed64(array, at + 1);
+        int bits = WireReader.varintBits(word);
+        if (bits < 0) {
+          return decodeAnyLayout(array, start, length, visitor); // 9 or 10 bytes
+        }
+        step = WireReader.varintOfWord(word, bits);
+        at += 1 + (bits >>> 3);
+      } else if (array[at] == EVENT_STEP) {
+        return decodeAnyLayout(array, start, length, visitor);
+      }
+      int summary = at + 2;
+      if (end - summary >= 4
+          && array[at] == EVENT_SUMMARY
+          && array[at + 1] == end - summary
+          && array[summary] == SUMMARY_VALUE
+          && array[summary + 1] == end - summary - 2
+          && array[summary + 2] == VALUE_TAG
+          && array[summary + 3] > 0) {
+        int tagStart = summary + 4;
+        int tagLength = array[summary + 3];
+        int next = tagStart + tagLength;
+        if (end - next == 5 && array[next] == VALUE_SIMPLE) {
+          double wallTime = Double.longBitsToDouble(WireReader.fixed64(array, start + 1));
+          if (!Double.isFinite(wallTime)) {
+            return false; // a broken clock: the reference warns about it
+          }
+          TagState tag = tags.find(array, tagStart, tagLength);
+          if (tag == null) {
+            return false; // first seen: its text, and any warning about it
+          }
+          float value = Float.intBitsToFloat(WireReader.fixed32(array, next + 1));
+          visitor.scalar(tag.text, step, wallTime, value, ValueType.FLOAT32);
+          return true;
+        }
+      }
+    }
+    return decodeAnyLayout(array, start, length, visitor);
+  }
+
+  /** {@link #decode} of the events its first check did not settle. */
+  private boolean decodeAnyLayout(byte[] array, int start, int length, EventVisitor visitor) {
     int end = start + length;
     if (length >= 11 && array[start] == EVENT_WALL_TIME) {
       // The layout writers use: wall_time, step if not 0, a summary with a one-byte length.

@@ -93,6 +93,31 @@ final class WireReader {
     return next;
   }
 
+  /**
+   * How many bits of {@code word} (8 bytes read little-endian) the varint at its start takes: 8
+   * times its length in bytes, or -1 when it is longer than 8 bytes.
+   */
+  static int varintBits(long word) {
+    long ends = ~word & 0x8080808080808080L;
+    return ends == 0 ? -1 : Long.numberOfTrailingZeros(ends) + 1;
+  }
+
+  /**
+   * The value of the varint at the start of {@code word} that takes {@code bits} bits ({@link
+   * #varintBits}), as {@link #varint} reads it: its bytes' low 7 bits, least significant first.
+   */
+  static long varintOfWord(long word, int bits) {
+    long v = bits == 64 ? word : word & ((1L << bits) - 1);
+    return (v & 0x7fL)
+        | (v & 0x7f00L) >>> 1
+        | (v & 0x7f0000L) >>> 2
+        | (v & 0x7f000000L) >>> 3
+        | (v & 0x7f00000000L) >>> 4
+        | (v & 0x7f0000000000L) >>> 5
+        | (v & 0x7f000000000000L) >>> 6
+        | (v & 0x7f00000000000000L) >>> 7;
+  }
+
   static long fixed64(byte[] array, int at) {
     return (long) LONG_LE.get(array, at);
   }

@@ -117,6 +117,44 @@ class RecordReaderReadAllTest {
   }
 
   @Test
+  void twoIdenticalFramesDamagedAlikeInOneWindowAreBothCorruption() throws IOException {
+    // Frames checked in one pass (ChainedFrames): the same damage twice must not cancel out.
+    byte[] bad = frame(payload(1, 30));
+    bad[20] ^= 0x04;
+    byte[] whole =
+        concat(frame(payload(0, 30)), bad, frame(payload(2, 30)), bad, frame(payload(3, 30)));
+    RecordReader next = new RecordReader(new MemoryChannel(whole), 0, DecodeLimits.DEFAULTS);
+    RecordReader readAll = new RecordReader(new MemoryChannel(whole), 0, DecodeLimits.DEFAULTS);
+    List<String> expected = withNext(next);
+    assertThat(expected.stream().filter(line -> line.startsWith("Corrupt"))).hasSize(2);
+    assertThat(withReadAll(readAll)).containsExactlyElementsOf(expected);
+  }
+
+  @Test
+  void aSinkThatThrowsLeavesTheFramesNotHandedOverAsTheFileHasThem() throws IOException {
+    List<byte[]> frames = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      frames.add(frame(payload(i, 20 + i)));
+    }
+    byte[] whole = concat(frames);
+    RecordReader reader = new RecordReader(new MemoryChannel(whole), 0, DecodeLimits.DEFAULTS);
+    RecordSink failing =
+        (offset, array, start, length) -> {
+          if (offset > 0) {
+            throw new IllegalStateException("the sink gives up");
+          }
+        };
+    try {
+      reader.readAll(failing);
+    } catch (IllegalStateException expected) {
+      // the position is past the record the sink failed on
+    }
+    RecordReader fresh =
+        new RecordReader(new MemoryChannel(whole), reader.position(), DecodeLimits.DEFAULTS);
+    assertThat(withNext(reader)).containsExactlyElementsOf(withNext(fresh));
+  }
+
+  @Test
   void badLengthChecksumIsFoundEvenForALengthWhoseChecksumIsRemembered() throws IOException {
     List<byte[]> frames = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
