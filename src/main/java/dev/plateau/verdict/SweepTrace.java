@@ -31,6 +31,7 @@ final class SweepTrace {
   private double lastX = Double.NEGATIVE_INFINITY;
   private double best = Double.POSITIVE_INFINITY;
   private long points;
+  private long layouts;
 
   private double previous = Double.NaN;
   private double beforePrevious = Double.NaN;
@@ -90,6 +91,15 @@ final class SweepTrace {
   /** The last step seen. */
   long lastStep() {
     return lastStep;
+  }
+
+  /**
+   * How many times the kept positions were thinned or dropped (the trace started again): between
+   * two reads of an unchanged count, {@link #bestAt} changed only at positions from the last
+   * position of the first read to that of the second.
+   */
+  long layouts() {
+    return layouts;
   }
 
   /** How many positions are kept (at most {@code maxKnots}). */
@@ -189,6 +199,7 @@ final class SweepTrace {
       }
       knots = kept;
       stride *= 2;
+      layouts++;
       if (points % stride != 0) {
         return;
       }
@@ -204,6 +215,7 @@ final class SweepTrace {
   }
 
   private void reset() {
+    layouts++;
     knots = 0;
     stride = 1;
     firstWallTime = Double.NaN;
