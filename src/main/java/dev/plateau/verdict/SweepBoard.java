@@ -25,8 +25,16 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Memory: a trace of at most {@code max_knots} positions per series, whatever the runs' length.
  * Traces stay when a run's judges leave memory (parking): they are its siblings' yardstick.
- * Comparing costs a lookup per sibling. Written on the feeding thread; standings are read on judge
- * threads too (when an experiment's verdict is combined), so they live in a concurrent map.
+ *
+ * <p>Time: each group ({@link SweepGroup}) keeps its runs' last positions sorted, and every run's
+ * best so far at the few positions its runs are being compared at, so that where a sweep's runs
+ * write each step in turn (parallel jobs, the daemon's live load, {@code check}'s wall-time order)
+ * a comparison costs binary searches, not a visit of every sibling. A position compared only once
+ * (runs that ran one after another) is taken by visiting every sibling, as before. Either way the
+ * answers are the same to the bit: the cache changes how fast, never what or when.
+ *
+ * <p>Written on the feeding thread; standings are read on judge threads too (when an experiment's
+ * verdict is combined), so they live in a concurrent map.
  */
 final class SweepBoard {
   /** The detector name lagging verdicts carry. */
