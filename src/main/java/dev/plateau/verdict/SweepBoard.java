@@ -133,7 +133,7 @@ final class SweepBoard {
       return false;
     }
     double best = own.bestAt(x);
-    SweepGroup.Position cached = group.cachedAt(x);
+    SweepGroup.Position cached = group.cachedAt(x, slot);
     int count = cached != null ? cached.siblings(slot) : gatherSiblings(group, own, x);
     if (!comparator.comparable(best, own.points(), count)) {
       return false;

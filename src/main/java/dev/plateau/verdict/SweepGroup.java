@@ -40,6 +40,8 @@ final class SweepGroup {
   private final SortedValues lastPositions = new SortedValues();
   private final List<Position> positions = new ArrayList<>();
   private double lastMiss = Double.NaN;
+  private int lastMissSlot = -1;
+  private @Nullable Position latest;
   private long asked;
   private long version;
 
@@ -101,7 +103,7 @@ final class SweepGroup {
     boolean relaid = trace.layouts() != layouts;
     for (Position p : positions) {
       if (relaid || (p.x >= from && p.x <= to)) {
-        p.set(slot, trace.bestAt(p.x));
+        p.set(slot, trace);
       }
     }
     if (finite) {
@@ -136,10 +138,15 @@ final class SweepGroup {
   }
 
   /**
-   * Every run's best so far at {@code x}, sorted, when {@code x} is cached or is now (asked for the
-   * second time in a row); null otherwise, and the caller visits the siblings itself.
+   * Every run's best so far at {@code x}, sorted, for comparing the run in {@code slot} there; null
+   * when {@code x} is not worth caching, and the caller visits the siblings itself. {@code x} is
+   * cached when it already is; when the position asked last is below it and few runs' bests differ
+   * between the two (a run compared step after step with siblings that are further on), that
+   * position moves to {@code x}; and when {@code x} is asked for the second time in a row, or the
+   * same run asked for a lower position just before (a run going forward), {@code x} is cached
+   * anew.
    */
-  @Nullable Position cachedAt(double x) {
+  @Nullable Position cachedAt(double x, int slot) {
     if (cachedPositions == 0) {
       return null;
     }
@@ -147,11 +154,21 @@ final class SweepGroup {
     for (Position p : positions) {
       if (p.x == x) {
         p.asked = asked;
+        latest = p;
         return p;
       }
     }
-    if (Double.compare(x, lastMiss) != 0) {
-      lastMiss = x;
+    Position last = latest;
+    if (last != null && last.x < x && last.changesUpTo(x) <= traces.size() / 4) {
+      last.moveTo(x);
+      last.asked = asked;
+      return last;
+    }
+    boolean again = Double.compare(x, lastMiss) == 0;
+    boolean forward = slot == lastMissSlot && lastMiss < x;
+    lastMiss = x;
+    lastMissSlot = slot;
+    if (!again && !forward) {
       return null;
     }
     lastMiss = Double.NaN;
@@ -167,30 +184,65 @@ final class SweepGroup {
     Position p = new Position(x, traces);
     p.asked = asked;
     positions.add(p);
+    latest = p;
     return p;
   }
 
-  /** Every run's best so far at one position: by slot (NaN where it has none), and sorted. */
+  /**
+   * Every run's best so far at one position: by slot (NaN where it has none), and sorted; and by
+   * slot where the run's best may first differ further on ({@link SweepTrace#nextChangeAfter}, or
+   * lower: a run's point only pushes it further), so that the position moves forward by updating
+   * only those runs.
+   */
   static final class Position {
-    private final double x;
+    private final List<SweepTrace> traces;
+    private double x;
     private double[] bySlot;
+    private double[] nextChange;
     private final SortedValues sorted;
     private long asked;
 
     private Position(double x, List<SweepTrace> traces) {
+      this.traces = traces;
       this.x = x;
-      this.bySlot = new double[Math.max(8, traces.size())];
+      int size = Math.max(8, traces.size());
+      this.bySlot = new double[size];
+      this.nextChange = new double[size];
       Arrays.fill(bySlot, Double.NaN);
+      Arrays.fill(nextChange, Double.POSITIVE_INFINITY);
       double[] values = new double[traces.size()];
       int n = 0;
       for (int slot = 0; slot < traces.size(); slot++) {
-        double at = traces.get(slot).bestAt(x);
+        SweepTrace trace = traces.get(slot);
+        double at = trace.bestAt(x);
         bySlot[slot] = at;
+        nextChange[slot] = trace.nextChangeAfter(x);
         if (!Double.isNaN(at)) {
           values[n++] = at;
         }
       }
       this.sorted = SortedValues.of(values, n);
+    }
+
+    /** How many runs' bests may differ at {@code to} (above this position) from here. */
+    private int changesUpTo(double to) {
+      int changes = 0;
+      for (int slot = 0; slot < nextChange.length; slot++) {
+        if (nextChange[slot] <= to) {
+          changes++;
+        }
+      }
+      return changes;
+    }
+
+    /** Moves this position up to {@code to}, updating the runs whose best may differ there. */
+    private void moveTo(double to) {
+      x = to;
+      for (int slot = 0; slot < nextChange.length; slot++) {
+        if (nextChange[slot] <= to) {
+          set(slot, traces.get(slot));
+        }
+      }
     }
 
     /** The position. */
@@ -223,15 +275,21 @@ final class SweepGroup {
       return slot < bySlot.length ? bySlot[slot] : Double.NaN;
     }
 
-    private void set(int slot, double value) {
-      double old = valueOf(slot);
-      if (Double.compare(old, value) == 0) {
-        return;
-      }
+    /** Reads again the best here of the run in {@code slot}, {@code trace}. */
+    private void set(int slot, SweepTrace trace) {
       if (slot >= bySlot.length) {
         int size = bySlot.length;
-        bySlot = Arrays.copyOf(bySlot, Math.max(slot + 1, size * 2));
-        Arrays.fill(bySlot, size, bySlot.length, Double.NaN);
+        int grown = Math.max(slot + 1, size * 2);
+        bySlot = Arrays.copyOf(bySlot, grown);
+        nextChange = Arrays.copyOf(nextChange, grown);
+        Arrays.fill(bySlot, size, grown, Double.NaN);
+        Arrays.fill(nextChange, size, grown, Double.POSITIVE_INFINITY);
+      }
+      nextChange[slot] = trace.nextChangeAfter(x);
+      double value = trace.bestAt(x);
+      double old = bySlot[slot];
+      if (Double.compare(old, value) == 0) {
+        return;
       }
       bySlot[slot] = value;
       if (Double.isNaN(old)) {

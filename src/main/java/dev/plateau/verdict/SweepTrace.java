@@ -139,6 +139,27 @@ final class SweepTrace {
   }
 
   /**
+   * The first position after {@code x} from which {@link #bestAt} may differ from {@code
+   * bestAt(x)}, as the trace stands: its next kept position or its last position, whichever comes
+   * first; {@code x} itself when it is the last position (every later one is unreached); positive
+   * infinity when {@code x} is past the trace or it has no point (it changes there only by adding).
+   */
+  double nextChangeAfter(double x) {
+    if (points == 0 || x > lastX) {
+      return Double.POSITIVE_INFINITY;
+    }
+    if (x == lastX) {
+      return x;
+    }
+    int i = Arrays.binarySearch(xs, 0, knots, x);
+    int next = i >= 0 ? i + 1 : -i - 1;
+    while (next < knots && xs[next] <= x) {
+      next++;
+    }
+    return next < knots ? Math.min(xs[next], lastX) : lastX;
+  }
+
+  /**
    * The last kept position at or before {@code x} (where {@link #bestAt} is exact), or NaN when
    * none is.
    */

@@ -64,9 +64,9 @@ class SweepGroupTest {
       x = other.lastX() - random.nextInt(3);
     }
     // Asked twice so that a new position is cached, as the board's next comparison would.
-    SweepGroup.Position cached = group.cachedAt(x);
+    SweepGroup.Position cached = group.cachedAt(x, slot);
     if (cached == null) {
-      cached = group.cachedAt(x);
+      cached = group.cachedAt(x, slot);
     }
     assertThat(cached).isNotNull();
     double[] bests = new double[traces.size()];
@@ -107,6 +107,27 @@ class SweepGroupTest {
   }
 
   @Test
+  void aTracesBestDoesNotChangeBeforeItsNextChange() {
+    SplittableRandom random = new SplittableRandom(3);
+    for (int round = 0; round < 200; round++) {
+      SweepTrace trace = new SweepTrace(4 + random.nextInt(8));
+      long step = 0;
+      for (int op = 0; op < 300; op++) {
+        step += random.nextInt(20) == 0 ? -random.nextInt(10) : 1 + random.nextInt(3);
+        trace.add(step, 1e9 + step, round % 2 == 0, random.nextGaussian());
+        double x = random.nextInt((int) Math.max(1, step + 5)) - 2;
+        double next = trace.nextChangeAfter(x);
+        assertThat(next).isGreaterThanOrEqualTo(x);
+        for (double y = x + 0.5; y < next && y < x + 40; y += 0.5) {
+          assertThat(Double.doubleToLongBits(trace.bestAt(y)))
+              .as("at %s, unchanged from %s until %s", y, x, next)
+              .isEqualTo(Double.doubleToLongBits(trace.bestAt(x)));
+        }
+      }
+    }
+  }
+
+  @Test
   void runsWritingEachStepInTurnAreComparedAtCachedPositions() {
     SweepGroup group = new SweepGroup(SweepGroup.CACHED_POSITIONS);
     int runs = 20;
@@ -121,7 +142,7 @@ class SweepGroupTest {
         double x = group.comparedAt(r, ENOUGH);
         if (!Double.isNaN(x)) {
           asked++;
-          hits += group.cachedAt(x) != null ? 1 : 0;
+          hits += group.cachedAt(x, r) != null ? 1 : 0;
         }
       }
     }
