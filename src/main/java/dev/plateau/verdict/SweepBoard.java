@@ -43,6 +43,7 @@ final class SweepBoard {
   private final SweepComparator comparator;
   private final int cachedPositions;
   private final Map<String, SweepGroup> groups = new HashMap<>();
+  private final Map<SeriesKey, Seat> seats = new HashMap<>();
   private final Map<SeriesKey, SweepStanding> standings = new ConcurrentHashMap<>();
   private final Map<SeriesKey, Long> laggingSince = new ConcurrentHashMap<>();
 
@@ -54,6 +55,12 @@ final class SweepBoard {
   private final Map<SeriesKey, Stale> stale = new LinkedHashMap<>();
 
   private double[] siblings = new double[64];
+
+  /**
+   * Where a watched series is compared, found once (its experiment, sweep and split are names, and
+   * names do not change): its group, null when it is in no sweep, and its slot there.
+   */
+  private record Seat(@Nullable SweepGroup group, int slot) {}
 
   /** A series to compare again, and its group's version when it last was. */
   private record Stale(SweepGroup group, double sign, long version) {}
@@ -77,10 +84,31 @@ final class SweepBoard {
    */
   boolean observe(SeriesKey key, Mode mode, long step, double wallTime, double value) {
     SweepConfig config = comparator.config();
+    Seat seat = seats.get(key);
+    if (seat == null) {
+      seat = seat(key);
+      seats.put(key, seat);
+    }
+    SweepGroup group = seat.group();
+    if (group == null) {
+      return false;
+    }
+    int own = seat.slot();
+    double sign = mode == Mode.MAX ? -1 : 1;
+    boolean wallTimeAxis = config.align() == SweepConfig.Align.WALL_TIME;
+    if (!group.add(own, step, wallTime, wallTimeAxis, sign * value)) {
+      return false;
+    }
+    return compare(key, group, own, sign);
+  }
+
+  /** Where {@code key} is compared: its group and its slot there (no group: in no sweep). */
+  private Seat seat(SeriesKey key) {
+    SweepConfig config = comparator.config();
     String experiment = Experiments.of(key.run());
     String sweep = Sweeps.of(experiment, config.groups());
     if (sweep == null) {
-      return false;
+      return new Seat(null, -1);
     }
     // The part of the run below its experiment ("/train"), so splits compare with their like.
     String split =
@@ -88,13 +116,7 @@ final class SweepBoard {
     SweepGroup group =
         groups.computeIfAbsent(
             sweep + '\0' + split + '\0' + key.tag(), g -> new SweepGroup(cachedPositions));
-    int own = group.slotOf(key.run(), config.maxKnots());
-    double sign = mode == Mode.MAX ? -1 : 1;
-    boolean wallTimeAxis = config.align() == SweepConfig.Align.WALL_TIME;
-    if (!group.add(own, step, wallTime, wallTimeAxis, sign * value)) {
-      return false;
-    }
-    return compare(key, group, own, sign);
+    return new Seat(group, group.slotOf(key.run(), config.maxKnots()));
   }
 
   /**
