@@ -29,9 +29,11 @@ import org.jspecify.annotations.Nullable;
  * <p>Time: each group ({@link SweepGroup}) keeps its runs' last positions sorted, and every run's
  * best so far at the few positions its runs are being compared at, so that where a sweep's runs
  * write each step in turn (parallel jobs, the daemon's live load, {@code check}'s wall-time order)
- * a comparison costs binary searches, not a visit of every sibling. A position compared only once
- * (runs that ran one after another) is taken by visiting every sibling, as before. Either way the
- * answers are the same to the bit: the cache changes how fast, never what or when.
+ * a comparison costs binary searches, not a visit of every sibling; where a run is compared step
+ * after step with siblings further on (runs that ran one after another), the cached position moves
+ * with it, reading again only the siblings with a kept position in between. A position compared
+ * only once is taken by visiting every sibling, as before. Either way the answers are the same to
+ * the bit: the cache changes how fast, never what is decided or when.
  *
  * <p>Written on the feeding thread; standings are read on judge threads too (when an experiment's
  * verdict is combined), so they live in a concurrent map.

@@ -24,11 +24,14 @@ import org.jspecify.annotations.Nullable;
  *       point updates at most {@code cachedPositions} cached values.
  * </ul>
  *
+ * <p>A run compared step after step with siblings further on (runs that ran one after another) asks
+ * a new position every time: the position it asked last moves forward to it, reading again only the
+ * runs with a kept position in between, when those are at most a quarter of the group. A position
+ * asked once otherwise is not cached, and the caller visits every sibling, as before.
+ *
  * <p>Answers are exactly those of visiting every sibling (the same order statistics, so the same
- * percentile to the bit). A sweep read run after run (each position asked once per run) caches
- * nothing and costs a visit of every sibling per comparison, as before. Memory: a slot per run in
- * the sorted positions, and two per run at each cached position. Not thread-safe (the feeding
- * thread).
+ * percentile to the bit). Memory: a slot per run in the sorted positions, and three per run at each
+ * cached position. Not thread-safe (the feeding thread).
  */
 final class SweepGroup {
   /** Positions cached by default: a sweep written in turn is compared at two at a time. */
