@@ -143,7 +143,7 @@ final class SweepBoard {
     return changed;
   }
 
-  /** Compares {@code own} with its group; true when whether it lags changed. */
+  /** Compares the series in {@code slot} with its group; true when whether it lags changed. */
   private boolean compare(SeriesKey key, SweepGroup group, int slot, double sign) {
     SweepConfig config = comparator.config();
     SweepTrace own = group.trace(slot);
