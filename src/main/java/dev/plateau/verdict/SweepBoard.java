@@ -25,15 +25,27 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Memory: a trace of at most {@code max_knots} positions per series, whatever the runs' length.
  * Traces stay when a run's judges leave memory (parking): they are its siblings' yardstick.
- * Comparing costs a lookup per sibling. Written on the feeding thread; standings are read on judge
- * threads too (when an experiment's verdict is combined), so they live in a concurrent map.
+ *
+ * <p>Time: each group ({@link SweepGroup}) keeps its runs' last positions sorted, and every run's
+ * best so far at the few positions its runs are being compared at, so that where a sweep's runs
+ * write each step in turn (parallel jobs, the daemon's live load, {@code check}'s wall-time order)
+ * a comparison costs binary searches, not a visit of every sibling; where a run is compared step
+ * after step with siblings further on (runs that ran one after another), the cached position moves
+ * with it, reading again only the siblings with a kept position in between. A position compared
+ * only once is taken by visiting every sibling, as before. Either way the answers are the same to
+ * the bit: the cache changes how fast, never what is decided or when.
+ *
+ * <p>Written on the feeding thread; standings are read on judge threads too (when an experiment's
+ * verdict is combined), so they live in a concurrent map.
  */
 final class SweepBoard {
   /** The detector name lagging verdicts carry. */
   static final String DETECTOR = "sweep";
 
   private final SweepComparator comparator;
-  private final Map<String, Group> groups = new HashMap<>();
+  private final int cachedPositions;
+  private final Map<String, SweepGroup> groups = new HashMap<>();
+  private final Map<SeriesKey, Seat> seats = new HashMap<>();
   private final Map<SeriesKey, SweepStanding> standings = new ConcurrentHashMap<>();
   private final Map<SeriesKey, Long> laggingSince = new ConcurrentHashMap<>();
 
@@ -46,17 +58,26 @@ final class SweepBoard {
 
   private double[] siblings = new double[64];
 
-  /** The runs of one sweep on one tag (and split), and a count of the points added to them. */
-  private static final class Group {
-    final Map<String, SweepTrace> traces = new HashMap<>();
-    long version;
-  }
+  /**
+   * Where a watched series is compared, found once (its experiment, sweep and split are names, and
+   * names do not change): its group, null when it is in no sweep, and its slot there.
+   */
+  private record Seat(@Nullable SweepGroup group, int slot) {}
 
   /** A series to compare again, and its group's version when it last was. */
-  private record Stale(Group group, double sign, long version) {}
+  private record Stale(SweepGroup group, double sign, long version) {}
 
   SweepBoard(SweepConfig config) {
+    this(config, SweepGroup.CACHED_POSITIONS);
+  }
+
+  /**
+   * A board whose groups cache the runs' bests at up to {@code cachedPositions} positions each (0:
+   * none, every comparison visits every sibling; the same answers, slower).
+   */
+  SweepBoard(SweepConfig config, int cachedPositions) {
     this.comparator = new SweepComparator(config);
+    this.cachedPositions = cachedPositions;
   }
 
   /**
@@ -65,24 +86,39 @@ final class SweepBoard {
    */
   boolean observe(SeriesKey key, Mode mode, long step, double wallTime, double value) {
     SweepConfig config = comparator.config();
+    Seat seat = seats.get(key);
+    if (seat == null) {
+      seat = seat(key);
+      seats.put(key, seat);
+    }
+    SweepGroup group = seat.group();
+    if (group == null) {
+      return false;
+    }
+    int own = seat.slot();
+    double sign = mode == Mode.MAX ? -1 : 1;
+    boolean wallTimeAxis = config.align() == SweepConfig.Align.WALL_TIME;
+    if (!group.add(own, step, wallTime, wallTimeAxis, sign * value)) {
+      return false;
+    }
+    return compare(key, group, own, sign);
+  }
+
+  /** Where {@code key} is compared: its group and its slot there (no group: in no sweep). */
+  private Seat seat(SeriesKey key) {
+    SweepConfig config = comparator.config();
     String experiment = Experiments.of(key.run());
     String sweep = Sweeps.of(experiment, config.groups());
     if (sweep == null) {
-      return false;
+      return new Seat(null, -1);
     }
     // The part of the run below its experiment ("/train"), so splits compare with their like.
     String split =
         key.run().length() > experiment.length() ? key.run().substring(experiment.length()) : "";
-    Group group = groups.computeIfAbsent(sweep + '\0' + split + '\0' + key.tag(), g -> new Group());
-    SweepTrace own =
-        group.traces.computeIfAbsent(key.run(), r -> new SweepTrace(config.maxKnots()));
-    double sign = mode == Mode.MAX ? -1 : 1;
-    boolean wallTimeAxis = config.align() == SweepConfig.Align.WALL_TIME;
-    if (!own.add(step, wallTime, wallTimeAxis, sign * value)) {
-      return false;
-    }
-    group.version++;
-    return compare(key, group, own, sign);
+    SweepGroup group =
+        groups.computeIfAbsent(
+            sweep + '\0' + split + '\0' + key.tag(), g -> new SweepGroup(cachedPositions));
+    return new Seat(group, group.slotOf(key.run(), config.maxKnots()));
   }
 
   /**
@@ -96,10 +132,10 @@ final class SweepBoard {
     List<SeriesKey> changed = new ArrayList<>();
     for (Map.Entry<SeriesKey, Stale> e : new ArrayList<>(stale.entrySet())) {
       Stale s = e.getValue();
-      SweepTrace own = s.group().traces.get(e.getKey().run());
-      if (own == null) {
+      int own = s.group().slotOf(e.getKey().run());
+      if (own < 0) {
         stale.remove(e.getKey());
-      } else if (s.group().version != s.version()
+      } else if (s.group().version() != s.version()
           && compare(e.getKey(), s.group(), own, s.sign())) {
         changed.add(e.getKey());
       }
@@ -107,32 +143,32 @@ final class SweepBoard {
     return changed;
   }
 
-  /** Compares {@code own} with its group; true when whether it lags changed. */
-  private boolean compare(SeriesKey key, Group group, SweepTrace own, double sign) {
+  /** Compares the series in {@code slot} with its group; true when whether it lags changed. */
+  private boolean compare(SeriesKey key, SweepGroup group, int slot, double sign) {
     SweepConfig config = comparator.config();
-    double x = comparedAt(group.traces, own, config.minSiblings());
+    SweepTrace own = group.trace(slot);
+    double x = group.comparedAt(slot, config.minSiblings());
     if (Double.isNaN(x) || x < own.lastX()) {
-      stale.put(key, new Stale(group, sign, group.version));
+      stale.put(key, new Stale(group, sign, group.version()));
     } else {
       stale.remove(key);
     }
     if (Double.isNaN(x)) {
       return false;
     }
-    int count = 0;
-    for (SweepTrace sibling : group.traces.values()) {
-      double at = sibling == own ? Double.NaN : sibling.bestAt(x);
-      if (!Double.isNaN(at)) {
-        siblings[count++] = at;
-      }
-    }
-    SweepStanding before = standings.get(key);
-    boolean wasLagging = before != null && before.lagging();
-    SweepComparator.Comparison c =
-        comparator.compare(own.bestAt(x), own.noise(), own.points(), siblings, count, wasLagging);
-    if (c == null) {
+    double best = own.bestAt(x);
+    SweepGroup.Position cached = group.cachedAt(x, slot);
+    int count = cached != null ? cached.siblings(slot) : gatherSiblings(group, own, x);
+    if (!comparator.comparable(best, own.points(), count)) {
       return false;
     }
+    double threshold =
+        cached != null
+            ? cached.percentile(slot, count, config.percentile())
+            : SweepComparator.percentile(siblings, count, config.percentile());
+    SweepStanding before = standings.get(key);
+    boolean wasLagging = before != null && before.lagging();
+    SweepComparator.Comparison c = comparator.judge(best, own.noise(), threshold, wasLagging);
     long step = own.lastStep();
     standings.put(
         key,
@@ -156,30 +192,22 @@ final class SweepBoard {
   }
 
   /**
-   * Where to compare {@code own}: its newest position when at least {@code enough} siblings have
-   * reached it, else its last kept position that the {@code enough}-th furthest sibling has reached
-   * (NaN when there is none). Leaves the siblings' last positions in {@link #siblings}, sized.
+   * Puts the siblings' bests at {@code x} in {@link #siblings}, visiting every one (a position the
+   * group does not cache); returns how many there are.
    */
-  private double comparedAt(Map<String, SweepTrace> group, SweepTrace own, int enough) {
-    if (siblings.length < group.size()) {
-      siblings = new double[Math.max(group.size(), siblings.length * 2)];
+  private int gatherSiblings(SweepGroup group, SweepTrace own, double x) {
+    List<SweepTrace> traces = group.traces();
+    if (siblings.length < traces.size()) {
+      siblings = new double[Math.max(traces.size(), siblings.length * 2)];
     }
-    double x = own.lastX();
     int count = 0;
-    int reached = 0;
-    for (SweepTrace sibling : group.values()) {
-      if (sibling != own && sibling.points() > 0) {
-        siblings[count++] = sibling.lastX();
-        if (sibling.lastX() >= x) {
-          reached++;
-        }
+    for (SweepTrace sibling : traces) {
+      double at = sibling == own ? Double.NaN : sibling.bestAt(x);
+      if (!Double.isNaN(at)) {
+        siblings[count++] = at;
       }
     }
-    if (reached >= enough || count < enough) {
-      return count < enough ? Double.NaN : x;
-    }
-    java.util.Arrays.sort(siblings, 0, count);
-    return own.positionAtOrBefore(siblings[count - enough]);
+    return count;
   }
 
   /** The series' last standing in its sweep, or null before its first comparison. */

@@ -40,10 +40,31 @@ public final class SweepComparator {
    */
   public @Nullable Comparison compare(
       double best, double noise, long points, double[] siblings, int count, boolean wasLagging) {
-    if (points < config.gracePoints() || count < config.minSiblings() || !Double.isFinite(best)) {
+    if (!comparable(best, points, count)) {
       return null;
     }
-    double threshold = percentile(siblings, count, config.percentile());
+    return judge(best, noise, percentile(siblings, count, config.percentile()), wasLagging);
+  }
+
+  /**
+   * Whether a run can be compared: past its {@code grace_points}, with a finite best and at least
+   * {@code min_siblings} siblings.
+   */
+  public boolean comparable(double best, long points, int count) {
+    return points >= config.gracePoints() && count >= config.minSiblings() && Double.isFinite(best);
+  }
+
+  /**
+   * The comparison of a {@link #comparable} run whose siblings' percentile is already known (as
+   * {@link #compare} would take it, with {@link #lowerRank} and {@link #interpolate}).
+   *
+   * @param best the run's best value so far (lower is better)
+   * @param noise the run's noise deviation
+   * @param threshold the siblings' {@code percentile} at the same position
+   * @param wasLagging whether the run was lagging at its last comparison
+   * @return whether it lags, with the threshold and margin (oriented: lower is better)
+   */
+  public Comparison judge(double best, double noise, double threshold, boolean wasLagging) {
     double margin = config.noiseSigmas() * noise;
     boolean lagging = wasLagging ? best > threshold : best > threshold + margin;
     return new Comparison(lagging, threshold, margin);
@@ -64,16 +85,39 @@ public final class SweepComparator {
    * the rule's cost).
    */
   static double percentile(double[] values, int n, double p) {
-    double rank = (n - 1) * p / 100.0;
-    int below = (int) Math.floor(rank);
+    int below = lowerRank(n, p);
     select(values, n, below);
-    double low = values[below];
-    if (below + 1 >= n || rank == below) {
-      return low;
+    if (!needsNext(n, p)) {
+      return values[below];
     }
     double high = values[below + 1];
     for (int i = below + 2; i < n; i++) {
       high = Math.min(high, values[i]);
+    }
+    return interpolate(values[below], high, n, p);
+  }
+
+  /** The rank (from 0) of the order statistic at or below the {@code p}-th percentile of n. */
+  static int lowerRank(int n, double p) {
+    return (int) Math.floor((n - 1) * p / 100.0);
+  }
+
+  /** Whether the {@code p}-th percentile of n lies strictly between two order statistics. */
+  static boolean needsNext(int n, double p) {
+    double rank = (n - 1) * p / 100.0;
+    int below = (int) Math.floor(rank);
+    return below + 1 < n && rank != below;
+  }
+
+  /**
+   * The {@code p}-th percentile of n from its order statistics at {@link #lowerRank} ({@code low})
+   * and the next one ({@code high}, read only when {@link #needsNext}).
+   */
+  static double interpolate(double low, double high, int n, double p) {
+    double rank = (n - 1) * p / 100.0;
+    int below = (int) Math.floor(rank);
+    if (below + 1 >= n || rank == below) {
+      return low;
     }
     return low + (high - low) * (rank - below);
   }

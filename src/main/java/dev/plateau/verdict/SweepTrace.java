@@ -31,6 +31,7 @@ final class SweepTrace {
   private double lastX = Double.NEGATIVE_INFINITY;
   private double best = Double.POSITIVE_INFINITY;
   private long points;
+  private long layouts;
 
   private double previous = Double.NaN;
   private double beforePrevious = Double.NaN;
@@ -92,6 +93,15 @@ final class SweepTrace {
     return lastStep;
   }
 
+  /**
+   * How many times the kept positions were thinned or dropped (the trace started again): between
+   * two reads of an unchanged count, {@link #bestAt} changed only at positions from the last
+   * position of the first read to that of the second.
+   */
+  long layouts() {
+    return layouts;
+  }
+
   /** How many positions are kept (at most {@code maxKnots}). */
   int keptPositions() {
     return knots;
@@ -126,6 +136,27 @@ final class SweepTrace {
       at++;
     }
     return at < 0 ? Double.NaN : bests[at];
+  }
+
+  /**
+   * The first position after {@code x} from which {@link #bestAt} may differ from {@code
+   * bestAt(x)}, as the trace stands: its next kept position or its last position, whichever comes
+   * first; {@code x} itself when it is the last position (every later one is unreached); positive
+   * infinity when {@code x} is past the trace or it has no point (it changes there only by adding).
+   */
+  double nextChangeAfter(double x) {
+    if (points == 0 || x > lastX) {
+      return Double.POSITIVE_INFINITY;
+    }
+    if (x == lastX) {
+      return x;
+    }
+    int i = Arrays.binarySearch(xs, 0, knots, x);
+    int next = i >= 0 ? i + 1 : -i - 1;
+    while (next < knots && xs[next] <= x) {
+      next++;
+    }
+    return next < knots ? Math.min(xs[next], lastX) : lastX;
   }
 
   /**
@@ -189,6 +220,7 @@ final class SweepTrace {
       }
       knots = kept;
       stride *= 2;
+      layouts++;
       if (points % stride != 0) {
         return;
       }
@@ -204,6 +236,7 @@ final class SweepTrace {
   }
 
   private void reset() {
+    layouts++;
     knots = 0;
     stride = 1;
     firstWallTime = Double.NaN;
