@@ -159,7 +159,7 @@ public final class Watcher {
         new RoundCommitter(
             this.logdir, store, judge, tailer, pending, flags, published, kept, clock);
     if (source instanceof LogdirTailer local) {
-      flags.knowDirectories(name -> RunDirectories.find(local.files(), name));
+      flags.knowDirectories(name -> RunDirectories.find(this.logdir, local.files(), name));
     }
   }
 
