@@ -439,6 +439,7 @@ public final class Watcher {
       metrics.scanned(name);
     }
     flags.retry(clock.millis());
+    parking.collectIfDue();
     return new Round(read, transitions, committed, readAgain);
   }
 
