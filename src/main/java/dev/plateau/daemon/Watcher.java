@@ -159,7 +159,7 @@ public final class Watcher {
         new RoundCommitter(
             this.logdir, store, judge, tailer, pending, flags, published, kept, clock);
     if (source instanceof LogdirTailer local) {
-      flags.knowDirectories(name -> RunDirectories.find(local.files(), name));
+      flags.knowDirectories(name -> RunDirectories.find(this.logdir, local.files(), name));
     }
   }
 
@@ -439,6 +439,7 @@ public final class Watcher {
       metrics.scanned(name);
     }
     flags.retry(clock.millis());
+    parking.collectIfDue();
     return new Round(read, transitions, committed, readAgain);
   }
 
