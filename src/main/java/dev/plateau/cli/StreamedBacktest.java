@@ -185,7 +185,7 @@ final class StreamedBacktest {
       done(future);
     }
     SweepReplay replay = new SweepReplay(config);
-    spill.replay(replay);
+    spill.replay(replay::observe);
     return replay.finish();
   }
 

@@ -65,6 +65,11 @@ final class SweepSpill implements AutoCloseable {
     return new SweepSpill(Files.createTempDirectory("plateau-sweeps-"));
   }
 
+  /** Where the temporary files are. */
+  Path directory() {
+    return directory;
+  }
+
   /**
    * Writes the series of {@code runs} that {@code config} feeds to the sweep comparison, on this
    * thread's file.
@@ -111,11 +116,17 @@ final class SweepSpill implements AutoCloseable {
     }
   }
 
+  /** Receives the points written, merged ({@link SweepReplay#observe} is one). */
+  @FunctionalInterface
+  interface Sink {
+    void point(String run, String tag, long step, double wallTime, double value);
+  }
+
   /**
    * Feeds every point written to {@code replay} in the whole logdir's wall-time order. Call it once
    * every writing thread is done.
    */
-  void replay(SweepReplay replay) throws IOException {
+  void replay(Sink replay) throws IOException {
     synchronized (writers) {
       for (Writer w : writers) {
         w.flush();
@@ -144,7 +155,7 @@ final class SweepSpill implements AutoCloseable {
     }
     while (!queue.isEmpty()) {
       Cursor c = queue.poll();
-      replay.observe(c.section.run(), c.section.tag(), c.step, c.wallTime, c.value);
+      replay.point(c.section.run(), c.section.tag(), c.step, c.wallTime, c.value);
       if (c.advance()) {
         queue.add(c);
       }
