@@ -13,6 +13,8 @@ import dev.plateau.tail.TailListener;
 import dev.plateau.tail.TailProblem;
 import dev.plateau.verdict.ExperimentVerdict;
 import dev.plateau.verdict.LogdirJudge;
+import dev.plateau.verdict.SweepOverlay;
+import dev.plateau.verdict.SweepReplay;
 import dev.plateau.verdict.VerdictListener;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -24,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads a logdir once and replays its series into a {@link LogdirJudge} as if live: the kept series
@@ -151,53 +154,68 @@ final class Backtest {
    * changed, so one read serves several judges, on several threads at once.
    */
   static Result judge(Read read, DetectionConfig config, PrintWriter err, String command) {
+    return judge(read, config, err, command, null);
+  }
+
+  /**
+   * {@link #judge(Read, DetectionConfig, PrintWriter, String)}; with {@code sweep}, {@code read}
+   * holds one experiment's runs, judged alone with the standings of its sweep compared apart
+   * ({@link SweepReplay}), as a judge of the whole logdir judges them.
+   */
+  static Result judge(
+      Read read,
+      DetectionConfig config,
+      PrintWriter err,
+      String command,
+      @Nullable SweepOverlay sweep) {
     Map<String, RunSeries> runs = read.runs();
     Map<SeriesKey, Verdict> firstSeries = new LinkedHashMap<>();
     Map<SeriesKey, Map<Status, Verdict>> firstNotice = new LinkedHashMap<>();
     Map<String, ExperimentVerdict> firstRun = new LinkedHashMap<>();
+    VerdictListener listener =
+        new VerdictListener() {
+          @Override
+          public void seriesTransition(Verdict previous, Verdict current) {
+            SeriesKey key = new SeriesKey(current.run(), current.tag());
+            if (config.stops().stops(current.status())) {
+              firstSeries.putIfAbsent(key, current);
+            }
+            if (current.status() == Status.NOT_LEARNING || current.status() == Status.STALLED) {
+              firstNotice
+                  .computeIfAbsent(key, k -> new EnumMap<>(Status.class))
+                  .putIfAbsent(current.status(), current);
+            }
+          }
+
+          @Override
+          public void problem(String message) {
+            err.println("plateau " + command + ": " + message);
+          }
+
+          @Override
+          public void experimentTransition(ExperimentVerdict previous, ExperimentVerdict current) {
+            if (config.stops().stops(current.status())) {
+              firstRun.putIfAbsent(current.experiment(), current);
+            }
+            if (current.status() == Status.LAGGING) {
+              // Decided across the sweep, not by a series' detector: its deciding series are
+              // the lagging verdicts, a stop or a notice as configured.
+              for (Verdict v : current.deciding()) {
+                SeriesKey key = new SeriesKey(v.run(), v.tag());
+                if (config.stops().stops(Status.LAGGING)) {
+                  firstSeries.putIfAbsent(key, v);
+                }
+                firstNotice
+                    .computeIfAbsent(key, k -> new EnumMap<>(Status.class))
+                    .putIfAbsent(Status.LAGGING, v);
+              }
+            }
+          }
+        };
     LogdirJudge judge =
-        new LogdirJudge(
-            config,
-            new VerdictListener() {
-              @Override
-              public void seriesTransition(Verdict previous, Verdict current) {
-                SeriesKey key = new SeriesKey(current.run(), current.tag());
-                if (config.stops().stops(current.status())) {
-                  firstSeries.putIfAbsent(key, current);
-                }
-                if (current.status() == Status.NOT_LEARNING || current.status() == Status.STALLED) {
-                  firstNotice
-                      .computeIfAbsent(key, k -> new EnumMap<>(Status.class))
-                      .putIfAbsent(current.status(), current);
-                }
-              }
-
-              @Override
-              public void problem(String message) {
-                err.println("plateau " + command + ": " + message);
-              }
-
-              @Override
-              public void experimentTransition(
-                  ExperimentVerdict previous, ExperimentVerdict current) {
-                if (config.stops().stops(current.status())) {
-                  firstRun.putIfAbsent(current.experiment(), current);
-                }
-                if (current.status() == Status.LAGGING) {
-                  // Decided across the sweep, not by a series' detector: its deciding series are
-                  // the lagging verdicts, a stop or a notice as configured.
-                  for (Verdict v : current.deciding()) {
-                    SeriesKey key = new SeriesKey(v.run(), v.tag());
-                    if (config.stops().stops(Status.LAGGING)) {
-                      firstSeries.putIfAbsent(key, v);
-                    }
-                    firstNotice
-                        .computeIfAbsent(key, k -> new EnumMap<>(Status.class))
-                        .putIfAbsent(Status.LAGGING, v);
-                  }
-                }
-              }
-            });
+        sweep == null
+            ? new LogdirJudge(config, listener)
+            : new LogdirJudge(config, listener, sweep);
     feedInWallTimeOrder(runs, judge);
     return new Result(judge, firstSeries, firstNotice, firstRun, runs, read.problems());
   }

@@ -14,10 +14,13 @@ import dev.plateau.tail.RunDirectory;
 import dev.plateau.tail.RunReader;
 import dev.plateau.verdict.ExperimentVerdict;
 import dev.plateau.verdict.Experiments;
+import dev.plateau.verdict.SweepOverlay;
+import dev.plateau.verdict.SweepReplay;
 import dev.plateau.verdict.Sweeps;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.Writer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -29,6 +32,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The backtest of {@code check} and {@code replay} in memory that does not grow with history: the
@@ -39,10 +43,15 @@ import java.util.concurrent.Future;
  * series come out in the order their first points were written, as from one judge of the logdir.
  *
  * <p>Three things tie experiments together. Sweeps compared ({@code detection.sweep.enabled}, the
- * default): a sweep's experiments are judged as one group, since a run lags or not against its
- * siblings. A configured {@code overfitting.twin_run} (a twin may be named in another experiment):
- * the logdir is judged whole, as one group. And {@code detection.max_series}, the daemon's bound on
- * series in memory, bounds here the watched series of one experiment at a time.
+ * default): a run lags or not against its siblings. The detectors never read that comparison: it is
+ * computed apart, first ({@link SweepReplay}: the sweeps' watched points, written to temporary
+ * files as experiments are read on every core ({@link SweepSpill}), merged by wall time as one
+ * judge of the logdir merges them, through the one comparison that judge makes), and each
+ * experiment is then judged alone with its standings ({@link SweepOverlay}); when no temporary file
+ * can be written, a sweep's experiments are judged as one group. A configured {@code
+ * overfitting.twin_run} (a twin may be named in another experiment): the logdir is judged whole, as
+ * one group. And {@code detection.max_series}, the daemon's bound on series in memory, bounds here
+ * the watched series of one experiment at a time.
  */
 final class StreamedBacktest {
   private StreamedBacktest() {}
@@ -103,7 +112,8 @@ final class StreamedBacktest {
                   scanProblems[0] = true;
                 })
             .scan();
-    List<List<RunDirectory>> groups = groups(runs, config);
+    SweepSpill spill = sweepsApart(config) ? spill(err, command) : null;
+    List<List<RunDirectory>> groups = groups(runs, config, spill != null);
     ExecutorService pool =
         Executors.newFixedThreadPool(
             Math.max(1, Math.min(threads, groups.size())),
@@ -112,10 +122,16 @@ final class StreamedBacktest {
               t.setDaemon(true);
               return t;
             });
-    try {
+    try (spill) {
+      Map<String, SweepOverlay> sweeps =
+          spill == null ? null : compareSweeps(groups, config, pool, spill);
       List<Future<Part>> parts = new ArrayList<>(groups.size());
       for (List<RunDirectory> group : groups) {
-        parts.add(pool.submit(() -> judge(group, config, nowSeconds, command)));
+        SweepOverlay sweep =
+            sweeps == null
+                ? null
+                : sweeps.getOrDefault(Experiments.of(group.get(0).name()), SweepOverlay.NONE);
+        parts.add(pool.submit(() -> judge(group, config, nowSeconds, command, sweep)));
       }
       return merge(parts, scanProblems[0], err);
     } finally {
@@ -123,18 +139,82 @@ final class StreamedBacktest {
     }
   }
 
+  /** Whether sweeps are compared apart: compared, and experiments judged one by one. */
+  private static boolean sweepsApart(DetectionConfig config) {
+    return config.sweep().enabled() && !twinRunConfigured(config);
+  }
+
+  /** A spill for the sweeps' points, or null (said on {@code err}) when none can be made. */
+  private static @Nullable SweepSpill spill(PrintWriter err, String command) {
+    try {
+      return SweepSpill.create();
+    } catch (IOException e) {
+      err.println(
+          "plateau "
+              + command
+              + ": cannot write temporary files ("
+              + e.getMessage()
+              + "); each sweep is judged as a whole, in memory");
+      return null;
+    }
+  }
+
+  /**
+   * Compares the sweeps apart: reads the experiments of sweeps on the pool, writing their watched
+   * points to {@code spill}, then merges them through one {@link SweepReplay}. Returns each
+   * experiment's standings, by name (none for experiments where nothing lagged).
+   */
+  private static Map<String, SweepOverlay> compareSweeps(
+      List<List<RunDirectory>> experiments,
+      DetectionConfig config,
+      ExecutorService pool,
+      SweepSpill spill)
+      throws IOException {
+    List<Future<?>> written = new ArrayList<>();
+    for (List<RunDirectory> experiment : experiments) {
+      if (Sweeps.of(Experiments.of(experiment.get(0).name()), config.sweep().groups()) != null) {
+        written.add(
+            pool.submit(
+                () -> {
+                  spill.write(read(experiment), config);
+                  return null;
+                }));
+      }
+    }
+    for (Future<?> future : written) {
+      done(future);
+    }
+    SweepReplay replay = new SweepReplay(config);
+    spill.replay(replay::observe);
+    return replay.finish();
+  }
+
+  /** The runs of one experiment, restart rule applied (problems are said when it is judged). */
+  private static List<RunSeries> read(List<RunDirectory> experiment) {
+    Map<String, RunSeries> runs = new TreeMap<>();
+    RunReader reader = new RunReader(DecodeLimits.DEFAULTS);
+    var listener =
+        Backtest.collecting(runs, new boolean[1], new PrintWriter(Writer.nullWriter()), "");
+    for (RunDirectory run : experiment) {
+      reader.read(run, listener);
+    }
+    return new ArrayList<>(runs.values());
+  }
+
   /**
    * Runs grouped by experiment (by name), or by sweep when sweeps are compared; one group of all
    * runs when a twin run is configured.
    */
-  private static List<List<RunDirectory>> groups(List<RunDirectory> runs, DetectionConfig config) {
+  private static List<List<RunDirectory>> groups(
+      List<RunDirectory> runs, DetectionConfig config, boolean sweepsApart) {
     if (twinRunConfigured(config)) {
       return runs.isEmpty() ? List.of() : List.of(runs);
     }
     Map<String, List<RunDirectory>> byGroup = new TreeMap<>();
     for (RunDirectory run : runs) {
       byGroup
-          .computeIfAbsent(group(Experiments.of(run.name()), config), e -> new ArrayList<>())
+          .computeIfAbsent(
+              group(Experiments.of(run.name()), config, sweepsApart), e -> new ArrayList<>())
           .add(run);
     }
     return new ArrayList<>(byGroup.values());
@@ -144,8 +224,8 @@ final class StreamedBacktest {
    * The group an experiment is judged in: its sweep when sweeps are compared (a run lags or not
    * against its siblings at equal steps, so they are judged together), else the experiment alone.
    */
-  private static String group(String experiment, DetectionConfig config) {
-    if (config.sweep().enabled()) {
+  private static String group(String experiment, DetectionConfig config, boolean sweepsApart) {
+    if (config.sweep().enabled() && !sweepsApart) {
       String sweep = Sweeps.of(experiment, config.sweep().groups());
       if (sweep != null) {
         return "sweep\u0000" + sweep;
@@ -168,7 +248,11 @@ final class StreamedBacktest {
   }
 
   private static Part judge(
-      List<RunDirectory> group, DetectionConfig config, double nowSeconds, String command) {
+      List<RunDirectory> group,
+      DetectionConfig config,
+      double nowSeconds,
+      String command,
+      @Nullable SweepOverlay sweep) {
     StringWriter messages = new StringWriter();
     PrintWriter err = new PrintWriter(messages);
     Map<String, RunSeries> runs = new TreeMap<>();
@@ -179,7 +263,7 @@ final class StreamedBacktest {
       reader.read(run, listener);
     }
     Backtest.Result result =
-        Backtest.judge(new Backtest.Read(runs, problems[0]), config, err, command);
+        Backtest.judge(new Backtest.Read(runs, problems[0]), config, err, command, sweep);
     Backtest.Judged judged = Backtest.judgedAt(result, nowSeconds);
     List<Placed> placed = new ArrayList<>(judged.series().size());
     for (Verdict v : judged.series()) {
@@ -244,7 +328,7 @@ final class StreamedBacktest {
         readProblems);
   }
 
-  private static Part done(Future<Part> future) throws IOException {
+  private static <T> T done(Future<T> future) throws IOException {
     try {
       return future.get();
     } catch (InterruptedException e) {

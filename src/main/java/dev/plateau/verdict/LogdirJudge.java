@@ -66,6 +66,10 @@ public final class LogdirJudge {
   private final ExperimentQueues queues;
   private final WatchLimits limits;
   private final @Nullable SweepBoard sweeps;
+
+  /** The sweep comparison computed apart (an experiment judged alone), or null. */
+  private final @Nullable OverlayCursor overlay;
+
   private final PlannedEnds plannedEnds = new PlannedEnds();
 
   /** The learning-rate series of each experiment, in order of appearance. */
@@ -74,14 +78,41 @@ public final class LogdirJudge {
   private DoubleSupplier arrivalClock;
 
   public LogdirJudge(DetectionConfig config, VerdictListener listener) {
+    this(config, listener, (OverlayCursor) null);
+  }
+
+  /**
+   * A judge of one experiment's runs whose sweep was compared apart ({@link SweepReplay}): instead
+   * of comparing the runs with siblings it does not see, it takes their standings from {@code
+   * sweep}, where and as the judge of the whole logdir would have had them, so its verdicts and
+   * transitions are that judge's. Only the experiment's points are to be fed to it. Its queue is
+   * then judged only where that judge would judge it (when a series' lagging changes, and at the
+   * end), never when full, if a lagging changes before the end: a transition is combined with the
+   * standings of that moment.
+   */
+  public LogdirJudge(DetectionConfig config, VerdictListener listener, SweepOverlay sweep) {
+    this(config, listener, new OverlayCursor(sweep));
+  }
+
+  private LogdirJudge(
+      DetectionConfig config, VerdictListener listener, @Nullable OverlayCursor overlay) {
     this.config = config;
     this.listener = listener;
     this.kept = new KeptSeries(config);
-    this.sweeps = config.sweep().enabled() ? new SweepBoard(config.sweep()) : null;
+    this.overlay = overlay;
+    this.sweeps =
+        overlay == null && config.sweep().enabled() ? new SweepBoard(config.sweep()) : null;
     this.experiments =
         new ExperimentVerdicts(
-            config, listener, sweeps == null ? RunCombiner.Lagging.NONE : sweeps::laggingVerdict);
+            config,
+            listener,
+            sweeps != null
+                ? sweeps::laggingVerdict
+                : overlay != null ? overlay::laggingVerdict : RunCombiner.Lagging.NONE);
     this.queues = new ExperimentQueues(experiments::seriesChanged);
+    if (overlay != null && overlay.changesWhileFed()) {
+      queues.limitTo(Integer.MAX_VALUE);
+    }
     this.limits = new WatchLimits(config, listener);
   }
 
@@ -219,6 +250,12 @@ public final class LogdirJudge {
         experiments.standingChanged(w.experiment, found);
         found.forEach(Runnable::run);
       }
+      if (overlay != null && overlay.observed()) {
+        queues.judge(w.experiment); // as the whole logdir's judge does when a lagging changes
+        List<Runnable> found = new ArrayList<>(1);
+        experiments.standingChanged(w.experiment, found);
+        found.forEach(Runnable::run);
+      }
     }
     if (isLearningRate) {
       learningRate(key, point);
@@ -333,7 +370,20 @@ public final class LogdirJudge {
    * when the queues were judged).
    */
   public void atTime(double nowSeconds) {
+    if (overlay != null) {
+      overlay.beforeStale();
+    }
     judgeQueued();
+    if (overlay != null && overlay.atEnd()) {
+      List<Runnable> found = new ArrayList<>();
+      Set<String> done = new java.util.HashSet<>();
+      for (WatchedSeries w : watched.values()) {
+        if (done.add(w.experiment)) {
+          experiments.standingChanged(w.experiment, found);
+        }
+      }
+      found.forEach(Runnable::run);
+    }
     if (sweeps != null) {
       // Runs read before their siblings (a finished sweep read file by file) are compared now.
       List<SeriesKey> changed = sweeps.compareStale();

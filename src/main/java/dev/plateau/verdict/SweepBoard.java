@@ -221,8 +221,20 @@ final class SweepBoard {
    */
   @Nullable Verdict laggingVerdict(Verdict series) {
     SeriesKey key = new SeriesKey(series.run(), series.tag());
-    SweepStanding s = standings.get(key);
-    Long since = laggingSince.get(key);
+    return laggingVerdict(series, standings.get(key), laggingSince.get(key));
+  }
+
+  /** The step at which the series began to lag, or null when it does not lag. */
+  @Nullable Long laggingSince(SeriesKey key) {
+    return laggingSince.get(key);
+  }
+
+  /**
+   * {@code series} as a lagging verdict from its standing {@code s} and the step it began to lag
+   * ({@code since}), as {@link #laggingVerdict(Verdict)} makes it; null when it does not lag.
+   */
+  static @Nullable Verdict laggingVerdict(
+      Verdict series, @Nullable SweepStanding s, @Nullable Long since) {
     if (s == null || !s.lagging() || since == null) {
       return null;
     }
