@@ -141,20 +141,7 @@ final class SlidingMannKendall {
 
   /** The variance of S, corrected for the tie groups of the sorted window (ascending). */
   private double variance() {
-    int n = size;
-    double v = n * (n - 1.0) * (2.0 * n + 5.0);
-    int run = 1;
-    for (int i = 1; i <= n; i++) {
-      if (i < n && sorted[i] == sorted[i - 1]) {
-        run++;
-      } else {
-        if (run > 1) {
-          v -= run * (run - 1.0) * (2.0 * run + 5.0);
-        }
-        run = 1;
-      }
-    }
-    return v / 18.0;
+    return TrendStatistics.tieCorrectedVariance(sorted, size);
   }
 
   private static final int GROWTH = 4;

@@ -33,10 +33,18 @@ public final class TrendStatistics {
 
   /** The variance of S under no trend, corrected for tied values. */
   public static double mannKendallVariance(double[] values, int from, int to) {
-    int n = to - from;
-    double variance = n * (n - 1.0) * (2.0 * n + 5.0);
     double[] sorted = Arrays.copyOfRange(values, from, to);
     Arrays.sort(sorted);
+    return tieCorrectedVariance(sorted, to - from);
+  }
+
+  /**
+   * The variance of S under no trend for the values {@code sorted[0..n)}, already in ascending
+   * order, corrected for their tie groups (summed in ascending order, so every caller that walks
+   * the same sorted values gets the same bits).
+   */
+  static double tieCorrectedVariance(double[] sorted, int n) {
+    double variance = n * (n - 1.0) * (2.0 * n + 5.0);
     int run = 1;
     for (int i = 1; i <= n; i++) {
       if (i < n && sorted[i] == sorted[i - 1]) {
